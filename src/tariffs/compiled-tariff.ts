@@ -1,0 +1,189 @@
+import { currencyDecimals, Decimal } from '../shared/money.ts';
+import {
+  compileRestrictions,
+  isRestrictionMet,
+  ReservationState,
+  type CompiledRestrictions,
+  type RestrictionContext,
+} from './restrictions.ts';
+import type { Price, Tariff, TariffDimensionType } from './tariff.types.ts';
+
+/** Dimension slots used in arrays throughout the engine. */
+export const FLAT = 0;
+export const ENERGY = 1;
+export const TIME = 2;
+export const PARKING = 3;
+export const DIMENSION_COUNT = 4;
+
+const DIMENSION_SLOT: Record<TariffDimensionType, number> = { FLAT, ENERGY, TIME, PARKING_TIME: PARKING };
+
+/** A price component in engine units: `stepUnits` is in mWh (ENERGY) or ms (TIME, PARKING_TIME). */
+export interface CompiledComponent {
+  /** Index in `CompiledTariff.components`. */
+  id: number;
+  elementIndex: number;
+  dimension: number;
+  price: Decimal;
+  /** 1 + vat/100, or undefined when the component has no VAT. */
+  vatFactor: Decimal | undefined;
+  stepUnits: number;
+}
+
+export interface CompiledElement {
+  restrictions: CompiledRestrictions;
+  /** Per dimension slot: the element's component for it (the first one if listed twice), or undefined. */
+  components: (CompiledComponent | undefined)[];
+}
+
+export interface PriceLimit {
+  exclVat: Decimal;
+  inclVat: Decimal | undefined;
+}
+
+/** Restriction thresholds where the applicable element can change, for splitting charging periods. */
+export interface TariffBoundaries {
+  /** Local times of day (ms after midnight); includes 0 when dates or weekdays are restricted. */
+  msOfDay: number[];
+  durationsMs: number[];
+  energiesMwh: number[];
+  usesLocalTime: boolean;
+}
+
+export interface CompiledTariff {
+  tariff: Tariff;
+  currency: string;
+  currencyDecimals: number;
+  elements: CompiledElement[];
+  components: CompiledComponent[];
+  /** Per dimension slot, element indices carrying that dimension, in tariff order. */
+  lookup: number[][];
+  /** As `lookup`, but RESERVATION_EXPIRES elements first (§11.4.3 note: they win for expired reservations). */
+  expiredLookup: number[][];
+  minPrice: PriceLimit | undefined;
+  maxPrice: PriceLimit | undefined;
+  boundaries: TariffBoundaries;
+  /** Per-call scratch of `selectComponents` (pricing is synchronous, so one buffer per tariff suffices). */
+  scratch: Int8Array;
+}
+
+const compiledCache = new WeakMap<Tariff, CompiledTariff>();
+
+function compileLimit(p: Price | undefined): PriceLimit | undefined {
+  if (!p) return undefined;
+  return {
+    exclVat: Decimal.parse(p.excl_vat),
+    inclVat: p.incl_vat === undefined ? undefined : Decimal.parse(p.incl_vat),
+  };
+}
+
+function vatFactor(vat: number | undefined): Decimal | undefined {
+  if (vat === undefined) return undefined;
+  const v = Decimal.parse(vat);
+  // 1 + vat/100, exactly
+  return new Decimal(v.units + 100n * 10n ** BigInt(v.scale), v.scale + 2);
+}
+
+function compileElements(tariff: Tariff): { elements: CompiledElement[]; components: CompiledComponent[] } {
+  const components: CompiledComponent[] = [];
+  const elements = tariff.elements.map((el, elementIndex) => {
+    const slots: (CompiledComponent | undefined)[] = [undefined, undefined, undefined, undefined];
+    for (const pc of el.price_components) {
+      const dimension = DIMENSION_SLOT[pc.type];
+      if (slots[dimension]) continue; // OCPI 2.2.1 tariffs §11.3.1: one component per dimension is active
+      const c: CompiledComponent = {
+        id: components.length,
+        elementIndex,
+        dimension,
+        price: Decimal.parse(pc.price),
+        vatFactor: vatFactor(pc.vat),
+        stepUnits: dimension === FLAT ? 0 : Math.max(0, Math.round(pc.step_size)) * 1000,
+      };
+      components.push(c);
+      slots[dimension] = c;
+    }
+    return { restrictions: compileRestrictions(el.restrictions), components: slots };
+  });
+  return { elements, components };
+}
+
+function collectBoundaries(elements: CompiledElement[]): TariffBoundaries {
+  const msOfDay = new Set<number>();
+  const durations = new Set<number>();
+  const energies = new Set<number>();
+  for (const el of elements) {
+    const r = el.restrictions;
+    if (r.hasTimeOfDay) msOfDay.add(r.startMs % 86_400_000).add(r.endMs % 86_400_000);
+    if (r.weekdayMask !== 0xff || r.startDay !== -Infinity || r.endDay !== Infinity) msOfDay.add(0);
+    for (const d of [r.minDurationMs, r.maxDurationMs]) if (Number.isFinite(d)) durations.add(d);
+    for (const e of [r.minEnergyMwh, r.maxEnergyMwh]) if (Number.isFinite(e)) energies.add(e);
+  }
+  const sorted = (s: Set<number>): number[] => [...s].sort((a, b) => a - b);
+  return {
+    msOfDay: sorted(msOfDay),
+    durationsMs: sorted(durations),
+    energiesMwh: sorted(energies),
+    usesLocalTime: msOfDay.size > 0,
+  };
+}
+
+function buildLookups(elements: CompiledElement[]): { lookup: number[][]; expiredLookup: number[][] } {
+  const lookup: number[][] = [];
+  const expiredLookup: number[][] = [];
+  for (let d = 0; d < DIMENSION_COUNT; d++) {
+    const list = elements.flatMap((el, i) => (el.components[d] ? [i] : []));
+    const isExpires = (i: number): boolean => elements[i]!.restrictions.reservation === ReservationState.Expired;
+    lookup.push(list);
+    expiredLookup.push([...list.filter(isExpires), ...list.filter((i) => !isExpires(i))]);
+  }
+  return { lookup, expiredLookup };
+}
+
+/**
+ * Compiles a validated OCPI tariff once (memoised per tariff object) into the form the engine prices with.
+ */
+export function compileTariff(tariff: Tariff): CompiledTariff {
+  const cached = compiledCache.get(tariff);
+  if (cached) return cached;
+  const { elements, components } = compileElements(tariff);
+  const compiled: CompiledTariff = {
+    tariff,
+    currency: tariff.currency,
+    currencyDecimals: currencyDecimals(tariff.currency),
+    elements,
+    components,
+    ...buildLookups(elements),
+    minPrice: compileLimit(tariff.min_price),
+    maxPrice: compileLimit(tariff.max_price),
+    boundaries: collectBoundaries(elements),
+    scratch: new Int8Array(elements.length),
+  };
+  compiledCache.set(tariff, compiled);
+  return compiled;
+}
+
+/**
+ * Picks the active price component per dimension (OCPI 2.2.1 tariffs §11.3.1: the first element in the
+ * list that has a component for that dimension and whose restrictions hold). Writes component ids, or -1
+ * for a dimension with no active component (no cost), into `out`, and returns a number that is equal for
+ * two contexts exactly when they select the same components.
+ */
+export function selectComponents(t: CompiledTariff, ctx: RestrictionContext, out: Int32Array): number {
+  const lookup = ctx.reservation === ReservationState.Expired ? t.expiredLookup : t.lookup;
+  const state = t.scratch; // 0 = not evaluated yet, 1 = restrictions hold, 2 = they do not
+  state.fill(0);
+  const n = t.components.length + 1;
+  let key = 0;
+  for (let d = 0; d < DIMENSION_COUNT; d++) {
+    let chosen = -1;
+    for (const i of lookup[d]!) {
+      if (state[i] === 0) state[i] = isRestrictionMet(t.elements[i]!.restrictions, ctx) ? 1 : 2;
+      if (state[i] === 1) {
+        chosen = t.elements[i]!.components[d]!.id;
+        break;
+      }
+    }
+    out[d] = chosen;
+    key = key * n + chosen + 1;
+  }
+  return key;
+}
