@@ -1,0 +1,38 @@
+import type { Db } from '../db/knex.ts';
+
+export type Role = 'admin' | 'operator' | 'viewer';
+export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer'];
+
+export interface ApiKey {
+  id: number;
+  name: string;
+  role: Role;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const toApiKey = (r: Record<string, any>): ApiKey => ({ id: r.id, name: r.name, role: r.role, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at });
+
+export async function insertApiKey(db: Db, k: { name: string; role: Role; keyHash: string; prefix: string }): Promise<ApiKey> {
+  const [row] = await db('api_keys').insert({ name: k.name, role: k.role, key_hash: k.keyHash, prefix: k.prefix }).returning('*');
+  return toApiKey(row);
+}
+
+export async function findActiveApiKeyByHash(db: Db, keyHash: string): Promise<ApiKey | undefined> {
+  const row = await db('api_keys').where({ key_hash: keyHash }).whereNull('revoked_at').first();
+  return row ? toApiKey(row) : undefined;
+}
+
+export async function touchApiKey(db: Db, id: number, at: Date): Promise<void> {
+  await db('api_keys').where({ id }).update({ last_used_at: at });
+}
+
+export async function listApiKeys(db: Db): Promise<ApiKey[]> {
+  return (await db('api_keys').orderBy('id')).map(toApiKey);
+}
+
+export async function revokeApiKey(db: Db, id: number, at: Date): Promise<number> {
+  return db('api_keys').where({ id }).whereNull('revoked_at').update({ revoked_at: at });
+}

@@ -1,0 +1,40 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../shared/clock.ts';
+import { InvalidInput, NotFound, Unauthorized } from '../shared/errors.ts';
+import { hashSecret, newSecret } from '../shared/ids.ts';
+import * as repo from './apikey.repo.ts';
+import { ROLES, type ApiKey, type Role } from './apikey.repo.ts';
+
+/** What each role may do on the admin API. */
+export function isAllowed(role: Role, method: string): boolean {
+  if (role === 'admin' || role === 'operator') return true;
+  return method === 'GET' || method === 'HEAD';
+}
+
+/** API keys for the admin API: random secrets stored as SHA-256, shown once at creation. */
+export class ApiKeyService {
+  constructor(private readonly o: { db: Knex; clock: Clock }) {}
+
+  async create(name: string, role: string): Promise<{ key: string; apiKey: ApiKey }> {
+    if (!ROLES.includes(role as Role)) throw new InvalidInput(`role: must be one of ${ROLES.join(', ')}`);
+    if (!name || name.length > 100) throw new InvalidInput('name: must be 1-100 characters');
+    const key = `cpms_${newSecret(32)}`;
+    const apiKey = await repo.insertApiKey(this.o.db, { name, role: role as Role, keyHash: hashSecret(key), prefix: key.slice(0, 12) });
+    return { key, apiKey };
+  }
+
+  async verify(key: string): Promise<ApiKey> {
+    const apiKey = await repo.findActiveApiKeyByHash(this.o.db, hashSecret(key));
+    if (!apiKey) throw new Unauthorized('invalid or revoked API key');
+    await repo.touchApiKey(this.o.db, apiKey.id, this.o.clock.now());
+    return apiKey;
+  }
+
+  list(): Promise<ApiKey[]> {
+    return repo.listApiKeys(this.o.db);
+  }
+
+  async revoke(id: number): Promise<void> {
+    if ((await repo.revokeApiKey(this.o.db, id, this.o.clock.now())) === 0) throw new NotFound(`API key ${id} not found or already revoked`);
+  }
+}

@@ -1,0 +1,160 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Knex } from 'knex';
+import type { Config } from './config/load.ts';
+import type { Clock } from './shared/clock.ts';
+import { DomainEvents } from './shared/events.ts';
+import type { Logger } from './shared/logger.ts';
+import { runDetached } from './shared/background.ts';
+import { isMigrated } from './db/migrate.ts';
+import { attachOcppServer } from './ocpp/server.ts';
+import { RpcConnection } from './ocpp/rpc.ts';
+import { ConnectionRegistry } from './ocpp/connections.ts';
+import { createOcppValidator } from './ocpp/validate.ts';
+import { buildRouter } from './ocpp/router.ts';
+import { OcppError } from './ocpp/errors.ts';
+import { localCommandSender, type CommandSender } from './ocpp/commands.ts';
+import { ChargerService } from './chargers/charger.service.ts';
+import { chargerHandlers } from './chargers/ocpp16.handlers.ts';
+import { chargerAdminRoutes } from './chargers/admin.routes.ts';
+import { AuthorizeService } from './tokens/authorize.service.ts';
+import { TokenService } from './tokens/token.service.ts';
+import { tokenHandlers } from './tokens/ocpp16.handlers.ts';
+import { tokenAdminRoutes } from './tokens/admin.routes.ts';
+import { SessionService } from './sessions/session.service.ts';
+import { sessionHandlers } from './sessions/ocpp16.handlers.ts';
+import { sessionAdminRoutes } from './sessions/admin.routes.ts';
+import { LocationService } from './locations/location.service.ts';
+import { locationAdminRoutes } from './locations/admin.routes.ts';
+import { ApiKeyService } from './access/apikey.service.ts';
+import { createAdminRouter } from './admin/router.ts';
+import { JobScheduler } from './jobs/scheduler.ts';
+import { registerJobs } from './jobs/registry.ts';
+import { jobAdminRoutes } from './jobs/admin.routes.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Knex;
+  logger: Logger;
+  clock: Clock;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+/** Messages a charger may send before the CPMS has accepted it (OCPP 1.6 §4.2.1: Pending/Rejected). */
+const ALLOWED_BEFORE_ACCEPTED = new Set(['BootNotification', 'Heartbeat', 'StatusNotification', 'DiagnosticsStatusNotification', 'FirmwareStatusNotification', 'DataTransfer']);
+
+/**
+ * Builds the whole system from injected dependencies: services, the OCPP WebSocket endpoint, the admin
+ * API and the job scheduler. Never listens by itself (tests call `listen(0)`).
+ */
+export function createApp(deps: AppDeps) {
+  const { config, db, logger, clock } = deps;
+  const nodeId = config.nodeId || `node-${process.pid}`;
+  const events = new DomainEvents();
+  const connections = new ConnectionRegistry();
+  const commands: CommandSender = localCommandSender(connections);
+
+  const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, acceptUnknownChargers: config.ocpp.acceptUnknownChargers, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec });
+  const authorize = new AuthorizeService({ db, clock });
+  const tokens = new TokenService({ db });
+  const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize });
+  const locations = new LocationService({ db });
+  const apiKeys = new ApiKeyService({ db, clock });
+  const scheduler = new JobScheduler({ db, logger: logger.child({ module: 'jobs' }), clock, nodeId });
+  registerJobs(scheduler, { config, chargers });
+
+  const dispatch = buildRouter([chargerHandlers(chargers), tokenHandlers(authorize), sessionHandlers(sessions)]);
+  const validator = createOcppValidator('ocpp1.6');
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await db.raw('select 1');
+      const migrated = await isMigrated(db);
+      res.status(migrated ? 200 : 503).json({ status: migrated ? 'ready' : 'migrations pending' });
+    } catch (err) {
+      res.status(503).json({ status: 'database unreachable', error: (err as Error).message });
+    }
+  });
+  app.use('/api/v1', createAdminRouter({
+    apiKeys,
+    logger: logger.child({ module: 'admin' }),
+    routers: [
+      chargerAdminRoutes({ db, chargers, commands }),
+      locationAdminRoutes({ db, locations }),
+      tokenAdminRoutes({ db, tokens }),
+      sessionAdminRoutes({ db }),
+      jobAdminRoutes({ scheduler, db }),
+    ],
+  }));
+
+  const server: Server = config.tls.certFile
+    ? createHttpsServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, app)
+    : createHttpServer(app);
+
+  const ocpp = attachOcppServer(server, {
+    path: config.ocpp.path,
+    logger: logger.child({ module: 'ocpp' }),
+    authenticate: (h) => chargers.authenticate(h),
+    onConnection: (ws, handshake) => {
+      const chargePointId = handshake.identity;
+      const log = logger.child({ module: 'ocpp', chargePointId });
+      const conn = new RpcConnection(ws, {
+        identity: chargePointId,
+        protocol: handshake.protocol,
+        validator,
+        callTimeoutMs: config.ocpp.callTimeoutSec * 1000,
+        logger: log,
+        dispatch: async (action, params) => {
+          if (action !== 'BootNotification' && action !== 'Heartbeat') {
+            const status = await chargers.markSeen(chargePointId);
+            if (status !== 'Accepted' && !ALLOWED_BEFORE_ACCEPTED.has(action)) {
+              throw new OcppError('SecurityError', `charger is ${status}, not Accepted: ${action} refused`);
+            }
+          }
+          return dispatch(chargePointId, action, params);
+        },
+      });
+      connections.add(conn);
+      log.info('charger connected', { protocol: handshake.protocol, remoteAddress: handshake.remoteAddress });
+      runDetached(log, 'record connection', () => chargers.onConnected(chargePointId, handshake.protocol));
+      conn.on('close', ({ code }: { code: number }) => {
+        if (!connections.remove(conn)) return;
+        log.info('charger disconnected', { code });
+        runDetached(log, 'record disconnection', () => chargers.onDisconnected(chargePointId, code));
+      });
+    },
+  });
+
+  return {
+    server,
+    app,
+    events,
+    connections,
+    commands,
+    scheduler,
+    services: { chargers, authorize, tokens, sessions, locations, apiKeys },
+    async listen(port = config.port, host = config.host): Promise<AddressInfo> {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      return server.address() as AddressInfo;
+    },
+    async close(): Promise<void> {
+      await scheduler.stop();
+      ocpp.close();
+      connections.closeAll();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import express, { type Router } from 'express';
+import type { Knex } from 'knex';
+import { InvalidInput } from '../shared/errors.ts';
+import { optionalString, parsePaging, requireString } from '../admin/http.ts';
+import { OCPP16_COMMANDS, type CommandSender, type Ocpp16Command } from '../ocpp/commands.ts';
+import * as repo from './charger.repo.ts';
+import type { ChargerService } from './charger.service.ts';
+
+/** Admin API: chargers, their live state, faults and commands. */
+export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; commands: CommandSender }): Router {
+  const r = express.Router();
+
+  r.post('/chargers', async (req, res) => {
+    const cp = await deps.chargers.register({
+      id: requireString(req.body, 'id', 48),
+      password: requireString(req.body, 'password', 40),
+      locationId: optionalString(req.body, 'locationId', 36),
+      evseUid: optionalString(req.body, 'evseUid', 36),
+    });
+    res.status(201).json(cp);
+  });
+
+  r.get('/chargers', async (req, res) => {
+    const chargers = await repo.listChargePoints(deps.db, { ...parsePaging(req), locationId: req.query.locationId as string | undefined });
+    const data = await Promise.all(chargers.map(async (cp) => ({ ...cp, connectors: await repo.listConnectors(deps.db, cp.id) })));
+    res.json({ data });
+  });
+
+  r.get('/chargers/:id', async (req, res) => {
+    const cp = await repo.getChargePoint(deps.db, req.params.id);
+    res.json({ ...cp, connectors: await repo.listConnectors(deps.db, cp.id) });
+  });
+
+  r.put('/chargers/:id/location', async (req, res) => {
+    res.json(await deps.chargers.attach(req.params.id, requireString(req.body, 'locationId', 36), requireString(req.body, 'evseUid', 36)));
+  });
+
+  r.put('/chargers/:id/password', async (req, res) => {
+    await deps.chargers.setPassword(req.params.id, requireString(req.body, 'password', 40));
+    res.status(204).end();
+  });
+
+  r.put('/chargers/:id/registration', async (req, res) => {
+    const status = requireString(req.body, 'status', 10);
+    if (!['Accepted', 'Pending', 'Rejected'].includes(status)) throw new InvalidInput('status: must be Accepted, Pending or Rejected');
+    await repo.updateChargePoint(deps.db, req.params.id, { registration_status: status });
+    res.json(await repo.getChargePoint(deps.db, req.params.id));
+  });
+
+  r.get('/chargers/:id/status-history', async (req, res) => {
+    await repo.getChargePoint(deps.db, req.params.id);
+    res.json({ data: await repo.listStatusHistory(deps.db, req.params.id, parsePaging(req).limit) });
+  });
+
+  r.get('/chargers/:id/events', async (req, res) => {
+    await repo.getChargePoint(deps.db, req.params.id);
+    res.json({ data: await repo.listEvents(deps.db, req.params.id, parsePaging(req).limit) });
+  });
+
+  r.get('/faults', async (req, res) => {
+    const chargePointId = req.query.chargePointId as string | undefined;
+    res.json({ data: await repo.listFaults(deps.db, { chargePointId, openOnly: req.query.open === 'true', limit: parsePaging(req).limit }) });
+  });
+
+  r.post('/chargers/:id/commands/:action', async (req, res) => {
+    const action = req.params.action as Ocpp16Command;
+    if (!OCPP16_COMMANDS.includes(action)) throw new InvalidInput(`action: must be one of ${OCPP16_COMMANDS.join(', ')}`);
+    const timeoutSec = req.query.timeoutSec === undefined ? undefined : Number(req.query.timeoutSec);
+    if (timeoutSec !== undefined && !(timeoutSec > 0 && timeoutSec <= 300)) throw new InvalidInput('timeoutSec: must be a number from 1 to 300');
+    await repo.getChargePoint(deps.db, req.params.id);
+    const response = await deps.commands.send(req.params.id, action, req.body ?? {}, timeoutSec ? timeoutSec * 1000 : undefined);
+    res.json({ action, response });
+  });
+
+  return r;
+}

@@ -1,0 +1,222 @@
+import type { Db } from '../db/knex.ts';
+import { translatePg } from '../db/pg-errors.ts';
+import { NotFound } from '../shared/errors.ts';
+import type { ChargePoint, Connector, Fault, RegistrationStatus, StatusReport } from './charger.types.ts';
+
+type Row = Record<string, any>;
+
+function toChargePoint(r: Row): ChargePoint {
+  return {
+    id: r.id,
+    registrationStatus: r.registration_status,
+    hasPassword: Boolean(r.password_hash),
+    locationId: r.location_id,
+    protocol: r.protocol,
+    vendor: r.vendor,
+    model: r.model,
+    serialNumber: r.serial_number,
+    firmwareVersion: r.firmware_version,
+    heartbeatIntervalSec: r.heartbeat_interval_sec,
+    lastBootAt: r.last_boot_at,
+    lastHeartbeatAt: r.last_heartbeat_at,
+    lastSeenAt: r.last_seen_at,
+    isConnected: r.is_connected,
+    isOnline: r.is_online,
+    connectedNode: r.connected_node,
+    firmwareStatus: r.firmware_status,
+    diagnosticsStatus: r.diagnostics_status,
+    createdAt: r.created_at,
+  };
+}
+
+export function toConnector(r: Row): Connector {
+  return {
+    id: r.id,
+    chargePointId: r.charge_point_id,
+    connectorNumber: r.connector_number,
+    evseFk: r.evse_fk,
+    ocpiId: r.ocpi_id,
+    standard: r.standard,
+    format: r.format,
+    powerType: r.power_type,
+    maxVoltage: r.max_voltage,
+    maxAmperage: r.max_amperage,
+    maxElectricPower: r.max_electric_power,
+    ocppStatus: r.ocpp_status,
+    errorCode: r.error_code,
+    info: r.info,
+    statusAt: r.status_at,
+  };
+}
+
+export async function findChargePoint(db: Db, id: string): Promise<ChargePoint | undefined> {
+  const row = await db('charge_points').where({ id }).first();
+  return row ? toChargePoint(row) : undefined;
+}
+
+export async function getChargePoint(db: Db, id: string): Promise<ChargePoint> {
+  const cp = await findChargePoint(db, id);
+  if (!cp) throw new NotFound(`charger ${id} not found`);
+  return cp;
+}
+
+export async function findPasswordHash(db: Db, id: string): Promise<string | null | undefined> {
+  const row = await db('charge_points').where({ id }).first('password_hash');
+  return row ? row.password_hash : undefined;
+}
+
+export async function insertChargePoint(db: Db, cp: { id: string; passwordHash: string | null; registrationStatus: RegistrationStatus; locationId?: string | null }): Promise<void> {
+  await translatePg(`charger ${cp.id}`, () =>
+    db('charge_points').insert({ id: cp.id, password_hash: cp.passwordHash, registration_status: cp.registrationStatus, location_id: cp.locationId ?? null }),
+  );
+}
+
+/** Inserts an onboarding charger unless another handshake already did. */
+export async function insertChargePointIfAbsent(db: Db, cp: { id: string; passwordHash: string | null; registrationStatus: RegistrationStatus }): Promise<void> {
+  await db('charge_points').insert({ id: cp.id, password_hash: cp.passwordHash, registration_status: cp.registrationStatus }).onConflict('id').ignore();
+}
+
+export async function updateChargePoint(db: Db, id: string, fields: Row): Promise<void> {
+  const count = await translatePg(`charger ${id}`, () => db('charge_points').where({ id }).update({ ...fields, updated_at: db.fn.now() }));
+  if (count === 0) throw new NotFound(`charger ${id} not found`);
+}
+
+/** Records that the charger was heard from; returns its registration status. */
+export async function touchChargePoint(db: Db, id: string, at: Date, isHeartbeat: boolean): Promise<RegistrationStatus> {
+  const [row] = await db('charge_points')
+    .where({ id })
+    .update({ last_seen_at: at, is_online: true, ...(isHeartbeat ? { last_heartbeat_at: at } : {}) })
+    .returning('registration_status');
+  if (!row) throw new NotFound(`charger ${id} not found`);
+  return row.registration_status;
+}
+
+export async function listChargePoints(db: Db, opts: { limit: number; offset: number; locationId?: string }): Promise<ChargePoint[]> {
+  const q = db('charge_points').orderBy('id').limit(opts.limit).offset(opts.offset);
+  if (opts.locationId) q.where({ location_id: opts.locationId });
+  return (await q).map(toChargePoint);
+}
+
+/** Chargers marked online whose last message is older than `cutoffFor(interval)`; scoped by heartbeat interval. */
+export async function listOverdueOnline(db: Db, now: Date, multiple: number, defaultIntervalSec: number): Promise<string[]> {
+  const rows = await db('charge_points')
+    .where({ is_online: true })
+    .whereRaw(`coalesce(last_seen_at, connected_at, created_at) < ?::timestamptz - make_interval(secs => coalesce(heartbeat_interval_sec, ?) * ?)`, [now.toISOString(), defaultIntervalSec, multiple])
+    .select('id');
+  return rows.map((r: Row) => r.id);
+}
+
+export async function listConnectors(db: Db, chargePointId: string): Promise<Connector[]> {
+  return (await db('connectors').where({ charge_point_id: chargePointId }).orderBy('connector_number')).map(toConnector);
+}
+
+export async function listConnectorsOfEvse(db: Db, evseFk: number): Promise<Connector[]> {
+  return (await db('connectors').where({ evse_fk: evseFk }).orderBy('id')).map(toConnector);
+}
+
+/** The EVSE a charger's new connectors are attached to (OCPP 1.6 has no EVSE concept). */
+export async function findEvseFkOfChargePoint(db: Db, chargePointId: string): Promise<number | undefined> {
+  const row = await db('evses').where({ charge_point_id: chargePointId, is_removed: false }).orderBy('id').first('id');
+  return row?.id;
+}
+
+/** Creates the connector on first sight (OCPP 1.6 gives no other way to learn a charger's connectors). */
+export async function ensureConnector(db: Db, chargePointId: string, connectorNumber: number, evseFk: number | undefined): Promise<Connector> {
+  await db('connectors')
+    .insert({ charge_point_id: chargePointId, connector_number: connectorNumber, evse_fk: evseFk ?? null, ocpi_id: String(connectorNumber) })
+    .onConflict(['charge_point_id', 'connector_number'])
+    .ignore();
+  const row = await db('connectors').where({ charge_point_id: chargePointId, connector_number: connectorNumber }).first();
+  return toConnector(row);
+}
+
+/** Stores the status unless a newer one is already stored (a replayed offline queue must not go back in time). */
+export async function updateConnectorStatus(db: Db, connectorId: number, report: StatusReport): Promise<boolean> {
+  const count = await db('connectors')
+    .where({ id: connectorId })
+    .andWhere((q) => q.whereNull('status_at').orWhere('status_at', '<=', report.timestamp))
+    .update({
+      ocpp_status: report.status,
+      error_code: report.errorCode,
+      info: report.info ?? null,
+      vendor_error_code: report.vendorErrorCode ?? null,
+      status_at: report.timestamp,
+      last_updated: db.fn.now(),
+    });
+  return count > 0;
+}
+
+export async function insertStatusHistory(db: Db, chargePointId: string, report: StatusReport): Promise<void> {
+  await db('status_history').insert({
+    charge_point_id: chargePointId,
+    connector_number: report.connectorNumber,
+    status: report.status,
+    error_code: report.errorCode,
+    info: report.info ?? null,
+    vendor_id: report.vendorId ?? null,
+    vendor_error_code: report.vendorErrorCode ?? null,
+    timestamp: report.timestamp,
+  });
+}
+
+export async function listStatusHistory(db: Db, chargePointId: string, limit: number): Promise<Row[]> {
+  return db('status_history').where({ charge_point_id: chargePointId }).orderBy([{ column: 'timestamp', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
+}
+
+function toFault(r: Row): Fault {
+  return {
+    id: String(r.id),
+    chargePointId: r.charge_point_id,
+    connectorNumber: r.connector_number,
+    kind: r.kind,
+    errorCode: r.error_code,
+    info: r.info,
+    vendorErrorCode: r.vendor_error_code,
+    openedAt: r.opened_at,
+    clearedAt: r.cleared_at,
+  };
+}
+
+export async function findOpenFault(db: Db, chargePointId: string, connectorNumber: number, kind: Fault['kind'], errorCode: string): Promise<Fault | undefined> {
+  const row = await db('faults').where({ charge_point_id: chargePointId, connector_number: connectorNumber, kind, error_code: errorCode }).whereNull('cleared_at').first();
+  return row ? toFault(row) : undefined;
+}
+
+export async function insertFault(db: Db, f: Omit<Fault, 'id' | 'clearedAt'>): Promise<void> {
+  await db('faults').insert({
+    charge_point_id: f.chargePointId,
+    connector_number: f.connectorNumber,
+    kind: f.kind,
+    error_code: f.errorCode,
+    info: f.info,
+    vendor_error_code: f.vendorErrorCode,
+    opened_at: f.openedAt,
+  });
+}
+
+/** Clears the open faults of one kind on a connector; returns how many were cleared. */
+export async function clearFaults(db: Db, chargePointId: string, connectorNumber: number | undefined, kind: Fault['kind'], at: Date): Promise<number> {
+  const q = db('faults').where({ charge_point_id: chargePointId, kind }).whereNull('cleared_at');
+  if (connectorNumber !== undefined) q.where({ connector_number: connectorNumber });
+  return q.update({ cleared_at: at });
+}
+
+export async function listFaults(db: Db, opts: { chargePointId?: string; openOnly: boolean; limit: number }): Promise<Fault[]> {
+  const q = db('faults').orderBy('opened_at', 'desc').limit(opts.limit);
+  if (opts.chargePointId) q.where({ charge_point_id: opts.chargePointId });
+  if (opts.openOnly) q.whereNull('cleared_at');
+  return (await q).map(toFault);
+}
+
+export async function insertEvent(db: Db, chargePointId: string, type: string, payload: unknown, at?: Date): Promise<void> {
+  await db('charge_point_events').insert({ charge_point_id: chargePointId, type, payload: JSON.stringify(payload ?? null), ...(at ? { occurred_at: at } : {}) });
+}
+
+export async function listEvents(db: Db, chargePointId: string, limit: number): Promise<Row[]> {
+  return db('charge_point_events').where({ charge_point_id: chargePointId }).orderBy('id', 'desc').limit(limit);
+}
+
+export async function updateEvseStatus(db: Db, evseFk: number, status: string): Promise<boolean> {
+  const count = await db('evses').where({ id: evseFk }).whereNot({ status }).update({ status, last_updated: db.fn.now() });
+  return count > 0;
+}

@@ -1,0 +1,217 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../shared/clock.ts';
+import type { DomainEvents } from '../shared/events.ts';
+import { hashPassword, verifyPassword } from '../shared/ids.ts';
+import { InvalidInput } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { AuthDecision, Handshake } from '../ocpp/server.ts';
+import type { BootNotificationRequest, BootNotificationResponse } from '../ocpp/v16/types.ts';
+import * as locations from '../locations/location.repo.ts';
+import * as repo from './charger.repo.ts';
+import type { ChargePoint, RegistrationStatus, StatusReport } from './charger.types.ts';
+import { aggregateEvseStatus, connectorEvseStatus, isFault } from './connector-state.ts';
+
+export interface ChargerServiceOptions {
+  db: Knex;
+  clock: Clock;
+  events: DomainEvents;
+  logger: Logger;
+  nodeId: string;
+  acceptUnknownChargers: boolean;
+  heartbeatIntervalSec: number;
+  pendingIntervalSec: number;
+}
+
+const CHARGER_ID = /^[A-Za-z0-9._:*@+-]{1,48}$/;
+
+/** Charger lifecycle: registration, authentication, boot, heartbeat, status, faults, connection state. */
+export class ChargerService {
+  constructor(private readonly o: ChargerServiceOptions) {}
+
+  /** Registers a charger with a password (OCPP security profile 1/2) and optionally attaches it to an EVSE. */
+  async register(input: { id: string; password: string; locationId?: string; evseUid?: string; status?: RegistrationStatus }): Promise<ChargePoint> {
+    if (!CHARGER_ID.test(input.id)) throw new InvalidInput('id: must be 1-48 characters of letters, digits and ._:*@+-');
+    if (input.password.length < 8 || input.password.length > 40) throw new InvalidInput('password: must be 8-40 characters (OCPP security profile 1)');
+    if (input.evseUid && !input.locationId) throw new InvalidInput('evse: needs a location');
+    return this.o.db.transaction(async (trx) => {
+      if (input.locationId) await locations.getLocation(trx, input.locationId);
+      await repo.insertChargePoint(trx, { id: input.id, passwordHash: hashPassword(input.password), registrationStatus: input.status ?? 'Accepted', locationId: input.locationId });
+      if (input.evseUid) await this.attachEvse(trx, input.id, input.locationId!, input.evseUid);
+      return repo.getChargePoint(trx, input.id);
+    });
+  }
+
+  /** Attaches a charger to a location and EVSE (created when new); its connectors follow. */
+  async attach(chargePointId: string, locationId: string, evseUid: string): Promise<ChargePoint> {
+    return this.o.db.transaction(async (trx) => {
+      await repo.getChargePoint(trx, chargePointId);
+      await locations.getLocation(trx, locationId);
+      await repo.updateChargePoint(trx, chargePointId, { location_id: locationId });
+      await this.attachEvse(trx, chargePointId, locationId, evseUid);
+      return repo.getChargePoint(trx, chargePointId);
+    });
+  }
+
+  private async attachEvse(trx: Knex.Transaction, chargePointId: string, locationId: string, evseUid: string): Promise<void> {
+    const existing = await locations.findEvseByUid(trx, evseUid);
+    if (existing && existing.locationId !== locationId) throw new InvalidInput(`evse: ${evseUid} belongs to location ${existing.locationId}`);
+    const evse = existing ?? (await locations.insertEvse(trx, { locationId, uid: evseUid, chargePointId }));
+    await locations.updateEvseChargePoint(trx, evse.id, chargePointId);
+    await trx('connectors').where({ charge_point_id: chargePointId }).update({ evse_fk: evse.id });
+  }
+
+  async setPassword(chargePointId: string, password: string): Promise<void> {
+    if (password.length < 8 || password.length > 40) throw new InvalidInput('password: must be 8-40 characters');
+    await repo.updateChargePoint(this.o.db, chargePointId, { password_hash: hashPassword(password) });
+  }
+
+  /** Decides a WebSocket handshake before the socket opens (OCPP security profiles 1 and 2). */
+  async authenticate(h: Handshake): Promise<AuthDecision> {
+    const hash = await repo.findPasswordHash(this.o.db, h.identity);
+    if (hash === undefined) {
+      if (!this.o.acceptUnknownChargers) return { ok: false, status: 401, reason: 'unknown charger' };
+      // Onboarding: the charger may connect and is answered Pending until an operator accepts it.
+      await repo.insertChargePointIfAbsent(this.o.db, { id: h.identity, passwordHash: h.password ? hashPassword(h.password) : null, registrationStatus: 'Pending' });
+      return { ok: true };
+    }
+    if (hash === null) return { ok: true };
+    if (h.password === undefined || !verifyPassword(h.password, hash)) return { ok: false, status: 401, reason: 'bad credentials' };
+    return { ok: true };
+  }
+
+  async onConnected(chargePointId: string, protocol: string): Promise<void> {
+    const now = this.o.clock.now();
+    const changes = await this.o.db.transaction(async (trx) => {
+      await repo.updateChargePoint(trx, chargePointId, { is_connected: true, is_online: true, protocol, connected_node: this.o.nodeId, connected_at: now, last_seen_at: now });
+      await repo.clearFaults(trx, chargePointId, 0, 'OFFLINE', now);
+      await repo.insertEvent(trx, chargePointId, 'Connected', { protocol, node: this.o.nodeId }, now);
+      return this.recomputeEvsesOf(trx, chargePointId);
+    });
+    this.o.events.emit('charger.connected', { chargePointId });
+    this.emitEvseChanges(changes);
+  }
+
+  async onDisconnected(chargePointId: string, code: number): Promise<void> {
+    const now = this.o.clock.now();
+    await this.o.db.transaction(async (trx) => {
+      await repo.updateChargePoint(trx, chargePointId, { is_connected: false, connected_node: null, disconnected_at: now });
+      await repo.insertEvent(trx, chargePointId, 'Disconnected', { code }, now);
+    });
+    this.o.events.emit('charger.disconnected', { chargePointId });
+  }
+
+  /** OCPP 1.6 §4.2 BootNotification: records the charger's identity data and answers its registration status. */
+  async boot(chargePointId: string, p: BootNotificationRequest): Promise<BootNotificationResponse> {
+    const now = this.o.clock.now();
+    const cp = await repo.getChargePoint(this.o.db, chargePointId);
+    const interval = cp.registrationStatus === 'Accepted' ? this.o.heartbeatIntervalSec : this.o.pendingIntervalSec;
+    await repo.updateChargePoint(this.o.db, chargePointId, {
+      vendor: p.chargePointVendor,
+      model: p.chargePointModel,
+      serial_number: p.chargePointSerialNumber ?? null,
+      box_serial_number: p.chargeBoxSerialNumber ?? null,
+      firmware_version: p.firmwareVersion ?? null,
+      iccid: p.iccid ?? null,
+      imsi: p.imsi ?? null,
+      meter_type: p.meterType ?? null,
+      meter_serial_number: p.meterSerialNumber ?? null,
+      heartbeat_interval_sec: interval,
+      last_boot_at: now,
+      last_seen_at: now,
+      is_online: true,
+    });
+    return { status: cp.registrationStatus, currentTime: now.toISOString(), interval };
+  }
+
+  /** OCPP 1.6 §4.6 Heartbeat: records it and returns the current time. */
+  async heartbeat(chargePointId: string): Promise<Date> {
+    const now = this.o.clock.now();
+    await repo.touchChargePoint(this.o.db, chargePointId, now, true);
+    return now;
+  }
+
+  /** Any message proves the charger is alive; returns its registration status for the caller's gate. */
+  async markSeen(chargePointId: string): Promise<RegistrationStatus> {
+    return repo.touchChargePoint(this.o.db, chargePointId, this.o.clock.now(), false);
+  }
+
+  /**
+   * OCPP 1.6 §4.9 StatusNotification: stores the report, registers an unknown connector, opens or
+   * clears faults and recomputes the EVSE status. connectorId 0 is the charge point as a whole.
+   */
+  async reportStatus(chargePointId: string, report: StatusReport): Promise<void> {
+    const changedEvse = await this.o.db.transaction(async (trx) => {
+      await repo.insertStatusHistory(trx, chargePointId, report);
+      await this.trackFault(trx, chargePointId, report);
+      if (report.connectorNumber === 0) return undefined;
+      const evseFk = await repo.findEvseFkOfChargePoint(trx, chargePointId);
+      const connector = await repo.ensureConnector(trx, chargePointId, report.connectorNumber, evseFk);
+      const isNewest = await repo.updateConnectorStatus(trx, connector.id, report);
+      if (!isNewest || connector.evseFk === null) return undefined;
+      return this.recomputeEvse(trx, connector.evseFk);
+    });
+    if (changedEvse) this.o.events.emit('evse.status', changedEvse);
+  }
+
+  private async trackFault(trx: Knex.Transaction, chargePointId: string, r: StatusReport): Promise<void> {
+    if (!isFault(r.status, r.errorCode)) {
+      await repo.clearFaults(trx, chargePointId, r.connectorNumber, 'ERROR_CODE', r.timestamp);
+      return;
+    }
+    const code = r.errorCode === 'NoError' ? 'Faulted' : r.errorCode;
+    if (await repo.findOpenFault(trx, chargePointId, r.connectorNumber, 'ERROR_CODE', code)) return;
+    await repo.insertFault(trx, { chargePointId, connectorNumber: r.connectorNumber, kind: 'ERROR_CODE', errorCode: code, info: r.info ?? null, vendorErrorCode: r.vendorErrorCode ?? null, openedAt: r.timestamp });
+    this.o.logger.warn('charger fault', { chargePointId, connectorId: r.connectorNumber, errorCode: code, info: r.info });
+  }
+
+  /** Recomputes an EVSE's OCPI status from its connectors; returns the change, if any. */
+  async recomputeEvse(trx: Knex.Transaction | Knex, evseFk: number) {
+    const evse = await trx('evses').where({ id: evseFk }).first();
+    if (!evse) return undefined;
+    const online = evse.charge_point_id ? ((await repo.findChargePoint(trx, evse.charge_point_id))?.isOnline ?? false) : false;
+    const statuses = (await repo.listConnectorsOfEvse(trx, evseFk)).map((c) => connectorEvseStatus(c.ocppStatus, online));
+    const status = aggregateEvseStatus(statuses);
+    if (!(await repo.updateEvseStatus(trx, evseFk, status))) return undefined;
+    return { evseFk, locationId: evse.location_id as string, evseUid: evse.uid as string, status };
+  }
+
+  private async recomputeEvsesOf(trx: Knex.Transaction, chargePointId: string) {
+    const evses = await trx('evses').where({ charge_point_id: chargePointId }).select('id');
+    const changes = [];
+    for (const e of evses) changes.push(await this.recomputeEvse(trx, e.id));
+    return changes;
+  }
+
+  private emitEvseChanges(changes: Array<Awaited<ReturnType<ChargerService['recomputeEvse']>>>): void {
+    for (const change of changes) if (change) this.o.events.emit('evse.status', change);
+  }
+
+  async recordEvent(chargePointId: string, type: string, payload: unknown, fields: Record<string, unknown> = {}): Promise<void> {
+    await this.o.db.transaction(async (trx) => {
+      await repo.insertEvent(trx, chargePointId, type, payload, this.o.clock.now());
+      if (Object.keys(fields).length) await repo.updateChargePoint(trx, chargePointId, fields);
+    });
+  }
+
+  /**
+   * Marks chargers offline whose last message is older than `multiple` heartbeat intervals, opening an
+   * OFFLINE fault and setting their EVSEs to UNKNOWN. Returns the ids marked.
+   */
+  async markOverdueOffline(multiple: number): Promise<string[]> {
+    const now = this.o.clock.now();
+    const ids = await repo.listOverdueOnline(this.o.db, now, multiple, this.o.heartbeatIntervalSec);
+    for (const id of ids) {
+      const changes = await this.o.db.transaction(async (trx) => {
+        await repo.updateChargePoint(trx, id, { is_online: false });
+        if (!(await repo.findOpenFault(trx, id, 0, 'OFFLINE', 'Offline'))) {
+          await repo.insertFault(trx, { chargePointId: id, connectorNumber: 0, kind: 'OFFLINE', errorCode: 'Offline', info: null, vendorErrorCode: null, openedAt: now });
+        }
+        return this.recomputeEvsesOf(trx, id);
+      });
+      this.o.logger.warn('charger offline: no message within heartbeat limit', { chargePointId: id });
+      this.o.events.emit('charger.offline', { chargePointId: id });
+      this.emitEvseChanges(changes);
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,34 @@
+import type { Ocpp16Handlers } from '../ocpp/router.ts';
+import type { ChargerService } from './charger.service.ts';
+
+/** OCPP 1.6 charger lifecycle messages. */
+export const chargerHandlers = (svc: ChargerService): Ocpp16Handlers => ({
+  BootNotification: ({ chargePointId, params }) => svc.boot(chargePointId, params),
+  Heartbeat: async ({ chargePointId }) => ({ currentTime: (await svc.heartbeat(chargePointId)).toISOString() }),
+  StatusNotification: async ({ chargePointId, params }) => {
+    await svc.reportStatus(chargePointId, {
+      connectorNumber: params.connectorId,
+      status: params.status,
+      errorCode: params.errorCode,
+      info: params.info,
+      vendorId: params.vendorId,
+      vendorErrorCode: params.vendorErrorCode,
+      // OCPP 1.6 §7.39: timestamp is optional; without it the report is as of now.
+      timestamp: params.timestamp ? new Date(params.timestamp) : new Date(),
+    });
+    return {};
+  },
+  DataTransfer: async ({ chargePointId, params }) => {
+    await svc.recordEvent(chargePointId, 'DataTransfer', params);
+    // OCPP 1.6 §4.3: we implement no vendor extension, so every vendorId is unknown to us.
+    return { status: 'UnknownVendorId' };
+  },
+  DiagnosticsStatusNotification: async ({ chargePointId, params }) => {
+    await svc.recordEvent(chargePointId, 'DiagnosticsStatusNotification', params, { diagnostics_status: params.status });
+    return {};
+  },
+  FirmwareStatusNotification: async ({ chargePointId, params }) => {
+    await svc.recordEvent(chargePointId, 'FirmwareStatusNotification', params, { firmware_status: params.status });
+    return {};
+  },
+});

@@ -1,0 +1,111 @@
+import { Command, CommanderError } from 'commander';
+import type { Knex } from 'knex';
+import { loadConfig, type Config } from '../config/load.ts';
+import { openDatabase, serve } from '../main.ts';
+import { InvalidInput } from '../shared/errors.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
+import { systemClock } from '../shared/clock.ts';
+import { ApiKeyService } from '../access/apikey.service.ts';
+import { ChargerService } from '../chargers/charger.service.ts';
+import { TokenService } from '../tokens/token.service.ts';
+import { LocationService } from '../locations/location.service.ts';
+import { DomainEvents } from '../shared/events.ts';
+import { createApp } from '../app.ts';
+
+type Out = (line: string) => void;
+
+/** Opens the database for a one-shot command, runs `fn`, and closes it. */
+async function withDb<T>(fn: (ctx: { db: Knex; config: Config; logger: Logger }) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn');
+  const db = await openDatabase(config, logger);
+  try {
+    return await fn({ db, config, logger });
+  } finally {
+    await db.destroy();
+  }
+}
+
+function chargerService(db: Knex, config: Config, logger: Logger): ChargerService {
+  return new ChargerService({ db, clock: systemClock, events: new DomainEvents(), logger, nodeId: 'cli', acceptUnknownChargers: false, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec });
+}
+
+/** Builds the `cpms` command tree; `out` receives what the command prints. */
+export function buildCli(out: Out): Command {
+  const program = new Command('cpms').description('Charge Point Management System and OCPI 2.2.1 CPO platform').exitOverride();
+  program.configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => out(s.trimEnd()) });
+
+  program.command('serve').description('run the whole system: OCPP endpoint, admin API, jobs').action(async () => {
+    const config = loadConfig();
+    const logger = createLogger(config.logLevel);
+    const { stop } = await serve(config, logger);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        logger.info(`received ${signal}, shutting down`);
+        void stop().then(() => process.exit(0));
+      });
+    }
+    await new Promise(() => undefined); // serve until a signal arrives
+  });
+
+  program.command('migrate').description('apply pending database migrations').action(async () => {
+    await withDb(async () => out('migrations applied'));
+  });
+
+  const apikey = program.command('apikey').description('admin API keys');
+  apikey.command('create').description('create an API key and print it once').requiredOption('--role <role>', 'admin | operator | viewer').option('--name <name>', 'what the key is for', 'cli').action(async (opts) => {
+    await withDb(async ({ db }) => {
+      const { key, apiKey } = await new ApiKeyService({ db, clock: systemClock }).create(opts.name, opts.role);
+      out(`API key ${apiKey.id} (${apiKey.role}) created. It is shown only this once:\n${key}`);
+    });
+  });
+
+  const charger = program.command('charger').description('charge points');
+  charger.command('add <id>').description('register a charger (OCPP identity) with its Basic-auth password').requiredOption('--password <pw>', '8-40 characters').option('--location <id>', 'location id').option('--evse <uid>', 'EVSE uid (created at the location when new)').action(async (id, opts) => {
+    await withDb(async ({ db, config, logger }) => {
+      const cp = await chargerService(db, config, logger).register({ id, password: opts.password, locationId: opts.location, evseUid: opts.evse });
+      out(`charger ${cp.id} registered${cp.locationId ? ` at location ${cp.locationId}` : ''}`);
+    });
+  });
+
+  const token = program.command('token').description('id tokens (RFID cards, app users)');
+  token.command('add <uid>').description("add one of the operator's own tokens").option('--group <g>', 'group id').option('--type <type>', 'RFID | APP_USER | AD_HOC_USER | OTHER', 'RFID').action(async (uid, opts) => {
+    await withDb(async ({ db }) => {
+      const t = await new TokenService({ db }).addLocal({ uid, groupId: opts.group, type: opts.type });
+      out(`token ${t.uid} added (${t.type}${t.groupId ? `, group ${t.groupId}` : ''})`);
+    });
+  });
+
+  const location = program.command('location').description('locations');
+  location.command('add <id>').description('add a location').requiredOption('--address <a>').requiredOption('--city <c>').requiredOption('--country <ISO3>').requiredOption('--lat <lat>').requiredOption('--lon <lon>').requiredOption('--tz <zone>', 'IANA time zone').option('--name <n>').option('--postal-code <p>').action(async (id, o) => {
+    await withDb(async ({ db }) => {
+      const l = await new LocationService({ db }).create({ id, name: o.name, address: o.address, city: o.city, country: o.country, latitude: o.lat, longitude: o.lon, timeZone: o.tz, postalCode: o.postalCode });
+      out(`location ${l.id} added`);
+    });
+  });
+
+  const job = program.command('job').description('scheduled jobs');
+  job.command('run <name>').description('run a job now (under its lock)').action(async (name) => {
+    await withDb(async ({ db, config, logger }) => {
+      const app = createApp({ config, db, logger, clock: systemClock });
+      out(JSON.stringify(await app.scheduler.runNow(name, 'manual'), null, 2));
+    });
+  });
+  return program;
+}
+
+/** Runs the CLI; returns the exit code (2 for bad input, 1 for other failures). */
+export async function main(argv: string[], out: Out = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
+  try {
+    await buildCli(out).parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof InvalidInput) {
+      out(`error: ${err.message}`);
+      return 2;
+    }
+    out(`error: ${(err as Error).message}`);
+    return 1;
+  }
+}

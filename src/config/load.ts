@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import schema from './schema.json' with { type: 'json' };
+import { InvalidInput } from '../shared/errors.ts';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Base URL partners and chargers use to reach this node, e.g. https://cpms.example.com; derived when empty. */
+  publicUrl: string;
+  databaseUrl: string;
+  dataDir: string;
+  logLevel: string;
+  nodeId: string;
+  tls: { certFile: string; keyFile: string };
+  ocpp: {
+    path: string;
+    acceptUnknownChargers: boolean;
+    heartbeatIntervalSec: number;
+    pendingIntervalSec: number;
+    callTimeoutSec: number;
+    offlineAfterMissedHeartbeats: number;
+    offlineCheckCron: string;
+  };
+  jobs: { enabled: boolean };
+  /** The operator's own OCPI party (country_code + party_id, ISO 3166 alpha-2 + 3 characters). */
+  operator: { countryCode: string; partyId: string; name: string };
+}
+
+type Parse = (raw: string) => unknown;
+const int: Parse = (raw) => (/^-?\d+$/.test(raw) ? Number(raw) : raw);
+const num: Parse = (raw) => (raw.trim() !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw);
+const bool: Parse = (raw) => (raw === 'true' ? true : raw === 'false' ? false : raw);
+const str: Parse = (raw) => raw;
+
+/** The one table of environment variables: name → config key path and parser. */
+export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
+  ['PORT', 'port', int],
+  ['HOST', 'host', str],
+  ['PUBLIC_URL', 'publicUrl', str],
+  ['DATABASE_URL', 'databaseUrl', str],
+  ['DATA_DIR', 'dataDir', str],
+  ['LOG_LEVEL', 'logLevel', str],
+  ['NODE_ID', 'nodeId', str],
+  ['TLS_CERT_FILE', 'tls.certFile', str],
+  ['TLS_KEY_FILE', 'tls.keyFile', str],
+  ['OCPP_ACCEPT_UNKNOWN_CHARGERS', 'ocpp.acceptUnknownChargers', bool],
+  ['OCPP_HEARTBEAT_INTERVAL_SEC', 'ocpp.heartbeatIntervalSec', int],
+  ['OCPP_CALL_TIMEOUT_SEC', 'ocpp.callTimeoutSec', int],
+  ['OCPP_OFFLINE_AFTER_MISSED_HEARTBEATS', 'ocpp.offlineAfterMissedHeartbeats', num],
+  ['JOBS_ENABLED', 'jobs.enabled', bool],
+  ['OPERATOR_COUNTRY_CODE', 'operator.countryCode', str],
+  ['OPERATOR_PARTY_ID', 'operator.partyId', str],
+  ['OPERATOR_NAME', 'operator.name', str],
+];
+
+const defaultsUrl = new URL('../../config/default.json', import.meta.url);
+const validate = new Ajv({ allErrors: false, strict: true }).compile(schema);
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  node[keys[keys.length - 1]] = value;
+}
+
+/**
+ * Builds the configuration from config/default.json, then `overrides` (e.g. from tests), then the
+ * environment. Throws InvalidInput naming the key (and env var) of the first bad value.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, unknown> = {}): Config {
+  const config = JSON.parse(readFileSync(defaultsUrl, 'utf8')) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(overrides)) setPath(config, key, value);
+  const fromEnv = new Map<string, string>();
+  for (const [name, key, parse] of ENV_VARS) {
+    const raw = env[name];
+    if (raw === undefined || (raw === '' && name !== 'DATABASE_URL')) continue;
+    setPath(config, key, parse(raw));
+    fromEnv.set(key, name);
+  }
+  if (!validate(config)) {
+    const err = validate.errors![0];
+    const key = err.instancePath.slice(1).replaceAll('/', '.') || (err.params as { missingProperty?: string }).missingProperty || '(root)';
+    const source = fromEnv.has(key) ? ` (from ${fromEnv.get(key)})` : '';
+    throw new InvalidInput(`config ${key}${source}: ${err.message}`);
+  }
+  return config as unknown as Config;
+}

@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import knex, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import pg from 'pg';
+
+export type Db = Knex | Knex.Transaction;
+
+// Return bigint (int8) and numeric as strings from pg: energy and money must never pass through
+// binary floats by accident. count(*) is int8 too, so repos convert counts explicitly.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+
+export interface DbOptions {
+  /** postgres:// URL of a PostgreSQL server; empty = embedded PGlite. */
+  databaseUrl: string;
+  /** Directory of the embedded database; 'memory://' for an in-memory one. */
+  dataDir: string;
+  /** Knex pool size for a PostgreSQL server. */
+  poolMax?: number;
+}
+
+/** Opens the database: PostgreSQL when a URL is given, otherwise an in-process PGlite engine. */
+export function createDb(opts: DbOptions): Knex {
+  if (opts.databaseUrl) {
+    return knex({
+      client: 'pg',
+      connection: opts.databaseUrl,
+      pool: { min: 0, max: opts.poolMax ?? 10 },
+      acquireConnectionTimeout: 30_000,
+    });
+  }
+  let connection: object;
+  if (opts.dataDir === 'memory://') {
+    connection = {};
+  } else {
+    const dir = resolve(opts.dataDir, 'pgdata');
+    mkdirSync(dir, { recursive: true });
+    connection = { filename: dir };
+  }
+  return knex({
+    client: ClientPgLite as unknown as typeof knex.Client,
+    dialect: 'postgres',
+    connection,
+    // PGlite is a single connection: a query issued outside a running transaction waits for it.
+    // Surface such a mistake as an error rather than a hang.
+    acquireConnectionTimeout: 60_000,
+  } as Knex.Config);
+}
+
+/** 'pglite' or 'pg', for log lines and the readiness probe. */
+export function dbKind(db: Knex): 'pg' | 'pglite' {
+  return db.client.config.client === 'pg' ? 'pg' : 'pglite';
+}

@@ -1,0 +1,85 @@
+import type { Db } from '../db/knex.ts';
+import { translatePg } from '../db/pg-errors.ts';
+import { NotFound } from '../shared/errors.ts';
+import type { Evse, Location, LocationInput } from './location.types.ts';
+
+type Row = Record<string, any>;
+
+const toLocation = (r: Row): Location => ({
+  id: r.id,
+  partyFk: r.party_fk,
+  name: r.name,
+  address: r.address,
+  city: r.city,
+  postalCode: r.postal_code,
+  state: r.state,
+  country: r.country,
+  latitude: r.latitude,
+  longitude: r.longitude,
+  timeZone: r.time_zone,
+  parkingType: r.parking_type,
+  publish: r.publish,
+  gridLimitA: r.grid_limit_a,
+  lastUpdated: r.last_updated,
+});
+
+const toEvse = (r: Row): Evse => ({ id: r.id, locationId: r.location_id, uid: r.uid, evseId: r.evse_id, chargePointId: r.charge_point_id, status: r.status, lastUpdated: r.last_updated });
+
+export async function insertLocation(db: Db, l: LocationInput): Promise<Location> {
+  const [row] = await translatePg(`location ${l.id}`, () =>
+    db('locations')
+      .insert({
+        id: l.id,
+        party_fk: l.partyFk,
+        name: l.name ?? null,
+        address: l.address,
+        city: l.city,
+        postal_code: l.postalCode ?? null,
+        state: l.state ?? null,
+        country: l.country,
+        latitude: l.latitude,
+        longitude: l.longitude,
+        time_zone: l.timeZone,
+        parking_type: l.parkingType ?? null,
+        publish: l.publish ?? true,
+        grid_limit_a: l.gridLimitA ?? null,
+      })
+      .returning('*'),
+  );
+  return toLocation(row);
+}
+
+export async function findLocation(db: Db, id: string): Promise<Location | undefined> {
+  const row = await db('locations').where({ id }).first();
+  return row ? toLocation(row) : undefined;
+}
+
+export async function getLocation(db: Db, id: string): Promise<Location> {
+  const loc = await findLocation(db, id);
+  if (!loc) throw new NotFound(`location ${id} not found`);
+  return loc;
+}
+
+export async function listLocations(db: Db, opts: { limit: number; offset: number }): Promise<Location[]> {
+  return (await db('locations').orderBy('id').limit(opts.limit).offset(opts.offset)).map(toLocation);
+}
+
+export async function findEvseByUid(db: Db, uid: string): Promise<Evse | undefined> {
+  const row = await db('evses').where({ uid }).first();
+  return row ? toEvse(row) : undefined;
+}
+
+export async function insertEvse(db: Db, e: { locationId: string; uid: string; evseId?: string | null; chargePointId?: string | null }): Promise<Evse> {
+  const [row] = await translatePg(`EVSE ${e.uid}`, () =>
+    db('evses').insert({ location_id: e.locationId, uid: e.uid, evse_id: e.evseId ?? null, charge_point_id: e.chargePointId ?? null }).returning('*'),
+  );
+  return toEvse(row);
+}
+
+export async function updateEvseChargePoint(db: Db, evseFk: number, chargePointId: string): Promise<void> {
+  await db('evses').where({ id: evseFk }).update({ charge_point_id: chargePointId, last_updated: db.fn.now() });
+}
+
+export async function listEvsesOfLocation(db: Db, locationId: string): Promise<Evse[]> {
+  return (await db('evses').where({ location_id: locationId }).orderBy('id')).map(toEvse);
+}

@@ -1,0 +1,48 @@
+import type { Knex } from 'knex';
+import { InvalidInput } from '../shared/errors.ts';
+import { getDefaultParty } from '../parties/party.repo.ts';
+import * as repo from './location.repo.ts';
+import type { Location } from './location.types.ts';
+
+const LAT = /^-?[0-9]{1,2}\.[0-9]{5,7}$/;
+const LON = /^-?[0-9]{1,3}\.[0-9]{5,7}$/;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false; // RangeError: not an IANA zone
+  }
+}
+
+export interface NewLocation {
+  id: string;
+  name?: string;
+  address: string;
+  city: string;
+  postalCode?: string;
+  state?: string;
+  country: string;
+  latitude: string;
+  longitude: string;
+  timeZone: string;
+  parkingType?: string;
+  gridLimitA?: number;
+}
+
+/** Locations of the operator's default party; validated with the OCPI 2.2.1 locations §8.3.1 rules. */
+export class LocationService {
+  constructor(private readonly o: { db: Knex }) {}
+
+  async create(input: NewLocation): Promise<Location> {
+    if (!/^[A-Za-z0-9._-]{1,36}$/.test(input.id)) throw new InvalidInput('id: must be 1-36 characters of letters, digits and ._-');
+    if (!/^[A-Z]{3}$/.test(input.country)) throw new InvalidInput('country: must be an ISO 3166-1 alpha-3 code');
+    if (!LAT.test(input.latitude)) throw new InvalidInput('latitude: must match -?[0-9]{1,2}\\.[0-9]{5,7}');
+    if (!LON.test(input.longitude)) throw new InvalidInput('longitude: must match -?[0-9]{1,3}\\.[0-9]{5,7}');
+    if (!isTimeZone(input.timeZone)) throw new InvalidInput('timeZone: must be an IANA time zone, e.g. Europe/Amsterdam');
+    if (input.gridLimitA !== undefined && !(Number.isInteger(input.gridLimitA) && input.gridLimitA > 0)) throw new InvalidInput('gridLimitA: must be a positive integer');
+    const party = await getDefaultParty(this.o.db);
+    return repo.insertLocation(this.o.db, { ...input, partyFk: party.id });
+  }
+}

@@ -1,0 +1,35 @@
+export interface LocationInput {
+  id: string;
+  partyFk: number;
+  name?: string;
+  address: string;
+  city: string;
+  postalCode?: string;
+  state?: string;
+  country: string;
+  latitude: string;
+  longitude: string;
+  timeZone: string;
+  parkingType?: string;
+  publish?: boolean;
+  gridLimitA?: number | null;
+}
+
+export interface Location extends Required<Omit<LocationInput, 'postalCode' | 'state' | 'name' | 'parkingType' | 'gridLimitA'>> {
+  name: string | null;
+  postalCode: string | null;
+  state: string | null;
+  parkingType: string | null;
+  gridLimitA: number | null;
+  lastUpdated: Date;
+}
+
+export interface Evse {
+  id: number;
+  locationId: string;
+  uid: string;
+  evseId: string | null;
+  chargePointId: string | null;
+  status: string;
+  lastUpdated: Date;
+}

@@ -1,0 +1,37 @@
+import type { RpcConnection } from './rpc.ts';
+
+/** The charger sockets held by this node, by charge point identity. */
+export class ConnectionRegistry {
+  private readonly byId = new Map<string, RpcConnection>();
+
+  get(chargePointId: string): RpcConnection | undefined {
+    return this.byId.get(chargePointId);
+  }
+
+  /** Registers a new socket; an older socket of the same charger is dropped (the charger reconnected). */
+  add(conn: RpcConnection): void {
+    const previous = this.byId.get(conn.identity);
+    this.byId.set(conn.identity, conn);
+    if (previous && previous !== conn) previous.terminate();
+  }
+
+  /** Removes the socket if it is still the current one for its charger; returns whether it was. */
+  remove(conn: RpcConnection): boolean {
+    if (this.byId.get(conn.identity) !== conn) return false;
+    this.byId.delete(conn.identity);
+    return true;
+  }
+
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  closeAll(): void {
+    for (const conn of this.byId.values()) conn.terminate();
+    this.byId.clear();
+  }
+}

@@ -1,0 +1,34 @@
+import { OcppError } from './errors.ts';
+import type { Ocpp16Actions } from './v16/types.ts';
+
+/** What a handler is given: the authenticated charger identity and the validated payload. */
+export interface OcppCall<P> {
+  chargePointId: string;
+  params: P;
+}
+
+export type Ocpp16Handler<A extends keyof Ocpp16Actions> = (call: OcppCall<Ocpp16Actions[A]['req']>) => Promise<Ocpp16Actions[A]['conf']> | Ocpp16Actions[A]['conf'];
+
+/** A group of OCPP 1.6 handlers, keyed by the action name exactly as in the spec. */
+export type Ocpp16Handlers = { [A in keyof Ocpp16Actions]?: Ocpp16Handler<A> };
+
+export type Dispatch = (chargePointId: string, action: string, params: unknown) => Promise<unknown>;
+
+/**
+ * Merges handler groups (one per domain) into one dispatch function. A duplicate action is a
+ * programming error and fails at start-up; an action no group handles answers NotImplemented.
+ */
+export function buildRouter(groups: Ocpp16Handlers[]): Dispatch {
+  const table = new Map<string, (call: OcppCall<unknown>) => unknown>();
+  for (const group of groups) {
+    for (const [action, handler] of Object.entries(group)) {
+      if (table.has(action)) throw new Error(`OCPP handler for ${action} registered twice`);
+      table.set(action, handler as (call: OcppCall<unknown>) => unknown);
+    }
+  }
+  return async (chargePointId, action, params) => {
+    const handler = table.get(action);
+    if (!handler) throw new OcppError('NotImplemented', `action '${action}' is not implemented`);
+    return handler({ chargePointId, params });
+  };
+}

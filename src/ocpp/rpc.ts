@@ -1,0 +1,208 @@
+import { EventEmitter } from 'node:events';
+import { WebSocket } from 'ws';
+import { newUuid } from '../shared/ids.ts';
+import { InvalidInput, Timeout, UpstreamFailed } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
+import { OcppError, rpcCodeFor, toCallError, type OcppProtocol } from './errors.ts';
+import type { OcppValidator } from './validate.ts';
+
+// OCPP-J message type ids (OCPP-J 1.6 §4.1.3).
+const CALL = 2;
+const CALLRESULT = 3;
+const CALLERROR = 4;
+
+/** Handles one inbound CALL; returns the CALLRESULT payload or throws (mapped to a CALLERROR). */
+export type InboundDispatch = (action: string, payload: unknown) => Promise<unknown>;
+
+interface PendingCall {
+  id: string;
+  action: string;
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+interface QueuedCall {
+  action: string;
+  payload: unknown;
+  timeoutMs: number;
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+}
+
+export interface RpcOptions {
+  identity: string;
+  protocol: OcppProtocol;
+  validator: OcppValidator;
+  dispatch: InboundDispatch;
+  callTimeoutMs: number;
+  logger: Logger;
+}
+
+/**
+ * One charger's OCPP-J connection: framing, validation of every payload in both directions, and the
+ * two independent call directions. At most one call from us is outstanding at a time (OCPP-J §4.1.1);
+ * further commands queue. Inbound CALLs are handled one after the other, so that what a charger sends
+ * is persisted in the order it was sent (this matters for an offline queue replayed on reconnect).
+ */
+export class RpcConnection extends EventEmitter {
+  readonly identity: string;
+  readonly protocol: OcppProtocol;
+  private readonly opts: RpcOptions;
+  private outbound: PendingCall | undefined;
+  private readonly queue: QueuedCall[] = [];
+  private inboundChain: Promise<void> = Promise.resolve();
+  private readonly inboundIds = new Set<string>();
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    opts: RpcOptions,
+  ) {
+    super();
+    this.opts = opts;
+    this.identity = opts.identity;
+    this.protocol = opts.protocol;
+    ws.on('message', (data, isBinary) => this.onFrame(data.toString(), isBinary));
+    ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
+    ws.on('error', (err) => opts.logger.warn('websocket error', { err: err.message }));
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends a CALL and resolves with the validated CALLRESULT payload. */
+  call(action: string, payload: unknown, timeoutMs = this.opts.callTimeoutMs): Promise<unknown> {
+    // Our own payload is checked first: a bad command from the admin API must never reach the charger.
+    try {
+      this.opts.validator.check(action, 'req', payload);
+    } catch (err) {
+      return Promise.reject(new InvalidInput(`${action} payload: ${(err as Error).message}`));
+    }
+    if (!this.isOpen) return Promise.reject(new UpstreamFailed(`charger ${this.identity} is not connected`));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ action, payload, timeoutMs, resolve, reject });
+      this.pump();
+    });
+  }
+
+  close(code = 1000, reason = ''): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+  }
+
+  /** Forcibly drops the socket (used when the same charger reconnects on another socket). */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  private pump(): void {
+    if (this.outbound || this.queue.length === 0 || !this.isOpen) return;
+    const next = this.queue.shift()!;
+    const id = newUuid();
+    const timer = setTimeout(() => this.settleOutbound(id, new Timeout(`${next.action} to ${this.identity}: no answer within ${next.timeoutMs} ms`)), next.timeoutMs);
+    this.outbound = { id, action: next.action, resolve: next.resolve, reject: next.reject, timer };
+    this.send([CALL, id, next.action, next.payload]);
+  }
+
+  private settleOutbound(id: string, error: Error | undefined, result?: unknown): void {
+    const pending = this.outbound;
+    if (!pending || pending.id !== id) return;
+    clearTimeout(pending.timer);
+    this.outbound = undefined;
+    if (error) pending.reject(error);
+    else pending.resolve(result);
+    this.pump();
+  }
+
+  private send(frame: unknown[]): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  private sendError(id: string, err: OcppError): void {
+    this.send([CALLERROR, id, err.rpcCode, err.message.slice(0, 255), err.details]);
+  }
+
+  private onFrame(text: string, isBinary: boolean): void {
+    // Some chargers send empty keep-alive frames; they carry nothing to answer.
+    if (text.length === 0) return;
+    let frame: unknown;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      return this.badFrame('-1', 'FrameworkError', 'message is not valid JSON');
+    }
+    if (isBinary || !Array.isArray(frame) || typeof frame[0] !== 'number') return this.badFrame('-1', 'FrameworkError', 'message must be a JSON array starting with a message type');
+    const [type, id] = frame as [number, unknown];
+    if (typeof id !== 'string' || id.length === 0 || id.length > 36) return this.badFrame('-1', 'FrameworkError', 'message id must be a string of at most 36 characters');
+    if (type === CALL) return this.onCall(id, frame);
+    if (type === CALLRESULT) return this.onResult(id, frame[2]);
+    if (type === CALLERROR) return this.onError(id, frame);
+    return this.badFrame(id, 'MessageTypeNotSupported', `unknown message type ${type}`);
+  }
+
+  private badFrame(id: string, code: 'FrameworkError' | 'MessageTypeNotSupported', message: string): void {
+    this.opts.logger.warn('bad OCPP frame', { reason: message });
+    this.sendError(id, new OcppError(rpcCodeFor(this.protocol, code), message));
+  }
+
+  private onCall(id: string, frame: unknown[]): void {
+    const [, , action, payload] = frame;
+    if (typeof action !== 'string' || frame.length !== 4) return this.badFrame(id, 'FrameworkError', 'CALL must be [2, id, action, payload]');
+    if (this.inboundIds.has(id)) return this.badFrame(id, 'FrameworkError', `a call with message id ${id} is already being processed`);
+    this.inboundIds.add(id);
+    // Must not throw: every inbound CALL gets exactly one reply.
+    this.inboundChain = this.inboundChain.then(() => this.handleCall(id, action, payload)).finally(() => this.inboundIds.delete(id));
+  }
+
+  private async handleCall(id: string, action: string, payload: unknown): Promise<void> {
+    const started = Date.now();
+    try {
+      if (!this.opts.validator.actions.has(action)) throw new OcppError('NotImplemented', `action '${action}' is not implemented`);
+      this.opts.validator.check(action, 'req', payload);
+      const result = await this.opts.dispatch(action, payload);
+      try {
+        this.opts.validator.check(action, 'conf', result);
+      } catch (err) {
+        this.opts.logger.error('handler returned an invalid response', { action, err: (err as Error).message });
+        throw new OcppError('InternalError', 'An internal error occurred');
+      }
+      this.send([CALLRESULT, id, result]);
+      this.emit('handled', { action, ms: Date.now() - started });
+    } catch (err) {
+      const callError = toCallError(this.protocol, err);
+      if (callError.rpcCode === 'InternalError' && !(err instanceof OcppError)) {
+        this.opts.logger.error('handler failed', { action, err: err instanceof Error ? { message: err.message, stack: err.stack } : err });
+      }
+      this.sendError(id, callError);
+      this.emit('handled', { action, ms: Date.now() - started, error: callError.rpcCode });
+    }
+  }
+
+  private onResult(id: string, payload: unknown): void {
+    const pending = this.outbound;
+    if (!pending || pending.id !== id) return void this.opts.logger.warn('CALLRESULT for an unknown message id', { id });
+    try {
+      this.opts.validator.check(pending.action, 'conf', payload);
+    } catch (err) {
+      return this.settleOutbound(id, err as Error);
+    }
+    this.settleOutbound(id, undefined, payload);
+  }
+
+  private onError(id: string, frame: unknown[]): void {
+    const [, , code, description, details] = frame;
+    const err = new OcppError(String(code), `charger answered ${String(code)}: ${String(description ?? '')}`, typeof details === 'object' && details ? (details as Record<string, unknown>) : {});
+    this.settleOutbound(id, err);
+  }
+
+  private onClose(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    const gone = new UpstreamFailed(`charger ${this.identity} disconnected`);
+    const pending = this.outbound;
+    if (pending) this.settleOutbound(pending.id, gone);
+    for (const queued of this.queue.splice(0)) queued.reject(gone);
+    this.emit('close', { code, reason });
+  }
+}

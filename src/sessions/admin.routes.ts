@@ -1,0 +1,35 @@
+import express, { type Router } from 'express';
+import type { Knex } from 'knex';
+import { InvalidInput } from '../shared/errors.ts';
+import { parsePaging } from '../admin/http.ts';
+import * as repo from './session.repo.ts';
+import type { Session, SessionStatus } from './session.types.ts';
+
+const STATUSES: SessionStatus[] = ['ACTIVE', 'COMPLETED', 'INVALID', 'PENDING', 'RESERVATION'];
+
+/** kWh as an exact decimal string from integer Wh. */
+function kwh(wh: number): string {
+  const sign = wh < 0 ? '-' : '';
+  const abs = Math.abs(wh);
+  return `${sign}${Math.floor(abs / 1000)}.${String(abs % 1000).padStart(3, '0')}`;
+}
+
+const view = (s: Session) => ({ ...s, kwh: kwh(s.energyWh) });
+
+/** Admin API: sessions with their energy. */
+export function sessionAdminRoutes(deps: { db: Knex }): Router {
+  const r = express.Router();
+  r.get('/sessions', async (req, res) => {
+    const status = req.query.status as SessionStatus | undefined;
+    if (status && !STATUSES.includes(status)) throw new InvalidInput(`status: must be one of ${STATUSES.join(', ')}`);
+    const sessions = await repo.listSessions(deps.db, { ...parsePaging(req), chargePointId: req.query.chargePointId as string | undefined, status });
+    res.json({ data: sessions.map(view) });
+  });
+  r.get('/sessions/:id', async (req, res) => {
+    const id = Number(req.params.id);
+    if (!Number.isInteger(id)) throw new InvalidInput('id: must be an integer');
+    const session = await repo.getSession(deps.db, id);
+    res.json({ ...view(session), meterValues: await repo.listSamples(deps.db, id) });
+  });
+  return r;
+}

@@ -1,0 +1,157 @@
+import type { Db } from '../db/knex.ts';
+import { NotFound } from '../shared/errors.ts';
+import type { Sample } from './meter-values.ts';
+import type { Session, SessionStatus } from './session.types.ts';
+
+type Row = Record<string, any>;
+
+export const toSession = (r: Row): Session => ({
+  id: r.id,
+  uid: r.uid,
+  partyFk: r.party_fk,
+  chargePointId: r.charge_point_id,
+  connectorNumber: r.connector_number,
+  connectorFk: r.connector_fk,
+  locationId: r.location_id,
+  evseUid: r.evse_uid,
+  idTag: r.id_tag,
+  tokenFk: r.token_fk,
+  authMethod: r.auth_method,
+  authorizationReference: r.authorization_reference,
+  reservationId: r.reservation_id,
+  meterStartWh: Number(r.meter_start_wh),
+  meterStopWh: r.meter_stop_wh === null ? null : Number(r.meter_stop_wh),
+  energyWh: Number(r.energy_wh),
+  startAt: r.start_at,
+  stopAt: r.stop_at,
+  stopReason: r.stop_reason,
+  status: r.status,
+  currency: r.currency,
+  totalCostExclVat: r.total_cost_excl_vat,
+  totalCostInclVat: r.total_cost_incl_vat,
+  lastMeterAt: r.last_meter_at,
+  lastUpdated: r.last_updated,
+});
+
+export interface NewSession {
+  uid: string;
+  partyFk: number;
+  chargePointId: string;
+  connectorNumber: number;
+  connectorFk: number | null;
+  locationId: string | null;
+  evseUid: string | null;
+  idTag: string;
+  tokenFk: number | null;
+  authMethod: string;
+  reservationId: number | null;
+  meterStartWh: number;
+  startAt: Date;
+  status: SessionStatus;
+}
+
+export async function insertSession(db: Db, s: NewSession): Promise<Session> {
+  const [row] = await db('sessions')
+    .insert({
+      uid: s.uid,
+      party_fk: s.partyFk,
+      charge_point_id: s.chargePointId,
+      connector_number: s.connectorNumber,
+      connector_fk: s.connectorFk,
+      location_id: s.locationId,
+      evse_uid: s.evseUid,
+      id_tag: s.idTag,
+      token_fk: s.tokenFk,
+      auth_method: s.authMethod,
+      reservation_id: s.reservationId,
+      meter_start_wh: s.meterStartWh,
+      start_at: s.startAt,
+      status: s.status,
+    })
+    .returning('*');
+  return toSession(row);
+}
+
+/** The session a repeated StartTransaction describes (same charger, connector, idTag, meterStart, timestamp). */
+export async function findSameStart(db: Db, s: { chargePointId: string; connectorNumber: number; idTag: string; meterStartWh: number; startAt: Date }): Promise<Session | undefined> {
+  const row = await db('sessions')
+    .where({ charge_point_id: s.chargePointId, connector_number: s.connectorNumber, id_tag: s.idTag, meter_start_wh: s.meterStartWh, start_at: s.startAt })
+    .first();
+  return row ? toSession(row) : undefined;
+}
+
+export async function findSessionOfChargePoint(db: Db, chargePointId: string, id: number): Promise<Session | undefined> {
+  const row = await db('sessions').where({ id, charge_point_id: chargePointId }).first();
+  return row ? toSession(row) : undefined;
+}
+
+export async function getSession(db: Db, id: number): Promise<Session> {
+  const row = await db('sessions').where({ id }).first();
+  if (!row) throw new NotFound(`session ${id} not found`);
+  return toSession(row);
+}
+
+export async function findSessionByUid(db: Db, uid: string): Promise<Session | undefined> {
+  const row = await db('sessions').where({ uid }).first();
+  return row ? toSession(row) : undefined;
+}
+
+export async function findActiveSessionOnConnector(db: Db, chargePointId: string, connectorNumber: number): Promise<Session | undefined> {
+  const row = await db('sessions').where({ charge_point_id: chargePointId, connector_number: connectorNumber, status: 'ACTIVE' }).orderBy('start_at', 'desc').first();
+  return row ? toSession(row) : undefined;
+}
+
+export async function listSessions(db: Db, opts: { limit: number; offset: number; chargePointId?: string; status?: SessionStatus }): Promise<Session[]> {
+  const q = db('sessions').orderBy('id', 'desc').limit(opts.limit).offset(opts.offset);
+  if (opts.chargePointId) q.where({ charge_point_id: opts.chargePointId });
+  if (opts.status) q.where({ status: opts.status });
+  return (await q).map(toSession);
+}
+
+/** Raises the session's energy to the register reading unless a later reading is already stored. */
+export async function updateSessionEnergy(db: Db, id: number, registerWh: number, at: Date): Promise<number> {
+  return db('sessions')
+    .where({ id })
+    .andWhere((q) => q.whereNull('last_meter_at').orWhere('last_meter_at', '<=', at))
+    .whereNull('stop_at')
+    .update({ energy_wh: db.raw('greatest(0, ? - meter_start_wh)', [registerWh]), last_meter_at: at, last_updated: db.fn.now() });
+}
+
+export async function updateSessionStop(db: Db, id: number, f: { meterStopWh: number; stopAt: Date; reason: string; stopIdTag: string | null; transactionData: unknown; status: SessionStatus }): Promise<void> {
+  await db('sessions')
+    .where({ id })
+    .update({
+      meter_stop_wh: f.meterStopWh,
+      stop_at: f.stopAt,
+      stop_reason: f.reason,
+      stop_id_tag: f.stopIdTag,
+      stop_transaction_data: f.transactionData === undefined ? null : JSON.stringify(f.transactionData),
+      energy_wh: db.raw('greatest(0, ? - meter_start_wh)', [f.meterStopWh]),
+      status: f.status,
+      last_updated: db.fn.now(),
+    });
+}
+
+export async function insertSamples(db: Db, ctx: { chargePointId: string; connectorNumber: number; sessionFk: number | null }, samples: Sample[]): Promise<void> {
+  if (samples.length === 0) return;
+  await db('meter_values').insert(
+    samples.map((s) => ({
+      charge_point_id: ctx.chargePointId,
+      connector_number: ctx.connectorNumber,
+      session_fk: ctx.sessionFk,
+      timestamp: s.timestamp,
+      measurand: s.measurand,
+      phase: s.phase,
+      unit: s.unit,
+      location: s.location,
+      context: s.context,
+      format: s.format,
+      value: s.value,
+      numeric_value: s.numeric,
+    })),
+  );
+}
+
+export async function listSamples(db: Db, sessionFk: number): Promise<Row[]> {
+  return db('meter_values').where({ session_fk: sessionFk }).orderBy([{ column: 'timestamp' }, { column: 'id' }]);
+}

@@ -1,0 +1,115 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../shared/clock.ts';
+import type { DomainEvents } from '../shared/events.ts';
+import { newUuid } from '../shared/ids.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { AuthorizeService } from '../tokens/authorize.service.ts';
+import type { IdTagInfo } from '../tokens/token.types.ts';
+import { getDefaultParty } from '../parties/party.repo.ts';
+import * as chargers from '../chargers/charger.repo.ts';
+import type { MeterValuesRequest, StartTransactionRequest, StopTransactionRequest } from '../ocpp/v16/types.ts';
+import { flattenMeterValues, latestEnergyRegisterWh } from './meter-values.ts';
+import * as repo from './session.repo.ts';
+import type { Session } from './session.types.ts';
+
+export interface SessionServiceOptions {
+  db: Knex;
+  clock: Clock;
+  events: DomainEvents;
+  logger: Logger;
+  authorize: AuthorizeService;
+}
+
+/** Hooks run inside the transaction that stops a session (CDR generation, partner pushes). */
+export type SessionStopHook = (trx: Knex.Transaction, session: Session) => Promise<void>;
+
+/** Transactions: start, meter values, stop. Independent of the OCPP version that reports them. */
+export class SessionService {
+  private readonly stopHooks: SessionStopHook[] = [];
+
+  constructor(private readonly o: SessionServiceOptions) {}
+
+  onStop(hook: SessionStopHook): void {
+    this.stopHooks.push(hook);
+  }
+
+  /**
+   * OCPP 1.6 §4.8 StartTransaction: always records the transaction (the charger may already be charging)
+   * and answers with its id; a repeated identical request (offline replay) gets the same id.
+   */
+  async start(chargePointId: string, p: StartTransactionRequest): Promise<{ transactionId: number; idTagInfo: IdTagInfo }> {
+    const startAt = new Date(p.timestamp);
+    const auth = await this.o.authorize.authorize(p.idTag);
+    const key = { chargePointId, connectorNumber: p.connectorId, idTag: p.idTag, meterStartWh: p.meterStart, startAt };
+    const { session, isNew } = await this.o.db.transaction(async (trx) => {
+      const existing = await repo.findSameStart(trx, key);
+      if (existing) return { session: existing, isNew: false };
+      const party = await getDefaultParty(trx);
+      const evseFk = await chargers.findEvseFkOfChargePoint(trx, chargePointId);
+      const connector = await chargers.ensureConnector(trx, chargePointId, p.connectorId, evseFk);
+      const evse = connector.evseFk ? await trx('evses').where({ id: connector.evseFk }).first('uid', 'location_id') : undefined;
+      const created = await repo.insertSession(trx, {
+        ...key,
+        uid: newUuid(),
+        partyFk: party.id,
+        connectorFk: connector.id,
+        locationId: evse?.location_id ?? null,
+        evseUid: evse?.uid ?? null,
+        tokenFk: auth.token?.id ?? null,
+        authMethod: 'WHITELIST',
+        reservationId: p.reservationId ?? null,
+        status: auth.info.status === 'Accepted' ? 'ACTIVE' : 'INVALID',
+      });
+      return { session: created, isNew: true };
+    });
+    if (isNew) this.o.events.emit('session.started', { sessionId: session.id });
+    return { transactionId: session.id, idTagInfo: auth.info };
+  }
+
+  /** OCPP 1.6 §4.7 MeterValues: stores every sample; the energy register drives the session's kWh. */
+  async recordMeterValues(chargePointId: string, p: MeterValuesRequest): Promise<void> {
+    const samples = flattenMeterValues(p.meterValue);
+    const updated = await this.o.db.transaction(async (trx) => {
+      const session = p.transactionId !== undefined ? await repo.findSessionOfChargePoint(trx, chargePointId, p.transactionId) : undefined;
+      if (p.transactionId !== undefined && !session) this.o.logger.warn('meter values for an unknown transaction', { chargePointId, transactionId: p.transactionId });
+      await repo.insertSamples(trx, { chargePointId, connectorNumber: p.connectorId, sessionFk: session?.id ?? null }, samples);
+      const register = latestEnergyRegisterWh(samples);
+      if (!session || !register) return undefined;
+      return (await repo.updateSessionEnergy(trx, session.id, register.wh, register.at)) > 0 ? session.id : undefined;
+    });
+    if (updated !== undefined) this.o.events.emit('session.updated', { sessionId: updated });
+  }
+
+  /**
+   * OCPP 1.6 §4.10 StopTransaction: closes the session with the final register and reason and stores
+   * transactionData. A repeated stop (offline replay) changes nothing; an unknown transaction is logged
+   * and acknowledged, as the charger cannot do anything else with it.
+   */
+  async stop(chargePointId: string, p: StopTransactionRequest): Promise<{ idTagInfo?: IdTagInfo }> {
+    const idTagInfo = p.idTag ? (await this.o.authorize.authorize(p.idTag)).info : undefined;
+    const stopped = await this.o.db.transaction(async (trx) => {
+      const session = await repo.findSessionOfChargePoint(trx, chargePointId, p.transactionId);
+      if (!session) {
+        this.o.logger.warn('StopTransaction for an unknown transaction', { chargePointId, transactionId: p.transactionId });
+        return undefined;
+      }
+      if (session.stopAt) return undefined;
+      if (p.transactionData?.length) {
+        await repo.insertSamples(trx, { chargePointId, connectorNumber: session.connectorNumber, sessionFk: session.id }, flattenMeterValues(p.transactionData));
+      }
+      await repo.updateSessionStop(trx, session.id, {
+        meterStopWh: p.meterStop,
+        stopAt: new Date(p.timestamp),
+        reason: p.reason ?? 'Local',
+        stopIdTag: p.idTag ?? null,
+        transactionData: p.transactionData,
+        status: session.status === 'INVALID' ? 'INVALID' : 'COMPLETED',
+      });
+      const final = await repo.getSession(trx, session.id);
+      for (const hook of this.stopHooks) await hook(trx, final);
+      return final;
+    });
+    if (stopped) this.o.events.emit('session.stopped', { sessionId: stopped.id });
+    return idTagInfo ? { idTagInfo } : {};
+  }
+}

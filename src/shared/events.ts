@@ -1,0 +1,26 @@
+import { EventEmitter } from 'node:events';
+
+/** Domain events published after the change that causes them is committed. */
+export interface DomainEventMap {
+  'charger.connected': { chargePointId: string };
+  'charger.disconnected': { chargePointId: string };
+  'charger.offline': { chargePointId: string };
+  'evse.status': { evseFk: number; locationId: string; evseUid: string; status: string };
+  'session.started': { sessionId: number };
+  'session.updated': { sessionId: number };
+  'session.stopped': { sessionId: number };
+}
+
+/** A typed in-process event bus; listeners must not throw (they are called synchronously). */
+export class DomainEvents {
+  private readonly emitter = new EventEmitter();
+
+  emit<K extends keyof DomainEventMap>(event: K, payload: DomainEventMap[K]): void {
+    this.emitter.emit(event, payload);
+  }
+
+  on<K extends keyof DomainEventMap>(event: K, listener: (payload: DomainEventMap[K]) => void): () => void {
+    this.emitter.on(event, listener);
+    return () => this.emitter.off(event, listener);
+  }
+}
