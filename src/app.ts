@@ -17,6 +17,7 @@ import { createOcppValidator } from './ocpp/validate.ts';
 import { buildRouter } from './ocpp/router.ts';
 import { OcppError } from './ocpp/errors.ts';
 import { localCommandSender, type CommandSender } from './ocpp/commands.ts';
+import { RedisCommandBus } from './cluster/redis-command-bus.ts';
 import { ChargerService } from './chargers/charger.service.ts';
 import { chargerHandlers } from './chargers/ocpp16.handlers.ts';
 import { chargerAdminRoutes } from './chargers/admin.routes.ts';
@@ -56,7 +57,12 @@ export function createApp(deps: AppDeps) {
   const nodeId = config.nodeId || `node-${process.pid}`;
   const events = new DomainEvents();
   const connections = new ConnectionRegistry();
-  const commands: CommandSender = localCommandSender(connections);
+  const local = localCommandSender(connections);
+  // Cluster mode: commands reach the node that holds the charger's socket over Redis pub/sub.
+  const bus = config.redisUrl
+    ? new RedisCommandBus({ redisUrl: config.redisUrl, nodeId, db, connections, local, defaultTimeoutMs: config.ocpp.callTimeoutSec * 1000, logger: logger.child({ module: 'cluster' }) })
+    : undefined;
+  const commands: CommandSender = bus ?? local;
 
   const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, acceptUnknownChargers: config.ocpp.acceptUnknownChargers, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec });
   const authorize = new AuthorizeService({ db, clock });
@@ -142,7 +148,9 @@ export function createApp(deps: AppDeps) {
     commands,
     scheduler,
     services: { chargers, authorize, tokens, sessions, locations, apiKeys },
+    nodeId,
     async listen(port = config.port, host = config.host): Promise<AddressInfo> {
+      await bus?.start();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve());
@@ -151,6 +159,7 @@ export function createApp(deps: AppDeps) {
     },
     async close(): Promise<void> {
       await scheduler.stop();
+      await bus?.stop();
       ocpp.close();
       connections.closeAll();
       server.closeAllConnections();

@@ -9,6 +9,8 @@ export interface Config {
   /** Base URL partners and chargers use to reach this node, e.g. https://cpms.example.com; derived when empty. */
   publicUrl: string;
   databaseUrl: string;
+  /** redis:// URL of the cluster bus; empty = a single node (commands only reach local sockets). */
+  redisUrl: string;
   dataDir: string;
   logLevel: string;
   nodeId: string;
@@ -39,6 +41,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['HOST', 'host', str],
   ['PUBLIC_URL', 'publicUrl', str],
   ['DATABASE_URL', 'databaseUrl', str],
+  ['REDIS_URL', 'redisUrl', str],
   ['DATA_DIR', 'dataDir', str],
   ['LOG_LEVEL', 'logLevel', str],
   ['NODE_ID', 'nodeId', str],

@@ -1,0 +1,124 @@
+import { Redis } from 'ioredis';
+import type { Knex } from 'knex';
+import { NotFound, Timeout } from '../shared/errors.ts';
+import { newUuid } from '../shared/ids.ts';
+import type { Logger } from '../shared/logger.ts';
+import { runDetached } from '../shared/background.ts';
+import type { CommandSender, Ocpp16Command } from '../ocpp/commands.ts';
+import type { Ocpp16Actions } from '../ocpp/v16/types.ts';
+import type { ConnectionRegistry } from '../ocpp/connections.ts';
+import { findChargePoint } from '../chargers/charger.repo.ts';
+import { fromWire, toWire, type WireError } from './wire-errors.ts';
+
+interface CommandRequest {
+  id: string;
+  replyTo: string;
+  chargePointId: string;
+  action: Ocpp16Command;
+  payload: unknown;
+  timeoutMs?: number;
+}
+
+interface CommandReply {
+  id: string;
+  result?: unknown;
+  error?: WireError;
+}
+
+const nodeChannel = (nodeId: string): string => `cpms:node:${nodeId}`;
+const replyChannel = (nodeId: string): string => `cpms:reply:${nodeId}`;
+
+export interface RedisCommandBusOptions {
+  redisUrl: string;
+  nodeId: string;
+  db: Knex;
+  connections: ConnectionRegistry;
+  local: CommandSender;
+  defaultTimeoutMs: number;
+  logger: Logger;
+}
+
+/**
+ * Cluster command routing over Redis pub/sub. A command for a charger whose socket this node holds is
+ * sent locally; otherwise it is published to the node recorded in `charge_points.connected_node`,
+ * which sends it and publishes the charger's answer (or error) back on this node's reply channel.
+ */
+export class RedisCommandBus implements CommandSender {
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly waiting = new Map<string, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>();
+
+  constructor(private readonly o: RedisCommandBusOptions) {
+    this.pub = new Redis(o.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    this.sub = new Redis(o.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    for (const client of [this.pub, this.sub]) client.on('error', (err: Error) => o.logger.warn('redis error', { err: err.message }));
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.pub.connect(), this.sub.connect()]);
+    this.sub.on('message', (channel: string, message: string) => this.onMessage(channel, message));
+    await this.sub.subscribe(nodeChannel(this.o.nodeId), replyChannel(this.o.nodeId));
+  }
+
+  async stop(): Promise<void> {
+    for (const [id, w] of this.waiting) {
+      clearTimeout(w.timer);
+      w.reject(new Timeout(`command ${id}: node shutting down`));
+    }
+    this.waiting.clear();
+    this.sub.disconnect();
+    this.pub.disconnect();
+  }
+
+  async send<A extends Ocpp16Command>(chargePointId: string, action: A, payload: Ocpp16Actions[A]['req'], timeoutMs?: number): Promise<Ocpp16Actions[A]['conf']> {
+    if (this.o.connections.get(chargePointId)?.isOpen) return this.o.local.send(chargePointId, action, payload, timeoutMs);
+    const cp = await findChargePoint(this.o.db, chargePointId);
+    if (!cp?.isConnected || !cp.connectedNode || cp.connectedNode === this.o.nodeId) throw new NotFound(`charger ${chargePointId} is not connected`);
+    const request: CommandRequest = { id: newUuid(), replyTo: replyChannel(this.o.nodeId), chargePointId, action, payload, timeoutMs };
+    // The remote node applies the charger timeout; we wait a little longer for its reply to travel back.
+    const waitMs = (timeoutMs ?? this.o.defaultTimeoutMs) + 2000;
+    const answer = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(request.id);
+        reject(new Timeout(`${action} to ${chargePointId} via node ${cp.connectedNode}: no answer within ${waitMs} ms`));
+      }, waitMs);
+      this.waiting.set(request.id, { resolve, reject, timer });
+    });
+    const receivers = await this.pub.publish(nodeChannel(cp.connectedNode), JSON.stringify(request));
+    if (receivers === 0) {
+      this.settle({ id: request.id, error: { kind: 'NotFound', message: `charger ${chargePointId} is not connected (node ${cp.connectedNode} is gone)` } });
+    }
+    return answer as Promise<Ocpp16Actions[A]['conf']>;
+  }
+
+  private onMessage(channel: string, message: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message);
+    } catch (err) {
+      this.o.logger.warn('malformed bus message', { channel, err: (err as Error).message });
+      return;
+    }
+    if (channel === replyChannel(this.o.nodeId)) this.settle(parsed as CommandReply);
+    else runDetached(this.o.logger, 'remote command', () => this.execute(parsed as CommandRequest));
+  }
+
+  private settle(reply: CommandReply): void {
+    const w = this.waiting.get(reply.id);
+    if (!w) return;
+    clearTimeout(w.timer);
+    this.waiting.delete(reply.id);
+    if (reply.error) w.reject(fromWire(reply.error));
+    else w.resolve(reply.result);
+  }
+
+  private async execute(req: CommandRequest): Promise<void> {
+    let reply: CommandReply;
+    try {
+      reply = { id: req.id, result: await this.o.local.send(req.chargePointId, req.action, req.payload as never, req.timeoutMs) };
+    } catch (err) {
+      reply = { id: req.id, error: toWire(err) };
+    }
+    await this.pub.publish(req.replyTo, JSON.stringify(reply));
+  }
+}
