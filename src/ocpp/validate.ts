@@ -31,7 +31,8 @@ function describe(fn: ValidateFunction): { keyword: string; text: string } {
 /** Compiles every schema of one protocol once. */
 export function createOcppValidator(protocol: OcppProtocol): OcppValidator {
   const schemas = require(BUNDLES[protocol]) as Array<{ $id: string; $schema?: string }>;
-  const ajv = new Ajv({ allErrors: false, strict: false, strictNumbers: true, coerceTypes: false });
+  // multipleOfPrecision: OCPP 1.6 limits are `multipleOf: 0.1`, and 7.1 / 0.1 is not an integer in binary floats.
+  const ajv = new Ajv({ allErrors: false, strict: false, strictNumbers: true, coerceTypes: false, multipleOfPrecision: 9 });
   addFormats(ajv);
   const compiled = new Map<string, ValidateFunction>();
   // `urn:Action.req` is not a URN ajv's URI library accepts as $id; the ids key our map instead
