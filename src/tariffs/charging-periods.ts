@@ -1,4 +1,4 @@
-import { DIMENSION_COUNT, selectComponents, type CompiledTariff } from './compiled-tariff.ts';
+import { DIMENSION_COUNT, evaluateStatic, selectComponents, type CompiledTariff } from './compiled-tariff.ts';
 import { fillTimeContext, newContext } from './pricing.ts';
 import type { RestrictionContext } from './restrictions.ts';
 import { localBoundaries } from './timezone.ts';
@@ -40,6 +40,10 @@ interface BuildState {
   usage: SessionUsage;
   ctx: RestrictionContext;
   sel: Int32Array;
+  /** `evaluateStatic` results, valid while `staticCut`/`staticBand` are unchanged. */
+  staticMet: Int8Array;
+  staticCut: number;
+  staticBand: number;
   cuts: number[];
   cutIndex: number;
   energyMwh: number;
@@ -51,18 +55,22 @@ interface BuildState {
 const toSecond = (ms: number): number => Math.round(ms / 1000) * 1000;
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 
+function ascending(x: number, y: number): number {
+  return x - y;
+}
+
 /** Instants in (start, end) where a time-of-day, date, weekday, DST or duration restriction can flip. */
 function timeCuts(t: CompiledTariff, s: MeterSeries, start: number, end: number): number[] {
   const b = t.boundaries;
   const cuts = b.usesLocalTime ? localBoundaries(s.timeZone, start, end, b.msOfDay) : [];
   for (const d of b.durationsMs) if (d > 0 && start + d < end) cuts.push(start + d);
-  if (b.durationsMs.length > 0) cuts.sort((x, y) => x - y);
+  if (b.durationsMs.length > 0) cuts.sort(ascending);
   return cuts;
 }
 
 /** First instant (whole second) in (from, iv.b) where cumulative energy reaches a kWh threshold. */
 function energyCut(st: BuildState, iv: Interval, consumedWh: number, from: number): number {
-  if (iv.energyWh <= 0) return Infinity;
+  if (iv.energyWh <= 0 || st.t.boundaries.energiesMwh.length === 0) return Infinity;
   const now = st.energyMwh + consumedWh * 1000;
   for (const thr of st.t.boundaries.energiesMwh) {
     if (thr <= now) continue;
@@ -103,6 +111,21 @@ function appendPiece(st: BuildState, iv: Interval, from: number, to: number, ene
   st.openCharging = iv.isCharging;
 }
 
+/**
+ * Re-evaluates the time/energy part of the restrictions only when a boundary was passed since the last
+ * evaluation: between boundaries it cannot change, so most meter intervals skip it.
+ */
+function refreshStatic(st: BuildState, at: number, energyMwh: number): void {
+  let band = 0;
+  for (const thr of st.t.boundaries.energiesMwh) if (energyMwh >= thr) band++;
+  if (band === st.staticBand && st.cutIndex === st.staticCut) return;
+  fillTimeContext(st.t, st.usage, st.ctx, at);
+  st.ctx.energyMwh = energyMwh;
+  evaluateStatic(st.t, st.ctx, st.staticMet);
+  st.staticBand = band;
+  st.staticCut = st.cutIndex;
+}
+
 /** Cuts one meter interval at restriction boundaries; energy is interpolated linearly, in whole Wh. */
 function addInterval(st: BuildState, iv: Interval): void {
   const { ctx } = st;
@@ -114,9 +137,8 @@ function addInterval(st: BuildState, iv: Interval): void {
     while (st.cutIndex < st.cuts.length && st.cuts[st.cutIndex]! <= from) st.cutIndex++;
     const to = Math.min(iv.b, st.cuts[st.cutIndex] ?? Infinity, energyCut(st, iv, consumedWh, from));
     const upToWh = to === iv.b ? iv.energyWh : Math.round((iv.energyWh * (to - iv.a)) / (iv.b - iv.a));
-    fillTimeContext(st.t, st.usage, ctx, from);
-    ctx.energyMwh = st.energyMwh + consumedWh * 1000;
-    const key = selectComponents(st.t, ctx, st.sel);
+    refreshStatic(st, from, st.energyMwh + consumedWh * 1000);
+    const key = selectComponents(st.t, ctx, st.staticMet, st.sel);
     appendPiece(st, iv, from, to, upToWh - consumedWh, key);
     consumedWh = upToWh;
     from = to;
@@ -124,21 +146,17 @@ function addInterval(st: BuildState, iv: Interval): void {
   st.energyMwh += iv.energyWh * 1000;
 }
 
-function intervalAt(s: MeterSeries, i: number, start: number, end: number): Interval {
+/** Fills `iv` with the interval from reading `i` to the next one (or the session end). */
+function readInterval(s: MeterSeries, i: number, start: number, end: number, iv: Interval): void {
   const smp = s.samples[i]!;
   const next = s.samples[i + 1];
-  const a = Math.min(end, Math.max(start, toSecond(smp.timestampMs)));
-  const b = next ? Math.min(end, Math.max(start, toSecond(next.timestampMs))) : end;
-  const energyWh = next ? Math.round(next.energyWh - smp.energyWh) : 0;
-  const derivedKw = b > a && smp.isCharging ? (energyWh * 3600) / (b - a) : NaN;
-  return {
-    a,
-    b,
-    energyWh,
-    isCharging: smp.isCharging,
-    powerKw: round4(smp.powerW !== undefined ? smp.powerW / 1000 : derivedKw),
-    current: smp.currentA !== undefined ? round4(smp.currentA) : NaN,
-  };
+  iv.a = Math.min(end, Math.max(start, toSecond(smp.timestampMs)));
+  iv.b = next ? Math.min(end, Math.max(start, toSecond(next.timestampMs))) : end;
+  iv.energyWh = next ? Math.round(next.energyWh - smp.energyWh) : 0;
+  iv.isCharging = smp.isCharging;
+  const derivedKw = iv.b > iv.a && smp.isCharging ? (iv.energyWh * 3600) / (iv.b - iv.a) : NaN;
+  iv.powerKw = round4(smp.powerW !== undefined ? smp.powerW / 1000 : derivedKw);
+  iv.current = smp.currentA !== undefined ? round4(smp.currentA) : NaN;
 }
 
 /**
@@ -158,6 +176,9 @@ export function buildSessionUsage(t: CompiledTariff, s: MeterSeries): SessionUsa
     usage,
     ctx: newContext(),
     sel: new Int32Array(DIMENSION_COUNT),
+    staticMet: new Int8Array(t.elements.length),
+    staticCut: -1,
+    staticBand: -1,
     cuts: timeCuts(t, s, start, end),
     cutIndex: 0,
     energyMwh: 0,
@@ -173,8 +194,9 @@ export function buildSessionUsage(t: CompiledTariff, s: MeterSeries): SessionUsa
     addInterval(st, { a: start, b: firstAt, energyWh: 0, isCharging, powerKw: NaN, current: NaN });
   }
   let carryWh = 0; // energy between readings at the same (clamped) instant goes to the next interval
+  const iv: Interval = { a: 0, b: 0, energyWh: 0, isCharging: false, powerKw: NaN, current: NaN };
   for (let i = 0; i < s.samples.length; i++) {
-    const iv = intervalAt(s, i, start, end);
+    readInterval(s, i, start, end, iv);
     iv.energyWh += carryWh;
     carryWh = iv.b > iv.a ? 0 : iv.energyWh;
     if (iv.b > iv.a) addInterval(st, iv);

@@ -1,7 +1,8 @@
 import { currencyDecimals, Decimal } from '../shared/money.ts';
 import {
   compileRestrictions,
-  isRestrictionMet,
+  isDynamicMet,
+  isStaticMet,
   ReservationState,
   type CompiledRestrictions,
   type RestrictionContext,
@@ -27,6 +28,8 @@ export interface CompiledComponent {
   /** 1 + vat/100, or undefined when the component has no VAT. */
   vatFactor: Decimal | undefined;
   stepUnits: number;
+  /** Belongs to an element with a reservation restriction (costs go to total_reservation_cost). */
+  isReservation: boolean;
 }
 
 export interface CompiledElement {
@@ -59,11 +62,13 @@ export interface CompiledTariff {
   lookup: number[][];
   /** As `lookup`, but RESERVATION_EXPIRES elements first (§11.4.3 note: they win for expired reservations). */
   expiredLookup: number[][];
+  /** Per dimension slot, bit i set when element i (< 31) carries that dimension. */
+  dimensionMasks: number[];
+  /** Per dimension slot and element index, the component id (or -1). */
+  componentIds: Int32Array[];
   minPrice: PriceLimit | undefined;
   maxPrice: PriceLimit | undefined;
   boundaries: TariffBoundaries;
-  /** Per-call scratch of `selectComponents` (pricing is synchronous, so one buffer per tariff suffices). */
-  scratch: Int8Array;
 }
 
 const compiledCache = new WeakMap<Tariff, CompiledTariff>();
@@ -97,6 +102,7 @@ function compileElements(tariff: Tariff): { elements: CompiledElement[]; compone
         price: Decimal.parse(pc.price),
         vatFactor: vatFactor(pc.vat),
         stepUnits: dimension === FLAT ? 0 : Math.max(0, Math.round(pc.step_size)) * 1000,
+        isReservation: el.restrictions?.reservation !== undefined,
       };
       components.push(c);
       slots[dimension] = c;
@@ -152,33 +158,62 @@ export function compileTariff(tariff: Tariff): CompiledTariff {
     elements,
     components,
     ...buildLookups(elements),
+    dimensionMasks: [0, 1, 2, 3].map((d) => elements.reduce((m, el, i) => (el.components[d] && i < 31 ? m | (1 << i) : m), 0)),
+    componentIds: [0, 1, 2, 3].map((d) => Int32Array.from(elements, (el) => el.components[d]?.id ?? -1)),
     minPrice: compileLimit(tariff.min_price),
     maxPrice: compileLimit(tariff.max_price),
     boundaries: collectBoundaries(elements),
-    scratch: new Int8Array(elements.length),
   };
   compiledCache.set(tariff, compiled);
   return compiled;
 }
 
 /**
- * Picks the active price component per dimension (OCPI 2.2.1 tariffs §11.3.1: the first element in the
- * list that has a component for that dimension and whose restrictions hold). Writes component ids, or -1
- * for a dimension with no active component (no cost), into `out`, and returns a number that is equal for
- * two contexts exactly when they select the same components.
+ * Evaluates the static part of every element's restrictions (see `isStaticMet`) into `out`: 1 = holds.
  */
-export function selectComponents(t: CompiledTariff, ctx: RestrictionContext, out: Int32Array): number {
+export function evaluateStatic(t: CompiledTariff, ctx: RestrictionContext, out: Int8Array): void {
+  for (let i = 0; i < t.elements.length; i++) out[i] = isStaticMet(t.elements[i]!.restrictions, ctx) ? 1 : 0;
+}
+
+/**
+ * Picks the active price component per dimension (OCPI 2.2.1 tariffs §11.3.1: the first element in the
+ * list that has a component for that dimension and whose restrictions hold), given the static results of
+ * `evaluateStatic` for the same context. Writes component ids, or -1 for a dimension with no active
+ * component (no cost), into `out`, and returns a number that is equal for two contexts exactly when they
+ * select the same components.
+ */
+export function selectComponents(t: CompiledTariff, ctx: RestrictionContext, staticMet: Int8Array, out: Int32Array): number {
+  if (ctx.reservation === ReservationState.Expired || t.elements.length > 31) {
+    return selectInOrder(t, ctx, staticMet, out);
+  }
+  // Bit i of `met`: element i holds. The first element in tariff order with a dimension is then the
+  // lowest set bit of met & dimensionMask.
+  let met = 0;
+  for (let i = 0; i < t.elements.length; i++) {
+    if (staticMet[i] === 1 && isDynamicMet(t.elements[i]!.restrictions, ctx)) met |= 1 << i;
+  }
+  const n = t.components.length + 1;
+  let key = 0;
+  for (let d = 0; d < DIMENSION_COUNT; d++) {
+    const m = met & t.dimensionMasks[d]!;
+    const chosen = m === 0 ? -1 : t.componentIds[d]![31 - Math.clz32(m & -m)]!;
+    out[d] = chosen;
+    key = key * n + chosen + 1;
+  }
+  return key;
+}
+
+/** `selectComponents` by walking the lookup lists (expired reservations, or more than 31 elements). */
+function selectInOrder(t: CompiledTariff, ctx: RestrictionContext, staticMet: Int8Array, out: Int32Array): number {
   const lookup = ctx.reservation === ReservationState.Expired ? t.expiredLookup : t.lookup;
-  const state = t.scratch; // 0 = not evaluated yet, 1 = restrictions hold, 2 = they do not
-  state.fill(0);
   const n = t.components.length + 1;
   let key = 0;
   for (let d = 0; d < DIMENSION_COUNT; d++) {
     let chosen = -1;
     for (const i of lookup[d]!) {
-      if (state[i] === 0) state[i] = isRestrictionMet(t.elements[i]!.restrictions, ctx) ? 1 : 2;
-      if (state[i] === 1) {
-        chosen = t.elements[i]!.components[d]!.id;
+      const el = t.elements[i]!;
+      if (staticMet[i] === 1 && isDynamicMet(el.restrictions, ctx)) {
+        chosen = el.components[d]!.id;
         break;
       }
     }

@@ -3,28 +3,31 @@ import {
   ENERGY,
   FLAT,
   PARKING,
+  evaluateStatic,
   selectComponents,
   TIME,
   type CompiledTariff,
 } from './compiled-tariff.ts';
 import { sumCosts } from './costs.ts';
 import { ReservationState, type RestrictionContext } from './restrictions.ts';
-import { localTimeAt } from './timezone.ts';
+import { fillLocalTime } from './timezone.ts';
 import type { PeriodAssignment, PeriodUsage, PricedSession, SessionUsage } from './usage.types.ts';
 
-/** Where a dimension was last billed: the component and the period that step_size round-up goes to. */
-interface LastBilled {
-  componentId: number;
-  periodIndex: number;
-}
-
+/**
+ * Billed quantities, plus where each step_size group was last billed: the component and the period that
+ * a round-up goes to (-1: not billed). Plain numbers, so the hot loop allocates nothing but assignments.
+ */
 interface Accumulator {
   /** Billed quantity per component: 1 for a FLAT that applied, else mWh or ms. */
   qty: Float64Array;
-  lastEnergy: LastBilled | undefined;
+  energyComponent: number;
+  energyPeriod: number;
   /** Last TIME or PARKING_TIME billing: one step_size for both combined (OCPI 2.2.1 cdrs §10.3.1 step_size). */
-  lastTime: (LastBilled & { dimension: number }) | undefined;
-  lastReservation: LastBilled | undefined;
+  timeComponent: number;
+  timePeriod: number;
+  timeDimension: number;
+  reservationComponent: number;
+  reservationPeriod: number;
   assignments: PeriodAssignment[];
 }
 
@@ -45,12 +48,7 @@ export function newContext(): RestrictionContext {
 
 /** Fills `ctx` with the state at `atMs`; local time is computed only when the tariff restricts on it. */
 export function fillTimeContext(t: CompiledTariff, usage: SessionUsage, ctx: RestrictionContext, atMs: number): void {
-  if (t.boundaries.usesLocalTime) {
-    const local = localTimeAt(usage.timeZone, atMs);
-    ctx.day = local.day;
-    ctx.msOfDay = local.msOfDay;
-    ctx.isoWeekday = local.isoWeekday;
-  }
+  if (t.boundaries.usesLocalTime) fillLocalTime(usage.timeZone, atMs, ctx);
   ctx.durationMs = atMs - usage.startMs;
 }
 
@@ -63,50 +61,51 @@ function fillPeriodContext(ctx: RestrictionContext, p: PeriodUsage, expired: boo
     p.reservationMs > 0 ? (expired ? ReservationState.Expired : ReservationState.Reserved) : ReservationState.None;
 }
 
-function bill(acc: Accumulator, sel: Int32Array, p: PeriodUsage, periodIndex: number): PeriodAssignment {
+function elementOf(t: CompiledTariff, componentId: number): number {
+  return componentId < 0 ? -1 : t.components[componentId]!.elementIndex;
+}
+
+function bill(t: CompiledTariff, acc: Accumulator, sel: Int32Array, p: PeriodUsage, periodIndex: number): void {
+  const flat = sel[FLAT]!;
+  const energy = sel[ENERGY]!;
+  const time = sel[TIME]!;
+  const parking = sel[PARKING]!;
   const a: PeriodAssignment = {
     startMs: p.startMs,
-    flatElement: -1,
-    energyElement: -1,
-    timeElement: -1,
-    parkingElement: -1,
+    flatElement: elementOf(t, flat),
+    energyElement: elementOf(t, energy),
+    timeElement: elementOf(t, time),
+    parkingElement: elementOf(t, parking),
     billedEnergyMwh: 0,
     billedChargingMs: 0,
     billedParkingMs: 0,
     billedReservationMs: 0,
   };
-  const [flat, energy, time, parking] = sel;
-  if (flat! >= 0) acc.qty[flat!] = 1; // a FLAT fee is due once per component that applied
-  if (energy! >= 0 && p.energyMwh !== 0) {
-    acc.qty[energy!]! += p.energyMwh;
-    a.billedEnergyMwh = p.energyMwh;
-    acc.lastEnergy = { componentId: energy!, periodIndex };
+  acc.assignments.push(a);
+  if (flat >= 0) acc.qty[flat] = 1; // a FLAT fee is due once per component that applied
+  if (energy >= 0 && p.energyMwh !== 0) {
+    acc.qty[energy]! += a.billedEnergyMwh = p.energyMwh;
+    acc.energyComponent = energy;
+    acc.energyPeriod = periodIndex;
   }
-  if (time! >= 0 && p.reservationMs > 0) {
-    acc.qty[time!]! += p.reservationMs;
-    a.billedReservationMs = p.reservationMs;
-    acc.lastReservation = { componentId: time!, periodIndex };
+  if (time >= 0 && p.reservationMs > 0) {
+    acc.qty[time]! += a.billedReservationMs = p.reservationMs;
+    acc.reservationComponent = time;
+    acc.reservationPeriod = periodIndex;
   }
-  if (time! >= 0 && p.chargingMs > 0) {
-    acc.qty[time!]! += p.chargingMs;
-    a.billedChargingMs = p.chargingMs;
-    acc.lastTime = { componentId: time!, periodIndex, dimension: TIME };
+  if (time >= 0 && p.chargingMs > 0) {
+    acc.qty[time]! += a.billedChargingMs = p.chargingMs;
+    acc.timeComponent = time;
+    acc.timePeriod = periodIndex;
+    acc.timeDimension = TIME;
   }
   // parking follows charging within a period, so it is the later time-based billing
-  if (parking! >= 0 && p.parkingMs > 0) {
-    acc.qty[parking!]! += p.parkingMs;
-    a.billedParkingMs = p.parkingMs;
-    acc.lastTime = { componentId: parking!, periodIndex, dimension: PARKING };
+  if (parking >= 0 && p.parkingMs > 0) {
+    acc.qty[parking]! += a.billedParkingMs = p.parkingMs;
+    acc.timeComponent = parking;
+    acc.timePeriod = periodIndex;
+    acc.timeDimension = PARKING;
   }
-  return a;
-}
-
-function setElements(t: CompiledTariff, a: PeriodAssignment, sel: Int32Array): void {
-  const el = (id: number): number => (id < 0 ? -1 : t.components[id]!.elementIndex);
-  a.flatElement = el(sel[FLAT]!);
-  a.energyElement = el(sel[ENERGY]!);
-  a.timeElement = el(sel[TIME]!);
-  a.parkingElement = el(sel[PARKING]!);
 }
 
 /** Rounds `total` up to a multiple of `step` (no rounding for step 0) and returns the added amount. */
@@ -119,10 +118,17 @@ function roundUpExtra(total: number, step: number): number {
 function billedTotal(t: CompiledTariff, acc: Accumulator, dimension: number, reservation: boolean): number {
   let sum = 0;
   for (const c of t.components) {
-    const isReservation = t.elements[c.elementIndex]!.restrictions.reservation !== ReservationState.None;
-    if (c.dimension === dimension && isReservation === reservation) sum += acc.qty[c.id]!;
+    if (c.dimension === dimension && c.isReservation === reservation) sum += acc.qty[c.id]!;
   }
   return sum;
+}
+
+/** Bills the step_size round-up of one group at its last component, in its last period; returns it. */
+function creditStep(t: CompiledTariff, acc: Accumulator, componentId: number, total: number): number {
+  if (componentId < 0) return 0;
+  const extra = roundUpExtra(total, t.components[componentId]!.stepUnits);
+  acc.qty[componentId]! += extra;
+  return extra;
 }
 
 /**
@@ -133,20 +139,14 @@ function billedTotal(t: CompiledTariff, acc: Accumulator, dimension: number, res
  * period"). Reservation time is rounded on its own (tariffs §11.4.2 examples 16 and 17).
  */
 function applyStepSizes(t: CompiledTariff, acc: Accumulator): void {
-  const credit = (last: LastBilled | undefined, total: number, field: keyof PeriodAssignment): void => {
-    if (!last) return;
-    const extra = roundUpExtra(total, t.components[last.componentId]!.stepUnits);
-    if (extra === 0) return;
-    acc.qty[last.componentId]! += extra;
-    (acc.assignments[last.periodIndex]![field] as number) += extra;
-  };
-  credit(acc.lastEnergy, billedTotal(t, acc, ENERGY, false), 'billedEnergyMwh');
-  const lt = acc.lastTime;
-  if (lt) {
-    const field = lt.dimension === TIME ? 'billedChargingMs' : 'billedParkingMs';
-    credit(lt, billedTotal(t, acc, lt.dimension, false), field);
-  }
-  credit(acc.lastReservation, billedTotal(t, acc, TIME, true), 'billedReservationMs');
+  const energyExtra = creditStep(t, acc, acc.energyComponent, billedTotal(t, acc, ENERGY, false));
+  if (energyExtra > 0) acc.assignments[acc.energyPeriod]!.billedEnergyMwh += energyExtra;
+  const dim = acc.timeDimension;
+  const timeExtra = creditStep(t, acc, acc.timeComponent, billedTotal(t, acc, dim, false));
+  if (timeExtra > 0 && dim === TIME) acc.assignments[acc.timePeriod]!.billedChargingMs += timeExtra;
+  if (timeExtra > 0 && dim === PARKING) acc.assignments[acc.timePeriod]!.billedParkingMs += timeExtra;
+  const resExtra = creditStep(t, acc, acc.reservationComponent, billedTotal(t, acc, TIME, true));
+  if (resExtra > 0) acc.assignments[acc.reservationPeriod]!.billedReservationMs += resExtra;
 }
 
 const selection = new Int32Array(DIMENSION_COUNT);
@@ -159,31 +159,42 @@ const selection = new Int32Array(DIMENSION_COUNT);
 export function priceSession(t: CompiledTariff, usage: SessionUsage): PricedSession {
   const acc: Accumulator = {
     qty: new Float64Array(t.components.length),
-    lastEnergy: undefined,
-    lastTime: undefined,
-    lastReservation: undefined,
+    energyComponent: -1,
+    energyPeriod: -1,
+    timeComponent: -1,
+    timePeriod: -1,
+    timeDimension: TIME,
+    reservationComponent: -1,
+    reservationPeriod: -1,
     assignments: [],
   };
   const ctx = newContext();
+  const staticMet = new Int8Array(t.elements.length);
   const totals = { energy: 0, charging: 0, parking: 0, reservation: 0 };
   for (let i = 0; i < usage.periods.length; i++) {
     const p = usage.periods[i]!;
     fillTimeContext(t, usage, ctx, p.startMs);
     fillPeriodContext(ctx, p, usage.reservationExpired);
     ctx.energyMwh = totals.energy;
-    selectComponents(t, ctx, selection);
-    const a = bill(acc, selection, p, i);
-    setElements(t, a, selection);
-    acc.assignments.push(a);
+    evaluateStatic(t, ctx, staticMet);
+    selectComponents(t, ctx, staticMet, selection);
+    bill(t, acc, selection, p, i);
     totals.energy += p.energyMwh;
     totals.charging += p.chargingMs;
     totals.parking += p.parkingMs;
     totals.reservation += p.reservationMs;
   }
   applyStepSizes(t, acc);
+  const costs = sumCosts(t, acc.qty); // assigned field by field: object spread is slow in this hot path
   return {
-    ...sumCosts(t, acc.qty),
     currency: t.currency,
+    totalCost: costs.totalCost,
+    totalFixedCost: costs.totalFixedCost,
+    totalEnergyCost: costs.totalEnergyCost,
+    totalTimeCost: costs.totalTimeCost,
+    totalParkingCost: costs.totalParkingCost,
+    totalReservationCost: costs.totalReservationCost,
+    limitApplied: costs.limitApplied,
     totalEnergyMwh: totals.energy,
     totalTimeMs: usage.endMs - usage.startMs,
     totalChargingMs: totals.charging,

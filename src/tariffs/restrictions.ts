@@ -50,6 +50,8 @@ export interface CompiledRestrictions {
   /** Bit n set = ISO weekday n allowed; 0xff when unrestricted. */
   weekdayMask: number;
   reservation: ReservationState;
+  /** Has a current or power restriction. */
+  hasDynamic: boolean;
 }
 
 const WEEKDAYS: Record<DayOfWeek, number> = {
@@ -110,6 +112,7 @@ export function compileRestrictions(r: TariffRestrictions | undefined): Compiled
     maxDurationMs: orInf(r?.max_duration, 1000, Infinity),
     weekdayMask,
     reservation,
+    hasDynamic: [r?.min_current, r?.max_current, r?.min_power, r?.max_power].some((v) => v !== undefined),
   };
 }
 
@@ -129,10 +132,10 @@ function isReservationMet(r: CompiledRestrictions, state: ReservationState): boo
 }
 
 /**
- * Whether all restrictions of an element hold (OCPI 2.2.1 tariffs §11.4.6: restrictions are ANDed).
- * Minimums are inclusive and maximums exclusive, as the spec defines each field.
+ * The restrictions that depend only on local time, session duration, consumed energy and reservation
+ * state: constant between two boundaries of `TariffBoundaries`, so callers may cache the result there.
  */
-export function isRestrictionMet(r: CompiledRestrictions, ctx: RestrictionContext): boolean {
+export function isStaticMet(r: CompiledRestrictions, ctx: RestrictionContext): boolean {
   return (
     isReservationMet(r, ctx.reservation) &&
     isTimeOfDayMet(r, ctx.msOfDay) &&
@@ -142,10 +145,25 @@ export function isRestrictionMet(r: CompiledRestrictions, ctx: RestrictionContex
     ctx.energyMwh >= r.minEnergyMwh &&
     ctx.energyMwh < r.maxEnergyMwh &&
     ctx.durationMs >= r.minDurationMs &&
-    ctx.durationMs < r.maxDurationMs &&
-    (r.minCurrent === -Infinity || ctx.minCurrent >= r.minCurrent) &&
-    (r.maxCurrent === Infinity || ctx.maxCurrent < r.maxCurrent) &&
-    (r.minPowerKw === -Infinity || ctx.minPowerKw >= r.minPowerKw) &&
-    (r.maxPowerKw === Infinity || ctx.maxPowerKw < r.maxPowerKw)
+    ctx.durationMs < r.maxDurationMs
   );
+}
+
+/** The current and power restrictions, which can change with every meter value. */
+export function isDynamicMet(r: CompiledRestrictions, ctx: RestrictionContext): boolean {
+  return (
+    !r.hasDynamic ||
+    ((r.minCurrent === -Infinity || ctx.minCurrent >= r.minCurrent) &&
+      (r.maxCurrent === Infinity || ctx.maxCurrent < r.maxCurrent) &&
+      (r.minPowerKw === -Infinity || ctx.minPowerKw >= r.minPowerKw) &&
+      (r.maxPowerKw === Infinity || ctx.maxPowerKw < r.maxPowerKw))
+  );
+}
+
+/**
+ * Whether all restrictions of an element hold (OCPI 2.2.1 tariffs §11.4.6: restrictions are ANDed).
+ * Minimums are inclusive and maximums exclusive, as the spec defines each field.
+ */
+export function isRestrictionMet(r: CompiledRestrictions, ctx: RestrictionContext): boolean {
+  return isStaticMet(r, ctx) && isDynamicMet(r, ctx);
 }

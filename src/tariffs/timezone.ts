@@ -70,14 +70,26 @@ function buildBucket(timeZone: string, bucket: number): Segment[] {
   return segments;
 }
 
+let lastZone = '';
+let lastBucket = NaN;
+let lastSegments: Segment[] = [];
+
 function segmentsFor(timeZone: string, ms: number): Segment[] {
+  const bucket = Math.floor(ms / BUCKET_MS);
+  if (bucket === lastBucket && timeZone === lastZone) return lastSegments;
+  lastSegments = lookupSegments(timeZone, bucket);
+  lastZone = timeZone;
+  lastBucket = bucket;
+  return lastSegments;
+}
+
+function lookupSegments(timeZone: string, bucket: number): Segment[] {
   let zone = buckets.get(timeZone);
   if (!zone) {
     formatter(timeZone); // throws RangeError for an unknown zone before anything is cached
     zone = new Map();
     buckets.set(timeZone, zone);
   }
-  const bucket = Math.floor(ms / BUCKET_MS);
   let segs = zone.get(bucket);
   if (!segs) {
     segs = buildBucket(timeZone, bucket);
@@ -114,10 +126,19 @@ export interface LocalTime {
 
 /** Local date/time of the instant `ms` in `timeZone`. */
 export function localTimeAt(timeZone: string, ms: number): LocalTime {
+  const out: LocalTime = { day: 0, msOfDay: 0, isoWeekday: 1 };
+  fillLocalTime(timeZone, ms, out);
+  return out;
+}
+
+/** As `localTimeAt`, writing into `out` (no allocation: used per meter interval). */
+export function fillLocalTime(timeZone: string, ms: number, out: LocalTime): void {
   const local = ms + offsetAt(timeZone, ms);
   const day = Math.floor(local / DAY_MS);
+  out.day = day;
+  out.msOfDay = local - day * DAY_MS;
   // 1970-01-01 was a Thursday (ISO weekday 4)
-  return { day, msOfDay: local - day * DAY_MS, isoWeekday: ((((day + 3) % 7) + 7) % 7) + 1 };
+  out.isoWeekday = ((((day + 3) % 7) + 7) % 7) + 1;
 }
 
 /**
@@ -142,8 +163,15 @@ export function localBoundaries(timeZone: string, fromMs: number, toMs: number, 
     }
     segStart = next;
   }
-  out.sort((a, b) => a - b);
-  return out.filter((t, i) => i === 0 || t !== out[i - 1]);
+  out.sort(ascending);
+  let n = 0;
+  for (const t of out) if (n === 0 || t !== out[n - 1]) out[n++] = t;
+  out.length = n;
+  return out;
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
 }
 
 /** First offset change strictly after `ms`, or `limitMs` when there is none before it. */
