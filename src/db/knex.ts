@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import knex, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
 
 export type Db = Knex | Knex.Transaction;
@@ -29,14 +30,14 @@ export function createDb(opts: DbOptions): Knex {
       acquireConnectionTimeout: 30_000,
     });
   }
-  let connection: object;
-  if (opts.dataDir === 'memory://') {
-    connection = {};
-  } else {
-    const dir = resolve(opts.dataDir, 'pgdata');
-    mkdirSync(dir, { recursive: true });
-    connection = { filename: dir };
+  let dataDir: string | undefined;
+  if (opts.dataDir !== 'memory://') {
+    dataDir = resolve(opts.dataDir, 'pgdata');
+    mkdirSync(dataDir, { recursive: true });
   }
+  // Same int8 rule as pg above: PGlite would return a number (or a BigInt past 2^53) instead.
+  const pglite = new PGlite({ dataDir, parsers: { [pgliteTypes.INT8]: (v: string) => v } });
+  const connection = { pglite };
   return knex({
     client: ClientPgLite as unknown as typeof knex.Client,
     dialect: 'postgres',
