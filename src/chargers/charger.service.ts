@@ -24,9 +24,41 @@ export interface ChargerServiceOptions {
 
 const CHARGER_ID = /^[A-Za-z0-9._:*@+-]{1,48}$/;
 
+/** An EVSE whose OCPI status changed (recomputed from its connectors). */
+export interface EvseStatusChange {
+  evseFk: number;
+  locationId: string;
+  evseUid: string;
+  status: string;
+}
+
+/** Runs inside the transaction that changed an EVSE's status (partner pushes). */
+export type EvseStatusHook = (trx: Knex.Transaction, change: EvseStatusChange) => Promise<void>;
+/** Runs inside the transaction that changed an EVSE's make-up: a charger attached, a connector first reported. */
+export type EvseChangedHook = (trx: Knex.Transaction, evseFk: number) => Promise<void>;
+
 /** Charger lifecycle: registration, authentication, boot, heartbeat, status, faults, connection state. */
 export class ChargerService {
+  private readonly evseStatusHooks: EvseStatusHook[] = [];
+  private readonly evseChangedHooks: EvseChangedHook[] = [];
+
   constructor(private readonly o: ChargerServiceOptions) {}
+
+  onEvseStatus(hook: EvseStatusHook): void {
+    this.evseStatusHooks.push(hook);
+  }
+
+  onEvseChanged(hook: EvseChangedHook): void {
+    this.evseChangedHooks.push(hook);
+  }
+
+  private async runEvseStatusHooks(trx: Knex.Transaction, changes: Array<EvseStatusChange | undefined>): Promise<void> {
+    for (const change of changes) if (change) for (const hook of this.evseStatusHooks) await hook(trx, change);
+  }
+
+  private async runEvseChangedHooks(trx: Knex.Transaction, evseFk: number): Promise<void> {
+    for (const hook of this.evseChangedHooks) await hook(trx, evseFk);
+  }
 
   /** Registers a charger with a password (OCPP security profile 1/2) and optionally attaches it to an EVSE. */
   async register(input: { id: string; password: string; locationId?: string; evseUid?: string; status?: RegistrationStatus }): Promise<ChargePoint> {
@@ -58,6 +90,7 @@ export class ChargerService {
     const evse = existing ?? (await locations.insertEvse(trx, { locationId, uid: evseUid, chargePointId }));
     await locations.updateEvseChargePoint(trx, evse.id, chargePointId);
     await trx('connectors').where({ charge_point_id: chargePointId }).update({ evse_fk: evse.id });
+    await this.runEvseChangedHooks(trx, evse.id);
   }
 
   async setPassword(chargePointId: string, password: string): Promise<void> {
@@ -148,7 +181,11 @@ export class ChargerService {
       const connector = await repo.ensureConnector(trx, chargePointId, report.connectorNumber, evseFk);
       const isNewest = await repo.updateConnectorStatus(trx, connector.id, report);
       if (!isNewest || connector.evseFk === null) return undefined;
-      return this.recomputeEvse(trx, connector.evseFk);
+      const change = await this.recomputeEvse(trx, connector.evseFk);
+      // A connector's first report is when its EVSE gains it (OCPP 1.6 chargers reveal connectors this way).
+      if (connector.statusAt === null) await this.runEvseChangedHooks(trx, connector.evseFk);
+      await this.runEvseStatusHooks(trx, [change]);
+      return change;
     });
     if (changedEvse) this.o.events.emit('evse.status', changedEvse);
   }
@@ -179,6 +216,7 @@ export class ChargerService {
     const evses = await trx('evses').where({ charge_point_id: chargePointId }).select('id');
     const changes = [];
     for (const e of evses) changes.push(await this.recomputeEvse(trx, e.id));
+    await this.runEvseStatusHooks(trx, changes);
     return changes;
   }
 

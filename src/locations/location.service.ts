@@ -31,9 +31,18 @@ export interface NewLocation {
   gridLimitA?: number;
 }
 
+/** Runs inside the transaction that created or changed a location (partner pushes). */
+export type LocationChangedHook = (trx: Knex.Transaction, locationId: string) => Promise<void>;
+
 /** Locations of the operator's default party; validated with the OCPI 2.2.1 locations §8.3.1 rules. */
 export class LocationService {
+  private readonly changedHooks: LocationChangedHook[] = [];
+
   constructor(private readonly o: { db: Knex }) {}
+
+  onChanged(hook: LocationChangedHook): void {
+    this.changedHooks.push(hook);
+  }
 
   async create(input: NewLocation): Promise<Location> {
     if (!/^[A-Za-z0-9._-]{1,36}$/.test(input.id)) throw new InvalidInput('id: must be 1-36 characters of letters, digits and ._-');
@@ -42,7 +51,11 @@ export class LocationService {
     if (!LON.test(input.longitude)) throw new InvalidInput('longitude: must match -?[0-9]{1,3}\\.[0-9]{5,7}');
     if (!isTimeZone(input.timeZone)) throw new InvalidInput('timeZone: must be an IANA time zone, e.g. Europe/Amsterdam');
     if (input.gridLimitA !== undefined && !(Number.isInteger(input.gridLimitA) && input.gridLimitA > 0)) throw new InvalidInput('gridLimitA: must be a positive integer');
-    const party = await getDefaultParty(this.o.db);
-    return repo.insertLocation(this.o.db, { ...input, partyFk: party.id });
+    return this.o.db.transaction(async (trx) => {
+      const party = await getDefaultParty(trx);
+      const location = await repo.insertLocation(trx, { ...input, partyFk: party.id });
+      for (const hook of this.changedHooks) await hook(trx, location.id);
+      return location;
+    });
   }
 }
