@@ -35,6 +35,9 @@ import { createAdminRouter } from './admin/router.ts';
 import { JobScheduler } from './jobs/scheduler.ts';
 import { registerJobs } from './jobs/registry.ts';
 import { jobAdminRoutes } from './jobs/admin.routes.ts';
+import { createOcpiRouter, type OcpiModule } from './ocpi/router.ts';
+import { configureOcpiClient } from './ocpi/client.ts';
+import { PartnerService } from './partners/partner.service.ts';
 
 export interface AppDeps {
   config: Config;
@@ -70,6 +73,8 @@ export function createApp(deps: AppDeps) {
   const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize });
   const locations = new LocationService({ db });
   const apiKeys = new ApiKeyService({ db, clock });
+  const partners = new PartnerService({ db, clock });
+  configureOcpiClient({ timeoutMs: config.ocpi.partnerTimeoutSec * 1000, defaultFromParty: { countryCode: config.operator.countryCode, partyId: config.operator.partyId } });
   const scheduler = new JobScheduler({ db, logger: logger.child({ module: 'jobs' }), clock, nodeId });
   registerJobs(scheduler, { config, chargers });
 
@@ -101,6 +106,11 @@ export function createApp(deps: AppDeps) {
       jobAdminRoutes({ scheduler, db }),
     ],
   }));
+
+  // OCPI 2.2.1 modules, each `(deps) => OcpiModule`; listed in the version details in this order.
+  const ocpiModules: OcpiModule[] = [
+  ];
+  app.use('/ocpi', createOcpiRouter({ auth: partners, logger: logger.child({ module: 'ocpi' }), publicUrl: config.publicUrl }, ocpiModules));
 
   const server: Server = config.tls.certFile
     ? createHttpsServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, app)
@@ -147,7 +157,7 @@ export function createApp(deps: AppDeps) {
     connections,
     commands,
     scheduler,
-    services: { chargers, authorize, tokens, sessions, locations, apiKeys },
+    services: { chargers, authorize, tokens, sessions, locations, apiKeys, partners },
     nodeId,
     async listen(port = config.port, host = config.host): Promise<AddressInfo> {
       await bus?.start();

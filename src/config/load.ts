@@ -27,6 +27,27 @@ export interface Config {
   jobs: { enabled: boolean };
   /** The operator's own OCPI party (country_code + party_id, ISO 3166 alpha-2 + 3 characters). */
   operator: { countryCode: string; partyId: string; name: string };
+  ocpi: {
+    /** Largest `limit` of a paginated OCPI GET (transport §4.1.3); a bigger or absent limit gets this. */
+    maxPageLimit: number;
+    /** Timeout of every call to a partner platform (handshake, pushes, real-time authorization). */
+    partnerTimeoutSec: number;
+    push: {
+      /** Run the outbox push worker in `serve`. */
+      enabled: boolean;
+      /** How often the worker polls ocpi_outbox when nothing kicked it. */
+      intervalMs: number;
+      /** Rows claimed per delivery pass. */
+      batchSize: number;
+      /** Retry n waits backoffBaseSec * 2^(n-1), capped at backoffMaxSec. */
+      backoffBaseSec: number;
+      backoffMaxSec: number;
+      /** A claimed row is re-sent by any node after this long if its sender never recorded the outcome. */
+      leaseSec: number;
+      /** Schedule of the `outbox-retry` job (one delivery pass under a cluster-wide lock). */
+      retryCron: string;
+    };
+  };
 }
 
 type Parse = (raw: string) => unknown;
@@ -55,6 +76,10 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['OPERATOR_COUNTRY_CODE', 'operator.countryCode', str],
   ['OPERATOR_PARTY_ID', 'operator.partyId', str],
   ['OPERATOR_NAME', 'operator.name', str],
+  ['OCPI_MAX_PAGE_LIMIT', 'ocpi.maxPageLimit', int],
+  ['OCPI_PARTNER_TIMEOUT_SEC', 'ocpi.partnerTimeoutSec', int],
+  ['OCPI_PUSH_ENABLED', 'ocpi.push.enabled', bool],
+  ['OCPI_PUSH_INTERVAL_MS', 'ocpi.push.intervalMs', int],
 ];
 
 const defaultsUrl = new URL('../../config/default.json', import.meta.url);

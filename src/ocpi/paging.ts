@@ -1,0 +1,77 @@
+import type { Request, Response } from 'express';
+import { sendOcpi } from './envelope.ts';
+import { InvalidParams } from './errors.ts';
+
+/** Paginated request parameters (transport §4.1.3.2); dates filter on last_updated. */
+export interface ListQuery {
+  /** Inclusive lower bound of last_updated. */
+  dateFrom?: Date;
+  /** Exclusive upper bound of last_updated. */
+  dateTo?: Date;
+  offset: number;
+  limit: number;
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
+function queryString(req: Request, name: string): string | undefined {
+  const v = req.query[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new InvalidParams(`${name}: must be given once`);
+  return v;
+}
+
+function parseDate(req: Request, name: string): Date | undefined {
+  const raw = queryString(req, name);
+  if (raw === undefined || raw === '') return undefined;
+  // types §16.2: no zone designator still means UTC
+  const d = DATE_TIME.test(raw) ? new Date(/(Z|[+-]\d{2}:\d{2})$/.test(raw) ? raw : `${raw}Z`) : new Date(NaN);
+  if (Number.isNaN(d.getTime())) throw new InvalidParams(`${name}: not an OCPI DateTime (e.g. 2019-06-30T21:59:59Z)`);
+  return d;
+}
+
+function parseInteger(req: Request, name: string, fallback: number): number {
+  const raw = queryString(req, name);
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new InvalidParams(`${name}: must be a non-negative integer`);
+  return Number(raw);
+}
+
+/**
+ * Reads date_from, date_to, offset and limit. A limit above `maxLimit` (or absent) becomes `maxLimit`:
+ * the server may return fewer objects than asked (transport §4.1.3.2); limit=0 is refused.
+ */
+export function parseListQuery(req: Request, opts: { maxLimit: number }): ListQuery {
+  const dateFrom = parseDate(req, 'date_from');
+  const dateTo = parseDate(req, 'date_to');
+  const offset = parseInteger(req, 'offset', 0);
+  const limit = Math.min(parseInteger(req, 'limit', opts.maxLimit), opts.maxLimit);
+  if (limit < 1) throw new InvalidParams('limit: must be at least 1');
+  if (dateFrom && dateTo && dateFrom >= dateTo) throw new InvalidParams('date_from: must be before date_to');
+  return { dateFrom, dateTo, offset, limit };
+}
+
+/** The absolute URL of the next page: same path and filters, offset moved on (transport §4.1.3.3). */
+function nextPageUrl(req: Request, offset: number, limit: number): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(req.query)) {
+    if (key === 'offset' || key === 'limit') continue;
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+  }
+  params.set('offset', String(offset));
+  params.set('limit', String(limit));
+  const base = req.ocpi?.baseUrl ?? `${req.protocol}://${req.get('host')}`;
+  return `${base}${req.originalUrl.split('?')[0]}?${params.toString()}`;
+}
+
+/**
+ * Answers a paginated GET: `X-Total-Count` (matches before offset/limit), `X-Limit` (the limit applied),
+ * `Link: <next>; rel="next"` unless this is the last page, and the envelope with `items`.
+ */
+export function sendPage<T>(req: Request, res: Response, page: { items: T[]; total: number; offset: number; limit: number }): void {
+  res.set('X-Total-Count', String(page.total));
+  res.set('X-Limit', String(page.limit));
+  const next = page.offset + page.items.length;
+  if (page.items.length > 0 && next < page.total) res.set('Link', `<${nextPageUrl(req, next, page.limit)}>; rel="next"`);
+  sendOcpi(res, page.items);
+}

@@ -1,0 +1,61 @@
+import express, { type Request, type Response, type Router } from 'express';
+import type { Logger } from '../shared/logger.ts';
+import type { InterfaceRole } from '../partners/partner.types.ts';
+import { ocpiAuth, ocpiRequestIds, type OcpiAuthenticator } from './auth.ts';
+import { ocpiErrorHandler, sendOcpi } from './envelope.ts';
+
+/** An OCPI module implementation: mounted at /ocpi/2.2.1/<id> and listed in the version details. */
+export interface OcpiModule {
+  /** ModuleID (versions §6.2.3), e.g. 'locations'. */
+  id: string;
+  role: InterfaceRole;
+  router: Router;
+}
+
+export interface OcpiRouterDeps {
+  auth: OcpiAuthenticator;
+  logger: Logger;
+  /** Public base URL (config.publicUrl); empty = derived from the request's host. */
+  publicUrl: string;
+}
+
+export const OCPI_VERSION = '2.2.1';
+
+// transport §4.1.8: configuration modules take no routing headers; an invited partner may use only
+// versions and credentials (transport §4.1.2).
+const NOT_ROUTED = new Set(['credentials', 'hubclientinfo']);
+const OPEN_TO_INVITED = new Set(['credentials']);
+
+/**
+ * The /ocpi router: versions (§6), version details for 2.2.1, and every module at /2.2.1/<id>, each
+ * behind token authentication; X-Request-ID/X-Correlation-ID on every answer; errors as envelopes.
+ * A module id given twice fails at start-up.
+ */
+export function createOcpiRouter(deps: OcpiRouterDeps, modules: OcpiModule[]): Router {
+  const seen = new Set<string>();
+  for (const m of modules) {
+    if (seen.has(m.id)) throw new Error(`OCPI module ${m.id} registered twice`);
+    seen.add(m.id);
+  }
+  const router = express.Router();
+  router.use(ocpiRequestIds(deps.publicUrl));
+  router.use(express.json({ limit: '5mb', type: () => true }));
+  const versionsAuth = ocpiAuth(deps.auth, { allowInvited: true, isRouted: false });
+
+  router.get('/versions', versionsAuth, (req: Request, res: Response) => {
+    sendOcpi(res, [{ version: OCPI_VERSION, url: `${req.ocpi.baseUrl}/ocpi/${OCPI_VERSION}` }]);
+  });
+  router.get(`/${OCPI_VERSION}`, versionsAuth, (req: Request, res: Response) => {
+    const base = `${req.ocpi.baseUrl}/ocpi/${OCPI_VERSION}`;
+    sendOcpi(res, { version: OCPI_VERSION, endpoints: modules.map((m) => ({ identifier: m.id, role: m.role, url: `${base}/${m.id}` })) });
+  });
+  for (const m of modules) {
+    const auth = ocpiAuth(deps.auth, { allowInvited: OPEN_TO_INVITED.has(m.id), isRouted: !NOT_ROUTED.has(m.id) });
+    router.use(`/${OCPI_VERSION}/${m.id}`, auth, m.router);
+  }
+  router.use((req: Request, res: Response) => {
+    sendOcpi(res, undefined, { statusCode: 2000, httpStatus: 404, message: `no OCPI endpoint ${req.method} ${req.originalUrl.split('?')[0]}` });
+  });
+  router.use(ocpiErrorHandler(deps.logger));
+  return router;
+}

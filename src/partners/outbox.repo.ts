@@ -1,0 +1,117 @@
+import { EventEmitter } from 'node:events';
+import type { Knex } from 'knex';
+import type { Db } from '../db/knex.ts';
+import type { InterfaceRole, PartyRef } from './partner.types.ts';
+
+const TABLE = 'ocpi_outbox';
+
+export type PushMethod = 'PUT' | 'PATCH' | 'POST' | 'DELETE';
+export type OutboxStatus = 'PENDING' | 'SENDING' | 'DELIVERED';
+
+export interface PushRequest {
+  partnerFk: number;
+  module: string;
+  /** The partner's interface role the push goes to (RECEIVER). */
+  role: InterfaceRole;
+  method: PushMethod;
+  /** Appended to the partner's module URL, e.g. '/NL/CPM/LOC1'. */
+  path: string;
+  body?: unknown;
+  /** Ordering key: deliveries with the same key go strictly in enqueue order, e.g. 'location:LOC1'. */
+  objectKey: string;
+  /** OCPI-to-* party; default: the partner's party. */
+  toParty?: PartyRef;
+  /** OCPI-from-* party (our party that owns the object); default: our default party. */
+  fromParty?: PartyRef;
+}
+
+export interface OutboxRow extends Omit<PushRequest, 'body'> {
+  id: number;
+  body: unknown;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  deliveredAt: Date | null;
+  createdAt: Date;
+}
+
+/** Emits 'enqueued' after a push is committed, so that a worker on this node delivers it at once. */
+export const outboxSignal = new EventEmitter();
+
+const toParty = (v: any): PartyRef | undefined => (v ? { countryCode: v.country_code, partyId: v.party_id } : undefined);
+const fromRef = (p?: PartyRef): string | null => (p ? JSON.stringify({ country_code: p.countryCode, party_id: p.partyId }) : null);
+
+function toRow(r: Record<string, any>): OutboxRow {
+  return {
+    id: Number(r.id), partnerFk: r.partner_fk, module: r.module, role: r.role, method: r.method, path: r.path, body: r.body ?? undefined,
+    objectKey: r.object_key, toParty: toParty(r.to_party), fromParty: toParty(r.from_party), status: r.status, attempts: r.attempts,
+    nextAttemptAt: new Date(r.next_attempt_at), lastError: r.last_error ?? null, deliveredAt: r.delivered_at ? new Date(r.delivered_at) : null,
+    createdAt: new Date(r.created_at),
+  };
+}
+
+/**
+ * Queues a push to a partner. Call it INSIDE the transaction of the change that causes it: the push
+ * exists exactly when the change is committed. Returns the outbox id.
+ */
+export async function enqueuePush(trx: Db, push: PushRequest): Promise<number> {
+  const [row] = await trx(TABLE)
+    .insert({
+      partner_fk: push.partnerFk, module: push.module, role: push.role, method: push.method, path: push.path,
+      body: push.body === undefined ? null : JSON.stringify(push.body), object_key: push.objectKey,
+      to_party: fromRef(push.toParty), from_party: fromRef(push.fromParty),
+    })
+    .returning('id');
+  const committed = (trx as Knex.Transaction).executionPromise;
+  if (committed) committed.then(() => outboxSignal.emit('enqueued'), () => undefined); // rolled back: nothing to send
+  else outboxSignal.emit('enqueued');
+  return Number(row.id);
+}
+
+/**
+ * Claims up to `limit` due rows for delivery and leases them until `leaseUntil`: each is the oldest
+ * undelivered row of its (partner, object key), its partner is registered, and no other node holds it
+ * (FOR UPDATE SKIP LOCKED). A node that dies mid-delivery leaves a lease that expires, and the row is
+ * sent again (same body: a receiver dedupes a re-POSTed CDR by its id).
+ */
+export async function claimDuePushes(db: Knex, opts: { now: Date; leaseUntil: Date; limit: number }): Promise<OutboxRow[]> {
+  return db.transaction(async (trx) => {
+    const { rows } = await trx.raw(
+      `select o.id from ocpi_outbox o join ocpi_partners p on p.id = o.partner_fk
+        where o.status <> 'DELIVERED' and o.next_attempt_at <= ? and p.status = 'REGISTERED'
+          and not exists (select 1 from ocpi_outbox e where e.partner_fk = o.partner_fk and e.object_key = o.object_key
+                           and e.id < o.id and e.status <> 'DELIVERED')
+        order by o.id limit ? for update of o skip locked`,
+      [opts.now, opts.limit],
+    );
+    if (rows.length === 0) return [];
+    const claimed = await trx(TABLE)
+      .whereIn('id', rows.map((r: { id: string }) => r.id))
+      .update({ status: 'SENDING', attempts: trx.raw('attempts + 1'), next_attempt_at: opts.leaseUntil })
+      .returning('*');
+    return claimed.map(toRow).sort((a, b) => a.id - b.id);
+  });
+}
+
+export async function markPushDelivered(db: Db, id: number, at: Date): Promise<void> {
+  await db(TABLE).where({ id, status: 'SENDING' }).update({ status: 'DELIVERED', delivered_at: at, last_error: null });
+}
+
+/** Puts a failed row back in the queue, due again at `nextAttemptAt`. */
+export async function markPushFailed(db: Db, id: number, opts: { nextAttemptAt: Date; error: string }): Promise<void> {
+  await db(TABLE).where({ id, status: 'SENDING' }).update({ status: 'PENDING', next_attempt_at: opts.nextAttemptAt, last_error: opts.error.slice(0, 2000) });
+}
+
+export async function findPush(db: Db, id: number): Promise<OutboxRow | undefined> {
+  const row = await db(TABLE).where({ id }).first();
+  return row ? toRow(row) : undefined;
+}
+
+/** Rows of one partner, newest first (admin and tests). */
+export async function listPushes(db: Db, opts: { partnerFk?: number; status?: OutboxStatus; limit?: number } = {}): Promise<OutboxRow[]> {
+  const q = db(TABLE).orderBy('id', 'desc').limit(opts.limit ?? 100);
+  if (opts.partnerFk !== undefined) q.where({ partner_fk: opts.partnerFk });
+  if (opts.status) q.where({ status: opts.status });
+  return (await q).map(toRow);
+}

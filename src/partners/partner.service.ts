@@ -1,0 +1,88 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../shared/clock.ts';
+import { InvalidInput } from '../shared/errors.ts';
+import { hashSecret, newSecret } from '../shared/ids.ts';
+import { findParty, getDefaultParty, listParties, type Party } from '../parties/party.repo.ts';
+import type { OcpiAuthenticator } from '../ocpi/auth.ts';
+import { findPartnerByTokenHash, getPartner, insertPartner, listPartners } from './partner.repo.ts';
+import type { Credentials, CredentialsRole, Partner, PartyRef } from './partner.types.ts';
+
+/** OCPI 2.2.1 types §16 Role values a partner may be invited as. */
+export const PARTNER_ROLES = ['EMSP', 'HUB', 'NAP', 'NSP', 'OTHER', 'SCSP', 'CPO'] as const;
+
+/** A partner as the admin API and CLI show it: never a token. */
+export interface PartnerView {
+  id: number;
+  countryCode: string;
+  partyId: string;
+  role: string;
+  name: string | null;
+  status: Partner['status'];
+  version: string | null;
+  versionsUrl: string | null;
+  tokenEncoding: Partner['tokenEncoding'];
+  roles: Array<{ role: string; countryCode: string; partyId: string; name: string }>;
+  endpoints: Partner['endpoints'];
+  registeredAt: string | null;
+  createdAt: string;
+}
+
+export function toPartnerView(p: Partner): PartnerView {
+  return {
+    id: p.id, countryCode: p.countryCode, partyId: p.partyId, role: p.role, name: p.name, status: p.status, version: p.version,
+    versionsUrl: p.versionsUrl, tokenEncoding: p.tokenEncoding,
+    roles: p.roles.map((r) => ({ role: r.role, countryCode: r.country_code, partyId: r.party_id, name: r.business_details?.name })),
+    endpoints: p.endpoints, registeredAt: p.registeredAt?.toISOString() ?? null, createdAt: p.createdAt.toISOString(),
+  };
+}
+
+/** The versions URL partners register with. */
+export function versionsUrlOf(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/ocpi/versions`;
+}
+
+/** Partners: authentication of OCPI requests, invitations, listing, and our own credentials. */
+export class PartnerService implements OcpiAuthenticator {
+  constructor(private readonly o: { db: Knex; clock: Clock }) {}
+
+  async authenticate(tokenCandidates: string[]): Promise<{ partner: Partner; isInvited: boolean } | undefined> {
+    const found = await findPartnerByTokenHash(this.o.db, tokenCandidates.map(hashSecret));
+    if (!found) return undefined;
+    return { partner: found.partner, isInvited: found.isTokenA || found.partner.status !== 'REGISTERED' };
+  }
+
+  async findOwnParty(to?: PartyRef): Promise<Party | undefined> {
+    return to ? findParty(this.o.db, to.countryCode, to.partyId) : getDefaultParty(this.o.db);
+  }
+
+  /**
+   * Creates CREDENTIALS_TOKEN_A for a party to register with us (credentials §7.1.1): returned once,
+   * stored only as a hash, valid for versions and credentials until the partner registers.
+   */
+  async invite(opts: { countryCode: string; partyId: string; role: string; name?: string }, baseUrl: string): Promise<{ partner: Partner; tokenA: string; versionsUrl: string }> {
+    const countryCode = opts.countryCode.toUpperCase();
+    const partyId = opts.partyId.toUpperCase();
+    const role = opts.role.toUpperCase();
+    if (!/^[A-Z]{2}$/.test(countryCode)) throw new InvalidInput('countryCode: must be 2 letters (ISO 3166-1 alpha-2)');
+    if (!/^[A-Z0-9]{3}$/.test(partyId)) throw new InvalidInput('partyId: must be 3 letters or digits');
+    if (!(PARTNER_ROLES as readonly string[]).includes(role)) throw new InvalidInput(`role: must be one of ${PARTNER_ROLES.join(', ')}`);
+    const tokenA = newSecret();
+    const partner = await insertPartner(this.o.db, { countryCode, partyId, role, name: opts.name ?? null, status: 'INVITED', tokenAHash: hashSecret(tokenA) });
+    return { partner, tokenA, versionsUrl: versionsUrlOf(baseUrl) };
+  }
+
+  async list(opts: { includeUnregistered?: boolean } = {}): Promise<Partner[]> {
+    return listPartners(this.o.db, opts);
+  }
+
+  async get(id: number): Promise<Partner> {
+    return getPartner(this.o.db, id);
+  }
+
+  /** Our credentials object (credentials §7.3.1): one CPO role per party hosted on this platform. */
+  async ownCredentials(token: string, baseUrl: string): Promise<Credentials> {
+    const parties = await listParties(this.o.db);
+    const roles: CredentialsRole[] = parties.map((p) => ({ role: 'CPO', party_id: p.partyId, country_code: p.countryCode, business_details: { name: p.name } }));
+    return { token, url: versionsUrlOf(baseUrl), roles };
+  }
+}
