@@ -32,6 +32,14 @@ export interface Config {
     maxPageLimit: number;
     /** Timeout of every call to a partner platform (handshake, pushes, real-time authorization). */
     partnerTimeoutSec: number;
+    /** Real-time authorization (tokens §12.2.2.2) timeout: below the charger's own call timeout. */
+    realtimeAuthTimeoutMs: number;
+    /** How long a real-time answer for an ALLOWED token is reused (0 = never cached). */
+    authorizationCacheTtlSec: number;
+    /** Schedule of the `authorization-cache-expiry` job. */
+    authorizationCacheExpiryCron: string;
+    /** Schedule of the `token-sync` job (pull of every eMSP's token list). */
+    tokenSyncCron: string;
     push: {
       /** Run the outbox push worker in `serve`. */
       enabled: boolean;
@@ -78,6 +86,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['OPERATOR_NAME', 'operator.name', str],
   ['OCPI_MAX_PAGE_LIMIT', 'ocpi.maxPageLimit', int],
   ['OCPI_PARTNER_TIMEOUT_SEC', 'ocpi.partnerTimeoutSec', int],
+  ['OCPI_REALTIME_AUTH_TIMEOUT_MS', 'ocpi.realtimeAuthTimeoutMs', int],
   ['OCPI_PUSH_ENABLED', 'ocpi.push.enabled', bool],
   ['OCPI_PUSH_INTERVAL_MS', 'ocpi.push.intervalMs', int],
 ];
