@@ -23,14 +23,23 @@ export interface SessionServiceOptions {
 /** Hooks run inside the transaction that stops a session (CDR generation, partner pushes). */
 export type SessionStopHook = (trx: Knex.Transaction, session: Session) => Promise<void>;
 
+/** Hooks run inside the transaction that records a new session (tariff snapshot, partner pushes). */
+export type SessionStartHook = (trx: Knex.Transaction, session: Session) => Promise<void>;
+
 /** Transactions: start, meter values, stop. Independent of the OCPP version that reports them. */
 export class SessionService {
   private readonly stopHooks: SessionStopHook[] = [];
+  private readonly startHooks: SessionStartHook[] = [];
 
   constructor(private readonly o: SessionServiceOptions) {}
 
   onStop(hook: SessionStopHook): void {
     this.stopHooks.push(hook);
+  }
+
+  /** Runs `hook` for each new session, in registration order, inside the start transaction. */
+  onStart(hook: SessionStartHook): void {
+    this.startHooks.push(hook);
   }
 
   /**
@@ -60,6 +69,7 @@ export class SessionService {
         reservationId: p.reservationId ?? null,
         status: auth.info.status === 'Accepted' ? 'ACTIVE' : 'INVALID',
       });
+      for (const hook of this.startHooks) await hook(trx, created);
       return { session: created, isNew: true };
     });
     if (isNew) this.o.events.emit('session.started', { sessionId: session.id });

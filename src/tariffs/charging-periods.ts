@@ -159,6 +159,24 @@ function readInterval(s: MeterSeries, i: number, start: number, end: number, iv:
   iv.current = smp.currentA !== undefined ? round4(smp.currentA) : NaN;
 }
 
+function newBuildState(t: CompiledTariff, usage: SessionUsage, cuts: number[]): BuildState {
+  return {
+    t,
+    usage,
+    ctx: newContext(),
+    sel: new Int32Array(DIMENSION_COUNT),
+    staticMet: new Int8Array(t.elements.length),
+    staticCut: -1,
+    staticBand: -1,
+    cuts,
+    cutIndex: 0,
+    energyMwh: 0,
+    open: undefined,
+    openKey: -1,
+    openCharging: false,
+  };
+}
+
 /**
  * Builds the charging periods of a session from its meter values: one period per run of time in which the
  * same price components apply and the charging state is the same. Periods are split wherever a tariff
@@ -171,21 +189,7 @@ export function buildSessionUsage(t: CompiledTariff, s: MeterSeries): SessionUsa
   const start = toSecond(s.startMs);
   const end = Math.max(start, toSecond(s.endMs));
   const usage: SessionUsage = { timeZone: s.timeZone, startMs: start, endMs: end, periods: [], reservationExpired: false };
-  const st: BuildState = {
-    t,
-    usage,
-    ctx: newContext(),
-    sel: new Int32Array(DIMENSION_COUNT),
-    staticMet: new Int8Array(t.elements.length),
-    staticCut: -1,
-    staticBand: -1,
-    cuts: timeCuts(t, s, start, end),
-    cutIndex: 0,
-    energyMwh: 0,
-    open: undefined,
-    openKey: -1,
-    openCharging: false,
-  };
+  const st = newBuildState(t, usage, timeCuts(t, s, start, end));
   const first = s.samples[0];
   const firstAt = first ? Math.min(end, toSecond(first.timestampMs)) : end;
   if (firstAt > start) {

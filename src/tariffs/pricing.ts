@@ -151,13 +151,8 @@ function applyStepSizes(t: CompiledTariff, acc: Accumulator): void {
 
 const selection = new Int32Array(DIMENSION_COUNT);
 
-/**
- * Prices a session's charging periods against a compiled tariff. Restrictions are evaluated at the start
- * of each period (OCPI 2.2.1 cdrs §10.3.1: the CPO starts a new period whenever another component becomes
- * active); amounts are exact decimals, rounded half-up to the currency's minor unit only at the end.
- */
-export function priceSession(t: CompiledTariff, usage: SessionUsage): PricedSession {
-  const acc: Accumulator = {
+function newAccumulator(t: CompiledTariff): Accumulator {
+  return {
     qty: new Float64Array(t.components.length),
     energyComponent: -1,
     energyPeriod: -1,
@@ -168,6 +163,15 @@ export function priceSession(t: CompiledTariff, usage: SessionUsage): PricedSess
     reservationPeriod: -1,
     assignments: [],
   };
+}
+
+/**
+ * Prices a session's charging periods against a compiled tariff. Restrictions are evaluated at the start
+ * of each period (OCPI 2.2.1 cdrs §10.3.1: the CPO starts a new period whenever another component becomes
+ * active); amounts are exact decimals, rounded half-up to the currency's minor unit only at the end.
+ */
+export function priceSession(t: CompiledTariff, usage: SessionUsage): PricedSession {
+  const acc = newAccumulator(t);
   const ctx = newContext();
   const staticMet = new Int8Array(t.elements.length);
   const totals = { energy: 0, charging: 0, parking: 0, reservation: 0 };
