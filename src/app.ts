@@ -35,6 +35,9 @@ import { createAdminRouter } from './admin/router.ts';
 import { JobScheduler } from './jobs/scheduler.ts';
 import { registerJobs } from './jobs/registry.ts';
 import { jobAdminRoutes } from './jobs/admin.routes.ts';
+import { TariffService } from './tariffs/tariff.service.ts';
+import { tariffAdminRoutes } from './tariffs/admin.routes.ts';
+import { tariffsOcpiModule } from './tariffs/ocpi.routes.ts';
 import { createOcpiRouter, type OcpiModule } from './ocpi/router.ts';
 import { configureOcpiClient } from './ocpi/client.ts';
 import { PartnerService } from './partners/partner.service.ts';
@@ -73,6 +76,9 @@ export function createApp(deps: AppDeps) {
   const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize });
   const locations = new LocationService({ db });
   const apiKeys = new ApiKeyService({ db, clock });
+  const tariffs = new TariffService({ db, clock });
+  // The tariff in force is frozen on the session at its start: later tariff changes never reprice it.
+  sessions.onStart(async (trx, session) => void (await tariffs.snapshotForSession(trx, session)));
   const partners = new PartnerService({ db, clock });
   configureOcpiClient({ timeoutMs: config.ocpi.partnerTimeoutSec * 1000, defaultFromParty: { countryCode: config.operator.countryCode, partyId: config.operator.partyId } });
   const scheduler = new JobScheduler({ db, logger: logger.child({ module: 'jobs' }), clock, nodeId });
@@ -104,11 +110,13 @@ export function createApp(deps: AppDeps) {
       tokenAdminRoutes({ db, tokens }),
       sessionAdminRoutes({ db }),
       jobAdminRoutes({ scheduler, db }),
+      tariffAdminRoutes({ tariffs }),
     ],
   }));
 
   // OCPI 2.2.1 modules, each `(deps) => OcpiModule`; listed in the version details in this order.
   const ocpiModules: OcpiModule[] = [
+    tariffsOcpiModule({ tariffs, maxPageLimit: config.ocpi.maxPageLimit }),
   ];
   app.use('/ocpi', createOcpiRouter({ auth: partners, logger: logger.child({ module: 'ocpi' }), publicUrl: config.publicUrl }, ocpiModules));
 
@@ -157,7 +165,7 @@ export function createApp(deps: AppDeps) {
     connections,
     commands,
     scheduler,
-    services: { chargers, authorize, tokens, sessions, locations, apiKeys, partners },
+    services: { chargers, authorize, tokens, sessions, locations, apiKeys, partners, tariffs },
     nodeId,
     async listen(port = config.port, host = config.host): Promise<AddressInfo> {
       await bus?.start();

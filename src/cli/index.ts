@@ -11,6 +11,7 @@ import { TokenService } from '../tokens/token.service.ts';
 import { LocationService } from '../locations/location.service.ts';
 import { DomainEvents } from '../shared/events.ts';
 import { createApp } from '../app.ts';
+import { addTariffCommands } from './tariff-price.ts';
 
 type Out = (line: string) => void;
 
@@ -83,6 +84,8 @@ export function buildCli(out: Out): Command {
       out(`location ${l.id} added`);
     });
   });
+
+  addTariffCommands(program, out);
 
   const job = program.command('job').description('scheduled jobs');
   job.command('run <name>').description('run a job now (under its lock)').action(async (name) => {

@@ -62,12 +62,9 @@ function toRow(t: TariffWrite): Row {
 const withParty = (db: Db) =>
   db('tariffs as t').join('parties as p', 'p.id', 't.party_fk').select('t.*', 'p.country_code', 'p.party_id');
 
-/** Inserts or replaces the tariff with this id; returns whether it was new. */
-export async function upsertTariff(db: Db, t: TariffWrite): Promise<{ isNew: boolean }> {
-  const rows = await translatePg(`tariff ${t.id}`, () =>
-    db('tariffs').insert(toRow(t)).onConflict('id').merge().returning(db.raw('(xmax = 0) as is_new')),
-  );
-  return { isNew: Boolean((rows[0] as Row).is_new) };
+/** Inserts or replaces the tariff with this id (the caller checks ownership first). */
+export async function upsertTariff(db: Db, t: TariffWrite): Promise<void> {
+  await translatePg(`tariff ${t.id}`, () => db('tariffs').insert(toRow(t)).onConflict('id').merge());
 }
 
 export async function findTariff(db: Db, id: string): Promise<TariffRecord | undefined> {

@@ -1,0 +1,216 @@
+import type { Knex } from 'knex';
+import type { Db } from '../db/knex.ts';
+import type { Clock } from '../shared/clock.ts';
+import { Conflict, InvalidInput, NotFound } from '../shared/errors.ts';
+import { assertOcpi } from '../ocpi/validate.ts';
+import { findParty, getDefaultParty, type Party } from '../parties/party.repo.ts';
+import { findPartnerByParty, listRegisteredPartnersWith } from '../partners/partner.repo.ts';
+import { enqueuePush } from '../partners/outbox.repo.ts';
+import type { PartyRef } from '../partners/partner.types.ts';
+import { fromOcpiTariff, toOcpiTariff, toTariffValidity } from './ocpi.mapper.ts';
+import * as repo from './tariff.repo.ts';
+import * as sites from './tariff-site.repo.ts';
+import type { TariffAssignment, TariffRecord } from './tariff-record.types.ts';
+import { connectorTariffIds, selectTariff, type ChargingSite } from './tariff-selection.ts';
+import type { Tariff } from './tariff.types.ts';
+import { readTariff } from './tariff-input.ts';
+
+/** Where an assignment rule applies: exactly one of the three. */
+export type AssignmentTarget =
+  | { connector: { chargePointId: string; connectorNumber: number } }
+  | { evseUid: string }
+  | { locationId: string };
+
+export interface AssignmentInput {
+  target: AssignmentTarget;
+  /** Only for tokens of this eMSP partner (a registered OCPI party). */
+  partner?: PartyRef;
+  /** Only for tokens with this OCPI Token.group_id. */
+  groupId?: string;
+  priority?: number;
+}
+
+/** The fields of a session the tariff selection needs (see SessionService.onStart). */
+export interface StartedSession {
+  id: number;
+  connectorFk: number | null;
+  evseUid: string | null;
+  locationId: string | null;
+  tokenFk: number | null;
+  startAt: Date;
+}
+
+const MODULE = 'tariffs';
+const NO_AUDIENCE = { partnerFk: null, groupId: null };
+
+/**
+ * Tariffs of the operator's parties: storage, assignment to the charging network, the OCPI push to every
+ * eMSP with a tariffs RECEIVER (in the same transaction, through the outbox) and the snapshot of the
+ * tariff in force when a session starts.
+ */
+export class TariffService {
+  constructor(private readonly o: { db: Knex; clock: Clock }) {}
+
+  /**
+   * Creates or replaces tariff `id` from an OCPI Tariff body (country_code / party_id optional: default
+   * party; last_updated is set to now). Pushes PUT to every eMSP tariffs RECEIVER.
+   */
+  async put(id: string, body: unknown): Promise<{ tariff: Tariff; isNew: boolean }> {
+    const now = this.o.clock.now();
+    const party = await this.ownPartyOf(body);
+    const wire = this.validate(id, body, party, now);
+    return this.o.db.transaction(async (trx) => {
+      const existing = await repo.findTariff(trx, id);
+      if (existing && existing.partyFk !== party.id) {
+        throw new Conflict(`id: tariff ${id} belongs to party ${existing.countryCode}/${existing.partyId}`);
+      }
+      await repo.upsertTariff(trx, fromOcpiTariff(wire, { partyFk: party.id, lastUpdated: now }));
+      const tariff = toOcpiTariff(await repo.getTariff(trx, id));
+      await this.pushToEmsps(trx, tariff, 'PUT');
+      return { tariff, isNew: !existing };
+    });
+  }
+
+  async get(id: string): Promise<Tariff> {
+    return toOcpiTariff(await repo.getTariff(this.o.db, id));
+  }
+
+  /** A page of tariffs and the total, oldest change first (OCPI sender and admin list). */
+  async list(filter: repo.TariffFilter & { offset: number; limit: number }): Promise<{ items: Tariff[]; total: number }> {
+    const [records, total] = [await repo.listTariffs(this.o.db, filter), await repo.countTariffs(this.o.db, filter)];
+    return { items: records.map(toOcpiTariff), total };
+  }
+
+  /**
+   * Deletes a tariff no rule assigns any more (tariffs §11.2.2.3: it should not be referenced by any
+   * Connector) and pushes DELETE to every eMSP tariffs RECEIVER. Sessions keep their snapshot.
+   */
+  async delete(id: string): Promise<void> {
+    await this.o.db.transaction(async (trx) => {
+      const record = await repo.getTariff(trx, id);
+      const rules = await repo.listAssignmentsOfTariff(trx, id);
+      if (rules.length > 0) throw new Conflict(`tariff ${id} is still assigned by ${rules.length} rule(s): remove them first`);
+      await repo.deleteTariff(trx, id);
+      await this.pushToEmsps(trx, toOcpiTariff(record), 'DELETE');
+    });
+  }
+
+  /** Adds an assignment rule and refreshes Connector.tariff_ids of the connectors it covers. */
+  async assign(tariffId: string, input: AssignmentInput): Promise<TariffAssignment> {
+    return this.o.db.transaction(async (trx) => {
+      await repo.getTariff(trx, tariffId);
+      const scope = await this.resolveTarget(trx, input.target);
+      const partnerFk = input.partner ? await this.partnerFkOf(trx, input.partner) : null;
+      const rule = await repo.insertAssignment(trx, { tariffId, ...scope, partnerFk, groupId: input.groupId ?? null, priority: input.priority ?? 0 });
+      await this.refreshConnectorTariffIds(trx, scope);
+      return rule;
+    });
+  }
+
+  async listAssignments(tariffId: string): Promise<TariffAssignment[]> {
+    await repo.getTariff(this.o.db, tariffId);
+    return repo.listAssignmentsOfTariff(this.o.db, tariffId);
+  }
+
+  /** Removes an assignment rule (of tariff `tariffId`) and refreshes the connectors it covered. */
+  async unassign(tariffId: string, ruleId: number): Promise<void> {
+    await this.o.db.transaction(async (trx) => {
+      const rule = await repo.findAssignment(trx, ruleId);
+      if (!rule || rule.tariffId !== tariffId) throw new NotFound(`assignment ${ruleId} of tariff ${tariffId} not found`);
+      await repo.deleteAssignment(trx, ruleId);
+      await this.refreshConnectorTariffIds(trx, rule);
+    });
+  }
+
+  /**
+   * Session start hook (runs inside SessionService.start's transaction): stores the tariff in force for
+   * this connector and token as the session's snapshot, so that a later tariff change never reprices it
+   * (tariffs §11.3.1 note on start_date_time / end_date_time). No applicable tariff: nothing stored.
+   */
+  async snapshotForSession(trx: Db, s: StartedSession): Promise<Tariff | undefined> {
+    const site: ChargingSite = { connectorFk: s.connectorFk, evseFk: await sites.findEvseFk(trx, s.evseUid), locationId: s.locationId };
+    const who = await sites.findTokenAudience(trx, s.tokenFk);
+    const rules = await repo.listAssignmentsForSite(trx, site);
+    const records = await repo.findTariffsByIds(trx, [...new Set(rules.map((r) => r.tariffId))]);
+    const validity = new Map(records.map((t) => [t.id, toTariffValidity(t)]));
+    const rule = selectTariff(rules, { site, who, atMs: s.startAt.getTime() }, validity);
+    if (!rule) return undefined;
+    const tariff = toOcpiTariff(records.find((t) => t.id === rule.tariffId) as TariffRecord);
+    await sites.updateSessionTariff(trx, s.id, tariff);
+    return tariff;
+  }
+
+  /** OCPI Connector.tariff_ids for the connector as seen by eMSP `partnerFk` (null: the default view). */
+  async tariffIdsOfConnector(connectorFk: number, partnerFk: number | null): Promise<string[]> {
+    const [site] = await sites.listConnectorSitesInScope(this.o.db, { connectorFk, evseFk: null, locationId: null });
+    if (!site) throw new NotFound(`connector ${connectorFk} not found`);
+    const rules = await repo.listAssignmentsForSite(this.o.db, site);
+    return connectorTariffIds(rules, site, { partnerFk, groupId: null });
+  }
+
+  private validate(id: string, body: unknown, party: Party, now: Date): Tariff {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidInput('body: must be an OCPI Tariff object');
+    const b = body as Record<string, unknown>;
+    if (b.id !== undefined && b.id !== id) throw new InvalidInput(`id: must equal the id in the URL (${id})`);
+    const wire = { ...b, id, country_code: party.countryCode, party_id: party.partyId, last_updated: now.toISOString() };
+    assertOcpi('Tariff', wire);
+    // Engine-level rules the schema cannot say (min_price <= max_price, ...); keeps the normalised elements.
+    const read = readTariff(wire);
+    return { ...wire, elements: read.elements } as Tariff;
+  }
+
+  private async ownPartyOf(body: unknown): Promise<Party> {
+    const b = (body ?? {}) as Record<string, unknown>;
+    if (b.country_code === undefined && b.party_id === undefined) return getDefaultParty(this.o.db);
+    if (typeof b.country_code !== 'string' || typeof b.party_id !== 'string') {
+      throw new InvalidInput('country_code: country_code and party_id must be given together, as strings');
+    }
+    const party = await findParty(this.o.db, b.country_code, b.party_id);
+    if (!party) throw new InvalidInput(`party_id: ${b.country_code}/${b.party_id} is not one of the operator's parties`);
+    return party;
+  }
+
+  private async resolveTarget(trx: Db, t: AssignmentTarget): Promise<ChargingSite> {
+    if ('connector' in t) {
+      const site = await sites.getConnectorSite(trx, t.connector.chargePointId, t.connector.connectorNumber);
+      return { connectorFk: site.connectorFk, evseFk: null, locationId: null };
+    }
+    if ('evseUid' in t) return { connectorFk: null, evseFk: await sites.getEvseFkByUid(trx, t.evseUid), locationId: null };
+    if (!(await sites.hasLocation(trx, t.locationId))) throw new NotFound(`location ${t.locationId} not found`);
+    return { connectorFk: null, evseFk: null, locationId: t.locationId };
+  }
+
+  private async partnerFkOf(trx: Db, p: PartyRef): Promise<number> {
+    const partner = await findPartnerByParty(trx, p.countryCode, p.partyId);
+    if (!partner) throw new InvalidInput(`partner: no OCPI partner ${p.countryCode}/${p.partyId}`);
+    return partner.id;
+  }
+
+  /** Recomputes the default-view Connector.tariff_ids of every connector in the scope of a rule. */
+  private async refreshConnectorTariffIds(trx: Db, scope: ChargingSite): Promise<void> {
+    for (const site of await sites.listConnectorSitesInScope(trx, scope)) {
+      const ids = connectorTariffIds(await repo.listAssignmentsForSite(trx, site), site, NO_AUDIENCE);
+      if (JSON.stringify(ids) !== JSON.stringify(site.tariffIds)) {
+        await sites.updateConnectorTariffIds(trx, site.connectorFk, ids, this.o.clock.now());
+      }
+    }
+  }
+
+  /** tariffs §11.2.2: PUT / DELETE `{tariffs_endpoint}/{country_code}/{party_id}/{tariff_id}` to each eMSP. */
+  private async pushToEmsps(trx: Db, tariff: Tariff, method: 'PUT' | 'DELETE'): Promise<void> {
+    const path = `/${tariff.country_code}/${tariff.party_id}/${encodeURIComponent(tariff.id)}`;
+    const fromParty = { countryCode: tariff.country_code, partyId: tariff.party_id };
+    for (const partner of await listRegisteredPartnersWith(trx, MODULE, 'RECEIVER')) {
+      await enqueuePush(trx, {
+        partnerFk: partner.id,
+        module: MODULE,
+        role: 'RECEIVER',
+        method,
+        path,
+        ...(method === 'PUT' ? { body: tariff } : {}),
+        objectKey: `tariff:${tariff.id}`,
+        fromParty,
+      });
+    }
+  }
+}
