@@ -8,7 +8,7 @@ import type { IdTagInfo } from '../tokens/token.types.ts';
 import { getDefaultParty } from '../parties/party.repo.ts';
 import * as chargers from '../chargers/charger.repo.ts';
 import type { MeterValuesRequest, StartTransactionRequest, StopTransactionRequest } from '../ocpp/v16/types.ts';
-import { flattenMeterValues, latestEnergyRegisterWh } from './meter-values.ts';
+import { flattenMeterValues, latestEnergyRegisterWh, type Sample } from './meter-values.ts';
 import * as repo from './session.repo.ts';
 import type { Session } from './session.types.ts';
 
@@ -26,10 +26,14 @@ export type SessionStopHook = (trx: Knex.Transaction, session: Session) => Promi
 /** Hooks run inside the transaction that records a new session (tariff snapshot, partner pushes). */
 export type SessionStartHook = (trx: Knex.Transaction, session: Session) => Promise<void>;
 
+/** Hooks run inside the transaction that stores meter values of a known session (partner pushes). */
+export type SessionMeterValuesHook = (trx: Knex.Transaction, change: { session: Session; samples: Sample[]; isEnergyUpdated: boolean }) => Promise<void>;
+
 /** Transactions: start, meter values, stop. Independent of the OCPP version that reports them. */
 export class SessionService {
   private readonly stopHooks: SessionStopHook[] = [];
   private readonly startHooks: SessionStartHook[] = [];
+  private readonly meterValuesHooks: SessionMeterValuesHook[] = [];
 
   constructor(private readonly o: SessionServiceOptions) {}
 
@@ -40,6 +44,11 @@ export class SessionService {
   /** Runs `hook` for each new session, in registration order, inside the start transaction. */
   onStart(hook: SessionStartHook): void {
     this.startHooks.push(hook);
+  }
+
+  /** Runs `hook` inside the meter values transaction, with the session as updated, whenever samples of a known session arrive. */
+  onMeterValues(hook: SessionMeterValuesHook): void {
+    this.meterValuesHooks.push(hook);
   }
 
   /**
@@ -84,8 +93,13 @@ export class SessionService {
       if (p.transactionId !== undefined && !session) this.o.logger.warn('meter values for an unknown transaction', { chargePointId, transactionId: p.transactionId });
       await repo.insertSamples(trx, { chargePointId, connectorNumber: p.connectorId, sessionFk: session?.id ?? null }, samples);
       const register = latestEnergyRegisterWh(samples);
-      if (!session || !register) return undefined;
-      return (await repo.updateSessionEnergy(trx, session.id, register.wh, register.at)) > 0 ? session.id : undefined;
+      if (!session) return undefined;
+      const isEnergyUpdated = register ? (await repo.updateSessionEnergy(trx, session.id, register.wh, register.at)) > 0 : false;
+      if (this.meterValuesHooks.length > 0) {
+        const current = await repo.getSession(trx, session.id);
+        for (const hook of this.meterValuesHooks) await hook(trx, { session: current, samples, isEnergyUpdated });
+      }
+      return isEnergyUpdated ? session.id : undefined;
     });
     if (updated !== undefined) this.o.events.emit('session.updated', { sessionId: updated });
   }
