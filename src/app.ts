@@ -25,6 +25,11 @@ import { AuthorizeService } from './tokens/authorize.service.ts';
 import { TokenService } from './tokens/token.service.ts';
 import { tokenHandlers } from './tokens/ocpp16.handlers.ts';
 import { tokenAdminRoutes } from './tokens/admin.routes.ts';
+import { OcpiTokenService } from './tokens/ocpi-token.service.ts';
+import { tokensModule } from './tokens/ocpi.routes.ts';
+import { ocpiRealtimeAuthorizer } from './tokens/realtime.client.ts';
+import { HubClientInfoService } from './hubclientinfo/client-info.service.ts';
+import { hubClientInfoModule } from './hubclientinfo/ocpi.routes.ts';
 import { SessionService } from './sessions/session.service.ts';
 import { sessionHandlers } from './sessions/ocpp16.handlers.ts';
 import { sessionAdminRoutes } from './sessions/admin.routes.ts';
@@ -71,7 +76,7 @@ export function createApp(deps: AppDeps) {
   const commands: CommandSender = bus ?? local;
 
   const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, acceptUnknownChargers: config.ocpp.acceptUnknownChargers, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec });
-  const authorize = new AuthorizeService({ db, clock });
+  const authorize = new AuthorizeService({ db, clock, logger: logger.child({ module: 'tokens' }), cacheTtlSec: config.ocpi.authorizationCacheTtlSec });
   const tokens = new TokenService({ db });
   const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize });
   const locations = new LocationService({ db });
@@ -80,9 +85,13 @@ export function createApp(deps: AppDeps) {
   // The tariff in force is frozen on the session at its start: later tariff changes never reprice it.
   sessions.onStart(async (trx, session) => void (await tariffs.snapshotForSession(trx, session)));
   const partners = new PartnerService({ db, clock });
+  // OCPI 2.2.1 tokens §12.2.2.2: roaming tokens are checked at their eMSP in time for the charger
+  authorize.useRealtime(ocpiRealtimeAuthorizer({ partners, timeoutMs: config.ocpi.realtimeAuthTimeoutMs }));
+  const ocpiTokens = new OcpiTokenService({ db });
+  const clientInfo = new HubClientInfoService({ db });
   configureOcpiClient({ timeoutMs: config.ocpi.partnerTimeoutSec * 1000, defaultFromParty: { countryCode: config.operator.countryCode, partyId: config.operator.partyId } });
   const scheduler = new JobScheduler({ db, logger: logger.child({ module: 'jobs' }), clock, nodeId });
-  registerJobs(scheduler, { config, chargers });
+  registerJobs(scheduler, { config, authorize, tokenSync: { db, clock, logger: logger.child({ module: 'token-sync' }), tokens: ocpiTokens }, chargers });
 
   const dispatch = buildRouter([chargerHandlers(chargers), tokenHandlers(authorize), sessionHandlers(sessions)]);
   const validator = createOcppValidator('ocpp1.6');
@@ -116,6 +125,8 @@ export function createApp(deps: AppDeps) {
 
   // OCPI 2.2.1 modules, each `(deps) => OcpiModule`; listed in the version details in this order.
   const ocpiModules: OcpiModule[] = [
+    tokensModule({ tokens: ocpiTokens }),
+    hubClientInfoModule({ clientInfo }),
     tariffsOcpiModule({ tariffs, maxPageLimit: config.ocpi.maxPageLimit }),
   ];
   app.use('/ocpi', createOcpiRouter({ auth: partners, logger: logger.child({ module: 'ocpi' }), publicUrl: config.publicUrl }, ocpiModules));

@@ -1,12 +1,19 @@
 import type { Config } from '../config/load.ts';
 import type { ChargerService } from '../chargers/charger.service.ts';
 import type { JobScheduler } from './scheduler.ts';
+import type { AuthorizeService } from '../tokens/authorize.service.ts';
+import { runTokenSync, type TokenSyncDeps } from '../tokens/sync.job.ts';
 
 /** Registers every scheduled job. Later modules add theirs here. */
-export function registerJobs(scheduler: JobScheduler, deps: { config: Config; chargers: ChargerService }): void {
+export function registerJobs(scheduler: JobScheduler, deps: { config: Config; chargers: ChargerService; authorize?: AuthorizeService; tokenSync?: TokenSyncDeps }): void {
   scheduler.register({
     name: 'offline-detection',
     schedule: deps.config.ocpp.offlineCheckCron,
     run: async () => ({ markedOffline: (await deps.chargers.markOverdueOffline(deps.config.ocpp.offlineAfterMissedHeartbeats)).length }),
   });
+  const { authorize, tokenSync } = deps;
+  // OCPI 2.2.1 tokens §12.2.2.2: cached real-time answers expire after ocpi.authorizationCacheTtlSec
+  if (authorize) scheduler.register({ name: 'authorization-cache-expiry', schedule: deps.config.ocpi.authorizationCacheExpiryCron, run: async () => ({ expired: await authorize.expireCache() }) });
+  // OCPI 2.2.1 tokens §12.1.2 pull model: every eMSP's token list, from the last successful run on
+  if (tokenSync) scheduler.register({ name: 'token-sync', schedule: deps.config.ocpi.tokenSyncCron, run: () => runTokenSync(tokenSync) });
 }

@@ -44,6 +44,7 @@ export interface NewSession {
   idTag: string;
   tokenFk: number | null;
   authMethod: string;
+  authorizationReference?: string | null;
   reservationId: number | null;
   meterStartWh: number;
   startAt: Date;
@@ -63,6 +64,7 @@ export async function insertSession(db: Db, s: NewSession): Promise<Session> {
       id_tag: s.idTag,
       token_fk: s.tokenFk,
       auth_method: s.authMethod,
+      authorization_reference: s.authorizationReference ?? null,
       reservation_id: s.reservationId,
       meter_start_wh: s.meterStartWh,
       start_at: s.startAt,

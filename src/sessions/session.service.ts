@@ -57,7 +57,7 @@ export class SessionService {
    */
   async start(chargePointId: string, p: StartTransactionRequest): Promise<{ transactionId: number; idTagInfo: IdTagInfo }> {
     const startAt = new Date(p.timestamp);
-    const auth = await this.o.authorize.authorize(p.idTag);
+    const auth = await this.o.authorize.authorize(p.idTag, { chargePointId, connectorId: p.connectorId });
     const key = { chargePointId, connectorNumber: p.connectorId, idTag: p.idTag, meterStartWh: p.meterStart, startAt };
     const { session, isNew } = await this.o.db.transaction(async (trx) => {
       const existing = await repo.findSameStart(trx, key);
@@ -74,7 +74,9 @@ export class SessionService {
         locationId: evse?.location_id ?? null,
         evseUid: evse?.uid ?? null,
         tokenFk: auth.token?.id ?? null,
-        authMethod: 'WHITELIST',
+        authMethod: auth.authMethod,
+        // OCPI 2.2.1 tokens §12.3.1: the eMSP's reference goes on the Session and CDR
+        authorizationReference: auth.authorizationReference ?? null,
         reservationId: p.reservationId ?? null,
         status: auth.info.status === 'Accepted' ? 'ACTIVE' : 'INVALID',
       });

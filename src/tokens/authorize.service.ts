@@ -1,40 +1,93 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
 import { listTokensByUid } from './token.repo.ts';
-import type { IdTagInfo, IdToken } from './token.types.ts';
+import { deleteExpiredAuthorizations, findCachedAuthorization, upsertCachedAuthorization } from './authorization-cache.repo.ts';
+import { findLocationReferences } from './location-references.repo.ts';
+import { decideRoaming, isCacheable, realtimePolicy } from './authorization-decision.ts';
+import type { AuthorizationDecision, IdToken, LocationReferences, RealtimeOutcome } from './token.types.ts';
 
-export interface AuthorizationResult {
-  info: IdTagInfo;
+export { decide } from './authorization-decision.ts';
+
+export interface AuthorizationResult extends AuthorizationDecision {
   token: IdToken | undefined;
 }
 
-/** Pure decision for one stored token (OCPP 1.6 §7.2 AuthorizationStatus). */
-export function decide(token: IdToken | undefined, now: Date): IdTagInfo {
-  if (!token) return { status: 'Invalid' };
-  const expiryDate = token.expiryDate ? token.expiryDate.toISOString() : undefined;
-  if (token.expiryDate && token.expiryDate.getTime() <= now.getTime()) return { status: 'Expired', expiryDate };
-  if (!token.valid) return { status: 'Blocked' };
-  // OCPI 2.2.1 tokens §12.4.4: NEVER means the token must be authorized in real time by its eMSP,
-  // which needs a partner connection; without one the stored token cannot authorize on its own.
-  if (token.whitelist === 'NEVER') return { status: 'Invalid' };
-  return expiryDate ? { status: 'Accepted', expiryDate } : { status: 'Accepted' };
+/** Where the driver presents the token; without it only the stored token decides (e.g. StopTransaction). */
+export interface AuthorizeContext {
+  chargePointId: string;
+  /** OCPP connectorId of a StartTransaction; narrows the EVSEs asked about. */
+  connectorId?: number;
 }
 
 /**
- * Authorizes an idTag against the token table. Extension point: a real-time authorizer (OCPI eMSP)
- * can be plugged in for tokens whose whitelist requires it.
+ * OCPI 2.2.1 tokens §12.2.2.2 real-time authorization at the token's eMSP. Implementations never
+ * throw: every failure is an outcome, and they answer within their own timeout.
  */
-export class AuthorizeService {
-  constructor(private readonly o: { db: Knex; clock: Clock }) {}
+export interface RealtimeAuthorizer {
+  authorize(token: IdToken, location: LocationReferences | undefined): Promise<RealtimeOutcome>;
+}
 
-  async authorize(idTag: string): Promise<AuthorizationResult> {
+export interface AuthorizeServiceOptions {
+  db: Knex;
+  clock: Clock;
+  logger?: Logger;
+  /** Absent: no OCPI partners, stored tokens decide alone. */
+  realtime?: RealtimeAuthorizer;
+  /** How long a real-time answer may be reused for an ALLOWED token (seconds; 0 = no cache). */
+  cacheTtlSec?: number;
+}
+
+/** Authorizes an idTag against the token table and, where the whitelist asks for it, the token's eMSP. */
+export class AuthorizeService {
+  constructor(private readonly o: AuthorizeServiceOptions) {}
+
+  /** Plugs in the eMSP real-time authorizer (set at composition, once the partners service exists). */
+  useRealtime(realtime: RealtimeAuthorizer): void {
+    this.o.realtime = realtime;
+  }
+
+  /** Job authorization-cache-expiry: drops real-time answers past their validity; returns how many. */
+  async expireCache(): Promise<number> {
+    return deleteExpiredAuthorizations(this.o.db, this.o.clock.now());
+  }
+
+  async authorize(idTag: string, ctx?: AuthorizeContext): Promise<AuthorizationResult> {
     const tokens = await listTokensByUid(this.o.db, idTag);
+    if (tokens.length === 0) return { info: { status: 'Invalid' }, authMethod: 'WHITELIST', token: undefined };
     const now = this.o.clock.now();
+    const needsLocation = ctx !== undefined && tokens.some((t) => realtimePolicy(t) !== 'stored');
+    const asked = needsLocation ? await findLocationReferences(this.o.db, ctx.chargePointId, ctx.connectorId) : undefined;
     // Prefer a token that authorizes; otherwise report the first token's refusal.
+    let first: AuthorizationResult | undefined;
     for (const token of tokens) {
-      const info = decide(token, now);
-      if (info.status === 'Accepted') return { info, token };
+      const outcome = ctx && realtimePolicy(token) !== 'stored' ? await this.realtimeOutcome(token, asked, now) : undefined;
+      const result = { ...decideRoaming(token, now, outcome, asked), token };
+      if (result.info.status === 'Accepted') return result;
+      first ??= result;
     }
-    return { info: decide(tokens[0], now), token: tokens[0] };
+    return first!;
+  }
+
+  /** A cached answer when the whitelist allows one (ALLOWED), else the eMSP's answer (then cached). */
+  private async realtimeOutcome(token: IdToken, asked: LocationReferences | undefined, now: Date): Promise<RealtimeOutcome | undefined> {
+    if (!this.o.realtime) return undefined;
+    const ttlSec = this.o.cacheTtlSec ?? 0;
+    const cacheable = ttlSec > 0 && isCacheable(token);
+    const locationKey = asked?.location_id ?? '';
+    if (cacheable) {
+      const hit = await findCachedAuthorization(this.o.db, token.id, locationKey, now);
+      if (hit) return { kind: 'answer', allowed: hit.allowed, authorizationReference: hit.authorizationReference ?? undefined, fromCache: true };
+    }
+    const outcome = await this.o.realtime.authorize(token, asked);
+    if (outcome.kind !== 'answer') this.o.logger?.warn('real-time authorization without answer', { token: token.uid, partnerFk: token.partnerFk, outcome: outcome.kind, reason: 'reason' in outcome ? outcome.reason : undefined });
+    if (cacheable && outcome.kind === 'answer') {
+      await upsertCachedAuthorization(this.o.db, token.id, locationKey, {
+        allowed: outcome.allowed,
+        authorizationReference: outcome.authorizationReference ?? null,
+        expiresAt: new Date(now.getTime() + ttlSec * 1000),
+      });
+    }
+    return outcome;
   }
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../db/knex.ts';
 import { translatePg } from '../db/pg-errors.ts';
-import type { IdToken, TokenType, Whitelist } from './token.types.ts';
+import type { IdToken, TokenKey, TokenType, Whitelist } from './token.types.ts';
+import type { OcpiTokenFields } from './ocpi.mapper.ts';
 
 type Row = Record<string, any>;
 
@@ -17,6 +18,8 @@ export const toIdToken = (r: Row): IdToken => ({
   valid: r.valid,
   whitelist: r.whitelist,
   language: r.language,
+  defaultProfileType: r.default_profile_type ?? null,
+  energyContract: r.energy_contract ?? null,
   expiryDate: r.expiry_date,
   partnerFk: r.partner_fk,
   lastUpdated: r.last_updated,
@@ -73,4 +76,56 @@ export async function listTokens(db: Db, opts: { limit: number; offset: number; 
 
 export async function updateTokenValidity(db: Db, id: number, valid: boolean): Promise<number> {
   return db('id_tokens').where({ id }).update({ valid, last_updated: db.fn.now() });
+}
+
+const FIELD_COLUMNS: Record<keyof OcpiTokenFields, string> = {
+  contractId: 'contract_id', visualNumber: 'visual_number', issuer: 'issuer', groupId: 'group_id', valid: 'valid',
+  whitelist: 'whitelist', language: 'language', defaultProfileType: 'default_profile_type',
+  energyContract: 'energy_contract', lastUpdated: 'last_updated',
+};
+
+function toColumns(fields: OcpiTokenFields): Row {
+  const row: Row = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    const column = FIELD_COLUMNS[key as keyof OcpiTokenFields];
+    // jsonb: pass JSON text so that pg does not reinterpret the object
+    row[column] = key === 'energyContract' && value !== null ? JSON.stringify(value) : value;
+  }
+  return row;
+}
+
+const byKey = (key: TokenKey) => ({ country_code: key.countryCode, party_id: key.partyId, uid: key.uid, type: key.type });
+
+/** The token with this key (country_code/party_id stored upper-case, see ocpi.mapper normalizeKey). */
+export async function findTokenByKey(db: Db, key: TokenKey): Promise<IdToken | undefined> {
+  const row = await db('id_tokens').where(byKey(key)).first();
+  return row ? toIdToken(row) : undefined;
+}
+
+/** OCPI tokens §12.2.1.2 PUT: creates or replaces the token of an eMSP partner. */
+export async function upsertOcpiToken(db: Db, key: TokenKey, fields: OcpiTokenFields, partnerFk: number): Promise<IdToken> {
+  const [row] = await db('id_tokens')
+    .insert({ ...byKey(key), ...toColumns(fields), partner_fk: partnerFk })
+    .onConflict(['country_code', 'party_id', 'uid', 'type'])
+    .merge({ ...toColumns(fields), partner_fk: partnerFk })
+    .returning('*');
+  return toIdToken(row);
+}
+
+/** OCPI tokens §12.2.1.3 PATCH: changes only the given fields; undefined when the token does not exist. */
+export async function updateOcpiToken(db: Db, id: number, fields: OcpiTokenFields): Promise<IdToken | undefined> {
+  const [row] = await db('id_tokens').where({ id }).update(toColumns(fields)).returning('*');
+  return row ? toIdToken(row) : undefined;
+}
+
+/** Like upsertOcpiToken, but leaves a stored token alone when it is newer (last_updated) than the pulled one. */
+export async function upsertPulledToken(db: Db, key: TokenKey, fields: OcpiTokenFields, partnerFk: number): Promise<IdToken | undefined> {
+  const [row] = await db('id_tokens')
+    .insert({ ...byKey(key), ...toColumns(fields), partner_fk: partnerFk })
+    .onConflict(['country_code', 'party_id', 'uid', 'type'])
+    .merge({ ...toColumns(fields), partner_fk: partnerFk })
+    .where('id_tokens.last_updated', '<=', fields.lastUpdated)
+    .returning('*');
+  return row ? toIdToken(row) : undefined;
 }

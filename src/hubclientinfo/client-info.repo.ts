@@ -1,0 +1,46 @@
+import type { Db } from '../db/knex.ts';
+
+/** OCPI 2.2.1 hubclientinfo §15.4.1 ConnectionStatus. */
+export type ConnectionStatus = 'CONNECTED' | 'OFFLINE' | 'PLANNED' | 'SUSPENDED';
+
+/** A ClientInfo object as pushed by a hub: the connection state of a party behind it. */
+export interface ClientInfo {
+  partnerFk: number;
+  countryCode: string;
+  partyId: string;
+  role: string;
+  status: ConnectionStatus;
+  lastUpdated: Date;
+}
+
+const toClientInfo = (r: Record<string, any>): ClientInfo => ({
+  partnerFk: r.partner_fk,
+  countryCode: r.country_code,
+  partyId: r.party_id,
+  role: r.role,
+  status: r.status,
+  lastUpdated: r.last_updated,
+});
+
+/** The ClientInfo of party cc/pid as the hub `partnerFk` last pushed it. */
+export async function findClientInfo(db: Db, partnerFk: number, countryCode: string, partyId: string): Promise<ClientInfo | undefined> {
+  const row = await db('hub_client_info').where({ partner_fk: partnerFk, country_code: countryCode, party_id: partyId }).first();
+  return row ? toClientInfo(row) : undefined;
+}
+
+/** The latest ClientInfo about party cc/pid from any hub (e.g. to check whether it is CONNECTED). */
+export async function findLatestClientInfoOfParty(db: Db, countryCode: string, partyId: string): Promise<ClientInfo | undefined> {
+  const row = await db('hub_client_info').where({ country_code: countryCode, party_id: partyId }).orderBy('last_updated', 'desc').first();
+  return row ? toClientInfo(row) : undefined;
+}
+
+/** hubclientinfo §15.2.1.2 PUT: creates or replaces the object (it cannot be deleted, only SUSPENDED). */
+export async function upsertClientInfo(db: Db, c: ClientInfo): Promise<ClientInfo> {
+  const fields = { role: c.role, status: c.status, last_updated: c.lastUpdated, received_at: db.fn.now() };
+  const [row] = await db('hub_client_info')
+    .insert({ partner_fk: c.partnerFk, country_code: c.countryCode, party_id: c.partyId, ...fields })
+    .onConflict(['partner_fk', 'country_code', 'party_id'])
+    .merge(fields)
+    .returning('*');
+  return toClientInfo(row);
+}

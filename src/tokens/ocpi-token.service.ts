@@ -1,0 +1,93 @@
+import type { Knex } from 'knex';
+import { hasPartnerParty, type Partner, type PartyRef } from '../partners/partner.types.ts';
+import { OcpiError, UnknownToken } from '../ocpi/errors.ts';
+import { InvalidInput } from '../shared/errors.ts';
+import * as repo from './token.repo.ts';
+import { deleteCachedAuthorizationsOfToken } from './authorization-cache.repo.ts';
+import { fromOcpiPatch, fromOcpiToken, keyOf, normalizeKey } from './ocpi.mapper.ts';
+import type { IdToken, OcpiToken, TokenKey } from './token.types.ts';
+
+/** True when the partner is a hub (its own role or one of its credentials roles): it forwards other parties' objects. */
+export function isHub(partner: Partner): boolean {
+  return partner.role === 'HUB' || partner.roles.some((r) => r.role === 'HUB');
+}
+
+/**
+ * OCPI 2.2.1 transport §4.1.4 (client owned objects): a partner may only address objects of the parties
+ * it declared in its credentials roles, or any party when it is a hub. Transport "Errors" lets us answer
+ * 404 to block access to objects that are not theirs; the status 2001 names the reason.
+ */
+export function assertPartnerParty(partner: Partner, party: PartyRef): void {
+  if (isHub(partner) || hasPartnerParty(partner, party)) return;
+  throw new OcpiError(`country_code/party_id: ${party.countryCode}/${party.partyId} is not a party of this partner`, 2001, 404);
+}
+
+/** URL key vs. body (tokens §12.2.1.2: country_code and party_id "SHALL be the same value"; transport: id → 2001). */
+function assertSameKey(url: TokenKey, body: Partial<OcpiToken>): void {
+  const checks: Array<[keyof OcpiToken, string, boolean]> = [
+    ['country_code', url.countryCode, body.country_code === undefined || body.country_code.toUpperCase() === url.countryCode],
+    ['party_id', url.partyId, body.party_id === undefined || body.party_id.toUpperCase() === url.partyId],
+    ['uid', url.uid, body.uid === undefined || body.uid === url.uid],
+    ['type', url.type, body.type === undefined || body.type === url.type],
+  ];
+  for (const [field, expected, ok] of checks) {
+    if (!ok) throw new InvalidInput(`${field}: must equal the URL's ${expected}`);
+  }
+}
+
+/** Tokens pushed to us by eMSPs (OCPI tokens RECEIVER), and tokens pulled from them (token-sync). */
+export class OcpiTokenService {
+  constructor(private readonly o: { db: Knex }) {}
+
+  /** §12.2.1.1 GET: our copy; unknown → 2004. */
+  async get(partner: Partner, urlKey: TokenKey): Promise<IdToken> {
+    const key = normalizeKey(urlKey);
+    assertPartnerParty(partner, key);
+    const token = await repo.findTokenByKey(this.o.db, key);
+    if (!token) throw new UnknownToken(`token ${key.countryCode}/${key.partyId}/${key.uid} (${key.type}) unknown`);
+    return token;
+  }
+
+  /** §12.2.1.2 PUT: creates or replaces the token; its cached real-time answers are dropped. */
+  async put(partner: Partner, urlKey: TokenKey, body: OcpiToken): Promise<IdToken> {
+    const key = normalizeKey(urlKey);
+    assertPartnerParty(partner, key);
+    assertSameKey(key, body);
+    return this.o.db.transaction(async (trx) => {
+      const token = await repo.upsertOcpiToken(trx, key, fromOcpiToken(body), partner.id);
+      await deleteCachedAuthorizationsOfToken(trx, token.id);
+      return token;
+    });
+  }
+
+  /** §12.2.1.3 PATCH: changes the fields present; unknown token → 2004. */
+  async patch(partner: Partner, urlKey: TokenKey, body: Partial<OcpiToken> & { last_updated: string }): Promise<IdToken> {
+    const key = normalizeKey(urlKey);
+    assertPartnerParty(partner, key);
+    assertSameKey(key, body);
+    return this.o.db.transaction(async (trx) => {
+      const existing = await repo.findTokenByKey(trx, key);
+      if (!existing) throw new UnknownToken(`token ${key.countryCode}/${key.partyId}/${key.uid} (${key.type}) unknown`);
+      const token = (await repo.updateOcpiToken(trx, existing.id, fromOcpiPatch(body)))!;
+      await deleteCachedAuthorizationsOfToken(trx, token.id);
+      return token;
+    });
+  }
+
+  /**
+   * Token synchronisation (§12.1.2 pull model): stores validated tokens of a page in one transaction,
+   * unless ours is newer (a push that overtook the pull). Returns how many were stored.
+   */
+  async storePulled(partner: Partner, tokens: OcpiToken[]): Promise<number> {
+    return this.o.db.transaction(async (trx) => {
+      let stored = 0;
+      for (const t of tokens) {
+        const token = await repo.upsertPulledToken(trx, keyOf(t), fromOcpiToken(t), partner.id);
+        if (!token) continue;
+        await deleteCachedAuthorizationsOfToken(trx, token.id);
+        stored += 1;
+      }
+      return stored;
+    });
+  }
+}

@@ -1,0 +1,146 @@
+// OCPI 2.2.1 tokens RECEIVER (§12.2.1): an eMSP pushes its tokens to cpms (PUT / PATCH) and reads our
+// copy back (GET), through the real app on port 0.
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import { validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
+import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { aRegisteredPartner, aPartyId, tokenHeader } from '../../fixtures/partners.ts';
+import { insertPartner } from '../../../src/partners/partner.repo.ts';
+import { hashSecret, newSecret } from '../../../src/shared/ids.ts';
+
+const example = (file: string) => JSON.parse(readFileSync(new URL(`../../../../shared/ocpi-examples/${file}`, import.meta.url), 'utf8'));
+
+describe('e2e ocpi tokens receiver', () => {
+  let tdb: TestDb;
+  let t: TestApp;
+  let emsp: { countryCode: string; partyId: string; token: string };
+
+  before(async () => {
+    tdb = await createTestDb();
+    t = await startTestApp(tdb);
+    const partyId = aPartyId();
+    const { token } = await aRegisteredPartner(tdb.db, { countryCode: 'DE', partyId });
+    emsp = { countryCode: 'DE', partyId, token };
+  });
+  after(async () => {
+    await t.close();
+    await tdb.destroy();
+  });
+
+  async function ocpi(method: string, path: string, body?: unknown, token = emsp.token) {
+    const res = await fetch(`${t.httpUrl}/ocpi/2.2.1/tokens${path}`, {
+      method,
+      headers: { authorization: tokenHeader(token), 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  }
+
+  const aToken = (uid: string, o: Record<string, unknown> = {}) => ({
+    ...example('token_example_2_full_rfid.json'), country_code: emsp.countryCode, party_id: emsp.partyId, uid, ...o,
+  });
+
+  it('§12.2.1.2 PUT: should store a new token, and §12.2.1.1 GET should return it as a valid Token', async () => {
+    const put = await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/UID-1`, aToken('UID-1'));
+    expect(put.status).to.equal(200);
+    expect(put.body.status_code).to.equal(1000);
+
+    const got = await ocpi('GET', `/${emsp.countryCode}/${emsp.partyId}/UID-1?type=RFID`);
+    expect(got.status).to.equal(200);
+    expect(validateOcpiEnvelope(got.body, 'Token', { strict: true })).to.deep.equal({ ok: true });
+    expect(got.body.data).to.deep.include({ uid: 'UID-1', contract_id: 'DE8ACC12E46L89', whitelist: 'ALLOWED', language: 'it', default_profile_type: 'GREEN' });
+    expect(got.body.data.energy_contract).to.deep.equal({ supplier_name: 'Greenpeace Energy eG', contract_id: '0123456789' });
+    const row = await tdb.db('id_tokens').where({ uid: 'UID-1' }).first();
+    expect(row.partner_fk).to.be.a('number');
+  });
+
+  it('§12.2.1.2 PUT: should replace an existing token (absent optional fields become empty)', async () => {
+    await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/UID-2`, aToken('UID-2'));
+    const { visual_number: _v, ...withoutVisual } = aToken('UID-2', { whitelist: 'NEVER' });
+    await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/UID-2`, withoutVisual);
+    const got = await ocpi('GET', `/${emsp.countryCode}/${emsp.partyId}/UID-2`);
+    expect(got.body.data.whitelist).to.equal('NEVER');
+    expect(got.body.data).to.not.have.property('visual_number');
+  });
+
+  it('§12.2.1.3 PATCH: should change only the given fields (spec example: invalidate)', async () => {
+    await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/UID-3`, aToken('UID-3'));
+    const patch = await ocpi('PATCH', `/${emsp.countryCode}/${emsp.partyId}/UID-3`, example('token_patch_example.json'));
+    expect(patch.body.status_code).to.equal(1000);
+    const got = await ocpi('GET', `/${emsp.countryCode}/${emsp.partyId}/UID-3`);
+    expect(got.body.data).to.deep.include({ valid: false, whitelist: 'ALLOWED', last_updated: '2019-06-19T02:11:11Z', issuer: 'TheNewMotion' });
+  });
+
+  it('§12.2.1.3 PATCH: should refuse a body without last_updated with 2001 naming the field', async () => {
+    await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/UID-4`, aToken('UID-4'));
+    const res = await ocpi('PATCH', `/${emsp.countryCode}/${emsp.partyId}/UID-4`, { valid: false });
+    expect(res.status).to.equal(400);
+    expect(res.body.status_code).to.equal(2001);
+    expect(res.body.status_message).to.contain('last_updated');
+  });
+
+  it('§12.2.1.3 PATCH: should answer 2004 / HTTP 404 for a token that was never pushed', async () => {
+    const res = await ocpi('PATCH', `/${emsp.countryCode}/${emsp.partyId}/NEVER-PUSHED`, { valid: false, last_updated: '2025-01-01T00:00:00Z' });
+    expect(res.status).to.equal(404);
+    expect(res.body.status_code).to.equal(2004);
+  });
+
+  it('transport §4.1.7: should refuse a PUT with a bad body with 2001 and the failing path', async () => {
+    const res = await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/UID-5`, aToken('UID-5', { whitelist: 'SOMETIMES' }));
+    expect(res.status).to.equal(400);
+    expect(res.body.status_code).to.equal(2001);
+    expect(res.body.status_message).to.match(/^whitelist: /);
+    expect(await tdb.db('id_tokens').where({ uid: 'UID-5' }).first()).to.equal(undefined);
+  });
+
+  it('§12.2.1.2: should refuse a PUT whose body names another uid or party than the URL (2001)', async () => {
+    const otherUid = await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/UID-6`, aToken('UID-OTHER'));
+    expect(otherUid.body.status_code).to.equal(2001);
+    expect(otherUid.body.status_message).to.contain('uid');
+    const otherParty = await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/UID-6`, aToken('UID-6', { party_id: 'XXX' }));
+    expect(otherParty.body.status_code).to.equal(2001);
+    expect(otherParty.body.status_message).to.contain('party_id');
+  });
+
+  it('transport §4.1.4 errors: should not let a partner write or read tokens of a party that is not its own', async () => {
+    const put = await ocpi('PUT', '/NL/ZZZ/UID-7', aToken('UID-7', { country_code: 'NL', party_id: 'ZZZ' }));
+    expect(put.status).to.equal(404);
+    expect(put.body.status_code).to.equal(2001);
+    expect(await tdb.db('id_tokens').where({ uid: 'UID-7' }).first()).to.equal(undefined);
+    const get = await ocpi('GET', '/NL/ZZZ/UID-7');
+    expect(get.status).to.equal(404);
+  });
+
+  it('should let a hub write tokens of the parties behind it', async () => {
+    const token = newSecret();
+    await insertPartner(tdb.db, {
+      countryCode: 'NL', partyId: 'HUB', role: 'HUB', status: 'REGISTERED', version: '2.2.1', endpoints: [],
+      roles: [{ role: 'HUB', country_code: 'NL', party_id: 'HUB', business_details: { name: 'Hub' } }], tokenHash: hashSecret(token), tokenRemote: newSecret(), registeredAt: new Date(),
+    });
+    const body = aToken('UID-8', { country_code: 'FR', party_id: 'EMP' });
+    const res = await ocpi('PUT', '/FR/EMP/UID-8', body, token);
+    expect(res.body.status_code).to.equal(1000);
+  });
+
+  it('§12.2.1.1 GET: should answer 2004 / HTTP 404 for an unknown token, and take ?type into account', async () => {
+    await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/APP-1?type=APP_USER`, aToken('APP-1', { type: 'APP_USER' }));
+    const asRfid = await ocpi('GET', `/${emsp.countryCode}/${emsp.partyId}/APP-1`);
+    expect(asRfid.status).to.equal(404);
+    expect(asRfid.body.status_code).to.equal(2004);
+    const asApp = await ocpi('GET', `/${emsp.countryCode}/${emsp.partyId}/APP-1?type=APP_USER`);
+    expect(asApp.body.data.type).to.equal('APP_USER');
+  });
+
+  it('should refuse an unknown ?type with 2001', async () => {
+    const res = await ocpi('GET', `/${emsp.countryCode}/${emsp.partyId}/UID-1?type=CARD`);
+    expect(res.status).to.equal(400);
+    expect(res.body.status_code).to.equal(2001);
+  });
+
+  it('should list the tokens module as RECEIVER in the 2.2.1 version details', async () => {
+    const res = await fetch(`${t.httpUrl}/ocpi/2.2.1`, { headers: { authorization: tokenHeader(emsp.token) } });
+    const body = (await res.json()) as any;
+    expect(body.data.endpoints).to.deep.include({ identifier: 'tokens', role: 'RECEIVER', url: `${t.httpUrl}/ocpi/2.2.1/tokens` });
+  });
+});
