@@ -43,6 +43,11 @@ import { jobAdminRoutes } from './jobs/admin.routes.ts';
 import { TariffService } from './tariffs/tariff.service.ts';
 import { tariffAdminRoutes } from './tariffs/admin.routes.ts';
 import { tariffsOcpiModule } from './tariffs/ocpi.routes.ts';
+import { locationsOcpiModule } from './locations/ocpi.routes.ts';
+import { registerLocationPushes } from './locations/ocpi.pushes.ts';
+import { sessionsOcpiModule } from './sessions/ocpi.routes.ts';
+import { registerSessionPushes } from './sessions/ocpi.pushes.ts';
+import { FALLBACK_CURRENCY } from './sessions/ocpi.mapper.ts';
 import { createOcpiRouter, type OcpiModule } from './ocpi/router.ts';
 import { configureOcpiClient } from './ocpi/client.ts';
 import { PartnerService } from './partners/partner.service.ts';
@@ -93,6 +98,11 @@ export function createApp(deps: AppDeps) {
   const scheduler = new JobScheduler({ db, logger: logger.child({ module: 'jobs' }), clock, nodeId });
   registerJobs(scheduler, { config, authorize, tokenSync: { db, clock, logger: logger.child({ module: 'token-sync' }), tokens: ocpiTokens }, chargers });
 
+  // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after
+  // the hooks above so that a pushed session already carries its tariff's currency.
+  registerLocationPushes({ chargers, locations });
+  registerSessionPushes(sessions, { defaultCurrency: FALLBACK_CURRENCY });
+
   const dispatch = buildRouter([chargerHandlers(chargers), tokenHandlers(authorize), sessionHandlers(sessions)]);
   const validator = createOcppValidator('ocpp1.6');
 
@@ -128,6 +138,8 @@ export function createApp(deps: AppDeps) {
     tokensModule({ tokens: ocpiTokens }),
     hubClientInfoModule({ clientInfo }),
     tariffsOcpiModule({ tariffs, maxPageLimit: config.ocpi.maxPageLimit }),
+    locationsOcpiModule({ db, maxPageLimit: config.ocpi.maxPageLimit }),
+    sessionsOcpiModule({ db, clock, maxPageLimit: config.ocpi.maxPageLimit, defaultCurrency: FALLBACK_CURRENCY }),
   ];
   app.use('/ocpi', createOcpiRouter({ auth: partners, logger: logger.child({ module: 'ocpi' }), publicUrl: config.publicUrl }, ocpiModules));
 

@@ -1,0 +1,58 @@
+// Pushes of locations to every registered eMSP with a locations RECEIVER (OCPI 2.2.1 locations §8.2.2),
+// queued in the outbox inside the transaction of the change that causes them.
+import type { Knex } from 'knex';
+import { enqueuePush } from '../partners/outbox.repo.ts';
+import { listRegisteredPartnersWith } from '../partners/partner.repo.ts';
+import type { PartyRef } from '../partners/partner.types.ts';
+import type { ChargerService } from '../chargers/charger.service.ts';
+import type { LocationService } from './location.service.ts';
+import { evseLastUpdated, toEvseStatusPatch, toOcpiLocation } from './ocpi.mapper.ts';
+import { findEvsePushInfo, findLocationIdOfEvse, findLocationTreeById } from './ocpi.repo.ts';
+
+const seg = encodeURIComponent;
+
+/** Receiver URL suffix of a client owned object (transport §4.1.5): /{country_code}/{party_id}/{ids...}. */
+function objectPath(party: PartyRef, ...ids: string[]): string {
+  return `/${seg(party.countryCode)}/${seg(party.partyId)}/${ids.map(seg).join('/')}`;
+}
+
+// One ordering key per location: a PUT of the location and the PATCHes of its EVSEs reach each eMSP
+// in the order they were made.
+const objectKey = (party: PartyRef, locationId: string): string => `location:${party.countryCode}/${party.partyId}/${locationId}`;
+
+async function enqueueToReceivers(trx: Knex.Transaction, party: PartyRef, locationId: string, push: { method: 'PUT' | 'PATCH'; path: string; body: unknown }): Promise<void> {
+  for (const partner of await listRegisteredPartnersWith(trx, 'locations', 'RECEIVER')) {
+    await enqueuePush(trx, { partnerFk: partner.id, module: 'locations', role: 'RECEIVER', ...push, objectKey: objectKey(party, locationId), fromParty: party });
+  }
+}
+
+/**
+ * PUT of the whole Location to every eMSP (locations §8.2.2.2). Unpublished locations are not shared
+ * (locations §8.1: private charge points SHALL NOT be published via OCPI; cpms lists published ones only).
+ */
+export async function pushLocation(trx: Knex.Transaction, locationId: string): Promise<void> {
+  const tree = await findLocationTreeById(trx, locationId);
+  if (!tree || !tree.location.publish) return;
+  const party = { countryCode: tree.location.countryCode, partyId: tree.location.partyId };
+  await enqueueToReceivers(trx, party, locationId, { method: 'PUT', path: objectPath(party, locationId), body: toOcpiLocation(tree) });
+}
+
+/** PATCH `{ status, last_updated }` of one EVSE to every eMSP (locations §8.2.2.3 "a simple status update"). */
+export async function pushEvseStatus(trx: Knex.Transaction, evseFk: number): Promise<void> {
+  const info = await findEvsePushInfo(trx, evseFk);
+  // An EVSE without connectors was never part of a pushed Location (connectors is 1..*), so nothing to patch.
+  if (!info || !info.location.publish || info.connectors.length === 0) return;
+  const { evse, location } = info;
+  const body = toEvseStatusPatch({ status: evse.status, isRemoved: evse.isRemoved, lastUpdated: evseLastUpdated(evse, info.connectors) });
+  await enqueueToReceivers(trx, location, location.id, { method: 'PATCH', path: objectPath(location, location.id, evse.uid), body });
+}
+
+/** Wires the pushes to the domain hooks, which run inside the transactions of the changes. */
+export function registerLocationPushes(deps: { chargers: ChargerService; locations: LocationService }): void {
+  deps.chargers.onEvseStatus((trx, change) => pushEvseStatus(trx, change.evseFk));
+  deps.chargers.onEvseChanged(async (trx, evseFk) => {
+    const locationId = await findLocationIdOfEvse(trx, evseFk);
+    if (locationId) await pushLocation(trx, locationId);
+  });
+  deps.locations.onChanged((trx, locationId) => pushLocation(trx, locationId));
+}

@@ -1,0 +1,148 @@
+// Reads for the OCPI locations module: locations with their party, EVSEs and connectors, as records.
+import type { Knex } from 'knex';
+import type { Db } from '../db/knex.ts';
+import type { ConnectorRecord, EvseRecord, LocationRecord, LocationTree } from './ocpi.types.ts';
+
+type Row = Record<string, any>;
+
+// OCPI 2.2.1 locations §8.2.1.1: a location counts as updated when one of its EVSEs or connectors is,
+// so date_from/date_to filter on the newest of the three.
+const EFFECTIVE_LAST_UPDATED = `greatest(l.last_updated,
+  (select max(e.last_updated) from evses e where e.location_id = l.id),
+  (select max(c.last_updated) from connectors c join evses ce on ce.id = c.evse_fk where ce.location_id = l.id))`;
+
+const toLocationRecord = (r: Row): LocationRecord => ({
+  id: r.id,
+  countryCode: r.party_country_code,
+  partyId: r.party_party_id,
+  publish: r.publish,
+  publishAllowedTo: r.publish_allowed_to,
+  name: r.name,
+  address: r.address,
+  city: r.city,
+  postalCode: r.postal_code,
+  state: r.state,
+  country: r.country,
+  latitude: r.latitude,
+  longitude: r.longitude,
+  timeZone: r.time_zone,
+  parkingType: r.parking_type,
+  facilities: r.facilities,
+  openingTimes: r.opening_times,
+  chargingWhenClosed: r.charging_when_closed,
+  operator: r.operator,
+  suboperator: r.suboperator,
+  owner: r.owner,
+  energyMix: r.energy_mix,
+  directions: r.directions,
+  images: r.images,
+  relatedLocations: r.related_locations,
+  lastUpdated: new Date(r.last_updated),
+});
+
+const toEvseRecord = (r: Row): EvseRecord => ({
+  id: Number(r.id),
+  locationId: r.location_id,
+  uid: r.uid,
+  evseId: r.evse_id,
+  status: r.status,
+  isRemoved: r.is_removed,
+  capabilities: r.capabilities,
+  floorLevel: r.floor_level,
+  latitude: r.latitude,
+  longitude: r.longitude,
+  physicalReference: r.physical_reference,
+  directions: r.directions,
+  parkingRestrictions: r.parking_restrictions,
+  images: r.images,
+  statusSchedule: r.status_schedule,
+  lastUpdated: new Date(r.last_updated),
+});
+
+const toConnectorRecord = (r: Row): ConnectorRecord => ({
+  id: Number(r.id),
+  evseFk: Number(r.evse_fk),
+  ocpiId: r.ocpi_id,
+  standard: r.standard,
+  format: r.format,
+  powerType: r.power_type,
+  maxVoltage: r.max_voltage,
+  maxAmperage: r.max_amperage,
+  maxElectricPower: r.max_electric_power,
+  tariffIds: r.tariff_ids,
+  termsAndConditions: r.terms_and_conditions,
+  lastUpdated: new Date(r.last_updated),
+});
+
+/** Locations of one party with the party's codes and the effective last_updated. */
+function locationsOfParty(db: Db, partyFk: number, publishedOnly: boolean): Knex.QueryBuilder {
+  const q = db('locations as l')
+    .join('parties as p', 'p.id', 'l.party_fk')
+    .where('l.party_fk', partyFk)
+    .select('l.*', 'p.country_code as party_country_code', 'p.party_id as party_party_id', db.raw(`${EFFECTIVE_LAST_UPDATED} as effective_last_updated`));
+  if (publishedOnly) q.where('l.publish', true);
+  return q;
+}
+
+async function withEvses(db: Db, rows: Row[]): Promise<LocationTree[]> {
+  if (rows.length === 0) return [];
+  const evseRows = await db('evses').whereIn('location_id', rows.map((r) => r.id)).orderBy('id');
+  const connectorRows = evseRows.length ? await db('connectors').whereIn('evse_fk', evseRows.map((e: Row) => e.id)).orderBy('id') : [];
+  const connectors = connectorRows.map(toConnectorRecord);
+  const evses = evseRows.map(toEvseRecord);
+  return rows.map((r) => ({
+    location: toLocationRecord(r),
+    evses: evses.filter((e) => e.locationId === r.id).map((evse) => ({ evse, connectors: connectors.filter((c) => c.evseFk === evse.id) })),
+  }));
+}
+
+export interface LocationPageQuery {
+  partyFk: number;
+  dateFrom?: Date;
+  dateTo?: Date;
+  offset: number;
+  limit: number;
+}
+
+/** One page of a party's published locations, oldest first (transport §4.1.3.3), and how many match. */
+export async function listPublishedLocationTrees(db: Db, q: LocationPageQuery): Promise<{ total: number; trees: LocationTree[] }> {
+  const filtered = db.from(locationsOfParty(db, q.partyFk, true).as('x'));
+  if (q.dateFrom) filtered.where('effective_last_updated', '>=', q.dateFrom);
+  if (q.dateTo) filtered.where('effective_last_updated', '<', q.dateTo);
+  const counted = await filtered.clone().count({ n: '*' }).first();
+  const rows = await filtered.clone().orderBy([{ column: 'created_at' }, { column: 'id' }]).offset(q.offset).limit(q.limit);
+  return { total: Number(counted?.n ?? 0), trees: await withEvses(db, rows) };
+}
+
+/** A location of a party with its EVSEs and connectors; `publishedOnly` hides unpublished ones. */
+export async function findLocationTree(db: Db, q: { partyFk: number; id: string; publishedOnly: boolean }): Promise<LocationTree | undefined> {
+  const row = await locationsOfParty(db, q.partyFk, q.publishedOnly).whereRaw('lower(l.id) = lower(?)', [q.id]).first();
+  return row ? (await withEvses(db, [row]))[0] : undefined;
+}
+
+/** A location by id whatever its party (pushes: the owning party comes with it). */
+export async function findLocationTreeById(db: Db, id: string): Promise<LocationTree | undefined> {
+  const row = await db('locations as l')
+    .join('parties as p', 'p.id', 'l.party_fk')
+    .where('l.id', id)
+    .first('l.*', 'p.country_code as party_country_code', 'p.party_id as party_party_id');
+  return row ? (await withEvses(db, [row]))[0] : undefined;
+}
+
+/** The location an EVSE belongs to. */
+export async function findLocationIdOfEvse(db: Db, evseFk: number): Promise<string | undefined> {
+  const row = await db('evses').where({ id: evseFk }).first('location_id');
+  return row?.location_id;
+}
+
+/** What an EVSE status PATCH needs: the EVSE's status and last_updated, its location's party and publish flag. */
+export async function findEvsePushInfo(db: Db, evseFk: number): Promise<{ evse: EvseRecord; connectors: ConnectorRecord[]; location: { id: string; publish: boolean; countryCode: string; partyId: string } } | undefined> {
+  const row = await db('evses as e')
+    .join('locations as l', 'l.id', 'e.location_id')
+    .join('parties as p', 'p.id', 'l.party_fk')
+    .where('e.id', evseFk)
+    .first('e.*', 'l.publish as location_publish', 'p.country_code as party_country_code', 'p.party_id as party_party_id');
+  if (!row) return undefined;
+  const connectors = (await db('connectors').where({ evse_fk: evseFk }).orderBy('id')).map(toConnectorRecord);
+  return { evse: toEvseRecord(row), connectors, location: { id: row.location_id, publish: row.location_publish, countryCode: row.party_country_code, partyId: row.party_party_id } };
+}

@@ -1,0 +1,53 @@
+import express, { type Request } from 'express';
+import type { Knex } from 'knex';
+import { sendOcpi } from '../ocpi/envelope.ts';
+import { UnknownLocation } from '../ocpi/errors.ts';
+import { parseListQuery, sendPage } from '../ocpi/paging.ts';
+import type { OcpiModule } from '../ocpi/router.ts';
+import { toOcpiConnector, toOcpiEvse, toOcpiLocation } from './ocpi.mapper.ts';
+import { findLocationTree, listPublishedLocationTrees } from './ocpi.repo.ts';
+import type { LocationTree } from './ocpi.types.ts';
+
+// CiString (types §16.1): ids compare case-insensitively.
+const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+async function getTree(db: Knex, req: Request): Promise<LocationTree> {
+  const id = String(req.params.locationId);
+  const tree = await findLocationTree(db, { partyFk: req.ocpi.ownParty.id, id, publishedOnly: true });
+  if (!tree) throw new UnknownLocation(`location ${id} not found`);
+  return tree;
+}
+
+function getEvse(tree: LocationTree, evseUid: string): LocationTree['evses'][number] {
+  const found = tree.evses.find((e) => sameId(e.evse.uid, evseUid) && e.connectors.length > 0);
+  if (!found) throw new UnknownLocation(`EVSE ${evseUid} not found at location ${tree.location.id}`);
+  return found;
+}
+
+/**
+ * OCPI 2.2.1 locations §8.2.1 Sender interface (CPO): the addressed own party's published locations,
+ * as a paginated list filtered on last_updated, or one Location / EVSE / Connector. An unknown object
+ * is 2003 with HTTP 404 (status_codes §5: a GET of a missing resource is a 404).
+ */
+export function locationsOcpiModule(deps: { db: Knex; maxPageLimit: number }): OcpiModule {
+  const router = express.Router();
+  router.get('/', async (req, res) => {
+    const q = parseListQuery(req, { maxLimit: deps.maxPageLimit });
+    const { total, trees } = await listPublishedLocationTrees(deps.db, { partyFk: req.ocpi.ownParty.id, ...q });
+    sendPage(req, res, { items: trees.map(toOcpiLocation), total, offset: q.offset, limit: q.limit });
+  });
+  router.get('/:locationId', async (req, res) => {
+    sendOcpi(res, toOcpiLocation(await getTree(deps.db, req)));
+  });
+  router.get('/:locationId/:evseUid', async (req, res) => {
+    const { evse, connectors } = getEvse(await getTree(deps.db, req), String(req.params.evseUid));
+    sendOcpi(res, toOcpiEvse(evse, connectors));
+  });
+  router.get('/:locationId/:evseUid/:connectorId', async (req, res) => {
+    const { evse, connectors } = getEvse(await getTree(deps.db, req), String(req.params.evseUid));
+    const connector = connectors.find((c) => sameId(c.ocpiId, String(req.params.connectorId)));
+    if (!connector) throw new UnknownLocation(`connector ${req.params.connectorId} not found on EVSE ${evse.uid}`);
+    sendOcpi(res, toOcpiConnector(connector));
+  });
+  return { id: 'locations', role: 'SENDER', router };
+}
