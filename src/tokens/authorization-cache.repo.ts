@@ -25,10 +25,11 @@ export async function upsertCachedAuthorization(db: Db, tokenFk: number, locatio
 
 /** A token changed (PUT / PATCH from its eMSP): its cached answers no longer hold. */
 export async function deleteCachedAuthorizationsOfToken(db: Db, tokenFk: number): Promise<number> {
-  return db('authorization_cache').where({ token_fk: tokenFk }).delete();
+  return (await db('authorization_cache').where({ token_fk: tokenFk }).delete().returning('id')).length;
 }
 
 /** Job authorization-cache-expiry: removes entries whose validity ended at or before `now`. */
 export async function deleteExpiredAuthorizations(db: Db, now: Date): Promise<number> {
-  return db('authorization_cache').where('expires_at', '<=', now).delete();
+  // returning: knex-pglite does not report a delete's row count as pg does
+  return (await db('authorization_cache').where('expires_at', '<=', now).delete().returning('id')).length;
 }
