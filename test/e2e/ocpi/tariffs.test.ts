@@ -1,0 +1,144 @@
+// OCPI 2.2.1 tariffs module, CPO side (§11.2.1 Sender GET list; §11.2.2 pushes PUT / DELETE to every
+// eMSP tariffs RECEIVER through the outbox). The eMSP is played by fetch (inbound) and nock (outbound).
+import { expect } from 'chai';
+import nock from 'nock';
+import { insertParty } from '../../../src/parties/party.repo.ts';
+import { validateOcpi, validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { anEmspEndpoints, aRegisteredPartner, tokenHeader } from '../../fixtures/partners.ts';
+
+const body = (price: number) => ({ currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price, vat: 21, step_size: 1 }] }] });
+
+describe('e2e ocpi tariffs', () => {
+  let tdb: TestDb;
+  let t: TestApp;
+
+  before(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    tdb = await createTestDb();
+    t = await startTestApp(tdb);
+    await insertParty(tdb.db, { countryCode: 'BE', partyId: 'CP2', name: 'second party' });
+  });
+  afterEach(() => nock.cleanAll());
+  after(async () => {
+    await t.close();
+    await tdb.destroy();
+    nock.enableNetConnect();
+  });
+
+  const get = async (url: string, token: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(url.startsWith('http') ? url : `${t.httpUrl}${url}`, { headers: { authorization: tokenHeader(token), ...headers } });
+    return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+  };
+
+  describe('GET list (§11.2.1.1)', () => {
+    const ids: string[] = [];
+    let token: string;
+
+    before(async () => {
+      ({ token } = await aRegisteredPartner(tdb.db));
+      for (const i of [1, 2, 3]) {
+        ids.push(`GET-${i}`);
+        await t.api('PUT', `/api/v1/tariffs/GET-${i}`, body(i / 10));
+        // distinct, known change times for the date filters
+        await tdb.db('tariffs').where({ id: `GET-${i}` }).update({ last_updated: new Date(Date.UTC(2026, 0, i)) });
+      }
+      await t.api('PUT', '/api/v1/tariffs/OTHER-PARTY', { ...body(1), country_code: 'BE', party_id: 'CP2' });
+    });
+
+    it('should list only the addressed party\'s tariffs, each strictly valid, across pages with Link, X-Total-Count and X-Limit', async () => {
+      // Act: walk the pages the server links
+      const seen: string[] = [];
+      // date_to keeps tariffs made by the other tests of this file out of the count
+      let url: string | undefined = '/ocpi/2.2.1/tariffs?limit=2&date_to=2026-02-01T00:00:00Z';
+      let pages = 0;
+      while (url) {
+        const res = await get(url, token);
+        pages += 1;
+        expect(res.status).to.equal(200);
+        expect(validateOcpiEnvelope(res.body, 'Tariff', { list: true, strict: true })).to.deep.equal({ ok: true });
+        expect([res.headers.get('x-total-count'), res.headers.get('x-limit')]).to.deep.equal(['3', '2']);
+        seen.push(...res.body.data.map((x: { id: string }) => x.id));
+        const link = res.headers.get('link');
+        url = link ? /^<([^>]+)>; rel="next"$/.exec(link)![1] : undefined;
+      }
+      // Assert
+      expect(pages).to.equal(2);
+      expect(seen).to.deep.equal(ids);
+    });
+
+    it('should answer for the party named by the OCPI-to-* routing headers', async () => {
+      const res = await get('/ocpi/2.2.1/tariffs', token, { 'OCPI-to-country-code': 'BE', 'OCPI-to-party-id': 'CP2' });
+      expect(res.body.data.map((x: { id: string; party_id: string }) => `${x.party_id}/${x.id}`)).to.deep.equal(['CP2/OTHER-PARTY']);
+    });
+
+    it('should filter on last_updated with date_from (inclusive) and date_to (exclusive)', async () => {
+      const second = '2026-01-02T00:00:00Z'; // last_updated of GET-2
+      const from = await get(`/ocpi/2.2.1/tariffs?date_from=${second}&date_to=2026-02-01T00:00:00Z`, token);
+      const to = await get(`/ocpi/2.2.1/tariffs?date_to=${second}`, token);
+      expect(from.body.data.map((x: { id: string }) => x.id)).to.deep.equal(['GET-2', 'GET-3']);
+      expect(to.body.data.map((x: { id: string }) => x.id)).to.deep.equal(['GET-1']);
+    });
+
+    it('should refuse a bad date_from with 2001 and an unknown token with HTTP 401', async () => {
+      const bad = await get('/ocpi/2.2.1/tariffs?date_from=monday', token);
+      const unknown = await get('/ocpi/2.2.1/tariffs', 'not-a-token');
+      expect([bad.status, bad.body.status_code]).to.deep.equal([400, 2001]);
+      expect(unknown.status).to.equal(401);
+    });
+
+    it('should be listed as a tariffs SENDER in the version details', async () => {
+      const res = await get('/ocpi/2.2.1', token);
+      const tariffs = res.body.data.endpoints.find((e: { identifier: string }) => e.identifier === 'tariffs');
+      expect(tariffs).to.deep.equal({ identifier: 'tariffs', role: 'SENDER', url: `${t.httpUrl}/ocpi/2.2.1/tariffs` });
+    });
+  });
+
+  describe('pushes (§11.2.2)', () => {
+    it('should PUT a new or changed tariff and DELETE a deleted one at every eMSP tariffs RECEIVER, in order', async () => {
+      // Arrange: two eMSPs with a tariffs RECEIVER, one without
+      await aRegisteredPartner(tdb.db, { baseUrl: 'https://emsp-a.test/ocpi/2.2.1' });
+      await aRegisteredPartner(tdb.db, { baseUrl: 'https://emsp-b.test/ocpi/2.2.1' });
+      await aRegisteredPartner(tdb.db, { endpoints: anEmspEndpoints('https://emsp-c.test/ocpi/2.2.1', ['locations']) });
+      await t.app.pushWorker.runOnce(); // nothing left over from other tests
+      const received: Array<[string, string, unknown]> = [];
+      const ok = { status_code: 1000, timestamp: new Date().toISOString() };
+      const scopes = ['https://emsp-a.test', 'https://emsp-b.test'].map((host) =>
+        nock(host, { reqheaders: { 'ocpi-from-country-code': 'NL', 'ocpi-from-party-id': 'CPM' } })
+          .put('/ocpi/2.2.1/tariffs/NL/CPM/PUSHED', (sent) => Boolean(received.push([host, 'PUT', sent])))
+          .times(2)
+          .reply(200, ok)
+          .delete('/ocpi/2.2.1/tariffs/NL/CPM/PUSHED', () => Boolean(received.push([host, 'DELETE', undefined])))
+          .reply(200, ok),
+      );
+      // Act: create, change and delete before anything is delivered, then let the worker drain the outbox
+      await t.api('PUT', '/api/v1/tariffs/PUSHED', body(0.3));
+      await t.api('PUT', '/api/v1/tariffs/PUSHED', body(0.35));
+      await t.api('DELETE', '/api/v1/tariffs/PUSHED');
+      for (let pass = 0; pass < 5 && (await t.app.pushWorker.runOnce()).claimed > 0; pass++);
+      // Assert
+      for (const s of scopes) expect(s.isDone()).to.equal(true);
+      for (const host of ['https://emsp-a.test', 'https://emsp-b.test']) {
+        const mine = received.filter((r) => r[0] === host);
+        expect(mine.map((r) => r[1])).to.deep.equal(['PUT', 'PUT', 'DELETE']);
+        expect(mine.map((r) => (r[2] as any)?.elements?.[0].price_components[0].price)).to.deep.equal([0.3, 0.35, undefined]);
+        for (const [, method, sent] of mine) if (method === 'PUT') expect(validateOcpi('Tariff', sent, { strict: true })).to.deep.equal({ ok: true });
+      }
+    });
+
+    it('should keep a push in the outbox and retry it when the eMSP answers with an error', async () => {
+      await aRegisteredPartner(tdb.db, { baseUrl: 'https://emsp-d.test/ocpi/2.2.1' });
+      const ok = { status_code: 1000, timestamp: new Date().toISOString() };
+      const scope = nock('https://emsp-d.test').put('/ocpi/2.2.1/tariffs/NL/CPM/RETRIED').reply(500, 'down').put('/ocpi/2.2.1/tariffs/NL/CPM/RETRIED').reply(200, ok);
+      await t.api('PUT', '/api/v1/tariffs/RETRIED', body(0.2));
+      expect((await t.app.pushWorker.runOnce()).failed).to.be.at.least(1);
+      await tdb.db('ocpi_outbox').where({ object_key: 'tariff:RETRIED' }).update({ next_attempt_at: new Date(0) }); // backoff elapsed
+      await t.app.pushWorker.runOnce();
+      expect(scope.isDone()).to.equal(true);
+      const rows = await tdb.db('ocpi_outbox').where({ object_key: 'tariff:RETRIED' });
+      expect(rows.map((r) => r.status)).to.include('DELIVERED');
+    });
+  });
+});
