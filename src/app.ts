@@ -38,7 +38,11 @@ import { locationAdminRoutes } from './locations/admin.routes.ts';
 import { ApiKeyService } from './access/apikey.service.ts';
 import { createAdminRouter } from './admin/router.ts';
 import { JobScheduler } from './jobs/scheduler.ts';
-import { registerJobs } from './jobs/registry.ts';
+import { registerJobs, registerBillingJobs } from './jobs/registry.ts';
+import { CdrService } from './billing/cdr.service.ts';
+import { StatementService } from './billing/statement.service.ts';
+import { billingAdminRoutes } from './billing/admin.routes.ts';
+import { cdrsOcpiModule } from './billing/ocpi.routes.ts';
 import { jobAdminRoutes } from './jobs/admin.routes.ts';
 import { TariffService } from './tariffs/tariff.service.ts';
 import { tariffAdminRoutes } from './tariffs/admin.routes.ts';
@@ -89,6 +93,10 @@ export function createApp(deps: AppDeps) {
   const tariffs = new TariffService({ db, clock });
   // The tariff in force is frozen on the session at its start: later tariff changes never reprice it.
   sessions.onStart(async (trx, session) => void (await tariffs.snapshotForSession(trx, session)));
+  // OCPI 2.2.1 cdrs: the CDR is built, stored and queued for the token's eMSP inside the stop transaction
+  const cdrs = new CdrService({ db, clock, logger: logger.child({ module: 'billing' }), defaultCurrency: config.billing.defaultCurrency });
+  sessions.onStop(async (trx, session) => void (await cdrs.onSessionStopped(trx, session)));
+  const statements = new StatementService({ db, clock, logger: logger.child({ module: 'settlement' }), graceMs: config.billing.settlementGraceMin * 60_000 });
   const partners = new PartnerService({ db, clock });
   // OCPI 2.2.1 tokens §12.2.2.2: roaming tokens are checked at their eMSP in time for the charger
   authorize.useRealtime(ocpiRealtimeAuthorizer({ partners, timeoutMs: config.ocpi.realtimeAuthTimeoutMs }));
@@ -97,6 +105,7 @@ export function createApp(deps: AppDeps) {
   configureOcpiClient({ timeoutMs: config.ocpi.partnerTimeoutSec * 1000, defaultFromParty: { countryCode: config.operator.countryCode, partyId: config.operator.partyId } });
   const scheduler = new JobScheduler({ db, logger: logger.child({ module: 'jobs' }), clock, nodeId });
   registerJobs(scheduler, { config, authorize, tokenSync: { db, clock, logger: logger.child({ module: 'token-sync' }), tokens: ocpiTokens }, chargers });
+  registerBillingJobs(scheduler, { config, statements, staleSessions: { db, clock, logger: logger.child({ module: 'stale-sessions' }), sessions, cdrs, staleAfterMin: config.billing.staleSessionAfterMin } });
 
   // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after
   // the hooks above so that a pushed session already carries its tariff's currency.
@@ -130,6 +139,7 @@ export function createApp(deps: AppDeps) {
       sessionAdminRoutes({ db }),
       jobAdminRoutes({ scheduler, db }),
       tariffAdminRoutes({ tariffs }),
+      billingAdminRoutes({ cdrs, statements }),
     ],
   }));
 
@@ -138,6 +148,7 @@ export function createApp(deps: AppDeps) {
     tokensModule({ tokens: ocpiTokens }),
     hubClientInfoModule({ clientInfo }),
     tariffsOcpiModule({ tariffs, maxPageLimit: config.ocpi.maxPageLimit }),
+    cdrsOcpiModule({ cdrs, maxPageLimit: config.ocpi.maxPageLimit }),
     locationsOcpiModule({ db, maxPageLimit: config.ocpi.maxPageLimit }),
     sessionsOcpiModule({ db, clock, maxPageLimit: config.ocpi.maxPageLimit, defaultCurrency: FALLBACK_CURRENCY }),
   ];
@@ -188,7 +199,7 @@ export function createApp(deps: AppDeps) {
     connections,
     commands,
     scheduler,
-    services: { chargers, authorize, tokens, sessions, locations, apiKeys, partners, tariffs },
+    services: { chargers, authorize, tokens, sessions, locations, apiKeys, partners, tariffs, cdrs, statements },
     nodeId,
     async listen(port = config.port, host = config.host): Promise<AddressInfo> {
       await bus?.start();

@@ -27,6 +27,18 @@ export interface Config {
   jobs: { enabled: boolean };
   /** The operator's own OCPI party (country_code + party_id, ISO 3166 alpha-2 + 3 characters). */
   operator: { countryCode: string; partyId: string; name: string };
+  billing: {
+    /** Currency of CDRs of sessions without a tariff snapshot (priced at zero). */
+    defaultCurrency: string;
+    /** An ACTIVE session whose charger sent nothing (no meter value, no message) this long is closed. */
+    staleSessionAfterMin: number;
+    /** Schedule of the `stale-sessions` job. */
+    staleSessionsCron: string;
+    /** Schedule of the `settlement` job (daily and monthly statements, UTC periods). */
+    settlementCron: string;
+    /** A period is settled only this long after its end. */
+    settlementGraceMin: number;
+  };
   ocpi: {
     /** Largest `limit` of a paginated OCPI GET (transport §4.1.3); a bigger or absent limit gets this. */
     maxPageLimit: number;
@@ -89,6 +101,8 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['OCPI_REALTIME_AUTH_TIMEOUT_MS', 'ocpi.realtimeAuthTimeoutMs', int],
   ['OCPI_PUSH_ENABLED', 'ocpi.push.enabled', bool],
   ['OCPI_PUSH_INTERVAL_MS', 'ocpi.push.intervalMs', int],
+  ['BILLING_DEFAULT_CURRENCY', 'billing.defaultCurrency', str],
+  ['BILLING_STALE_SESSION_AFTER_MIN', 'billing.staleSessionAfterMin', int],
 ];
 
 const defaultsUrl = new URL('../../config/default.json', import.meta.url);

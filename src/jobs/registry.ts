@@ -1,6 +1,8 @@
 import type { Config } from '../config/load.ts';
 import type { ChargerService } from '../chargers/charger.service.ts';
 import type { JobScheduler } from './scheduler.ts';
+import { closeStaleSessions, type StaleSessionsDeps } from '../billing/stale-sessions.job.ts';
+import type { StatementService } from '../billing/statement.service.ts';
 import type { AuthorizeService } from '../tokens/authorize.service.ts';
 import { runTokenSync, type TokenSyncDeps } from '../tokens/sync.job.ts';
 
@@ -16,4 +18,10 @@ export function registerJobs(scheduler: JobScheduler, deps: { config: Config; ch
   if (authorize) scheduler.register({ name: 'authorization-cache-expiry', schedule: deps.config.ocpi.authorizationCacheExpiryCron, run: async () => ({ expired: await authorize.expireCache() }) });
   // OCPI 2.2.1 tokens §12.1.2 pull model: every eMSP's token list, from the last successful run on
   if (tokenSync) scheduler.register({ name: 'token-sync', schedule: deps.config.ocpi.tokenSyncCron, run: () => runTokenSync(tokenSync) });
+}
+
+/** Billing jobs: stale sessions → CDRs (OCPP StopTransaction never came), and settlement statements. */
+export function registerBillingJobs(scheduler: JobScheduler, deps: { config: Config; staleSessions: StaleSessionsDeps; statements: StatementService }): void {
+  scheduler.register({ name: 'stale-sessions', schedule: deps.config.billing.staleSessionsCron, run: () => closeStaleSessions(deps.staleSessions) });
+  scheduler.register({ name: 'settlement', schedule: deps.config.billing.settlementCron, run: () => deps.statements.settleClosedPeriods() });
 }

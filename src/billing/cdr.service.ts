@@ -1,0 +1,157 @@
+import type { Knex } from 'knex';
+import type { Db } from '../db/knex.ts';
+import type { Clock } from '../shared/clock.ts';
+import { Conflict } from '../shared/errors.ts';
+import { newUuid } from '../shared/ids.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Session } from '../sessions/session.types.ts';
+import { findPartner } from '../partners/partner.repo.ts';
+import { findEndpoint } from '../partners/partner.types.ts';
+import { enqueuePush } from '../partners/outbox.repo.ts';
+import { buildCdr, buildCreditCdr, type CdrSources } from './cdr-builder.ts';
+import * as cdrs from './cdr.repo.ts';
+import * as src from './cdr-source.repo.ts';
+import type { CdrRecord, OcpiCdr } from './cdr.types.ts';
+
+export interface CdrServiceOptions {
+  db: Knex;
+  clock: Clock;
+  logger: Logger;
+  /** Currency of sessions without a tariff snapshot (priced at zero). */
+  defaultCurrency: string;
+  newId?: () => string;
+}
+
+/** Why a CDR could not be built from what is stored; the session stays without a CDR (logged). */
+class MissingSource extends Error {}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new MissingSource(what);
+  return value;
+}
+
+/**
+ * CDR generation and credit CDRs. A CDR is built and stored inside the transaction that stops the
+ * session, and its POST to the eMSP owning the token is queued in the outbox in that same transaction:
+ * committed together, so a CDR is never lost and never queued twice (one CDR per session, unique index).
+ */
+export class CdrService {
+  /** Sessions being closed by the stale-sessions job (their CDR gets a remark saying so). */
+  private readonly closedByCpms = new Set<number>();
+
+  constructor(private readonly o: CdrServiceOptions) {}
+
+  /** Marks a session as closed by cpms while `work` stops it (stale-sessions job). */
+  async closingByCpms<T>(sessionId: number, work: () => Promise<T>): Promise<T> {
+    this.closedByCpms.add(sessionId);
+    try {
+      return await work();
+    } finally {
+      this.closedByCpms.delete(sessionId);
+    }
+  }
+
+  /** SessionService stop hook: runs inside the stop transaction. */
+  async onSessionStopped(trx: Knex.Transaction, session: Session): Promise<CdrRecord | undefined> {
+    // OCPI 2.2.1 sessions §9.4.2: an INVALID session was refused: nothing to bill
+    if (session.status !== 'COMPLETED' || !session.stopAt) return undefined;
+    if (await cdrs.findCdrOfSession(trx, session.id)) return undefined;
+    const log = this.o.logger.child({ chargePointId: session.chargePointId, sessionId: session.uid });
+    let loaded: { sources: CdrSources; partnerFk: number | null };
+    let body: OcpiCdr;
+    try {
+      loaded = await this.loadSources(trx, session);
+    } catch (err) {
+      if (!(err instanceof MissingSource)) throw err; // a database error aborts the stop: the charger retries
+      log.error('no CDR for session: missing data', { missing: err.message });
+      return undefined;
+    }
+    try {
+      body = buildCdr(loaded.sources); // pure: a failure here leaves the transaction usable
+    } catch (err) {
+      // Must not fail the StopTransaction (the charger would retry it forever): the session stays without CDR.
+      log.error('no CDR for session: cannot price it', { err: (err as Error).message });
+      return undefined;
+    }
+    const record = await cdrs.insertCdr(trx, { partyFk: session.partyFk, sessionFk: session.id, partnerFk: loaded.partnerFk, body, createdAt: loaded.sources.now });
+    await src.updateSessionCost(trx, session.id, { currency: body.currency, exclVat: record.totalCostExclVat, inclVat: record.totalCostInclVat });
+    await this.push(trx, record, body.id);
+    log.info('CDR created', { cdrId: body.id, totalCost: record.totalCostInclVat, currency: body.currency, partnerFk: loaded.partnerFk });
+    return record;
+  }
+
+  private async loadSources(trx: Db, session: Session): Promise<{ sources: CdrSources; partnerFk: number | null }> {
+    const party = required(await src.findPartyRef(trx, session.partyFk), 'party of the session');
+    const location = required(session.locationId ? await src.findLocationSource(trx, session.locationId) : undefined, 'location (charger not assigned to a location)');
+    const evse = required(session.evseUid ? await src.findEvseSource(trx, session.evseUid) : undefined, 'EVSE');
+    const connector = required(session.connectorFk ? await src.findConnectorSource(trx, session.connectorFk) : undefined, 'connector');
+    const token = session.tokenFk ? await src.findTokenSource(trx, session.tokenFk) : undefined;
+    const stopAt = session.stopAt!;
+    const sources: CdrSources = {
+      id: (this.o.newId ?? newUuid)(),
+      party,
+      session: { uid: session.uid, startAt: session.startAt, stopAt, authMethod: session.authMethod, authorizationReference: session.authorizationReference, meterStartWh: session.meterStartWh, meterStopWh: session.meterStopWh ?? session.meterStartWh + session.energyWh },
+      samples: await src.listSessionSamples(trx, session.id),
+      statuses: await src.listConnectorStatuses(trx, { chargePointId: session.chargePointId, connectorNumber: session.connectorNumber, from: session.startAt, until: stopAt }),
+      tariff: await src.findTariffSnapshot(trx, session.id),
+      defaultCurrency: this.o.defaultCurrency,
+      location,
+      evse,
+      connector,
+      // An idTag without a token row (accepted by the operator's own rules) is the operator's own token.
+      token: token
+        ? { country_code: token.countryCode, party_id: token.partyId, uid: token.uid, type: token.type, contract_id: token.contractId }
+        : { country_code: party.countryCode, party_id: party.partyId, uid: session.idTag, type: 'RFID', contract_id: session.idTag },
+      meterId: await src.findMeterId(trx, session.chargePointId),
+      remark: this.closedByCpms.has(session.id) ? 'Closed by the CPO: the charger stopped reporting' : undefined,
+      now: this.o.clock.now(),
+    };
+    return { sources, partnerFk: token?.partnerFk ?? null };
+  }
+
+  /**
+   * OCPI 2.2.1 cdrs §10.1.3 push model: POST to the cdrs RECEIVER of the eMSP that owns the token, and to
+   * no other partner. The ordering key is the original CDR's, so a credit CDR is delivered after it.
+   * An eMSP without a cdrs RECEIVER pulls them from our SENDER instead.
+   */
+  private async push(trx: Db, record: CdrRecord, orderingId: string): Promise<void> {
+    if (record.partnerFk === null) return;
+    const partner = await findPartner(trx, record.partnerFk);
+    if (!partner || partner.status !== 'REGISTERED' || !findEndpoint(partner, 'cdrs', 'RECEIVER')) return;
+    const body = record.body;
+    await enqueuePush(trx, {
+      partnerFk: partner.id,
+      module: 'cdrs',
+      role: 'RECEIVER',
+      method: 'POST',
+      path: '',
+      body,
+      objectKey: `cdr:${orderingId}`,
+      toParty: { countryCode: body.cdr_token.country_code, partyId: body.cdr_token.party_id },
+      fromParty: { countryCode: body.country_code, partyId: body.party_id },
+    });
+  }
+
+  /** OCPI 2.2.1 cdrs §10.2.1.1: issues (and pushes) the credit CDR of CDR `id`; at most one per CDR. */
+  async credit(id: number, opts: { remark?: string } = {}): Promise<CdrRecord> {
+    return this.o.db.transaction(async (trx) => {
+      const original = await cdrs.getCdr(trx, id);
+      if (original.credit) throw new Conflict(`cdr ${id} is a credit CDR and cannot be credited`);
+      if (await cdrs.findCreditOf(trx, original.partyFk, original.cdrId)) throw new Conflict(`cdr ${id} has already been credited`);
+      const now = this.o.clock.now();
+      const body = buildCreditCdr(original.body, { now, remark: opts.remark });
+      const record = await cdrs.insertCdr(trx, { partyFk: original.partyFk, sessionFk: original.sessionFk, partnerFk: original.partnerFk, body, createdAt: now });
+      await this.push(trx, record, original.cdrId);
+      this.o.logger.info('credit CDR created', { cdrId: body.id, creditReferenceId: original.cdrId });
+      return record;
+    });
+  }
+
+  get(id: number): Promise<CdrRecord> {
+    return cdrs.getCdr(this.o.db, id);
+  }
+
+  list(filter: cdrs.CdrFilter & { offset: number; limit: number }): Promise<{ items: CdrRecord[]; total: number }> {
+    return cdrs.listCdrs(this.o.db, filter);
+  }
+}
