@@ -95,6 +95,13 @@ describe('e2e ocpi locations (SENDER + pushes)', () => {
     });
   });
 
+  it('OCPI 2.2.1 versions §6.2: should list locations as a SENDER module in the version details', async () => {
+    const res = await fetch(`${t.httpUrl}/ocpi/2.2.1`, { headers: { authorization: tokenHeader(token) } });
+    const endpoints = ((await res.json()) as any).data.endpoints.map((e: any) => `${e.identifier}:${e.role}`);
+
+    expect(endpoints).to.include.members(['locations:SENDER', 'sessions:SENDER']);
+  });
+
   describe('GET object (§8.2.1.2)', () => {
     it('should return one Location, EVSE and Connector, each valid against its schema', async () => {
       const locationId = await aLocationRow(t.db, { partyFk: (await t.db('parties').where({ is_default: true }).first()).id, name: 'Grote Markt' });
@@ -166,6 +173,28 @@ describe('e2e ocpi locations (SENDER + pushes)', () => {
       expect(patches.map((p) => Object.keys(p).sort())).to.deep.equal([['last_updated', 'status'], ['last_updated', 'status']]);
       expect(patches.map((p) => p.status)).to.deep.equal(['AVAILABLE', 'CHARGING']);
       expect(scope.isDone()).to.equal(true);
+    });
+
+    it('should queue a PATCH to UNKNOWN when a charger goes offline (no message within the heartbeat limit)', async () => {
+      // Arrange: a connected charger whose EVSE is AVAILABLE, an eMSP receiver (not called: no worker pass is awaited)
+      const { partner } = await aRegisteredPartner(t.db, { endpoints: anEmspEndpoints('https://offline.emsp.test/ocpi/2.2.1', ['locations']) });
+      const locationId = await aLocationRow(t.db, { partyFk: (await t.db('parties').where({ is_default: true }).first()).id });
+      const evseUid = anEvseUid();
+      const id = await aRegisteredCharger(t.app.services, { locationId, evseUid });
+      const client = await connectCharger(t, id, { password: CHARGER_PASSWORD });
+      await client.call('BootNotification', aBootNotification());
+      await client.call('StatusNotification', aStatusNotification({ status: 'Available' }));
+      await client.close();
+      await t.db('charge_points').where({ id }).update({ last_seen_at: new Date(Date.now() - 3_600_000), is_online: true });
+
+      // Act
+      await t.app.services.chargers.markOverdueOffline(3);
+
+      // Assert
+      const rows = await t.db('ocpi_outbox').where({ partner_fk: partner.id, method: 'PATCH' }).orderBy('id');
+      expect(rows.at(-1)).to.include({ module: 'locations', path: `/${TEST_OPERATOR.countryCode}/${TEST_OPERATOR.partyId}/${locationId}/${evseUid}` });
+      expect(rows.at(-1).body.status).to.equal('UNKNOWN');
+      expect(validateOcpi('EVSEPatch', rows.at(-1).body, strict)).to.deep.equal({ ok: true });
     });
 
     it('should push nothing to an eMSP without a locations RECEIVER, and nothing for an unpublished location', async () => {
