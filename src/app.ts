@@ -51,7 +51,6 @@ import { locationsOcpiModule } from './locations/ocpi.routes.ts';
 import { registerLocationPushes } from './locations/ocpi.pushes.ts';
 import { sessionsOcpiModule } from './sessions/ocpi.routes.ts';
 import { registerSessionPushes } from './sessions/ocpi.pushes.ts';
-import { FALLBACK_CURRENCY } from './sessions/ocpi.mapper.ts';
 import { createOcpiRouter, type OcpiModule } from './ocpi/router.ts';
 import { configureOcpiClient } from './ocpi/client.ts';
 import { PartnerService } from './partners/partner.service.ts';
@@ -110,7 +109,7 @@ export function createApp(deps: AppDeps) {
   // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers, locations });
-  registerSessionPushes(sessions, { defaultCurrency: FALLBACK_CURRENCY });
+  registerSessionPushes(sessions, { defaultCurrency: config.billing.defaultCurrency });
 
   const dispatch = buildRouter([chargerHandlers(chargers), tokenHandlers(authorize), sessionHandlers(sessions)]);
   const validator = createOcppValidator('ocpp1.6');
@@ -150,7 +149,7 @@ export function createApp(deps: AppDeps) {
     tariffsOcpiModule({ tariffs, maxPageLimit: config.ocpi.maxPageLimit }),
     cdrsOcpiModule({ cdrs, maxPageLimit: config.ocpi.maxPageLimit }),
     locationsOcpiModule({ db, maxPageLimit: config.ocpi.maxPageLimit }),
-    sessionsOcpiModule({ db, clock, maxPageLimit: config.ocpi.maxPageLimit, defaultCurrency: FALLBACK_CURRENCY }),
+    sessionsOcpiModule({ db, clock, maxPageLimit: config.ocpi.maxPageLimit, defaultCurrency: config.billing.defaultCurrency }),
   ];
   app.use('/ocpi', createOcpiRouter({ auth: partners, logger: logger.child({ module: 'ocpi' }), publicUrl: config.publicUrl }, ocpiModules));
 
