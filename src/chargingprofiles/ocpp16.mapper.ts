@@ -109,11 +109,24 @@ export function toClearProfileResult(status: 'Accepted' | 'Unknown'): ClearProfi
   return { result: status === 'Accepted' ? 'ACCEPTED' : 'UNKNOWN' };
 }
 
+export interface ConnectorRating {
+  powerType: string;
+  maxVoltage: number;
+  maxAmperage: number;
+  maxElectricPower: number | null;
+}
+
+/** Phases a connector charges on (OCPI 2.2.1 locations §8.4.23 PowerType). */
+const phasesOf = (powerType: string): number => (powerType === 'AC_3_PHASE' ? 3 : 1);
+
 /**
- * The EVSE's maximum rate from its connector's ratings (OCPI §8.4.7 Connector): amperes per phase
- * for AC, watts (max_electric_power, else volts × amperes) for DC.
+ * The EVSE's maximum rate from its connector's ratings (OCPI 2.2.1 locations §8.4.7 Connector), in
+ * `unit`, by default amperes per phase for AC and watts for DC (OCPI §14.6.2 ChargingRateUnit advice).
  */
-export function maxRateOf(c: { powerType: string; maxVoltage: number; maxAmperage: number; maxElectricPower: number | null }): CompositeContext['maxRate'] {
-  if (c.powerType.startsWith('AC')) return { unit: 'A', limit: c.maxAmperage };
-  return { unit: 'W', limit: c.maxElectricPower ?? c.maxVoltage * c.maxAmperage };
+export function maxRateOf(c: ConnectorRating, unit?: ChargingRateUnit): CompositeContext['maxRate'] {
+  const isAc = c.powerType.startsWith('AC');
+  const watts = c.maxElectricPower ?? c.maxVoltage * c.maxAmperage * phasesOf(c.powerType);
+  const wanted = unit ?? (isAc ? 'A' : 'W');
+  if (wanted === 'W') return { unit: 'W', limit: watts };
+  return { unit: 'A', limit: isAc ? c.maxAmperage : oneDecimal(watts / c.maxVoltage) };
 }

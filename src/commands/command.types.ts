@@ -1,3 +1,5 @@
+import type { OcpiToken } from '../tokens/token.types.ts';
+
 /** OCPI 2.2.1 commands §13.4.3 CommandType. */
 export const COMMAND_TYPES = ['CANCEL_RESERVATION', 'RESERVE_NOW', 'START_SESSION', 'STOP_SESSION', 'UNLOCK_CONNECTOR'] as const;
 export type CommandType = (typeof COMMAND_TYPES)[number];
@@ -33,22 +35,6 @@ export interface CommandResponse {
 export interface CommandResult {
   result: CommandResultType;
   message?: DisplayText[];
-}
-
-/** OCPI 2.2.1 tokens §12.3.2 Token, as carried in StartSession and ReserveNow. */
-export interface OcpiToken {
-  country_code: string;
-  party_id: string;
-  uid: string;
-  type: 'AD_HOC_USER' | 'APP_USER' | 'OTHER' | 'RFID';
-  contract_id: string;
-  visual_number?: string;
-  issuer: string;
-  group_id?: string;
-  valid: boolean;
-  whitelist: 'ALWAYS' | 'ALLOWED' | 'ALLOWED_OFFLINE' | 'NEVER';
-  language?: string;
-  last_updated: string;
 }
 
 /** OCPI 2.2.1 commands §13.3.5 StartSession. */

@@ -12,6 +12,11 @@ export interface OcpiRequest {
   method: OcpiMethod;
   /** Appended to the endpoint URL, e.g. '/NL/CPM/LOC1'. */
   path?: string;
+  /**
+   * An absolute URL the partner gave for this call instead of its endpoint for (module, role): the
+   * `response_url` of commands §13.2.2 / chargingprofiles results. `path` is then ignored.
+   */
+  url?: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   /** OCPI-to-*: the party addressed; defaults to the partner's own party. */
@@ -109,12 +114,12 @@ function routingHeaders(partner: Partner, req: OcpiRequest): Record<string, stri
  * message ids. The URL is the partner's endpoint for (module, role) + path + query.
  */
 export async function callPartner<T = unknown>(partner: Partner, req: OcpiRequest): Promise<OcpiReply<T>> {
-  const endpoint = findEndpoint(partner, req.module, req.role);
+  const endpoint = req.url === undefined ? findEndpoint(partner, req.module, req.role) : undefined;
   const label = `partner ${partner.countryCode}/${partner.partyId}`;
-  if (!endpoint) throw new PartnerApiFailed(`${label} has no ${req.module} ${req.role} endpoint`);
+  if (req.url === undefined && !endpoint) throw new PartnerApiFailed(`${label} has no ${req.module} ${req.role} endpoint`);
   const token = partner[OUTGOING_TOKEN];
   if (!token || partner.status !== 'REGISTERED') throw new PartnerApiFailed(`${label} is not registered`);
-  const url = new URL(endpoint.url.replace(/\/+$/, '') + (req.path ?? ''));
+  const url = new URL(req.url ?? endpoint!.url.replace(/\/+$/, '') + (req.path ?? ''));
   for (const [key, value] of Object.entries(req.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
   // transport §4.1.8: configuration modules (credentials, versions, hubclientinfo) are not routed
   const isRouted = !['credentials', 'hubclientinfo', 'versions'].includes(req.module);

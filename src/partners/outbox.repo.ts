@@ -16,6 +16,8 @@ export interface PushRequest {
   method: PushMethod;
   /** Appended to the partner's module URL, e.g. '/NL/CPM/LOC1'. */
   path: string;
+  /** An absolute URL the partner gave instead (a command's `response_url`); `path` is then ignored. */
+  url?: string;
   body?: unknown;
   /** Ordering key: deliveries with the same key go strictly in enqueue order, e.g. 'location:LOC1'. */
   objectKey: string;
@@ -45,7 +47,7 @@ const fromRef = (p?: PartyRef): string | null => (p ? JSON.stringify({ country_c
 function toRow(r: Record<string, any>): OutboxRow {
   return {
     id: Number(r.id), partnerFk: r.partner_fk, module: r.module, role: r.role, method: r.method, path: r.path, body: r.body ?? undefined,
-    objectKey: r.object_key, toParty: toParty(r.to_party), fromParty: toParty(r.from_party), status: r.status, attempts: r.attempts,
+    url: r.url ?? undefined, objectKey: r.object_key, toParty: toParty(r.to_party), fromParty: toParty(r.from_party), status: r.status, attempts: r.attempts,
     nextAttemptAt: new Date(r.next_attempt_at), lastError: r.last_error ?? null, deliveredAt: r.delivered_at ? new Date(r.delivered_at) : null,
     createdAt: new Date(r.created_at),
   };
@@ -59,7 +61,7 @@ export async function enqueuePush(trx: Db, push: PushRequest): Promise<number> {
   const [row] = await trx(TABLE)
     .insert({
       partner_fk: push.partnerFk, module: push.module, role: push.role, method: push.method, path: push.path,
-      body: push.body === undefined ? null : JSON.stringify(push.body), object_key: push.objectKey,
+      body: push.body === undefined ? null : JSON.stringify(push.body), url: push.url ?? null, object_key: push.objectKey,
       to_party: fromRef(push.toParty), from_party: fromRef(push.fromParty),
     })
     .returning('id');

@@ -119,5 +119,10 @@ describe('chargingprofiles/ocpp16.mapper', () => {
       expect(maxRateOf({ powerType: 'AC_3_PHASE', maxVoltage: 230, maxAmperage: 32, maxElectricPower: 22000 })).to.deep.equal({ unit: 'A', limit: 32 });
       expect(maxRateOf({ powerType: 'DC', maxVoltage: 500, maxAmperage: 100, maxElectricPower: null })).to.deep.equal({ unit: 'W', limit: 50000 });
     });
+
+    it('should convert the maximum rate to the unit asked for', () => {
+      expect(maxRateOf({ powerType: 'AC_3_PHASE', maxVoltage: 230, maxAmperage: 16, maxElectricPower: null }, 'W')).to.deep.equal({ unit: 'W', limit: 11040 });
+      expect(maxRateOf({ powerType: 'DC', maxVoltage: 400, maxAmperage: 125, maxElectricPower: 50000 }, 'A')).to.deep.equal({ unit: 'A', limit: 125 });
+    });
   });
 });

@@ -1,0 +1,67 @@
+import type { Db } from '../db/knex.ts';
+import type { ConnectorRating } from './ocpp16.mapper.ts';
+import type { OcpiChargingProfile } from './chargingprofile.types.ts';
+
+type Row = Record<string, any>;
+
+/** A session of one of our parties as the charging profiles module needs it. */
+export interface ProfileSession {
+  id: number;
+  uid: string;
+  chargePointId: string;
+  connectorNumber: number;
+  stopAt: Date | null;
+  /** The eMSP owning the session's token (null: an operator token). */
+  partnerFk: number | null;
+  isChargerConnected: boolean;
+  rating: ConnectorRating;
+}
+
+export async function findSessionForProfile(db: Db, partyFk: number, uid: string): Promise<ProfileSession | undefined> {
+  const row: Row | undefined = await db('sessions')
+    .leftJoin('id_tokens', 'id_tokens.id', 'sessions.token_fk')
+    .leftJoin('connectors', 'connectors.id', 'sessions.connector_fk')
+    .join('charge_points', 'charge_points.id', 'sessions.charge_point_id')
+    .where({ 'sessions.uid': uid, 'sessions.party_fk': partyFk })
+    .first(
+      'sessions.id', 'sessions.uid', 'sessions.charge_point_id', 'sessions.connector_number', 'sessions.stop_at', 'id_tokens.partner_fk',
+      'charge_points.is_connected', 'connectors.power_type', 'connectors.max_voltage', 'connectors.max_amperage', 'connectors.max_electric_power',
+    );
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    uid: row.uid,
+    chargePointId: row.charge_point_id,
+    connectorNumber: row.connector_number,
+    stopAt: row.stop_at,
+    partnerFk: row.partner_fk ?? null,
+    isChargerConnected: row.is_connected === true,
+    // The foundation's connector defaults (AC 3 phase, 230 V, 32 A) when the connector row is gone.
+    rating: { powerType: row.power_type ?? 'AC_3_PHASE', maxVoltage: row.max_voltage ?? 230, maxAmperage: row.max_amperage ?? 32, maxElectricPower: row.max_electric_power ?? null },
+  };
+}
+
+export interface StoredProfile {
+  /** The OCPP chargingProfileId. */
+  id: number;
+  profile: OcpiChargingProfile;
+}
+
+/** The profile an eMSP set on a session; a new PUT replaces it and keeps its OCPP chargingProfileId. */
+export async function upsertSessionProfile(db: Db, sessionFk: number, partnerFk: number, profile: OcpiChargingProfile): Promise<StoredProfile> {
+  const [row] = await db('ocpi_charging_profiles')
+    .insert({ session_fk: sessionFk, partner_fk: partnerFk, profile: JSON.stringify(profile) })
+    .onConflict('session_fk')
+    .merge({ partner_fk: partnerFk, profile: JSON.stringify(profile), updated_at: db.fn.now() })
+    .returning(['id', 'profile']);
+  return { id: row.id, profile: row.profile };
+}
+
+export async function findSessionProfile(db: Db, sessionFk: number): Promise<StoredProfile | undefined> {
+  const row = await db('ocpi_charging_profiles').where({ session_fk: sessionFk }).first('id', 'profile');
+  return row ? { id: row.id, profile: row.profile } : undefined;
+}
+
+export async function deleteSessionProfile(db: Db, sessionFk: number): Promise<void> {
+  await db('ocpi_charging_profiles').where({ session_fk: sessionFk }).delete();
+}

@@ -1,0 +1,78 @@
+import type { Knex } from 'knex';
+import { runDetached } from '../shared/background.ts';
+import type { Logger } from '../shared/logger.ts';
+import { enqueuePush } from '../partners/outbox.repo.ts';
+import type { PartyRef } from '../partners/partner.types.ts';
+
+/** Where an asynchronous OCPI result goes: the `response_url` the partner gave, on its behalf. */
+export interface ResultTarget {
+  partnerFk: number;
+  /** The OCPI module the result belongs to ('commands' | 'chargingprofiles'). */
+  module: string;
+  url: string;
+  /** Ordering key in the outbox: results with the same key are delivered in order. */
+  objectKey: string;
+  /** The party that sent the request (OCPI-to-* of the result). */
+  toParty?: PartyRef;
+  /** Our party that answered the request (OCPI-from-* of the result). */
+  fromParty?: PartyRef;
+}
+
+/** One charger call whose outcome becomes an OCPI result POSTed to the partner. */
+export interface AsyncJob<C, R> {
+  what: string;
+  target: ResultTarget;
+  call(): Promise<C>;
+  toResult(conf: C): R;
+  onFailure(err: unknown): R;
+  /** Records the outcome, in the same transaction that queues the result. */
+  persist?(trx: Knex.Transaction, result: R, conf: C | undefined): Promise<void>;
+}
+
+/**
+ * Runs charger calls in the background and POSTs each result to its `response_url` through the durable
+ * outbox (OCPI 2.2.1 commands §13.1 / chargingprofiles flow: the answer comes asynchronously, once).
+ */
+export class AsyncResults {
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly o: { db: Knex; logger: Logger }) {}
+
+  dispatch<C, R>(job: AsyncJob<C, R>): void {
+    const work = this.run(job);
+    this.running.add(work);
+    runDetached(this.o.logger, job.what, () => work.finally(() => this.running.delete(work)));
+  }
+
+  /** Resolves once every dispatched job has queued its result (shutdown, tests). */
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private async run<C, R>(job: AsyncJob<C, R>): Promise<void> {
+    let conf: C | undefined;
+    let result: R;
+    try {
+      conf = await job.call();
+      result = job.toResult(conf);
+    } catch (err) {
+      this.o.logger.warn(`${job.what}: no usable answer from the charger`, { err: err instanceof Error ? err.message : String(err) });
+      result = job.onFailure(err);
+    }
+    await this.o.db.transaction(async (trx) => {
+      await job.persist?.(trx, result, conf);
+      await enqueuePush(trx, {
+        partnerFk: job.target.partnerFk,
+        module: job.target.module,
+        role: 'SENDER',
+        method: 'POST',
+        path: '',
+        url: job.target.url,
+        body: result,
+        objectKey: job.target.objectKey,
+        toParty: job.target.toParty,
+        fromParty: job.target.fromParty,
+      });
+    });
+  }
+}
