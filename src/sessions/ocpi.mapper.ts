@@ -11,9 +11,6 @@ import type { EnergyReading, OcpiSession, OcpiSessionPatch, SessionOcpiInput } f
  */
 export const DEFAULT_MIN_PERIOD_MS = 5 * 60_000;
 
-/** Currency of a session whose tariff names none (no tariff known): config has no currency setting. */
-export const FALLBACK_CURRENCY = 'EUR';
-
 const MS_PER_HOUR = 3_600_000;
 const ENERGY_REGISTER = 'Energy.Active.Import.Register';
 
