@@ -40,6 +40,9 @@ export interface StartedSession {
   startAt: Date;
 }
 
+/** Runs inside the transaction that changed Connector.tariff_ids of connectors at this location. */
+export type ConnectorTariffsHook = (trx: Knex.Transaction, locationId: string) => Promise<void>;
+
 const MODULE = 'tariffs';
 const NO_AUDIENCE = { partnerFk: null, groupId: null };
 
@@ -49,7 +52,14 @@ const NO_AUDIENCE = { partnerFk: null, groupId: null };
  * tariff in force when a session starts.
  */
 export class TariffService {
+  private readonly connectorTariffsHooks: ConnectorTariffsHook[] = [];
+
   constructor(private readonly o: { db: Knex; clock: Clock }) {}
+
+  /** E.g. the locations PUT to eMSPs once an assignment changed what a location's connectors show. */
+  onConnectorTariffsChanged(hook: ConnectorTariffsHook): void {
+    this.connectorTariffsHooks.push(hook);
+  }
 
   /**
    * Creates or replaces tariff `id` from an OCPI Tariff body (country_code / party_id optional: default
@@ -186,14 +196,19 @@ export class TariffService {
     return partner.id;
   }
 
-  /** Recomputes the default-view Connector.tariff_ids of every connector in the scope of a rule. */
-  private async refreshConnectorTariffIds(trx: Db, scope: ChargingSite): Promise<void> {
+  /**
+   * Recomputes the default-view Connector.tariff_ids of every connector in the scope of a rule, then runs
+   * the hooks once per location where one changed.
+   */
+  private async refreshConnectorTariffIds(trx: Knex.Transaction, scope: ChargingSite): Promise<void> {
+    const changed = new Set<string>();
     for (const site of await sites.listConnectorSitesInScope(trx, scope)) {
       const ids = connectorTariffIds(await repo.listAssignmentsForSite(trx, site), site, NO_AUDIENCE);
-      if (JSON.stringify(ids) !== JSON.stringify(site.tariffIds)) {
-        await sites.updateConnectorTariffIds(trx, site.connectorFk, ids, this.o.clock.now());
-      }
+      if (JSON.stringify(ids) === JSON.stringify(site.tariffIds)) continue;
+      await sites.updateConnectorTariffIds(trx, site.connectorFk, ids, this.o.clock.now());
+      if (site.locationId !== null) changed.add(site.locationId);
     }
+    for (const locationId of changed) for (const hook of this.connectorTariffsHooks) await hook(trx, locationId);
   }
 
   /** tariffs §11.2.2: PUT / DELETE `{tariffs_endpoint}/{country_code}/{party_id}/{tariff_id}` to each eMSP. */

@@ -157,12 +157,16 @@ describe('TariffService', () => {
       const [loc, con] = [aTariffId(), aTariffId()];
       await tariffs.put(loc, body());
       await tariffs.put(con, body());
+      const notified: string[] = [];
+      tariffs.onConnectorTariffsChanged(async (_trx, locationId) => void notified.push(locationId));
       await tariffs.assign(loc, { target: { locationId: s.locationId } });
       expect(await tariffIdsOf(s.chargePointId)).to.deep.equal([[loc], [loc]]);
+      expect(notified).to.deep.equal([s.locationId]); // once per location, not per connector
       const rule = await tariffs.assign(con, { target: { connector: { chargePointId: s.chargePointId, connectorNumber: 2 } } });
       expect(await tariffIdsOf(s.chargePointId)).to.deep.equal([[loc], [con]]);
       await tariffs.unassign(con, rule.id);
       expect(await tariffIdsOf(s.chargePointId)).to.deep.equal([[loc], [loc]]);
+      expect(notified).to.deep.equal([s.locationId, s.locationId, s.locationId]);
     });
 
     it('should not show a partner or group tariff in the default tariff_ids, but show it to that partner', async () => {
