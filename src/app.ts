@@ -47,6 +47,7 @@ import { jobAdminRoutes } from './jobs/admin.routes.ts';
 import { TariffService } from './tariffs/tariff.service.ts';
 import { tariffAdminRoutes } from './tariffs/admin.routes.ts';
 import { tariffsOcpiModule } from './tariffs/ocpi.routes.ts';
+import { pushLocation } from './locations/ocpi.pushes.ts';
 import { locationsOcpiModule } from './locations/ocpi.routes.ts';
 import { registerLocationPushes } from './locations/ocpi.pushes.ts';
 import { sessionsOcpiModule } from './sessions/ocpi.routes.ts';
@@ -92,6 +93,8 @@ export function createApp(deps: AppDeps) {
   const tariffs = new TariffService({ db, clock });
   // The tariff in force is frozen on the session at its start: later tariff changes never reprice it.
   sessions.onStart(async (trx, session) => void (await tariffs.snapshotForSession(trx, session)));
+  // An assignment change alters Connector.tariff_ids: the eMSPs get the location again (locations §8.2.2).
+  tariffs.onConnectorTariffsChanged((trx, locationId) => pushLocation(trx, locationId));
   // OCPI 2.2.1 cdrs: the CDR is built, stored and queued for the token's eMSP inside the stop transaction
   const cdrs = new CdrService({ db, clock, logger: logger.child({ module: 'billing' }), defaultCurrency: config.billing.defaultCurrency });
   sessions.onStop(async (trx, session) => void (await cdrs.onSessionStopped(trx, session)));

@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex.ts';
 
-/** OCPI 2.2.1 hubclientinfo §15.4.1 ConnectionStatus. */
+/** OCPI 2.2.1 hubclientinfo §15.5.1 ConnectionStatus. */
 export type ConnectionStatus = 'CONNECTED' | 'OFFLINE' | 'PLANNED' | 'SUSPENDED';
 
 /** A ClientInfo object as pushed by a hub: the connection state of a party behind it. */
@@ -34,7 +34,7 @@ export async function findLatestClientInfoOfParty(db: Db, countryCode: string, p
   return row ? toClientInfo(row) : undefined;
 }
 
-/** hubclientinfo §15.2.1.2 PUT: creates or replaces the object (it cannot be deleted, only SUSPENDED). */
+/** hubclientinfo §15.3.1.2 PUT: creates or replaces the object (it cannot be deleted, only SUSPENDED). */
 export async function upsertClientInfo(db: Db, c: ClientInfo): Promise<ClientInfo> {
   const fields = { role: c.role, status: c.status, last_updated: c.lastUpdated, received_at: db.fn.now() };
   const [row] = await db('hub_client_info')

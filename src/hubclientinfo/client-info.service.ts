@@ -33,7 +33,7 @@ export class HubClientInfoService {
     assertHub(partner);
     const countryCode = urlParty.countryCode.toUpperCase();
     const partyId = urlParty.partyId.toUpperCase();
-    // transport §4.1.4: the object in the body must be the one the URL names → 2001
+    // transport §4.1.5: the object in the body must be the one the URL names → 2001
     if (body.country_code.toUpperCase() !== countryCode) throw new InvalidInput(`country_code: must equal the URL's ${countryCode}`);
     if (body.party_id.toUpperCase() !== partyId) throw new InvalidInput(`party_id: must equal the URL's ${partyId}`);
     return upsertClientInfo(this.o.db, { partnerFk: partner.id, countryCode, partyId, role: body.role, status: body.status, lastUpdated: new Date(body.last_updated) });

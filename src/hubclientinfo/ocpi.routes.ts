@@ -6,7 +6,7 @@ import type { OcpiModule } from '../ocpi/router.ts';
 import { toOcpiClientInfo, type HubClientInfoService, type OcpiClientInfo } from './client-info.service.ts';
 
 /**
- * OCPI 2.2.1 hubclientinfo RECEIVER (§15.2.1): `PUT|GET {url}/{country_code}/{party_id}`. A
+ * OCPI 2.2.1 hubclientinfo RECEIVER (§15.3.1): `PUT|GET {url}/{country_code}/{party_id}`. A
  * configuration module: no routing headers (transport §4.1.8; the OCPI router does not read them here).
  */
 export function hubClientInfoModule(deps: { clientInfo: HubClientInfoService }): OcpiModule {

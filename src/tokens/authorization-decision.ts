@@ -2,7 +2,7 @@ import type { AllowedType, AuthorizationDecision, AuthorizationStatus, IdTagInfo
 
 // Pure: no I/O, no clock. The service passes `now` and the outcome of the real-time call.
 
-/** How a token must be authorized (OCPI 2.2.1 tokens §12.4.4 WhitelistType). */
+/** How a token must be authorized (OCPI 2.2.1 tokens §12.4.5 WhitelistType). */
 export type RealtimePolicy =
   /** Stored token only: the operator's own tokens and roaming tokens with whitelist ALWAYS. */
   | 'stored'
@@ -13,7 +13,7 @@ export type RealtimePolicy =
   /** NEVER: real-time only; refused when the eMSP cannot be reached. */
   | 'realtime-only';
 
-/** OCPI 2.2.1 tokens §12.4.4: the whitelist decides; tokens without an eMSP partner are whitelisted. */
+/** OCPI 2.2.1 tokens §12.4.5: the whitelist decides; tokens without an eMSP partner are whitelisted. */
 export function realtimePolicy(token: IdToken): RealtimePolicy {
   if (token.partnerFk === null || token.partnerFk === undefined) return 'stored';
   switch (token.whitelist) {
@@ -30,7 +30,7 @@ export function realtimePolicy(token: IdToken): RealtimePolicy {
 
 /**
  * Whether a cached real-time answer may stand in for a new request. Only ALLOWED lets the CPO choose
- * (§12.4.4); ALLOWED_OFFLINE "shall" and NEVER "shall always" use real-time authorization.
+ * (§12.4.5); ALLOWED_OFFLINE "shall" and NEVER "shall always" use real-time authorization.
  */
 export function isCacheable(token: IdToken): boolean {
   return realtimePolicy(token) === 'realtime-or-stored';
@@ -42,7 +42,7 @@ export function decide(token: IdToken | undefined, now: Date): IdTagInfo {
   const expiryDate = token.expiryDate ? token.expiryDate.toISOString() : undefined;
   if (token.expiryDate && token.expiryDate.getTime() <= now.getTime()) return { status: 'Expired', expiryDate };
   if (!token.valid) return { status: 'Blocked' };
-  // OCPI 2.2.1 tokens §12.4.4: NEVER means the token must be authorized in real time by its eMSP,
+  // OCPI 2.2.1 tokens §12.4.5: NEVER means the token must be authorized in real time by its eMSP,
   // which needs a partner connection; without one the stored token cannot authorize on its own.
   if (token.whitelist === 'NEVER') return { status: 'Invalid' };
   return expiryDate ? { status: 'Accepted', expiryDate } : { status: 'Accepted' };
@@ -85,7 +85,7 @@ const refused: AuthorizationDecision = { info: { status: 'Invalid' }, authMethod
 
 /**
  * Decides a roaming token from its whitelist policy and the real-time outcome (undefined when no
- * real-time request was made, e.g. policy 'stored'). OCPI 2.2.1 tokens §12.4.4 per policy:
+ * real-time request was made, e.g. policy 'stored'). OCPI 2.2.1 tokens §12.4.5 per policy:
  * - ALLOWED: the eMSP's answer; the stored token when it could not answer usefully.
  * - ALLOWED_OFFLINE: the eMSP's answer; the stored token only when the eMSP is unreachable.
  * - NEVER: the eMSP's answer only.

@@ -1,4 +1,4 @@
-// Pure: following OCPI pagination (transport §4.1.3.3) without sending our credentials elsewhere.
+// Pure: following OCPI pagination (transport §4.1.4.1) without sending our credentials elsewhere.
 
 /** The URL of the `Link: <url>; rel="next"` header, if any. */
 export function parseNextLink(header: string | null | undefined): string | undefined {

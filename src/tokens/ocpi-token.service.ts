@@ -13,7 +13,7 @@ export function isHub(partner: Partner): boolean {
 }
 
 /**
- * OCPI 2.2.1 transport §4.1.4 (client owned objects): a partner may only address objects of the parties
+ * OCPI 2.2.1 transport §4.1.5 (client owned objects): a partner may only address objects of the parties
  * it declared in its credentials roles, or any party when it is a hub. Transport "Errors" lets us answer
  * 404 to block access to objects that are not theirs; the status 2001 names the reason.
  */

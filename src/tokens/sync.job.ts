@@ -38,7 +38,7 @@ function acceptable(partner: Partner, items: unknown[]): { tokens: OcpiToken[]; 
 
 /**
  * OCPI 2.2.1 tokens §12.2.2.1 GET on the eMSP's tokens SENDER, from `date_from` (the start of the last
- * successful run), following `Link: <…>; rel="next"` (transport §4.1.3.3) until the last page.
+ * successful run), following `Link: <…>; rel="next"` (transport §4.1.4.1) until the last page.
  */
 async function pullPartner(deps: TokenSyncDeps, partner: Partner, dateFrom: Date | undefined): Promise<PartnerCounts> {
   const endpointUrl = findEndpoint(partner, 'tokens', 'SENDER')!.url;

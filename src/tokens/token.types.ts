@@ -1,6 +1,6 @@
-/** OCPI 2.2.1 tokens §12.4.4 WhitelistType. */
+/** OCPI 2.2.1 tokens §12.4.5 WhitelistType. */
 export type Whitelist = 'ALWAYS' | 'ALLOWED' | 'ALLOWED_OFFLINE' | 'NEVER';
-/** OCPI 2.2.1 tokens §12.4.5 TokenType. */
+/** OCPI 2.2.1 tokens §12.4.4 TokenType. */
 export type TokenType = 'AD_HOC_USER' | 'APP_USER' | 'OTHER' | 'RFID';
 
 export interface IdToken {
@@ -41,8 +41,8 @@ export interface LocationReferences {
   evse_uids?: string[];
 }
 
-/** OCPI 2.2.1 sessions §9.4.1 AuthMethod, as far as an OCPP authorization can produce it. */
-export type AuthMethod = 'AUTH_REQUEST' | 'WHITELIST';
+/** OCPI 2.2.1 sessions §9.4.1 AuthMethod: COMMAND for a session started by the eMSP (START_SESSION). */
+export type AuthMethod = 'AUTH_REQUEST' | 'COMMAND' | 'WHITELIST';
 
 /** What became of a real-time authorization request (OCPI 2.2.1 tokens §12.2.2.2 POST). */
 export type RealtimeOutcome =

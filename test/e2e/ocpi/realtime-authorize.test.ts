@@ -1,5 +1,5 @@
 // OCPI 2.2.1 tokens §12.2.2.2 real-time authorization: a charger (ocpp-rpc, strict) presents a roaming
-// token; cpms asks the token's eMSP (played by nock) as the token's whitelist (§12.4.4) requires, and
+// token; cpms asks the token's eMSP (played by nock) as the token's whitelist (§12.4.5) requires, and
 // answers the charger in time. Cached answers (issue 4) spare a second call.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { once } from 'node:events';
@@ -91,7 +91,7 @@ describe('e2e ocpi real-time authorization', () => {
 
   const authorizeAtCharger = async (idTag: string) => ((await charger.client.call('Authorize', { idTag })) as any).idTagInfo;
 
-  it('§12.4.4 ALLOWED: should accept on ALLOWED and reuse the cached answer for StartTransaction, keeping authorization_reference', async () => {
+  it('§12.4.5 ALLOWED: should accept on ALLOWED and reuse the cached answer for StartTransaction, keeping authorization_reference', async () => {
     // Arrange
     const uid = await aPushedToken('ALLOWED');
     const scope = authorizeEndpoint(uid).once().reply(200, authorizationInfo(uid, 'ALLOWED', 'AUTH-REF-1'));
@@ -127,7 +127,7 @@ describe('e2e ocpi real-time authorization', () => {
     expect(await t.db('authorization_cache').join('id_tokens', 'id_tokens.id', 'authorization_cache.token_fk').where({ 'id_tokens.uid': uid }).first()).to.equal(undefined);
   });
 
-  it('§12.4.4 NEVER: should refuse in time when the eMSP does not answer within ocpi.realtimeAuthTimeoutMs', async () => {
+  it('§12.4.5 NEVER: should refuse in time when the eMSP does not answer within ocpi.realtimeAuthTimeoutMs', async () => {
     const uid = await aPushedToken('NEVER', { from: silentEmsp });
 
     const startedAt = Date.now();
@@ -138,14 +138,14 @@ describe('e2e ocpi real-time authorization', () => {
     expect(silentEmsp.requests.map((r) => r.url)).to.include(`/ocpi/2.2.1/tokens/${uid}/authorize?type=RFID`);
   });
 
-  it('§12.4.4 ALLOWED_OFFLINE: should fall back to the stored token when the eMSP does not answer in time', async () => {
+  it('§12.4.5 ALLOWED_OFFLINE: should fall back to the stored token when the eMSP does not answer in time', async () => {
     const uid = await aPushedToken('ALLOWED_OFFLINE', { from: silentEmsp });
 
     expect((await authorizeAtCharger(uid)).status).to.equal('Accepted');
     expect(silentEmsp.requests.map((r) => r.url)).to.include(`/ocpi/2.2.1/tokens/${uid}/authorize?type=RFID`);
   });
 
-  it('§12.4.4 ALLOWED_OFFLINE: should not fall back when the eMSP answers with an error status (2002)', async () => {
+  it('§12.4.5 ALLOWED_OFFLINE: should not fall back when the eMSP answers with an error status (2002)', async () => {
     const uid = await aPushedToken('ALLOWED_OFFLINE');
     const scope = authorizeEndpoint(uid).reply(200, { status_code: 2002, status_message: 'not enough information', timestamp: new Date().toISOString() });
 
@@ -153,7 +153,7 @@ describe('e2e ocpi real-time authorization', () => {
     expect(scope.isDone()).to.equal(true);
   });
 
-  it('§12.4.4 NEVER: should call the eMSP again for StartTransaction (no cache) and keep the new authorization_reference', async () => {
+  it('§12.4.5 NEVER: should call the eMSP again for StartTransaction (no cache) and keep the new authorization_reference', async () => {
     const uid = await aPushedToken('NEVER', { valid: false });
     const scope = authorizeEndpoint(uid).reply(200, authorizationInfo(uid, 'ALLOWED', 'REF-A')).post(`/ocpi/2.2.1/tokens/${uid}/authorize`).query(true).reply(200, authorizationInfo(uid, 'ALLOWED', 'REF-B'));
 
@@ -165,7 +165,7 @@ describe('e2e ocpi real-time authorization', () => {
     expect((await t.db('sessions').where({ id: start.transactionId }).first()).authorization_reference).to.equal('REF-B');
   });
 
-  it('§12.4.4 ALWAYS: should decide from the stored token without calling the eMSP', async () => {
+  it('§12.4.5 ALWAYS: should decide from the stored token without calling the eMSP', async () => {
     const uid = await aPushedToken('ALWAYS', { valid: false });
     const anyCall = nock(emsp.origin).post(/.*/).query(true).reply(200, authorizationInfo(uid, 'ALLOWED'));
 

@@ -86,7 +86,7 @@ describe('e2e ocpi tokens receiver', () => {
     expect(res.body.status_code).to.equal(2004);
   });
 
-  it('transport §4.1.7: should refuse a PUT with a bad body with 2001 and the failing path', async () => {
+  it('status codes §5: should refuse a PUT with a bad body with 2001 and the failing path', async () => {
     const res = await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/UID-5`, aToken('UID-5', { whitelist: 'SOMETIMES' }));
     expect(res.status).to.equal(400);
     expect(res.body.status_code).to.equal(2001);
@@ -103,7 +103,7 @@ describe('e2e ocpi tokens receiver', () => {
     expect(otherParty.body.status_message).to.contain('party_id');
   });
 
-  it('transport §4.1.4 errors: should not let a partner write or read tokens of a party that is not its own', async () => {
+  it('transport §4.1.5.1: should not let a partner write or read tokens of a party that is not its own', async () => {
     const put = await ocpi('PUT', '/NL/ZZZ/UID-7', aToken('UID-7', { country_code: 'NL', party_id: 'ZZZ' }));
     expect(put.status).to.equal(404);
     expect(put.body.status_code).to.equal(2001);

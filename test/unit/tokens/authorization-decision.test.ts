@@ -1,4 +1,4 @@
-// OCPI 2.2.1 tokens §12.4.4 WhitelistType × the eMSP's real-time answer (§12.2.2.2) → OCPP 1.6 §7.2
+// OCPI 2.2.1 tokens §12.4.5 WhitelistType × the eMSP's real-time answer (§12.2.2.2) → OCPP 1.6 §7.2
 // AuthorizationStatus. Every whitelist is checked against every kind of outcome.
 import { expect } from 'chai';
 import { decide, decideRoaming, isAllowedHere, isCacheable, realtimePolicy, toOcppStatus } from '../../../src/tokens/authorization-decision.ts';
@@ -61,7 +61,7 @@ const describeOutcome = (o: RealtimeOutcome | undefined) => (o === undefined ? '
 describe('tokens/authorization-decision', () => {
   describe('decideRoaming: whitelist × real-time outcome', () => {
     for (const c of cases) {
-      it(`OCPI 2.2.1 tokens §12.4.4 ${c.whitelist}, ${describeOutcome(c.outcome)}, stored ${c.storedValid ? 'valid' : 'blocked'}: should answer ${c.status}`, () => {
+      it(`OCPI 2.2.1 tokens §12.4.5 ${c.whitelist}, ${describeOutcome(c.outcome)}, stored ${c.storedValid ? 'valid' : 'blocked'}: should answer ${c.status}`, () => {
         const decision = decideRoaming(aRoamingToken({ whitelist: c.whitelist, valid: c.storedValid }), NOW, c.outcome);
         expect(decision.info.status).to.equal(c.status);
         expect(decision.authMethod).to.equal(c.authMethod);
@@ -104,7 +104,7 @@ describe('tokens/authorization-decision', () => {
       expect(realtimePolicy(aRoamingToken({ whitelist: 'NEVER', partnerFk: null }))).to.equal('stored');
     });
 
-    it('§12.4.4: should let only ALLOWED answers be reused from the cache (ALLOWED_OFFLINE and NEVER "shall" call)', () => {
+    it('§12.4.5: should let only ALLOWED answers be reused from the cache (ALLOWED_OFFLINE and NEVER "shall" call)', () => {
       expect((['ALWAYS', 'ALLOWED', 'ALLOWED_OFFLINE', 'NEVER'] as Whitelist[]).filter((w) => isCacheable(aRoamingToken({ whitelist: w })))).to.deep.equal(['ALLOWED']);
     });
   });
