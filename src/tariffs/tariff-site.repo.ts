@@ -63,9 +63,12 @@ export async function findEvseFk(db: Db, evseUid: string | null): Promise<number
   return row?.id ?? null;
 }
 
-/** Partner and group of a token (null, null for none: an unknown idTag, or no token at all). */
-export async function findTokenAudience(db: Db, tokenFk: number | null): Promise<Audience> {
-  const row = tokenFk === null ? undefined : await db('id_tokens').where({ id: tokenFk }).first('partner_fk', 'group_id');
+/**
+ * Partner and group of the session's token, read from the row: a start hook that ran earlier in the same
+ * transaction may have set token_fk (remote start). (null, null) without a token.
+ */
+export async function findSessionAudience(db: Db, sessionId: number): Promise<Audience> {
+  const row = await db('sessions as s').leftJoin('id_tokens as t', 't.id', 's.token_fk').where('s.id', sessionId).first('t.partner_fk', 't.group_id');
   return { partnerFk: row?.partner_fk ?? null, groupId: row?.group_id ?? null };
 }
 

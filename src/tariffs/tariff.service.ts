@@ -36,7 +36,6 @@ export interface StartedSession {
   connectorFk: number | null;
   evseUid: string | null;
   locationId: string | null;
-  tokenFk: number | null;
   startAt: Date;
 }
 
@@ -139,7 +138,7 @@ export class TariffService {
    */
   async snapshotForSession(trx: Db, s: StartedSession): Promise<Tariff | undefined> {
     const site: ChargingSite = { connectorFk: s.connectorFk, evseFk: await sites.findEvseFk(trx, s.evseUid), locationId: s.locationId };
-    const who = await sites.findTokenAudience(trx, s.tokenFk);
+    const who = await sites.findSessionAudience(trx, s.id);
     const rules = await repo.listAssignmentsForSite(trx, site);
     const records = await repo.findTariffsByIds(trx, [...new Set(rules.map((r) => r.tariffId))]);
     const validity = new Map(records.map((t) => [t.id, toTariffValidity(t)]));

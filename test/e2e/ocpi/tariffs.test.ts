@@ -7,6 +7,7 @@ import { validateOcpi, validateOcpiEnvelope } from '../../../src/ocpi/validate.t
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { anEmspEndpoints, aRegisteredPartner, tokenHeader } from '../../fixtures/partners.ts';
+import { aLocation, anEvseUid, aRegisteredCharger } from '../../fixtures/chargers.ts';
 
 const body = (price: number) => ({ currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price, vat: 21, step_size: 1 }] }] });
 
@@ -139,6 +140,28 @@ describe('e2e ocpi tariffs', () => {
       expect(scope.isDone()).to.equal(true);
       const rows = await tdb.db('ocpi_outbox').where({ object_key: 'tariff:RETRIED' });
       expect(rows.map((r) => r.status)).to.include('DELIVERED');
+    });
+
+    it('locations §8.3.4: should push the Location again with the new Connector.tariff_ids when a tariff is assigned', async () => {
+      // Arrange: a published location whose EVSE has one connector, and an eMSP with a locations RECEIVER
+      const locationId = await aLocation(t.app.services);
+      const evseUid = anEvseUid();
+      const chargePointId = await aRegisteredCharger(t.app.services, { locationId, evseUid });
+      await tdb.db('connectors').insert({ charge_point_id: chargePointId, connector_number: 1, ocpi_id: '1', evse_fk: tdb.db('evses').where({ uid: evseUid }).select('id') });
+      await aRegisteredPartner(tdb.db, { baseUrl: 'https://emsp-e.test/ocpi/2.2.1', endpoints: anEmspEndpoints('https://emsp-e.test/ocpi/2.2.1', ['locations']) });
+      await t.api('PUT', '/api/v1/tariffs/AT-LOCATION', body(0.3));
+      for (let pass = 0; pass < 5 && (await t.app.pushWorker.runOnce()).claimed > 0; pass++);
+      const sent: any[] = [];
+      const ok = { status_code: 1000, timestamp: new Date().toISOString() };
+      const scope = nock('https://emsp-e.test').put(`/ocpi/2.2.1/locations/NL/CPM/${locationId}`, (b) => Boolean(sent.push(b))).reply(200, ok);
+      // Act
+      const rule = await t.api('POST', '/api/v1/tariffs/AT-LOCATION/assignments', { locationId });
+      for (let pass = 0; pass < 5 && (await t.app.pushWorker.runOnce()).claimed > 0; pass++);
+      // Assert
+      expect(rule.status).to.equal(201);
+      expect(scope.isDone()).to.equal(true);
+      expect(validateOcpi('Location', sent[0], { strict: true })).to.deep.equal({ ok: true });
+      expect(sent[0].evses[0].connectors[0].tariff_ids).to.deep.equal(['AT-LOCATION']);
     });
   });
 });
