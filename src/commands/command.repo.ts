@@ -60,15 +60,17 @@ export async function insertRemoteStart(db: Db, s: Omit<RemoteStart, 'id'> & { c
   return toRemoteStart(row);
 }
 
-/** The newest unused, unexpired remote start of this idTag on this charger (and connector, when it named one). */
-export async function findPendingRemoteStart(db: Db, q: { chargePointId: string; connectorNumber: number; idTag: string; at: Date }): Promise<RemoteStart | undefined> {
-  const row = await db('ocpi_remote_starts')
+/**
+ * The newest unused, unexpired remote start of this idTag on this charger; on `connectorNumber` when
+ * given (StartTransaction) and the remote start named a connector, any connector otherwise (Authorize).
+ */
+export async function findPendingRemoteStart(db: Db, q: { chargePointId: string; connectorNumber?: number; idTag: string; at: Date }): Promise<RemoteStart | undefined> {
+  const query = db('ocpi_remote_starts')
     .where({ charge_point_id: q.chargePointId, id_tag: q.idTag })
     .whereNull('session_fk')
-    .where('expires_at', '>', q.at)
-    .andWhere((w) => w.whereNull('connector_number').orWhere('connector_number', q.connectorNumber))
-    .orderBy('id', 'desc')
-    .first();
+    .where('expires_at', '>', q.at);
+  if (q.connectorNumber !== undefined) query.andWhere((w) => w.whereNull('connector_number').orWhere('connector_number', q.connectorNumber!));
+  const row = await query.orderBy('id', 'desc').first();
   return row ? toRemoteStart(row) : undefined;
 }
 

@@ -28,6 +28,15 @@ export interface RealtimeAuthorizer {
   authorize(token: IdToken, location: LocationReferences | undefined): Promise<RealtimeOutcome>;
 }
 
+/**
+ * An authorization the token's eMSP gave before the driver arrived (an OCPI START_SESSION): while it
+ * holds, the charger's use of the token is accepted without the whitelist or a real-time request
+ * (OCPI 2.2.1 commands §13.3.5: the eMSP authorized it; no real-time authorization for 15 minutes).
+ */
+export interface PreAuthorizer {
+  find(idTag: string, ctx: AuthorizeContext, now: Date): Promise<{ tokenFk: number | null; authorizationReference: string | null } | undefined>;
+}
+
 export interface AuthorizeServiceOptions {
   db: Knex;
   clock: Clock;
@@ -36,6 +45,8 @@ export interface AuthorizeServiceOptions {
   realtime?: RealtimeAuthorizer;
   /** How long a real-time answer may be reused for an ALLOWED token (seconds; 0 = no cache). */
   cacheTtlSec?: number;
+  /** Absent: no remote starts, every use of a token is decided here. */
+  preAuthorizer?: PreAuthorizer;
 }
 
 /** Authorizes an idTag against the token table and, where the whitelist asks for it, the token's eMSP. */
@@ -47,6 +58,11 @@ export class AuthorizeService {
     this.o.realtime = realtime;
   }
 
+  /** Plugs in the authorizations given ahead of time (OCPI commands), checked before anything else. */
+  usePreAuthorizer(preAuthorizer: PreAuthorizer): void {
+    this.o.preAuthorizer = preAuthorizer;
+  }
+
   /** Job authorization-cache-expiry: drops real-time answers past their validity; returns how many. */
   async expireCache(): Promise<number> {
     return deleteExpiredAuthorizations(this.o.db, this.o.clock.now());
@@ -56,6 +72,9 @@ export class AuthorizeService {
     const tokens = await listTokensByUid(this.o.db, idTag);
     if (tokens.length === 0) return { info: { status: 'Invalid' }, authMethod: 'WHITELIST', token: undefined };
     const now = this.o.clock.now();
+    const pre = ctx && this.o.preAuthorizer ? await this.o.preAuthorizer.find(idTag, ctx, now) : undefined;
+    const preToken = pre && tokens.find((t) => t.id === pre.tokenFk);
+    if (pre && preToken) return { info: { status: 'Accepted' }, authMethod: 'WHITELIST', authorizationReference: pre.authorizationReference ?? undefined, token: preToken };
     const needsLocation = ctx !== undefined && tokens.some((t) => realtimePolicy(t) !== 'stored');
     const asked = needsLocation ? await findLocationReferences(this.o.db, ctx.chargePointId, ctx.connectorId) : undefined;
     // Prefer a token that authorizes; otherwise report the first token's refusal.

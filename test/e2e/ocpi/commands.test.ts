@@ -98,6 +98,24 @@ describe('e2e ocpi commands receiver', () => {
       await cp.client.call('StopTransaction', { transactionId: started.transactionId, meterStop: 2000, timestamp: new Date().toISOString(), reason: 'Remote' });
     });
 
+    it('§13.3.5: should accept the charger\'s Authorize and StartTransaction of a NEVER-whitelisted token without a real-time request', async () => {
+      // Arrange: the eMSP has no tokens endpoint, so a real-time request could only fail (and be refused)
+      cp.script.RemoteStartTransaction = answer({ status: 'Accepted' });
+      const url = emsp.responseUrl('start');
+      const post = expectResultPost(url);
+      const body = startBody(url, { token: anEmspToken(emsp, { whitelist: 'NEVER' }), authorization_reference: 'AUTH-NEVER' });
+      await command('START_SESSION', body);
+      await resultAt(post);
+      // Act
+      const authorized = (await cp.client.call('Authorize', { idTag: body.token.uid })) as any;
+      const started = (await cp.client.call('StartTransaction', aStartTransaction(body.token.uid, { connectorId: 1 }))) as any;
+      // Assert
+      expect([authorized.idTagInfo.status, started.idTagInfo.status]).to.deep.equal(['Accepted', 'Accepted']);
+      const session = await t.db('sessions').where({ id: started.transactionId }).first();
+      expect({ status: session.status, ref: session.authorization_reference }).to.deep.equal({ status: 'ACTIVE', ref: 'AUTH-NEVER' });
+      await cp.client.call('StopTransaction', { transactionId: started.transactionId, meterStop: 2000, timestamp: new Date().toISOString(), reason: 'Remote' });
+    });
+
     it('§13.4.2: should post REJECTED when the charger rejects RemoteStartTransaction', async () => {
       cp.script.RemoteStartTransaction = answer({ status: 'Rejected' });
       const url = emsp.responseUrl('start');
