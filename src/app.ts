@@ -55,6 +55,12 @@ import { registerSessionPushes } from './sessions/ocpi.pushes.ts';
 import { createOcpiRouter, type OcpiModule } from './ocpi/router.ts';
 import { configureOcpiClient } from './ocpi/client.ts';
 import { PartnerService } from './partners/partner.service.ts';
+import { AsyncResults } from './commands/async-result.ts';
+import { CommandService } from './commands/command.service.ts';
+import { commandsModule } from './commands/ocpi.routes.ts';
+import { remoteStartHook, remoteStartPreAuthorizer } from './commands/remote-start.hook.ts';
+import { ChargingProfileService } from './chargingprofiles/chargingprofile.service.ts';
+import { chargingProfilesModule } from './chargingprofiles/ocpi.routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -88,6 +94,9 @@ export function createApp(deps: AppDeps) {
   const authorize = new AuthorizeService({ db, clock, logger: logger.child({ module: 'tokens' }), cacheTtlSec: config.ocpi.authorizationCacheTtlSec });
   const tokens = new TokenService({ db });
   const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize });
+  // First start hook: a session started by an OCPI START_SESSION carries its token and authorization_reference.
+  sessions.onStart(remoteStartHook());
+  authorize.usePreAuthorizer(remoteStartPreAuthorizer(db));
   const locations = new LocationService({ db });
   const apiKeys = new ApiKeyService({ db, clock });
   const tariffs = new TariffService({ db, clock });
@@ -105,6 +114,10 @@ export function createApp(deps: AppDeps) {
   const ocpiTokens = new OcpiTokenService({ db });
   const clientInfo = new HubClientInfoService({ db });
   configureOcpiClient({ timeoutMs: config.ocpi.partnerTimeoutSec * 1000, defaultFromParty: { countryCode: config.operator.countryCode, partyId: config.operator.partyId } });
+  // OCPI commands / chargingprofiles: answered at once, relayed to the charger, results POSTed via the outbox.
+  const asyncResults = new AsyncResults({ db, logger: logger.child({ module: 'commands' }) });
+  const ocpiCommands = new CommandService({ db, clock, logger: logger.child({ module: 'commands' }), sender: commands, results: asyncResults, timeoutSec: config.ocpp.callTimeoutSec });
+  const chargingProfiles = new ChargingProfileService({ db, clock, logger: logger.child({ module: 'chargingprofiles' }), sender: commands, results: asyncResults, timeoutSec: config.ocpp.callTimeoutSec });
   const scheduler = new JobScheduler({ db, logger: logger.child({ module: 'jobs' }), clock, nodeId });
   registerJobs(scheduler, { config, authorize, tokenSync: { db, clock, logger: logger.child({ module: 'token-sync' }), tokens: ocpiTokens }, chargers });
   registerBillingJobs(scheduler, { config, statements, staleSessions: { db, clock, logger: logger.child({ module: 'stale-sessions' }), sessions, cdrs, staleAfterMin: config.billing.staleSessionAfterMin } });
@@ -153,6 +166,8 @@ export function createApp(deps: AppDeps) {
     cdrsOcpiModule({ cdrs, maxPageLimit: config.ocpi.maxPageLimit }),
     locationsOcpiModule({ db, maxPageLimit: config.ocpi.maxPageLimit }),
     sessionsOcpiModule({ db, clock, maxPageLimit: config.ocpi.maxPageLimit, defaultCurrency: config.billing.defaultCurrency }),
+    commandsModule({ commands: ocpiCommands }),
+    chargingProfilesModule({ chargingProfiles }),
   ];
   app.use('/ocpi', createOcpiRouter({ auth: partners, logger: logger.child({ module: 'ocpi' }), publicUrl: config.publicUrl }, ocpiModules));
 
@@ -201,6 +216,7 @@ export function createApp(deps: AppDeps) {
     connections,
     commands,
     scheduler,
+    asyncResults,
     services: { chargers, authorize, tokens, sessions, locations, apiKeys, partners, tariffs, cdrs, statements },
     nodeId,
     async listen(port = config.port, host = config.host): Promise<AddressInfo> {
@@ -216,6 +232,7 @@ export function createApp(deps: AppDeps) {
       await bus?.stop();
       ocpp.close();
       connections.closeAll();
+      await asyncResults.drain(); // closed sockets fail pending charger calls: results get queued, not lost
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
