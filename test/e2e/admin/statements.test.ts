@@ -98,6 +98,15 @@ describe('e2e admin: cdrs and statements', () => {
     expect((await t.api('GET', `/api/v1/statements/${id}`)).body.totals).to.deep.equal(json.body.totals);
   });
 
+  it('should register stale-sessions and settlement as jobs that run on demand under their lock', async () => {
+    const names = (await t.api('GET', '/api/v1/jobs')).body.data;
+    const run = await t.api('POST', '/api/v1/jobs/stale-sessions/run');
+    expect(names).to.include.members(['stale-sessions', 'settlement']);
+    expect(run.body).to.deep.include({ status: 'ran' });
+    expect(run.body.run).to.include({ status: 'succeeded', job: 'stale-sessions' });
+    expect(run.body.run.counts).to.deep.equal({ closed: 0, failed: 0 });
+  });
+
   it('should answer 404 for an unknown statement and 400 for a bad granularity', async () => {
     expect((await t.api('GET', '/api/v1/statements/424242')).status).to.equal(404);
     expect((await t.api('GET', '/api/v1/statements/424242.csv')).status).to.equal(404);
