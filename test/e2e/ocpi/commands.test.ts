@@ -310,6 +310,15 @@ describe('e2e ocpi commands receiver', () => {
     });
   });
 
+  it('versions §6.2: should list commands and chargingprofiles as RECEIVER in the version details', async () => {
+    const res = await emsp.call('GET', '');
+    const endpoints = res.body.data.endpoints.filter((e: { identifier: string }) => ['commands', 'chargingprofiles'].includes(e.identifier));
+    expect(endpoints).to.deep.equal([
+      { identifier: 'commands', role: 'RECEIVER', url: `${t.httpUrl}/ocpi/2.2.1/commands` },
+      { identifier: 'chargingprofiles', role: 'RECEIVER', url: `${t.httpUrl}/ocpi/2.2.1/chargingprofiles` },
+    ]);
+  });
+
   it('§13.4.1: should answer NOT_SUPPORTED for a command it does not know', async () => {
     const res = await command('SELF_DESTRUCT', { response_url: emsp.responseUrl('x') });
     expect(res.body.data.result).to.equal('NOT_SUPPORTED');
