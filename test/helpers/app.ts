@@ -1,0 +1,72 @@
+// Starts the whole app in-process on port 0 on a test database, as `cpms serve` would minus the jobs.
+import type { AddressInfo } from 'node:net';
+import { createApp, type App } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config/load.ts';
+import { systemClock, type Clock } from '../../src/shared/clock.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import type { TestDb } from './db.ts';
+import { trackOpen } from './leak-guard.ts';
+
+export interface TestApp {
+  app: App;
+  config: Config;
+  db: TestDb['db'];
+  /** e.g. http://127.0.0.1:40123 */
+  httpUrl: string;
+  /** The OCPP endpoint without the identity, e.g. ws://127.0.0.1:40123/ocpp */
+  ocppUrl: string;
+  /** A key of role admin, created for this app. */
+  adminKey: string;
+  /** Calls the admin API with the admin key (or `opts.key`; null = no key); parses a JSON answer. */
+  api(method: string, path: string, body?: unknown, opts?: { key?: string | null; rawBody?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Config keys as paths, e.g. `{ 'ocpp.callTimeoutSec': 1 }`. */
+  overrides?: Record<string, unknown>;
+  clock?: Clock;
+}
+
+/** The config tests run with: defaults, no jobs, loopback, the test database. */
+export function testConfig(testDb: Pick<TestDb, 'databaseUrl'>, overrides: Record<string, unknown> = {}): Config {
+  return loadConfig({}, { port: 0, host: '127.0.0.1', databaseUrl: testDb.databaseUrl, dataDir: 'memory://', logLevel: 'error', nodeId: 'test-node', 'jobs.enabled': false, ...overrides });
+}
+
+export async function startTestApp(testDb: TestDb, opts: TestAppOptions = {}): Promise<TestApp> {
+  const config = testConfig(testDb, opts.overrides);
+  // Expected failures (refused chargers, handler errors) would flood the output: silent unless asked for.
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'error');
+  logger.silent = !process.env.TEST_LOG_LEVEL;
+  const app = createApp({ config, db: testDb.db, logger, clock: opts.clock ?? systemClock });
+  const { port } = (await app.listen(0, '127.0.0.1')) as AddressInfo;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await app.close();
+  };
+  trackOpen({ name: `app on port ${port}`, isOpen: () => !closed, forceClose: close });
+  const httpUrl = `http://127.0.0.1:${port}`;
+  const { key: adminKey } = await app.services.apiKeys.create('test-admin', 'admin');
+  return {
+    app,
+    config,
+    db: testDb.db,
+    httpUrl,
+    ocppUrl: `ws://127.0.0.1:${port}${config.ocpp.path}`,
+    adminKey,
+    async api(method, path, body, o = {}) {
+      const key = o.key === undefined ? adminKey : o.key;
+      const headers: Record<string, string> = {};
+      if (key !== null) headers.authorization = `Bearer ${key}`;
+      const payload = o.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
+      if (payload !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${httpUrl}${path}`, { method, headers, body: payload });
+      const text = await res.text();
+      const isJson = res.headers.get('content-type')?.includes('application/json') ?? false;
+      return { status: res.status, body: isJson && text ? JSON.parse(text) : text, headers: res.headers };
+    },
+    close,
+  };
+}
