@@ -172,7 +172,8 @@ export class ChargerService {
    * OCPP 1.6 §4.9 StatusNotification: stores the report, registers an unknown connector, opens or
    * clears faults and recomputes the EVSE status. connectorId 0 is the charge point as a whole.
    */
-  async reportStatus(chargePointId: string, report: StatusReport): Promise<void> {
+  async reportStatus(chargePointId: string, reported: Omit<StatusReport, 'timestamp'> & { timestamp?: Date }): Promise<void> {
+    const report: StatusReport = { ...reported, timestamp: reported.timestamp ?? this.o.clock.now() };
     const changedEvse = await this.o.db.transaction(async (trx) => {
       await repo.insertStatusHistory(trx, chargePointId, report);
       await this.trackFault(trx, chargePointId, report);

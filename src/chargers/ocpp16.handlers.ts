@@ -13,8 +13,8 @@ export const chargerHandlers = (svc: ChargerService): Ocpp16Handlers => ({
       info: params.info,
       vendorId: params.vendorId,
       vendorErrorCode: params.vendorErrorCode,
-      // OCPP 1.6 §7.39: timestamp is optional; without it the report is as of now.
-      timestamp: params.timestamp ? new Date(params.timestamp) : new Date(),
+      // OCPP 1.6 §7.39: timestamp is optional; the service dates a report without one by its clock.
+      timestamp: params.timestamp ? new Date(params.timestamp) : undefined,
     });
     return {};
   },
