@@ -81,14 +81,20 @@ export async function updateChargePoint(db: Db, id: string, fields: Row): Promis
   if (count === 0) throw new NotFound(`charger ${id} not found`);
 }
 
-/** Records that the charger was heard from; returns its registration status. */
-export async function touchChargePoint(db: Db, id: string, at: Date, isHeartbeat: boolean): Promise<RegistrationStatus> {
-  const [row] = await db('charge_points')
-    .where({ id })
-    .update({ last_seen_at: at, is_online: true, ...(isHeartbeat ? { last_heartbeat_at: at } : {}) })
-    .returning('registration_status');
-  if (!row) throw new NotFound(`charger ${id} not found`);
-  return row.registration_status;
+/**
+ * Records that the charger was heard from; returns its registration status and whether it had been
+ * marked offline (the previous is_online, read under the row lock of the same statement).
+ */
+export async function touchChargePoint(db: Db, id: string, at: Date, isHeartbeat: boolean): Promise<{ registrationStatus: RegistrationStatus; wasOffline: boolean }> {
+  const { rows } = await db.raw(
+    `update charge_points c set last_seen_at = ?, is_online = true${isHeartbeat ? ', last_heartbeat_at = ?' : ''}
+       from (select id, is_online from charge_points where id = ? for update) prev
+      where c.id = prev.id
+      returning c.registration_status, prev.is_online as was_online`,
+    isHeartbeat ? [at, at, id] : [at, id],
+  );
+  if (!rows[0]) throw new NotFound(`charger ${id} not found`);
+  return { registrationStatus: rows[0].registration_status, wasOffline: !rows[0].was_online };
 }
 
 export async function listChargePoints(db: Db, opts: { limit: number; offset: number; locationId?: string }): Promise<ChargePoint[]> {

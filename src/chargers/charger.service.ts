@@ -159,13 +159,26 @@ export class ChargerService {
   /** OCPP 1.6 §4.6 Heartbeat: records it and returns the current time. */
   async heartbeat(chargePointId: string): Promise<Date> {
     const now = this.o.clock.now();
-    await repo.touchChargePoint(this.o.db, chargePointId, now, true);
+    const seen = await repo.touchChargePoint(this.o.db, chargePointId, now, true);
+    if (seen.wasOffline) await this.backOnline(chargePointId, now);
     return now;
   }
 
   /** Any message proves the charger is alive; returns its registration status for the caller's gate. */
   async markSeen(chargePointId: string): Promise<RegistrationStatus> {
-    return repo.touchChargePoint(this.o.db, chargePointId, this.o.clock.now(), false);
+    const now = this.o.clock.now();
+    const seen = await repo.touchChargePoint(this.o.db, chargePointId, now, false);
+    if (seen.wasOffline) await this.backOnline(chargePointId, now);
+    return seen.registrationStatus;
+  }
+
+  /** A charger marked offline spoke again on its open socket: clear the OFFLINE fault and restore its EVSEs. */
+  private async backOnline(chargePointId: string, now: Date): Promise<void> {
+    const changes = await this.o.db.transaction(async (trx) => {
+      await repo.clearFaults(trx, chargePointId, 0, 'OFFLINE', now);
+      return this.recomputeEvsesOf(trx, chargePointId);
+    });
+    this.emitEvseChanges(changes);
   }
 
   /**

@@ -119,10 +119,27 @@ describe('e2e OCPP status, faults and offline detection', () => {
     // Assert
     expect(early.status).to.equal('ran');
     expect(wasOnline).to.equal(true);
-    expect(late.status === 'ran' && late.run.counts.markedOffline).to.be.at.least(1);
+    expect(late.status === 'ran' && late.run.counts?.markedOffline).to.be.at.least(1);
     expect(row.is_online).to.equal(false);
     expect(faultsWhileOffline.map((f) => [f.kind, f.connector_number, f.opened_at.toISOString()])).to.deep.equal([['OFFLINE', 0, clock.now().toISOString()]]);
     expect(evseWhileOffline).to.equal('UNKNOWN');
+    expect(await openFaults(id)).to.deep.equal([]);
+    expect(await evseStatus(evseUid)).to.equal('AVAILABLE');
+  });
+
+  it('OCPP16 §4.6: should bring a charger marked offline back online when it is heard from again on the same socket', async () => {
+    // Arrange: the socket stayed open but the charger went silent (e.g. a stalled mobile link)
+    const { id, evseUid, client } = await chargerAtEvse();
+    await client.call('StatusNotification', aStatusNotification({ status: 'Available' }));
+    clock.advance(t.config.ocpp.heartbeatIntervalSec * t.config.ocpp.offlineAfterMissedHeartbeats * 1000 + 1000);
+    await t.app.scheduler.runNow('offline-detection');
+
+    // Act
+    await client.call('Heartbeat', {});
+    await client.close();
+
+    // Assert
+    expect((await t.db('charge_points').where({ id }).first()).is_online).to.equal(true);
     expect(await openFaults(id)).to.deep.equal([]);
     expect(await evseStatus(evseUid)).to.equal('AVAILABLE');
   });
