@@ -31,6 +31,13 @@ export function adminErrorHandler(logger: Logger) {
       res.status(400).json({ error: { code: 'INVALID_INPUT', message: 'body: not valid JSON' } });
       return;
     }
+    // Other body-parser refusals (too large, bad charset or encoding) carry their own 4xx status.
+    const bodyType = typeof bodyError?.type === 'string' ? bodyError.type : '';
+    if (bodyType.startsWith('entity.') || bodyType.endsWith('.unsupported')) {
+      const status = bodyError.status && bodyError.status >= 400 && bodyError.status < 500 ? bodyError.status : 400;
+      res.status(status).json({ error: { code: 'INVALID_INPUT', message: `body: ${(err as Error).message}` } });
+      return;
+    }
     const status = httpStatusOf(err);
     if (status === 500) logger.error('admin API request failed', { method: req.method, path: req.path, err: err instanceof Error ? { message: err.message, stack: err.stack } : err });
     const code = err instanceof AppError ? err.code : 'INTERNAL';
