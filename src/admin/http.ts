@@ -69,3 +69,10 @@ export function optionalString(body: Record<string, unknown>, field: string, max
   if (typeof v !== 'string' || v.length > max) throw new InvalidInput(`${field}: must be a string of at most ${max} characters`);
   return v;
 }
+
+/** A serial (int4) id from the path; anything else is InvalidInput rather than a database error. */
+export function parseSerialId(raw: string, field = 'id'): number {
+  const id = Number(raw);
+  if (!/^\d+$/.test(raw) || id < 1 || id > 2_147_483_647) throw new InvalidInput(`${field}: must be an integer from 1 to 2147483647`);
+  return id;
+}

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { Knex } from 'knex';
 import { InvalidInput } from '../shared/errors.ts';
-import { parsePaging } from '../admin/http.ts';
+import { parsePaging, parseSerialId } from '../admin/http.ts';
 import * as repo from './session.repo.ts';
 import type { Session, SessionStatus } from './session.types.ts';
 
@@ -26,8 +26,7 @@ export function sessionAdminRoutes(deps: { db: Knex }): Router {
     res.json({ data: sessions.map(view) });
   });
   r.get('/sessions/:id', async (req, res) => {
-    const id = Number(req.params.id);
-    if (!Number.isInteger(id)) throw new InvalidInput('id: must be an integer');
+    const id = parseSerialId(req.params.id);
     const session = await repo.getSession(deps.db, id);
     res.json({ ...view(session), meterValues: await repo.listSamples(deps.db, id) });
   });

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { Knex } from 'knex';
 import { InvalidInput, NotFound } from '../shared/errors.ts';
-import { optionalString, parsePaging, requireString } from '../admin/http.ts';
+import { optionalString, parsePaging, parseSerialId, requireString } from '../admin/http.ts';
 import * as repo from './token.repo.ts';
 import type { TokenService } from './token.service.ts';
 
@@ -24,8 +24,7 @@ export function tokenAdminRoutes(deps: { db: Knex; tokens: TokenService }): Rout
     res.json({ data: await repo.listTokens(deps.db, { ...parsePaging(req), groupId: req.query.groupId as string | undefined }) });
   });
   r.patch('/tokens/:id', async (req, res) => {
-    const id = Number(req.params.id);
-    if (!Number.isInteger(id)) throw new InvalidInput('id: must be an integer');
+    const id = parseSerialId(req.params.id);
     if (typeof req.body?.valid !== 'boolean') throw new InvalidInput('valid: required boolean');
     if ((await repo.updateTokenValidity(deps.db, id, req.body.valid)) === 0) throw new NotFound(`token ${id} not found`);
     res.status(204).end();
