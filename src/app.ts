@@ -55,6 +55,10 @@ import { registerSessionPushes } from './sessions/ocpi.pushes.ts';
 import { createOcpiRouter, type OcpiModule } from './ocpi/router.ts';
 import { configureOcpiClient } from './ocpi/client.ts';
 import { PartnerService } from './partners/partner.service.ts';
+import { CredentialsService } from './partners/credentials.service.ts';
+import { PushWorker } from './partners/push.worker.ts';
+import { partnerAdminRoutes } from './partners/admin.routes.ts';
+import { credentialsOcpiModule } from './ocpi/credentials/credentials.routes.ts';
 import { AsyncResults } from './commands/async-result.ts';
 import { CommandService } from './commands/command.service.ts';
 import { commandsModule } from './commands/ocpi.routes.ts';
@@ -114,12 +118,14 @@ export function createApp(deps: AppDeps) {
   const ocpiTokens = new OcpiTokenService({ db });
   const clientInfo = new HubClientInfoService({ db });
   configureOcpiClient({ timeoutMs: config.ocpi.partnerTimeoutSec * 1000, defaultFromParty: { countryCode: config.operator.countryCode, partyId: config.operator.partyId } });
+  const credentials = new CredentialsService({ db, clock, logger: logger.child({ module: 'partners' }), partners });
+  const pushWorker = new PushWorker({ db, clock, logger: logger.child({ module: 'push' }), ...config.ocpi.push });
   // OCPI commands / chargingprofiles: answered at once, relayed to the charger, results POSTed via the outbox.
   const asyncResults = new AsyncResults({ db, logger: logger.child({ module: 'commands' }) });
   const ocpiCommands = new CommandService({ db, clock, logger: logger.child({ module: 'commands' }), sender: commands, results: asyncResults, timeoutSec: config.ocpp.callTimeoutSec });
   const chargingProfiles = new ChargingProfileService({ db, clock, logger: logger.child({ module: 'chargingprofiles' }), sender: commands, results: asyncResults, timeoutSec: config.ocpp.callTimeoutSec });
   const scheduler = new JobScheduler({ db, logger: logger.child({ module: 'jobs' }), clock, nodeId });
-  registerJobs(scheduler, { config, authorize, tokenSync: { db, clock, logger: logger.child({ module: 'token-sync' }), tokens: ocpiTokens }, chargers });
+  registerJobs(scheduler, { config, pushWorker, authorize, tokenSync: { db, clock, logger: logger.child({ module: 'token-sync' }), tokens: ocpiTokens }, chargers });
   registerBillingJobs(scheduler, { config, statements, staleSessions: { db, clock, logger: logger.child({ module: 'stale-sessions' }), sessions, cdrs, staleAfterMin: config.billing.staleSessionAfterMin } });
 
   // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after
@@ -153,6 +159,7 @@ export function createApp(deps: AppDeps) {
       tokenAdminRoutes({ db, tokens }),
       sessionAdminRoutes({ db }),
       jobAdminRoutes({ scheduler, db }),
+      partnerAdminRoutes({ db, partners, credentials, publicUrl: config.publicUrl }),
       tariffAdminRoutes({ tariffs }),
       billingAdminRoutes({ cdrs, statements }),
     ],
@@ -160,6 +167,7 @@ export function createApp(deps: AppDeps) {
 
   // OCPI 2.2.1 modules, each `(deps) => OcpiModule`; listed in the version details in this order.
   const ocpiModules: OcpiModule[] = [
+    credentialsOcpiModule({ credentials }),
     tokensModule({ tokens: ocpiTokens }),
     hubClientInfoModule({ clientInfo }),
     tariffsOcpiModule({ tariffs, maxPageLimit: config.ocpi.maxPageLimit }),
@@ -216,8 +224,9 @@ export function createApp(deps: AppDeps) {
     connections,
     commands,
     scheduler,
+    pushWorker,
     asyncResults,
-    services: { chargers, authorize, tokens, sessions, locations, apiKeys, partners, tariffs, cdrs, statements },
+    services: { chargers, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements },
     nodeId,
     async listen(port = config.port, host = config.host): Promise<AddressInfo> {
       await bus?.start();
@@ -229,6 +238,7 @@ export function createApp(deps: AppDeps) {
     },
     async close(): Promise<void> {
       await scheduler.stop();
+      await pushWorker.stop();
       await bus?.stop();
       ocpp.close();
       connections.closeAll();

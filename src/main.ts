@@ -33,12 +33,14 @@ export async function serve(config: Config, logger: Logger): Promise<{ app: App;
   logger.info(`OCPP 1.6-J WebSocket endpoint listening on ${wsBase}${config.ocpp.path}/{chargePointId}`, { interface: 'ocpp', url: `${wsBase}${config.ocpp.path}/{chargePointId}` });
   logger.info(`Admin REST API listening on ${base}/api/v1 (OpenAPI: ${base}/api/v1/openapi.yaml)`, { interface: 'admin', url: `${base}/api/v1` });
   logger.info(`Health probes on ${base}/healthz and ${base}/readyz`, { interface: 'health', url: `${base}/healthz` });
+  logger.info(`OCPI 2.2.1 versions endpoint on ${base}/ocpi/versions`, { interface: 'ocpi', url: `${base}/ocpi/versions` });
   if ((await app.services.apiKeys.list()).length === 0) {
     // First start: without a key nobody could use the admin API, and the CLI cannot open an embedded
     // database that the running server holds. Print one admin key, once.
     const { key } = await app.services.apiKeys.create('bootstrap', 'admin');
     logger.warn(`No API key existed: created admin key (shown once, store it now): ${key}`, { interface: 'admin' });
   }
+  if (config.ocpi.push.enabled) app.pushWorker.start();
   if (config.jobs.enabled) {
     app.scheduler.start();
     logger.info(`Scheduled jobs started: ${app.scheduler.names().join(', ')}`, { interface: 'jobs' });

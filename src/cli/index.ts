@@ -11,6 +11,7 @@ import { TokenService } from '../tokens/token.service.ts';
 import { LocationService } from '../locations/location.service.ts';
 import { DomainEvents } from '../shared/events.ts';
 import { createApp } from '../app.ts';
+import { PartnerService, toPartnerView } from '../partners/partner.service.ts';
 import { addTariffCommands } from './tariff-price.ts';
 
 type Out = (line: string) => void;
@@ -86,6 +87,37 @@ export function buildCli(out: Out): Command {
   });
 
   addTariffCommands(program, out);
+
+  const partner = program.command('partner').description('OCPI partners (eMSPs, hubs)');
+  partner.command('invite').description('create a token A for a party to register with us; prints it once with our versions URL').requiredOption('--country <cc>', 'ISO 3166-1 alpha-2').requiredOption('--party <id>', '3-character party id').option('--role <role>', 'EMSP | HUB | NSP | OTHER ...', 'EMSP').option('--name <name>').action(async (o) => {
+    await withDb(async ({ db, config }) => {
+      const invited = await new PartnerService({ db, clock: systemClock }).invite({ countryCode: o.country, partyId: o.party, role: o.role, name: o.name }, config.publicUrl || `http://localhost:${config.port}`);
+      out(`partner ${invited.partner.id} invited (${invited.partner.countryCode}/${invited.partner.partyId} ${invited.partner.role}). Give it, securely:\nversions URL: ${invited.versionsUrl}\ntoken A: ${invited.tokenA}`);
+    });
+  });
+  // The partner calls our versions endpoint back during the handshake: the app listens on the
+  // configured port meanwhile (with the embedded database the server cannot be running anyway).
+  partner.command('register').description("register with a partner: its versions URL and the token A it gave us").requiredOption('--versions-url <url>').requiredOption('--token <tokenA>').option('--role <role>', "the partner's role to connect to", 'EMSP').action(async (o) => {
+    await withDb(async ({ db, config, logger }) => {
+      const app = createApp({ config, db, logger, clock: systemClock });
+      await app.listen(config.port, config.host);
+      try {
+        const p = await app.services.credentials.register({ versionsUrl: o.versionsUrl, tokenA: o.token, role: o.role }, config.publicUrl || `http://localhost:${config.port}`);
+        out(`registered with partner ${p.id}: ${p.countryCode}/${p.partyId} ${p.name ?? ''} (OCPI ${p.version}, ${p.endpoints.length} endpoints)`);
+      } finally {
+        await app.close();
+      }
+    });
+  });
+  partner.command('list').description('partners and their registration state').option('--all', 'include unregistered partners').action(async (o) => {
+    await withDb(async ({ db }) => {
+      const partners = await new PartnerService({ db, clock: systemClock }).list({ includeUnregistered: Boolean(o.all) });
+      if (partners.length === 0) out('no partners');
+      for (const v of partners.map(toPartnerView)) {
+        out(`${v.id}\t${v.countryCode || '-'}/${v.partyId || '-'}\t${v.role}\t${v.status}\t${v.version ?? '-'}\t${v.name ?? ''}\t${v.endpoints.map((e) => `${e.identifier}:${e.role}`).join(',')}`);
+      }
+    });
+  });
 
   const job = program.command('job').description('scheduled jobs');
   job.command('run <name>').description('run a job now (under its lock)').action(async (name) => {

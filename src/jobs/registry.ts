@@ -1,18 +1,22 @@
 import type { Config } from '../config/load.ts';
 import type { ChargerService } from '../chargers/charger.service.ts';
 import type { JobScheduler } from './scheduler.ts';
+import type { PushWorker } from '../partners/push.worker.ts';
 import { closeStaleSessions, type StaleSessionsDeps } from '../billing/stale-sessions.job.ts';
 import type { StatementService } from '../billing/statement.service.ts';
 import type { AuthorizeService } from '../tokens/authorize.service.ts';
 import { runTokenSync, type TokenSyncDeps } from '../tokens/sync.job.ts';
 
 /** Registers every scheduled job. Later modules add theirs here. */
-export function registerJobs(scheduler: JobScheduler, deps: { config: Config; chargers: ChargerService; authorize?: AuthorizeService; tokenSync?: TokenSyncDeps }): void {
+export function registerJobs(scheduler: JobScheduler, deps: { config: Config; pushWorker?: PushWorker; chargers: ChargerService; authorize?: AuthorizeService; tokenSync?: TokenSyncDeps }): void {
   scheduler.register({
     name: 'offline-detection',
     schedule: deps.config.ocpp.offlineCheckCron,
     run: async () => ({ markedOffline: (await deps.chargers.markOverdueOffline(deps.config.ocpp.offlineAfterMissedHeartbeats)).length }),
   });
+  const { pushWorker } = deps;
+  // One OCPI outbox delivery pass under the cluster-wide job lock: a safety net for missed kicks.
+  if (pushWorker) scheduler.register({ name: 'outbox-retry', schedule: deps.config.ocpi.push.retryCron, run: async () => ({ ...(await pushWorker.runOnce()) }) });
   const { authorize, tokenSync } = deps;
   // OCPI 2.2.1 tokens §12.2.2.2: cached real-time answers expire after ocpi.authorizationCacheTtlSec
   if (authorize) scheduler.register({ name: 'authorization-cache-expiry', schedule: deps.config.ocpi.authorizationCacheExpiryCron, run: async () => ({ expired: await authorize.expireCache() }) });

@@ -83,7 +83,8 @@ export async function requestOcpi<T = unknown>(call: RawCall): Promise<OcpiReply
   try {
     res = await fetch(call.url, { method: call.method, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body), signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    const reason = (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err as Error).message;
+    const cause = (err as { cause?: { message?: string } }).cause?.message;
+    const reason = (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${(err as Error).message}${cause ? ` (${cause})` : ''}`;
     throw new PartnerApiFailed(describeFailure(call, reason), {}, { cause: err });
   }
   const text = await res.text();

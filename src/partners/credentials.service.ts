@@ -1,0 +1,186 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import { InvalidInput, NotFound } from '../shared/errors.ts';
+import { hashSecret, newSecret } from '../shared/ids.ts';
+import { assertOcpi } from '../ocpi/validate.ts';
+import { requestOcpi, type OcpiReply, type RawCall } from '../ocpi/client.ts';
+import { ClientError, InvalidParams, NoMatchingEndpoints, PartnerApiFailed, UnsupportedVersion } from '../ocpi/errors.ts';
+import { getPartner, insertPartner, updatePartner, type PartnerChanges } from './partner.repo.ts';
+import type { PartnerService } from './partner.service.ts';
+import { OUTGOING_TOKEN, hasPartnerParty, type Credentials, type Endpoint, type Partner, type TokenEncoding } from './partner.types.ts';
+
+const VERSION = '2.2.1';
+
+interface PartnerVersion {
+  versionsUrl: string;
+  endpoints: Endpoint[];
+  encoding: TokenEncoding;
+}
+
+/** Values that forget every token of a partner: it can no longer call us, nor we it. */
+const NO_TOKENS: PartnerChanges = { tokenAHash: null, tokenHash: null, tokenRemote: null };
+
+/**
+ * The credentials handshake (OCPI 2.2.1 credentials §7) in both directions, with the spec's token names:
+ * the Receiver issues CREDENTIALS_TOKEN_A; the Sender POSTs CREDENTIALS_TOKEN_B (for the Receiver to call
+ * it) and gets CREDENTIALS_TOKEN_C back (to call the Receiver from then on).
+ */
+export class CredentialsService {
+  constructor(private readonly o: { db: Knex; clock: Clock; logger: Logger; partners: PartnerService }) {}
+
+  /**
+   * GETs the partner's versions and the 2.2.1 details with `token`. Tries the 2.2.1 base64 header
+   * first and the raw token after a 401 (transport §4.1.2 note on 2.1.1/2.2 implementations).
+   */
+  async fetchVersion(versionsUrl: string, token: string, encoding?: TokenEncoding): Promise<PartnerVersion> {
+    const get = (url: string, enc: TokenEncoding) => requestOcpi({ url, method: 'GET', token, encoding: enc });
+    let used: TokenEncoding = encoding ?? 'base64';
+    let versions: OcpiReply;
+    try {
+      versions = await get(versionsUrl, used);
+    } catch (err) {
+      if (encoding || !(err instanceof PartnerApiFailed) || err.reply.httpStatus !== 401) throw err;
+      used = 'raw';
+      versions = await get(versionsUrl, used);
+    }
+    const list = Array.isArray(versions.data) ? (versions.data as Array<{ version?: unknown; url?: unknown }>) : [];
+    const match = list.find((v) => v.version === VERSION && typeof v.url === 'string');
+    if (!match) throw new UnsupportedVersion(`${versionsUrl} offers no OCPI ${VERSION} (offered: ${list.map((v) => String(v.version)).join(', ') || 'none'})`);
+    const details = await get(String(match.url), used);
+    assertDetails(details.data, String(match.url));
+    return { versionsUrl, endpoints: (details.data as { endpoints: Endpoint[] }).endpoints, encoding: used };
+  }
+
+  /** POST by an invited partner (we are the Receiver): token B in, token C out (§7.2.2). */
+  async acceptRegistration(partner: Partner, body: unknown, baseUrl: string): Promise<Credentials> {
+    // credentials §7.2.2: 405 when the client has already been registered
+    if (partner.status !== 'INVITED') throw new ClientError('already registered: use PUT to update the credentials', 405);
+    const theirs = readCredentials(body);
+    const invited = { countryCode: partner.countryCode, partyId: partner.partyId };
+    if (!hasPartnerParty({ ...partner, countryCode: '', partyId: '', roles: theirs.roles }, invited)) {
+      throw new InvalidParams(`roles: must include the invited party ${invited.countryCode}/${invited.partyId}`);
+    }
+    const version = await this.fetchVersion(theirs.url, theirs.token);
+    const tokenC = newSecret();
+    await updatePartner(this.o.db, partner.id, { ...fromCredentials(theirs, version), tokenAHash: null, tokenHash: hashSecret(tokenC), tokenRemote: theirs.token, status: 'REGISTERED', registeredAt: this.o.clock.now() });
+    this.o.logger.info('partner registered with us', { partnerId: partner.id, party: `${partner.countryCode}/${partner.partyId}` });
+    return this.o.partners.ownCredentials(tokenC, baseUrl);
+  }
+
+  /** PUT by a registered partner: new token for us, endpoints fetched again, new token for it (§7.2.3). */
+  async acceptUpdate(partner: Partner, isInvited: boolean, body: unknown, baseUrl: string): Promise<Credentials> {
+    if (partner.status !== 'REGISTERED' || isInvited) throw new ClientError('not registered: use POST to register', 405);
+    const theirs = readCredentials(body);
+    const version = await this.fetchVersion(theirs.url, theirs.token);
+    const token = newSecret();
+    await updatePartner(this.o.db, partner.id, { ...fromCredentials(theirs, version), tokenHash: hashSecret(token), tokenRemote: theirs.token });
+    this.o.logger.info('partner updated its credentials', { partnerId: partner.id });
+    return this.o.partners.ownCredentials(token, baseUrl);
+  }
+
+  /** DELETE by a registered partner: both sides stop calling each other (§7.2.4). */
+  async acceptUnregistration(partner: Partner, isInvited: boolean): Promise<void> {
+    if (partner.status !== 'REGISTERED' || isInvited) throw new ClientError('not registered', 405);
+    await updatePartner(this.o.db, partner.id, { ...NO_TOKENS, status: 'UNREGISTERED' });
+    this.o.logger.info('partner unregistered itself', { partnerId: partner.id });
+  }
+
+  /**
+   * We are the Sender (credentials §7.1.1): with the partner's token A, GET its versions and details,
+   * POST our credentials with a fresh token B, keep the token C it answers with.
+   */
+  async register(opts: { versionsUrl: string; tokenA: string; role?: string }, baseUrl: string): Promise<Partner> {
+    if (!/^https?:\/\/\S+$/.test(opts.versionsUrl)) throw new InvalidInput('versionsUrl: must be an http(s) URL');
+    if (!opts.tokenA) throw new InvalidInput('token: required');
+    const version = await this.fetchVersion(opts.versionsUrl, opts.tokenA);
+    const endpoint = credentialsEndpoint(version.endpoints, opts.versionsUrl);
+    // Token B must work before our POST: the partner GETs our versions with it while answering (§7.1.1).
+    // The party is unknown until its credentials come back.
+    const tokenB = newSecret();
+    const pending = await insertPartner(this.o.db, {
+      countryCode: '', partyId: '', role: opts.role ?? 'EMSP', status: 'INVITED', versionsUrl: opts.versionsUrl, version: VERSION,
+      endpoints: version.endpoints, tokenEncoding: version.encoding, tokenHash: hashSecret(tokenB),
+    });
+    try {
+      const ours = await this.o.partners.ownCredentials(tokenB, baseUrl);
+      const reply = await requestOcpi({ url: endpoint.url, method: 'POST', token: opts.tokenA, encoding: version.encoding, body: ours });
+      const theirs = readCredentials(reply.data, 'answer');
+      const main = theirs.roles.find((r) => r.role === (opts.role ?? 'EMSP')) ?? theirs.roles[0];
+      const partner = await updatePartner(this.o.db, pending.id, {
+        ...fromCredentials(theirs, version), countryCode: main.country_code.toUpperCase(), partyId: main.party_id.toUpperCase(),
+        tokenRemote: theirs.token, status: 'REGISTERED', registeredAt: this.o.clock.now(),
+      });
+      this.o.logger.info('registered with partner', { partnerId: partner.id, party: `${partner.countryCode}/${partner.partyId}` });
+      return partner;
+    } catch (err) {
+      await updatePartner(this.o.db, pending.id, { ...NO_TOKENS, status: 'UNREGISTERED' });
+      throw err;
+    }
+  }
+
+  /**
+   * Ends a connection from our side: DELETE on the partner's credentials endpoint (§7.2.4), then forget
+   * the tokens. Local state is unregistered even when the partner cannot be reached; `remote` says how it went.
+   */
+  async unregister(id: number): Promise<{ partner: Partner; remote: string }> {
+    const partner = await getPartner(this.o.db, id);
+    if (partner.status === 'UNREGISTERED') throw new NotFound(`OCPI partner ${id} is already unregistered`);
+    let remote = 'not registered: invitation revoked';
+    if (partner.status === 'REGISTERED') {
+      remote = 'deleted';
+      try {
+        await this.callCredentials(partner, 'DELETE');
+      } catch (err) {
+        remote = `DELETE failed: ${(err as Error).message}`;
+        this.o.logger.warn('partner could not be told about the unregistration', { partnerId: id, err: (err as Error).message });
+      }
+    }
+    return { partner: await updatePartner(this.o.db, id, { ...NO_TOKENS, status: 'UNREGISTERED' }), remote };
+  }
+
+  /** Our credentials as GET answers them: the token the caller used (credentials §7.2.1). */
+  async credentialsFor(partner: Partner, tokenCandidates: string[], baseUrl: string): Promise<Credentials> {
+    for (const token of tokenCandidates) {
+      const found = await this.o.partners.authenticate([token]);
+      if (found?.partner.id === partner.id) return this.o.partners.ownCredentials(token, baseUrl);
+    }
+    throw new ClientError('credentials token not found', 401);
+  }
+
+  private async callCredentials(partner: Partner, method: RawCall['method']): Promise<void> {
+    const endpoint = credentialsEndpoint(partner.endpoints, partner.versionsUrl ?? '');
+    await requestOcpi({ url: endpoint.url, method, token: partner[OUTGOING_TOKEN] ?? '', encoding: partner.tokenEncoding });
+  }
+}
+
+/** versions §6.2.1: the role of a credentials endpoint is not relevant; take it whatever it says. */
+function credentialsEndpoint(endpoints: Endpoint[], where: string): Endpoint {
+  const endpoint = endpoints.find((e) => e.identifier === 'credentials');
+  if (!endpoint) throw new NoMatchingEndpoints(`${where}: version ${VERSION} lists no credentials endpoint`);
+  return endpoint;
+}
+
+function assertDetails(data: unknown, url: string): void {
+  try {
+    assertOcpi('VersionDetails', data);
+  } catch (err) {
+    throw new PartnerApiFailed(`GET ${url}: invalid version details: ${(err as Error).message}`);
+  }
+  if ((data as { version: string }).version !== VERSION) throw new UnsupportedVersion(`${url} describes version ${(data as { version: string }).version}, not ${VERSION}`);
+}
+
+/** A Credentials object from a request body (→ 2001) or from a partner's answer (→ 3001). */
+function readCredentials(value: unknown, from: 'body' | 'answer' = 'body'): Credentials {
+  try {
+    assertOcpi('Credentials', value);
+  } catch (err) {
+    if (from === 'body') throw err;
+    throw new PartnerApiFailed(`credentials answer: ${(err as Error).message}`);
+  }
+  return value as Credentials;
+}
+
+function fromCredentials(c: Credentials, v: PartnerVersion): PartnerChanges {
+  return { roles: c.roles, name: c.roles[0]?.business_details?.name ?? null, versionsUrl: c.url, version: VERSION, endpoints: v.endpoints, tokenEncoding: v.encoding };
+}
