@@ -131,7 +131,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
   }
   if (!validate(config)) {
     const err = validate.errors![0];
-    const key = err.instancePath.slice(1).replaceAll('/', '.') || (err.params as { missingProperty?: string }).missingProperty || '(root)';
+    // A missing or unknown property is reported on its parent object: name the property itself.
+    const { missingProperty, additionalProperty } = err.params as { missingProperty?: string; additionalProperty?: string };
+    const key = [err.instancePath.slice(1).replaceAll('/', '.'), missingProperty ?? additionalProperty].filter(Boolean).join('.') || '(root)';
     const source = fromEnv.has(key) ? ` (from ${fromEnv.get(key)})` : '';
     throw new InvalidInput(`config ${key}${source}: ${err.message}`);
   }

@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import { ENV_VARS, loadConfig } from '../../../src/config/load.ts';
+
+describe('unit config/load', () => {
+  it('should load the defaults from config/default.json', () => {
+    const c = loadConfig({});
+
+    expect([c.port, c.databaseUrl, c.ocpp.path, c.ocpp.acceptUnknownChargers]).to.deep.equal([8080, '', '/ocpp', false]);
+  });
+
+  it('should let environment variables override the defaults, parsed to their types', () => {
+    const c = loadConfig({ PORT: '9000', DATABASE_URL: 'postgres://u@db:5432/cpms', DATA_DIR: '/var/lib/cpms', LOG_LEVEL: 'debug', OCPP_ACCEPT_UNKNOWN_CHARGERS: 'true', OCPP_HEARTBEAT_INTERVAL_SEC: '120', OCPP_OFFLINE_AFTER_MISSED_HEARTBEATS: '2.5' });
+
+    expect([c.port, c.databaseUrl, c.dataDir, c.logLevel, c.ocpp.acceptUnknownChargers, c.ocpp.heartbeatIntervalSec, c.ocpp.offlineAfterMissedHeartbeats]).to.deep.equal([9000, 'postgres://u@db:5432/cpms', '/var/lib/cpms', 'debug', true, 120, 2.5]);
+  });
+
+  it('should let the environment win over overrides, and overrides win over defaults', () => {
+    const c = loadConfig({ PORT: '9001' }, { port: 1234, 'ocpp.callTimeoutSec': 5 });
+
+    expect([c.port, c.ocpp.callTimeoutSec]).to.deep.equal([9001, 5]);
+  });
+
+  it('should ignore empty variables except DATABASE_URL, which may clear a configured server', () => {
+    const c = loadConfig({ PORT: '', DATABASE_URL: '' }, { databaseUrl: 'postgres://x@y/z' });
+
+    expect([c.port, c.databaseUrl]).to.deep.equal([8080, '']);
+  });
+
+  const bad: Array<[string, Record<string, string>, RegExp]> = [
+    ['a port that is not a number', { PORT: 'eighty' }, /^config port \(from PORT\): /],
+    ['a port out of range', { PORT: '70000' }, /^config port \(from PORT\): /],
+    ['a log level winston does not know', { LOG_LEVEL: 'loud' }, /^config logLevel \(from LOG_LEVEL\): /],
+    ['a database URL that is not postgres', { DATABASE_URL: 'mysql://x' }, /^config databaseUrl \(from DATABASE_URL\): /],
+    ['a boolean that is not true/false', { OCPP_ACCEPT_UNKNOWN_CHARGERS: 'yes' }, /^config ocpp\.acceptUnknownChargers \(from OCPP_ACCEPT_UNKNOWN_CHARGERS\): /],
+    ['a zero heartbeat interval', { OCPP_HEARTBEAT_INTERVAL_SEC: '0' }, /^config ocpp\.heartbeatIntervalSec \(from OCPP_HEARTBEAT_INTERVAL_SEC\): /],
+  ];
+  for (const [name, env, message] of bad) {
+    it(`should refuse ${name} with one line naming the key and the variable`, () => {
+      expect(() => loadConfig(env)).to.throw(message);
+    });
+  }
+
+  it('should name the key of a bad override', () => {
+    expect(() => loadConfig({}, { 'ocpp.callTimeoutSec': 0 })).to.throw(/^config ocpp\.callTimeoutSec: /);
+  });
+
+  it('should name an unknown key instead of "(root)"', () => {
+    expect(() => loadConfig({}, { prot: 80 })).to.throw(/prot/);
+  });
+
+  it('should map PORT, DATABASE_URL, DATA_DIR and LOG_LEVEL (the issue\'s minimum)', () => {
+    const names = ENV_VARS.map(([name]) => name);
+
+    expect(names).to.include.members(['PORT', 'DATABASE_URL', 'DATA_DIR', 'LOG_LEVEL']);
+  });
+});
