@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
 import { callPartner } from '../../../src/ocpi/client.ts';
+import { main } from '../../../src/cli/index.ts';
 import { findPartner } from '../../../src/partners/partner.repo.ts';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
@@ -282,6 +283,28 @@ describe('e2e ocpi credentials', () => {
       const res = await t.api('POST', '/api/v1/partners', { versionsUrl: 'https://unmocked.emsp.test/ocpi/versions', token: 'a' });
       expect(res.status).to.equal(502);
       expect(res.body.error.message).to.match(/Disallowed net connect|ENOTFOUND|EAI_AGAIN/);
+    });
+  });
+
+  describe('cli', () => {
+    const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL, PUBLIC_URL: process.env.PUBLIC_URL };
+    before(() => Object.assign(process.env, { DATA_DIR: 'memory://', DATABASE_URL: tdb.databaseUrl, PUBLIC_URL: 'https://cpms.example.com' }));
+    after(() => {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    });
+
+    it('should print a token A and our versions URL for `partner invite`, and list partners', async () => {
+      const lines: string[] = [];
+      const code = await main(['node', 'cpms', 'partner', 'invite', '--country', 'de', '--party', aPartyId(), '--role', 'EMSP'], (l) => lines.push(l));
+      expect(code).to.equal(0);
+      expect(lines.join('\n')).to.match(/versions URL: https:\/\/cpms\.example\.com\/ocpi\/versions\ntoken A: \S{43}$/);
+      expect(await main(['node', 'cpms', 'partner', 'list'], (l) => lines.push(l))).to.equal(0);
+    });
+
+    it('should refuse a malformed party with exit code 2', async () => {
+      const lines: string[] = [];
+      expect(await main(['node', 'cpms', 'partner', 'invite', '--country', 'DEU', '--party', 'ABC'], (l) => lines.push(l))).to.equal(2);
+      expect(lines).to.deep.equal(['error: countryCode: must be 2 letters (ISO 3166-1 alpha-2)']);
     });
   });
 });
