@@ -18,6 +18,8 @@ export interface DbOptions {
   dataDir: string;
   /** Knex pool size for a PostgreSQL server. */
   poolMax?: number;
+  /** Embedded only: start from a `dumpDataDir()` image instead of an empty cluster (tests reuse a migrated one). */
+  loadDataDir?: Blob;
 }
 
 /** Opens the database: PostgreSQL when a URL is given, otherwise an in-process PGlite engine. */
@@ -36,7 +38,7 @@ export function createDb(opts: DbOptions): Knex {
     mkdirSync(dataDir, { recursive: true });
   }
   // Same int8 rule as pg above: PGlite would return a number (or a BigInt past 2^53) instead.
-  const pglite = new PGlite({ dataDir, parsers: { [pgliteTypes.INT8]: (v: string) => v } });
+  const pglite = new PGlite({ dataDir, loadDataDir: opts.loadDataDir, parsers: { [pgliteTypes.INT8]: (v: string) => v } });
   const connection = { pglite };
   return knex({
     client: ClientPgLite as unknown as typeof knex.Client,

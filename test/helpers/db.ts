@@ -30,10 +30,26 @@ async function migrated(db: Knex): Promise<Knex> {
   return db;
 }
 
+// PGlite: booting an empty cluster and migrating it costs seconds; do it once per run and give each
+// file a fresh instance loaded from that image (pg-boss: "a fresh instance per file").
+let template: Promise<Blob> | undefined;
+function migratedTemplate(): Promise<Blob> {
+  template ??= (async () => {
+    const db = await migrated(createDb({ databaseUrl: '', dataDir: 'memory://' }));
+    try {
+      const { pglite } = db.client.config.connection as { pglite: { dumpDataDir(compression: 'none'): Promise<Blob> } };
+      return await pglite.dumpDataDir('none');
+    } finally {
+      await db.destroy();
+    }
+  })();
+  return template;
+}
+
 /** A fresh, migrated database with the default party; `destroy()` drops it (server) or discards it (PGlite). */
 export async function createTestDb(serverUrl = process.env.DATABASE_URL ?? ''): Promise<TestDb> {
   if (!serverUrl) {
-    const db = await migrated(createDb({ databaseUrl: '', dataDir: 'memory://' }));
+    const db = createDb({ databaseUrl: '', dataDir: 'memory://', loadDataDir: await migratedTemplate() });
     return { db, databaseUrl: '', kind: 'pglite', destroy: () => db.destroy() };
   }
   const name = `t_${randomBytes(6).toString('hex')}`;
