@@ -1,0 +1,86 @@
+// Cluster mode: two cpms nodes on one database; a command sent through node B reaches the charger whose
+// socket node A holds, over Redis pub/sub. Needs the Redis server on 127.0.0.1:6379 (.ci/run starts it).
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { connectCharger } from '../../helpers/charger.ts';
+import { aBootNotification, aRegisteredCharger, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
+import { eventually } from '../../helpers/wait.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function isRedisUp(): Promise<boolean> {
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => undefined); // reported through the rejected connect below
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false; // no Redis here: the suite is skipped with a message
+  } finally {
+    probe.disconnect();
+  }
+}
+
+describe('cluster: commands over the Redis bus', function () {
+  let testDb: TestDb;
+  let nodeA: TestApp;
+  let nodeB: TestApp;
+
+  before(async function () {
+    if (!(await isRedisUp())) {
+      console.warn(`    (skipped: no Redis at ${REDIS_URL}; .ci/run starts one)`);
+      this.skip();
+    }
+    testDb = await createTestDb();
+    nodeA = await startTestApp(testDb, { overrides: { redisUrl: REDIS_URL, nodeId: `a-${process.pid}-${Date.now()}` } });
+    nodeB = await startTestApp(testDb, { overrides: { redisUrl: REDIS_URL, nodeId: `b-${process.pid}-${Date.now()}`, 'ocpp.callTimeoutSec': 2 } });
+  });
+
+  after(async () => {
+    await nodeA?.close();
+    await nodeB?.close();
+    await testDb?.destroy();
+  });
+
+  async function chargerOnNodeA(answer: (params: unknown) => Promise<Record<string, unknown>>) {
+    const id = await aRegisteredCharger(nodeA.app.services);
+    const client = await connectCharger(nodeA, id, { password: CHARGER_PASSWORD });
+    client.handle('Reset', async ({ params }) => answer(params));
+    await client.call('BootNotification', aBootNotification());
+    await eventually(async () => (await testDb.db('charge_points').where({ id }).first())?.connected_node === nodeA.app.nodeId, `${id} recorded on node A`);
+    return { id, client };
+  }
+
+  it('should deliver a command sent through another node to the charger and return its answer', async () => {
+    // Arrange
+    const seen: unknown[] = [];
+    const { id, client } = await chargerOnNodeA(async (params) => {
+      seen.push(params);
+      return { status: 'Accepted' };
+    });
+    // Act
+    const res = await nodeB.api('POST', `/api/v1/chargers/${id}/commands/Reset`, { type: 'Soft' });
+    // Assert
+    expect(res.status).to.equal(200);
+    expect(res.body).to.deep.equal({ action: 'Reset', response: { status: 'Accepted' } });
+    expect(seen).to.deep.equal([{ type: 'Soft' }]);
+    await client.close();
+  });
+
+  it('should carry a charger timeout on the holding node back as 504', async () => {
+    const { id, client } = await chargerOnNodeA(() => new Promise(() => undefined));
+    const res = await nodeB.api('POST', `/api/v1/chargers/${id}/commands/Reset?timeoutSec=1`, { type: 'Hard' });
+    expect(res.status).to.equal(504);
+    expect(res.body.error.message).to.match(/no answer within 1000 ms/);
+    await client.close({ force: true });
+  });
+
+  it('should answer 404 for a charger that no node holds', async () => {
+    const id = await aRegisteredCharger(nodeA.app.services);
+    const res = await nodeB.api('POST', `/api/v1/chargers/${id}/commands/Reset`, { type: 'Soft' });
+    expect(res.status).to.equal(404);
+    expect(res.body.error.message).to.equal(`charger ${id} is not connected`);
+  });
+});
