@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Knex } from 'knex';
-import { NotFound, Timeout } from '../shared/errors.ts';
+import { Conflict, Timeout } from '../shared/errors.ts';
 import { newUuid } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { runDetached } from '../shared/background.ts';
@@ -73,7 +73,7 @@ export class RedisCommandBus implements CommandSender {
   async send<A extends Ocpp16Command>(chargePointId: string, action: A, payload: Ocpp16Actions[A]['req'], timeoutMs?: number): Promise<Ocpp16Actions[A]['conf']> {
     if (this.o.connections.get(chargePointId)?.isOpen) return this.o.local.send(chargePointId, action, payload, timeoutMs);
     const cp = await findChargePoint(this.o.db, chargePointId);
-    if (!cp?.isConnected || !cp.connectedNode || cp.connectedNode === this.o.nodeId) throw new NotFound(`charger ${chargePointId} is not connected`);
+    if (!cp?.isConnected || !cp.connectedNode || cp.connectedNode === this.o.nodeId) throw new Conflict(`charger ${chargePointId} is not connected`);
     const request: CommandRequest = { id: newUuid(), replyTo: replyChannel(this.o.nodeId), chargePointId, action, payload, timeoutMs };
     // The remote node applies the charger timeout; we wait a little longer for its reply to travel back.
     const waitMs = (timeoutMs ?? this.o.defaultTimeoutMs) + 2000;
@@ -86,7 +86,7 @@ export class RedisCommandBus implements CommandSender {
     });
     const receivers = await this.pub.publish(nodeChannel(cp.connectedNode), JSON.stringify(request));
     if (receivers === 0) {
-      this.settle({ id: request.id, error: { kind: 'NotFound', message: `charger ${chargePointId} is not connected (node ${cp.connectedNode} is gone)` } });
+      this.settle({ id: request.id, error: { kind: 'Conflict', message: `charger ${chargePointId} is not connected (node ${cp.connectedNode} is gone)` } });
     }
     return answer as Promise<Ocpp16Actions[A]['conf']>;
   }

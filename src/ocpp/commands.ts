@@ -1,4 +1,4 @@
-import { NotFound } from '../shared/errors.ts';
+import { Conflict } from '../shared/errors.ts';
 import type { ConnectionRegistry } from './connections.ts';
 import type { Ocpp16Actions } from './v16/types.ts';
 
@@ -19,13 +19,14 @@ export interface CommandSender {
 
 /**
  * Sends a command over a socket held by this node. Resolves with the charger's validated answer;
- * rejects with Timeout, an OcppError carrying the charger's CALLERROR, or NotFound when offline.
+ * rejects with Timeout, an OcppError carrying the charger's CALLERROR, or Conflict when the charger is
+ * registered but not connected (an unknown charger is the caller's NotFound, so the two stay apart).
  */
 export function localCommandSender(connections: ConnectionRegistry): CommandSender {
   return {
     async send(chargePointId, action, payload, timeoutMs) {
       const conn = connections.get(chargePointId);
-      if (!conn?.isOpen) throw new NotFound(`charger ${chargePointId} is not connected`);
+      if (!conn?.isOpen) throw new Conflict(`charger ${chargePointId} is not connected`);
       return (await conn.call(action, payload, timeoutMs)) as never;
     },
   };

@@ -77,10 +77,18 @@ describe('cluster: commands over the Redis bus', function () {
     await client.close({ force: true });
   });
 
-  it('should answer 404 for a charger that no node holds', async () => {
+  it('should answer 409 for a registered charger that no node holds', async () => {
     const id = await aRegisteredCharger(nodeA.app.services);
     const res = await nodeB.api('POST', `/api/v1/chargers/${id}/commands/Reset`, { type: 'Soft' });
-    expect(res.status).to.equal(404);
+    expect(res.status).to.equal(409);
     expect(res.body.error.message).to.equal(`charger ${id} is not connected`);
+  });
+
+  it('should answer 409 when the node recorded as holding the charger is gone', async () => {
+    const id = await aRegisteredCharger(nodeA.app.services);
+    await testDb.db('charge_points').where({ id }).update({ is_connected: true, connected_node: `gone-${process.pid}` });
+    const res = await nodeB.api('POST', `/api/v1/chargers/${id}/commands/Reset`, { type: 'Soft' });
+    expect(res.status).to.equal(409);
+    expect(res.body.error.message).to.equal(`charger ${id} is not connected (node gone-${process.pid} is gone)`);
   });
 });

@@ -204,13 +204,13 @@ describe('e2e OCPP 1.6 commands through the admin API', () => {
     expect(unknown.status).to.equal(404);
   });
 
-  it('should refuse a command to a registered charger that is not connected', async () => {
+  it('should refuse a command to a registered charger that is not connected with 409, unlike an unknown one', async () => {
     const id = await aRegisteredCharger(t.app.services);
 
     const res = await command(id, 'Reset', { type: 'Soft' });
 
-    expect(res.status).to.be.oneOf([404, 409, 502]);
-    expect(res.body.error.message).to.match(/not connected/);
+    expect(res.status).to.equal(409);
+    expect(res.body.error).to.deep.equal({ code: 'CONFLICT', message: `charger ${id} is not connected` });
   });
 
   it('OCPP-J §4.1.1: should send two simultaneous commands to the charger one after the other', async () => {
