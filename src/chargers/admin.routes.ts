@@ -65,12 +65,20 @@ export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; c
   r.post('/chargers/:id/commands/:action', async (req, res) => {
     const action = req.params.action as Ocpp16Command;
     if (!OCPP16_COMMANDS.includes(action)) throw new InvalidInput(`action: must be one of ${OCPP16_COMMANDS.join(', ')}`);
-    const timeoutSec = req.query.timeoutSec === undefined ? undefined : Number(req.query.timeoutSec);
-    if (timeoutSec !== undefined && !(timeoutSec > 0 && timeoutSec <= 300)) throw new InvalidInput('timeoutSec: must be a number from 1 to 300');
+    const timeoutSec = readTimeoutSec(req.query.timeoutSec);
     await repo.getChargePoint(deps.db, req.params.id);
     const response = await deps.commands.send(req.params.id, action, req.body ?? {}, timeoutSec ? timeoutSec * 1000 : undefined);
     res.json({ action, response });
   });
 
   return r;
+}
+
+/** `?timeoutSec`: whole seconds 1..300, as the openapi says (0.5 would be a 500 ms timeout nobody asked for). */
+function readTimeoutSec(raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > 300) {
+    throw new InvalidInput('timeoutSec: must be an integer from 1 to 300');
+  }
+  return Number(raw);
 }

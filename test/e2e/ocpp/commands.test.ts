@@ -135,6 +135,23 @@ describe('e2e OCPP 1.6 commands through the admin API', () => {
     expect(next.body).to.deep.equal({ action: 'ClearCache', response: { status: 'Accepted' } });
   });
 
+  it('should refuse a timeoutSec that is not an integer from 1 to 300 with 400 naming it, without sending', async () => {
+    const { id, client } = await onlineCharger();
+    let reached = 0;
+    client.handle('ClearCache', async () => {
+      reached++;
+      return { status: 'Accepted' };
+    });
+
+    const answers = [];
+    for (const bad of ['0.5', '1.5', '0', '301', '-1', 'abc', '']) answers.push(await command(id, 'ClearCache', {}, `?timeoutSec=${bad}`));
+    const good = await command(id, 'ClearCache', {}, '?timeoutSec=300');
+    await client.close();
+
+    expect(answers.map((a) => [a.status, a.body.error?.message])).to.deep.equal(answers.map(() => [400, 'timeoutSec: must be an integer from 1 to 300']));
+    expect([good.status, reached]).to.deep.equal([200, 1]);
+  });
+
   it('should time out after ocpp.callTimeoutSec when no timeout is given', async () => {
     const quick = await startTestApp(tdb, { overrides: { 'ocpp.callTimeoutSec': 1 } });
     const id = await aRegisteredCharger(quick.app.services);
