@@ -230,6 +230,9 @@ export function createApp(deps: AppDeps) {
     nodeId,
     async listen(port = config.port, host = config.host): Promise<AddressInfo> {
       await bus?.start();
+      // Before any socket opens: connections a crashed process left recorded (alone: every node's).
+      const released = await chargers.releaseStaleConnections({ allNodes: !config.redisUrl });
+      if (released.length) logger.warn(`marked ${released.length} charger(s) disconnected that were recorded as connected before start-up`, { module: 'chargers', node: nodeId });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve());

@@ -112,6 +112,12 @@ export async function listOverdueOnline(db: Db, now: Date, multiple: number, def
   return rows.map((r: Row) => r.id);
 }
 
+/** Chargers recorded as connected (to `node` when given), locked for the caller's update. */
+export async function listConnectedChargePoints(db: Db, node?: string): Promise<Array<{ id: string; connectedNode: string | null }>> {
+  const rows = await db('charge_points').where({ is_connected: true }).modify((q) => void (node === undefined ? q : q.where({ connected_node: node }))).select('id', 'connected_node').forUpdate();
+  return rows.map((r: Row) => ({ id: r.id, connectedNode: r.connected_node }));
+}
+
 export async function listConnectors(db: Db, chargePointId: string): Promise<Connector[]> {
   return (await db('connectors').where({ charge_point_id: chargePointId }).orderBy('connector_number')).map(toConnector);
 }

@@ -133,6 +133,24 @@ export class ChargerService {
     this.o.events.emit('charger.disconnected', { chargePointId });
   }
 
+  /**
+   * Start-up after a crash: chargers still recorded as connected to this node (or to any node, when this
+   * one runs alone) hold no socket anywhere; mark them disconnected until they reconnect. Returns their ids.
+   */
+  async releaseStaleConnections(opts: { allNodes: boolean }): Promise<string[]> {
+    const now = this.o.clock.now();
+    const released = await this.o.db.transaction(async (trx) => {
+      const stale = await repo.listConnectedChargePoints(trx, opts.allNodes ? undefined : this.o.nodeId);
+      for (const cp of stale) {
+        await repo.updateChargePoint(trx, cp.id, { is_connected: false, connected_node: null, disconnected_at: now });
+        await repo.insertEvent(trx, cp.id, 'Disconnected', { reason: 'node restarted', node: cp.connectedNode }, now);
+      }
+      return stale.map((cp) => cp.id);
+    });
+    for (const chargePointId of released) this.o.events.emit('charger.disconnected', { chargePointId });
+    return released;
+  }
+
   /** OCPP 1.6 §4.2 BootNotification: records the charger's identity data and answers its registration status. */
   async boot(chargePointId: string, p: BootNotificationRequest): Promise<BootNotificationResponse> {
     const now = this.o.clock.now();

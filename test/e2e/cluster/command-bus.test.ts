@@ -1,27 +1,12 @@
 // Cluster mode: two cpms nodes on one database; a command sent through node B reaches the charger whose
 // socket node A holds, over Redis pub/sub. Needs the Redis server on 127.0.0.1:6379 (.ci/run starts it).
 import { expect } from 'chai';
-import { Redis } from 'ioredis';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { connectCharger } from '../../helpers/charger.ts';
 import { aBootNotification, aRegisteredCharger, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 import { eventually } from '../../helpers/wait.ts';
-
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function isRedisUp(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined); // reported through the rejected connect below
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false; // no Redis here: the suite is skipped with a message
-  } finally {
-    probe.disconnect();
-  }
-}
+import { isRedisUp, REDIS_URL } from '../../helpers/redis.ts';
 
 describe('cluster: commands over the Redis bus', function () {
   let testDb: TestDb;

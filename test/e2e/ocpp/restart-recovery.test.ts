@@ -1,0 +1,72 @@
+// After a crash the database still says "connected" for the chargers the dead process held. On start-up
+// a node releases them: all of them when it runs alone (no cluster bus), only its own in a cluster.
+import { expect } from 'chai';
+import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { startTestApp } from '../../helpers/app.ts';
+import { isRedisUp, REDIS_URL } from '../../helpers/redis.ts';
+import { aRegisteredCharger } from '../../fixtures/chargers.ts';
+import type { App } from '../../../src/app.ts';
+
+describe('e2e start-up releases connections left by a crashed node', () => {
+  let tdb: TestDb;
+  let seed: Awaited<ReturnType<typeof startTestApp>>;
+
+  before(async () => {
+    tdb = await createTestDb();
+    // Only to register chargers through the service; its own start-up ran on an empty table.
+    seed = await startTestApp(tdb);
+  });
+  after(async () => {
+    await seed?.close();
+    await tdb?.destroy();
+  });
+
+  /** A registered charger the database believes is connected to `node`, as after a crash. */
+  async function aChargerLeftConnectedOn(s: App['services'], node: string): Promise<string> {
+    const id = await aRegisteredCharger(s);
+    await tdb.db('charge_points').where({ id }).update({ is_connected: true, connected_node: node, connected_at: new Date() });
+    return id;
+  }
+
+  const connectionOf = async (id: string) => {
+    const row = await tdb.db('charge_points').where({ id }).first();
+    const events = await tdb.db('charge_point_events').where({ charge_point_id: id, type: 'Disconnected' });
+    return { isConnected: row.is_connected, node: row.connected_node, disconnectedEvents: events.length };
+  };
+
+  it('should mark every charger disconnected and record a Disconnected event when no cluster bus is configured', async () => {
+    // Arrange
+    const own = await aChargerLeftConnectedOn(seed.app.services, 'test-node');
+    const other = await aChargerLeftConnectedOn(seed.app.services, 'some-other-node');
+    const never = await aRegisteredCharger(seed.app.services);
+
+    // Act
+    const restarted = await startTestApp(tdb, { overrides: { nodeId: 'test-node' } });
+    await restarted.close();
+
+    // Assert
+    const released = { isConnected: false, node: null, disconnectedEvents: 1 };
+    expect(await connectionOf(own)).to.deep.equal(released);
+    expect(await connectionOf(other)).to.deep.equal(released);
+    expect(await connectionOf(never)).to.deep.equal({ isConnected: false, node: null, disconnectedEvents: 0 });
+  });
+
+  it('should release only the chargers of its own node id in a cluster (Redis bus configured)', async function () {
+    if (!(await isRedisUp())) {
+      console.warn(`    (skipped: no Redis at ${REDIS_URL}; .ci/run starts one)`);
+      this.skip();
+    }
+    // Arrange
+    const nodeId = `restart-${process.pid}-${Date.now()}`;
+    const own = await aChargerLeftConnectedOn(seed.app.services, nodeId);
+    const other = await aChargerLeftConnectedOn(seed.app.services, `${nodeId}-other`);
+
+    // Act
+    const restarted = await startTestApp(tdb, { overrides: { nodeId, redisUrl: REDIS_URL } });
+    await restarted.close();
+
+    // Assert
+    expect(await connectionOf(own)).to.deep.equal({ isConnected: false, node: null, disconnectedEvents: 1 });
+    expect(await connectionOf(other)).to.deep.equal({ isConnected: true, node: `${nodeId}-other`, disconnectedEvents: 0 });
+  });
+});
