@@ -1,4 +1,12 @@
-import { DIMENSION_COUNT, evaluateStatic, selectComponents, type CompiledTariff } from './compiled-tariff.ts';
+import {
+  DIMENSION_COUNT,
+  evaluateStatic,
+  newSelectionMemo,
+  selectComponents,
+  setMemoBand,
+  type CompiledTariff,
+  type SelectionMemo,
+} from './compiled-tariff.ts';
 import { fillTimeContext, newContext } from './pricing.ts';
 import type { RestrictionContext } from './restrictions.ts';
 import { localBoundaries } from './timezone.ts';
@@ -44,6 +52,10 @@ interface BuildState {
   staticMet: Int8Array;
   staticCut: number;
   staticBand: number;
+  /** Bumped whenever `staticMet` is re-evaluated. */
+  staticVersion: number;
+  memo: SelectionMemo;
+  /** Time cuts, followed by an Infinity sentinel. */
   cuts: number[];
   cutIndex: number;
   energyMwh: number;
@@ -52,8 +64,21 @@ interface BuildState {
   openCharging: boolean;
 }
 
-const toSecond = (ms: number): number => Math.round(ms / 1000) * 1000;
+/** ms rounded to a whole second; the division is skipped when `ms` is one already (always below 2^53). */
+function toSecond(ms: number): number {
+  const q = Math.round(ms * 0.001);
+  return q * 1000 === ms ? ms : Math.round(ms / 1000) * 1000;
+}
+
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+/**
+ * W to kW rounded to 4 decimals. A whole number of W has at most 3 decimals in kW, for which `round4` is
+ * the identity (checked for every integer up to 2e8 W; it holds far beyond 1e12), so it is skipped.
+ */
+function wattsToKw(w: number): number {
+  return Number.isInteger(w) && w < 1e12 && w > -1e12 ? w / 1000 : round4(w / 1000);
+}
 
 function ascending(x: number, y: number): number {
   return x - y;
@@ -65,6 +90,7 @@ function timeCuts(t: CompiledTariff, s: MeterSeries, start: number, end: number)
   const cuts = b.usesLocalTime ? localBoundaries(s.timeZone, start, end, b.msOfDay) : [];
   for (const d of b.durationsMs) if (d > 0 && start + d < end) cuts.push(start + d);
   if (b.durationsMs.length > 0) cuts.sort(ascending);
+  cuts.push(Infinity); // sentinel: the cut cursor never reads past the end
   return cuts;
 }
 
@@ -82,17 +108,22 @@ function energyCut(st: BuildState, iv: Interval, consumedWh: number, from: numbe
   return Infinity;
 }
 
+/** Adds a piece of `iv` to the open period `p` (same components, same charging state). */
+function mergePiece(p: PeriodUsage, iv: Interval, ms: number, energyWh: number): void {
+  p.energyMwh += energyWh * 1000;
+  if (iv.isCharging) p.chargingMs += ms;
+  else p.parkingMs += ms;
+  p.minCurrent = Math.min(p.minCurrent, iv.current);
+  p.maxCurrent = Math.max(p.maxCurrent, iv.current);
+  p.minPowerKw = Math.min(p.minPowerKw, iv.powerKw);
+  p.maxPowerKw = Math.max(p.maxPowerKw, iv.powerKw);
+}
+
 function appendPiece(st: BuildState, iv: Interval, from: number, to: number, energyWh: number, key: number): void {
   const ms = to - from;
   const p = st.open;
   if (p && key === st.openKey && iv.isCharging === st.openCharging) {
-    p.energyMwh += energyWh * 1000;
-    if (iv.isCharging) p.chargingMs += ms;
-    else p.parkingMs += ms;
-    p.minCurrent = Math.min(p.minCurrent, iv.current);
-    p.maxCurrent = Math.max(p.maxCurrent, iv.current);
-    p.minPowerKw = Math.min(p.minPowerKw, iv.powerKw);
-    p.maxPowerKw = Math.max(p.maxPowerKw, iv.powerKw);
+    mergePiece(p, iv, ms, energyWh);
     return;
   }
   st.open = {
@@ -112,50 +143,103 @@ function appendPiece(st: BuildState, iv: Interval, from: number, to: number, ene
 }
 
 /**
+ * The common case of `addInterval`, checked without calls: the whole interval extends the open period
+ * because no time cut lies in it and the tariff has no kWh bounds (so `refreshStatic` would not
+ * re-evaluate), the static results, power and current are in the memoised selection's (so `selectKey`
+ * would return its key), and that key and the charging state are the open period's. Returns false,
+ * changing nothing, when any of these does not hold.
+ */
+function extendOpen(st: BuildState, iv: Interval): boolean {
+  const p = st.open;
+  const m = st.memo;
+  if (p === undefined || iv.isCharging !== st.openCharging || m.key !== st.openKey) return false;
+  if (st.cuts[st.cutIndex]! < iv.b || st.staticCut !== st.cutIndex || m.staticVersion !== st.staticVersion) return false;
+  if (st.t.boundaries.energiesMwh.length !== 0) return false;
+  const x = iv.powerKw;
+  const y = iv.current;
+  if (!(m.powerLo === m.powerLo ? x >= m.powerLo && x < m.powerHi : x !== x)) return false;
+  if (!(m.currentLo === m.currentLo ? y >= m.currentLo && y < m.currentHi : y !== y)) return false;
+  mergePiece(p, iv, iv.b - iv.a, iv.energyWh);
+  st.energyMwh += iv.energyWh * 1000;
+  return true;
+}
+
+/**
  * Re-evaluates the time/energy part of the restrictions only when a boundary was passed since the last
  * evaluation: between boundaries it cannot change, so most meter intervals skip it.
  */
 function refreshStatic(st: BuildState, at: number, energyMwh: number): void {
   let band = 0;
-  for (const thr of st.t.boundaries.energiesMwh) if (energyMwh >= thr) band++;
+  const energies = st.t.boundaries.energiesMwh;
+  for (let i = 0; i < energies.length; i++) if (energyMwh >= energies[i]!) band++;
   if (band === st.staticBand && st.cutIndex === st.staticCut) return;
   fillTimeContext(st.t, st.usage, st.ctx, at);
   st.ctx.energyMwh = energyMwh;
   evaluateStatic(st.t, st.ctx, st.staticMet);
   st.staticBand = band;
   st.staticCut = st.cutIndex;
+  st.staticVersion++;
+}
+
+/** Whether `x` lies in the band [lo, hi) of a memo (a NaN band holds NaN only). */
+function inBand(x: number, lo: number, hi: number): boolean {
+  return lo === lo ? x >= lo && x < hi : x !== x;
+}
+
+/**
+ * `selectComponents` for the current context, skipped when neither the static results nor the power or
+ * current band changed since the last call (the result would be the same key).
+ */
+function selectKey(st: BuildState, iv: Interval): number {
+  const m = st.memo;
+  if (
+    m.staticVersion === st.staticVersion &&
+    inBand(iv.powerKw, m.powerLo, m.powerHi) &&
+    inBand(iv.current, m.currentLo, m.currentHi)
+  ) {
+    return m.key;
+  }
+  m.key = selectComponents(st.t, st.ctx, st.staticMet, st.sel);
+  m.staticVersion = st.staticVersion;
+  setMemoBand(m, true, st.t.boundaries.powersKw, iv.powerKw);
+  setMemoBand(m, false, st.t.boundaries.currents, iv.current);
+  return m.key;
 }
 
 /** Cuts one meter interval at restriction boundaries; energy is interpolated linearly, in whole Wh. */
 function addInterval(st: BuildState, iv: Interval): void {
-  const { ctx } = st;
+  if (extendOpen(st, iv)) return;
+  const { ctx, cuts } = st;
   ctx.minCurrent = ctx.maxCurrent = iv.current;
   ctx.minPowerKw = ctx.maxPowerKw = iv.powerKw;
   let from = iv.a;
   let consumedWh = 0;
   while (from < iv.b) {
-    while (st.cutIndex < st.cuts.length && st.cuts[st.cutIndex]! <= from) st.cutIndex++;
-    const to = Math.min(iv.b, st.cuts[st.cutIndex] ?? Infinity, energyCut(st, iv, consumedWh, from));
+    while (cuts[st.cutIndex]! <= from) st.cutIndex++;
+    const to = Math.min(iv.b, cuts[st.cutIndex]!, energyCut(st, iv, consumedWh, from));
     const upToWh = to === iv.b ? iv.energyWh : Math.round((iv.energyWh * (to - iv.a)) / (iv.b - iv.a));
     refreshStatic(st, from, st.energyMwh + consumedWh * 1000);
-    const key = selectComponents(st.t, ctx, st.staticMet, st.sel);
-    appendPiece(st, iv, from, to, upToWh - consumedWh, key);
+    appendPiece(st, iv, from, to, upToWh - consumedWh, selectKey(st, iv));
     consumedWh = upToWh;
     from = to;
   }
   st.energyMwh += iv.energyWh * 1000;
 }
 
-/** Fills `iv` with the interval from reading `i` to the next one (or the session end). */
+/**
+ * Fills `iv` with the interval from reading `i` to the next one (or the session end). For i > 0, `iv.b`
+ * on entry is the previous interval's end, i.e. reading i's clamped time, and becomes `iv.a`.
+ */
 function readInterval(s: MeterSeries, i: number, start: number, end: number, iv: Interval): void {
-  const smp = s.samples[i]!;
-  const next = s.samples[i + 1];
-  iv.a = Math.min(end, Math.max(start, toSecond(smp.timestampMs)));
+  const samples = s.samples;
+  const smp = samples[i]!;
+  const next = i + 1 < samples.length ? samples[i + 1] : undefined;
+  iv.a = i === 0 ? Math.min(end, Math.max(start, toSecond(smp.timestampMs))) : iv.b;
   iv.b = next ? Math.min(end, Math.max(start, toSecond(next.timestampMs))) : end;
   iv.energyWh = next ? Math.round(next.energyWh - smp.energyWh) : 0;
   iv.isCharging = smp.isCharging;
-  const derivedKw = iv.b > iv.a && smp.isCharging ? (iv.energyWh * 3600) / (iv.b - iv.a) : NaN;
-  iv.powerKw = round4(smp.powerW !== undefined ? smp.powerW / 1000 : derivedKw);
+  if (smp.powerW !== undefined) iv.powerKw = wattsToKw(smp.powerW);
+  else iv.powerKw = iv.b > iv.a && smp.isCharging ? round4((iv.energyWh * 3600) / (iv.b - iv.a)) : NaN;
   iv.current = smp.currentA !== undefined ? round4(smp.currentA) : NaN;
 }
 
@@ -168,6 +252,8 @@ function newBuildState(t: CompiledTariff, usage: SessionUsage, cuts: number[]): 
     staticMet: new Int8Array(t.elements.length),
     staticCut: -1,
     staticBand: -1,
+    staticVersion: 0,
+    memo: newSelectionMemo(),
     cuts,
     cutIndex: 0,
     energyMwh: 0,

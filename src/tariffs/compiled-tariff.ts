@@ -50,6 +50,12 @@ export interface TariffBoundaries {
   durationsMs: number[];
   energiesMwh: number[];
   usesLocalTime: boolean;
+  /**
+   * Finite min/max power (kW) and current (A) bounds of all elements, sorted: between two neighbours every
+   * current/power restriction has the same result, so a selection can be reused there.
+   */
+  powersKw: number[];
+  currents: number[];
 }
 
 export interface CompiledTariff {
@@ -116,12 +122,16 @@ function collectBoundaries(elements: CompiledElement[]): TariffBoundaries {
   const msOfDay = new Set<number>();
   const durations = new Set<number>();
   const energies = new Set<number>();
+  const powers = new Set<number>();
+  const currents = new Set<number>();
   for (const el of elements) {
     const r = el.restrictions;
     if (r.hasTimeOfDay) msOfDay.add(r.startMs % 86_400_000).add(r.endMs % 86_400_000);
     if (r.weekdayMask !== 0xff || r.startDay !== -Infinity || r.endDay !== Infinity) msOfDay.add(0);
     for (const d of [r.minDurationMs, r.maxDurationMs]) if (Number.isFinite(d)) durations.add(d);
     for (const e of [r.minEnergyMwh, r.maxEnergyMwh]) if (Number.isFinite(e)) energies.add(e);
+    for (const p of [r.minPowerKw, r.maxPowerKw]) if (Number.isFinite(p)) powers.add(p);
+    for (const c of [r.minCurrent, r.maxCurrent]) if (Number.isFinite(c)) currents.add(c);
   }
   const sorted = (s: Set<number>): number[] => [...s].sort((a, b) => a - b);
   return {
@@ -129,6 +139,8 @@ function collectBoundaries(elements: CompiledElement[]): TariffBoundaries {
     durationsMs: sorted(durations),
     energiesMwh: sorted(energies),
     usesLocalTime: msOfDay.size > 0,
+    powersKw: sorted(powers),
+    currents: sorted(currents),
   };
 }
 
@@ -221,4 +233,44 @@ function selectInOrder(t: CompiledTariff, ctx: RestrictionContext, staticMet: In
     key = key * n + chosen + 1;
   }
   return key;
+}
+
+/**
+ * The last selection's key, and the power/current bands it holds for: between two neighbouring power
+ * (current) bounds of the tariff (`TariffBoundaries.powersKw`, `currents`) every power (current)
+ * restriction gives the same result, so while the static results (`staticVersion`) and both bands are
+ * unchanged the selection is the same and need not be recomputed. A NaN band (lo = NaN) holds for NaN
+ * only. For contexts whose min and max power are one value, and so for current (one meter interval).
+ */
+export interface SelectionMemo {
+  staticVersion: number;
+  key: number;
+  powerLo: number;
+  powerHi: number;
+  currentLo: number;
+  currentHi: number;
+}
+
+export function newSelectionMemo(): SelectionMemo {
+  return { staticVersion: -1, key: -1, powerLo: NaN, powerHi: NaN, currentLo: NaN, currentHi: NaN };
+}
+
+/** Sets the memo's power (or current) band [lo, hi) to the one of `x` among the sorted `bounds`. */
+export function setMemoBand(m: SelectionMemo, isPower: boolean, bounds: number[], x: number): void {
+  let lo = x === x ? -Infinity : NaN;
+  let hi = x === x ? Infinity : NaN;
+  for (let i = 0; i < bounds.length && x === x; i++) {
+    if (bounds[i]! > x) {
+      hi = bounds[i]!;
+      break;
+    }
+    lo = bounds[i]!;
+  }
+  if (isPower) {
+    m.powerLo = lo;
+    m.powerHi = hi;
+  } else {
+    m.currentLo = lo;
+    m.currentHi = hi;
+  }
 }
