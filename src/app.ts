@@ -101,6 +101,8 @@ export function createApp(deps: AppDeps) {
   // First start hook: a session started by an OCPI START_SESSION carries its token and authorization_reference.
   sessions.onStart(remoteStartHook());
   authorize.usePreAuthorizer(remoteStartPreAuthorizer(db));
+  // OCPP 1.6 §7.2 ConcurrentTx: an own token in an ACTIVE session is refused a second one elsewhere.
+  authorize.useActiveSessions(sessions);
   const locations = new LocationService({ db });
   const apiKeys = new ApiKeyService({ db, clock });
   const tariffs = new TariffService({ db, clock });

@@ -157,3 +157,16 @@ export async function insertSamples(db: Db, ctx: { chargePointId: string; connec
 export async function listSamples(db: Db, sessionFk: number): Promise<Row[]> {
   return db('meter_values').where({ session_fk: sessionFk }).orderBy([{ column: 'timestamp' }, { column: 'id' }]);
 }
+
+/** Whether token `tokenFk` is in an ACTIVE session other than at `except` (its connector, or the whole charger). */
+export async function hasActiveSessionOfTokenElsewhere(db: Db, tokenFk: number, except: { chargePointId: string; connectorNumber?: number }): Promise<boolean> {
+  const row = await db('sessions')
+    .where({ token_fk: tokenFk, status: 'ACTIVE' })
+    .whereNull('stop_at')
+    .modify((q) => {
+      if (except.connectorNumber === undefined) void q.whereNot({ charge_point_id: except.chargePointId });
+      else void q.whereRaw('not (charge_point_id = ? and connector_number = ?)', [except.chargePointId, except.connectorNumber]);
+    })
+    .first('id');
+  return row !== undefined;
+}

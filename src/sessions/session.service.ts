@@ -87,6 +87,15 @@ export class SessionService {
     return { transactionId: session.id, idTagInfo: auth.info };
   }
 
+  /**
+   * OCPP 1.6 §7.2 ConcurrentTx: whether the token is charging elsewhere. For a StartTransaction (a
+   * connector given) any other connector counts; for an Authorize only another charger, since at its own
+   * charger the driver may be presenting the card to stop.
+   */
+  async hasActiveSessionElsewhere(tokenFk: number, ctx: { chargePointId: string; connectorId?: number }): Promise<boolean> {
+    return repo.hasActiveSessionOfTokenElsewhere(this.o.db, tokenFk, { chargePointId: ctx.chargePointId, connectorNumber: ctx.connectorId });
+  }
+
   /** OCPP 1.6 §4.7 MeterValues: stores every sample; the energy register drives the session's kWh. */
   async recordMeterValues(chargePointId: string, p: MeterValuesRequest): Promise<void> {
     const samples = flattenMeterValues(p.meterValue);

@@ -105,3 +105,25 @@ export function decideRoaming(token: IdToken, now: Date, outcome: RealtimeOutcom
       return policy === 'realtime-only' ? refused : stored(token, now);
   }
 }
+
+/** OCPP 1.6 IdToken (CiString20Type): a longer OCPI group_id (36) cannot be sent as parentIdTag. */
+const MAX_ID_TOKEN = 20;
+
+/**
+ * The token rules applied on top of its authorization:
+ * - OCPP 1.6 IdTagInfo.parentIdTag: the token's group id, so a charger lets another card of the same
+ *   group stop the session (left out when the group id does not fit an IdToken).
+ * - OCPP 1.6 §7.2 ConcurrentTx: one of the operator's own tokens already in an ACTIVE session elsewhere
+ *   is refused a second one; a roaming token's concurrent sessions are its eMSP's decision.
+ */
+export function withTokenRules(info: IdTagInfo, token: IdToken, hasOtherActiveSession: boolean): IdTagInfo {
+  const isConcurrent = info.status === 'Accepted' && hasOtherActiveSession && !isRoaming(token);
+  const out: IdTagInfo = isConcurrent ? { ...info, status: 'ConcurrentTx' } : { ...info };
+  if (token.groupId && token.groupId.length <= MAX_ID_TOKEN) out.parentIdTag = token.groupId;
+  return out;
+}
+
+/** A token issued by a partner eMSP (as opposed to the operator's own). */
+export function isRoaming(token: IdToken): boolean {
+  return token.partnerFk !== null && token.partnerFk !== undefined;
+}

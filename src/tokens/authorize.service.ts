@@ -4,7 +4,7 @@ import type { Logger } from '../shared/logger.ts';
 import { listTokensByUid } from './token.repo.ts';
 import { deleteExpiredAuthorizations, findCachedAuthorization, upsertCachedAuthorization } from './authorization-cache.repo.ts';
 import { findLocationReferences } from './location-references.repo.ts';
-import { decideRoaming, isCacheable, realtimePolicy } from './authorization-decision.ts';
+import { decideRoaming, isCacheable, isRoaming, realtimePolicy, withTokenRules } from './authorization-decision.ts';
 import type { AuthorizationDecision, IdToken, LocationReferences, RealtimeOutcome } from './token.types.ts';
 
 export { decide } from './authorization-decision.ts';
@@ -37,6 +37,14 @@ export interface PreAuthorizer {
   find(idTag: string, ctx: AuthorizeContext, now: Date): Promise<{ tokenFk: number | null; authorizationReference: string | null } | undefined>;
 }
 
+/**
+ * Sessions in progress (implemented by the sessions domain): whether the token is in an ACTIVE session
+ * other than one at `ctx` (at another connector for a StartTransaction, another charger for an Authorize).
+ */
+export interface ActiveSessionLookup {
+  hasActiveSessionElsewhere(tokenFk: number, ctx: AuthorizeContext): Promise<boolean>;
+}
+
 export interface AuthorizeServiceOptions {
   db: Knex;
   clock: Clock;
@@ -47,6 +55,8 @@ export interface AuthorizeServiceOptions {
   cacheTtlSec?: number;
   /** Absent: no remote starts, every use of a token is decided here. */
   preAuthorizer?: PreAuthorizer;
+  /** Absent: no ConcurrentTx check. */
+  activeSessions?: ActiveSessionLookup;
 }
 
 /** Authorizes an idTag against the token table and, where the whitelist asks for it, the token's eMSP. */
@@ -63,12 +73,29 @@ export class AuthorizeService {
     this.o.preAuthorizer = preAuthorizer;
   }
 
+  /** Plugs in the sessions in progress, for OCPP 1.6 ConcurrentTx (set at composition: sessions use this service). */
+  useActiveSessions(activeSessions: ActiveSessionLookup): void {
+    this.o.activeSessions = activeSessions;
+  }
+
   /** Job authorization-cache-expiry: drops real-time answers past their validity; returns how many. */
   async expireCache(): Promise<number> {
     return deleteExpiredAuthorizations(this.o.db, this.o.clock.now());
   }
 
+  /**
+   * The charger's IdTagInfo for `idTag`. With a context (Authorize, StartTransaction) an own token busy
+   * in another session answers ConcurrentTx; without one (StopTransaction) only the token decides.
+   */
   async authorize(idTag: string, ctx?: AuthorizeContext): Promise<AuthorizationResult> {
+    const result = await this.decide(idTag, ctx);
+    if (!result.token) return result;
+    const isChecked = ctx !== undefined && this.o.activeSessions !== undefined && result.info.status === 'Accepted' && !isRoaming(result.token);
+    const hasOther = isChecked ? await this.o.activeSessions!.hasActiveSessionElsewhere(result.token.id, ctx!) : false;
+    return { ...result, info: withTokenRules(result.info, result.token, hasOther) };
+  }
+
+  private async decide(idTag: string, ctx?: AuthorizeContext): Promise<AuthorizationResult> {
     const tokens = await listTokensByUid(this.o.db, idTag);
     if (tokens.length === 0) return { info: { status: 'Invalid' }, authMethod: 'WHITELIST', token: undefined };
     const now = this.o.clock.now();

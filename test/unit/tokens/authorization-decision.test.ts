@@ -1,7 +1,7 @@
 // OCPI 2.2.1 tokens §12.4.5 WhitelistType × the eMSP's real-time answer (§12.2.2.2) → OCPP 1.6 §7.2
 // AuthorizationStatus. Every whitelist is checked against every kind of outcome.
 import { expect } from 'chai';
-import { decide, decideRoaming, isAllowedHere, isCacheable, realtimePolicy, toOcppStatus } from '../../../src/tokens/authorization-decision.ts';
+import { decide, decideRoaming, isAllowedHere, isCacheable, realtimePolicy, toOcppStatus, withTokenRules } from '../../../src/tokens/authorization-decision.ts';
 import type { AllowedType, IdToken, RealtimeOutcome, Whitelist } from '../../../src/tokens/token.types.ts';
 
 const NOW = new Date('2025-03-01T10:00:00Z');
@@ -124,6 +124,30 @@ describe('tokens/authorization-decision', () => {
     it('should answer Invalid for an unknown token and Blocked for an invalid one', () => {
       expect(decide(undefined, NOW)).to.deep.equal({ status: 'Invalid' });
       expect(decide(aRoamingToken({ valid: false }), NOW)).to.deep.equal({ status: 'Blocked' });
+    });
+  });
+
+  describe('withTokenRules (group id, concurrent sessions)', () => {
+    const own = (o: Partial<IdToken> = {}) => aRoamingToken({ partnerFk: null, ...o });
+
+    it('OCPP 1.6 IdTagInfo.parentIdTag: should answer the token\'s group id as parentIdTag', () => {
+      expect(withTokenRules({ status: 'Accepted' }, own({ groupId: 'FLEET-7' }), false)).to.deep.equal({ status: 'Accepted', parentIdTag: 'FLEET-7' });
+      expect(withTokenRules({ status: 'Blocked' }, own({ groupId: 'FLEET-7' }), false)).to.deep.equal({ status: 'Blocked', parentIdTag: 'FLEET-7' });
+    });
+
+    it('should leave parentIdTag out without a group, or for a group id longer than an OCPP 1.6 IdToken (20)', () => {
+      expect(withTokenRules({ status: 'Accepted' }, own(), false)).to.deep.equal({ status: 'Accepted' });
+      expect(withTokenRules({ status: 'Accepted' }, own({ groupId: 'G'.repeat(21) }), false)).to.deep.equal({ status: 'Accepted' });
+    });
+
+    it('OCPP 1.6 §7.2 ConcurrentTx: should refuse an accepted own token that has an active session elsewhere', () => {
+      const info = { status: 'Accepted' as const, expiryDate: '2030-01-01T00:00:00.000Z' };
+      expect(withTokenRules(info, own({ groupId: 'G1' }), true)).to.deep.equal({ status: 'ConcurrentTx', expiryDate: '2030-01-01T00:00:00.000Z', parentIdTag: 'G1' });
+    });
+
+    it('should keep a refusal as it is and leave a roaming token\'s concurrent sessions to its eMSP', () => {
+      expect(withTokenRules({ status: 'Blocked' }, own(), true)).to.deep.equal({ status: 'Blocked' });
+      expect(withTokenRules({ status: 'Accepted' }, aRoamingToken(), true)).to.deep.equal({ status: 'Accepted' });
     });
   });
 });
