@@ -154,8 +154,9 @@ export class ChargerService {
   /** OCPP 1.6 §4.2 BootNotification: records the charger's identity data and answers its registration status. */
   async boot(chargePointId: string, p: BootNotificationRequest): Promise<BootNotificationResponse> {
     const now = this.o.clock.now();
-    const cp = await repo.getChargePoint(this.o.db, chargePointId);
-    const interval = cp.registrationStatus === 'Accepted' ? this.o.heartbeatIntervalSec : this.o.pendingIntervalSec;
+    // A boot on a socket that stayed open while the charger was marked offline ends that, as any message does.
+    const seen = await repo.touchChargePoint(this.o.db, chargePointId, now, false);
+    const interval = seen.registrationStatus === 'Accepted' ? this.o.heartbeatIntervalSec : this.o.pendingIntervalSec;
     await repo.updateChargePoint(this.o.db, chargePointId, {
       vendor: p.chargePointVendor,
       model: p.chargePointModel,
@@ -168,10 +169,9 @@ export class ChargerService {
       meter_serial_number: p.meterSerialNumber ?? null,
       heartbeat_interval_sec: interval,
       last_boot_at: now,
-      last_seen_at: now,
-      is_online: true,
     });
-    return { status: cp.registrationStatus, currentTime: now.toISOString(), interval };
+    if (seen.wasOffline) await this.backOnline(chargePointId, now);
+    return { status: seen.registrationStatus, currentTime: now.toISOString(), interval };
   }
 
   /** OCPP 1.6 §4.6 Heartbeat: records it and returns the current time. */

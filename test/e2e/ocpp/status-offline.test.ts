@@ -144,6 +144,25 @@ describe('e2e OCPP status, faults and offline detection', () => {
     expect(await evseStatus(evseUid)).to.equal('AVAILABLE');
   });
 
+  it('OCPP16 §4.2: should bring a charger marked offline back online when it sends a BootNotification on the same socket', async () => {
+    // Arrange: silent long enough to be marked offline, then it reboots without the socket dropping
+    const { id, evseUid, client } = await chargerAtEvse();
+    await client.call('StatusNotification', aStatusNotification({ status: 'Available' }));
+    clock.advance(t.config.ocpp.heartbeatIntervalSec * t.config.ocpp.offlineAfterMissedHeartbeats * 1000 + 1000);
+    await t.app.scheduler.runNow('offline-detection');
+    const evseWhileOffline = await evseStatus(evseUid);
+
+    // Act
+    await client.call('BootNotification', aBootNotification());
+    await client.close();
+
+    // Assert
+    expect(evseWhileOffline).to.equal('UNKNOWN');
+    expect((await t.db('charge_points').where({ id }).first()).is_online).to.equal(true);
+    expect(await openFaults(id)).to.deep.equal([]);
+    expect(await evseStatus(evseUid)).to.equal('AVAILABLE');
+  });
+
   it('should record the job run with its counts', async () => {
     const outcome = await t.app.scheduler.runNow('offline-detection');
 
