@@ -171,6 +171,12 @@ export async function insertStatusHistory(db: Db, chargePointId: string, report:
   });
 }
 
+/** Whether a report of this connector newer than `at` is already in the history (then `at` is a replay). */
+export async function hasNewerStatusHistory(db: Db, chargePointId: string, connectorNumber: number, at: Date): Promise<boolean> {
+  const row = await db('status_history').where({ charge_point_id: chargePointId, connector_number: connectorNumber }).where('timestamp', '>', at).first('id');
+  return row !== undefined;
+}
+
 export async function listStatusHistory(db: Db, chargePointId: string, limit: number): Promise<Row[]> {
   return db('status_history').where({ charge_point_id: chargePointId }).orderBy([{ column: 'timestamp', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
 }

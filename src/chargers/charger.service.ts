@@ -206,12 +206,18 @@ export class ChargerService {
   async reportStatus(chargePointId: string, reported: Omit<StatusReport, 'timestamp'> & { timestamp?: Date }): Promise<void> {
     const report: StatusReport = { ...reported, timestamp: reported.timestamp ?? this.o.clock.now() };
     const changedEvse = await this.o.db.transaction(async (trx) => {
+      // Newest wins for faults as for the connector status: a replayed older report opens and clears nothing.
+      if (report.connectorNumber === 0) {
+        const isNewest = !(await repo.hasNewerStatusHistory(trx, chargePointId, 0, report.timestamp));
+        await repo.insertStatusHistory(trx, chargePointId, report);
+        if (isNewest) await this.trackFault(trx, chargePointId, report);
+        return undefined;
+      }
       await repo.insertStatusHistory(trx, chargePointId, report);
-      await this.trackFault(trx, chargePointId, report);
-      if (report.connectorNumber === 0) return undefined;
       const evseFk = await repo.findEvseFkOfChargePoint(trx, chargePointId);
       const connector = await repo.ensureConnector(trx, chargePointId, report.connectorNumber, evseFk);
       const isNewest = await repo.updateConnectorStatus(trx, connector.id, report);
+      if (isNewest) await this.trackFault(trx, chargePointId, report);
       if (!isNewest || connector.evseFk === null) return undefined;
       const change = await this.recomputeEvse(trx, connector.evseFk);
       // A connector's first report is when its EVSE gains it (OCPP 1.6 chargers reveal connectors this way).

@@ -71,6 +71,28 @@ describe('e2e OCPP status, faults and offline detection', () => {
     expect(all.map((f) => f.cleared_at?.toISOString())).to.deep.equal(['2030-05-01T12:05:00.000Z']);
   });
 
+  for (const connectorId of [1, 0]) {
+    it(`OCPP16 §4.9 StatusNotification: should let only the newest report open or clear a fault (connector ${connectorId}, replayed older reports)`, async () => {
+      // Arrange: the newest reports say "fine" on one charger and "faulted" on another
+      const fine = await chargerAtEvse();
+      const faulted = await chargerAtEvse();
+      const at = (minute: number) => `2030-05-01T12:0${minute}:00Z`;
+      await fine.client.call('StatusNotification', aStatusNotification({ connectorId, status: 'Available', errorCode: 'NoError', timestamp: at(5) }));
+      await faulted.client.call('StatusNotification', aStatusNotification({ connectorId, status: 'Faulted', errorCode: 'GroundFailure', timestamp: at(5) }));
+
+      // Act: an offline queue replays older, opposite reports
+      await fine.client.call('StatusNotification', aStatusNotification({ connectorId, status: 'Faulted', errorCode: 'HighTemperature', timestamp: at(3) }));
+      await faulted.client.call('StatusNotification', aStatusNotification({ connectorId, status: 'Available', errorCode: 'NoError', timestamp: at(3) }));
+      await Promise.all([fine.client.close(), faulted.client.close()]);
+
+      // Assert
+      expect(await openFaults(fine.id)).to.deep.equal([]);
+      expect((await openFaults(faulted.id)).map((f) => [f.connector_number, f.error_code])).to.deep.equal([[connectorId, 'GroundFailure']]);
+      const [history] = await t.db('status_history').whereIn('charge_point_id', [fine.id, faulted.id]).count({ n: '*' });
+      expect(Number(history.n)).to.equal(4);
+    });
+  }
+
   it('OCPP16 §4.9 StatusNotification: should treat connectorId 0 as the whole charge point', async () => {
     const { id, client } = await chargerAtEvse();
 
