@@ -100,6 +100,8 @@ export class SessionService {
   async recordMeterValues(chargePointId: string, p: MeterValuesRequest): Promise<void> {
     const samples = flattenMeterValues(p.meterValue);
     const updated = await this.o.db.transaction(async (trx) => {
+      // Connectors are learnt from every report naming them, as from StatusNotification and StartTransaction.
+      if (p.connectorId > 0) await chargers.ensureConnector(trx, chargePointId, p.connectorId, await chargers.findEvseFkOfChargePoint(trx, chargePointId));
       const session = p.transactionId !== undefined ? await repo.findSessionOfChargePoint(trx, chargePointId, p.transactionId) : undefined;
       if (p.transactionId !== undefined && !session) this.o.logger.warn('meter values for an unknown transaction', { chargePointId, transactionId: p.transactionId });
       await repo.insertSamples(trx, { chargePointId, connectorNumber: p.connectorId, sessionFk: session?.id ?? null }, samples);

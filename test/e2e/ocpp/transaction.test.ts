@@ -187,6 +187,18 @@ describe('e2e OCPP 1.6 transactions', () => {
     expect(await t.db('meter_values').where({ session_fk: s.id })).to.have.length(3);
   });
 
+  it('OCPP16 §4.7 MeterValues: should register a connector first reported by MeterValues (connectorId > 0, not 0)', async () => {
+    const { id, client } = await bootedCharger();
+
+    await client.call('MeterValues', anEnergyReading(undefined, '1500', { connectorId: 3 }));
+    await client.call('MeterValues', anEnergyReading(undefined, '1600', { connectorId: 0 }));
+    await client.close();
+
+    const connectors = await t.db('connectors').where({ charge_point_id: id });
+    expect(connectors.map((c) => c.connector_number)).to.deep.equal([3]);
+    expect(await t.db('meter_values').where({ charge_point_id: id })).to.have.length(2);
+  });
+
   it('OCPP16 §4.10 StopTransaction: should acknowledge a stop for an unknown transaction without failing', async () => {
     const { client } = await bootedCharger();
 
