@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { Knex } from 'knex';
 import { loadConfig, type Config } from '../config/load.ts';
 import { openDatabase, serve } from '../main.ts';
-import { InvalidInput } from '../shared/errors.ts';
+import { Conflict, InvalidInput, NotFound } from '../shared/errors.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { systemClock } from '../shared/clock.ts';
 import { ApiKeyService } from '../access/apikey.service.ts';
@@ -129,14 +129,17 @@ export function buildCli(out: Out): Command {
   return program;
 }
 
-/** Runs the CLI; returns the exit code (2 for bad input, 1 for other failures). */
+/**
+ * Runs the CLI; returns the exit code: 2 for bad input (a malformed value, a duplicate id, a reference
+ * to something that does not exist), 1 for other failures.
+ */
 export async function main(argv: string[], out: Out = (line) => process.stdout.write(`${line}\n`)): Promise<number> {
   try {
     await buildCli(out).parseAsync(argv);
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof InvalidInput) {
+    if (err instanceof InvalidInput || err instanceof Conflict || err instanceof NotFound) {
       out(`error: ${err.message}`);
       return 2;
     }

@@ -68,6 +68,20 @@ describe('unit cli (cpms command)', () => {
     expect(longUid.out).to.match(/uid: /);
   });
 
+  it('should refuse a duplicate charger or token and an unknown location with exit code 2 naming the problem', async () => {
+    expect((await cpms('charger', 'add', 'CP-CLI-DUP', '--password', 'secret-pw-1')).code).to.equal(0);
+    expect((await cpms('token', 'add', 'TAG-CLI-DUP')).code).to.equal(0);
+
+    const charger = await cpms('charger', 'add', 'CP-CLI-DUP', '--password', 'secret-pw-2');
+    const token = await cpms('token', 'add', 'TAG-CLI-DUP');
+    const location = await cpms('charger', 'add', 'CP-CLI-NOLOC', '--password', 'secret-pw-3', '--location', 'LOC-CLI-NONE');
+
+    expect([charger.code, token.code, location.code]).to.deep.equal([2, 2, 2]);
+    expect(charger.out).to.match(/^error: .*CP-CLI-DUP.* already exists/);
+    expect(token.out).to.match(/^error: .*TAG-CLI-DUP.*already exists/);
+    expect(location.out).to.match(/^error: .*LOC-CLI-NONE/);
+  });
+
   it('should apply migrations, create an API key printed once and store only its hash', async () => {
     // Act
     const migrate = await cpms('migrate');
@@ -92,7 +106,7 @@ describe('unit cli (cpms command)', () => {
     // Assert
     expect([loc.code, charger.code, token.code]).to.deep.equal([0, 0, 0]);
     expect(charger.out).to.equal('charger CP-CLI-1 registered at location LOC-CLI');
-    expect(duplicate.code).to.equal(1);
+    expect(duplicate.code).to.equal(2);
     expect(duplicate.out).to.match(/already exists/);
     expect(token.out).to.equal('token CLI-TAG-1 added (RFID, group FLEET-A)');
     const [cp, evse, tok] = await query(async (db) => [
