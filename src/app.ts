@@ -230,10 +230,14 @@ export function createApp(deps: AppDeps) {
     asyncResults,
     services: { chargers, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements },
     nodeId,
-    async listen(port = config.port, host = config.host): Promise<AddressInfo> {
+    /**
+     * Starts serving. As a node (default) it first releases the connections a crashed process left
+     * recorded; a tool listening briefly beside a running server (`cpms partner register`) must not.
+     */
+    async listen(port = config.port, host = config.host, opts: { releaseStaleConnections?: boolean } = {}): Promise<AddressInfo> {
       await bus?.start();
       // Before any socket opens: connections a crashed process left recorded (alone: every node's).
-      const released = await chargers.releaseStaleConnections({ allNodes: !config.redisUrl });
+      const released = opts.releaseStaleConnections === false ? [] : await chargers.releaseStaleConnections({ allNodes: !config.redisUrl });
       if (released.length) logger.warn(`marked ${released.length} charger(s) disconnected that were recorded as connected before start-up`, { module: 'chargers', node: nodeId });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

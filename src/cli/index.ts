@@ -100,7 +100,8 @@ export function buildCli(out: Out): Command {
   partner.command('register').description("register with a partner: its versions URL and the token A it gave us").requiredOption('--versions-url <url>').requiredOption('--token <tokenA>').option('--role <role>', "the partner's role to connect to", 'EMSP').action(async (o) => {
     await withDb(async ({ db, config, logger }) => {
       const app = createApp({ config, db, logger, clock: systemClock });
-      await app.listen(config.port, config.host);
+      // Not a node: chargers recorded as connected may belong to a server running on the same database.
+      await app.listen(config.port, config.host, { releaseStaleConnections: false });
       try {
         const p = await app.services.credentials.register({ versionsUrl: o.versionsUrl, tokenA: o.token, role: o.role }, config.publicUrl || `http://localhost:${config.port}`);
         out(`registered with partner ${p.id}: ${p.countryCode}/${p.partyId} ${p.name ?? ''} (OCPI ${p.version}, ${p.endpoints.length} endpoints)`);

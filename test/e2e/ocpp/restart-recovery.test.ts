@@ -2,10 +2,18 @@
 // a node releases them: all of them when it runs alone (no cluster bus), only its own in a cluster.
 import { expect } from 'chai';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp } from '../../helpers/app.ts';
+import { startTestApp, testConfig } from '../../helpers/app.ts';
 import { isRedisUp, REDIS_URL } from '../../helpers/redis.ts';
 import { aRegisteredCharger } from '../../fixtures/chargers.ts';
-import type { App } from '../../../src/app.ts';
+import { createApp, type App } from '../../../src/app.ts';
+import { systemClock } from '../../../src/shared/clock.ts';
+import { createLogger } from '../../../src/shared/logger.ts';
+
+function silentLogger() {
+  const logger = createLogger('error');
+  logger.silent = true;
+  return logger;
+}
 
 describe('e2e start-up releases connections left by a crashed node', () => {
   let tdb: TestDb;
@@ -49,6 +57,17 @@ describe('e2e start-up releases connections left by a crashed node', () => {
     expect(await connectionOf(own)).to.deep.equal(released);
     expect(await connectionOf(other)).to.deep.equal(released);
     expect(await connectionOf(never)).to.deep.equal({ isConnected: false, node: null, disconnectedEvents: 0 });
+  });
+
+  it('should leave recorded connections alone when listening with releaseStaleConnections: false (a CLI tool beside a running server)', async () => {
+    const held = await aChargerLeftConnectedOn(seed.app.services, 'test-node');
+    const config = testConfig(tdb);
+    const tool = createApp({ config, db: tdb.db, logger: silentLogger(), clock: systemClock });
+
+    await tool.listen(0, '127.0.0.1', { releaseStaleConnections: false });
+    await tool.close();
+
+    expect(await connectionOf(held)).to.deep.equal({ isConnected: true, node: 'test-node', disconnectedEvents: 0 });
   });
 
   it('should release only the chargers of its own node id in a cluster (Redis bus configured)', async function () {
