@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
+import cron from 'node-cron';
 import schema from './schema.json' with { type: 'json' };
 import { InvalidInput } from '../shared/errors.ts';
 
@@ -137,5 +138,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
     const source = fromEnv.has(key) ? ` (from ${fromEnv.get(key)})` : '';
     throw new InvalidInput(`config ${key}${source}: ${err.message}`);
   }
+  assertCronExpressions(config);
   return config as unknown as Config;
+}
+
+/** Every `*Cron` key must be a schedule node-cron accepts: refused at start-up, not when the job is due. */
+function assertCronExpressions(node: Record<string, unknown>, prefix = ''): void {
+  for (const [key, value] of Object.entries(node)) {
+    if (value && typeof value === 'object') assertCronExpressions(value as Record<string, unknown>, `${prefix}${key}.`);
+    else if (key.endsWith('Cron') && typeof value === 'string' && !cron.validate(value)) {
+      throw new InvalidInput(`config ${prefix}${key}: not a valid cron expression "${value}"`);
+    }
+  }
 }

@@ -44,6 +44,23 @@ describe('unit config/load', () => {
     expect(() => loadConfig({}, { 'ocpp.callTimeoutSec': 0 })).to.throw(/^config ocpp\.callTimeoutSec: /);
   });
 
+  /** Paths of every `*Cron` key in the defaults, e.g. `ocpp.offlineCheckCron`. */
+  const cronKeys = (node: Record<string, unknown>, prefix = ''): string[] =>
+    Object.entries(node).flatMap(([k, v]) => (v && typeof v === 'object' ? cronKeys(v as Record<string, unknown>, `${prefix}${k}.`) : k.endsWith('Cron') ? [`${prefix}${k}`] : []));
+  const CRON_KEYS = cronKeys(loadConfig({}) as unknown as Record<string, unknown>);
+
+  it('should know the cron keys of ocpp, billing and ocpi', () => {
+    expect(CRON_KEYS).to.include.members(['ocpp.offlineCheckCron', 'billing.staleSessionsCron', 'billing.settlementCron', 'ocpi.authorizationCacheExpiryCron', 'ocpi.tokenSyncCron', 'ocpi.push.retryCron']);
+  });
+
+  for (const key of CRON_KEYS) {
+    it(`should refuse a bad cron expression in ${key} with one line naming the key`, () => {
+      for (const expression of ['every minute', '61 * * * *', '* * * *']) {
+        expect(() => loadConfig({}, { [key]: expression })).to.throw(new RegExp(`^config ${key.replaceAll('.', '\\.')}: not a valid cron expression "${expression.replaceAll('*', '\\*')}"$`));
+      }
+    });
+  }
+
   it('should name an unknown key instead of "(root)"', () => {
     expect(() => loadConfig({}, { prot: 80 })).to.throw(/prot/);
   });
