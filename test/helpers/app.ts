@@ -11,6 +11,8 @@ export interface TestApp {
   app: App;
   config: Config;
   db: TestDb['db'];
+  /** The database the app runs on: another app may be started on it (startTestApp). */
+  testDb: TestDb;
   /** e.g. http://127.0.0.1:40123 */
   httpUrl: string;
   /** The OCPP endpoint without the identity, e.g. ws://127.0.0.1:40123/ocpp */
@@ -53,6 +55,7 @@ export async function startTestApp(testDb: TestDb, opts: TestAppOptions = {}): P
     app,
     config,
     db: testDb.db,
+    testDb,
     httpUrl,
     ocppUrl: `ws://127.0.0.1:${port}${config.ocpp.path}`,
     adminKey,

@@ -1,20 +1,9 @@
 // Admin API access (API keys and roles), health probes and the OpenAPI document.
 import { expect } from 'chai';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 
 describe('e2e admin API: auth, errors, health', () => {
-  let tdb: TestDb;
-  let t: TestApp;
-
-  before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb);
-  });
-  after(async () => {
-    await t?.close();
-    await tdb?.destroy();
-  });
+  const t = useTestApp();
 
   it('should refuse a request without an API key with 401 JSON', async () => {
     const res = await t.api('GET', '/api/v1/chargers', undefined, { key: null });

@@ -1,23 +1,12 @@
 // Admin API resources: chargers (register, attach, live state), locations, tokens, sessions.
 import { expect } from 'chai';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger } from '../../helpers/charger.ts';
 import { nextEvent } from '../../helpers/wait.ts';
 import { aBootNotification, aChargerId, aLocation, aLocationId, aRegisteredCharger, aStartTransaction, aStatusNotification, aStopTransaction, aToken, anEnergyReading, anEvseUid, anIdTag, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 
 describe('e2e admin API resources', () => {
-  let tdb: TestDb;
-  let t: TestApp;
-
-  before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb);
-  });
-  after(async () => {
-    await t?.close();
-    await tdb?.destroy();
-  });
+  const t = useTestApp();
 
   describe('chargers', () => {
     it('should register a charger with a hashed password and never return the hash', async () => {

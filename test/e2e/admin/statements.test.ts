@@ -5,8 +5,7 @@ import { buildCdr } from '../../../src/billing/cdr-builder.ts';
 import { insertCdr } from '../../../src/billing/cdr.repo.ts';
 import { fixedClock } from '../../../src/shared/clock.ts';
 import { Decimal } from '../../../src/shared/money.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { aCdrSources } from '../../fixtures/billing.ts';
 import { aRegisteredPartner } from '../../fixtures/partners.ts';
 import { aComponent, anElement, aTariff } from '../../fixtures/tariffs.ts';
@@ -14,20 +13,13 @@ import { aComponent, anElement, aTariff } from '../../fixtures/tariffs.ts';
 const tariff = aTariff({ elements: [anElement([aComponent('FLAT', 0.5, { vat: 21 }), aComponent('ENERGY', 0.29, { vat: 21 })])] });
 
 describe('e2e admin: cdrs and statements', () => {
-  let tdb: TestDb;
-  let t: TestApp;
   let partyFk: number;
   let seq = 0;
   const clock = fixedClock(new Date('2026-03-05T12:00:00Z'));
+  const t = useTestApp({ clock });
 
   before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb, { clock });
     partyFk = (await t.db('parties').where({ is_default: true }).first()).id;
-  });
-  after(async () => {
-    await t?.close();
-    await tdb?.destroy();
   });
 
   async function aStoredCdr(partnerFk: number | null, createdAt: string, wh: number) {

@@ -2,8 +2,7 @@
 // POST /tariffs/price with the same engine as `cpms tariff price`.
 import { expect } from 'chai';
 import { validateOcpi } from '../../../src/ocpi/validate.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { aLocation, anEvseUid, aRegisteredCharger } from '../../fixtures/chargers.ts';
 import { loadExample } from '../../fixtures/tariffs.ts';
 
@@ -12,17 +11,7 @@ const aTariffId = () => `A-${Date.now().toString(36)}-${++seq}`;
 const body = { currency: 'EUR', elements: [{ price_components: [{ type: 'TIME', price: 2, vat: 10, step_size: 300 }] }] };
 
 describe('e2e admin tariffs', () => {
-  let tdb: TestDb;
-  let t: TestApp;
-
-  before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb);
-  });
-  after(async () => {
-    await t.close();
-    await tdb.destroy();
-  });
+  const t = useTestApp();
 
   it('should create with PUT (201), replace (200), read, list and delete (204) a tariff', async () => {
     const id = aTariffId();

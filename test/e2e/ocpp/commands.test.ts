@@ -1,7 +1,7 @@
 // OCPP 1.6 §5 server-initiated commands, sent through the admin API and answered by the charger.
 import { expect } from 'chai';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger, connectRaw, type ChargerClient } from '../../helpers/charger.ts';
 import { eventually, nextEvent } from '../../helpers/wait.ts';
 import { aBootNotification, aRegisteredCharger, aStartTransaction, aStopTransaction, aToken, anEnergyReading, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
@@ -13,17 +13,7 @@ function queuedCommands(t: TestApp, id: string): number {
 }
 
 describe('e2e OCPP 1.6 commands through the admin API', () => {
-  let tdb: TestDb;
-  let t: TestApp;
-
-  before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb);
-  });
-  after(async () => {
-    await t?.close();
-    await tdb?.destroy();
-  });
+  const t = useTestApp();
 
   async function onlineCharger(): Promise<{ id: string; client: ChargerClient }> {
     const id = await aRegisteredCharger(t.app.services);
@@ -153,7 +143,7 @@ describe('e2e OCPP 1.6 commands through the admin API', () => {
   });
 
   it('should time out after ocpp.callTimeoutSec when no timeout is given', async () => {
-    const quick = await startTestApp(tdb, { overrides: { 'ocpp.callTimeoutSec': 1 } });
+    const quick = await startTestApp(t.testDb, { overrides: { 'ocpp.callTimeoutSec': 1 } });
     const id = await aRegisteredCharger(quick.app.services);
     const client = await connectCharger(quick, id, { password: CHARGER_PASSWORD });
     client.handle('Reset', () => new Promise(() => undefined));

@@ -1,23 +1,12 @@
 // OCPP-J 1.6 §3 connection set-up: path, subprotocol, HTTP Basic auth (security profile 1), onboarding.
 import { expect } from 'chai';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger, handshakeStatus } from '../../helpers/charger.ts';
 import { nextEvent } from '../../helpers/wait.ts';
 import { aBootNotification, aChargerId, aRegisteredCharger, aStartTransaction, aStatusNotification, aToken, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 
 describe('e2e OCPP handshake', () => {
-  let tdb: TestDb;
-  let t: TestApp;
-
-  before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb);
-  });
-  after(async () => {
-    await t?.close();
-    await tdb?.destroy();
-  });
+  const t = useTestApp();
 
   it('OCPP-J §3.1.2: should negotiate ocpp1.6 and record the charger as connected', async () => {
     const id = await aRegisteredCharger(t.app.services);
@@ -98,17 +87,7 @@ describe('e2e OCPP handshake', () => {
 });
 
 describe('e2e OCPP onboarding (ocpp.acceptUnknownChargers)', () => {
-  let tdb: TestDb;
-  let t: TestApp;
-
-  before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb, { overrides: { 'ocpp.acceptUnknownChargers': true } });
-  });
-  after(async () => {
-    await t?.close();
-    await tdb?.destroy();
-  });
+  const t = useTestApp({ overrides: { 'ocpp.acceptUnknownChargers': true } });
 
   it('OCPP16 §4.2.1 BootNotification: should answer Pending with the pending interval to an unknown charger and register it', async () => {
     const id = aChargerId('onboard');

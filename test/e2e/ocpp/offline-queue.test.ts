@@ -1,23 +1,12 @@
 // OCPP 1.6 §4.8/§4.10 and OCPP-J: a charger that was offline replays its queued messages on reconnect,
 // with old timestamps and possibly messages the server already saw. Nothing may be lost or go back in time.
 import { expect } from 'chai';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger } from '../../helpers/charger.ts';
 import { aBootNotification, aRegisteredCharger, aStartTransaction, aStatusNotification, aStopTransaction, aToken, anEnergyReading, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 
 describe('e2e OCPP offline queue replayed after reconnect', () => {
-  let tdb: TestDb;
-  let t: TestApp;
-
-  before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb);
-  });
-  after(async () => {
-    await t?.close();
-    await tdb?.destroy();
-  });
+  const t = useTestApp();
 
   const base = Date.parse('2026-02-01T08:00:00Z');
   const at = (min: number) => new Date(base + min * 60_000).toISOString();

@@ -1,8 +1,8 @@
 // After a crash the database still says "connected" for the chargers the dead process held. On start-up
 // a node releases them: all of them when it runs alone (no cluster bus), only its own in a cluster.
 import { expect } from 'chai';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { startTestApp, testConfig } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { isRedisUp, REDIS_URL } from '../../helpers/redis.ts';
 import { aRegisteredCharger } from '../../fixtures/chargers.ts';
 import { createApp, type App } from '../../../src/app.ts';
@@ -16,29 +16,19 @@ function silentLogger() {
 }
 
 describe('e2e start-up releases connections left by a crashed node', () => {
-  let tdb: TestDb;
-  let seed: Awaited<ReturnType<typeof startTestApp>>;
-
-  before(async () => {
-    tdb = await createTestDb();
-    // Only to register chargers through the service; its own start-up ran on an empty table.
-    seed = await startTestApp(tdb);
-  });
-  after(async () => {
-    await seed?.close();
-    await tdb?.destroy();
-  });
+  // Only to register chargers through the service; its own start-up ran on an empty table.
+  const seed = useTestApp();
 
   /** A registered charger the database believes is connected to `node`, as after a crash. */
   async function aChargerLeftConnectedOn(s: App['services'], node: string): Promise<string> {
     const id = await aRegisteredCharger(s);
-    await tdb.db('charge_points').where({ id }).update({ is_connected: true, connected_node: node, connected_at: new Date() });
+    await seed.db('charge_points').where({ id }).update({ is_connected: true, connected_node: node, connected_at: new Date() });
     return id;
   }
 
   const connectionOf = async (id: string) => {
-    const row = await tdb.db('charge_points').where({ id }).first();
-    const events = await tdb.db('charge_point_events').where({ charge_point_id: id, type: 'Disconnected' });
+    const row = await seed.db('charge_points').where({ id }).first();
+    const events = await seed.db('charge_point_events').where({ charge_point_id: id, type: 'Disconnected' });
     return { isConnected: row.is_connected, node: row.connected_node, disconnectedEvents: events.length };
   };
 
@@ -49,7 +39,7 @@ describe('e2e start-up releases connections left by a crashed node', () => {
     const never = await aRegisteredCharger(seed.app.services);
 
     // Act
-    const restarted = await startTestApp(tdb, { overrides: { nodeId: 'test-node' } });
+    const restarted = await startTestApp(seed.testDb, { overrides: { nodeId: 'test-node' } });
     await restarted.close();
 
     // Assert
@@ -61,8 +51,8 @@ describe('e2e start-up releases connections left by a crashed node', () => {
 
   it('should leave recorded connections alone when listening with releaseStaleConnections: false (a CLI tool beside a running server)', async () => {
     const held = await aChargerLeftConnectedOn(seed.app.services, 'test-node');
-    const config = testConfig(tdb);
-    const tool = createApp({ config, db: tdb.db, logger: silentLogger(), clock: systemClock });
+    const config = testConfig(seed.testDb);
+    const tool = createApp({ config, db: seed.db, logger: silentLogger(), clock: systemClock });
 
     await tool.listen(0, '127.0.0.1', { releaseStaleConnections: false });
     await tool.close();
@@ -81,7 +71,7 @@ describe('e2e start-up releases connections left by a crashed node', () => {
     const other = await aChargerLeftConnectedOn(seed.app.services, `${nodeId}-other`);
 
     // Act
-    const restarted = await startTestApp(tdb, { overrides: { nodeId, redisUrl: REDIS_URL } });
+    const restarted = await startTestApp(seed.testDb, { overrides: { nodeId, redisUrl: REDIS_URL } });
     await restarted.close();
 
     // Assert

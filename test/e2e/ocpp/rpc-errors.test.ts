@@ -1,22 +1,11 @@
 // OCPP-J 1.6 §4.2.3 CALLERROR codes for schema violations and bad frames, checked on the raw wire.
 import { expect } from 'chai';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectRaw, rawCall, type RawSocket } from '../../helpers/charger.ts';
 import { aBootNotification, aRegisteredCharger, aStartTransaction, aStatusNotification, aToken, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 
 describe('e2e OCPP-J framing and CALLERROR codes', () => {
-  let tdb: TestDb;
-  let t: TestApp;
-
-  before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb);
-  });
-  after(async () => {
-    await t?.close();
-    await tdb?.destroy();
-  });
+  const t = useTestApp();
 
   async function bootedSocket(status: 'Accepted' | 'Pending' = 'Accepted'): Promise<{ id: string; sock: RawSocket }> {
     const id = await aRegisteredCharger(t.app.services, { status });

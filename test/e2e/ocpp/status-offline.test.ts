@@ -2,8 +2,7 @@
 // detection by missed heartbeats, driven by a fixed clock and the offline-detection job run on demand.
 import { expect } from 'chai';
 import { fixedClock } from '../../../src/shared/clock.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger, type ChargerClient } from '../../helpers/charger.ts';
 import { nextEvent } from '../../helpers/wait.ts';
 import { aBootNotification, aLocation, aRegisteredCharger, aStatusNotification, anEvseUid, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
@@ -11,17 +10,7 @@ import { aBootNotification, aLocation, aRegisteredCharger, aStatusNotification, 
 describe('e2e OCPP status, faults and offline detection', () => {
   const T0 = new Date('2030-05-01T12:00:00Z');
   const clock = fixedClock(T0);
-  let tdb: TestDb;
-  let t: TestApp;
-
-  before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb, { clock });
-  });
-  after(async () => {
-    await t?.close();
-    await tdb?.destroy();
-  });
+  const t = useTestApp({ clock });
   beforeEach(() => clock.set(T0));
 
   /** A charger attached to a new location/EVSE, connected and booted. */

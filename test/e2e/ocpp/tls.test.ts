@@ -4,8 +4,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { RPCClient } from 'ocpp-rpc';
 import { WebSocket } from 'ws';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { trackOpen } from '../../helpers/leak-guard.ts';
 import { aBootNotification, aRegisteredCharger, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 
@@ -13,18 +12,11 @@ const certFile = new URL('../../fixtures/tls/cert.pem', import.meta.url).pathnam
 const keyFile = new URL('../../fixtures/tls/key.pem', import.meta.url).pathname;
 
 describe('e2e OCPP security profile 2 (TLS)', () => {
-  let tdb: TestDb;
-  let t: TestApp;
   let wssUrl: string;
+  const t = useTestApp({ overrides: { 'tls.certFile': certFile, 'tls.keyFile': keyFile } });
 
   before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb, { overrides: { 'tls.certFile': certFile, 'tls.keyFile': keyFile } });
     wssUrl = t.ocppUrl.replace(/^ws:/, 'wss:');
-  });
-  after(async () => {
-    await t?.close();
-    await tdb?.destroy();
   });
 
   function aTlsCharger(identity: string, password: string): InstanceType<typeof RPCClient> {

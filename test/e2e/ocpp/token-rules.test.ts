@@ -2,8 +2,7 @@
 // charger stop a session with another card of the same group) and ConcurrentTx (§7.2) for the operator's
 // own tokens already charging elsewhere. Roaming tokens' concurrent sessions are their eMSP's call.
 import { expect } from 'chai';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger, type ChargerClient } from '../../helpers/charger.ts';
 import { nextEvent } from '../../helpers/wait.ts';
 import { aRegisteredPartner } from '../../fixtures/partners.ts';
@@ -11,17 +10,7 @@ import { aRoamingToken } from '../../fixtures/ocpi-rows.ts';
 import { aBootNotification, aRegisteredCharger, aStartTransaction, aStopTransaction, aToken, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 
 describe('e2e OCPP 1.6 token rules: parentIdTag and ConcurrentTx', () => {
-  let tdb: TestDb;
-  let t: TestApp;
-
-  before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb);
-  });
-  after(async () => {
-    await t?.close();
-    await tdb?.destroy();
-  });
+  const t = useTestApp();
 
   async function bootedCharger(): Promise<ChargerClient> {
     const id = await aRegisteredCharger(t.app.services);
@@ -92,8 +81,8 @@ describe('e2e OCPP 1.6 token rules: parentIdTag and ConcurrentTx', () => {
 
   it('should leave concurrent sessions of a roaming token to its eMSP', async () => {
     const [a, b] = [await bootedCharger(), await bootedCharger()];
-    const { partner } = await aRegisteredPartner(tdb.db);
-    const token = await aRoamingToken(tdb.db, partner);
+    const { partner } = await aRegisteredPartner(t.db);
+    const token = await aRoamingToken(t.db, partner);
 
     const first = (await a.call('StartTransaction', aStartTransaction(token.uid))) as any;
     const second = (await b.call('StartTransaction', aStartTransaction(token.uid))) as any;

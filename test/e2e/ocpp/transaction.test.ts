@@ -1,23 +1,12 @@
 // OCPP 1.6 §4 charger-initiated messages over a real socket, persisted in a real database.
 import { expect } from 'chai';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger } from '../../helpers/charger.ts';
 import { nextEvent } from '../../helpers/wait.ts';
 import { aBootNotification, aRegisteredCharger, aStartTransaction, aStatusNotification, aStopTransaction, aToken, anEnergyReading, anIdTag, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 
 describe('e2e OCPP 1.6 transactions', () => {
-  let tdb: TestDb;
-  let t: TestApp;
-
-  before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb);
-  });
-  after(async () => {
-    await t?.close();
-    await tdb?.destroy();
-  });
+  const t = useTestApp();
 
   /** A registered, connected and booted charger with a valid token. */
   async function bootedCharger() {
