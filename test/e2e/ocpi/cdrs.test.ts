@@ -7,8 +7,8 @@ import { buildCdr } from '../../../src/billing/cdr-builder.ts';
 import { insertCdr } from '../../../src/billing/cdr.repo.ts';
 import { validateOcpi, validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
 import type { Partner } from '../../../src/partners/partner.types.ts';
-import { createTestDb, TEST_OPERATOR, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { TEST_OPERATOR } from '../../helpers/db.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger } from '../../helpers/charger.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { aBootNotification, aLocation, anEvseUid, aRegisteredCharger, aStartTransaction, aStatusNotification, aStopTransaction, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
@@ -33,26 +33,14 @@ const meterValues = (transactionId: number, min: number, wh: number, powerW?: nu
 });
 
 describe('e2e ocpi cdrs', () => {
-  let tdb: TestDb;
-  let t: TestApp;
   let partyFk: number;
   let seq = 0;
+  // Registered first: the push worker stops before useTestApp's afterEach drops the nock interceptors.
+  afterEach(() => t.app.pushWorker.stop());
+  const t = useTestApp({ nock: true });
 
   before(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    tdb = await createTestDb();
-    t = await startTestApp(tdb);
     partyFk = (await t.db('parties').where({ is_default: true }).first()).id;
-  });
-  after(async () => {
-    await t?.close();
-    await tdb?.destroy();
-    nock.enableNetConnect();
-  });
-  afterEach(async () => {
-    await t.app.pushWorker.stop();
-    nock.cleanAll();
   });
 
   async function anEmsp(modules = ['cdrs']): Promise<{ partner: Partner; token: string; host: string }> {

@@ -4,8 +4,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { validateOcpi, validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { aStartTransaction } from '../../fixtures/chargers.ts';
 import { aScriptedCharger, aTestEmsp, anEmspToken, answer, callError, expectResultPost, neverAnswer, receivedCalls, type ScriptedCharger, type TestEmsp } from '../../fixtures/commands.ts';
@@ -13,31 +12,23 @@ import { aScriptedCharger, aTestEmsp, anEmspToken, answer, callError, expectResu
 const TIMEOUT_SEC = 2;
 
 describe('e2e ocpi commands receiver', () => {
-  let tdb: TestDb;
-  let t: TestApp;
   let emsp: TestEmsp;
   let other: TestEmsp;
   let cp: ScriptedCharger;
+  // Registered first: the charger is closed before useTestApp's after closes the app.
+  after(async () => {
+    await cp?.client.close({ force: true });
+  });
+  const t = useTestApp({ nock: true, overrides: { 'ocpp.callTimeoutSec': TIMEOUT_SEC } });
 
   before(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    tdb = await createTestDb();
-    t = await startTestApp(tdb, { overrides: { 'ocpp.callTimeoutSec': TIMEOUT_SEC } });
     t.app.pushWorker.start();
     emsp = await aTestEmsp(t, ['commands', 'sessions']);
     other = await aTestEmsp(t);
     cp = await aScriptedCharger(t);
   });
   afterEach(() => {
-    nock.cleanAll();
     cp.script = {};
-  });
-  after(async () => {
-    await cp?.client.close({ force: true });
-    await t?.close();
-    await tdb?.destroy();
-    nock.enableNetConnect();
   });
 
   /** POSTs a command as `who`; checks the CommandResponse envelope. */

@@ -6,8 +6,7 @@ import { validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
 import { callPartner } from '../../../src/ocpi/client.ts';
 import { main } from '../../../src/cli/index.ts';
 import { findPartner } from '../../../src/partners/partner.repo.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { aPartyId, anEmspEndpoints, tokenHeader } from '../../fixtures/partners.ts';
 
 const b64 = (token: string) => Buffer.from(token).toString('base64');
@@ -34,21 +33,7 @@ function anEmsp(partyId: string) {
 }
 
 describe('e2e ocpi credentials', () => {
-  let tdb: TestDb;
-  let t: TestApp;
-
-  before(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    tdb = await createTestDb();
-    t = await startTestApp(tdb);
-  });
-  afterEach(() => nock.cleanAll());
-  after(async () => {
-    await t.close();
-    await tdb.destroy();
-    nock.enableNetConnect();
-  });
+  const t = useTestApp({ nock: true });
 
   const ocpi = async (method: string, path: string, token: string | undefined, body?: unknown) => {
     const headers: Record<string, string> = token ? { authorization: tokenHeader(token) } : {};
@@ -236,7 +221,7 @@ describe('e2e ocpi credentials', () => {
       const { body } = await t.api('POST', '/api/v1/partners', { versionsUrl: emsp.versionsUrl, token: 'a-2' });
       const push = nock(emsp.host).put('/ocpi/2.2.1/locations/NL/CPM/LOC1').matchHeader('authorization', `Token ${b64('c-2')}`).matchHeader('ocpi-to-party-id', partyId).matchHeader('ocpi-from-party-id', 'CPM')
         .reply(200, { status_code: 1000, timestamp: '2026-01-01T00:00:00Z' });
-      const partner = (await findPartner(tdb.db, body.id))!;
+      const partner = (await findPartner(t.db, body.id))!;
       await callPartner(partner, { module: 'locations', role: 'RECEIVER', method: 'PUT', path: '/NL/CPM/LOC1', body: {} });
       expect((await ocpi('GET', '/ocpi/2.2.1', posted.body.token)).status).to.equal(200);
       expect(push.isDone()).to.equal(true);
@@ -288,7 +273,7 @@ describe('e2e ocpi credentials', () => {
 
   describe('cli', () => {
     const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL, PUBLIC_URL: process.env.PUBLIC_URL };
-    before(() => Object.assign(process.env, { DATA_DIR: 'memory://', DATABASE_URL: tdb.databaseUrl, PUBLIC_URL: 'https://cpms.example.com' }));
+    before(() => Object.assign(process.env, { DATA_DIR: 'memory://', DATABASE_URL: t.testDb.databaseUrl, PUBLIC_URL: 'https://cpms.example.com' }));
     after(() => {
       for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
     });

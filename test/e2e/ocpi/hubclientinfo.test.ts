@@ -4,27 +4,19 @@ import { expect } from 'chai';
 import { validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
 import { insertPartner } from '../../../src/partners/partner.repo.ts';
 import { hashSecret, newSecret } from '../../../src/shared/ids.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { aRegisteredPartner, tokenHeader } from '../../fixtures/partners.ts';
 
 describe('e2e ocpi hubclientinfo receiver', () => {
-  let tdb: TestDb;
-  let t: TestApp;
+  const t = useTestApp();
   let hubToken: string;
 
   before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb);
     hubToken = newSecret();
-    await insertPartner(tdb.db, {
+    await insertPartner(t.db, {
       countryCode: 'NL', partyId: 'HBX', role: 'HUB', status: 'REGISTERED', version: '2.2.1', endpoints: [],
       roles: [{ role: 'HUB', country_code: 'NL', party_id: 'HBX', business_details: { name: 'Hub' } }], tokenHash: hashSecret(hubToken), tokenRemote: newSecret(), registeredAt: new Date(),
     });
-  });
-  after(async () => {
-    await t.close();
-    await tdb.destroy();
   });
 
   async function ocpi(method: string, path: string, body?: unknown, token = hubToken, headers: Record<string, string> = {}) {
@@ -53,7 +45,7 @@ describe('e2e ocpi hubclientinfo receiver', () => {
     await ocpi('PUT', '/DE/ABC', aClientInfo({ country_code: 'DE', party_id: 'ABC', status: 'SUSPENDED', last_updated: '2025-03-02T10:00:00Z' }));
     const got = await ocpi('GET', '/DE/ABC');
     expect(got.body.data).to.deep.include({ status: 'SUSPENDED', last_updated: '2025-03-02T10:00:00Z' });
-    expect(await tdb.db('hub_client_info').where({ country_code: 'DE', party_id: 'ABC' })).to.have.length(1);
+    expect(await t.db('hub_client_info').where({ country_code: 'DE', party_id: 'ABC' })).to.have.length(1);
   });
 
   it('should not need routing headers, and ignore them when sent', async () => {
@@ -81,7 +73,7 @@ describe('e2e ocpi hubclientinfo receiver', () => {
   });
 
   it('§15: should refuse ClientInfo from a partner that is not a hub', async () => {
-    const { token } = await aRegisteredPartner(tdb.db);
+    const { token } = await aRegisteredPartner(t.db);
     const res = await ocpi('PUT', '/NL/ALL', aClientInfo({ status: 'OFFLINE' }), token);
     expect(res.status).to.equal(403);
     expect(res.body.status_code).to.equal(2001);

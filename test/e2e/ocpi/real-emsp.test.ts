@@ -9,8 +9,8 @@ import { validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
 import { findPartner, findPartnerByTokenHash } from '../../../src/partners/partner.repo.ts';
 import { OUTGOING_TOKEN } from '../../../src/partners/partner.types.ts';
 import { hashSecret } from '../../../src/shared/ids.ts';
-import { createTestDb, TEST_OPERATOR, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { TEST_OPERATOR } from '../../helpers/db.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger, type ChargerClient } from '../../helpers/charger.ts';
 import { startEmspServer, type EmspServer } from '../../helpers/emsp-server.ts';
 import { eventually } from '../../helpers/wait.ts';
@@ -25,8 +25,6 @@ const t0 = Math.floor(Date.now() / 60_000) * 60_000 - 10 * 60_000;
 const at = (min: number) => new Date(t0 + min * 60_000).toISOString();
 
 describe('e2e ocpi against a real eMSP server (issue 3 acceptance)', () => {
-  let tdb: TestDb;
-  let t: TestApp;
   let emsp: EmspServer; // registers itself with the token A the operator gives it
   let emsp2: EmspServer; // cpms registers with it, from the operator's versions URL and token A
   const ids = { partner: 0, partner2: 0 };
@@ -34,10 +32,17 @@ describe('e2e ocpi against a real eMSP server (issue 3 acceptance)', () => {
   let charger: ChargerClient;
   const chargerCalls: Array<{ action: string; params: any }> = [];
 
-  before(async () => {
+  // Registered first, to run before useTestApp's hooks.
+  before(() => {
     nock.enableNetConnect('127.0.0.1'); // in case another file left nock refusing connections
-    tdb = await createTestDb();
-    t = await startTestApp(tdb);
+  });
+  after(async () => {
+    await charger?.close({ force: true });
+  });
+  // Its after closes the app, which stops the push worker first: nothing calls the eMSPs after this.
+  const t = useTestApp();
+
+  before(async () => {
     t.app.pushWorker.start();
     emsp = await startEmspServer({ countryCode: 'DE', partyId: 'EMA' });
     emsp2 = await startEmspServer({ countryCode: 'DE', partyId: 'EMB' });
@@ -47,11 +52,8 @@ describe('e2e ocpi against a real eMSP server (issue 3 acceptance)', () => {
     expect([...emsp.problems, ...emsp2.problems]).to.deep.equal([]);
   });
   after(async () => {
-    await charger?.close({ force: true });
-    await t?.close(); // stops the push worker first: nothing calls the eMSPs after this
     await emsp?.close();
     await emsp2?.close();
-    await tdb?.destroy();
   });
 
   /** A call to cpms's OCPI API with a given credentials token (e.g. one that should be refused by now). */

@@ -6,8 +6,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import nock from 'nock';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger, type ChargerClient } from '../../helpers/charger.ts';
 import { aBootNotification, aLocation, aRegisteredCharger, aStartTransaction, anEvseUid, anIdTag, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 import { aPartyId, aRegisteredPartner, tokenHeader } from '../../fixtures/partners.ts';
@@ -15,29 +14,33 @@ import { aPartyId, aRegisteredPartner, tokenHeader } from '../../fixtures/partne
 const REALTIME_TIMEOUT_MS = 400;
 
 describe('e2e ocpi real-time authorization', () => {
-  let tdb: TestDb;
-  let t: TestApp;
   let emsp: { partyId: string; token: string; origin: string };
   // A second eMSP that accepts the authorize request and never answers. Not nock: on Node 20, nock 15's
   // delayed replies ignore fetch's AbortSignal, so a timeout cannot be played with it.
   let silentEmsp: { partyId: string; token: string; server: Server; requests: IncomingMessage[] };
   let charger: { id: string; locationId: string; evseUid: string; client: ChargerClient };
 
+  // Registered first: they run before useTestApp's afterEach (nock.cleanAll) and after (closing the app).
+  afterEach(async () => {
+    await charger.client.close();
+  });
+  after(() => {
+    silentEmsp.server.closeAllConnections();
+    silentEmsp.server.close();
+  });
+  const t = useTestApp({ nock: true, overrides: { 'ocpi.realtimeAuthTimeoutMs': REALTIME_TIMEOUT_MS, 'ocpi.authorizationCacheTtlSec': 300 } });
+
   before(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    tdb = await createTestDb();
-    t = await startTestApp(tdb, { overrides: { 'ocpi.realtimeAuthTimeoutMs': REALTIME_TIMEOUT_MS, 'ocpi.authorizationCacheTtlSec': 300 } });
     const partyId = aPartyId();
     const origin = `https://${partyId.toLowerCase()}.emsp.test`;
-    const { token } = await aRegisteredPartner(tdb.db, { countryCode: 'DE', partyId, baseUrl: `${origin}/ocpi/2.2.1` });
+    const { token } = await aRegisteredPartner(t.db, { countryCode: 'DE', partyId, baseUrl: `${origin}/ocpi/2.2.1` });
     emsp = { partyId, token, origin };
     const requests: IncomingMessage[] = [];
     const server = createServer((req) => void requests.push(req));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const silentPartyId = aPartyId();
-    const silent = await aRegisteredPartner(tdb.db, { countryCode: 'DE', partyId: silentPartyId, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/ocpi/2.2.1` });
+    const silent = await aRegisteredPartner(t.db, { countryCode: 'DE', partyId: silentPartyId, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/ocpi/2.2.1` });
     silentEmsp = { partyId: silentPartyId, token: silent.token, server, requests };
   });
   beforeEach(async () => {
@@ -47,17 +50,6 @@ describe('e2e ocpi real-time authorization', () => {
     const client = await connectCharger(t, id, { password: CHARGER_PASSWORD });
     await client.call('BootNotification', aBootNotification());
     charger = { id, locationId, evseUid, client };
-  });
-  afterEach(async () => {
-    await charger.client.close();
-    nock.cleanAll();
-  });
-  after(async () => {
-    silentEmsp.server.closeAllConnections();
-    silentEmsp.server.close();
-    await t.close();
-    await tdb.destroy();
-    nock.enableNetConnect();
   });
 
   /** The eMSP pushes a token to cpms (tokens RECEIVER PUT) and returns its uid. */

@@ -5,8 +5,8 @@ import nock from 'nock';
 import { validateOcpi, validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
 import type { Partner } from '../../../src/partners/partner.types.ts';
 import type { IdToken } from '../../../src/tokens/token.types.ts';
-import { createTestDb, TEST_OPERATOR, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { TEST_OPERATOR } from '../../helpers/db.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger } from '../../helpers/charger.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { aBootNotification, aLocation, aRegisteredCharger, aStartTransaction, aStatusNotification, aStopTransaction, anEnergyReading, anEvseUid, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
@@ -24,23 +24,12 @@ interface Emsp {
 }
 
 describe('e2e ocpi sessions (SENDER + pushes)', () => {
-  let tdb: TestDb;
-  let t: TestApp;
+  const t = useTestApp({ nock: true });
   let defaultPartyFk: number;
 
   before(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    tdb = await createTestDb();
-    t = await startTestApp(tdb);
     defaultPartyFk = (await t.db('parties').where({ is_default: true }).first()).id;
   });
-  after(async () => {
-    await t?.close();
-    await tdb?.destroy();
-    nock.enableNetConnect();
-  });
-  afterEach(() => nock.cleanAll());
 
   let emspSeq = 0;
   /** A registered eMSP with a sessions RECEIVER only (no CDR or location pushes) and one token of its own. */

@@ -3,8 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { aRegisteredPartner, aPartyId, tokenHeader } from '../../fixtures/partners.ts';
 import { insertPartner } from '../../../src/partners/partner.repo.ts';
 import { hashSecret, newSecret } from '../../../src/shared/ids.ts';
@@ -12,20 +11,13 @@ import { hashSecret, newSecret } from '../../../src/shared/ids.ts';
 const example = (file: string) => JSON.parse(readFileSync(new URL(`../../../../shared/ocpi-examples/${file}`, import.meta.url), 'utf8'));
 
 describe('e2e ocpi tokens receiver', () => {
-  let tdb: TestDb;
-  let t: TestApp;
+  const t = useTestApp();
   let emsp: { countryCode: string; partyId: string; token: string };
 
   before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb);
     const partyId = aPartyId();
-    const { token } = await aRegisteredPartner(tdb.db, { countryCode: 'DE', partyId });
+    const { token } = await aRegisteredPartner(t.db, { countryCode: 'DE', partyId });
     emsp = { countryCode: 'DE', partyId, token };
-  });
-  after(async () => {
-    await t.close();
-    await tdb.destroy();
   });
 
   async function ocpi(method: string, path: string, body?: unknown, token = emsp.token) {
@@ -51,7 +43,7 @@ describe('e2e ocpi tokens receiver', () => {
     expect(validateOcpiEnvelope(got.body, 'Token', { strict: true })).to.deep.equal({ ok: true });
     expect(got.body.data).to.deep.include({ uid: 'UID-1', contract_id: 'DE8ACC12E46L89', whitelist: 'ALLOWED', language: 'it', default_profile_type: 'GREEN' });
     expect(got.body.data.energy_contract).to.deep.equal({ supplier_name: 'Greenpeace Energy eG', contract_id: '0123456789' });
-    const row = await tdb.db('id_tokens').where({ uid: 'UID-1' }).first();
+    const row = await t.db('id_tokens').where({ uid: 'UID-1' }).first();
     expect(row.partner_fk).to.be.a('number');
   });
 
@@ -91,7 +83,7 @@ describe('e2e ocpi tokens receiver', () => {
     expect(res.status).to.equal(400);
     expect(res.body.status_code).to.equal(2001);
     expect(res.body.status_message).to.match(/^whitelist: /);
-    expect(await tdb.db('id_tokens').where({ uid: 'UID-5' }).first()).to.equal(undefined);
+    expect(await t.db('id_tokens').where({ uid: 'UID-5' }).first()).to.equal(undefined);
   });
 
   it('§12.2.1.2: should refuse a PUT whose body names another uid or party than the URL (2001)', async () => {
@@ -107,14 +99,14 @@ describe('e2e ocpi tokens receiver', () => {
     const put = await ocpi('PUT', '/NL/ZZZ/UID-7', aToken('UID-7', { country_code: 'NL', party_id: 'ZZZ' }));
     expect(put.status).to.equal(404);
     expect(put.body.status_code).to.equal(2001);
-    expect(await tdb.db('id_tokens').where({ uid: 'UID-7' }).first()).to.equal(undefined);
+    expect(await t.db('id_tokens').where({ uid: 'UID-7' }).first()).to.equal(undefined);
     const get = await ocpi('GET', '/NL/ZZZ/UID-7');
     expect(get.status).to.equal(404);
   });
 
   it('should let a hub write tokens of the parties behind it', async () => {
     const token = newSecret();
-    await insertPartner(tdb.db, {
+    await insertPartner(t.db, {
       countryCode: 'NL', partyId: 'HUB', role: 'HUB', status: 'REGISTERED', version: '2.2.1', endpoints: [],
       roles: [{ role: 'HUB', country_code: 'NL', party_id: 'HUB', business_details: { name: 'Hub' } }], tokenHash: hashSecret(token), tokenRemote: newSecret(), registeredAt: new Date(),
     });

@@ -1,23 +1,15 @@
 // OCPI 2.2.1 versions module (§6) on the whole app: version list and 2.2.1 details with every mounted module.
 import { expect } from 'chai';
 import { validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
 import { aRegisteredPartner, tokenHeader } from '../../fixtures/partners.ts';
 
 describe('e2e ocpi versions', () => {
-  let tdb: TestDb;
-  let t: TestApp;
+  const t = useTestApp({ overrides: { publicUrl: 'https://cpms.example.com/' } });
   let token: string;
 
   before(async () => {
-    tdb = await createTestDb();
-    t = await startTestApp(tdb, { overrides: { publicUrl: 'https://cpms.example.com/' } });
-    ({ token } = await aRegisteredPartner(tdb.db));
-  });
-  after(async () => {
-    await t.close();
-    await tdb.destroy();
+    ({ token } = await aRegisteredPartner(t.db));
   });
 
   const get = async (path: string) => (await fetch(`${t.httpUrl}${path}`, { headers: { authorization: tokenHeader(token) } })).json() as Promise<any>;
