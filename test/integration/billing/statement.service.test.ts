@@ -9,7 +9,7 @@ import { getDefaultParty } from '../../../src/parties/party.repo.ts';
 import { fixedClock } from '../../../src/shared/clock.ts';
 import { createLogger } from '../../../src/shared/logger.ts';
 import { Decimal } from '../../../src/shared/money.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { useTestDb } from '../../helpers/use-test-app.ts';
 import { aCdrSources } from '../../fixtures/billing.ts';
 import { aRegisteredPartner } from '../../fixtures/partners.ts';
 import { aComponent, anElement, aTariff } from '../../fixtures/tariffs.ts';
@@ -18,17 +18,15 @@ const tariff = aTariff({ elements: [anElement([aComponent('ENERGY', 0.35, { vat:
 let n = 0;
 
 describe('billing: settlement statements', () => {
-  let t: TestDb;
+  const t = useTestDb();
   let partyFk: number;
   const clock = fixedClock(new Date('2024-03-10T12:00:00Z'));
   let statements: StatementService;
 
   before(async () => {
-    t = await createTestDb();
     partyFk = (await getDefaultParty(t.db)).id;
     statements = new StatementService({ db: t.db, clock, logger: createLogger('error'), graceMs: 15 * 60_000 });
   });
-  after(() => t.destroy());
 
   /** A CDR of `wh` Wh issued at `createdAt` for `partnerFk` (null = local token). */
   async function aCdr(partnerFk: number | null, createdAt: string, wh: number): Promise<CdrRecord> {

@@ -1,6 +1,6 @@
 // The same migrations and the same value types on both engines (PGlite by default, PostgreSQL with DATABASE_URL).
 import { expect } from 'chai';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { useTestDb } from '../../helpers/use-test-app.ts';
 import { dbKind } from '../../../src/db/knex.ts';
 import { isMigrated, migrateLatest } from '../../../src/db/migrate.ts';
 import { getDefaultParty } from '../../../src/parties/party.repo.ts';
@@ -8,14 +8,7 @@ import { translatePg } from '../../../src/db/pg-errors.ts';
 import { Conflict, InvalidInput } from '../../../src/shared/errors.ts';
 
 describe('integration db', () => {
-  let tdb: TestDb;
-
-  before(async () => {
-    tdb = await createTestDb();
-  });
-  after(async () => {
-    await tdb?.destroy();
-  });
+  const tdb = useTestDb();
 
   it('should run on the engine DATABASE_URL selects', () => {
     expect(dbKind(tdb.db)).to.equal(process.env.DATABASE_URL ? 'pg' : 'pglite');

@@ -1,25 +1,18 @@
 // Job scheduler on a real database: runs are recorded, failures kept, one runner per job across nodes.
 import { expect } from 'chai';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { useTestDb } from '../../helpers/use-test-app.ts';
 import { JobScheduler } from '../../../src/jobs/scheduler.ts';
 import { fixedClock } from '../../../src/shared/clock.ts';
 import { createLogger } from '../../../src/shared/logger.ts';
 
 describe('integration jobs/scheduler', () => {
-  let tdb: TestDb;
+  const tdb = useTestDb();
   const logger = createLogger('error');
   logger.silent = true;
   const clock = fixedClock(new Date('2026-04-01T00:00:00Z'));
   const aScheduler = (nodeId = 'node-a') => new JobScheduler({ db: tdb.db, logger, clock, nodeId });
   let n = 0;
   const aJobName = () => `job-${++n}-${Math.random().toString(36).slice(2, 8)}`;
-
-  before(async () => {
-    tdb = await createTestDb();
-  });
-  after(async () => {
-    await tdb?.destroy();
-  });
 
   it('should refuse a duplicate job name and an invalid cron expression at registration', () => {
     const s = aScheduler();

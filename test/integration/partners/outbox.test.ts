@@ -8,7 +8,7 @@ import { backoffMs, PushWorker } from '../../../src/partners/push.worker.ts';
 import { claimDuePushes, enqueuePush, findPush, type PushRequest } from '../../../src/partners/outbox.repo.ts';
 import { updatePartner } from '../../../src/partners/partner.repo.ts';
 import type { Partner } from '../../../src/partners/partner.types.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { useTestDb } from '../../helpers/use-test-app.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { aRegisteredPartner } from '../../fixtures/partners.ts';
 
@@ -17,35 +17,26 @@ const logger = createLogger('error');
 logger.silent = true; // failed pushes are logged as warnings on purpose here
 
 describe('integration partners/outbox', () => {
-  let tdb: TestDb;
+  let worker: PushWorker;
+  // Registered first: the worker stops before useTestDb's afterEach drops the nock interceptors.
+  afterEach(async () => {
+    await worker.stop();
+  });
+  const tdb = useTestDb({ nock: true });
   const clock = fixedClock(new Date());
   let partner: Partner;
   let host: string;
-  let worker: PushWorker;
 
   const aWorker = () => new PushWorker({ db: tdb.db, clock, logger, intervalMs: 3_600_000, batchSize: 20, backoffBaseSec: 5, backoffMaxSec: 60, leaseSec: 120 });
   const push = (o: Partial<PushRequest> = {}): Promise<number> =>
     enqueuePush(tdb.db, { partnerFk: partner.id, module: 'locations', role: 'RECEIVER', method: 'PUT', path: '/NL/CPM/LOC1', body: { id: 'LOC1' }, objectKey: 'location:LOC1', ...o });
 
-  before(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    tdb = await createTestDb();
-  });
   beforeEach(async () => {
     // Ahead of the database clock, so rows inserted with next_attempt_at = now() are due at once.
     clock.set(new Date(Date.now() + 60_000));
     ({ partner } = await aRegisteredPartner(tdb.db));
     host = `https://${partner.partyId.toLowerCase()}.emsp.test`;
     worker = aWorker();
-  });
-  afterEach(async () => {
-    await worker.stop();
-    nock.cleanAll();
-  });
-  after(async () => {
-    await tdb.destroy();
-    nock.enableNetConnect();
   });
 
   it('should deliver in enqueue order per object key, one row of a key per pass', async () => {

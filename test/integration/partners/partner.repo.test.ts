@@ -2,15 +2,11 @@
 import { expect } from 'chai';
 import { findPartnerByParty, listRegisteredPartnersWith, updatePartner } from '../../../src/partners/partner.repo.ts';
 import { OUTGOING_TOKEN } from '../../../src/partners/partner.types.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { useTestDb } from '../../helpers/use-test-app.ts';
 import { aCredentialsRole, anEmspEndpoints, anInvitedPartner, aPartyId, aRegisteredPartner } from '../../fixtures/partners.ts';
 
 describe('integration partners/partner.repo', () => {
-  let tdb: TestDb;
-  before(async () => {
-    tdb = await createTestDb();
-  });
-  after(() => tdb.destroy());
+  const tdb = useTestDb();
 
   it('should list only registered partners exposing the module with that interface role', async () => {
     const withLocations = await aRegisteredPartner(tdb.db);

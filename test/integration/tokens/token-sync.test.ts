@@ -7,21 +7,18 @@ import { fixedClock } from '../../../src/shared/clock.ts';
 import { createLogger } from '../../../src/shared/logger.ts';
 import { OcpiTokenService } from '../../../src/tokens/ocpi-token.service.ts';
 import { runTokenSync, type TokenSyncDeps } from '../../../src/tokens/sync.job.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { useTestDb } from '../../helpers/use-test-app.ts';
 import { startTestApp } from '../../helpers/app.ts';
 import { aPartyId, aRegisteredPartner } from '../../fixtures/partners.ts';
 
 const ok = (data: unknown[]) => ({ status_code: 1000, timestamp: '2025-03-01T10:00:00Z', data });
 
 describe('integration tokens/token-sync', () => {
-  let tdb: TestDb;
+  const tdb = useTestDb({ nock: true });
   let deps: TokenSyncDeps;
   const clock = fixedClock(new Date('2025-03-01T10:00:00Z'));
 
   before(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    tdb = await createTestDb();
     const logger = createLogger('error');
     logger.silent = true; // failing partners are logged on purpose
     deps = { db: tdb.db, clock, logger, tokens: new OcpiTokenService({ db: tdb.db }) };
@@ -29,11 +26,6 @@ describe('integration tokens/token-sync', () => {
   beforeEach(async () => {
     // each test sees only its own partners
     await tdb.db('ocpi_partners').update({ status: 'UNREGISTERED' });
-  });
-  afterEach(() => nock.cleanAll());
-  after(async () => {
-    await tdb.destroy();
-    nock.enableNetConnect();
   });
 
   async function anEmsp() {
