@@ -9,6 +9,7 @@ import type { Clock } from './shared/clock.ts';
 import { DomainEvents } from './shared/events.ts';
 import type { Logger } from './shared/logger.ts';
 import { runDetached } from './shared/background.ts';
+import { pingDb } from './db/knex.ts';
 import { isMigrated } from './db/migrate.ts';
 import { attachOcppServer } from './ocpp/server.ts';
 import { RpcConnection } from './ocpp/rpc.ts';
@@ -145,7 +146,7 @@ export function createApp(deps: AppDeps) {
   });
   app.get('/readyz', async (_req, res) => {
     try {
-      await db.raw('select 1');
+      await pingDb(db);
       const migrated = await isMigrated(db);
       res.status(migrated ? 200 : 503).json({ status: migrated ? 'ready' : 'migrations pending' });
     } catch (err) {

@@ -18,8 +18,9 @@ type Out = (line: string) => void;
 
 /** Opens the database for a one-shot command, runs `fn`, and closes it. */
 async function withDb<T>(fn: (ctx: { db: Knex; config: Config; logger: Logger }) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn');
+  // One-shot commands log warnings only, unless LOG_LEVEL asks for more (the environment wins over overrides).
+  const config = loadConfig(undefined, { logLevel: 'warn' });
+  const logger = createLogger(config.logLevel);
   const db = await openDatabase(config, logger);
   try {
     return await fn({ db, config, logger });

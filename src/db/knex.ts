@@ -54,3 +54,8 @@ export function createDb(opts: DbOptions): Knex {
 export function dbKind(db: Knex): 'pg' | 'pglite' {
   return db.client.config.client === 'pg' ? 'pg' : 'pglite';
 }
+
+/** Round trip to the database (readiness probe): rejects when it is unreachable. */
+export async function pingDb(db: Knex): Promise<void> {
+  await db.raw('select 1');
+}
