@@ -1,9 +1,10 @@
 // Admin API resources: chargers (register, attach, live state), locations, tokens, sessions.
 import { expect } from 'chai';
 import { useTestApp } from '../../helpers/use-test-app.ts';
+import { aBootedChargerAtEvse } from '../../fixtures/booted-charger.ts';
 import { connectCharger } from '../../helpers/charger.ts';
 import { nextEvent } from '../../helpers/wait.ts';
-import { aBootNotification, aChargerId, aLocation, aLocationId, aRegisteredCharger, aStartTransaction, aStatusNotification, aStopTransaction, aToken, anEnergyReading, anEvseUid, anIdTag, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
+import { aChargerId, aLocation, aLocationId, aRegisteredCharger, aStartTransaction, aStatusNotification, aStopTransaction, aToken, anEnergyReading, anEvseUid, anIdTag, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 
 describe('e2e admin API resources', () => {
   const t = useTestApp();
@@ -76,12 +77,7 @@ describe('e2e admin API resources', () => {
 
     it('should list chargers with their live connection state and connector status', async () => {
       // Arrange
-      const locationId = await aLocation(t.app.services);
-      const id = await aRegisteredCharger(t.app.services, { locationId, evseUid: anEvseUid() });
-      const connected = nextEvent(t.app.events, 'charger.connected', (e) => e.chargePointId === id);
-      const client = await connectCharger(t, id, { password: CHARGER_PASSWORD });
-      await connected;
-      await client.call('BootNotification', aBootNotification({ chargePointVendor: 'ABB', chargePointModel: 'Terra' }));
+      const { id, client, locationId } = await aBootedChargerAtEvse(t, { boot: { chargePointVendor: 'ABB', chargePointModel: 'Terra' } });
       await client.call('StatusNotification', aStatusNotification({ connectorId: 1, status: 'Available' }));
       await client.call('StatusNotification', aStatusNotification({ connectorId: 2, status: 'Faulted', errorCode: 'OverCurrentFailure' }));
 

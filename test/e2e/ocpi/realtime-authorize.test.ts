@@ -7,8 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import nock from 'nock';
 import { useTestApp } from '../../helpers/use-test-app.ts';
-import { connectCharger, type ChargerClient } from '../../helpers/charger.ts';
-import { aBootNotification, aLocation, aRegisteredCharger, aStartTransaction, anEvseUid, anIdTag, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
+import { aBootedChargerAtEvse } from '../../fixtures/booted-charger.ts';
+import type { ChargerClient } from '../../helpers/charger.ts';
+import { aStartTransaction, anIdTag } from '../../fixtures/chargers.ts';
 import { aPartyId, aRegisteredPartner, tokenHeader } from '../../fixtures/partners.ts';
 
 const REALTIME_TIMEOUT_MS = 400;
@@ -44,12 +45,7 @@ describe('e2e ocpi real-time authorization', () => {
     silentEmsp = { partyId: silentPartyId, token: silent.token, server, requests };
   });
   beforeEach(async () => {
-    const locationId = await aLocation(t.app.services);
-    const evseUid = anEvseUid();
-    const id = await aRegisteredCharger(t.app.services, { locationId, evseUid });
-    const client = await connectCharger(t, id, { password: CHARGER_PASSWORD });
-    await client.call('BootNotification', aBootNotification());
-    charger = { id, locationId, evseUid, client };
+    charger = await aBootedChargerAtEvse(t);
   });
 
   /** The eMSP pushes a token to cpms (tokens RECEIVER PUT) and returns its uid. */

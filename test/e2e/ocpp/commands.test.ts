@@ -2,9 +2,10 @@
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { useTestApp } from '../../helpers/use-test-app.ts';
-import { connectCharger, connectRaw, type ChargerClient } from '../../helpers/charger.ts';
-import { eventually, nextEvent } from '../../helpers/wait.ts';
-import { aBootNotification, aRegisteredCharger, aStartTransaction, aStopTransaction, aToken, anEnergyReading, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
+import { aBootedCharger } from '../../fixtures/booted-charger.ts';
+import { connectCharger, connectRaw } from '../../helpers/charger.ts';
+import { eventually } from '../../helpers/wait.ts';
+import { aRegisteredCharger, aStartTransaction, aStopTransaction, aToken, anEnergyReading, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 
 /** Commands waiting behind the outstanding one on the server's socket for `id` (read for assertions only). */
 function queuedCommands(t: TestApp, id: string): number {
@@ -14,15 +15,6 @@ function queuedCommands(t: TestApp, id: string): number {
 
 describe('e2e OCPP 1.6 commands through the admin API', () => {
   const t = useTestApp();
-
-  async function onlineCharger(): Promise<{ id: string; client: ChargerClient }> {
-    const id = await aRegisteredCharger(t.app.services);
-    const connected = nextEvent(t.app.events, 'charger.connected', (e) => e.chargePointId === id);
-    const client = await connectCharger(t, id, { password: CHARGER_PASSWORD });
-    await connected;
-    await client.call('BootNotification', aBootNotification());
-    return { id, client };
-  }
 
   const command = (id: string, action: string, body: unknown, query = '') => t.api('POST', `/api/v1/chargers/${id}/commands/${action}${query}`, body);
 
@@ -60,7 +52,7 @@ describe('e2e OCPP 1.6 commands through the admin API', () => {
   for (const c of commands) {
     it(`OCPP16 §5 ${c.action}: should deliver the command to the charger and return its answer`, async () => {
       // Arrange
-      const { id, client } = await onlineCharger();
+      const { id, client } = await aBootedCharger(t);
       const received: unknown[] = [];
       client.handle(c.action, async ({ params }) => {
         received.push(params);
@@ -80,7 +72,7 @@ describe('e2e OCPP 1.6 commands through the admin API', () => {
 
   it('OCPP16 §5.11/§5.12: should start and stop a transaction remotely from the admin API', async () => {
     // Arrange
-    const { id, client } = await onlineCharger();
+    const { id, client } = await aBootedCharger(t);
     const idTag = await aToken(t.app.services);
     const remote: string[] = [];
     client.handle('RemoteStartTransaction', async ({ params }) => {
@@ -109,7 +101,7 @@ describe('e2e OCPP 1.6 commands through the admin API', () => {
 
   it('OCPP-J §4.1.1: should answer 504 with a clear message when the charger never answers, and keep the socket usable', async () => {
     // Arrange
-    const { id, client } = await onlineCharger();
+    const { id, client } = await aBootedCharger(t);
     client.handle('Reset', () => new Promise(() => undefined));
     client.handle('ClearCache', async () => ({ status: 'Accepted' }));
 
@@ -126,7 +118,7 @@ describe('e2e OCPP 1.6 commands through the admin API', () => {
   });
 
   it('should refuse a timeoutSec that is not an integer from 1 to 300 with 400 naming it, without sending', async () => {
-    const { id, client } = await onlineCharger();
+    const { id, client } = await aBootedCharger(t);
     let reached = 0;
     client.handle('ClearCache', async () => {
       reached++;
@@ -156,7 +148,7 @@ describe('e2e OCPP 1.6 commands through the admin API', () => {
   });
 
   it('OCPP-J §4.2.3: should answer 502 with the charger\'s CALLERROR code when the charger refuses', async () => {
-    const { id, client } = await onlineCharger();
+    const { id, client } = await aBootedCharger(t);
     client.handle('UnlockConnector', async () => {
       throw Object.assign(new Error('no such connector'), { rpcErrorCode: 'PropertyConstraintViolation' });
     });
@@ -184,7 +176,7 @@ describe('e2e OCPP 1.6 commands through the admin API', () => {
   });
 
   it('should refuse a payload that violates the request schema with 400 naming the field, without sending it', async () => {
-    const { id, client } = await onlineCharger();
+    const { id, client } = await aBootedCharger(t);
     let reached = false;
     client.handle('Reset', async () => {
       reached = true;
@@ -200,7 +192,7 @@ describe('e2e OCPP 1.6 commands through the admin API', () => {
   });
 
   it('should refuse an action that is not a command with 400 and 404 for an unknown charger', async () => {
-    const { id, client } = await onlineCharger();
+    const { id, client } = await aBootedCharger(t);
 
     const notCommand = await command(id, 'BootNotification', {});
     const unknown = await command('CP-does-not-exist', 'Reset', { type: 'Soft' });
@@ -222,7 +214,7 @@ describe('e2e OCPP 1.6 commands through the admin API', () => {
 
   it('OCPP-J §4.1.1: should send two simultaneous commands to the charger one after the other', async () => {
     // Arrange
-    const { id, client } = await onlineCharger();
+    const { id, client } = await aBootedCharger(t);
     const seen: string[] = [];
     client.handle('ChangeConfiguration', async ({ params }) => {
       seen.push(`received ${params!.key}`);
@@ -246,7 +238,7 @@ describe('e2e OCPP 1.6 commands through the admin API', () => {
 
   it('OCPP-J §4.1.1: should deliver a command while a call from the charger is still being handled', async () => {
     // Arrange: hold the charger's row so that its Heartbeat cannot complete
-    const { id, client } = await onlineCharger();
+    const { id, client } = await aBootedCharger(t);
     client.handle('GetLocalListVersion', async () => ({ listVersion: 5 }));
     const trx = await t.db.transaction();
     await trx('charge_points').where({ id }).forUpdate();

@@ -3,9 +3,10 @@
 import { expect } from 'chai';
 import { fixedClock } from '../../../src/shared/clock.ts';
 import { useTestApp } from '../../helpers/use-test-app.ts';
-import { connectCharger, type ChargerClient } from '../../helpers/charger.ts';
+import { aBootedChargerAtEvse } from '../../fixtures/booted-charger.ts';
+import { connectCharger } from '../../helpers/charger.ts';
 import { nextEvent } from '../../helpers/wait.ts';
-import { aBootNotification, aLocation, aRegisteredCharger, aStatusNotification, anEvseUid, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
+import { aBootNotification, aStatusNotification, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 
 describe('e2e OCPP status, faults and offline detection', () => {
   const T0 = new Date('2030-05-01T12:00:00Z');
@@ -13,23 +14,11 @@ describe('e2e OCPP status, faults and offline detection', () => {
   const t = useTestApp({ clock });
   beforeEach(() => clock.set(T0));
 
-  /** A charger attached to a new location/EVSE, connected and booted. */
-  async function chargerAtEvse(): Promise<{ id: string; evseUid: string; client: ChargerClient }> {
-    const locationId = await aLocation(t.app.services);
-    const evseUid = anEvseUid();
-    const id = await aRegisteredCharger(t.app.services, { locationId, evseUid });
-    const connected = nextEvent(t.app.events, 'charger.connected', (e) => e.chargePointId === id);
-    const client = await connectCharger(t, id, { password: CHARGER_PASSWORD });
-    await connected;
-    await client.call('BootNotification', aBootNotification());
-    return { id, evseUid, client };
-  }
-
   const openFaults = (id: string) => t.db('faults').where({ charge_point_id: id }).whereNull('cleared_at').orderBy('id');
   const evseStatus = async (uid: string) => (await t.db('evses').where({ uid }).first()).status;
 
   it('OCPP16 §4.9 StatusNotification: should map connector status to the EVSE status (Available, Charging, Faulted)', async () => {
-    const { evseUid, client } = await chargerAtEvse();
+    const { evseUid, client } = await aBootedChargerAtEvse(t);
     const seen: string[] = [];
 
     await client.call('StatusNotification', aStatusNotification({ status: 'Available' }));
@@ -45,7 +34,7 @@ describe('e2e OCPP status, faults and offline detection', () => {
 
   it('OCPP16 §4.9 StatusNotification: should open a fault for an error code and clear it on NoError', async () => {
     // Arrange
-    const { id, client } = await chargerAtEvse();
+    const { id, client } = await aBootedChargerAtEvse(t);
 
     // Act
     await client.call('StatusNotification', aStatusNotification({ status: 'Faulted', errorCode: 'HighTemperature', info: 'too hot', vendorErrorCode: 'E42', timestamp: '2030-05-01T12:01:00Z' }));
@@ -63,8 +52,8 @@ describe('e2e OCPP status, faults and offline detection', () => {
   for (const connectorId of [1, 0]) {
     it(`OCPP16 §4.9 StatusNotification: should let only the newest report open or clear a fault (connector ${connectorId}, replayed older reports)`, async () => {
       // Arrange: the newest reports say "fine" on one charger and "faulted" on another
-      const fine = await chargerAtEvse();
-      const faulted = await chargerAtEvse();
+      const fine = await aBootedChargerAtEvse(t);
+      const faulted = await aBootedChargerAtEvse(t);
       const at = (minute: number) => `2030-05-01T12:0${minute}:00Z`;
       await fine.client.call('StatusNotification', aStatusNotification({ connectorId, status: 'Available', errorCode: 'NoError', timestamp: at(5) }));
       await faulted.client.call('StatusNotification', aStatusNotification({ connectorId, status: 'Faulted', errorCode: 'GroundFailure', timestamp: at(5) }));
@@ -83,7 +72,7 @@ describe('e2e OCPP status, faults and offline detection', () => {
   }
 
   it('OCPP16 §4.9 StatusNotification: should treat connectorId 0 as the whole charge point', async () => {
-    const { id, client } = await chargerAtEvse();
+    const { id, client } = await aBootedChargerAtEvse(t);
 
     await client.call('StatusNotification', aStatusNotification({ connectorId: 0, status: 'Faulted', errorCode: 'PowerMeterFailure' }));
     await client.close();
@@ -94,7 +83,7 @@ describe('e2e OCPP status, faults and offline detection', () => {
   });
 
   it('OCPP16 §4.9 StatusNotification: should date a report without timestamp by the server clock', async () => {
-    const { id, client } = await chargerAtEvse();
+    const { id, client } = await aBootedChargerAtEvse(t);
     const { timestamp: _omitted, ...withoutTimestamp } = aStatusNotification({ status: 'Unavailable' });
 
     await client.call('StatusNotification', withoutTimestamp);
@@ -106,7 +95,7 @@ describe('e2e OCPP status, faults and offline detection', () => {
 
   it('OCPP16 §4.6: should mark a charger offline after the configured multiple of missed heartbeats, open an OFFLINE fault and clear it on reconnect', async () => {
     // Arrange
-    const { id, evseUid, client } = await chargerAtEvse();
+    const { id, evseUid, client } = await aBootedChargerAtEvse(t);
     await client.call('StatusNotification', aStatusNotification({ status: 'Available' }));
     const limitMs = t.config.ocpp.heartbeatIntervalSec * t.config.ocpp.offlineAfterMissedHeartbeats * 1000;
 
@@ -140,7 +129,7 @@ describe('e2e OCPP status, faults and offline detection', () => {
 
   it('OCPP16 §4.6: should bring a charger marked offline back online when it is heard from again on the same socket', async () => {
     // Arrange: the socket stayed open but the charger went silent (e.g. a stalled mobile link)
-    const { id, evseUid, client } = await chargerAtEvse();
+    const { id, evseUid, client } = await aBootedChargerAtEvse(t);
     await client.call('StatusNotification', aStatusNotification({ status: 'Available' }));
     clock.advance(t.config.ocpp.heartbeatIntervalSec * t.config.ocpp.offlineAfterMissedHeartbeats * 1000 + 1000);
     await t.app.scheduler.runNow('offline-detection');
@@ -157,7 +146,7 @@ describe('e2e OCPP status, faults and offline detection', () => {
 
   it('OCPP16 §4.2: should bring a charger marked offline back online when it sends a BootNotification on the same socket', async () => {
     // Arrange: silent long enough to be marked offline, then it reboots without the socket dropping
-    const { id, evseUid, client } = await chargerAtEvse();
+    const { id, evseUid, client } = await aBootedChargerAtEvse(t);
     await client.call('StatusNotification', aStatusNotification({ status: 'Available' }));
     clock.advance(t.config.ocpp.heartbeatIntervalSec * t.config.ocpp.offlineAfterMissedHeartbeats * 1000 + 1000);
     await t.app.scheduler.runNow('offline-detection');

@@ -3,29 +3,19 @@
 // own tokens already charging elsewhere. Roaming tokens' concurrent sessions are their eMSP's call.
 import { expect } from 'chai';
 import { useTestApp } from '../../helpers/use-test-app.ts';
-import { connectCharger, type ChargerClient } from '../../helpers/charger.ts';
-import { nextEvent } from '../../helpers/wait.ts';
+import { aBootedCharger } from '../../fixtures/booted-charger.ts';
 import { aRegisteredPartner } from '../../fixtures/partners.ts';
 import { aRoamingToken } from '../../fixtures/ocpi-rows.ts';
-import { aBootNotification, aRegisteredCharger, aStartTransaction, aStopTransaction, aToken, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
+import { aStartTransaction, aStopTransaction, aToken } from '../../fixtures/chargers.ts';
 
 describe('e2e OCPP 1.6 token rules: parentIdTag and ConcurrentTx', () => {
   const t = useTestApp();
-
-  async function bootedCharger(): Promise<ChargerClient> {
-    const id = await aRegisteredCharger(t.app.services);
-    const connected = nextEvent(t.app.events, 'charger.connected', (e) => e.chargePointId === id);
-    const client = await connectCharger(t, id, { password: CHARGER_PASSWORD });
-    await connected;
-    await client.call('BootNotification', aBootNotification());
-    return client;
-  }
 
   const sessionStatus = async (id: number) => (await t.db('sessions').where({ id }).first()).status;
 
   it('OCPP 1.6 IdTagInfo.parentIdTag: should answer the token group as parentIdTag on Authorize, StartTransaction and StopTransaction', async () => {
     // Arrange
-    const client = await bootedCharger();
+    const { client } = await aBootedCharger(t);
     const idTag = await aToken(t.app.services, { groupId: 'FLEET-ACME' });
     const ungrouped = await aToken(t.app.services);
 
@@ -44,7 +34,7 @@ describe('e2e OCPP 1.6 token rules: parentIdTag and ConcurrentTx', () => {
 
   it('OCPP 1.6 §7.2 ConcurrentTx: should refuse an own token charging at another charger, record the second transaction as INVALID and accept it again once stopped', async () => {
     // Arrange
-    const [a, b] = [await bootedCharger(), await bootedCharger()];
+    const [a, b] = [(await aBootedCharger(t)).client, (await aBootedCharger(t)).client];
     const idTag = await aToken(t.app.services);
     const first = (await a.call('StartTransaction', aStartTransaction(idTag))) as any;
 
@@ -65,7 +55,7 @@ describe('e2e OCPP 1.6 token rules: parentIdTag and ConcurrentTx', () => {
   });
 
   it('should accept Authorize at the charger where the token is charging (the driver may be stopping) and a replayed StartTransaction', async () => {
-    const client = await bootedCharger();
+    const { client } = await aBootedCharger(t);
     const idTag = await aToken(t.app.services);
     const start = aStartTransaction(idTag);
 
@@ -80,7 +70,7 @@ describe('e2e OCPP 1.6 token rules: parentIdTag and ConcurrentTx', () => {
   });
 
   it('should leave concurrent sessions of a roaming token to its eMSP', async () => {
-    const [a, b] = [await bootedCharger(), await bootedCharger()];
+    const [a, b] = [(await aBootedCharger(t)).client, (await aBootedCharger(t)).client];
     const { partner } = await aRegisteredPartner(t.db);
     const token = await aRoamingToken(t.db, partner);
 

@@ -1,8 +1,8 @@
 // OCPP 1.6 §4 charger-initiated messages over a real socket, persisted in a real database.
 import { expect } from 'chai';
 import { useTestApp } from '../../helpers/use-test-app.ts';
+import { aBootedCharger } from '../../fixtures/booted-charger.ts';
 import { connectCharger } from '../../helpers/charger.ts';
-import { nextEvent } from '../../helpers/wait.ts';
 import { aBootNotification, aRegisteredCharger, aStartTransaction, aStatusNotification, aStopTransaction, aToken, anEnergyReading, anIdTag, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 
 describe('e2e OCPP 1.6 transactions', () => {
@@ -10,13 +10,8 @@ describe('e2e OCPP 1.6 transactions', () => {
 
   /** A registered, connected and booted charger with a valid token. */
   async function bootedCharger() {
-    const id = await aRegisteredCharger(t.app.services);
-    const idTag = await aToken(t.app.services);
-    const connected = nextEvent(t.app.events, 'charger.connected', (e) => e.chargePointId === id);
-    const client = await connectCharger(t, id, { password: CHARGER_PASSWORD });
-    await connected;
-    await client.call('BootNotification', aBootNotification());
-    return { id, idTag, client };
+    const { id, client } = await aBootedCharger(t);
+    return { id, idTag: await aToken(t.app.services), client };
   }
 
   it('OCPP16 §4.2 BootNotification: should accept a registered charger with the heartbeat interval and store its identity data', async () => {
