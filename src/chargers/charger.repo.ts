@@ -133,6 +133,16 @@ export async function findEvseFkOfChargePoint(db: Db, chargePointId: string): Pr
 }
 
 /** Creates the connector on first sight (OCPP 1.6 gives no other way to learn a charger's connectors). */
+/** Every EVSE the charge point is on, removed ones included. */
+export async function listEvseFksOfChargePoint(db: Db, chargePointId: string): Promise<number[]> {
+  return (await db('evses').where({ charge_point_id: chargePointId }).select('id')).map((r) => r.id as number);
+}
+
+/** Moves every connector of the charge point to the EVSE. */
+export async function updateConnectorsEvse(db: Db, chargePointId: string, evseFk: number): Promise<void> {
+  await db('connectors').where({ charge_point_id: chargePointId }).update({ evse_fk: evseFk });
+}
+
 export async function ensureConnector(db: Db, chargePointId: string, connectorNumber: number, evseFk: number | undefined): Promise<Connector> {
   await db('connectors')
     .insert({ charge_point_id: chargePointId, connector_number: connectorNumber, evse_fk: evseFk ?? null, ocpi_id: String(connectorNumber) })

@@ -6,9 +6,10 @@ import { InvalidInput } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { AuthDecision, Handshake } from '../ocpp/server.ts';
 import type { BootNotificationRequest, BootNotificationResponse } from '../ocpp/v16/types.ts';
-import * as locations from '../locations/location.repo.ts';
+import type { Db } from '../db/knex.ts';
+import { attachEvseToChargePoint, findEvse, getLocation } from '../locations/location.service.ts';
 import * as repo from './charger.repo.ts';
-import type { ChargePoint, RegistrationStatus, StatusReport } from './charger.types.ts';
+import type { ChargePoint, Connector, RegistrationStatus, StatusReport } from './charger.types.ts';
 import { aggregateEvseStatus, connectorEvseStatus, isFault } from './connector-state.ts';
 
 export interface ChargerServiceOptions {
@@ -38,6 +39,22 @@ export type EvseStatusHook = (trx: Knex.Transaction, change: EvseStatusChange) =
 export type EvseChangedHook = (trx: Knex.Transaction, evseFk: number) => Promise<void>;
 
 /** Charger lifecycle: registration, authentication, boot, heartbeat, status, faults, connection state. */
+// For other domains, inside their own transaction (`db` may be one).
+
+/**
+ * The charger's connector `connectorNumber`, registered on its first report (OCPP 1.6 chargers reveal
+ * their connectors through StatusNotification, StartTransaction and MeterValues) on the charger's EVSE.
+ */
+export async function ensureConnectorOf(db: Db, chargePointId: string, connectorNumber: number): Promise<Connector> {
+  return repo.ensureConnector(db, chargePointId, connectorNumber, await repo.findEvseFkOfChargePoint(db, chargePointId));
+}
+
+/** The node holding the charger's WebSocket, or undefined when it is not connected anywhere. */
+export async function findConnectedNode(db: Db, chargePointId: string): Promise<string | undefined> {
+  const cp = await repo.findChargePoint(db, chargePointId);
+  return (cp?.isConnected && cp.connectedNode) || undefined;
+}
+
 export class ChargerService {
   private readonly evseStatusHooks: EvseStatusHook[] = [];
   private readonly evseChangedHooks: EvseChangedHook[] = [];
@@ -66,7 +83,7 @@ export class ChargerService {
     if (input.password.length < 8 || input.password.length > 40) throw new InvalidInput('password: must be 8-40 characters (OCPP security profile 1)');
     if (input.evseUid && !input.locationId) throw new InvalidInput('evse: needs a location');
     return this.o.db.transaction(async (trx) => {
-      if (input.locationId) await locations.getLocation(trx, input.locationId);
+      if (input.locationId) await getLocation(trx, input.locationId);
       await repo.insertChargePoint(trx, { id: input.id, passwordHash: hashPassword(input.password), registrationStatus: input.status ?? 'Accepted', locationId: input.locationId });
       if (input.evseUid) await this.attachEvse(trx, input.id, input.locationId!, input.evseUid);
       return repo.getChargePoint(trx, input.id);
@@ -77,7 +94,7 @@ export class ChargerService {
   async attach(chargePointId: string, locationId: string, evseUid: string): Promise<ChargePoint> {
     return this.o.db.transaction(async (trx) => {
       await repo.getChargePoint(trx, chargePointId);
-      await locations.getLocation(trx, locationId);
+      await getLocation(trx, locationId);
       await repo.updateChargePoint(trx, chargePointId, { location_id: locationId });
       await this.attachEvse(trx, chargePointId, locationId, evseUid);
       return repo.getChargePoint(trx, chargePointId);
@@ -85,11 +102,8 @@ export class ChargerService {
   }
 
   private async attachEvse(trx: Knex.Transaction, chargePointId: string, locationId: string, evseUid: string): Promise<void> {
-    const existing = await locations.findEvseByUid(trx, evseUid);
-    if (existing && existing.locationId !== locationId) throw new InvalidInput(`evse: ${evseUid} belongs to location ${existing.locationId}`);
-    const evse = existing ?? (await locations.insertEvse(trx, { locationId, uid: evseUid, chargePointId }));
-    await locations.updateEvseChargePoint(trx, evse.id, chargePointId);
-    await trx('connectors').where({ charge_point_id: chargePointId }).update({ evse_fk: evse.id });
+    const evse = await attachEvseToChargePoint(trx, { locationId, evseUid, chargePointId });
+    await repo.updateConnectorsEvse(trx, chargePointId, evse.id);
     await this.runEvseChangedHooks(trx, evse.id);
   }
 
@@ -214,8 +228,7 @@ export class ChargerService {
         return undefined;
       }
       await repo.insertStatusHistory(trx, chargePointId, report);
-      const evseFk = await repo.findEvseFkOfChargePoint(trx, chargePointId);
-      const connector = await repo.ensureConnector(trx, chargePointId, report.connectorNumber, evseFk);
+      const connector = await ensureConnectorOf(trx, chargePointId, report.connectorNumber);
       const isNewest = await repo.updateConnectorStatus(trx, connector.id, report);
       if (isNewest) await this.trackFault(trx, chargePointId, report);
       if (!isNewest || connector.evseFk === null) return undefined;
@@ -241,19 +254,18 @@ export class ChargerService {
 
   /** Recomputes an EVSE's OCPI status from its connectors; returns the change, if any. */
   async recomputeEvse(trx: Knex.Transaction | Knex, evseFk: number) {
-    const evse = await trx('evses').where({ id: evseFk }).first();
+    const evse = await findEvse(trx, evseFk);
     if (!evse) return undefined;
-    const online = evse.charge_point_id ? ((await repo.findChargePoint(trx, evse.charge_point_id))?.isOnline ?? false) : false;
+    const online = evse.chargePointId ? ((await repo.findChargePoint(trx, evse.chargePointId))?.isOnline ?? false) : false;
     const statuses = (await repo.listConnectorsOfEvse(trx, evseFk)).map((c) => connectorEvseStatus(c.ocppStatus, online));
     const status = aggregateEvseStatus(statuses);
     if (!(await repo.updateEvseStatus(trx, evseFk, status))) return undefined;
-    return { evseFk, locationId: evse.location_id as string, evseUid: evse.uid as string, status };
+    return { evseFk, locationId: evse.locationId, evseUid: evse.uid, status };
   }
 
   private async recomputeEvsesOf(trx: Knex.Transaction, chargePointId: string) {
-    const evses = await trx('evses').where({ charge_point_id: chargePointId }).select('id');
     const changes = [];
-    for (const e of evses) changes.push(await this.recomputeEvse(trx, e.id));
+    for (const evseFk of await repo.listEvseFksOfChargePoint(trx, chargePointId)) changes.push(await this.recomputeEvse(trx, evseFk));
     await this.runEvseStatusHooks(trx, changes);
     return changes;
   }

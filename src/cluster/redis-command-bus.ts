@@ -7,7 +7,7 @@ import { runDetached } from '../shared/background.ts';
 import type { CommandSender, Ocpp16Command } from '../ocpp/commands.ts';
 import type { Ocpp16Actions } from '../ocpp/v16/types.ts';
 import type { ConnectionRegistry } from '../ocpp/connections.ts';
-import { findChargePoint } from '../chargers/charger.repo.ts';
+import { findConnectedNode } from '../chargers/charger.service.ts';
 import { fromWire, toWire, type WireError } from './wire-errors.ts';
 
 interface CommandRequest {
@@ -72,21 +72,21 @@ export class RedisCommandBus implements CommandSender {
 
   async send<A extends Ocpp16Command>(chargePointId: string, action: A, payload: Ocpp16Actions[A]['req'], timeoutMs?: number): Promise<Ocpp16Actions[A]['conf']> {
     if (this.o.connections.get(chargePointId)?.isOpen) return this.o.local.send(chargePointId, action, payload, timeoutMs);
-    const cp = await findChargePoint(this.o.db, chargePointId);
-    if (!cp?.isConnected || !cp.connectedNode || cp.connectedNode === this.o.nodeId) throw new Conflict(`charger ${chargePointId} is not connected`);
+    const node = await findConnectedNode(this.o.db, chargePointId);
+    if (!node || node === this.o.nodeId) throw new Conflict(`charger ${chargePointId} is not connected`);
     const request: CommandRequest = { id: newUuid(), replyTo: replyChannel(this.o.nodeId), chargePointId, action, payload, timeoutMs };
     // The remote node applies the charger timeout; we wait a little longer for its reply to travel back.
     const waitMs = (timeoutMs ?? this.o.defaultTimeoutMs) + 2000;
     const answer = new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(request.id);
-        reject(new Timeout(`${action} to ${chargePointId} via node ${cp.connectedNode}: no answer within ${waitMs} ms`));
+        reject(new Timeout(`${action} to ${chargePointId} via node ${node}: no answer within ${waitMs} ms`));
       }, waitMs);
       this.waiting.set(request.id, { resolve, reject, timer });
     });
-    const receivers = await this.pub.publish(nodeChannel(cp.connectedNode), JSON.stringify(request));
+    const receivers = await this.pub.publish(nodeChannel(node), JSON.stringify(request));
     if (receivers === 0) {
-      this.settle({ id: request.id, error: { kind: 'Conflict', message: `charger ${chargePointId} is not connected (node ${cp.connectedNode} is gone)` } });
+      this.settle({ id: request.id, error: { kind: 'Conflict', message: `charger ${chargePointId} is not connected (node ${node} is gone)` } });
     }
     return answer as Promise<Ocpp16Actions[A]['conf']>;
   }

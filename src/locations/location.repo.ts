@@ -64,6 +64,11 @@ export async function listLocations(db: Db, opts: { limit: number; offset: numbe
   return (await db('locations').orderBy('id').limit(opts.limit).offset(opts.offset)).map(toLocation);
 }
 
+export async function findEvse(db: Db, id: number): Promise<Evse | undefined> {
+  const row = await db('evses').where({ id }).first();
+  return row ? toEvse(row) : undefined;
+}
+
 export async function findEvseByUid(db: Db, uid: string): Promise<Evse | undefined> {
   const row = await db('evses').where({ uid }).first();
   return row ? toEvse(row) : undefined;

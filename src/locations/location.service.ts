@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
+import type { Db } from '../db/knex.ts';
 import { InvalidInput } from '../shared/errors.ts';
 import { getDefaultParty } from '../parties/party.repo.ts';
 import * as repo from './location.repo.ts';
-import type { Location } from './location.types.ts';
+import type { Evse, Location } from './location.types.ts';
 
 const LAT = /^-?[0-9]{1,2}\.[0-9]{5,7}$/;
 const LON = /^-?[0-9]{1,3}\.[0-9]{5,7}$/;
@@ -29,6 +30,26 @@ export interface NewLocation {
   timeZone: string;
   parkingType?: string;
   gridLimitA?: number;
+}
+
+// For other domains, inside their own transaction (`db` may be one).
+
+/** The location `id`; NotFound when there is none. */
+export async function getLocation(db: Db, id: string): Promise<Location> {
+  return repo.getLocation(db, id);
+}
+
+export async function findEvse(db: Db, evseFk: number): Promise<Evse | undefined> {
+  return repo.findEvse(db, evseFk);
+}
+
+/** Puts a charge point on EVSE `evseUid` of a location, creating the EVSE when new; an EVSE of another location is refused. */
+export async function attachEvseToChargePoint(db: Db, a: { locationId: string; evseUid: string; chargePointId: string }): Promise<Evse> {
+  const existing = await repo.findEvseByUid(db, a.evseUid);
+  if (existing && existing.locationId !== a.locationId) throw new InvalidInput(`evse: ${a.evseUid} belongs to location ${existing.locationId}`);
+  const evse = existing ?? (await repo.insertEvse(db, { locationId: a.locationId, uid: a.evseUid, chargePointId: a.chargePointId }));
+  await repo.updateEvseChargePoint(db, evse.id, a.chargePointId);
+  return evse;
 }
 
 /** Runs inside the transaction that created or changed a location (partner pushes). */

@@ -6,7 +6,8 @@ import type { Logger } from '../shared/logger.ts';
 import type { AuthorizeService } from '../tokens/authorize.service.ts';
 import type { IdTagInfo } from '../tokens/token.types.ts';
 import { getDefaultParty } from '../parties/party.repo.ts';
-import * as chargers from '../chargers/charger.repo.ts';
+import { ensureConnectorOf } from '../chargers/charger.service.ts';
+import { findEvse } from '../locations/location.service.ts';
 import type { MeterValuesRequest, StartTransactionRequest, StopTransactionRequest } from '../ocpp/v16/types.ts';
 import { flattenMeterValues, latestEnergyRegisterWh, type Sample } from './meter-values.ts';
 import * as repo from './session.repo.ts';
@@ -63,15 +64,14 @@ export class SessionService {
       const existing = await repo.findSameStart(trx, key);
       if (existing) return { session: existing, isNew: false };
       const party = await getDefaultParty(trx);
-      const evseFk = await chargers.findEvseFkOfChargePoint(trx, chargePointId);
-      const connector = await chargers.ensureConnector(trx, chargePointId, p.connectorId, evseFk);
-      const evse = connector.evseFk ? await trx('evses').where({ id: connector.evseFk }).first('uid', 'location_id') : undefined;
+      const connector = await ensureConnectorOf(trx, chargePointId, p.connectorId);
+      const evse = connector.evseFk ? await findEvse(trx, connector.evseFk) : undefined;
       const created = await repo.insertSession(trx, {
         ...key,
         uid: newUuid(),
         partyFk: party.id,
         connectorFk: connector.id,
-        locationId: evse?.location_id ?? null,
+        locationId: evse?.locationId ?? null,
         evseUid: evse?.uid ?? null,
         tokenFk: auth.token?.id ?? null,
         authMethod: auth.authMethod,
@@ -101,7 +101,7 @@ export class SessionService {
     const samples = flattenMeterValues(p.meterValue);
     const updated = await this.o.db.transaction(async (trx) => {
       // Connectors are learnt from every report naming them, as from StatusNotification and StartTransaction.
-      if (p.connectorId > 0) await chargers.ensureConnector(trx, chargePointId, p.connectorId, await chargers.findEvseFkOfChargePoint(trx, chargePointId));
+      if (p.connectorId > 0) await ensureConnectorOf(trx, chargePointId, p.connectorId);
       const session = p.transactionId !== undefined ? await repo.findSessionOfChargePoint(trx, chargePointId, p.transactionId) : undefined;
       if (p.transactionId !== undefined && !session) this.o.logger.warn('meter values for an unknown transaction', { chargePointId, transactionId: p.transactionId });
       await repo.insertSamples(trx, { chargePointId, connectorNumber: p.connectorId, sessionFk: session?.id ?? null }, samples);
