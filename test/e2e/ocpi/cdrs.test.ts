@@ -6,13 +6,12 @@ import nock from 'nock';
 import { buildCdr } from '../../../src/billing/cdr-builder.ts';
 import { insertCdr } from '../../../src/billing/cdr.repo.ts';
 import { validateOcpi, validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
-import type { Partner } from '../../../src/partners/partner.types.ts';
 import { TEST_OPERATOR } from '../../helpers/db.ts';
 import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger } from '../../helpers/charger.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { aBootNotification, aLocation, anEvseUid, aRegisteredCharger, aStartTransaction, aStatusNotification, aStopTransaction, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
-import { anEmspEndpoints, aRegisteredPartner, tokenHeader } from '../../fixtures/partners.ts';
+import { tokenHeader, aRegisteredEmsp } from '../../fixtures/partners.ts';
 import { aCdrSources, aRoamingToken } from '../../fixtures/billing.ts';
 
 const OK = { status_code: 1000, timestamp: '2026-01-05T10:00:00Z' };
@@ -43,11 +42,7 @@ describe('e2e ocpi cdrs', () => {
     partyFk = (await t.db('parties').where({ is_default: true }).first()).id;
   });
 
-  async function anEmsp(modules = ['cdrs']): Promise<{ partner: Partner; token: string; host: string }> {
-    const host = `emsp${++seq}.cdrs.test`;
-    const { partner, token } = await aRegisteredPartner(t.db, { endpoints: anEmspEndpoints(`https://${host}/ocpi/2.2.1`, modules) });
-    return { partner, token, host };
-  }
+  const anEmsp = (modules = ['cdrs']) => aRegisteredEmsp(t.db, { modules });
 
   it('issue 4 acceptance: should turn OCPP meter values into a CDR priced as by hand, POSTed once to the token owner', async () => {
     // Arrange: 0.30 EUR/kWh + 1.20 EUR/h parking (per minute), both 21% VAT; eMSP A owns the token, B must get nothing
@@ -59,7 +54,7 @@ describe('e2e ocpi cdrs', () => {
     await t.app.services.tariffs.put('T-E2E-CDR', { currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.3, vat: 21, step_size: 1 }, { type: 'PARKING_TIME', price: 1.2, vat: 21, step_size: 60 }] }] });
     await t.app.services.tariffs.assign('T-E2E-CDR', { target: { locationId } });
     const posted: any[] = [];
-    const scope = nock(`https://${a.host}`).post('/ocpi/2.2.1/cdrs', (body) => posted.push(body) > 0).once().reply(201, OK, { Location: `https://${a.host}/ocpi/2.2.1/cdrs/1` });
+    const scope = nock(a.origin).post('/ocpi/2.2.1/cdrs', (body) => posted.push(body) > 0).once().reply(201, OK, { Location: `${a.base}/cdrs/1` });
     t.app.pushWorker.start();
 
     // Act: charging 10:00-10:40 (7 kWh), the EV stops requesting at 10:40 (SuspendedEV), unplugged at 11:10

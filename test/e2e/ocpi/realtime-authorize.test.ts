@@ -10,12 +10,12 @@ import { useTestApp } from '../../helpers/use-test-app.ts';
 import { aBootedChargerAtEvse } from '../../fixtures/booted-charger.ts';
 import type { ChargerClient } from '../../helpers/charger.ts';
 import { aStartTransaction, anIdTag } from '../../fixtures/chargers.ts';
-import { aPartyId, aRegisteredPartner, tokenHeader } from '../../fixtures/partners.ts';
+import { tokenHeader, aRegisteredEmsp, type RegisteredEmsp } from '../../fixtures/partners.ts';
 
 const REALTIME_TIMEOUT_MS = 400;
 
 describe('e2e ocpi real-time authorization', () => {
-  let emsp: { partyId: string; token: string; origin: string };
+  let emsp: RegisteredEmsp;
   // A second eMSP that accepts the authorize request and never answers. Not nock: on Node 20, nock 15's
   // delayed replies ignore fetch's AbortSignal, so a timeout cannot be played with it.
   let silentEmsp: { partyId: string; token: string; server: Server; requests: IncomingMessage[] };
@@ -32,17 +32,13 @@ describe('e2e ocpi real-time authorization', () => {
   const t = useTestApp({ nock: true, overrides: { 'ocpi.realtimeAuthTimeoutMs': REALTIME_TIMEOUT_MS, 'ocpi.authorizationCacheTtlSec': 300 } });
 
   before(async () => {
-    const partyId = aPartyId();
-    const origin = `https://${partyId.toLowerCase()}.emsp.test`;
-    const { token } = await aRegisteredPartner(t.db, { countryCode: 'DE', partyId, baseUrl: `${origin}/ocpi/2.2.1` });
-    emsp = { partyId, token, origin };
+    emsp = await aRegisteredEmsp(t.db);
     const requests: IncomingMessage[] = [];
     const server = createServer((req) => void requests.push(req));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    const silentPartyId = aPartyId();
-    const silent = await aRegisteredPartner(t.db, { countryCode: 'DE', partyId: silentPartyId, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/ocpi/2.2.1` });
-    silentEmsp = { partyId: silentPartyId, token: silent.token, server, requests };
+    const silent = await aRegisteredEmsp(t.db, { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    silentEmsp = { partyId: silent.partyId, token: silent.token, server, requests };
   });
   beforeEach(async () => {
     charger = await aBootedChargerAtEvse(t);

@@ -3,24 +3,20 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { validateOcpi, validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
-import type { Partner } from '../../../src/partners/partner.types.ts';
 import type { IdToken } from '../../../src/tokens/token.types.ts';
 import { TEST_OPERATOR } from '../../helpers/db.ts';
 import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger } from '../../helpers/charger.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { aBootNotification, aLocation, aRegisteredCharger, aStartTransaction, aStatusNotification, aStopTransaction, anEnergyReading, anEvseUid, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
-import { aRegisteredPartner, anEmspEndpoints, tokenHeader } from '../../fixtures/partners.ts';
+import { tokenHeader, aRegisteredEmsp, type RegisteredEmsp } from '../../fixtures/partners.ts';
 import { anEvseRow, aRoamingToken, aSessionRow } from '../../fixtures/ocpi-rows.ts';
 
 const strict = { strict: true } as const;
 const OK = { status_code: 1000, timestamp: '2026-01-05T10:00:00Z' };
 
-interface Emsp {
-  partner: Partner;
-  token: string;
+interface Emsp extends RegisteredEmsp {
   idToken: IdToken;
-  host: string;
 }
 
 describe('e2e ocpi sessions (SENDER + pushes)', () => {
@@ -31,13 +27,10 @@ describe('e2e ocpi sessions (SENDER + pushes)', () => {
     defaultPartyFk = (await t.db('parties').where({ is_default: true }).first()).id;
   });
 
-  let emspSeq = 0;
   /** A registered eMSP with a sessions RECEIVER only (no CDR or location pushes) and one token of its own. */
   async function anEmsp(): Promise<Emsp> {
-    emspSeq += 1;
-    const host = `emsp${emspSeq}.sessions.test`;
-    const { partner, token } = await aRegisteredPartner(t.db, { endpoints: anEmspEndpoints(`https://${host}/ocpi/2.2.1`, ['sessions']) });
-    return { partner, token, idToken: await aRoamingToken(t.db, partner), host };
+    const emsp = await aRegisteredEmsp(t.db, { modules: ['sessions'] });
+    return { ...emsp, idToken: await aRoamingToken(t.db, emsp.partner) };
   }
 
   /** A charger on a published location's EVSE (with capabilities) and its connector. */
@@ -146,7 +139,7 @@ describe('e2e ocpi sessions (SENDER + pushes)', () => {
       const path = new RegExp(`^/ocpi/2\\.2\\.1/sessions/${TEST_OPERATOR.countryCode}/${TEST_OPERATOR.partyId}/[0-9a-f-]{36}$`);
       const puts: any[] = [];
       const patches: any[] = [];
-      const scope = nock(`https://${a.host}`)
+      const scope = nock(a.origin)
         .put(path, (body) => puts.push(body) > 0).reply(200, OK)
         .patch(path, (body) => patches.push(body) > 0).times(2).reply(200, OK);
       t.app.pushWorker.start();

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
 import { useTestApp } from '../../helpers/use-test-app.ts';
-import { aRegisteredPartner, aPartyId, tokenHeader } from '../../fixtures/partners.ts';
+import { tokenHeader, aRegisteredEmsp, type RegisteredEmsp } from '../../fixtures/partners.ts';
 import { insertPartner } from '../../../src/partners/partner.repo.ts';
 import { hashSecret, newSecret } from '../../../src/shared/ids.ts';
 
@@ -12,12 +12,10 @@ const example = (file: string) => JSON.parse(readFileSync(new URL(`../../../../s
 
 describe('e2e ocpi tokens receiver', () => {
   const t = useTestApp();
-  let emsp: { countryCode: string; partyId: string; token: string };
+  let emsp: RegisteredEmsp;
 
   before(async () => {
-    const partyId = aPartyId();
-    const { token } = await aRegisteredPartner(t.db, { countryCode: 'DE', partyId });
-    emsp = { countryCode: 'DE', partyId, token };
+    emsp = await aRegisteredEmsp(t.db);
   });
 
   async function ocpi(method: string, path: string, body?: unknown, token = emsp.token) {

@@ -9,7 +9,7 @@ import { OcpiTokenService } from '../../../src/tokens/ocpi-token.service.ts';
 import { runTokenSync, type TokenSyncDeps } from '../../../src/tokens/sync.job.ts';
 import { useTestDb } from '../../helpers/use-test-app.ts';
 import { startTestApp } from '../../helpers/app.ts';
-import { aPartyId, aRegisteredPartner } from '../../fixtures/partners.ts';
+import { aPartyId, aRegisteredPartner, aRegisteredEmsp } from '../../fixtures/partners.ts';
 
 const ok = (data: unknown[]) => ({ status_code: 1000, timestamp: '2025-03-01T10:00:00Z', data });
 
@@ -29,10 +29,8 @@ describe('integration tokens/token-sync', () => {
   });
 
   async function anEmsp() {
-    const partyId = aPartyId();
-    const origin = `https://${partyId.toLowerCase()}.tokens.test`;
-    const { partner } = await aRegisteredPartner(tdb.db, { countryCode: 'DE', partyId, baseUrl: `${origin}/ocpi/2.2.1` });
-    return { partner, partyId, origin, tokensUrl: `${origin}/ocpi/2.2.1/tokens` };
+    const emsp = await aRegisteredEmsp(tdb.db);
+    return { ...emsp, tokensUrl: `${emsp.base}/tokens` };
   }
 
   const aToken = (partyId: string, uid: string, o: Record<string, unknown> = {}) => ({
