@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { runDetached } from '../shared/background.ts';
 import type { Logger } from '../shared/logger.ts';
-import { enqueuePush } from '../partners/outbox.repo.ts';
+import { enqueuePush } from '../partners/partner.service.ts';
 import type { PartyRef } from '../partners/partner.types.ts';
 
 /** Where an asynchronous OCPI result goes: the `response_url` the partner gave, on its behalf. */

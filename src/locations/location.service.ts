@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.ts';
 import { InvalidInput } from '../shared/errors.ts';
-import { getDefaultParty } from '../parties/party.repo.ts';
+import { getDefaultParty } from '../parties/party.service.ts';
 import * as repo from './location.repo.ts';
 import type { Evse, Location } from './location.types.ts';
 

@@ -2,10 +2,15 @@ import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.ts';
 import { InvalidInput } from '../shared/errors.ts';
 import { hashSecret, newSecret } from '../shared/ids.ts';
-import { findParty, getDefaultParty, listParties, type Party } from '../parties/party.repo.ts';
+import type { Db } from '../db/knex.ts';
+import type { Party } from '../parties/party.repo.ts';
+import { findParty, getDefaultParty, listParties } from '../parties/party.service.ts';
 import type { OcpiAuthenticator } from '../ocpi/auth.ts';
+import * as outbox from './outbox.repo.ts';
+import type { PushRequest } from './outbox.repo.ts';
+import * as repo from './partner.repo.ts';
 import { findPartnerByTokenHash, getPartner, insertPartner, listPartners } from './partner.repo.ts';
-import type { Credentials, CredentialsRole, Partner, PartyRef } from './partner.types.ts';
+import type { Credentials, CredentialsRole, InterfaceRole, Partner, PartyRef } from './partner.types.ts';
 
 /** OCPI 2.2.1 types §16 Role values a partner may be invited as. */
 export const PARTNER_ROLES = ['EMSP', 'HUB', 'NAP', 'NSP', 'OTHER', 'SCSP', 'CPO'] as const;
@@ -39,6 +44,29 @@ export function toPartnerView(p: Partner): PartnerView {
 /** The versions URL partners register with. */
 export function versionsUrlOf(baseUrl: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/ocpi/versions`;
+}
+
+// For other domains, inside their own transaction (`db` may be one): the partner directory and the outbox.
+
+export async function findPartner(db: Db, id: number): Promise<Partner | undefined> {
+  return repo.findPartner(db, id);
+}
+
+export async function findPartnerByParty(db: Db, countryCode: string, partyId: string): Promise<Partner | undefined> {
+  return repo.findPartnerByParty(db, countryCode, partyId);
+}
+
+/** Registered partners whose version details list `module` with interface `role` (e.g. locations RECEIVER). */
+export async function listRegisteredPartnersWith(db: Db, module: string, role: InterfaceRole): Promise<Partner[]> {
+  return repo.listRegisteredPartnersWith(db, module, role);
+}
+
+/**
+ * Queues a push to a partner (the push worker sends it). Call it INSIDE the transaction of the change that
+ * causes it: the push exists exactly when the change is committed. Returns the outbox id.
+ */
+export async function enqueuePush(trx: Db, push: PushRequest): Promise<number> {
+  return outbox.enqueuePush(trx, push);
 }
 
 /** Partners: authentication of OCPI requests, invitations, listing, and our own credentials. */

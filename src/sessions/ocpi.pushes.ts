@@ -1,8 +1,7 @@
 // Pushes of sessions to the eMSP that owns the session's token, and only to it (OCPI 2.2.1 sessions
 // §9.1.1 push model), queued in the outbox inside the session service's transactions.
 import type { Knex } from 'knex';
-import { enqueuePush } from '../partners/outbox.repo.ts';
-import { findPartner } from '../partners/partner.repo.ts';
+import { enqueuePush, findPartner } from '../partners/partner.service.ts';
 import { findEndpoint } from '../partners/partner.types.ts';
 import type { SessionService } from './session.service.ts';
 import { buildChargingPeriods, sessionStartCursor, sessionStopCursor, toEnergyReadings, toOcpiSession, toSessionPatch } from './ocpi.mapper.ts';

@@ -5,7 +5,7 @@ import { newUuid } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { AuthorizeService } from '../tokens/authorize.service.ts';
 import type { IdTagInfo } from '../tokens/token.types.ts';
-import { getDefaultParty } from '../parties/party.repo.ts';
+import { getDefaultParty } from '../parties/party.service.ts';
 import { ensureConnectorOf } from '../chargers/charger.service.ts';
 import { findEvse } from '../locations/location.service.ts';
 import type { MeterValuesRequest, StartTransactionRequest, StopTransactionRequest } from '../ocpp/v16/types.ts';

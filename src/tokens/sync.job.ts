@@ -3,7 +3,7 @@ import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { callPartner } from '../ocpi/client.ts';
 import { validateOcpi } from '../ocpi/validate.ts';
-import { listRegisteredPartnersWith } from '../partners/partner.repo.ts';
+import { listRegisteredPartnersWith } from '../partners/partner.service.ts';
 import { findEndpoint, hasPartnerParty, type Partner } from '../partners/partner.types.ts';
 import { isHub, type OcpiTokenService } from './ocpi-token.service.ts';
 import { keyOf } from './ocpi.mapper.ts';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { InvalidInput } from '../shared/errors.ts';
-import { getDefaultParty } from '../parties/party.repo.ts';
+import { getDefaultParty } from '../parties/party.service.ts';
 import * as repo from './token.repo.ts';
 import type { IdToken, TokenType, Whitelist } from './token.types.ts';
 
