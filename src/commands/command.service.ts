@@ -4,8 +4,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { CommandSender } from '../ocpp/commands.ts';
 import type { Party } from '../parties/party.repo.ts';
 import { hasPartnerParty, type Partner, type PartyRef } from '../partners/partner.types.ts';
-import { findTokenByKey, upsertOcpiToken } from '../tokens/token.repo.ts';
-import { fromOcpiToken, keyOf } from '../tokens/ocpi.mapper.ts';
+import { storeCommandToken } from '../tokens/ocpi-token.service.ts';
 import type { OcpiToken } from '../tokens/token.types.ts';
 import { newUuid } from '../shared/ids.ts';
 import type { AsyncResults } from './async-result.ts';
@@ -178,10 +177,7 @@ export class CommandService {
    * undefined when the token is stored for another partner.
    */
   protected async storeToken(trx: Knex.Transaction, partner: Partner, token: OcpiToken): Promise<{ id: number } | undefined> {
-    const key = keyOf(token);
-    const existing = await findTokenByKey(trx, key);
-    if (existing) return existing.partnerFk === partner.id ? existing : undefined;
-    return upsertOcpiToken(trx, key, fromOcpiToken(token), partner.id);
+    return storeCommandToken(trx, partner, token);
   }
 
   /** Sends the OCPP call in the background and POSTs the CommandResult to the eMSP's response_url. */

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { InvalidInput } from '../shared/errors.ts';
+// eslint-disable-next-line no-restricted-syntax -- OCPI hubclientinfo module logic: its 2001 with HTTP 403 (only a hub may use it) has no domain error equivalent
 import { OcpiError } from '../ocpi/errors.ts';
 import type { Partner } from '../partners/partner.types.ts';
 import { findClientInfo, upsertClientInfo, type ClientInfo, type ConnectionStatus } from './client-info.repo.ts';

@@ -3,8 +3,14 @@ import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { InvalidInput, NotFound } from '../shared/errors.ts';
 import { hashSecret, newSecret } from '../shared/ids.ts';
+// This service is the OCPI credentials handshake (credentials §7, §8): it calls the partner's versions and
+// credentials endpoints, validates their answers and answers with OCPI status codes (2000/405, 3001-3003),
+// so it uses the OCPI transport's client, schemas and errors; moving it under ocpi/ is a larger change.
+// eslint-disable-next-line no-restricted-syntax -- OCPI credentials handshake: validates partner answers against the OCPI schemas
 import { assertOcpi } from '../ocpi/validate.ts';
+// eslint-disable-next-line no-restricted-syntax -- OCPI credentials handshake: calls the partner's versions/credentials endpoints
 import { requestOcpi, type OcpiReply, type RawCall } from '../ocpi/client.ts';
+// eslint-disable-next-line no-restricted-syntax -- OCPI credentials handshake: 3002/3003 and 2000 with HTTP 405 have no domain error equivalent
 import { ClientError, InvalidParams, NoMatchingEndpoints, PartnerApiFailed, UnsupportedVersion } from '../ocpi/errors.ts';
 import { getPartner, insertPartner, updatePartner, type PartnerChanges } from './partner.repo.ts';
 import type { PartnerService } from './partner.service.ts';

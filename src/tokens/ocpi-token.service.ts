@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import type { Db } from '../db/knex.ts';
 import { hasPartnerParty, type Partner, type PartyRef } from '../partners/partner.types.ts';
+// eslint-disable-next-line no-restricted-syntax -- this service is the OCPI tokens receiver: 2004 (unknown token) and 2001 with HTTP 404 (transport §4.1.5) have no domain error equivalent
 import { OcpiError, UnknownToken } from '../ocpi/errors.ts';
 import { InvalidInput } from '../shared/errors.ts';
 import * as repo from './token.repo.ts';
@@ -33,6 +35,18 @@ function assertSameKey(url: TokenKey, body: Partial<OcpiToken>): void {
   for (const [field, expected, ok] of checks) {
     if (!ok) throw new InvalidInput(`${field}: must equal the URL's ${expected}`);
   }
+}
+
+/**
+ * Keeps a token that came with an OCPI command (START_SESSION, RESERVE_NOW) for `partner`, inside the
+ * command's transaction. A token the eMSP pushed through the tokens module stays as it is; undefined when
+ * the token is stored for another partner.
+ */
+export async function storeCommandToken(trx: Db, partner: Partner, token: OcpiToken): Promise<{ id: number } | undefined> {
+  const key = keyOf(token);
+  const existing = await repo.findTokenByKey(trx, key);
+  if (existing) return existing.partnerFk === partner.id ? existing : undefined;
+  return repo.upsertOcpiToken(trx, key, fromOcpiToken(token), partner.id);
 }
 
 /** Tokens pushed to us by eMSPs (OCPI tokens RECEIVER), and tokens pulled from them (token-sync). */
