@@ -1,8 +1,7 @@
 // Pushes of locations to every registered eMSP with a locations RECEIVER (OCPI 2.2.1 locations §8.2.2),
 // queued in the outbox inside the transaction of the change that causes them.
 import type { Knex } from 'knex';
-import { enqueuePush } from '../partners/outbox.repo.ts';
-import { listRegisteredPartnersWith } from '../partners/partner.repo.ts';
+import { enqueuePush, listRegisteredPartnersWith } from '../partners/partner.service.ts';
 import type { PartyRef } from '../partners/partner.types.ts';
 import type { ChargerService } from '../chargers/charger.service.ts';
 import type { LocationService } from './location.service.ts';

@@ -2,10 +2,11 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/knex.ts';
 import type { Clock } from '../shared/clock.ts';
 import { Conflict, InvalidInput, NotFound } from '../shared/errors.ts';
+// eslint-disable-next-line no-restricted-syntax -- tariffs are stored as OCPI Tariff objects: an admin-made tariff must pass the same OCPI schema as a pushed one
 import { assertOcpi } from '../ocpi/validate.ts';
-import { findParty, getDefaultParty, type Party } from '../parties/party.repo.ts';
-import { findPartnerByParty, listRegisteredPartnersWith } from '../partners/partner.repo.ts';
-import { enqueuePush } from '../partners/outbox.repo.ts';
+import type { Party } from '../parties/party.repo.ts';
+import { findParty, getDefaultParty } from '../parties/party.service.ts';
+import { enqueuePush, findPartnerByParty, listRegisteredPartnersWith } from '../partners/partner.service.ts';
 import type { PartyRef } from '../partners/partner.types.ts';
 import { fromOcpiTariff, toOcpiTariff, toTariffValidity } from './ocpi.mapper.ts';
 import * as repo from './tariff.repo.ts';
