@@ -51,6 +51,12 @@ export async function listConnectorSitesInScope(db: Db, scope: ChargingSite): Pr
   return (await q.orderBy('c.id')).map(toSite);
 }
 
+/** The connectors with these ids, with their EVSE and location. */
+export async function listConnectorSitesByIds(db: Db, connectorFks: readonly number[]): Promise<ConnectorSite[]> {
+  if (connectorFks.length === 0) return [];
+  return (await sites(db).whereIn('c.id', [...connectorFks]).orderBy('c.id')).map(toSite);
+}
+
 /** Sets OCPI Connector.tariff_ids and bumps the connector's last_updated (locations §8.3.4). */
 export async function updateConnectorTariffIds(db: Db, connectorFk: number, tariffIds: string[], at: Date): Promise<void> {
   await db('connectors').where({ id: connectorFk }).update({ tariff_ids: JSON.stringify(tariffIds), last_updated: at });

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../db/knex.ts';
 import { translatePg } from '../db/pg-errors.ts';
 import { NotFound } from '../shared/errors.ts';
@@ -89,6 +90,16 @@ export interface TariffFilter {
   dateFrom?: Date;
   /** last_updated < dateTo (exclusive). */
   dateTo?: Date;
+  /** Only tariffs this eMSP may see (the rules of tariff-visibility.ts, as SQL). */
+  visibleToPartnerFk?: number;
+}
+
+// tariff-visibility.ts: a rule for everybody (no partner, no group) or one naming the partner.
+function whereVisibleTo(q: Knex.QueryBuilder, partnerFk: number): void {
+  q.whereExists((sub) => {
+    sub.select(1).from('tariff_assignments as a').whereRaw('a.tariff_id = t.id')
+      .andWhere((w) => w.where((g) => g.whereNull('a.partner_fk').whereNull('a.group_id')).orWhere('a.partner_fk', partnerFk));
+  });
 }
 
 function filtered(db: Db, f: TariffFilter) {
@@ -96,6 +107,7 @@ function filtered(db: Db, f: TariffFilter) {
   if (f.partyFk !== undefined) q.where('t.party_fk', f.partyFk);
   if (f.dateFrom) q.where('t.last_updated', '>=', f.dateFrom);
   if (f.dateTo) q.where('t.last_updated', '<', f.dateTo);
+  if (f.visibleToPartnerFk !== undefined) whereVisibleTo(q, f.visibleToPartnerFk);
   return q;
 }
 
@@ -130,6 +142,11 @@ export async function findAssignment(db: Db, id: number): Promise<TariffAssignme
 
 export async function listAssignmentsOfTariff(db: Db, tariffId: string): Promise<TariffAssignment[]> {
   return (await db('tariff_assignments').where({ tariff_id: tariffId }).orderBy('id')).map(toAssignment);
+}
+
+/** The rules naming eMSP `partnerFk` without a token group: those that shape its Connector.tariff_ids. */
+export async function listUngroupedAssignmentsOfPartner(db: Db, partnerFk: number): Promise<TariffAssignment[]> {
+  return (await db('tariff_assignments').where({ partner_fk: partnerFk }).whereNull('group_id').orderBy('id')).map(toAssignment);
 }
 
 /** Every rule that could cover the site (its connector, its EVSE or its location). */

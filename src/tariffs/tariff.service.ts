@@ -6,13 +6,15 @@ import { Conflict, InvalidInput, NotFound } from '../shared/errors.ts';
 import { assertOcpi } from '../ocpi/validate.ts';
 import type { Party } from '../parties/party.repo.ts';
 import { findParty, getDefaultParty } from '../parties/party.service.ts';
-import { enqueuePush, findPartnerByParty, listRegisteredPartnersWith } from '../partners/partner.service.ts';
+import { findPartnerByParty } from '../partners/partner.service.ts';
 import type { PartyRef } from '../partners/partner.types.ts';
 import { fromOcpiTariff, toOcpiTariff, toTariffValidity } from './ocpi.mapper.ts';
 import * as repo from './tariff.repo.ts';
 import * as sites from './tariff-site.repo.ts';
 import type { TariffAssignment, TariffRecord } from './tariff-record.types.ts';
-import { connectorTariffIds, selectTariff, type ChargingSite } from './tariff-selection.ts';
+import { connectorTariffIds, rankAssignments, selectTariff, type Audience, type ChargingSite } from './tariff-selection.ts';
+import { isTariffVisibleTo, tariffVisibility, visibilityPushes, type TariffVisibility } from './tariff-visibility.ts';
+import { listTariffReceiverFks, pushTariff } from './ocpi.pushes.ts';
 import type { Tariff } from './tariff.types.ts';
 import { readTariff } from './tariff-input.ts';
 
@@ -40,16 +42,18 @@ export interface StartedSession {
   startAt: Date;
 }
 
-/** Runs inside the transaction that changed Connector.tariff_ids of connectors at this location. */
-export type ConnectorTariffsHook = (trx: Knex.Transaction, locationId: string) => Promise<void>;
+/**
+ * Runs inside the transaction that changed Connector.tariff_ids of connectors at this location: as every
+ * eMSP sees them (`onlyPartnerFk` null), or only as eMSP `onlyPartnerFk` sees them (a rule for that partner).
+ */
+export type ConnectorTariffsHook = (trx: Knex.Transaction, locationId: string, onlyPartnerFk: number | null) => Promise<void>;
 
-const MODULE = 'tariffs';
 const NO_AUDIENCE = { partnerFk: null, groupId: null };
 
 /**
- * Tariffs of the operator's parties: storage, assignment to the charging network, the OCPI push to every
- * eMSP with a tariffs RECEIVER (in the same transaction, through the outbox) and the snapshot of the
- * tariff in force when a session starts.
+ * Tariffs of the operator's parties: storage, assignment to the charging network, the OCPI push to the
+ * eMSPs with a tariffs RECEIVER that may see the tariff (in the same transaction, through the outbox;
+ * see tariff-visibility.ts) and the snapshot of the tariff in force when a session starts.
  */
 export class TariffService {
   private readonly connectorTariffsHooks: ConnectorTariffsHook[] = [];
@@ -63,7 +67,8 @@ export class TariffService {
 
   /**
    * Creates or replaces tariff `id` from an OCPI Tariff body (country_code / party_id optional: default
-   * party; last_updated is set to now). Pushes PUT to every eMSP tariffs RECEIVER.
+   * party; last_updated is set to now). Pushes PUT to the eMSP tariffs RECEIVERs that may see it (none
+   * while no rule assigns it).
    */
   async put(id: string, body: unknown): Promise<{ tariff: Tariff; isNew: boolean }> {
     const now = this.o.clock.now();
@@ -76,7 +81,8 @@ export class TariffService {
       }
       await repo.upsertTariff(trx, fromOcpiTariff(wire, { partyFk: party.id, lastUpdated: now }));
       const tariff = toOcpiTariff(await repo.getTariff(trx, id));
-      await this.pushToEmsps(trx, tariff, 'PUT');
+      const visibility = await this.visibilityOf(trx, id);
+      await pushTariff(trx, tariff, 'PUT', (await listTariffReceiverFks(trx)).filter((p) => isTariffVisibleTo(visibility, p)));
       return { tariff, isNew: !existing };
     });
   }
@@ -85,7 +91,7 @@ export class TariffService {
     return toOcpiTariff(await repo.getTariff(this.o.db, id));
   }
 
-  /** A page of tariffs and the total, oldest change first (OCPI sender and admin list). */
+  /** A page of tariffs and the total, oldest change first (OCPI sender: only those the eMSP may see; admin list). */
   async list(filter: repo.TariffFilter & { offset: number; limit: number }): Promise<{ items: Tariff[]; total: number }> {
     const [records, total] = [await repo.listTariffs(this.o.db, filter), await repo.countTariffs(this.o.db, filter)];
     return { items: records.map(toOcpiTariff), total };
@@ -93,26 +99,32 @@ export class TariffService {
 
   /**
    * Deletes a tariff no rule assigns any more (tariffs §11.2.2.3: it should not be referenced by any
-   * Connector) and pushes DELETE to every eMSP tariffs RECEIVER. Sessions keep their snapshot.
+   * Connector). Nothing to push: removing its last rule already sent DELETE to the eMSPs that had it
+   * (see unassign). Sessions keep their snapshot.
    */
   async delete(id: string): Promise<void> {
     await this.o.db.transaction(async (trx) => {
-      const record = await repo.getTariff(trx, id);
+      await repo.getTariff(trx, id);
       const rules = await repo.listAssignmentsOfTariff(trx, id);
       if (rules.length > 0) throw new Conflict(`tariff ${id} is still assigned by ${rules.length} rule(s): remove them first`);
       await repo.deleteTariff(trx, id);
-      await this.pushToEmsps(trx, toOcpiTariff(record), 'DELETE');
     });
   }
 
-  /** Adds an assignment rule and refreshes Connector.tariff_ids of the connectors it covers. */
+  /**
+   * Adds an assignment rule, pushes the tariff to the eMSPs it becomes visible to, and refreshes
+   * Connector.tariff_ids of the connectors it covers.
+   */
   async assign(tariffId: string, input: AssignmentInput): Promise<TariffAssignment> {
     return this.o.db.transaction(async (trx) => {
       await repo.getTariff(trx, tariffId);
       const scope = await this.resolveTarget(trx, input.target);
       const partnerFk = input.partner ? await this.partnerFkOf(trx, input.partner) : null;
+      const before = await this.visibilityOf(trx, tariffId);
       const rule = await repo.insertAssignment(trx, { tariffId, ...scope, partnerFk, groupId: input.groupId ?? null, priority: input.priority ?? 0 });
-      await this.refreshConnectorTariffIds(trx, scope);
+      // The tariff first, then the locations naming it: an eMSP should know a tariff before it is referenced.
+      await this.pushVisibilityChange(trx, tariffId, before);
+      await this.refreshConnectorTariffIds(trx, scope, rule);
       return rule;
     });
   }
@@ -122,13 +134,18 @@ export class TariffService {
     return repo.listAssignmentsOfTariff(this.o.db, tariffId);
   }
 
-  /** Removes an assignment rule (of tariff `tariffId`) and refreshes the connectors it covered. */
+  /**
+   * Removes an assignment rule (of tariff `tariffId`), pushes DELETE to the eMSPs that no longer may see
+   * the tariff, and refreshes the connectors it covered.
+   */
   async unassign(tariffId: string, ruleId: number): Promise<void> {
     await this.o.db.transaction(async (trx) => {
       const rule = await repo.findAssignment(trx, ruleId);
       if (!rule || rule.tariffId !== tariffId) throw new NotFound(`assignment ${ruleId} of tariff ${tariffId} not found`);
+      const before = await this.visibilityOf(trx, tariffId);
       await repo.deleteAssignment(trx, ruleId);
-      await this.refreshConnectorTariffIds(trx, rule);
+      await this.refreshConnectorTariffIds(trx, rule, rule);
+      await this.pushVisibilityChange(trx, tariffId, before);
     });
   }
 
@@ -156,6 +173,36 @@ export class TariffService {
     if (!site) throw new NotFound(`connector ${connectorFk} not found`);
     const rules = await repo.listAssignmentsForSite(this.o.db, site);
     return connectorTariffIds(rules, site, { partnerFk, groupId: null });
+  }
+
+  /**
+   * OCPI Connector.tariff_ids as eMSP `partnerFk` sees them, for those of `connectorFks` where a rule of
+   * that partner (without a token group) covers the connector; elsewhere it sees the stored general view
+   * (connectors.tariff_ids). Same ranking as the session's tariff selection (partner rule before general).
+   */
+  async partnerTariffIds(db: Db, partnerFk: number, connectorFks: readonly number[]): Promise<Map<number, string[]>> {
+    const view = new Map<number, string[]>();
+    const own = await repo.listUngroupedAssignmentsOfPartner(db, partnerFk);
+    if (own.length === 0 || connectorFks.length === 0) return view;
+    const who: Audience = { partnerFk, groupId: null };
+    for (const site of await sites.listConnectorSitesByIds(db, connectorFks)) {
+      if (rankAssignments(own, site, who).length === 0) continue;
+      view.set(site.connectorFk, connectorTariffIds(await repo.listAssignmentsForSite(db, site), site, who));
+    }
+    return view;
+  }
+
+  private async visibilityOf(db: Db, tariffId: string): Promise<TariffVisibility> {
+    return tariffVisibility(await repo.listAssignmentsOfTariff(db, tariffId));
+  }
+
+  /** mod_tariffs §11.2.2: PUT to the eMSPs that may now see the tariff, DELETE at those that lost it. */
+  private async pushVisibilityChange(trx: Db, tariffId: string, before: TariffVisibility): Promise<void> {
+    const pushes = visibilityPushes(before, await this.visibilityOf(trx, tariffId), await listTariffReceiverFks(trx));
+    if (pushes.put.length === 0 && pushes.delete.length === 0) return;
+    const tariff = toOcpiTariff(await repo.getTariff(trx, tariffId));
+    await pushTariff(trx, tariff, 'PUT', pushes.put);
+    await pushTariff(trx, tariff, 'DELETE', pushes.delete);
   }
 
   private validate(id: string, body: unknown, party: Party, now: Date): Tariff {
@@ -197,35 +244,20 @@ export class TariffService {
   }
 
   /**
-   * Recomputes the default-view Connector.tariff_ids of every connector in the scope of a rule, then runs
-   * the hooks once per location where one changed.
+   * After a change of a rule for `audience`: recomputes the general Connector.tariff_ids of every connector
+   * in the rule's scope, then runs the hooks once per location where a view changed. A partner rule
+   * changes that partner's view only (its tariff_ids are computed when sent): the connectors' last_updated
+   * still moves (locations §8.3.3). A group rule changes no view (tariff_ids have no group view).
    */
-  private async refreshConnectorTariffIds(trx: Knex.Transaction, scope: ChargingSite): Promise<void> {
+  private async refreshConnectorTariffIds(trx: Knex.Transaction, scope: ChargingSite, audience: Audience): Promise<void> {
+    if (audience.groupId !== null) return;
     const changed = new Set<string>();
     for (const site of await sites.listConnectorSitesInScope(trx, scope)) {
       const ids = connectorTariffIds(await repo.listAssignmentsForSite(trx, site), site, NO_AUDIENCE);
-      if (JSON.stringify(ids) === JSON.stringify(site.tariffIds)) continue;
+      if (audience.partnerFk === null && JSON.stringify(ids) === JSON.stringify(site.tariffIds)) continue;
       await sites.updateConnectorTariffIds(trx, site.connectorFk, ids, this.o.clock.now());
       if (site.locationId !== null) changed.add(site.locationId);
     }
-    for (const locationId of changed) for (const hook of this.connectorTariffsHooks) await hook(trx, locationId);
-  }
-
-  /** tariffs §11.2.2: PUT / DELETE `{tariffs_endpoint}/{country_code}/{party_id}/{tariff_id}` to each eMSP. */
-  private async pushToEmsps(trx: Db, tariff: Tariff, method: 'PUT' | 'DELETE'): Promise<void> {
-    const path = `/${tariff.country_code}/${tariff.party_id}/${encodeURIComponent(tariff.id)}`;
-    const fromParty = { countryCode: tariff.country_code, partyId: tariff.party_id };
-    for (const partner of await listRegisteredPartnersWith(trx, MODULE, 'RECEIVER')) {
-      await enqueuePush(trx, {
-        partnerFk: partner.id,
-        module: MODULE,
-        role: 'RECEIVER',
-        method,
-        path,
-        ...(method === 'PUT' ? { body: tariff } : {}),
-        objectKey: `tariff:${tariff.id}`,
-        fromParty,
-      });
-    }
+    for (const locationId of changed) for (const hook of this.connectorTariffsHooks) await hook(trx, locationId, audience.partnerFk);
   }
 }

@@ -1,5 +1,7 @@
 // OCPI 2.2.1 tariffs module, CPO side (§11.2.1 Sender GET list; §11.2.2 pushes PUT / DELETE to every
 // eMSP tariffs RECEIVER through the outbox). The eMSP is played by fetch (inbound) and nock (outbound).
+// The tariffs here are assigned for everybody: only an assigned tariff is shown or pushed to eMSPs, and
+// one assigned to a single eMSP only to that one (see tariff-privacy.test.ts).
 import { expect } from 'chai';
 import nock from 'nock';
 import { insertParty } from '../../../src/parties/party.repo.ts';
@@ -8,20 +10,31 @@ import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { anEmspEndpoints, aRegisteredPartner, tokenHeader } from '../../fixtures/partners.ts';
 import { aLocation, anEvseUid, aRegisteredCharger } from '../../fixtures/chargers.ts';
+import { aLocationRow } from '../../fixtures/ocpi-rows.ts';
 
 const body = (price: number) => ({ currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price, vat: 21, step_size: 1 }] }] });
 
 describe('e2e ocpi tariffs', () => {
   let tdb: TestDb;
   let t: TestApp;
+  let generalSite: string;
 
   before(async () => {
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
     tdb = await createTestDb();
     t = await startTestApp(tdb);
-    await insertParty(tdb.db, { countryCode: 'BE', partyId: 'CP2', name: 'second party' });
+    const second = await insertParty(tdb.db, { countryCode: 'BE', partyId: 'CP2', name: 'second party' });
+    // Locations without EVSEs: an assignment there makes a tariff general without pushing a Location.
+    generalSite = await aLocationRow(tdb.db, { partyFk: (await tdb.db('parties').where({ is_default: true }).first()).id });
+    secondPartySite = await aLocationRow(tdb.db, { partyFk: second.id });
   });
+  let secondPartySite: string;
+  const assignForEverybody = async (tariffId: string, locationId = generalSite) => {
+    const res = await t.api('POST', `/api/v1/tariffs/${tariffId}/assignments`, { locationId });
+    expect(res.status).to.equal(201);
+    return res.body as { id: number };
+  };
   afterEach(() => nock.cleanAll());
   after(async () => {
     await t.close();
@@ -43,10 +56,12 @@ describe('e2e ocpi tariffs', () => {
       for (const i of [1, 2, 3]) {
         ids.push(`GET-${i}`);
         await t.api('PUT', `/api/v1/tariffs/GET-${i}`, body(i / 10));
+        await assignForEverybody(`GET-${i}`);
         // distinct, known change times for the date filters
         await tdb.db('tariffs').where({ id: `GET-${i}` }).update({ last_updated: new Date(Date.UTC(2026, 0, i)) });
       }
       await t.api('PUT', '/api/v1/tariffs/OTHER-PARTY', { ...body(1), country_code: 'BE', party_id: 'CP2' });
+      await assignForEverybody('OTHER-PARTY', secondPartySite);
     });
 
     it('should list only the addressed party\'s tariffs, each strictly valid, across pages with Link, X-Total-Count and X-Limit', async () => {
@@ -98,7 +113,7 @@ describe('e2e ocpi tariffs', () => {
   });
 
   describe('pushes (§11.2.2)', () => {
-    it('should PUT a new or changed tariff and DELETE a deleted one at every eMSP tariffs RECEIVER, in order', async () => {
+    it('should PUT an assigned or changed tariff and DELETE it once unassigned at every eMSP tariffs RECEIVER, in order', async () => {
       // Arrange: two eMSPs with a tariffs RECEIVER, one without
       await aRegisteredPartner(tdb.db, { baseUrl: 'https://emsp-a.test/ocpi/2.2.1' });
       await aRegisteredPartner(tdb.db, { baseUrl: 'https://emsp-b.test/ocpi/2.2.1' });
@@ -114,9 +129,12 @@ describe('e2e ocpi tariffs', () => {
           .delete('/ocpi/2.2.1/tariffs/NL/CPM/PUSHED', () => Boolean(received.push([host, 'DELETE', undefined])))
           .reply(200, ok),
       );
-      // Act: create, change and delete before anything is delivered, then let the worker drain the outbox
+      // Act: create (not shown to anybody yet), assign, change, unassign and delete before anything is
+      // delivered, then let the worker drain the outbox
       await t.api('PUT', '/api/v1/tariffs/PUSHED', body(0.3));
+      const rule = await assignForEverybody('PUSHED');
       await t.api('PUT', '/api/v1/tariffs/PUSHED', body(0.35));
+      await t.api('DELETE', `/api/v1/tariffs/PUSHED/assignments/${rule.id}`);
       await t.api('DELETE', '/api/v1/tariffs/PUSHED');
       for (let pass = 0; pass < 5 && (await t.app.pushWorker.runOnce()).claimed > 0; pass++);
       // Assert
@@ -134,6 +152,7 @@ describe('e2e ocpi tariffs', () => {
       const ok = { status_code: 1000, timestamp: new Date().toISOString() };
       const scope = nock('https://emsp-d.test').put('/ocpi/2.2.1/tariffs/NL/CPM/RETRIED').reply(500, 'down').put('/ocpi/2.2.1/tariffs/NL/CPM/RETRIED').reply(200, ok);
       await t.api('PUT', '/api/v1/tariffs/RETRIED', body(0.2));
+      await assignForEverybody('RETRIED');
       expect((await t.app.pushWorker.runOnce()).failed).to.be.at.least(1);
       await tdb.db('ocpi_outbox').where({ object_key: 'tariff:RETRIED' }).update({ next_attempt_at: new Date(0) }); // backoff elapsed
       await t.app.pushWorker.runOnce();

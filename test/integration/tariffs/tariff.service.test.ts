@@ -1,5 +1,6 @@
-// TariffService on a real database: OCPI 2.2.1 tariffs stored exactly, validated, pushed to every eMSP
-// tariffs RECEIVER through the outbox in the same transaction, and assigned to the charging network.
+// TariffService on a real database: OCPI 2.2.1 tariffs stored exactly, validated, pushed to the eMSP
+// tariffs RECEIVERs that may see them through the outbox in the same transaction, and assigned to the
+// charging network.
 import { expect } from 'chai';
 import { createApp, type App } from '../../../src/app.ts';
 import { validateOcpi } from '../../../src/ocpi/validate.ts';
@@ -109,23 +110,29 @@ describe('TariffService', () => {
   });
 
   describe('pushes to eMSPs', () => {
-    it('§11.2.2 PUT/DELETE: should queue one push per eMSP with a tariffs RECEIVER, in the same transaction', async () => {
+    it('§11.2.2 PUT/DELETE: should queue one push per eMSP with a tariffs RECEIVER once the tariff is assigned for everybody, in the same transaction', async () => {
       // Arrange
       const a = await aRegisteredPartner(t.db);
       const b = await aRegisteredPartner(t.db);
       const noTariffs = await aRegisteredPartner(t.db, { endpoints: anEmspEndpoints('https://x.test/ocpi/2.2.1', ['locations', 'sessions']) });
+      const locationId = await aLocation(app.services);
       const id = aTariffId();
-      // Act
-      const { tariff } = await tariffs.put(id, body());
+      // Act: an unassigned tariff is used for nobody, so shown to nobody
+      await tariffs.put(id, body());
+      const unassigned = await outboxFor(`tariff:${id}`);
+      const rule = await tariffs.assign(id, { target: { locationId } });
+      const { tariff } = await tariffs.put(id, body({ currency: 'CHF' }));
+      await tariffs.unassign(id, rule.id);
       await tariffs.delete(id);
       // Assert
+      expect(unassigned).to.deep.equal([]);
       const rows = await outboxFor(`tariff:${id}`);
       const forPartner = (p: number) => rows.filter((r) => r.partner_fk === p).map((r) => [r.method, r.path, r.module, r.role]);
       for (const p of [a.partner.id, b.partner.id]) {
-        expect(forPartner(p)).to.deep.equal([['PUT', `/NL/CPM/${id}`, 'tariffs', 'RECEIVER'], ['DELETE', `/NL/CPM/${id}`, 'tariffs', 'RECEIVER']]);
+        expect(forPartner(p)).to.deep.equal([['PUT', `/NL/CPM/${id}`, 'tariffs', 'RECEIVER'], ['PUT', `/NL/CPM/${id}`, 'tariffs', 'RECEIVER'], ['DELETE', `/NL/CPM/${id}`, 'tariffs', 'RECEIVER']]);
       }
       expect(forPartner(noTariffs.partner.id)).to.deep.equal([]);
-      const put = rows.find((r) => r.method === 'PUT')!;
+      const put = rows.filter((r) => r.method === 'PUT').at(-1)!;
       expect(put.body).to.deep.equal(tariff);
       expect(validateOcpi('Tariff', put.body, { strict: true })).to.deep.equal({ ok: true });
       expect(put.from_party).to.deep.equal({ country_code: 'NL', party_id: 'CPM' });
