@@ -110,7 +110,7 @@ export function createApp(deps: AppDeps) {
   // The tariff in force is frozen on the session at its start: later tariff changes never reprice it.
   sessions.onStart(async (trx, session) => void (await tariffs.snapshotForSession(trx, session)));
   // An assignment change alters Connector.tariff_ids: the eMSPs get the location again (locations §8.2.2).
-  tariffs.onConnectorTariffsChanged((trx, locationId) => pushLocation(trx, locationId));
+  tariffs.onConnectorTariffsChanged((trx, locationId, onlyPartnerFk) => pushLocation(trx, tariffs, locationId, onlyPartnerFk));
   // OCPI 2.2.1 cdrs: the CDR is built, stored and queued for the token's eMSP inside the stop transaction
   const cdrs = new CdrService({ db, clock, logger: logger.child({ module: 'billing' }), defaultCurrency: config.billing.defaultCurrency });
   sessions.onStop(async (trx, session) => void (await cdrs.onSessionStopped(trx, session)));
@@ -133,7 +133,7 @@ export function createApp(deps: AppDeps) {
 
   // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after
   // the hooks above so that a pushed session already carries its tariff's currency.
-  registerLocationPushes({ chargers, locations });
+  registerLocationPushes({ chargers, locations, tariffs });
   registerSessionPushes(sessions, { defaultCurrency: config.billing.defaultCurrency });
 
   const dispatch = buildRouter([chargerHandlers(chargers), tokenHandlers(authorize), sessionHandlers(sessions)]);
@@ -175,7 +175,7 @@ export function createApp(deps: AppDeps) {
     hubClientInfoModule({ clientInfo }),
     tariffsOcpiModule({ tariffs, maxPageLimit: config.ocpi.maxPageLimit }),
     cdrsOcpiModule({ cdrs, maxPageLimit: config.ocpi.maxPageLimit }),
-    locationsOcpiModule({ db, maxPageLimit: config.ocpi.maxPageLimit }),
+    locationsOcpiModule({ db, tariffs, maxPageLimit: config.ocpi.maxPageLimit }),
     sessionsOcpiModule({ db, clock, maxPageLimit: config.ocpi.maxPageLimit, defaultCurrency: config.billing.defaultCurrency }),
     commandsModule({ commands: ocpiCommands }),
     chargingProfilesModule({ chargingProfiles }),

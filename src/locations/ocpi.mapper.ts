@@ -44,6 +44,22 @@ export function locationLastUpdated(tree: LocationTree): Date {
   return latest([tree.location.lastUpdated, ...tree.evses.map((e) => evseLastUpdated(e.evse, e.connectors))]);
 }
 
+/**
+ * The tree as one eMSP sees it: `tariffIds` (connector id → that eMSP's Connector.tariff_ids) replaces
+ * the general tariff_ids of the connectors it names (locations §8.3.3: "can be different for different
+ * eMSPs"). Other connectors keep theirs.
+ */
+export function withTariffView(tree: LocationTree, tariffIds: ReadonlyMap<number, string[]>): LocationTree {
+  if (tariffIds.size === 0) return tree;
+  const view = (c: ConnectorRecord): ConnectorRecord => (tariffIds.has(c.id) ? { ...c, tariffIds: tariffIds.get(c.id)! } : c);
+  return { ...tree, evses: tree.evses.map((e) => ({ ...e, connectors: e.connectors.map(view) })) };
+}
+
+/** Ids of every connector of the tree (to ask for one eMSP's tariff view). */
+export function connectorIdsOf(tree: LocationTree): number[] {
+  return tree.evses.flatMap((e) => e.connectors.map((c) => c.id));
+}
+
 /** OCPI 2.2.1 locations §8.3.3 Connector. */
 export function toOcpiConnector(c: ConnectorRecord): OcpiConnector {
   return compact<OcpiConnector>({

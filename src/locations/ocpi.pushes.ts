@@ -1,11 +1,13 @@
 // Pushes of locations to every registered eMSP with a locations RECEIVER (OCPI 2.2.1 locations §8.2.2),
-// queued in the outbox inside the transaction of the change that causes them.
+// queued in the outbox inside the transaction of the change that causes them. Each eMSP's Location PUT
+// carries its own Connector.tariff_ids (§8.3.3: "can be different for different eMSPs").
 import type { Knex } from 'knex';
 import { enqueuePush, listRegisteredPartnersWith } from '../partners/partner.service.ts';
 import type { PartyRef } from '../partners/partner.types.ts';
 import type { ChargerService } from '../chargers/charger.service.ts';
+import type { TariffService } from '../tariffs/tariff.service.ts';
 import type { LocationService } from './location.service.ts';
-import { evseLastUpdated, toEvseStatusPatch, toOcpiLocation } from './ocpi.mapper.ts';
+import { connectorIdsOf, evseLastUpdated, toEvseStatusPatch, toOcpiLocation, withTariffView } from './ocpi.mapper.ts';
 import { findEvsePushInfo, findLocationIdOfEvse, findLocationTreeById } from './ocpi.repo.ts';
 
 const seg = encodeURIComponent;
@@ -25,15 +27,24 @@ async function enqueueToReceivers(trx: Knex.Transaction, party: PartyRef, locati
   }
 }
 
+/** What the pushes need from the tariffs domain: one eMSP's view of Connector.tariff_ids. */
+export type ConnectorTariffView = Pick<TariffService, 'partnerTariffIds'>;
+
 /**
- * PUT of the whole Location to every eMSP (locations §8.2.2.2). Unpublished locations are not shared
- * (locations §8.1: private charge points SHALL NOT be published via OCPI; cpms lists published ones only).
+ * PUT of the whole Location, as each eMSP sees it, to every eMSP (`onlyPartnerFk` null) or to that one
+ * (locations §8.2.2.2). Unpublished locations are not shared (locations §8.1: private charge points
+ * SHALL NOT be published via OCPI; cpms lists published ones only).
  */
-export async function pushLocation(trx: Knex.Transaction, locationId: string): Promise<void> {
+export async function pushLocation(trx: Knex.Transaction, tariffs: ConnectorTariffView, locationId: string, onlyPartnerFk: number | null = null): Promise<void> {
   const tree = await findLocationTreeById(trx, locationId);
   if (!tree || !tree.location.publish) return;
   const party = { countryCode: tree.location.countryCode, partyId: tree.location.partyId };
-  await enqueueToReceivers(trx, party, locationId, { method: 'PUT', path: objectPath(party, locationId), body: toOcpiLocation(tree) });
+  for (const partner of await listRegisteredPartnersWith(trx, 'locations', 'RECEIVER')) {
+    if (onlyPartnerFk !== null && partner.id !== onlyPartnerFk) continue;
+    const seen = withTariffView(tree, await tariffs.partnerTariffIds(trx, partner.id, connectorIdsOf(tree)));
+    const push = { method: 'PUT' as const, path: objectPath(party, locationId), body: toOcpiLocation(seen) };
+    await enqueuePush(trx, { partnerFk: partner.id, module: 'locations', role: 'RECEIVER', ...push, objectKey: objectKey(party, locationId), fromParty: party });
+  }
 }
 
 /** PATCH `{ status, last_updated }` of one EVSE to every eMSP (locations §8.2.2.3 "a simple status update"). */
@@ -47,11 +58,11 @@ export async function pushEvseStatus(trx: Knex.Transaction, evseFk: number): Pro
 }
 
 /** Wires the pushes to the domain hooks, which run inside the transactions of the changes. */
-export function registerLocationPushes(deps: { chargers: ChargerService; locations: LocationService }): void {
+export function registerLocationPushes(deps: { chargers: ChargerService; locations: LocationService; tariffs: ConnectorTariffView }): void {
   deps.chargers.onEvseStatus((trx, change) => pushEvseStatus(trx, change.evseFk));
   deps.chargers.onEvseChanged(async (trx, evseFk) => {
     const locationId = await findLocationIdOfEvse(trx, evseFk);
-    if (locationId) await pushLocation(trx, locationId);
+    if (locationId) await pushLocation(trx, deps.tariffs, locationId);
   });
-  deps.locations.onChanged((trx, locationId) => pushLocation(trx, locationId));
+  deps.locations.onChanged((trx, locationId) => pushLocation(trx, deps.tariffs, locationId));
 }

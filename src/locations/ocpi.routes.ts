@@ -4,18 +4,31 @@ import { sendOcpi } from '../ocpi/envelope.ts';
 import { UnknownLocation } from '../ocpi/errors.ts';
 import { parseListQuery, sendPage } from '../ocpi/paging.ts';
 import type { OcpiModule } from '../ocpi/router.ts';
-import { toOcpiConnector, toOcpiEvse, toOcpiLocation } from './ocpi.mapper.ts';
+import type { TariffService } from '../tariffs/tariff.service.ts';
+import { connectorIdsOf, toOcpiConnector, toOcpiEvse, toOcpiLocation, withTariffView } from './ocpi.mapper.ts';
 import { findLocationTree, listPublishedLocationTrees } from './ocpi.repo.ts';
 import type { LocationTree } from './ocpi.types.ts';
 
 // CiString (types §16.1): ids compare case-insensitively.
 const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
-async function getTree(db: Knex, req: Request): Promise<LocationTree> {
+interface Deps {
+  db: Knex;
+  tariffs: Pick<TariffService, 'partnerTariffIds'>;
+  maxPageLimit: number;
+}
+
+/** The trees as the calling eMSP sees them: its own Connector.tariff_ids (locations §8.3.3). */
+async function asSeenBy(deps: Deps, req: Request, trees: LocationTree[]): Promise<LocationTree[]> {
+  const view = await deps.tariffs.partnerTariffIds(deps.db, req.ocpi.partner.id, trees.flatMap(connectorIdsOf));
+  return trees.map((tree) => withTariffView(tree, view));
+}
+
+async function getTree(deps: Deps, req: Request): Promise<LocationTree> {
   const id = String(req.params.locationId);
-  const tree = await findLocationTree(db, { partyFk: req.ocpi.ownParty.id, id, publishedOnly: true });
+  const tree = await findLocationTree(deps.db, { partyFk: req.ocpi.ownParty.id, id, publishedOnly: true });
   if (!tree) throw new UnknownLocation(`location ${id} not found`);
-  return tree;
+  return (await asSeenBy(deps, req, [tree]))[0]!;
 }
 
 function getEvse(tree: LocationTree, evseUid: string): LocationTree['evses'][number] {
@@ -27,24 +40,25 @@ function getEvse(tree: LocationTree, evseUid: string): LocationTree['evses'][num
 /**
  * OCPI 2.2.1 locations §8.2.1 Sender interface (CPO): the addressed own party's published locations,
  * as a paginated list filtered on last_updated, or one Location / EVSE / Connector. An unknown object
- * is 2003 with HTTP 404 (status_codes §5: a GET of a missing resource is a 404).
+ * is 2003 with HTTP 404 (status_codes §5: a GET of a missing resource is a 404). Connector.tariff_ids are
+ * the caller's own (a tariff assigned to another eMSP is never shown).
  */
-export function locationsOcpiModule(deps: { db: Knex; maxPageLimit: number }): OcpiModule {
+export function locationsOcpiModule(deps: Deps): OcpiModule {
   const router = express.Router();
   router.get('/', async (req, res) => {
     const q = parseListQuery(req, { maxLimit: deps.maxPageLimit });
     const { total, trees } = await listPublishedLocationTrees(deps.db, { partyFk: req.ocpi.ownParty.id, ...q });
-    sendPage(req, res, { items: trees.map(toOcpiLocation), total, offset: q.offset, limit: q.limit });
+    sendPage(req, res, { items: (await asSeenBy(deps, req, trees)).map(toOcpiLocation), total, offset: q.offset, limit: q.limit });
   });
   router.get('/:locationId', async (req, res) => {
-    sendOcpi(res, toOcpiLocation(await getTree(deps.db, req)));
+    sendOcpi(res, toOcpiLocation(await getTree(deps, req)));
   });
   router.get('/:locationId/:evseUid', async (req, res) => {
-    const { evse, connectors } = getEvse(await getTree(deps.db, req), String(req.params.evseUid));
+    const { evse, connectors } = getEvse(await getTree(deps, req), String(req.params.evseUid));
     sendOcpi(res, toOcpiEvse(evse, connectors));
   });
   router.get('/:locationId/:evseUid/:connectorId', async (req, res) => {
-    const { evse, connectors } = getEvse(await getTree(deps.db, req), String(req.params.evseUid));
+    const { evse, connectors } = getEvse(await getTree(deps, req), String(req.params.evseUid));
     const connector = connectors.find((c) => sameId(c.ocpiId, String(req.params.connectorId)));
     if (!connector) throw new UnknownLocation(`connector ${req.params.connectorId} not found on EVSE ${evse.uid}`);
     sendOcpi(res, toOcpiConnector(connector));
