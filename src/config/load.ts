@@ -65,6 +65,8 @@ export interface Config {
       backoffMaxSec: number;
       /** A claimed row is re-sent by any node after this long if its sender never recorded the outcome. */
       leaseSec: number;
+      /** A push that failed this many attempts becomes DEAD (0 = retried forever). */
+      maxAttempts: number;
       /** Schedule of the `outbox-retry` job (one delivery pass under a cluster-wide lock). */
       retryCron: string;
     };
@@ -102,6 +104,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['OCPI_REALTIME_AUTH_TIMEOUT_MS', 'ocpi.realtimeAuthTimeoutMs', int],
   ['OCPI_PUSH_ENABLED', 'ocpi.push.enabled', bool],
   ['OCPI_PUSH_INTERVAL_MS', 'ocpi.push.intervalMs', int],
+  ['OCPI_PUSH_MAX_ATTEMPTS', 'ocpi.push.maxAttempts', int],
   ['BILLING_DEFAULT_CURRENCY', 'billing.defaultCurrency', str],
   ['BILLING_STALE_SESSION_AFTER_MIN', 'billing.staleSessionAfterMin', int],
 ];

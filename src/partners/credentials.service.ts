@@ -12,6 +12,7 @@ import { assertOcpi } from '../ocpi/validate.ts';
 import { requestOcpi, type OcpiReply, type RawCall } from '../ocpi/client.ts';
 // eslint-disable-next-line no-restricted-syntax -- OCPI credentials handshake: 3002/3003 and 2000 with HTTP 405 have no domain error equivalent
 import { ClientError, InvalidParams, NoMatchingEndpoints, PartnerApiFailed, UnsupportedVersion } from '../ocpi/errors.ts';
+import { cancelPartnerPushes } from './outbox.repo.ts';
 import { getPartner, insertPartner, updatePartner, type PartnerChanges } from './partner.repo.ts';
 import type { PartnerService } from './partner.service.ts';
 import { OUTGOING_TOKEN, hasPartnerParty, type Credentials, type Endpoint, type Partner, type TokenEncoding } from './partner.types.ts';
@@ -88,8 +89,8 @@ export class CredentialsService {
   /** DELETE by a registered partner: both sides stop calling each other (§7.2.4). */
   async acceptUnregistration(partner: Partner, isInvited: boolean): Promise<void> {
     if (partner.status !== 'REGISTERED' || isInvited) throw new ClientError('not registered', 405);
-    await updatePartner(this.o.db, partner.id, { ...NO_TOKENS, status: 'UNREGISTERED' });
-    this.o.logger.info('partner unregistered itself', { partnerId: partner.id });
+    const cancelled = (await this.markUnregistered(partner.id, 'by the partner')).cancelled;
+    this.o.logger.info('partner unregistered itself', { partnerId: partner.id, cancelledPushes: cancelled });
   }
 
   /**
@@ -142,7 +143,7 @@ export class CredentialsService {
         this.o.logger.warn('partner could not be told about the unregistration', { partnerId: id, err: (err as Error).message });
       }
     }
-    return { partner: await updatePartner(this.o.db, id, { ...NO_TOKENS, status: 'UNREGISTERED' }), remote };
+    return { partner: (await this.markUnregistered(id, 'by us')).partner, remote };
   }
 
   /** Our credentials as GET answers them: the token the caller used (credentials §7.2.1). */
@@ -152,6 +153,17 @@ export class CredentialsService {
       if (found?.partner.id === partner.id) return this.o.partners.ownCredentials(token, baseUrl);
     }
     throw new ClientError('credentials token not found', 401);
+  }
+
+  /**
+   * UNREGISTERED, tokens forgotten, and the partner's queued pushes CANCELLED in the same transaction:
+   * nobody can deliver them any more (a new registration is a new partner row that gets a fresh sync).
+   */
+  private async markUnregistered(id: number, by: string): Promise<{ partner: Partner; cancelled: number }> {
+    return this.o.db.transaction(async (trx) => {
+      const partner = await updatePartner(trx, id, { ...NO_TOKENS, status: 'UNREGISTERED' });
+      return { partner, cancelled: await cancelPartnerPushes(trx, id, `cancelled: partner unregistered (${by})`) };
+    });
   }
 
   private async callCredentials(partner: Partner, method: RawCall['method']): Promise<void> {

@@ -6,7 +6,15 @@ import type { InterfaceRole, PartyRef } from './partner.types.ts';
 const TABLE = 'ocpi_outbox';
 
 export type PushMethod = 'PUT' | 'PATCH' | 'POST' | 'DELETE';
-export type OutboxStatus = 'PENDING' | 'SENDING' | 'DELIVERED';
+/**
+ * PENDING/SENDING rows are queued. DELIVERED, DEAD (can never be delivered, or gave up after
+ * ocpi.push.maxAttempts) and CANCELLED (partner unregistered) are final until an operator retries one.
+ */
+export type OutboxStatus = 'PENDING' | 'SENDING' | 'DELIVERED' | 'DEAD' | 'CANCELLED';
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['PENDING', 'SENDING', 'DELIVERED', 'DEAD', 'CANCELLED'];
+
+/** SQL condition of a queued row; the partial indexes of ocpi_outbox use the same one. */
+const QUEUED = "status in ('PENDING', 'SENDING')";
 
 export interface PushRequest {
   partnerFk: number;
@@ -73,17 +81,18 @@ export async function enqueuePush(trx: Db, push: PushRequest): Promise<number> {
 
 /**
  * Claims up to `limit` due rows for delivery and leases them until `leaseUntil`: each is the oldest
- * undelivered row of its (partner, object key), its partner is registered, and no other node holds it
+ * queued row of its (partner, object key), its partner is registered, and no other node holds it
  * (FOR UPDATE SKIP LOCKED). A node that dies mid-delivery leaves a lease that expires, and the row is
  * sent again (same body: a receiver dedupes a re-POSTed CDR by its id).
  */
 export async function claimDuePushes(db: Knex, opts: { now: Date; leaseUntil: Date; limit: number }): Promise<OutboxRow[]> {
   return db.transaction(async (trx) => {
+    // A DEAD or CANCELLED row does not hold back the later rows of its key (see retryPush for the rule).
     const { rows } = await trx.raw(
       `select o.id from ocpi_outbox o join ocpi_partners p on p.id = o.partner_fk
-        where o.status <> 'DELIVERED' and o.next_attempt_at <= ? and p.status = 'REGISTERED'
+        where o.${QUEUED} and o.next_attempt_at <= ? and p.status = 'REGISTERED'
           and not exists (select 1 from ocpi_outbox e where e.partner_fk = o.partner_fk and e.object_key = o.object_key
-                           and e.id < o.id and e.status <> 'DELIVERED')
+                           and e.id < o.id and e.${QUEUED})
         order by o.id limit ? for update of o skip locked`,
       [opts.now, opts.limit],
     );
@@ -96,13 +105,49 @@ export async function claimDuePushes(db: Knex, opts: { now: Date; leaseUntil: Da
   });
 }
 
+/** Records an acknowledged row; also one cancelled while in flight: the partner did get it. */
 export async function markPushDelivered(db: Db, id: number, at: Date): Promise<void> {
-  await db(TABLE).where({ id, status: 'SENDING' }).update({ status: 'DELIVERED', delivered_at: at, last_error: null });
+  await db(TABLE).where({ id }).whereIn('status', ['SENDING', 'CANCELLED']).update({ status: 'DELIVERED', delivered_at: at, last_error: null });
 }
 
 /** Puts a failed row back in the queue, due again at `nextAttemptAt`. */
 export async function markPushFailed(db: Db, id: number, opts: { nextAttemptAt: Date; error: string }): Promise<void> {
   await db(TABLE).where({ id, status: 'SENDING' }).update({ status: 'PENDING', next_attempt_at: opts.nextAttemptAt, last_error: opts.error.slice(0, 2000) });
+}
+
+/** Gives up on a claimed row: it is never tried again unless an operator retries it. */
+export async function markPushDead(db: Db, id: number, error: string): Promise<void> {
+  await db(TABLE).where({ id, status: 'SENDING' }).update({ status: 'DEAD', last_error: error.slice(0, 2000) });
+}
+
+/** Cancels every queued row of a partner (in the transaction that unregisters it); returns how many. */
+export async function cancelPartnerPushes(db: Db, partnerFk: number, reason: string): Promise<number> {
+  return db(TABLE).where({ partner_fk: partnerFk }).whereRaw(QUEUED).update({ status: 'CANCELLED', last_error: reason.slice(0, 2000) });
+}
+
+/** A row of one partner, locked for update (retryPush runs in a transaction). */
+export async function findPartnerPushForUpdate(db: Db, partnerFk: number, id: number): Promise<OutboxRow | undefined> {
+  const row = await db(TABLE).where({ id, partner_fk: partnerFk }).forUpdate().first();
+  return row ? toRow(row) : undefined;
+}
+
+/**
+ * The first later row of the same (partner, object key) that makes re-sending `row` wrong: a PUT or DELETE
+ * (it replaces the whole object) or any row already delivered (the partner has a newer change).
+ */
+export async function findSupersedingPush(db: Db, row: Pick<OutboxRow, 'id' | 'partnerFk' | 'objectKey'>): Promise<Pick<OutboxRow, 'id' | 'method' | 'status'> | undefined> {
+  const found = await db(TABLE)
+    .where({ partner_fk: row.partnerFk, object_key: row.objectKey }).andWhere('id', '>', row.id)
+    .andWhere((q) => q.whereIn('method', ['PUT', 'DELETE']).orWhere('status', 'DELIVERED'))
+    .orderBy('id').first('id', 'method', 'status');
+  return found ? { id: Number(found.id), method: found.method, status: found.status } : undefined;
+}
+
+/** Puts a DEAD or CANCELLED row back in the queue, due now, with a fresh attempt budget. */
+export async function requeuePush(db: Db, id: number): Promise<OutboxRow> {
+  const [row] = await db(TABLE).where({ id }).whereIn('status', ['DEAD', 'CANCELLED'])
+    .update({ status: 'PENDING', attempts: 0, next_attempt_at: db.fn.now() }).returning('*');
+  return toRow(row);
 }
 
 export async function findPush(db: Db, id: number): Promise<OutboxRow | undefined> {

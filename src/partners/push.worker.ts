@@ -2,9 +2,9 @@ import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { callPartner } from '../ocpi/client.ts';
-import { claimDuePushes, markPushDelivered, markPushFailed, outboxSignal, type OutboxRow } from './outbox.repo.ts';
+import { claimDuePushes, markPushDead, markPushDelivered, markPushFailed, outboxSignal, type OutboxRow } from './outbox.repo.ts';
 import { findPartner } from './partner.repo.ts';
-import type { Partner } from './partner.types.ts';
+import { findEndpoint, type Partner } from './partner.types.ts';
 
 export interface PushWorkerOptions {
   db: Knex;
@@ -15,13 +15,20 @@ export interface PushWorkerOptions {
   backoffBaseSec: number;
   backoffMaxSec: number;
   leaseSec: number;
+  /** A row that failed this many attempts becomes DEAD; 0 or absent = retried forever. */
+  maxAttempts?: number;
 }
 
 export interface PassResult {
   claimed: number;
   delivered: number;
+  /** Retried later. */
   failed: number;
+  /** Given up on: DEAD. */
+  dead: number;
 }
+
+type Outcome = 'delivered' | 'failed' | 'dead';
 
 /** Delay before retry `attempt` (1-based): base · 2^(attempt-1) seconds, capped. */
 export function backoffMs(attempt: number, baseSec: number, maxSec: number): number {
@@ -73,23 +80,35 @@ export class PushWorker {
       if (!partners.has(row.partnerFk)) partners.set(row.partnerFk, findPartner(this.o.db, row.partnerFk));
       return this.deliver(row, await partners.get(row.partnerFk));
     }));
-    const delivered = outcomes.filter(Boolean).length;
-    return { claimed: rows.length, delivered, failed: rows.length - delivered };
+    const count = (o: Outcome) => outcomes.filter((x) => x === o).length;
+    return { claimed: rows.length, delivered: count('delivered'), failed: count('failed'), dead: count('dead') };
   }
 
-  private async deliver(row: OutboxRow, partner: Partner | undefined): Promise<boolean> {
+  private async deliver(row: OutboxRow, partner: Partner | undefined): Promise<Outcome> {
+    // The partner may have dropped the module in a credentials update (§7.2.3): no retry can deliver it.
+    if (partner && row.url === undefined && !findEndpoint(partner, row.module, row.role)) {
+      return this.giveUp(row, `partner ${partner.countryCode}/${partner.partyId} has no ${row.module} ${row.role} endpoint any more`);
+    }
     try {
       if (!partner) throw new Error(`partner ${row.partnerFk} not found`);
       await callPartner(partner, { module: row.module, role: row.role, method: row.method, path: row.path, url: row.url, body: row.body, toParty: row.toParty, fromParty: row.fromParty });
       await markPushDelivered(this.o.db, row.id, this.o.clock.now());
-      return true;
+      return 'delivered';
     } catch (err) {
-      const delay = backoffMs(row.attempts, this.o.backoffBaseSec, this.o.backoffMaxSec);
       const error = (err as Error).message;
-      this.o.logger.warn('OCPI push failed, will retry', { outboxId: row.id, partnerId: row.partnerFk, module: row.module, objectKey: row.objectKey, attempts: row.attempts, retryInMs: delay, err: error });
+      const max = this.o.maxAttempts ?? 0;
+      if (max > 0 && row.attempts >= max) return this.giveUp(row, `gave up after ${row.attempts} attempts: ${error}`);
+      const delay = backoffMs(row.attempts, this.o.backoffBaseSec, this.o.backoffMaxSec);
+      this.o.logger.warn('OCPI push failed, will retry', { ...logContext(row), retryInMs: delay, err: error });
       await markPushFailed(this.o.db, row.id, { nextAttemptAt: new Date(this.o.clock.now().getTime() + delay), error });
-      return false;
+      return 'failed';
     }
+  }
+
+  private async giveUp(row: OutboxRow, error: string): Promise<Outcome> {
+    this.o.logger.error('OCPI push is DEAD: not retried until an operator retries it', { ...logContext(row), err: error });
+    await markPushDead(this.o.db, row.id, error);
+    return 'dead';
   }
 
   private async loop(): Promise<void> {
@@ -118,3 +137,5 @@ export class PushWorker {
     });
   }
 }
+
+const logContext = (row: OutboxRow) => ({ outboxId: row.id, partnerId: row.partnerFk, module: row.module, objectKey: row.objectKey, attempts: row.attempts });
