@@ -141,8 +141,9 @@ export async function listStatementLines(db: Db, statementFk: number): Promise<S
 
 /**
  * Delivery state of each CDR's POST, from the outbox rows of the partner's cdrs module (see
- * cdr.service.ts): DELIVERED = acknowledged with OCPI 1000; an attempted row with an error is FAILING
- * (the push worker retries it). CDRs without a row are absent from the map.
+ * cdr.service.ts): DELIVERED = acknowledged with OCPI 1000; DEAD and CANCELLED as the row says (never
+ * retried by the worker); another attempted row with an error is FAILING (the push worker retries it).
+ * CDRs without a row are absent from the map.
  */
 export async function listDeliveryStates(db: Db, partnerFk: number, cdrIds: string[]): Promise<Map<string, DeliveryState>> {
   const out = new Map<string, DeliveryState>();
@@ -152,7 +153,8 @@ export async function listDeliveryStates(db: Db, partnerFk: number, cdrIds: stri
     .whereRaw("body->>'id' = any(?)", [cdrIds])
     .select(db.raw("body->>'id' as cdr_id"), 'status', 'attempts', 'last_error');
   for (const r of rows as Row[]) {
-    const state: DeliveryState = r.status === 'DELIVERED' ? 'DELIVERED' : r.attempts > 0 && r.last_error ? 'FAILING' : 'PENDING';
+    const isFinal = r.status === 'DELIVERED' || r.status === 'DEAD' || r.status === 'CANCELLED';
+    const state: DeliveryState = isFinal ? r.status : r.attempts > 0 && r.last_error ? 'FAILING' : 'PENDING';
     out.set(r.cdr_id, state);
   }
   return out;

@@ -106,8 +106,11 @@ export function settle(lines: readonly SettlementLine[]): CurrencyTotals[] {
     }));
 }
 
-/** Delivery state of one CDR's push to the eMSP (from its outbox row); NONE = never queued. */
-export type DeliveryState = 'DELIVERED' | 'PENDING' | 'FAILING' | 'NONE';
+/**
+ * Delivery state of one CDR's push to the eMSP (from its outbox row); NONE = never queued. DEAD and
+ * CANCELLED are final (no endpoint / gave up; partner unregistered) until an operator retries the row.
+ */
+export type DeliveryState = 'DELIVERED' | 'PENDING' | 'FAILING' | 'DEAD' | 'CANCELLED' | 'NONE';
 
 export interface Reconciliation {
   /** Acknowledged by the eMSP with OCPI status 1000. */
@@ -116,6 +119,10 @@ export interface Reconciliation {
   pending: number;
   /** Attempted and refused or unreachable; the push worker keeps retrying. */
   failing: number;
+  /** Given up on (no cdrs endpoint any more, or too many attempts): failed, needs the operator. */
+  dead: number;
+  /** Cancelled because the eMSP was unregistered: failed, never delivered. */
+  cancelled: number;
   /** Not pushed: local tokens, or an eMSP without a cdrs RECEIVER (it pulls, OCPI cdrs §10.1.4). */
   notPushed: number;
   undelivered: string[];
@@ -123,13 +130,11 @@ export interface Reconciliation {
 
 /** Counts the CDRs of a statement by delivery state; lists the ids not yet acknowledged. */
 export function reconcile(states: ReadonlyArray<{ cdrId: string; state: DeliveryState }>): Reconciliation {
-  const r: Reconciliation = { delivered: 0, pending: 0, failing: 0, notPushed: 0, undelivered: [] };
+  const r: Reconciliation = { delivered: 0, pending: 0, failing: 0, dead: 0, cancelled: 0, notPushed: 0, undelivered: [] };
+  const counter = { DELIVERED: 'delivered', PENDING: 'pending', FAILING: 'failing', DEAD: 'dead', CANCELLED: 'cancelled', NONE: 'notPushed' } as const;
   for (const { cdrId, state } of states) {
-    if (state === 'DELIVERED') r.delivered++;
-    else if (state === 'PENDING') r.pending++;
-    else if (state === 'FAILING') r.failing++;
-    else r.notPushed++;
-    if (state === 'PENDING' || state === 'FAILING') r.undelivered.push(cdrId);
+    r[counter[state]]++;
+    if (state !== 'DELIVERED' && state !== 'NONE') r.undelivered.push(cdrId);
   }
   return r;
 }

@@ -112,17 +112,17 @@ describe('billing: settlement statements', () => {
     expect(await statements.settleClosedPeriods()).to.deep.equal({ statements: 0, cdrs: 0 });
   });
 
-  it('should reconcile delivered (1000) against pending and failing pushes from the outbox', async () => {
+  it('should reconcile delivered (1000) against pending, failing, dead and cancelled pushes from the outbox', async () => {
     const p = (await aRegisteredPartner(t.db)).partner;
-    const made = [await aCdr(p.id, '2024-08-01T01:00:00Z', 1), await aCdr(p.id, '2024-08-01T02:00:00Z', 1), await aCdr(p.id, '2024-08-01T03:00:00Z', 1), await aCdr(p.id, '2024-08-01T04:00:00Z', 1)];
+    const made = [await aCdr(p.id, '2024-08-01T01:00:00Z', 1), await aCdr(p.id, '2024-08-01T02:00:00Z', 1), await aCdr(p.id, '2024-08-01T03:00:00Z', 1), await aCdr(p.id, '2024-08-01T04:00:00Z', 1), await aCdr(p.id, '2024-08-01T05:00:00Z', 1), await aCdr(p.id, '2024-08-01T06:00:00Z', 1)];
     const outbox = (c: CdrRecord, status: string, attempts: number, lastError: string | null) => ({ partner_fk: p.id, module: 'cdrs', role: 'RECEIVER', method: 'POST', path: '', body: JSON.stringify(c.body), object_key: `cdr:${c.body.id}`, status, attempts, last_error: lastError });
-    await t.db('ocpi_outbox').insert([outbox(made[0]!, 'DELIVERED', 1, null), outbox(made[1]!, 'PENDING', 0, null), outbox(made[2]!, 'PENDING', 3, 'status_code 2001')]);
+    await t.db('ocpi_outbox').insert([outbox(made[0]!, 'DELIVERED', 1, null), outbox(made[1]!, 'PENDING', 0, null), outbox(made[2]!, 'PENDING', 3, 'status_code 2001'), outbox(made[4]!, 'DEAD', 1, 'no cdrs RECEIVER endpoint'), outbox(made[5]!, 'CANCELLED', 2, 'cancelled: partner unregistered')]);
     clock.set(new Date('2024-08-02T01:00:00Z'));
     await statements.settleClosedPeriods();
     const [s] = await statements.list({ partnerFk: p.id, offset: 0, limit: 1 });
     const { reconciliation } = await statements.get(s!.id);
-    expect(reconciliation).to.deep.equal({ delivered: 1, pending: 1, failing: 1, notPushed: 1, undelivered: [made[1]!.body.id, made[2]!.body.id] });
+    expect(reconciliation).to.deep.equal({ delivered: 1, pending: 1, failing: 1, dead: 1, cancelled: 1, notPushed: 1, undelivered: [1, 2, 4, 5].map((i) => made[i]!.body.id) });
     const csv = await statements.csv(s!.id);
-    expect(csv.split('\r\n').filter((l) => l.startsWith('CDR,')).map((l) => l.split(',').pop())).to.deep.equal(['DELIVERED', 'PENDING', 'FAILING', 'NONE']);
+    expect(csv.split('\r\n').filter((l) => l.startsWith('CDR,')).map((l) => l.split(',').pop())).to.deep.equal(['DELIVERED', 'PENDING', 'FAILING', 'NONE', 'DEAD', 'CANCELLED']);
   });
 });

@@ -79,8 +79,11 @@ describe('billing/settlement', () => {
       { cdrId: 'C', state: 'FAILING' },
       { cdrId: 'D', state: 'NONE' },
       { cdrId: 'E', state: 'DELIVERED' },
+      { cdrId: 'F', state: 'DEAD' },
+      { cdrId: 'G', state: 'CANCELLED' },
     ]);
-    expect(r).to.deep.equal({ delivered: 2, pending: 1, failing: 1, notPushed: 1, undelivered: ['B', 'C'] });
+    // DEAD/CANCELLED pushes are never retried by the worker: counted on their own, still not acknowledged
+    expect(r).to.deep.equal({ delivered: 2, pending: 1, failing: 1, dead: 1, cancelled: 1, notPushed: 1, undelivered: ['B', 'C', 'F', 'G'] });
   });
 
   it('should write one CSV line per CDR and one total line per currency, quoting where needed', () => {
