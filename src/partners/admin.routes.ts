@@ -4,12 +4,20 @@ import { InvalidInput, UpstreamFailed } from '../shared/errors.ts';
 import { OcpiError } from '../ocpi/errors.ts';
 import { optionalString, parsePaging, requireString } from '../admin/http.ts';
 import type { CredentialsService } from './credentials.service.ts';
-import { listPushes, type OutboxStatus } from './outbox.repo.ts';
+import { listPushes, OUTBOX_STATUSES, type OutboxStatus } from './outbox.repo.ts';
+import { retryPush } from './outbox.service.ts';
 import { toPartnerView, type PartnerService } from './partner.service.ts';
 
 function idParam(req: Request): number {
   const id = Number(req.params.id);
   if (!Number.isInteger(id) || id < 1) throw new InvalidInput('id: must be a positive integer');
+  return id;
+}
+
+/** Outbox ids are bigints: any safe positive integer. */
+function rowIdParam(req: Request): number {
+  const id = Number(req.params.rowId);
+  if (!/^\d+$/.test(String(req.params.rowId)) || !Number.isSafeInteger(id) || id < 1) throw new InvalidInput('rowId: must be a positive integer');
   return id;
 }
 
@@ -59,9 +67,12 @@ export function partnerAdminRoutes(deps: { db: Knex; partners: PartnerService; c
   });
   r.get('/partners/:id/outbox', async (req, res) => {
     const status = req.query.status as OutboxStatus | undefined;
-    if (status !== undefined && !['PENDING', 'SENDING', 'DELIVERED'].includes(status)) throw new InvalidInput('status: PENDING, SENDING or DELIVERED');
+    if (status !== undefined && !OUTBOX_STATUSES.includes(status)) throw new InvalidInput(`status: one of ${OUTBOX_STATUSES.join(', ')}`);
     const rows = await listPushes(deps.db, { partnerFk: idParam(req), status, limit: parsePaging(req).limit });
     res.json({ data: rows });
+  });
+  r.post('/partners/:id/outbox/:rowId/retry', async (req, res) => {
+    res.json(await retryPush(deps.db, idParam(req), rowIdParam(req)));
   });
   return r;
 }
