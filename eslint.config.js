@@ -22,6 +22,7 @@ const GENERATED = ['src/ocpp/v16/types.ts'];
 const TRANSPORT_DIRS = new Set(['ocpp', 'ocpi', 'admin', 'jobs', 'cluster', 'cli']);
 const TRANSPORT_ROLE = /\.(routes|handlers|job|worker|client)\.ts$/;
 const COMPOSITION_ROOTS = new Set(['src/app.ts', 'src/main.ts']);
+const COMPOSITION_DIR = 'app'; // src/app/: the composition root split into steps (services, http, ocpp)
 const PURE = new Set([
   ...['pricing', 'restrictions', 'compiled-tariff', 'costs', 'charging-periods', 'charging-periods.mapper', 'timezone',
     'tariff-selection', 'price-cdr', 'cdr-input', 'tariff-input', 'json-fields'].map((f) => `src/tariffs/${f}.ts`),
@@ -54,7 +55,7 @@ function classify(file) {
   const dir = parts.length > 2 ? parts[1] : null; // null: a top-level file (composition root)
   let layer;
   if (dir === 'db' || dir === 'shared' || dir === 'config') layer = dir;
-  else if (COMPOSITION_ROOTS.has(file)) layer = 'root';
+  else if (COMPOSITION_ROOTS.has(file) || dir === COMPOSITION_DIR) layer = 'root';
   else if (file.endsWith('.repo.ts')) layer = 'repo';
   else if (TRANSPORT_DIRS.has(dir) || TRANSPORT_ROLE.test(file)) layer = 'transport';
   else if (PURE.has(file) || file.endsWith('.mapper.ts') || hasPureHeader(file)) layer = 'pure';

@@ -1,0 +1,94 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { readFileSync } from 'node:fs';
+import express from 'express';
+import type { Config } from '../config/load.ts';
+import type { CommandSender } from '../ocpp/commands.ts';
+import type { AppDeps } from './app.types.ts';
+import type { Services } from './services.ts';
+import { pingDb } from '../db/knex.ts';
+import { isMigrated } from '../db/migrate.ts';
+import { createAdminRouter } from '../admin/router.ts';
+import { chargerAdminRoutes } from '../chargers/admin.routes.ts';
+import { locationAdminRoutes } from '../locations/admin.routes.ts';
+import { tokenAdminRoutes } from '../tokens/admin.routes.ts';
+import { sessionAdminRoutes } from '../sessions/admin.routes.ts';
+import { jobAdminRoutes } from '../jobs/admin.routes.ts';
+import { partnerAdminRoutes } from '../partners/admin.routes.ts';
+import { tariffAdminRoutes } from '../tariffs/admin.routes.ts';
+import { billingAdminRoutes } from '../billing/admin.routes.ts';
+import { createOcpiRouter, type OcpiModule } from '../ocpi/router.ts';
+import { credentialsOcpiModule } from '../ocpi/credentials/credentials.routes.ts';
+import { tokensModule } from '../tokens/ocpi.routes.ts';
+import { hubClientInfoModule } from '../hubclientinfo/ocpi.routes.ts';
+import { tariffsOcpiModule } from '../tariffs/ocpi.routes.ts';
+import { cdrsOcpiModule } from '../billing/ocpi.routes.ts';
+import { locationsOcpiModule } from '../locations/ocpi.routes.ts';
+import { sessionsOcpiModule } from '../sessions/ocpi.routes.ts';
+import { commandsModule } from '../commands/ocpi.routes.ts';
+import { chargingProfilesModule } from '../chargingprofiles/ocpi.routes.ts';
+
+function addHealthRoutes(app: express.Express, { db }: AppDeps): void {
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await pingDb(db);
+      const migrated = await isMigrated(db);
+      res.status(migrated ? 200 : 503).json({ status: migrated ? 'ready' : 'migrations pending' });
+    } catch (err) {
+      res.status(503).json({ status: 'database unreachable', error: (err as Error).message });
+    }
+  });
+}
+
+function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: CommandSender) {
+  return createAdminRouter({
+    apiKeys: s.apiKeys,
+    logger: logger.child({ module: 'admin' }),
+    routers: [
+      chargerAdminRoutes({ db, chargers: s.chargers, commands }),
+      locationAdminRoutes({ db, locations: s.locations }),
+      tokenAdminRoutes({ db, tokens: s.tokens }),
+      sessionAdminRoutes({ db }),
+      jobAdminRoutes({ scheduler: s.scheduler, db }),
+      partnerAdminRoutes({ db, partners: s.partners, credentials: s.credentials, publicUrl: config.publicUrl }),
+      tariffAdminRoutes({ tariffs: s.tariffs }),
+      billingAdminRoutes({ cdrs: s.cdrs, statements: s.statements }),
+    ],
+  });
+}
+
+// OCPI 2.2.1 modules, each `(deps) => OcpiModule`; listed in the version details in this order.
+function ocpiModules({ config, db, clock }: AppDeps, s: Services): OcpiModule[] {
+  const { maxPageLimit } = config.ocpi;
+  return [
+    credentialsOcpiModule({ credentials: s.credentials }),
+    tokensModule({ tokens: s.ocpiTokens }),
+    hubClientInfoModule({ clientInfo: s.clientInfo }),
+    tariffsOcpiModule({ tariffs: s.tariffs, maxPageLimit }),
+    cdrsOcpiModule({ cdrs: s.cdrs, maxPageLimit }),
+    locationsOcpiModule({ db, tariffs: s.tariffs, maxPageLimit }),
+    sessionsOcpiModule({ db, clock, maxPageLimit, defaultCurrency: config.billing.defaultCurrency }),
+    commandsModule({ commands: s.ocpiCommands }),
+    chargingProfilesModule({ chargingProfiles: s.chargingProfiles }),
+  ];
+}
+
+/** The express app: health probes, the admin API under /api/v1 and the OCPI modules under /ocpi. */
+export function buildHttpApp(deps: AppDeps, s: Services, commands: CommandSender) {
+  const app = express();
+  app.disable('x-powered-by');
+  addHealthRoutes(app, deps);
+  app.use('/api/v1', adminRouter(deps, s, commands));
+  app.use('/ocpi', createOcpiRouter({ auth: s.partners, logger: deps.logger.child({ module: 'ocpi' }), publicUrl: deps.config.publicUrl }, ocpiModules(deps, s)));
+  return app;
+}
+
+/** HTTPS when a certificate is configured, plain HTTP otherwise; the OCPP endpoint shares it. */
+export function createServer(config: Config, app: express.Express): Server {
+  return config.tls.certFile
+    ? createHttpsServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, app)
+    : createHttpServer(app);
+}

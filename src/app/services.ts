@@ -1,0 +1,115 @@
+import type { AppDeps } from './app.types.ts';
+import type { DomainEvents } from '../shared/events.ts';
+import type { CommandSender } from '../ocpp/commands.ts';
+import { ChargerService } from '../chargers/charger.service.ts';
+import { AuthorizeService } from '../tokens/authorize.service.ts';
+import { TokenService } from '../tokens/token.service.ts';
+import { OcpiTokenService } from '../tokens/ocpi-token.service.ts';
+import { ocpiRealtimeAuthorizer } from '../tokens/realtime.client.ts';
+import { HubClientInfoService } from '../hubclientinfo/client-info.service.ts';
+import { SessionService } from '../sessions/session.service.ts';
+import { registerSessionPushes } from '../sessions/ocpi.pushes.ts';
+import { LocationService } from '../locations/location.service.ts';
+import { pushLocation, registerLocationPushes } from '../locations/ocpi.pushes.ts';
+import { ApiKeyService } from '../access/apikey.service.ts';
+import { JobScheduler } from '../jobs/scheduler.ts';
+import { registerJobs, registerBillingJobs } from '../jobs/registry.ts';
+import { CdrService } from '../billing/cdr.service.ts';
+import { StatementService } from '../billing/statement.service.ts';
+import { TariffService } from '../tariffs/tariff.service.ts';
+import { configureOcpiClient } from '../ocpi/client.ts';
+import { PartnerService } from '../partners/partner.service.ts';
+import { CredentialsService } from '../partners/credentials.service.ts';
+import { PushWorker } from '../partners/push.worker.ts';
+import { AsyncResults } from '../commands/async-result.ts';
+import { CommandService } from '../commands/command.service.ts';
+import { remoteStartHook, remoteStartPreAuthorizer } from '../commands/remote-start.hook.ts';
+import { ChargingProfileService } from '../chargingprofiles/chargingprofile.service.ts';
+
+/** What the services are built on besides the injected deps: made once per app by `createApp`. */
+export interface ServiceCore {
+  nodeId: string;
+  events: DomainEvents;
+  commands: CommandSender;
+}
+
+export type Services = ReturnType<typeof buildServices>;
+
+// The steps below run in this order on purpose: hooks fire in registration order (see the comments on
+// each hook), so the remote-start hook comes first and the pushes come last.
+
+/** Chargers, tokens and sessions, with the authorization hooks that tie them together. */
+function buildChargingCore(deps: AppDeps, core: ServiceCore) {
+  const { config, db, logger, clock } = deps;
+  const { nodeId, events } = core;
+  const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, acceptUnknownChargers: config.ocpp.acceptUnknownChargers, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec });
+  const authorize = new AuthorizeService({ db, clock, logger: logger.child({ module: 'tokens' }), cacheTtlSec: config.ocpi.authorizationCacheTtlSec });
+  const tokens = new TokenService({ db });
+  const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize });
+  // First start hook: a session started by an OCPI START_SESSION carries its token and authorization_reference.
+  sessions.onStart(remoteStartHook());
+  authorize.usePreAuthorizer(remoteStartPreAuthorizer(db));
+  // OCPP 1.6 §7.2 ConcurrentTx: an own token in an ACTIVE session is refused a second one elsewhere.
+  authorize.useActiveSessions(sessions);
+  const locations = new LocationService({ db });
+  const apiKeys = new ApiKeyService({ db, clock });
+  return { chargers, authorize, tokens, sessions, locations, apiKeys };
+}
+
+/** Tariffs and billing, hooked into the session's start and stop transactions. */
+function buildPricing(deps: AppDeps, sessions: SessionService) {
+  const { config, db, logger, clock } = deps;
+  const tariffs = new TariffService({ db, clock });
+  // The tariff in force is frozen on the session at its start: later tariff changes never reprice it.
+  sessions.onStart(async (trx, session) => void (await tariffs.snapshotForSession(trx, session)));
+  // An assignment change alters Connector.tariff_ids: the eMSPs get the location again (locations §8.2.2).
+  tariffs.onConnectorTariffsChanged((trx, locationId, onlyPartnerFk) => pushLocation(trx, tariffs, locationId, onlyPartnerFk));
+  // OCPI 2.2.1 cdrs: the CDR is built, stored and queued for the token's eMSP inside the stop transaction
+  const cdrs = new CdrService({ db, clock, logger: logger.child({ module: 'billing' }), defaultCurrency: config.billing.defaultCurrency });
+  sessions.onStop(async (trx, session) => void (await cdrs.onSessionStopped(trx, session)));
+  const statements = new StatementService({ db, clock, logger: logger.child({ module: 'settlement' }), graceMs: config.billing.settlementGraceMin * 60_000 });
+  return { tariffs, cdrs, statements };
+}
+
+/** OCPI partners: credentials, realtime authorization, the push outbox and the async command results. */
+function buildRoaming(deps: AppDeps, authorize: AuthorizeService, commands: CommandSender) {
+  const { config, db, logger, clock } = deps;
+  const partners = new PartnerService({ db, clock });
+  // OCPI 2.2.1 tokens §12.2.2.2: roaming tokens are checked at their eMSP in time for the charger
+  authorize.useRealtime(ocpiRealtimeAuthorizer({ partners, timeoutMs: config.ocpi.realtimeAuthTimeoutMs }));
+  const ocpiTokens = new OcpiTokenService({ db });
+  const clientInfo = new HubClientInfoService({ db });
+  configureOcpiClient({ timeoutMs: config.ocpi.partnerTimeoutSec * 1000, defaultFromParty: { countryCode: config.operator.countryCode, partyId: config.operator.partyId } });
+  const credentials = new CredentialsService({ db, clock, logger: logger.child({ module: 'partners' }), partners });
+  const pushWorker = new PushWorker({ db, clock, logger: logger.child({ module: 'push' }), ...config.ocpi.push });
+  // OCPI commands / chargingprofiles: answered at once, relayed to the charger, results POSTed via the outbox.
+  const asyncResults = new AsyncResults({ db, logger: logger.child({ module: 'commands' }) });
+  const ocpiCommands = new CommandService({ db, clock, logger: logger.child({ module: 'commands' }), sender: commands, results: asyncResults, timeoutSec: config.ocpp.callTimeoutSec });
+  const chargingProfiles = new ChargingProfileService({ db, clock, logger: logger.child({ module: 'chargingprofiles' }), sender: commands, results: asyncResults, timeoutSec: config.ocpp.callTimeoutSec });
+  return { partners, ocpiTokens, clientInfo, credentials, pushWorker, asyncResults, ocpiCommands, chargingProfiles };
+}
+
+type SchedulerInputs = ReturnType<typeof buildChargingCore> & ReturnType<typeof buildPricing> & ReturnType<typeof buildRoaming>;
+
+/** The job scheduler with every periodic job registered (each runs on one node under an advisory lock). */
+function buildScheduler(deps: AppDeps, nodeId: string, s: SchedulerInputs) {
+  const { config, db, logger, clock } = deps;
+  const scheduler = new JobScheduler({ db, logger: logger.child({ module: 'jobs' }), clock, nodeId });
+  registerJobs(scheduler, { config, pushWorker: s.pushWorker, authorize: s.authorize, tokenSync: { db, clock, logger: logger.child({ module: 'token-sync' }), tokens: s.ocpiTokens }, chargers: s.chargers });
+  registerBillingJobs(scheduler, { config, statements: s.statements, staleSessions: { db, clock, logger: logger.child({ module: 'stale-sessions' }), sessions: s.sessions, cdrs: s.cdrs, staleAfterMin: config.billing.staleSessionAfterMin } });
+  return scheduler;
+}
+
+/** Every domain service with its hooks wired, plus the scheduler, push worker and async command results. */
+export function buildServices(deps: AppDeps, core: ServiceCore) {
+  const charging = buildChargingCore(deps, core);
+  const pricing = buildPricing(deps, charging.sessions);
+  const roaming = buildRoaming(deps, charging.authorize, core.commands);
+  const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming });
+
+  // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after
+  // the hooks above so that a pushed session already carries its tariff's currency.
+  registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
+  registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
+  return { ...charging, ...pricing, ...roaming, scheduler };
+}
