@@ -3,7 +3,7 @@ import type { Db } from '../db/knex.ts';
 import { InvalidInput } from '../shared/errors.ts';
 import { getDefaultParty } from '../parties/party.service.ts';
 import * as repo from './location.repo.ts';
-import type { Evse, Location } from './location.types.ts';
+import type { Evse, Location, LocationInput } from './location.types.ts';
 
 const LAT = /^-?[0-9]{1,2}\.[0-9]{5,7}$/;
 const LON = /^-?[0-9]{1,3}\.[0-9]{5,7}$/;
@@ -17,20 +17,8 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-export interface NewLocation {
-  id: string;
-  name?: string;
-  address: string;
-  city: string;
-  postalCode?: string;
-  state?: string;
-  country: string;
-  latitude: string;
-  longitude: string;
-  timeZone: string;
-  parkingType?: string;
-  gridLimitA?: number;
-}
+/** A location as the operator enters it; the owning party is the default one. */
+export type NewLocation = Omit<LocationInput, 'partyFk' | 'publish' | 'gridLimitA'> & { gridLimitA?: number };
 
 // For other domains, inside their own transaction (`db` may be one).
 

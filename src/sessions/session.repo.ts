@@ -33,23 +33,11 @@ export const toSession = (r: Row): Session => ({
   lastUpdated: r.last_updated,
 });
 
-export interface NewSession {
-  uid: string;
-  partyFk: number;
-  chargePointId: string;
-  connectorNumber: number;
-  connectorFk: number | null;
-  locationId: string | null;
-  evseUid: string | null;
-  idTag: string;
-  tokenFk: number | null;
-  authMethod: string;
-  authorizationReference?: string | null;
-  reservationId: number | null;
-  meterStartWh: number;
-  startAt: Date;
-  status: SessionStatus;
-}
+/** What a new session is inserted with; the rest of `Session` is filled in as it runs. */
+export type NewSession = Pick<
+  Session,
+  'uid' | 'partyFk' | 'chargePointId' | 'connectorNumber' | 'connectorFk' | 'locationId' | 'evseUid' | 'idTag' | 'tokenFk' | 'authMethod' | 'reservationId' | 'meterStartWh' | 'startAt' | 'status'
+> & { authorizationReference?: string | null };
 
 export async function insertSession(db: Db, s: NewSession): Promise<Session> {
   const [row] = await db('sessions')
