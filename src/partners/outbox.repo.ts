@@ -88,13 +88,15 @@ export async function enqueuePush(trx: Db, push: PushRequest): Promise<number> {
 export async function claimDuePushes(db: Knex, opts: { now: Date; leaseUntil: Date; limit: number }): Promise<OutboxRow[]> {
   return db.transaction(async (trx) => {
     // A DEAD or CANCELLED row does not hold back the later rows of its key (see retryPush for the rule).
+    // `now` has millisecond precision and the database's now() (the default of next_attempt_at) has
+    // microseconds: a row queued in the current millisecond (12:00:00.123456 vs 12:00:00.123) is due too.
     const { rows } = await trx.raw(
       `select o.id from ocpi_outbox o join ocpi_partners p on p.id = o.partner_fk
-        where o.${QUEUED} and o.next_attempt_at <= ? and p.status = 'REGISTERED'
+        where o.${QUEUED} and o.next_attempt_at < ? and p.status = 'REGISTERED'
           and not exists (select 1 from ocpi_outbox e where e.partner_fk = o.partner_fk and e.object_key = o.object_key
                            and e.id < o.id and e.${QUEUED})
         order by o.id limit ? for update of o skip locked`,
-      [opts.now, opts.limit],
+      [new Date(opts.now.getTime() + 1), opts.limit],
     );
     if (rows.length === 0) return [];
     const claimed = await trx(TABLE)

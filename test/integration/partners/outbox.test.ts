@@ -126,6 +126,20 @@ describe('integration partners/outbox', () => {
     expect(scope.isDone()).to.equal(true);
   });
 
+  it('should treat a row queued later within the same millisecond as due (database microseconds vs clock milliseconds)', async () => {
+    // Arrange: next_attempt_at = 12:00:00.123456 (the database's now()), the worker's clock reads 12:00:00.123
+    const at = new Date('2026-03-01T12:00:00.123Z');
+    const id = await push();
+    await tdb.db('ocpi_outbox').where({ id }).update({ next_attempt_at: tdb.db.raw("?::timestamptz + interval '456 microseconds'", [at]) });
+    // Act
+    const leaseUntil = new Date(clock.now().getTime() + 3_600_000); // the later tests' workers must not take it back
+    const early = await claimDuePushes(tdb.db, { now: new Date(at.getTime() - 1), leaseUntil, limit: 10 });
+    const claimed = await claimDuePushes(tdb.db, { now: at, leaseUntil, limit: 10 });
+    // Assert
+    expect(claimed.map((r) => r.id)).to.deep.equal([id]);
+    expect(early).to.deep.equal([]);
+  });
+
   it('should leave the rows of a partner that is not registered', async () => {
     await push();
     await updatePartner(tdb.db, partner.id, { status: 'UNREGISTERED' });
