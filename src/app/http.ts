@@ -17,6 +17,7 @@ import { jobAdminRoutes } from '../jobs/admin.routes.ts';
 import { partnerAdminRoutes } from '../partners/admin.routes.ts';
 import { tariffAdminRoutes } from '../tariffs/admin.routes.ts';
 import { billingAdminRoutes } from '../billing/admin.routes.ts';
+import { reservationAdminRoutes } from '../commands/admin.routes.ts';
 import { createOcpiRouter, type OcpiModule } from '../ocpi/router.ts';
 import { credentialsOcpiModule } from '../ocpi/credentials/credentials.routes.ts';
 import { tokensModule } from '../tokens/ocpi.routes.ts';
@@ -56,6 +57,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       partnerAdminRoutes({ db, partners: s.partners, credentials: s.credentials, publicUrl: config.publicUrl }),
       tariffAdminRoutes({ tariffs: s.tariffs }),
       billingAdminRoutes({ cdrs: s.cdrs, statements: s.statements }),
+      reservationAdminRoutes({ reservations: s.reservations }),
     ],
   });
 }

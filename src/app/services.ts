@@ -24,6 +24,8 @@ import { PushWorker } from '../partners/push.worker.ts';
 import { AsyncResults } from '../commands/async-result.ts';
 import { CommandService } from '../commands/command.service.ts';
 import { remoteStartHook, remoteStartPreAuthorizer } from '../commands/remote-start.hook.ts';
+import { reservationUseHook } from '../commands/reservation-use.hook.ts';
+import { ReservationService } from '../commands/reservation.service.ts';
 import { ChargingProfileService } from '../chargingprofiles/chargingprofile.service.ts';
 
 /** What the services are built on besides the injected deps: made once per app by `createApp`. */
@@ -48,6 +50,8 @@ function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize });
   // First start hook: a session started by an OCPI START_SESSION carries its token and authorization_reference.
   sessions.onStart(remoteStartHook());
+  // Then: a transaction started with an OCPP reservationId uses up that reservation (and carries its token).
+  sessions.onStart(reservationUseHook());
   authorize.usePreAuthorizer(remoteStartPreAuthorizer(db));
   // OCPP 1.6 §7.2 ConcurrentTx: an own token in an ACTIVE session is refused a second one elsewhere.
   authorize.useActiveSessions(sessions);
@@ -86,7 +90,9 @@ function buildRoaming(deps: AppDeps, authorize: AuthorizeService, commands: Comm
   const asyncResults = new AsyncResults({ db, logger: logger.child({ module: 'commands' }) });
   const ocpiCommands = new CommandService({ db, clock, logger: logger.child({ module: 'commands' }), sender: commands, results: asyncResults, timeoutSec: config.ocpp.callTimeoutSec });
   const chargingProfiles = new ChargingProfileService({ db, clock, logger: logger.child({ module: 'chargingprofiles' }), sender: commands, results: asyncResults, timeoutSec: config.ocpp.callTimeoutSec });
-  return { partners, ocpiTokens, clientInfo, credentials, pushWorker, asyncResults, ocpiCommands, chargingProfiles };
+  // The CPO's side of the same reservations: list, cancel (CANCELED_RESERVATION through the outbox).
+  const reservations = new ReservationService({ db, clock, sender: commands, timeoutSec: config.ocpp.callTimeoutSec });
+  return { partners, ocpiTokens, clientInfo, credentials, pushWorker, asyncResults, ocpiCommands, chargingProfiles, reservations };
 }
 
 type SchedulerInputs = ReturnType<typeof buildChargingCore> & ReturnType<typeof buildPricing> & ReturnType<typeof buildRoaming>;

@@ -61,18 +61,32 @@ export class AsyncResults {
     }
     await this.o.db.transaction(async (trx) => {
       await job.persist?.(trx, result, conf);
-      await enqueuePush(trx, {
-        partnerFk: job.target.partnerFk,
-        module: job.target.module,
-        role: 'SENDER',
-        method: 'POST',
-        path: '',
-        url: job.target.url,
-        body: result,
-        objectKey: job.target.objectKey,
-        toParty: job.target.toParty,
-        fromParty: job.target.fromParty,
-      });
+      await queueResult(trx, job.target, result);
     });
   }
 }
+
+/**
+ * Queues one asynchronous result for `target` in the durable outbox. Call it inside the transaction that
+ * records the outcome: the result is sent exactly when the outcome is committed.
+ */
+export async function queueResult(trx: Knex.Transaction, target: ResultTarget, result: unknown): Promise<void> {
+  await enqueuePush(trx, {
+    partnerFk: target.partnerFk,
+    module: target.module,
+    role: 'SENDER',
+    method: 'POST',
+    path: '',
+    url: target.url,
+    body: result,
+    objectKey: target.objectKey,
+    toParty: target.toParty,
+    fromParty: target.fromParty,
+  });
+}
+
+/**
+ * The outbox key of every result about one reservation (RESERVE_NOW, CANCEL_RESERVATION, a cancellation
+ * by the CPO): they reach the eMSP in the order they happened, never CANCELED_RESERVATION before ACCEPTED.
+ */
+export const reservationResultKey = (reservationId: number): string => `reservation:${reservationId}`;

@@ -7,7 +7,7 @@ import { hasPartnerParty, type Partner, type PartyRef } from '../partners/partne
 import { storeCommandToken } from '../tokens/ocpi-token.service.ts';
 import type { OcpiToken } from '../tokens/token.types.ts';
 import { newUuid } from '../shared/ids.ts';
-import type { AsyncResults } from './async-result.ts';
+import { reservationResultKey, type AsyncResults } from './async-result.ts';
 import * as repo from './command.repo.ts';
 import * as reservations from './reservation.repo.ts';
 import type { CancelReservation, CommandResponse, CommandResponseType, CommandResult, CommandType, ReserveNow, StartSession, StopSession, UnlockConnector } from './command.types.ts';
@@ -35,6 +35,8 @@ interface Relay<A extends CommandAction> {
   action: A;
   chargePointId: string;
   payload: object;
+  /** Outbox ordering key of the result; default: one of its own. */
+  objectKey?: string;
   /** Records the charger's answer (undefined when it gave none) with the queued result. */
   persist?: (trx: Knex.Transaction, result: CommandResult, conf: { status: CommandConfStatus[A] } | undefined) => Promise<void>;
 }
@@ -124,12 +126,13 @@ export class CommandService {
         // OCPP 1.6 §5.13: connectorId 0 reserves the charge point as a whole.
         chargePointId: target.chargePointId, connectorNumber: target.connectorNumber ?? 0, idTag: b.token.uid, tokenFk: token.id,
         authorizationReference: b.authorization_reference ?? null, expiresAt, responseUrl: b.response_url,
+        partyFk: caller.ownParty.id, emspParty: caller.fromParty ?? null,
       });
     });
     if (!reservation) return this.answer('REJECTED', 'token belongs to another eMSP');
     const payload = { connectorId: reservation.connectorNumber, expiryDate: expiresAt.toISOString(), idTag: reservation.idTag, reservationId: reservation.id };
     this.relay(caller, {
-      command: 'RESERVE_NOW', url: b.response_url, action: 'ReserveNow', chargePointId: reservation.chargePointId, payload,
+      command: 'RESERVE_NOW', url: b.response_url, action: 'ReserveNow', chargePointId: reservation.chargePointId, payload, objectKey: reservationResultKey(reservation.id),
       persist: (trx, _result, conf) => reservations.updateReservationStatus(trx, reservation.id, conf?.status ?? 'Failed'),
     });
     return this.answer('ACCEPTED');
@@ -142,7 +145,7 @@ export class CommandService {
     if (!(await repo.isChargerConnected(this.o.db, reservation.chargePointId))) return this.answer('REJECTED', 'charge point is offline');
     this.relay(caller, {
       command: 'CANCEL_RESERVATION', url: b.response_url, action: 'CancelReservation', chargePointId: reservation.chargePointId,
-      payload: { reservationId: reservation.id },
+      payload: { reservationId: reservation.id }, objectKey: reservationResultKey(reservation.id),
       persist: async (trx, result) => {
         if (result.result === 'ACCEPTED') await reservations.updateReservationStatus(trx, reservation.id, 'Cancelled');
       },
@@ -186,7 +189,7 @@ export class CommandService {
     this.o.results.dispatch<Conf, CommandResult>({
       what: `${r.command} on ${r.chargePointId}`,
       target: {
-        partnerFk: caller.partner.id, module: 'commands', url: r.url, objectKey: `command:${newUuid()}`,
+        partnerFk: caller.partner.id, module: 'commands', url: r.url, objectKey: r.objectKey ?? `command:${newUuid()}`,
         toParty: caller.fromParty, fromParty: { countryCode: caller.ownParty.countryCode, partyId: caller.ownParty.partyId },
       },
       call: async () => (await this.o.sender.send(r.chargePointId, r.action, r.payload as never, this.o.timeoutSec * 1000)) as Conf,
