@@ -12,6 +12,7 @@ import { LocationService } from '../locations/location.service.ts';
 import { DomainEvents } from '../shared/events.ts';
 import { createApp } from '../app.ts';
 import { PartnerService, toPartnerView } from '../partners/partner.service.ts';
+import type { CredentialsService } from '../partners/credentials.service.ts';
 import { addTariffCommands } from './tariff-price.ts';
 
 type Out = (line: string) => void;
@@ -31,6 +32,23 @@ async function withDb<T>(fn: (ctx: { db: Knex; config: Config; logger: Logger })
 
 function chargerService(db: Knex, config: Config, logger: Logger): ChargerService {
   return new ChargerService({ db, clock: systemClock, events: new DomainEvents(), logger, nodeId: 'cli', acceptUnknownChargers: false, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec });
+}
+
+/**
+ * Runs a credentials handshake step (`fn`) while the app serves on the configured port: the partner calls
+ * our versions endpoint back meanwhile (with the embedded database the server cannot be running anyway).
+ */
+async function withServingApp(fn: (credentials: CredentialsService, baseUrl: string) => Promise<void>): Promise<void> {
+  await withDb(async ({ db, config, logger }) => {
+    const app = createApp({ config, db, logger, clock: systemClock });
+    // Not a node: chargers recorded as connected may belong to a server running on the same database.
+    await app.listen(config.port, config.host, { releaseStaleConnections: false });
+    try {
+      await fn(app.services.credentials, config.publicUrl || `http://localhost:${config.port}`);
+    } finally {
+      await app.close();
+    }
+  });
 }
 
 /** Builds the `cpms` command tree; `out` receives what the command prints. */
@@ -96,19 +114,17 @@ export function buildCli(out: Out): Command {
       out(`partner ${invited.partner.id} invited (${invited.partner.countryCode}/${invited.partner.partyId} ${invited.partner.role}). Give it, securely:\nversions URL: ${invited.versionsUrl}\ntoken A: ${invited.tokenA}`);
     });
   });
-  // The partner calls our versions endpoint back during the handshake: the app listens on the
-  // configured port meanwhile (with the embedded database the server cannot be running anyway).
   partner.command('register').description("register with a partner: its versions URL and the token A it gave us").requiredOption('--versions-url <url>').requiredOption('--token <tokenA>').option('--role <role>', "the partner's role to connect to", 'EMSP').action(async (o) => {
-    await withDb(async ({ db, config, logger }) => {
-      const app = createApp({ config, db, logger, clock: systemClock });
-      // Not a node: chargers recorded as connected may belong to a server running on the same database.
-      await app.listen(config.port, config.host, { releaseStaleConnections: false });
-      try {
-        const p = await app.services.credentials.register({ versionsUrl: o.versionsUrl, tokenA: o.token, role: o.role }, config.publicUrl || `http://localhost:${config.port}`);
-        out(`registered with partner ${p.id}: ${p.countryCode}/${p.partyId} ${p.name ?? ''} (OCPI ${p.version}, ${p.endpoints.length} endpoints)`);
-      } finally {
-        await app.close();
-      }
+    await withServingApp(async (credentials, baseUrl) => {
+      const p = await credentials.register({ versionsUrl: o.versionsUrl, tokenA: o.token, role: o.role }, baseUrl);
+      out(`registered with partner ${p.id}: ${p.countryCode}/${p.partyId} ${p.name ?? ''} (OCPI ${p.version}, ${p.endpoints.length} endpoints)`);
+    });
+  });
+  partner.command('update-credentials <id>').description('give a registered partner a new token for us (PUT credentials) and fetch its endpoints again').action(async (id) => {
+    if (!/^[1-9]\d*$/.test(id)) throw new InvalidInput('id: must be a positive integer');
+    await withServingApp(async (credentials, baseUrl) => {
+      const p = await credentials.updateCredentials(Number(id), baseUrl);
+      out(`updated our credentials at partner ${p.id}: ${p.countryCode}/${p.partyId} ${p.name ?? ''} (OCPI ${p.version}, ${p.endpoints.length} endpoints)`);
     });
   });
   partner.command('list').description('partners and their registration state').option('--all', 'include unregistered partners').action(async (o) => {

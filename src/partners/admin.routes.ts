@@ -33,7 +33,7 @@ async function asUpstream<T>(work: () => Promise<T>): Promise<T> {
 
 /**
  * Admin API: OCPI partners. Invite (token A, shown once), register with a partner's versions URL and
- * token A, list, unregister; and the outbox of pushes to a partner. No token is ever returned except
+ * token A, list, update our credentials at it, unregister; and the outbox of pushes to a partner. No token is ever returned except
  * the fresh token A of an invitation.
  */
 export function partnerAdminRoutes(deps: { db: Knex; partners: PartnerService; credentials: CredentialsService; publicUrl: string }): Router {
@@ -64,6 +64,11 @@ export function partnerAdminRoutes(deps: { db: Knex; partners: PartnerService; c
   r.delete('/partners/:id', async (req, res) => {
     const { partner, remote } = await deps.credentials.unregister(idParam(req));
     res.json({ partner: toPartnerView(partner), remote });
+  });
+  // credentials §7.1.4: a new token for the partner and its endpoints fetched again; 409 when not registered
+  r.post('/partners/:id/credentials/update', async (req, res) => {
+    const partner = await asUpstream(() => deps.credentials.updateCredentials(idParam(req), baseUrl(req)));
+    res.json(toPartnerView(partner));
   });
   r.get('/partners/:id/outbox', async (req, res) => {
     const status = req.query.status as OutboxStatus | undefined;

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
-import { InvalidInput, NotFound } from '../shared/errors.ts';
+import { Conflict, InvalidInput, NotFound } from '../shared/errors.ts';
 import { hashSecret, newSecret } from '../shared/ids.ts';
 // This service is the OCPI credentials handshake (credentials §7, §8): it calls the partner's versions and
 // credentials endpoints, validates their answers and answers with OCPI status codes (2000/405, 3001-3003),
@@ -13,7 +13,7 @@ import { requestOcpi, type OcpiReply, type RawCall } from '../ocpi/client.ts';
 // eslint-disable-next-line no-restricted-syntax -- OCPI credentials handshake: 3002/3003 and 2000 with HTTP 405 have no domain error equivalent
 import { ClientError, InvalidParams, NoMatchingEndpoints, PartnerApiFailed, UnsupportedVersion } from '../ocpi/errors.ts';
 import { cancelPartnerPushes } from './outbox.repo.ts';
-import { getPartner, insertPartner, updatePartner, type PartnerChanges } from './partner.repo.ts';
+import { abandonTokenUpdate, beginTokenUpdate, finishTokenUpdate, getPartner, insertPartner, updatePartner, type PartnerChanges } from './partner.repo.ts';
 import type { PartnerService } from './partner.service.ts';
 import { OUTGOING_TOKEN, hasPartnerParty, type Credentials, type Endpoint, type Partner, type TokenEncoding } from './partner.types.ts';
 
@@ -26,7 +26,7 @@ interface PartnerVersion {
 }
 
 /** Values that forget every token of a partner: it can no longer call us, nor we it. */
-const NO_TOKENS: PartnerChanges = { tokenAHash: null, tokenHash: null, tokenRemote: null };
+const NO_TOKENS: PartnerChanges = { tokenAHash: null, tokenHash: null, tokenRemote: null, tokenNextHash: null };
 
 /**
  * The credentials handshake (OCPI 2.2.1 credentials §7) in both directions, with the spec's token names:
@@ -101,7 +101,7 @@ export class CredentialsService {
     if (!/^https?:\/\/\S+$/.test(opts.versionsUrl)) throw new InvalidInput('versionsUrl: must be an http(s) URL');
     if (!opts.tokenA) throw new InvalidInput('token: required');
     const version = await this.fetchVersion(opts.versionsUrl, opts.tokenA);
-    const endpoint = credentialsEndpoint(version.endpoints, opts.versionsUrl);
+    credentialsEndpoint(version.endpoints, opts.versionsUrl); // §7.1.6: no partner row when it cannot be POSTed to
     // Token B must work before our POST: the partner GETs our versions with it while answering (§7.1.1).
     // The party is unknown until its credentials come back.
     const tokenB = newSecret();
@@ -110,9 +110,7 @@ export class CredentialsService {
       endpoints: version.endpoints, tokenEncoding: version.encoding, tokenHash: hashSecret(tokenB),
     });
     try {
-      const ours = await this.o.partners.ownCredentials(tokenB, baseUrl);
-      const reply = await requestOcpi({ url: endpoint.url, method: 'POST', token: opts.tokenA, encoding: version.encoding, body: ours });
-      const theirs = readCredentials(reply.data, 'answer');
+      const theirs = await this.offerCredentials({ version, method: 'POST', token: opts.tokenA, ourToken: tokenB }, baseUrl);
       const main = theirs.roles.find((r) => r.role === (opts.role ?? 'EMSP')) ?? theirs.roles[0];
       const partner = await updatePartner(this.o.db, pending.id, {
         ...fromCredentials(theirs, version), countryCode: main.country_code.toUpperCase(), partyId: main.party_id.toUpperCase(),
@@ -122,6 +120,34 @@ export class CredentialsService {
       return partner;
     } catch (err) {
       await updatePartner(this.o.db, pending.id, { ...NO_TOKENS, status: 'UNREGISTERED' });
+      throw err;
+    }
+  }
+
+  /**
+   * We update our credentials at a registered partner (credentials §7.1.4, the client of a PUT §7.2.3):
+   * with the token we call it with, GET its versions and details again, PUT our credentials with a fresh
+   * token, keep the token, roles and endpoints it answers with. The fresh token works from before the PUT
+   * (the partner fetches our versions with it) and the old one until the partner has accepted; on any
+   * failure only the old one remains and nothing else changes.
+   */
+  async updateCredentials(id: number, baseUrl: string): Promise<Partner> {
+    const partner = await getPartner(this.o.db, id);
+    const token = partner[OUTGOING_TOKEN];
+    if (partner.status !== 'REGISTERED' || !token || !partner.versionsUrl) throw new Conflict(`OCPI partner ${id} is not registered`);
+    const newToken = newSecret();
+    const newHash = hashSecret(newToken);
+    if (!(await beginTokenUpdate(this.o.db, id, newHash))) throw new Conflict(`OCPI partner ${id}: another credentials update is under way`);
+    try {
+      const version = await this.fetchVersion(partner.versionsUrl, token, partner.tokenEncoding);
+      const theirs = await this.offerCredentials({ version, method: 'PUT', token, ourToken: newToken }, baseUrl);
+      const updated = await finishTokenUpdate(this.o.db, id, newHash, { ...fromCredentials(theirs, version), tokenRemote: theirs.token });
+      // The partner took the new token, but meanwhile it was unregistered or a stale-looking update taken over.
+      if (!updated) throw new Conflict(`OCPI partner ${id} was unregistered, or its update taken over, during the credentials update`);
+      this.o.logger.info('updated our credentials at partner', { partnerId: id, endpoints: updated.endpoints.length });
+      return updated;
+    } catch (err) {
+      await abandonTokenUpdate(this.o.db, id, newHash);
       throw err;
     }
   }
@@ -164,6 +190,17 @@ export class CredentialsService {
       const partner = await updatePartner(trx, id, { ...NO_TOKENS, status: 'UNREGISTERED' });
       return { partner, cancelled: await cancelPartnerPushes(trx, id, `cancelled: partner unregistered (${by})`) };
     });
+  }
+
+  /**
+   * The client's last steps of a POST (§7.1.1) or PUT (§7.2.3): our credentials carrying `ourToken` to the
+   * partner's credentials endpoint in `version`, authorized with `token`; its Credentials back.
+   */
+  private async offerCredentials(o: { version: PartnerVersion; method: 'POST' | 'PUT'; token: string; ourToken: string }, baseUrl: string): Promise<Credentials> {
+    const endpoint = credentialsEndpoint(o.version.endpoints, o.version.versionsUrl);
+    const ours = await this.o.partners.ownCredentials(o.ourToken, baseUrl);
+    const reply = await requestOcpi({ url: endpoint.url, method: o.method, token: o.token, encoding: o.version.encoding, body: ours });
+    return readCredentials(reply.data, 'answer');
   }
 
   private async callCredentials(partner: Partner, method: RawCall['method']): Promise<void> {

@@ -40,13 +40,15 @@ export interface PartnerChanges {
   tokenAHash?: string | null;
   tokenHash?: string | null;
   tokenRemote?: string | null;
+  /** A token offered in a credentials update we started, accepted beside tokenHash until it ends. */
+  tokenNextHash?: string | null;
   registeredAt?: Date | null;
 }
 
 const COLUMNS: Record<keyof PartnerChanges, string> = {
   countryCode: 'country_code', partyId: 'party_id', name: 'name', roles: 'roles', versionsUrl: 'versions_url',
   version: 'version', endpoints: 'endpoints', status: 'status', tokenEncoding: 'token_encoding',
-  tokenAHash: 'token_a_hash', tokenHash: 'token_hash', tokenRemote: 'token_remote', registeredAt: 'registered_at',
+  tokenAHash: 'token_a_hash', tokenHash: 'token_hash', tokenRemote: 'token_remote', tokenNextHash: 'token_next_hash', registeredAt: 'registered_at',
 };
 
 function toRow(changes: PartnerChanges): Record<string, unknown> {
@@ -86,15 +88,51 @@ export async function getPartner(db: Db, id: number): Promise<Partner> {
 
 /**
  * The live partner that one of `tokenHashes` (hashes of the candidate decodings of an Authorization
- * header) belongs to, and whether it is its invitation token A or its current token.
+ * header) belongs to, and whether it is its invitation token A or a current token (the current one, or
+ * the one offered in a credentials update under way).
  */
 export async function findPartnerByTokenHash(db: Db, tokenHashes: string[]): Promise<{ partner: Partner; isTokenA: boolean } | undefined> {
   const row = await db(TABLE)
     .whereNot({ status: 'UNREGISTERED' })
-    .andWhere((q) => q.whereIn('token_hash', tokenHashes).orWhereIn('token_a_hash', tokenHashes))
+    .andWhere((q) => q.whereIn('token_hash', tokenHashes).orWhereIn('token_a_hash', tokenHashes).orWhereIn('token_next_hash', tokenHashes))
     .first();
   if (!row) return undefined;
-  return { partner: toPartner(row), isTokenA: !tokenHashes.includes(row.token_hash) };
+  return { partner: toPartner(row), isTokenA: row.token_a_hash !== null && tokenHashes.includes(row.token_a_hash) };
+}
+
+/** How long a credentials update we started may run before another may take over (it lasts one PUT). */
+const TOKEN_UPDATE_STALE = "interval '15 minutes'";
+
+/**
+ * Starts a credentials update of a registered partner: `nextHash` is accepted beside its current token
+ * from now on. Undefined when the partner is not registered, or another update is under way (one begun
+ * less than 15 minutes ago).
+ */
+export async function beginTokenUpdate(db: Db, id: number, nextHash: string): Promise<Partner | undefined> {
+  const [row] = await db(TABLE)
+    .where({ id, status: 'REGISTERED' })
+    .andWhere((q) => q.whereNull('token_next_hash').orWhereRaw(`token_next_at < now() - ${TOKEN_UPDATE_STALE}`))
+    .update({ token_next_hash: nextHash, token_next_at: db.fn.now() })
+    .returning('*');
+  return row ? toPartner(row) : undefined;
+}
+
+/**
+ * Ends the update begun with `nextHash` as accepted: that token replaces the current one, which stops
+ * working, together with `changes`. Undefined (nothing changed) when the partner is no longer registered
+ * or the update was taken over.
+ */
+export async function finishTokenUpdate(db: Db, id: number, nextHash: string, changes: PartnerChanges): Promise<Partner | undefined> {
+  const [row] = await db(TABLE)
+    .where({ id, status: 'REGISTERED', token_next_hash: nextHash })
+    .update({ ...toRow(changes), token_hash: nextHash, token_next_hash: null, token_next_at: null, updated_at: db.fn.now() })
+    .returning('*');
+  return row ? toPartner(row) : undefined;
+}
+
+/** Ends the update begun with `nextHash` as failed: that token stops working, the current one stays. */
+export async function abandonTokenUpdate(db: Db, id: number, nextHash: string): Promise<void> {
+  await db(TABLE).where({ id, token_next_hash: nextHash }).update({ token_next_hash: null, token_next_at: null });
 }
 
 /** The live (not unregistered; registered first) partner that is, or declared in its roles, the party `cc`/`pid`. */

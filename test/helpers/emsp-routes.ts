@@ -153,6 +153,7 @@ export function createEmspApp(app: Express, emsp: EmspServer): void {
   app.get('/ocpi/2.2.1', invited, (_req, res) => reply(res, { version: '2.2.1', endpoints: emsp.endpoints }));
   app.get('/ocpi/2.2.1/credentials', invited, (_req, res) => reply(res, emsp.credentials(res.locals.token)));
   app.post('/ocpi/2.2.1/credentials', invited, (req, res) => emsp.acceptRegistration(req, res));
+  app.put('/ocpi/2.2.1/credentials', emsp.authenticate('registered'), (req, res) => emsp.acceptUpdate(req, res));
   app.delete('/ocpi/2.2.1/credentials', emsp.authenticate('registered'), (_req, res) => emsp.acceptUnregistration(res));
   app.use('/ocpi/2.2.1/:module', emsp.authenticate('registered'), (req: Request, res: Response) => {
     const module = String(req.params.module);

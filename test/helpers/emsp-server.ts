@@ -237,6 +237,23 @@ export class EmspServer {
     reply(res, this.credentials(tokenC));
   }
 
+  /**
+   * credentials §7.2.3, cpms updates its credentials: GET its versions and details with the new token it
+   * sends, answer with a new token C; the token C cpms called with stops working.
+   */
+  async acceptUpdate(req: Request, res: Response): Promise<void> {
+    if (!this.peer) return reply(res, undefined, { status: 405, code: 2000, message: 'not registered' });
+    const result = validateOcpi('Credentials', req.body, { strict: true });
+    if (!result.ok) return this.invalid(res, `PUT credentials: ${result.message}`);
+    const theirs = req.body as Credentials;
+    const peer = await this.fetchPeer(theirs.url, theirs.token);
+    const tokenC = randomUUID();
+    this.accepted.delete(res.locals.token);
+    this.accepted.set(tokenC, 'registered');
+    this.peer = { ...peer, token: theirs.token, roles: theirs.roles };
+    reply(res, this.credentials(tokenC));
+  }
+
   /** credentials §7.2.4: cpms ends the connection; neither side may call the other afterwards. */
   acceptUnregistration(res: Response): void {
     this.unregistrations += 1;

@@ -116,6 +116,22 @@ describe('e2e ocpi against a real eMSP server (issue 3 acceptance)', () => {
       await expectTokensPaired(ids.partner2, emsp2);
       expect((await ocpiWith(before.ours, '/2.2.1/locations')).status).to.equal(401);
     });
+
+    it('§7.1.4: should give the eMSP a new token when the operator updates our credentials, and call it with the token it answers with', async () => {
+      // Arrange
+      const before = { ours: emsp2.peer!.token, theirs: emsp2.registeredToken };
+      // Act: the eMSP fetches our versions and details with the new token while it answers the PUT
+      const res = await t.api('POST', `/api/v1/partners/${ids.partner2}/credentials/update`);
+      // Assert
+      expect(res.status).to.equal(200);
+      expect(res.body).to.include({ status: 'REGISTERED', countryCode: 'DE', partyId: 'EMB', versionsUrl: emsp2.versionsUrl });
+      expect(emsp2.peer!.token).to.not.equal(before.ours);
+      expect(emsp2.registeredToken).to.not.equal(before.theirs);
+      expect(emsp2.accessOf(before.theirs!)).to.equal(undefined);
+      await expectTokensPaired(ids.partner2, emsp2);
+      expect((await ocpiWith(before.ours, '/2.2.1/locations')).status).to.equal(401);
+      expect((await emsp2.call('GET', 'locations')).status).to.equal(200);
+    });
   });
 
   describe('pushes to every eMSP receiver', () => {
