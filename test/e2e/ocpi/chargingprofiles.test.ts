@@ -4,43 +4,13 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { validateOcpi, validateOcpiEnvelope, type OcpiSchemaName } from '../../../src/ocpi/validate.ts';
-import { useTestApp } from '../../helpers/use-test-app.ts';
-import { aStartTransaction } from '../../fixtures/chargers.ts';
-import { aScriptedCharger, aTestEmsp, anEmspToken, answer, expectResultPost, neverAnswer, receivedCalls, type ScriptedCharger, type TestEmsp } from '../../fixtures/commands.ts';
+import { answer, expectResultPost, neverAnswer, receivedCalls, type TestEmsp } from '../../fixtures/commands.ts';
+import { useTwoEmspsAndScriptedCharger } from '../../fixtures/two-emsps-scripted-charger.ts';
 
 const TIMEOUT_SEC = 2;
 
 describe('e2e ocpi chargingprofiles receiver', () => {
-  let emsp: TestEmsp;
-  let other: TestEmsp;
-  let cp: ScriptedCharger;
-  // Registered first: the charger is closed before useTestApp's after closes the app.
-  after(async () => {
-    await cp?.client.close({ force: true });
-  });
-  const t = useTestApp({ nock: true, overrides: { 'ocpp.callTimeoutSec': TIMEOUT_SEC } });
-
-  before(async () => {
-    t.app.pushWorker.start();
-    emsp = await aTestEmsp(t);
-    other = await aTestEmsp(t);
-    cp = await aScriptedCharger(t);
-  });
-  afterEach(() => {
-    cp.script = {};
-  });
-
-  /** A running session of `who`'s token (started through START_SESSION, then StartTransaction). */
-  async function aRunningSession(who: TestEmsp = emsp): Promise<{ id: number; uid: string }> {
-    cp.script.RemoteStartTransaction = answer({ status: 'Accepted' });
-    const url = who.responseUrl('start');
-    const post = expectResultPost(url);
-    const token = anEmspToken(who);
-    await who.call('POST', '/commands/START_SESSION', { response_url: url, token, location_id: cp.locationId, evse_uid: cp.evseUid });
-    await post.body();
-    const started = (await cp.client.call('StartTransaction', aStartTransaction(token.uid, { connectorId: 1 }))) as any;
-    return t.db('sessions').where({ id: started.transactionId }).first('id', 'uid');
-  }
+  const { t, emsp, other, cp, aRunningSession } = useTwoEmspsAndScriptedCharger({ timeoutSec: TIMEOUT_SEC });
 
   /** Calls the chargingprofiles endpoint; checks the ChargingProfileResponse envelope of a 1000 answer. */
   async function profiles(method: string, path: string, body?: unknown, who: TestEmsp = emsp) {
