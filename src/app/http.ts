@@ -49,7 +49,8 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
     apiKeys: s.apiKeys,
     logger: logger.child({ module: 'admin' }),
     routers: [
-      chargerAdminRoutes({ db, chargers: s.chargers, commands }),
+      // OCPI chargingprofiles: a profile the operator sets or clears may change eMSPs' ActiveChargingProfiles.
+      chargerAdminRoutes({ db, chargers: s.chargers, commands, onCommandAnswered: (id, cmd) => s.chargingProfiles.onOperatorCommand(id, cmd) }),
       locationAdminRoutes({ db, locations: s.locations }),
       tokenAdminRoutes({ db, tokens: s.tokens }),
       sessionAdminRoutes({ db }),

@@ -6,8 +6,14 @@ import { OCPP16_COMMANDS, type CommandSender, type Ocpp16Command } from '../ocpp
 import * as repo from './charger.repo.ts';
 import type { ChargerService } from './charger.service.ts';
 
-/** Admin API: chargers, their live state, faults and commands. */
-export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; commands: CommandSender }): Router {
+/** An operator's command and the charger's answer, both validated against the OCPP 1.6 schemas. */
+export type AnsweredCommandHook = (chargePointId: string, cmd: { action: Ocpp16Command; request: unknown; response: unknown }) => void;
+
+/**
+ * Admin API: chargers, their live state, faults and commands. `onCommandAnswered` hears of every command
+ * the charger answered (e.g. a charging profile change other parties must be told about); it must not throw.
+ */
+export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; commands: CommandSender; onCommandAnswered?: AnsweredCommandHook }): Router {
   const r = express.Router();
 
   r.post('/chargers', async (req, res) => {
@@ -67,7 +73,9 @@ export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; c
     if (!OCPP16_COMMANDS.includes(action)) throw new InvalidInput(`action: must be one of ${OCPP16_COMMANDS.join(', ')}`);
     const timeoutSec = readTimeoutSec(req.query.timeoutSec);
     await repo.getChargePoint(deps.db, req.params.id);
-    const response = await deps.commands.send(req.params.id, action, req.body ?? {}, timeoutSec ? timeoutSec * 1000 : undefined);
+    const request = req.body ?? {};
+    const response = await deps.commands.send(req.params.id, action, request, timeoutSec ? timeoutSec * 1000 : undefined);
+    deps.onCommandAnswered?.(req.params.id, { action, request, response });
     res.json({ action, response });
   });
 

@@ -5,9 +5,11 @@ import type { CommandSender } from '../ocpp/commands.ts';
 import type { AsyncJob, AsyncResults } from '../commands/async-result.ts';
 import type { CommandCaller } from '../commands/command.service.ts';
 import type { ClearChargingProfileRequest, ClearChargingProfileResponse, GetCompositeScheduleResponse, SetChargingProfileResponse } from '../ocpp/v16/types.ts';
+import { enqueuePush, findPartner } from '../partners/partner.service.ts';
+import { findEndpoint } from '../partners/partner.types.ts';
 import * as repo from './chargingprofile.repo.ts';
-import type { ChargingProfileResponse, ChargingProfileResponseType, ChargingProfileResult, SetChargingProfile } from './chargingprofile.types.ts';
-import { maxRateOf, toActiveChargingProfileResult, toChargingProfileResult, toClearProfileResult, toOcppTxProfile } from './ocpp16.mapper.ts';
+import type { ActiveChargingProfileResult, ChargingProfileResponse, ChargingProfileResponseType, ChargingProfileResult, ProfileChangeScope, SetChargingProfile } from './chargingprofile.types.ts';
+import { changedProfileScope, maxRateOf, toActiveChargingProfileResult, toChargingProfileResult, toClearProfileResult, toOcppTxProfile, type AnsweredCommand } from './ocpp16.mapper.ts';
 
 export interface ChargingProfileServiceOptions {
   db: Knex;
@@ -21,6 +23,12 @@ export interface ChargingProfileServiceOptions {
 
 // Stack level of the TxProfiles set for eMSPs: above a CPO's level-0 defaults (OCPP 1.6 §3.13.2: higher wins).
 export const OCPI_TX_STACK_LEVEL = 1;
+
+// OCPI 2.2.1 chargingprofiles, Sender interface PUT: "a useful relevant duration ... As a guide: between
+// 5 and 60 minutes"; a Sender wanting more asks with GET.
+export const ACTIVE_PROFILE_PUSH_DURATION_SEC = 1800;
+
+type CompositeJob = Pick<AsyncJob<GetCompositeScheduleResponse, ActiveChargingProfileResult>, 'what' | 'call' | 'toResult'>;
 
 type Checked = { ok: true; session: repo.ProfileSession } | { ok: false; response: ChargingProfileResponse };
 
@@ -54,6 +62,10 @@ export class ChargingProfileService {
       what: `SetChargingProfile for session ${session.uid}`,
       call: () => this.o.sender.send(session.chargePointId, 'SetChargingProfile', payload, this.o.timeoutSec * 1000),
       toResult: (conf) => toChargingProfileResult(conf.status),
+      // Sender interface PUT: from now on the eMSP hears of changes to the session's ActiveChargingProfile.
+      persist: async (trx, result) => {
+        if (result.result === 'ACCEPTED') await repo.insertProfileSender(trx, session.id, caller.partner.id);
+      },
     });
     return this.respond('ACCEPTED');
   }
@@ -63,14 +75,7 @@ export class ChargingProfileService {
     const checked = await this.check(caller, sessionUid);
     if (!checked.ok) return checked.response;
     const { session } = checked;
-    const stored = await repo.findSessionProfile(this.o.db, session.id);
-    const maxRate = maxRateOf(session.rating, stored?.profile.charging_rate_unit);
-    const payload = { connectorId: session.connectorNumber, duration, chargingRateUnit: maxRate.unit };
-    this.relay<GetCompositeScheduleResponse, ReturnType<typeof toActiveChargingProfileResult>>(caller, session, responseUrl, {
-      what: `GetCompositeSchedule for session ${session.uid}`,
-      call: () => this.o.sender.send(session.chargePointId, 'GetCompositeSchedule', payload, this.o.timeoutSec * 1000),
-      toResult: (conf) => toActiveChargingProfileResult(conf, { now: this.o.clock.now(), duration, maxRate }),
-    });
+    this.relay(caller, session, responseUrl, await this.compositeSchedule(session, duration));
     return this.respond('ACCEPTED');
   }
 
@@ -91,6 +96,71 @@ export class ChargingProfileService {
       },
     });
     return this.respond('ACCEPTED');
+  }
+
+  /**
+   * An operator's command the charger answered (admin API). When it set or cleared a charging profile,
+   * the Senders of the running sessions it may affect get their ActiveChargingProfile (in the background).
+   */
+  onOperatorCommand(chargePointId: string, cmd: AnsweredCommand): void {
+    const scope = changedProfileScope(cmd);
+    if (!scope) return;
+    this.o.results.track(`ActiveChargingProfile pushes after ${cmd.action} at ${chargePointId}`, async () => {
+      await this.pushActiveProfiles({ chargePointId, ...scope });
+    });
+  }
+
+  /**
+   * OCPI 2.2.1 chargingprofiles, Sender interface PUT: the Receiver SHALL call it when it knows the
+   * ActiveChargingProfile of a running session changed, and only for a Sender that has successfully set a
+   * profile on that session. Asks the charger for the composite schedule of each such session in `scope`
+   * and queues `PUT {Sender's chargingprofiles endpoint}/{session_id}`; returns how many were queued.
+   */
+  async pushActiveProfiles(scope: ProfileChangeScope): Promise<number> {
+    let queued = 0;
+    for (const session of await repo.listSenderSessions(this.o.db, scope)) {
+      if (await this.pushActiveProfile(session)) queued += 1;
+    }
+    return queued;
+  }
+
+  private async pushActiveProfile(session: repo.SenderSession): Promise<boolean> {
+    const partner = await findPartner(this.o.db, session.senderFk);
+    if (!partner || partner.status !== 'REGISTERED' || !findEndpoint(partner, 'chargingprofiles', 'SENDER')) return false;
+    const job = await this.compositeSchedule(session, ACTIVE_PROFILE_PUSH_DURATION_SEC);
+    let result: ActiveChargingProfileResult;
+    try {
+      result = job.toResult(await job.call());
+    } catch (err) {
+      this.o.logger.warn(`${job.what}: no usable answer, no ActiveChargingProfile pushed`, { err: err instanceof Error ? err.message : String(err) });
+      return false;
+    }
+    if (!result.profile) {
+      this.o.logger.info(`${job.what}: rejected by the charger, no ActiveChargingProfile pushed`, { session: session.uid });
+      return false;
+    }
+    await enqueuePush(this.o.db, {
+      partnerFk: partner.id, module: 'chargingprofiles', role: 'SENDER', method: 'PUT',
+      path: `/${encodeURIComponent(session.uid)}`,
+      body: result.profile,
+      // The key of the session's results too: a result and a later update reach the Sender in order.
+      objectKey: `chargingprofile:${session.uid}`,
+      toParty: session.tokenParty,
+      fromParty: session.ownParty,
+    });
+    return true;
+  }
+
+  /** GetCompositeSchedule of the session's connector, in the unit of the eMSP's profile if it set one. */
+  private async compositeSchedule(session: repo.ProfileSession, duration: number): Promise<CompositeJob> {
+    const stored = await repo.findSessionProfile(this.o.db, session.id);
+    const maxRate = maxRateOf(session.rating, stored?.profile.charging_rate_unit);
+    const payload = { connectorId: session.connectorNumber, duration, chargingRateUnit: maxRate.unit };
+    return {
+      what: `GetCompositeSchedule for session ${session.uid}`,
+      call: () => this.o.sender.send(session.chargePointId, 'GetCompositeSchedule', payload, this.o.timeoutSec * 1000),
+      toResult: (conf) => toActiveChargingProfileResult(conf, { now: this.o.clock.now(), duration, maxRate }),
+    };
   }
 
   /**

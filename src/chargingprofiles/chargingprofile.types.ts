@@ -49,3 +49,10 @@ export interface ChargingProfileResult {
   result: ChargingProfileResultType;
 }
 export type ClearProfileResult = ChargingProfileResult;
+
+/** Where an operator's charging profile change applies: a charger, narrowed to a connector or a transaction when known. */
+export interface ProfileChangeScope {
+  chargePointId: string;
+  connectorNumber?: number;
+  transactionId?: number;
+}

@@ -1,10 +1,11 @@
-import type { GetCompositeScheduleResponse, SetChargingProfileRequest } from '../ocpp/v16/types.ts';
+import type { ClearChargingProfileRequest, ClearChargingProfileResponse, GetCompositeScheduleResponse, SetChargingProfileRequest, SetChargingProfileResponse } from '../ocpp/v16/types.ts';
 import type {
   ActiveChargingProfileResult,
   ChargingProfileResult,
   ChargingRateUnit,
   ClearProfileResult,
   OcpiChargingProfile,
+  ProfileChangeScope,
 } from './chargingprofile.types.ts';
 
 type CsChargingProfile = SetChargingProfileRequest['csChargingProfiles'];
@@ -97,6 +98,34 @@ export function toActiveChargingProfileResult(conf: GetCompositeScheduleResponse
     ? toOcpiChargingProfile(conf.chargingSchedule)
     : { charging_rate_unit: ctx.maxRate.unit, duration: ctx.duration, charging_profile_period: [{ start_period: 0, limit: ctx.maxRate.limit }] };
   return { result: 'ACCEPTED', profile: { start_date_time: start, charging_profile: profile } };
+}
+
+/** An OCPP 1.6 command and the charger's answer, both already validated against the 1.6 schemas. */
+export interface AnsweredCommand {
+  action: string;
+  request: unknown;
+  response: unknown;
+}
+
+/**
+ * Where an accepted SetChargingProfile / ClearChargingProfile may have changed the composite schedule of
+ * running transactions; undefined when the command changed no profile. OCPP 1.6 §3.13.1: a profile on
+ * connector 0 is the whole charge point's and limits every connector; a TxProfile names its transaction.
+ * §5.5 ClearChargingProfile: without connectorId (or by id alone) it may clear profiles on any connector.
+ */
+export function changedProfileScope(cmd: AnsweredCommand): Omit<ProfileChangeScope, 'chargePointId'> | undefined {
+  if (cmd.action === 'SetChargingProfile') {
+    const req = cmd.request as SetChargingProfileRequest;
+    if ((cmd.response as SetChargingProfileResponse).status !== 'Accepted') return undefined;
+    const txId = req.csChargingProfiles.chargingProfilePurpose === 'TxProfile' ? req.csChargingProfiles.transactionId : undefined;
+    return { ...(req.connectorId > 0 ? { connectorNumber: req.connectorId } : {}), ...(txId === undefined ? {} : { transactionId: txId }) };
+  }
+  if (cmd.action === 'ClearChargingProfile') {
+    const req = cmd.request as ClearChargingProfileRequest;
+    if ((cmd.response as ClearChargingProfileResponse).status !== 'Accepted') return undefined;
+    return req.id === undefined && req.connectorId !== undefined && req.connectorId > 0 ? { connectorNumber: req.connectorId } : {};
+  }
+  return undefined;
 }
 
 /** OCPP 1.6 §7.33 ChargingProfileStatus → OCPI ChargingProfileResult. */

@@ -39,9 +39,14 @@ export class AsyncResults {
   constructor(private readonly o: { db: Knex; logger: Logger }) {}
 
   dispatch<C, R>(job: AsyncJob<C, R>): void {
-    const work = this.run(job);
+    this.track(job.what, () => this.run(job));
+  }
+
+  /** Runs other background charger work whose outcome gets queued, under the same `drain`. */
+  track(what: string, run: () => Promise<void>): void {
+    const work = run();
     this.running.add(work);
-    runDetached(this.o.logger, job.what, () => work.finally(() => this.running.delete(work)));
+    runDetached(this.o.logger, what, () => work.finally(() => this.running.delete(work)));
   }
 
   /** Resolves once every dispatched job has queued its result (shutdown, tests). */

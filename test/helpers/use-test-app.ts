@@ -14,13 +14,24 @@ export interface PerFileOptions {
   nock?: boolean;
 }
 
-/** Forwards to `current()`; a read before the `before` hook ran (or after it failed) throws naming `what`. */
-function lazyHandle<T extends object>(what: string, current: () => T | undefined): T {
+/**
+ * Forwards reads and writes to `current()`; one before the `before` hook ran (or after it failed) throws
+ * naming `what`. Lets a fixture hand out, in the describe body, an object its `before` hook makes.
+ */
+export function lazyHandle<T extends object>(what: string, current: () => T | undefined): T {
+  const ready = (): T => {
+    const value = current();
+    if (value === undefined) throw new Error(`${what} is not ready: use it in hooks and tests, after its before hook ran`);
+    return value;
+  };
   return new Proxy({} as T, {
     get(_target, key) {
-      const value = current();
-      if (value === undefined) throw new Error(`${what} is not ready: use it in hooks and tests, after its before hook ran`);
+      const value = ready();
       return Reflect.get(value, key, value);
+    },
+    set(_target, key, next) {
+      const value = ready();
+      return Reflect.set(value, key, next, value);
     },
   });
 }

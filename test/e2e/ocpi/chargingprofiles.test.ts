@@ -4,43 +4,14 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { validateOcpi, validateOcpiEnvelope, type OcpiSchemaName } from '../../../src/ocpi/validate.ts';
-import { useTestApp } from '../../helpers/use-test-app.ts';
-import { aStartTransaction } from '../../fixtures/chargers.ts';
-import { aScriptedCharger, aTestEmsp, anEmspToken, answer, expectResultPost, neverAnswer, receivedCalls, type ScriptedCharger, type TestEmsp } from '../../fixtures/commands.ts';
+import { eventually } from '../../helpers/wait.ts';
+import { aScriptedCharger, aTestEmsp, answer, expectResultPost, neverAnswer, receivedCalls, type ScriptedCharger, type TestEmsp } from '../../fixtures/commands.ts';
+import { useTwoEmspsAndScriptedCharger } from '../../fixtures/two-emsps-scripted-charger.ts';
 
 const TIMEOUT_SEC = 2;
 
 describe('e2e ocpi chargingprofiles receiver', () => {
-  let emsp: TestEmsp;
-  let other: TestEmsp;
-  let cp: ScriptedCharger;
-  // Registered first: the charger is closed before useTestApp's after closes the app.
-  after(async () => {
-    await cp?.client.close({ force: true });
-  });
-  const t = useTestApp({ nock: true, overrides: { 'ocpp.callTimeoutSec': TIMEOUT_SEC } });
-
-  before(async () => {
-    t.app.pushWorker.start();
-    emsp = await aTestEmsp(t);
-    other = await aTestEmsp(t);
-    cp = await aScriptedCharger(t);
-  });
-  afterEach(() => {
-    cp.script = {};
-  });
-
-  /** A running session of `who`'s token (started through START_SESSION, then StartTransaction). */
-  async function aRunningSession(who: TestEmsp = emsp): Promise<{ id: number; uid: string }> {
-    cp.script.RemoteStartTransaction = answer({ status: 'Accepted' });
-    const url = who.responseUrl('start');
-    const post = expectResultPost(url);
-    const token = anEmspToken(who);
-    await who.call('POST', '/commands/START_SESSION', { response_url: url, token, location_id: cp.locationId, evse_uid: cp.evseUid });
-    await post.body();
-    const started = (await cp.client.call('StartTransaction', aStartTransaction(token.uid, { connectorId: 1 }))) as any;
-    return t.db('sessions').where({ id: started.transactionId }).first('id', 'uid');
-  }
+  const { t, emsp, other, cp, aRunningSession } = useTwoEmspsAndScriptedCharger({ timeoutSec: TIMEOUT_SEC });
 
   /** Calls the chargingprofiles endpoint; checks the ChargingProfileResponse envelope of a 1000 answer. */
   async function profiles(method: string, path: string, body?: unknown, who: TestEmsp = emsp) {
@@ -199,6 +170,134 @@ describe('e2e ocpi chargingprofiles receiver', () => {
       await profiles('DELETE', `${session.uid}?response_url=${encodeURIComponent(url)}`);
       expect((await receivedCalls(cp, 'ClearChargingProfile')).at(-1)).to.deep.equal({ connectorId: 1, chargingProfilePurpose: 'TxProfile', stackLevel: 1 });
       expect(await resultAt(post, 'ClearProfileResult')).to.deep.equal({ result: 'UNKNOWN' });
+    });
+  });
+
+  // OCPI 2.2.1 chargingprofiles, Sender interface PUT: the CPO tells a Sender that has had a profile
+  // accepted on a running session about changes to that session's ActiveChargingProfile it knows of;
+  // here: profiles the operator sets or clears through the admin API.
+  describe('Sender interface PUT (ActiveChargingProfile updates)', () => {
+    let charger: ScriptedCharger;
+    beforeEach(async () => {
+      charger = await aScriptedCharger(t);
+    });
+    afterEach(async () => {
+      await charger.client.close({ force: true });
+    });
+
+    /** A running session of `who` on `charger` with a profile of `who` that the charger answered `status`. */
+    async function aSessionWithProfile(who: TestEmsp, status: 'Accepted' | 'Rejected' = 'Accepted') {
+      const session = await aRunningSession(who, charger);
+      charger.script.SetChargingProfile = answer({ status });
+      const url = who.responseUrl('set');
+      const post = expectResultPost(url);
+      await profiles('PUT', session.uid, { charging_profile: aProfile(), response_url: url }, who);
+      await post.body();
+      return session;
+    }
+
+    /** Expects one PUT of `sessionUid` at `who`'s chargingprofiles endpoint, routed to its party from ours. */
+    function expectActiveProfilePut(who: TestEmsp, sessionUid: string) {
+      let received: any;
+      const own = t.config.operator;
+      const scope = nock(who.origin, { reqheaders: { 'ocpi-to-country-code': who.countryCode, 'ocpi-to-party-id': who.partyId, 'ocpi-from-country-code': own.countryCode, 'ocpi-from-party-id': own.partyId } })
+        .put(`/ocpi/2.2.1/chargingprofiles/${sessionUid}`, (b) => ((received = b), true))
+        .reply(200, { status_code: 1000, timestamp: new Date().toISOString() });
+      return { scope, body: (): Promise<any> => eventually(async () => (scope.isDone() ? received : undefined), `the ActiveChargingProfile PUT of ${sessionUid}`, 10_000) };
+    }
+
+    /** The chargingprofiles PUTs queued for a session (none must be queued when the spec forbids them). */
+    const queuedPuts = (sessionUid: string) => t.db('ocpi_outbox').where({ module: 'chargingprofiles', method: 'PUT', path: `/${sessionUid}` });
+
+    /** Sends an OCPP command to `charger` as the operator; the charger answers `status`. */
+    async function operatorCommand(action: 'SetChargingProfile' | 'ClearChargingProfile', body: unknown, status = 'Accepted') {
+      charger.script[action] = answer({ status });
+      const res = await t.api('POST', `/api/v1/chargers/${charger.id}/commands/${action}`, body);
+      expect(res.status).to.equal(200);
+      expect(res.body.response).to.deep.equal({ status });
+    }
+
+    const txDefaultOnConnector1 = { connectorId: 1, csChargingProfiles: { chargingProfileId: 900, stackLevel: 0, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Relative', chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 10 }] } } };
+
+    it('should PUT the charger\'s composite schedule to the eMSP that set a profile when the operator sets a profile on the connector', async () => {
+      // Arrange
+      const session = await aSessionWithProfile(emsp);
+      charger.script.GetCompositeSchedule = answer({
+        status: 'Accepted', connectorId: 1, scheduleStart: '2026-03-01T10:00:00Z',
+        chargingSchedule: { duration: 1800, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 10 }] },
+      });
+      const put = expectActiveProfilePut(emsp, session.uid);
+      // Act
+      await operatorCommand('SetChargingProfile', txDefaultOnConnector1);
+      // Assert
+      const body = await put.body();
+      expect(validateOcpi('ActiveChargingProfile', body, { strict: true })).to.deep.equal({ ok: true });
+      expect(body).to.deep.equal({ start_date_time: '2026-03-01T10:00:00.000Z', charging_profile: { duration: 1800, charging_rate_unit: 'A', charging_profile_period: [{ start_period: 0, limit: 10 }] } });
+      // Sender interface PUT: "a useful relevant duration ... between 5 and 60 minutes", in the eMSP's unit
+      expect((await receivedCalls(charger, 'GetCompositeSchedule')).at(-1)).to.deep.equal({ connectorId: 1, duration: 1800, chargingRateUnit: 'A' });
+    });
+
+    it('should PUT the EVSE\'s maximum capacity when the operator clears every profile and none is left', async () => {
+      // Arrange
+      const session = await aSessionWithProfile(emsp);
+      charger.script.GetCompositeSchedule = answer({ status: 'Accepted' });
+      const put = expectActiveProfilePut(emsp, session.uid);
+      // Act
+      await operatorCommand('ClearChargingProfile', {});
+      // Assert: "If there is no longer any charging profile active, the ActiveChargingProfile SHALL ... show the maximum charging capacity of the EVSE"
+      const body = await put.body();
+      expect(validateOcpi('ActiveChargingProfile', body, { strict: true })).to.deep.equal({ ok: true });
+      expect(body.charging_profile).to.deep.equal({ charging_rate_unit: 'A', duration: 1800, charging_profile_period: [{ start_period: 0, limit: 32 }] });
+    });
+
+    it('should not PUT for a session whose eMSP never had a profile accepted, nor to an eMSP without a chargingprofiles SENDER endpoint', async () => {
+      // Arrange: a rejected profile, no profile at all, and an accepted profile of an eMSP that offers no chargingprofiles endpoint
+      const rejected = await aSessionWithProfile(emsp, 'Rejected');
+      const none = await aRunningSession(other, charger);
+      const noEndpoint = await aSessionWithProfile(await aTestEmsp(t, ['commands']));
+      charger.script.GetCompositeSchedule = answer({ status: 'Accepted' });
+      // Act
+      await operatorCommand('SetChargingProfile', { ...txDefaultOnConnector1, connectorId: 0 });
+      await t.app.asyncResults.drain();
+      // Assert
+      expect(charger.received.filter((c) => c.action === 'GetCompositeSchedule')).to.deep.equal([]);
+      for (const s of [rejected, none, noEndpoint]) expect(await queuedPuts(s.uid)).to.deep.equal([]);
+    });
+
+    it('should not PUT when the charger rejects the operator\'s profile, nor when it rejects GetCompositeSchedule', async () => {
+      // Arrange
+      const session = await aSessionWithProfile(emsp);
+      charger.script.GetCompositeSchedule = answer({ status: 'Rejected' });
+      // Act
+      await operatorCommand('SetChargingProfile', txDefaultOnConnector1, 'Rejected');
+      await t.app.asyncResults.drain();
+      const before = charger.received.filter((c) => c.action === 'GetCompositeSchedule').length;
+      await operatorCommand('SetChargingProfile', txDefaultOnConnector1);
+      await t.app.asyncResults.drain();
+      // Assert
+      expect(before).to.equal(0);
+      expect(await receivedCalls(charger, 'GetCompositeSchedule')).to.have.length(1);
+      expect(await queuedPuts(session.uid)).to.deep.equal([]);
+    });
+
+    it('should keep PUTting after the eMSP cleared its own profile, but not for a session that has ended', async () => {
+      // Arrange: the eMSP clears its profile (it still "has at least once successfully" set one); a second session ends
+      const kept = await aSessionWithProfile(emsp);
+      const ended = await aSessionWithProfile(emsp);
+      charger.script.ClearChargingProfile = answer({ status: 'Accepted' });
+      const clearUrl = emsp.responseUrl('clear');
+      const clearPost = expectResultPost(clearUrl);
+      await profiles('DELETE', `${kept.uid}?response_url=${encodeURIComponent(clearUrl)}`);
+      await clearPost.body();
+      await charger.client.call('StopTransaction', { transactionId: ended.id, meterStop: 2000, timestamp: new Date().toISOString(), reason: 'Local' });
+      charger.script.GetCompositeSchedule = answer({ status: 'Accepted' });
+      const put = expectActiveProfilePut(emsp, kept.uid);
+      // Act
+      await operatorCommand('SetChargingProfile', txDefaultOnConnector1);
+      // Assert
+      await put.body();
+      await t.app.asyncResults.drain();
+      expect(await queuedPuts(ended.uid)).to.deep.equal([]);
     });
   });
 });

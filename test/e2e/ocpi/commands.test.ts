@@ -4,32 +4,15 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { validateOcpi, validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
-import { useTestApp } from '../../helpers/use-test-app.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { aStartTransaction } from '../../fixtures/chargers.ts';
-import { aScriptedCharger, aTestEmsp, anEmspToken, answer, callError, expectResultPost, neverAnswer, receivedCalls, type ScriptedCharger, type TestEmsp } from '../../fixtures/commands.ts';
+import { aScriptedCharger, anEmspToken, answer, callError, expectResultPost, neverAnswer, receivedCalls, type TestEmsp } from '../../fixtures/commands.ts';
+import { useTwoEmspsAndScriptedCharger } from '../../fixtures/two-emsps-scripted-charger.ts';
 
 const TIMEOUT_SEC = 2;
 
 describe('e2e ocpi commands receiver', () => {
-  let emsp: TestEmsp;
-  let other: TestEmsp;
-  let cp: ScriptedCharger;
-  // Registered first: the charger is closed before useTestApp's after closes the app.
-  after(async () => {
-    await cp?.client.close({ force: true });
-  });
-  const t = useTestApp({ nock: true, overrides: { 'ocpp.callTimeoutSec': TIMEOUT_SEC } });
-
-  before(async () => {
-    t.app.pushWorker.start();
-    emsp = await aTestEmsp(t, ['commands', 'sessions']);
-    other = await aTestEmsp(t);
-    cp = await aScriptedCharger(t);
-  });
-  afterEach(() => {
-    cp.script = {};
-  });
+  const { t, emsp, other, cp, aRunningSession } = useTwoEmspsAndScriptedCharger({ timeoutSec: TIMEOUT_SEC, emspModules: ['commands', 'sessions'] });
 
   /** POSTs a command as `who`; checks the CommandResponse envelope. */
   async function command(name: string, body: unknown, who: TestEmsp = emsp) {
@@ -155,18 +138,6 @@ describe('e2e ocpi commands receiver', () => {
   });
 
   describe('STOP_SESSION', () => {
-    /** A running session of `who`'s token on the scripted charger. */
-    async function aRunningSession(who: TestEmsp): Promise<{ id: number; uid: string }> {
-      cp.script.RemoteStartTransaction = answer({ status: 'Accepted' });
-      const url = who.responseUrl('start');
-      const post = expectResultPost(url);
-      const token = anEmspToken(who);
-      await command('START_SESSION', { response_url: url, token, location_id: cp.locationId, evse_uid: cp.evseUid }, who);
-      await post.body();
-      const started = (await cp.client.call('StartTransaction', aStartTransaction(token.uid, { connectorId: 1 }))) as any;
-      return t.db('sessions').where({ id: started.transactionId }).first('id', 'uid');
-    }
-
     it('§13.3.6: should send RemoteStopTransaction for the session and post ACCEPTED', async () => {
       const session = await aRunningSession(other);
       cp.script.RemoteStopTransaction = answer({ status: 'Accepted' });

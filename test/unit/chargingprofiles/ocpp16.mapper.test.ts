@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  changedProfileScope,
   maxRateOf,
   toActiveChargingProfileResult,
   toChargingProfileResult,
@@ -124,5 +125,28 @@ describe('chargingprofiles/ocpp16.mapper', () => {
       expect(maxRateOf({ powerType: 'AC_3_PHASE', maxVoltage: 230, maxAmperage: 16, maxElectricPower: null }, 'W')).to.deep.equal({ unit: 'W', limit: 11040 });
       expect(maxRateOf({ powerType: 'DC', maxVoltage: 400, maxAmperage: 125, maxElectricPower: 50000 }, 'A')).to.deep.equal({ unit: 'A', limit: 125 });
     });
+  });
+
+  describe('changedProfileScope', () => {
+    const schedule = { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 10 }] };
+    const aProfile = (purpose: string, o: Record<string, unknown> = {}) => ({ chargingProfileId: 9, stackLevel: 0, chargingProfilePurpose: purpose, chargingProfileKind: 'Relative', chargingSchedule: schedule, ...o });
+    const accepted = { status: 'Accepted' };
+    const cases = [
+      { name: 'OCPP16 §3.13.1: should scope a connector profile to its connector', action: 'SetChargingProfile', request: { connectorId: 2, csChargingProfiles: aProfile('TxDefaultProfile') }, response: accepted, scope: { connectorNumber: 2 } },
+      { name: 'OCPP16 §3.13.1: should scope a connector-0 profile to the whole charge point', action: 'SetChargingProfile', request: { connectorId: 0, csChargingProfiles: aProfile('ChargePointMaxProfile') }, response: accepted, scope: {} },
+      { name: 'OCPP16 §3.13.1: should scope a TxProfile to its transaction', action: 'SetChargingProfile', request: { connectorId: 1, csChargingProfiles: aProfile('TxProfile', { transactionId: 42 }) }, response: accepted, scope: { connectorNumber: 1, transactionId: 42 } },
+      { name: 'should see no change in a rejected SetChargingProfile', action: 'SetChargingProfile', request: { connectorId: 1, csChargingProfiles: aProfile('TxDefaultProfile') }, response: { status: 'Rejected' }, scope: undefined },
+      { name: 'OCPP16 §5.5: should scope a clear of one connector to it', action: 'ClearChargingProfile', request: { connectorId: 1, chargingProfilePurpose: 'TxDefaultProfile' }, response: accepted, scope: { connectorNumber: 1 } },
+      { name: 'OCPP16 §5.5: should scope a clear by id to every connector', action: 'ClearChargingProfile', request: { id: 9, connectorId: 1 }, response: accepted, scope: {} },
+      { name: 'OCPP16 §5.5: should scope a clear without connectorId to every connector', action: 'ClearChargingProfile', request: { stackLevel: 0 }, response: accepted, scope: {} },
+      { name: 'should see no change in a clear the charger answered Unknown', action: 'ClearChargingProfile', request: {}, response: { status: 'Unknown' }, scope: undefined },
+      { name: 'should see no change in other commands', action: 'GetCompositeSchedule', request: { connectorId: 1, duration: 60 }, response: accepted, scope: undefined },
+    ];
+    for (const c of cases) {
+      it(c.name, () => {
+        expect(() => ocpp.check(c.action, 'req', c.request)).not.to.throw();
+        expect(changedProfileScope({ action: c.action, request: c.request, response: c.response })).to.deep.equal(c.scope);
+      });
+    }
   });
 });
