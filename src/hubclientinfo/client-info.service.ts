@@ -3,6 +3,7 @@ import { InvalidInput } from '../shared/errors.ts';
 // eslint-disable-next-line no-restricted-syntax -- OCPI hubclientinfo module logic: its 2001 with HTTP 403 (only a hub may use it) has no domain error equivalent
 import { OcpiError } from '../ocpi/errors.ts';
 import type { Partner } from '../partners/partner.types.ts';
+import { releaseHeldPushes } from '../partners/partner.service.ts';
 import { findClientInfo, upsertClientInfo, type ClientInfo, type ConnectionStatus } from './client-info.repo.ts';
 
 /** OCPI 2.2.1 hubclientinfo §15.4.1 ClientInfo (wire shape). */
@@ -26,7 +27,11 @@ function assertHub(partner: Partner): void {
   throw new OcpiError('hubclientinfo: only a hub may push or read ClientInfo objects', 2001, 403);
 }
 
-/** The connection state of parties behind a hub (hubclientinfo RECEIVER). */
+/**
+ * The connection state of parties behind a hub (hubclientinfo RECEIVER). OCPI 2.2.1 hubclientinfo §15.1:
+ * no requests go to a party that is OFFLINE, PLANNED or SUSPENDED: the outbox holds its pushes until the
+ * hub reports it CONNECTED again, and real-time authorization does not call it (connectionStatusOf).
+ */
 export class HubClientInfoService {
   constructor(private readonly o: { db: Knex }) {}
 
@@ -37,7 +42,18 @@ export class HubClientInfoService {
     // transport §4.1.5: the object in the body must be the one the URL names → 2001
     if (body.country_code.toUpperCase() !== countryCode) throw new InvalidInput(`country_code: must equal the URL's ${countryCode}`);
     if (body.party_id.toUpperCase() !== partyId) throw new InvalidInput(`party_id: must equal the URL's ${partyId}`);
-    return upsertClientInfo(this.o.db, { partnerFk: partner.id, countryCode, partyId, role: body.role, status: body.status, lastUpdated: new Date(body.last_updated) });
+    return this.o.db.transaction(async (trx) => {
+      const before = await findClientInfo(trx, partner.id, countryCode, partyId);
+      const stored = await upsertClientInfo(trx, { partnerFk: partner.id, countryCode, partyId, role: body.role, status: body.status, lastUpdated: new Date(body.last_updated) });
+      // §15.1 "Party is (back) online. Request can be send again": the pushes held for it go now, in order.
+      if (before && before.status !== 'CONNECTED' && stored.status === 'CONNECTED') await releaseHeldPushes(trx, partner.id, { countryCode, partyId });
+      return stored;
+    });
+  }
+
+  /** What hub `hubFk` last reported about `party`; undefined when it never did (then nothing is known to stop a request). */
+  async connectionStatusOf(hubFk: number, party: { countryCode: string; partyId: string }): Promise<ConnectionStatus | undefined> {
+    return (await findClientInfo(this.o.db, hubFk, party.countryCode.toUpperCase(), party.partyId.toUpperCase()))?.status;
   }
 
   /** The stored object, or undefined when this hub never pushed it. */
