@@ -73,7 +73,8 @@ describe('e2e ocpi hubclientinfo: no requests to a party its hub reports not CON
     // Act
     await hubReports('CONNECTED');
     // Assert
-    await eventually(async () => scope.isDone(), 'the hub to receive the session PUT and PATCH');
+    const rowsOfTheHub = () => t.db('ocpi_outbox').where({ partner_fk: hub.partner.id }).orderBy('id');
+    await eventually(async () => (await rowsOfTheHub()).every((r) => r.status === 'DELIVERED'), 'the session PUT and PATCH to be delivered');
     expect(whileOffline.claimed).to.equal(0);
     expect(listed.status).to.equal(200);
     expect(listed.body.data.map((r: { method: string; held: string }) => [r.method, r.held])).to.deep.equal([
@@ -81,8 +82,8 @@ describe('e2e ocpi hubclientinfo: no requests to a party its hub reports not CON
       ['PUT', `party ${party.countryCode}/${party.partyId} is OFFLINE at the hub (hubclientinfo): held until CONNECTED`],
     ]);
     expect(seen).to.deep.equal(['PUT', 'PATCH']);
-    const rows = await t.db('ocpi_outbox').where({ partner_fk: hub.partner.id }).orderBy('id');
-    expect(rows.map((r) => [r.method, r.status, r.attempts])).to.deep.equal([['PUT', 'DELIVERED', 1], ['PATCH', 'DELIVERED', 1]]);
+    expect(scope.isDone()).to.equal(true);
+    expect((await rowsOfTheHub()).map((r) => [r.method, r.status, r.attempts])).to.deep.equal([['PUT', 'DELIVERED', 1], ['PATCH', 'DELIVERED', 1]]);
   });
 
   describe('real-time authorization (tokens §12.2.2.2)', () => {
