@@ -3,7 +3,6 @@ import { InvalidInput } from '../shared/errors.ts';
 // eslint-disable-next-line no-restricted-syntax -- OCPI hubclientinfo module logic: its 2001 with HTTP 403 (only a hub may use it) has no domain error equivalent
 import { OcpiError } from '../ocpi/errors.ts';
 import type { Partner } from '../partners/partner.types.ts';
-import { releaseHeldPushes } from '../partners/partner.service.ts';
 import { findClientInfo, upsertClientInfo, type ClientInfo, type ConnectionStatus } from './client-info.repo.ts';
 
 /** OCPI 2.2.1 hubclientinfo §15.4.1 ClientInfo (wire shape). */
@@ -29,8 +28,9 @@ function assertHub(partner: Partner): void {
 
 /**
  * The connection state of parties behind a hub (hubclientinfo RECEIVER). OCPI 2.2.1 hubclientinfo §15.1:
- * no requests go to a party that is OFFLINE, PLANNED or SUSPENDED: the outbox holds its pushes until the
- * hub reports it CONNECTED again, and real-time authorization does not call it (connectionStatusOf).
+ * no requests go to a party that is OFFLINE, PLANNED or SUSPENDED: the outbox cancels the pushes to it
+ * instead of sending them (no pushes are queued for it: once CONNECTED, it gets back in sync with GET),
+ * and real-time authorization does not call it (connectionStatusOf).
  */
 export class HubClientInfoService {
   constructor(private readonly o: { db: Knex }) {}
@@ -42,13 +42,7 @@ export class HubClientInfoService {
     // transport §4.1.5: the object in the body must be the one the URL names → 2001
     if (body.country_code.toUpperCase() !== countryCode) throw new InvalidInput(`country_code: must equal the URL's ${countryCode}`);
     if (body.party_id.toUpperCase() !== partyId) throw new InvalidInput(`party_id: must equal the URL's ${partyId}`);
-    return this.o.db.transaction(async (trx) => {
-      const before = await findClientInfo(trx, partner.id, countryCode, partyId);
-      const stored = await upsertClientInfo(trx, { partnerFk: partner.id, countryCode, partyId, role: body.role, status: body.status, lastUpdated: new Date(body.last_updated) });
-      // §15.1 "Party is (back) online. Request can be send again": the pushes held for it go now, in order.
-      if (before && before.status !== 'CONNECTED' && stored.status === 'CONNECTED') await releaseHeldPushes(trx, partner.id, { countryCode, partyId });
-      return stored;
-    });
+    return upsertClientInfo(this.o.db, { partnerFk: partner.id, countryCode, partyId, role: body.role, status: body.status, lastUpdated: new Date(body.last_updated) });
   }
 
   /** What hub `hubFk` last reported about `party`; undefined when it never did (then nothing is known to stop a request). */

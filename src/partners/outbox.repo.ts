@@ -17,14 +17,18 @@ export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['PENDING', 'SENDING', '
 const QUEUED = "status in ('PENDING', 'SENDING')";
 
 /**
- * The ClientInfo that holds back outbox row `o`: the hub the row goes to (its partner) reports the row's
- * party (to_party) as not CONNECTED. OCPI 2.2.1 hubclientinfo §15.1: no requests can be sent to an OFFLINE,
- * PLANNED or SUSPENDED party. A row without to_party, or for a party the hub never reported, is not held.
- * One row at most (hub_client_info is unique per hub and party, and that unique index serves the lookup).
+ * The ClientInfo that makes outbox row `o` unsendable: the hub the row goes to (its partner) reports the
+ * row's party (to_party) as not CONNECTED. OCPI 2.2.1 hubclientinfo §15.1: no requests can be sent to an
+ * OFFLINE, PLANNED or SUSPENDED party. A row without to_party, or for a party the hub never reported, is
+ * sendable. One row at most (hub_client_info is unique per hub and party, and that unique index serves
+ * the lookup).
  */
-const HOLDING_CLIENT_INFO = `select h.status from hub_client_info h
+const UNREACHABLE_CLIENT_INFO = `select h.status from hub_client_info h
   where h.partner_fk = o.partner_fk and h.country_code = upper(o.to_party->>'country_code')
     and h.party_id = upper(o.to_party->>'party_id') and h.status <> 'CONNECTED'`;
+
+/** Appended to "party DE/ABC is OFFLINE at the hub" in last_error of a row cancelled for that reason. */
+const UNREACHABLE_REASON = ': not sent (hubclientinfo §15.1: no pushes are queued for it; it gets back in sync with GET once CONNECTED)';
 
 export interface PushRequest {
   partnerFk: number;
@@ -56,12 +60,6 @@ export interface OutboxRow extends Omit<PushRequest, 'body'> {
   createdAt: Date;
 }
 
-/** A row as the admin listing shows it. */
-export interface ListedOutboxRow extends OutboxRow {
-  /** Why a queued row is not being sent (its party behind a hub is not CONNECTED), else null. */
-  held: string | null;
-}
-
 /** Emits 'enqueued' after a push is committed, so that a worker on this node delivers it at once. */
 export const outboxSignal = new EventEmitter();
 
@@ -89,84 +87,72 @@ export async function enqueuePush(trx: Db, push: PushRequest): Promise<number> {
       to_party: fromRef(push.toParty), from_party: fromRef(push.fromParty),
     })
     .returning('id');
-  signalAfterCommit(trx);
-  return Number(row.id);
-}
-
-/** Emits 'enqueued' once `trx` commits (at once outside a transaction); nothing when it rolls back. */
-function signalAfterCommit(trx: Db): void {
   const committed = (trx as Knex.Transaction).executionPromise;
   if (committed) committed.then(() => outboxSignal.emit('enqueued'), () => undefined); // rolled back: nothing to send
   else outboxSignal.emit('enqueued');
+  return Number(row.id);
 }
 
 /**
- * Parks the due PENDING rows that are held (HOLDING_CLIENT_INFO) until `holdUntil`: untouched otherwise
- * (no attempt counted), but out of the due range of ocpi_outbox_due, so that passes do not walk over them
- * again and again. releaseHeldPushes makes them due when the hub reports the party CONNECTED; a release
- * that races with a parking (the parking read the old status) costs a delay until `holdUntil`, no more.
- * A SENDING row whose lease ran out while its party is held is left as it is (rare: a node died), so
- * that its lease keeps its meaning.
+ * Cancels the due rows whose party is not CONNECTED at their hub (UNREACHABLE_CLIENT_INFO), no attempt
+ * counted, and returns them. OCPI 2.2.1 hubclientinfo §15.1: OFFLINE "Do not queue Push messages. When the
+ * other party comes back online, it is their responsibility to do a GET to get back in sync"; SUSPENDED
+ * and PLANNED: no requests either. Due: PENDING, or SENDING whose lease ran out (its node is gone); a row
+ * in flight keeps its lease and its outcome. A cancelled row does not hold back the later rows of its key.
  */
-async function parkHeldPushes(trx: Db, dueBefore: Date, holdUntil: Date): Promise<void> {
-  await trx.raw(
-    `update ocpi_outbox set next_attempt_at = ? where id in (
-       select o.id from ocpi_outbox o where o.status = 'PENDING' and o.next_attempt_at < ? and exists (${HOLDING_CLIENT_INFO})
-       for update skip locked)`,
-    [holdUntil, dueBefore],
+async function cancelUnreachablePushes(trx: Db, dueBefore: Date): Promise<OutboxRow[]> {
+  const { rows } = await trx.raw(
+    `update ocpi_outbox u set status = 'CANCELLED',
+            last_error = 'party ' || upper(u.to_party->>'country_code') || '/' || upper(u.to_party->>'party_id') || ' is ' || c.party_status || ' at the hub' || ?
+       from (select o.id, ci.status as party_status from ocpi_outbox o cross join lateral (${UNREACHABLE_CLIENT_INFO}) ci
+              where o.${QUEUED} and o.next_attempt_at < ?
+              for update of o skip locked) c
+      where u.id = c.id
+      returning u.*`,
+    [UNREACHABLE_REASON, dueBefore],
   );
+  return rows.map(toRow);
 }
 
 /**
  * Claims up to `limit` due rows for delivery and leases them until `leaseUntil`: each is the oldest
- * queued row of its (partner, object key), its partner is registered, its party is not held by a hub's
- * ClientInfo (those are parked until `holdUntil`, default `leaseUntil`), and no other node holds it
+ * queued row of its (partner, object key), its partner is registered, and no other node holds it
  * (FOR UPDATE SKIP LOCKED). A node that dies mid-delivery leaves a lease that expires, and the row is
- * sent again (same body: a receiver dedupes a re-POSTed CDR by its id).
+ * sent again (same body: a receiver dedupes a re-POSTed CDR by its id). In the same transaction, the due
+ * rows to a party that its hub reports not CONNECTED are cancelled first (cancelUnreachablePushes), and
+ * handed to `onCancelled` after the commit.
  */
-export async function claimDuePushes(db: Knex, opts: { now: Date; leaseUntil: Date; holdUntil?: Date; limit: number }): Promise<OutboxRow[]> {
+export async function claimDuePushes(
+  db: Knex,
+  opts: { now: Date; leaseUntil: Date; limit: number; onCancelled?: (rows: OutboxRow[]) => void },
+): Promise<OutboxRow[]> {
   // `now` has millisecond precision and the database's now() (the default of next_attempt_at) has
   // microseconds: a row queued in the current millisecond (12:00:00.123456 vs 12:00:00.123) is due too.
   const dueBefore = new Date(opts.now.getTime() + 1);
-  return db.transaction(async (trx) => {
-    await parkHeldPushes(trx, dueBefore, opts.holdUntil ?? opts.leaseUntil);
+  const { cancelled, claimed } = await db.transaction(async (trx) => {
+    const cancelled = await cancelUnreachablePushes(trx, dueBefore);
     // A DEAD or CANCELLED row does not hold back the later rows of its key (see retryPush for the rule).
-    // A held row stays queued, so it still holds back the later rows of its key: they all go, in
-    // order, once the hub reports its party CONNECTED again. Oldest due first, in the order of
-    // ocpi_outbox_due (next_attempt_at, id): the scan stops after `limit` rows instead of walking the
-    // table by id past every queued row that is not due (parked, backing off).
+    // The check of the party again: a hub's report committed since the cancelling never lets a row out.
+    // Oldest due first, in the order of ocpi_outbox_due (next_attempt_at, id): the scan stops after
+    // `limit` rows instead of walking the table by id past every queued row that is not due (backing off).
     const { rows } = await trx.raw(
       `select o.id from ocpi_outbox o join ocpi_partners p on p.id = o.partner_fk
         where o.${QUEUED} and o.next_attempt_at < ? and p.status = 'REGISTERED'
           and not exists (select 1 from ocpi_outbox e where e.partner_fk = o.partner_fk and e.object_key = o.object_key
                            and e.id < o.id and e.${QUEUED})
-          and not exists (${HOLDING_CLIENT_INFO})
+          and not exists (${UNREACHABLE_CLIENT_INFO})
         order by o.next_attempt_at, o.id limit ? for update of o skip locked`,
       [dueBefore, opts.limit],
     );
-    if (rows.length === 0) return [];
-    const claimed = await trx(TABLE)
+    if (rows.length === 0) return { cancelled, claimed: [] };
+    const leased = await trx(TABLE)
       .whereIn('id', rows.map((r: { id: string }) => r.id))
       .update({ status: 'SENDING', attempts: trx.raw('attempts + 1'), next_attempt_at: opts.leaseUntil })
       .returning('*');
-    return claimed.map(toRow).sort((a, b) => a.id - b.id);
+    return { cancelled, claimed: leased.map(toRow).sort((a, b) => a.id - b.id) };
   });
-}
-
-/**
- * Makes the waiting rows of `party` behind hub `partnerFk` due (call it INSIDE the transaction that stores
- * the hub's CONNECTED): the parked ones, and those waiting for a retry (the party is back: try now). A row
- * in flight (SENDING) keeps its lease. Emits 'enqueued' after the commit, as enqueuePush. Returns how many.
- */
-export async function releaseHeldPushes(trx: Db, partnerFk: number, party: PartyRef): Promise<number> {
-  // created_at: due since it was queued, whatever the clocks of the database and the worker say now.
-  const released = await trx(TABLE)
-    .where({ partner_fk: partnerFk, status: 'PENDING' })
-    .whereRaw("upper(to_party->>'country_code') = ? and upper(to_party->>'party_id') = ?", [party.countryCode.toUpperCase(), party.partyId.toUpperCase()])
-    .whereRaw('next_attempt_at > created_at')
-    .update({ next_attempt_at: trx.raw('created_at') });
-  if (released > 0) signalAfterCommit(trx);
-  return released;
+  if (cancelled.length > 0) opts.onCancelled?.(cancelled);
+  return claimed;
 }
 
 /** Records an acknowledged row; also one cancelled while in flight: the partner did get it. */
@@ -219,18 +205,10 @@ export async function findPush(db: Db, id: number): Promise<OutboxRow | undefine
   return row ? toRow(row) : undefined;
 }
 
-function toListedRow(r: Record<string, any>): ListedOutboxRow {
-  const party = toParty(r.to_party);
-  const held = r.held_by ? `party ${party!.countryCode}/${party!.partyId} is ${r.held_by} at the hub (hubclientinfo): held until CONNECTED` : null;
-  return { ...toRow(r), held };
-}
-
-/** Rows of one partner, newest first, each with the reason it is held, if it is (admin and tests). */
-export async function listPushes(db: Db, opts: { partnerFk?: number; status?: OutboxStatus; limit?: number } = {}): Promise<ListedOutboxRow[]> {
-  const q = db({ o: TABLE })
-    .select('o.*', db.raw(`case when o.${QUEUED} then (${HOLDING_CLIENT_INFO}) end as held_by`))
-    .orderBy('o.id', 'desc').limit(opts.limit ?? 100);
-  if (opts.partnerFk !== undefined) q.where({ 'o.partner_fk': opts.partnerFk });
-  if (opts.status) q.where({ 'o.status': opts.status });
-  return (await q).map(toListedRow);
+/** Rows of one partner, newest first (admin and tests). */
+export async function listPushes(db: Db, opts: { partnerFk?: number; status?: OutboxStatus; limit?: number } = {}): Promise<OutboxRow[]> {
+  const q = db(TABLE).orderBy('id', 'desc').limit(opts.limit ?? 100);
+  if (opts.partnerFk !== undefined) q.where({ partner_fk: opts.partnerFk });
+  if (opts.status) q.where({ status: opts.status });
+  return (await q).map(toRow);
 }

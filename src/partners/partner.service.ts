@@ -69,14 +69,6 @@ export async function enqueuePush(trx: Db, push: PushRequest): Promise<number> {
   return outbox.enqueuePush(trx, push);
 }
 
-/**
- * Makes the pushes held for `party` behind hub `hubFk` due again (its hub reports it CONNECTED), inside the
- * caller's transaction; the push worker is kicked after the commit. Returns how many rows.
- */
-export async function releaseHeldPushes(trx: Db, hubFk: number, party: PartyRef): Promise<number> {
-  return outbox.releaseHeldPushes(trx, hubFk, party);
-}
-
 /** Partners: authentication of OCPI requests, invitations, listing, and our own credentials. */
 export class PartnerService implements OcpiAuthenticator {
   constructor(private readonly o: { db: Knex; clock: Clock }) {}
