@@ -79,10 +79,11 @@ function buildPricing(deps: AppDeps, sessions: SessionService) {
 function buildRoaming(deps: AppDeps, authorize: AuthorizeService, commands: CommandSender) {
   const { config, db, logger, clock } = deps;
   const partners = new PartnerService({ db, clock });
-  // OCPI 2.2.1 tokens §12.2.2.2: roaming tokens are checked at their eMSP in time for the charger
-  authorize.useRealtime(ocpiRealtimeAuthorizer({ partners, timeoutMs: config.ocpi.realtimeAuthTimeoutMs }));
-  const ocpiTokens = new OcpiTokenService({ db });
   const clientInfo = new HubClientInfoService({ db });
+  // OCPI 2.2.1 tokens §12.2.2.2: roaming tokens are checked at their eMSP in time for the charger
+  // (at once unreachable when its hub reports the eMSP not CONNECTED)
+  authorize.useRealtime(ocpiRealtimeAuthorizer({ partners, clientInfo, timeoutMs: config.ocpi.realtimeAuthTimeoutMs }));
+  const ocpiTokens = new OcpiTokenService({ db });
   configureOcpiClient({ timeoutMs: config.ocpi.partnerTimeoutSec * 1000, defaultFromParty: { countryCode: config.operator.countryCode, partyId: config.operator.partyId } });
   const credentials = new CredentialsService({ db, clock, logger: logger.child({ module: 'partners' }), partners });
   const pushWorker = new PushWorker({ db, clock, logger: logger.child({ module: 'push' }), ...config.ocpi.push });

@@ -108,7 +108,8 @@ export function settle(lines: readonly SettlementLine[]): CurrencyTotals[] {
 
 /**
  * Delivery state of one CDR's push to the eMSP (from its outbox row); NONE = never queued. DEAD and
- * CANCELLED are final (no endpoint / gave up; partner unregistered) until an operator retries the row.
+ * CANCELLED are final (no endpoint / gave up; partner unregistered, or party not CONNECTED at its hub)
+ * until an operator retries the row.
  */
 export type DeliveryState = 'DELIVERED' | 'PENDING' | 'FAILING' | 'DEAD' | 'CANCELLED' | 'NONE';
 
@@ -121,7 +122,7 @@ export interface Reconciliation {
   failing: number;
   /** Given up on (no cdrs endpoint any more, or too many attempts): failed, needs the operator. */
   dead: number;
-  /** Cancelled because the eMSP was unregistered: failed, never delivered. */
+  /** Cancelled (the eMSP was unregistered, or its hub reports it not CONNECTED: hubclientinfo §15.1): never delivered. */
   cancelled: number;
   /** Not pushed: local tokens, or an eMSP without a cdrs RECEIVER (it pulls, OCPI cdrs §10.1.4). */
   notPushed: number;

@@ -26,7 +26,12 @@ function assertHub(partner: Partner): void {
   throw new OcpiError('hubclientinfo: only a hub may push or read ClientInfo objects', 2001, 403);
 }
 
-/** The connection state of parties behind a hub (hubclientinfo RECEIVER). */
+/**
+ * The connection state of parties behind a hub (hubclientinfo RECEIVER). OCPI 2.2.1 hubclientinfo §15.1:
+ * no requests go to a party that is OFFLINE, PLANNED or SUSPENDED: the outbox cancels the pushes to it
+ * instead of sending them (no pushes are queued for it: once CONNECTED, it gets back in sync with GET),
+ * and real-time authorization does not call it (connectionStatusOf).
+ */
 export class HubClientInfoService {
   constructor(private readonly o: { db: Knex }) {}
 
@@ -38,6 +43,11 @@ export class HubClientInfoService {
     if (body.country_code.toUpperCase() !== countryCode) throw new InvalidInput(`country_code: must equal the URL's ${countryCode}`);
     if (body.party_id.toUpperCase() !== partyId) throw new InvalidInput(`party_id: must equal the URL's ${partyId}`);
     return upsertClientInfo(this.o.db, { partnerFk: partner.id, countryCode, partyId, role: body.role, status: body.status, lastUpdated: new Date(body.last_updated) });
+  }
+
+  /** What hub `hubFk` last reported about `party`; undefined when it never did (then nothing is known to stop a request). */
+  async connectionStatusOf(hubFk: number, party: { countryCode: string; partyId: string }): Promise<ConnectionStatus | undefined> {
+    return (await findClientInfo(this.o.db, hubFk, party.countryCode.toUpperCase(), party.partyId.toUpperCase()))?.status;
   }
 
   /** The stored object, or undefined when this hub never pushed it. */

@@ -16,6 +16,20 @@ export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['PENDING', 'SENDING', '
 /** SQL condition of a queued row; the partial indexes of ocpi_outbox use the same one. */
 const QUEUED = "status in ('PENDING', 'SENDING')";
 
+/**
+ * The ClientInfo that makes outbox row `o` unsendable: the hub the row goes to (its partner) reports the
+ * row's party (to_party) as not CONNECTED. OCPI 2.2.1 hubclientinfo §15.1: no requests can be sent to an
+ * OFFLINE, PLANNED or SUSPENDED party. A row without to_party, or for a party the hub never reported, is
+ * sendable. One row at most (hub_client_info is unique per hub and party, and that unique index serves
+ * the lookup).
+ */
+const UNREACHABLE_CLIENT_INFO = `select h.status from hub_client_info h
+  where h.partner_fk = o.partner_fk and h.country_code = upper(o.to_party->>'country_code')
+    and h.party_id = upper(o.to_party->>'party_id') and h.status <> 'CONNECTED'`;
+
+/** Appended to "party DE/ABC is OFFLINE at the hub" in last_error of a row cancelled for that reason. */
+const UNREACHABLE_REASON = ': not sent (hubclientinfo §15.1: no pushes are queued for it; it gets back in sync with GET once CONNECTED)';
+
 export interface PushRequest {
   partnerFk: number;
   module: string;
@@ -80,31 +94,65 @@ export async function enqueuePush(trx: Db, push: PushRequest): Promise<number> {
 }
 
 /**
+ * Cancels the due rows whose party is not CONNECTED at their hub (UNREACHABLE_CLIENT_INFO), no attempt
+ * counted, and returns them. OCPI 2.2.1 hubclientinfo §15.1: OFFLINE "Do not queue Push messages. When the
+ * other party comes back online, it is their responsibility to do a GET to get back in sync"; SUSPENDED
+ * and PLANNED: no requests either. Due: PENDING, or SENDING whose lease ran out (its node is gone); a row
+ * in flight keeps its lease and its outcome. A cancelled row does not hold back the later rows of its key.
+ */
+async function cancelUnreachablePushes(trx: Db, dueBefore: Date): Promise<OutboxRow[]> {
+  const { rows } = await trx.raw(
+    `update ocpi_outbox u set status = 'CANCELLED',
+            last_error = 'party ' || upper(u.to_party->>'country_code') || '/' || upper(u.to_party->>'party_id') || ' is ' || c.party_status || ' at the hub' || ?
+       from (select o.id, ci.status as party_status from ocpi_outbox o cross join lateral (${UNREACHABLE_CLIENT_INFO}) ci
+              where o.${QUEUED} and o.next_attempt_at < ?
+              for update of o skip locked) c
+      where u.id = c.id
+      returning u.*`,
+    [UNREACHABLE_REASON, dueBefore],
+  );
+  return rows.map(toRow);
+}
+
+/**
  * Claims up to `limit` due rows for delivery and leases them until `leaseUntil`: each is the oldest
  * queued row of its (partner, object key), its partner is registered, and no other node holds it
  * (FOR UPDATE SKIP LOCKED). A node that dies mid-delivery leaves a lease that expires, and the row is
- * sent again (same body: a receiver dedupes a re-POSTed CDR by its id).
+ * sent again (same body: a receiver dedupes a re-POSTed CDR by its id). In the same transaction, the due
+ * rows to a party that its hub reports not CONNECTED are cancelled first (cancelUnreachablePushes), and
+ * handed to `onCancelled` after the commit.
  */
-export async function claimDuePushes(db: Knex, opts: { now: Date; leaseUntil: Date; limit: number }): Promise<OutboxRow[]> {
-  return db.transaction(async (trx) => {
+export async function claimDuePushes(
+  db: Knex,
+  opts: { now: Date; leaseUntil: Date; limit: number; onCancelled?: (rows: OutboxRow[]) => void },
+): Promise<OutboxRow[]> {
+  // `now` has millisecond precision and the database's now() (the default of next_attempt_at) has
+  // microseconds: a row queued in the current millisecond (12:00:00.123456 vs 12:00:00.123) is due too.
+  const dueBefore = new Date(opts.now.getTime() + 1);
+  const { cancelled, claimed } = await db.transaction(async (trx) => {
+    const cancelled = await cancelUnreachablePushes(trx, dueBefore);
     // A DEAD or CANCELLED row does not hold back the later rows of its key (see retryPush for the rule).
-    // `now` has millisecond precision and the database's now() (the default of next_attempt_at) has
-    // microseconds: a row queued in the current millisecond (12:00:00.123456 vs 12:00:00.123) is due too.
+    // The check of the party again: a hub's report committed since the cancelling never lets a row out.
+    // Oldest due first, in the order of ocpi_outbox_due (next_attempt_at, id): the scan stops after
+    // `limit` rows instead of walking the table by id past every queued row that is not due (backing off).
     const { rows } = await trx.raw(
       `select o.id from ocpi_outbox o join ocpi_partners p on p.id = o.partner_fk
         where o.${QUEUED} and o.next_attempt_at < ? and p.status = 'REGISTERED'
           and not exists (select 1 from ocpi_outbox e where e.partner_fk = o.partner_fk and e.object_key = o.object_key
                            and e.id < o.id and e.${QUEUED})
-        order by o.id limit ? for update of o skip locked`,
-      [new Date(opts.now.getTime() + 1), opts.limit],
+          and not exists (${UNREACHABLE_CLIENT_INFO})
+        order by o.next_attempt_at, o.id limit ? for update of o skip locked`,
+      [dueBefore, opts.limit],
     );
-    if (rows.length === 0) return [];
-    const claimed = await trx(TABLE)
+    if (rows.length === 0) return { cancelled, claimed: [] };
+    const leased = await trx(TABLE)
       .whereIn('id', rows.map((r: { id: string }) => r.id))
       .update({ status: 'SENDING', attempts: trx.raw('attempts + 1'), next_attempt_at: opts.leaseUntil })
       .returning('*');
-    return claimed.map(toRow).sort((a, b) => a.id - b.id);
+    return { cancelled, claimed: leased.map(toRow).sort((a, b) => a.id - b.id) };
   });
+  if (cancelled.length > 0) opts.onCancelled?.(cancelled);
+  return claimed;
 }
 
 /** Records an acknowledged row; also one cancelled while in flight: the partner did get it. */

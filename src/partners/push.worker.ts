@@ -74,7 +74,11 @@ export class PushWorker {
   /** One delivery pass: claims due rows and delivers them (distinct object keys, so in parallel). */
   async runOnce(): Promise<PassResult> {
     const now = this.o.clock.now();
-    const rows = await claimDuePushes(this.o.db, { now, leaseUntil: new Date(now.getTime() + this.o.leaseSec * 1000), limit: this.o.batchSize });
+    // hubclientinfo §15.1: rows to a party that its hub reports not CONNECTED are cancelled, not sent.
+    const onCancelled = (rows: OutboxRow[]) => {
+      for (const row of rows) this.o.logger.warn('OCPI push cancelled: its party is not CONNECTED at its hub', { ...logContext(row), err: row.lastError });
+    };
+    const rows = await claimDuePushes(this.o.db, { now, leaseUntil: new Date(now.getTime() + this.o.leaseSec * 1000), limit: this.o.batchSize, onCancelled });
     const partners = new Map<number, Promise<Partner | undefined>>();
     const outcomes = await Promise.all(rows.map(async (row) => {
       if (!partners.has(row.partnerFk)) partners.set(row.partnerFk, findPartner(this.o.db, row.partnerFk));

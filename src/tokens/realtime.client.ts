@@ -1,6 +1,7 @@
 import { callPartner } from '../ocpi/client.ts';
 import { PartnerApiFailed, type PartnerReply } from '../ocpi/errors.ts';
 import type { PartnerService } from '../partners/partner.service.ts';
+import type { HubClientInfoService } from '../hubclientinfo/client-info.service.ts';
 import type { RealtimeAuthorizer } from './authorize.service.ts';
 import type { AllowedType, IdToken, LocationReferences, RealtimeOutcome } from './token.types.ts';
 
@@ -31,12 +32,17 @@ export function fromAuthorizationInfo(data: unknown): RealtimeOutcome {
 /**
  * The real-time authorizer over OCPI: `POST {eMSP tokens SENDER}/{uid}/authorize?type=…` with the
  * LocationReferences, routed to the token's party, within `timeoutMs` so that the charger gets its
- * answer before its own call times out. Never throws.
+ * answer before its own call times out. A party its hub reports as not CONNECTED is not called: it is
+ * unreachable at once (`clientInfo`). Never throws.
  */
-export function ocpiRealtimeAuthorizer(o: { partners: Pick<PartnerService, 'get'>; timeoutMs: number }): RealtimeAuthorizer {
+export function ocpiRealtimeAuthorizer(o: { partners: Pick<PartnerService, 'get'>; clientInfo?: Pick<HubClientInfoService, 'connectionStatusOf'>; timeoutMs: number }): RealtimeAuthorizer {
   return {
     async authorize(token: IdToken, location: LocationReferences | undefined): Promise<RealtimeOutcome> {
       try {
+        const party = { countryCode: token.countryCode, partyId: token.partyId };
+        const status = await o.clientInfo?.connectionStatusOf(token.partnerFk!, party);
+        // OCPI 2.2.1 hubclientinfo §15.1: no requests can be sent to an OFFLINE, PLANNED or SUSPENDED party.
+        if (status && status !== 'CONNECTED') return { kind: 'unreachable', reason: `its hub reports ${party.countryCode}/${party.partyId} ${status} (hubclientinfo): not called` };
         const partner = await o.partners.get(token.partnerFk!);
         const reply = await callPartner(partner, {
           module: 'tokens',
@@ -45,7 +51,7 @@ export function ocpiRealtimeAuthorizer(o: { partners: Pick<PartnerService, 'get'
           path: `/${encodeURIComponent(token.uid)}/authorize`,
           query: { type: token.type },
           body: location,
-          toParty: { countryCode: token.countryCode, partyId: token.partyId },
+          toParty: party,
           timeoutMs: o.timeoutMs,
         });
         return fromAuthorizationInfo(reply.data);

@@ -1,6 +1,7 @@
 // OCPI 2.2.1 tokens §12.2.2.2: what the eMSP's answer (or its absence) to a real-time authorization means.
 import { expect } from 'chai';
-import { classifyFailure, fromAuthorizationInfo } from '../../../src/tokens/realtime.client.ts';
+import { classifyFailure, fromAuthorizationInfo, ocpiRealtimeAuthorizer } from '../../../src/tokens/realtime.client.ts';
+import type { IdToken } from '../../../src/tokens/token.types.ts';
 
 describe('tokens/realtime.client', () => {
   describe('classifyFailure', () => {
@@ -30,6 +31,25 @@ describe('tokens/realtime.client', () => {
     it('should reject a 1000 answer without a valid allowed value', () => {
       expect(fromAuthorizationInfo({ allowed: 'MAYBE' }).kind).to.equal('rejected');
       expect(fromAuthorizationInfo(undefined).kind).to.equal('rejected');
+    });
+  });
+
+  describe('ocpiRealtimeAuthorizer', () => {
+    const token = { id: 1, countryCode: 'de', partyId: 'abc', uid: 'U1', type: 'RFID', whitelist: 'ALLOWED', partnerFk: 7 } as IdToken;
+
+    it('hubclientinfo §15.1: should answer unreachable without looking up or calling the hub when it reports the party OFFLINE', async () => {
+      // Arrange: any call to the partner directory fails the test
+      const asked: unknown[] = [];
+      const authorizer = ocpiRealtimeAuthorizer({
+        partners: { get: () => Promise.reject(new Error('the hub must not be called')) },
+        clientInfo: { connectionStatusOf: async (hubFk, party) => (asked.push([hubFk, party]), 'OFFLINE') },
+        timeoutMs: 1000,
+      });
+      // Act
+      const outcome = await authorizer.authorize(token, undefined);
+      // Assert
+      expect(outcome).to.deep.equal({ kind: 'unreachable', reason: 'its hub reports de/abc OFFLINE (hubclientinfo): not called' });
+      expect(asked).to.deep.equal([[7, { countryCode: 'de', partyId: 'abc' }]]);
     });
   });
 });
