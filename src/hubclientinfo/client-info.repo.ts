@@ -34,13 +34,18 @@ export async function findLatestClientInfoOfParty(db: Db, countryCode: string, p
   return row ? toClientInfo(row) : undefined;
 }
 
-/** hubclientinfo §15.3.1.2 PUT: creates or replaces the object (it cannot be deleted, only SUSPENDED). */
+/**
+ * hubclientinfo §15.3.1.2 PUT: creates or replaces the object (it cannot be deleted, only SUSPENDED). A PUT
+ * older than the stored object (its last_updated is earlier) changes nothing: pushes may arrive out of
+ * order, and a late OFFLINE must not undo a newer CONNECTED. Returns what is stored afterwards.
+ */
 export async function upsertClientInfo(db: Db, c: ClientInfo): Promise<ClientInfo> {
   const fields = { role: c.role, status: c.status, last_updated: c.lastUpdated, received_at: db.fn.now() };
   const [row] = await db('hub_client_info')
     .insert({ partner_fk: c.partnerFk, country_code: c.countryCode, party_id: c.partyId, ...fields })
     .onConflict(['partner_fk', 'country_code', 'party_id'])
     .merge(fields)
+    .where('hub_client_info.last_updated', '<=', c.lastUpdated)
     .returning('*');
-  return toClientInfo(row);
+  return row ? toClientInfo(row) : (await findClientInfo(db, c.partnerFk, c.countryCode, c.partyId))!;
 }

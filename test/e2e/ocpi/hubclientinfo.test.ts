@@ -48,6 +48,16 @@ describe('e2e ocpi hubclientinfo receiver', () => {
     expect(await t.db('hub_client_info').where({ country_code: 'DE', party_id: 'ABC' })).to.have.length(1);
   });
 
+  it('should keep the newer ClientInfo when an older PUT arrives late (last_updated earlier than stored)', async () => {
+    await ocpi('PUT', '/DE/LTE', aClientInfo({ country_code: 'DE', party_id: 'LTE', status: 'CONNECTED', last_updated: '2025-03-02T10:00:00Z' }));
+
+    const late = await ocpi('PUT', '/DE/LTE', aClientInfo({ country_code: 'DE', party_id: 'LTE', status: 'OFFLINE', last_updated: '2025-03-01T10:00:00Z' }));
+
+    expect(late.body.status_code).to.equal(1000);
+    const got = await ocpi('GET', '/DE/LTE');
+    expect(got.body.data).to.deep.include({ status: 'CONNECTED', last_updated: '2025-03-02T10:00:00Z' });
+  });
+
   it('should not need routing headers, and ignore them when sent', async () => {
     const res = await ocpi('PUT', '/FR/XYZ', aClientInfo({ country_code: 'FR', party_id: 'XYZ' }), hubToken, { 'OCPI-to-country-code': 'XX', 'OCPI-to-party-id': 'NOP' });
     expect(res.body.status_code).to.equal(1000);
