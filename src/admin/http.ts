@@ -70,6 +70,14 @@ export function optionalString(body: Record<string, unknown>, field: string, max
   return v;
 }
 
+/** An optional query parameter that must be one of `values`; the error names the field and the values. */
+export function optionalEnum<T extends string>(query: Record<string, unknown>, field: string, values: readonly T[]): T | undefined {
+  const v = query[field];
+  if (v === undefined) return undefined;
+  if (!values.includes(v as T)) throw new InvalidInput(`${field}: must be one of ${values.join(', ')}`);
+  return v as T;
+}
+
 /** A serial (int4) id from the path; anything else is InvalidInput rather than a database error. */
 export function parseSerialId(raw: string, field = 'id'): number {
   const id = Number(raw);

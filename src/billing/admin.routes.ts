@@ -1,8 +1,8 @@
 import express, { type Request, type Router } from 'express';
-import { optionalString, parsePaging } from '../admin/http.ts';
+import { optionalEnum, optionalString, parsePaging } from '../admin/http.ts';
 import { InvalidInput } from '../shared/errors.ts';
 import type { CdrService } from './cdr.service.ts';
-import { GRANULARITIES, type Granularity } from './settlement.ts';
+import { GRANULARITIES } from './settlement.ts';
 import type { StatementService } from './statement.service.ts';
 
 function idParam(req: Request): number {
@@ -21,13 +21,6 @@ function partnerParam(req: Request): number | null | undefined {
   return id;
 }
 
-function granularityParam(req: Request): Granularity | undefined {
-  const raw = req.query.granularity;
-  if (raw === undefined) return undefined;
-  if (!GRANULARITIES.includes(raw as Granularity)) throw new InvalidInput(`granularity: must be one of ${GRANULARITIES.join(', ')}`);
-  return raw as Granularity;
-}
-
 /** Admin API: CDRs (list, one, credit) and settlement statements (list, JSON, CSV). */
 export function billingAdminRoutes(deps: { cdrs: CdrService; statements: StatementService }): Router {
   const r = express.Router();
@@ -43,7 +36,7 @@ export function billingAdminRoutes(deps: { cdrs: CdrService; statements: Stateme
     res.status(201).json(await deps.cdrs.credit(idParam(req), { remark }));
   });
   r.get('/statements', async (req, res) => {
-    res.json({ data: await deps.statements.list({ ...parsePaging(req), partnerFk: partnerParam(req), granularity: granularityParam(req) }) });
+    res.json({ data: await deps.statements.list({ ...parsePaging(req), partnerFk: partnerParam(req), granularity: optionalEnum(req.query, 'granularity', GRANULARITIES) }) });
   });
   r.get('/statements/:id.csv', async (req, res) => {
     const id = idParam(req);

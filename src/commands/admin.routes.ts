@@ -1,15 +1,7 @@
 import express, { type Request, type Router } from 'express';
-import { InvalidInput } from '../shared/errors.ts';
-import { optionalString, parsePaging, parseSerialId } from '../admin/http.ts';
-import { RESERVATION_STATUSES, type ReservationStatus } from './reservation.repo.ts';
+import { optionalEnum, optionalString, parsePaging, parseSerialId } from '../admin/http.ts';
+import { RESERVATION_STATUSES } from './reservation.repo.ts';
 import type { ReservationService } from './reservation.service.ts';
-
-function statusParam(req: Request): ReservationStatus | undefined {
-  const raw = req.query.status;
-  if (raw === undefined) return undefined;
-  if (!RESERVATION_STATUSES.includes(raw as ReservationStatus)) throw new InvalidInput(`status: must be one of ${RESERVATION_STATUSES.join(', ')}`);
-  return raw as ReservationStatus;
-}
 
 function partnerParam(req: Request): number | undefined {
   const raw = req.query.partner;
@@ -21,7 +13,7 @@ export function reservationAdminRoutes(deps: { reservations: ReservationService 
   const r = express.Router();
   r.get('/reservations', async (req, res) => {
     const chargePointId = optionalString(req.query as Record<string, unknown>, 'chargePointId', 48);
-    const page = await deps.reservations.list({ ...parsePaging(req), status: statusParam(req), chargePointId, partnerFk: partnerParam(req) });
+    const page = await deps.reservations.list({ ...parsePaging(req), status: optionalEnum(req.query, 'status', RESERVATION_STATUSES), chargePointId, partnerFk: partnerParam(req) });
     res.json({ data: page.items, total: page.total });
   });
   r.get('/reservations/:id', async (req, res) => {

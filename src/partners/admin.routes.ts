@@ -2,9 +2,9 @@ import express, { type Request, type Router } from 'express';
 import type { Knex } from 'knex';
 import { InvalidInput, UpstreamFailed } from '../shared/errors.ts';
 import { OcpiError } from '../ocpi/errors.ts';
-import { optionalString, parsePaging, requireString } from '../admin/http.ts';
+import { optionalEnum, optionalString, parsePaging, requireString } from '../admin/http.ts';
 import type { CredentialsService } from './credentials.service.ts';
-import { listPushes, OUTBOX_STATUSES, type OutboxStatus } from './outbox.repo.ts';
+import { listPushes, OUTBOX_STATUSES } from './outbox.repo.ts';
 import { retryPush } from './outbox.service.ts';
 import { toPartnerView, type PartnerService } from './partner.service.ts';
 
@@ -71,8 +71,7 @@ export function partnerAdminRoutes(deps: { db: Knex; partners: PartnerService; c
     res.json(toPartnerView(partner));
   });
   r.get('/partners/:id/outbox', async (req, res) => {
-    const status = req.query.status as OutboxStatus | undefined;
-    if (status !== undefined && !OUTBOX_STATUSES.includes(status)) throw new InvalidInput(`status: one of ${OUTBOX_STATUSES.join(', ')}`);
+    const status = optionalEnum(req.query, 'status', OUTBOX_STATUSES);
     const rows = await listPushes(deps.db, { partnerFk: idParam(req), status, limit: parsePaging(req).limit });
     res.json({ data: rows });
   });

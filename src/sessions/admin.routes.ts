@@ -1,7 +1,6 @@
 import express, { type Router } from 'express';
 import type { Knex } from 'knex';
-import { InvalidInput } from '../shared/errors.ts';
-import { parsePaging, parseSerialId } from '../admin/http.ts';
+import { optionalEnum, parsePaging, parseSerialId } from '../admin/http.ts';
 import * as repo from './session.repo.ts';
 import type { Session, SessionStatus } from './session.types.ts';
 
@@ -20,8 +19,7 @@ const view = (s: Session) => ({ ...s, kwh: kwh(s.energyWh) });
 export function sessionAdminRoutes(deps: { db: Knex }): Router {
   const r = express.Router();
   r.get('/sessions', async (req, res) => {
-    const status = req.query.status as SessionStatus | undefined;
-    if (status && !STATUSES.includes(status)) throw new InvalidInput(`status: must be one of ${STATUSES.join(', ')}`);
+    const status = optionalEnum(req.query, 'status', STATUSES);
     const sessions = await repo.listSessions(deps.db, { ...parsePaging(req), chargePointId: req.query.chargePointId as string | undefined, status });
     res.json({ data: sessions.map(view) });
   });

@@ -46,4 +46,13 @@ describe('e2e admin API partners outbox', () => {
     expect([pending.status, unknown.status, bad.status]).to.deep.equal([409, 404, 400]);
     expect(pending.body.error.message).to.match(/PENDING/);
   });
+
+  it('should refuse an unknown status filter with 400 naming the field and the statuses', async () => {
+    const { partner } = await aRegisteredPartner(t.db);
+
+    const res = await t.api('GET', `/api/v1/partners/${partner.id}/outbox?status=LOST`);
+
+    expect(res.status).to.equal(400);
+    expect(res.body.error.message).to.equal('status: must be one of PENDING, SENDING, DELIVERED, DEAD, CANCELLED');
+  });
 });
