@@ -8,7 +8,7 @@ import { tokenHeader, aRegisteredEmsp, type RegisteredEmsp } from '../../fixture
 import { insertPartner } from '../../../src/partners/partner.repo.ts';
 import { hashSecret, newSecret } from '../../../src/shared/ids.ts';
 
-const example = (file: string) => JSON.parse(readFileSync(new URL(`../../../../shared/ocpi-examples/${file}`, import.meta.url), 'utf8'));
+const example = (file: string) => JSON.parse(readFileSync(new URL(`../../fixtures/ocpi-examples/${file}`, import.meta.url), 'utf8'));
 
 describe('e2e ocpi tokens receiver', () => {
   const t = useTestApp();

@@ -10,8 +10,8 @@ import {
   type ValidationResult,
 } from '../../../src/ocpi/validate.ts';
 
-// The 59 example files of the OCPI 2.2.1 spec (ocpi/ocpi, examples/), copied to ../shared; see SOURCE.md there.
-const EXAMPLES = new URL('../../../../shared/ocpi-examples/', import.meta.url);
+// The 59 example files of the OCPI 2.2.1 spec (ocpi/ocpi, examples/), copied to test/fixtures/ocpi-examples; see SOURCE.md there.
+const EXAMPLES = new URL('../../fixtures/ocpi-examples/', import.meta.url);
 
 interface Vector {
   schema: OcpiSchemaName;
@@ -90,7 +90,7 @@ function expectRejected(result: ValidationResult, path: string, message?: string
 }
 
 describe('ocpi/validate: OCPI 2.2.1 JSON schemas', () => {
-  describe('spec examples (../shared/ocpi-examples)', () => {
+  describe('spec examples (test/fixtures/ocpi-examples)', () => {
     it('should map every one of the 59 example files to a schema', () => {
       const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort();
       expect(files).to.have.length(59);

@@ -5,7 +5,7 @@ import { fromOcpiPatch, fromOcpiToken, keyOf, toOcpiToken } from '../../../src/t
 import type { IdToken, OcpiToken } from '../../../src/tokens/token.types.ts';
 import { validateOcpi } from '../../../src/ocpi/validate.ts';
 
-const example = (file: string) => JSON.parse(readFileSync(new URL(`../../../../shared/ocpi-examples/${file}`, import.meta.url), 'utf8'));
+const example = (file: string) => JSON.parse(readFileSync(new URL(`../../fixtures/ocpi-examples/${file}`, import.meta.url), 'utf8'));
 
 function stored(t: OcpiToken): IdToken {
   return { id: 1, ...keyOf(t), partnerFk: 3, expiryDate: null, ...fromOcpiToken(t) } as IdToken;
