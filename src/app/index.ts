@@ -6,6 +6,7 @@ import type { AppDeps } from './app.types.ts';
 import { buildServices, type Services } from './services.ts';
 import { buildHttpApp, createServer } from './http.ts';
 import { attachOcppEndpoint, createCommandSender } from './ocpp.ts';
+import { ChargerConfigurationService, recordingConfiguration } from '../chargers/configuration.service.ts';
 
 export type { AppDeps } from './app.types.ts';
 
@@ -60,8 +61,12 @@ export function createApp(deps: AppDeps) {
   const nodeId = config.nodeId || `node-${process.pid}`;
   const events = new DomainEvents();
   const connections = new ConnectionRegistry();
-  const { bus, commands } = createCommandSender(deps, nodeId, connections);
-  const services = buildServices(deps, { nodeId, events, commands });
+  const sender = createCommandSender(deps, nodeId, connections);
+  // Every configuration answer a charger gives is kept, whoever sent the command (OCPP 1.6 §5.3, §5.8).
+  const configuration = new ChargerConfigurationService({ db: deps.db, clock: deps.clock });
+  const { bus } = sender;
+  const commands = recordingConfiguration(sender.commands, configuration, deps.logger.child({ module: 'chargers' }));
+  const services = buildServices(deps, { nodeId, events, commands, configuration });
   const app = buildHttpApp(deps, services, commands);
   const server = createServer(config, app);
   const ocpp = attachOcppEndpoint(server, deps, services, connections);

@@ -1,6 +1,7 @@
 import type { AppDeps } from './app.types.ts';
 import type { DomainEvents } from '../shared/events.ts';
 import type { CommandSender } from '../ocpp/commands.ts';
+import type { ChargerConfigurationService } from '../chargers/configuration.service.ts';
 import { ChargerService } from '../chargers/charger.service.ts';
 import { AuthorizeService } from '../tokens/authorize.service.ts';
 import { TokenService } from '../tokens/token.service.ts';
@@ -33,6 +34,7 @@ export interface ServiceCore {
   nodeId: string;
   events: DomainEvents;
   commands: CommandSender;
+  configuration: ChargerConfigurationService;
 }
 
 export type Services = ReturnType<typeof buildServices>;
@@ -118,5 +120,5 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, scheduler };
+  return { ...charging, ...pricing, ...roaming, scheduler, configuration: core.configuration };
 }

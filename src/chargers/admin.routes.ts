@@ -5,6 +5,7 @@ import { optionalString, parsePaging, requireString } from '../admin/http.ts';
 import { OCPP16_COMMANDS, type CommandSender, type Ocpp16Command } from '../ocpp/commands.ts';
 import * as repo from './charger.repo.ts';
 import type { ChargerService } from './charger.service.ts';
+import type { ChargerConfigurationService } from './configuration.service.ts';
 
 /** An operator's command and the charger's answer, both validated against the OCPP 1.6 schemas. */
 export type AnsweredCommandHook = (chargePointId: string, cmd: { action: Ocpp16Command; request: unknown; response: unknown }) => void;
@@ -13,7 +14,7 @@ export type AnsweredCommandHook = (chargePointId: string, cmd: { action: Ocpp16C
  * Admin API: chargers, their live state, faults and commands. `onCommandAnswered` hears of every command
  * the charger answered (e.g. a charging profile change other parties must be told about); it must not throw.
  */
-export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; commands: CommandSender; onCommandAnswered?: AnsweredCommandHook }): Router {
+export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; configuration: ChargerConfigurationService; commands: CommandSender; onCommandAnswered?: AnsweredCommandHook }): Router {
   const r = express.Router();
 
   r.post('/chargers', async (req, res) => {
@@ -61,6 +62,12 @@ export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; c
   r.get('/chargers/:id/events', async (req, res) => {
     await repo.getChargePoint(deps.db, req.params.id);
     res.json({ data: await repo.listEvents(deps.db, req.params.id, parsePaging(req).limit) });
+  });
+
+  // The configuration as the charger confirmed it: GetConfiguration answers and accepted ChangeConfigurations.
+  r.get('/chargers/:id/configuration', async (req, res) => {
+    await repo.getChargePoint(deps.db, req.params.id);
+    res.json({ data: await deps.configuration.list(req.params.id) });
   });
 
   r.get('/faults', async (req, res) => {

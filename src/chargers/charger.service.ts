@@ -11,6 +11,7 @@ import { attachEvseToChargePoint, findEvse, getLocation } from '../locations/loc
 import * as repo from './charger.repo.ts';
 import type { ChargePoint, Connector, RegistrationStatus, StatusReport } from './charger.types.ts';
 import { aggregateEvseStatus, connectorEvseStatus, isFault } from './connector-state.ts';
+import { configurationAtBoot } from './configuration.service.ts';
 
 export interface ChargerServiceOptions {
   db: Knex;
@@ -170,7 +171,8 @@ export class ChargerService {
     const now = this.o.clock.now();
     // A boot on a socket that stayed open while the charger was marked offline ends that, as any message does.
     const seen = await repo.touchChargePoint(this.o.db, chargePointId, now, false);
-    const interval = seen.registrationStatus === 'Accepted' ? this.o.heartbeatIntervalSec : this.o.pendingIntervalSec;
+    const configured = await configurationAtBoot(this.o.db, chargePointId, now);
+    const interval = seen.registrationStatus === 'Accepted' ? (configured.heartbeatIntervalSec ?? this.o.heartbeatIntervalSec) : this.o.pendingIntervalSec;
     await repo.updateChargePoint(this.o.db, chargePointId, {
       vendor: p.chargePointVendor,
       model: p.chargePointModel,
