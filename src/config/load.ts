@@ -15,6 +15,8 @@ export interface Config {
   dataDir: string;
   logLevel: string;
   nodeId: string;
+  /** A request (headers and body) not received within this time is answered 408 and its socket closed. */
+  requestTimeoutSec: number;
   tls: { certFile: string; keyFile: string };
   ocpp: {
     path: string;
@@ -43,6 +45,10 @@ export interface Config {
   ocpi: {
     /** Largest `limit` of a paginated OCPI GET (transport §4.1.3); a bigger or absent limit gets this. */
     maxPageLimit: number;
+    /** Largest OCPI request body read, after the Token header was checked; a larger one is answered 413. */
+    maxBodyBytes: number;
+    /** Token bucket per authenticated partner, per node; excess requests are answered 429. */
+    rateLimit: { requestsPerSec: number; burst: number };
     /** Timeout of every call to a partner platform (handshake, pushes, real-time authorization). */
     partnerTimeoutSec: number;
     /** Real-time authorization (tokens §12.2.2.2) timeout: below the charger's own call timeout. */
@@ -89,6 +95,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['DATA_DIR', 'dataDir', str],
   ['LOG_LEVEL', 'logLevel', str],
   ['NODE_ID', 'nodeId', str],
+  ['REQUEST_TIMEOUT_SEC', 'requestTimeoutSec', int],
   ['TLS_CERT_FILE', 'tls.certFile', str],
   ['TLS_KEY_FILE', 'tls.keyFile', str],
   ['OCPP_ACCEPT_UNKNOWN_CHARGERS', 'ocpp.acceptUnknownChargers', bool],
@@ -100,6 +107,9 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['OPERATOR_PARTY_ID', 'operator.partyId', str],
   ['OPERATOR_NAME', 'operator.name', str],
   ['OCPI_MAX_PAGE_LIMIT', 'ocpi.maxPageLimit', int],
+  ['OCPI_MAX_BODY_BYTES', 'ocpi.maxBodyBytes', int],
+  ['OCPI_RATE_LIMIT_PER_SEC', 'ocpi.rateLimit.requestsPerSec', num],
+  ['OCPI_RATE_LIMIT_BURST', 'ocpi.rateLimit.burst', int],
   ['OCPI_PARTNER_TIMEOUT_SEC', 'ocpi.partnerTimeoutSec', int],
   ['OCPI_REALTIME_AUTH_TIMEOUT_MS', 'ocpi.realtimeAuthTimeoutMs', int],
   ['OCPI_PUSH_ENABLED', 'ocpi.push.enabled', bool],
