@@ -65,7 +65,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
 
 // OCPI 2.2.1 modules, each `(deps) => OcpiModule`; listed in the version details in this order.
 function ocpiModules({ config, db, clock }: AppDeps, s: Services): OcpiModule[] {
-  const { maxPageLimit } = config.ocpi;
+  const { maxPageLimit, responseUrlAllowedHosts } = config.ocpi;
   return [
     credentialsOcpiModule({ credentials: s.credentials }),
     tokensModule({ tokens: s.ocpiTokens }),
@@ -74,8 +74,8 @@ function ocpiModules({ config, db, clock }: AppDeps, s: Services): OcpiModule[] 
     cdrsOcpiModule({ cdrs: s.cdrs, maxPageLimit }),
     locationsOcpiModule({ db, tariffs: s.tariffs, maxPageLimit }),
     sessionsOcpiModule({ db, clock, maxPageLimit, defaultCurrency: config.billing.defaultCurrency }),
-    commandsModule({ commands: s.ocpiCommands }),
-    chargingProfilesModule({ chargingProfiles: s.chargingProfiles }),
+    commandsModule({ commands: s.ocpiCommands, responseUrlAllowedHosts }),
+    chargingProfilesModule({ chargingProfiles: s.chargingProfiles, responseUrlAllowedHosts }),
   ];
 }
 

@@ -49,6 +49,11 @@ export interface Config {
     maxBodyBytes: number;
     /** Token bucket per authenticated partner, per node; excess requests are answered 429. */
     rateLimit: { requestsPerSec: number; burst: number };
+    /**
+     * Hosts (`host` or `host:port`) a `response_url` may point at besides the partner's registered ones
+     * (its versions URL and endpoints); `*` = any host.
+     */
+    responseUrlAllowedHosts: string[];
     /** Timeout of every call to a partner platform (handshake, pushes, real-time authorization). */
     partnerTimeoutSec: number;
     /** Real-time authorization (tokens §12.2.2.2) timeout: below the charger's own call timeout. */
@@ -84,6 +89,7 @@ const int: Parse = (raw) => (/^-?\d+$/.test(raw) ? Number(raw) : raw);
 const num: Parse = (raw) => (raw.trim() !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw);
 const bool: Parse = (raw) => (raw === 'true' ? true : raw === 'false' ? false : raw);
 const str: Parse = (raw) => raw;
+const list: Parse = (raw) => raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
 /** The one table of environment variables: name → config key path and parser. */
 export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
@@ -110,6 +116,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['OCPI_MAX_BODY_BYTES', 'ocpi.maxBodyBytes', int],
   ['OCPI_RATE_LIMIT_PER_SEC', 'ocpi.rateLimit.requestsPerSec', num],
   ['OCPI_RATE_LIMIT_BURST', 'ocpi.rateLimit.burst', int],
+  ['OCPI_RESPONSE_URL_ALLOWED_HOSTS', 'ocpi.responseUrlAllowedHosts', list],
   ['OCPI_PARTNER_TIMEOUT_SEC', 'ocpi.partnerTimeoutSec', int],
   ['OCPI_REALTIME_AUTH_TIMEOUT_MS', 'ocpi.realtimeAuthTimeoutMs', int],
   ['OCPI_PUSH_ENABLED', 'ocpi.push.enabled', bool],
@@ -148,7 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
     // A missing or unknown property is reported on its parent object: name the property itself.
     const { missingProperty, additionalProperty } = err.params as { missingProperty?: string; additionalProperty?: string };
     const key = [err.instancePath.slice(1).replaceAll('/', '.'), missingProperty ?? additionalProperty].filter(Boolean).join('.') || '(root)';
-    const source = fromEnv.has(key) ? ` (from ${fromEnv.get(key)})` : '';
+    // The variable that set the key, or the list the bad item came from (ocpi.responseUrlAllowedHosts.0).
+    const variable = [...fromEnv].find(([path]) => key === path || key.startsWith(`${path}.`))?.[1];
+    const source = variable ? ` (from ${variable})` : '';
     throw new InvalidInput(`config ${key}${source}: ${err.message}`);
   }
   assertCronExpressions(config);

@@ -22,6 +22,12 @@ describe('unit config/load', () => {
     expect([c.requestTimeoutSec, c.ocpi.maxBodyBytes, c.ocpi.rateLimit]).to.deep.equal([15, 65536, { requestsPerSec: 0, burst: 10 }]);
   });
 
+  it('should read OCPI_RESPONSE_URL_ALLOWED_HOSTS as a comma-separated list (none by default)', () => {
+    expect(loadConfig({}).ocpi.responseUrlAllowedHosts).to.deep.equal([]);
+    expect(loadConfig({ OCPI_RESPONSE_URL_ALLOWED_HOSTS: 'results.example.net, cb.example.org:8443,' }).ocpi.responseUrlAllowedHosts).to.deep.equal(['results.example.net', 'cb.example.org:8443']);
+    expect(loadConfig({ OCPI_RESPONSE_URL_ALLOWED_HOSTS: '*' }).ocpi.responseUrlAllowedHosts).to.deep.equal(['*']);
+  });
+
   it('should let the environment win over overrides, and overrides win over defaults', () => {
     const c = loadConfig({ PORT: '9001' }, { port: 1234, 'ocpp.callTimeoutSec': 5 });
 
@@ -44,6 +50,7 @@ describe('unit config/load', () => {
     ['a zero request timeout', { REQUEST_TIMEOUT_SEC: '0' }, /^config requestTimeoutSec \(from REQUEST_TIMEOUT_SEC\): /],
     ['a negative rate limit', { OCPI_RATE_LIMIT_PER_SEC: '-1' }, /^config ocpi\.rateLimit\.requestsPerSec \(from OCPI_RATE_LIMIT_PER_SEC\): /],
     ['a zero burst', { OCPI_RATE_LIMIT_BURST: '0' }, /^config ocpi\.rateLimit\.burst \(from OCPI_RATE_LIMIT_BURST\): /],
+    ['an allowed response_url host that is a URL', { OCPI_RESPONSE_URL_ALLOWED_HOSTS: 'https://x.example' }, /^config ocpi\.responseUrlAllowedHosts\.0 \(from OCPI_RESPONSE_URL_ALLOWED_HOSTS\): /],
   ];
   for (const [name, env, message] of bad) {
     it(`should refuse ${name} with one line naming the key and the variable`, () => {
