@@ -160,6 +160,16 @@ describe('e2e ocpi tokens receiver', () => {
       expect(await stored('US-1')).to.deep.include({ valid: true, last_updated: at('.1236Z') });
     });
 
+    it('should keep the newest of concurrent PUTs whatever order they commit in (PostgreSQL: on conflict … where)', async () => {
+      const uids = Array.from({ length: 8 }, (_, i) => `RACE-${i}`);
+
+      await Promise.all(uids.flatMap((uid) => ['.250Z', '.750Z', '.500Z'].map((f) => ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/${uid}`, aToken(uid, { last_updated: at(f), visual_number: f })))));
+
+      const rows = await t.db('id_tokens').whereIn('uid', uids).select('visual_number', 'last_updated_as_sent');
+      expect(rows).to.have.length(uids.length);
+      for (const row of rows) expect(row).to.deep.equal({ visual_number: '.750Z', last_updated_as_sent: at('.750Z') });
+    });
+
     it('should read a DateTime without Z as UTC (types §16.2) and give it back as sent', async () => {
       await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/NOZ-1`, aToken('NOZ-1', { last_updated: at('.5') }));
       await ocpi('PATCH', `/${emsp.countryCode}/${emsp.partyId}/NOZ-1`, { valid: false, last_updated: at('.4Z') });
