@@ -2,6 +2,8 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError, Conflict, InvalidInput, NotFound, Timeout, Unauthorized, UpstreamFailed } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { OcppError } from '../ocpp/errors.ts';
+import { clientRequestErrorOf } from '../shared/http-input.ts';
+import { toDomainError } from '../db/pg-errors.ts';
 
 /** Authenticated, but the key's role does not allow the operation. */
 export class Forbidden extends Unauthorized {}
@@ -23,21 +25,19 @@ export function httpStatusOf(err: unknown): number {
   return 500;
 }
 
-/** Express error middleware for the admin API: JSON `{ error: { code, message } }`, never an HTML page. */
+/**
+ * Express error middleware for the admin API: JSON `{ error: { code, message } }`, never an HTML page. A
+ * request the body parser or router refused keeps its 4xx status (413, 415, 400) as INVALID_INPUT, and a
+ * database data exception is InvalidInput (400): a client's bad value is never a 500.
+ */
 export function adminErrorHandler(logger: Logger) {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const bodyError = err as { type?: string; status?: number };
-    if (bodyError?.type === 'entity.parse.failed') {
-      res.status(400).json({ error: { code: 'INVALID_INPUT', message: 'body: not valid JSON' } });
+  return (caught: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const clientError = clientRequestErrorOf(caught);
+    if (clientError) {
+      res.status(clientError.status).json({ error: { code: 'INVALID_INPUT', message: clientError.message } });
       return;
     }
-    // Other body-parser refusals (too large, bad charset or encoding) carry their own 4xx status.
-    const bodyType = typeof bodyError?.type === 'string' ? bodyError.type : '';
-    if (bodyType.startsWith('entity.') || bodyType.endsWith('.unsupported')) {
-      const status = bodyError.status && bodyError.status >= 400 && bodyError.status < 500 ? bodyError.status : 400;
-      res.status(status).json({ error: { code: 'INVALID_INPUT', message: `body: ${(err as Error).message}` } });
-      return;
-    }
+    const err = toDomainError(caught);
     const status = httpStatusOf(err);
     if (status === 500) logger.error('admin API request failed', { method: req.method, path: req.path, err: err instanceof Error ? { message: err.message, stack: err.stack } : err });
     const code = err instanceof AppError ? err.code : 'INTERNAL';
@@ -46,13 +46,20 @@ export function adminErrorHandler(logger: Logger) {
   };
 }
 
-/** `limit` (1..500, default 50) and `offset` (≥ 0) from the query string. */
+// Paging values end up in SQL LIMIT/OFFSET (bigint): anything past int4 is no real page and is refused
+// here rather than failing in the database.
+const MAX_PAGING_VALUE = 2_147_483_647;
+
+function pagingParam(req: Request, name: string, fallback: number, min: number, max: number): number {
+  const raw = req.query[name];
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new InvalidInput(`${name}: must be an integer from ${min} to ${max}`);
+  return Number(raw);
+}
+
+/** `limit` (1..500, default 50) and `offset` (0..2147483647, default 0) from the query string. */
 export function parsePaging(req: Request): { limit: number; offset: number } {
-  const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
-  const offset = req.query.offset === undefined ? 0 : Number(req.query.offset);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InvalidInput('limit: must be an integer from 1 to 500');
-  if (!Number.isInteger(offset) || offset < 0) throw new InvalidInput('offset: must be a non-negative integer');
-  return { limit, offset };
+  return { limit: pagingParam(req, 'limit', 50, 1, 500), offset: pagingParam(req, 'offset', 0, 0, MAX_PAGING_VALUE) };
 }
 
 /** Reads a required string field from a JSON body, naming it in the error. */

@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { readFileSync } from 'node:fs';
 import type { Logger } from '../shared/logger.ts';
 import { Unauthorized } from '../shared/errors.ts';
+import { rejectUnstorableText } from '../shared/http-input.ts';
 import { isAllowed, type ApiKeyService } from '../access/apikey.service.ts';
 import type { ApiKey } from '../access/apikey.repo.ts';
 import { adminErrorHandler, Forbidden } from './http.ts';
@@ -45,6 +46,8 @@ export function createAdminRouter(deps: { apiKeys: ApiKeyService; logger: Logger
       next(err);
     }
   });
+  // After the key check: an unauthenticated request is answered 401 without its body being read.
+  router.use(rejectUnstorableText);
   router.use(express.json({ limit: '1mb' }));
   for (const r of deps.routers) router.use(r);
   router.use((req, res) => {

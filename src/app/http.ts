@@ -65,7 +65,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
 
 // OCPI 2.2.1 modules, each `(deps) => OcpiModule`; listed in the version details in this order.
 function ocpiModules({ config, db, clock }: AppDeps, s: Services): OcpiModule[] {
-  const { maxPageLimit } = config.ocpi;
+  const { maxPageLimit, responseUrlAllowedHosts } = config.ocpi;
   return [
     credentialsOcpiModule({ credentials: s.credentials }),
     tokensModule({ tokens: s.ocpiTokens }),
@@ -74,8 +74,8 @@ function ocpiModules({ config, db, clock }: AppDeps, s: Services): OcpiModule[] 
     cdrsOcpiModule({ cdrs: s.cdrs, maxPageLimit }),
     locationsOcpiModule({ db, tariffs: s.tariffs, maxPageLimit }),
     sessionsOcpiModule({ db, clock, maxPageLimit, defaultCurrency: config.billing.defaultCurrency }),
-    commandsModule({ commands: s.ocpiCommands }),
-    chargingProfilesModule({ chargingProfiles: s.chargingProfiles }),
+    commandsModule({ commands: s.ocpiCommands, responseUrlAllowedHosts }),
+    chargingProfilesModule({ chargingProfiles: s.chargingProfiles, responseUrlAllowedHosts }),
   ];
 }
 
@@ -85,13 +85,27 @@ export function buildHttpApp(deps: AppDeps, s: Services, commands: CommandSender
   app.disable('x-powered-by');
   addHealthRoutes(app, deps);
   app.use('/api/v1', adminRouter(deps, s, commands));
-  app.use('/ocpi', createOcpiRouter({ auth: s.partners, logger: deps.logger.child({ module: 'ocpi' }), publicUrl: deps.config.publicUrl }, ocpiModules(deps, s)));
+  const { ocpi } = deps.config;
+  const ocpiDeps = { auth: s.partners, logger: deps.logger.child({ module: 'ocpi' }), publicUrl: deps.config.publicUrl, clock: deps.clock, maxBodyBytes: ocpi.maxBodyBytes, rateLimit: ocpi.rateLimit };
+  app.use('/ocpi', createOcpiRouter(ocpiDeps, ocpiModules(deps, s)));
   return app;
+}
+
+/**
+ * Node's limits on receiving a request (config requestTimeoutSec): a client that has not sent its whole
+ * request (headers and body) in time is answered 408 and its socket closed, so a slow body cannot hold a
+ * connection for long. Node checks them every `connectionsCheckingInterval`, and refuses a headersTimeout
+ * above the requestTimeout. Upgraded sockets (OCPP WebSockets) are no longer requests and are not affected.
+ */
+function requestLimits(config: Config) {
+  const requestTimeout = config.requestTimeoutSec * 1000;
+  return { requestTimeout, headersTimeout: Math.min(60_000, requestTimeout), connectionsCheckingInterval: Math.min(30_000, Math.ceil(requestTimeout / 4)) };
 }
 
 /** HTTPS when a certificate is configured, plain HTTP otherwise; the OCPP endpoint shares it. */
 export function createServer(config: Config, app: express.Express): Server {
+  const limits = requestLimits(config);
   return config.tls.certFile
-    ? createHttpsServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, app)
-    : createHttpServer(app);
+    ? createHttpsServer({ ...limits, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, app)
+    : createHttpServer(limits, app);
 }

@@ -88,7 +88,7 @@ function buildRoaming(deps: AppDeps, authorize: AuthorizeService, commands: Comm
   const ocpiTokens = new OcpiTokenService({ db });
   configureOcpiClient({ timeoutMs: config.ocpi.partnerTimeoutSec * 1000, defaultFromParty: { countryCode: config.operator.countryCode, partyId: config.operator.partyId } });
   const credentials = new CredentialsService({ db, clock, logger: logger.child({ module: 'partners' }), partners });
-  const pushWorker = new PushWorker({ db, clock, logger: logger.child({ module: 'push' }), ...config.ocpi.push });
+  const pushWorker = new PushWorker({ db, clock, logger: logger.child({ module: 'push' }), ...config.ocpi.push, responseUrlAllowedHosts: config.ocpi.responseUrlAllowedHosts });
   // OCPI commands / chargingprofiles: answered at once, relayed to the charger, results POSTed via the outbox.
   const asyncResults = new AsyncResults({ db, logger: logger.child({ module: 'commands' }) });
   const ocpiCommands = new CommandService({ db, clock, logger: logger.child({ module: 'commands' }), sender: commands, results: asyncResults, timeoutSec: config.ocpp.callTimeoutSec });

@@ -2,6 +2,7 @@ import express, { type Request, type Response } from 'express';
 import { sendOcpi } from '../ocpi/envelope.ts';
 import type { OcpiModule } from '../ocpi/router.ts';
 import { assertOcpi, type OcpiSchemaName } from '../ocpi/validate.ts';
+import { assertResponseUrl } from '../partners/response-url.ts';
 import type { CommandAnswer, CommandCaller, CommandService } from './command.service.ts';
 import { COMMAND_TYPES, type CommandType } from './command.types.ts';
 
@@ -24,8 +25,12 @@ const HANDLE: Record<CommandType, (svc: CommandService, caller: CommandCaller, b
 
 const isCommandType = (value: string): value is CommandType => (COMMAND_TYPES as readonly string[]).includes(value);
 
-/** OCPI 2.2.1 commands module, Receiver interface (CPO): `POST {commands_endpoint_url}/{command}`. */
-export function commandsModule(deps: { commands: CommandService }): OcpiModule {
+/**
+ * OCPI 2.2.1 commands module, Receiver interface (CPO): `POST {commands_endpoint_url}/{command}`. The
+ * result goes to the body's response_url, which must be on one of the partner's registered hosts or on
+ * `responseUrlAllowedHosts` (config ocpi.responseUrlAllowedHosts).
+ */
+export function commandsModule(deps: { commands: CommandService; responseUrlAllowedHosts: readonly string[] }): OcpiModule {
   const router = express.Router();
   router.post('/:command', async (req: Request, res: Response) => {
     const command = String(req.params.command);
@@ -33,7 +38,9 @@ export function commandsModule(deps: { commands: CommandService }): OcpiModule {
       sendOcpi(res, deps.commands.answer('NOT_SUPPORTED', `command ${command} is not supported`).response);
       return;
     }
-    assertOcpi(BODY_OF[command], req.body); // InvalidInput → 2001 naming the failing field
+    // InvalidInput → 2001 naming the failing field; every command object has a response_url
+    assertOcpi<{ response_url: string }>(BODY_OF[command], req.body);
+    assertResponseUrl(req.ocpi.partner, req.body.response_url, deps.responseUrlAllowedHosts);
     const caller: CommandCaller = { partner: req.ocpi.partner, ownParty: req.ocpi.ownParty, fromParty: req.ocpi.fromParty };
     const answer = await HANDLE[command](deps.commands, caller, req.body as never);
     // commands §13.1 (UNLOCK_CONNECTOR Unknown Location): status_code 2003 with a REJECTED CommandResponse.

@@ -15,6 +15,8 @@ export interface Config {
   dataDir: string;
   logLevel: string;
   nodeId: string;
+  /** A request (headers and body) not received within this time is answered 408 and its socket closed. */
+  requestTimeoutSec: number;
   tls: { certFile: string; keyFile: string };
   ocpp: {
     path: string;
@@ -43,6 +45,15 @@ export interface Config {
   ocpi: {
     /** Largest `limit` of a paginated OCPI GET (transport §4.1.3); a bigger or absent limit gets this. */
     maxPageLimit: number;
+    /** Largest OCPI request body read, after the Token header was checked; a larger one is answered 413. */
+    maxBodyBytes: number;
+    /** Token bucket per authenticated partner, per node; excess requests are answered 429. */
+    rateLimit: { requestsPerSec: number; burst: number };
+    /**
+     * Hosts (`host` or `host:port`) a `response_url` may point at besides the partner's registered ones
+     * (its versions URL and endpoints); `*` = any host.
+     */
+    responseUrlAllowedHosts: string[];
     /** Timeout of every call to a partner platform (handshake, pushes, real-time authorization). */
     partnerTimeoutSec: number;
     /** Real-time authorization (tokens §12.2.2.2) timeout: below the charger's own call timeout. */
@@ -78,6 +89,7 @@ const int: Parse = (raw) => (/^-?\d+$/.test(raw) ? Number(raw) : raw);
 const num: Parse = (raw) => (raw.trim() !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw);
 const bool: Parse = (raw) => (raw === 'true' ? true : raw === 'false' ? false : raw);
 const str: Parse = (raw) => raw;
+const list: Parse = (raw) => raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
 /** The one table of environment variables: name → config key path and parser. */
 export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
@@ -89,6 +101,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['DATA_DIR', 'dataDir', str],
   ['LOG_LEVEL', 'logLevel', str],
   ['NODE_ID', 'nodeId', str],
+  ['REQUEST_TIMEOUT_SEC', 'requestTimeoutSec', int],
   ['TLS_CERT_FILE', 'tls.certFile', str],
   ['TLS_KEY_FILE', 'tls.keyFile', str],
   ['OCPP_ACCEPT_UNKNOWN_CHARGERS', 'ocpp.acceptUnknownChargers', bool],
@@ -100,6 +113,10 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['OPERATOR_PARTY_ID', 'operator.partyId', str],
   ['OPERATOR_NAME', 'operator.name', str],
   ['OCPI_MAX_PAGE_LIMIT', 'ocpi.maxPageLimit', int],
+  ['OCPI_MAX_BODY_BYTES', 'ocpi.maxBodyBytes', int],
+  ['OCPI_RATE_LIMIT_PER_SEC', 'ocpi.rateLimit.requestsPerSec', num],
+  ['OCPI_RATE_LIMIT_BURST', 'ocpi.rateLimit.burst', int],
+  ['OCPI_RESPONSE_URL_ALLOWED_HOSTS', 'ocpi.responseUrlAllowedHosts', list],
   ['OCPI_PARTNER_TIMEOUT_SEC', 'ocpi.partnerTimeoutSec', int],
   ['OCPI_REALTIME_AUTH_TIMEOUT_MS', 'ocpi.realtimeAuthTimeoutMs', int],
   ['OCPI_PUSH_ENABLED', 'ocpi.push.enabled', bool],
@@ -138,7 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
     // A missing or unknown property is reported on its parent object: name the property itself.
     const { missingProperty, additionalProperty } = err.params as { missingProperty?: string; additionalProperty?: string };
     const key = [err.instancePath.slice(1).replaceAll('/', '.'), missingProperty ?? additionalProperty].filter(Boolean).join('.') || '(root)';
-    const source = fromEnv.has(key) ? ` (from ${fromEnv.get(key)})` : '';
+    // The variable that set the key, or the list the bad item came from (ocpi.responseUrlAllowedHosts.0).
+    const variable = [...fromEnv].find(([path]) => key === path || key.startsWith(`${path}.`))?.[1];
+    const source = variable ? ` (from ${variable})` : '';
     throw new InvalidInput(`config ${key}${source}: ${err.message}`);
   }
   assertCronExpressions(config);

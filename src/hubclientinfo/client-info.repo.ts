@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.ts';
+import { utcInstantOf } from '../shared/ocpi-date-time.ts';
 
 /** OCPI 2.2.1 hubclientinfo §15.5.1 ConnectionStatus. */
 export type ConnectionStatus = 'CONNECTED' | 'OFFLINE' | 'PLANNED' | 'SUSPENDED';
@@ -11,7 +12,12 @@ export interface ClientInfo {
   role: string;
   status: ConnectionStatus;
   lastUpdated: Date;
+  /** last_updated as the hub sent it (OCPI DateTime, every fractional digit); null for rows from before it was kept. */
+  lastUpdatedAsSent: string | null;
 }
+
+/** A ClientInfo to store: its last_updated as the hub sent it (types §16.2), kept to the digit. */
+export type ClientInfoInput = Omit<ClientInfo, 'lastUpdated' | 'lastUpdatedAsSent'> & { lastUpdated: string };
 
 const toClientInfo = (r: Record<string, any>): ClientInfo => ({
   partnerFk: r.partner_fk,
@@ -20,6 +26,7 @@ const toClientInfo = (r: Record<string, any>): ClientInfo => ({
   role: r.role,
   status: r.status,
   lastUpdated: r.last_updated,
+  lastUpdatedAsSent: r.last_updated_as_sent ?? null,
 });
 
 /** The ClientInfo of party cc/pid as the hub `partnerFk` last pushed it. */
@@ -39,13 +46,15 @@ export async function findLatestClientInfoOfParty(db: Db, countryCode: string, p
  * older than the stored object (its last_updated is earlier) changes nothing: pushes may arrive out of
  * order, and a late OFFLINE must not undo a newer CONNECTED. Returns what is stored afterwards.
  */
-export async function upsertClientInfo(db: Db, c: ClientInfo): Promise<ClientInfo> {
-  const fields = { role: c.role, status: c.status, last_updated: c.lastUpdated, received_at: db.fn.now() };
+export async function upsertClientInfo(db: Db, c: ClientInfoInput): Promise<ClientInfo> {
+  // Compared as the instant to every fractional digit sent; given back as the string sent.
+  const lastUpdated = utcInstantOf(c.lastUpdated);
+  const fields = { role: c.role, status: c.status, last_updated: lastUpdated, last_updated_as_sent: c.lastUpdated, received_at: db.fn.now() };
   const [row] = await db('hub_client_info')
     .insert({ partner_fk: c.partnerFk, country_code: c.countryCode, party_id: c.partyId, ...fields })
     .onConflict(['partner_fk', 'country_code', 'party_id'])
     .merge(fields)
-    .where('hub_client_info.last_updated', '<=', c.lastUpdated)
+    .where('hub_client_info.last_updated', '<=', lastUpdated)
     .returning('*');
   return row ? toClientInfo(row) : (await findClientInfo(db, c.partnerFk, c.countryCode, c.partyId))!;
 }

@@ -3,6 +3,7 @@ import { InvalidInput } from '../shared/errors.ts';
 // eslint-disable-next-line no-restricted-syntax -- OCPI hubclientinfo module logic: its 2001 with HTTP 403 (only a hub may use it) has no domain error equivalent
 import { OcpiError } from '../ocpi/errors.ts';
 import type { Partner } from '../partners/partner.types.ts';
+import { ocpiDateTimeOf } from '../shared/ocpi-date-time.ts';
 import { findClientInfo, upsertClientInfo, type ClientInfo, type ConnectionStatus } from './client-info.repo.ts';
 
 /** OCPI 2.2.1 hubclientinfo §15.4.1 ClientInfo (wire shape). */
@@ -14,10 +15,8 @@ export interface OcpiClientInfo {
   last_updated: string;
 }
 
-const toDateTime = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 export function toOcpiClientInfo(c: ClientInfo): OcpiClientInfo {
-  return { party_id: c.partyId, country_code: c.countryCode, role: c.role, status: c.status, last_updated: toDateTime(c.lastUpdated) };
+  return { party_id: c.partyId, country_code: c.countryCode, role: c.role, status: c.status, last_updated: ocpiDateTimeOf(c.lastUpdated, c.lastUpdatedAsSent) };
 }
 
 /** §15: "this module is between eMSP/CPO and Hub": only a partner registered with a HUB role pushes ClientInfo. */
@@ -42,7 +41,7 @@ export class HubClientInfoService {
     // transport §4.1.5: the object in the body must be the one the URL names → 2001
     if (body.country_code.toUpperCase() !== countryCode) throw new InvalidInput(`country_code: must equal the URL's ${countryCode}`);
     if (body.party_id.toUpperCase() !== partyId) throw new InvalidInput(`party_id: must equal the URL's ${partyId}`);
-    return upsertClientInfo(this.o.db, { partnerFk: partner.id, countryCode, partyId, role: body.role, status: body.status, lastUpdated: new Date(body.last_updated) });
+    return upsertClientInfo(this.o.db, { partnerFk: partner.id, countryCode, partyId, role: body.role, status: body.status, lastUpdated: body.last_updated });
   }
 
   /** What hub `hubFk` last reported about `party`; undefined when it never did (then nothing is known to stop a request). */

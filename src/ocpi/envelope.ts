@@ -1,5 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../shared/logger.ts';
+import { clientRequestErrorOf } from '../shared/http-input.ts';
+import { toDomainError } from '../db/pg-errors.ts';
 import { toOcpiStatus } from './errors.ts';
 
 /** OCPI 2.2.1 transport §4.1.7 response format. */
@@ -35,22 +37,23 @@ export function sendOcpi<T>(res: Response, data: T | undefined, opts: SendOption
   res.status(httpStatus).json(buildEnvelope(data, statusCode, message));
 }
 
+// status codes §5: 2001 "Invalid or missing parameters" is the client error that fits every refusal of
+// the request itself; the HTTP status says which: 413 too large, 415 unsupported charset/encoding, else 400.
+const OCPI_HTTP_STATUS_OF_CLIENT_ERROR = (status: number): number => (status === 413 || status === 415 ? status : 400);
+
 /**
- * Express error middleware for /ocpi: every error becomes an envelope, never an HTML page. Unexpected
- * errors are logged once with their stack and answered with 3000 without details.
+ * Express error middleware for /ocpi: every error becomes an envelope, never an HTML page. A refused
+ * request (body parser, router, a database data exception) is a client error (2001); unexpected errors
+ * are logged once with their stack and answered with 3000 without details.
  */
 export function ocpiErrorHandler(logger: Logger) {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const bodyError = err as { type?: string };
-    if (bodyError?.type === 'entity.parse.failed') {
-      // status codes §5: a message that is not valid JSON → HTTP 400
-      sendOcpi(res, undefined, { statusCode: 2001, httpStatus: 400, message: 'body: not valid JSON' });
+  return (caught: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const clientError = clientRequestErrorOf(caught);
+    if (clientError) {
+      if (!res.headersSent) sendOcpi(res, undefined, { statusCode: 2001, httpStatus: OCPI_HTTP_STATUS_OF_CLIENT_ERROR(clientError.status), message: clientError.message });
       return;
     }
-    if (bodyError?.type === 'entity.too.large') {
-      sendOcpi(res, undefined, { statusCode: 2000, httpStatus: 413, message: 'body: too large' });
-      return;
-    }
+    const err = toDomainError(caught);
     const { ocpiStatus, httpStatus, isExpected } = toOcpiStatus(err);
     if (!isExpected) {
       const partner = req.ocpi?.partner;

@@ -30,10 +30,15 @@ function parseDate(req: Request, name: string): Date | undefined {
   return d;
 }
 
+// offset and limit end up in SQL OFFSET/LIMIT (bigint): past int4 there is no real page, so such a value is
+// refused as an invalid parameter (2001) instead of failing in the database.
+const MAX_PAGING_VALUE = 2_147_483_647;
+
 function parseInteger(req: Request, name: string, fallback: number): number {
   const raw = queryString(req, name);
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw)) throw new InvalidParams(`${name}: must be a non-negative integer`);
+  if (Number(raw) > MAX_PAGING_VALUE) throw new InvalidParams(`${name}: must be at most ${MAX_PAGING_VALUE}`);
   return Number(raw);
 }
 

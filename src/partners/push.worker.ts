@@ -5,6 +5,7 @@ import { callPartner } from '../ocpi/client.ts';
 import { claimDuePushes, markPushDead, markPushDelivered, markPushFailed, outboxSignal, type OutboxRow } from './outbox.repo.ts';
 import { findPartner } from './partner.repo.ts';
 import { findEndpoint, type Partner } from './partner.types.ts';
+import { responseUrlRefusal } from './response-url.ts';
 
 export interface PushWorkerOptions {
   db: Knex;
@@ -17,6 +18,8 @@ export interface PushWorkerOptions {
   leaseSec: number;
   /** A row that failed this many attempts becomes DEAD; 0 or absent = retried forever. */
   maxAttempts?: number;
+  /** Hosts a response_url may point at besides the partner's registered ones (config ocpi.responseUrlAllowedHosts). */
+  responseUrlAllowedHosts?: readonly string[];
 }
 
 export interface PassResult {
@@ -93,6 +96,10 @@ export class PushWorker {
     if (partner && row.url === undefined && !findEndpoint(partner, row.module, row.role)) {
       return this.giveUp(row, `partner ${partner.countryCode}/${partner.partyId} has no ${row.module} ${row.role} endpoint any more`);
     }
+    // The response_url was checked when the request came in; the partner's hosts may have changed since
+    // (a credentials update): our token only ever goes to a host it registered (or the operator allows).
+    const refusal = partner && row.url !== undefined ? responseUrlRefusal(partner, row.url, this.o.responseUrlAllowedHosts ?? []) : undefined;
+    if (refusal) return this.giveUp(row, `${refusal}: not sent`);
     try {
       if (!partner) throw new Error(`partner ${row.partnerFk} not found`);
       await callPartner(partner, { module: row.module, role: row.role, method: row.method, path: row.path, url: row.url, body: row.body, toParty: row.toParty, fromParty: row.fromParty });

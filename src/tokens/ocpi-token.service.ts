@@ -46,7 +46,9 @@ export async function storeCommandToken(trx: Db, partner: Partner, token: OcpiTo
   const key = keyOf(token);
   const existing = await repo.findTokenByKey(trx, key);
   if (existing) return existing.partnerFk === partner.id ? existing : undefined;
-  return repo.upsertOcpiToken(trx, key, fromOcpiToken(token), partner.id);
+  // Undefined only when another request stored a newer one in between: that one is kept.
+  const stored = (await repo.upsertOcpiToken(trx, key, fromOcpiToken(token), partner.id)) ?? (await repo.findTokenByKey(trx, key));
+  return stored?.partnerFk === partner.id ? stored : undefined;
 }
 
 /** Tokens pushed to us by eMSPs (OCPI tokens RECEIVER), and tokens pulled from them (token-sync). */
@@ -62,19 +64,24 @@ export class OcpiTokenService {
     return token;
   }
 
-  /** §12.2.1.2 PUT: creates or replaces the token; its cached real-time answers are dropped. */
+  /**
+   * §12.2.1.2 PUT: creates or replaces the token; its cached real-time answers are dropped. A PUT older than
+   * the stored token (last_updated earlier, to the fractional digit) changes nothing: changes may arrive out
+   * of order, and a late one must not undo a newer one. Returns what is stored afterwards.
+   */
   async put(partner: Partner, urlKey: TokenKey, body: OcpiToken): Promise<IdToken> {
     const key = normalizeKey(urlKey);
     assertPartnerParty(partner, key);
     assertSameKey(key, body);
     return this.o.db.transaction(async (trx) => {
       const token = await repo.upsertOcpiToken(trx, key, fromOcpiToken(body), partner.id);
+      if (!token) return (await repo.findTokenByKey(trx, key))!;
       await deleteCachedAuthorizationsOfToken(trx, token.id);
       return token;
     });
   }
 
-  /** §12.2.1.3 PATCH: changes the fields present; unknown token → 2004. */
+  /** §12.2.1.3 PATCH: changes the fields present, unless the stored token is newer (as PUT); unknown token → 2004. */
   async patch(partner: Partner, urlKey: TokenKey, body: Partial<OcpiToken> & { last_updated: string }): Promise<IdToken> {
     const key = normalizeKey(urlKey);
     assertPartnerParty(partner, key);
@@ -82,7 +89,8 @@ export class OcpiTokenService {
     return this.o.db.transaction(async (trx) => {
       const existing = await repo.findTokenByKey(trx, key);
       if (!existing) throw new UnknownToken(`token ${key.countryCode}/${key.partyId}/${key.uid} (${key.type}) unknown`);
-      const token = (await repo.updateOcpiToken(trx, existing.id, fromOcpiPatch(body)))!;
+      const token = await repo.updateOcpiToken(trx, existing.id, fromOcpiPatch(body));
+      if (!token) return existing;
       await deleteCachedAuthorizationsOfToken(trx, token.id);
       return token;
     });
@@ -96,7 +104,7 @@ export class OcpiTokenService {
     return this.o.db.transaction(async (trx) => {
       let stored = 0;
       for (const t of tokens) {
-        const token = await repo.upsertPulledToken(trx, keyOf(t), fromOcpiToken(t), partner.id);
+        const token = await repo.upsertOcpiToken(trx, keyOf(t), fromOcpiToken(t), partner.id);
         if (!token) continue;
         await deleteCachedAuthorizationsOfToken(trx, token.id);
         stored += 1;

@@ -1,3 +1,4 @@
+import { ocpiDateTimeOf } from '../shared/ocpi-date-time.ts';
 import type { IdToken, OcpiToken, TokenKey } from './token.types.ts';
 
 // Pure mapping between the OCPI 2.2.1 Token (tokens §12.3.2, snake_case wire shape) and the stored token.
@@ -13,11 +14,9 @@ export interface OcpiTokenFields {
   language?: string | null;
   defaultProfileType?: string | null;
   energyContract?: IdToken['energyContract'];
-  lastUpdated: Date;
+  /** The OCPI DateTime as the eMSP sent it (types §16.2): kept to the digit, compared as an instant. */
+  lastUpdated: string;
 }
-
-/** An OCPI DateTime (types §16.2): UTC with the `Z`, whole seconds. */
-const toDateTime = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** CiString (types §16.1) keys are compared case-insensitively: country_code and party_id are stored upper-case. */
 export function normalizeKey(key: TokenKey): TokenKey {
@@ -41,7 +40,7 @@ export function fromOcpiToken(t: OcpiToken): OcpiTokenFields {
     language: t.language ?? null,
     defaultProfileType: t.default_profile_type ?? null,
     energyContract: t.energy_contract ?? null,
-    lastUpdated: new Date(t.last_updated),
+    lastUpdated: t.last_updated,
   };
 }
 
@@ -72,7 +71,7 @@ export function toOcpiToken(t: IdToken): OcpiToken {
     issuer: t.issuer,
     valid: t.valid,
     whitelist: t.whitelist,
-    last_updated: toDateTime(t.lastUpdated),
+    last_updated: ocpiDateTimeOf(t.lastUpdated, t.lastUpdatedAsSent),
   };
   if (t.visualNumber !== null) out.visual_number = t.visualNumber;
   if (t.groupId !== null) out.group_id = t.groupId;

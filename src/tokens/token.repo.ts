@@ -1,5 +1,6 @@
 import type { Db } from '../db/knex.ts';
 import { translatePg } from '../db/pg-errors.ts';
+import { utcInstantOf } from '../shared/ocpi-date-time.ts';
 import type { IdToken, TokenKey, TokenType, Whitelist } from './token.types.ts';
 import type { OcpiTokenFields } from './ocpi.mapper.ts';
 
@@ -23,6 +24,7 @@ export const toIdToken = (r: Row): IdToken => ({
   expiryDate: r.expiry_date,
   partnerFk: r.partner_fk,
   lastUpdated: r.last_updated,
+  lastUpdatedAsSent: r.last_updated_as_sent ?? null,
 });
 
 /** Tokens with this uid; the operator's own tokens (no partner) first. OCPP 1.6 idTag is case-sensitive. */
@@ -75,20 +77,21 @@ export async function listTokens(db: Db, opts: { limit: number; offset: number; 
 }
 
 export async function updateTokenValidity(db: Db, id: number, valid: boolean): Promise<number> {
-  return db('id_tokens').where({ id }).update({ valid, last_updated: db.fn.now() });
+  return db('id_tokens').where({ id }).update({ valid, last_updated: db.fn.now(), last_updated_as_sent: null });
 }
 
-const FIELD_COLUMNS: Record<keyof OcpiTokenFields, string> = {
+const FIELD_COLUMNS: Record<Exclude<keyof OcpiTokenFields, 'lastUpdated'>, string> = {
   contractId: 'contract_id', visualNumber: 'visual_number', issuer: 'issuer', groupId: 'group_id', valid: 'valid',
   whitelist: 'whitelist', language: 'language', defaultProfileType: 'default_profile_type',
-  energyContract: 'energy_contract', lastUpdated: 'last_updated',
+  energyContract: 'energy_contract',
 };
 
 function toColumns(fields: OcpiTokenFields): Row {
-  const row: Row = {};
+  // last_updated: the instant to every digit sent (for "newer" comparisons), and the string as sent.
+  const row: Row = { last_updated: utcInstantOf(fields.lastUpdated), last_updated_as_sent: fields.lastUpdated };
   for (const [key, value] of Object.entries(fields)) {
-    if (value === undefined) continue;
-    const column = FIELD_COLUMNS[key as keyof OcpiTokenFields];
+    if (value === undefined || key === 'lastUpdated') continue;
+    const column = FIELD_COLUMNS[key as keyof typeof FIELD_COLUMNS];
     // jsonb: pass JSON text so that pg does not reinterpret the object
     row[column] = key === 'energyContract' && value !== null ? JSON.stringify(value) : value;
   }
@@ -103,29 +106,25 @@ export async function findTokenByKey(db: Db, key: TokenKey): Promise<IdToken | u
   return row ? toIdToken(row) : undefined;
 }
 
-/** OCPI tokens §12.2.1.2 PUT: creates or replaces the token of an eMSP partner. */
-export async function upsertOcpiToken(db: Db, key: TokenKey, fields: OcpiTokenFields, partnerFk: number): Promise<IdToken> {
+/**
+ * OCPI tokens §12.2.1.2 PUT: creates or replaces the token of an eMSP partner, unless the stored one is newer
+ * (last_updated later than the PUT's: a change that arrives late is not applied); undefined then.
+ */
+export async function upsertOcpiToken(db: Db, key: TokenKey, fields: OcpiTokenFields, partnerFk: number): Promise<IdToken | undefined> {
   const [row] = await db('id_tokens')
     .insert({ ...byKey(key), ...toColumns(fields), partner_fk: partnerFk })
     .onConflict(['country_code', 'party_id', 'uid', 'type'])
     .merge({ ...toColumns(fields), partner_fk: partnerFk })
+    .where('id_tokens.last_updated', '<=', utcInstantOf(fields.lastUpdated))
     .returning('*');
-  return toIdToken(row);
-}
-
-/** OCPI tokens §12.2.1.3 PATCH: changes only the given fields; undefined when the token does not exist. */
-export async function updateOcpiToken(db: Db, id: number, fields: OcpiTokenFields): Promise<IdToken | undefined> {
-  const [row] = await db('id_tokens').where({ id }).update(toColumns(fields)).returning('*');
   return row ? toIdToken(row) : undefined;
 }
 
-/** Like upsertOcpiToken, but leaves a stored token alone when it is newer (last_updated) than the pulled one. */
-export async function upsertPulledToken(db: Db, key: TokenKey, fields: OcpiTokenFields, partnerFk: number): Promise<IdToken | undefined> {
-  const [row] = await db('id_tokens')
-    .insert({ ...byKey(key), ...toColumns(fields), partner_fk: partnerFk })
-    .onConflict(['country_code', 'party_id', 'uid', 'type'])
-    .merge({ ...toColumns(fields), partner_fk: partnerFk })
-    .where('id_tokens.last_updated', '<=', fields.lastUpdated)
-    .returning('*');
+/**
+ * OCPI tokens §12.2.1.3 PATCH: changes only the given fields; undefined when the token does not exist or
+ * is newer than the PATCH (its last_updated is later).
+ */
+export async function updateOcpiToken(db: Db, id: number, fields: OcpiTokenFields): Promise<IdToken | undefined> {
+  const [row] = await db('id_tokens').where({ id }).andWhere('last_updated', '<=', utcInstantOf(fields.lastUpdated)).update(toColumns(fields)).returning('*');
   return row ? toIdToken(row) : undefined;
 }

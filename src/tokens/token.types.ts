@@ -21,6 +21,8 @@ export interface IdToken {
   expiryDate: Date | null;
   partnerFk: number | null;
   lastUpdated: Date;
+  /** last_updated as the eMSP sent it (OCPI DateTime, every fractional digit); null for our own tokens. */
+  lastUpdatedAsSent: string | null;
 }
 
 /** OCPP 1.6 §7.2 AuthorizationStatus. */

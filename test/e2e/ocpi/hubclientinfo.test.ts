@@ -58,6 +58,16 @@ describe('e2e ocpi hubclientinfo receiver', () => {
     expect(got.body.data).to.deep.include({ status: 'CONNECTED', last_updated: '2025-03-02T10:00:00Z' });
   });
 
+  it('types §16.2: should compare last_updated on every fractional digit and give it back as sent', async () => {
+    await ocpi('PUT', '/DE/FRC', aClientInfo({ country_code: 'DE', party_id: 'FRC', status: 'CONNECTED', last_updated: '2025-03-02T10:00:00.1236Z' }));
+
+    // Older by a tenth of a millisecond: a late OFFLINE must not undo the CONNECTED.
+    await ocpi('PUT', '/DE/FRC', aClientInfo({ country_code: 'DE', party_id: 'FRC', status: 'OFFLINE', last_updated: '2025-03-02T10:00:00.1235Z' }));
+
+    const got = await ocpi('GET', '/DE/FRC');
+    expect(got.body.data).to.deep.include({ status: 'CONNECTED', last_updated: '2025-03-02T10:00:00.1236Z' });
+  });
+
   it('should not need routing headers, and ignore them when sent', async () => {
     const res = await ocpi('PUT', '/FR/XYZ', aClientInfo({ country_code: 'FR', party_id: 'XYZ' }), hubToken, { 'OCPI-to-country-code': 'XX', 'OCPI-to-party-id': 'NOP' });
     expect(res.body.status_code).to.equal(1000);

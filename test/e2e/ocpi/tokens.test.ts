@@ -128,6 +128,58 @@ describe('e2e ocpi tokens receiver', () => {
     expect(res.body.status_code).to.equal(2001);
   });
 
+  describe('last_updated precision (types §16.2: fractional seconds MAY be used)', () => {
+    const at = (fraction: string) => `2026-04-01T10:00:00${fraction}`;
+    const stored = async (uid: string) => (await ocpi('GET', `/${emsp.countryCode}/${emsp.partyId}/${uid}`)).body.data;
+
+    it('§12.2.1.2/§12.2.1.3: should apply a change newer by milliseconds and give last_updated back as sent', async () => {
+      await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/MS-1`, aToken('MS-1', { last_updated: at('.250Z') }));
+      expect((await stored('MS-1')).last_updated).to.equal(at('.250Z'));
+
+      const patch = await ocpi('PATCH', `/${emsp.countryCode}/${emsp.partyId}/MS-1`, { valid: false, last_updated: at('.750Z') });
+
+      expect(patch.body.status_code).to.equal(1000);
+      expect(await stored('MS-1')).to.deep.include({ valid: false, last_updated: at('.750Z') });
+    });
+
+    it('should leave the token alone when a PATCH or PUT is older by milliseconds (answered 1000)', async () => {
+      await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/MS-2`, aToken('MS-2', { last_updated: at('.250Z') }));
+      await ocpi('PATCH', `/${emsp.countryCode}/${emsp.partyId}/MS-2`, { valid: false, last_updated: at('.750Z') });
+
+      const patch = await ocpi('PATCH', `/${emsp.countryCode}/${emsp.partyId}/MS-2`, { valid: true, last_updated: at('.100Z') });
+      const put = await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/MS-2`, aToken('MS-2', { whitelist: 'NEVER', last_updated: at('.100Z') }));
+
+      expect([patch.body.status_code, put.body.status_code]).to.deep.equal([1000, 1000]);
+      expect(await stored('MS-2')).to.deep.include({ valid: false, whitelist: 'ALLOWED', last_updated: at('.750Z') });
+    });
+
+    it('should keep every fractional digit sent (beyond milliseconds), and compare on them', async () => {
+      await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/US-1`, aToken('US-1', { last_updated: at('.1236Z') }));
+      await ocpi('PATCH', `/${emsp.countryCode}/${emsp.partyId}/US-1`, { valid: false, last_updated: at('.1235Z') });
+
+      expect(await stored('US-1')).to.deep.include({ valid: true, last_updated: at('.1236Z') });
+    });
+
+    it('should keep the newest of concurrent PUTs whatever order they commit in (PostgreSQL: on conflict … where)', async () => {
+      const uids = Array.from({ length: 8 }, (_, i) => `RACE-${i}`);
+
+      await Promise.all(uids.flatMap((uid) => ['.250Z', '.750Z', '.500Z'].map((f) => ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/${uid}`, aToken(uid, { last_updated: at(f), visual_number: f })))));
+
+      const rows = await t.db('id_tokens').whereIn('uid', uids).select('visual_number', 'last_updated_as_sent');
+      expect(rows).to.have.length(uids.length);
+      for (const row of rows) expect(row).to.deep.equal({ visual_number: '.750Z', last_updated_as_sent: at('.750Z') });
+    });
+
+    it('should read a DateTime without Z as UTC (types §16.2) and give it back as sent', async () => {
+      await ocpi('PUT', `/${emsp.countryCode}/${emsp.partyId}/NOZ-1`, aToken('NOZ-1', { last_updated: at('.5') }));
+      await ocpi('PATCH', `/${emsp.countryCode}/${emsp.partyId}/NOZ-1`, { valid: false, last_updated: at('.4Z') });
+
+      expect(await stored('NOZ-1')).to.deep.include({ valid: true, last_updated: at('.5') });
+      const row = await t.db('id_tokens').where({ uid: 'NOZ-1' }).first();
+      expect(new Date(row.last_updated).toISOString()).to.equal(at('.500Z'));
+    });
+  });
+
   it('should list the tokens module as RECEIVER in the 2.2.1 version details', async () => {
     const res = await fetch(`${t.httpUrl}/ocpi/2.2.1`, { headers: { authorization: tokenHeader(emsp.token) } });
     const body = (await res.json()) as any;

@@ -19,8 +19,11 @@ import { aRegisteredPartner, anInvitedPartner, tokenHeader } from '../../fixture
 
 const ITEMS = Array.from({ length: 7 }, (_, i) => ({ n: i }));
 
-/** A module exercising the transport helpers: a paginated list, an echo of req.ocpi, a throwing route. */
-function aTestModule(): OcpiModule {
+/**
+ * A module exercising the transport helpers: a paginated list, an echo of req.ocpi, throwing routes, and
+ * a lookup that passes a body value to the database as is.
+ */
+function aTestModule(db: () => TestDb['db']): OcpiModule {
   const router = express.Router();
   router.get('/', (req, res) => {
     const q = parseListQuery(req, { maxLimit: 3 });
@@ -42,6 +45,9 @@ function aTestModule(): OcpiModule {
   router.get('/crash', () => {
     throw new Error('secret internals');
   });
+  router.put('/lookup', async (req, res) => {
+    sendOcpi(res, (await db()('id_tokens').where({ uid: req.body.uid }).first()) ?? null);
+  });
   return { id: 'locations', role: 'SENDER', router };
 }
 
@@ -56,7 +62,7 @@ describe('e2e ocpi transport', () => {
     const auth = new PartnerService({ db: tdb.db, clock: systemClock });
     const logger = createLogger('error');
     logger.silent = true; // one test crashes a route on purpose
-    app.use('/ocpi', createOcpiRouter({ auth, logger, publicUrl: '' }, [aTestModule()]));
+    app.use('/ocpi', createOcpiRouter({ auth, logger, publicUrl: '', clock: systemClock, maxBodyBytes: 1024 * 1024, rateLimit: { requestsPerSec: 0, burst: 1 } }, [aTestModule(() => tdb.db)]));
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -148,6 +154,13 @@ describe('e2e ocpi transport', () => {
       const invalid = await call('/ocpi/2.2.1/locations/body', { token, method: 'PUT', body: JSON.stringify({ language: 'en' }) });
       expect([notJson.status, notJson.body.status_code]).to.deep.equal([400, 2001]);
       expect([invalid.body.status_code, invalid.body.status_message]).to.deep.equal([2001, "text: must have required property 'text'"]);
+    });
+
+    it('should answer a value the database refuses (SQLSTATE class 22) with 2001, not 3000', async () => {
+      const { token } = await aRegisteredPartner(tdb.db);
+      const res = await call('/ocpi/2.2.1/locations/lookup', { token, method: 'PUT', body: JSON.stringify({ uid: 'A\u0000B' }) });
+      expect([res.status, res.body.status_code]).to.deep.equal([400, 2001]);
+      expect(res.body.status_message).to.equal('invalid value: a character the database cannot store (e.g. NUL, U+0000) (SQLSTATE 22021)');
     });
 
     it('should answer an unknown path with an envelope, not an HTML page', async () => {

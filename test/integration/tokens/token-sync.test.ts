@@ -94,6 +94,18 @@ describe('integration tokens/token-sync', () => {
     expect((await tdb.db('id_tokens').where({ party_id: emsp.partyId, uid: 'N-1' }).first()).valid).to.equal(false);
   });
 
+  it('types §16.2: should compare last_updated on every fractional digit sent (a pull older by 0.1 ms is not applied)', async () => {
+    const emsp = await anEmsp();
+    await deps.tokens.put(emsp.partner, { countryCode: 'DE', partyId: emsp.partyId, uid: 'F-1', type: 'RFID' }, aToken(emsp.partyId, 'F-1', { valid: false, last_updated: '2025-02-10T00:00:00.1236Z' }) as never);
+    const scope = nock(emsp.origin).get('/ocpi/2.2.1/tokens').query(true).reply(200, ok([aToken(emsp.partyId, 'F-1', { valid: true, last_updated: '2025-02-10T00:00:00.1235Z' })]));
+
+    const counts = await runTokenSync(deps);
+
+    expect(scope.isDone()).to.equal(true);
+    expect(counts).to.deep.include({ tokensUpserted: 0 });
+    expect(await tdb.db('id_tokens').where({ party_id: emsp.partyId, uid: 'F-1' }).first()).to.deep.include({ valid: false, last_updated_as_sent: '2025-02-10T00:00:00.1236Z' });
+  });
+
   it('should sync the other partners when one fails, fail the run, and retry the failed one from its old date_from', async () => {
     // Arrange
     const down = await anEmsp();

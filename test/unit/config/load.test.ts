@@ -14,6 +14,20 @@ describe('unit config/load', () => {
     expect([c.port, c.databaseUrl, c.dataDir, c.logLevel, c.ocpp.acceptUnknownChargers, c.ocpp.heartbeatIntervalSec, c.ocpp.offlineAfterMissedHeartbeats]).to.deep.equal([9000, 'postgres://u@db:5432/cpms', '/var/lib/cpms', 'debug', true, 120, 2.5]);
   });
 
+  it('should read the HTTP limits: request timeout, OCPI body limit and rate limit (0 = off)', () => {
+    const defaults = loadConfig({});
+    const c = loadConfig({ REQUEST_TIMEOUT_SEC: '15', OCPI_MAX_BODY_BYTES: '65536', OCPI_RATE_LIMIT_PER_SEC: '0', OCPI_RATE_LIMIT_BURST: '10' });
+
+    expect([defaults.requestTimeoutSec, defaults.ocpi.maxBodyBytes, defaults.ocpi.rateLimit]).to.deep.equal([60, 1048576, { requestsPerSec: 50, burst: 200 }]);
+    expect([c.requestTimeoutSec, c.ocpi.maxBodyBytes, c.ocpi.rateLimit]).to.deep.equal([15, 65536, { requestsPerSec: 0, burst: 10 }]);
+  });
+
+  it('should read OCPI_RESPONSE_URL_ALLOWED_HOSTS as a comma-separated list (none by default)', () => {
+    expect(loadConfig({}).ocpi.responseUrlAllowedHosts).to.deep.equal([]);
+    expect(loadConfig({ OCPI_RESPONSE_URL_ALLOWED_HOSTS: 'results.example.net, cb.example.org:8443,' }).ocpi.responseUrlAllowedHosts).to.deep.equal(['results.example.net', 'cb.example.org:8443']);
+    expect(loadConfig({ OCPI_RESPONSE_URL_ALLOWED_HOSTS: '*' }).ocpi.responseUrlAllowedHosts).to.deep.equal(['*']);
+  });
+
   it('should let the environment win over overrides, and overrides win over defaults', () => {
     const c = loadConfig({ PORT: '9001' }, { port: 1234, 'ocpp.callTimeoutSec': 5 });
 
@@ -33,6 +47,10 @@ describe('unit config/load', () => {
     ['a database URL that is not postgres', { DATABASE_URL: 'mysql://x' }, /^config databaseUrl \(from DATABASE_URL\): /],
     ['a boolean that is not true/false', { OCPP_ACCEPT_UNKNOWN_CHARGERS: 'yes' }, /^config ocpp\.acceptUnknownChargers \(from OCPP_ACCEPT_UNKNOWN_CHARGERS\): /],
     ['a zero heartbeat interval', { OCPP_HEARTBEAT_INTERVAL_SEC: '0' }, /^config ocpp\.heartbeatIntervalSec \(from OCPP_HEARTBEAT_INTERVAL_SEC\): /],
+    ['a zero request timeout', { REQUEST_TIMEOUT_SEC: '0' }, /^config requestTimeoutSec \(from REQUEST_TIMEOUT_SEC\): /],
+    ['a negative rate limit', { OCPI_RATE_LIMIT_PER_SEC: '-1' }, /^config ocpi\.rateLimit\.requestsPerSec \(from OCPI_RATE_LIMIT_PER_SEC\): /],
+    ['a zero burst', { OCPI_RATE_LIMIT_BURST: '0' }, /^config ocpi\.rateLimit\.burst \(from OCPI_RATE_LIMIT_BURST\): /],
+    ['an allowed response_url host that is a URL', { OCPI_RESPONSE_URL_ALLOWED_HOSTS: 'https://x.example' }, /^config ocpi\.responseUrlAllowedHosts\.0 \(from OCPI_RESPONSE_URL_ALLOWED_HOSTS\): /],
   ];
   for (const [name, env, message] of bad) {
     it(`should refuse ${name} with one line naming the key and the variable`, () => {

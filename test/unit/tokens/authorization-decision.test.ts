@@ -9,7 +9,7 @@ const NOW = new Date('2025-03-01T10:00:00Z');
 const aRoamingToken = (o: Partial<IdToken> = {}): IdToken => ({
   id: 1, countryCode: 'DE', partyId: 'EMS', uid: 'RFID01', type: 'RFID', contractId: 'DE-EMS-C1', visualNumber: null, issuer: 'EMS',
   groupId: null, valid: true, whitelist: 'ALLOWED', language: null, defaultProfileType: null, energyContract: null, expiryDate: null,
-  partnerFk: 7, lastUpdated: NOW, ...o,
+  partnerFk: 7, lastUpdated: NOW, lastUpdatedAsSent: null, ...o,
 });
 
 const ALLOWED_ANSWER: RealtimeOutcome = { kind: 'answer', allowed: 'ALLOWED', authorizationReference: 'REF-1' };
