@@ -18,7 +18,7 @@ describe('e2e OCPP 1.6 charger configuration kept as confirmed', () => {
   it('OCPP16 §5.3: should use an accepted HeartbeatInterval for offline detection (no false offline fault)', async () => {
     // Arrange: booted with the default 300 s; the operator raises the interval to an hour
     const { id, client } = await aBootedCharger(t);
-    client.handle('ChangeConfiguration', () => ({ status: 'Accepted' }));
+    client.handle('ChangeConfiguration', async () => ({ status: 'Accepted' }));
     expect((await changeHeartbeat(id, '3600')).body.response).to.deep.equal({ status: 'Accepted' });
 
     // Act: 20 minutes without a message: late for 3 × 300 s, on time for 3 × 3600 s
@@ -34,7 +34,7 @@ describe('e2e OCPP 1.6 charger configuration kept as confirmed', () => {
 
   it('OCPP16 §5.3: should keep the interval as it was when the charger rejects the change', async () => {
     const { id, client } = await aBootedCharger(t);
-    client.handle('ChangeConfiguration', () => ({ status: 'Rejected' }));
+    client.handle('ChangeConfiguration', async () => ({ status: 'Rejected' }));
     await changeHeartbeat(id, '3600');
     clock.advance(20 * 60_000);
     const marked = await t.app.services.chargers.markOverdueOffline(3);
@@ -48,7 +48,7 @@ describe('e2e OCPP 1.6 charger configuration kept as confirmed', () => {
   it('OCPP16 §4.2: should answer the next BootNotification with the confirmed interval, and apply a RebootRequired value at that boot', async () => {
     // Arrange
     const { id, client } = await aBootedCharger(t);
-    client.handle('ChangeConfiguration', ({ params }: { params: { key: string } }) => ({ status: params.key === 'HeartbeatInterval' ? 'RebootRequired' : 'Accepted' }));
+    client.handle('ChangeConfiguration', async ({ params }: { params: { key: string } }) => ({ status: params.key === 'HeartbeatInterval' ? 'RebootRequired' : 'Accepted' }));
     await changeHeartbeat(id, '900');
     const before = (await t.api('GET', `/api/v1/chargers/${id}/configuration`)).body.data;
 
@@ -66,8 +66,8 @@ describe('e2e OCPP 1.6 charger configuration kept as confirmed', () => {
   it('OCPP16 §5.8: should keep every key of a GetConfiguration answer, and a later change on top of it', async () => {
     // Arrange
     const { id, client } = await aBootedCharger(t);
-    client.handle('GetConfiguration', () => ({ configurationKey: [{ key: 'NumberOfConnectors', readonly: true, value: '2' }, { key: 'MeterValueSampleInterval', readonly: false, value: '60' }], unknownKey: [] }));
-    client.handle('ChangeConfiguration', () => ({ status: 'Accepted' }));
+    client.handle('GetConfiguration', async () => ({ configurationKey: [{ key: 'NumberOfConnectors', readonly: true, value: '2' }, { key: 'MeterValueSampleInterval', readonly: false, value: '60' }], unknownKey: [] }));
+    client.handle('ChangeConfiguration', async () => ({ status: 'Accepted' }));
 
     // Act
     await t.api('POST', `/api/v1/chargers/${id}/commands/GetConfiguration`, {});
