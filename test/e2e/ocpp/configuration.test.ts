@@ -48,7 +48,7 @@ describe('e2e OCPP 1.6 charger configuration kept as confirmed', () => {
   it('OCPP16 §4.2: should answer the next BootNotification with the confirmed interval, and apply a RebootRequired value at that boot', async () => {
     // Arrange
     const { id, client } = await aBootedCharger(t);
-    client.handle('ChangeConfiguration', async ({ params }: { params: { key: string } }) => ({ status: params.key === 'HeartbeatInterval' ? 'RebootRequired' : 'Accepted' }));
+    client.handle('ChangeConfiguration', async ({ params }) => ({ status: params?.key === 'HeartbeatInterval' ? 'RebootRequired' : 'Accepted' }));
     await changeHeartbeat(id, '900');
     const before = (await t.api('GET', `/api/v1/chargers/${id}/configuration`)).body.data;
 
