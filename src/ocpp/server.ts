@@ -42,6 +42,19 @@ function parseBasicPassword(header: string | undefined, identity: string): strin
   return decoded.startsWith(prefix) ? decoded.slice(prefix.length) : undefined;
 }
 
+// Control, format, surrogate, private-use and unassigned code points (\p{C}) and separators (\p{Z}).
+const NOT_PRINTABLE = /[\p{C}\p{Z}]/u;
+
+/**
+ * OCPP-J 1.6 §3.1.1 leaves the identity's characters open (OCPP 2.0.1 calls it an identifierString);
+ * we take 1-48 printable characters (chargeBoxIdentity is CiString48), no "/" (it is a path segment)
+ * and no spaces or control characters (they cannot be a Basic-auth user name or a clean log field).
+ */
+export function isValidIdentity(identity: string): boolean {
+  const length = [...identity].length;
+  return length >= 1 && length <= 48 && !identity.includes('/') && !NOT_PRINTABLE.test(identity);
+}
+
 /** Picks the first protocol we prefer that the client offers. */
 function negotiate(header: string | undefined, ours: readonly OcppProtocol[]): OcppProtocol | undefined {
   const offered = new Set((header ?? '').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean));
@@ -69,7 +82,8 @@ export function attachOcppServer(http: Server, opts: OcppServerOptions): { close
     } catch {
       return refuse(socket, 400, 'malformed charge point identity');
     }
-    if (!identity || identity.includes('/') || identity.length > 48) return refuse(socket, 400, 'charge point identity must be 1-48 characters without "/"');
+    // Checked before anything else sees it: a NUL byte reached the database and came back as a 500.
+    if (!isValidIdentity(identity)) return refuse(socket, 400, 'charge point identity must be 1-48 printable characters without "/" or spaces');
     const protocol = negotiate(req.headers['sec-websocket-protocol'], protocols);
     if (!protocol) return refuse(socket, 400, `no supported subprotocol offered (supported: ${protocols.join(', ')})`);
     const handshake: Handshake = {
