@@ -50,7 +50,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
     logger: logger.child({ module: 'admin' }),
     routers: [
       // OCPI chargingprofiles: a profile the operator sets or clears may change eMSPs' ActiveChargingProfiles.
-      chargerAdminRoutes({ db, chargers: s.chargers, commands, onCommandAnswered: (id, cmd) => s.chargingProfiles.onOperatorCommand(id, cmd) }),
+      chargerAdminRoutes({ db, chargers: s.chargers, onboarding: s.onboarding, commands, onCommandAnswered: (id, cmd) => s.chargingProfiles.onOperatorCommand(id, cmd) }),
       locationAdminRoutes({ db, locations: s.locations }),
       tokenAdminRoutes({ db, tokens: s.tokens }),
       sessionAdminRoutes({ db }),
@@ -89,9 +89,20 @@ export function buildHttpApp(deps: AppDeps, s: Services, commands: CommandSender
   return app;
 }
 
-/** HTTPS when a certificate is configured, plain HTTP otherwise; the OCPP endpoint shares it. */
+/**
+ * HTTPS when a certificate is configured, plain HTTP otherwise; the OCPP endpoint shares it. Requests
+ * whose headers (slowloris) or whole body do not arrive in time are answered 408 and closed.
+ */
 export function createServer(config: Config, app: express.Express): Server {
+  const { headersTimeoutSec, requestTimeoutSec, keepAliveTimeoutSec } = config.http;
+  const limits = {
+    headersTimeout: headersTimeoutSec * 1000,
+    requestTimeout: requestTimeoutSec * 1000,
+    keepAliveTimeout: keepAliveTimeoutSec * 1000,
+    // Node checks the two timeouts above only this often (default 30 s): a quarter of the shorter one.
+    connectionsCheckingInterval: Math.max(250, Math.min(headersTimeoutSec, requestTimeoutSec) * 250),
+  };
   return config.tls.certFile
-    ? createHttpsServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, app)
-    : createHttpServer(app);
+    ? createHttpsServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile), ...limits }, app)
+    : createHttpServer(limits, app);
 }

@@ -30,7 +30,7 @@ async function startServing(rt: Runtime, port: number, host: string, opts: Liste
   const { deps: { config, logger }, server, bus, nodeId } = rt;
   await bus?.start();
   // Before any socket opens: connections a crashed process left recorded (alone: every node's).
-  const released = opts.releaseStaleConnections === false ? [] : await rt.services.chargers.releaseStaleConnections({ allNodes: !config.redisUrl });
+  const released = opts.releaseStaleConnections === false ? [] : await rt.services.chargerConnections.releaseStaleConnections({ allNodes: !config.redisUrl });
   if (released.length) logger.warn(`marked ${released.length} charger(s) disconnected that were recorded as connected before start-up`, { module: 'chargers', node: nodeId });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -39,16 +39,22 @@ async function startServing(rt: Runtime, port: number, host: string, opts: Liste
   return server.address() as AddressInfo;
 }
 
+/**
+ * Graceful stop (SIGTERM): no new connections or handshakes, jobs and pushes stopped, charger sockets
+ * drained and closed with their disconnections recorded, then the rest. The caller destroys the database
+ * only after this resolves, so nothing is left recorded as connected and no write is aborted.
+ */
 async function stopServing(rt: Runtime): Promise<void> {
   const { services, bus, server } = rt;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
   await services.scheduler.stop();
   await services.pushWorker.stop();
+  await rt.ocpp.stop();
   await bus?.stop();
-  rt.ocpp.close();
-  rt.connections.closeAll();
   await services.asyncResults.drain(); // closed sockets fail pending charger calls: results get queued, not lost
   server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await closed;
 }
 
 /**
@@ -60,13 +66,13 @@ export function createApp(deps: AppDeps) {
   const nodeId = config.nodeId || `node-${process.pid}`;
   const events = new DomainEvents();
   const connections = new ConnectionRegistry();
-  const { bus, commands } = createCommandSender(deps, nodeId, connections);
-  const services = buildServices(deps, { nodeId, events, commands });
+  const { bus, commands, connectionControl } = createCommandSender(deps, nodeId, connections);
+  const services = buildServices(deps, { nodeId, events, commands, connectionControl });
   const app = buildHttpApp(deps, services, commands);
   const server = createServer(config, app);
-  const ocpp = attachOcppEndpoint(server, deps, services, connections);
+  const ocpp = attachOcppEndpoint(server, deps, services, connections, bus);
   const rt: Runtime = { deps, nodeId, server, services, connections, bus, ocpp };
-  const { chargers, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements } = services;
+  const { chargers, chargerAuth, chargerConnections, onboarding, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements } = services;
   return {
     server,
     app,
@@ -76,7 +82,7 @@ export function createApp(deps: AppDeps) {
     scheduler: services.scheduler,
     pushWorker: services.pushWorker,
     asyncResults: services.asyncResults,
-    services: { chargers, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements },
+    services: { chargers, chargerAuth, chargerConnections, onboarding, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements },
     nodeId,
     /**
      * Starts serving. As a node (default) it first releases the connections a crashed process left

@@ -40,6 +40,16 @@ describe('unit config/load', () => {
     });
   }
 
+  it('should refuse an HTTP headers timeout longer than the request timeout, naming the key', () => {
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_SEC: '90', HTTP_REQUEST_TIMEOUT_SEC: '60' })).to.throw(/^config http\.headersTimeoutSec: must not exceed http\.requestTimeoutSec$/);
+  });
+
+  it('should read the OCPP limits from their environment variables', () => {
+    const c = loadConfig({ OCPP_MAX_FRAME_BYTES: '65536', OCPP_PING_INTERVAL_SEC: '0', OCPP_RATE_LIMIT_CALLS_PER_SEC: '2.5', OCPP_AUTH_BACKOFF_FAILURES_PER_ADDRESS: '0', HTTP_HEADERS_TIMEOUT_SEC: '10' });
+
+    expect([c.ocpp.maxFrameBytes, c.ocpp.pingIntervalSec, c.ocpp.rateLimit.callsPerSec, c.ocpp.auth.backoff.failuresPerAddress, c.http.headersTimeoutSec]).to.deep.equal([65536, 0, 2.5, 0, 10]);
+  });
+
   it('should name the key of a bad override', () => {
     expect(() => loadConfig({}, { 'ocpp.callTimeoutSec': 0 })).to.throw(/^config ocpp\.callTimeoutSec: /);
   });
