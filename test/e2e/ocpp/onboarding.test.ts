@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { expect } from 'chai';
 import { useTestApp } from '../../helpers/use-test-app.ts';
-import { connectCharger, handshakeStatus, type ChargerClient } from '../../helpers/charger.ts';
+import { connectCharger, connectRaw, handshakeStatus, type ChargerClient } from '../../helpers/charger.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { aBootNotification, aChargerId, aStartTransaction, aToken } from '../../fixtures/chargers.ts';
 
@@ -47,6 +47,18 @@ describe('e2e OCPP onboarding without credentials', () => {
 
     expect([second.status, second.body]).to.deep.equal([409, 'charger without credentials is already connected']);
     expect(third.status).to.equal(101);
+  });
+
+  it('should let exactly one of several simultaneous handshakes of a charger without credentials in (race: run on PostgreSQL)', async () => {
+    const { id, client } = await anOnboardedCharger();
+    await client.close();
+    await eventually(async () => (await t.db('charge_points').where({ id }).first()).is_connected === false, 'the disconnection to be recorded');
+
+    const attempts = await Promise.allSettled(Array.from({ length: 6 }, () => connectRaw(t, id)));
+    const opened = attempts.filter((a) => a.status === 'fulfilled');
+    for (const a of opened) await a.value.close();
+
+    expect(opened).to.have.length(1);
   });
 
   it('OCPP16 §4.2.1: should refuse StartTransaction of a charger without credentials with SecurityError', async () => {
