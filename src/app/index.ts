@@ -48,13 +48,17 @@ async function stopServing(rt: Runtime): Promise<void> {
   const { services, bus, server } = rt;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  await services.scheduler.stop();
-  await services.pushWorker.stop();
-  await rt.ocpp.stop();
-  await bus?.stop();
-  await services.asyncResults.drain(); // closed sockets fail pending charger calls: results get queued, not lost
-  server.closeAllConnections();
-  await closed;
+  try {
+    await services.scheduler.stop();
+    await services.pushWorker.stop();
+    await rt.ocpp.stop();
+  } finally {
+    // Even when recording the disconnections failed (the caller hears of it): release the rest.
+    await bus?.stop();
+    await services.asyncResults.drain(); // closed sockets fail pending charger calls: results get queued, not lost
+    server.closeAllConnections();
+    await closed;
+  }
 }
 
 /**

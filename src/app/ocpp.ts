@@ -16,7 +16,7 @@ import type { ConnectionControl } from '../chargers/onboarding.service.ts';
 import { chargerHandlers } from '../chargers/ocpp16.handlers.ts';
 import { tokenHandlers } from '../tokens/ocpp16.handlers.ts';
 import { sessionHandlers } from '../sessions/ocpp16.handlers.ts';
-import { drainConnections, TaskTracker } from './ocpp-drain.ts';
+import { CLOSE_GOING_AWAY, drainConnections, TaskTracker } from './ocpp-drain.ts';
 
 /** Messages a charger may send before the CPMS has accepted it (OCPP 1.6 §4.2.1: Pending/Rejected). */
 const ALLOWED_BEFORE_ACCEPTED = new Set(['BootNotification', 'Heartbeat', 'StatusNotification', 'DiagnosticsStatusNotification', 'FirmwareStatusNotification', 'DataTransfer']);
@@ -147,11 +147,14 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
       endpoint.stopAccepting();
       ctx.isStopping = true;
       ctx.liveness.stop();
-      const sockets = await drainConnections(connections, deps.config.ocpp.shutdownGraceSec * 1000);
-      await ctx.records.settled();
-      const released = await s.chargerConnections.releaseConnections(sockets, { code: 1001, reason: 'server shutting down' });
-      log.info(`recorded ${released.length} charger(s) disconnected at shutdown`);
-      endpoint.close();
+      try {
+        const sockets = await drainConnections(connections, deps.config.ocpp.shutdownGraceSec * 1000);
+        await ctx.records.settled();
+        const released = await s.chargerConnections.releaseConnections(sockets, { code: CLOSE_GOING_AWAY, reason: 'server shutting down' });
+        log.info(`recorded ${released.length} charger(s) disconnected at shutdown`);
+      } finally {
+        endpoint.close();
+      }
     },
   };
 }
