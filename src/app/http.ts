@@ -50,7 +50,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
     logger: logger.child({ module: 'admin' }),
     routers: [
       // OCPI chargingprofiles: a profile the operator sets or clears may change eMSPs' ActiveChargingProfiles.
-      chargerAdminRoutes({ db, chargers: s.chargers, configuration: s.configuration, commands, onCommandAnswered: (id, cmd) => s.chargingProfiles.onOperatorCommand(id, cmd) }),
+      chargerAdminRoutes({ db, chargers: s.chargers, configuration: s.configuration, onboarding: s.onboarding, commands, onCommandAnswered: (id, cmd) => s.chargingProfiles.onOperatorCommand(id, cmd) }),
       locationAdminRoutes({ db, locations: s.locations }),
       tokenAdminRoutes({ db, tokens: s.tokens }),
       sessionAdminRoutes({ db }),
@@ -92,20 +92,19 @@ export function buildHttpApp(deps: AppDeps, s: Services, commands: CommandSender
 }
 
 /**
- * Node's limits on receiving a request (config requestTimeoutSec): a client that has not sent its whole
- * request (headers and body) in time is answered 408 and its socket closed, so a slow body cannot hold a
- * connection for long. Node checks them every `connectionsCheckingInterval`, and refuses a headersTimeout
- * above the requestTimeout. Upgraded sockets (OCPP WebSockets) are no longer requests and are not affected.
+ * HTTPS when a certificate is configured, plain HTTP otherwise; the OCPP endpoint shares it. Requests
+ * whose headers (slowloris) or whole body do not arrive in time are answered 408 and closed.
  */
-function requestLimits(config: Config) {
-  const requestTimeout = config.requestTimeoutSec * 1000;
-  return { requestTimeout, headersTimeout: Math.min(60_000, requestTimeout), connectionsCheckingInterval: Math.min(30_000, Math.ceil(requestTimeout / 4)) };
-}
-
-/** HTTPS when a certificate is configured, plain HTTP otherwise; the OCPP endpoint shares it. */
 export function createServer(config: Config, app: express.Express): Server {
-  const limits = requestLimits(config);
+  const { headersTimeoutSec, requestTimeoutSec, keepAliveTimeoutSec } = config.http;
+  const limits = {
+    headersTimeout: headersTimeoutSec * 1000,
+    requestTimeout: requestTimeoutSec * 1000,
+    keepAliveTimeout: keepAliveTimeoutSec * 1000,
+    // Node checks the two timeouts above only this often (default 30 s): a quarter of the shorter one.
+    connectionsCheckingInterval: Math.max(250, Math.min(headersTimeoutSec, requestTimeoutSec) * 250),
+  };
   return config.tls.certFile
-    ? createHttpsServer({ ...limits, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, app)
+    ? createHttpsServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile), ...limits }, app)
     : createHttpServer(limits, app);
 }

@@ -31,7 +31,7 @@ async function startServing(rt: Runtime, port: number, host: string, opts: Liste
   const { deps: { config, logger }, server, bus, nodeId } = rt;
   await bus?.start();
   // Before any socket opens: connections a crashed process left recorded (alone: every node's).
-  const released = opts.releaseStaleConnections === false ? [] : await rt.services.chargers.releaseStaleConnections({ allNodes: !config.redisUrl });
+  const released = opts.releaseStaleConnections === false ? [] : await rt.services.chargerConnections.releaseStaleConnections({ allNodes: !config.redisUrl });
   if (released.length) logger.warn(`marked ${released.length} charger(s) disconnected that were recorded as connected before start-up`, { module: 'chargers', node: nodeId });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -40,16 +40,26 @@ async function startServing(rt: Runtime, port: number, host: string, opts: Liste
   return server.address() as AddressInfo;
 }
 
+/**
+ * Graceful stop (SIGTERM): no new connections or handshakes, jobs and pushes stopped, charger sockets
+ * drained and closed with their disconnections recorded, then the rest. The caller destroys the database
+ * only after this resolves, so nothing is left recorded as connected and no write is aborted.
+ */
 async function stopServing(rt: Runtime): Promise<void> {
   const { services, bus, server } = rt;
-  await services.scheduler.stop();
-  await services.pushWorker.stop();
-  await bus?.stop();
-  rt.ocpp.close();
-  rt.connections.closeAll();
-  await services.asyncResults.drain(); // closed sockets fail pending charger calls: results get queued, not lost
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  try {
+    await services.scheduler.stop();
+    await services.pushWorker.stop();
+    await rt.ocpp.stop();
+  } finally {
+    // Even when recording the disconnections failed (the caller hears of it): release the rest.
+    await bus?.stop();
+    await services.asyncResults.drain(); // closed sockets fail pending charger calls: results get queued, not lost
+    server.closeAllConnections();
+    await closed;
+  }
 }
 
 /**
@@ -62,16 +72,16 @@ export function createApp(deps: AppDeps) {
   const events = new DomainEvents();
   const connections = new ConnectionRegistry();
   const sender = createCommandSender(deps, nodeId, connections);
+  const { bus, connectionControl } = sender;
   // Every configuration answer a charger gives is kept, whoever sent the command (OCPP 1.6 §5.3, §5.8).
   const configuration = new ChargerConfigurationService({ db: deps.db, clock: deps.clock });
-  const { bus } = sender;
   const commands = recordingConfiguration(sender.commands, configuration, deps.logger.child({ module: 'chargers' }));
-  const services = buildServices(deps, { nodeId, events, commands, configuration });
+  const services = buildServices(deps, { nodeId, events, commands, configuration, connectionControl });
   const app = buildHttpApp(deps, services, commands);
   const server = createServer(config, app);
-  const ocpp = attachOcppEndpoint(server, deps, services, connections);
+  const ocpp = attachOcppEndpoint(server, deps, services, connections, bus);
   const rt: Runtime = { deps, nodeId, server, services, connections, bus, ocpp };
-  const { chargers, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements } = services;
+  const { chargers, chargerAuth, chargerConnections, onboarding, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements } = services;
   return {
     server,
     app,
@@ -81,7 +91,7 @@ export function createApp(deps: AppDeps) {
     scheduler: services.scheduler,
     pushWorker: services.pushWorker,
     asyncResults: services.asyncResults,
-    services: { chargers, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements },
+    services: { chargers, chargerAuth, chargerConnections, onboarding, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements },
     nodeId,
     /**
      * Starts serving. As a node (default) it first releases the connections a crashed process left

@@ -2,81 +2,159 @@ import type { Server } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { AppDeps } from './app.types.ts';
 import type { Services } from './services.ts';
-import { runDetached } from '../shared/background.ts';
-import { attachOcppServer, type Handshake } from '../ocpp/server.ts';
+import type { Logger } from '../shared/logger.ts';
+import { attachOcppServer, type AuthDecision, type Handshake } from '../ocpp/server.ts';
 import { RpcConnection } from '../ocpp/rpc.ts';
 import { ConnectionRegistry } from '../ocpp/connections.ts';
+import { Liveness, type Watch } from '../ocpp/liveness.ts';
 import { createOcppValidator, type OcppValidator } from '../ocpp/validate.ts';
 import { buildRouter, type Dispatch } from '../ocpp/router.ts';
 import { OcppError } from '../ocpp/errors.ts';
 import { localCommandSender, type CommandSender } from '../ocpp/commands.ts';
 import { RedisCommandBus } from '../cluster/redis-command-bus.ts';
+import type { ConnectionControl } from '../chargers/onboarding.service.ts';
 import { chargerHandlers } from '../chargers/ocpp16.handlers.ts';
 import { tokenHandlers } from '../tokens/ocpp16.handlers.ts';
 import { sessionHandlers } from '../sessions/ocpp16.handlers.ts';
+import { CLOSE_GOING_AWAY, drainConnections, TaskTracker } from './ocpp-drain.ts';
 
 /** Messages a charger may send before the CPMS has accepted it (OCPP 1.6 §4.2.1: Pending/Rejected). */
 const ALLOWED_BEFORE_ACCEPTED = new Set(['BootNotification', 'Heartbeat', 'StatusNotification', 'DiagnosticsStatusNotification', 'FirmwareStatusNotification', 'DataTransfer']);
 
-/** How commands reach chargers: directly over this node's sockets, or through the cluster bus. */
+// RFC 6455 §7.4.1 1012 (service restart): reconnect; here with the credential the charger now holds.
+const RECONNECT_WITH_CREDENTIAL = { code: 1012, reason: 'accepted: reconnect with your credentials' };
+
+/** How commands reach chargers (this node's sockets, or the cluster bus), and how sockets are dropped. */
 export function createCommandSender({ config, db, logger }: AppDeps, nodeId: string, connections: ConnectionRegistry) {
   const local = localCommandSender(connections);
   // Cluster mode: commands reach the node that holds the charger's socket over Redis pub/sub.
   const bus = config.redisUrl
-    ? new RedisCommandBus({ redisUrl: config.redisUrl, nodeId, db, connections, local, defaultTimeoutMs: config.ocpp.callTimeoutSec * 1000, logger: logger.child({ module: 'cluster' }) })
+    ? new RedisCommandBus({ redisUrl: config.redisUrl, nodeId, db, connections, local, defaultTimeoutMs: config.ocpp.callTimeoutSec * 1000, logger: logger.child({ module: 'cluster' }), reconnectWithCredential: RECONNECT_WITH_CREDENTIAL })
     : undefined;
   const commands: CommandSender = bus ?? local;
-  return { bus, commands };
+  const connectionControl: ConnectionControl = {
+    async dropWithoutCredential(chargePointId) {
+      connections.drop(chargePointId, { onlyWithoutCredential: true, close: RECONNECT_WITH_CREDENTIAL });
+      await bus?.announce({ kind: 'drop-without-credential', chargePointId });
+    },
+  };
+  return { bus, commands, connectionControl };
 }
 
 interface ConnectionContext {
   deps: AppDeps;
-  chargers: Services['chargers'];
+  s: Services;
   connections: ConnectionRegistry;
+  bus: RedisCommandBus | undefined;
   dispatch: Dispatch;
   validator: OcppValidator;
+  liveness: Liveness;
+  /** Connection records in flight; a shutdown waits for them before recording its own. */
+  records: TaskTracker;
+  isStopping: boolean;
+}
+
+/** Silence allowed before the socket is closed: the heartbeat interval given (or to be given) × the offline multiple. */
+function idleAllowanceMs(deps: AppDeps, intervalSec?: number): number {
+  const { heartbeatIntervalSec, pendingIntervalSec, offlineAfterMissedHeartbeats } = deps.config.ocpp;
+  return (intervalSec ?? Math.max(heartbeatIntervalSec, pendingIntervalSec)) * offlineAfterMissedHeartbeats * 1000;
+}
+
+/** Every inbound call: the registration gate (OCPP 1.6 §4.2.1), then the handler. */
+function gatedDispatch(ctx: ConnectionContext, chargePointId: string, getConn: () => RpcConnection, watch: () => Watch) {
+  return async (action: string, params: unknown) => {
+    if (action !== 'BootNotification' && action !== 'Heartbeat') {
+      const recorded = await ctx.s.chargers.markSeen(chargePointId);
+      // A socket opened without credentials never acts as Accepted, whatever the row says by now.
+      const status = getConn().hasCredential || recorded !== 'Accepted' ? recorded : 'Pending';
+      if (status !== 'Accepted' && !ALLOWED_BEFORE_ACCEPTED.has(action)) {
+        throw new OcppError('SecurityError', `charger is ${status}, not Accepted: ${action} refused`);
+      }
+    }
+    const result = await ctx.dispatch(chargePointId, action, params);
+    if (action === 'BootNotification') watch().booted(idleAllowanceMs(ctx.deps, (result as { interval: number }).interval));
+    return result;
+  };
 }
 
 /** One accepted charger socket: wrap it in an RPC connection, register it, record connect and disconnect. */
-function handleConnection(ctx: ConnectionContext, ws: WebSocket, handshake: Handshake): void {
-  const { deps: { config, logger }, chargers, connections, dispatch, validator } = ctx;
-  const chargePointId = handshake.identity;
+function handleConnection(ctx: ConnectionContext, ws: WebSocket, handshake: Handshake, decision: Extract<AuthDecision, { ok: true }>): void {
+  const { deps: { config, logger, clock }, s, connections } = ctx;
+  const { identity: chargePointId, connectionId } = handshake;
   const log = logger.child({ module: 'ocpp', chargePointId });
-  const conn = new RpcConnection(ws, {
+  const mustBoot = !decision.hasCredential || decision.registrationStatus !== 'Accepted';
+  const watch = ctx.liveness.watch(ws, { firstMessageTimeoutMs: mustBoot ? config.ocpp.firstMessageTimeoutSec * 1000 : undefined, idleTimeoutMs: idleAllowanceMs(ctx.deps) }, log);
+  const { rateLimit } = config.ocpp;
+  const conn: RpcConnection = new RpcConnection(ws, {
     identity: chargePointId,
     protocol: handshake.protocol,
-    validator,
+    connectionId,
+    hasCredential: decision.hasCredential,
+    validator: ctx.validator,
     callTimeoutMs: config.ocpp.callTimeoutSec * 1000,
+    maxQueuedInbound: config.ocpp.maxQueuedInboundCalls,
+    rateLimit: rateLimit.callsPerSec > 0 ? { perSec: rateLimit.callsPerSec, burst: rateLimit.burst } : undefined,
+    now: () => clock.now().getTime(),
     logger: log,
-    dispatch: async (action, params) => {
-      if (action !== 'BootNotification' && action !== 'Heartbeat') {
-        const status = await chargers.markSeen(chargePointId);
-        if (status !== 'Accepted' && !ALLOWED_BEFORE_ACCEPTED.has(action)) {
-          throw new OcppError('SecurityError', `charger is ${status}, not Accepted: ${action} refused`);
-        }
-      }
-      return dispatch(chargePointId, action, params);
-    },
+    dispatch: gatedDispatch(ctx, chargePointId, () => conn, () => watch),
   });
   connections.add(conn);
-  log.info('charger connected', { protocol: handshake.protocol, remoteAddress: handshake.remoteAddress });
-  runDetached(log, 'record connection', () => chargers.onConnected(chargePointId, handshake.protocol));
+  log.info('charger connected', { protocol: handshake.protocol, remoteAddress: handshake.remoteAddress, hasCredential: decision.hasCredential });
+  ctx.records.run(log, 'record connection', async () => {
+    await s.chargerConnections.onConnected(chargePointId, handshake.protocol, connectionId);
+    // Cluster: a node still holding an older socket of this charger drops it (after the row names this one).
+    await ctx.bus?.announce({ kind: 'connected', chargePointId, connectionId });
+  });
   conn.on('close', ({ code }: { code: number }) => {
     if (!connections.remove(conn)) return;
     log.info('charger disconnected', { code });
-    runDetached(log, 'record disconnection', () => chargers.onDisconnected(chargePointId, code));
+    // On shutdown every socket's disconnection is recorded at once, after the sockets are closed.
+    if (ctx.isStopping) return;
+    ctx.records.run(log, 'record disconnection', () => s.chargerConnections.onDisconnected(chargePointId, code, connectionId));
   });
 }
 
 /** The OCPP WebSocket endpoint on the shared server: handshake auth, then one RPC connection per charger. */
-export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, connections: ConnectionRegistry) {
-  const dispatch = buildRouter([chargerHandlers(s.chargers), tokenHandlers(s.authorize), sessionHandlers(s.sessions)]);
-  const validator = createOcppValidator('ocpp1.6');
-  const ctx: ConnectionContext = { deps, chargers: s.chargers, connections, dispatch, validator };
-  return attachOcppServer(server, {
+export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, connections: ConnectionRegistry, bus: RedisCommandBus | undefined) {
+  const ctx: ConnectionContext = {
+    deps,
+    s,
+    connections,
+    bus,
+    dispatch: buildRouter([chargerHandlers(s.chargers), tokenHandlers(s.authorize), sessionHandlers(s.sessions)]),
+    validator: createOcppValidator('ocpp1.6'),
+    liveness: new Liveness(deps.config.ocpp.pingIntervalSec * 1000),
+    records: new TaskTracker(),
+    isStopping: false,
+  };
+  const log: Logger = deps.logger.child({ module: 'ocpp' });
+  const endpoint = attachOcppServer(server, {
     path: deps.config.ocpp.path,
-    logger: deps.logger.child({ module: 'ocpp' }),
-    authenticate: (h) => s.chargers.authenticate(h),
-    onConnection: (ws, handshake) => handleConnection(ctx, ws, handshake),
+    maxPayload: deps.config.ocpp.maxFrameBytes,
+    logger: log,
+    authenticate: (h) => s.chargerAuth.authenticate(h),
+    onConnection: (ws, handshake, decision) => handleConnection(ctx, ws, handshake, decision),
+    onAbandoned: (h, decision) => {
+      if (decision.claimed) ctx.records.run(log, 'release abandoned handshake', () => s.chargerConnections.releaseClaim(h.identity, h.connectionId));
+    },
   });
+  return {
+    /**
+     * Graceful stop: refuse new handshakes, let the calls being handled finish and be answered, close every
+     * socket with 1001 (going away) and record all their disconnections at once; bounded by shutdownGraceSec.
+     */
+    async stop(): Promise<void> {
+      endpoint.stopAccepting();
+      ctx.isStopping = true;
+      ctx.liveness.stop();
+      try {
+        const sockets = await drainConnections(connections, deps.config.ocpp.shutdownGraceSec * 1000);
+        await ctx.records.settled();
+        const released = await s.chargerConnections.releaseConnections(sockets, { code: CLOSE_GOING_AWAY, reason: 'server shutting down' });
+        log.info(`recorded ${released.length} charger(s) disconnected at shutdown`);
+      } finally {
+        endpoint.close();
+      }
+    },
+  };
 }

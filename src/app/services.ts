@@ -3,6 +3,11 @@ import type { DomainEvents } from '../shared/events.ts';
 import type { CommandSender } from '../ocpp/commands.ts';
 import type { ChargerConfigurationService } from '../chargers/configuration.service.ts';
 import { ChargerService } from '../chargers/charger.service.ts';
+import { ChargerAuthService } from '../chargers/charger-auth.service.ts';
+import { ChargerConnectionService } from '../chargers/charger-connection.service.ts';
+import { LoginBackoff } from '../chargers/login-backoff.ts';
+import { OnboardingService, type ConnectionControl } from '../chargers/onboarding.service.ts';
+import { scryptPasswords } from '../shared/password.ts';
 import { AuthorizeService } from '../tokens/authorize.service.ts';
 import { TokenService } from '../tokens/token.service.ts';
 import { OcpiTokenService } from '../tokens/ocpi-token.service.ts';
@@ -35,6 +40,8 @@ export interface ServiceCore {
   events: DomainEvents;
   commands: CommandSender;
   configuration: ChargerConfigurationService;
+  /** Closes charger sockets on whichever node holds them (onboarding). */
+  connectionControl: ConnectionControl;
 }
 
 export type Services = ReturnType<typeof buildServices>;
@@ -46,7 +53,8 @@ export type Services = ReturnType<typeof buildServices>;
 function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   const { config, db, logger, clock } = deps;
   const { nodeId, events } = core;
-  const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, acceptUnknownChargers: config.ocpp.acceptUnknownChargers, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec });
+  const passwords = deps.passwords ?? scryptPasswords;
+  const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec, passwords });
   const authorize = new AuthorizeService({ db, clock, logger: logger.child({ module: 'tokens' }), cacheTtlSec: config.ocpi.authorizationCacheTtlSec });
   const tokens = new TokenService({ db });
   const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize });
@@ -59,7 +67,20 @@ function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   authorize.useActiveSessions(sessions);
   const locations = new LocationService({ db });
   const apiKeys = new ApiKeyService({ db, clock });
-  return { chargers, authorize, tokens, sessions, locations, apiKeys };
+  return { chargers, ...buildChargerAccess(deps, core, chargers), authorize, tokens, sessions, locations, apiKeys };
+}
+
+/** Handshake authentication, connection records and onboarding of chargers. */
+function buildChargerAccess(deps: AppDeps, core: ServiceCore, chargers: ChargerService) {
+  const { config, db, logger, clock } = deps;
+  const { auth } = config.ocpp;
+  const passwords = deps.passwords ?? scryptPasswords;
+  const log = logger.child({ module: 'chargers' });
+  const backoff = new LoginBackoff(auth.backoff, clock);
+  const chargerAuth = new ChargerAuthService({ db, logger: log, nodeId: core.nodeId, passwords, acceptUnknownChargers: config.ocpp.acceptUnknownChargers, ...auth, backoff });
+  const chargerConnections = new ChargerConnectionService({ db, clock, events: core.events, nodeId: core.nodeId, chargers });
+  const onboarding = new OnboardingService({ db, logger: log, passwords, commands: core.commands, connections: core.connectionControl, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
+  return { chargerAuth, chargerConnections, onboarding };
 }
 
 /** Tariffs and billing, hooked into the session's start and stop transactions. */

@@ -6,6 +6,8 @@ import { OCPP16_COMMANDS, type CommandSender, type Ocpp16Command } from '../ocpp
 import * as repo from './charger.repo.ts';
 import type { ChargerService } from './charger.service.ts';
 import type { ChargerConfigurationService } from './configuration.service.ts';
+import type { OnboardingService } from './onboarding.service.ts';
+import type { RegistrationStatus } from './charger.types.ts';
 
 /** An operator's command and the charger's answer, both validated against the OCPP 1.6 schemas. */
 export type AnsweredCommandHook = (chargePointId: string, cmd: { action: Ocpp16Command; request: unknown; response: unknown }) => void;
@@ -14,7 +16,7 @@ export type AnsweredCommandHook = (chargePointId: string, cmd: { action: Ocpp16C
  * Admin API: chargers, their live state, faults and commands. `onCommandAnswered` hears of every command
  * the charger answered (e.g. a charging profile change other parties must be told about); it must not throw.
  */
-export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; configuration: ChargerConfigurationService; commands: CommandSender; onCommandAnswered?: AnsweredCommandHook }): Router {
+export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; configuration: ChargerConfigurationService; onboarding: OnboardingService; commands: CommandSender; onCommandAnswered?: AnsweredCommandHook }): Router {
   const r = express.Router();
 
   r.post('/chargers', async (req, res) => {
@@ -50,8 +52,11 @@ export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; c
   r.put('/chargers/:id/registration', async (req, res) => {
     const status = requireString(req.body, 'status', 10);
     if (!['Accepted', 'Pending', 'Rejected'].includes(status)) throw new InvalidInput('status: must be Accepted, Pending or Rejected');
-    await repo.updateChargePoint(deps.db, req.params.id, { registration_status: status });
-    res.json(await repo.getChargePoint(deps.db, req.params.id));
+    res.json(await deps.chargers.setRegistrationStatus(req.params.id, status as RegistrationStatus));
+  });
+
+  r.post('/chargers/:id/accept', async (req, res) => {
+    res.json(await deps.onboarding.accept(req.params.id, { password: optionalString(req.body, 'password', 40) }));
   });
 
   r.get('/chargers/:id/status-history', async (req, res) => {

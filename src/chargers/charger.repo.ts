@@ -60,20 +60,10 @@ export async function getChargePoint(db: Db, id: string): Promise<ChargePoint> {
   return cp;
 }
 
-export async function findPasswordHash(db: Db, id: string): Promise<string | null | undefined> {
-  const row = await db('charge_points').where({ id }).first('password_hash');
-  return row ? row.password_hash : undefined;
-}
-
 export async function insertChargePoint(db: Db, cp: { id: string; passwordHash: string | null; registrationStatus: RegistrationStatus; locationId?: string | null }): Promise<void> {
   await translatePg(`charger ${cp.id}`, () =>
     db('charge_points').insert({ id: cp.id, password_hash: cp.passwordHash, registration_status: cp.registrationStatus, location_id: cp.locationId ?? null }),
   );
-}
-
-/** Inserts an onboarding charger unless another handshake already did. */
-export async function insertChargePointIfAbsent(db: Db, cp: { id: string; passwordHash: string | null; registrationStatus: RegistrationStatus }): Promise<void> {
-  await db('charge_points').insert({ id: cp.id, password_hash: cp.passwordHash, registration_status: cp.registrationStatus }).onConflict('id').ignore();
 }
 
 export async function updateChargePoint(db: Db, id: string, fields: Row): Promise<void> {
@@ -110,12 +100,6 @@ export async function listOverdueOnline(db: Db, now: Date, multiple: number, def
     .whereRaw(`coalesce(last_seen_at, connected_at, created_at) < ?::timestamptz - make_interval(secs => coalesce(heartbeat_interval_sec, ?) * ?)`, [now.toISOString(), defaultIntervalSec, multiple])
     .select('id');
   return rows.map((r: Row) => r.id);
-}
-
-/** Chargers recorded as connected (to `node` when given), locked for the caller's update. */
-export async function listConnectedChargePoints(db: Db, node?: string): Promise<Array<{ id: string; connectedNode: string | null }>> {
-  const rows = await db('charge_points').where({ is_connected: true }).modify((q) => void (node === undefined ? q : q.where({ connected_node: node }))).select('id', 'connected_node').forUpdate();
-  return rows.map((r: Row) => ({ id: r.id, connectedNode: r.connected_node }));
 }
 
 export async function listConnectors(db: Db, chargePointId: string): Promise<Connector[]> {
@@ -238,6 +222,11 @@ export async function listFaults(db: Db, opts: { chargePointId?: string; openOnl
 
 export async function insertEvent(db: Db, chargePointId: string, type: string, payload: unknown, at?: Date): Promise<void> {
   await db('charge_point_events').insert({ charge_point_id: chargePointId, type, payload: JSON.stringify(payload ?? null), ...(at ? { occurred_at: at } : {}) });
+}
+
+export async function insertEvents(db: Db, events: Array<{ chargePointId: string; type: string; payload: unknown }>, at: Date): Promise<void> {
+  if (events.length === 0) return;
+  await db('charge_point_events').insert(events.map((e) => ({ charge_point_id: e.chargePointId, type: e.type, payload: JSON.stringify(e.payload ?? null), occurred_at: at })));
 }
 
 export async function listEvents(db: Db, chargePointId: string, limit: number): Promise<Row[]> {

@@ -1,10 +1,9 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.ts';
 import type { DomainEvents } from '../shared/events.ts';
-import { hashPassword, verifyPassword } from '../shared/ids.ts';
-import { InvalidInput } from '../shared/errors.ts';
+import { scryptPasswords, type PasswordHasher } from '../shared/password.ts';
+import { Conflict, InvalidInput } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { AuthDecision, Handshake } from '../ocpp/server.ts';
 import type { BootNotificationRequest, BootNotificationResponse } from '../ocpp/v16/types.ts';
 import type { Db } from '../db/knex.ts';
 import { attachEvseToChargePoint, findEvse, getLocation } from '../locations/location.service.ts';
@@ -19,9 +18,10 @@ export interface ChargerServiceOptions {
   events: DomainEvents;
   logger: Logger;
   nodeId: string;
-  acceptUnknownChargers: boolean;
   heartbeatIntervalSec: number;
   pendingIntervalSec: number;
+  /** Charger password hashing (async scrypt unless a test injects a spy). */
+  passwords?: PasswordHasher;
 }
 
 const CHARGER_ID = /^[A-Za-z0-9._:*@+-]{1,48}$/;
@@ -60,7 +60,11 @@ export class ChargerService {
   private readonly evseStatusHooks: EvseStatusHook[] = [];
   private readonly evseChangedHooks: EvseChangedHook[] = [];
 
-  constructor(private readonly o: ChargerServiceOptions) {}
+  private readonly passwords: PasswordHasher;
+
+  constructor(private readonly o: ChargerServiceOptions) {
+    this.passwords = o.passwords ?? scryptPasswords;
+  }
 
   onEvseStatus(hook: EvseStatusHook): void {
     this.evseStatusHooks.push(hook);
@@ -83,9 +87,10 @@ export class ChargerService {
     if (!CHARGER_ID.test(input.id)) throw new InvalidInput('id: must be 1-48 characters of letters, digits and ._:*@+-');
     if (input.password.length < 8 || input.password.length > 40) throw new InvalidInput('password: must be 8-40 characters (OCPP security profile 1)');
     if (input.evseUid && !input.locationId) throw new InvalidInput('evse: needs a location');
+    const passwordHash = await this.passwords.hash(input.password);
     return this.o.db.transaction(async (trx) => {
       if (input.locationId) await getLocation(trx, input.locationId);
-      await repo.insertChargePoint(trx, { id: input.id, passwordHash: hashPassword(input.password), registrationStatus: input.status ?? 'Accepted', locationId: input.locationId });
+      await repo.insertChargePoint(trx, { id: input.id, passwordHash, registrationStatus: input.status ?? 'Accepted', locationId: input.locationId });
       if (input.evseUid) await this.attachEvse(trx, input.id, input.locationId!, input.evseUid);
       return repo.getChargePoint(trx, input.id);
     });
@@ -110,60 +115,18 @@ export class ChargerService {
 
   async setPassword(chargePointId: string, password: string): Promise<void> {
     if (password.length < 8 || password.length > 40) throw new InvalidInput('password: must be 8-40 characters');
-    await repo.updateChargePoint(this.o.db, chargePointId, { password_hash: hashPassword(password) });
-  }
-
-  /** Decides a WebSocket handshake before the socket opens (OCPP security profiles 1 and 2). */
-  async authenticate(h: Handshake): Promise<AuthDecision> {
-    const hash = await repo.findPasswordHash(this.o.db, h.identity);
-    if (hash === undefined) {
-      if (!this.o.acceptUnknownChargers) return { ok: false, status: 401, reason: 'unknown charger' };
-      // Onboarding: the charger may connect and is answered Pending until an operator accepts it.
-      await repo.insertChargePointIfAbsent(this.o.db, { id: h.identity, passwordHash: h.password ? hashPassword(h.password) : null, registrationStatus: 'Pending' });
-      return { ok: true };
-    }
-    if (hash === null) return { ok: true };
-    if (h.password === undefined || !verifyPassword(h.password, hash)) return { ok: false, status: 401, reason: 'bad credentials' };
-    return { ok: true };
-  }
-
-  async onConnected(chargePointId: string, protocol: string): Promise<void> {
-    const now = this.o.clock.now();
-    const changes = await this.o.db.transaction(async (trx) => {
-      await repo.updateChargePoint(trx, chargePointId, { is_connected: true, is_online: true, protocol, connected_node: this.o.nodeId, connected_at: now, last_seen_at: now });
-      await repo.clearFaults(trx, chargePointId, 0, 'OFFLINE', now);
-      await repo.insertEvent(trx, chargePointId, 'Connected', { protocol, node: this.o.nodeId }, now);
-      return this.recomputeEvsesOf(trx, chargePointId);
-    });
-    this.o.events.emit('charger.connected', { chargePointId });
-    this.emitEvseChanges(changes);
-  }
-
-  async onDisconnected(chargePointId: string, code: number): Promise<void> {
-    const now = this.o.clock.now();
-    await this.o.db.transaction(async (trx) => {
-      await repo.updateChargePoint(trx, chargePointId, { is_connected: false, connected_node: null, disconnected_at: now });
-      await repo.insertEvent(trx, chargePointId, 'Disconnected', { code }, now);
-    });
-    this.o.events.emit('charger.disconnected', { chargePointId });
+    await repo.updateChargePoint(this.o.db, chargePointId, { password_hash: await this.passwords.hash(password) });
   }
 
   /**
-   * Start-up after a crash: chargers still recorded as connected to this node (or to any node, when this
-   * one runs alone) hold no socket anywhere; mark them disconnected until they reconnect. Returns their ids.
+   * The answer to the charger's next BootNotification. Accepted only with a credential: a charger that
+   * onboarded without a password is accepted through onboarding (POST /chargers/{id}/accept).
    */
-  async releaseStaleConnections(opts: { allNodes: boolean }): Promise<string[]> {
-    const now = this.o.clock.now();
-    const released = await this.o.db.transaction(async (trx) => {
-      const stale = await repo.listConnectedChargePoints(trx, opts.allNodes ? undefined : this.o.nodeId);
-      for (const cp of stale) {
-        await repo.updateChargePoint(trx, cp.id, { is_connected: false, connected_node: null, disconnected_at: now });
-        await repo.insertEvent(trx, cp.id, 'Disconnected', { reason: 'node restarted', node: cp.connectedNode }, now);
-      }
-      return stale.map((cp) => cp.id);
-    });
-    for (const chargePointId of released) this.o.events.emit('charger.disconnected', { chargePointId });
-    return released;
+  async setRegistrationStatus(chargePointId: string, status: RegistrationStatus): Promise<ChargePoint> {
+    const cp = await repo.getChargePoint(this.o.db, chargePointId);
+    if (status === 'Accepted' && !cp.hasPassword) throw new Conflict(`charger ${chargePointId} has no password: accept it with POST /api/v1/chargers/${chargePointId}/accept`);
+    await repo.updateChargePoint(this.o.db, chargePointId, { registration_status: status });
+    return repo.getChargePoint(this.o.db, chargePointId);
   }
 
   /** OCPP 1.6 §4.2 BootNotification: records the charger's identity data and answers its registration status. */
@@ -210,7 +173,7 @@ export class ChargerService {
   private async backOnline(chargePointId: string, now: Date): Promise<void> {
     const changes = await this.o.db.transaction(async (trx) => {
       await repo.clearFaults(trx, chargePointId, 0, 'OFFLINE', now);
-      return this.recomputeEvsesOf(trx, chargePointId);
+      return this.refreshEvsesOf(trx, chargePointId);
     });
     this.emitEvseChanges(changes);
   }
@@ -265,14 +228,16 @@ export class ChargerService {
     return { evseFk, locationId: evse.locationId, evseUid: evse.uid, status };
   }
 
-  private async recomputeEvsesOf(trx: Knex.Transaction, chargePointId: string) {
+  /** Recomputes every EVSE of the charger and runs the status hooks; publish the result after the commit. */
+  async refreshEvsesOf(trx: Knex.Transaction, chargePointId: string) {
     const changes = [];
     for (const evseFk of await repo.listEvseFksOfChargePoint(trx, chargePointId)) changes.push(await this.recomputeEvse(trx, evseFk));
     await this.runEvseStatusHooks(trx, changes);
     return changes;
   }
 
-  private emitEvseChanges(changes: Array<Awaited<ReturnType<ChargerService['recomputeEvse']>>>): void {
+  /** Emits `evse.status` for each change (after the transaction that made them committed). */
+  emitEvseChanges(changes: Array<Awaited<ReturnType<ChargerService['recomputeEvse']>>>): void {
     for (const change of changes) if (change) this.o.events.emit('evse.status', change);
   }
 
@@ -296,7 +261,7 @@ export class ChargerService {
         if (!(await repo.findOpenFault(trx, id, 0, 'OFFLINE', 'Offline'))) {
           await repo.insertFault(trx, { chargePointId: id, connectorNumber: 0, kind: 'OFFLINE', errorCode: 'Offline', info: null, vendorErrorCode: null, openedAt: now });
         }
-        return this.recomputeEvsesOf(trx, id);
+        return this.refreshEvsesOf(trx, id);
       });
       this.o.logger.warn('charger offline: no message within heartbeat limit', { chargePointId: id });
       this.o.events.emit('charger.offline', { chargePointId: id });

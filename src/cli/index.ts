@@ -31,7 +31,7 @@ async function withDb<T>(fn: (ctx: { db: Knex; config: Config; logger: Logger })
 }
 
 function chargerService(db: Knex, config: Config, logger: Logger): ChargerService {
-  return new ChargerService({ db, clock: systemClock, events: new DomainEvents(), logger, nodeId: 'cli', acceptUnknownChargers: false, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec });
+  return new ChargerService({ db, clock: systemClock, events: new DomainEvents(), logger, nodeId: 'cli', heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec });
 }
 
 /**
@@ -63,7 +63,14 @@ export function buildCli(out: Out): Command {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
         logger.info(`received ${signal}, shutting down`);
-        void stop().then(() => process.exit(0));
+        // Exit only once the stop has recorded the chargers disconnected and closed the database.
+        void stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error('shutdown failed', { err: err instanceof Error ? { message: err.message, stack: err.stack } : err });
+            process.exit(1);
+          },
+        );
       });
     }
     await new Promise(() => undefined); // serve until a signal arrives

@@ -25,8 +25,16 @@ interface CommandReply {
   error?: WireError;
 }
 
+/** What every node hears about charger sockets (published on CONNECTIONS_CHANNEL). */
+export type ConnectionNotice =
+  /** The charger opened `connectionId` on `node`: any other node drops the older socket it still holds. */
+  | { kind: 'connected'; chargePointId: string; connectionId: string }
+  /** The charger was given credentials: sockets it opened without them must reconnect. */
+  | { kind: 'drop-without-credential'; chargePointId: string };
+
 const nodeChannel = (nodeId: string): string => `cpms:node:${nodeId}`;
 const replyChannel = (nodeId: string): string => `cpms:reply:${nodeId}`;
+const CONNECTIONS_CHANNEL = 'cpms:connections';
 
 export interface RedisCommandBusOptions {
   redisUrl: string;
@@ -36,12 +44,15 @@ export interface RedisCommandBusOptions {
   local: CommandSender;
   defaultTimeoutMs: number;
   logger: Logger;
+  /** Close code and reason for a socket that must reconnect with its new credentials. */
+  reconnectWithCredential: { code: number; reason: string };
 }
 
 /**
  * Cluster command routing over Redis pub/sub. A command for a charger whose socket this node holds is
  * sent locally; otherwise it is published to the node recorded in `charge_points.connected_node`,
  * which sends it and publishes the charger's answer (or error) back on this node's reply channel.
+ * Connection notices go to every node: a charger that reconnected elsewhere loses its old socket here.
  */
 export class RedisCommandBus implements CommandSender {
   private readonly pub: Redis;
@@ -57,7 +68,22 @@ export class RedisCommandBus implements CommandSender {
   async start(): Promise<void> {
     await Promise.all([this.pub.connect(), this.sub.connect()]);
     this.sub.on('message', (channel: string, message: string) => this.onMessage(channel, message));
-    await this.sub.subscribe(nodeChannel(this.o.nodeId), replyChannel(this.o.nodeId));
+    await this.sub.subscribe(nodeChannel(this.o.nodeId), replyChannel(this.o.nodeId), CONNECTIONS_CHANNEL);
+  }
+
+  /** Tells every other node about a charger socket (see ConnectionNotice). */
+  async announce(notice: ConnectionNotice): Promise<void> {
+    await this.pub.publish(CONNECTIONS_CHANNEL, JSON.stringify({ ...notice, node: this.o.nodeId }));
+  }
+
+  private onNotice(notice: ConnectionNotice & { node: string }): void {
+    if (notice.node === this.o.nodeId) return;
+    const { connections } = this.o;
+    const dropped =
+      notice.kind === 'connected'
+        ? connections.drop(notice.chargePointId, { keepConnectionId: notice.connectionId })
+        : connections.drop(notice.chargePointId, { onlyWithoutCredential: true, close: this.o.reconnectWithCredential });
+    if (dropped) this.o.logger.info('dropped a charger socket on notice from another node', { chargePointId: notice.chargePointId, kind: notice.kind, node: notice.node });
   }
 
   async stop(): Promise<void> {
@@ -100,6 +126,7 @@ export class RedisCommandBus implements CommandSender {
       return;
     }
     if (channel === replyChannel(this.o.nodeId)) this.settle(parsed as CommandReply);
+    else if (channel === CONNECTIONS_CHANNEL) this.onNotice(parsed as ConnectionNotice & { node: string });
     else runDetached(this.o.logger, 'remote command', () => this.execute(parsed as CommandRequest));
   }
 

@@ -16,7 +16,6 @@ export interface Config {
   logLevel: string;
   nodeId: string;
   /** A request (headers and body) not received within this time is answered 408 and its socket closed. */
-  requestTimeoutSec: number;
   tls: { certFile: string; keyFile: string };
   ocpp: {
     path: string;
@@ -26,7 +25,30 @@ export interface Config {
     callTimeoutSec: number;
     offlineAfterMissedHeartbeats: number;
     offlineCheckCron: string;
+    /** Largest WebSocket frame a charger may send; a bigger one closes its socket with 1009. */
+    maxFrameBytes: number;
+    /** Inbound calls of one charger that may wait behind the one being handled; more get a CALLERROR. */
+    maxQueuedInboundCalls: number;
+    /** Token bucket over each charger's inbound calls; callsPerSec 0 = no limit. */
+    rateLimit: { callsPerSec: number; burst: number };
+    /** A socket without credentials or not Accepted must send a BootNotification within this. */
+    firstMessageTimeoutSec: number;
+    /** WebSocket ping interval; a socket that missed the previous pong is terminated (0 = no pings). */
+    pingIntervalSec: number;
+    /** On shutdown, how long the calls chargers are waiting for may take to be answered. */
+    shutdownGraceSec: number;
+    auth: {
+      /** Password checks (scrypt on the libuv pool, default size 4) running at once, and waiting. */
+      maxConcurrentVerifications: number;
+      maxQueuedVerifications: number;
+      /** Retry-After of a 503 when every verification slot and queue place is taken. */
+      busyRetryAfterSec: number;
+      /** Per-node back-off after failed logins, per charger id and per remote address (0 = off). */
+      backoff: { failuresPerId: number; failuresPerAddress: number; windowSec: number; baseSec: number; maxSec: number; maxEntries: number };
+    };
   };
+  /** Node's HTTP server limits (slowloris, slow bodies), shared by OCPP handshakes, admin API and OCPI. */
+  http: { headersTimeoutSec: number; requestTimeoutSec: number; keepAliveTimeoutSec: number };
   jobs: { enabled: boolean };
   /** The operator's own OCPI party (country_code + party_id, ISO 3166 alpha-2 + 3 characters). */
   operator: { countryCode: string; partyId: string; name: string };
@@ -101,13 +123,31 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['DATA_DIR', 'dataDir', str],
   ['LOG_LEVEL', 'logLevel', str],
   ['NODE_ID', 'nodeId', str],
-  ['REQUEST_TIMEOUT_SEC', 'requestTimeoutSec', int],
   ['TLS_CERT_FILE', 'tls.certFile', str],
   ['TLS_KEY_FILE', 'tls.keyFile', str],
   ['OCPP_ACCEPT_UNKNOWN_CHARGERS', 'ocpp.acceptUnknownChargers', bool],
   ['OCPP_HEARTBEAT_INTERVAL_SEC', 'ocpp.heartbeatIntervalSec', int],
   ['OCPP_CALL_TIMEOUT_SEC', 'ocpp.callTimeoutSec', int],
   ['OCPP_OFFLINE_AFTER_MISSED_HEARTBEATS', 'ocpp.offlineAfterMissedHeartbeats', num],
+  ['OCPP_MAX_FRAME_BYTES', 'ocpp.maxFrameBytes', int],
+  ['OCPP_MAX_QUEUED_INBOUND_CALLS', 'ocpp.maxQueuedInboundCalls', int],
+  ['OCPP_RATE_LIMIT_CALLS_PER_SEC', 'ocpp.rateLimit.callsPerSec', num],
+  ['OCPP_RATE_LIMIT_BURST', 'ocpp.rateLimit.burst', int],
+  ['OCPP_FIRST_MESSAGE_TIMEOUT_SEC', 'ocpp.firstMessageTimeoutSec', int],
+  ['OCPP_PING_INTERVAL_SEC', 'ocpp.pingIntervalSec', int],
+  ['OCPP_SHUTDOWN_GRACE_SEC', 'ocpp.shutdownGraceSec', int],
+  ['OCPP_AUTH_MAX_CONCURRENT_VERIFICATIONS', 'ocpp.auth.maxConcurrentVerifications', int],
+  ['OCPP_AUTH_MAX_QUEUED_VERIFICATIONS', 'ocpp.auth.maxQueuedVerifications', int],
+  ['OCPP_AUTH_BUSY_RETRY_AFTER_SEC', 'ocpp.auth.busyRetryAfterSec', int],
+  ['OCPP_AUTH_BACKOFF_FAILURES_PER_ID', 'ocpp.auth.backoff.failuresPerId', int],
+  ['OCPP_AUTH_BACKOFF_FAILURES_PER_ADDRESS', 'ocpp.auth.backoff.failuresPerAddress', int],
+  ['OCPP_AUTH_BACKOFF_WINDOW_SEC', 'ocpp.auth.backoff.windowSec', int],
+  ['OCPP_AUTH_BACKOFF_BASE_SEC', 'ocpp.auth.backoff.baseSec', int],
+  ['OCPP_AUTH_BACKOFF_MAX_SEC', 'ocpp.auth.backoff.maxSec', int],
+  ['OCPP_AUTH_BACKOFF_MAX_ENTRIES', 'ocpp.auth.backoff.maxEntries', int],
+  ['HTTP_HEADERS_TIMEOUT_SEC', 'http.headersTimeoutSec', int],
+  ['HTTP_REQUEST_TIMEOUT_SEC', 'http.requestTimeoutSec', int],
+  ['HTTP_KEEP_ALIVE_TIMEOUT_SEC', 'http.keepAliveTimeoutSec', int],
   ['JOBS_ENABLED', 'jobs.enabled', bool],
   ['OPERATOR_COUNTRY_CODE', 'operator.countryCode', str],
   ['OPERATOR_PARTY_ID', 'operator.partyId', str],
@@ -161,6 +201,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
     throw new InvalidInput(`config ${key}${source}: ${err.message}`);
   }
   assertCronExpressions(config);
+  const { http } = config as unknown as Config;
+  // Node refuses to create a server whose headers timeout exceeds its request timeout: say so by key.
+  if (http.headersTimeoutSec > http.requestTimeoutSec) throw new InvalidInput('config http.headersTimeoutSec: must not exceed http.requestTimeoutSec');
   return config as unknown as Config;
 }
 

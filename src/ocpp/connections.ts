@@ -22,8 +22,24 @@ export class ConnectionRegistry {
     return true;
   }
 
+  /**
+   * Drops the charger's socket held here, unless it is `keepConnectionId` (the charger's newest socket) or,
+   * with `onlyWithoutCredential`, one opened with credentials: closed with `close`, or terminated.
+   */
+  drop(chargePointId: string, o: { keepConnectionId?: string; onlyWithoutCredential?: boolean; close?: { code: number; reason: string } }): boolean {
+    const conn = this.byId.get(chargePointId);
+    if (!conn || conn.connectionId === o.keepConnectionId || (o.onlyWithoutCredential && conn.hasCredential)) return false;
+    if (o.close) conn.close(o.close.code, o.close.reason);
+    else conn.terminate();
+    return true;
+  }
+
   ids(): string[] {
     return [...this.byId.keys()];
+  }
+
+  all(): RpcConnection[] {
+    return [...this.byId.values()];
   }
 
   get size(): number {

@@ -5,6 +5,7 @@ import { InvalidInput, Timeout, UpstreamFailed } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { OcppError, rpcCodeFor, toCallError, type OcppProtocol } from './errors.ts';
 import type { OcppValidator } from './validate.ts';
+import { TokenBucket } from './token-bucket.ts';
 
 // OCPP-J message type ids (OCPP-J 1.6 §4.1.3).
 const CALL = 2;
@@ -33,9 +34,19 @@ interface QueuedCall {
 export interface RpcOptions {
   identity: string;
   protocol: OcppProtocol;
+  /** This socket's id (charge_points.connection_id while it is the charger's current connection). */
+  connectionId: string;
+  /** False for a charger admitted without credentials (onboarding): it never acts as Accepted. */
+  hasCredential: boolean;
   validator: OcppValidator;
   dispatch: InboundDispatch;
   callTimeoutMs: number;
+  /** Inbound calls that may wait behind the one being handled; more are refused at once. */
+  maxQueuedInbound: number;
+  /** Token bucket over inbound calls (calls per second, burst); undefined = no limit. */
+  rateLimit?: { perSec: number; burst: number };
+  /** Milliseconds since the epoch, from the injected clock (rate limit). */
+  now(): number;
   logger: Logger;
 }
 
@@ -48,12 +59,16 @@ export interface RpcOptions {
 export class RpcConnection extends EventEmitter {
   readonly identity: string;
   readonly protocol: OcppProtocol;
+  readonly connectionId: string;
+  readonly hasCredential: boolean;
   private readonly opts: RpcOptions;
   private outbound: PendingCall | undefined;
   private readonly queue: QueuedCall[] = [];
   private inboundChain: Promise<void> = Promise.resolve();
   private readonly inboundIds = new Set<string>();
+  private readonly bucket: TokenBucket | undefined;
   private closed = false;
+  private isTakingCalls = true;
 
   constructor(
     private readonly ws: WebSocket,
@@ -63,9 +78,17 @@ export class RpcConnection extends EventEmitter {
     this.opts = opts;
     this.identity = opts.identity;
     this.protocol = opts.protocol;
+    this.connectionId = opts.connectionId;
+    this.hasCredential = opts.hasCredential;
+    this.bucket = opts.rateLimit ? new TokenBucket(opts.rateLimit.perSec, opts.rateLimit.burst, opts.now()) : undefined;
     ws.on('message', (data, isBinary) => this.onFrame(data.toString(), isBinary));
     ws.on('close', (code, reason) => this.onClose(code, reason.toString()));
     ws.on('error', (err) => opts.logger.warn('websocket error', { err: err.message }));
+  }
+
+  /** The socket has closed (the 'close' event was emitted). */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   get isOpen(): boolean {
@@ -94,6 +117,16 @@ export class RpcConnection extends EventEmitter {
   /** Forcibly drops the socket (used when the same charger reconnects on another socket). */
   terminate(): void {
     this.ws.terminate();
+  }
+
+  /**
+   * Shutdown: inbound CALLs not yet being handled are dropped unanswered (the charger sends them again
+   * after it reconnects, OCPP-J 1.6 §4.1.1), new ones are ignored; resolves when the one being handled
+   * has been answered.
+   */
+  stopTakingCalls(): Promise<void> {
+    this.isTakingCalls = false;
+    return this.inboundChain;
   }
 
   private pump(): void {
@@ -148,14 +181,30 @@ export class RpcConnection extends EventEmitter {
 
   private onCall(id: string, frame: unknown[]): void {
     const [, , action, payload] = frame;
+    if (!this.isTakingCalls) return;
     if (typeof action !== 'string' || frame.length !== 4) return this.badFrame(id, 'FrameworkError', 'CALL must be [2, id, action, payload]');
     if (this.inboundIds.has(id)) return this.badFrame(id, 'FrameworkError', `a call with message id ${id} is already being processed`);
+    // OCPP-J 1.6 §4.1.1 allows one outstanding CALL; a few more wait, the rest are refused unhandled.
+    if (this.inboundIds.size > this.opts.maxQueuedInbound) {
+      return this.refuseCall(id, action, `too many calls in progress: at most ${this.opts.maxQueuedInbound + 1} at a time (OCPP-J allows one outstanding CALL)`);
+    }
+    if (this.bucket && !this.bucket.take(this.opts.now())) {
+      const { perSec, burst } = this.opts.rateLimit!;
+      return this.refuseCall(id, action, `rate limit exceeded: at most ${perSec} calls per second (bursts of ${burst})`);
+    }
     this.inboundIds.add(id);
     // Must not throw: every inbound CALL gets exactly one reply.
     this.inboundChain = this.inboundChain.then(() => this.handleCall(id, action, payload)).finally(() => this.inboundIds.delete(id));
   }
 
+  private refuseCall(id: string, action: string, message: string): void {
+    this.opts.logger.warn('inbound call refused', { action, reason: message });
+    this.sendError(id, new OcppError('GenericError', message));
+    this.emit('handled', { action, ms: 0, error: 'GenericError' });
+  }
+
   private async handleCall(id: string, action: string, payload: unknown): Promise<void> {
+    if (!this.isTakingCalls) return;
     const started = Date.now();
     try {
       if (!this.opts.validator.actions.has(action)) throw new OcppError('NotImplemented', `action '${action}' is not implemented`);

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config/load.ts';
 import { systemClock, type Clock } from '../../src/shared/clock.ts';
-import { createLogger } from '../../src/shared/logger.ts';
+import { createLogger, type Logger } from '../../src/shared/logger.ts';
+import type { PasswordHasher } from '../../src/shared/password.ts';
 import type { TestDb } from './db.ts';
 import { trackOpen } from './leak-guard.ts';
 
@@ -28,6 +29,10 @@ export interface TestAppOptions {
   /** Config keys as paths, e.g. `{ 'ocpp.callTimeoutSec': 1 }`. */
   overrides?: Record<string, unknown>;
   clock?: Clock;
+  /** Charger password hashing (e.g. a spy that counts verifications); async scrypt by default. */
+  passwords?: PasswordHasher;
+  /** The app's logger; a silent one unless TEST_LOG_LEVEL is set. */
+  logger?: Logger;
 }
 
 /** The config tests run with: defaults, no jobs, loopback, the test database. */
@@ -38,9 +43,9 @@ export function testConfig(testDb: Pick<TestDb, 'databaseUrl'>, overrides: Recor
 export async function startTestApp(testDb: TestDb, opts: TestAppOptions = {}): Promise<TestApp> {
   const config = testConfig(testDb, opts.overrides);
   // Expected failures (refused chargers, handler errors) would flood the output: silent unless asked for.
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'error');
-  logger.silent = !process.env.TEST_LOG_LEVEL;
-  const app = createApp({ config, db: testDb.db, logger, clock: opts.clock ?? systemClock });
+  const logger = opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'error');
+  if (!opts.logger) logger.silent = !process.env.TEST_LOG_LEVEL;
+  const app = createApp({ config, db: testDb.db, logger, clock: opts.clock ?? systemClock, passwords: opts.passwords });
   const { port } = (await app.listen(0, '127.0.0.1')) as AddressInfo;
   let closed = false;
   const close = async () => {

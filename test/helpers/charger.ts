@@ -9,7 +9,8 @@ import { trackOpen } from './leak-guard.ts';
 export type ChargerClient = InstanceType<typeof RPCClient>;
 
 export interface ChargerOptions {
-  password?: string | null;
+  /** Basic-auth password: a string, or the bytes of an AuthorizationKey (OCPP 1.6 security whitepaper). */
+  password?: string | Buffer | null;
   protocols?: string[];
   callTimeoutMs?: number;
 }
@@ -49,10 +50,11 @@ export interface RawSocket {
   close(): Promise<void>;
 }
 
-export async function connectRaw(t: Pick<TestApp, 'ocppUrl'>, identity: string, o: { password?: string; protocol?: string } = {}): Promise<RawSocket> {
+/** `autoPong: false` plays a charger that never answers the server's pings (a half-open connection). */
+export async function connectRaw(t: Pick<TestApp, 'ocppUrl'>, identity: string, o: { password?: string | Buffer; protocol?: string; autoPong?: boolean } = {}): Promise<RawSocket> {
   const headers: Record<string, string> = {};
-  if (o.password) headers.authorization = `Basic ${Buffer.from(`${identity}:${o.password}`).toString('base64')}`;
-  const ws = new WebSocket(`${t.ocppUrl}/${encodeURIComponent(identity)}`, [o.protocol ?? 'ocpp1.6'], { headers });
+  if (o.password) headers.authorization = basicAuth(identity, o.password);
+  const ws = new WebSocket(`${t.ocppUrl}/${encodeURIComponent(identity)}`, [o.protocol ?? 'ocpp1.6'], { headers, autoPong: o.autoPong ?? true });
   trackOpen({ name: `raw socket ${identity}`, isOpen: () => ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING, forceClose: () => ws.terminate() });
   const buffered: any[] = [];
   const waiters: Array<() => void> = [];
@@ -93,21 +95,28 @@ export async function rawCall(sock: RawSocket, action: string, payload: unknown,
   return sock.reply(id);
 }
 
-/** Attempts a WebSocket handshake and reports the HTTP status of a refusal, or 101 when a socket opened. */
-export async function handshakeStatus(t: Pick<TestApp, 'ocppUrl'>, identity: string, o: { password?: string; protocols?: string[]; authorization?: string } = {}): Promise<{ status: number; body: string }> {
+/** The Basic authorization header of `identity` with `password` (bytes are sent as they are). */
+export const basicAuth = (identity: string, password: string | Buffer): string =>
+  `Basic ${Buffer.concat([Buffer.from(`${identity}:`), Buffer.isBuffer(password) ? password : Buffer.from(password)]).toString('base64')}`;
+
+/**
+ * Attempts a WebSocket handshake and reports the HTTP status (with body and headers) of a refusal, or 101
+ * when a socket opened (it is closed at once).
+ */
+export async function handshakeStatus(t: Pick<TestApp, 'ocppUrl'>, identity: string, o: { password?: string | Buffer; protocols?: string[]; authorization?: string } = {}): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   const headers: Record<string, string> = {};
   if (o.authorization) headers.authorization = o.authorization;
-  else if (o.password) headers.authorization = `Basic ${Buffer.from(`${identity}:${o.password}`).toString('base64')}`;
+  else if (o.password) headers.authorization = basicAuth(identity, o.password);
   const ws = new WebSocket(`${t.ocppUrl}/${encodeURIComponent(identity)}`, o.protocols ?? ['ocpp1.6'], { headers });
   return new Promise((resolve, reject) => {
     ws.once('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
     });
     ws.once('open', () => {
       ws.terminate();
-      resolve({ status: 101, body: '' });
+      resolve({ status: 101, body: '', headers: {} });
     });
     ws.once('error', (err) => {
       if (!/Unexpected server response/.test(err.message)) reject(err);

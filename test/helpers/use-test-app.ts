@@ -68,7 +68,7 @@ export function useTestApp(o: TestAppOptions & PerFileOptions = {}): TestApp {
   let t: TestApp | undefined;
   registerHooks(o, async () => {
     tdb = await createTestDb();
-    t = await startTestApp(tdb, { overrides: o.overrides, clock: o.clock });
+    t = await startTestApp(tdb, { overrides: o.overrides, clock: o.clock, passwords: o.passwords, logger: o.logger });
   }, async () => {
     await t?.close();
     await tdb?.destroy();

@@ -83,9 +83,9 @@ describe('e2e ocpi limits', () => {
   });
 
   describe('slow request bodies', () => {
-    const t = useTestApp({ overrides: { requestTimeoutSec: 1 } });
+    const t = useTestApp({ overrides: { 'http.requestTimeoutSec': 1, 'http.headersTimeoutSec': 1 } });
 
-    it('should answer 408 and close the connection when the body does not arrive within requestTimeoutSec', async () => {
+    it('should answer 408 and close the connection when the body does not arrive within http.requestTimeoutSec', async () => {
       const a = await aRegisteredEmsp(t.db);
 
       // 2 of 100 announced bytes: the server gives up on the request instead of waiting for ever.

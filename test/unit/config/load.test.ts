@@ -16,10 +16,10 @@ describe('unit config/load', () => {
 
   it('should read the HTTP limits: request timeout, OCPI body limit and rate limit (0 = off)', () => {
     const defaults = loadConfig({});
-    const c = loadConfig({ REQUEST_TIMEOUT_SEC: '15', OCPI_MAX_BODY_BYTES: '65536', OCPI_RATE_LIMIT_PER_SEC: '0', OCPI_RATE_LIMIT_BURST: '10' });
+    const c = loadConfig({ HTTP_REQUEST_TIMEOUT_SEC: '15', HTTP_HEADERS_TIMEOUT_SEC: '10', OCPI_MAX_BODY_BYTES: '65536', OCPI_RATE_LIMIT_PER_SEC: '0', OCPI_RATE_LIMIT_BURST: '10' });
 
-    expect([defaults.requestTimeoutSec, defaults.ocpi.maxBodyBytes, defaults.ocpi.rateLimit]).to.deep.equal([60, 1048576, { requestsPerSec: 50, burst: 200 }]);
-    expect([c.requestTimeoutSec, c.ocpi.maxBodyBytes, c.ocpi.rateLimit]).to.deep.equal([15, 65536, { requestsPerSec: 0, burst: 10 }]);
+    expect([defaults.http.requestTimeoutSec, defaults.ocpi.maxBodyBytes, defaults.ocpi.rateLimit]).to.deep.equal([60, 1048576, { requestsPerSec: 50, burst: 200 }]);
+    expect([c.http.requestTimeoutSec, c.ocpi.maxBodyBytes, c.ocpi.rateLimit]).to.deep.equal([15, 65536, { requestsPerSec: 0, burst: 10 }]);
   });
 
   it('should read OCPI_RESPONSE_URL_ALLOWED_HOSTS as a comma-separated list (none by default)', () => {
@@ -47,7 +47,7 @@ describe('unit config/load', () => {
     ['a database URL that is not postgres', { DATABASE_URL: 'mysql://x' }, /^config databaseUrl \(from DATABASE_URL\): /],
     ['a boolean that is not true/false', { OCPP_ACCEPT_UNKNOWN_CHARGERS: 'yes' }, /^config ocpp\.acceptUnknownChargers \(from OCPP_ACCEPT_UNKNOWN_CHARGERS\): /],
     ['a zero heartbeat interval', { OCPP_HEARTBEAT_INTERVAL_SEC: '0' }, /^config ocpp\.heartbeatIntervalSec \(from OCPP_HEARTBEAT_INTERVAL_SEC\): /],
-    ['a zero request timeout', { REQUEST_TIMEOUT_SEC: '0' }, /^config requestTimeoutSec \(from REQUEST_TIMEOUT_SEC\): /],
+    ['a zero request timeout', { HTTP_REQUEST_TIMEOUT_SEC: '0' }, /^config http.requestTimeoutSec \(from HTTP_REQUEST_TIMEOUT_SEC\): /],
     ['a negative rate limit', { OCPI_RATE_LIMIT_PER_SEC: '-1' }, /^config ocpi\.rateLimit\.requestsPerSec \(from OCPI_RATE_LIMIT_PER_SEC\): /],
     ['a zero burst', { OCPI_RATE_LIMIT_BURST: '0' }, /^config ocpi\.rateLimit\.burst \(from OCPI_RATE_LIMIT_BURST\): /],
     ['an allowed response_url host that is a URL', { OCPI_RESPONSE_URL_ALLOWED_HOSTS: 'https://x.example' }, /^config ocpi\.responseUrlAllowedHosts\.0 \(from OCPI_RESPONSE_URL_ALLOWED_HOSTS\): /],
@@ -57,6 +57,16 @@ describe('unit config/load', () => {
       expect(() => loadConfig(env)).to.throw(message);
     });
   }
+
+  it('should refuse an HTTP headers timeout longer than the request timeout, naming the key', () => {
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_SEC: '90', HTTP_REQUEST_TIMEOUT_SEC: '60' })).to.throw(/^config http\.headersTimeoutSec: must not exceed http\.requestTimeoutSec$/);
+  });
+
+  it('should read the OCPP limits from their environment variables', () => {
+    const c = loadConfig({ OCPP_MAX_FRAME_BYTES: '65536', OCPP_PING_INTERVAL_SEC: '0', OCPP_RATE_LIMIT_CALLS_PER_SEC: '2.5', OCPP_AUTH_BACKOFF_FAILURES_PER_ADDRESS: '0', HTTP_HEADERS_TIMEOUT_SEC: '10' });
+
+    expect([c.ocpp.maxFrameBytes, c.ocpp.pingIntervalSec, c.ocpp.rateLimit.callsPerSec, c.ocpp.auth.backoff.failuresPerAddress, c.http.headersTimeoutSec]).to.deep.equal([65536, 0, 2.5, 0, 10]);
+  });
 
   it('should name the key of a bad override', () => {
     expect(() => loadConfig({}, { 'ocpp.callTimeoutSec': 0 })).to.throw(/^config ocpp\.callTimeoutSec: /);

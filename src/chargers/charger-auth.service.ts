@@ -1,0 +1,109 @@
+import type { Knex } from 'knex';
+import type { Logger } from '../shared/logger.ts';
+import { UNMATCHABLE_HASH, type PasswordHasher } from '../shared/password.ts';
+import { WorkGate } from '../shared/work-gate.ts';
+import type { AuthDecision, Handshake } from '../ocpp/server.ts';
+import * as repo from './charger.repo.ts';
+import * as connectionRepo from './connection.repo.ts';
+import type { LoginBackoff } from './login-backoff.ts';
+
+export interface ChargerAuthOptions {
+  db: Knex;
+  logger: Logger;
+  nodeId: string;
+  passwords: PasswordHasher;
+  backoff: LoginBackoff;
+  acceptUnknownChargers: boolean;
+  /** Password checks (with their lookup) running at once, and waiting for a slot. */
+  maxConcurrentVerifications: number;
+  maxQueuedVerifications: number;
+  /** Retry-After of a handshake refused because every verification slot was taken. */
+  busyRetryAfterSec: number;
+}
+
+// One answer for every failed login, whatever failed (no charger id enumeration).
+const INVALID = { ok: false, status: 401, reason: 'invalid charge point identity or password' } as const;
+
+/**
+ * Decides WebSocket handshakes (OCPP security profiles 1 and 2: HTTP Basic auth) before the socket
+ * opens, at a bounded cost: a blocked id or address is refused without any lookup, the lookup and the
+ * password check run under a WorkGate, and an unknown id is checked against a dummy hash like a known one.
+ */
+export class ChargerAuthService {
+  private readonly gate: WorkGate;
+
+  constructor(private readonly o: ChargerAuthOptions) {
+    this.gate = new WorkGate(o.maxConcurrentVerifications, o.maxQueuedVerifications);
+  }
+
+  /** Password checks running and waiting now (for tests and diagnostics). */
+  get load(): { active: number; queued: number } {
+    return this.gate.load;
+  }
+
+  async authenticate(h: Handshake): Promise<AuthDecision> {
+    const retryAfterSec = this.o.backoff.retryAfterSec(h.identity, h.remoteAddress);
+    if (retryAfterSec > 0) return { ok: false, status: 429, reason: 'too many failed logins: try again later', retryAfterSec };
+    // Without credentials only an onboarding charger can get in (the same for every id: no lookup).
+    if (h.password === undefined && !this.o.acceptUnknownChargers) return this.failed(h);
+    const outcome = await this.gate.run(() => this.decide(h));
+    if (!outcome.ran) return { ok: false, status: 503, reason: 'too many logins in progress: try again later', retryAfterSec: this.o.busyRetryAfterSec };
+    const decision = outcome.value;
+    if (decision.ok) this.o.backoff.recordSuccess(h.identity);
+    else if (decision.status === 401) this.o.backoff.recordFailure(h.identity, h.remoteAddress);
+    return decision;
+  }
+
+  private failed(h: Handshake): AuthDecision {
+    this.o.backoff.recordFailure(h.identity, h.remoteAddress);
+    return INVALID;
+  }
+
+  private async decide(h: Handshake): Promise<AuthDecision> {
+    const row = await connectionRepo.findAuthRecord(this.o.db, h.identity);
+    if (!row) return this.o.acceptUnknownChargers ? this.onboard(h) : this.verifyUnknown(h);
+    if (h.password === undefined) return this.admitWithoutCredential(h, row);
+    if (row.passwordHash && (await this.o.passwords.verify(h.password, row.passwordHash))) {
+      return { ok: true, hasCredential: true, registrationStatus: row.registrationStatus };
+    }
+    // The charger may already use the AuthorizationKey we sent it and are still waiting to hear about.
+    if (row.pendingPasswordHash && (await this.o.passwords.verify(h.password, row.pendingPasswordHash))) {
+      await connectionRepo.promotePendingPassword(this.o.db, h.identity, row.pendingPasswordHash);
+      this.o.logger.info('charger connected with the AuthorizationKey sent to it: it is now its password', { chargePointId: h.identity });
+      return { ok: true, hasCredential: true, registrationStatus: row.registrationStatus };
+    }
+    if (!row.passwordHash && !row.pendingPasswordHash) await this.o.passwords.verify(h.password, UNMATCHABLE_HASH);
+    return INVALID;
+  }
+
+  /** Same work as a wrong password of a known charger. */
+  private async verifyUnknown(h: Handshake): Promise<AuthDecision> {
+    if (h.password !== undefined) await this.o.passwords.verify(h.password, UNMATCHABLE_HASH);
+    return INVALID;
+  }
+
+  /**
+   * Onboarding (ocpp.acceptUnknownChargers): the unknown charger is stored Pending. A password it sent is
+   * its credential from now on; without one it may only hold one connection at a time (claimed here).
+   */
+  private async onboard(h: Handshake): Promise<AuthDecision> {
+    const passwordHash = h.password === undefined ? null : await this.o.passwords.hash(h.password);
+    const inserted = await connectionRepo.insertChargePointIfAbsent(this.o.db, { id: h.identity, passwordHash, registrationStatus: 'Pending' });
+    if (!inserted) return this.decide(h); // another handshake stored it first: decide as for a known charger
+    this.o.logger.warn('unknown charger admitted as Pending for onboarding', { chargePointId: h.identity, hasPassword: passwordHash !== null });
+    if (passwordHash) return { ok: true, hasCredential: true, registrationStatus: 'Pending' };
+    return this.admitWithoutCredential(h, { passwordHash: null, pendingPasswordHash: null, registrationStatus: 'Pending' });
+  }
+
+  /**
+   * A charger without credentials: only while onboarding, never one that is Accepted or has a password,
+   * and only when no other connection of it is open (claimed atomically, so two handshakes cannot both win).
+   */
+  private async admitWithoutCredential(h: Handshake, row: connectionRepo.AuthRecord): Promise<AuthDecision> {
+    if (!this.o.acceptUnknownChargers || row.passwordHash || row.registrationStatus === 'Accepted') return INVALID;
+    if (!(await connectionRepo.claimConnection(this.o.db, h.identity, { connectionId: h.connectionId, node: this.o.nodeId }))) {
+      return { ok: false, status: 409, reason: 'charger without credentials is already connected' };
+    }
+    return { ok: true, hasCredential: false, registrationStatus: row.registrationStatus, claimed: true };
+  }
+}

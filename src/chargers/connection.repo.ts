@@ -1,0 +1,78 @@
+import type { Db } from '../db/knex.ts';
+import type { RegistrationStatus } from './charger.types.ts';
+
+// A charger's credentials and connection record (charge_points.password_hash, pending_password_hash,
+// is_connected, connected_node, connection_id): what handshakes, onboarding and connection tracking use.
+
+type Row = Record<string, any>;
+
+/** What a handshake is decided on. */
+export interface AuthRecord {
+  passwordHash: string | null;
+  pendingPasswordHash: string | null;
+  registrationStatus: RegistrationStatus;
+}
+
+export async function findAuthRecord(db: Db, id: string): Promise<AuthRecord | undefined> {
+  const row = await db('charge_points').where({ id }).first('password_hash', 'pending_password_hash', 'registration_status');
+  return row ? { passwordHash: row.password_hash, pendingPasswordHash: row.pending_password_hash, registrationStatus: row.registration_status } : undefined;
+}
+
+/** Inserts an onboarding charger unless another handshake already did; returns whether this one did. */
+export async function insertChargePointIfAbsent(db: Db, cp: { id: string; passwordHash: string | null; registrationStatus: RegistrationStatus }): Promise<boolean> {
+  const rows = await db('charge_points').insert({ id: cp.id, password_hash: cp.passwordHash, registration_status: cp.registrationStatus }).onConflict('id').ignore().returning('id');
+  return rows.length > 0;
+}
+
+/**
+ * Claims the connection of a charger without a password for one socket: succeeds only while no other
+ * connection of it is recorded (one statement, so of two racing handshakes exactly one wins).
+ */
+export async function claimConnection(db: Db, id: string, c: { connectionId: string; node: string }): Promise<boolean> {
+  const count = await db('charge_points')
+    .where({ id, is_connected: false })
+    .whereNull('password_hash')
+    .update({ is_connected: true, connection_id: c.connectionId, connected_node: c.node, updated_at: db.fn.now() });
+  return count > 0;
+}
+
+/** The charger proved it holds the pending password: it becomes its password (if still pending). */
+export async function promotePendingPassword(db: Db, id: string, pendingHash: string): Promise<void> {
+  await db('charge_points').where({ id, pending_password_hash: pendingHash }).update({ password_hash: pendingHash, pending_password_hash: null, updated_at: db.fn.now() });
+}
+
+/** Forgets the pending password if it is still `pendingHash` (the charger refused it). */
+export async function clearPendingPassword(db: Db, id: string, pendingHash: string): Promise<void> {
+  await db('charge_points').where({ id, pending_password_hash: pendingHash }).update({ pending_password_hash: null, updated_at: db.fn.now() });
+}
+
+/**
+ * The charger confirmed the pending password: it becomes the password and the charger Accepted. Also
+ * when a handshake with it already made it the password; false when the credentials changed otherwise.
+ */
+export async function acceptPendingPassword(db: Db, id: string, pendingHash: string): Promise<boolean> {
+  const count = await db('charge_points')
+    .where({ id })
+    .andWhere((q) => q.where({ pending_password_hash: pendingHash }).orWhere({ password_hash: pendingHash }))
+    .update({ password_hash: pendingHash, pending_password_hash: null, registration_status: 'Accepted', updated_at: db.fn.now() });
+  return count > 0;
+}
+
+/** Chargers recorded as connected (to `node` when given), locked for the caller's update. */
+export async function listConnectedChargePoints(db: Db, node?: string): Promise<Array<{ id: string; connectedNode: string | null }>> {
+  const rows = await db('charge_points').where({ is_connected: true }).modify((q) => void (node === undefined ? q : q.where({ connected_node: node }))).select('id', 'connected_node').forUpdate();
+  return rows.map((r: Row) => ({ id: r.id, connectedNode: r.connected_node }));
+}
+
+/**
+ * Marks disconnected the chargers whose row still names one of the given (charger, socket) pairs on
+ * `node` (compare-and-clear); returns the ids changed.
+ */
+export async function releaseConnections(db: Db, node: string, sockets: Array<[string, string]>, at: Date): Promise<string[]> {
+  const rows = await db('charge_points')
+    .where({ connected_node: node })
+    .whereIn(['id', 'connection_id'], sockets)
+    .update({ is_connected: false, connected_node: null, connection_id: null, disconnected_at: at, updated_at: db.fn.now() })
+    .returning('id');
+  return rows.map((r: Row) => r.id);
+}
