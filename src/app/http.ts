@@ -49,8 +49,17 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
     apiKeys: s.apiKeys,
     logger: logger.child({ module: 'admin' }),
     routers: [
-      // OCPI chargingprofiles: a profile the operator sets or clears may change eMSPs' ActiveChargingProfiles.
-      chargerAdminRoutes({ db, chargers: s.chargers, commands, onCommandAnswered: (id, cmd) => s.chargingProfiles.onOperatorCommand(id, cmd) }),
+      // OCPI chargingprofiles: a profile the operator sets or clears may change eMSPs' ActiveChargingProfiles;
+      // a GetConfiguration answer tells the charger's NumberOfConnectors (the connector ids it may use).
+      chargerAdminRoutes({
+        db,
+        chargers: s.chargers,
+        commands,
+        onCommandAnswered: (id, cmd) => {
+          s.chargingProfiles.onOperatorCommand(id, cmd);
+          s.connectorLimits.onOperatorCommand(id, cmd);
+        },
+      }),
       locationAdminRoutes({ db, locations: s.locations }),
       tokenAdminRoutes({ db, tokens: s.tokens }),
       sessionAdminRoutes({ db }),

@@ -70,7 +70,7 @@ function handleConnection(ctx: ConnectionContext, ws: WebSocket, handshake: Hand
 
 /** The OCPP WebSocket endpoint on the shared server: handshake auth, then one RPC connection per charger. */
 export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, connections: ConnectionRegistry) {
-  const dispatch = buildRouter([chargerHandlers(s.chargers), tokenHandlers(s.authorize), sessionHandlers(s.sessions)]);
+  const dispatch = buildRouter([chargerHandlers(s.chargers, s.connectorLimits), tokenHandlers(s.authorize), sessionHandlers(s.sessions)]);
   const validator = createOcppValidator('ocpp1.6');
   const ctx: ConnectionContext = { deps, chargers: s.chargers, connections, dispatch, validator };
   return attachOcppServer(server, {

@@ -2,6 +2,7 @@ import type { AppDeps } from './app.types.ts';
 import type { DomainEvents } from '../shared/events.ts';
 import type { CommandSender } from '../ocpp/commands.ts';
 import { ChargerService } from '../chargers/charger.service.ts';
+import { ConnectorLimits } from '../chargers/connector-limits.service.ts';
 import { AuthorizeService } from '../tokens/authorize.service.ts';
 import { TokenService } from '../tokens/token.service.ts';
 import { OcpiTokenService } from '../tokens/ocpi-token.service.ts';
@@ -47,7 +48,9 @@ function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, acceptUnknownChargers: config.ocpp.acceptUnknownChargers, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec });
   const authorize = new AuthorizeService({ db, clock, logger: logger.child({ module: 'tokens' }), cacheTtlSec: config.ocpi.authorizationCacheTtlSec });
   const tokens = new TokenService({ db });
-  const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize });
+  // Connector ids in charger messages: 0..ocpp.maxConnectorId, and the charger's NumberOfConnectors once read.
+  const connectorLimits = new ConnectorLimits({ db, logger: logger.child({ module: 'chargers' }), maxConnectorId: config.ocpp.maxConnectorId });
+  const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize, connectors: connectorLimits });
   // First start hook: a session started by an OCPI START_SESSION carries its token and authorization_reference.
   sessions.onStart(remoteStartHook());
   // Then: a transaction started with an OCPP reservationId uses up that reservation (and carries its token).
@@ -57,7 +60,7 @@ function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   authorize.useActiveSessions(sessions);
   const locations = new LocationService({ db });
   const apiKeys = new ApiKeyService({ db, clock });
-  return { chargers, authorize, tokens, sessions, locations, apiKeys };
+  return { chargers, connectorLimits, authorize, tokens, sessions, locations, apiKeys };
 }
 
 /** Tariffs and billing, hooked into the session's start and stop transactions. */

@@ -24,6 +24,11 @@ export interface Config {
     callTimeoutSec: number;
     offlineAfterMissedHeartbeats: number;
     offlineCheckCron: string;
+    /**
+     * Highest OCPP connectorId accepted from any charger (a charger's own NumberOfConnectors, once known,
+     * is the tighter limit); a higher one is refused rather than registered as a connector.
+     */
+    maxConnectorId: number;
   };
   jobs: { enabled: boolean };
   /** The operator's own OCPI party (country_code + party_id, ISO 3166 alpha-2 + 3 characters). */
@@ -95,6 +100,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['OCPP_HEARTBEAT_INTERVAL_SEC', 'ocpp.heartbeatIntervalSec', int],
   ['OCPP_CALL_TIMEOUT_SEC', 'ocpp.callTimeoutSec', int],
   ['OCPP_OFFLINE_AFTER_MISSED_HEARTBEATS', 'ocpp.offlineAfterMissedHeartbeats', num],
+  ['OCPP_MAX_CONNECTOR_ID', 'ocpp.maxConnectorId', int],
   ['JOBS_ENABLED', 'jobs.enabled', bool],
   ['OPERATOR_COUNTRY_CODE', 'operator.countryCode', str],
   ['OPERATOR_PARTY_ID', 'operator.partyId', str],

@@ -1,5 +1,6 @@
 // Pure parsing of OCPP 1.6 MeterValue structures. No I/O.
 import type { MeterValuesRequest } from '../ocpp/v16/types.ts';
+import { parseTimestamp } from '../shared/ranges.ts';
 
 export type MeterValue = MeterValuesRequest['meterValue'][number];
 
@@ -18,25 +19,28 @@ export interface Sample {
 
 const ENERGY_REGISTER = 'Energy.Active.Import.Register';
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/** Longer decimal strings are no meter reading (and could overflow the numeric column): kept as text only. */
+const MAX_DECIMAL_LENGTH = 40;
 
-/** Exact decimal string of `raw`, or null when `raw` is not a plain number. */
+/** Exact decimal string of `raw`, or null when `raw` is not a plain number of sane size. */
 export function toDecimalString(raw: string): string | null {
   const trimmed = raw.trim();
-  if (!DECIMAL.test(trimmed)) return null;
+  if (trimmed.length > MAX_DECIMAL_LENGTH || !DECIMAL.test(trimmed)) return null;
   if (!/[eE]/.test(trimmed)) return trimmed.replace(/^\+/, '');
   // Exponent notation is rare on chargers; Number is exact enough to re-render it at 6 decimals.
-  return Number(trimmed).toFixed(6);
+  const n = Number(trimmed);
+  return Number.isFinite(n) && Math.abs(n) < 1e21 ? n.toFixed(6) : null;
 }
 
 /**
  * OCPP 1.6 §7.43 SampledValue: flattens meter values into samples, applying the spec defaults
  * (measurand Energy.Active.Import.Register, context Sample.Periodic, format Raw, location Outlet;
- * unit Wh for energy registers).
+ * unit Wh for energy registers). An unusable timestamp throws InvalidInput naming `field[i]`.
  */
-export function flattenMeterValues(meterValues: MeterValue[]): Sample[] {
+export function flattenMeterValues(meterValues: MeterValue[], field = 'meterValue'): Sample[] {
   const out: Sample[] = [];
-  for (const mv of meterValues) {
-    const timestamp = new Date(mv.timestamp);
+  for (const [i, mv] of meterValues.entries()) {
+    const timestamp = parseTimestamp(mv.timestamp, `${field}[${i}].timestamp`);
     for (const sv of mv.sampledValue) {
       const measurand = sv.measurand ?? ENERGY_REGISTER;
       const format = sv.format ?? 'Raw';
@@ -67,6 +71,8 @@ export function toWh(decimal: string, unit: string | null): number | null {
   const whole = Number(`${intPart || '0'}${padded}`);
   const roundUp = (frac[digits] ?? '0') >= '5' ? 1 : 0;
   const wh = whole + roundUp;
+  // Beyond 2^53 Wh a reading is not exact in a JS number (nor a real meter): not convertible.
+  if (!Number.isSafeInteger(wh)) return null;
   return negative ? -wh : wh;
 }
 

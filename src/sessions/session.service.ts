@@ -7,6 +7,8 @@ import type { AuthorizeService } from '../tokens/authorize.service.ts';
 import type { IdTagInfo } from '../tokens/token.types.ts';
 import { getDefaultParty } from '../parties/party.service.ts';
 import { ensureConnectorOf } from '../chargers/charger.service.ts';
+import type { ConnectorLimits } from '../chargers/connector-limits.service.ts';
+import { checkInteger, INT4, parseTimestamp, REGISTER_WH } from '../shared/ranges.ts';
 import { findEvse } from '../locations/location.service.ts';
 import type { MeterValuesRequest, StartTransactionRequest, StopTransactionRequest } from '../ocpp/v16/types.ts';
 import { flattenMeterValues, latestEnergyRegisterWh, type Sample } from './meter-values.ts';
@@ -19,6 +21,8 @@ export interface SessionServiceOptions {
   events: DomainEvents;
   logger: Logger;
   authorize: AuthorizeService;
+  /** Which connector ids a charger may name (refused before anything is stored). */
+  connectors: Pick<ConnectorLimits, 'check'>;
 }
 
 /** Hooks run inside the transaction that stops a session (CDR generation, partner pushes). */
@@ -57,7 +61,11 @@ export class SessionService {
    * and answers with its id; a repeated identical request (offline replay) gets the same id.
    */
   async start(chargePointId: string, p: StartTransactionRequest): Promise<{ transactionId: number; idTagInfo: IdTagInfo }> {
-    const startAt = new Date(p.timestamp);
+    const startAt = parseTimestamp(p.timestamp, 'timestamp');
+    checkInteger(p.meterStart, 'meterStart', REGISTER_WH);
+    if (p.reservationId !== undefined) checkInteger(p.reservationId, 'reservationId', INT4);
+    // OCPP 1.6 §4.8: a transaction runs on a real connector (0 is the charge point itself).
+    await this.o.connectors.check(chargePointId, p.connectorId, { allowWholeCharger: false });
     const auth = await this.o.authorize.authorize(p.idTag, { chargePointId, connectorId: p.connectorId });
     const key = { chargePointId, connectorNumber: p.connectorId, idTag: p.idTag, meterStartWh: p.meterStart, startAt };
     const { session, isNew } = await this.o.db.transaction(async (trx) => {
@@ -98,6 +106,10 @@ export class SessionService {
 
   /** OCPP 1.6 §4.7 MeterValues: stores every sample; the energy register drives the session's kWh. */
   async recordMeterValues(chargePointId: string, p: MeterValuesRequest): Promise<void> {
+    // OCPP 1.6 §4.7: connectorId 0 = the charge point's main meter.
+    await this.o.connectors.check(chargePointId, p.connectorId, { allowWholeCharger: true });
+    // An unknown but storable transactionId is recorded without a session, as before.
+    if (p.transactionId !== undefined) checkInteger(p.transactionId, 'transactionId', INT4);
     const samples = flattenMeterValues(p.meterValue);
     const updated = await this.o.db.transaction(async (trx) => {
       // Connectors are learnt from every report naming them, as from StatusNotification and StartTransaction.
@@ -123,6 +135,10 @@ export class SessionService {
    * and acknowledged, as the charger cannot do anything else with it.
    */
   async stop(chargePointId: string, p: StopTransactionRequest): Promise<{ idTagInfo?: IdTagInfo }> {
+    checkInteger(p.transactionId, 'transactionId', INT4);
+    checkInteger(p.meterStop, 'meterStop', REGISTER_WH);
+    const stopAt = parseTimestamp(p.timestamp, 'timestamp');
+    const transactionData = p.transactionData?.length ? flattenMeterValues(p.transactionData, 'transactionData') : [];
     const idTagInfo = p.idTag ? (await this.o.authorize.authorize(p.idTag)).info : undefined;
     const stopped = await this.o.db.transaction(async (trx) => {
       const session = await repo.findSessionOfChargePoint(trx, chargePointId, p.transactionId);
@@ -131,12 +147,10 @@ export class SessionService {
         return undefined;
       }
       if (session.stopAt) return undefined;
-      if (p.transactionData?.length) {
-        await repo.insertSamples(trx, { chargePointId, connectorNumber: session.connectorNumber, sessionFk: session.id }, flattenMeterValues(p.transactionData));
-      }
+      await repo.insertSamples(trx, { chargePointId, connectorNumber: session.connectorNumber, sessionFk: session.id }, transactionData);
       await repo.updateSessionStop(trx, session.id, {
         meterStopWh: p.meterStop,
-        stopAt: new Date(p.timestamp),
+        stopAt,
         reason: p.reason ?? 'Local',
         stopIdTag: p.idTag ?? null,
         transactionData: p.transactionData,

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { InvalidInput } from '../../../src/shared/errors.ts';
 import { flattenMeterValues, latestEnergyRegisterWh, toDecimalString, toWh, type MeterValue } from '../../../src/sessions/meter-values.ts';
 
 describe('unit sessions/meter-values', () => {
@@ -13,6 +14,10 @@ describe('unit sessions/meter-values', () => {
       ['abc', null],
       ['', null],
       ['1,5', null],
+      // no meter reading: kept as text only, never a numeric that overflows or poisons sums
+      ['1e400', null],
+      ['1e21', null],
+      ['1'.repeat(41), null],
     ];
     for (const [raw, expected] of cases) {
       it(`should read ${JSON.stringify(raw)} as ${JSON.stringify(expected)}`, () => {
@@ -35,6 +40,9 @@ describe('unit sessions/meter-values', () => {
       ['-1.5', 'kWh', -1500],
       ['100', 'varh', null],
       ['100', 'W', null],
+      // beyond 2^53 Wh a reading is no longer exact
+      ['9007199254740993', 'Wh', null],
+      ['9007199254740.993', 'kWh', null],
     ];
     for (const [value, unit, expected] of cases) {
       it(`OCPP16 §7.45 UnitOfMeasure: should convert ${value} ${unit ?? '(no unit)'} to ${expected} Wh, rounding half up`, () => {
@@ -50,6 +58,15 @@ describe('unit sessions/meter-values', () => {
       expect(flattenMeterValues(mv)).to.deep.equal([
         { timestamp: new Date('2026-01-01T00:00:00Z'), measurand: 'Energy.Active.Import.Register', phase: null, unit: 'Wh', location: 'Outlet', context: 'Sample.Periodic', format: 'Raw', value: '100', numeric: '100' },
       ]);
+    });
+
+    it('should refuse an impossible timestamp naming the meter value it is in', () => {
+      const mv: MeterValue[] = [
+        { timestamp: '2026-01-01T00:00:00Z', sampledValue: [{ value: '100' }] },
+        { timestamp: '0000-01-01T00:00:00Z', sampledValue: [{ value: '200' }] },
+      ];
+
+      expect(() => flattenMeterValues(mv, 'transactionData')).to.throw(InvalidInput, /^transactionData\[1\]\.timestamp: /);
     });
 
     it('should keep every measurand, phase and unit as sent, and no number for SignedData', () => {
