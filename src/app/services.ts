@@ -56,8 +56,10 @@ function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   // Then: a transaction started with an OCPP reservationId uses up that reservation (and carries its token).
   sessions.onStart(reservationUseHook());
   authorize.usePreAuthorizer(remoteStartPreAuthorizer(db));
-  // OCPP 1.6 §7.2 ConcurrentTx: an own token in an ACTIVE session is refused a second one elsewhere.
+  // OCPP 1.6 §7.2 ConcurrentTx: an own token in an ACTIVE session is refused a second one elsewhere,
+  // for a StartTransaction inside the transaction that inserts the session (the token row locked first).
   authorize.useActiveSessions(sessions);
+  sessions.addStartRule(authorize.concurrentTxRule());
   const locations = new LocationService({ db });
   const apiKeys = new ApiKeyService({ db, clock });
   return { chargers, connectorLimits, authorize, tokens, sessions, locations, apiKeys };

@@ -26,6 +26,7 @@ export const toSession = (r: Row): Session => ({
   stopAt: r.stop_at,
   stopReason: r.stop_reason,
   status: r.status,
+  startIdTagInfo: r.start_id_tag_info ?? null,
   currency: r.currency,
   totalCostExclVat: r.total_cost_excl_vat,
   totalCostInclVat: r.total_cost_incl_vat,
@@ -36,10 +37,25 @@ export const toSession = (r: Row): Session => ({
 /** What a new session is inserted with; the rest of `Session` is filled in as it runs. */
 export type NewSession = Pick<
   Session,
-  'uid' | 'partyFk' | 'chargePointId' | 'connectorNumber' | 'connectorFk' | 'locationId' | 'evseUid' | 'idTag' | 'tokenFk' | 'authMethod' | 'reservationId' | 'meterStartWh' | 'startAt' | 'status'
+  'uid' | 'partyFk' | 'chargePointId' | 'connectorNumber' | 'connectorFk' | 'locationId' | 'evseUid' | 'idTag' | 'tokenFk' | 'authMethod' | 'reservationId' | 'meterStartWh' | 'startAt' | 'status' | 'startIdTagInfo'
 > & { authorizationReference?: string | null };
 
-export async function insertSession(db: Db, s: NewSession): Promise<Session> {
+/** The start key (migration 20261204130001): one session per charger, connector, idTag, meterStart and timestamp. */
+export interface StartKey {
+  chargePointId: string;
+  connectorNumber: number;
+  idTag: string;
+  meterStartWh: number;
+  startAt: Date;
+}
+
+const startKeyWhere = (k: StartKey) => ({ charge_point_id: k.chargePointId, connector_number: k.connectorNumber, id_tag: k.idTag, meter_start_wh: k.meterStartWh, start_at: k.startAt });
+
+/**
+ * Inserts the session unless one with the same start key exists (or is being inserted by a concurrent
+ * transaction, which this waits for): then nothing is inserted and the result is undefined.
+ */
+export async function insertSessionOnce(db: Db, s: NewSession): Promise<Session | undefined> {
   const [row] = await db('sessions')
     .insert({
       uid: s.uid,
@@ -57,16 +73,17 @@ export async function insertSession(db: Db, s: NewSession): Promise<Session> {
       meter_start_wh: s.meterStartWh,
       start_at: s.startAt,
       status: s.status,
+      start_id_tag_info: s.startIdTagInfo === null ? null : JSON.stringify(s.startIdTagInfo),
     })
+    .onConflict(db.raw('(charge_point_id, connector_number, id_tag, meter_start_wh, start_at) where duplicate_of is null'))
+    .ignore()
     .returning('*');
-  return toSession(row);
+  return row ? toSession(row) : undefined;
 }
 
-/** The session a repeated StartTransaction describes (same charger, connector, idTag, meterStart, timestamp). */
-export async function findSameStart(db: Db, s: { chargePointId: string; connectorNumber: number; idTag: string; meterStartWh: number; startAt: Date }): Promise<Session | undefined> {
-  const row = await db('sessions')
-    .where({ charge_point_id: s.chargePointId, connector_number: s.connectorNumber, id_tag: s.idTag, meter_start_wh: s.meterStartWh, start_at: s.startAt })
-    .first();
+/** The session a repeated StartTransaction describes (same start key). */
+export async function findSameStart(db: Db, k: StartKey): Promise<Session | undefined> {
+  const row = await db('sessions').where(startKeyWhere(k)).whereNull('duplicate_of').first();
   return row ? toSession(row) : undefined;
 }
 

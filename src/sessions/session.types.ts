@@ -1,3 +1,5 @@
+import type { IdTagInfo } from '../tokens/token.types.ts';
+
 /** OCPI 2.2.1 sessions §9.4.2 SessionStatus. */
 export type SessionStatus = 'ACTIVE' | 'COMPLETED' | 'INVALID' | 'PENDING' | 'RESERVATION';
 
@@ -22,6 +24,8 @@ export interface Session {
   stopAt: Date | null;
   stopReason: string | null;
   status: SessionStatus;
+  /** The IdTagInfo answered to the StartTransaction (null for sessions recorded before it was kept). */
+  startIdTagInfo: IdTagInfo | null;
   currency: string | null;
   totalCostExclVat: string | null;
   totalCostInclVat: string | null;
