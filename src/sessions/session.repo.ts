@@ -139,24 +139,48 @@ export async function updateSessionStop(db: Db, id: number, f: { meterStopWh: nu
     });
 }
 
-export async function insertSamples(db: Db, ctx: { chargePointId: string; connectorNumber: number; sessionFk: number | null }, samples: Sample[]): Promise<void> {
-  if (samples.length === 0) return;
-  await db('meter_values').insert(
-    samples.map((s) => ({
-      charge_point_id: ctx.chargePointId,
-      connector_number: ctx.connectorNumber,
-      session_fk: ctx.sessionFk,
-      timestamp: s.timestamp,
-      measurand: s.measurand,
-      phase: s.phase,
-      unit: s.unit,
-      location: s.location,
-      context: s.context,
-      format: s.format,
-      value: s.value,
-      numeric_value: s.numeric,
-    })),
-  );
+/** The sample key (migration 20261204130002): a replayed sample conflicts with the stored one. */
+const SAMPLE_KEY = '(charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format)';
+
+export const toSample = (r: Row): Sample => ({
+  timestamp: new Date(r.timestamp),
+  measurand: r.measurand,
+  phase: r.phase,
+  unit: r.unit,
+  location: r.location,
+  context: r.context,
+  format: r.format,
+  value: r.value,
+  numeric: r.numeric_value === null ? null : String(r.numeric_value),
+});
+
+/**
+ * Stores the samples not stored yet (a replayed or concurrently repeated sample is skipped, waiting for a
+ * concurrent insert of it to finish) and returns those it stored.
+ */
+export async function insertSamples(db: Db, ctx: { chargePointId: string; connectorNumber: number; sessionFk: number | null }, samples: Sample[]): Promise<Sample[]> {
+  if (samples.length === 0) return [];
+  const rows = await db('meter_values')
+    .insert(
+      samples.map((s) => ({
+        charge_point_id: ctx.chargePointId,
+        connector_number: ctx.connectorNumber,
+        session_fk: ctx.sessionFk,
+        timestamp: s.timestamp,
+        measurand: s.measurand,
+        phase: s.phase,
+        unit: s.unit,
+        location: s.location,
+        context: s.context,
+        format: s.format,
+        value: s.value,
+        numeric_value: s.numeric,
+      })),
+    )
+    .onConflict(db.raw(SAMPLE_KEY))
+    .ignore()
+    .returning('*');
+  return rows.map(toSample);
 }
 
 export async function listSamples(db: Db, sessionFk: number): Promise<Row[]> {

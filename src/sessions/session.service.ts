@@ -151,7 +151,10 @@ export class SessionService {
     return repo.hasActiveSessionOfTokenElsewhere(db, tokenFk, { chargePointId: ctx.chargePointId, connectorNumber: ctx.connectorId });
   }
 
-  /** OCPP 1.6 §4.7 MeterValues: stores every sample; the energy register drives the session's kWh. */
+  /**
+   * OCPP 1.6 §4.7 MeterValues: stores every sample once (a repeated one is skipped); the energy register
+   * drives the session's kWh.
+   */
   async recordMeterValues(chargePointId: string, p: MeterValuesRequest): Promise<void> {
     // OCPP 1.6 §4.7: connectorId 0 = the charge point's main meter.
     await this.o.connectors.check(chargePointId, p.connectorId, { allowWholeCharger: true });
@@ -163,13 +166,14 @@ export class SessionService {
       if (p.connectorId > 0) await ensureConnectorOf(trx, chargePointId, p.connectorId);
       const session = p.transactionId !== undefined ? await repo.findSessionOfChargePoint(trx, chargePointId, p.transactionId) : undefined;
       if (p.transactionId !== undefined && !session) this.o.logger.warn('meter values for an unknown transaction', { chargePointId, transactionId: p.transactionId });
-      await repo.insertSamples(trx, { chargePointId, connectorNumber: p.connectorId, sessionFk: session?.id ?? null }, samples);
-      const register = latestEnergyRegisterWh(samples);
-      if (!session) return undefined;
+      // Only samples not stored before count: a replayed MeterValues changes nothing and pushes nothing.
+      const stored = await repo.insertSamples(trx, { chargePointId, connectorNumber: p.connectorId, sessionFk: session?.id ?? null }, samples);
+      if (!session || stored.length === 0) return undefined;
+      const register = latestEnergyRegisterWh(stored);
       const isEnergyUpdated = register ? (await repo.updateSessionEnergy(trx, session.id, register.wh, register.at)) > 0 : false;
       if (this.meterValuesHooks.length > 0) {
         const current = await repo.getSession(trx, session.id);
-        for (const hook of this.meterValuesHooks) await hook(trx, { session: current, samples, isEnergyUpdated });
+        for (const hook of this.meterValuesHooks) await hook(trx, { session: current, samples: stored, isEnergyUpdated });
       }
       return isEnergyUpdated ? session.id : undefined;
     });
