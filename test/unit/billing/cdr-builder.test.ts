@@ -51,6 +51,25 @@ const cases: Case[] = [
     ],
   },
   {
+    // A meter that reports per-phase registers only (issue 7): their sum is the register. 11 kWh by 10:30
+    // (3666 + 3667 + 3667 Wh), nothing after: charging 0.5 h x 2.00 = 1.00, parking 1 h x 5.00 = 5.00; 6.00 excl,
+    // incl 1.21 + 6.05 = 7.26. Without the sum the whole 1.5 h would be charging time.
+    name: 'cdrs §10.4.3: should take the sum of per-phase energy registers where the meter sends no total',
+    sources: aCdrSources({
+      tariff: timeAndParking,
+      session: { meterStopWh: 11000, stopAt: new Date(at('11:30')) },
+      samples: (['L1', 'L2', 'L3'] as const).flatMap((phase, i) => [
+        aSample(at('10:30'), ['3666', '3667', '3667'][i]!, { phase, unit: 'Wh' }),
+        aSample(at('11:00'), ['3.666', '3.667', '3.667'][i]!, { phase, unit: 'kWh' }),
+      ]),
+    }),
+    expect: { total_cost: price(6, 7.26), total_time: 1.5, total_parking_time: 1, total_energy: 11 },
+    periods: [
+      [at('10:00'), { ENERGY: 11, TIME: 0.5, MIN_POWER: 22, MAX_POWER: 22 }],
+      [at('10:30'), { PARKING_TIME: 1 }],
+    ],
+  },
+  {
     // 2.2.1-bugfixes: the EV still requests power while the EVSE offers none (SuspendedEVSE): not parking.
     // 10:00-10:30 charging 5 kWh, 10:30-11:00 SuspendedEVSE without energy: 1 h TIME = 2.00, no parking
     name: 'cdrs §10.4.3 PARKING_TIME: should not count SuspendedEVSE without energy flow as parking',
