@@ -74,7 +74,7 @@ function buildPricing(deps: AppDeps, sessions: SessionService) {
   // An assignment change alters Connector.tariff_ids: the eMSPs get the location again (locations §8.2.2).
   tariffs.onConnectorTariffsChanged((trx, locationId, onlyPartnerFk) => pushLocation(trx, tariffs, locationId, onlyPartnerFk));
   // OCPI 2.2.1 cdrs: the CDR is built, stored and queued for the token's eMSP inside the stop transaction
-  const cdrs = new CdrService({ db, clock, logger: logger.child({ module: 'billing' }), defaultCurrency: config.billing.defaultCurrency });
+  const cdrs = new CdrService({ db, clock, logger: logger.child({ module: 'billing' }), defaultCurrency: config.billing.defaultCurrency, maxSessionDays: config.billing.maxSessionDays, sessions, tariffs });
   sessions.onStop(async (trx, session) => void (await cdrs.onSessionStopped(trx, session)));
   const statements = new StatementService({ db, clock, logger: logger.child({ module: 'settlement' }), graceMs: config.billing.settlementGraceMin * 60_000 });
   return { tariffs, cdrs, statements };

@@ -44,6 +44,8 @@ export interface Config {
     settlementCron: string;
     /** A period is settled only this long after its end. */
     settlementGraceMin: number;
+    /** A session longer than this is not billed automatically (a charger clock error): FAILED, for the operator. */
+    maxSessionDays: number;
   };
   ocpi: {
     /** Largest `limit` of a paginated OCPI GET (transport §4.1.3); a bigger or absent limit gets this. */
@@ -113,6 +115,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['OCPI_PUSH_MAX_ATTEMPTS', 'ocpi.push.maxAttempts', int],
   ['BILLING_DEFAULT_CURRENCY', 'billing.defaultCurrency', str],
   ['BILLING_STALE_SESSION_AFTER_MIN', 'billing.staleSessionAfterMin', int],
+  ['BILLING_MAX_SESSION_DAYS', 'billing.maxSessionDays', int],
 ];
 
 const defaultsUrl = new URL('../../config/default.json', import.meta.url);

@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex.ts';
 import { NotFound } from '../shared/errors.ts';
 import type { Sample } from './meter-values.ts';
-import type { Session, SessionStatus } from './session.types.ts';
+import type { CdrStatus, Session, SessionStatus } from './session.types.ts';
 
 type Row = Record<string, any>;
 
@@ -31,6 +31,8 @@ export const toSession = (r: Row): Session => ({
   totalCostExclVat: r.total_cost_excl_vat,
   totalCostInclVat: r.total_cost_incl_vat,
   lastMeterAt: r.last_meter_at,
+  cdrStatus: r.cdr_status ?? null,
+  cdrError: r.cdr_error ?? null,
   lastUpdated: r.last_updated,
 });
 
@@ -108,11 +110,18 @@ export async function findActiveSessionOnConnector(db: Db, chargePointId: string
   return row ? toSession(row) : undefined;
 }
 
-export async function listSessions(db: Db, opts: { limit: number; offset: number; chargePointId?: string; status?: SessionStatus }): Promise<Session[]> {
+export async function listSessions(db: Db, opts: { limit: number; offset: number; chargePointId?: string; status?: SessionStatus; cdrStatus?: CdrStatus }): Promise<Session[]> {
   const q = db('sessions').orderBy('id', 'desc').limit(opts.limit).offset(opts.offset);
   if (opts.chargePointId) q.where({ charge_point_id: opts.chargePointId });
   if (opts.status) q.where({ status: opts.status });
+  if (opts.cdrStatus) q.where({ cdr_status: opts.cdrStatus });
   return (await q).map(toSession);
+}
+
+/** The session, locked until the end of the transaction (`select … for update`). */
+export async function findSessionForUpdate(db: Db, id: number): Promise<Session | undefined> {
+  const row = await db('sessions').where({ id }).forUpdate().first();
+  return row ? toSession(row) : undefined;
 }
 
 /** Raises the session's energy to the register reading unless a later reading is already stored. */

@@ -151,6 +151,11 @@ export class SessionService {
     return repo.hasActiveSessionOfTokenElsewhere(db, tokenFk, { chargePointId: ctx.chargePointId, connectorNumber: ctx.connectorId });
   }
 
+  /** The session, locked until the end of `trx` (billing it again must not race a stop or another request). */
+  async findForUpdate(trx: Knex.Transaction, id: number): Promise<Session | undefined> {
+    return repo.findSessionForUpdate(trx, id);
+  }
+
   /**
    * OCPP 1.6 §4.7 MeterValues: stores every sample once (a repeated one is skipped); the energy register
    * drives the session's kWh.

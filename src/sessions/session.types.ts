@@ -3,6 +3,12 @@ import type { IdTagInfo } from '../tokens/token.types.ts';
 /** OCPI 2.2.1 sessions §9.4.2 SessionStatus. */
 export type SessionStatus = 'ACTIVE' | 'COMPLETED' | 'INVALID' | 'PENDING' | 'RESERVATION';
 
+/**
+ * Whether a stopped session got its CDR (null while it runs): CREATED; FAILED (could not be built, see
+ * cdrError; the operator may ask again once the data is fixed); NOT_BILLABLE (INVALID: never billed).
+ */
+export type CdrStatus = 'CREATED' | 'FAILED' | 'NOT_BILLABLE';
+
 export interface Session {
   id: number;
   uid: string;
@@ -30,5 +36,8 @@ export interface Session {
   totalCostExclVat: string | null;
   totalCostInclVat: string | null;
   lastMeterAt: Date | null;
+  cdrStatus: CdrStatus | null;
+  /** Why the session has no CDR (FAILED, NOT_BILLABLE). */
+  cdrError: string | null;
   lastUpdated: Date;
 }

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { useTestApp } from '../../helpers/use-test-app.ts';
 import { aBootedCharger } from '../../fixtures/booted-charger.ts';
 import { connectRaw, rawCall } from '../../helpers/charger.ts';
-import { aBootNotification, aRegisteredCharger, aStartTransaction, aStopTransaction, aToken, anEnergyReading, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
+import { aBootNotification, aLocation, anEvseUid, aRegisteredCharger, aStartTransaction, aStopTransaction, aToken, anEnergyReading, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 import { malformedFrames, VALID_REQUESTS } from '../../fixtures/malformed-frames.ts';
 
 const SEED = 20261204;
@@ -33,9 +33,13 @@ describe('e2e OCPP 1.6 malformed frames', () => {
   }
 
   it('OCPP-J 1.6 §4.2.3: should answer 1,000 seeded malformed frames without one InternalError, store nothing of a refused one, and keep both chargers working', async () => {
-    // Arrange: an Accepted charger with a running transaction, on a raw socket (any frame can be sent)
+    // Arrange: an Accepted charger on a priced location (accepted stops are billed) with a running
+    // transaction, on a raw socket (any frame can be sent)
     const idTag = await aToken(t.app.services);
-    const id = await aRegisteredCharger(t.app.services);
+    const locationId = await aLocation(t.app.services);
+    await t.app.services.tariffs.put('T-FUZZ', { currency: 'EUR', elements: [{ price_components: [{ type: 'TIME', price: 2, step_size: 60 }], restrictions: { start_time: '08:00', end_time: '18:00' } }, { price_components: [{ type: 'ENERGY', price: 0.3, step_size: 1 }] }] });
+    await t.app.services.tariffs.assign('T-FUZZ', { target: { locationId } });
+    const id = await aRegisteredCharger(t.app.services, { locationId, evseUid: anEvseUid() });
     const sock = await connectRaw(t, id, { password: CHARGER_PASSWORD });
     expect((await rawCall(sock, 'BootNotification', aBootNotification()))[0]).to.equal(3);
     const started = await rawCall(sock, 'StartTransaction', aStartTransaction(idTag, { timestamp: '2026-02-01T10:00:00Z' }));

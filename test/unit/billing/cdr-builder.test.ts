@@ -1,6 +1,6 @@
 // OCPI 2.2.1 mod_cdrs: CDRs built from meter values and priced by the engine, against totals computed by hand.
 import { expect } from 'chai';
-import { buildCdr, buildCreditCdr, type CdrSources } from '../../../src/billing/cdr-builder.ts';
+import { buildCdr, buildCreditCdr, timesProblem, type CdrSources } from '../../../src/billing/cdr-builder.ts';
 import type { OcpiCdr } from '../../../src/billing/cdr.types.ts';
 import { validateOcpi } from '../../../src/ocpi/validate.ts';
 import { aCdrSources, aSample, registerSamples } from '../../fixtures/billing.ts';
@@ -229,5 +229,24 @@ describe('billing/cdr-builder', () => {
     const original = buildCdr(aCdrSources({ session: { meterStopWh: 1 } }));
     const credit = buildCreditCdr(original, { now: new Date() });
     expect(() => buildCreditCdr(credit, { now: new Date() })).to.throw(/cannot be credited/);
+  });
+
+  describe('timesProblem (a session whose times cannot be billed)', () => {
+    const start = new Date('2026-01-10T10:00:00Z');
+    const cases: Array<[string, string, RegExp | undefined]> = [
+      ['an ordinary hour', '2026-01-10T11:00:00Z', undefined],
+      ['a zero-length session', '2026-01-10T10:00:00Z', undefined],
+      ['exactly the maximum of 90 days', '2026-04-10T10:00:00Z', undefined],
+      ['a stop one second before the start', '2026-01-10T09:59:59Z', /^it stops \(2026-01-10T09:59:59.000Z\) before it starts \(2026-01-10T10:00:00.000Z\)/],
+      ['a second more than 90 days', '2026-04-10T10:00:01Z', /^it lasts 90 days, more than billing.maxSessionDays \(90\)/],
+      ['a stop in year 9999', '9999-12-31T23:59:59Z', /more than billing.maxSessionDays/],
+    ];
+    for (const [name, stop, problem] of cases) {
+      it(`should ${problem ? 'refuse' : 'accept'} ${name}`, () => {
+        const found = timesProblem(start, new Date(stop), 90);
+        if (problem) expect(found).to.match(problem);
+        else expect(found).to.equal(undefined);
+      });
+    }
   });
 });
