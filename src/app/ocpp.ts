@@ -121,7 +121,7 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
     s,
     connections,
     bus,
-    dispatch: buildRouter([chargerHandlers(s.chargers), tokenHandlers(s.authorize), sessionHandlers(s.sessions)]),
+    dispatch: buildRouter([chargerHandlers(s.chargers, s.connectorLimits), tokenHandlers(s.authorize), sessionHandlers(s.sessions)]),
     validator: createOcppValidator('ocpp1.6'),
     liveness: new Liveness(deps.config.ocpp.pingIntervalSec * 1000),
     records: new TaskTracker(),

@@ -8,6 +8,7 @@ import { ChargerConnectionService } from '../chargers/charger-connection.service
 import { LoginBackoff } from '../chargers/login-backoff.ts';
 import { OnboardingService, type ConnectionControl } from '../chargers/onboarding.service.ts';
 import { scryptPasswords } from '../shared/password.ts';
+import { ConnectorLimits } from '../chargers/connector-limits.service.ts';
 import { AuthorizeService } from '../tokens/authorize.service.ts';
 import { TokenService } from '../tokens/token.service.ts';
 import { OcpiTokenService } from '../tokens/ocpi-token.service.ts';
@@ -57,17 +58,21 @@ function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec, passwords });
   const authorize = new AuthorizeService({ db, clock, logger: logger.child({ module: 'tokens' }), cacheTtlSec: config.ocpi.authorizationCacheTtlSec });
   const tokens = new TokenService({ db });
-  const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize });
+  // Connector ids in charger messages: 0..ocpp.maxConnectorId, and the charger's NumberOfConnectors once read.
+  const connectorLimits = new ConnectorLimits({ db, maxConnectorId: config.ocpp.maxConnectorId });
+  const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize, connectors: connectorLimits });
   // First start hook: a session started by an OCPI START_SESSION carries its token and authorization_reference.
   sessions.onStart(remoteStartHook());
   // Then: a transaction started with an OCPP reservationId uses up that reservation (and carries its token).
   sessions.onStart(reservationUseHook());
   authorize.usePreAuthorizer(remoteStartPreAuthorizer(db));
-  // OCPP 1.6 §7.2 ConcurrentTx: an own token in an ACTIVE session is refused a second one elsewhere.
+  // OCPP 1.6 §7.2 ConcurrentTx: an own token in an ACTIVE session is refused a second one elsewhere,
+  // for a StartTransaction inside the transaction that inserts the session (the token row locked first).
   authorize.useActiveSessions(sessions);
+  sessions.addStartRule(authorize.concurrentTxRule());
   const locations = new LocationService({ db });
   const apiKeys = new ApiKeyService({ db, clock });
-  return { chargers, ...buildChargerAccess(deps, core, chargers), authorize, tokens, sessions, locations, apiKeys };
+  return { chargers, connectorLimits, ...buildChargerAccess(deps, core, chargers), authorize, tokens, sessions, locations, apiKeys };
 }
 
 /** Handshake authentication, connection records and onboarding of chargers. */
@@ -92,7 +97,7 @@ function buildPricing(deps: AppDeps, sessions: SessionService) {
   // An assignment change alters Connector.tariff_ids: the eMSPs get the location again (locations §8.2.2).
   tariffs.onConnectorTariffsChanged((trx, locationId, onlyPartnerFk) => pushLocation(trx, tariffs, locationId, onlyPartnerFk));
   // OCPI 2.2.1 cdrs: the CDR is built, stored and queued for the token's eMSP inside the stop transaction
-  const cdrs = new CdrService({ db, clock, logger: logger.child({ module: 'billing' }), defaultCurrency: config.billing.defaultCurrency });
+  const cdrs = new CdrService({ db, clock, logger: logger.child({ module: 'billing' }), defaultCurrency: config.billing.defaultCurrency, maxSessionDays: config.billing.maxSessionDays, sessions, tariffs });
   sessions.onStop(async (trx, session) => void (await cdrs.onSessionStopped(trx, session)));
   const statements = new StatementService({ db, clock, logger: logger.child({ module: 'settlement' }), graceMs: config.billing.settlementGraceMin * 60_000 });
   return { tariffs, cdrs, statements };

@@ -1,5 +1,5 @@
 import express, { type Request, type Router } from 'express';
-import { optionalEnum, optionalString, parsePaging } from '../admin/http.ts';
+import { optionalEnum, optionalString, parsePaging, parseSerialId } from '../admin/http.ts';
 import { InvalidInput } from '../shared/errors.ts';
 import type { CdrService } from './cdr.service.ts';
 import { GRANULARITIES } from './settlement.ts';
@@ -21,7 +21,7 @@ function partnerParam(req: Request): number | null | undefined {
   return id;
 }
 
-/** Admin API: CDRs (list, one, credit) and settlement statements (list, JSON, CSV). */
+/** Admin API: CDRs (list, one, credit, a stopped session's missing CDR) and settlement statements (list, JSON, CSV). */
 export function billingAdminRoutes(deps: { cdrs: CdrService; statements: StatementService }): Router {
   const r = express.Router();
   r.get('/cdrs', async (req, res) => {
@@ -30,6 +30,10 @@ export function billingAdminRoutes(deps: { cdrs: CdrService; statements: Stateme
   });
   r.get('/cdrs/:id', async (req, res) => {
     res.json(await deps.cdrs.get(idParam(req)));
+  });
+  // The CDR of a stopped session that has none (cdrStatus FAILED), once its data was fixed.
+  r.post('/sessions/:id/cdr', async (req, res) => {
+    res.status(201).json(await deps.cdrs.billSession(parseSerialId(req.params.id)));
   });
   r.post('/cdrs/:id/credit', async (req, res) => {
     const remark = optionalString(req.body ?? {}, 'remark', 255);

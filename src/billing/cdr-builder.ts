@@ -53,6 +53,19 @@ export interface CdrSources {
 }
 
 const AUTH_METHODS = new Set(['AUTH_REQUEST', 'COMMAND', 'WHITELIST']);
+const DAY_MS = 86_400_000;
+
+/**
+ * Why a session's times cannot be billed, or undefined: a stop before its start, or a session longer
+ * than `maxDays` (both a charger clock gone wrong, e.g. reset to 1970 or set years ahead; pricing a
+ * session of years would also take minutes inside the stop transaction).
+ */
+export function timesProblem(start: Date, stop: Date, maxDays: number): string | undefined {
+  if (stop.getTime() < start.getTime()) return `it stops (${stop.toISOString()}) before it starts (${start.toISOString()}): the charger's clock was wrong`;
+  const days = (stop.getTime() - start.getTime()) / DAY_MS;
+  if (days > maxDays) return `it lasts ${Math.floor(days)} days, more than billing.maxSessionDays (${maxDays}): the charger's clock was wrong`;
+  return undefined;
+}
 
 /** Prices nothing; only used to cut charging periods of a session without a tariff. */
 function freeTariff(currency: string): Tariff {

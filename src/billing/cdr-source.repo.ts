@@ -3,6 +3,7 @@
 // columns billing owns.
 import type { Db } from '../db/knex.ts';
 import type { Sample } from '../sessions/meter-values.ts';
+import type { CdrStatus } from '../sessions/session.types.ts';
 import type { Tariff } from '../tariffs/tariff.types.ts';
 import type { CdrLocationSource } from './cdr-builder.ts';
 import type { StatusChange } from './meter-series.ts';
@@ -115,4 +116,19 @@ export async function listStaleSessions(db: Db, cutoff: Date, limit: number): Pr
     energyWh: Number(r.energy_wh),
     lastKnownAt: new Date(Math.max(new Date(r.start_at).getTime(), r.last_meter_at ? new Date(r.last_meter_at).getTime() : 0)),
   }));
+}
+
+/** Where a connector is now: its EVSE's location (a charger attached after a session started on it). */
+export async function findSiteOfConnector(db: Db, connectorFk: number): Promise<{ locationId: string; evseUid: string } | undefined> {
+  const r = await db('connectors as c').join('evses as e', 'e.id', 'c.evse_fk').where('c.id', connectorFk).first('e.location_id', 'e.uid');
+  return r ? { locationId: r.location_id, evseUid: r.uid } : undefined;
+}
+
+export async function updateSessionSite(db: Db, sessionId: number, site: { locationId: string; evseUid: string }): Promise<void> {
+  await db('sessions').where({ id: sessionId }).update({ location_id: site.locationId, evse_uid: site.evseUid, last_updated: db.fn.now() });
+}
+
+/** Whether the session got its CDR and, if not, why (sessions.cdr_status, cdr_error). */
+export async function updateSessionBilling(db: Db, sessionId: number, b: { status: CdrStatus; error: string | null }): Promise<void> {
+  await db('sessions').where({ id: sessionId }).update({ cdr_status: b.status, cdr_error: b.error });
 }

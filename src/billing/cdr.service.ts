@@ -1,13 +1,16 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.ts';
 import type { Clock } from '../shared/clock.ts';
-import { Conflict } from '../shared/errors.ts';
+import { Conflict, NotFound } from '../shared/errors.ts';
 import { newUuid } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Session } from '../sessions/session.types.ts';
+import type { SessionService } from '../sessions/session.service.ts';
+import type { TariffService } from '../tariffs/tariff.service.ts';
 import { enqueuePush, findPartner } from '../partners/partner.service.ts';
 import { findEndpoint } from '../partners/partner.types.ts';
-import { buildCdr, buildCreditCdr, type CdrSources } from './cdr-builder.ts';
+import { buildCdr, buildCreditCdr, timesProblem, type CdrSources } from './cdr-builder.ts';
+import { NotBillable } from './not-billable.ts';
 import * as cdrs from './cdr.repo.ts';
 import * as src from './cdr-source.repo.ts';
 import type { CdrRecord, OcpiCdr } from './cdr.types.ts';
@@ -18,11 +21,18 @@ export interface CdrServiceOptions {
   logger: Logger;
   /** Currency of sessions without a tariff snapshot (priced at zero). */
   defaultCurrency: string;
+  /** A longer session is not billed automatically (config billing.maxSessionDays). */
+  maxSessionDays: number;
+  sessions: Pick<SessionService, 'findForUpdate'>;
+  tariffs: Pick<TariffService, 'snapshotForSession'>;
   newId?: () => string;
 }
 
-/** Why a CDR could not be built from what is stored; the session stays without a CDR (logged). */
+/** Why a CDR could not be built from what is stored; recorded on the session (cdr_error). */
 class MissingSource extends Error {}
+
+/** OCPI 2.2.1 sessions §9.4.2: an INVALID session's start was refused; it is never billed. */
+const NEVER_BILLED = 'session INVALID: its start was refused, never billed';
 
 function required<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new MissingSource(what);
@@ -50,40 +60,98 @@ export class CdrService {
     }
   }
 
-  /** SessionService stop hook: runs inside the stop transaction. */
+  /**
+   * SessionService stop hook: runs inside the stop transaction. Builds, stores and queues the CDR, or
+   * records on the session why there is none (cdr_status FAILED / NOT_BILLABLE with cdr_error): a stop is
+   * never refused for billing (the charger would retry it forever), and no session ends unbilled silently.
+   */
   async onSessionStopped(trx: Knex.Transaction, session: Session): Promise<CdrRecord | undefined> {
-    // OCPI 2.2.1 sessions §9.4.2: an INVALID session was refused: nothing to bill
-    if (session.status !== 'COMPLETED' || !session.stopAt) return undefined;
+    if (!session.stopAt) return undefined;
+    if (session.status === 'INVALID') {
+      await src.updateSessionBilling(trx, session.id, { status: 'NOT_BILLABLE', error: NEVER_BILLED });
+      return undefined;
+    }
     if (await cdrs.findCdrOfSession(trx, session.id)) return undefined;
-    const log = this.o.logger.child({ chargePointId: session.chargePointId, sessionId: session.uid });
+    const outcome = await this.bill(trx, session);
+    return 'record' in outcome ? outcome.record : undefined;
+  }
+
+  /**
+   * The CDR of a stopped session that has none (POST /sessions/{id}/cdr), once the operator fixed what
+   * kept it from being billed: built, stored and queued to the eMSP as at a stop. Conflict when it runs or
+   * already has one; NotBillable (with the reason, recorded on the session) when it still cannot be billed.
+   */
+  async billSession(sessionId: number): Promise<CdrRecord> {
+    const outcome = await this.o.db.transaction(async (trx) => {
+      const session = await this.o.sessions.findForUpdate(trx, sessionId);
+      if (!session) throw new NotFound(`session ${sessionId} not found`);
+      if (!session.stopAt) throw new Conflict(`session ${sessionId} is still running: its CDR is created when it stops`);
+      if (session.status === 'INVALID') throw new NotBillable(`session ${sessionId}: ${NEVER_BILLED}`);
+      const existing = await cdrs.findCdrOfSession(trx, sessionId);
+      if (existing) throw new Conflict(`session ${sessionId} already has CDR ${existing.id} (${existing.cdrId}); correct it with a credit CDR`);
+      return this.bill(trx, session);
+    });
+    // Thrown after the commit: the reason stays recorded on the session.
+    if ('reason' in outcome) throw new NotBillable(`session ${sessionId} cannot be billed: ${outcome.reason}`);
+    return outcome.record;
+  }
+
+  /** Builds, stores and queues the CDR of a stopped session, or records on it why it cannot be built. */
+  private async bill(trx: Knex.Transaction, stopped: Session): Promise<{ record: CdrRecord } | { reason: string }> {
+    const log = this.o.logger.child({ chargePointId: stopped.chargePointId, sessionId: stopped.uid });
+    const session = await this.placed(trx, stopped);
+    const built = await this.build(trx, session);
+    if ('reason' in built) {
+      await src.updateSessionBilling(trx, session.id, { status: 'FAILED', error: built.reason });
+      log.error('no CDR for session', { reason: built.reason });
+      return built;
+    }
+    const { body, partnerFk } = built;
+    const record = await cdrs.insertCdr(trx, { partyFk: session.partyFk, sessionFk: session.id, partnerFk, body, createdAt: built.now });
+    await src.updateSessionCost(trx, session.id, { currency: body.currency, exclVat: record.totalCostExclVat, inclVat: record.totalCostInclVat });
+    await src.updateSessionBilling(trx, session.id, { status: 'CREATED', error: null });
+    await this.push(trx, record, body.id);
+    log.info('CDR created', { cdrId: body.id, totalCost: record.totalCostInclVat, currency: body.currency, partnerFk });
+    return { record };
+  }
+
+  /**
+   * A session started before its charger was attached to a location has none; once its connector has an
+   * EVSE it gets that location and EVSE, and the tariff that was in force there at its start.
+   */
+  private async placed(trx: Knex.Transaction, session: Session): Promise<Session> {
+    if (session.locationId || session.connectorFk === null) return session;
+    const site = await src.findSiteOfConnector(trx, session.connectorFk);
+    if (!site) return session;
+    await src.updateSessionSite(trx, session.id, site);
+    const placed = { ...session, ...site };
+    await this.o.tariffs.snapshotForSession(trx, placed);
+    return placed;
+  }
+
+  /** The CDR body, or why it cannot be built; only pure code may fail here (the transaction stays usable). */
+  private async build(trx: Knex.Transaction, session: Session): Promise<{ body: OcpiCdr; partnerFk: number | null; now: Date } | { reason: string }> {
     let loaded: { sources: CdrSources; partnerFk: number | null };
-    let body: OcpiCdr;
     try {
       loaded = await this.loadSources(trx, session);
     } catch (err) {
       if (!(err instanceof MissingSource)) throw err; // a database error aborts the stop: the charger retries
-      log.error('no CDR for session: missing data', { missing: err.message });
-      return undefined;
+      return { reason: `no ${err.message}` };
     }
+    const problem = timesProblem(session.startAt, session.stopAt!, this.o.maxSessionDays);
+    if (problem) return { reason: problem };
     try {
-      body = buildCdr(loaded.sources); // pure: a failure here leaves the transaction usable
+      return { body: buildCdr(loaded.sources), partnerFk: loaded.partnerFk, now: loaded.sources.now };
     } catch (err) {
-      // Must not fail the StopTransaction (the charger would retry it forever): the session stays without CDR.
-      log.error('no CDR for session: cannot price it', { err: (err as Error).message });
-      return undefined;
+      return { reason: `cannot price it: ${(err as Error).message}` };
     }
-    const record = await cdrs.insertCdr(trx, { partyFk: session.partyFk, sessionFk: session.id, partnerFk: loaded.partnerFk, body, createdAt: loaded.sources.now });
-    await src.updateSessionCost(trx, session.id, { currency: body.currency, exclVat: record.totalCostExclVat, inclVat: record.totalCostInclVat });
-    await this.push(trx, record, body.id);
-    log.info('CDR created', { cdrId: body.id, totalCost: record.totalCostInclVat, currency: body.currency, partnerFk: loaded.partnerFk });
-    return record;
   }
 
   private async loadSources(trx: Db, session: Session): Promise<{ sources: CdrSources; partnerFk: number | null }> {
     const party = required(await src.findPartyRef(trx, session.partyFk), 'party of the session');
-    const location = required(session.locationId ? await src.findLocationSource(trx, session.locationId) : undefined, 'location (charger not assigned to a location)');
-    const evse = required(session.evseUid ? await src.findEvseSource(trx, session.evseUid) : undefined, 'EVSE');
-    const connector = required(session.connectorFk ? await src.findConnectorSource(trx, session.connectorFk) : undefined, 'connector');
+    const location = required(session.locationId ? await src.findLocationSource(trx, session.locationId) : undefined, `location: charger ${session.chargePointId} is not attached to one (attach it, then ask for the CDR)`);
+    const evse = required(session.evseUid ? await src.findEvseSource(trx, session.evseUid) : undefined, `EVSE ${session.evseUid ?? ''}`.trim());
+    const connector = required(session.connectorFk ? await src.findConnectorSource(trx, session.connectorFk) : undefined, `connector ${session.connectorNumber} of charger ${session.chargePointId}`);
     const token = session.tokenFk ? await src.findTokenSource(trx, session.tokenFk) : undefined;
     const stopAt = session.stopAt!;
     const sources: CdrSources = {

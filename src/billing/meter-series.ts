@@ -1,7 +1,7 @@
 // Pure: turns a session's stored OCPP meter values and connector status changes into the meter series
 // the pricing engine builds charging periods from. No I/O.
 import type { MeterSample, MeterSeries } from '../tariffs/charging-periods.ts';
-import { toWh, type Sample } from '../sessions/meter-values.ts';
+import { energyRegisterReadings, type Sample } from '../sessions/meter-values.ts';
 
 /** One OCPP StatusNotification of the session's connector (OCPP 1.6 §7.7 ChargePointStatus). */
 export interface StatusChange {
@@ -62,17 +62,19 @@ function addTo(slot: { total?: number; phases?: number }, phase: string | null, 
 /** A total when sampled, else the sum over phases (OCPI MIN/MAX_CURRENT are sums over all phases). */
 const totalOf = (slot: { total?: number; phases?: number }): number | undefined => slot.total ?? slot.phases;
 
+/** Per timestamp: the total register reading (per-phase registers summed when no total was sent) and the instantaneous values. */
 function accumulate(samples: readonly Sample[]): Map<number, Accumulated> {
   const byMs = new Map<number, Accumulated>();
-  for (const s of samples) {
-    if (s.numeric === null || s.location === 'Inlet') continue;
-    const ms = s.timestamp.getTime();
+  const slot = (ms: number): Accumulated => {
     let acc = byMs.get(ms);
     if (!acc) byMs.set(ms, (acc = { power: {}, current: {} }));
-    if (s.measurand === ENERGY_REGISTER && s.phase === null) {
-      const wh = toWh(s.numeric, s.unit);
-      if (wh !== null) acc.energyWh = wh;
-    } else if (s.measurand === 'Power.Active.Import') {
+    return acc;
+  };
+  for (const r of energyRegisterReadings(samples)) slot(r.at.getTime()).energyWh = r.wh;
+  for (const s of samples) {
+    if (s.numeric === null || s.location === 'Inlet' || s.measurand === ENERGY_REGISTER) continue;
+    const acc = slot(s.timestamp.getTime());
+    if (s.measurand === 'Power.Active.Import') {
       const w = toWatts(s.numeric, s.unit);
       if (w !== null) addTo(acc.power, s.phase, w);
     } else if (s.measurand === 'Current.Import' && (s.unit === 'A' || s.unit === null)) {

@@ -36,3 +36,16 @@ export async function updateRebootRequiredToConfirmed(db: Db, chargePointId: str
   const rows = await db('charger_configuration').where({ charge_point_id: chargePointId, status: 'RebootRequired' }).update({ status, confirmed_at: at }).returning('key');
   return rows.map((r: Row) => r.key);
 }
+
+/**
+ * The charger's NumberOfConnectors (OCPP 1.6 §9.1, Core, read-only) as it last reported it in a
+ * GetConfiguration answer; undefined when never read or not a plausible count. The key is matched
+ * case-insensitively: a charger may echo it in another case than the spec's.
+ */
+export async function findNumberOfConnectors(db: Db, chargePointId: string): Promise<number | undefined> {
+  const row = await db('charger_configuration').where({ charge_point_id: chargePointId }).whereRaw('lower(key) = ?', ['numberofconnectors']).first('value');
+  const value = typeof row?.value === 'string' ? row.value.trim() : '';
+  if (!/^\d{1,9}$/.test(value)) return undefined;
+  const count = Number(value);
+  return count >= 1 ? count : undefined;
+}

@@ -1,11 +1,15 @@
 import type { Ocpp16Handlers } from '../ocpp/router.ts';
+import { parseTimestamp } from '../shared/ranges.ts';
 import type { ChargerService } from './charger.service.ts';
+import type { ConnectorLimits } from './connector-limits.service.ts';
 
 /** OCPP 1.6 charger lifecycle messages. */
-export const chargerHandlers = (svc: ChargerService): Ocpp16Handlers => ({
+export const chargerHandlers = (svc: ChargerService, connectors: ConnectorLimits): Ocpp16Handlers => ({
   BootNotification: ({ chargePointId, params }) => svc.boot(chargePointId, params),
   Heartbeat: async ({ chargePointId }) => ({ currentTime: (await svc.heartbeat(chargePointId)).toISOString() }),
   StatusNotification: async ({ chargePointId, params }) => {
+    // OCPP 1.6 §4.9: connectorId 0 = the charge point itself, then 1..the charger's connectors.
+    await connectors.check(chargePointId, params.connectorId, { allowWholeCharger: true });
     await svc.reportStatus(chargePointId, {
       connectorNumber: params.connectorId,
       status: params.status,
@@ -14,7 +18,7 @@ export const chargerHandlers = (svc: ChargerService): Ocpp16Handlers => ({
       vendorId: params.vendorId,
       vendorErrorCode: params.vendorErrorCode,
       // OCPP 1.6 §7.39: timestamp is optional; the service dates a report without one by its clock.
-      timestamp: params.timestamp ? new Date(params.timestamp) : undefined,
+      timestamp: params.timestamp ? parseTimestamp(params.timestamp, 'timestamp') : undefined,
     });
     return {};
   },

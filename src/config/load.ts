@@ -46,6 +46,11 @@ export interface Config {
       /** Per-node back-off after failed logins, per charger id and per remote address (0 = off). */
       backoff: { failuresPerId: number; failuresPerAddress: number; windowSec: number; baseSec: number; maxSec: number; maxEntries: number };
     };
+    /**
+     * Highest OCPP connectorId accepted from any charger (a charger's own NumberOfConnectors, once known,
+     * is the tighter limit); a higher one is refused rather than registered as a connector.
+     */
+    maxConnectorId: number;
   };
   /** Node's HTTP server limits (slowloris, slow bodies), shared by OCPP handshakes, admin API and OCPI. */
   http: { headersTimeoutSec: number; requestTimeoutSec: number; keepAliveTimeoutSec: number };
@@ -63,6 +68,8 @@ export interface Config {
     settlementCron: string;
     /** A period is settled only this long after its end. */
     settlementGraceMin: number;
+    /** A session longer than this is not billed automatically (a charger clock error): FAILED, for the operator. */
+    maxSessionDays: number;
   };
   ocpi: {
     /** Largest `limit` of a paginated OCPI GET (transport §4.1.3); a bigger or absent limit gets this. */
@@ -148,6 +155,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['HTTP_HEADERS_TIMEOUT_SEC', 'http.headersTimeoutSec', int],
   ['HTTP_REQUEST_TIMEOUT_SEC', 'http.requestTimeoutSec', int],
   ['HTTP_KEEP_ALIVE_TIMEOUT_SEC', 'http.keepAliveTimeoutSec', int],
+  ['OCPP_MAX_CONNECTOR_ID', 'ocpp.maxConnectorId', int],
   ['JOBS_ENABLED', 'jobs.enabled', bool],
   ['OPERATOR_COUNTRY_CODE', 'operator.countryCode', str],
   ['OPERATOR_PARTY_ID', 'operator.partyId', str],
@@ -164,6 +172,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['OCPI_PUSH_MAX_ATTEMPTS', 'ocpi.push.maxAttempts', int],
   ['BILLING_DEFAULT_CURRENCY', 'billing.defaultCurrency', str],
   ['BILLING_STALE_SESSION_AFTER_MIN', 'billing.staleSessionAfterMin', int],
+  ['BILLING_MAX_SESSION_DAYS', 'billing.maxSessionDays', int],
 ];
 
 const defaultsUrl = new URL('../../config/default.json', import.meta.url);

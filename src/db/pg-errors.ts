@@ -48,3 +48,12 @@ export async function translatePg<T>(what: string, query: () => Promise<T>): Pro
     throw toDomainError(err);
   }
 }
+
+/**
+ * Whether `err` is a PostgreSQL data exception (SQLSTATE class 22: a number out of range, an invalid
+ * date-time such as year 0, a NUL character in a string): the input, not the system, is at fault.
+ */
+export function isDataException(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}

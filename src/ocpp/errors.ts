@@ -1,3 +1,4 @@
+import { isDataException } from '../db/pg-errors.ts';
 import { AppError, Conflict, InvalidInput, NotFound, Timeout, Unauthorized, UpstreamFailed } from '../shared/errors.ts';
 
 export type OcppProtocol = 'ocpp1.6' | 'ocpp2.0.1';
@@ -64,7 +65,7 @@ export const AJV_KEYWORD_CODES: Record<string, GenericCode> = {
 
 /**
  * Maps an error thrown by a handler to the CALLERROR sent to the charger. Domain errors have a fixed
- * mapping; anything else is an InternalError (and is logged by the caller).
+ * mapping, and so have database data exceptions; anything else is an InternalError (and is logged by the caller).
  */
 export function toCallError(protocol: OcppProtocol, err: unknown): OcppError {
   if (err instanceof OcppError) return err;
@@ -72,5 +73,8 @@ export function toCallError(protocol: OcppProtocol, err: unknown): OcppError {
   if (err instanceof NotFound || err instanceof Conflict) return new OcppError('GenericError', err.message);
   if (err instanceof Unauthorized) return new OcppError('SecurityError', err.message);
   if (err instanceof Timeout || err instanceof UpstreamFailed) return new OcppError('GenericError', err.message);
+  // Safety net behind the domain's range checks: a value the database refuses (SQLSTATE class 22) is the
+  // payload's fault, and the transaction that would have stored it is rolled back.
+  if (isDataException(err)) return new OcppError(rpcCodeFor(protocol, 'PropertyConstraintViolation'), 'a value in the payload cannot be stored (out of range, invalid date-time or NUL character)');
   return new OcppError('InternalError', 'An internal error occurred');
 }

@@ -2,9 +2,10 @@ import express, { type Router } from 'express';
 import type { Knex } from 'knex';
 import { optionalEnum, parsePaging, parseSerialId } from '../admin/http.ts';
 import * as repo from './session.repo.ts';
-import type { Session, SessionStatus } from './session.types.ts';
+import type { CdrStatus, Session, SessionStatus } from './session.types.ts';
 
 const STATUSES: SessionStatus[] = ['ACTIVE', 'COMPLETED', 'INVALID', 'PENDING', 'RESERVATION'];
+const CDR_STATUSES: CdrStatus[] = ['CREATED', 'FAILED', 'NOT_BILLABLE'];
 
 /** kWh as an exact decimal string from integer Wh. */
 function kwh(wh: number): string {
@@ -15,12 +16,13 @@ function kwh(wh: number): string {
 
 const view = (s: Session) => ({ ...s, kwh: kwh(s.energyWh) });
 
-/** Admin API: sessions with their energy. */
+/** Admin API: sessions with their energy and billing state (`?cdrStatus=FAILED`: the sessions left without a CDR). */
 export function sessionAdminRoutes(deps: { db: Knex }): Router {
   const r = express.Router();
   r.get('/sessions', async (req, res) => {
     const status = optionalEnum(req.query, 'status', STATUSES);
-    const sessions = await repo.listSessions(deps.db, { ...parsePaging(req), chargePointId: req.query.chargePointId as string | undefined, status });
+    const cdrStatus = optionalEnum(req.query, 'cdrStatus', CDR_STATUSES);
+    const sessions = await repo.listSessions(deps.db, { ...parsePaging(req), chargePointId: req.query.chargePointId as string | undefined, status, cdrStatus });
     res.json({ data: sessions.map(view) });
   });
   r.get('/sessions/:id', async (req, res) => {

@@ -1,6 +1,6 @@
 // Pure mapping from sessions and their meter readings to OCPI 2.2.1 Session objects and PATCH bodies. No I/O.
 import type { ChargingPeriod, CdrDimension, Price } from '../tariffs/tariff.types.ts';
-import { toWh, type Sample } from './meter-values.ts';
+import { energyRegisterReadings, type Sample } from './meter-values.ts';
 import type { Session } from './session.types.ts';
 import type { EnergyReading, OcpiSession, OcpiSessionPatch, SessionOcpiInput } from './ocpi.types.ts';
 
@@ -12,7 +12,6 @@ import type { EnergyReading, OcpiSession, OcpiSessionPatch, SessionOcpiInput } f
 export const DEFAULT_MIN_PERIOD_MS = 5 * 60_000;
 
 const MS_PER_HOUR = 3_600_000;
-const ENERGY_REGISTER = 'Energy.Active.Import.Register';
 
 /** Where the last built period ended: the next one starts here. */
 export interface PeriodCursor {
@@ -23,17 +22,11 @@ export interface PeriodCursor {
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 /**
- * The total energy import register readings among samples (OCPP 1.6 §7.43), one per timestamp, in Wh.
- * Per-phase and inlet readings are left out, as for the session's kWh (meter-values.ts).
+ * The total energy import register readings among samples (OCPP 1.6 §7.43), one per timestamp, in Wh:
+ * the same readings as drive the session's kWh (meter-values.ts), per-phase sums included.
  */
 export function toEnergyReadings(samples: readonly Sample[]): EnergyReading[] {
-  const byTime = new Map<number, EnergyReading>();
-  for (const s of samples) {
-    if (s.measurand !== ENERGY_REGISTER || s.phase !== null || s.numeric === null || s.location === 'Inlet') continue;
-    const wh = toWh(s.numeric, s.unit);
-    if (wh !== null) byTime.set(s.timestamp.getTime(), { at: s.timestamp, wh });
-  }
-  return [...byTime.values()].sort((a, b) => a.at.getTime() - b.at.getTime());
+  return energyRegisterReadings(samples);
 }
 
 /** OCPI 2.2.1 cdrs §10.4.6 ChargingPeriod from `from` to `to`; time without energy counts as parking. */

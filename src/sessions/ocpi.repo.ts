@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.ts';
 import type { Sample } from './meter-values.ts';
-import { toSession } from './session.repo.ts';
+import { toSample, toSession } from './session.repo.ts';
 import type { Session } from './session.types.ts';
 import type { CdrTokenRecord, OcpiChargingPreferences } from './ocpi.types.ts';
 import type { PeriodCursor } from './ocpi.mapper.ts';
@@ -98,20 +98,6 @@ export async function findPartnerSession(db: Db, q: { partyFk: number; partnerFk
 export async function findSessionContext(db: Db, sessionId: number): Promise<SessionContext | undefined> {
   const row = await sharedSessions(db).where('s.id', sessionId).first();
   return row ? toContext(row) : undefined;
-}
-
-function toSample(r: Row): Sample {
-  return {
-    timestamp: new Date(r.timestamp),
-    measurand: r.measurand,
-    phase: r.phase,
-    unit: r.unit,
-    location: r.location,
-    context: r.context,
-    format: r.format,
-    value: r.value,
-    numeric: r.numeric_value === null ? null : String(r.numeric_value),
-  };
 }
 
 /** Energy register samples of the sessions, by session id. */

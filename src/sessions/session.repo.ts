@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex.ts';
 import { NotFound } from '../shared/errors.ts';
 import type { Sample } from './meter-values.ts';
-import type { Session, SessionStatus } from './session.types.ts';
+import type { CdrStatus, Session, SessionStatus } from './session.types.ts';
 
 type Row = Record<string, any>;
 
@@ -26,20 +26,38 @@ export const toSession = (r: Row): Session => ({
   stopAt: r.stop_at,
   stopReason: r.stop_reason,
   status: r.status,
+  startIdTagInfo: r.start_id_tag_info ?? null,
   currency: r.currency,
   totalCostExclVat: r.total_cost_excl_vat,
   totalCostInclVat: r.total_cost_incl_vat,
   lastMeterAt: r.last_meter_at,
+  cdrStatus: r.cdr_status ?? null,
+  cdrError: r.cdr_error ?? null,
   lastUpdated: r.last_updated,
 });
 
 /** What a new session is inserted with; the rest of `Session` is filled in as it runs. */
 export type NewSession = Pick<
   Session,
-  'uid' | 'partyFk' | 'chargePointId' | 'connectorNumber' | 'connectorFk' | 'locationId' | 'evseUid' | 'idTag' | 'tokenFk' | 'authMethod' | 'reservationId' | 'meterStartWh' | 'startAt' | 'status'
+  'uid' | 'partyFk' | 'chargePointId' | 'connectorNumber' | 'connectorFk' | 'locationId' | 'evseUid' | 'idTag' | 'tokenFk' | 'authMethod' | 'reservationId' | 'meterStartWh' | 'startAt' | 'status' | 'startIdTagInfo'
 > & { authorizationReference?: string | null };
 
-export async function insertSession(db: Db, s: NewSession): Promise<Session> {
+/** The start key (migration 20261204130001): one session per charger, connector, idTag, meterStart and timestamp. */
+export interface StartKey {
+  chargePointId: string;
+  connectorNumber: number;
+  idTag: string;
+  meterStartWh: number;
+  startAt: Date;
+}
+
+const startKeyWhere = (k: StartKey) => ({ charge_point_id: k.chargePointId, connector_number: k.connectorNumber, id_tag: k.idTag, meter_start_wh: k.meterStartWh, start_at: k.startAt });
+
+/**
+ * Inserts the session unless one with the same start key exists (or is being inserted by a concurrent
+ * transaction, which this waits for): then nothing is inserted and the result is undefined.
+ */
+export async function insertSessionOnce(db: Db, s: NewSession): Promise<Session | undefined> {
   const [row] = await db('sessions')
     .insert({
       uid: s.uid,
@@ -57,16 +75,17 @@ export async function insertSession(db: Db, s: NewSession): Promise<Session> {
       meter_start_wh: s.meterStartWh,
       start_at: s.startAt,
       status: s.status,
+      start_id_tag_info: s.startIdTagInfo === null ? null : JSON.stringify(s.startIdTagInfo),
     })
+    .onConflict(db.raw('(charge_point_id, connector_number, id_tag, meter_start_wh, start_at) where duplicate_of is null'))
+    .ignore()
     .returning('*');
-  return toSession(row);
+  return row ? toSession(row) : undefined;
 }
 
-/** The session a repeated StartTransaction describes (same charger, connector, idTag, meterStart, timestamp). */
-export async function findSameStart(db: Db, s: { chargePointId: string; connectorNumber: number; idTag: string; meterStartWh: number; startAt: Date }): Promise<Session | undefined> {
-  const row = await db('sessions')
-    .where({ charge_point_id: s.chargePointId, connector_number: s.connectorNumber, id_tag: s.idTag, meter_start_wh: s.meterStartWh, start_at: s.startAt })
-    .first();
+/** The session a repeated StartTransaction describes (same start key). */
+export async function findSameStart(db: Db, k: StartKey): Promise<Session | undefined> {
+  const row = await db('sessions').where(startKeyWhere(k)).whereNull('duplicate_of').first();
   return row ? toSession(row) : undefined;
 }
 
@@ -91,11 +110,18 @@ export async function findActiveSessionOnConnector(db: Db, chargePointId: string
   return row ? toSession(row) : undefined;
 }
 
-export async function listSessions(db: Db, opts: { limit: number; offset: number; chargePointId?: string; status?: SessionStatus }): Promise<Session[]> {
+export async function listSessions(db: Db, opts: { limit: number; offset: number; chargePointId?: string; status?: SessionStatus; cdrStatus?: CdrStatus }): Promise<Session[]> {
   const q = db('sessions').orderBy('id', 'desc').limit(opts.limit).offset(opts.offset);
   if (opts.chargePointId) q.where({ charge_point_id: opts.chargePointId });
   if (opts.status) q.where({ status: opts.status });
+  if (opts.cdrStatus) q.where({ cdr_status: opts.cdrStatus });
   return (await q).map(toSession);
+}
+
+/** The session, locked until the end of the transaction (`select … for update`). */
+export async function findSessionForUpdate(db: Db, id: number): Promise<Session | undefined> {
+  const row = await db('sessions').where({ id }).forUpdate().first();
+  return row ? toSession(row) : undefined;
 }
 
 /** Raises the session's energy to the register reading unless a later reading is already stored. */
@@ -122,24 +148,48 @@ export async function updateSessionStop(db: Db, id: number, f: { meterStopWh: nu
     });
 }
 
-export async function insertSamples(db: Db, ctx: { chargePointId: string; connectorNumber: number; sessionFk: number | null }, samples: Sample[]): Promise<void> {
-  if (samples.length === 0) return;
-  await db('meter_values').insert(
-    samples.map((s) => ({
-      charge_point_id: ctx.chargePointId,
-      connector_number: ctx.connectorNumber,
-      session_fk: ctx.sessionFk,
-      timestamp: s.timestamp,
-      measurand: s.measurand,
-      phase: s.phase,
-      unit: s.unit,
-      location: s.location,
-      context: s.context,
-      format: s.format,
-      value: s.value,
-      numeric_value: s.numeric,
-    })),
-  );
+/** The sample key (migration 20261204130002): a replayed sample conflicts with the stored one. */
+const SAMPLE_KEY = '(charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format)';
+
+export const toSample = (r: Row): Sample => ({
+  timestamp: new Date(r.timestamp),
+  measurand: r.measurand,
+  phase: r.phase,
+  unit: r.unit,
+  location: r.location,
+  context: r.context,
+  format: r.format,
+  value: r.value,
+  numeric: r.numeric_value === null ? null : String(r.numeric_value),
+});
+
+/**
+ * Stores the samples not stored yet (a replayed or concurrently repeated sample is skipped, waiting for a
+ * concurrent insert of it to finish) and returns those it stored.
+ */
+export async function insertSamples(db: Db, ctx: { chargePointId: string; connectorNumber: number; sessionFk: number | null }, samples: Sample[]): Promise<Sample[]> {
+  if (samples.length === 0) return [];
+  const rows = await db('meter_values')
+    .insert(
+      samples.map((s) => ({
+        charge_point_id: ctx.chargePointId,
+        connector_number: ctx.connectorNumber,
+        session_fk: ctx.sessionFk,
+        timestamp: s.timestamp,
+        measurand: s.measurand,
+        phase: s.phase,
+        unit: s.unit,
+        location: s.location,
+        context: s.context,
+        format: s.format,
+        value: s.value,
+        numeric_value: s.numeric,
+      })),
+    )
+    .onConflict(db.raw(SAMPLE_KEY))
+    .ignore()
+    .returning('*');
+  return rows.map(toSample);
 }
 
 export async function listSamples(db: Db, sessionFk: number): Promise<Row[]> {

@@ -1,12 +1,15 @@
 import type { Knex } from 'knex';
+import type { Db } from '../db/knex.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { DomainEvents } from '../shared/events.ts';
 import { newUuid } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { AuthorizeService } from '../tokens/authorize.service.ts';
+import type { AuthorizationResult, AuthorizeService } from '../tokens/authorize.service.ts';
 import type { IdTagInfo } from '../tokens/token.types.ts';
 import { getDefaultParty } from '../parties/party.service.ts';
 import { ensureConnectorOf } from '../chargers/charger.service.ts';
+import type { ConnectorLimits } from '../chargers/connector-limits.service.ts';
+import { checkInteger, INT4, parseTimestamp, REGISTER_WH } from '../shared/ranges.ts';
 import { findEvse } from '../locations/location.service.ts';
 import type { MeterValuesRequest, StartTransactionRequest, StopTransactionRequest } from '../ocpp/v16/types.ts';
 import { flattenMeterValues, latestEnergyRegisterWh, type Sample } from './meter-values.ts';
@@ -19,6 +22,8 @@ export interface SessionServiceOptions {
   events: DomainEvents;
   logger: Logger;
   authorize: AuthorizeService;
+  /** Which connector ids a charger may name (refused before anything is stored). */
+  connectors: Pick<ConnectorLimits, 'check'>;
 }
 
 /** Hooks run inside the transaction that stops a session (CDR generation, partner pushes). */
@@ -30,8 +35,30 @@ export type SessionStartHook = (trx: Knex.Transaction, session: Session) => Prom
 /** Hooks run inside the transaction that stores meter values of a known session (partner pushes). */
 export type SessionMeterValuesHook = (trx: Knex.Transaction, change: { session: Session; samples: Sample[]; isEnergyUpdated: boolean }) => Promise<void>;
 
+/** What a start rule decides on: the StartTransaction, the token's authorization and the answer so far. */
+export interface StartAttempt {
+  chargePointId: string;
+  connectorId: number;
+  idTag: string;
+  auth: AuthorizationResult;
+  info: IdTagInfo;
+}
+
+/**
+ * A rule about new sessions that must be decided in the transaction that inserts the session, so that
+ * concurrent starts cannot both pass it (e.g. ConcurrentTx, which locks the token first). Returns the
+ * answer, `attempt.info` or a refusal.
+ */
+export type SessionStartRule = (trx: Knex.Transaction, attempt: StartAttempt) => Promise<IdTagInfo>;
+
+/** The answer given at the start; sessions recorded before it was kept answer as their status says. */
+function answerOf(s: Session): { transactionId: number; idTagInfo: IdTagInfo } {
+  return { transactionId: s.id, idTagInfo: s.startIdTagInfo ?? { status: s.status === 'INVALID' ? 'Invalid' : 'Accepted' } };
+}
+
 /** Transactions: start, meter values, stop. Independent of the OCPP version that reports them. */
 export class SessionService {
+  private readonly startRules: SessionStartRule[] = [];
   private readonly stopHooks: SessionStopHook[] = [];
   private readonly startHooks: SessionStartHook[] = [];
   private readonly meterValuesHooks: SessionMeterValuesHook[] = [];
@@ -53,64 +80,105 @@ export class SessionService {
   }
 
   /**
+   * Runs `rule` inside the transaction that inserts a new session, before the insert and in registration
+   * order; each rule may turn the answer into a refusal (the session is then recorded INVALID).
+   */
+  addStartRule(rule: SessionStartRule): void {
+    this.startRules.push(rule);
+  }
+
+  /**
    * OCPP 1.6 §4.8 StartTransaction: always records the transaction (the charger may already be charging)
-   * and answers with its id; a repeated identical request (offline replay) gets the same id.
+   * and answers with its id. A repeated identical request (offline replay, even concurrent ones) gets the
+   * first answer again, without a new authorization: a token blocked meanwhile keeps its running session.
    */
   async start(chargePointId: string, p: StartTransactionRequest): Promise<{ transactionId: number; idTagInfo: IdTagInfo }> {
-    const startAt = new Date(p.timestamp);
-    const auth = await this.o.authorize.authorize(p.idTag, { chargePointId, connectorId: p.connectorId });
-    const key = { chargePointId, connectorNumber: p.connectorId, idTag: p.idTag, meterStartWh: p.meterStart, startAt };
+    const key = await this.startKeyOf(chargePointId, p);
+    const replayed = await repo.findSameStart(this.o.db, key);
+    if (replayed) return answerOf(replayed);
+    const ctx = { chargePointId, connectorId: p.connectorId };
+    const auth = await this.o.authorize.authorizeStart(p.idTag, ctx);
     const { session, isNew } = await this.o.db.transaction(async (trx) => {
-      const existing = await repo.findSameStart(trx, key);
-      if (existing) return { session: existing, isNew: false };
-      const party = await getDefaultParty(trx);
-      const connector = await ensureConnectorOf(trx, chargePointId, p.connectorId);
-      const evse = connector.evseFk ? await findEvse(trx, connector.evseFk) : undefined;
-      const created = await repo.insertSession(trx, {
-        ...key,
-        uid: newUuid(),
-        partyFk: party.id,
-        connectorFk: connector.id,
-        locationId: evse?.locationId ?? null,
-        evseUid: evse?.uid ?? null,
-        tokenFk: auth.token?.id ?? null,
-        authMethod: auth.authMethod,
-        // OCPI 2.2.1 tokens §12.3.1: the eMSP's reference goes on the Session and CDR
-        authorizationReference: auth.authorizationReference ?? null,
-        reservationId: p.reservationId ?? null,
-        status: auth.info.status === 'Accepted' ? 'ACTIVE' : 'INVALID',
-      });
+      let info = auth.info;
+      for (const rule of this.startRules) info = await rule(trx, { ...ctx, idTag: p.idTag, auth, info });
+      const created = await repo.insertSessionOnce(trx, await this.newSession(trx, key, { auth, info, reservationId: p.reservationId }));
+      // A concurrent identical start committed first: its answer is the answer.
+      if (!created) return { session: (await repo.findSameStart(trx, key))!, isNew: false };
       for (const hook of this.startHooks) await hook(trx, created);
       return { session: created, isNew: true };
     });
     if (isNew) this.o.events.emit('session.started', { sessionId: session.id });
-    return { transactionId: session.id, idTagInfo: auth.info };
+    return answerOf(session);
+  }
+
+  /** The start key of a StartTransaction, after the range checks of its fields. */
+  private async startKeyOf(chargePointId: string, p: StartTransactionRequest): Promise<repo.StartKey> {
+    const startAt = parseTimestamp(p.timestamp, 'timestamp');
+    checkInteger(p.meterStart, 'meterStart', REGISTER_WH);
+    if (p.reservationId !== undefined) checkInteger(p.reservationId, 'reservationId', INT4);
+    // OCPP 1.6 §4.8: a transaction runs on a real connector (0 is the charge point itself).
+    await this.o.connectors.check(chargePointId, p.connectorId, { allowWholeCharger: false });
+    return { chargePointId, connectorNumber: p.connectorId, idTag: p.idTag, meterStartWh: p.meterStart, startAt };
+  }
+
+  private async newSession(trx: Knex.Transaction, key: repo.StartKey, a: { auth: AuthorizationResult; info: IdTagInfo; reservationId?: number }): Promise<repo.NewSession> {
+    const party = await getDefaultParty(trx);
+    const connector = await ensureConnectorOf(trx, key.chargePointId, key.connectorNumber);
+    const evse = connector.evseFk ? await findEvse(trx, connector.evseFk) : undefined;
+    return {
+      ...key,
+      uid: newUuid(),
+      partyFk: party.id,
+      connectorFk: connector.id,
+      locationId: evse?.locationId ?? null,
+      evseUid: evse?.uid ?? null,
+      tokenFk: a.auth.token?.id ?? null,
+      authMethod: a.auth.authMethod,
+      // OCPI 2.2.1 tokens §12.3.1: the eMSP's reference goes on the Session and CDR
+      authorizationReference: a.auth.authorizationReference ?? null,
+      reservationId: a.reservationId ?? null,
+      status: a.info.status === 'Accepted' ? 'ACTIVE' : 'INVALID',
+      startIdTagInfo: a.info,
+    };
   }
 
   /**
    * OCPP 1.6 §7.2 ConcurrentTx: whether the token is charging elsewhere. For a StartTransaction (a
    * connector given) any other connector counts; for an Authorize only another charger, since at its own
-   * charger the driver may be presenting the card to stop.
+   * charger the driver may be presenting the card to stop. Read through `db` when given (a transaction).
    */
-  async hasActiveSessionElsewhere(tokenFk: number, ctx: { chargePointId: string; connectorId?: number }): Promise<boolean> {
-    return repo.hasActiveSessionOfTokenElsewhere(this.o.db, tokenFk, { chargePointId: ctx.chargePointId, connectorNumber: ctx.connectorId });
+  async hasActiveSessionElsewhere(tokenFk: number, ctx: { chargePointId: string; connectorId?: number }, db: Db = this.o.db): Promise<boolean> {
+    return repo.hasActiveSessionOfTokenElsewhere(db, tokenFk, { chargePointId: ctx.chargePointId, connectorNumber: ctx.connectorId });
   }
 
-  /** OCPP 1.6 §4.7 MeterValues: stores every sample; the energy register drives the session's kWh. */
+  /** The session, locked until the end of `trx` (billing it again must not race a stop or another request). */
+  async findForUpdate(trx: Knex.Transaction, id: number): Promise<Session | undefined> {
+    return repo.findSessionForUpdate(trx, id);
+  }
+
+  /**
+   * OCPP 1.6 §4.7 MeterValues: stores every sample once (a repeated one is skipped); the energy register
+   * drives the session's kWh.
+   */
   async recordMeterValues(chargePointId: string, p: MeterValuesRequest): Promise<void> {
+    // OCPP 1.6 §4.7: connectorId 0 = the charge point's main meter.
+    await this.o.connectors.check(chargePointId, p.connectorId, { allowWholeCharger: true });
+    // An unknown but storable transactionId is recorded without a session, as before.
+    if (p.transactionId !== undefined) checkInteger(p.transactionId, 'transactionId', INT4);
     const samples = flattenMeterValues(p.meterValue);
     const updated = await this.o.db.transaction(async (trx) => {
       // Connectors are learnt from every report naming them, as from StatusNotification and StartTransaction.
       if (p.connectorId > 0) await ensureConnectorOf(trx, chargePointId, p.connectorId);
       const session = p.transactionId !== undefined ? await repo.findSessionOfChargePoint(trx, chargePointId, p.transactionId) : undefined;
       if (p.transactionId !== undefined && !session) this.o.logger.warn('meter values for an unknown transaction', { chargePointId, transactionId: p.transactionId });
-      await repo.insertSamples(trx, { chargePointId, connectorNumber: p.connectorId, sessionFk: session?.id ?? null }, samples);
-      const register = latestEnergyRegisterWh(samples);
-      if (!session) return undefined;
+      // Only samples not stored before count: a replayed MeterValues changes nothing and pushes nothing.
+      const stored = await repo.insertSamples(trx, { chargePointId, connectorNumber: p.connectorId, sessionFk: session?.id ?? null }, samples);
+      if (!session || stored.length === 0) return undefined;
+      const register = latestEnergyRegisterWh(stored);
       const isEnergyUpdated = register ? (await repo.updateSessionEnergy(trx, session.id, register.wh, register.at)) > 0 : false;
       if (this.meterValuesHooks.length > 0) {
         const current = await repo.getSession(trx, session.id);
-        for (const hook of this.meterValuesHooks) await hook(trx, { session: current, samples, isEnergyUpdated });
+        for (const hook of this.meterValuesHooks) await hook(trx, { session: current, samples: stored, isEnergyUpdated });
       }
       return isEnergyUpdated ? session.id : undefined;
     });
@@ -123,6 +191,10 @@ export class SessionService {
    * and acknowledged, as the charger cannot do anything else with it.
    */
   async stop(chargePointId: string, p: StopTransactionRequest): Promise<{ idTagInfo?: IdTagInfo }> {
+    checkInteger(p.transactionId, 'transactionId', INT4);
+    checkInteger(p.meterStop, 'meterStop', REGISTER_WH);
+    const stopAt = parseTimestamp(p.timestamp, 'timestamp');
+    const transactionData = p.transactionData?.length ? flattenMeterValues(p.transactionData, 'transactionData') : [];
     const idTagInfo = p.idTag ? (await this.o.authorize.authorize(p.idTag)).info : undefined;
     const stopped = await this.o.db.transaction(async (trx) => {
       const session = await repo.findSessionOfChargePoint(trx, chargePointId, p.transactionId);
@@ -131,12 +203,10 @@ export class SessionService {
         return undefined;
       }
       if (session.stopAt) return undefined;
-      if (p.transactionData?.length) {
-        await repo.insertSamples(trx, { chargePointId, connectorNumber: session.connectorNumber, sessionFk: session.id }, flattenMeterValues(p.transactionData));
-      }
+      await repo.insertSamples(trx, { chargePointId, connectorNumber: session.connectorNumber, sessionFk: session.id }, transactionData);
       await repo.updateSessionStop(trx, session.id, {
         meterStopWh: p.meterStop,
-        stopAt: new Date(p.timestamp),
+        stopAt,
         reason: p.reason ?? 'Local',
         stopIdTag: p.idTag ?? null,
         transactionData: p.transactionData,

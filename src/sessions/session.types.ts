@@ -1,5 +1,13 @@
+import type { IdTagInfo } from '../tokens/token.types.ts';
+
 /** OCPI 2.2.1 sessions §9.4.2 SessionStatus. */
 export type SessionStatus = 'ACTIVE' | 'COMPLETED' | 'INVALID' | 'PENDING' | 'RESERVATION';
+
+/**
+ * Whether a stopped session got its CDR (null while it runs): CREATED; FAILED (could not be built, see
+ * cdrError; the operator may ask again once the data is fixed); NOT_BILLABLE (INVALID: never billed).
+ */
+export type CdrStatus = 'CREATED' | 'FAILED' | 'NOT_BILLABLE';
 
 export interface Session {
   id: number;
@@ -22,9 +30,14 @@ export interface Session {
   stopAt: Date | null;
   stopReason: string | null;
   status: SessionStatus;
+  /** The IdTagInfo answered to the StartTransaction (null for sessions recorded before it was kept). */
+  startIdTagInfo: IdTagInfo | null;
   currency: string | null;
   totalCostExclVat: string | null;
   totalCostInclVat: string | null;
   lastMeterAt: Date | null;
+  cdrStatus: CdrStatus | null;
+  /** Why the session has no CDR (FAILED, NOT_BILLABLE). */
+  cdrError: string | null;
   lastUpdated: Date;
 }

@@ -117,10 +117,15 @@ const MAX_ID_TOKEN = 20;
  *   is refused a second one; a roaming token's concurrent sessions are its eMSP's decision.
  */
 export function withTokenRules(info: IdTagInfo, token: IdToken, hasOtherActiveSession: boolean): IdTagInfo {
-  const isConcurrent = info.status === 'Accepted' && hasOtherActiveSession && !isRoaming(token);
-  const out: IdTagInfo = isConcurrent ? { ...info, status: 'ConcurrentTx' } : { ...info };
+  const isConcurrent = hasOtherActiveSession && !isRoaming(token);
+  const out: IdTagInfo = isConcurrent ? withConcurrentTx(info) : { ...info };
   if (token.groupId && token.groupId.length <= MAX_ID_TOKEN) out.parentIdTag = token.groupId;
   return out;
+}
+
+/** OCPP 1.6 §7.2: an accepted token already in a transaction elsewhere is answered ConcurrentTx (other fields kept). */
+export function withConcurrentTx(info: IdTagInfo): IdTagInfo {
+  return info.status === 'Accepted' ? { ...info, status: 'ConcurrentTx' } : { ...info };
 }
 
 /** A token issued by a partner eMSP (as opposed to the operator's own). */

@@ -1,10 +1,13 @@
 import type { Knex } from 'knex';
+import type { Db } from '../db/knex.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { SessionStartRule } from '../sessions/session.service.ts';
 import { listTokensByUid } from './token.repo.ts';
+import { lockToken } from './token-lock.repo.ts';
 import { deleteExpiredAuthorizations, findCachedAuthorization, upsertCachedAuthorization } from './authorization-cache.repo.ts';
 import { findLocationReferences } from './location-references.repo.ts';
-import { decideRoaming, isCacheable, isRoaming, realtimePolicy, withTokenRules } from './authorization-decision.ts';
+import { decideRoaming, isCacheable, isRoaming, realtimePolicy, withConcurrentTx, withTokenRules } from './authorization-decision.ts';
 import type { AuthorizationDecision, IdToken, LocationReferences, RealtimeOutcome } from './token.types.ts';
 
 export { decide } from './authorization-decision.ts';
@@ -39,10 +42,11 @@ export interface PreAuthorizer {
 
 /**
  * Sessions in progress (implemented by the sessions domain): whether the token is in an ACTIVE session
- * other than one at `ctx` (at another connector for a StartTransaction, another charger for an Authorize).
+ * other than one at `ctx` (at another connector for a StartTransaction, another charger for an Authorize),
+ * read through `db` when given (the transaction that is about to insert a session).
  */
 export interface ActiveSessionLookup {
-  hasActiveSessionElsewhere(tokenFk: number, ctx: AuthorizeContext): Promise<boolean>;
+  hasActiveSessionElsewhere(tokenFk: number, ctx: AuthorizeContext, db?: Db): Promise<boolean>;
 }
 
 export interface AuthorizeServiceOptions {
@@ -84,15 +88,44 @@ export class AuthorizeService {
   }
 
   /**
-   * The charger's IdTagInfo for `idTag`. With a context (Authorize, StartTransaction) an own token busy
-   * in another session answers ConcurrentTx; without one (StopTransaction) only the token decides.
+   * The charger's IdTagInfo for `idTag`. With a context (Authorize) an own token busy in another session
+   * answers ConcurrentTx; without one (StopTransaction) only the token decides.
    */
   async authorize(idTag: string, ctx?: AuthorizeContext): Promise<AuthorizationResult> {
     const result = await this.decide(idTag, ctx);
     if (!result.token) return result;
-    const isChecked = ctx !== undefined && this.o.activeSessions !== undefined && result.info.status === 'Accepted' && !isRoaming(result.token);
-    const hasOther = isChecked ? await this.o.activeSessions!.hasActiveSessionElsewhere(result.token.id, ctx!) : false;
+    const hasOther = ctx !== undefined && this.isConcurrencyLimited(result) ? await this.o.activeSessions!.hasActiveSessionElsewhere(result.token.id, ctx) : false;
     return { ...result, info: withTokenRules(result.info, result.token, hasOther) };
+  }
+
+  /**
+   * StartTransaction: the token's authorization (real-time at the eMSP where its whitelist says so, which
+   * may take seconds: never inside a database transaction) without ConcurrentTx, which `concurrentTxRule`
+   * decides inside the transaction that inserts the session.
+   */
+  async authorizeStart(idTag: string, ctx: AuthorizeContext): Promise<AuthorizationResult> {
+    const result = await this.decide(idTag, ctx);
+    return result.token ? { ...result, info: withTokenRules(result.info, result.token, false) } : result;
+  }
+
+  /**
+   * OCPP 1.6 §7.2 ConcurrentTx for a StartTransaction, run inside the transaction that inserts the
+   * session: the token's row is locked first, so two starts of one own token (at two chargers) are decided
+   * one after the other and the second sees the first's session. Roaming tokens are their eMSP's business.
+   */
+  concurrentTxRule(): SessionStartRule {
+    return async (trx, attempt) => {
+      const { token } = attempt.auth;
+      if (!token || attempt.info.status !== 'Accepted' || !this.isConcurrencyLimited(attempt.auth)) return attempt.info;
+      await lockToken(trx, token.id);
+      const ctx = { chargePointId: attempt.chargePointId, connectorId: attempt.connectorId };
+      return (await this.o.activeSessions!.hasActiveSessionElsewhere(token.id, ctx, trx)) ? withConcurrentTx(attempt.info) : attempt.info;
+    };
+  }
+
+  /** Whether the one-session-per-token rule applies: an accepted own token, and sessions to look in. */
+  private isConcurrencyLimited(result: AuthorizationResult): boolean {
+    return this.o.activeSessions !== undefined && result.info.status === 'Accepted' && result.token !== undefined && !isRoaming(result.token);
   }
 
   private async decide(idTag: string, ctx?: AuthorizeContext): Promise<AuthorizationResult> {

@@ -69,8 +69,12 @@ export async function connectRaw(t: Pick<TestApp, 'ocppUrl'>, identity: string, 
       if (i >= 0) return buffered.splice(i, 1)[0];
       if (ws.readyState !== WebSocket.OPEN) throw new Error(`socket of ${identity} closed while waiting for a frame`);
       await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        ws.once('close', () => resolve());
+        const done = () => {
+          ws.off('close', done);
+          resolve();
+        };
+        waiters.push(done);
+        ws.once('close', done);
       });
     }
   };

@@ -83,16 +83,19 @@ describe('e2e OCPP-J framing and CALLERROR codes', () => {
     expect(badAfter[0]).to.equal(3);
   });
 
-  it('should answer InternalError when the database refuses a schema-valid value, and keep serving the charger', async () => {
-    const { sock } = await bootedSocket();
+  it('OCPP-J 1.6 §4.2.3: should answer PropertyConstraintViolation, not InternalError, for schema-valid values the database cannot hold, and keep serving the charger', async () => {
+    const { id, sock } = await bootedSocket();
 
-    // connectorId fits the schema ("integer") but not the int4 column
-    const reply = await rawCall(sock, 'StatusNotification', aStatusNotification({ connectorId: 3_000_000_000 }), 'big-1');
+    // connectorId fits the schema ("integer") but not the int4 column: refused by the range check
+    const big = await rawCall(sock, 'StatusNotification', aStatusNotification({ connectorId: 3_000_000_000 }), 'big-1');
+    // a NUL character fits the schema ("string") but no PostgreSQL text: the class-22 safety net
+    const nul = await rawCall(sock, 'BootNotification', aBootNotification({ firmwareVersion: 'v1\u0000' }), 'nul-1');
     const after = await rawCall(sock, 'Heartbeat', {});
     await sock.close();
 
-    expect(reply.slice(0, 3)).to.deep.equal([4, 'big-1', 'InternalError']);
+    expect([big.slice(0, 3), nul.slice(0, 3)]).to.deep.equal([[4, 'big-1', 'PropertyConstraintViolation'], [4, 'nul-1', 'PropertyConstraintViolation']]);
     expect(after[0]).to.equal(3);
+    expect((await t.db('charge_points').where({ id }).first()).firmware_version).to.equal('1.0.0');
   });
 
   it('should ignore a CALLRESULT for an unknown message id without answering', async () => {

@@ -121,19 +121,29 @@ describe('billing: CDR generation', () => {
     expect(ofCredit).to.be.instanceOf(Conflict);
   });
 
-  it('should stop a session of a charger without a location and create no CDR', async () => {
+  it('should stop a session of a charger without a location, create no CDR and record why (cdr_status FAILED)', async () => {
     const chargePointId = await aRegisteredCharger(s());
     const { transactionId } = await s().sessions.start(chargePointId, aStartTransaction(await aToken(s()), { timestamp: at(0) }));
     await s().sessions.stop(chargePointId, aStopTransaction(transactionId, { timestamp: at(10) }));
-    expect((await t.db('sessions').where({ id: transactionId }).first()).status).to.equal('COMPLETED');
+    const session = await t.db('sessions').where({ id: transactionId }).first();
+    expect([session.status, session.cdr_status]).to.deep.equal(['COMPLETED', 'FAILED']);
+    expect(session.cdr_error).to.equal(`no location: charger ${chargePointId} is not attached to one (attach it, then ask for the CDR)`);
     expect(await t.db('cdrs').where({ session_fk: transactionId })).to.deep.equal([]);
   });
 
-  it('sessions §9.4.2: should create no CDR for an INVALID session (token refused)', async () => {
+  it('sessions §9.4.2: should create no CDR for an INVALID session (token refused) and record it as NOT_BILLABLE', async () => {
     const site = await aSite();
     const { transactionId } = await s().sessions.start(site.chargePointId, aStartTransaction('UNKNOWN-TAG', { timestamp: at(0) }));
     await s().sessions.stop(site.chargePointId, aStopTransaction(transactionId, { timestamp: at(10) }));
     expect(await t.db('cdrs').where({ session_fk: transactionId })).to.deep.equal([]);
+    expect((await t.db('sessions').where({ id: transactionId }).first()).cdr_status).to.equal('NOT_BILLABLE');
+  });
+
+  it('should record CREATED on a billed session', async () => {
+    const site = await aSite();
+    const sessionId = await aChargedSession(site.chargePointId, await aToken(s()));
+    const session = await t.db('sessions').where({ id: sessionId }).first();
+    expect([session.cdr_status, session.cdr_error]).to.deep.equal(['CREATED', null]);
   });
 
   describe('stale-sessions job', () => {
@@ -153,6 +163,20 @@ describe('billing: CDR generation', () => {
       const cdr = (await t.db('cdrs').where({ session_fk: transactionId }).first()).body;
       expect(cdr).to.include({ end_date_time: '2024-05-01T10:30:00Z', total_energy: 4, remark: 'Closed by the CPO: the charger stopped reporting' });
       expect(cdr.total_cost).to.deep.equal({ excl_vat: 1, incl_vat: 1.1 });
+    });
+
+    it('should close a stale session of a charger without a location and record it as FAILED', async () => {
+      const chargePointId = await aRegisteredCharger(s());
+      const { transactionId } = await s().sessions.start(chargePointId, aStartTransaction(await aToken(s()), { timestamp: at(0) }));
+      await t.db('charge_points').where({ id: chargePointId }).update({ last_seen_at: at(0) });
+      clock.set(new Date(at(181)));
+
+      const result = await closeStaleSessions({ db: t.db, clock, logger: createLogger('error'), sessions: s().sessions, cdrs: s().cdrs, staleAfterMin: 180 });
+
+      expect(result.failed).to.equal(0);
+      const session = await t.db('sessions').where({ id: transactionId }).first();
+      expect([session.status, session.cdr_status]).to.deep.equal(['COMPLETED', 'FAILED']);
+      expect(session.cdr_error).to.match(/^no location/);
     });
 
     it('should leave a session open while its charger still sends messages', async () => {

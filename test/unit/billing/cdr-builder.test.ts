@@ -1,6 +1,6 @@
 // OCPI 2.2.1 mod_cdrs: CDRs built from meter values and priced by the engine, against totals computed by hand.
 import { expect } from 'chai';
-import { buildCdr, buildCreditCdr, type CdrSources } from '../../../src/billing/cdr-builder.ts';
+import { buildCdr, buildCreditCdr, timesProblem, type CdrSources } from '../../../src/billing/cdr-builder.ts';
 import type { OcpiCdr } from '../../../src/billing/cdr.types.ts';
 import { validateOcpi } from '../../../src/ocpi/validate.ts';
 import { aCdrSources, aSample, registerSamples } from '../../fixtures/billing.ts';
@@ -48,6 +48,25 @@ const cases: Case[] = [
     periods: [
       [at('10:00'), { ENERGY: 11, TIME: 1, MIN_POWER: 11, MAX_POWER: 11 }],
       [at('11:00'), { PARKING_TIME: 0.5 }],
+    ],
+  },
+  {
+    // A meter that reports per-phase registers only (issue 7): their sum is the register. 11 kWh by 10:30
+    // (3666 + 3667 + 3667 Wh), nothing after: charging 0.5 h x 2.00 = 1.00, parking 1 h x 5.00 = 5.00; 6.00 excl,
+    // incl 1.21 + 6.05 = 7.26. Without the sum the whole 1.5 h would be charging time.
+    name: 'cdrs §10.4.3: should take the sum of per-phase energy registers where the meter sends no total',
+    sources: aCdrSources({
+      tariff: timeAndParking,
+      session: { meterStopWh: 11000, stopAt: new Date(at('11:30')) },
+      samples: (['L1', 'L2', 'L3'] as const).flatMap((phase, i) => [
+        aSample(at('10:30'), ['3666', '3667', '3667'][i]!, { phase, unit: 'Wh' }),
+        aSample(at('11:00'), ['3.666', '3.667', '3.667'][i]!, { phase, unit: 'kWh' }),
+      ]),
+    }),
+    expect: { total_cost: price(6, 7.26), total_time: 1.5, total_parking_time: 1, total_energy: 11 },
+    periods: [
+      [at('10:00'), { ENERGY: 11, TIME: 0.5, MIN_POWER: 22, MAX_POWER: 22 }],
+      [at('10:30'), { PARKING_TIME: 1 }],
     ],
   },
   {
@@ -210,5 +229,24 @@ describe('billing/cdr-builder', () => {
     const original = buildCdr(aCdrSources({ session: { meterStopWh: 1 } }));
     const credit = buildCreditCdr(original, { now: new Date() });
     expect(() => buildCreditCdr(credit, { now: new Date() })).to.throw(/cannot be credited/);
+  });
+
+  describe('timesProblem (a session whose times cannot be billed)', () => {
+    const start = new Date('2026-01-10T10:00:00Z');
+    const cases: Array<[string, string, RegExp | undefined]> = [
+      ['an ordinary hour', '2026-01-10T11:00:00Z', undefined],
+      ['a zero-length session', '2026-01-10T10:00:00Z', undefined],
+      ['exactly the maximum of 90 days', '2026-04-10T10:00:00Z', undefined],
+      ['a stop one second before the start', '2026-01-10T09:59:59Z', /^it stops \(2026-01-10T09:59:59.000Z\) before it starts \(2026-01-10T10:00:00.000Z\)/],
+      ['a second more than 90 days', '2026-04-10T10:00:01Z', /^it lasts 90 days, more than billing.maxSessionDays \(90\)/],
+      ['a stop in year 9999', '9999-12-31T23:59:59Z', /more than billing.maxSessionDays/],
+    ];
+    for (const [name, stop, problem] of cases) {
+      it(`should ${problem ? 'refuse' : 'accept'} ${name}`, () => {
+        const found = timesProblem(start, new Date(stop), 90);
+        if (problem) expect(found).to.match(problem);
+        else expect(found).to.equal(undefined);
+      });
+    }
   });
 });

@@ -68,6 +68,15 @@ describe('unit config/load', () => {
     expect([c.ocpp.maxFrameBytes, c.ocpp.pingIntervalSec, c.ocpp.rateLimit.callsPerSec, c.ocpp.auth.backoff.failuresPerAddress, c.http.headersTimeoutSec]).to.deep.equal([65536, 0, 2.5, 0, 10]);
   });
 
+  it('should read OCPP_MAX_CONNECTOR_ID and BILLING_MAX_SESSION_DAYS (defaults 32 and 90) and refuse a zero', () => {
+    const d = loadConfig({});
+    const c = loadConfig({ OCPP_MAX_CONNECTOR_ID: '4', BILLING_MAX_SESSION_DAYS: '31' });
+
+    expect([d.ocpp.maxConnectorId, d.billing.maxSessionDays, c.ocpp.maxConnectorId, c.billing.maxSessionDays]).to.deep.equal([32, 90, 4, 31]);
+    expect(() => loadConfig({ OCPP_MAX_CONNECTOR_ID: '0' })).to.throw(/^config ocpp\.maxConnectorId \(from OCPP_MAX_CONNECTOR_ID\): /);
+    expect(() => loadConfig({ BILLING_MAX_SESSION_DAYS: '0' })).to.throw(/^config billing\.maxSessionDays \(from BILLING_MAX_SESSION_DAYS\): /);
+  });
+
   it('should name the key of a bad override', () => {
     expect(() => loadConfig({}, { 'ocpp.callTimeoutSec': 0 })).to.throw(/^config ocpp\.callTimeoutSec: /);
   });

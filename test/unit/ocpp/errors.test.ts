@@ -31,6 +31,12 @@ describe('unit ocpp/errors', () => {
     ['Timeout', new Timeout('slow'), 'GenericError'],
     ['UpstreamFailed', new UpstreamFailed('down'), 'GenericError'],
     ['a plain Error', new Error('boom at /secret/path'), 'InternalError'],
+    // PostgreSQL SQLSTATE class 22 (data exception): 22003 out of range, 22008 year 0, 22021 NUL, 22P05 NUL in jsonb
+    ['a database data exception 22003', Object.assign(new Error('value "2147483648" is out of range for type integer'), { code: '22003' }), 'PropertyConstraintViolation'],
+    ['a database data exception 22008', Object.assign(new Error('date/time field value out of range'), { code: '22008' }), 'PropertyConstraintViolation'],
+    ['a database data exception 22021', Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' }), 'PropertyConstraintViolation'],
+    ['a database data exception 22P05', Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' }), 'PropertyConstraintViolation'],
+    ['another database error (23505)', Object.assign(new Error('duplicate key'), { code: '23505' }), 'InternalError'],
     ['a thrown string', 'boom', 'InternalError'],
   ];
   for (const [name, err, code] of domain) {

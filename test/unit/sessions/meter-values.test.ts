@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { flattenMeterValues, latestEnergyRegisterWh, toDecimalString, toWh, type MeterValue } from '../../../src/sessions/meter-values.ts';
+import { InvalidInput } from '../../../src/shared/errors.ts';
+import { energyRegisterReadings, flattenMeterValues, latestEnergyRegisterWh, toDecimalString, toWh, type MeterValue } from '../../../src/sessions/meter-values.ts';
 
 describe('unit sessions/meter-values', () => {
   describe('toDecimalString', () => {
@@ -13,6 +14,10 @@ describe('unit sessions/meter-values', () => {
       ['abc', null],
       ['', null],
       ['1,5', null],
+      // no meter reading: kept as text only, never a numeric that overflows or poisons sums
+      ['1e400', null],
+      ['1e21', null],
+      ['1'.repeat(41), null],
     ];
     for (const [raw, expected] of cases) {
       it(`should read ${JSON.stringify(raw)} as ${JSON.stringify(expected)}`, () => {
@@ -35,6 +40,9 @@ describe('unit sessions/meter-values', () => {
       ['-1.5', 'kWh', -1500],
       ['100', 'varh', null],
       ['100', 'W', null],
+      // beyond 2^53 Wh a reading is no longer exact
+      ['9007199254740993', 'Wh', null],
+      ['9007199254740.993', 'kWh', null],
     ];
     for (const [value, unit, expected] of cases) {
       it(`OCPP16 §7.45 UnitOfMeasure: should convert ${value} ${unit ?? '(no unit)'} to ${expected} Wh, rounding half up`, () => {
@@ -50,6 +58,15 @@ describe('unit sessions/meter-values', () => {
       expect(flattenMeterValues(mv)).to.deep.equal([
         { timestamp: new Date('2026-01-01T00:00:00Z'), measurand: 'Energy.Active.Import.Register', phase: null, unit: 'Wh', location: 'Outlet', context: 'Sample.Periodic', format: 'Raw', value: '100', numeric: '100' },
       ]);
+    });
+
+    it('should refuse an impossible timestamp naming the meter value it is in', () => {
+      const mv: MeterValue[] = [
+        { timestamp: '2026-01-01T00:00:00Z', sampledValue: [{ value: '100' }] },
+        { timestamp: '0000-01-01T00:00:00Z', sampledValue: [{ value: '200' }] },
+      ];
+
+      expect(() => flattenMeterValues(mv, 'transactionData')).to.throw(InvalidInput, /^transactionData\[1\]\.timestamp: /);
     });
 
     it('should keep every measurand, phase and unit as sent, and no number for SignedData', () => {
@@ -97,8 +114,42 @@ describe('unit sessions/meter-values', () => {
       expect(latestEnergyRegisterWh(samples)?.wh).to.equal(600);
     });
 
+    it('should sum the per-phase registers of a meter that reports no total', () => {
+      const samples = [
+        ...sample('2026-01-01T00:05:00Z', [{ value: '1000', phase: 'L1' }, { value: '1100', phase: 'L2' }, { value: '1200', phase: 'L3' }]),
+        ...sample('2026-01-01T00:10:00Z', [{ value: '1.5', phase: 'L1-N', unit: 'kWh' }, { value: '1.6', phase: 'L2-N', unit: 'kWh' }, { value: '1.7', phase: 'L3-N', unit: 'kWh' }]),
+      ];
+
+      expect(latestEnergyRegisterWh(samples)).to.deep.equal({ wh: 4800, at: new Date('2026-01-01T00:10:00Z') });
+    });
+
     it('should return undefined without a usable register reading', () => {
       expect(latestEnergyRegisterWh(sample('2026-01-01T00:00:00Z', [{ value: '11', measurand: 'Power.Active.Import', unit: 'kW' }]))).to.equal(undefined);
     });
+  });
+
+  describe('energyRegisterReadings', () => {
+    const at = (ts: string, sv: MeterValue['sampledValue']) => flattenMeterValues([{ timestamp: ts, sampledValue: sv }]);
+    const T1 = '2026-01-01T00:05:00Z';
+    const T2 = '2026-01-01T00:10:00Z';
+    const cases: Array<{ name: string; samples: ReturnType<typeof at>; expected: Array<[string, number]> }> = [
+      { name: 'a total wins over the per-phase registers at the same timestamp', samples: at(T1, [{ value: '900', phase: 'L1' }, { value: '5000' }, { value: '800', phase: 'L2' }]), expected: [[T1, 5000]] },
+      { name: 'per-phase registers L1, L2, L3 are summed', samples: at(T1, [{ value: '100', phase: 'L1' }, { value: '200', phase: 'L2' }, { value: '300', phase: 'L3' }]), expected: [[T1, 600]] },
+      { name: 'L1 and L1-N are one line, counted once', samples: at(T1, [{ value: '100', phase: 'L1' }, { value: '100', phase: 'L1-N' }, { value: '200', phase: 'L2-N' }]), expected: [[T1, 300]] },
+      { name: 'a single-phase meter reporting L1 only', samples: at(T1, [{ value: '2.5', phase: 'L1', unit: 'kWh' }]), expected: [[T1, 2500]] },
+      { name: 'N and line-to-line phases are no line register', samples: at(T1, [{ value: '100', phase: 'N' }, { value: '200', phase: 'L1-L2' }, { value: '300', phase: 'L3' }]), expected: [[T1, 300]] },
+      { name: 'inlet (grid side) readings are left out', samples: at(T1, [{ value: '100', phase: 'L1', location: 'Inlet' }, { value: '200', phase: 'L2' }]), expected: [[T1, 200]] },
+      {
+        name: 'each timestamp on its own, in time order, a total at one and phases at another',
+        samples: [...at(T2, [{ value: '700', phase: 'L1' }, { value: '800', phase: 'L2' }]), ...at(T1, [{ value: '1000' }])],
+        expected: [[T1, 1000], [T2, 1500]],
+      },
+      { name: 'other measurands and units that are no energy are left out', samples: at(T1, [{ value: '100', phase: 'L1', measurand: 'Energy.Active.Export.Register' }, { value: '100', phase: 'L1', unit: 'varh' }]), expected: [] },
+    ];
+    for (const c of cases) {
+      it(`should read ${c.name}`, () => {
+        expect(energyRegisterReadings(c.samples).map((r) => [r.at.toISOString().replace('.000', ''), r.wh])).to.deep.equal(c.expected);
+      });
+    }
   });
 });

@@ -105,13 +105,20 @@ describe('sessions/ocpi.mapper', () => {
   });
 
   describe('toEnergyReadings', () => {
-    it('OCPP 1.6 §7.43: should keep total import register readings in Wh and drop per-phase, inlet and other measurands', () => {
+    it('OCPP 1.6 §7.43: should keep total import register readings in Wh and drop per-phase (beside a total), inlet and other measurands', () => {
       const samples = flattenMeterValues([
         { timestamp: at(5).toISOString(), sampledValue: [{ value: '1.5', unit: 'kWh' }, { value: '700', measurand: 'Energy.Active.Import.Register', phase: 'L1' }, { value: '3000', measurand: 'Power.Active.Import', unit: 'W' }] },
         { timestamp: at(1).toISOString(), sampledValue: [{ value: '1100' }, { value: '5', location: 'Inlet' }] },
       ]);
 
       expect(toEnergyReadings(samples)).to.deep.equal([{ at: at(1), wh: 1100 }, { at: at(5), wh: 1500 }]);
+    });
+
+    it('should sum the per-phase registers of a meter that sends no total, as the session kWh does', () => {
+      const phases = (wh: string) => ['L1', 'L2', 'L3'].map((phase) => ({ value: wh, measurand: 'Energy.Active.Import.Register' as const, phase: phase as 'L1' }));
+      const samples = flattenMeterValues([{ timestamp: at(5).toISOString(), sampledValue: phases('500') }, { timestamp: at(10).toISOString(), sampledValue: phases('900') }]);
+
+      expect(toEnergyReadings(samples)).to.deep.equal([{ at: at(5), wh: 1500 }, { at: at(10), wh: 2700 }]);
     });
   });
 

@@ -1,7 +1,7 @@
 // OCPI 2.2.1 tokens §12.4.5 WhitelistType × the eMSP's real-time answer (§12.2.2.2) → OCPP 1.6 §7.2
 // AuthorizationStatus. Every whitelist is checked against every kind of outcome.
 import { expect } from 'chai';
-import { decide, decideRoaming, isAllowedHere, isCacheable, realtimePolicy, toOcppStatus, withTokenRules } from '../../../src/tokens/authorization-decision.ts';
+import { decide, decideRoaming, isAllowedHere, isCacheable, realtimePolicy, toOcppStatus, withConcurrentTx, withTokenRules } from '../../../src/tokens/authorization-decision.ts';
 import type { AllowedType, IdToken, RealtimeOutcome, Whitelist } from '../../../src/tokens/token.types.ts';
 
 const NOW = new Date('2025-03-01T10:00:00Z');
@@ -148,6 +148,11 @@ describe('tokens/authorization-decision', () => {
     it('should keep a refusal as it is and leave a roaming token\'s concurrent sessions to its eMSP', () => {
       expect(withTokenRules({ status: 'Blocked' }, own(), true)).to.deep.equal({ status: 'Blocked' });
       expect(withTokenRules({ status: 'Accepted' }, aRoamingToken(), true)).to.deep.equal({ status: 'Accepted' });
+    });
+
+    it('withConcurrentTx: should turn only an Accepted answer into ConcurrentTx, keeping its other fields (the start rule applies it to the answer with parentIdTag)', () => {
+      expect(withConcurrentTx({ status: 'Accepted', parentIdTag: 'G1' })).to.deep.equal({ status: 'ConcurrentTx', parentIdTag: 'G1' });
+      expect(withConcurrentTx({ status: 'Expired' })).to.deep.equal({ status: 'Expired' });
     });
   });
 });
