@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps) {
   const server = createServer(config, app);
   const ocpp = attachOcppEndpoint(server, deps, services, connections);
   const rt: Runtime = { deps, nodeId, server, services, connections, bus, ocpp };
-  const { chargers, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements } = services;
+  const { chargers, connectors, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements } = services;
   return {
     server,
     app,
@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps) {
     scheduler: services.scheduler,
     pushWorker: services.pushWorker,
     asyncResults: services.asyncResults,
-    services: { chargers, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements },
+    services: { chargers, connectors, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements },
     nodeId,
     /**
      * Starts serving. As a node (default) it first releases the connections a crashed process left

@@ -2,6 +2,7 @@ import type { AppDeps } from './app.types.ts';
 import type { DomainEvents } from '../shared/events.ts';
 import type { CommandSender } from '../ocpp/commands.ts';
 import { ChargerService } from '../chargers/charger.service.ts';
+import { ConnectorService } from '../chargers/connector.service.ts';
 import { AuthorizeService } from '../tokens/authorize.service.ts';
 import { TokenService } from '../tokens/token.service.ts';
 import { OcpiTokenService } from '../tokens/ocpi-token.service.ts';
@@ -45,6 +46,8 @@ function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   const { config, db, logger, clock } = deps;
   const { nodeId, events } = core;
   const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, acceptUnknownChargers: config.ocpp.acceptUnknownChargers, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec });
+  // Connector data and EVSE mapping share the chargers' EVSE hooks (status recompute, location pushes).
+  const connectors = new ConnectorService({ db, hooks: chargers.evseHooks });
   const authorize = new AuthorizeService({ db, clock, logger: logger.child({ module: 'tokens' }), cacheTtlSec: config.ocpi.authorizationCacheTtlSec });
   const tokens = new TokenService({ db });
   const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize });
@@ -57,7 +60,7 @@ function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   authorize.useActiveSessions(sessions);
   const locations = new LocationService({ db });
   const apiKeys = new ApiKeyService({ db, clock });
-  return { chargers, authorize, tokens, sessions, locations, apiKeys };
+  return { chargers, connectors, authorize, tokens, sessions, locations, apiKeys };
 }
 
 /** Tariffs and billing, hooked into the session's start and stop transactions. */

@@ -14,6 +14,7 @@ import { createApp } from '../app.ts';
 import { PartnerService, toPartnerView } from '../partners/partner.service.ts';
 import type { CredentialsService } from '../partners/credentials.service.ts';
 import { addTariffCommands } from './tariff-price.ts';
+import { addConnectorCommand } from './connector-command.ts';
 
 type Out = (line: string) => void;
 
@@ -88,6 +89,9 @@ export function buildCli(out: Out): Command {
       out(`charger ${cp.id} registered${cp.locationId ? ` at location ${cp.locationId}` : ''}`);
     });
   });
+
+  // With the whole app's services: connector changes queue their location pushes like the admin API's.
+  addConnectorCommand(charger, (fn) => withDb(async ({ db, config, logger }) => out(await fn(createApp({ config, db, logger, clock: systemClock }).services))));
 
   const token = program.command('token').description('id tokens (RFID cards, app users)');
   token.command('add <uid>').description("add one of the operator's own tokens").option('--group <g>', 'group id').option('--type <type>', 'RFID | APP_USER | AD_HOC_USER | OTHER', 'RFID').action(async (uid, opts) => {

@@ -23,7 +23,16 @@ const toLocation = (r: Row): Location => ({
   lastUpdated: r.last_updated,
 });
 
-const toEvse = (r: Row): Evse => ({ id: r.id, locationId: r.location_id, uid: r.uid, evseId: r.evse_id, chargePointId: r.charge_point_id, status: r.status, lastUpdated: r.last_updated });
+const toEvse = (r: Row): Evse => ({
+  id: r.id,
+  locationId: r.location_id,
+  uid: r.uid,
+  evseId: r.evse_id,
+  chargePointId: r.charge_point_id,
+  status: r.status,
+  isRemoved: r.is_removed,
+  lastUpdated: r.last_updated,
+});
 
 export async function insertLocation(db: Db, l: LocationInput): Promise<Location> {
   const [row] = await translatePg(`location ${l.id}`, () =>
@@ -74,15 +83,26 @@ export async function findEvseByUid(db: Db, uid: string): Promise<Evse | undefin
   return row ? toEvse(row) : undefined;
 }
 
-export async function insertEvse(db: Db, e: { locationId: string; uid: string; evseId?: string | null; chargePointId?: string | null }): Promise<Evse> {
-  const [row] = await translatePg(`EVSE ${e.uid}`, () =>
-    db('evses').insert({ location_id: e.locationId, uid: e.uid, evse_id: e.evseId ?? null, charge_point_id: e.chargePointId ?? null }).returning('*'),
-  );
-  return toEvse(row);
+/** Inserts EVSE `uid` at the location unless an EVSE with that uid exists (any location); returns the one stored. */
+export async function insertEvseIfAbsent(db: Db, e: { locationId: string; uid: string; chargePointId: string }): Promise<Evse> {
+  await db('evses').insert({ location_id: e.locationId, uid: e.uid, charge_point_id: e.chargePointId }).onConflict('uid').ignore();
+  return toEvse(await db('evses').where({ uid: e.uid }).first());
 }
 
+/** Gives the EVSE to the charge point, live again if it was REMOVED. */
 export async function updateEvseChargePoint(db: Db, evseFk: number, chargePointId: string): Promise<void> {
-  await db('evses').where({ id: evseFk }).update({ charge_point_id: chargePointId, last_updated: db.fn.now() });
+  await db('evses').where({ id: evseFk }).update({ charge_point_id: chargePointId, is_removed: false, last_updated: db.fn.now() });
+}
+
+/** Marks the EVSE REMOVED (OCPI 2.2.1 locations §8.1: EVSEs are never deleted). */
+export async function updateEvseRemoved(db: Db, evseFk: number): Promise<void> {
+  await db('evses').where({ id: evseFk }).update({ is_removed: true, last_updated: db.fn.now() });
+}
+
+/** The charge point another than `chargePointId` whose connectors the EVSE holds, if any. */
+export async function findOtherChargePointOnEvse(db: Db, evseFk: number, chargePointId: string): Promise<string | undefined> {
+  const row = await db('connectors').where({ evse_fk: evseFk }).whereNotNull('charge_point_id').whereNot({ charge_point_id: chargePointId }).first('charge_point_id');
+  return row?.charge_point_id;
 }
 
 export async function listEvsesOfLocation(db: Db, locationId: string): Promise<Evse[]> {

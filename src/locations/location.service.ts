@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.ts';
-import { InvalidInput } from '../shared/errors.ts';
+import { Conflict, InvalidInput } from '../shared/errors.ts';
 import { getDefaultParty } from '../parties/party.service.ts';
 import * as repo from './location.repo.ts';
 import type { Evse, Location, LocationInput } from './location.types.ts';
@@ -31,13 +31,29 @@ export async function findEvse(db: Db, evseFk: number): Promise<Evse | undefined
   return repo.findEvse(db, evseFk);
 }
 
-/** Puts a charge point on EVSE `evseUid` of a location, creating the EVSE when new; an EVSE of another location is refused. */
-export async function attachEvseToChargePoint(db: Db, a: { locationId: string; evseUid: string; chargePointId: string }): Promise<Evse> {
-  const existing = await repo.findEvseByUid(db, a.evseUid);
-  if (existing && existing.locationId !== a.locationId) throw new InvalidInput(`evse: ${a.evseUid} belongs to location ${existing.locationId}`);
-  const evse = existing ?? (await repo.insertEvse(db, { locationId: a.locationId, uid: a.evseUid, chargePointId: a.chargePointId }));
+/** The EVSE with this uid, if any (uids are unique across locations). */
+export async function findEvseByUid(db: Db, uid: string): Promise<Evse | undefined> {
+  return repo.findEvseByUid(db, uid);
+}
+
+/**
+ * EVSE `evseUid` at the location for a charge point's connectors: created when new, taken over (and live
+ * again when REMOVED) when it is free or already the charge point's. An EVSE of another location is
+ * InvalidInput, one holding another charge point's connectors Conflict (an EVSE charges one EV at a time,
+ * locations §8.3.2, so its connectors are one charger's). `field` names the input in the error.
+ */
+export async function claimEvse(db: Db, a: { locationId: string; evseUid: string; chargePointId: string; field: string }): Promise<Evse> {
+  const evse = await repo.insertEvseIfAbsent(db, { locationId: a.locationId, uid: a.evseUid, chargePointId: a.chargePointId });
+  if (evse.locationId !== a.locationId) throw new InvalidInput(`${a.field}: EVSE ${a.evseUid} belongs to location ${evse.locationId}`);
+  const other = await repo.findOtherChargePointOnEvse(db, evse.id, a.chargePointId);
+  if (other) throw new Conflict(`${a.field}: EVSE ${a.evseUid} holds connectors of charger ${other}`);
   await repo.updateEvseChargePoint(db, evse.id, a.chargePointId);
-  return evse;
+  return { ...evse, chargePointId: a.chargePointId, isRemoved: false };
+}
+
+/** Marks an EVSE that lost its last connector REMOVED (locations §8.1: never deleted). */
+export async function markEvseRemoved(db: Db, evseFk: number): Promise<void> {
+  await repo.updateEvseRemoved(db, evseFk);
 }
 
 /** Runs inside the transaction that created or changed a location (partner pushes). */

@@ -31,5 +31,7 @@ export interface Evse {
   evseId: string | null;
   chargePointId: string | null;
   status: string;
+  /** OCPI status REMOVED: the EVSE lost its connectors (EVSEs are never deleted, locations §8.1). */
+  isRemoved: boolean;
   lastUpdated: Date;
 }

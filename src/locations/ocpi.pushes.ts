@@ -8,7 +8,7 @@ import type { ChargerService } from '../chargers/charger.service.ts';
 import type { TariffService } from '../tariffs/tariff.service.ts';
 import type { LocationService } from './location.service.ts';
 import { connectorIdsOf, evseLastUpdated, toEvseStatusPatch, toOcpiLocation, withTariffView } from './ocpi.mapper.ts';
-import { findEvsePushInfo, findLocationIdOfEvse, findLocationTreeById } from './ocpi.repo.ts';
+import { clearPendingLocationPush, findEvsePushInfo, findLocationIdOfEvse, findLocationTreeById } from './ocpi.repo.ts';
 
 const seg = encodeURIComponent;
 
@@ -38,6 +38,7 @@ export type ConnectorTariffView = Pick<TariffService, 'partnerTariffIds'>;
 export async function pushLocation(trx: Knex.Transaction, tariffs: ConnectorTariffView, locationId: string, onlyPartnerFk: number | null = null): Promise<void> {
   const tree = await findLocationTreeById(trx, locationId);
   if (!tree || !tree.location.publish) return;
+  await clearPendingLocationPush(trx, locationId);
   const party = { countryCode: tree.location.countryCode, partyId: tree.location.partyId };
   for (const partner of await listRegisteredPartnersWith(trx, 'locations', 'RECEIVER')) {
     if (onlyPartnerFk !== null && partner.id !== onlyPartnerFk) continue;
@@ -47,19 +48,37 @@ export async function pushLocation(trx: Knex.Transaction, tariffs: ConnectorTari
   }
 }
 
-/** PATCH `{ status, last_updated }` of one EVSE to every eMSP (locations §8.2.2.3 "a simple status update"). */
-export async function pushEvseStatus(trx: Knex.Transaction, evseFk: number): Promise<void> {
+/**
+ * PATCH `{ status, last_updated }` of one EVSE to every eMSP (locations §8.2.2.3 "a simple status update"),
+ * or the whole Location when the EVSE was made where no push could follow (the migration that split shared
+ * EVSEs): an eMSP cannot patch an EVSE it never got.
+ */
+export async function pushEvseStatus(trx: Knex.Transaction, tariffs: ConnectorTariffView, evseFk: number): Promise<void> {
   const info = await findEvsePushInfo(trx, evseFk);
   // An EVSE without connectors was never part of a pushed Location (connectors is 1..*), so nothing to patch.
   if (!info || !info.location.publish || info.connectors.length === 0) return;
+  if (info.evse.pendingLocationPush) return pushLocation(trx, tariffs, info.location.id);
   const { evse, location } = info;
   const body = toEvseStatusPatch({ status: evse.status, isRemoved: evse.isRemoved, lastUpdated: evseLastUpdated(evse, info.connectors) });
   await enqueueToReceivers(trx, location, location.id, { method: 'PATCH', path: objectPath(location, location.id, evse.uid), body });
 }
 
+/**
+ * PATCH `{ status: REMOVED }` of an EVSE that lost its last connector (locations §8.1: an EVSE is deleted by
+ * setting its status to REMOVED). The Location PUT that follows no longer lists it (an EVSE needs a connector).
+ */
+export async function pushEvseRemoved(trx: Knex.Transaction, evseFk: number): Promise<void> {
+  const info = await findEvsePushInfo(trx, evseFk);
+  if (!info || !info.location.publish) return;
+  const { evse, location } = info;
+  const body = toEvseStatusPatch({ status: evse.status, isRemoved: true, lastUpdated: evse.lastUpdated });
+  await enqueueToReceivers(trx, location, location.id, { method: 'PATCH', path: objectPath(location, location.id, evse.uid), body });
+}
+
 /** Wires the pushes to the domain hooks, which run inside the transactions of the changes. */
 export function registerLocationPushes(deps: { chargers: ChargerService; locations: LocationService; tariffs: ConnectorTariffView }): void {
-  deps.chargers.onEvseStatus((trx, change) => pushEvseStatus(trx, change.evseFk));
+  deps.chargers.onEvseStatus((trx, change) => pushEvseStatus(trx, deps.tariffs, change.evseFk));
+  deps.chargers.onEvseRemoved((trx, evseFk) => pushEvseRemoved(trx, evseFk));
   deps.chargers.onEvseChanged(async (trx, evseFk) => {
     const locationId = await findLocationIdOfEvse(trx, evseFk);
     if (locationId) await pushLocation(trx, deps.tariffs, locationId);

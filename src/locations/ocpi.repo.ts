@@ -47,6 +47,7 @@ const toEvseRecord = (r: Row): EvseRecord => ({
   evseId: r.evse_id,
   status: r.status,
   isRemoved: r.is_removed,
+  pendingLocationPush: r.pending_location_push,
   capabilities: r.capabilities,
   floorLevel: r.floor_level,
   latitude: r.latitude,
@@ -145,4 +146,9 @@ export async function findEvsePushInfo(db: Db, evseFk: number): Promise<{ evse: 
   if (!row) return undefined;
   const connectors = (await db('connectors').where({ evse_fk: evseFk }).orderBy('id')).map(toConnectorRecord);
   return { evse: toEvseRecord(row), connectors, location: { id: row.location_id, publish: row.location_publish, countryCode: row.party_country_code, partyId: row.party_party_id } };
+}
+
+/** The location's EVSEs have all been sent (a Location PUT carries them all). */
+export async function clearPendingLocationPush(db: Db, locationId: string): Promise<void> {
+  await db('evses').where({ location_id: locationId, pending_location_push: true }).update({ pending_location_push: false });
 }

@@ -38,6 +38,8 @@ export interface EvseRecord {
   evseId: string | null;
   status: string;
   isRemoved: boolean;
+  /** Changed outside the services (a migration): the eMSPs must get the whole Location before a PATCH of it. */
+  pendingLocationPush: boolean;
   capabilities: string[] | null;
   floorLevel: string | null;
   latitude: string | null;
