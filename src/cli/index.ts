@@ -14,7 +14,7 @@ import { createApp } from '../app.ts';
 import { PartnerService, toPartnerView } from '../partners/partner.service.ts';
 import type { CredentialsService } from '../partners/credentials.service.ts';
 import { addTariffCommands } from './tariff-price.ts';
-import { addConnectorCommand } from './connector-command.ts';
+import { addConnectorCommand, addLocationPublicationCommand, type WithServices } from './network-commands.ts';
 
 type Out = (line: string) => void;
 
@@ -90,8 +90,9 @@ export function buildCli(out: Out): Command {
     });
   });
 
-  // With the whole app's services: connector changes queue their location pushes like the admin API's.
-  addConnectorCommand(charger, (fn) => withDb(async ({ db, config, logger }) => out(await fn(createApp({ config, db, logger, clock: systemClock }).services))));
+  // With the whole app's services: these changes queue their location pushes as the admin API's do.
+  const withServices: WithServices = (fn) => withDb(async ({ db, config, logger }) => out(await fn(createApp({ config, db, logger, clock: systemClock }).services)));
+  addConnectorCommand(charger, withServices);
 
   const token = program.command('token').description('id tokens (RFID cards, app users)');
   token.command('add <uid>').description("add one of the operator's own tokens").option('--group <g>', 'group id').option('--type <type>', 'RFID | APP_USER | AD_HOC_USER | OTHER', 'RFID').action(async (uid, opts) => {
@@ -108,6 +109,8 @@ export function buildCli(out: Out): Command {
       out(`location ${l.id} added`);
     });
   });
+
+  addLocationPublicationCommand(location, withServices);
 
   addTariffCommands(program, out);
 

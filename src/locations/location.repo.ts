@@ -19,6 +19,7 @@ const toLocation = (r: Row): Location => ({
   timeZone: r.time_zone,
   parkingType: r.parking_type,
   publish: r.publish,
+  publishAllowedTo: r.publish_allowed_to ?? null,
   gridLimitA: r.grid_limit_a,
   lastUpdated: r.last_updated,
 });
@@ -51,6 +52,7 @@ export async function insertLocation(db: Db, l: LocationInput): Promise<Location
         time_zone: l.timeZone,
         parking_type: l.parkingType ?? null,
         publish: l.publish ?? true,
+        publish_allowed_to: l.publishAllowedTo ? JSON.stringify(l.publishAllowedTo) : null,
         grid_limit_a: l.gridLimitA ?? null,
       })
       .returning('*'),
@@ -67,6 +69,19 @@ export async function getLocation(db: Db, id: string): Promise<Location> {
   const loc = await findLocation(db, id);
   if (!loc) throw new NotFound(`location ${id} not found`);
   return loc;
+}
+
+/** Sets a location's publication (OCPI 2.2.1 locations §8.3.1) and bumps its last_updated. */
+export async function updateLocationPublication(db: Db, id: string, p: { publish: boolean; publishAllowedTo: unknown[] | null }): Promise<void> {
+  const count = await db('locations').where({ id }).update({ publish: p.publish, publish_allowed_to: p.publishAllowedTo ? JSON.stringify(p.publishAllowedTo) : null, last_updated: db.fn.now() });
+  if (count === 0) throw new NotFound(`location ${id} not found`);
+}
+
+/** The location, locked for an update in the caller's transaction. */
+export async function getLocationForUpdate(db: Db, id: string): Promise<Location> {
+  const row = await db('locations').where({ id }).forUpdate().first();
+  if (!row) throw new NotFound(`location ${id} not found`);
+  return toLocation(row);
 }
 
 export async function listLocations(db: Db, opts: { limit: number; offset: number }): Promise<Location[]> {

@@ -4,6 +4,8 @@ import { Conflict, InvalidInput } from '../shared/errors.ts';
 import { getDefaultParty } from '../parties/party.service.ts';
 import * as repo from './location.repo.ts';
 import type { Evse, Location, LocationInput } from './location.types.ts';
+import type { OcpiPublishToken } from './ocpi.types.ts';
+import { readPublication } from './publish-tokens.ts';
 
 const LAT = /^-?[0-9]{1,2}\.[0-9]{5,7}$/;
 const LON = /^-?[0-9]{1,3}\.[0-9]{5,7}$/;
@@ -17,8 +19,9 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-/** A location as the operator enters it; the owning party is the default one. */
-export type NewLocation = Omit<LocationInput, 'partyFk' | 'publish' | 'gridLimitA'> & { gridLimitA?: number };
+/** A location as the operator enters it; the owning party is the default one. `publish` (default true) and
+ * `publishAllowedTo` as the admin API takes them (see publish-tokens.ts readPublication). */
+export type NewLocation = Omit<LocationInput, 'partyFk' | 'publish' | 'publishAllowedTo' | 'gridLimitA'> & { gridLimitA?: number; publish?: unknown; publishAllowedTo?: unknown };
 
 // For other domains, inside their own transaction (`db` may be one).
 
@@ -56,8 +59,14 @@ export async function markEvseRemoved(db: Db, evseFk: number): Promise<void> {
   await repo.updateEvseRemoved(db, evseFk);
 }
 
-/** Runs inside the transaction that created or changed a location (partner pushes). */
-export type LocationChangedHook = (trx: Knex.Transaction, locationId: string) => Promise<void>;
+/** A location's publication before a change (the pushes retract it from those who no longer may get it). */
+export interface PublicationBefore {
+  publish: boolean;
+  publishAllowedTo: OcpiPublishToken[];
+}
+
+/** Runs inside the transaction that created or changed a location (partner pushes); `before` on a change of its publication. */
+export type LocationChangedHook = (trx: Knex.Transaction, locationId: string, before?: PublicationBefore) => Promise<void>;
 
 /** Locations of the operator's default party; validated with the OCPI 2.2.1 locations §8.3.1 rules. */
 export class LocationService {
@@ -76,11 +85,27 @@ export class LocationService {
     if (!LON.test(input.longitude)) throw new InvalidInput('longitude: must match -?[0-9]{1,3}\\.[0-9]{5,7}');
     if (!isTimeZone(input.timeZone)) throw new InvalidInput('timeZone: must be an IANA time zone, e.g. Europe/Amsterdam');
     if (input.gridLimitA !== undefined && !(Number.isInteger(input.gridLimitA) && input.gridLimitA > 0)) throw new InvalidInput('gridLimitA: must be a positive integer');
+    const publication = readPublication(input.publish ?? true, input.publishAllowedTo);
     return this.o.db.transaction(async (trx) => {
       const party = await getDefaultParty(trx);
-      const location = await repo.insertLocation(trx, { ...input, partyFk: party.id });
+      const location = await repo.insertLocation(trx, { ...input, ...publication, partyFk: party.id });
       for (const hook of this.changedHooks) await hook(trx, location.id);
       return location;
+    });
+  }
+
+  /**
+   * Sets whether the location is published and, when it is not, to the owners of which tokens it may be
+   * shown (OCPI 2.2.1 locations §8.3.1). The eMSP parties are told in the same transaction (ocpi.pushes.ts).
+   */
+  async setPublication(id: string, input: { publish: unknown; publishAllowedTo?: unknown }): Promise<Location> {
+    const publication = readPublication(input.publish, input.publishAllowedTo);
+    return this.o.db.transaction(async (trx) => {
+      const current = await repo.getLocationForUpdate(trx, id);
+      await repo.updateLocationPublication(trx, id, publication);
+      const before = { publish: current.publish, publishAllowedTo: current.publishAllowedTo ?? [] };
+      for (const hook of this.changedHooks) await hook(trx, id, before);
+      return repo.getLocation(trx, id);
     });
   }
 }

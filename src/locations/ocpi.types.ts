@@ -7,7 +7,7 @@ export interface LocationRecord {
   countryCode: string;
   partyId: string;
   publish: boolean;
-  publishAllowedTo: unknown[] | null;
+  publishAllowedTo: OcpiPublishToken[] | null;
   name: string | null;
   address: string;
   city: string;
@@ -104,13 +104,22 @@ export interface OcpiEvse {
   last_updated: string;
 }
 
+/** OCPI 2.2.1 locations §8.4.20 PublishTokenType: who may be shown an unpublished location. */
+export interface OcpiPublishToken {
+  uid?: string;
+  type?: string;
+  visual_number?: string;
+  issuer?: string;
+  group_id?: string;
+}
+
 /** OCPI 2.2.1 locations §8.3.1 Location object. */
 export interface OcpiLocation {
   country_code: string;
   party_id: string;
   id: string;
   publish: boolean;
-  publish_allowed_to?: unknown[];
+  publish_allowed_to?: OcpiPublishToken[];
   name?: string;
   address: string;
   city: string;

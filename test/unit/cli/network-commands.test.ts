@@ -1,5 +1,5 @@
-// `cpms charger connector`: connector data and EVSE mapping from the command line, against an embedded
-// database in a temporary DATA_DIR (never the CI server), as test/unit/cli/cli.test.ts does.
+// `cpms charger connector` (connector data, EVSE mapping) and `cpms location publication` from the command
+// line, against an embedded database in a temporary DATA_DIR (never the CI server), as cli.test.ts does.
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/index.ts';
 import { createDb } from '../../../src/db/knex.ts';
 
-describe('unit cli charger connector', () => {
+describe('unit cli charger connector, location publication', () => {
   let dataDir: string;
   const saved: Record<string, string | undefined> = {};
 
@@ -67,5 +67,22 @@ describe('unit cli charger connector', () => {
     expect(results.map((r) => r.code)).to.deep.equal([2, 2, 2, 2]);
     expect(results.map((r) => r.out.split(':')[1]?.trim())).to.deep.equal(['powerType', 'maxVoltage', 'connectorId', 'charger CP-NONE not found']);
     expect(await connectors()).to.deep.equal(before);
+  });
+
+  it('should unpublish a location for the listed tokens and refuse a list on a published one with exit code 2', async () => {
+    const off = await cpms('location', 'publication', 'LOC-CON', '--publish', 'false', '--allowed-to', '[{"uid":"04A1","type":"RFID"},{"groupId":"FLEET"}]');
+    const bad = await cpms('location', 'publication', 'LOC-CON', '--publish', 'true', '--allowed-to', '[{"groupId":"FLEET"}]');
+    const notJson = await cpms('location', 'publication', 'LOC-CON', '--publish', 'false', '--allowed-to', '[{uid}]');
+
+    expect([off.code, bad.code, notJson.code], off.out).to.deep.equal([0, 2, 2]);
+    expect(off.out).to.equal('location LOC-CON unpublished (shown to the owners of 2 listed token(s) and to the parties that charged there)');
+    expect(bad.out).to.match(/^error: publishAllowedTo: may only be used when publish is false/);
+    expect(notJson.out).to.match(/^error: publishAllowedTo: --allowed-to is not valid JSON/);
+    const db = createDb({ databaseUrl: '', dataDir });
+    try {
+      expect(await db('locations').where({ id: 'LOC-CON' }).first('publish', 'publish_allowed_to')).to.deep.equal({ publish: false, publish_allowed_to: [{ uid: '04A1', type: 'RFID' }, { group_id: 'FLEET' }] });
+    } finally {
+      await db.destroy();
+    }
   });
 });

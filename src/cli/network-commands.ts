@@ -1,6 +1,7 @@
-// `cpms charger connector <id> <connectorId> [--evse <uid>] [--standard …] [--format …] [--power-type …]
-// [--max-voltage V] [--max-amperage A] [--max-power W|none]`: the admin API's
-// PUT /chargers/{id}/connectors/{connectorId} from the command line (same service, same validation).
+// The charging network's OCPI face from the command line, with the admin API's services and validation:
+// - `cpms charger connector <id> <connectorId> [--evse <uid>] [--standard …] [--format …] [--power-type …]
+//   [--max-voltage V] [--max-amperage A] [--max-power W|none]` = PUT /chargers/{id}/connectors/{connectorId}
+// - `cpms location publication <id> --publish true|false [--allowed-to <json>]` = PUT /locations/{id}/publication
 import type { Command } from 'commander';
 import type { App } from '../app/index.ts';
 import { InvalidInput } from '../shared/errors.ts';
@@ -40,6 +41,28 @@ export function addConnectorCommand(charger: Command, withServices: WithServices
         const c = await s.connectors.configure(id, connectorNumber, { evseUid: o.evse, spec });
         const power = c.maxElectricPower === null ? '' : `, ${c.maxElectricPower} W`;
         return `connector ${connectorNumber} of charger ${id}: EVSE ${c.evseUid ?? '(none: charger on no location)'}, ${c.standard} ${c.format} ${c.powerType}, ${c.maxVoltage} V, ${c.maxAmperage} A${power}`;
+      });
+    });
+}
+
+/** Adds `publication` under `cpms location`. */
+export function addLocationPublicationCommand(location: Command, withServices: WithServices): void {
+  location
+    .command('publication <id>')
+    .description('publish a location to every eMSP, or not (OCPI 2.2.1 locations §8.3.1): then only to the eMSP parties whose tokens it lists or that charged there')
+    .requiredOption('--publish <boolean>', 'true | false')
+    .option('--allowed-to <json>', 'with --publish false: JSON list of tokens whose owners may be shown it, e.g. \'[{"uid":"04A1","type":"RFID"},{"groupId":"FLEET"},{"visualNumber":"NL-ABC-1","issuer":"eMSP X"}]\'')
+    .action(async (id: string, o: { publish: string; allowedTo?: string }) => {
+      if (o.publish !== 'true' && o.publish !== 'false') throw new InvalidInput('publish: must be true or false');
+      let allowedTo: unknown;
+      try {
+        allowedTo = o.allowedTo === undefined ? undefined : JSON.parse(o.allowedTo);
+      } catch (err) {
+        throw new InvalidInput(`publishAllowedTo: --allowed-to is not valid JSON (${(err as Error).message})`);
+      }
+      await withServices(async (s) => {
+        const l = await s.locations.setPublication(id, { publish: o.publish === 'true', publishAllowedTo: allowedTo });
+        return `location ${l.id} ${l.publish ? 'published' : `unpublished (shown to the owners of ${l.publishAllowedTo?.length ?? 0} listed token(s) and to the parties that charged there)`}`;
       });
     });
 }
