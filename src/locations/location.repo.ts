@@ -98,10 +98,13 @@ export async function findEvseByUid(db: Db, uid: string): Promise<Evse | undefin
   return row ? toEvse(row) : undefined;
 }
 
-/** Inserts EVSE `uid` at the location unless an EVSE with that uid exists (any location); returns the one stored. */
+/**
+ * Inserts EVSE `uid` at the location unless an EVSE with that uid exists (any location); returns the one
+ * stored, locked until the caller's transaction ends (two chargers claiming it at once go one after the other).
+ */
 export async function insertEvseIfAbsent(db: Db, e: { locationId: string; uid: string; chargePointId: string }): Promise<Evse> {
   await db('evses').insert({ location_id: e.locationId, uid: e.uid, charge_point_id: e.chargePointId }).onConflict('uid').ignore();
-  return toEvse(await db('evses').where({ uid: e.uid }).first());
+  return toEvse(await db('evses').where({ uid: e.uid }).forUpdate().first());
 }
 
 /** Gives the EVSE to the charge point, live again if it was REMOVED. */

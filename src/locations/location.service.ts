@@ -43,7 +43,8 @@ export async function findEvseByUid(db: Db, uid: string): Promise<Evse | undefin
  * EVSE `evseUid` at the location for a charge point's connectors: created when new, taken over (and live
  * again when REMOVED) when it is free or already the charge point's. An EVSE of another location is
  * InvalidInput, one holding another charge point's connectors Conflict (an EVSE charges one EV at a time,
- * locations §8.3.2, so its connectors are one charger's). `field` names the input in the error.
+ * locations §8.3.2, so its connectors are one charger's). The EVSE row stays locked until the caller's
+ * transaction ends, so a concurrent claim sees the connectors this one moves there. `field` names the input.
  */
 export async function claimEvse(db: Db, a: { locationId: string; evseUid: string; chargePointId: string; field: string }): Promise<Evse> {
   const evse = await repo.insertEvseIfAbsent(db, { locationId: a.locationId, uid: a.evseUid, chargePointId: a.chargePointId });
