@@ -14,6 +14,7 @@ import { findPartyRoute } from '../partners/party-routes.ts';
 import type { PartyRef } from '../partners/partner.types.ts';
 import type { ChargerService } from '../chargers/charger.service.ts';
 import type { TariffService } from '../tariffs/tariff.service.ts';
+import { isSameParty } from '../tariffs/tariff-selection.ts';
 import type { LocationService, PublicationBefore } from './location.service.ts';
 import { listConcernedParties } from './location-audience.repo.ts';
 import { connectorIdsOf, evseLastUpdated, locationLastUpdated, toEvseStatusPatch, toOcpiLocation, withTariffView } from './ocpi.mapper.ts';
@@ -41,8 +42,6 @@ interface Recipient {
   toParty?: PartyRef;
   viewParty: PartyRef;
 }
-
-const sameParty = (a: PartyRef, b: PartyRef): boolean => a.countryCode.toUpperCase() === b.countryCode.toUpperCase() && a.partyId.toUpperCase() === b.partyId.toUpperCase();
 
 async function receiversOf(trx: Knex.Transaction): Promise<Recipient[]> {
   return (await listRegisteredPartnersWith(trx, MODULE, 'RECEIVER')).map((p) => ({ partnerFk: p.id, viewParty: { countryCode: p.countryCode, partyId: p.partyId } }));
@@ -101,7 +100,7 @@ export async function pushLocation(trx: Knex.Transaction, tariffs: ConnectorTari
   } else if (tree.location.publish) {
     puts = await publishedPuts(trx, tariffs, tree);
   } else {
-    const to = (await concernedRecipients(trx, locationId, tree.location.publishAllowedTo ?? [])).filter((r) => !onlyParty || sameParty(r.viewParty, onlyParty));
+    const to = (await concernedRecipients(trx, locationId, tree.location.publishAllowedTo ?? [])).filter((r) => !onlyParty || isSameParty(r.viewParty, onlyParty));
     puts = await Promise.all(to.map(async (r) => ({ to: r, tree: withTariffView(tree, await tariffs.partyTariffIds(trx, r.viewParty, connectorIdsOf(tree))) })));
   }
   await clearPendingLocationPush(trx, locationId);
@@ -151,7 +150,7 @@ export async function pushLocationChange(trx: Knex.Transaction, tariffs: Connect
     const had = before.publish ? await receiversOf(trx) : await concernedRecipients(trx, locationId, before.publishAllowedTo);
     const body = { publish: false, publish_allowed_to: [], last_updated: locationLastUpdated(tree).toISOString() };
     // A broadcast retraction reaches every party behind a hub: those concerned get their own PUT right after.
-    const isStill = (r: Recipient) => !before.publish && now.some((n) => n.partnerFk === r.partnerFk && sameParty(n.viewParty, r.viewParty));
+    const isStill = (r: Recipient) => !before.publish && now.some((n) => n.partnerFk === r.partnerFk && isSameParty(n.viewParty, r.viewParty));
     for (const r of had) if (!isStill(r)) await enqueue(trx, owner, locationId, r, { method: 'PATCH', path: objectPath(owner, locationId), body });
   }
   await pushLocation(trx, tariffs, locationId);
