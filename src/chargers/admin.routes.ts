@@ -1,13 +1,16 @@
 import express, { type Router } from 'express';
 import type { Knex } from 'knex';
 import { InvalidInput } from '../shared/errors.ts';
-import { optionalString, parsePaging, requireString } from '../admin/http.ts';
+import { optionalString, parsePaging, parseSerialId, requireString } from '../admin/http.ts';
 import { OCPP16_COMMANDS, type CommandSender, type Ocpp16Command } from '../ocpp/commands.ts';
 import * as repo from './charger.repo.ts';
 import type { ChargerService } from './charger.service.ts';
 import type { ChargerConfigurationService } from './configuration.service.ts';
 import type { OnboardingService } from './onboarding.service.ts';
 import type { RegistrationStatus } from './charger.types.ts';
+import type { ConnectorService } from './connector.service.ts';
+import type { ConnectorLimits } from './connector-limits.service.ts';
+import { CONNECTOR_SPEC_FIELDS, readConnectorSpecPatch } from './connector-spec.ts';
 
 /** An operator's command and the charger's answer, both validated against the OCPP 1.6 schemas. */
 export type AnsweredCommandHook = (chargePointId: string, cmd: { action: Ocpp16Command; request: unknown; response: unknown }) => void;
@@ -16,7 +19,7 @@ export type AnsweredCommandHook = (chargePointId: string, cmd: { action: Ocpp16C
  * Admin API: chargers, their live state, faults and commands. `onCommandAnswered` hears of every command
  * the charger answered (e.g. a charging profile change other parties must be told about); it must not throw.
  */
-export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; configuration: ChargerConfigurationService; onboarding: OnboardingService; commands: CommandSender; onCommandAnswered?: AnsweredCommandHook }): Router {
+export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; connectors: ConnectorService; connectorLimits: ConnectorLimits; configuration: ChargerConfigurationService; onboarding: OnboardingService; commands: CommandSender; onCommandAnswered?: AnsweredCommandHook }): Router {
   const r = express.Router();
 
   r.post('/chargers', async (req, res) => {
@@ -42,6 +45,14 @@ export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; c
 
   r.put('/chargers/:id/location', async (req, res) => {
     res.json(await deps.chargers.attach(req.params.id, requireString(req.body, 'locationId', 36), requireString(req.body, 'evseUid', 36)));
+  });
+
+  r.put('/chargers/:id/connectors/:connectorId', async (req, res) => {
+    const connectorNumber = parseSerialId(req.params.connectorId, 'connectorId');
+    // The same connector ids a charger may report: up to ocpp.maxConnectorId and its NumberOfConnectors.
+    await deps.connectorLimits.check(req.params.id, connectorNumber, { allowWholeCharger: false });
+    const { evseUid, spec } = readConnectorChange(req.body);
+    res.json(await deps.connectors.configure(req.params.id, connectorNumber, { evseUid, spec }));
   });
 
   r.put('/chargers/:id/password', async (req, res) => {
@@ -92,6 +103,20 @@ export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; c
   });
 
   return r;
+}
+
+// OCPI 2.2.1 locations §8.3.2: EVSE.uid is a CiString(36), printable ASCII (types §16.1).
+const EVSE_UID = /^[\x21-\x7e]{1,36}$/;
+const CONNECTOR_FIELDS = new Set<string>(['evseUid', ...CONNECTOR_SPEC_FIELDS]);
+
+/** The body of PUT /chargers/{id}/connectors/{connectorId}: an EVSE uid and/or connector data; an unknown field is refused. */
+function readConnectorChange(body: unknown): { evseUid?: string; spec: ReturnType<typeof readConnectorSpecPatch> } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidInput('body: must be a JSON object');
+  const b = body as Record<string, unknown>;
+  const unknown = Object.keys(b).find((k) => !CONNECTOR_FIELDS.has(k));
+  if (unknown) throw new InvalidInput(`${unknown}: unknown field (allowed: ${[...CONNECTOR_FIELDS].join(', ')})`);
+  if (b.evseUid !== undefined && (typeof b.evseUid !== 'string' || !EVSE_UID.test(b.evseUid))) throw new InvalidInput('evseUid: must be 1-36 printable ASCII characters (OCPI CiString(36))');
+  return { evseUid: b.evseUid as string | undefined, spec: readConnectorSpecPatch(b) };
 }
 
 /** `?timeoutSec`: whole seconds 1..300, as the openapi says (0.5 would be a 500 ms timeout nobody asked for). */

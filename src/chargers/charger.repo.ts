@@ -1,7 +1,8 @@
 import type { Db } from '../db/knex.ts';
 import { translatePg } from '../db/pg-errors.ts';
 import { NotFound } from '../shared/errors.ts';
-import type { ChargePoint, Connector, Fault, RegistrationStatus, StatusReport } from './charger.types.ts';
+import type { ConnectorSpecPatch, ConnectorSpecSource } from './connector-spec.ts';
+import type { ChargePoint, Connector, ConnectorView, Fault, RegistrationStatus, StatusReport } from './charger.types.ts';
 
 type Row = Record<string, any>;
 
@@ -11,6 +12,7 @@ function toChargePoint(r: Row): ChargePoint {
     registrationStatus: r.registration_status,
     hasPassword: Boolean(r.password_hash),
     locationId: r.location_id,
+    primaryEvseFk: r.primary_evse_fk,
     protocol: r.protocol,
     vendor: r.vendor,
     model: r.model,
@@ -42,6 +44,7 @@ export function toConnector(r: Row): Connector {
     maxVoltage: r.max_voltage,
     maxAmperage: r.max_amperage,
     maxElectricPower: r.max_electric_power,
+    specSource: r.spec_source,
     ocppStatus: r.ocpp_status,
     errorCode: r.error_code,
     info: r.info,
@@ -102,31 +105,61 @@ export async function listOverdueOnline(db: Db, now: Date, multiple: number, def
   return rows.map((r: Row) => r.id);
 }
 
-export async function listConnectors(db: Db, chargePointId: string): Promise<Connector[]> {
-  return (await db('connectors').where({ charge_point_id: chargePointId }).orderBy('connector_number')).map(toConnector);
+/** The charger's connectors with their EVSE's uid, by connector number. */
+export async function listConnectors(db: Db, chargePointId: string): Promise<ConnectorView[]> {
+  const rows = await db('connectors as c').leftJoin('evses as e', 'e.id', 'c.evse_fk').where('c.charge_point_id', chargePointId).orderBy('c.connector_number').select('c.*', 'e.uid as evse_uid');
+  return rows.map((r: Row) => ({ ...toConnector(r), evseUid: r.evse_uid ?? null }));
 }
 
 export async function listConnectorsOfEvse(db: Db, evseFk: number): Promise<Connector[]> {
   return (await db('connectors').where({ evse_fk: evseFk }).orderBy('id')).map(toConnector);
 }
 
-/** The EVSE a charger's new connectors are attached to (OCPP 1.6 has no EVSE concept). */
-export async function findEvseFkOfChargePoint(db: Db, chargePointId: string): Promise<number | undefined> {
-  const row = await db('evses').where({ charge_point_id: chargePointId, is_removed: false }).orderBy('id').first('id');
-  return row?.id;
+export async function findConnector(db: Db, chargePointId: string, connectorNumber: number): Promise<Connector | undefined> {
+  const row = await db('connectors').where({ charge_point_id: chargePointId, connector_number: connectorNumber }).first();
+  return row ? toConnector(row) : undefined;
 }
 
-/** Creates the connector on first sight (OCPP 1.6 gives no other way to learn a charger's connectors). */
+/** The charger's connectors with the EVSE each is on (uid and location), by connector number. */
+export async function listPlacedConnectors(db: Db, chargePointId: string): Promise<Array<{ id: number; connectorNumber: number; evse: { id: number; uid: string; locationId: string } | null }>> {
+  const rows = await db('connectors as c').leftJoin('evses as e', 'e.id', 'c.evse_fk').where('c.charge_point_id', chargePointId).whereNotNull('c.connector_number')
+    .orderBy('c.connector_number').select('c.id', 'c.connector_number', 'e.id as evse_id', 'e.uid as evse_uid', 'e.location_id as evse_location_id');
+  return rows.map((r: Row) => ({ id: r.id, connectorNumber: r.connector_number, evse: r.evse_id === null ? null : { id: r.evse_id, uid: r.evse_uid, locationId: r.evse_location_id } }));
+}
+
+/** The charger's primary EVSE (see ChargePoint.primaryEvseFk) with its uid and location. */
+export async function findPrimaryEvse(db: Db, chargePointId: string): Promise<{ id: number; uid: string; locationId: string } | undefined> {
+  const row = await db('charge_points as cp').join('evses as e', 'e.id', 'cp.primary_evse_fk').where('cp.id', chargePointId).first('e.id', 'e.uid', 'e.location_id');
+  return row ? { id: row.id, uid: row.uid, locationId: row.location_id } : undefined;
+}
+
 /** Every EVSE the charge point is on, removed ones included. */
 export async function listEvseFksOfChargePoint(db: Db, chargePointId: string): Promise<number[]> {
   return (await db('evses').where({ charge_point_id: chargePointId }).select('id')).map((r) => r.id as number);
 }
 
-/** Moves every connector of the charge point to the EVSE. */
-export async function updateConnectorsEvse(db: Db, chargePointId: string, evseFk: number): Promise<void> {
-  await db('connectors').where({ charge_point_id: chargePointId }).update({ evse_fk: evseFk });
+/** Puts the connector on an EVSE (null: none); a connector update is an update of its EVSE (locations §8.2.1.1). */
+export async function updateConnectorEvse(db: Db, connectorFk: number, evseFk: number | null): Promise<void> {
+  await db('connectors').where({ id: connectorFk }).update({ evse_fk: evseFk, last_updated: db.fn.now() });
 }
 
+const SPEC_COLUMNS: Record<keyof ConnectorSpecPatch, string> = {
+  standard: 'standard', format: 'format', powerType: 'power_type', maxVoltage: 'max_voltage', maxAmperage: 'max_amperage', maxElectricPower: 'max_electric_power',
+};
+
+/** Stores the given connector data fields and who set them; `unlessSetBy`: leaves a connector whose data that source set. */
+export async function updateConnectorSpec(db: Db, connectorFk: number, patch: ConnectorSpecPatch, source: ConnectorSpecSource, unlessSetBy?: ConnectorSpecSource): Promise<boolean> {
+  const fields: Row = { spec_source: source, last_updated: db.fn.now() };
+  for (const [key, column] of Object.entries(SPEC_COLUMNS)) {
+    const value = patch[key as keyof ConnectorSpecPatch];
+    if (value !== undefined) fields[column] = value;
+  }
+  const q = db('connectors').where({ id: connectorFk });
+  if (unlessSetBy) q.andWhere((w) => w.whereNull('spec_source').orWhereNot({ spec_source: unlessSetBy }));
+  return (await q.update(fields)) > 0;
+}
+
+/** Creates the connector on first sight (OCPP 1.6 gives no other way to learn a charger's connectors); a concurrent first sight wins. */
 export async function ensureConnector(db: Db, chargePointId: string, connectorNumber: number, evseFk: number | undefined): Promise<Connector> {
   await db('connectors')
     .insert({ charge_point_id: chargePointId, connector_number: connectorNumber, evse_fk: evseFk ?? null, ocpi_id: String(connectorNumber) })

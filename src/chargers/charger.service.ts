@@ -6,11 +6,12 @@ import { Conflict, InvalidInput } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { BootNotificationRequest, BootNotificationResponse } from '../ocpp/v16/types.ts';
 import type { Db } from '../db/knex.ts';
-import { attachEvseToChargePoint, findEvse, getLocation } from '../locations/location.service.ts';
+import { findEvse, getLocation } from '../locations/location.service.ts';
 import * as repo from './charger.repo.ts';
-import type { ChargePoint, Connector, RegistrationStatus, StatusReport } from './charger.types.ts';
+import type { ChargePoint, RegistrationStatus, StatusReport } from './charger.types.ts';
 import { aggregateEvseStatus, connectorEvseStatus, isFault } from './connector-state.ts';
 import { configurationAtBoot } from './configuration.service.ts';
+import { ensureConnectorOf, placeChargerAt, type EvseLayoutHooks } from './evse-layout.ts';
 
 export interface ChargerServiceOptions {
   db: Knex;
@@ -36,19 +37,16 @@ export interface EvseStatusChange {
 
 /** Runs inside the transaction that changed an EVSE's status (partner pushes). */
 export type EvseStatusHook = (trx: Knex.Transaction, change: EvseStatusChange) => Promise<void>;
-/** Runs inside the transaction that changed an EVSE's make-up: a charger attached, a connector first reported. */
+/** Runs inside the transaction that changed an EVSE's make-up: a charger attached, a connector first reported or moved, connector data. */
 export type EvseChangedHook = (trx: Knex.Transaction, evseFk: number) => Promise<void>;
+/** Runs inside the transaction in which an EVSE lost its last connector and became REMOVED. */
+export type EvseRemovedHook = (trx: Knex.Transaction, evseFk: number) => Promise<void>;
 
 /** Charger lifecycle: registration, authentication, boot, heartbeat, status, faults, connection state. */
 // For other domains, inside their own transaction (`db` may be one).
 
-/**
- * The charger's connector `connectorNumber`, registered on its first report (OCPP 1.6 chargers reveal
- * their connectors through StatusNotification, StartTransaction and MeterValues) on the charger's EVSE.
- */
-export async function ensureConnectorOf(db: Db, chargePointId: string, connectorNumber: number): Promise<Connector> {
-  return repo.ensureConnector(db, chargePointId, connectorNumber, await repo.findEvseFkOfChargePoint(db, chargePointId));
-}
+/** The charger's connector, registered on first sight on its own EVSE (see evse-layout.ts). */
+export { ensureConnectorOf };
 
 /** The node holding the charger's WebSocket, or undefined when it is not connected anywhere. */
 export async function findConnectedNode(db: Db, chargePointId: string): Promise<string | undefined> {
@@ -59,6 +57,7 @@ export async function findConnectedNode(db: Db, chargePointId: string): Promise<
 export class ChargerService {
   private readonly evseStatusHooks: EvseStatusHook[] = [];
   private readonly evseChangedHooks: EvseChangedHook[] = [];
+  private readonly evseRemovedHooks: EvseRemovedHook[] = [];
 
   private readonly passwords: PasswordHasher;
 
@@ -74,6 +73,10 @@ export class ChargerService {
     this.evseChangedHooks.push(hook);
   }
 
+  onEvseRemoved(hook: EvseRemovedHook): void {
+    this.evseRemovedHooks.push(hook);
+  }
+
   private async runEvseStatusHooks(trx: Knex.Transaction, changes: Array<EvseStatusChange | undefined>): Promise<void> {
     for (const change of changes) if (change) for (const hook of this.evseStatusHooks) await hook(trx, change);
   }
@@ -81,6 +84,15 @@ export class ChargerService {
   private async runEvseChangedHooks(trx: Knex.Transaction, evseFk: number): Promise<void> {
     for (const hook of this.evseChangedHooks) await hook(trx, evseFk);
   }
+
+  /** What moving connectors between EVSEs needs (evse-layout.ts); the connector service uses them too. */
+  readonly evseHooks: EvseLayoutHooks = {
+    recompute: async (trx, evseFk) => void (await this.recomputeEvse(trx, evseFk)),
+    changed: (trx, evseFk) => this.runEvseChangedHooks(trx, evseFk),
+    removed: async (trx, evseFk) => {
+      for (const hook of this.evseRemovedHooks) await hook(trx, evseFk);
+    },
+  };
 
   /** Registers a charger with a password (OCPP security profile 1/2) and optionally attaches it to an EVSE. */
   async register(input: { id: string; password: string; locationId?: string; evseUid?: string; status?: RegistrationStatus }): Promise<ChargePoint> {
@@ -91,26 +103,22 @@ export class ChargerService {
     return this.o.db.transaction(async (trx) => {
       if (input.locationId) await getLocation(trx, input.locationId);
       await repo.insertChargePoint(trx, { id: input.id, passwordHash, registrationStatus: input.status ?? 'Accepted', locationId: input.locationId });
-      if (input.evseUid) await this.attachEvse(trx, input.id, input.locationId!, input.evseUid);
+      if (input.evseUid) await placeChargerAt(trx, this.evseHooks, { chargePointId: input.id, locationId: input.locationId!, evseUid: input.evseUid });
       return repo.getChargePoint(trx, input.id);
     });
   }
 
-  /** Attaches a charger to a location and EVSE (created when new); its connectors follow. */
+  /**
+   * Attaches a charger to a location: EVSE `evseUid` (created when new) is connector 1's, each other
+   * connector gets its own EVSE there (OCPI 2.2.1 locations §8.3.2 NOTE; see evse-plan.ts).
+   */
   async attach(chargePointId: string, locationId: string, evseUid: string): Promise<ChargePoint> {
     return this.o.db.transaction(async (trx) => {
       await repo.getChargePoint(trx, chargePointId);
       await getLocation(trx, locationId);
-      await repo.updateChargePoint(trx, chargePointId, { location_id: locationId });
-      await this.attachEvse(trx, chargePointId, locationId, evseUid);
+      await placeChargerAt(trx, this.evseHooks, { chargePointId, locationId, evseUid });
       return repo.getChargePoint(trx, chargePointId);
     });
-  }
-
-  private async attachEvse(trx: Knex.Transaction, chargePointId: string, locationId: string, evseUid: string): Promise<void> {
-    const evse = await attachEvseToChargePoint(trx, { locationId, evseUid, chargePointId });
-    await repo.updateConnectorsEvse(trx, chargePointId, evse.id);
-    await this.runEvseChangedHooks(trx, evse.id);
   }
 
   async setPassword(chargePointId: string, password: string): Promise<void> {

@@ -1,3 +1,5 @@
+import type { ConnectorSpecSource } from './connector-spec.ts';
+
 export type RegistrationStatus = 'Accepted' | 'Pending' | 'Rejected';
 
 export interface ChargePoint {
@@ -5,6 +7,8 @@ export interface ChargePoint {
   registrationStatus: RegistrationStatus;
   hasPassword: boolean;
   locationId: string | null;
+  /** The EVSE given when the charger was attached: connector 1's, and the base of its other connectors' EVSE uids. */
+  primaryEvseFk: number | null;
   protocol: string | null;
   vendor: string | null;
   model: string | null;
@@ -34,10 +38,17 @@ export interface Connector {
   maxVoltage: number;
   maxAmperage: number;
   maxElectricPower: number | null;
+  /** Who set the connector data: null = the defaults, 'operator' or 'charger' (connector-spec.ts). */
+  specSource: ConnectorSpecSource | null;
   ocppStatus: string;
   errorCode: string | null;
   info: string | null;
   statusAt: Date | null;
+}
+
+/** A connector as the admin API shows it: with the uid of its EVSE (null: the charger is on no location). */
+export interface ConnectorView extends Connector {
+  evseUid: string | null;
 }
 
 export interface Fault {

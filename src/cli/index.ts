@@ -14,6 +14,7 @@ import { createApp } from '../app.ts';
 import { PartnerService, toPartnerView } from '../partners/partner.service.ts';
 import type { CredentialsService } from '../partners/credentials.service.ts';
 import { addTariffCommands } from './tariff-price.ts';
+import { addConnectorCommand, addLocationPublicationCommand, type WithServices } from './network-commands.ts';
 
 type Out = (line: string) => void;
 
@@ -96,6 +97,10 @@ export function buildCli(out: Out): Command {
     });
   });
 
+  // With the whole app's services: these changes queue their location pushes as the admin API's do.
+  const withServices: WithServices = (fn) => withDb(async ({ db, config, logger }) => out(await fn(createApp({ config, db, logger, clock: systemClock }).services)));
+  addConnectorCommand(charger, withServices);
+
   const token = program.command('token').description('id tokens (RFID cards, app users)');
   token.command('add <uid>').description("add one of the operator's own tokens").option('--group <g>', 'group id').option('--type <type>', 'RFID | APP_USER | AD_HOC_USER | OTHER', 'RFID').action(async (uid, opts) => {
     await withDb(async ({ db }) => {
@@ -111,6 +116,8 @@ export function buildCli(out: Out): Command {
       out(`location ${l.id} added`);
     });
   });
+
+  addLocationPublicationCommand(location, withServices);
 
   addTariffCommands(program, out);
 

@@ -19,11 +19,21 @@ const toLocation = (r: Row): Location => ({
   timeZone: r.time_zone,
   parkingType: r.parking_type,
   publish: r.publish,
+  publishAllowedTo: r.publish_allowed_to ?? null,
   gridLimitA: r.grid_limit_a,
   lastUpdated: r.last_updated,
 });
 
-const toEvse = (r: Row): Evse => ({ id: r.id, locationId: r.location_id, uid: r.uid, evseId: r.evse_id, chargePointId: r.charge_point_id, status: r.status, lastUpdated: r.last_updated });
+const toEvse = (r: Row): Evse => ({
+  id: r.id,
+  locationId: r.location_id,
+  uid: r.uid,
+  evseId: r.evse_id,
+  chargePointId: r.charge_point_id,
+  status: r.status,
+  isRemoved: r.is_removed,
+  lastUpdated: r.last_updated,
+});
 
 export async function insertLocation(db: Db, l: LocationInput): Promise<Location> {
   const [row] = await translatePg(`location ${l.id}`, () =>
@@ -42,6 +52,7 @@ export async function insertLocation(db: Db, l: LocationInput): Promise<Location
         time_zone: l.timeZone,
         parking_type: l.parkingType ?? null,
         publish: l.publish ?? true,
+        publish_allowed_to: l.publishAllowedTo ? JSON.stringify(l.publishAllowedTo) : null,
         grid_limit_a: l.gridLimitA ?? null,
       })
       .returning('*'),
@@ -60,6 +71,19 @@ export async function getLocation(db: Db, id: string): Promise<Location> {
   return loc;
 }
 
+/** Sets a location's publication (OCPI 2.2.1 locations §8.3.1) and bumps its last_updated. */
+export async function updateLocationPublication(db: Db, id: string, p: { publish: boolean; publishAllowedTo: unknown[] | null }): Promise<void> {
+  const count = await db('locations').where({ id }).update({ publish: p.publish, publish_allowed_to: p.publishAllowedTo ? JSON.stringify(p.publishAllowedTo) : null, last_updated: db.fn.now() });
+  if (count === 0) throw new NotFound(`location ${id} not found`);
+}
+
+/** The location, locked for an update in the caller's transaction. */
+export async function getLocationForUpdate(db: Db, id: string): Promise<Location> {
+  const row = await db('locations').where({ id }).forUpdate().first();
+  if (!row) throw new NotFound(`location ${id} not found`);
+  return toLocation(row);
+}
+
 export async function listLocations(db: Db, opts: { limit: number; offset: number }): Promise<Location[]> {
   return (await db('locations').orderBy('id').limit(opts.limit).offset(opts.offset)).map(toLocation);
 }
@@ -74,15 +98,29 @@ export async function findEvseByUid(db: Db, uid: string): Promise<Evse | undefin
   return row ? toEvse(row) : undefined;
 }
 
-export async function insertEvse(db: Db, e: { locationId: string; uid: string; evseId?: string | null; chargePointId?: string | null }): Promise<Evse> {
-  const [row] = await translatePg(`EVSE ${e.uid}`, () =>
-    db('evses').insert({ location_id: e.locationId, uid: e.uid, evse_id: e.evseId ?? null, charge_point_id: e.chargePointId ?? null }).returning('*'),
-  );
-  return toEvse(row);
+/**
+ * Inserts EVSE `uid` at the location unless an EVSE with that uid exists (any location); returns the one
+ * stored, locked until the caller's transaction ends (two chargers claiming it at once go one after the other).
+ */
+export async function insertEvseIfAbsent(db: Db, e: { locationId: string; uid: string; chargePointId: string }): Promise<Evse> {
+  await db('evses').insert({ location_id: e.locationId, uid: e.uid, charge_point_id: e.chargePointId }).onConflict('uid').ignore();
+  return toEvse(await db('evses').where({ uid: e.uid }).forUpdate().first());
 }
 
+/** Gives the EVSE to the charge point, live again if it was REMOVED. */
 export async function updateEvseChargePoint(db: Db, evseFk: number, chargePointId: string): Promise<void> {
-  await db('evses').where({ id: evseFk }).update({ charge_point_id: chargePointId, last_updated: db.fn.now() });
+  await db('evses').where({ id: evseFk }).update({ charge_point_id: chargePointId, is_removed: false, last_updated: db.fn.now() });
+}
+
+/** Marks the EVSE REMOVED (OCPI 2.2.1 locations §8.1: EVSEs are never deleted). */
+export async function updateEvseRemoved(db: Db, evseFk: number): Promise<void> {
+  await db('evses').where({ id: evseFk }).update({ is_removed: true, last_updated: db.fn.now() });
+}
+
+/** The charge point another than `chargePointId` whose connectors the EVSE holds, if any. */
+export async function findOtherChargePointOnEvse(db: Db, evseFk: number, chargePointId: string): Promise<string | undefined> {
+  const row = await db('connectors').where({ evse_fk: evseFk }).whereNotNull('charge_point_id').whereNot({ charge_point_id: chargePointId }).first('charge_point_id');
+  return row?.charge_point_id;
 }
 
 export async function listEvsesOfLocation(db: Db, locationId: string): Promise<Evse[]> {

@@ -1,68 +1,168 @@
-// Pushes of locations to every registered eMSP with a locations RECEIVER (OCPI 2.2.1 locations §8.2.2),
-// queued in the outbox inside the transaction of the change that causes them. Each eMSP's Location PUT
-// carries its own Connector.tariff_ids (§8.3.3: "can be different for different eMSPs").
+// Pushes of locations to eMSP parties (OCPI 2.2.1 locations §8.2.2), queued in the outbox inside the
+// transaction of the change that causes them. Each party gets its own Connector.tariff_ids (§8.3.3).
+// - A published location goes to every registered partner with a locations RECEIVER, addressed to its own
+//   party (through a hub: a Broadcast Push, transport §4.1.8), then, to each party behind a hub whose
+//   tariff_ids differ there (a tariff priced for it), a PUT of its own view addressed to it.
+// - An unpublished one (§8.3.1 publish = false) goes only to the parties it concerns (location-audience.repo.ts),
+//   each addressed on its own, never as a broadcast; every change of it, a status change too, is a whole
+//   Location PUT, so a party that became concerned since (a new token, a session) is brought up to date.
+// - When a location stops being published, or a party stops being concerned, those who had it get a PATCH
+//   `{ publish: false, publish_allowed_to: [] }`: show it to nobody (§8.3.1). Nothing else is sent to them.
 import type { Knex } from 'knex';
 import { enqueuePush, listRegisteredPartnersWith } from '../partners/partner.service.ts';
+import { findPartyRoute } from '../partners/party-routes.ts';
 import type { PartyRef } from '../partners/partner.types.ts';
 import type { ChargerService } from '../chargers/charger.service.ts';
 import type { TariffService } from '../tariffs/tariff.service.ts';
-import type { LocationService } from './location.service.ts';
-import { connectorIdsOf, evseLastUpdated, toEvseStatusPatch, toOcpiLocation, withTariffView } from './ocpi.mapper.ts';
-import { findEvsePushInfo, findLocationIdOfEvse, findLocationTreeById } from './ocpi.repo.ts';
+import { isSameParty } from '../tariffs/tariff-selection.ts';
+import type { LocationService, PublicationBefore } from './location.service.ts';
+import { listConcernedParties } from './location-audience.repo.ts';
+import { connectorIdsOf, evseLastUpdated, locationLastUpdated, toEvseStatusPatch, toOcpiLocation, withTariffView } from './ocpi.mapper.ts';
+import { clearPendingLocationPush, findEvsePushInfo, findLocationIdOfEvse, findLocationTreeById } from './ocpi.repo.ts';
+import type { LocationTree, OcpiPublishToken } from './ocpi.types.ts';
 
 const seg = encodeURIComponent;
+const MODULE = 'locations';
 
 /** Receiver URL suffix of a client owned object (transport §4.1.5): /{country_code}/{party_id}/{ids...}. */
 function objectPath(party: PartyRef, ...ids: string[]): string {
   return `/${seg(party.countryCode)}/${seg(party.partyId)}/${ids.map(seg).join('/')}`;
 }
 
-// One ordering key per location: a PUT of the location and the PATCHes of its EVSEs reach each eMSP
-// in the order they were made.
+// One ordering key per location: a PUT of the location and the PATCHes of its EVSEs reach each partner
+// (and, behind a hub, each party) in the order they were made.
 const objectKey = (party: PartyRef, locationId: string): string => `location:${party.countryCode}/${party.partyId}/${locationId}`;
 
-async function enqueueToReceivers(trx: Knex.Transaction, party: PartyRef, locationId: string, push: { method: 'PUT' | 'PATCH'; path: string; body: unknown }): Promise<void> {
-  for (const partner of await listRegisteredPartnersWith(trx, 'locations', 'RECEIVER')) {
-    await enqueuePush(trx, { partnerFk: partner.id, module: 'locations', role: 'RECEIVER', ...push, objectKey: objectKey(party, locationId), fromParty: party });
-  }
+/** What the pushes need from the tariffs domain: one eMSP party's view of Connector.tariff_ids. */
+export type ConnectorTariffView = Pick<TariffService, 'partyTariffIds' | 'listPartiesWithOwnTariffs'>;
+
+/** One addressee: a partner, and the party behind it (`toParty`; undefined = the partner's own), seeing it as `viewParty`. */
+interface Recipient {
+  partnerFk: number;
+  toParty?: PartyRef;
+  viewParty: PartyRef;
 }
 
-/** What the pushes need from the tariffs domain: one eMSP's view of Connector.tariff_ids. */
-export type ConnectorTariffView = Pick<TariffService, 'partnerTariffIds'>;
+async function receiversOf(trx: Knex.Transaction): Promise<Recipient[]> {
+  return (await listRegisteredPartnersWith(trx, MODULE, 'RECEIVER')).map((p) => ({ partnerFk: p.id, viewParty: { countryCode: p.countryCode, partyId: p.partyId } }));
+}
+
+/** Each party, addressed through the connection that reaches it, when that connection has a locations RECEIVER. */
+async function routed(trx: Knex.Transaction, parties: readonly PartyRef[], receivers: readonly Recipient[]): Promise<Recipient[]> {
+  const out: Recipient[] = [];
+  for (const party of parties) {
+    const route = await findPartyRoute(trx, party);
+    if (route && receivers.some((r) => r.partnerFk === route.partnerFk)) out.push({ partnerFk: route.partnerFk, toParty: route.toParty, viewParty: party });
+  }
+  return out;
+}
+
+async function concernedRecipients(trx: Knex.Transaction, locationId: string, allowedTo: readonly OcpiPublishToken[]): Promise<Recipient[]> {
+  return routed(trx, await listConcernedParties(trx, locationId, allowedTo), await receiversOf(trx));
+}
+
+async function enqueue(trx: Knex.Transaction, owner: PartyRef, locationId: string, to: Recipient, push: { method: 'PUT' | 'PATCH'; path: string; body: unknown }): Promise<void> {
+  await enqueuePush(trx, { partnerFk: to.partnerFk, module: MODULE, role: 'RECEIVER', ...push, objectKey: objectKey(owner, locationId), toParty: to.toParty, fromParty: owner });
+}
 
 /**
- * PUT of the whole Location, as each eMSP sees it, to every eMSP (`onlyPartnerFk` null) or to that one
- * (locations §8.2.2.2). Unpublished locations are not shared (locations §8.1: private charge points
- * SHALL NOT be published via OCPI; cpms lists published ones only).
+ * The PUTs of a published location: each receiver's own view, then the party views that differ from their
+ * receiver's (parties with tariffs of their own reached through a hub or platform).
  */
-export async function pushLocation(trx: Knex.Transaction, tariffs: ConnectorTariffView, locationId: string, onlyPartnerFk: number | null = null): Promise<void> {
-  const tree = await findLocationTreeById(trx, locationId);
-  if (!tree || !tree.location.publish) return;
-  const party = { countryCode: tree.location.countryCode, partyId: tree.location.partyId };
-  for (const partner of await listRegisteredPartnersWith(trx, 'locations', 'RECEIVER')) {
-    if (onlyPartnerFk !== null && partner.id !== onlyPartnerFk) continue;
-    const seen = withTariffView(tree, await tariffs.partnerTariffIds(trx, partner.id, connectorIdsOf(tree)));
-    const push = { method: 'PUT' as const, path: objectPath(party, locationId), body: toOcpiLocation(seen) };
-    await enqueuePush(trx, { partnerFk: partner.id, module: 'locations', role: 'RECEIVER', ...push, objectKey: objectKey(party, locationId), fromParty: party });
+async function publishedPuts(trx: Knex.Transaction, tariffs: ConnectorTariffView, tree: LocationTree): Promise<Array<{ to: Recipient; tree: LocationTree }>> {
+  const receivers = await receiversOf(trx);
+  const viewOf = async (r: Recipient) => tariffs.partyTariffIds(trx, r.viewParty, connectorIdsOf(tree));
+  const puts: Array<{ to: Recipient; tree: LocationTree; key: string }> = [];
+  for (const r of receivers) {
+    const view = await viewOf(r);
+    puts.push({ to: r, tree: withTariffView(tree, view), key: JSON.stringify([...view]) });
   }
+  for (const r of await routed(trx, await tariffs.listPartiesWithOwnTariffs(trx), receivers)) {
+    if (!r.toParty) continue; // a receiver's own party: its PUT above already has its view
+    const view = await viewOf(r);
+    if (JSON.stringify([...view]) !== puts.find((p) => p.to.partnerFk === r.partnerFk)?.key) puts.push({ to: r, tree: withTariffView(tree, view), key: '' });
+  }
+  return puts;
 }
 
-/** PATCH `{ status, last_updated }` of one EVSE to every eMSP (locations §8.2.2.3 "a simple status update"). */
-export async function pushEvseStatus(trx: Knex.Transaction, evseFk: number): Promise<void> {
+/**
+ * PUT of the whole Location (locations §8.2.2.2) to those who may get it, each with its own view, or only to
+ * party `onlyParty` (a tariff rule of that party changed its Connector.tariff_ids).
+ */
+export async function pushLocation(trx: Knex.Transaction, tariffs: ConnectorTariffView, locationId: string, onlyParty: PartyRef | null = null): Promise<void> {
+  const tree = await findLocationTreeById(trx, locationId);
+  if (!tree) return;
+  const owner = { countryCode: tree.location.countryCode, partyId: tree.location.partyId };
+  let puts: Array<{ to: Recipient; tree: LocationTree }>;
+  if (tree.location.publish && onlyParty) {
+    const to = await routed(trx, [onlyParty], await receiversOf(trx));
+    puts = await Promise.all(to.map(async (r) => ({ to: r, tree: withTariffView(tree, await tariffs.partyTariffIds(trx, r.viewParty, connectorIdsOf(tree))) })));
+  } else if (tree.location.publish) {
+    puts = await publishedPuts(trx, tariffs, tree);
+  } else {
+    const to = (await concernedRecipients(trx, locationId, tree.location.publishAllowedTo ?? [])).filter((r) => !onlyParty || isSameParty(r.viewParty, onlyParty));
+    puts = await Promise.all(to.map(async (r) => ({ to: r, tree: withTariffView(tree, await tariffs.partyTariffIds(trx, r.viewParty, connectorIdsOf(tree))) })));
+  }
+  await clearPendingLocationPush(trx, locationId);
+  for (const p of puts) await enqueue(trx, owner, locationId, p.to, { method: 'PUT', path: objectPath(owner, locationId), body: toOcpiLocation(p.tree) });
+}
+
+/**
+ * PATCH `{ status, last_updated }` of one EVSE of a published location to every receiver (locations §8.2.2.3
+ * "a simple status update"). The whole Location instead when the location is unpublished (see above), or when
+ * the EVSE was made where no push could follow (the migration that split shared EVSEs): an eMSP cannot patch
+ * an EVSE it never got.
+ */
+export async function pushEvseStatus(trx: Knex.Transaction, tariffs: ConnectorTariffView, evseFk: number): Promise<void> {
   const info = await findEvsePushInfo(trx, evseFk);
   // An EVSE without connectors was never part of a pushed Location (connectors is 1..*), so nothing to patch.
-  if (!info || !info.location.publish || info.connectors.length === 0) return;
+  if (!info || info.connectors.length === 0) return;
   const { evse, location } = info;
+  if (!location.publish || evse.pendingLocationPush) return pushLocation(trx, tariffs, location.id);
   const body = toEvseStatusPatch({ status: evse.status, isRemoved: evse.isRemoved, lastUpdated: evseLastUpdated(evse, info.connectors) });
-  await enqueueToReceivers(trx, location, location.id, { method: 'PATCH', path: objectPath(location, location.id, evse.uid), body });
+  for (const r of await receiversOf(trx)) await enqueue(trx, location, location.id, r, { method: 'PATCH', path: objectPath(location, location.id, evse.uid), body });
+}
+
+/**
+ * PATCH `{ status: REMOVED }` of an EVSE that lost its last connector (locations §8.1: an EVSE is deleted by
+ * setting its status to REMOVED), to those who had the location. The Location PUT that follows no longer
+ * lists it (an EVSE needs a connector).
+ */
+export async function pushEvseRemoved(trx: Knex.Transaction, evseFk: number): Promise<void> {
+  const info = await findEvsePushInfo(trx, evseFk);
+  if (!info) return;
+  const { evse, location } = info;
+  const body = toEvseStatusPatch({ status: evse.status, isRemoved: true, lastUpdated: evse.lastUpdated });
+  const to = location.publish ? await receiversOf(trx) : await concernedRecipients(trx, location.id, location.publishAllowedTo);
+  for (const r of to) await enqueue(trx, location, location.id, r, { method: 'PATCH', path: objectPath(location, location.id, evse.uid), body });
+}
+
+/**
+ * After the operator changed a location: the retraction PATCH (see the top of this file) to those who had it
+ * and may no longer get it, then the Location PUT to those who may.
+ */
+export async function pushLocationChange(trx: Knex.Transaction, tariffs: ConnectorTariffView, locationId: string, before?: PublicationBefore): Promise<void> {
+  const tree = await findLocationTreeById(trx, locationId);
+  if (!tree) return;
+  if (before && !tree.location.publish) {
+    const owner = { countryCode: tree.location.countryCode, partyId: tree.location.partyId };
+    const now = await concernedRecipients(trx, locationId, tree.location.publishAllowedTo ?? []);
+    const had = before.publish ? await receiversOf(trx) : await concernedRecipients(trx, locationId, before.publishAllowedTo);
+    const body = { publish: false, publish_allowed_to: [], last_updated: locationLastUpdated(tree).toISOString() };
+    // A broadcast retraction reaches every party behind a hub: those concerned get their own PUT right after.
+    const isStill = (r: Recipient) => !before.publish && now.some((n) => n.partnerFk === r.partnerFk && isSameParty(n.viewParty, r.viewParty));
+    for (const r of had) if (!isStill(r)) await enqueue(trx, owner, locationId, r, { method: 'PATCH', path: objectPath(owner, locationId), body });
+  }
+  await pushLocation(trx, tariffs, locationId);
 }
 
 /** Wires the pushes to the domain hooks, which run inside the transactions of the changes. */
 export function registerLocationPushes(deps: { chargers: ChargerService; locations: LocationService; tariffs: ConnectorTariffView }): void {
-  deps.chargers.onEvseStatus((trx, change) => pushEvseStatus(trx, change.evseFk));
+  deps.chargers.onEvseStatus((trx, change) => pushEvseStatus(trx, deps.tariffs, change.evseFk));
+  deps.chargers.onEvseRemoved((trx, evseFk) => pushEvseRemoved(trx, evseFk));
   deps.chargers.onEvseChanged(async (trx, evseFk) => {
     const locationId = await findLocationIdOfEvse(trx, evseFk);
     if (locationId) await pushLocation(trx, deps.tariffs, locationId);
   });
-  deps.locations.onChanged((trx, locationId) => pushLocation(trx, deps.tariffs, locationId));
+  deps.locations.onChanged((trx, locationId, before) => pushLocationChange(trx, deps.tariffs, locationId, before));
 }

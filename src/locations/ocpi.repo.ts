@@ -1,7 +1,9 @@
 // Reads for the OCPI locations module: locations with their party, EVSEs and connectors, as records.
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.ts';
-import type { ConnectorRecord, EvseRecord, LocationRecord, LocationTree } from './ocpi.types.ts';
+import type { PartyRef } from '../partners/partner.types.ts';
+import { concernsParty } from './location-audience.repo.ts';
+import type { ConnectorRecord, EvseRecord, LocationRecord, LocationTree, OcpiPublishToken } from './ocpi.types.ts';
 
 type Row = Record<string, any>;
 
@@ -47,6 +49,7 @@ const toEvseRecord = (r: Row): EvseRecord => ({
   evseId: r.evse_id,
   status: r.status,
   isRemoved: r.is_removed,
+  pendingLocationPush: r.pending_location_push,
   capabilities: r.capabilities,
   floorLevel: r.floor_level,
   latitude: r.latitude,
@@ -74,14 +77,16 @@ const toConnectorRecord = (r: Row): ConnectorRecord => ({
   lastUpdated: new Date(r.last_updated),
 });
 
-/** Locations of one party with the party's codes and the effective last_updated. */
-function locationsOfParty(db: Db, partyFk: number, publishedOnly: boolean): Knex.QueryBuilder {
-  const q = db('locations as l')
+/**
+ * Locations of one party with the party's codes and the effective last_updated, as eMSP party `viewer`
+ * may get them: the published ones and the unpublished ones that concern it (location-audience.repo.ts).
+ */
+function locationsOfParty(db: Db, partyFk: number, viewer: PartyRef): Knex.QueryBuilder {
+  return db('locations as l')
     .join('parties as p', 'p.id', 'l.party_fk')
     .where('l.party_fk', partyFk)
+    .andWhere((w) => w.where('l.publish', true).orWhere(concernsParty(db, viewer)))
     .select('l.*', 'p.country_code as party_country_code', 'p.party_id as party_party_id', db.raw(`${EFFECTIVE_LAST_UPDATED} as effective_last_updated`));
-  if (publishedOnly) q.where('l.publish', true);
-  return q;
 }
 
 async function withEvses(db: Db, rows: Row[]): Promise<LocationTree[]> {
@@ -98,15 +103,17 @@ async function withEvses(db: Db, rows: Row[]): Promise<LocationTree[]> {
 
 export interface LocationPageQuery {
   partyFk: number;
+  /** The eMSP party asking (see locationsOfParty). */
+  viewer: PartyRef;
   dateFrom?: Date;
   dateTo?: Date;
   offset: number;
   limit: number;
 }
 
-/** One page of a party's published locations, oldest first (transport §4.1.3.3), and how many match. */
-export async function listPublishedLocationTrees(db: Db, q: LocationPageQuery): Promise<{ total: number; trees: LocationTree[] }> {
-  const filtered = db.from(locationsOfParty(db, q.partyFk, true).as('x'));
+/** One page of the locations of a party `viewer` may get, oldest first (transport §4.1.3.3), and how many match. */
+export async function listLocationTreesFor(db: Db, q: LocationPageQuery): Promise<{ total: number; trees: LocationTree[] }> {
+  const filtered = db.from(locationsOfParty(db, q.partyFk, q.viewer).as('x'));
   if (q.dateFrom) filtered.where('effective_last_updated', '>=', q.dateFrom);
   if (q.dateTo) filtered.where('effective_last_updated', '<', q.dateTo);
   const counted = await filtered.clone().count({ n: '*' }).first();
@@ -114,9 +121,9 @@ export async function listPublishedLocationTrees(db: Db, q: LocationPageQuery): 
   return { total: Number(counted?.n ?? 0), trees: await withEvses(db, rows) };
 }
 
-/** A location of a party with its EVSEs and connectors; `publishedOnly` hides unpublished ones. */
-export async function findLocationTree(db: Db, q: { partyFk: number; id: string; publishedOnly: boolean }): Promise<LocationTree | undefined> {
-  const row = await locationsOfParty(db, q.partyFk, q.publishedOnly).whereRaw('lower(l.id) = lower(?)', [q.id]).first();
+/** A location of a party with its EVSEs and connectors, when party `viewer` may get it. */
+export async function findLocationTreeFor(db: Db, q: { partyFk: number; id: string; viewer: PartyRef }): Promise<LocationTree | undefined> {
+  const row = await locationsOfParty(db, q.partyFk, q.viewer).whereRaw('lower(l.id) = lower(?)', [q.id]).first();
   return row ? (await withEvses(db, [row]))[0] : undefined;
 }
 
@@ -135,14 +142,29 @@ export async function findLocationIdOfEvse(db: Db, evseFk: number): Promise<stri
   return row?.location_id;
 }
 
-/** What an EVSE status PATCH needs: the EVSE's status and last_updated, its location's party and publish flag. */
-export async function findEvsePushInfo(db: Db, evseFk: number): Promise<{ evse: EvseRecord; connectors: ConnectorRecord[]; location: { id: string; publish: boolean; countryCode: string; partyId: string } } | undefined> {
+/** What an EVSE status PATCH needs: the EVSE's status and last_updated, its location's party and publication. */
+export async function findEvsePushInfo(db: Db, evseFk: number): Promise<{ evse: EvseRecord; connectors: ConnectorRecord[]; location: EvseLocation } | undefined> {
   const row = await db('evses as e')
     .join('locations as l', 'l.id', 'e.location_id')
     .join('parties as p', 'p.id', 'l.party_fk')
     .where('e.id', evseFk)
-    .first('e.*', 'l.publish as location_publish', 'p.country_code as party_country_code', 'p.party_id as party_party_id');
+    .first('e.*', 'l.publish as location_publish', 'l.publish_allowed_to as location_publish_allowed_to', 'p.country_code as party_country_code', 'p.party_id as party_party_id');
   if (!row) return undefined;
   const connectors = (await db('connectors').where({ evse_fk: evseFk }).orderBy('id')).map(toConnectorRecord);
-  return { evse: toEvseRecord(row), connectors, location: { id: row.location_id, publish: row.location_publish, countryCode: row.party_country_code, partyId: row.party_party_id } };
+  const location = { id: row.location_id, publish: row.location_publish, publishAllowedTo: row.location_publish_allowed_to ?? [], countryCode: row.party_country_code, partyId: row.party_party_id };
+  return { evse: toEvseRecord(row), connectors, location };
+}
+
+/** The location of an EVSE as its pushes need it. */
+export interface EvseLocation {
+  id: string;
+  publish: boolean;
+  publishAllowedTo: OcpiPublishToken[];
+  countryCode: string;
+  partyId: string;
+}
+
+/** The location's EVSEs have all been sent (a Location PUT carries them all). */
+export async function clearPendingLocationPush(db: Db, locationId: string): Promise<void> {
+  await db('evses').where({ location_id: locationId, pending_location_push: true }).update({ pending_location_push: false });
 }

@@ -4,9 +4,10 @@ import { sendOcpi } from '../ocpi/envelope.ts';
 import { UnknownLocation } from '../ocpi/errors.ts';
 import { parseListQuery, sendPage } from '../ocpi/paging.ts';
 import type { OcpiModule } from '../ocpi/router.ts';
+import { requestingParty } from '../ocpi/requesting-party.ts';
 import type { TariffService } from '../tariffs/tariff.service.ts';
 import { connectorIdsOf, toOcpiConnector, toOcpiEvse, toOcpiLocation, withTariffView } from './ocpi.mapper.ts';
-import { findLocationTree, listPublishedLocationTrees } from './ocpi.repo.ts';
+import { findLocationTreeFor, listLocationTreesFor } from './ocpi.repo.ts';
 import type { LocationTree } from './ocpi.types.ts';
 
 // CiString (types §16.1): ids compare case-insensitively.
@@ -14,19 +15,19 @@ const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerC
 
 interface Deps {
   db: Knex;
-  tariffs: Pick<TariffService, 'partnerTariffIds'>;
+  tariffs: Pick<TariffService, 'partyTariffIds'>;
   maxPageLimit: number;
 }
 
-/** The trees as the calling eMSP sees them: its own Connector.tariff_ids (locations §8.3.3). */
+/** The trees as the requesting eMSP party sees them: its own Connector.tariff_ids (locations §8.3.3). */
 async function asSeenBy(deps: Deps, req: Request, trees: LocationTree[]): Promise<LocationTree[]> {
-  const view = await deps.tariffs.partnerTariffIds(deps.db, req.ocpi.partner.id, trees.flatMap(connectorIdsOf));
+  const view = await deps.tariffs.partyTariffIds(deps.db, requestingParty(req.ocpi), trees.flatMap(connectorIdsOf));
   return trees.map((tree) => withTariffView(tree, view));
 }
 
 async function getTree(deps: Deps, req: Request): Promise<LocationTree> {
   const id = String(req.params.locationId);
-  const tree = await findLocationTree(deps.db, { partyFk: req.ocpi.ownParty.id, id, publishedOnly: true });
+  const tree = await findLocationTreeFor(deps.db, { partyFk: req.ocpi.ownParty.id, id, viewer: requestingParty(req.ocpi) });
   if (!tree) throw new UnknownLocation(`location ${id} not found`);
   return (await asSeenBy(deps, req, [tree]))[0]!;
 }
@@ -38,16 +39,17 @@ function getEvse(tree: LocationTree, evseUid: string): LocationTree['evses'][num
 }
 
 /**
- * OCPI 2.2.1 locations §8.2.1 Sender interface (CPO): the addressed own party's published locations,
- * as a paginated list filtered on last_updated, or one Location / EVSE / Connector. An unknown object
- * is 2003 with HTTP 404 (status_codes §5: a GET of a missing resource is a 404). Connector.tariff_ids are
- * the caller's own (a tariff assigned to another eMSP is never shown).
+ * OCPI 2.2.1 locations §8.2.1 Sender interface (CPO): the addressed own party's locations the requesting
+ * eMSP party may get (the published ones, and the unpublished ones that concern it: §8.3.1, see
+ * location-audience.repo.ts), as a paginated list filtered on last_updated, or one Location / EVSE /
+ * Connector. An unknown object is 2003 with HTTP 404 (status_codes §5: a GET of a missing resource is a 404).
+ * Connector.tariff_ids are the requesting party's own (a tariff priced for another party is never shown).
  */
 export function locationsOcpiModule(deps: Deps): OcpiModule {
   const router = express.Router();
   router.get('/', async (req, res) => {
     const q = parseListQuery(req, { maxLimit: deps.maxPageLimit });
-    const { total, trees } = await listPublishedLocationTrees(deps.db, { partyFk: req.ocpi.ownParty.id, ...q });
+    const { total, trees } = await listLocationTreesFor(deps.db, { partyFk: req.ocpi.ownParty.id, viewer: requestingParty(req.ocpi), ...q });
     sendPage(req, res, { items: (await asSeenBy(deps, req, trees)).map(toOcpiLocation), total, offset: q.offset, limit: q.limit });
   });
   router.get('/:locationId', async (req, res) => {

@@ -7,7 +7,7 @@ export interface LocationRecord {
   countryCode: string;
   partyId: string;
   publish: boolean;
-  publishAllowedTo: unknown[] | null;
+  publishAllowedTo: OcpiPublishToken[] | null;
   name: string | null;
   address: string;
   city: string;
@@ -38,6 +38,8 @@ export interface EvseRecord {
   evseId: string | null;
   status: string;
   isRemoved: boolean;
+  /** Changed outside the services (a migration): the eMSPs must get the whole Location before a PATCH of it. */
+  pendingLocationPush: boolean;
   capabilities: string[] | null;
   floorLevel: string | null;
   latitude: string | null;
@@ -102,13 +104,22 @@ export interface OcpiEvse {
   last_updated: string;
 }
 
+/** OCPI 2.2.1 locations §8.4.20 PublishTokenType: who may be shown an unpublished location. */
+export interface OcpiPublishToken {
+  uid?: string;
+  type?: string;
+  visual_number?: string;
+  issuer?: string;
+  group_id?: string;
+}
+
 /** OCPI 2.2.1 locations §8.3.1 Location object. */
 export interface OcpiLocation {
   country_code: string;
   party_id: string;
   id: string;
   publish: boolean;
-  publish_allowed_to?: unknown[];
+  publish_allowed_to?: OcpiPublishToken[];
   name?: string;
   address: string;
   city: string;

@@ -3,6 +3,10 @@ import { optionalString, parsePaging, requireString } from '../admin/http.ts';
 import { InvalidInput } from '../shared/errors.ts';
 import { priceCdr } from './price-cdr.ts';
 import type { AssignmentInput, AssignmentTarget, TariffService } from './tariff.service.ts';
+import type { TariffAssignment } from './tariff-record.types.ts';
+
+/** A rule as the admin API shows it: `partner` is the eMSP party it is for, as it is entered. */
+const toView = ({ party, ...rule }: TariffAssignment) => ({ ...rule, partner: party });
 
 type Body = Record<string, unknown>;
 
@@ -70,10 +74,10 @@ export function tariffAdminRoutes(deps: { tariffs: TariffService }): Router {
     res.status(204).end();
   });
   r.post('/tariffs/:id/assignments', async (req, res) => {
-    res.status(201).json(await svc.assign(req.params.id, readAssignment(bodyOf(req))));
+    res.status(201).json(toView(await svc.assign(req.params.id, readAssignment(bodyOf(req)))));
   });
   r.get('/tariffs/:id/assignments', async (req, res) => {
-    res.json({ data: await svc.listAssignments(req.params.id) });
+    res.json({ data: (await svc.listAssignments(req.params.id)).map(toView) });
   });
   r.delete('/tariffs/:id/assignments/:assignmentId', async (req, res) => {
     await svc.unassign(req.params.id, ruleId(req.params.assignmentId));

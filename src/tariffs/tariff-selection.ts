@@ -1,6 +1,21 @@
 // Which tariff applies to a session: the operator's assignment rules (connector / EVSE / location scope,
-// optionally limited to one eMSP partner and/or one token group), resolved most-specific-first.
+// optionally limited to one eMSP party and/or one token group), resolved most-specific-first.
 // Pure: no I/O, no clock (the session start time is an argument).
+
+import type { PartyRef } from '../partners/partner.types.ts';
+
+/** An OCPI party: country_code + party_id (OCPI 2.2.1 credentials §7.4.1; CiStrings, stored upper-case). */
+export type OcpiParty = PartyRef;
+
+/** Whether two parties are the same (CiString: case-insensitive, types §16.1). */
+export function isSameParty(a: OcpiParty, b: OcpiParty): boolean {
+  return a.countryCode.toUpperCase() === b.countryCode.toUpperCase() && a.partyId.toUpperCase() === b.partyId.toUpperCase();
+}
+
+/** `DE/ABC`: a party as a key of maps and sets (upper-case). */
+export function partyKey(p: OcpiParty): string {
+  return `${p.countryCode.toUpperCase()}/${p.partyId.toUpperCase()}`;
+}
 
 /** An assignment rule; exactly one of connectorFk / evseFk / locationId is set. */
 export interface TariffAssignment {
@@ -9,8 +24,11 @@ export interface TariffAssignment {
   connectorFk: number | null;
   evseFk: number | null;
   locationId: string | null;
-  /** Only for sessions whose token belongs to this eMSP partner (null = any). */
-  partnerFk: number | null;
+  /**
+   * Only for tokens of this eMSP party (null = any). A party, not a partner connection: the eMSPs behind one
+   * hub each have their own prices.
+   */
+  party: OcpiParty | null;
   /** Only for tokens with this OCPI Token.group_id (null = any). */
   groupId: string | null;
   /** Tie-breaker between rules of the same specificity: higher wins. */
@@ -24,9 +42,9 @@ export interface ChargingSite {
   locationId: string | null;
 }
 
-/** Who charges: the token's eMSP partner (null for the operator's own tokens) and group. */
+/** Who charges: the token's eMSP party (null for the operator's own tokens) and group. */
 export interface Audience {
-  partnerFk: number | null;
+  party: OcpiParty | null;
   groupId: string | null;
 }
 
@@ -44,11 +62,11 @@ function scopeRank(a: TariffAssignment, site: ChargingSite): number {
   return 0;
 }
 
-/** group+partner 3, group 2, partner 1, everybody 0; -1 = the rule is for someone else. */
+/** group+party 3, group 2, party 1, everybody 0; -1 = the rule is for someone else. */
 function audienceRank(a: TariffAssignment, who: Audience): number {
-  if (a.partnerFk !== null && a.partnerFk !== who.partnerFk) return -1;
+  if (a.party !== null && (who.party === null || !isSameParty(a.party, who.party))) return -1;
   if (a.groupId !== null && a.groupId !== who.groupId) return -1;
-  return (a.groupId !== null ? 2 : 0) + (a.partnerFk !== null ? 1 : 0);
+  return (a.groupId !== null ? 2 : 0) + (a.party !== null ? 1 : 0);
 }
 
 interface Ranked {
@@ -58,7 +76,7 @@ interface Ranked {
 
 /**
  * The rules that cover `site` for `who`, most specific first: the audience decides first (group >
- * partner > everybody), then the scope (connector > EVSE > location), then priority, then rule id.
+ * party > everybody), then the scope (connector > EVSE > location), then priority, then rule id.
  */
 export function rankAssignments(rules: readonly TariffAssignment[], site: ChargingSite, who: Audience): Ranked[] {
   const ranked: Ranked[] = [];

@@ -70,12 +70,14 @@ export async function findEvseFk(db: Db, evseUid: string | null): Promise<number
 }
 
 /**
- * Partner and group of the session's token, read from the row: a start hook that ran earlier in the same
- * transaction may have set token_fk (remote start). (null, null) without a token.
+ * eMSP party and group of the session's token, read from the row: a start hook that ran earlier in the same
+ * transaction may have set token_fk (remote start). A token of the operator's own (no partner) has no eMSP
+ * party; (null, null) without a token.
  */
 export async function findSessionAudience(db: Db, sessionId: number): Promise<Audience> {
-  const row = await db('sessions as s').leftJoin('id_tokens as t', 't.id', 's.token_fk').where('s.id', sessionId).first('t.partner_fk', 't.group_id');
-  return { partnerFk: row?.partner_fk ?? null, groupId: row?.group_id ?? null };
+  const row = await db('sessions as s').leftJoin('id_tokens as t', 't.id', 's.token_fk').where('s.id', sessionId).first('t.partner_fk', 't.country_code', 't.party_id', 't.group_id');
+  const isRoaming = row?.partner_fk !== null && row?.partner_fk !== undefined;
+  return { party: isRoaming ? { countryCode: row.country_code, partyId: row.party_id } : null, groupId: row?.group_id ?? null };
 }
 
 /** Stores the tariff in force at the session start (never changed afterwards). */

@@ -3,7 +3,7 @@ import type { Db } from '../db/knex.ts';
 import { translatePg } from '../db/pg-errors.ts';
 import { NotFound } from '../shared/errors.ts';
 import type { NewTariffAssignment, StoredPrice, TariffAssignment, TariffRecord, TariffWrite } from './tariff-record.types.ts';
-import type { Audience, ChargingSite } from './tariff-selection.ts';
+import type { ChargingSite, OcpiParty } from './tariff-selection.ts';
 
 type Row = Record<string, any>;
 
@@ -33,7 +33,7 @@ const toAssignment = (r: Row): TariffAssignment => ({
   connectorFk: r.connector_fk,
   evseFk: r.evse_fk,
   locationId: r.location_id,
-  partnerFk: r.partner_fk,
+  party: r.emsp_country_code === null ? null : { countryCode: r.emsp_country_code, partyId: r.emsp_party_id },
   groupId: r.group_id,
   priority: r.priority,
 });
@@ -90,15 +90,16 @@ export interface TariffFilter {
   dateFrom?: Date;
   /** last_updated < dateTo (exclusive). */
   dateTo?: Date;
-  /** Only tariffs this eMSP may see (the rules of tariff-visibility.ts, as SQL). */
-  visibleToPartnerFk?: number;
+  /** Only tariffs this eMSP party may see (the rules of tariff-visibility.ts, as SQL). */
+  visibleToParty?: OcpiParty;
 }
 
-// tariff-visibility.ts: a rule for everybody (no partner, no group) or one naming the partner.
-function whereVisibleTo(q: Knex.QueryBuilder, partnerFk: number): void {
+// tariff-visibility.ts: a rule for everybody (no party, no group) or one naming the party.
+function whereVisibleTo(q: Knex.QueryBuilder, party: OcpiParty): void {
   q.whereExists((sub) => {
     sub.select(1).from('tariff_assignments as a').whereRaw('a.tariff_id = t.id')
-      .andWhere((w) => w.where((g) => g.whereNull('a.partner_fk').whereNull('a.group_id')).orWhere('a.partner_fk', partnerFk));
+      .andWhere((w) => w.where((g) => g.whereNull('a.emsp_country_code').whereNull('a.group_id'))
+        .orWhere({ 'a.emsp_country_code': party.countryCode.toUpperCase(), 'a.emsp_party_id': party.partyId.toUpperCase() }));
   });
 }
 
@@ -107,7 +108,7 @@ function filtered(db: Db, f: TariffFilter) {
   if (f.partyFk !== undefined) q.where('t.party_fk', f.partyFk);
   if (f.dateFrom) q.where('t.last_updated', '>=', f.dateFrom);
   if (f.dateTo) q.where('t.last_updated', '<', f.dateTo);
-  if (f.visibleToPartnerFk !== undefined) whereVisibleTo(q, f.visibleToPartnerFk);
+  if (f.visibleToParty !== undefined) whereVisibleTo(q, f.visibleToParty);
   return q;
 }
 
@@ -129,7 +130,10 @@ export async function deleteTariff(db: Db, id: string): Promise<number> {
 export async function insertAssignment(db: Db, a: NewTariffAssignment): Promise<TariffAssignment> {
   const [row] = await translatePg(`assignment of tariff ${a.tariffId} to this scope and audience`, () =>
     db('tariff_assignments')
-      .insert({ tariff_id: a.tariffId, connector_fk: a.connectorFk, evse_fk: a.evseFk, location_id: a.locationId, partner_fk: a.partnerFk, group_id: a.groupId, priority: a.priority })
+      .insert({
+        tariff_id: a.tariffId, connector_fk: a.connectorFk, evse_fk: a.evseFk, location_id: a.locationId,
+        emsp_country_code: a.party?.countryCode.toUpperCase() ?? null, emsp_party_id: a.party?.partyId.toUpperCase() ?? null, group_id: a.groupId, priority: a.priority,
+      })
       .returning('*'),
   );
   return toAssignment(row);
@@ -144,9 +148,16 @@ export async function listAssignmentsOfTariff(db: Db, tariffId: string): Promise
   return (await db('tariff_assignments').where({ tariff_id: tariffId }).orderBy('id')).map(toAssignment);
 }
 
-/** The rules naming eMSP `partnerFk` without a token group: those that shape its Connector.tariff_ids. */
-export async function listUngroupedAssignmentsOfPartner(db: Db, partnerFk: number): Promise<TariffAssignment[]> {
-  return (await db('tariff_assignments').where({ partner_fk: partnerFk }).whereNull('group_id').orderBy('id')).map(toAssignment);
+/** The rules naming eMSP party `party` without a token group: those that shape its Connector.tariff_ids. */
+export async function listUngroupedAssignmentsOfParty(db: Db, party: OcpiParty): Promise<TariffAssignment[]> {
+  const rows = await db('tariff_assignments').where({ emsp_country_code: party.countryCode.toUpperCase(), emsp_party_id: party.partyId.toUpperCase() }).whereNull('group_id').orderBy('id');
+  return rows.map(toAssignment);
+}
+
+/** Every party named by a rule without a token group (the parties whose Connector.tariff_ids may differ). */
+export async function listPartiesOfUngroupedAssignments(db: Db): Promise<OcpiParty[]> {
+  const rows = await db('tariff_assignments').whereNotNull('emsp_country_code').whereNull('group_id').distinct('emsp_country_code', 'emsp_party_id').orderBy(['emsp_country_code', 'emsp_party_id']);
+  return rows.map((r: Row) => ({ countryCode: r.emsp_country_code, partyId: r.emsp_party_id }));
 }
 
 /** Every rule that could cover the site (its connector, its EVSE or its location). */

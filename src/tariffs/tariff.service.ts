@@ -6,15 +6,15 @@ import { Conflict, InvalidInput, NotFound } from '../shared/errors.ts';
 import { assertOcpi } from '../ocpi/validate.ts';
 import type { Party } from '../parties/party.repo.ts';
 import { findParty, getDefaultParty } from '../parties/party.service.ts';
-import { findPartnerByParty } from '../partners/partner.service.ts';
+import { isKnownParty } from '../partners/party-routes.ts';
 import type { PartyRef } from '../partners/partner.types.ts';
 import { fromOcpiTariff, toOcpiTariff, toTariffValidity } from './ocpi.mapper.ts';
 import * as repo from './tariff.repo.ts';
 import * as sites from './tariff-site.repo.ts';
 import type { TariffAssignment, TariffRecord } from './tariff-record.types.ts';
-import { connectorTariffIds, rankAssignments, selectTariff, type Audience, type ChargingSite } from './tariff-selection.ts';
-import { isTariffVisibleTo, tariffVisibility, visibilityPushes, type TariffVisibility } from './tariff-visibility.ts';
-import { listTariffReceiverFks, pushTariff } from './ocpi.pushes.ts';
+import { connectorTariffIds, rankAssignments, selectTariff, type Audience, type ChargingSite, type OcpiParty } from './tariff-selection.ts';
+import { contentPushes, tariffVisibility, visibilityPushes, type TariffVisibility } from './tariff-visibility.ts';
+import { listTariffReceivers, pushTariff } from './ocpi.pushes.ts';
 import type { Tariff } from './tariff.types.ts';
 import { readTariff } from './tariff-input.ts';
 
@@ -26,7 +26,7 @@ export type AssignmentTarget =
 
 export interface AssignmentInput {
   target: AssignmentTarget;
-  /** Only for tokens of this eMSP partner (a registered OCPI party). */
+  /** Only for tokens of this eMSP party (a party cpms knows: a partner, or one behind a hub). */
   partner?: PartyRef;
   /** Only for tokens with this OCPI Token.group_id. */
   groupId?: string;
@@ -44,11 +44,13 @@ export interface StartedSession {
 
 /**
  * Runs inside the transaction that changed Connector.tariff_ids of connectors at this location: as every
- * eMSP sees them (`onlyPartnerFk` null), or only as eMSP `onlyPartnerFk` sees them (a rule for that partner).
+ * eMSP sees them (`onlyParty` null), or only as eMSP party `onlyParty` sees them (a rule for that party).
  */
-export type ConnectorTariffsHook = (trx: Knex.Transaction, locationId: string, onlyPartnerFk: number | null) => Promise<void>;
+export type ConnectorTariffsHook = (trx: Knex.Transaction, locationId: string, onlyParty: OcpiParty | null) => Promise<void>;
 
-const NO_AUDIENCE = { partnerFk: null, groupId: null };
+const NO_AUDIENCE: Audience = { party: null, groupId: null };
+const partiesOf = (...vs: TariffVisibility[]): OcpiParty[] =>
+  [...new Set(vs.flatMap((v) => [...v.parties]))].map((key) => ({ countryCode: key.split('/')[0]!, partyId: key.split('/')[1]! }));
 
 /**
  * Tariffs of the operator's parties: storage, assignment to the charging network, the OCPI push to the
@@ -67,8 +69,8 @@ export class TariffService {
 
   /**
    * Creates or replaces tariff `id` from an OCPI Tariff body (country_code / party_id optional: default
-   * party; last_updated is set to now). Pushes PUT to the eMSP tariffs RECEIVERs that may see it (none
-   * while no rule assigns it).
+   * party; last_updated is set to now). Pushes PUT to the eMSP parties with a tariffs RECEIVER that may see
+   * it (none while no rule assigns it).
    */
   async put(id: string, body: unknown): Promise<{ tariff: Tariff; isNew: boolean }> {
     const now = this.o.clock.now();
@@ -82,7 +84,7 @@ export class TariffService {
       await repo.upsertTariff(trx, fromOcpiTariff(wire, { partyFk: party.id, lastUpdated: now }));
       const tariff = toOcpiTariff(await repo.getTariff(trx, id));
       const visibility = await this.visibilityOf(trx, id);
-      await pushTariff(trx, tariff, 'PUT', (await listTariffReceiverFks(trx)).filter((p) => isTariffVisibleTo(visibility, p)));
+      await pushTariff(trx, tariff, contentPushes(visibility, await listTariffReceivers(trx, partiesOf(visibility))));
       return { tariff, isNew: !existing };
     });
   }
@@ -119,9 +121,9 @@ export class TariffService {
     return this.o.db.transaction(async (trx) => {
       await repo.getTariff(trx, tariffId);
       const scope = await this.resolveTarget(trx, input.target);
-      const partnerFk = input.partner ? await this.partnerFkOf(trx, input.partner) : null;
+      const party = input.partner ? await this.knownParty(trx, input.partner) : null;
       const before = await this.visibilityOf(trx, tariffId);
-      const rule = await repo.insertAssignment(trx, { tariffId, ...scope, partnerFk, groupId: input.groupId ?? null, priority: input.priority ?? 0 });
+      const rule = await repo.insertAssignment(trx, { tariffId, ...scope, party, groupId: input.groupId ?? null, priority: input.priority ?? 0 });
       // The tariff first, then the locations naming it: an eMSP should know a tariff before it is referenced.
       await this.pushVisibilityChange(trx, tariffId, before);
       await this.refreshConnectorTariffIds(trx, scope, rule);
@@ -167,24 +169,29 @@ export class TariffService {
     return tariff;
   }
 
-  /** OCPI Connector.tariff_ids for the connector as seen by eMSP `partnerFk` (null: the default view). */
-  async tariffIdsOfConnector(connectorFk: number, partnerFk: number | null): Promise<string[]> {
+  /** OCPI Connector.tariff_ids for the connector as seen by eMSP party `party` (null: the default view). */
+  async tariffIdsOfConnector(connectorFk: number, party: OcpiParty | null): Promise<string[]> {
     const [site] = await sites.listConnectorSitesInScope(this.o.db, { connectorFk, evseFk: null, locationId: null });
     if (!site) throw new NotFound(`connector ${connectorFk} not found`);
     const rules = await repo.listAssignmentsForSite(this.o.db, site);
-    return connectorTariffIds(rules, site, { partnerFk, groupId: null });
+    return connectorTariffIds(rules, site, { party, groupId: null });
+  }
+
+  /** The parties named by a rule without a token group: those whose Connector.tariff_ids may differ from the general ones. */
+  async listPartiesWithOwnTariffs(db: Db): Promise<OcpiParty[]> {
+    return repo.listPartiesOfUngroupedAssignments(db);
   }
 
   /**
-   * OCPI Connector.tariff_ids as eMSP `partnerFk` sees them, for those of `connectorFks` where a rule of
-   * that partner (without a token group) covers the connector; elsewhere it sees the stored general view
-   * (connectors.tariff_ids). Same ranking as the session's tariff selection (partner rule before general).
+   * OCPI Connector.tariff_ids as eMSP party `party` sees them, for those of `connectorFks` where a rule of
+   * that party (without a token group) covers the connector; elsewhere it sees the stored general view
+   * (connectors.tariff_ids). Same ranking as the session's tariff selection (party rule before general).
    */
-  async partnerTariffIds(db: Db, partnerFk: number, connectorFks: readonly number[]): Promise<Map<number, string[]>> {
+  async partyTariffIds(db: Db, party: OcpiParty, connectorFks: readonly number[]): Promise<Map<number, string[]>> {
     const view = new Map<number, string[]>();
-    const own = await repo.listUngroupedAssignmentsOfPartner(db, partnerFk);
+    const own = await repo.listUngroupedAssignmentsOfParty(db, party);
     if (own.length === 0 || connectorFks.length === 0) return view;
-    const who: Audience = { partnerFk, groupId: null };
+    const who: Audience = { party, groupId: null };
     for (const site of await sites.listConnectorSitesByIds(db, connectorFks)) {
       if (rankAssignments(own, site, who).length === 0) continue;
       view.set(site.connectorFk, connectorTariffIds(await repo.listAssignmentsForSite(db, site), site, who));
@@ -196,13 +203,12 @@ export class TariffService {
     return tariffVisibility(await repo.listAssignmentsOfTariff(db, tariffId));
   }
 
-  /** mod_tariffs §11.2.2: PUT to the eMSPs that may now see the tariff, DELETE at those that lost it. */
+  /** mod_tariffs §11.2.2: PUT to the eMSP parties that may now see the tariff, DELETE at those that lost it. */
   private async pushVisibilityChange(trx: Db, tariffId: string, before: TariffVisibility): Promise<void> {
-    const pushes = visibilityPushes(before, await this.visibilityOf(trx, tariffId), await listTariffReceiverFks(trx));
-    if (pushes.put.length === 0 && pushes.delete.length === 0) return;
-    const tariff = toOcpiTariff(await repo.getTariff(trx, tariffId));
-    await pushTariff(trx, tariff, 'PUT', pushes.put);
-    await pushTariff(trx, tariff, 'DELETE', pushes.delete);
+    const after = await this.visibilityOf(trx, tariffId);
+    const pushes = visibilityPushes(before, after, await listTariffReceivers(trx, partiesOf(before, after)));
+    if (pushes.length === 0) return;
+    await pushTariff(trx, toOcpiTariff(await repo.getTariff(trx, tariffId)), pushes);
   }
 
   private validate(id: string, body: unknown, party: Party, now: Date): Tariff {
@@ -237,16 +243,18 @@ export class TariffService {
     return { connectorFk: null, evseFk: null, locationId: t.locationId };
   }
 
-  private async partnerFkOf(trx: Db, p: PartyRef): Promise<number> {
-    const partner = await findPartnerByParty(trx, p.countryCode, p.partyId);
-    if (!partner) throw new InvalidInput(`partner: no OCPI partner ${p.countryCode}/${p.partyId}`);
-    return partner.id;
+  /** The party in upper case, when cpms knows it (a typo would make a rule for nobody). */
+  private async knownParty(trx: Db, p: PartyRef): Promise<OcpiParty> {
+    const party = { countryCode: p.countryCode.toUpperCase(), partyId: p.partyId.toUpperCase() };
+    if (!/^[A-Z]{2}$/.test(party.countryCode) || !/^[A-Z0-9]{3}$/.test(party.partyId)) throw new InvalidInput('partner: countryCode must be 2 letters, partyId 3 letters or digits');
+    if (!(await isKnownParty(trx, party))) throw new InvalidInput(`partner: no OCPI party ${party.countryCode}/${party.partyId} is known (no partner declares it, no hub reported it, no token of it is stored)`);
+    return party;
   }
 
   /**
    * After a change of a rule for `audience`: recomputes the general Connector.tariff_ids of every connector
-   * in the rule's scope, then runs the hooks once per location where a view changed. A partner rule
-   * changes that partner's view only (its tariff_ids are computed when sent): the connectors' last_updated
+   * in the rule's scope, then runs the hooks once per location where a view changed. A party rule
+   * changes that party's view only (its tariff_ids are computed when sent): the connectors' last_updated
    * still moves (locations §8.3.3). A group rule changes no view (tariff_ids have no group view).
    */
   private async refreshConnectorTariffIds(trx: Knex.Transaction, scope: ChargingSite, audience: Audience): Promise<void> {
@@ -254,10 +262,10 @@ export class TariffService {
     const changed = new Set<string>();
     for (const site of await sites.listConnectorSitesInScope(trx, scope)) {
       const ids = connectorTariffIds(await repo.listAssignmentsForSite(trx, site), site, NO_AUDIENCE);
-      if (audience.partnerFk === null && JSON.stringify(ids) === JSON.stringify(site.tariffIds)) continue;
+      if (audience.party === null && JSON.stringify(ids) === JSON.stringify(site.tariffIds)) continue;
       await sites.updateConnectorTariffIds(trx, site.connectorFk, ids, this.o.clock.now());
       if (site.locationId !== null) changed.add(site.locationId);
     }
-    for (const locationId of changed) for (const hook of this.connectorTariffsHooks) await hook(trx, locationId, audience.partnerFk);
+    for (const locationId of changed) for (const hook of this.connectorTariffsHooks) await hook(trx, locationId, audience.party);
   }
 }

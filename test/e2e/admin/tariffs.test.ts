@@ -54,7 +54,7 @@ describe('e2e admin tariffs', () => {
     const removed = await t.api('DELETE', `/api/v1/tariffs/${id}/assignments/${rule.body.id}`);
     // Assert
     expect(rule.status).to.equal(201);
-    expect(rule.body).to.include({ tariffId: id, groupId: 'FLEET', priority: 2, partnerFk: null });
+    expect(rule.body).to.include({ tariffId: id, groupId: 'FLEET', priority: 2, partner: null });
     expect(blocked.status).to.equal(409);
     expect(listed.body.data.map((r: { id: number }) => r.id)).to.deep.equal([rule.body.id]);
     expect(removed.status).to.equal(204);

@@ -126,6 +126,15 @@ describe('e2e ocpi tariffs private to one eMSP', () => {
     });
   });
 
+  it('transport §4.1.8: should ignore OCPI-from-* naming another party from a partner that is not a hub (B cannot ask as A)', async () => {
+    const s = await aSiteWithTariffs();
+    const headers = { authorization: tokenHeader(s.b.token), 'OCPI-from-country-code': s.a.partner.countryCode, 'OCPI-from-party-id': s.a.partner.partyId };
+    const tariffsRes = await fetch(`${t.httpUrl}/ocpi/2.2.1/tariffs?limit=1000`, { headers });
+    const locationRes = await fetch(`${t.httpUrl}/ocpi/2.2.1/locations/${s.locationId}`, { headers });
+    expect(((await tariffsRes.json()) as any).data.map((x: { id: string }) => x.id)).to.not.include(s.negotiated);
+    expect(connectorIds(((await locationRes.json()) as any).data)).to.deep.equal([s.general]);
+  });
+
   describe('locations GET (§8.2.1)', () => {
     it('should show each eMSP its own Connector.tariff_ids in the list, Location, EVSE and Connector', async () => {
       const s = await aSiteWithTariffs();

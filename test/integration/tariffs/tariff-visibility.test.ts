@@ -1,5 +1,5 @@
-// Which tariffs each eMSP may see (OCPI 2.2.1 mod_tariffs: tariffs may differ per eMSP) and the
-// per-eMSP Connector.tariff_ids (mod_locations §8.3.3), on a real database.
+// Which tariffs each eMSP party may see (OCPI 2.2.1 mod_tariffs: tariffs may differ per eMSP) and the
+// per-party Connector.tariff_ids (mod_locations §8.3.3), on a real database.
 import { expect } from 'chai';
 import { createApp, type App } from '../../../src/app.ts';
 import { fixedClock } from '../../../src/shared/clock.ts';
@@ -14,7 +14,7 @@ const body = { currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY'
 let seq = 0;
 const aTariffId = () => `V-${++seq}`;
 
-describe('TariffService visibility per eMSP', () => {
+describe('TariffService visibility per eMSP party', () => {
   let t: TestDb;
   let app: App;
   let tariffs: TariffService;
@@ -37,9 +37,9 @@ describe('TariffService visibility per eMSP', () => {
     return { locationId, evseUid, chargePointId, connectorFk: Number(row.id) };
   }
   const partyOf = (p: { countryCode: string; partyId: string }) => ({ countryCode: p.countryCode, partyId: p.partyId });
-  const listedTo = async (partnerFk: number) => (await tariffs.list({ visibleToPartnerFk: partnerFk, offset: 0, limit: 1000 })).items.map((x) => x.id);
+  const listedTo = async (p: { countryCode: string; partyId: string }) => (await tariffs.list({ visibleToParty: partyOf(p), offset: 0, limit: 1000 })).items.map((x) => x.id);
 
-  it('should list general tariffs to everybody, a partner tariff to that partner, and unassigned or group-only tariffs to nobody', async () => {
+  it('should list general tariffs to everybody, a party tariff to that party, and unassigned or group-only tariffs to nobody', async () => {
     // Arrange
     const s = await aConnector();
     const [a, b] = [(await aRegisteredPartner(t.db)).partner, (await aRegisteredPartner(t.db)).partner];
@@ -50,8 +50,8 @@ describe('TariffService visibility per eMSP', () => {
     await tariffs.assign(forAGroup, { target: { evseUid: s.evseUid }, partner: partyOf(a), groupId: 'FLEET' });
     await tariffs.assign(group, { target: { evseUid: s.evseUid }, groupId: 'FLEET' });
     // Act
-    const [toA, toB] = [await listedTo(a.id), await listedTo(b.id)];
-    const page = await tariffs.list({ visibleToPartnerFk: b.id, offset: 0, limit: 1000 });
+    const [toA, toB] = [await listedTo(a), await listedTo(b)];
+    const page = await tariffs.list({ visibleToParty: partyOf(b), offset: 0, limit: 1000 });
     // Assert
     expect(toA.filter((id) => id.startsWith('V-'))).to.have.members([general, forA, forAGroup]);
     expect(toB.filter((id) => id.startsWith('V-'))).to.have.members([general]);
@@ -59,7 +59,7 @@ describe('TariffService visibility per eMSP', () => {
     expect((await tariffs.list({ offset: 0, limit: 1000 })).items.map((x) => x.id)).to.include.members([unassigned, group]); // admin sees all
   });
 
-  it('locations §8.3.3: should give a partner its own tariff_ids only where one of its rules covers the connector', async () => {
+  it('locations §8.3.3: should give a party its own tariff_ids only where one of its rules covers the connector', async () => {
     const s = await aConnector();
     const other = await aConnector();
     const [a, b] = [(await aRegisteredPartner(t.db)).partner, (await aRegisteredPartner(t.db)).partner];
@@ -68,12 +68,12 @@ describe('TariffService visibility per eMSP', () => {
     await tariffs.assign(general, { target: { locationId: s.locationId } });
     await tariffs.assign(forA, { target: { connector: { chargePointId: s.chargePointId, connectorNumber: 1 } }, partner: partyOf(a) });
 
-    const viewA = await tariffs.partnerTariffIds(t.db, a.id, [s.connectorFk, other.connectorFk]);
-    const viewB = await tariffs.partnerTariffIds(t.db, b.id, [s.connectorFk, other.connectorFk]);
+    const viewA = await tariffs.partyTariffIds(t.db, partyOf(a), [s.connectorFk, other.connectorFk]);
+    const viewB = await tariffs.partyTariffIds(t.db, partyOf(b), [s.connectorFk, other.connectorFk]);
 
     expect([...viewA]).to.deep.equal([[s.connectorFk, [forA]]]);
     expect([...viewB]).to.deep.equal([]);
-    expect(await tariffs.tariffIdsOfConnector(s.connectorFk, a.id)).to.deep.equal([forA]); // same semantics
+    expect(await tariffs.tariffIdsOfConnector(s.connectorFk, partyOf(a))).to.deep.equal([forA]); // same semantics
     expect((await t.db('connectors').where({ id: s.connectorFk }).first()).tariff_ids).to.deep.equal([general]);
   });
 });

@@ -176,7 +176,7 @@ describe('TariffService', () => {
       expect(notified).to.deep.equal([s.locationId, s.locationId, s.locationId]);
     });
 
-    it('should not show a partner or group tariff in the default tariff_ids, but show it to that partner', async () => {
+    it('should not show a party or group tariff in the default tariff_ids, but show it to that party', async () => {
       const s = await aSite();
       const { partner } = await aRegisteredPartner(t.db);
       const [def, forPartner, forGroup] = [aTariffId(), aTariffId(), aTariffId()];
@@ -186,7 +186,7 @@ describe('TariffService', () => {
       await tariffs.assign(forGroup, { target: { evseUid: s.evseUid }, groupId: 'FLEET' });
       expect(await tariffIdsOf(s.chargePointId)).to.deep.equal([[def], [def]]);
       const connector = await t.db('connectors').where({ charge_point_id: s.chargePointId, connector_number: 1 }).first();
-      expect(await tariffs.tariffIdsOfConnector(connector.id, partner.id)).to.deep.equal([forPartner]);
+      expect(await tariffs.tariffIdsOfConnector(connector.id, { countryCode: partner.countryCode, partyId: partner.partyId })).to.deep.equal([forPartner]);
     });
 
     it('should refuse a duplicate rule, an unknown target, an unknown partner and deleting an assigned tariff', async () => {
