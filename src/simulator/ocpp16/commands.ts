@@ -1,0 +1,108 @@
+// The server's OCPP 1.6 commands, answered as a real charger answers them (OCPP 1.6 §5), by acting on the
+// neutral model. An action without a handler is answered NotImplemented (OCPP-J 1.6 §4.2.3).
+import type * as T from '../../ocpp/v16/types.ts';
+import type { SimCharger } from '../model/charger.ts';
+import type { Ocpp16Configuration } from './configuration.ts';
+import { compositeResponse, toIdTagInfo, toProfile } from './messages.ts';
+
+export type TriggerableMessage = T.TriggerMessageRequest['requestedMessage'];
+
+/** What the handlers need from the station besides the model. */
+export interface CommandContext {
+  identity: string;
+  model: SimCharger;
+  config: Ocpp16Configuration;
+  /** the model's transaction ref of a transactionId the server gave */
+  refOf(transactionId: number): string | undefined;
+  /** runs `fn` once the answer has been sent (after `ms`) */
+  later(fn: () => void, ms?: number): void;
+  reboot(kind: 'Hard' | 'Soft'): void;
+  /** sends a triggered message; false when it cannot (e.g. an unknown connector) */
+  trigger(message: TriggerableMessage, connectorId: number | undefined): boolean;
+  configurationChanged(key: string): void;
+  /** runs a firmware update / diagnostics upload: one status notification per step */
+  firmwareSteps(action: 'FirmwareStatusNotification' | 'DiagnosticsStatusNotification', statuses: string[], startAt: number): void;
+}
+
+export type Handler = (payload: never) => unknown;
+
+export function ocpp16Commands(ctx: CommandContext): Record<string, Handler> {
+  const { model } = ctx;
+  const validConnector = (id: number) => id >= 1 && id <= model.spec.connectors;
+  const handlers = {
+    RemoteStartTransaction: (p: T.RemoteStartTransactionRequest): T.RemoteStartTransactionResponse => {
+      // §5.11: a charging profile given with a remote start is the transaction's TxProfile.
+      if (p.chargingProfile && p.chargingProfile.chargingProfilePurpose !== 'TxProfile') return { status: 'Rejected' };
+      if (p.connectorId !== undefined && !validConnector(p.connectorId)) return { status: 'Rejected' };
+      const profile = p.chargingProfile && toProfile(p.connectorId ?? 0, p.chargingProfile, undefined, model.now());
+      return { status: model.remoteStart(p.connectorId, p.idTag, profile) };
+    },
+    RemoteStopTransaction: (p: T.RemoteStopTransactionRequest): T.RemoteStopTransactionResponse => {
+      const ref = ctx.refOf(p.transactionId);
+      return { status: ref !== undefined && model.remoteStop(ref) ? 'Accepted' : 'Rejected' };
+    },
+    Reset: (p: T.ResetRequest): T.ResetResponse => {
+      ctx.later(() => ctx.reboot(p.type));
+      return { status: 'Accepted' };
+    },
+    UnlockConnector: (p: T.UnlockConnectorRequest): T.UnlockConnectorResponse => ({ status: validConnector(p.connectorId) && model.unlock(p.connectorId) ? 'Unlocked' : 'NotSupported' }),
+    ChangeAvailability: (p: T.ChangeAvailabilityRequest): T.ChangeAvailabilityResponse => ({
+      status: model.availability.change(p.connectorId, p.type === 'Operative', (id) => model.connector(id)?.tx !== undefined),
+    }),
+    GetConfiguration: (p: T.GetConfigurationRequest): T.GetConfigurationResponse => ctx.config.get(p.key),
+    ChangeConfiguration: (p: T.ChangeConfigurationRequest): T.ChangeConfigurationResponse => {
+      const status = ctx.config.change(p.key, p.value);
+      if (status === 'Accepted') ctx.later(() => ctx.configurationChanged(p.key));
+      return { status };
+    },
+    ClearCache: (): T.ClearCacheResponse => {
+      model.auth.clearCache();
+      return { status: 'Accepted' };
+    },
+    TriggerMessage: (p: T.TriggerMessageRequest): T.TriggerMessageResponse => {
+      if (p.connectorId !== undefined && p.connectorId !== 0 && !validConnector(p.connectorId)) return { status: 'Rejected' };
+      ctx.later(() => ctx.trigger(p.requestedMessage, p.connectorId));
+      return { status: 'Accepted' };
+    },
+    SetChargingProfile: (p: T.SetChargingProfileRequest): T.SetChargingProfileResponse => {
+      const cs = p.csChargingProfiles;
+      // A transactionId the charger does not know can name no running transaction: the store rejects it.
+      const txRef = cs.transactionId === undefined ? undefined : (ctx.refOf(cs.transactionId) ?? `unknown:${cs.transactionId}`);
+      return { status: model.setProfile(toProfile(p.connectorId, cs, txRef, model.now())) };
+    },
+    ClearChargingProfile: (p: T.ClearChargingProfileRequest): T.ClearChargingProfileResponse => {
+      const purposes = { ChargePointMaxProfile: 'ChargePointMax', TxDefaultProfile: 'TxDefault', TxProfile: 'Tx' } as const;
+      return { status: model.clearProfiles({ id: p.id, connectorId: p.connectorId, stackLevel: p.stackLevel, purpose: p.chargingProfilePurpose && purposes[p.chargingProfilePurpose] }) };
+    },
+    GetCompositeSchedule: (p: T.GetCompositeScheduleRequest): T.GetCompositeScheduleResponse => {
+      const schedule = model.composite(p.connectorId, p.duration, p.chargingRateUnit ?? 'A');
+      return schedule ? compositeResponse(p.connectorId, schedule) : { status: 'Rejected' };
+    },
+    ReserveNow: (p: T.ReserveNowRequest): T.ReserveNowResponse => {
+      const v = validConnector(p.connectorId) ? model.view(p.connectorId) : undefined;
+      const occupied = v !== undefined && (v.evPlugged || v.tx !== undefined || v.finishing || v.awaitingPlug);
+      const reservation = { id: p.reservationId, connectorId: p.connectorId, idTag: p.idTag, expiresAt: Date.parse(p.expiryDate), ...(p.parentIdTag ? { parentIdTag: p.parentIdTag } : {}) };
+      return { status: model.availability.reserve(reservation, occupied, model.now()) };
+    },
+    CancelReservation: (p: T.CancelReservationRequest): T.CancelReservationResponse => ({ status: model.availability.cancel(p.reservationId) ? 'Accepted' : 'Rejected' }),
+    SendLocalList: (p: T.SendLocalListRequest): T.SendLocalListResponse => {
+      if (!ctx.config.bool('LocalAuthListEnabled')) return { status: 'NotSupported' };
+      const entries = (p.localAuthorizationList ?? []).map((e) => ({ idTag: e.idTag, ...(e.idTagInfo ? { info: toIdTagInfo(e.idTagInfo) } : {}) }));
+      return { status: model.auth.update(p.listVersion, p.updateType, entries) };
+    },
+    // §5.10: -1 when the charger has no Local Authorization List.
+    GetLocalListVersion: (): T.GetLocalListVersionResponse => ({ listVersion: ctx.config.bool('LocalAuthListEnabled') ? model.auth.listVersion : -1 }),
+    // A simulated charger knows no vendor extensions (§4.3 DataTransfer).
+    DataTransfer: (): T.DataTransferResponse => ({ status: 'UnknownVendorId' }),
+    UpdateFirmware: (p: T.UpdateFirmwareRequest): T.UpdateFirmwareResponse => {
+      ctx.firmwareSteps('FirmwareStatusNotification', ['Downloading', 'Downloaded', 'Installing', 'Installed'], Date.parse(p.retrieveDate));
+      return {};
+    },
+    GetDiagnostics: (): T.GetDiagnosticsResponse => {
+      const fileName = `diagnostics-${ctx.identity}-${new Date(model.now()).toISOString().replace(/[:.]/g, '')}.log`;
+      ctx.firmwareSteps('DiagnosticsStatusNotification', ['Uploading', 'Uploaded'], model.now());
+      return { fileName };
+    },
+  };
+  return handlers as Record<string, Handler>;
+}
