@@ -17,7 +17,8 @@ interface Message {
   build(): unknown;
   /** called synchronously with the outcome, before the next message is built */
   done(outcome: Outcome): void;
-  sentBefore: boolean;
+  /** kept while the charger was offline: sending it is a replay */
+  keptOffline: boolean;
 }
 
 export interface ConnectionOptions {
@@ -90,7 +91,7 @@ export class ChargerConnection {
         if (outcome.ok) resolve(outcome.payload);
         else reject(outcome.error);
       };
-      this.queue.push({ action, transactional, attempts: 0, data: { build, done, sentBefore: false } });
+      this.queue.push({ action, transactional, attempts: 0, data: { build, done, keptOffline: !this.isOpen } });
       void this.pump();
     });
   }
@@ -175,6 +176,7 @@ export class ChargerConnection {
     if (lost) this.socket = undefined;
     this.flowing = false;
     for (const item of this.queue.dropVolatile()) item.data.done({ ok: false, error: new Disconnected(`connection ${reason}`) });
+    for (const item of this.queue.toArray()) item.data.keptOffline = true;
     this.notifyDrained();
     this.h.closed();
     if (lost) this.scheduleReconnect();
@@ -221,8 +223,8 @@ export class ChargerConnection {
       item.data.done({ ok: false, error: new Error(`${item.action} dropped: its transaction never started`) });
       return;
     }
-    if (item.data.sentBefore) this.o.stats.replayed++;
-    item.data.sentBefore = true;
+    if (item.data.keptOffline) this.o.stats.replayed++;
+    item.data.keptOffline = false;
     try {
       const answer = await this.timedCall(socket, item.action, payload);
       this.queue.shift();

@@ -43,7 +43,6 @@ export class SimulatedCharger {
     this.model = new SimCharger(spec, settings, clock, hooks);
     this.station = new Ocpp16Station(this.model, {
       url: r.url,
-      password: this.password,
       ca: r.ca,
       callTimeoutMs: r.callTimeoutSec * 1000,
       reconnectMinMs: r.reconnectMinSec * 1000,
@@ -54,7 +53,7 @@ export class SimulatedCharger {
       stats,
       heartbeatIntervalSec: r.heartbeatIntervalSec,
       boot: { chargePointVendor: 'cpms', chargePointModel: 'Simulator', chargePointSerialNumber: this.id.slice(-25), firmwareVersion: '1.0.0', meterType: 'SimMeter' },
-      configuration: initialConfiguration(r, settings),
+      configuration: { ...initialConfiguration(r, settings), AuthorizationKey: this.password ?? '' },
     });
     if (r.sessions && !r.flood) this.behaviour = new SessionBehaviour(this.model, r.sessions, this.random, (c) => idTag(r, index, c), newEv);
   }

@@ -21,7 +21,7 @@ export interface SimulationSummary {
   latencyByAction: Record<string, LatencySummary>;
   /** CALLs the server sent, by action */
   commands: Record<string, number>;
-  /** transaction messages sent again after a reconnect, or after a failed attempt */
+  /** transaction messages kept while offline and sent after the reconnect */
   replayed: number;
   reconnects: number;
   errors: number;

@@ -14,7 +14,6 @@ import { connectorStatus, meterValue, toIdTagInfo } from './messages.ts';
 import { checkRequest } from './validate.ts';
 
 export interface StationOptions extends Omit<ConnectionOptions, 'identity' | 'protocol' | 'password' | 'transactionAttempts' | 'transactionRetryMs'> {
-  password?: string;
   boot: BootNotificationRequest;
   /** until the server gives one in its BootNotification answer */
   heartbeatIntervalSec: number;
@@ -22,7 +21,7 @@ export interface StationOptions extends Omit<ConnectionOptions, 'identity' | 'pr
   rebootDelayMs: number;
   /** the pause between two firmware / diagnostics status notifications */
   firmwareStepMs: number;
-  /** initial values of configuration keys (strings, as OCPP 1.6 keeps them) */
+  /** initial values of configuration keys (strings, as OCPP 1.6 keeps them); AuthorizationKey = the password */
   configuration: Record<string, string>;
 }
 
@@ -52,7 +51,8 @@ export class Ocpp16Station implements ChargerLink {
       ...o,
       identity: model.spec.id,
       protocol: 'ocpp1.6',
-      password: () => this.config.value('AuthorizationKey') ?? o.password,
+      // OCPP 1.6 security profile 1: the Basic-auth password is the AuthorizationKey (ChangeConfiguration may set it)
+      password: () => this.config.value('AuthorizationKey') || undefined,
       transactionAttempts: () => Math.max(1, this.config.number('TransactionMessageAttempts')),
       transactionRetryMs: () => this.config.number('TransactionMessageRetryInterval') * 1000,
     };
