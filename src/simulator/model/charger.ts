@@ -4,28 +4,13 @@
 import type { Clock } from '../../shared/clock.ts';
 import { Timers } from '../timers.ts';
 import { LocalAuthorization, type IdTagInfo } from './authorization.ts';
-import { limitsAt, phasesAllowed, type ChargingProfile, type ClearCriteria, type RateUnit } from './charging-profiles.ts';
-import { compositeSchedule, type CompositeSchedule } from './composite-schedule.ts';
-import { advance, changePower, newMeter, readingWh, socAfter, type MeterRegister } from './meter.ts';
-import { allocate, connectorLimitA, evAcceptanceA, phaseCurrents, powerW, type ConnectorDraw, type ConnectorDemand } from './power.ts';
-import { ProfileStore, type SetProfileResult } from './profile-store.ts';
 import { ChargerAvailability } from './availability.ts';
+import type { ChargingProfile, ClearCriteria, RateUnit } from './charging-profiles.ts';
+import { compositeSchedule, type CompositeSchedule } from './composite-schedule.ts';
+import { IDLE_DRAW, sampleOf, updateDraws, type Connector } from './connector.ts';
+import { advance, changePower, newMeter, readingWh } from './meter.ts';
+import { ProfileStore, type SetProfileResult } from './profile-store.ts';
 import type { ChargerHooks, ChargerLink, ChargerSettings, ChargerSpec, ConnectorView, EvArrival, MeterSample, SampleContext, StopReason, Transaction } from './types.ts';
-
-export interface Connector {
-  id: number;
-  ev?: EvArrival;
-  tx?: Transaction;
-  finishing: boolean;
-  /** an authorized driver who has not plugged in yet, and the timer that gives up on them */
-  awaitingPlug?: { idTag: string; cancel(): void };
-  /** a TxProfile that came with a RemoteStartTransaction, installed when the transaction starts */
-  pendingTxProfile?: ChargingProfile;
-  meter: MeterRegister;
-  draw: ConnectorDraw;
-}
-
-const IDLE_DRAW: ConnectorDraw = { currentA: 0, phases: 0, state: 'Charging' };
 
 export class SimCharger {
   readonly connectors: Connector[];
@@ -217,7 +202,7 @@ export class SimCharger {
   /** The meter values of a connector now (TriggerMessage, and the benchmarks' closed loop). */
   sample(connectorId: number, context: SampleContext): MeterSample {
     this.recompute();
-    return this.sampleOf(this.connectors[connectorId - 1], this.now(), context);
+    return sampleOf(this.connectors[connectorId - 1], this.spec, this.now(), context);
   }
 
   /** Sets the MeterValueSampleInterval; the next sample comes after the new interval. */
@@ -273,7 +258,7 @@ export class SimCharger {
     if (c.pendingTxProfile) this.profiles.set({ ...c.pendingTxProfile, connectorId: c.id, installedAt: now }, tx.ref);
     c.pendingTxProfile = undefined;
     this.recompute();
-    this.link?.transactionStarted(tx, this.sampleOf(c, now, 'Transaction.Begin'));
+    this.link?.transactionStarted(tx, sampleOf(c, this.spec, now, 'Transaction.Begin'));
     this.changed(c.id);
     this.hooks.transactionStarted?.(tx);
     this.ensureTicking();
@@ -284,7 +269,7 @@ export class SimCharger {
     if (!tx) return;
     const now = this.now();
     c.meter = changePower(c.meter, now, 0);
-    const sample = this.sampleOf(c, now, 'Transaction.End');
+    const sample = sampleOf(c, this.spec, now, 'Transaction.End');
     c.tx = undefined;
     c.draw = IDLE_DRAW;
     c.finishing = c.ev !== undefined;
@@ -300,39 +285,7 @@ export class SimCharger {
 
   /** Brings meters and SoC up to now and works out each charging connector's draw under the limits. */
   private recompute(): void {
-    const now = this.now();
-    const charging = this.connectors.filter((c) => c.tx && c.ev);
-    for (const c of charging) {
-      const before = c.meter.wh;
-      c.meter = advance(c.meter, now);
-      c.ev!.socPct = socAfter(c.ev!.socPct, c.meter.wh - before, c.ev!.spec.batteryWh);
-    }
-    const { voltage } = this.spec;
-    const demands: ConnectorDemand[] = charging.map((c) => {
-      const limits = limitsAt(this.profiles.profiles, c.id, now, { ref: c.tx!.ref, startedAt: c.tx!.startedAt });
-      const phases = Math.min(c.ev!.spec.phases, phasesAllowed(limits, this.spec.phases));
-      return { evA: evAcceptanceA(c.ev!.spec, c.ev!.socPct), phases, limitA: connectorLimitA(this.spec.maxCurrentA, limits.tx, voltage, phases) };
-    });
-    const cap = limitsAt(this.profiles.profiles, 0, now).chargePointMax;
-    allocate(demands, cap, voltage).forEach((draw, i) => {
-      const c = charging[i];
-      const stateChanged = c.draw.state !== draw.state;
-      c.draw = draw;
-      c.meter = changePower(c.meter, now, powerW(draw.currentA, draw.phases, voltage));
-      if (stateChanged) this.changed(c.id);
-    });
-  }
-
-  private sampleOf(c: Connector, at: number, context: SampleContext): MeterSample {
-    return {
-      at,
-      energyWh: readingWh(advance(c.meter, at)),
-      powerW: c.meter.powerW,
-      currentsA: phaseCurrents(c.draw.currentA, c.draw.phases, this.spec.phases),
-      voltageV: this.spec.voltage,
-      ...(c.ev ? { socPct: c.ev.socPct } : {}),
-      context,
-    };
+    for (const id of updateDraws(this.connectors, this.profiles.profiles, this.spec, this.now())) this.changed(id);
   }
 
   /** One timer per charger: every meter interval, each transaction reports its meter values. */
@@ -342,7 +295,7 @@ export class SimCharger {
       this.cancelTick = undefined;
       this.recompute();
       const now = this.now();
-      for (const c of this.connectors) if (c.tx) this.link?.meterValues(c.id, c.tx, this.sampleOf(c, now, 'Sample.Periodic'));
+      for (const c of this.connectors) if (c.tx) this.link?.meterValues(c.id, c.tx, sampleOf(c, this.spec, now, 'Sample.Periodic'));
       this.ensureTicking();
     });
   }

@@ -26,14 +26,20 @@ export interface CommandContext {
 
 export type Handler = (payload: never) => unknown;
 
+/** Every command a simulated OCPP 1.6 charger implements (Core, Smart Charging, Reservation, Local Auth List, Firmware). */
 export function ocpp16Commands(ctx: CommandContext): Record<string, Handler> {
+  return { ...transactionCommands(ctx), ...configurationCommands(ctx), ...smartChargingCommands(ctx), ...reservationAndAuthCommands(ctx), ...maintenanceCommands(ctx) } as Record<string, Handler>;
+}
+
+const validConnector = (ctx: CommandContext, id: number) => id >= 1 && id <= ctx.model.spec.connectors;
+
+function transactionCommands(ctx: CommandContext) {
   const { model } = ctx;
-  const validConnector = (id: number) => id >= 1 && id <= model.spec.connectors;
-  const handlers = {
+  return {
     RemoteStartTransaction: (p: T.RemoteStartTransactionRequest): T.RemoteStartTransactionResponse => {
       // §5.11: a charging profile given with a remote start is the transaction's TxProfile.
       if (p.chargingProfile && p.chargingProfile.chargingProfilePurpose !== 'TxProfile') return { status: 'Rejected' };
-      if (p.connectorId !== undefined && !validConnector(p.connectorId)) return { status: 'Rejected' };
+      if (p.connectorId !== undefined && !validConnector(ctx, p.connectorId)) return { status: 'Rejected' };
       const profile = p.chargingProfile && toProfile(p.connectorId ?? 0, p.chargingProfile, undefined, model.now());
       return { status: model.remoteStart(p.connectorId, p.idTag, profile) };
     },
@@ -41,11 +47,17 @@ export function ocpp16Commands(ctx: CommandContext): Record<string, Handler> {
       const ref = ctx.refOf(p.transactionId);
       return { status: ref !== undefined && model.remoteStop(ref) ? 'Accepted' : 'Rejected' };
     },
+    UnlockConnector: (p: T.UnlockConnectorRequest): T.UnlockConnectorResponse => ({ status: validConnector(ctx, p.connectorId) && model.unlock(p.connectorId) ? 'Unlocked' : 'NotSupported' }),
+  };
+}
+
+function configurationCommands(ctx: CommandContext) {
+  const { model } = ctx;
+  return {
     Reset: (p: T.ResetRequest): T.ResetResponse => {
       ctx.later(() => ctx.reboot(p.type));
       return { status: 'Accepted' };
     },
-    UnlockConnector: (p: T.UnlockConnectorRequest): T.UnlockConnectorResponse => ({ status: validConnector(p.connectorId) && model.unlock(p.connectorId) ? 'Unlocked' : 'NotSupported' }),
     ChangeAvailability: (p: T.ChangeAvailabilityRequest): T.ChangeAvailabilityResponse => ({
       status: model.availability.change(p.connectorId, p.type === 'Operative', (id) => model.connector(id)?.tx !== undefined),
     }),
@@ -55,31 +67,41 @@ export function ocpp16Commands(ctx: CommandContext): Record<string, Handler> {
       if (status === 'Accepted') ctx.later(() => ctx.configurationChanged(p.key));
       return { status };
     },
-    ClearCache: (): T.ClearCacheResponse => {
-      model.auth.clearCache();
-      return { status: 'Accepted' };
-    },
     TriggerMessage: (p: T.TriggerMessageRequest): T.TriggerMessageResponse => {
-      if (p.connectorId !== undefined && p.connectorId !== 0 && !validConnector(p.connectorId)) return { status: 'Rejected' };
+      if (p.connectorId !== undefined && p.connectorId !== 0 && !validConnector(ctx, p.connectorId)) return { status: 'Rejected' };
       ctx.later(() => ctx.trigger(p.requestedMessage, p.connectorId));
       return { status: 'Accepted' };
     },
+    // A simulated charger knows no vendor extensions (§4.3 DataTransfer).
+    DataTransfer: (): T.DataTransferResponse => ({ status: 'UnknownVendorId' }),
+  };
+}
+
+function smartChargingCommands(ctx: CommandContext) {
+  const { model } = ctx;
+  const purposes = { ChargePointMaxProfile: 'ChargePointMax', TxDefaultProfile: 'TxDefault', TxProfile: 'Tx' } as const;
+  return {
     SetChargingProfile: (p: T.SetChargingProfileRequest): T.SetChargingProfileResponse => {
       const cs = p.csChargingProfiles;
       // A transactionId the charger does not know can name no running transaction: the store rejects it.
       const txRef = cs.transactionId === undefined ? undefined : (ctx.refOf(cs.transactionId) ?? `unknown:${cs.transactionId}`);
       return { status: model.setProfile(toProfile(p.connectorId, cs, txRef, model.now())) };
     },
-    ClearChargingProfile: (p: T.ClearChargingProfileRequest): T.ClearChargingProfileResponse => {
-      const purposes = { ChargePointMaxProfile: 'ChargePointMax', TxDefaultProfile: 'TxDefault', TxProfile: 'Tx' } as const;
-      return { status: model.clearProfiles({ id: p.id, connectorId: p.connectorId, stackLevel: p.stackLevel, purpose: p.chargingProfilePurpose && purposes[p.chargingProfilePurpose] }) };
-    },
+    ClearChargingProfile: (p: T.ClearChargingProfileRequest): T.ClearChargingProfileResponse => ({
+      status: model.clearProfiles({ id: p.id, connectorId: p.connectorId, stackLevel: p.stackLevel, purpose: p.chargingProfilePurpose && purposes[p.chargingProfilePurpose] }),
+    }),
     GetCompositeSchedule: (p: T.GetCompositeScheduleRequest): T.GetCompositeScheduleResponse => {
       const schedule = model.composite(p.connectorId, p.duration, p.chargingRateUnit ?? 'A');
       return schedule ? compositeResponse(p.connectorId, schedule) : { status: 'Rejected' };
     },
+  };
+}
+
+function reservationAndAuthCommands(ctx: CommandContext) {
+  const { model } = ctx;
+  return {
     ReserveNow: (p: T.ReserveNowRequest): T.ReserveNowResponse => {
-      const v = validConnector(p.connectorId) ? model.view(p.connectorId) : undefined;
+      const v = validConnector(ctx, p.connectorId) ? model.view(p.connectorId) : undefined;
       const occupied = v !== undefined && (v.evPlugged || v.tx !== undefined || v.finishing || v.awaitingPlug);
       const reservation = { id: p.reservationId, connectorId: p.connectorId, idTag: p.idTag, expiresAt: Date.parse(p.expiryDate), ...(p.parentIdTag ? { parentIdTag: p.parentIdTag } : {}) };
       return { status: model.availability.reserve(reservation, occupied, model.now()) };
@@ -92,8 +114,16 @@ export function ocpp16Commands(ctx: CommandContext): Record<string, Handler> {
     },
     // §5.10: -1 when the charger has no Local Authorization List.
     GetLocalListVersion: (): T.GetLocalListVersionResponse => ({ listVersion: ctx.config.bool('LocalAuthListEnabled') ? model.auth.listVersion : -1 }),
-    // A simulated charger knows no vendor extensions (§4.3 DataTransfer).
-    DataTransfer: (): T.DataTransferResponse => ({ status: 'UnknownVendorId' }),
+    ClearCache: (): T.ClearCacheResponse => {
+      model.auth.clearCache();
+      return { status: 'Accepted' };
+    },
+  };
+}
+
+function maintenanceCommands(ctx: CommandContext) {
+  const { model } = ctx;
+  return {
     UpdateFirmware: (p: T.UpdateFirmwareRequest): T.UpdateFirmwareResponse => {
       ctx.firmwareSteps('FirmwareStatusNotification', ['Downloading', 'Downloaded', 'Installing', 'Installed'], Date.parse(p.retrieveDate));
       return {};
@@ -104,5 +134,4 @@ export function ocpp16Commands(ctx: CommandContext): Record<string, Handler> {
       return { fileName };
     },
   };
-  return handlers as Record<string, Handler>;
 }

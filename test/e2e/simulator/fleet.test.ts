@@ -40,4 +40,24 @@ describe('e2e simulator: a fleet against the real app', () => {
     expect(summary.sent.StartTransaction).to.equal(sessions.length);
     expect(summary.latency.count).to.be.greaterThan(0);
   });
+
+  it('should flood MeterValues in a closed loop for benchmarks, answering every call and timing each one', async () => {
+    // Arrange
+    const fleet = aFleet(t, { chargers: 2, flood: true });
+    await registerFleet(fleet, { apiUrl: `${t.httpUrl}/api/v1`, apiKey: t.adminKey });
+    const ids = fleet.chargers.map((c) => c.id);
+
+    // Act
+    fleet.start();
+    await eventually(async () => (fleet.stats.summary(0).resultsByAction.MeterValues?.ok ?? 0) >= 50, '50 answered MeterValues', 20_000);
+    const summary = await fleet.stop();
+
+    // Assert: every call sent was answered before the next (closed loop), none got lost
+    const mv = summary.resultsByAction.MeterValues;
+    expect(mv).to.deep.equal({ ok: summary.sent.MeterValues });
+    expect(summary.latencyByAction.MeterValues.count).to.equal(summary.sent.MeterValues);
+    expect(summary.sessionsStarted).to.equal(0);
+    const stored = await t.db('meter_values').whereIn('charge_point_id', ids).where({ measurand: 'Energy.Active.Import.Register' }).count('* as n').first();
+    expect(Number(stored!.n)).to.equal(summary.sent.MeterValues);
+  });
 });

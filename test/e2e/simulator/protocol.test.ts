@@ -131,4 +131,20 @@ describe('e2e simulator: OCPP-J behaviour against a scripted server', () => {
     expect(server.frames.map((f) => f[2])).to.deep.equal(['BootNotification', 'StatusNotification', 'StatusNotification']);
     expect(summary.resultsByAction.StatusNotification).to.deep.equal({ Timeout: 1, ok: 1 });
   });
+
+  it('should spread the first connections over the ramp-up: the last charger is not connected when the first has booted', async () => {
+    // Arrange: three chargers over 60 s: they connect at 0, 20 and 40 s
+    const server = await aScriptedServer();
+    const fleet = aFleet({ ocppUrl: server.url }, { chargers: 3, rampUpSec: 60 });
+
+    // Act
+    fleet.start();
+    await fleet.chargers[0].whenOnline();
+    const connected = fleet.stats.summary(0).connected;
+    const summary = await fleet.stop();
+    await server.close();
+
+    // Assert
+    expect([connected, summary.connected, server.frames.filter((f) => f[2] === 'BootNotification').length]).to.deep.equal([1, 1, 1]);
+  });
 });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { allIdTags, chargerId, idTag, resolveOptions } from '../../../src/simulator/options.ts';
+import { Fleet, derivePassword } from '../../../src/simulator/index.ts';
 
 const base = { url: 'ws://localhost:8080/ocpp', chargers: 3 };
 
@@ -27,5 +28,13 @@ describe('simulator/options', () => {
       [{ sessions: { probability: 2, durationSec: 1, idleSec: 1 } }, /^sessions.probability: /],
     ];
     for (const [o, message] of bad) expect(() => resolveOptions({ ...base, ...o }), JSON.stringify(o)).to.throw(message);
+  });
+
+  it('should take the same random decisions for the same seed (meters, passwords), and others for another seed', () => {
+    const meters = (seed: number) => new Fleet({ ...base, seed, connectors: 2 }).chargers.map((c) => c.model.spec.meterStartWh);
+    expect(meters(4)).to.deep.equal(meters(4));
+    expect(meters(4)).to.not.deep.equal(meters(5));
+    expect(derivePassword('s3cret', 'SIM-00001')).to.equal(derivePassword('s3cret', 'SIM-00001')).and.have.length(24);
+    expect(derivePassword('s3cret', 'SIM-00001')).to.not.equal(derivePassword('s3cret', 'SIM-00002'));
   });
 });
