@@ -23,6 +23,8 @@ export function randomEv(random: Random, singlePhaseShare: number, supplyPhases:
   return { spec: { phases, maxCurrentA, batteryWh }, socPct: uniform(random, 10, 70) };
 }
 
+const CONNECTION_TIMEOUT_SEC = 60;
+
 export class SimulatedCharger {
   readonly id: string;
   readonly model: SimCharger;
@@ -39,7 +41,7 @@ export class SimulatedCharger {
     const hooks: ChargerHooks = { newEv, connectorIdle: (c) => this.behaviour?.connectorIdle(c) };
     const meterStartWh = Array.from({ length: r.connectors }, () => Math.floor(this.random() * 5_000_000));
     const spec = { id: this.id, connectors: r.connectors, voltage: r.voltage, phases: r.phases, maxCurrentA: r.maxCurrentA, meterStartWh };
-    const settings = { meterIntervalSec: r.meterIntervalSec, connectionTimeoutSec: 60, stopTxOnInvalidId: true, authorizeRemoteTx: false, localAuthorizeOffline: true, allowOfflineTxForUnknownId: false, unplugDelaySec: r.unplugDelaySec, plugDelaySec: r.plugDelaySec };
+    const settings = { meterIntervalSec: r.meterIntervalSec, connectionTimeoutSec: CONNECTION_TIMEOUT_SEC, stopTxOnInvalidId: true, authorizeRemoteTx: false, localAuthorizeOffline: true, allowOfflineTxForUnknownId: false, unplugDelaySec: r.unplugDelaySec, plugDelaySec: r.plugDelaySec };
     this.model = new SimCharger(spec, settings, clock, hooks);
     this.station = new Ocpp16Station(this.model, {
       url: r.url,
@@ -53,7 +55,8 @@ export class SimulatedCharger {
       stats,
       heartbeatIntervalSec: r.heartbeatIntervalSec,
       boot: { chargePointVendor: 'cpms', chargePointModel: 'Simulator', chargePointSerialNumber: this.id.slice(-25), firmwareVersion: '1.0.0', meterType: 'SimMeter' },
-      configuration: { ...initialConfiguration(r, settings), AuthorizationKey: this.password ?? '' },
+      configuration: fleetConfiguration(r),
+      ownConfiguration: { AuthorizationKey: this.password ?? '' },
     });
     if (r.sessions && !r.flood) this.behaviour = new SessionBehaviour(this.model, r.sessions, this.random, (c) => idTag(r, index, c), newEv);
   }
@@ -99,7 +102,16 @@ export class SimulatedCharger {
   }
 }
 
-function initialConfiguration(r: ResolvedOptions, s: { meterIntervalSec: number; connectionTimeoutSec: number }): Record<string, string> {
+// One configuration object per fleet: 20,000 chargers share it (each keeps only what it changed).
+const configurations = new WeakMap<ResolvedOptions, Readonly<Record<string, string>>>();
+
+function fleetConfiguration(r: ResolvedOptions): Readonly<Record<string, string>> {
+  let c = configurations.get(r);
+  if (!c) configurations.set(r, (c = Object.freeze(initialConfiguration(r))));
+  return c;
+}
+
+function initialConfiguration(r: ResolvedOptions): Record<string, string> {
   return {
     AllowOfflineTxForUnknownId: 'false',
     AuthorizationCacheEnabled: 'true',
@@ -108,7 +120,7 @@ function initialConfiguration(r: ResolvedOptions, s: { meterIntervalSec: number;
     ChargingScheduleAllowedChargingRateUnit: 'Current,Power',
     ChargingScheduleMaxPeriods: '24',
     ClockAlignedDataInterval: '0',
-    ConnectionTimeOut: String(s.connectionTimeoutSec),
+    ConnectionTimeOut: String(CONNECTION_TIMEOUT_SEC),
     GetConfigurationMaxKeys: '50',
     HeartbeatInterval: String(r.heartbeatIntervalSec),
     LocalAuthListEnabled: 'true',
@@ -118,7 +130,7 @@ function initialConfiguration(r: ResolvedOptions, s: { meterIntervalSec: number;
     MaxChargingProfilesInstalled: '32',
     MeterValuesAlignedData: '',
     MeterValuesSampledData: 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,SoC',
-    MeterValueSampleInterval: String(s.meterIntervalSec),
+    MeterValueSampleInterval: String(r.meterIntervalSec),
     NumberOfConnectors: String(r.connectors),
     ReserveConnectorZeroSupported: 'false',
     ResetRetries: '1',

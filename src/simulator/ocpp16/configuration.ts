@@ -69,43 +69,49 @@ function isValid(key: string, def: KeyDef, value: string): boolean {
 }
 
 export class Ocpp16Configuration {
-  private readonly values = new Map<string, string>();
+  /** the keys changed from the defaults; the defaults are shared by a whole fleet (20,000 chargers) */
+  private readonly changed = new Map<string, string>();
 
-  constructor(initial: Record<string, string>) {
-    for (const [key, value] of Object.entries(initial)) {
-      if (!KEYS[key]) throw new Error(`unknown configuration key ${key}`);
-      this.values.set(key, value);
-    }
+  constructor(
+    private readonly defaults: Readonly<Record<string, string>>,
+    own: Record<string, string> = {},
+  ) {
+    for (const key of [...Object.keys(defaults), ...Object.keys(own)]) if (!KEYS[key]) throw new Error(`unknown configuration key ${key}`);
+    for (const [key, value] of Object.entries(own)) this.changed.set(key, value);
+  }
+
+  private has(key: string): boolean {
+    return this.changed.has(key) || Object.hasOwn(this.defaults, key);
   }
 
   value(key: string): string | undefined {
-    return this.values.get(key);
+    return this.changed.get(key) ?? this.defaults[key];
   }
 
   number(key: string): number {
-    return Number(this.values.get(key) ?? 0);
+    return Number(this.value(key) ?? 0);
   }
 
   bool(key: string): boolean {
-    return this.values.get(key) === 'true';
+    return this.value(key) === 'true';
   }
 
   list(key: string): string[] {
-    return (this.values.get(key) ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+    return (this.value(key) ?? '').split(',').map((m) => m.trim()).filter(Boolean);
   }
 
   /** OCPP 1.6 §5.8: every key when none is asked; unknown ones listed in unknownKey. */
   get(keys: string[] | undefined): { configurationKey: ConfigurationKey[]; unknownKey: string[] } {
-    const asked = keys && keys.length > 0 ? keys : [...this.values.keys()];
+    const asked = keys && keys.length > 0 ? keys : [...new Set([...Object.keys(this.defaults), ...this.changed.keys()])];
     const configurationKey: ConfigurationKey[] = [];
     const unknownKey: string[] = [];
     for (const key of asked) {
       const def = KEYS[key];
-      if (!def || !this.values.has(key)) {
+      if (!def || !this.has(key)) {
         unknownKey.push(key);
         continue;
       }
-      configurationKey.push({ key, readonly: def.readonly, ...(def.writeOnly ? {} : { value: this.values.get(key) }) });
+      configurationKey.push({ key, readonly: def.readonly, ...(def.writeOnly ? {} : { value: this.value(key) }) });
     }
     return { configurationKey, unknownKey };
   }
@@ -113,9 +119,9 @@ export class Ocpp16Configuration {
   /** OCPP 1.6 §5.3: NotSupported for an unknown key, Rejected for a read-only key or a bad value. */
   change(key: string, value: string): ChangeStatus {
     const def = KEYS[key];
-    if (!def || !this.values.has(key)) return 'NotSupported';
+    if (!def || !this.has(key)) return 'NotSupported';
     if (def.readonly || !isValid(key, def, value)) return 'Rejected';
-    this.values.set(key, value);
+    this.changed.set(key, value);
     return 'Accepted';
   }
 }

@@ -8,7 +8,7 @@ import type { IdTagInfo } from '../model/authorization.ts';
 import type { SimCharger } from '../model/charger.ts';
 import type { ChargerLink, MeterSample, StopReason, Transaction } from '../model/types.ts';
 import { Timers } from '../timers.ts';
-import { ocpp16Commands, type Handler, type TriggerableMessage } from './commands.ts';
+import { OCPP16_HANDLERS, type CommandContext, type TriggerableMessage } from './commands.ts';
 import { Ocpp16Configuration } from './configuration.ts';
 import { connectorStatus, meterValue, toIdTagInfo } from './messages.ts';
 import { checkRequest } from './validate.ts';
@@ -21,18 +21,19 @@ export interface StationOptions extends Omit<ConnectionOptions, 'identity' | 'pr
   rebootDelayMs: number;
   /** the pause between two firmware / diagnostics status notifications */
   firmwareStepMs: number;
-  /** initial values of configuration keys (strings, as OCPP 1.6 keeps them); AuthorizationKey = the password */
-  configuration: Record<string, string>;
+  /** configuration keys (strings, as OCPP 1.6 keeps them), shared by the fleet; AuthorizationKey = the password */
+  configuration: Readonly<Record<string, string>>;
+  /** this charger's own values (its AuthorizationKey) */
+  ownConfiguration: Record<string, string>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const ignore = () => undefined;
 
-export class Ocpp16Station implements ChargerLink {
+export class Ocpp16Station implements ChargerLink, CommandContext {
   readonly config: Ocpp16Configuration;
   private readonly conn: ChargerConnection;
   private readonly timers = new Timers();
-  private readonly handlers: Record<string, Handler>;
   private accepted = false;
   private needsBoot = true;
   private readonly txIds = new Map<string, number | null>();
@@ -43,10 +44,10 @@ export class Ocpp16Station implements ChargerLink {
   private onlineWaiters: Array<() => void> = [];
 
   constructor(
-    private readonly model: SimCharger,
+    readonly model: SimCharger,
     private readonly o: StationOptions,
   ) {
-    this.config = new Ocpp16Configuration(o.configuration);
+    this.config = new Ocpp16Configuration(o.configuration, o.ownConfiguration);
     const conn: ConnectionOptions = {
       ...o,
       identity: model.spec.id,
@@ -57,18 +58,11 @@ export class Ocpp16Station implements ChargerLink {
       transactionRetryMs: () => this.config.number('TransactionMessageRetryInterval') * 1000,
     };
     this.conn = new ChargerConnection(conn, { opened: () => this.opened(), closed: () => this.closed(), call: (a, p) => this.handle(a, p) });
-    this.handlers = ocpp16Commands({
-      identity: model.spec.id,
-      model,
-      config: this.config,
-      refOf: (id) => this.refs.get(id),
-      later: (fn, ms = 0) => void this.timers.after(ms, fn),
-      reboot: (kind) => void this.reboot(kind),
-      trigger: (m, c) => this.trigger(m, c),
-      configurationChanged: (key) => this.configurationChanged(key),
-      firmwareSteps: (action, statuses, startAt) => this.firmwareSteps(action, statuses, startAt),
-    });
     model.link = this;
+  }
+
+  get identity(): string {
+    return this.model.spec.id;
   }
 
   get isOnline(): boolean {
@@ -235,7 +229,7 @@ export class Ocpp16Station implements ChargerLink {
   }
 
   /** Reset (§5.17): transactions stop (Soft: their StopTransactions are sent first), then the charger reboots. */
-  private async reboot(kind: 'Hard' | 'Soft'): Promise<void> {
+  async reboot(kind: 'Hard' | 'Soft'): Promise<void> {
     this.model.stopAll(kind === 'Hard' ? 'HardReset' : 'SoftReset');
     if (kind === 'Soft') await this.conn.whenDrained();
     this.accepted = false;
@@ -251,18 +245,26 @@ export class Ocpp16Station implements ChargerLink {
     this.conn.send('StatusNotification', build, { done: (o) => !o.ok && this.reported.get(connectorId) === status && this.reported.delete(connectorId) }).catch(ignore);
   }
 
-  // Commands ---------------------------------------------------------------------------------------------
+  // Commands (the station is their CommandContext) ---------------------------------------------------
+
+  refOf(transactionId: number): string | undefined {
+    return this.refs.get(transactionId);
+  }
+
+  later(fn: () => void, ms = 0): void {
+    this.timers.after(ms, fn);
+  }
 
   private async handle(action: string, payload: unknown): Promise<unknown> {
     this.o.stats.commandReceived(action);
-    const handler = this.handlers[action];
+    const handler = OCPP16_HANDLERS[action];
     if (!handler) throw new CallError('NotImplemented', `${action} is not implemented by this charger`);
     checkRequest(action, payload);
-    return handler(payload as never);
+    return handler(this, payload as never);
   }
 
   /** §5.17 TriggerMessage: sends the requested message now. */
-  private trigger(message: TriggerableMessage, connectorId: number | undefined): boolean {
+  trigger(message: TriggerableMessage, connectorId: number | undefined): boolean {
     const connectors = connectorId ? [connectorId] : Array.from({ length: this.model.spec.connectors }, (_, i) => i + 1);
     if (message === 'BootNotification') this.conn.send('BootNotification', () => this.o.boot).catch(ignore);
     if (message === 'Heartbeat') this.conn.send('Heartbeat', () => ({})).catch(ignore);
@@ -273,7 +275,8 @@ export class Ocpp16Station implements ChargerLink {
     return true;
   }
 
-  private configurationChanged(key: string): void {
+  /** Applies a configuration key the server changed (ChangeConfiguration Accepted). */
+  configurationChanged(key: string): void {
     if (key === 'HeartbeatInterval' && this.cancelHeartbeat) this.scheduleHeartbeat();
     if (key === 'MeterValueSampleInterval') this.model.setMeterInterval(this.config.number(key));
     if (key === 'ConnectionTimeOut') this.model.settings.connectionTimeoutSec = this.config.number(key);
@@ -285,7 +288,7 @@ export class Ocpp16Station implements ChargerLink {
   }
 
   /** UpdateFirmware (§5.19) and GetDiagnostics (§5.9): one status notification per step, from `startAt` on. */
-  private firmwareSteps(action: 'FirmwareStatusNotification' | 'DiagnosticsStatusNotification', statuses: string[], startAt: number): void {
+  firmwareSteps(action: 'FirmwareStatusNotification' | 'DiagnosticsStatusNotification', statuses: string[], startAt: number): void {
     const first = Math.max(0, startAt - this.model.now());
     statuses.forEach((status, i) => {
       this.timers.after(first + (i + 1) * this.o.firmwareStepMs, () => this.conn.send(action, () => ({ status })).catch(ignore));

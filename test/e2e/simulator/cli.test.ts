@@ -10,7 +10,9 @@ const BIN = new URL('../../../bin/cpms.js', import.meta.url).pathname;
 
 /** Runs `cpms simulate …` to its end; resolves with its exit code and output. */
 function simulate(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, 'simulate', ...args], { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A database no one can reach: the simulator is a client and must not open one (it would fail here).
+  const env = { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none', DATA_DIR: '/nonexistent/cpms-data' };
+  const child = spawn(process.execPath, [BIN, 'simulate', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c) => (stdout += c));

@@ -147,4 +147,20 @@ describe('e2e simulator: OCPP-J behaviour against a scripted server', () => {
     // Assert
     expect([connected, summary.connected, server.frames.filter((f) => f[2] === 'BootNotification').length]).to.deep.equal([1, 1, 1]);
   });
+
+  it('OCPP16 §4.6: should heartbeat at the interval the server gives in its BootNotification answer', async () => {
+    // Arrange: the server asks for a heartbeat every second (the charger starts with 300 s)
+    const server = await aScriptedServer();
+    server.answer = (action) => (action === 'BootNotification' ? { status: 'Accepted', currentTime: new Date().toISOString(), interval: 1 } : {});
+    const fleet = aFleet({ ocppUrl: server.url }, { heartbeatIntervalSec: 300 });
+
+    // Act
+    fleet.start();
+    await eventually(async () => server.frames.filter((f) => f[2] === 'Heartbeat').length >= 2, 'two heartbeats', 10_000);
+    await fleet.stop();
+    await server.close();
+
+    // Assert
+    expect(server.frames.filter((f) => f[2] === 'Heartbeat').map((f) => f[3])).to.deep.include({});
+  });
 });
