@@ -135,7 +135,10 @@ export class ChargerConnection {
     const socket = this.socket;
     this.socket = undefined;
     await socket?.close();
-    for (const item of this.queue.toArray()) item.data.done({ ok: false, error: new Disconnected('simulation stopped') });
+    for (const item of this.queue.toArray()) {
+      if (item.transactional) this.o.stats.error(`${this.o.identity}: ${item.action} not sent before the end of the run`);
+      item.data.done({ ok: false, error: new Disconnected('simulation stopped') });
+    }
     while (this.queue.shift());
     this.notifyDrained();
   }

@@ -79,7 +79,7 @@ const DEFAULTS = {
   firmwareStepSec: 2,
 };
 
-// OCPP 1.6 §7.28 IdToken: CiString20Type
+// OCPP 1.6 IdToken: CiString20Type
 const MAX_ID_TAG = 20;
 // cpms (and most servers) take charger identities up to 48 characters
 const MAX_IDENTITY = 48;
@@ -110,6 +110,7 @@ export function resolveOptions(o: FleetOptions): ResolvedOptions {
     check(positive(r.sessions.durationSec) && positive(r.sessions.idleSec), 'sessions.durationSec and sessions.idleSec: must be positive numbers');
   }
   check(r.password === undefined || (r.password.length >= 8 && r.password.length <= 40), 'password: must be 8 to 40 characters');
+  check(r.password === undefined || r.passwordSecret === undefined, 'password: give a password or a password secret, not both');
   check(r.tokens === undefined || (r.tokens.length > 0 && r.tokens.every((t) => t.length > 0 && t.length <= MAX_ID_TAG)), `tokens: each must be 1 to ${MAX_ID_TAG} characters`);
   check(chargerId(r, r.firstIndex + r.chargers - 1).length <= MAX_IDENTITY, `idPrefix: charger ids would be longer than ${MAX_IDENTITY} characters`);
   check(r.tokens !== undefined || idTag(r, r.chargers - 1, r.connectors).length <= MAX_ID_TAG, `tokenPrefix: id tags would be longer than ${MAX_ID_TAG} characters (OCPP 1.6 IdToken)`);

@@ -95,7 +95,7 @@ export class ChargerAvailability {
     return true;
   }
 
-  /** A transaction starts on the connector: the reservation of its id tag is used (§3.10). */
+  /** A transaction starts on the connector: the reservation of its id tag is used (OCPP 1.6 §5.13). */
   takeReservation(connectorId: number, idTag: string): Reservation | undefined {
     const r = this.reservationOn(connectorId);
     if (!r || r.idTag !== idTag) return undefined;

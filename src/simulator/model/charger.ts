@@ -205,6 +205,11 @@ export class SimCharger {
     return sampleOf(this.connectors[connectorId - 1], this.spec, this.now(), context);
   }
 
+  /** Whether meter values are being sampled (a transaction runs and the interval is not 0). */
+  get isSampling(): boolean {
+    return this.cancelTick !== undefined;
+  }
+
   /** Sets the MeterValueSampleInterval; the next sample comes after the new interval. */
   setMeterInterval(sec: number): void {
     this.settings.meterIntervalSec = sec;
@@ -242,7 +247,7 @@ export class SimCharger {
         return info;
       }
     }
-    // OCPP 1.6 §9.1.19 LocalAuthorizeOffline, §9.1.1 AllowOfflineTxForUnknownId
+    // OCPP 1.6 §9.1 LocalAuthorizeOffline and AllowOfflineTxForUnknownId
     const local = this.settings.localAuthorizeOffline ? this.auth.lookup(idTag, this.now()) : undefined;
     if (local) return local;
     return this.settings.allowOfflineTxForUnknownId ? { status: 'Accepted' } : undefined;
@@ -290,7 +295,8 @@ export class SimCharger {
 
   /** One timer per charger: every meter interval, each transaction reports its meter values. */
   private ensureTicking(): void {
-    if (this.cancelTick || !this.connectors.some((c) => c.tx)) return;
+    // OCPP 1.6 §9.1 MeterValueSampleInterval: 0 = no sampled data
+    if (this.cancelTick || this.settings.meterIntervalSec <= 0 || !this.connectors.some((c) => c.tx)) return;
     this.cancelTick = this.timers.after(this.settings.meterIntervalSec * 1000, () => {
       this.cancelTick = undefined;
       this.recompute();

@@ -52,7 +52,7 @@ export interface TxContext {
 const DAY_MS = 86_400_000;
 
 /**
- * Start of the schedule occurrence in force at `at`, or undefined before the first. OCPP 1.6 §7.13
+ * Start of the schedule occurrence in force at `at`, or undefined before the first. OCPP 1.6
  * ChargingProfileKindType: Absolute starts at startSchedule, Recurring repeats it every day or week,
  * Relative starts with the transaction (`relativeStart`).
  */
@@ -116,14 +116,14 @@ export function limitsAt(profiles: ChargingProfile[], connectorId: number, at: n
 }
 
 /**
- * Current per phase a limit allows on `phases` phases. OCPP 1.6 §7.13: a limit in A is per phase; one in W
+ * Current per phase a limit allows on `phases` phases. OCPP 1.6 ChargingSchedule: a limit in A is per phase; one in W
  * is the total power, spread over the phases in use.
  */
 export function ampsPerPhase(limit: Limit, voltage: number, phases: number): number {
   return limit.unit === 'A' ? limit.value : limit.value / (voltage * phases);
 }
 
-/** Phases a limit lets the charger use (OCPP 1.6 §7.14: numberPhases, 3 when absent). */
+/** Phases a limit lets the charger use (OCPP 1.6 ChargingSchedulePeriod.numberPhases, 3 when absent). */
 export function phasesAllowed(limits: ConnectorLimits, hardwarePhases: number): number {
   return Math.min(hardwarePhases, limits.tx?.numberPhases ?? 3, limits.chargePointMax?.numberPhases ?? 3);
 }

@@ -45,10 +45,10 @@ export interface Transaction {
   reservationId?: number;
 }
 
-/** OCPP 1.6 §7.40 Reason (OCPP 2.0.1 ReasonEnumType has the same ones, spelled alike). */
+/** OCPP 1.6 Reason (OCPP 2.0.1 ReasonEnumType has the same ones, spelled alike). */
 export type StopReason = 'Local' | 'Remote' | 'EVDisconnected' | 'SoftReset' | 'HardReset' | 'UnlockCommand' | 'DeAuthorized' | 'Reboot' | 'PowerLoss' | 'Other' | 'EmergencyStop';
 
-/** OCPP 1.6 §7.42 ReadingContext, shared with OCPP 2.0.1. */
+/** OCPP 1.6 ReadingContext, shared with OCPP 2.0.1. */
 export type SampleContext = 'Sample.Periodic' | 'Transaction.Begin' | 'Transaction.End' | 'Trigger';
 
 export interface MeterSample {

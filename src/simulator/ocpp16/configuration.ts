@@ -11,7 +11,7 @@ interface KeyDef {
   writeOnly?: boolean;
 }
 
-/** Measurands a simulated meter can report (OCPP 1.6 §7.31). */
+/** Measurands a simulated meter can report (OCPP 1.6 Measurand). */
 export const MEASURANDS = ['Energy.Active.Import.Register', 'Power.Active.Import', 'Current.Import', 'Voltage', 'SoC'] as const;
 
 const KEYS: Record<string, KeyDef> = {

@@ -11,7 +11,7 @@ type MeterValue = MeterValuesRequest['meterValue'][number];
 type SampledValue = MeterValue['sampledValue'][number];
 type CsChargingProfile = SetChargingProfileRequest['csChargingProfiles'];
 
-/** OCPP 1.6 §4.9 / §7.7 ChargePointStatus of a connector, from its state. */
+/** OCPP 1.6 §4.9 ChargePointStatus of a connector, from its state. */
 export function connectorStatus(v: ConnectorView): ChargePointStatus {
   if (v.faulted) return 'Faulted';
   if (v.tx) return v.chargingState ?? 'Charging';
@@ -40,7 +40,7 @@ export function meterValue(s: MeterSample, measurands: string[]): MeterValue {
     if (m === 'Voltage') s.currentsA.forEach((_, i) => sampledValue.push({ value: s.voltageV.toFixed(1), context, measurand: m, phase: VOLTAGE_PHASES[i], location: 'Outlet', unit: 'V' }));
     if (m === 'SoC' && s.socPct !== undefined) sampledValue.push({ value: Math.floor(s.socPct).toString(), context, measurand: m, location: 'EV', unit: 'Percent' });
   }
-  // §7.45: a MeterValue holds at least one sampled value; the register is always there to report.
+  // OCPP 1.6 MeterValue: it holds at least one sampled value; the register is always there to report.
   if (sampledValue.length === 0) sampledValue.push({ value: String(s.energyWh), context, measurand: 'Energy.Active.Import.Register', location: 'Outlet', unit: 'Wh' });
   return { timestamp: iso(s.at), sampledValue };
 }
@@ -51,7 +51,7 @@ const PURPOSES: Record<CsChargingProfile['chargingProfilePurpose'], ProfilePurpo
   TxProfile: 'Tx',
 };
 
-/** An OCPP 1.6 ChargingProfile (§7.8) as the model keeps it; `txRef` is the model's ref of its transactionId. */
+/** An OCPP 1.6 ChargingProfile as the model keeps it; `txRef` is the model's ref of its transactionId. */
 export function toProfile(connectorId: number, p: CsChargingProfile, txRef: string | undefined, now: number): ChargingProfile {
   const s = p.chargingSchedule;
   const time = (t: string | undefined) => (t === undefined ? undefined : Date.parse(t));
@@ -86,7 +86,7 @@ export function compositeResponse(connectorId: number, c: CompositeSchedule): Ge
   };
 }
 
-/** An idTagInfo (§7.30) as the model keeps it. */
+/** An IdTagInfo as the model keeps it. */
 export function toIdTagInfo(info: { status: IdTagInfo['status']; parentIdTag?: string; expiryDate?: string }): IdTagInfo {
   return { status: info.status, ...(info.parentIdTag ? { parentIdTag: info.parentIdTag } : {}), ...(info.expiryDate ? { expiryDate: Date.parse(info.expiryDate) } : {}) };
 }

@@ -228,7 +228,7 @@ export class Ocpp16Station implements ChargerLink, CommandContext {
     });
   }
 
-  /** Reset (§5.17): transactions stop (Soft: their StopTransactions are sent first), then the charger reboots. */
+  /** Reset (§5.14): transactions stop (Soft: their StopTransactions are sent first), then the charger reboots. */
   async reboot(kind: 'Hard' | 'Soft'): Promise<void> {
     this.model.stopAll(kind === 'Hard' ? 'HardReset' : 'SoftReset');
     if (kind === 'Soft') await this.conn.whenDrained();

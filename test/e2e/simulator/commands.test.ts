@@ -84,7 +84,7 @@ describe('e2e simulator: server commands', () => {
   });
 
   for (const type of ['Soft', 'Hard'] as const) {
-    it(`OCPP16 §5.17: should stop its transaction on a ${type} Reset (reason ${type}Reset), reconnect and boot again`, async () => {
+    it(`OCPP16 §5.14: should stop its transaction on a ${type} Reset (reason ${type}Reset), reconnect and boot again`, async () => {
       // Arrange
       const { fleet, id, tag } = await anOnlineFleet();
       await fleet.chargers[0].startSession(1, tag, EV_32A);

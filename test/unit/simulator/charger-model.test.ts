@@ -138,4 +138,14 @@ describe('simulator/model/charger', () => {
     expect(await charger.presentIdTag(1, 'TAG-1')).to.equal('stopped');
     expect([link.stopped[0].reason, charger.profiles.profiles]).to.deep.equal(['Local', []]);
   });
+
+  it('OCPP16 §9.1 MeterValueSampleInterval: should sample every interval during a transaction, and not at all for 0', async () => {
+    charger.plugIn(1, EV);
+    await charger.presentIdTag(1, 'TAG-1');
+    const during = charger.isSampling;
+    charger.setMeterInterval(0);
+    const off = charger.isSampling;
+    charger.setMeterInterval(10);
+    expect([during, off, charger.isSampling]).to.deep.equal([true, false, true]);
+  });
 });

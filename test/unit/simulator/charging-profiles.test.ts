@@ -13,23 +13,23 @@ function aProfile(o: Partial<ChargingProfile> & { limit?: number; periods?: Char
 
 describe('simulator/model/charging-profiles', () => {
   describe('limitOf', () => {
-    it('OCPP16 §7.13 Absolute: should take the last period started at that moment', () => {
+    it('OCPP16 ChargingProfileKindType Absolute: should take the last period started at that moment', () => {
       const p = aProfile({ periods: [{ startPeriod: 0, limit: 32 }, { startPeriod: 600, limit: 10 }] });
       expect([limitOf(p, min(-1), T0), limitOf(p, min(5), T0)?.value, limitOf(p, min(10), T0)?.value]).to.deep.equal([undefined, 32, 10]);
     });
 
-    it('OCPP16 §7.13 Relative: should start the schedule with the transaction', () => {
+    it('OCPP16 ChargingProfileKindType Relative: should start the schedule with the transaction', () => {
       const p = aProfile({ kind: 'Relative', schedule: { unit: 'A', periods: [{ startPeriod: 0, limit: 8 }, { startPeriod: 60, limit: 20 }] } });
       expect([limitOf(p, min(30.5), min(30))?.value, limitOf(p, min(31), min(30))?.value]).to.deep.equal([8, 20]);
     });
 
-    it('OCPP16 §7.13 Recurring Daily: should repeat the schedule every day from startSchedule', () => {
+    it('OCPP16 ChargingProfileKindType Recurring Daily: should repeat the schedule every day from startSchedule', () => {
       const p = aProfile({ kind: 'Recurring', recurrency: 'Daily', periods: [{ startPeriod: 0, limit: 6 }, { startPeriod: 3600, limit: 32 }] });
       const nextDay = T0 + 86_400_000;
       expect([limitOf(p, nextDay + 60_000, T0)?.value, limitOf(p, nextDay + 2 * 3_600_000, T0)?.value]).to.deep.equal([6, 32]);
     });
 
-    it('OCPP16 §7.8: should apply only between validFrom and validTo, and not after the schedule duration', () => {
+    it('OCPP16 ChargingProfile: should apply only between validFrom and validTo, and not after the schedule duration', () => {
       const p = aProfile({ validFrom: min(10), validTo: min(20) });
       const short = aProfile({ schedule: { unit: 'A', periods: [{ startPeriod: 0, limit: 16 }], startSchedule: T0, durationSec: 300 } });
       expect([limitOf(p, min(5), T0), limitOf(p, min(15), T0)?.value, limitOf(p, min(20), T0), limitOf(short, min(4), T0)?.value, limitOf(short, min(5), T0)]).to.deep.equal([undefined, 16, undefined, 16, undefined]);

@@ -50,7 +50,7 @@ describe('simulator/model/composite-schedule', () => {
     expect(c.periods).to.deep.equal([{ startPeriod: 0, limit: 6 }, { startPeriod: 300, limit: 12 }]);
   });
 
-  it('OCPP16 §7.13: should follow a daily recurring profile across midnight', () => {
+  it('OCPP16 RecurrencyKindType Daily: should follow a daily recurring profile across midnight', () => {
     const night = aProfile({ kind: 'Recurring', recurrency: 'Daily', periods: [{ startPeriod: 0, limit: 32 }, { startPeriod: 3600, limit: 10 }] });
     // window from 30 minutes before the next day's start to 2 hours after it
     const from = T0 + 86_400_000 - 1800_000;

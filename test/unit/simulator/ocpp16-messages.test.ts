@@ -26,7 +26,7 @@ describe('simulator/ocpp16/messages', () => {
     expect(cases.map(([v]) => connectorStatus(view(v)))).to.deep.equal(cases.map(([, s]) => s));
   });
 
-  it('OCPP16 §7.43: should report the register in Wh, the power in W, the current per phase and the SoC, valid against the schema', () => {
+  it('OCPP16 §4.7 MeterValues: should report the register in Wh, the power in W, the current per phase and the SoC, valid against the schema', () => {
     // Arrange
     const sample: MeterSample = { at: Date.parse('2026-03-02T08:00:00Z'), energyWh: 12_345, powerW: 3680.4, currentsA: [16, 0, 0], voltageV: 230, socPct: 55.7, context: 'Sample.Periodic' };
     // Act

@@ -24,6 +24,7 @@ describe('simulator/options', () => {
       [{ meterIntervalSec: -1 }, /^meterIntervalSec: /],
       [{ phases: 2 }, /^phases: /],
       [{ password: 'short' }, /^password: /],
+      [{ password: 'long-enough-1', passwordSecret: 's' }, /^password: give a password or a password secret, not both/],
       [{ tokenPrefix: 'A-VERY-LONG-TOKEN-PREFIX-' }, /^tokenPrefix: .*20 characters/],
       [{ sessions: { probability: 2, durationSec: 1, idleSec: 1 } }, /^sessions.probability: /],
     ];
