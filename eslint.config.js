@@ -3,7 +3,8 @@
 //   adapters inside a domain) → domain services → *.repo.ts → db/, never the reverse;
 //   a domain imports another domain's service or types, never its repo;
 //   pure files import only shared/, other pure files and types, and never read the clock;
-//   knex is called only in db/ and *.repo.ts; process.env only in config/load.ts; no console.* in src.
+//   knex is called only in db/ and *.repo.ts; process.env only in config/load.ts; no console.* in src;
+//   simulator/ (a client of any OCPP server) imports only simulator/ and shared/, and only cli/ imports it.
 // Only value imports count: `import type` / `import { type X }` are erased and create no dependency.
 //
 // The import rules depend on where the importing file and the imported file are, so each src file gets one
@@ -67,6 +68,9 @@ function classify(file) {
 /** Why `from` must not value-import `to`, or undefined when it may. */
 function violation(from, to) {
   const low = ['db', 'shared', 'config'];
+  // The fleet simulator is a client that must be able to test any OCPP server: it shares no server code.
+  if (from.dir === 'simulator' && !['simulator', 'shared'].includes(to.dir)) return 'the simulator imports only simulator/ and shared/ (it is a client of any OCPP server; type imports are fine)';
+  if (to.dir === 'simulator' && !['simulator', 'cli'].includes(from.dir)) return 'only the CLI uses the simulator: nothing the server runs depends on it';
   if (from.layer === 'shared' && to.dir !== 'shared') return 'shared/ imports no domain, transport or db module';
   if (from.layer === 'config' && !['shared', 'config'].includes(to.dir)) return 'config/ imports only shared/';
   if (from.layer === 'db' && !['shared', 'db'].includes(to.dir)) return 'db/ imports only db/ and shared/ (never a domain or transport)';

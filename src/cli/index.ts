@@ -15,6 +15,7 @@ import { PartnerService, toPartnerView } from '../partners/partner.service.ts';
 import type { CredentialsService } from '../partners/credentials.service.ts';
 import { addTariffCommands } from './tariff-price.ts';
 import { addConnectorCommand, addLocationPublicationCommand, type WithServices } from './network-commands.ts';
+import { addSimulateCommand } from './simulate.ts';
 
 type Out = (line: string) => void;
 
@@ -120,6 +121,7 @@ export function buildCli(out: Out): Command {
   addLocationPublicationCommand(location, withServices);
 
   addTariffCommands(program, out);
+  addSimulateCommand(program, out);
 
   const partner = program.command('partner').description('OCPI partners (eMSPs, hubs)');
   partner.command('invite').description('create a token A for a party to register with us; prints it once with our versions URL').requiredOption('--country <cc>', 'ISO 3166-1 alpha-2').requiredOption('--party <id>', '3-character party id').option('--role <role>', 'EMSP | HUB | NSP | OTHER ...', 'EMSP').option('--name <name>').action(async (o) => {
