@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import knex, { type Knex } from 'knex';
-import ClientPgLite from 'knex-pglite';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
+import { YieldingPgliteClient } from './pglite-client.ts';
 
 export type Db = Knex | Knex.Transaction;
 
@@ -41,7 +41,7 @@ export function createDb(opts: DbOptions): Knex {
   const pglite = new PGlite({ dataDir, loadDataDir: opts.loadDataDir, parsers: { [pgliteTypes.INT8]: (v: string) => v } });
   const connection = { pglite };
   return knex({
-    client: ClientPgLite as unknown as typeof knex.Client,
+    client: YieldingPgliteClient as unknown as typeof knex.Client,
     dialect: 'postgres',
     connection,
     // PGlite is a single connection: a query issued outside a running transaction waits for it.
