@@ -126,14 +126,15 @@ async function serveRequest(socket: Socket, args: string[], o: ControlServerOpti
 export function runOnServer(path: string, args: string[], out: Out): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const socket = createConnection(path);
-    let connected = false;
+    let failure: NodeJS.ErrnoException | undefined;
+    let answered = false;
     let exitCode: number | undefined;
     let buffered = '';
-    socket.once('connect', () => {
-      connected = true;
-      socket.write(`${JSON.stringify({ args })}\n`);
-    });
+    // Written at once (Node buffers it until connected): no 'connect' listener, whose emulation by
+    // in-process interceptors (nock in tests) would hide a refused connection.
+    socket.write(`${JSON.stringify({ args })}\n`);
     socket.on('data', (chunk) => {
+      answered = true;
       buffered += chunk.toString('utf8');
       for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
         const message = JSON.parse(buffered.slice(0, end)) as { out?: string; exit?: number };
@@ -142,12 +143,11 @@ export function runOnServer(path: string, args: string[], out: Out): Promise<num
         if (typeof message.exit === 'number') exitCode = message.exit;
       }
     });
-    socket.once('error', (err) => {
-      if (!connected) reject(err);
-    });
+    socket.once('error', (err) => (failure = err));
     socket.once('close', () => {
       if (exitCode !== undefined) resolvePromise(exitCode);
-      else if (connected) reject(new Error(`the running server closed the control socket ${path} before the command finished; it may or may not have run`));
+      else if (!answered && (failure?.code === 'ENOENT' || failure?.code === 'ECONNREFUSED')) reject(failure);
+      else reject(new Error(`the running server closed the control socket ${path} before the command finished; it may or may not have run${failure ? ` (${failure.message})` : ''}`));
     });
   });
 }
