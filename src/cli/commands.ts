@@ -43,7 +43,7 @@ async function withServingApp(ctx: CliContext, fn: (credentials: CredentialsServ
   }
 }
 
-function addResourceCommands(program: Command, run: CliHost['withContext'], out: Out): void {
+function addOperationsCommands(program: Command, run: CliHost['withContext'], out: Out): void {
   program.command('migrate').description('apply pending database migrations').action(async () => {
     await run('migrate', async ({ db }) => {
       await migrateLatest(db); // standalone, opening the database already did
@@ -59,6 +59,16 @@ function addResourceCommands(program: Command, run: CliHost['withContext'], out:
     });
   });
 
+  const job = program.command('job').description('scheduled jobs');
+  job.command('run <name>').description('run a job now (under its lock)').action(async (name) => {
+    await run('job run', async ({ app, config, db, logger }) => {
+      const scheduler = (app ?? createApp({ config, db, logger, clock: systemClock })).scheduler;
+      out(JSON.stringify(await scheduler.runNow(name, 'manual'), null, 2));
+    });
+  });
+}
+
+function addResourceCommands(program: Command, run: CliHost['withContext'], out: Out): void {
   const charger = program.command('charger').description('charge points');
   charger.command('add <id>').description('register a charger (OCPP identity) with its Basic-auth password').requiredOption('--password <pw>', '8-40 characters').option('--location <id>', 'location id').option('--evse <uid>', 'EVSE uid (created at the location when new)').action(async (id, opts) => {
     await run('charger add', async (ctx) => {
@@ -80,14 +90,6 @@ function addResourceCommands(program: Command, run: CliHost['withContext'], out:
     await run('location add', async (ctx) => {
       const l = await servicesOf(ctx).locations().create({ id, name: o.name, address: o.address, city: o.city, country: o.country, latitude: o.lat, longitude: o.lon, timeZone: o.tz, postalCode: o.postalCode });
       out(`location ${l.id} added`);
-    });
-  });
-
-  const job = program.command('job').description('scheduled jobs');
-  job.command('run <name>').description('run a job now (under its lock)').action(async (name) => {
-    await run('job run', async ({ app, config, db, logger }) => {
-      const scheduler = (app ?? createApp({ config, db, logger, clock: systemClock })).scheduler;
-      out(JSON.stringify(await scheduler.runNow(name, 'manual'), null, 2));
     });
   });
 }
@@ -131,6 +133,7 @@ function addPartnerCommands(program: Command, run: CliHost['withContext'], out: 
 /** Adds every command that needs the database to the `cpms` command tree. */
 export function addDatabaseCommands(program: Command, host: CliHost, out: Out): void {
   const run: CliHost['withContext'] = (command, fn) => host.withContext(command, fn);
+  addOperationsCommands(program, run, out);
   addResourceCommands(program, run, out);
   addPartnerCommands(program, run, out);
 }

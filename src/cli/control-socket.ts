@@ -39,8 +39,10 @@ export interface ControlServerOptions {
  */
 export async function listenControlSocket(o: ControlServerOptions): Promise<ControlServer | undefined> {
   const path = controlSocketPath(o.dataDir);
-  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
-    o.logger.warn(`no CLI control socket: ${path} is longer than a Unix socket path may be; CLI commands on this DATA_DIR are refused while the server runs (use a shorter DATA_DIR)`, { interface: 'cli' });
+  // Windows has named pipes instead of socket files (not supported here); sun_path has a size limit.
+  const unusable = process.platform === 'win32' ? 'Unix sockets are not available on Windows' : Buffer.byteLength(path) > MAX_SOCKET_PATH ? `${path} is longer than a Unix socket path may be (use a shorter DATA_DIR)` : undefined;
+  if (unusable) {
+    o.logger.warn(`no CLI control socket: ${unusable}; CLI commands on this DATA_DIR are refused while the server runs`, { interface: 'cli' });
     return undefined;
   }
   rmSync(path, { force: true });

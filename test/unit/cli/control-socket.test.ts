@@ -113,6 +113,6 @@ describe('unit cli control socket', () => {
 
     expect(control).to.equal(undefined);
     expect(warned).to.have.length(1);
-    expect(warned[0]).to.match(/^no CLI control socket: .* is longer than a Unix socket path may be; CLI commands on this DATA_DIR are refused while the server runs/);
+    expect(warned[0]).to.match(/^no CLI control socket: .* is longer than a Unix socket path may be \(use a shorter DATA_DIR\); CLI commands on this DATA_DIR are refused while the server runs/);
   });
 });
