@@ -15,16 +15,31 @@ import { listenControlSocket, type ControlServer } from './control-socket.ts';
 async function serveUntilSignalled(): Promise<never> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  // The first admin key goes to the terminal, if there is one: stdout may also be a log shipper's pipe.
-  const serving = await serve(config, logger, { terminal: process.stdout.isTTY ? (text) => void process.stdout.write(text) : undefined });
-  const control = config.databaseUrl || config.dataDir === 'memory://' ? undefined : await listenControlSocketFor(serving, config, logger);
+  const starting = (async () => {
+    // The first admin key goes to the terminal, if there is one: stdout may also be a log shipper's pipe.
+    const serving = await serve(config, logger, { terminal: process.stdout.isTTY ? (text) => void process.stdout.write(text) : undefined });
+    try {
+      const control = config.databaseUrl || config.dataDir === 'memory://' ? undefined : await listenControlSocketFor(serving, config, logger);
+      return { serving, control };
+    } catch (err) {
+      await serving.stop();
+      throw err;
+    }
+  })();
+  // Handled from the start: a signal during start-up stops what has started, once it has.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info(`received ${signal}, shutting down`);
       // CLI commands first (those running finish), then the app, then the database and its owner lock.
-      void (control?.close() ?? Promise.resolve()).then(() => serving.stop()).then(() => process.exit(0));
+      void starting
+        .then(async ({ serving, control }) => {
+          await control?.close();
+          await serving.stop();
+        })
+        .then(() => process.exit(0), () => process.exit(1));
     });
   }
+  await starting;
   return new Promise<never>(() => undefined); // serve until a signal arrives
 }
 
