@@ -1,30 +1,50 @@
+import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import { createApp, type App } from './app.ts';
 import type { Config } from './config/load.ts';
 import { createDb, dbKind } from './db/knex.ts';
 import { migrateLatest } from './db/migrate.ts';
 import { upsertDefaultParty } from './parties/party.repo.ts';
+import { ensureInitialAdminKey } from './access/initial-key.ts';
 import { systemClock } from './shared/clock.ts';
 import type { Logger } from './shared/logger.ts';
 
-/** Opens the database, applies migrations and makes sure the operator's party exists. */
-export async function openDatabase(config: Config, logger: Logger): Promise<Knex> {
-  const db = createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const applied = await migrateLatest(db);
-  await upsertDefaultParty(db, config.operator);
-  logger.info('database ready', { kind: dbKind(db), location: config.databaseUrl ? redact(config.databaseUrl) : config.dataDir, migrationsApplied: applied.length });
-  return db;
+/**
+ * Opens the database, applies migrations and makes sure the operator's party exists. `owner` (e.g.
+ * `cpms serve`) is what a second would-be owner of an embedded database is told holds it.
+ */
+export async function openDatabase(config: Config, logger: Logger, owner: string): Promise<Knex> {
+  const db = createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, owner });
+  try {
+    const applied = await migrateLatest(db);
+    await upsertDefaultParty(db, config.operator);
+    logger.info('database ready', { kind: dbKind(db), location: config.databaseUrl ? redact(config.databaseUrl) : config.dataDir, migrationsApplied: applied.length });
+    return db;
+  } catch (err) {
+    await db.destroy(); // releases the embedded database for the next owner
+    throw err;
+  }
 }
 
 function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
 }
 
-/** Composition root for `cpms serve`: database → app → listen → jobs. Returns a stop function. */
-export async function serve(config: Config, logger: Logger): Promise<{ app: App; stop(): Promise<void> }> {
-  const db = await openDatabase(config, logger);
-  const app = createApp({ config, db, logger, clock: systemClock });
-  const addr = await app.listen(config.port, config.host);
+export interface Serving {
+  app: App;
+  db: Knex;
+  /** Where partners and the operator reach this node (publicUrl, or the bound address). */
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface ServeOptions {
+  /** Writes to the operator's terminal (the first admin key), bypassing the log stream; none by default. */
+  terminal?: (text: string) => void;
+}
+
+/** Logs where each interface listens; returns the base URL partners and the operator use. */
+function logInterfaces(config: Config, logger: Logger, addr: AddressInfo): string {
   const scheme = config.tls.certFile ? 'https' : 'http';
   const wsScheme = config.tls.certFile ? 'wss' : 'ws';
   const host = addr.address === '0.0.0.0' || addr.address === '::' ? 'localhost' : addr.address;
@@ -34,22 +54,29 @@ export async function serve(config: Config, logger: Logger): Promise<{ app: App;
   logger.info(`Admin REST API listening on ${base}/api/v1 (OpenAPI: ${base}/api/v1/openapi.yaml)`, { interface: 'admin', url: `${base}/api/v1` });
   logger.info(`Health probes on ${base}/healthz and ${base}/readyz`, { interface: 'health', url: `${base}/healthz` });
   logger.info(`OCPI 2.2.1 versions endpoint on ${base}/ocpi/versions`, { interface: 'ocpi', url: `${base}/ocpi/versions` });
-  if ((await app.services.apiKeys.list()).length === 0) {
-    // First start: without a key nobody could use the admin API, and the CLI cannot open an embedded
-    // database that the running server holds. Print one admin key, once.
-    const { key } = await app.services.apiKeys.create('bootstrap', 'admin');
-    logger.warn(`No API key existed: created admin key (shown once, store it now): ${key}`, { interface: 'admin' });
-  }
-  if (config.ocpi.push.enabled) app.pushWorker.start();
-  if (config.jobs.enabled) {
-    app.scheduler.start();
-    logger.info(`Scheduled jobs started: ${app.scheduler.names().join(', ')}`, { interface: 'jobs' });
-  }
-  return {
-    app,
-    async stop() {
-      await app.close();
-      await db.destroy();
-    },
+  return base;
+}
+
+/** Composition root for `cpms serve`: database → app → listen → jobs. Returns a stop function. */
+export async function serve(config: Config, logger: Logger, o: ServeOptions = {}): Promise<Serving> {
+  const db = await openDatabase(config, logger, 'cpms serve');
+  const app = createApp({ config, db, logger, clock: systemClock });
+  const stop = async (): Promise<void> => {
+    await app.close();
+    await db.destroy(); // last: releases the embedded database's owner lock
   };
+  try {
+    const baseUrl = logInterfaces(config, logger, await app.listen(config.port, config.host));
+    // First start: without a key nobody could use the admin API. Shown once, never through the logger.
+    await ensureInitialAdminKey({ apiKeys: app.services.apiKeys, dataDir: config.dataDir, logger, terminal: o.terminal });
+    if (config.ocpi.push.enabled) app.pushWorker.start();
+    if (config.jobs.enabled) {
+      app.scheduler.start();
+      logger.info(`Scheduled jobs started: ${app.scheduler.names().join(', ')}`, { interface: 'jobs' });
+    }
+    return { app, db, baseUrl, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }

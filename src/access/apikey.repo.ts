@@ -20,6 +20,23 @@ export async function insertApiKey(db: Db, k: { name: string; role: Role; keyHas
   return toApiKey(row);
 }
 
+/**
+ * Serializes the creation of the first API key across nodes (released at the end of the transaction):
+ * a second node starting at the same time waits here, then sees the first node's key.
+ */
+export async function lockFirstApiKeyCreation(trx: Db): Promise<void> {
+  await trx.raw("select pg_advisory_xact_lock(hashtext('cpms:first-api-key'))");
+}
+
+/** Inserts the key only if the table holds no key at all (revoked ones count); undefined otherwise. */
+export async function insertApiKeyIfNone(db: Db, k: { name: string; role: Role; keyHash: string; prefix: string }): Promise<ApiKey | undefined> {
+  const { rows } = await db.raw(
+    'insert into api_keys (name, role, key_hash, prefix) select ?, ?, ?, ? where not exists (select 1 from api_keys) returning *',
+    [k.name, k.role, k.keyHash, k.prefix],
+  );
+  return rows[0] ? toApiKey(rows[0]) : undefined;
+}
+
 export async function findActiveApiKeyByHash(db: Db, keyHash: string): Promise<ApiKey | undefined> {
   const row = await db('api_keys').where({ key_hash: keyHash }).whereNull('revoked_at').first();
   return row ? toApiKey(row) : undefined;

@@ -11,6 +11,8 @@ export function isAllowed(role: Role, method: string): boolean {
   return method === 'GET' || method === 'HEAD';
 }
 
+const newKey = (): string => `cpms_${newSecret(32)}`;
+
 /** API keys for the admin API: random secrets stored as SHA-256, shown once at creation. */
 export class ApiKeyService {
   constructor(private readonly o: { db: Knex; clock: Clock }) {}
@@ -18,9 +20,24 @@ export class ApiKeyService {
   async create(name: string, role: string): Promise<{ key: string; apiKey: ApiKey }> {
     if (!ROLES.includes(role as Role)) throw new InvalidInput(`role: must be one of ${ROLES.join(', ')}`);
     if (!name || name.length > 100) throw new InvalidInput('name: must be 1-100 characters');
-    const key = `cpms_${newSecret(32)}`;
+    const key = newKey();
     const apiKey = await repo.insertApiKey(this.o.db, { name, role: role as Role, keyHash: hashSecret(key), prefix: key.slice(0, 12) });
     return { key, apiKey };
+  }
+
+  /**
+   * On a database without any API key: creates one admin key named `name`, exactly one even when several
+   * nodes start together on one database. `keep` receives the key before the commit; if it fails, no key
+   * is created (nobody could ever read it). Undefined when a key existed.
+   */
+  async createFirstAdminKey(name: string, keep: (key: string) => Promise<void>): Promise<ApiKey | undefined> {
+    return this.o.db.transaction(async (trx) => {
+      await repo.lockFirstApiKeyCreation(trx);
+      const key = newKey();
+      const apiKey = await repo.insertApiKeyIfNone(trx, { name, role: 'admin', keyHash: hashSecret(key), prefix: key.slice(0, 12) });
+      if (apiKey) await keep(key);
+      return apiKey;
+    });
   }
 
   async verify(key: string): Promise<ApiKey> {

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import knex, { type Knex } from 'knex';
-import ClientPgLite from 'knex-pglite';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
+import { EmbeddedPgliteClient, type PgliteConnection } from './pglite-client.ts';
+import { acquireOwnerLock, type OwnerLock } from './owner-lock.ts';
 
 export type Db = Knex | Knex.Transaction;
 
@@ -20,6 +21,11 @@ export interface DbOptions {
   poolMax?: number;
   /** Embedded only: start from a `dumpDataDir()` image instead of an empty cluster (tests reuse a migrated one). */
   loadDataDir?: Blob;
+  /**
+   * Embedded only: who opens the data directory (e.g. `cpms serve`), recorded in its owner lock and shown
+   * to a second would-be owner. Defaults to this process's command line.
+   */
+  owner?: string;
 }
 
 /** Opens the database: PostgreSQL when a URL is given, otherwise an in-process PGlite engine. */
@@ -33,21 +39,35 @@ export function createDb(opts: DbOptions): Knex {
     });
   }
   let dataDir: string | undefined;
+  let ownerLock: OwnerLock | undefined;
   if (opts.dataDir !== 'memory://') {
-    dataDir = resolve(opts.dataDir, 'pgdata');
+    const root = resolve(opts.dataDir);
+    mkdirSync(root, { recursive: true });
+    // Before PGlite touches a file: a second engine on the same files must never start (see owner-lock.ts).
+    ownerLock = acquireOwnerLock(root, opts.owner ?? defaultOwner());
+    dataDir = join(root, 'pgdata');
     mkdirSync(dataDir, { recursive: true });
   }
-  // Same int8 rule as pg above: PGlite would return a number (or a BigInt past 2^53) instead.
-  const pglite = new PGlite({ dataDir, loadDataDir: opts.loadDataDir, parsers: { [pgliteTypes.INT8]: (v: string) => v } });
-  const connection = { pglite };
-  return knex({
-    client: ClientPgLite as unknown as typeof knex.Client,
-    dialect: 'postgres',
-    connection,
-    // PGlite is a single connection: a query issued outside a running transaction waits for it.
-    // Surface such a mistake as an error rather than a hang.
-    acquireConnectionTimeout: 60_000,
-  } as Knex.Config);
+  try {
+    // Same int8 rule as pg above: PGlite would return a number (or a BigInt past 2^53) instead.
+    const pglite = new PGlite({ dataDir, loadDataDir: opts.loadDataDir, parsers: { [pgliteTypes.INT8]: (v: string) => v } });
+    const connection: PgliteConnection = { pglite, ownerLock };
+    return knex({
+      client: EmbeddedPgliteClient as unknown as typeof knex.Client,
+      dialect: 'postgres',
+      connection,
+      // PGlite is a single connection: a query issued outside a running transaction waits for it.
+      // Surface such a mistake as an error rather than a hang.
+      acquireConnectionTimeout: 60_000,
+    } as Knex.Config);
+  } catch (err) {
+    ownerLock?.release();
+    throw err;
+  }
+}
+
+function defaultOwner(): string {
+  return process.argv.slice(1).join(' ').slice(0, 200) || 'node';
 }
 
 /** 'pglite' or 'pg', for log lines and the readiness probe. */

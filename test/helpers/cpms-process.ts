@@ -1,37 +1,31 @@
-// `cpms serve` as a real child process (bin/cpms.js), as an operator runs it.
+// `cpms` as real processes (bin/cpms.js): a server whose log says where it listens, and one-shot commands.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
 const BIN = new URL('../../bin/cpms.js', import.meta.url).pathname;
 
 export interface LogLine {
   message: string;
-  level?: string;
   interface?: string;
   url?: string;
+  path?: string;
 }
 
-export interface ServeProcess {
+/** The environment of a cpms process on the embedded database in `dataDir` (never the CI server). */
+export function cpmsEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', JOBS_ENABLED: 'false', LOG_LEVEL: 'info', PUBLIC_URL: '', REDIS_URL: '', ...extra };
+}
+
+export interface ServerProcess {
   child: ChildProcess;
-  /** Everything written to stderr so far (winston writes warn and error there). */
-  readonly stderr: string;
-  /** Resolves with the exit code. */
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  /** The log line of each interface (ocpp, admin, health, ocpi, cli). */
+  lines: Map<string, LogLine>;
+  /** e.g. http://127.0.0.1:40123 */
+  httpUrl: string;
   exited: Promise<number | null>;
-}
-
-/** Spawns `cpms serve` with `env` on top of this process's environment. */
-export function spawnServe(env: Record<string, string>): ServeProcess {
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    get stderr() {
-      return stderr;
-    },
-    exited,
-  };
 }
 
 /** Resolves once every interface in `wanted` has logged its line; rejects if the process exits first. */
@@ -50,4 +44,33 @@ export function waitForInterfaces(child: ChildProcess, wanted: string[]): Promis
       }
     });
   });
+}
+
+/** Starts `cpms serve` and waits until it logged every interface in `wanted`. */
+export async function startServer(env: NodeJS.ProcessEnv, wanted = ['ocpp', 'admin', 'health', 'cli']): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // The health line gives the server's URL: always wait for it too.
+  const lines = await waitForInterfaces(child, [...new Set([...wanted, 'health'])]);
+  const health = new URL(lines.get('health')!.url!);
+  return { child, output: () => output, lines, httpUrl: health.origin, exited };
+}
+
+/** Stops a server with `signal` and resolves with its exit code (null when killed by the signal). */
+export async function stopServer(server: ServerProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill(signal);
+  return server.exited;
+}
+
+/** Runs `cpms <args>` to the end; returns its exit code and everything it printed. */
+export async function runCpms(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (chunk) => (out += chunk));
+  child.stderr!.on('data', (chunk) => (out += chunk));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, out: out.trimEnd() };
 }

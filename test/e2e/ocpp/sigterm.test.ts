@@ -1,11 +1,10 @@
 // SIGTERM to a real `cpms serve` with chargers connected: it must record them disconnected (the embedded
 // database is closed only after that) and exit 0, instead of exiting at once with them recorded as connected.
 import { expect } from 'chai';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnServe, waitForInterfaces } from '../../helpers/cpms-process.ts';
+import { cpmsEnv, startServer, stopServer, type ServerProcess } from '../../helpers/cpms-process.ts';
 import { connectCharger } from '../../helpers/charger.ts';
 import { eventually } from '../../helpers/wait.ts';
 import { createDb } from '../../../src/db/knex.ts';
@@ -14,23 +13,24 @@ import { aBootNotification, aChargerId } from '../../fixtures/chargers.ts';
 describe('e2e cpms serve stopped by SIGTERM with chargers connected (a real process)', function () {
   this.timeout(120_000); // a fresh embedded database is created and migrated, twice opened
   let dataDir: string;
-  let child: ChildProcess | undefined;
+  let server: ServerProcess | undefined;
 
   before(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'cpms-sigterm-'));
   });
   after(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('should close the chargers, record them disconnected in the data dir and exit 0', async () => {
     // Arrange: three chargers onboarded (Pending, with their own passwords) and recorded as connected
-    const serve = spawnServe({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', JOBS_ENABLED: 'false', LOG_LEVEL: 'info', PUBLIC_URL: '', REDIS_URL: '', OCPP_ACCEPT_UNKNOWN_CHARGERS: 'true' });
-    child = serve.child;
-    const lines = await waitForInterfaces(child, ['ocpp', 'admin']);
+    server = await startServer(cpmsEnv(dataDir, { OCPP_ACCEPT_UNKNOWN_CHARGERS: 'true' }), ['ocpp', 'admin', 'health']);
+    const { lines } = server;
     const ocppUrl = lines.get('ocpp')!.url!.replace('/{chargePointId}', '');
-    const adminKey = await eventually(async () => serve.stderr.match(/created admin key \(shown once, store it now\): ([A-Za-z0-9_-]+)/)?.[1], 'the bootstrap admin key');
+    // The first admin key is written to DATA_DIR/initial-admin-key (never to the log), just after the log lines.
+    const keyFile = join(dataDir, 'initial-admin-key');
+    const adminKey = await eventually(async () => (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() || undefined : undefined), 'the first admin key file');
     const ids = [aChargerId('term'), aChargerId('term'), aChargerId('term')];
     const clients = await Promise.all(ids.map((id, i) => connectCharger({ ocppUrl }, id, { password: `charger-password-${i}` })));
     await Promise.all(clients.map((c) => c.call('BootNotification', aBootNotification())));
@@ -39,13 +39,12 @@ describe('e2e cpms serve stopped by SIGTERM with chargers connected (a real proc
     const closes = clients.map((c) => new Promise<number>((resolve) => c.once('close', ({ code }: { code: number }) => resolve(code))));
 
     // Act
-    child.kill('SIGTERM');
-    const code = await serve.exited;
+    const code = await stopServer(server);
 
     // Assert
-    expect(code, serve.stderr).to.equal(0);
+    expect(code, server.output()).to.equal(0);
     expect(await Promise.all(closes)).to.deep.equal([1001, 1001, 1001]);
-    expect(serve.stderr).to.not.match(/failed/);
+    expect(server.output()).to.not.match(/failed/);
     const db = createDb({ databaseUrl: '', dataDir });
     try {
       const rows = await db('charge_points').whereIn('id', ids).orderBy('id');
