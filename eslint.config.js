@@ -103,6 +103,13 @@ const KNEX_CALLS = [
   { selector: `MemberExpression[object.name=/${KNEX_NAMES}/][property.name=/${KNEX_MEMBERS}/]`, message: 'a query belongs in a *.repo.ts function (knex is called only in db/ and repos)' },
   { selector: `MemberExpression[object.property.name=/${KNEX_NAMES}/][property.name=/${KNEX_MEMBERS}/]`, message: 'a query belongs in a *.repo.ts function (knex is called only in db/ and repos)' },
 ];
+// One clock (issue 7): time comes from the injected Clock (repos: dbNow(db), src/db/clock.ts), never from
+// the database's now(), so that what the app writes and what it compares with are the same time.
+const DATABASE_CLOCK = [
+  { selector: "MemberExpression[object.property.name='fn'][property.name='now']", message: 'one clock: use dbNow(db) (src/db/clock.ts), not the database\'s now()' },
+  { selector: 'Literal[value=/\\b(now|current_timestamp|localtimestamp|clock_timestamp|statement_timestamp|transaction_timestamp)\\(\\s*\\)|\\bcurrent_timestamp\\b/i]', message: 'one clock: pass the time from dbNow(db) (src/db/clock.ts) as a binding, not the database\'s now()' },
+  { selector: 'TemplateElement[value.raw=/\\b(now|clock_timestamp|statement_timestamp|transaction_timestamp)\\(\\s*\\)|\\bcurrent_timestamp\\b/i]', message: 'one clock: pass the time from dbNow(db) (src/db/clock.ts) as a binding, not the database\'s now()' },
+];
 const PURE_SYNTAX = [
   { selector: `${importsOf('^[^.]')}`, message: 'a pure file imports no package (knex, express, ws, undici, winston, node:fs, …): only shared/, pure files and types' },
   { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'a pure file never reads the clock: take `now` as a parameter' },
@@ -120,6 +127,7 @@ function rulesFor(from, all) {
   }
   const syntax = [...banned].map(([message, specs]) => ({ selector: importsOf(`^(${specs.map(escapeRe).join('|')})$`), message }));
   if (from.layer !== 'db' && from.layer !== 'repo') syntax.push(...KNEX_CALLS);
+  syntax.push(...DATABASE_CLOCK);
   if (from.layer === 'pure') syntax.push(...PURE_SYNTAX);
   const properties = [];
   if (from.file !== 'src/config/load.ts') properties.push({ object: 'process', property: 'env', message: 'process.env is read only in src/config/load.ts: take a Config value' });

@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 
 export type Role = 'admin' | 'operator' | 'viewer';
@@ -16,7 +17,7 @@ export interface ApiKey {
 const toApiKey = (r: Record<string, any>): ApiKey => ({ id: r.id, name: r.name, role: r.role, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at });
 
 export async function insertApiKey(db: Db, k: { name: string; role: Role; keyHash: string; prefix: string }): Promise<ApiKey> {
-  const [row] = await db('api_keys').insert({ name: k.name, role: k.role, key_hash: k.keyHash, prefix: k.prefix }).returning('*');
+  const [row] = await db('api_keys').insert({ name: k.name, role: k.role, key_hash: k.keyHash, prefix: k.prefix, created_at: dbNow(db) }).returning('*');
   return toApiKey(row);
 }
 
@@ -31,8 +32,8 @@ export async function lockFirstApiKeyCreation(trx: Db): Promise<void> {
 /** Inserts the key only if the table holds no key at all (revoked ones count); undefined otherwise. */
 export async function insertApiKeyIfNone(db: Db, k: { name: string; role: Role; keyHash: string; prefix: string }): Promise<ApiKey | undefined> {
   const { rows } = await db.raw(
-    'insert into api_keys (name, role, key_hash, prefix) select ?, ?, ?, ? where not exists (select 1 from api_keys) returning *',
-    [k.name, k.role, k.keyHash, k.prefix],
+    'insert into api_keys (name, role, key_hash, prefix, created_at) select ?, ?, ?, ?, ? where not exists (select 1 from api_keys) returning *',
+    [k.name, k.role, k.keyHash, k.prefix, dbNow(db)],
   );
   return rows[0] ? toApiKey(rows[0]) : undefined;
 }

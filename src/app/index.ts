@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DomainEvents } from '../shared/events.ts';
+import { useClock } from '../db/clock.ts';
 import { ConnectionRegistry } from '../ocpp/connections.ts';
 import type { AppDeps } from './app.types.ts';
 import { buildServices, type Services } from './services.ts';
@@ -69,6 +70,8 @@ async function stopServing(rt: Runtime): Promise<void> {
 export function createApp(deps: AppDeps) {
   const { config } = deps;
   const nodeId = config.nodeId || `node-${process.pid}`;
+  // One clock: repos take "now" from the app's clock, never from the database's now() (issue 7).
+  useClock(deps.db, deps.clock);
   const events = new DomainEvents();
   const connections = new ConnectionRegistry();
   const sender = createCommandSender(deps, nodeId, connections);

@@ -1,6 +1,7 @@
 // Read side of CDR generation: everything a CDR is built from, read from the tables of the sessions,
 // locations, chargers and tokens domains (read-only, one query per function), plus the session cost
 // columns billing owns.
+import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import type { Sample } from '../sessions/meter-values.ts';
 import type { CdrStatus } from '../sessions/session.types.ts';
@@ -84,7 +85,7 @@ export async function listConnectorStatuses(db: Db, o: { chargePointId: string; 
 
 /** The session's cost as priced in its CDR (sessions.total_cost_*, currency). */
 export async function updateSessionCost(db: Db, sessionId: number, c: { currency: string; exclVat: string; inclVat: string }): Promise<void> {
-  await db('sessions').where({ id: sessionId }).update({ currency: c.currency, total_cost_excl_vat: c.exclVat, total_cost_incl_vat: c.inclVat, last_updated: db.fn.now() });
+  await db('sessions').where({ id: sessionId }).update({ currency: c.currency, total_cost_excl_vat: c.exclVat, total_cost_incl_vat: c.inclVat, last_updated: dbNow(db) });
 }
 
 export interface StaleSession {
@@ -125,7 +126,7 @@ export async function findSiteOfConnector(db: Db, connectorFk: number): Promise<
 }
 
 export async function updateSessionSite(db: Db, sessionId: number, site: { locationId: string; evseUid: string }): Promise<void> {
-  await db('sessions').where({ id: sessionId }).update({ location_id: site.locationId, evse_uid: site.evseUid, last_updated: db.fn.now() });
+  await db('sessions').where({ id: sessionId }).update({ location_id: site.locationId, evse_uid: site.evseUid, last_updated: dbNow(db) });
 }
 
 /** Whether the session got its CDR and, if not, why (sessions.cdr_status, cdr_error). */

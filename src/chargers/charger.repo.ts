@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import { translatePg } from '../db/pg-errors.ts';
 import { NotFound } from '../shared/errors.ts';
@@ -65,12 +66,12 @@ export async function getChargePoint(db: Db, id: string): Promise<ChargePoint> {
 
 export async function insertChargePoint(db: Db, cp: { id: string; passwordHash: string | null; registrationStatus: RegistrationStatus; locationId?: string | null }): Promise<void> {
   await translatePg(`charger ${cp.id}`, () =>
-    db('charge_points').insert({ id: cp.id, password_hash: cp.passwordHash, registration_status: cp.registrationStatus, location_id: cp.locationId ?? null }),
+    db('charge_points').insert({ id: cp.id, password_hash: cp.passwordHash, registration_status: cp.registrationStatus, location_id: cp.locationId ?? null, created_at: dbNow(db), updated_at: dbNow(db) }),
   );
 }
 
 export async function updateChargePoint(db: Db, id: string, fields: Row): Promise<void> {
-  const count = await translatePg(`charger ${id}`, () => db('charge_points').where({ id }).update({ ...fields, updated_at: db.fn.now() }));
+  const count = await translatePg(`charger ${id}`, () => db('charge_points').where({ id }).update({ ...fields, updated_at: dbNow(db) }));
   if (count === 0) throw new NotFound(`charger ${id} not found`);
 }
 
@@ -140,7 +141,7 @@ export async function listEvseFksOfChargePoint(db: Db, chargePointId: string): P
 
 /** Puts the connector on an EVSE (null: none); a connector update is an update of its EVSE (locations §8.2.1.1). */
 export async function updateConnectorEvse(db: Db, connectorFk: number, evseFk: number | null): Promise<void> {
-  await db('connectors').where({ id: connectorFk }).update({ evse_fk: evseFk, last_updated: db.fn.now() });
+  await db('connectors').where({ id: connectorFk }).update({ evse_fk: evseFk, last_updated: dbNow(db) });
 }
 
 const SPEC_COLUMNS: Record<keyof ConnectorSpecPatch, string> = {
@@ -149,7 +150,7 @@ const SPEC_COLUMNS: Record<keyof ConnectorSpecPatch, string> = {
 
 /** Stores the given connector data fields and who set them; `unlessSetBy`: leaves a connector whose data that source set. */
 export async function updateConnectorSpec(db: Db, connectorFk: number, patch: ConnectorSpecPatch, source: ConnectorSpecSource, unlessSetBy?: ConnectorSpecSource): Promise<boolean> {
-  const fields: Row = { spec_source: source, last_updated: db.fn.now() };
+  const fields: Row = { spec_source: source, last_updated: dbNow(db) };
   for (const [key, column] of Object.entries(SPEC_COLUMNS)) {
     const value = patch[key as keyof ConnectorSpecPatch];
     if (value !== undefined) fields[column] = value;
@@ -162,7 +163,7 @@ export async function updateConnectorSpec(db: Db, connectorFk: number, patch: Co
 /** Creates the connector on first sight (OCPP 1.6 gives no other way to learn a charger's connectors); a concurrent first sight wins. */
 export async function ensureConnector(db: Db, chargePointId: string, connectorNumber: number, evseFk: number | undefined): Promise<Connector> {
   await db('connectors')
-    .insert({ charge_point_id: chargePointId, connector_number: connectorNumber, evse_fk: evseFk ?? null, ocpi_id: String(connectorNumber) })
+    .insert({ charge_point_id: chargePointId, connector_number: connectorNumber, evse_fk: evseFk ?? null, ocpi_id: String(connectorNumber), last_updated: dbNow(db) })
     .onConflict(['charge_point_id', 'connector_number'])
     .ignore();
   const row = await db('connectors').where({ charge_point_id: chargePointId, connector_number: connectorNumber }).first();
@@ -180,7 +181,7 @@ export async function updateConnectorStatus(db: Db, connectorId: number, report:
       info: report.info ?? null,
       vendor_error_code: report.vendorErrorCode ?? null,
       status_at: report.timestamp,
-      last_updated: db.fn.now(),
+      last_updated: dbNow(db),
     });
   return count > 0;
 }
@@ -195,6 +196,7 @@ export async function insertStatusHistory(db: Db, chargePointId: string, report:
     vendor_id: report.vendorId ?? null,
     vendor_error_code: report.vendorErrorCode ?? null,
     timestamp: report.timestamp,
+    received_at: dbNow(db),
   });
 }
 
@@ -254,7 +256,7 @@ export async function listFaults(db: Db, opts: { chargePointId?: string; openOnl
 }
 
 export async function insertEvent(db: Db, chargePointId: string, type: string, payload: unknown, at?: Date): Promise<void> {
-  await db('charge_point_events').insert({ charge_point_id: chargePointId, type, payload: JSON.stringify(payload ?? null), ...(at ? { occurred_at: at } : {}) });
+  await db('charge_point_events').insert({ charge_point_id: chargePointId, type, payload: JSON.stringify(payload ?? null), occurred_at: at ?? dbNow(db) });
 }
 
 export async function insertEvents(db: Db, events: Array<{ chargePointId: string; type: string; payload: unknown }>, at: Date): Promise<void> {
@@ -267,6 +269,6 @@ export async function listEvents(db: Db, chargePointId: string, limit: number): 
 }
 
 export async function updateEvseStatus(db: Db, evseFk: number, status: string): Promise<boolean> {
-  const count = await db('evses').where({ id: evseFk }).whereNot({ status }).update({ status, last_updated: db.fn.now() });
+  const count = await db('evses').where({ id: evseFk }).whereNot({ status }).update({ status, last_updated: dbNow(db) });
   return count > 0;
 }

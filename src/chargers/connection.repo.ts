@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import type { RegistrationStatus } from './charger.types.ts';
 
@@ -20,7 +21,7 @@ export async function findAuthRecord(db: Db, id: string): Promise<AuthRecord | u
 
 /** Inserts an onboarding charger unless another handshake already did; returns whether this one did. */
 export async function insertChargePointIfAbsent(db: Db, cp: { id: string; passwordHash: string | null; registrationStatus: RegistrationStatus }): Promise<boolean> {
-  const rows = await db('charge_points').insert({ id: cp.id, password_hash: cp.passwordHash, registration_status: cp.registrationStatus }).onConflict('id').ignore().returning('id');
+  const rows = await db('charge_points').insert({ id: cp.id, password_hash: cp.passwordHash, registration_status: cp.registrationStatus, created_at: dbNow(db), updated_at: dbNow(db) }).onConflict('id').ignore().returning('id');
   return rows.length > 0;
 }
 
@@ -32,18 +33,18 @@ export async function claimConnection(db: Db, id: string, c: { connectionId: str
   const count = await db('charge_points')
     .where({ id, is_connected: false })
     .whereNull('password_hash')
-    .update({ is_connected: true, connection_id: c.connectionId, connected_node: c.node, updated_at: db.fn.now() });
+    .update({ is_connected: true, connection_id: c.connectionId, connected_node: c.node, updated_at: dbNow(db) });
   return count > 0;
 }
 
 /** The charger proved it holds the pending password: it becomes its password (if still pending). */
 export async function promotePendingPassword(db: Db, id: string, pendingHash: string): Promise<void> {
-  await db('charge_points').where({ id, pending_password_hash: pendingHash }).update({ password_hash: pendingHash, pending_password_hash: null, updated_at: db.fn.now() });
+  await db('charge_points').where({ id, pending_password_hash: pendingHash }).update({ password_hash: pendingHash, pending_password_hash: null, updated_at: dbNow(db) });
 }
 
 /** Forgets the pending password if it is still `pendingHash` (the charger refused it). */
 export async function clearPendingPassword(db: Db, id: string, pendingHash: string): Promise<void> {
-  await db('charge_points').where({ id, pending_password_hash: pendingHash }).update({ pending_password_hash: null, updated_at: db.fn.now() });
+  await db('charge_points').where({ id, pending_password_hash: pendingHash }).update({ pending_password_hash: null, updated_at: dbNow(db) });
 }
 
 /**
@@ -54,7 +55,7 @@ export async function acceptPendingPassword(db: Db, id: string, pendingHash: str
   const count = await db('charge_points')
     .where({ id })
     .andWhere((q) => q.where({ pending_password_hash: pendingHash }).orWhere({ password_hash: pendingHash }))
-    .update({ password_hash: pendingHash, pending_password_hash: null, registration_status: 'Accepted', updated_at: db.fn.now() });
+    .update({ password_hash: pendingHash, pending_password_hash: null, registration_status: 'Accepted', updated_at: dbNow(db) });
   return count > 0;
 }
 
@@ -72,7 +73,7 @@ export async function releaseConnections(db: Db, node: string, sockets: Array<[s
   const rows = await db('charge_points')
     .where({ connected_node: node })
     .whereIn(['id', 'connection_id'], sockets)
-    .update({ is_connected: false, connected_node: null, connection_id: null, disconnected_at: at, updated_at: db.fn.now() })
+    .update({ is_connected: false, connected_node: null, connection_id: null, disconnected_at: at, updated_at: dbNow(db) })
     .returning('id');
   return rows.map((r: Row) => r.id);
 }

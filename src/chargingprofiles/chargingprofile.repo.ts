@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import type { ConnectorRating } from './ocpp16.mapper.ts';
 import type { PartyRef } from '../partners/partner.types.ts';
@@ -51,7 +52,7 @@ export async function findSessionForProfile(db: Db, partyFk: number, uid: string
 
 /** Records that `partnerFk` has had a profile accepted on the session (idempotent). */
 export async function insertProfileSender(db: Db, sessionFk: number, partnerFk: number): Promise<void> {
-  await db('ocpi_charging_profile_senders').insert({ session_fk: sessionFk, partner_fk: partnerFk }).onConflict(['session_fk', 'partner_fk']).ignore();
+  await db('ocpi_charging_profile_senders').insert({ session_fk: sessionFk, partner_fk: partnerFk, created_at: dbNow(db) }).onConflict(['session_fk', 'partner_fk']).ignore();
 }
 
 /** A running session with a Sender to keep informed of its ActiveChargingProfile. */
@@ -92,9 +93,9 @@ export interface StoredProfile {
 /** The profile an eMSP set on a session; a new PUT replaces it and keeps its OCPP chargingProfileId. */
 export async function upsertSessionProfile(db: Db, sessionFk: number, partnerFk: number, profile: OcpiChargingProfile): Promise<StoredProfile> {
   const [row] = await db('ocpi_charging_profiles')
-    .insert({ session_fk: sessionFk, partner_fk: partnerFk, profile: JSON.stringify(profile) })
+    .insert({ session_fk: sessionFk, partner_fk: partnerFk, profile: JSON.stringify(profile), created_at: dbNow(db), updated_at: dbNow(db) })
     .onConflict('session_fk')
-    .merge({ partner_fk: partnerFk, profile: JSON.stringify(profile), updated_at: db.fn.now() })
+    .merge({ partner_fk: partnerFk, profile: JSON.stringify(profile), updated_at: dbNow(db) })
     .returning(['id', 'profile']);
   return { id: row.id, profile: row.profile };
 }

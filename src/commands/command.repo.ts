@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import type { LocationEvse } from './ocpp16.mapper.ts';
 
@@ -100,5 +101,5 @@ export async function findSessionForCommand(db: Db, partyFk: number, uid: string
  * SessionService.onStart hook), so that the session is right before anyone reads it.
  */
 export async function updateSessionAuthorization(db: Db, sessionId: number, a: { tokenFk: number | null; authMethod: string; authorizationReference: string | null }): Promise<void> {
-  await db('sessions').where({ id: sessionId }).update({ token_fk: a.tokenFk, auth_method: a.authMethod, authorization_reference: a.authorizationReference, last_updated: db.fn.now() });
+  await db('sessions').where({ id: sessionId }).update({ token_fk: a.tokenFk, auth_method: a.authMethod, authorization_reference: a.authorizationReference, last_updated: dbNow(db) });
 }

@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.ts';
 import { NotFound } from '../shared/errors.ts';
@@ -86,9 +87,9 @@ const columnsOf = (r: ReservationInput): Row => ({
 export async function upsertReservation(db: Db, r: ReservationInput): Promise<OcpiReservation> {
   const columns = columnsOf(r);
   const [row] = await db('reservations')
-    .insert(columns)
+    .insert({ ...columns, created_at: dbNow(db), updated_at: dbNow(db) })
     .onConflict(db.raw('(partner_fk, location_id, ocpi_reservation_id) where ocpi_reservation_id is not null'))
-    .merge({ ...columns, updated_at: db.fn.now() })
+    .merge({ ...columns, updated_at: dbNow(db) })
     .returning('*');
   return toReservation(row);
 }
@@ -101,7 +102,7 @@ export async function findReservationOfPartner(db: Db, partnerFk: number, ocpiRe
 
 /** Records the charger's answer (OCPP ReservationStatus, or Cancelled / Failed). */
 export async function updateReservationStatus(db: Db, id: number, status: string): Promise<void> {
-  await db('reservations').where({ id }).update({ status, updated_at: db.fn.now() });
+  await db('reservations').where({ id }).update({ status, updated_at: dbNow(db) });
 }
 
 // OCPP 1.6 §5.13: the charger drops a reservation at its expiryDate by itself and tells nobody, so a
@@ -149,7 +150,7 @@ export async function getReservation(db: Db, id: number, at: Date): Promise<Ocpi
 
 /** Moves the reservation from status `from` to `to`; false when it no longer had `from` (a concurrent change). */
 export async function updateReservationStatusFrom(db: Db, id: number, change: { from: string; to: string }): Promise<boolean> {
-  const n = await db('reservations').where({ id, status: change.from }).update({ status: change.to, updated_at: db.fn.now() });
+  const n = await db('reservations').where({ id, status: change.from }).update({ status: change.to, updated_at: dbNow(db) });
   return n > 0;
 }
 
@@ -162,7 +163,7 @@ export async function markReservationUsed(db: Db, u: { id: number; chargePointId
   const [row] = await db('reservations')
     .where({ id: u.id, charge_point_id: u.chargePointId, status: 'Accepted' })
     .andWhere('expires_at', '>', u.startAt)
-    .update({ status: 'Used', updated_at: db.fn.now() })
+    .update({ status: 'Used', updated_at: dbNow(db) })
     .returning('*');
   return row ? toReservation(row) : undefined;
 }

@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import { utcInstantOf } from '../shared/ocpi-date-time.ts';
 
@@ -49,7 +50,7 @@ export async function findLatestClientInfoOfParty(db: Db, countryCode: string, p
 export async function upsertClientInfo(db: Db, c: ClientInfoInput): Promise<ClientInfo> {
   // Compared as the instant to every fractional digit sent; given back as the string sent.
   const lastUpdated = utcInstantOf(c.lastUpdated);
-  const fields = { role: c.role, status: c.status, last_updated: lastUpdated, last_updated_as_sent: c.lastUpdated, received_at: db.fn.now() };
+  const fields = { role: c.role, status: c.status, last_updated: lastUpdated, last_updated_as_sent: c.lastUpdated, received_at: dbNow(db) };
   const [row] = await db('hub_client_info')
     .insert({ partner_fk: c.partnerFk, country_code: c.countryCode, party_id: c.partyId, ...fields })
     .onConflict(['partner_fk', 'country_code', 'party_id'])

@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import { translatePg } from '../db/pg-errors.ts';
 import { NotFound } from '../shared/errors.ts';
@@ -54,6 +55,8 @@ export async function insertLocation(db: Db, l: LocationInput): Promise<Location
         publish: l.publish ?? true,
         publish_allowed_to: l.publishAllowedTo ? JSON.stringify(l.publishAllowedTo) : null,
         grid_limit_a: l.gridLimitA ?? null,
+        created_at: dbNow(db),
+        last_updated: dbNow(db),
       })
       .returning('*'),
   );
@@ -73,7 +76,7 @@ export async function getLocation(db: Db, id: string): Promise<Location> {
 
 /** Sets a location's publication (OCPI 2.2.1 locations §8.3.1) and bumps its last_updated. */
 export async function updateLocationPublication(db: Db, id: string, p: { publish: boolean; publishAllowedTo: unknown[] | null }): Promise<void> {
-  const count = await db('locations').where({ id }).update({ publish: p.publish, publish_allowed_to: p.publishAllowedTo ? JSON.stringify(p.publishAllowedTo) : null, last_updated: db.fn.now() });
+  const count = await db('locations').where({ id }).update({ publish: p.publish, publish_allowed_to: p.publishAllowedTo ? JSON.stringify(p.publishAllowedTo) : null, last_updated: dbNow(db) });
   if (count === 0) throw new NotFound(`location ${id} not found`);
 }
 
@@ -103,18 +106,18 @@ export async function findEvseByUid(db: Db, uid: string): Promise<Evse | undefin
  * stored, locked until the caller's transaction ends (two chargers claiming it at once go one after the other).
  */
 export async function insertEvseIfAbsent(db: Db, e: { locationId: string; uid: string; chargePointId: string }): Promise<Evse> {
-  await db('evses').insert({ location_id: e.locationId, uid: e.uid, charge_point_id: e.chargePointId }).onConflict('uid').ignore();
+  await db('evses').insert({ location_id: e.locationId, uid: e.uid, charge_point_id: e.chargePointId, last_updated: dbNow(db) }).onConflict('uid').ignore();
   return toEvse(await db('evses').where({ uid: e.uid }).forUpdate().first());
 }
 
 /** Gives the EVSE to the charge point, live again if it was REMOVED. */
 export async function updateEvseChargePoint(db: Db, evseFk: number, chargePointId: string): Promise<void> {
-  await db('evses').where({ id: evseFk }).update({ charge_point_id: chargePointId, is_removed: false, last_updated: db.fn.now() });
+  await db('evses').where({ id: evseFk }).update({ charge_point_id: chargePointId, is_removed: false, last_updated: dbNow(db) });
 }
 
 /** Marks the EVSE REMOVED (OCPI 2.2.1 locations §8.1: EVSEs are never deleted). */
 export async function updateEvseRemoved(db: Db, evseFk: number): Promise<void> {
-  await db('evses').where({ id: evseFk }).update({ is_removed: true, last_updated: db.fn.now() });
+  await db('evses').where({ id: evseFk }).update({ is_removed: true, last_updated: dbNow(db) });
 }
 
 /** The charge point another than `chargePointId` whose connectors the EVSE holds, if any. */

@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import { NotFound } from '../shared/errors.ts';
 
@@ -15,7 +16,7 @@ const toParty = (r: Record<string, any>): Party => ({ id: r.id, countryCode: r.c
 export async function upsertDefaultParty(db: Db, p: { countryCode: string; partyId: string; name: string }): Promise<Party> {
   await db('parties').where({ is_default: true }).whereNot({ country_code: p.countryCode, party_id: p.partyId }).update({ is_default: false });
   const [row] = await db('parties')
-    .insert({ country_code: p.countryCode, party_id: p.partyId, name: p.name, is_default: true })
+    .insert({ country_code: p.countryCode, party_id: p.partyId, name: p.name, is_default: true, created_at: dbNow(db) })
     .onConflict(['country_code', 'party_id'])
     .merge({ is_default: true })
     .returning('*');
@@ -34,7 +35,7 @@ export async function findParty(db: Db, countryCode: string, partyId: string): P
 }
 
 export async function insertParty(db: Db, p: { countryCode: string; partyId: string; name: string }): Promise<Party> {
-  const [row] = await db('parties').insert({ country_code: p.countryCode.toUpperCase(), party_id: p.partyId.toUpperCase(), name: p.name }).returning('*');
+  const [row] = await db('parties').insert({ country_code: p.countryCode.toUpperCase(), party_id: p.partyId.toUpperCase(), name: p.name, created_at: dbNow(db) }).returning('*');
   return toParty(row);
 }
 

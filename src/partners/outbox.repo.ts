@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import { EventEmitter } from 'node:events';
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.ts';
@@ -85,6 +86,7 @@ export async function enqueuePush(trx: Db, push: PushRequest): Promise<number> {
       partner_fk: push.partnerFk, module: push.module, role: push.role, method: push.method, path: push.path,
       body: push.body === undefined ? null : JSON.stringify(push.body), url: push.url ?? null, object_key: push.objectKey,
       to_party: fromRef(push.toParty), from_party: fromRef(push.fromParty),
+      created_at: dbNow(trx), next_attempt_at: dbNow(trx),
     })
     .returning('id');
   const committed = (trx as Knex.Transaction).executionPromise;
@@ -100,16 +102,16 @@ export async function enqueuePush(trx: Db, push: PushRequest): Promise<number> {
  * and PLANNED: no requests either. Due: PENDING, or SENDING whose lease ran out (its node is gone); a row
  * in flight keeps its lease and its outcome. A cancelled row does not hold back the later rows of its key.
  */
-async function cancelUnreachablePushes(trx: Db, dueBefore: Date): Promise<OutboxRow[]> {
+async function cancelUnreachablePushes(trx: Db, now: Date): Promise<OutboxRow[]> {
   const { rows } = await trx.raw(
     `update ocpi_outbox u set status = 'CANCELLED',
             last_error = 'party ' || upper(u.to_party->>'country_code') || '/' || upper(u.to_party->>'party_id') || ' is ' || c.party_status || ' at the hub' || ?
        from (select o.id, ci.status as party_status from ocpi_outbox o cross join lateral (${UNREACHABLE_CLIENT_INFO}) ci
-              where o.${QUEUED} and o.next_attempt_at < ?
+              where o.${QUEUED} and o.next_attempt_at <= ?
               for update of o skip locked) c
       where u.id = c.id
       returning u.*`,
-    [UNREACHABLE_REASON, dueBefore],
+    [UNREACHABLE_REASON, now],
   );
   return rows.map(toRow);
 }
@@ -126,23 +128,22 @@ export async function claimDuePushes(
   db: Knex,
   opts: { now: Date; leaseUntil: Date; limit: number; onCancelled?: (rows: OutboxRow[]) => void },
 ): Promise<OutboxRow[]> {
-  // `now` has millisecond precision and the database's now() (the default of next_attempt_at) has
-  // microseconds: a row queued in the current millisecond (12:00:00.123456 vs 12:00:00.123) is due too.
-  const dueBefore = new Date(opts.now.getTime() + 1);
+  // Due: next_attempt_at at or before now. Both come from the same clock (enqueuePush writes the clock's
+  // time, not the database's now()), so a row queued in this very millisecond is due too.
   const { cancelled, claimed } = await db.transaction(async (trx) => {
-    const cancelled = await cancelUnreachablePushes(trx, dueBefore);
+    const cancelled = await cancelUnreachablePushes(trx, opts.now);
     // A DEAD or CANCELLED row does not hold back the later rows of its key (see retryPush for the rule).
     // The check of the party again: a hub's report committed since the cancelling never lets a row out.
     // Oldest due first, in the order of ocpi_outbox_due (next_attempt_at, id): the scan stops after
     // `limit` rows instead of walking the table by id past every queued row that is not due (backing off).
     const { rows } = await trx.raw(
       `select o.id from ocpi_outbox o join ocpi_partners p on p.id = o.partner_fk
-        where o.${QUEUED} and o.next_attempt_at < ? and p.status = 'REGISTERED'
+        where o.${QUEUED} and o.next_attempt_at <= ? and p.status = 'REGISTERED'
           and not exists (select 1 from ocpi_outbox e where e.partner_fk = o.partner_fk and e.object_key = o.object_key
                            and e.id < o.id and e.${QUEUED})
           and not exists (${UNREACHABLE_CLIENT_INFO})
         order by o.next_attempt_at, o.id limit ? for update of o skip locked`,
-      [dueBefore, opts.limit],
+      [opts.now, opts.limit],
     );
     if (rows.length === 0) return { cancelled, claimed: [] };
     const leased = await trx(TABLE)
@@ -196,7 +197,7 @@ export async function findSupersedingPush(db: Db, row: Pick<OutboxRow, 'id' | 'p
 /** Puts a DEAD or CANCELLED row back in the queue, due now, with a fresh attempt budget. */
 export async function requeuePush(db: Db, id: number): Promise<OutboxRow> {
   const [row] = await db(TABLE).where({ id }).whereIn('status', ['DEAD', 'CANCELLED'])
-    .update({ status: 'PENDING', attempts: 0, next_attempt_at: db.fn.now() }).returning('*');
+    .update({ status: 'PENDING', attempts: 0, next_attempt_at: dbNow(db) }).returning('*');
   return toRow(row);
 }
 

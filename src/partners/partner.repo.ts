@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import { translatePg } from '../db/pg-errors.ts';
 import { NotFound } from '../shared/errors.ts';
@@ -65,12 +66,12 @@ function toRow(changes: PartnerChanges): Record<string, unknown> {
 /** Creates a partner row (an invitation, or a registration we initiate). */
 export async function insertPartner(db: Db, p: PartnerChanges & { countryCode: string; partyId: string; role: string; status: PartnerStatus }): Promise<Partner> {
   const { role, ...changes } = p;
-  const [row] = await translatePg(`live OCPI partner ${p.countryCode}/${p.partyId}`, () => db(TABLE).insert({ ...toRow(changes), role: role.toUpperCase() }).returning('*'));
+  const [row] = await translatePg(`live OCPI partner ${p.countryCode}/${p.partyId}`, () => db(TABLE).insert({ ...toRow(changes), role: role.toUpperCase(), created_at: dbNow(db), updated_at: dbNow(db) }).returning('*'));
   return toPartner(row);
 }
 
 export async function updatePartner(db: Db, id: number, changes: PartnerChanges): Promise<Partner> {
-  const [row] = await translatePg('OCPI partner', () => db(TABLE).where({ id }).update({ ...toRow(changes), updated_at: db.fn.now() }).returning('*'));
+  const [row] = await translatePg('OCPI partner', () => db(TABLE).where({ id }).update({ ...toRow(changes), updated_at: dbNow(db) }).returning('*'));
   if (!row) throw new NotFound(`OCPI partner ${id} not found`);
   return toPartner(row);
 }
@@ -101,7 +102,7 @@ export async function findPartnerByTokenHash(db: Db, tokenHashes: string[]): Pro
 }
 
 /** How long a credentials update we started may run before another may take over (it lasts one PUT). */
-const TOKEN_UPDATE_STALE = "interval '15 minutes'";
+const TOKEN_UPDATE_STALE_MS = 15 * 60_000;
 
 /**
  * Starts a credentials update of a registered partner: `nextHash` is accepted beside its current token
@@ -111,8 +112,8 @@ const TOKEN_UPDATE_STALE = "interval '15 minutes'";
 export async function beginTokenUpdate(db: Db, id: number, nextHash: string): Promise<Partner | undefined> {
   const [row] = await db(TABLE)
     .where({ id, status: 'REGISTERED' })
-    .andWhere((q) => q.whereNull('token_next_hash').orWhereRaw(`token_next_at < now() - ${TOKEN_UPDATE_STALE}`))
-    .update({ token_next_hash: nextHash, token_next_at: db.fn.now() })
+    .andWhere((q) => q.whereNull('token_next_hash').orWhere('token_next_at', '<', new Date(dbNow(db).getTime() - TOKEN_UPDATE_STALE_MS)))
+    .update({ token_next_hash: nextHash, token_next_at: dbNow(db) })
     .returning('*');
   return row ? toPartner(row) : undefined;
 }
@@ -125,7 +126,7 @@ export async function beginTokenUpdate(db: Db, id: number, nextHash: string): Pr
 export async function finishTokenUpdate(db: Db, id: number, nextHash: string, changes: PartnerChanges): Promise<Partner | undefined> {
   const [row] = await db(TABLE)
     .where({ id, status: 'REGISTERED', token_next_hash: nextHash })
-    .update({ ...toRow(changes), token_hash: nextHash, token_next_hash: null, token_next_at: null, updated_at: db.fn.now() })
+    .update({ ...toRow(changes), token_hash: nextHash, token_next_hash: null, token_next_at: null, updated_at: dbNow(db) })
     .returning('*');
   return row ? toPartner(row) : undefined;
 }

@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import { NotFound } from '../shared/errors.ts';
 import type { Sample } from './meter-values.ts';
@@ -76,6 +77,7 @@ export async function insertSessionOnce(db: Db, s: NewSession): Promise<Session 
       start_at: s.startAt,
       status: s.status,
       start_id_tag_info: s.startIdTagInfo === null ? null : JSON.stringify(s.startIdTagInfo),
+      last_updated: dbNow(db),
     })
     .onConflict(db.raw('(charge_point_id, connector_number, id_tag, meter_start_wh, start_at) where duplicate_of is null'))
     .ignore()
@@ -130,7 +132,7 @@ export async function updateSessionEnergy(db: Db, id: number, registerWh: number
     .where({ id })
     .andWhere((q) => q.whereNull('last_meter_at').orWhere('last_meter_at', '<=', at))
     .whereNull('stop_at')
-    .update({ energy_wh: db.raw('greatest(0, ? - meter_start_wh)', [registerWh]), last_meter_at: at, last_updated: db.fn.now() });
+    .update({ energy_wh: db.raw('greatest(0, ? - meter_start_wh)', [registerWh]), last_meter_at: at, last_updated: dbNow(db) });
 }
 
 export async function updateSessionStop(db: Db, id: number, f: { meterStopWh: number; stopAt: Date; reason: string; stopIdTag: string | null; transactionData: unknown; status: SessionStatus }): Promise<void> {
@@ -144,7 +146,7 @@ export async function updateSessionStop(db: Db, id: number, f: { meterStopWh: nu
       stop_transaction_data: f.transactionData === undefined ? null : JSON.stringify(f.transactionData),
       energy_wh: db.raw('greatest(0, ? - meter_start_wh)', [f.meterStopWh]),
       status: f.status,
-      last_updated: db.fn.now(),
+      last_updated: dbNow(db),
     });
 }
 
@@ -169,6 +171,7 @@ export const toSample = (r: Row): Sample => ({
  */
 export async function insertSamples(db: Db, ctx: { chargePointId: string; connectorNumber: number; sessionFk: number | null }, samples: Sample[]): Promise<Sample[]> {
   if (samples.length === 0) return [];
+  const receivedAt = dbNow(db);
   const rows = await db('meter_values')
     .insert(
       samples.map((s) => ({
@@ -184,6 +187,7 @@ export async function insertSamples(db: Db, ctx: { chargePointId: string; connec
         format: s.format,
         value: s.value,
         numeric_value: s.numeric,
+        received_at: receivedAt,
       })),
     )
     .onConflict(db.raw(SAMPLE_KEY))

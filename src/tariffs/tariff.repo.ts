@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.ts';
 import { translatePg } from '../db/pg-errors.ts';
@@ -65,7 +66,7 @@ const withParty = (db: Db) =>
 
 /** Inserts or replaces the tariff with this id (the caller checks ownership first). */
 export async function upsertTariff(db: Db, t: TariffWrite): Promise<void> {
-  await translatePg(`tariff ${t.id}`, () => db('tariffs').insert(toRow(t)).onConflict('id').merge());
+  await translatePg(`tariff ${t.id}`, () => db('tariffs').insert({ ...toRow(t), created_at: dbNow(db) }).onConflict('id').merge(toRow(t)));
 }
 
 export async function findTariff(db: Db, id: string): Promise<TariffRecord | undefined> {
@@ -133,6 +134,7 @@ export async function insertAssignment(db: Db, a: NewTariffAssignment): Promise<
       .insert({
         tariff_id: a.tariffId, connector_fk: a.connectorFk, evse_fk: a.evseFk, location_id: a.locationId,
         emsp_country_code: a.party?.countryCode.toUpperCase() ?? null, emsp_party_id: a.party?.partyId.toUpperCase() ?? null, group_id: a.groupId, priority: a.priority,
+        created_at: dbNow(db),
       })
       .returning('*'),
   );

@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import type { AllowedType } from './token.types.ts';
 
@@ -18,9 +19,9 @@ export async function findCachedAuthorization(db: Db, tokenFk: number, locationI
 export async function upsertCachedAuthorization(db: Db, tokenFk: number, locationId: string, entry: CachedAuthorization): Promise<void> {
   const fields = { allowed: entry.allowed, authorization_reference: entry.authorizationReference, expires_at: entry.expiresAt };
   await db('authorization_cache')
-    .insert({ token_fk: tokenFk, location_id: locationId, ...fields })
+    .insert({ token_fk: tokenFk, location_id: locationId, ...fields, created_at: dbNow(db) })
     .onConflict(['token_fk', 'location_id'])
-    .merge({ ...fields, created_at: db.fn.now() });
+    .merge({ ...fields, created_at: dbNow(db) });
 }
 
 /** A token changed (PUT / PATCH from its eMSP): its cached answers no longer hold. */

@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import { translatePg } from '../db/pg-errors.ts';
 import { utcInstantOf } from '../shared/ocpi-date-time.ts';
@@ -64,6 +65,7 @@ export async function insertToken(db: Db, t: TokenInput): Promise<IdToken> {
         whitelist: t.whitelist ?? 'ALLOWED',
         expiry_date: t.expiryDate ?? null,
         partner_fk: t.partnerFk ?? null,
+        last_updated: dbNow(db),
       })
       .returning('*'),
   );
@@ -77,7 +79,7 @@ export async function listTokens(db: Db, opts: { limit: number; offset: number; 
 }
 
 export async function updateTokenValidity(db: Db, id: number, valid: boolean): Promise<number> {
-  return db('id_tokens').where({ id }).update({ valid, last_updated: db.fn.now(), last_updated_as_sent: null });
+  return db('id_tokens').where({ id }).update({ valid, last_updated: dbNow(db), last_updated_as_sent: null });
 }
 
 const FIELD_COLUMNS: Record<Exclude<keyof OcpiTokenFields, 'lastUpdated'>, string> = {

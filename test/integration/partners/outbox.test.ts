@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { fixedClock } from '../../../src/shared/clock.ts';
+import { useClock } from '../../../src/db/clock.ts';
 import { createLogger } from '../../../src/shared/logger.ts';
 import { backoffMs, PushWorker } from '../../../src/partners/push.worker.ts';
 import { claimDuePushes, enqueuePush, findPush, type PushRequest } from '../../../src/partners/outbox.repo.ts';
@@ -32,8 +33,9 @@ describe('integration partners/outbox', () => {
     enqueuePush(tdb.db, { partnerFk: partner.id, module: 'locations', role: 'RECEIVER', method: 'PUT', path: '/NL/CPM/LOC1', body: { id: 'LOC1' }, objectKey: 'location:LOC1', ...o });
 
   beforeEach(async () => {
-    // Ahead of the database clock, so rows inserted with next_attempt_at = now() are due at once.
+    // The repos read the same clock as the worker (one clock: src/db/clock.ts).
     clock.set(new Date(Date.now() + 60_000));
+    useClock(tdb.db, clock);
     ({ partner } = await aRegisteredPartner(tdb.db));
     host = `https://${partner.partyId.toLowerCase()}.emsp.test`;
     worker = aWorker();
@@ -126,18 +128,19 @@ describe('integration partners/outbox', () => {
     expect(scope.isDone()).to.equal(true);
   });
 
-  it('should treat a row queued later within the same millisecond as due (database microseconds vs clock milliseconds)', async () => {
-    // Arrange: next_attempt_at = 12:00:00.123456 (the database's now()), the worker's clock reads 12:00:00.123
-    const at = new Date('2026-03-01T12:00:00.123Z');
+  it('should treat a row queued at the clock\'s current time as due at once, not a millisecond earlier (one clock)', async () => {
+    // Arrange: next_attempt_at comes from the clock bound to the database, the very clock the worker reads
+    // (it used to be the database's now(), with microseconds the millisecond clock could be behind of)
     const id = await push();
-    await tdb.db('ocpi_outbox').where({ id }).update({ next_attempt_at: tdb.db.raw("?::timestamptz + interval '456 microseconds'", [at]) });
+    const queuedAt = (await findPush(tdb.db, id))!.nextAttemptAt;
     // Act
     const leaseUntil = new Date(clock.now().getTime() + 3_600_000); // the later tests' workers must not take it back
-    const early = await claimDuePushes(tdb.db, { now: new Date(at.getTime() - 1), leaseUntil, limit: 10 });
-    const claimed = await claimDuePushes(tdb.db, { now: at, leaseUntil, limit: 10 });
+    const early = await claimDuePushes(tdb.db, { now: new Date(clock.now().getTime() - 1), leaseUntil, limit: 10 });
+    const claimed = await claimDuePushes(tdb.db, { now: clock.now(), leaseUntil, limit: 10 });
     // Assert
-    expect(claimed.map((r) => r.id)).to.deep.equal([id]);
+    expect(queuedAt.getTime()).to.equal(clock.now().getTime());
     expect(early).to.deep.equal([]);
+    expect(claimed.map((r) => r.id)).to.deep.equal([id]);
   });
 
   it('should leave the rows of a partner that is not registered', async () => {
