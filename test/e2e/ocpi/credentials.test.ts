@@ -271,7 +271,9 @@ describe('e2e ocpi credentials', () => {
     });
   });
 
-  describe('cli', () => {
+  describe('cli', function () {
+    // On the embedded database each command opens (and migrates) a fresh in-memory engine of its own.
+    this.timeout(120_000);
     const saved = { DATA_DIR: process.env.DATA_DIR, DATABASE_URL: process.env.DATABASE_URL, PUBLIC_URL: process.env.PUBLIC_URL };
     before(() => Object.assign(process.env, { DATA_DIR: 'memory://', DATABASE_URL: t.testDb.databaseUrl, PUBLIC_URL: 'https://cpms.example.com' }));
     after(() => {
