@@ -101,7 +101,7 @@ function buildPricing(deps: AppDeps, sessions: SessionService) {
   tariffs.onConnectorTariffsChanged((trx, locationId, onlyPartnerFk) => pushLocation(trx, tariffs, locationId, onlyPartnerFk));
   // OCPI 2.2.1 cdrs: the CDR is built, stored and queued for the token's eMSP inside the stop transaction
   const cdrs = new CdrService({ db, clock, logger: logger.child({ module: 'billing' }), defaultCurrency: config.billing.defaultCurrency, maxSessionDays: config.billing.maxSessionDays, sessions, tariffs });
-  sessions.onStop(async (trx, session) => void (await cdrs.onSessionStopped(trx, session)));
+  sessions.onStop(async (trx, session, ctx) => void (await cdrs.onSessionStopped(trx, session, ctx)));
   const statements = new StatementService({ db, clock, logger: logger.child({ module: 'settlement' }), graceMs: config.billing.settlementGraceMin * 60_000 });
   return { tariffs, cdrs, statements };
 }
@@ -134,7 +134,7 @@ function buildScheduler(deps: AppDeps, nodeId: string, s: SchedulerInputs) {
   const { config, db, logger, clock } = deps;
   const scheduler = new JobScheduler({ db, logger: logger.child({ module: 'jobs' }), clock, nodeId });
   registerJobs(scheduler, { config, pushWorker: s.pushWorker, authorize: s.authorize, tokenSync: { db, clock, logger: logger.child({ module: 'token-sync' }), tokens: s.ocpiTokens }, chargers: s.chargers });
-  registerBillingJobs(scheduler, { config, statements: s.statements, staleSessions: { db, clock, logger: logger.child({ module: 'stale-sessions' }), sessions: s.sessions, cdrs: s.cdrs, staleAfterMin: config.billing.staleSessionAfterMin } });
+  registerBillingJobs(scheduler, { config, statements: s.statements, staleSessions: { db, clock, logger: logger.child({ module: 'stale-sessions' }), sessions: s.sessions, staleAfterMin: config.billing.staleSessionAfterMin } });
   return scheduler;
 }
 

@@ -25,6 +25,7 @@ const toCdr = (r: Row): CdrRecord => ({
   totalParkingHours: decimal(r.total_parking_hours),
   credit: r.credit,
   creditReferenceId: r.credit_reference_id,
+  replacesCdrFk: r.replaces_cdr_fk ?? null,
   body: r.body,
   createdAt: new Date(r.created_at),
 });
@@ -32,7 +33,7 @@ const toCdr = (r: Row): CdrRecord => ({
 /** A JSON number as stored: its shortest round-trip decimal string (exact for rounded OCPI amounts). */
 const num = (n: number | undefined): string => String(n ?? 0);
 
-export async function insertCdr(db: Db, c: { partyFk: number; sessionFk: number | null; partnerFk: number | null; body: OcpiCdr; createdAt: Date }): Promise<CdrRecord> {
+export async function insertCdr(db: Db, c: { partyFk: number; sessionFk: number | null; partnerFk: number | null; body: OcpiCdr; createdAt: Date; replacesCdrFk?: number | null }): Promise<CdrRecord> {
   const b = c.body;
   const [row] = await translatePg(`cdr ${b.id}`, () =>
     db('cdrs')
@@ -51,6 +52,7 @@ export async function insertCdr(db: Db, c: { partyFk: number; sessionFk: number 
         credit: b.credit === true,
         credit_reference_id: b.credit_reference_id ?? null,
         created_at: c.createdAt,
+        replaces_cdr_fk: c.replacesCdrFk ?? null,
       })
       .returning('*'),
   );
@@ -63,9 +65,12 @@ export async function getCdr(db: Db, id: number): Promise<CdrRecord> {
   return toCdr(row);
 }
 
-/** The normal (non-credit) CDR of a session. */
+/** The normal (non-credit) CDR of a session in force: the one no replacement CDR replaced. */
 export async function findCdrOfSession(db: Db, sessionFk: number): Promise<CdrRecord | undefined> {
-  const row = await db('cdrs').where({ session_fk: sessionFk, credit: false }).first();
+  const row = await db('cdrs')
+    .where({ session_fk: sessionFk, credit: false })
+    .whereNotExists((q) => q.select(db.raw('1')).from('cdrs as r').whereRaw('r.replaces_cdr_fk = cdrs.id'))
+    .first();
   return row ? toCdr(row) : undefined;
 }
 

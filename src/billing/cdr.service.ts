@@ -14,6 +14,7 @@ import { NotBillable } from './not-billable.ts';
 import * as cdrs from './cdr.repo.ts';
 import * as src from './cdr-source.repo.ts';
 import type { CdrRecord, OcpiCdr } from './cdr.types.ts';
+import { closeRemark, replacementRemark } from '../sessions/stuck-rules.ts';
 
 export interface CdrServiceOptions {
   db: Knex;
@@ -45,35 +46,34 @@ function required<T>(value: T | undefined, what: string): T {
  * committed together, so a CDR is never lost and never queued twice (one CDR per session, unique index).
  */
 export class CdrService {
-  /** Sessions being closed by the stale-sessions job (their CDR gets a remark saying so). */
-  private readonly closedByCpms = new Set<number>();
-
   constructor(private readonly o: CdrServiceOptions) {}
-
-  /** Marks a session as closed by cpms while `work` stops it (stale-sessions job). */
-  async closingByCpms<T>(sessionId: number, work: () => Promise<T>): Promise<T> {
-    this.closedByCpms.add(sessionId);
-    try {
-      return await work();
-    } finally {
-      this.closedByCpms.delete(sessionId);
-    }
-  }
 
   /**
    * SessionService stop hook: runs inside the stop transaction. Builds, stores and queues the CDR, or
    * records on the session why there is none (cdr_status FAILED / NOT_BILLABLE with cdr_error): a stop is
    * never refused for billing (the charger would retry it forever), and no session ends unbilled silently.
    */
-  async onSessionStopped(trx: Knex.Transaction, session: Session): Promise<CdrRecord | undefined> {
+  async onSessionStopped(trx: Knex.Transaction, session: Session, ctx: { restated: boolean } = { restated: false }): Promise<CdrRecord | undefined> {
     if (!session.stopAt) return undefined;
     if (session.status === 'INVALID') {
       await src.updateSessionBilling(trx, session.id, { status: 'NOT_BILLABLE', error: NEVER_BILLED });
       return undefined;
     }
-    if (await cdrs.findCdrOfSession(trx, session.id)) return undefined;
-    const outcome = await this.bill(trx, session);
+    const current = await cdrs.findCdrOfSession(trx, session.id);
+    if (current && !ctx.restated) return undefined;
+    const outcome = current ? await this.replace(trx, session, current) : await this.bill(trx, session);
     return 'record' in outcome ? outcome.record : undefined;
+  }
+
+  /**
+   * Issue 15: the charger's own late StopTransaction restated a session cpms had closed and billed. Its CDR
+   * is credited (OCPI 2.2.1 cdrs §10.2.1.1: a CDR is never changed; a credit CDR cancels it) unless the
+   * operator credited it already, and a replacement CDR built from the restated session names the one it
+   * replaces: the eMSP gets the credit, then the replacement (same ordering key), never both charges.
+   */
+  private async replace(trx: Knex.Transaction, session: Session, current: CdrRecord): Promise<{ record: CdrRecord } | { reason: string }> {
+    if (!(await cdrs.findCreditOf(trx, current.partyFk, current.cdrId))) await this.insertCredit(trx, current, { remark: 'Credited: replaced after the charger\'s own late stop' });
+    return this.bill(trx, session, { replaces: current });
   }
 
   /**
@@ -97,21 +97,23 @@ export class CdrService {
   }
 
   /** Builds, stores and queues the CDR of a stopped session, or records on it why it cannot be built. */
-  private async bill(trx: Knex.Transaction, stopped: Session): Promise<{ record: CdrRecord } | { reason: string }> {
+  private async bill(trx: Knex.Transaction, stopped: Session, o: { replaces?: CdrRecord } = {}): Promise<{ record: CdrRecord } | { reason: string }> {
     const log = this.o.logger.child({ chargePointId: stopped.chargePointId, sessionId: stopped.uid });
     const session = await this.placed(trx, stopped);
-    const built = await this.build(trx, session);
+    const remark = o.replaces ? replacementRemark(o.replaces.cdrId, session.closeReason) : session.closeReason ? closeRemark(session.closeReason) : undefined;
+    const built = await this.build(trx, session, remark);
     if ('reason' in built) {
       await src.updateSessionBilling(trx, session.id, { status: 'FAILED', error: built.reason });
       log.error('no CDR for session', { reason: built.reason });
       return built;
     }
     const { body, partnerFk } = built;
-    const record = await cdrs.insertCdr(trx, { partyFk: session.partyFk, sessionFk: session.id, partnerFk, body, createdAt: built.now });
+    const record = await cdrs.insertCdr(trx, { partyFk: session.partyFk, sessionFk: session.id, partnerFk, body, createdAt: built.now, replacesCdrFk: o.replaces?.id ?? null });
     await src.updateSessionCost(trx, session.id, { currency: body.currency, exclVat: record.totalCostExclVat, inclVat: record.totalCostInclVat });
     await src.updateSessionBilling(trx, session.id, { status: 'CREATED', error: null });
-    await this.push(trx, record, body.id);
-    log.info('CDR created', { cdrId: body.id, totalCost: record.totalCostInclVat, currency: body.currency, partnerFk });
+    // A replacement follows its original's credit: same ordering key.
+    await this.push(trx, record, o.replaces?.cdrId ?? body.id);
+    log.info('CDR created', { cdrId: body.id, totalCost: record.totalCostInclVat, currency: body.currency, partnerFk, replaces: o.replaces?.cdrId });
     return { record };
   }
 
@@ -130,10 +132,10 @@ export class CdrService {
   }
 
   /** The CDR body, or why it cannot be built; only pure code may fail here (the transaction stays usable). */
-  private async build(trx: Knex.Transaction, session: Session): Promise<{ body: OcpiCdr; partnerFk: number | null; now: Date } | { reason: string }> {
+  private async build(trx: Knex.Transaction, session: Session, remark: string | undefined): Promise<{ body: OcpiCdr; partnerFk: number | null; now: Date } | { reason: string }> {
     let loaded: { sources: CdrSources; partnerFk: number | null };
     try {
-      loaded = await this.loadSources(trx, session);
+      loaded = await this.loadSources(trx, session, remark);
     } catch (err) {
       if (!(err instanceof MissingSource)) throw err; // a database error aborts the stop: the charger retries
       return { reason: `no ${err.message}` };
@@ -147,7 +149,7 @@ export class CdrService {
     }
   }
 
-  private async loadSources(trx: Db, session: Session): Promise<{ sources: CdrSources; partnerFk: number | null }> {
+  private async loadSources(trx: Db, session: Session, remark: string | undefined): Promise<{ sources: CdrSources; partnerFk: number | null }> {
     const party = required(await src.findPartyRef(trx, session.partyFk), 'party of the session');
     const location = required(session.locationId ? await src.findLocationSource(trx, session.locationId) : undefined, `location: charger ${session.chargePointId} is not attached to one (attach it, then ask for the CDR)`);
     const evse = required(session.evseUid ? await src.findEvseSource(trx, session.evseUid) : undefined, `EVSE ${session.evseUid ?? ''}`.trim());
@@ -170,7 +172,8 @@ export class CdrService {
         ? { country_code: token.countryCode, party_id: token.partyId, uid: token.uid, type: token.type, contract_id: token.contractId }
         : { country_code: party.countryCode, party_id: party.partyId, uid: session.idTag, type: 'RFID', contract_id: session.idTag },
       meterId: await src.findMeterId(trx, session.chargePointId),
-      remark: this.closedByCpms.has(session.id) ? 'Closed by the CPO: the charger stopped reporting' : undefined,
+      // Issue 15: a session cpms closed itself says so and why (OCPI Session has no such field; the CDR does).
+      remark,
       now: this.o.clock.now(),
     };
     return { sources, partnerFk: token?.partnerFk ?? null };
@@ -205,13 +208,18 @@ export class CdrService {
       const original = await cdrs.getCdr(trx, id);
       if (original.credit) throw new Conflict(`cdr ${id} is a credit CDR and cannot be credited`);
       if (await cdrs.findCreditOf(trx, original.partyFk, original.cdrId)) throw new Conflict(`cdr ${id} has already been credited`);
-      const now = this.o.clock.now();
-      const body = buildCreditCdr(original.body, { now, remark: opts.remark });
-      const record = await cdrs.insertCdr(trx, { partyFk: original.partyFk, sessionFk: original.sessionFk, partnerFk: original.partnerFk, body, createdAt: now });
-      await this.push(trx, record, original.cdrId);
-      this.o.logger.info('credit CDR created', { cdrId: body.id, creditReferenceId: original.cdrId });
-      return record;
+      return this.insertCredit(trx, original, opts);
     });
+  }
+
+  /** Stores and queues the credit CDR of `original` (ordered after it: same ordering key). */
+  private async insertCredit(trx: Knex.Transaction, original: CdrRecord, opts: { remark?: string }): Promise<CdrRecord> {
+    const now = this.o.clock.now();
+    const body = buildCreditCdr(original.body, { now, remark: opts.remark });
+    const record = await cdrs.insertCdr(trx, { partyFk: original.partyFk, sessionFk: original.sessionFk, partnerFk: original.partnerFk, body, createdAt: now });
+    await this.push(trx, record, original.cdrId);
+    this.o.logger.info('credit CDR created', { cdrId: body.id, creditReferenceId: original.cdrId });
+    return record;
   }
 
   get(id: number): Promise<CdrRecord> {

@@ -77,6 +77,8 @@ export interface CdrRecord {
   totalParkingHours: string;
   credit: boolean;
   creditReferenceId: string | null;
+  /** The CDR this one replaces (a late StopTransaction restated its session), or null. */
+  replacesCdrFk: number | null;
   body: OcpiCdr;
   createdAt: Date;
 }

@@ -170,6 +170,11 @@ export async function ensureConnector(db: Db, chargePointId: string, connectorNu
   return toConnector(row);
 }
 
+/** Locks the connector row until the end of the transaction (serializes transactions starting on it). */
+export async function lockConnector(db: Db, connectorFk: number): Promise<void> {
+  await db('connectors').where({ id: connectorFk }).forUpdate().first('id');
+}
+
 /** Stores the status unless a newer one is already stored (a replayed offline queue must not go back in time). */
 export async function updateConnectorStatus(db: Db, connectorId: number, report: StatusReport): Promise<boolean> {
   const count = await db('connectors')

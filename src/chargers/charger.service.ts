@@ -48,6 +48,9 @@ export type EvseRemovedHook = (trx: Knex.Transaction, evseFk: number) => Promise
 /** The charger's connector, registered on first sight on its own EVSE (see evse-layout.ts). */
 export { ensureConnectorOf };
 
+/** Locks the connector until the end of `trx`: one transaction at a time starts on it (issue 15). */
+export const lockConnector = (trx: Knex.Transaction, connectorFk: number): Promise<void> => repo.lockConnector(trx, connectorFk);
+
 /** The node holding the charger's WebSocket, or undefined when it is not connected anywhere. */
 export async function findConnectedNode(db: Db, chargePointId: string): Promise<string | undefined> {
   const cp = await repo.findChargePoint(db, chargePointId);

@@ -2,7 +2,7 @@ import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import { NotFound } from '../shared/errors.ts';
 import type { Sample } from './meter-values.ts';
-import type { CdrStatus, Session, SessionStatus } from './session.types.ts';
+import type { CdrStatus, CloseReason, Session, SessionStatus } from './session.types.ts';
 
 type Row = Record<string, any>;
 
@@ -35,6 +35,11 @@ export const toSession = (r: Row): Session => ({
   cdrStatus: r.cdr_status ?? null,
   cdrError: r.cdr_error ?? null,
   lastUpdated: r.last_updated,
+  closeReason: r.close_reason ?? null,
+  closedBy: r.closed_by ?? null,
+  closeNote: r.close_note ?? null,
+  energyChangedAt: r.energy_changed_at ?? null,
+  idleProbeAt: r.idle_probe_at ?? null,
 });
 
 /** What a new session is inserted with; the rest of `Session` is filled in as it runs. */
@@ -107,6 +112,27 @@ export async function findSessionByUid(db: Db, uid: string): Promise<Session | u
   return row ? toSession(row) : undefined;
 }
 
+/** The connector's ACTIVE sessions, newest start first, locked until the end of the transaction. */
+export async function listActiveSessionsOnConnectorForUpdate(db: Db, chargePointId: string, connectorNumber: number): Promise<Session[]> {
+  const rows = await db('sessions')
+    .where({ charge_point_id: chargePointId, connector_number: connectorNumber, status: 'ACTIVE' })
+    .whereNull('stop_at')
+    .orderBy([{ column: 'start_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+    .forUpdate();
+  return rows.map(toSession);
+}
+
+/** Records when cpms asked the charger to confirm the session (idle connector). */
+export async function updateIdleProbe(db: Db, id: number, at: Date): Promise<void> {
+  await db('sessions').where({ id }).update({ idle_probe_at: at });
+}
+
+/** Whether the session got a meter value received at or after `since` (the charger confirms it runs). */
+export async function hasSampleReceivedSince(db: Db, sessionFk: number, since: Date): Promise<boolean> {
+  const row = await db('meter_values').where({ session_fk: sessionFk }).where('received_at', '>=', since).first('id');
+  return row !== undefined;
+}
+
 export async function findActiveSessionOnConnector(db: Db, chargePointId: string, connectorNumber: number): Promise<Session | undefined> {
   const row = await db('sessions').where({ charge_point_id: chargePointId, connector_number: connectorNumber, status: 'ACTIVE' }).orderBy('start_at', 'desc').first();
   return row ? toSession(row) : undefined;
@@ -132,13 +158,31 @@ export async function updateSessionEnergy(db: Db, id: number, registerWh: number
     .where({ id })
     .andWhere((q) => q.whereNull('last_meter_at').orWhere('last_meter_at', '<=', at))
     .whereNull('stop_at')
-    .update({ energy_wh: db.raw('greatest(0, ? - meter_start_wh)', [registerWh]), last_meter_at: at, last_updated: dbNow(db) });
+    .update({
+      energy_wh: db.raw('greatest(0, ? - meter_start_wh)', [registerWh]),
+      // The NO_PROGRESS rule: when the energy last changed (the old energy_wh is read on the right side).
+      energy_changed_at: db.raw('case when energy_wh <> greatest(0, ? - meter_start_wh) then ? else energy_changed_at end', [registerWh, at]),
+      last_meter_at: at,
+      last_updated: dbNow(db),
+    });
 }
 
-export async function updateSessionStop(db: Db, id: number, f: { meterStopWh: number; stopAt: Date; reason: string; stopIdTag: string | null; transactionData: unknown; status: SessionStatus }): Promise<void> {
+/** How a session stops: the charger's StopTransaction, or cpms closing it (closeReason and who/why). */
+export interface StopFields {
+  meterStopWh: number;
+  stopAt: Date;
+  reason: string;
+  stopIdTag: string | null;
+  transactionData: unknown;
+  status: SessionStatus;
+  close?: { reason: CloseReason; closedBy: string | null; note: string | null };
+}
+
+export async function updateSessionStop(db: Db, id: number, f: StopFields): Promise<void> {
   await db('sessions')
     .where({ id })
     .update({
+      ...(f.close ? { close_reason: f.close.reason, closed_by: f.close.closedBy, close_note: f.close.note } : {}),
       meter_stop_wh: f.meterStopWh,
       stop_at: f.stopAt,
       stop_reason: f.reason,

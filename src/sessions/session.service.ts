@@ -7,14 +7,15 @@ import type { Logger } from '../shared/logger.ts';
 import type { AuthorizationResult, AuthorizeService } from '../tokens/authorize.service.ts';
 import type { IdTagInfo } from '../tokens/token.types.ts';
 import { getDefaultParty } from '../parties/party.service.ts';
-import { ensureConnectorOf } from '../chargers/charger.service.ts';
+import { ensureConnectorOf, lockConnector } from '../chargers/charger.service.ts';
 import type { ConnectorLimits } from '../chargers/connector-limits.service.ts';
 import { checkInteger, INT4, parseTimestamp, REGISTER_WH } from '../shared/ranges.ts';
 import { findEvse } from '../locations/location.service.ts';
 import type { MeterValuesRequest, StartTransactionRequest, StopTransactionRequest } from '../ocpp/v16/types.ts';
 import { flattenMeterValues, latestEnergyRegisterWh, type Sample } from './meter-values.ts';
 import * as repo from './session.repo.ts';
-import type { Session } from './session.types.ts';
+import type { CloseReason, Session } from './session.types.ts';
+import { isNewerStop } from './stuck-rules.ts';
 
 export interface SessionServiceOptions {
   db: Knex;
@@ -26,8 +27,20 @@ export interface SessionServiceOptions {
   connectors: Pick<ConnectorLimits, 'check'>;
 }
 
-/** Hooks run inside the transaction that stops a session (CDR generation, partner pushes). */
-export type SessionStopHook = (trx: Knex.Transaction, session: Session) => Promise<void>;
+/**
+ * Hooks run inside the transaction that stops a session (CDR generation, partner pushes). `restated`: the
+ * charger's own late StopTransaction replaced the stop of a session cpms had closed (its CDR is replaced).
+ */
+export type SessionStopHook = (trx: Knex.Transaction, session: Session, ctx: { restated: boolean }) => Promise<void>;
+
+/** cpms closing an ACTIVE session itself: why, who (`apikey:<id>`), the operator's words, and when it ended if known. */
+export interface CloseRequest {
+  reason: CloseReason;
+  closedBy?: string;
+  note?: string;
+  /** When it ended, if cpms knows better than its last meter value (e.g. the connector's idle report). */
+  stopAt?: Date;
+}
 
 /** Hooks run inside the transaction that records a new session (tariff snapshot, partner pushes). */
 export type SessionStartHook = (trx: Knex.Transaction, session: Session) => Promise<void>;
@@ -98,17 +111,36 @@ export class SessionService {
     if (replayed) return answerOf(replayed);
     const ctx = { chargePointId, connectorId: p.connectorId };
     const auth = await this.o.authorize.authorizeStart(p.idTag, ctx);
-    const { session, isNew } = await this.o.db.transaction(async (trx) => {
+    const { session, isNew, closed } = await this.o.db.transaction(async (trx) => {
       let info = auth.info;
       for (const rule of this.startRules) info = await rule(trx, { ...ctx, idTag: p.idTag, auth, info });
       const created = await repo.insertSessionOnce(trx, await this.newSession(trx, key, { auth, info, reservationId: p.reservationId }));
       // A concurrent identical start committed first: its answer is the answer.
-      if (!created) return { session: (await repo.findSameStart(trx, key))!, isNew: false };
+      if (!created) return { session: (await repo.findSameStart(trx, key))!, isNew: false, closed: [] };
       for (const hook of this.startHooks) await hook(trx, created);
-      return { session: created, isNew: true };
+      return { session: created, isNew: true, closed: await this.supersede(trx, created) };
     });
     if (isNew) this.o.events.emit('session.started', { sessionId: session.id });
+    for (const c of closed) this.o.events.emit('session.stopped', { sessionId: c.id });
     return answerOf(session);
+  }
+
+  /**
+   * One transaction per connector (issue 15): a charger runs one transaction at a time on a connector, so
+   * of its ACTIVE sessions and the one just recorded only the latest start can still run; the others are
+   * closed as SUPERSEDED. Race-safe: the start transaction holds the connector's row lock (newSession).
+   */
+  private async supersede(trx: Knex.Transaction, created: Session): Promise<Session[]> {
+    const active = await repo.listActiveSessionsOnConnectorForUpdate(trx, created.chargePointId, created.connectorNumber);
+    const isLater = (a: Session, b: Session) => a.startAt.getTime() > b.startAt.getTime() || (a.startAt.getTime() === b.startAt.getTime() && a.id > b.id);
+    const latest = active.reduce((best, s) => (isLater(s, best) ? s : best), created);
+    const closed: Session[] = [];
+    for (const s of active) {
+      if (s.id === latest.id) continue;
+      closed.push(await this.closeLocked(trx, s, { reason: 'SUPERSEDED', note: `superseded by transaction ${latest.id}` }));
+      this.o.logger.warn('session superseded by a newer transaction on its connector', { chargePointId: s.chargePointId, connectorId: s.connectorNumber, sessionId: s.id, by: latest.id });
+    }
+    return closed;
   }
 
   /** The start key of a StartTransaction, after the range checks of its fields. */
@@ -124,6 +156,8 @@ export class SessionService {
   private async newSession(trx: Knex.Transaction, key: repo.StartKey, a: { auth: AuthorizationResult; info: IdTagInfo; reservationId?: number }): Promise<repo.NewSession> {
     const party = await getDefaultParty(trx);
     const connector = await ensureConnectorOf(trx, key.chargePointId, key.connectorNumber);
+    // Starts on one connector are serialized: each sees the sessions the previous one left ACTIVE.
+    await lockConnector(trx, connector.id);
     const evse = connector.evseFk ? await findEvse(trx, connector.evseFk) : undefined;
     return {
       ...key,
@@ -202,21 +236,58 @@ export class SessionService {
         this.o.logger.warn('StopTransaction for an unknown transaction', { chargePointId, transactionId: p.transactionId });
         return undefined;
       }
-      if (session.stopAt) return undefined;
+      const restated = session.stopAt !== null;
+      // A repeated stop changes nothing; the charger's late stop of a session cpms closed counts if it is newer.
+      if (restated && !this.isLateNewerStop(session, { stopAt, meterStopWh: p.meterStop })) return undefined;
       await repo.insertSamples(trx, { chargePointId, connectorNumber: session.connectorNumber, sessionFk: session.id }, transactionData);
-      await repo.updateSessionStop(trx, session.id, {
-        meterStopWh: p.meterStop,
-        stopAt,
-        reason: p.reason ?? 'Local',
-        stopIdTag: p.idTag ?? null,
-        transactionData: p.transactionData,
-        status: session.status === 'INVALID' ? 'INVALID' : 'COMPLETED',
-      });
-      const final = await repo.getSession(trx, session.id);
-      for (const hook of this.stopHooks) await hook(trx, final);
-      return final;
+      const fields = { meterStopWh: p.meterStop, stopAt, reason: p.reason ?? 'Local', stopIdTag: p.idTag ?? null, transactionData: p.transactionData };
+      return this.finishStop(trx, session.id, { ...fields, status: session.status === 'INVALID' ? 'INVALID' : 'COMPLETED' }, { restated });
     });
     if (stopped) this.o.events.emit('session.stopped', { sessionId: stopped.id });
     return idTagInfo ? { idTagInfo } : {};
+  }
+
+  /**
+   * Issue 15: a StopTransaction for a session cpms closed itself is acknowledged, and applied only when it
+   * carries newer data than the close (later time or higher register); otherwise it is ignored.
+   */
+  private isLateNewerStop(session: Session, stop: { stopAt: Date; meterStopWh: number }): boolean {
+    if (session.closeReason === null || session.status !== 'COMPLETED') return false;
+    const closed = { stopAt: session.stopAt!, meterStopWh: session.meterStopWh ?? session.meterStartWh + session.energyWh };
+    const isNewer = isNewerStop(closed, stop);
+    this.o.logger.info(isNewer ? 'late StopTransaction with newer data: the session is restated' : 'late StopTransaction ignored: no newer data', { sessionId: session.id, closeReason: session.closeReason });
+    return isNewer;
+  }
+
+  /** Stores the stop and runs the stop hooks (CDR, pushes) in `trx`; returns the session as stopped. */
+  private async finishStop(trx: Knex.Transaction, sessionId: number, fields: repo.StopFields, ctx: { restated: boolean }): Promise<Session> {
+    await repo.updateSessionStop(trx, sessionId, fields);
+    const final = await repo.getSession(trx, sessionId);
+    for (const hook of this.stopHooks) await hook(trx, final, ctx);
+    return final;
+  }
+
+  /**
+   * Closes an ACTIVE session by cpms (issue 15): stopped through the ordinary stop path, so its CDR is built
+   * and pushed once, at its last meter value (or `req.stopAt` when later) with OCPP reason `Other` and the
+   * close reason recorded. Undefined when the session is unknown or no longer ACTIVE (nothing changes).
+   */
+  async close(sessionId: number, req: CloseRequest): Promise<Session | undefined> {
+    const closed = await this.o.db.transaction(async (trx) => {
+      const session = await repo.findSessionForUpdate(trx, sessionId);
+      if (!session || session.status !== 'ACTIVE' || session.stopAt) return undefined;
+      return this.closeLocked(trx, session, req);
+    });
+    if (closed) this.o.events.emit('session.stopped', { sessionId: closed.id });
+    return closed;
+  }
+
+  /** Closes `session` (ACTIVE, locked by the caller's `trx`). */
+  private async closeLocked(trx: Knex.Transaction, session: Session, req: CloseRequest): Promise<Session> {
+    const lastKnown = session.lastMeterAt && session.lastMeterAt > session.startAt ? session.lastMeterAt : session.startAt;
+    const stopAt = req.stopAt && req.stopAt > lastKnown ? req.stopAt : lastKnown;
+    const close = { reason: req.reason, closedBy: req.closedBy ?? null, note: req.note ?? null };
+    const fields = { meterStopWh: session.meterStartWh + session.energyWh, stopAt, reason: 'Other', stopIdTag: null, transactionData: undefined, status: 'COMPLETED' as const, close };
+    return this.finishStop(trx, session.id, fields, { restated: false });
   }
 }

@@ -9,6 +9,14 @@ export type SessionStatus = 'ACTIVE' | 'COMPLETED' | 'INVALID' | 'PENDING' | 'RE
  */
 export type CdrStatus = 'CREATED' | 'FAILED' | 'NOT_BILLABLE';
 
+/**
+ * Why cpms closed an ACTIVE session itself (null: the charger's own StopTransaction closed it): a newer
+ * transaction on its connector, its connector idle past the grace time, the operator, a zombie rule
+ * (no energy, no progress, too long), or a charger that stopped reporting.
+ */
+export const CLOSE_REASONS = ['SUPERSEDED', 'CONNECTOR_IDLE', 'OPERATOR_FORCED', 'NO_ENERGY', 'NO_PROGRESS', 'TOO_LONG', 'STALE'] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
+
 export interface Session {
   id: number;
   uid: string;
@@ -40,4 +48,12 @@ export interface Session {
   /** Why the session has no CDR (FAILED, NOT_BILLABLE). */
   cdrError: string | null;
   lastUpdated: Date;
+  /** Why cpms closed it (null: the charger's StopTransaction did), who did (`apikey:<id>`) and the operator's words. */
+  closeReason: CloseReason | null;
+  closedBy: string | null;
+  closeNote: string | null;
+  /** When its energy last changed (null: not since its start). */
+  energyChangedAt: Date | null;
+  /** When cpms last asked the charger to confirm it while its connector was idle. */
+  idleProbeAt: Date | null;
 }

@@ -155,7 +155,7 @@ describe('billing: CDR generation', () => {
       await t.db('charge_points').where({ id: site.chargePointId }).update({ last_seen_at: at(30) });
       clock.set(new Date(at(30 + 181)));
       // Act
-      const result = await closeStaleSessions({ db: t.db, clock, logger: createLogger('error'), sessions: s().sessions, cdrs: s().cdrs, staleAfterMin: 180 });
+      const result = await closeStaleSessions({ db: t.db, clock, logger: createLogger('error'), sessions: s().sessions, staleAfterMin: 180 });
       // Assert: 4 kWh x 0.25 = 1.00 excl, 1.10 incl; ended at the last reading
       expect(result).to.deep.equal({ closed: 1, failed: 0 });
       const session = await t.db('sessions').where({ id: transactionId }).first();
@@ -171,7 +171,7 @@ describe('billing: CDR generation', () => {
       await t.db('charge_points').where({ id: chargePointId }).update({ last_seen_at: at(0) });
       clock.set(new Date(at(181)));
 
-      const result = await closeStaleSessions({ db: t.db, clock, logger: createLogger('error'), sessions: s().sessions, cdrs: s().cdrs, staleAfterMin: 180 });
+      const result = await closeStaleSessions({ db: t.db, clock, logger: createLogger('error'), sessions: s().sessions, staleAfterMin: 180 });
 
       expect(result.failed).to.equal(0);
       const session = await t.db('sessions').where({ id: transactionId }).first();
@@ -184,7 +184,7 @@ describe('billing: CDR generation', () => {
       const { transactionId } = await s().sessions.start(site.chargePointId, aStartTransaction(await aToken(s()), { timestamp: at(0) }));
       clock.set(new Date(at(600)));
       await t.db('charge_points').where({ id: site.chargePointId }).update({ last_seen_at: at(590) });
-      const result = await closeStaleSessions({ db: t.db, clock, logger: createLogger('error'), sessions: s().sessions, cdrs: s().cdrs, staleAfterMin: 180 });
+      const result = await closeStaleSessions({ db: t.db, clock, logger: createLogger('error'), sessions: s().sessions, staleAfterMin: 180 });
       expect(result.closed).to.equal(0);
       expect((await t.db('sessions').where({ id: transactionId }).first()).status).to.equal('ACTIVE');
     });
