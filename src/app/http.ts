@@ -18,6 +18,7 @@ import { partnerAdminRoutes } from '../partners/admin.routes.ts';
 import { tariffAdminRoutes } from '../tariffs/admin.routes.ts';
 import { billingAdminRoutes } from '../billing/admin.routes.ts';
 import { reservationAdminRoutes } from '../commands/admin.routes.ts';
+import { alertAdminRoutes } from '../alerts/admin.routes.ts';
 import { createOcpiRouter, type OcpiModule } from '../ocpi/router.ts';
 import { credentialsOcpiModule } from '../ocpi/credentials/credentials.routes.ts';
 import { tokensModule } from '../tokens/ocpi.routes.ts';
@@ -53,12 +54,13 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       chargerAdminRoutes({ db, chargers: s.chargers, connectors: s.connectors, connectorLimits: s.connectorLimits, configuration: s.configuration, onboarding: s.onboarding, commands, onCommandAnswered: (id, cmd) => s.chargingProfiles.onOperatorCommand(id, cmd) }),
       locationAdminRoutes({ db, locations: s.locations }),
       tokenAdminRoutes({ db, tokens: s.tokens }),
-      sessionAdminRoutes({ db }),
+      sessionAdminRoutes({ db, stuckSessions: s.stuckSessions }),
       jobAdminRoutes({ scheduler: s.scheduler, db }),
       partnerAdminRoutes({ db, partners: s.partners, credentials: s.credentials, publicUrl: config.publicUrl }),
       tariffAdminRoutes({ tariffs: s.tariffs }),
       billingAdminRoutes({ cdrs: s.cdrs, statements: s.statements }),
       reservationAdminRoutes({ reservations: s.reservations }),
+      alertAdminRoutes({ alerts: s.alerts }),
     ],
   });
 }

@@ -35,6 +35,9 @@ import { remoteStartHook, remoteStartPreAuthorizer } from '../commands/remote-st
 import { reservationUseHook } from '../commands/reservation-use.hook.ts';
 import { ReservationService } from '../commands/reservation.service.ts';
 import { ChargingProfileService } from '../chargingprofiles/chargingprofile.service.ts';
+import { AlertService } from '../alerts/alert.service.ts';
+import { StuckSessionService } from '../sessions/stuck-sessions.service.ts';
+import { registerStuckSessionJobs } from '../jobs/registry.ts';
 
 /** What the services are built on besides the injected deps: made once per app by `createApp`. */
 export interface ServiceCore {
@@ -127,7 +130,24 @@ function buildRoaming(deps: AppDeps, authorize: AuthorizeService, commands: Comm
   return { partners, ocpiTokens, clientInfo, credentials, pushWorker, asyncResults, ocpiCommands, chargingProfiles, reservations };
 }
 
-type SchedulerInputs = ReturnType<typeof buildChargingCore> & ReturnType<typeof buildPricing> & ReturnType<typeof buildRoaming>;
+/** Stuck sessions (issue 15): alerts, idle connectors, zombie rules and the operator's stop. */
+function buildStuckSessions(deps: AppDeps, core: ServiceCore, sessions: SessionService) {
+  const { config, db, logger, clock } = deps;
+  const alerts = new AlertService({ db, clock, logger: logger.child({ module: 'alerts' }) });
+  const z = config.sessions.zombie;
+  const zombieRules = {
+    noEnergy: { afterMin: z.noEnergyMin, action: z.noEnergyAction },
+    noProgress: { afterMin: z.noProgressHours * 60, action: z.noProgressAction },
+    tooLong: { afterMin: z.tooLongHours * 60, action: z.tooLongAction },
+  };
+  const stuckSessions = new StuckSessionService({
+    db, clock, logger: logger.child({ module: 'stuck-sessions' }), events: core.events, sessions, commands: core.commands, alerts, zombieRules,
+    callTimeoutMs: config.ocpp.callTimeoutSec * 1000, idleConnectorGraceMs: config.sessions.idleConnectorGraceSec * 1000, remoteStopWaitMs: config.sessions.remoteStopWaitSec * 1000,
+  });
+  return { alerts, stuckSessions };
+}
+
+type SchedulerInputs = ReturnType<typeof buildChargingCore> & ReturnType<typeof buildPricing> & ReturnType<typeof buildRoaming> & ReturnType<typeof buildStuckSessions>;
 
 /** The job scheduler with every periodic job registered (each runs on one node under an advisory lock). */
 function buildScheduler(deps: AppDeps, nodeId: string, s: SchedulerInputs) {
@@ -135,6 +155,7 @@ function buildScheduler(deps: AppDeps, nodeId: string, s: SchedulerInputs) {
   const scheduler = new JobScheduler({ db, logger: logger.child({ module: 'jobs' }), clock, nodeId });
   registerJobs(scheduler, { config, pushWorker: s.pushWorker, authorize: s.authorize, tokenSync: { db, clock, logger: logger.child({ module: 'token-sync' }), tokens: s.ocpiTokens }, chargers: s.chargers });
   registerBillingJobs(scheduler, { config, statements: s.statements, staleSessions: { db, clock, logger: logger.child({ module: 'stale-sessions' }), sessions: s.sessions, staleAfterMin: config.billing.staleSessionAfterMin } });
+  registerStuckSessionJobs(scheduler, { config, stuckSessions: s.stuckSessions });
   return scheduler;
 }
 
@@ -143,11 +164,12 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const charging = buildChargingCore(deps, core);
   const pricing = buildPricing(deps, charging.sessions);
   const roaming = buildRoaming(deps, charging.authorize, core.commands);
-  const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming });
+  const stuck = buildStuckSessions(deps, core, charging.sessions);
+  const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming, ...stuck });
 
   // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, scheduler, configuration: core.configuration };
+  return { ...charging, ...pricing, ...roaming, ...stuck, scheduler, configuration: core.configuration };
 }

@@ -71,6 +71,25 @@ export interface Config {
     /** A session longer than this is not billed automatically (a charger clock error): FAILED, for the operator. */
     maxSessionDays: number;
   };
+  /** Stuck sessions (issue 15): idle connectors, operator stops and the zombie rules (0 = rule off). */
+  sessions: {
+    /** A session whose connector reported Available/Unavailable/Faulted this long ago, unconfirmed, is closed (CONNECTOR_IDLE). */
+    idleConnectorGraceSec: number;
+    /** Schedule of the `idle-connectors` job. */
+    idleConnectorCron: string;
+    /** How long POST /sessions/{id}/stop waits for the charger's StopTransaction after an accepted RemoteStopTransaction. */
+    remoteStopWaitSec: number;
+    /** Schedule of the `zombie-sessions` job. */
+    zombieCron: string;
+    zombie: {
+      noEnergyMin: number;
+      noEnergyAction: 'close' | 'alert';
+      noProgressHours: number;
+      noProgressAction: 'close' | 'alert';
+      tooLongHours: number;
+      tooLongAction: 'close' | 'alert';
+    };
+  };
   ocpi: {
     /** Largest `limit` of a paginated OCPI GET (transport §4.1.3); a bigger or absent limit gets this. */
     maxPageLimit: number;
@@ -173,6 +192,8 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['BILLING_DEFAULT_CURRENCY', 'billing.defaultCurrency', str],
   ['BILLING_STALE_SESSION_AFTER_MIN', 'billing.staleSessionAfterMin', int],
   ['BILLING_MAX_SESSION_DAYS', 'billing.maxSessionDays', int],
+  ['SESSIONS_IDLE_CONNECTOR_GRACE_SEC', 'sessions.idleConnectorGraceSec', int],
+  ['SESSIONS_REMOTE_STOP_WAIT_SEC', 'sessions.remoteStopWaitSec', int],
 ];
 
 const defaultsUrl = new URL('../../config/default.json', import.meta.url);

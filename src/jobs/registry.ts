@@ -6,6 +6,7 @@ import { closeStaleSessions, type StaleSessionsDeps } from '../billing/stale-ses
 import type { StatementService } from '../billing/statement.service.ts';
 import type { AuthorizeService } from '../tokens/authorize.service.ts';
 import { runTokenSync, type TokenSyncDeps } from '../tokens/sync.job.ts';
+import type { StuckSessionService } from '../sessions/stuck-sessions.service.ts';
 
 /** Registers every scheduled job. Later modules add theirs here. */
 export function registerJobs(scheduler: JobScheduler, deps: { config: Config; pushWorker?: PushWorker; chargers: ChargerService; authorize?: AuthorizeService; tokenSync?: TokenSyncDeps }): void {
@@ -28,4 +29,10 @@ export function registerJobs(scheduler: JobScheduler, deps: { config: Config; pu
 export function registerBillingJobs(scheduler: JobScheduler, deps: { config: Config; staleSessions: StaleSessionsDeps; statements: StatementService }): void {
   scheduler.register({ name: 'stale-sessions', schedule: deps.config.billing.staleSessionsCron, run: () => closeStaleSessions(deps.staleSessions) });
   scheduler.register({ name: 'settlement', schedule: deps.config.billing.settlementCron, run: () => deps.statements.settleClosedPeriods() });
+}
+
+/** Stuck sessions (issue 15): sessions on connectors that went idle, and the zombie rules. */
+export function registerStuckSessionJobs(scheduler: JobScheduler, deps: { config: Config; stuckSessions: StuckSessionService }): void {
+  scheduler.register({ name: 'idle-connectors', schedule: deps.config.sessions.idleConnectorCron, run: () => deps.stuckSessions.checkIdleConnectors() });
+  scheduler.register({ name: 'zombie-sessions', schedule: deps.config.sessions.zombieCron, run: () => deps.stuckSessions.applyZombieRules() });
 }

@@ -1,6 +1,8 @@
 import express, { type Router } from 'express';
 import type { Knex } from 'knex';
 import { optionalEnum, parsePaging, parseSerialId } from '../admin/http.ts';
+import { InvalidInput } from '../shared/errors.ts';
+import type { StuckSessionService } from './stuck-sessions.service.ts';
 import * as repo from './session.repo.ts';
 import type { CdrStatus, Session, SessionStatus } from './session.types.ts';
 
@@ -17,7 +19,7 @@ function kwh(wh: number): string {
 const view = (s: Session) => ({ ...s, kwh: kwh(s.energyWh) });
 
 /** Admin API: sessions with their energy and billing state (`?cdrStatus=FAILED`: the sessions left without a CDR). */
-export function sessionAdminRoutes(deps: { db: Knex }): Router {
+export function sessionAdminRoutes(deps: { db: Knex; stuckSessions: Pick<StuckSessionService, 'operatorStop'> }): Router {
   const r = express.Router();
   r.get('/sessions', async (req, res) => {
     const status = optionalEnum(req.query, 'status', STATUSES);
@@ -29,6 +31,14 @@ export function sessionAdminRoutes(deps: { db: Knex }): Router {
     const id = parseSerialId(req.params.id);
     const session = await repo.getSession(deps.db, id);
     res.json({ ...view(session), meterValues: await repo.listSamples(deps.db, id) });
+  });
+  // Issue 15: the operator stops a session (RemoteStopTransaction, else a force-close with the reason).
+  r.post('/sessions/:id/stop', async (req, res) => {
+    const id = parseSerialId(req.params.id);
+    const reason = (req.body ?? {}).reason;
+    if (typeof reason !== 'string' || reason.trim() === '' || reason.length > 255) throw new InvalidInput('reason: required, a string of 1 to 255 characters');
+    const result = await deps.stuckSessions.operatorStop(id, { reason, apiKeyId: req.apiKey!.id });
+    res.json({ outcome: result.outcome, remoteStop: result.remoteStop, session: view(result.session) });
   });
   return r;
 }

@@ -122,6 +122,25 @@ export async function listActiveSessionsOnConnectorForUpdate(db: Db, chargePoint
   return rows.map(toSession);
 }
 
+/** An ACTIVE session with its connector's last OCPP status and that status's time. */
+export interface ActiveSessionState {
+  session: Session;
+  connectorStatus: string | null;
+  connectorStatusAt: Date | null;
+}
+
+/** ACTIVE sessions with their connector's status (the idle-connector and zombie rules), oldest first. */
+export async function listActiveSessionStates(db: Db, limit: number): Promise<ActiveSessionState[]> {
+  const rows = await db('sessions as s')
+    .leftJoin('connectors as c', 'c.id', 's.connector_fk')
+    .where('s.status', 'ACTIVE')
+    .whereNull('s.stop_at')
+    .orderBy('s.id')
+    .limit(limit)
+    .select('s.*', 'c.ocpp_status as connector_ocpp_status', 'c.status_at as connector_status_at');
+  return rows.map((r: Row) => ({ session: toSession(r), connectorStatus: r.connector_ocpp_status ?? null, connectorStatusAt: r.connector_status_at ? new Date(r.connector_status_at) : null }));
+}
+
 /** Records when cpms asked the charger to confirm the session (idle connector). */
 export async function updateIdleProbe(db: Db, id: number, at: Date): Promise<void> {
   await db('sessions').where({ id }).update({ idle_probe_at: at });
