@@ -117,6 +117,7 @@ const toLine = (r: Row): SettlementLine => ({
   totalParkingHours: decimal(r.total_parking_hours),
   costExclVat: decimal(r.total_cost_excl_vat),
   costInclVat: decimal(r.total_cost_incl_vat),
+  closeReason: r.close_reason ?? null,
 });
 
 /** Settlement lines with their row ids. */
@@ -140,7 +141,12 @@ export async function listUnsettledPartners(db: Db, o: { granularity: string; be
 }
 
 export async function listStatementLines(db: Db, statementFk: number): Promise<SettlementLine[]> {
-  const rows = await db('cdrs').join('statement_cdrs as sc', 'sc.cdr_fk', 'cdrs.id').where('sc.statement_fk', statementFk).orderBy([{ column: 'cdrs.created_at' }, { column: 'cdrs.id' }]).select('cdrs.*');
+  const rows = await db('cdrs')
+    .join('statement_cdrs as sc', 'sc.cdr_fk', 'cdrs.id')
+    .leftJoin('sessions as s', 's.id', 'cdrs.session_fk')
+    .where('sc.statement_fk', statementFk)
+    .orderBy([{ column: 'cdrs.created_at' }, { column: 'cdrs.id' }])
+    .select('cdrs.*', 's.close_reason');
   return rows.map(toLine);
 }
 

@@ -22,6 +22,8 @@ export interface SettlementLine {
   totalParkingHours: string;
   costExclVat: string;
   costInclVat: string;
+  /** Why cpms closed the CDR's session itself (issue 15: SUPERSEDED, OPERATOR_FORCED, …); null/absent: the charger stopped it. */
+  closeReason?: string | null;
 }
 
 export interface CurrencyTotals {

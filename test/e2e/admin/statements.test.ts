@@ -84,7 +84,7 @@ describe('e2e admin: cdrs and statements', () => {
     expect(csv.headers.get('content-type')).to.match(/^text\/csv/);
     const rows = (csv.body as string).trim().split('\r\n');
     expect(rows).to.have.length(1 + 4 + 1);
-    expect(rows.at(-1)).to.equal(`TOTAL,4 CDRs (1 credit),,,EUR,,10.001,2,0,${expectedExcl},${json.body.totals[0].costInclVat},`);
+    expect(rows.at(-1)).to.equal(`TOTAL,4 CDRs (1 credit),,,EUR,,10.001,2,0,${expectedExcl},${json.body.totals[0].costInclVat},,`);
     // immutable: a re-run changes nothing
     expect((await t.api('POST', '/api/v1/jobs/settlement/run')).body.run.counts).to.deep.equal({ statements: 0, cdrs: 0 });
     expect((await t.api('GET', `/api/v1/statements/${id}`)).body.totals).to.deep.equal(json.body.totals);
@@ -93,7 +93,7 @@ describe('e2e admin: cdrs and statements', () => {
   it('should register stale-sessions and settlement as jobs that run on demand under their lock', async () => {
     const names = (await t.api('GET', '/api/v1/jobs')).body.data;
     const run = await t.api('POST', '/api/v1/jobs/stale-sessions/run');
-    expect(names).to.include.members(['stale-sessions', 'settlement']);
+    expect(names).to.include.members(['stale-sessions', 'settlement', 'idle-connectors', 'zombie-sessions']);
     expect(run.body).to.deep.include({ status: 'ran' });
     expect(run.body.run).to.include({ status: 'succeeded', job: 'stale-sessions' });
     expect(run.body.run.counts).to.deep.equal({ closed: 0, failed: 0 });

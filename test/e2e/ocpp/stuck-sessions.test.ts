@@ -265,4 +265,26 @@ describe('e2e stuck sessions: scripted chargers', () => {
     expect(badFilter.status).to.equal(400);
     await expectSettled(id, [tag]);
   });
+
+  it('should list the sessions cpms closed with their reason in the settlement statement, as JSON and CSV', async () => {
+    // Arrange: one session superseded, its successor stopped by the charger (local tokens)
+    const { client } = await aSite();
+    const a = await start(client, await aToken(t.app.services), 0);
+    const b = await start(client, await aToken(t.app.services), 10, 2000);
+    await client.call('StopTransaction', aStopTransaction(b.transactionId, { meterStop: 3000, timestamp: at(20) }));
+    const [cdrA, cdrB] = [(await t.db('cdrs').where({ session_fk: a.transactionId }).first()).cdr_id, (await t.db('cdrs').where({ session_fk: b.transactionId }).first()).cdr_id];
+
+    // Act: the day is settled
+    clock.set(new Date(T0 + 2 * 86_400_000));
+    await t.app.services.statements.settleClosedPeriods();
+    const [statement] = (await t.api('GET', '/api/v1/statements?partner=local&granularity=DAILY')).body.data;
+    const json = await t.api('GET', `/api/v1/statements/${statement.id}`);
+    const csv: string = (await t.api('GET', `/api/v1/statements/${statement.id}.csv`)).body;
+
+    // Assert
+    const reasons = new Map(json.body.lines.map((l: { cdrId: string; closeReason: string | null }) => [l.cdrId, l.closeReason]));
+    expect([reasons.get(cdrA), reasons.get(cdrB)]).to.deep.equal(['SUPERSEDED', null]);
+    expect(csv.split('\r\n').find((l) => l.includes(cdrA))).to.match(/,SUPERSEDED$/);
+    expect(csv.split('\r\n').find((l) => l.includes(cdrB))).to.match(/,$/);
+  });
 });

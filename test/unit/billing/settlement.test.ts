@@ -87,14 +87,14 @@ describe('billing/settlement', () => {
   });
 
   it('should write one CSV line per CDR and one total line per currency, quoting where needed', () => {
-    const lines = [aLine(), aLine({ cdrId: 'C1-C', sessionId: 'S,1', credit: true, costExclVat: '-2.5', costInclVat: '-3.03' })];
+    const lines = [aLine(), aLine({ cdrId: 'C1-C', sessionId: 'S,1', credit: true, costExclVat: '-2.5', costInclVat: '-3.03', closeReason: 'SUPERSEDED' })];
     const statement: Statement = { id: 7, partnerFk: 3, granularity: 'DAILY', periodStart: new Date('2024-03-10T00:00:00Z'), periodEnd: new Date('2024-03-11T00:00:00Z'), timeZone: 'UTC', cdrCount: 2, lateCdrCount: 0, totals: settle(lines), createdAt: new Date('2024-03-11T00:20:00Z') };
     const csv = toStatementCsv(statement, lines, new Map([['C1', 'DELIVERED'], ['C1-C', 'PENDING']]));
     expect(csv.split('\r\n')).to.deep.equal([
-      'line,cdr_id,session_id,created_at,currency,credit,kwh,total_time_h,total_parking_time_h,cost_excl_vat,cost_incl_vat,delivery',
-      'CDR,C1,S1,2024-03-10T10:00:00.000Z,EUR,false,10,1,0,2.5,3.03,DELIVERED',
-      'CDR,C1-C,"S,1",2024-03-10T10:00:00.000Z,EUR,true,10,1,0,-2.5,-3.03,PENDING',
-      'TOTAL,2 CDRs (1 credit),,,EUR,,0,0,0,0,0,',
+      'line,cdr_id,session_id,created_at,currency,credit,kwh,total_time_h,total_parking_time_h,cost_excl_vat,cost_incl_vat,delivery,closed_by_cpms',
+      'CDR,C1,S1,2024-03-10T10:00:00.000Z,EUR,false,10,1,0,2.5,3.03,DELIVERED,',
+      'CDR,C1-C,"S,1",2024-03-10T10:00:00.000Z,EUR,true,10,1,0,-2.5,-3.03,PENDING,SUPERSEDED',
+      'TOTAL,2 CDRs (1 credit),,,EUR,,0,0,0,0,0,,',
       '',
     ]);
   });
