@@ -148,6 +148,9 @@ describe('integration sessions: stuck sessions (one transaction per connector, l
       for (const c of [credit, replacement]) expect(validateOcpi('CDR', c.body, { strict: true })).to.deep.equal({ ok: true });
       const pushed = await t.db('ocpi_outbox').where({ partner_fk: partner.id, module: 'cdrs' }).orderBy('id');
       expect(pushed.map((r) => [r.body.id, r.object_key])).to.deep.equal([first.cdr_id, credit.cdr_id, replacement.cdr_id].map((id) => [id, `cdr:${first.cdr_id}`]));
+      // sessions §9.2.2.3: the close and the restated stop each PATCH the Session COMPLETED with its end
+      const patches = (await t.db('ocpi_outbox').where({ partner_fk: partner.id, module: 'sessions', method: 'PATCH' }).orderBy('id')).filter((r) => r.body.status === 'COMPLETED');
+      expect(patches.map((r) => [new Date(r.body.end_date_time).toISOString(), r.body.kwh])).to.deep.equal([[at(30), 4], [at(60), 9]]);
       const row = await sessionRow(a);
       expect([row.status, row.close_reason, Number(row.energy_wh), row.total_cost_excl_vat === null ? null : Number(row.total_cost_excl_vat)]).to.deep.equal(['COMPLETED', 'OPERATOR_FORCED', 9000, 2.25]);
     });
