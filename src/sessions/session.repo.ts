@@ -101,6 +101,12 @@ export async function findSessionOfChargePoint(db: Db, chargePointId: string, id
   return row ? toSession(row) : undefined;
 }
 
+/** The charger's session, locked until the end of the transaction (a stop must not race a close by cpms). */
+export async function findSessionOfChargePointForUpdate(db: Db, chargePointId: string, id: number): Promise<Session | undefined> {
+  const row = await db('sessions').where({ id, charge_point_id: chargePointId }).forUpdate().first();
+  return row ? toSession(row) : undefined;
+}
+
 export async function getSession(db: Db, id: number): Promise<Session> {
   const row = await db('sessions').where({ id }).first();
   if (!row) throw new NotFound(`session ${id} not found`);

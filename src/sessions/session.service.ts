@@ -231,7 +231,8 @@ export class SessionService {
     const transactionData = p.transactionData?.length ? flattenMeterValues(p.transactionData, 'transactionData') : [];
     const idTagInfo = p.idTag ? (await this.o.authorize.authorize(p.idTag)).info : undefined;
     const stopped = await this.o.db.transaction(async (trx) => {
-      const session = await repo.findSessionOfChargePoint(trx, chargePointId, p.transactionId);
+      // Locked: a close by cpms (supersede, jobs, operator) and this stop are applied one after the other.
+      const session = await repo.findSessionOfChargePointForUpdate(trx, chargePointId, p.transactionId);
       if (!session) {
         this.o.logger.warn('StopTransaction for an unknown transaction', { chargePointId, transactionId: p.transactionId });
         return undefined;

@@ -282,8 +282,9 @@ describe('e2e ocpi chargingprofiles receiver', () => {
 
     it('should keep PUTting after the eMSP cleared its own profile, but not for a session that has ended', async () => {
       // Arrange: the eMSP clears its profile (it still "has at least once successfully" set one); a second session ends
-      const kept = await aSessionWithProfile(emsp);
+      // (started first: a start on its connector closes the older ACTIVE session, issue 15)
       const ended = await aSessionWithProfile(emsp);
+      const kept = await aSessionWithProfile(emsp);
       charger.script.ClearChargingProfile = answer({ status: 'Accepted' });
       const clearUrl = emsp.responseUrl('clear');
       const clearPost = expectResultPost(clearUrl);

@@ -167,6 +167,25 @@ describe('integration sessions: stuck sessions (one transaction per connector, l
       expect(new Date((await sessionRow(a)).stop_at).toISOString()).to.equal(at(30));
     });
 
+    it('should keep the CDR in force equal to the session when the charger\'s stop and a close by cpms race', async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        // Arrange
+        const chargePointId = await aSite();
+        const a = await aRunningSession(chargePointId, await aToken(s()));
+
+        // Act: the charger's stop (9 kWh until 11:00) and the operator's close at once
+        await Promise.all([
+          s().sessions.stop(chargePointId, aStopTransaction(a, { meterStop: 10_000, timestamp: at(60), idTag: undefined })),
+          s().sessions.close(a, { reason: 'OPERATOR_FORCED' }),
+        ]);
+
+        // Assert: whichever came first, the session ends with the charger's data and one CDR in force says so
+        const row = await sessionRow(a);
+        const inForce = (await cdrsOf(a)).filter((c: { credit: boolean; id: number }, _i: number, all: Array<{ replaces_cdr_fk: number | null }>) => !c.credit && !all.some((r) => r.replaces_cdr_fk === c.id));
+        expect([Number(row.energy_wh), inForce.length, inForce[0]?.body.total_energy], `round ${round}`).to.deep.equal([9000, 1, 9]);
+      }
+    });
+
     it('should close nothing when the session is not ACTIVE', async () => {
       const chargePointId = await aSite();
       const a = await aRunningSession(chargePointId, await aToken(s()));
