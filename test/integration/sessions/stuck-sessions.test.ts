@@ -12,6 +12,7 @@ import { testConfig } from '../../helpers/app.ts';
 import { aLocation, anEnergyReading, anEvseUid, aRegisteredCharger, aStartTransaction, aStopTransaction, aToken } from '../../fixtures/chargers.ts';
 import { aRegisteredPartner } from '../../fixtures/partners.ts';
 import { aRoamingToken } from '../../fixtures/billing.ts';
+import { StuckSessionService } from '../../../src/sessions/stuck-sessions.service.ts';
 
 const T0 = '2024-05-01T10:00:00Z';
 const at = (min: number) => new Date(Date.parse(T0) + min * 60_000).toISOString();
@@ -195,6 +196,36 @@ describe('integration sessions: stuck sessions (one transaction per connector, l
 
       expect(closed).to.equal(undefined);
       expect((await sessionRow(a)).close_reason).to.equal(null);
+    });
+  });
+
+  describe('zombie rules with action alert', () => {
+    it('should open one alert per session and rule, keep the session running, and close the alert once the session ends', async () => {
+      // Arrange: NO_ENERGY after 30 min, alert only
+      const chargePointId = await aSite();
+      const { transactionId } = await s().sessions.start(chargePointId, aStartTransaction(await aToken(s()), { meterStart: 1000, timestamp: clock.now().toISOString() }));
+      const logger = createLogger('error');
+      logger.silent = true;
+      const off = { afterMin: 0, action: 'close' as const };
+      const stuck = new StuckSessionService({
+        db: t.db, clock, logger, events: app.events, sessions: s().sessions, commands: app.commands, alerts: s().alerts,
+        zombieRules: { noEnergy: { afterMin: 30, action: 'alert' }, noProgress: off, tooLong: off }, callTimeoutMs: 1000, idleConnectorGraceMs: 120_000, remoteStopWaitMs: 1000,
+      });
+      const alertsOf = () => t.db('alerts').where({ session_id: transactionId });
+
+      // Act
+      clock.advance(31 * 60_000);
+      await stuck.applyZombieRules();
+      await stuck.applyZombieRules();
+      const whileRunning = await alertsOf();
+      await s().sessions.stop(chargePointId, aStopTransaction(transactionId, { meterStop: 1000, timestamp: clock.now().toISOString() }));
+      await stuck.applyZombieRules();
+
+      // Assert
+      expect(whileRunning.map((a) => [a.kind, a.closed_at])).to.deep.equal([['ZOMBIE_NO_ENERGY', null]]);
+      expect((await sessionRow(transactionId)).close_reason).to.equal(null);
+      const [closed] = await alertsOf();
+      expect(new Date(closed.closed_at).toISOString()).to.equal(clock.now().toISOString());
     });
   });
 });
