@@ -135,14 +135,21 @@ export interface ActiveSessionState {
   connectorStatusAt: Date | null;
 }
 
-/** ACTIVE sessions with their connector's status (the idle-connector and zombie rules), oldest first. */
-export async function listActiveSessionStates(db: Db, limit: number): Promise<ActiveSessionState[]> {
+/**
+ * A page of ACTIVE sessions after id `afterId` with their connector's status (the idle-connector and zombie
+ * rules), by id; `connectorStatuses`: only those whose connector is in one of them.
+ */
+export async function listActiveSessionStates(db: Db, page: { afterId: number; limit: number; connectorStatuses?: readonly string[] }): Promise<ActiveSessionState[]> {
   const rows = await db('sessions as s')
     .leftJoin('connectors as c', 'c.id', 's.connector_fk')
     .where('s.status', 'ACTIVE')
     .whereNull('s.stop_at')
+    .where('s.id', '>', page.afterId)
+    .modify((q) => {
+      if (page.connectorStatuses) void q.whereIn('c.ocpp_status', page.connectorStatuses);
+    })
     .orderBy('s.id')
-    .limit(limit)
+    .limit(page.limit)
     .select('s.*', 'c.ocpp_status as connector_ocpp_status', 'c.status_at as connector_status_at');
   return rows.map((r: Row) => ({ session: toSession(r), connectorStatus: r.connector_ocpp_status ?? null, connectorStatusAt: r.connector_status_at ? new Date(r.connector_status_at) : null }));
 }

@@ -24,7 +24,7 @@ export interface StuckSessionOptions {
   idleConnectorGraceMs: number;
   remoteStopWaitMs: number;
   zombieRules: ZombieRules;
-  /** Sessions looked at per job run at most. */
+  /** Sessions read per page by the jobs. */
   batchSize?: number;
 }
 
@@ -37,7 +37,7 @@ export interface OperatorStopResult {
 }
 
 /** OCPP 1.6 StatusNotification statuses of a connector on which no transaction can run (§7.7 ChargePointStatus). */
-const IDLE_STATUSES = new Set(['Available', 'Unavailable', 'Faulted']);
+const IDLE_STATUSES = ['Available', 'Unavailable', 'Faulted'] as const;
 
 /**
  * Stuck sessions (issue 15): idle connectors, zombie rules and the operator's stop. Every close goes through
@@ -55,8 +55,8 @@ export class StuckSessionService {
   async checkIdleConnectors(): Promise<{ probed: number; kept: number; closed: number }> {
     const now = this.o.clock.now();
     const counts = { probed: 0, kept: 0, closed: 0 };
-    for (const { session, connectorStatus, connectorStatusAt } of await repo.listActiveSessionStates(this.o.db, this.o.batchSize ?? 1000)) {
-      if (!connectorStatus || !IDLE_STATUSES.has(connectorStatus) || !connectorStatusAt || connectorStatusAt < session.startAt) continue;
+    for await (const { session, connectorStatusAt } of this.activeSessions(IDLE_STATUSES)) {
+      if (!connectorStatusAt || connectorStatusAt < session.startAt) continue;
       const probeAt = session.idleProbeAt;
       if (!probeAt) {
         await this.probe(session, now);
@@ -71,6 +71,18 @@ export class StuckSessionService {
       }
     }
     return counts;
+  }
+
+  /** Every ACTIVE session (on a connector in one of `connectorStatuses`, if given), page by page. */
+  private async *activeSessions(connectorStatuses?: readonly string[]): AsyncGenerator<repo.ActiveSessionState> {
+    const limit = this.o.batchSize ?? 500;
+    let afterId = 0;
+    for (;;) {
+      const page = await repo.listActiveSessionStates(this.o.db, { afterId, limit, connectorStatuses });
+      yield* page;
+      if (page.length < limit) return;
+      afterId = page[page.length - 1]!.session.id;
+    }
   }
 
   /** Asks the charger for the connector's meter values; the answer only matters through the MeterValues it sends. */
@@ -93,7 +105,7 @@ export class StuckSessionService {
   async applyZombieRules(): Promise<{ alerted: number; closed: number }> {
     const now = this.o.clock.now();
     const counts = { alerted: 0, closed: 0 };
-    for (const { session, connectorStatus } of await repo.listActiveSessionStates(this.o.db, this.o.batchSize ?? 1000)) {
+    for await (const { session, connectorStatus } of this.activeSessions()) {
       const reason = classifyZombie({ ...session, connectorStatus }, this.o.zombieRules, now);
       if (!reason) continue;
       const rule = zombieRuleOf(this.o.zombieRules, reason);

@@ -210,7 +210,9 @@ describe('integration sessions: stuck sessions (one transaction per connector, l
       const stuck = new StuckSessionService({
         db: t.db, clock, logger, events: app.events, sessions: s().sessions, commands: app.commands, alerts: s().alerts,
         zombieRules: { noEnergy: { afterMin: 30, action: 'alert' }, noProgress: off, tooLong: off }, callTimeoutMs: 1000, idleConnectorGraceMs: 120_000, remoteStopWaitMs: 1000,
+        batchSize: 1, // pages of one: this session comes after the ACTIVE sessions of the other tests
       });
+      expect(await t.db('sessions').where({ status: 'ACTIVE' }).where('id', '<', transactionId).first()).to.not.equal(undefined);
       const alertsOf = () => t.db('alerts').where({ session_id: transactionId });
 
       // Act
