@@ -44,7 +44,7 @@ function addOperationsCommands(program: Command, run: CliHost['withContext'], ou
   });
 
   const apikey = program.command('apikey').description('admin API keys');
-  apikey.command('create').description('create an API key and print it once').requiredOption('--role <role>', 'admin | operator | viewer').option('--name <name>', 'what the key is for', 'cli').action(async (opts) => {
+  apikey.command('create').description('create an API key and print it once').requiredOption('--role <role>', 'admin | operator | viewer | finance').option('--name <name>', 'what the key is for', 'cli').action(async (opts) => {
     await run('apikey create', async (ctx) => {
       const { key, apiKey } = await servicesOf(ctx).apiKeys.create(opts.name, opts.role);
       out(`API key ${apiKey.id} (${apiKey.role}) created. It is shown only this once:\n${key}`);
