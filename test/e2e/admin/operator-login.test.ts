@@ -131,6 +131,16 @@ describe('e2e admin API: operator login and sessions', () => {
     expect(later.status).to.equal(200);
   });
 
+  it('should count failed logins made at the same time each once: the account is locked after maxFailedLogins of them', async () => {
+    const op = await anOperator();
+
+    const concurrent = await Promise.all([1, 2, 3].map(() => login(op.email, 'wrong password!')));
+    const right = await login(op.email);
+
+    expect(concurrent.map((r) => r.status).sort()).to.deep.equal([401, 401, 429]);
+    expect(right.status).to.equal(429);
+  });
+
   it('should lock an unknown email after as many failures as an account: the lock-out tells nothing', async () => {
     const answers = [];
     for (let i = 0; i < 4; i += 1) answers.push((await login('ghost@example.com', 'wrong password!')).status);
