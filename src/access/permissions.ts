@@ -36,7 +36,8 @@ const isRead = (method: string): boolean => method === 'GET' || method === 'HEAD
 export function areaOf(path: string): Area | undefined {
   // Building a session's CDR is billing, not the session itself.
   if (/^\/sessions\/[^/]+\/cdr\/?$/.test(path)) return 'billing';
-  const segment = path.split('/')[1] ?? '';
+  // Express matches routes case-insensitively: /OPERATORS is /operators.
+  const segment = (path.split('/')[1] ?? '').toLowerCase();
   return Object.hasOwn(AREA_OF_SEGMENT, segment) ? AREA_OF_SEGMENT[segment] : undefined;
 }
 

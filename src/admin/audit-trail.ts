@@ -29,7 +29,8 @@ function requestIdOf(req: Request, res: Response): string {
 
 /** `tariffs` and `T1` of /tariffs/T1/assignments; the id of a creation comes from the response body. */
 function entityOf(req: Request, body: unknown): { type: string | null; id: string | null } {
-  const [, type, id] = req.path.split('/');
+  const [, segment, id] = req.path.split('/');
+  const type = segment?.toLowerCase();
   // One's own login (logout, password change) is a change of one's account.
   if (type === 'auth' && req.principal?.kind === 'operator') return { type: 'operators', id: String(req.principal.id) };
   if (id) return { type: type || null, id: decodeURIComponent(id) };

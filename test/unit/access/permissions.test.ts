@@ -6,6 +6,10 @@ describe('unit access permissions', () => {
     expect([areaOf('/chargers/CP1/commands/Reset'), areaOf('/sessions/5'), areaOf('/sessions/5/cdr'), areaOf('/audit'), areaOf('/auth/me')]).to.deep.equal(['network', 'sessions', 'billing', 'accounts', 'self']);
   });
 
+  it('should find the area whatever the case of the path, as express routes it', () => {
+    expect([areaOf('/OPERATORS'), isAllowed('viewer', 'GET', '/Operators'), isAllowed('operator', 'POST', '/CHARGERS')]).to.deep.equal(['accounts', false, true]);
+  });
+
   it('should allow only admins a path in no area (deny by default)', () => {
     expect(rolesAllowed('GET', '/something-new')).to.deep.equal(['admin']);
     expect(areaOf('/constructor')).to.equal(undefined); // no prototype key is an area
