@@ -4,6 +4,7 @@ import { parsePaging, parseSerialId } from '../admin/http.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from '../admin/authenticate.ts';
 import { csrfTokenOf, type AuthService, type Login } from './auth.service.ts';
 import type { OperatorService } from './operator.service.ts';
+import type { AuditService } from '../audit/audit.service.ts';
 
 export interface AuthRouteDeps {
   auth: AuthService;
@@ -21,12 +22,17 @@ function setSessionCookie(req: Request, res: Response, deps: AuthRouteDeps, valu
 
 const loginView = (l: Login) => ({ token: l.token, csrfToken: l.csrfToken, csrfHeader: CSRF_HEADER, expiresAt: l.expiresAt, operator: l.operator });
 
-/** POST /auth/login: mounted before authentication (its JSON body parsed by the caller). */
-export function loginRoutes(deps: AuthRouteDeps): Router {
+/** POST /auth/login: mounted before authentication; a successful login is written to the audit log. */
+export function loginRoutes(deps: AuthRouteDeps & { audit: AuditService }): Router {
   const r = express.Router();
   // Its own small body limit: read before any credentials were checked.
   r.post('/auth/login', express.json({ limit: '16kb' }), async (req, res) => {
     const login = await deps.auth.login(body(req).email, body(req).password);
+    const { id, email } = login.operator;
+    await deps.audit.record({
+      source: 'api', actorKind: 'operator', actorId: String(id), actorLabel: email, action: 'POST /auth/login',
+      entityType: 'operators', entityId: String(id), before: null, after: null, request: { email }, requestId: req.requestId ?? null,
+    });
     setSessionCookie(req, res, deps, login.token, deps.sessionTtlMin * 60);
     res.set('Cache-Control', 'no-store').json(loginView(login));
   });

@@ -7,6 +7,7 @@ import * as repo from './operator.repo.ts';
 import * as sessions from './operator-session.repo.ts';
 import type { Operator, OperatorCredentials } from './operator.repo.ts';
 import type { SessionPrincipal } from './operator-session.repo.ts';
+import { WorkGate } from '../shared/work-gate.ts';
 import { UnknownEmailLockout } from './login-lockout.ts';
 import { checkPassword } from './operator.service.ts';
 
@@ -17,6 +18,11 @@ export interface AuthOptions {
   sessionTtlMin: number;
   maxFailedLogins: number;
   lockoutMin: number;
+  /**
+   * Password checks of logins running at once, and waiting (default 2 and 32): scrypt runs on the libuv pool
+   * (4 threads), which charger handshakes and file I/O share; a flood of logins is refused beyond this.
+   */
+  loginGate?: { maxActive: number; maxQueued: number };
 }
 
 export interface Login {
@@ -49,9 +55,23 @@ const lockedError = (until: Date, now: Date): TooManyAttempts => {
  */
 export class AuthService {
   private readonly unknown: UnknownEmailLockout;
+  private readonly gate: WorkGate;
 
   constructor(private readonly o: AuthOptions) {
     this.unknown = new UnknownEmailLockout({ clock: o.clock, maxFailed: o.maxFailedLogins, lockoutMs: o.lockoutMin * 60_000, maxEntries: 10_000 });
+    this.gate = new WorkGate(o.loginGate?.maxActive ?? 2, o.loginGate?.maxQueued ?? 32);
+  }
+
+  /** Login password checks running and waiting now (for tests and diagnostics). */
+  get load(): { active: number; queued: number } {
+    return this.gate.load;
+  }
+
+  /** A password check under the gate; refused at once (429) when every slot and queue place is taken. */
+  private async verifyPassword(password: string, hash: string): Promise<boolean> {
+    const outcome = await this.gate.run(() => this.o.passwords.verify(password, hash));
+    if (!outcome.ran) throw new TooManyAttempts('too many logins in progress: try again in a moment', 1);
+    return outcome.value;
   }
 
   async login(email: unknown, password: unknown): Promise<Login> {
@@ -61,7 +81,7 @@ export class AuthService {
     if (!account) return this.refuseUnknown(email, password);
     const now = this.o.clock.now();
     if (account.lockedUntil && account.lockedUntil > now) throw lockedError(account.lockedUntil, now);
-    if (!(await this.o.passwords.verify(password, account.passwordHash))) return this.refuse(account);
+    if (!(await this.verifyPassword(password, account.passwordHash))) return this.refuse(account);
     // A disabled account: the same answer as a wrong password.
     if (account.disabledAt) throw new Unauthorized(INVALID);
     if (account.failedAttempts > 0 || account.lockedUntil) await repo.resetFailedLogins(this.o.db, account.id);
@@ -73,7 +93,7 @@ export class AuthService {
     const now = this.o.clock.now();
     const lockedUntil = this.unknown.lockedUntil(email);
     if (lockedUntil) throw lockedError(lockedUntil, now);
-    await this.o.passwords.verify(password, UNMATCHABLE_HASH);
+    await this.verifyPassword(password, UNMATCHABLE_HASH);
     const locked = this.unknown.recordFailure(email);
     if (locked) throw lockedError(locked, now);
     throw new Unauthorized(INVALID);
@@ -112,7 +132,7 @@ export class AuthService {
     if (typeof current !== 'string' || current.length > 256) throw new InvalidInput('currentPassword: required string');
     const password = checkPassword(next, 'newPassword');
     const account = await repo.findCredentialsById(this.o.db, s.operatorId);
-    if (!account || !(await this.o.passwords.verify(current, account.passwordHash))) throw new InvalidInput('currentPassword: does not match');
+    if (!account || !(await this.verifyPassword(current, account.passwordHash))) throw new InvalidInput('currentPassword: does not match');
     if (current === password) throw new InvalidInput('newPassword: must differ from the current password');
     const passwordHash = await this.o.passwords.hash(password);
     await this.o.db.transaction(async (trx) => {

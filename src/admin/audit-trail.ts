@@ -19,12 +19,18 @@ export interface AuditTrailDeps {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** The request's id: the client's X-Request-ID when it is a sane one, else a new UUID (echoed back). */
-function requestIdOf(req: Request, res: Response): string {
+declare module 'express-serve-static-core' {
+  interface Request {
+    requestId?: string;
+  }
+}
+
+/** Middleware: the request's id is the client's X-Request-ID when it is a sane one, else a new UUID; echoed back. */
+export function assignRequestId(req: Request, res: Response, next: NextFunction): void {
   const sent = req.get('x-request-id');
-  const id = sent && /^[\x21-\x7e]{1,100}$/.test(sent) ? sent : randomUUID();
-  res.set('X-Request-ID', id);
-  return id;
+  req.requestId = sent && /^[\x21-\x7e]{1,100}$/.test(sent) ? sent : randomUUID();
+  res.set('X-Request-ID', req.requestId);
+  next();
 }
 
 /** `tariffs` and `T1` of /tariffs/T1/assignments; the id of a creation comes from the response body. */
@@ -51,7 +57,7 @@ async function readQuietly(read: EntityReader | undefined, id: string | null): P
 /** Express middleware recording successful changes; mount after authentication, before the routes. */
 export function auditTrail(deps: AuditTrailDeps) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const requestId = requestIdOf(req, res);
+    const requestId = req.requestId ?? null;
     if (!UNSAFE.has(req.method) || !req.principal) return next();
     const target = entityOf(req, undefined);
     const reader = target.type === null ? undefined : deps.readers[target.type];
@@ -76,7 +82,7 @@ export function auditTrail(deps: AuditTrailDeps) {
   };
 }
 
-async function record(deps: AuditTrailDeps, req: Request, o: { before: unknown; body: unknown; reader?: EntityReader; requestId: string }): Promise<void> {
+async function record(deps: AuditTrailDeps, req: Request, o: { before: unknown; body: unknown; reader?: EntityReader; requestId: string | null }): Promise<void> {
   const p = req.principal!;
   const entity = entityOf(req, o.body);
   const after = o.reader ? await readQuietly(o.reader, entity.id) : o.body;

@@ -7,7 +7,7 @@ import type { AuthService } from '../access/auth.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { adminErrorHandler } from './http.ts';
 import { authenticate } from './authenticate.ts';
-import { auditTrail, type EntityReader } from './audit-trail.ts';
+import { assignRequestId, auditTrail, type EntityReader } from './audit-trail.ts';
 
 const openapiUrl = new URL('./openapi.yaml', import.meta.url);
 
@@ -34,6 +34,7 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   router.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml').send(openapi);
   });
+  router.use(assignRequestId);
   for (const r of deps.publicRouters) router.use(r);
   router.use(authenticate({ apiKeys: deps.apiKeys, auth: deps.auth }));
   // After the credentials check: an unauthenticated request is answered 401 without its body being read.

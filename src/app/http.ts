@@ -54,7 +54,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
     auth: s.auth,
     audit: s.audit,
     logger: logger.child({ module: 'admin' }),
-    publicRouters: [loginRoutes(login)],
+    publicRouters: [loginRoutes({ ...login, audit: s.audit })],
     auditReaders: auditReaders(db, s),
     routers: [
       sessionRoutes({ ...login, operators: s.operators }),

@@ -28,7 +28,7 @@ describe('e2e admin API: audit log', () => {
     expect([first.before, first.after.id]).to.deep.equal([null, id]);
   });
 
-  it("should record an operator's change under the operator's email, filterable by actor", async () => {
+  it("should record an operator's login and change under the operator's email, filterable by actor", async () => {
     await t.app.services.operators.add({ email: 'auditor@example.com', role: 'operator', password: 'auditor password!' });
     const { token } = (await t.api('POST', '/api/v1/auth/login', { email: 'auditor@example.com', password: 'auditor password!' }, { key: null })).body;
 
@@ -36,9 +36,12 @@ describe('e2e admin API: audit log', () => {
     const byEmail = await t.api('GET', '/api/v1/audit?actor=AUDITOR@example.com');
 
     expect(created.status).to.equal(201);
+    const operatorId = byEmail.body.data[1]?.actorId;
     expect(byEmail.body.data.map((e: { action: string; entityType: string; entityId: string; actorKind: string }) => [e.actorKind, e.action, e.entityType, e.entityId])).to.deep.equal([
       ['operator', 'POST /tokens', 'tokens', String(created.body.id)],
+      ['operator', 'POST /auth/login', 'operators', operatorId],
     ]);
+    expect(byEmail.body.data[1].request).to.deep.equal({ email: 'auditor@example.com' });
   });
 
   it('should record nothing for a refused or failed change, nor for a read', async () => {
