@@ -72,6 +72,13 @@ describe('e2e admin API: operator login and sessions', () => {
     expect(refused.body.error.message).to.match(/x-csrf-token/);
   });
 
+  it('should answer an unknown or malformed session cookie with 401', async () => {
+    const unknown = await withCookie('GET', '/api/v1/auth/me', 'cpms_session=cpmsop_not-a-session');
+    const malformed = await withCookie('GET', '/api/v1/chargers', 'other=1; cpms_session=%E0%A4%A');
+
+    expect([unknown.status, malformed.status]).to.deep.equal([401, 401]);
+  });
+
   it('should give the CSRF token again from /auth/me (after a page reload)', async () => {
     const op = await anOperator();
     const { body } = await login(op.email);
