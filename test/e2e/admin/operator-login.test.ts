@@ -206,6 +206,13 @@ describe('e2e admin API: operator login and sessions', () => {
     expect(res.status).to.equal(409);
   });
 
+  it('should create one account of two added at the same time with one email in two cases, and refuse the other with 409', async () => {
+    const both = await Promise.all(['race@example.com', 'RACE@example.com'].map((email) => t.api('POST', '/api/v1/operators', { email, role: 'viewer', password: PASSWORD })));
+
+    expect(both.map((r) => r.status).sort()).to.deep.equal([201, 409]);
+    expect((await t.db('operators').whereRaw("lower(email) = 'race@example.com'")).length).to.equal(1);
+  });
+
   it('should refuse bad operator input with 400 naming the field', async () => {
     const role = await t.api('POST', '/api/v1/operators', { email: 'x@example.com', role: 'root', password: PASSWORD });
     const short = await t.api('POST', '/api/v1/operators', { email: 'x@example.com', role: 'viewer', password: 'short' });
