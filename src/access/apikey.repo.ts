@@ -1,8 +1,9 @@
 import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 
-export type Role = 'admin' | 'operator' | 'viewer';
-export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer'];
+import type { Role } from './permissions.ts';
+
+export type { Role } from './permissions.ts';
 
 export interface ApiKey {
   id: number;

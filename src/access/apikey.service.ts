@@ -3,13 +3,8 @@ import type { Clock } from '../shared/clock.ts';
 import { InvalidInput, NotFound, Unauthorized } from '../shared/errors.ts';
 import { hashSecret, newSecret } from '../shared/ids.ts';
 import * as repo from './apikey.repo.ts';
-import { ROLES, type ApiKey, type Role } from './apikey.repo.ts';
-
-/** What each role may do on the admin API. */
-export function isAllowed(role: Role, method: string): boolean {
-  if (role === 'admin' || role === 'operator') return true;
-  return method === 'GET' || method === 'HEAD';
-}
+import type { ApiKey } from './apikey.repo.ts';
+import { ROLES, isRole } from './permissions.ts';
 
 const newKey = (): string => `cpms_${newSecret(32)}`;
 
@@ -18,10 +13,10 @@ export class ApiKeyService {
   constructor(private readonly o: { db: Knex; clock: Clock }) {}
 
   async create(name: string, role: string): Promise<{ key: string; apiKey: ApiKey }> {
-    if (!ROLES.includes(role as Role)) throw new InvalidInput(`role: must be one of ${ROLES.join(', ')}`);
+    if (!isRole(role)) throw new InvalidInput(`role: must be one of ${ROLES.join(', ')}`);
     if (!name || name.length > 100) throw new InvalidInput('name: must be 1-100 characters');
     const key = newKey();
-    const apiKey = await repo.insertApiKey(this.o.db, { name, role: role as Role, keyHash: hashSecret(key), prefix: key.slice(0, 12) });
+    const apiKey = await repo.insertApiKey(this.o.db, { name, role, keyHash: hashSecret(key), prefix: key.slice(0, 12) });
     return { key, apiKey };
   }
 

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, Conflict, InvalidInput, NotFound, Timeout, Unauthorized, UpstreamFailed } from '../shared/errors.ts';
+import { AppError, Conflict, InvalidInput, NotFound, Timeout, TooManyAttempts, Unauthorized, UpstreamFailed } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { OcppError } from '../ocpp/errors.ts';
 import { clientRequestErrorOf } from '../shared/http-input.ts';
@@ -15,6 +15,7 @@ const STATUS: Array<[new (...args: never[]) => AppError, number]> = [
   [Unauthorized, 401],
   [NotFound, 404],
   [Conflict, 409],
+  [TooManyAttempts, 429],
   [OcppError, 502],
   [UpstreamFailed, 502],
   [Timeout, 504],
@@ -42,6 +43,7 @@ export function adminErrorHandler(logger: Logger) {
     if (status === 500) logger.error('admin API request failed', { method: req.method, path: req.path, err: err instanceof Error ? { message: err.message, stack: err.stack } : err });
     const code = err instanceof AppError ? err.code : 'INTERNAL';
     const message = status === 500 ? 'internal error' : (err as Error).message;
+    if (err instanceof TooManyAttempts) res.set('Retry-After', String(err.retryAfterSec));
     res.status(status).json({ error: { code, message, ...(err instanceof OcppError ? { ocppErrorCode: err.rpcCode } : {}) } });
   };
 }

@@ -1,54 +1,46 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import { readFileSync } from 'node:fs';
 import type { Logger } from '../shared/logger.ts';
-import { Unauthorized } from '../shared/errors.ts';
 import { rejectUnstorableText } from '../shared/http-input.ts';
-import { isAllowed, type ApiKeyService } from '../access/apikey.service.ts';
-import type { ApiKey } from '../access/apikey.repo.ts';
-import { adminErrorHandler, Forbidden } from './http.ts';
+import type { ApiKeyService } from '../access/apikey.service.ts';
+import type { AuthService } from '../access/auth.service.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { adminErrorHandler } from './http.ts';
+import { authenticate } from './authenticate.ts';
+import { assignRequestId, auditTrail, type EntityReader } from './audit-trail.ts';
 
 const openapiUrl = new URL('./openapi.yaml', import.meta.url);
 
-declare module 'express-serve-static-core' {
-  interface Request {
-    apiKey?: ApiKey;
-  }
-}
-
-function keyFrom(req: Request): string | undefined {
-  const auth = req.headers.authorization;
-  if (auth?.toLowerCase().startsWith('bearer ')) return auth.slice(7).trim();
-  const header = req.headers['x-api-key'];
-  return typeof header === 'string' ? header : undefined;
+export interface AdminRouterDeps {
+  apiKeys: ApiKeyService;
+  auth: AuthService;
+  audit: AuditService;
+  logger: Logger;
+  /** Answered without credentials (the login). */
+  publicRouters: Router[];
+  routers: Router[];
+  /** Entity readers for the before/after of audit entries, by entity type (first path segment). */
+  auditReaders: Record<string, EntityReader>;
 }
 
 /**
- * The admin API under /api/v1: API-key auth (Authorization: Bearer <key> or X-API-Key), role check,
- * the domain routers, and one error handler. The OpenAPI document is public.
+ * The admin API under /api/v1: the login, then authentication (API key or operator session), the role check
+ * (src/access/permissions.ts), the audit trail of changes, the domain routers, and one error handler. The
+ * OpenAPI document is public.
  */
-export function createAdminRouter(deps: { apiKeys: ApiKeyService; logger: Logger; routers: Router[] }): Router {
+export function createAdminRouter(deps: AdminRouterDeps): Router {
   const router = express.Router();
   const openapi = readFileSync(openapiUrl, 'utf8');
   router.get('/openapi.yaml', (_req, res) => {
     res.type('application/yaml').send(openapi);
   });
-  router.use(async (req: Request, _res: Response, next: NextFunction) => {
-    try {
-      const key = keyFrom(req);
-      if (!key) throw new Unauthorized('missing API key (Authorization: Bearer <key>)');
-      req.apiKey = await deps.apiKeys.verify(key);
-      if (!isAllowed(req.apiKey.role, req.method)) {
-        next(new Forbidden(`role ${req.apiKey.role} may not ${req.method}`));
-        return;
-      }
-      next();
-    } catch (err) {
-      next(err);
-    }
-  });
-  // After the key check: an unauthenticated request is answered 401 without its body being read.
+  router.use(assignRequestId);
+  for (const r of deps.publicRouters) router.use(r);
+  router.use(authenticate({ apiKeys: deps.apiKeys, auth: deps.auth }));
+  // After the credentials check: an unauthenticated request is answered 401 without its body being read.
   router.use(rejectUnstorableText);
   router.use(express.json({ limit: '1mb' }));
+  router.use(auditTrail({ audit: deps.audit, logger: deps.logger, readers: deps.auditReaders }));
   for (const r of deps.routers) router.use(r);
   router.use((req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.path}` } });

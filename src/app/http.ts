@@ -19,6 +19,9 @@ import { tariffAdminRoutes } from '../tariffs/admin.routes.ts';
 import { billingAdminRoutes } from '../billing/admin.routes.ts';
 import { reservationAdminRoutes } from '../commands/admin.routes.ts';
 import { alertAdminRoutes } from '../alerts/admin.routes.ts';
+import { loginRoutes, operatorAdminRoutes, sessionRoutes } from '../access/admin.routes.ts';
+import { auditAdminRoutes } from '../audit/admin.routes.ts';
+import { auditReaders } from './audit-readers.ts';
 import { createOcpiRouter, type OcpiModule } from '../ocpi/router.ts';
 import { credentialsOcpiModule } from '../ocpi/credentials/credentials.routes.ts';
 import { tokensModule } from '../tokens/ocpi.routes.ts';
@@ -46,10 +49,18 @@ function addHealthRoutes(app: express.Express, { db }: AppDeps): void {
 }
 
 function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: CommandSender) {
+  const login = { auth: s.auth, sessionTtlMin: config.auth.sessionTtlMin, publicUrl: config.publicUrl };
   return createAdminRouter({
     apiKeys: s.apiKeys,
+    auth: s.auth,
+    audit: s.audit,
     logger: logger.child({ module: 'admin' }),
+    publicRouters: [loginRoutes({ ...login, audit: s.audit })],
+    auditReaders: auditReaders(db, s),
     routers: [
+      sessionRoutes({ ...login, operators: s.operators }),
+      operatorAdminRoutes({ operators: s.operators }),
+      auditAdminRoutes({ audit: s.audit }),
       // OCPI chargingprofiles: a profile the operator sets or clears may change eMSPs' ActiveChargingProfiles.
       chargerAdminRoutes({ db, chargers: s.chargers, connectors: s.connectors, connectorLimits: s.connectorLimits, configuration: s.configuration, onboarding: s.onboarding, commands, onCommandAnswered: (id, cmd) => s.chargingProfiles.onOperatorCommand(id, cmd) }),
       locationAdminRoutes({ db, locations: s.locations }),

@@ -20,6 +20,9 @@ import { registerSessionPushes } from '../sessions/ocpi.pushes.ts';
 import { LocationService } from '../locations/location.service.ts';
 import { pushLocation, registerLocationPushes } from '../locations/ocpi.pushes.ts';
 import { ApiKeyService } from '../access/apikey.service.ts';
+import { OperatorService } from '../access/operator.service.ts';
+import { AuthService } from '../access/auth.service.ts';
+import { AuditService } from '../audit/audit.service.ts';
 import { JobScheduler } from '../jobs/scheduler.ts';
 import { registerJobs, registerBillingJobs } from '../jobs/registry.ts';
 import { CdrService } from '../billing/cdr.service.ts';
@@ -159,6 +162,16 @@ function buildScheduler(deps: AppDeps, nodeId: string, s: SchedulerInputs) {
   return scheduler;
 }
 
+/** Operator accounts, their logins, and the audit log of changes (issue 9). */
+function buildAccounts(deps: AppDeps) {
+  const { config, db, clock } = deps;
+  const passwords = deps.passwords ?? scryptPasswords;
+  const operators = new OperatorService({ db, clock, passwords });
+  const auth = new AuthService({ db, clock, passwords, ...config.auth });
+  const audit = new AuditService({ db, clock });
+  return { operators, auth, audit };
+}
+
 /** Every domain service with its hooks wired, plus the scheduler, push worker and async command results. */
 export function buildServices(deps: AppDeps, core: ServiceCore) {
   const charging = buildChargingCore(deps, core);
@@ -171,5 +184,5 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, scheduler, configuration: core.configuration };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...buildAccounts(deps), scheduler, configuration: core.configuration };
 }

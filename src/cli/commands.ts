@@ -9,6 +9,7 @@ import { systemClock } from '../shared/clock.ts';
 import { toPartnerView } from '../partners/partner.service.ts';
 import type { CredentialsService } from '../partners/credentials.service.ts';
 import type { CliContext, CliHost, Out } from './context.ts';
+import { addOperatorCommands, recordCliChange } from './operator-commands.ts';
 
 /**
  * The running server's services when there is one, otherwise the whole app's services on the command's own
@@ -44,7 +45,7 @@ function addOperationsCommands(program: Command, run: CliHost['withContext'], ou
   });
 
   const apikey = program.command('apikey').description('admin API keys');
-  apikey.command('create').description('create an API key and print it once').requiredOption('--role <role>', 'admin | operator | viewer').option('--name <name>', 'what the key is for', 'cli').action(async (opts) => {
+  apikey.command('create').description('create an API key and print it once').requiredOption('--role <role>', 'admin | operator | viewer | finance').option('--name <name>', 'what the key is for', 'cli').action(async (opts) => {
     await run('apikey create', async (ctx) => {
       const { key, apiKey } = await servicesOf(ctx).apiKeys.create(opts.name, opts.role);
       out(`API key ${apiKey.id} (${apiKey.role}) created. It is shown only this once:\n${key}`);
@@ -127,10 +128,21 @@ function addPartnerCommands(program: Command, run: CliHost['withContext'], out: 
   });
 }
 
-/** Adds every command that needs the database to the `cpms` command tree. */
-export function addDatabaseCommands(program: Command, host: CliHost, out: Out): void {
-  const run: CliHost['withContext'] = (command, fn) => host.withContext(command, fn);
+/**
+ * Adds every command that needs the database to the `cpms` command tree; `args` (argv after `cpms`) go to
+ * the audit log of each command that changed something.
+ */
+export function addDatabaseCommands(program: Command, host: CliHost, out: Out, args: readonly string[] = []): void {
+  const run: CliHost['withContext'] = (command, fn) =>
+    host.withContext(command, async (ctx) => {
+      const result = await fn(ctx);
+      await recordCliChange(ctx, command, args);
+      return result;
+    });
   addOperationsCommands(program, run, out);
   addResourceCommands(program, run, out);
   addPartnerCommands(program, run, out);
+  addOperatorCommands(program, (command) => (fn) => run(command, async (ctx) => {
+    for (const line of await fn(servicesOf(ctx))) out(line);
+  }));
 }

@@ -58,7 +58,7 @@ async function listenControlSocketFor(serving: Serving, config: Config, logger: 
 }
 
 /** Builds the `cpms` command tree; `out` receives what the command prints, `host` runs the actions. */
-export function buildCli(out: Out, host: CliHost): Command {
+export function buildCli(out: Out, host: CliHost, args: readonly string[] = []): Command {
   const program = new Command('cpms').description('Charge Point Management System and OCPI 2.2.1 CPO platform').exitOverride();
   program.configureOutput({ writeOut: (s) => out(s.trimEnd()), writeErr: (s) => out(s.trimEnd()) });
 
@@ -67,7 +67,7 @@ export function buildCli(out: Out, host: CliHost): Command {
     if (host.inServer) throw new InvalidInput('serve: the server is already running');
     await serveUntilSignalled();
   });
-  addDatabaseCommands(program, host, out);
+  addDatabaseCommands(program, host, out, args);
   addTariffCommands(program, out);
   addSimulateCommand(program, out);
   return program;
@@ -79,7 +79,7 @@ export function buildCli(out: Out, host: CliHost): Command {
  */
 export async function main(argv: string[], out: Out = (line) => process.stdout.write(`${line}\n`), host: CliHost = standaloneHost(argv.slice(2), out)): Promise<number> {
   try {
-    await buildCli(out, host).parseAsync(argv);
+    await buildCli(out, host, argv.slice(2)).parseAsync(argv);
     return 0;
   } catch (err) {
     if (err instanceof RanOnServer) return err.code;

@@ -55,6 +55,8 @@ export interface Config {
   /** Node's HTTP server limits (slowloris, slow bodies), shared by OCPP handshakes, admin API and OCPI. */
   http: { headersTimeoutSec: number; requestTimeoutSec: number; keepAliveTimeoutSec: number };
   jobs: { enabled: boolean };
+  /** Operator logins (admin API sessions): session lifetime, and lock-out after failed logins. */
+  auth: { sessionTtlMin: number; maxFailedLogins: number; lockoutMin: number };
   /** The operator's own OCPI party (country_code + party_id, ISO 3166 alpha-2 + 3 characters). */
   operator: { countryCode: string; partyId: string; name: string };
   billing: {
@@ -176,6 +178,9 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['HTTP_KEEP_ALIVE_TIMEOUT_SEC', 'http.keepAliveTimeoutSec', int],
   ['OCPP_MAX_CONNECTOR_ID', 'ocpp.maxConnectorId', int],
   ['JOBS_ENABLED', 'jobs.enabled', bool],
+  ['AUTH_SESSION_TTL_MIN', 'auth.sessionTtlMin', int],
+  ['AUTH_MAX_FAILED_LOGINS', 'auth.maxFailedLogins', int],
+  ['AUTH_LOCKOUT_MIN', 'auth.lockoutMin', int],
   ['OPERATOR_COUNTRY_CODE', 'operator.countryCode', str],
   ['OPERATOR_PARTY_ID', 'operator.partyId', str],
   ['OPERATOR_NAME', 'operator.name', str],

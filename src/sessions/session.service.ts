@@ -33,7 +33,7 @@ export interface SessionServiceOptions {
  */
 export type SessionStopHook = (trx: Knex.Transaction, session: Session, ctx: { restated: boolean }) => Promise<void>;
 
-/** cpms closing an ACTIVE session itself: why, who (`apikey:<id>`), the operator's words, and when it ended if known. */
+/** cpms closing an ACTIVE session itself: why, who (`operator:<email>` or `apikey:<id>`), the operator's words, and when it ended if known. */
 export interface CloseRequest {
   reason: CloseReason;
   closedBy?: string;

@@ -48,7 +48,7 @@ export interface Session {
   /** Why the session has no CDR (FAILED, NOT_BILLABLE). */
   cdrError: string | null;
   lastUpdated: Date;
-  /** Why cpms closed it (null: the charger's StopTransaction did), who did (`apikey:<id>`) and the operator's words. */
+  /** Why cpms closed it (null: the charger's StopTransaction did), who did (`operator:<email>` or `apikey:<id>`) and the operator's words. */
   closeReason: CloseReason | null;
   closedBy: string | null;
   closeNote: string | null;

@@ -123,15 +123,15 @@ export class StuckSessionService {
    * a wait of remoteStopWaitMs for its StopTransaction; a rejected, failed or unanswered stop, or an
    * offline charger, ends in a force-close as OPERATOR_FORCED with the operator's reason.
    */
-  async operatorStop(sessionId: number, by: { reason: string; apiKeyId: number | string }): Promise<OperatorStopResult> {
+  async operatorStop(sessionId: number, by: { reason: string; closedBy: string }): Promise<OperatorStopResult> {
     const session = await repo.getSession(this.o.db, sessionId);
     if (session.status !== 'ACTIVE' || session.stopAt) throw new Conflict(`session ${sessionId} is not active (${session.status})`);
     const stopped = this.stopOf(sessionId);
     try {
       const remoteStop = await this.remoteStop(session);
       if (remoteStop === 'Accepted' && (await stopped.wait(this.o.remoteStopWaitMs))) return { outcome: 'STOPPED_BY_CHARGER', remoteStop, session: await repo.getSession(this.o.db, sessionId) };
-      const log = { sessionId, chargePointId: session.chargePointId, apiKeyId: by.apiKeyId, reason: by.reason, remoteStop };
-      const closed = await this.o.sessions.close(sessionId, { reason: 'OPERATOR_FORCED', closedBy: `apikey:${by.apiKeyId}`, note: by.reason });
+      const log = { sessionId, chargePointId: session.chargePointId, closedBy: by.closedBy, reason: by.reason, remoteStop };
+      const closed = await this.o.sessions.close(sessionId, { reason: 'OPERATOR_FORCED', closedBy: by.closedBy, note: by.reason });
       // The charger's stop (or another close) came first: nothing was forced.
       if (!closed) return { outcome: 'STOPPED_BY_CHARGER', remoteStop, session: await repo.getSession(this.o.db, sessionId) };
       this.o.logger.warn('session force-closed by the operator', log);

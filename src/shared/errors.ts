@@ -52,3 +52,10 @@ export class Timeout extends AppError {
     super(message, 'TIMEOUT');
   }
 }
+
+/** Refused for now, because of too many attempts; may be retried after `retryAfterSec` seconds. */
+export class TooManyAttempts extends AppError {
+  constructor(message: string, readonly retryAfterSec: number) {
+    super(message, 'TOO_MANY_ATTEMPTS');
+  }
+}

@@ -62,6 +62,18 @@ describe('e2e cpms CLI while cpms serve runs (real processes, embedded database)
     expect([res.status, (await res.json()).status_code]).to.deep.equal([200, 1000]);
   });
 
+  it('should add an operator through the running server, who logs in at once with the one-time password; the change is audited', async () => {
+    const added = await runCpms(env, 'operator', 'add', 'e2e-cli@example.com', '--role', 'viewer');
+    const oneTime = /one-time password \(shown only this once; to be changed at the first login\): (\S+)/.exec(added.out)?.[1];
+    const login = await fetch(`${server.httpUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'e2e-cli@example.com', password: oneTime }) });
+    const key = readFileSync(join(dataDir, 'initial-admin-key'), 'utf8').trim();
+    const audit = await fetch(`${server.httpUrl}/api/v1/audit?entityType=operators&entityId=e2e-cli@example.com`, { headers: { authorization: `Bearer ${key}` } });
+
+    expect(added.code, added.out).to.equal(0);
+    expect([login.status, (await login.json()).operator.mustChangePassword]).to.deep.equal([200, true]);
+    expect((await audit.json()).data.map((e: { source: string; action: string }) => [e.source, e.action])).to.deep.equal([['cli', 'cli operator add']]);
+  });
+
   it('should exit 2 with the message for bad input and a duplicate run in the server, exactly as standalone', async () => {
     const shortPassword = await runCpms(env, 'charger', 'add', 'CP-E2E-CLI-BAD', '--password', 'short');
     const duplicate = await runCpms(env, 'charger', 'add', 'CP-E2E-CLI-DUP', '--password', 'e2e-cli-password-2').then(() => runCpms(env, 'charger', 'add', 'CP-E2E-CLI-DUP', '--password', 'e2e-cli-password-2'));

@@ -148,6 +148,26 @@ describe('e2e stuck sessions: scripted chargers', () => {
     await expectSettled(id, [tag]);
   });
 
+  it("should name the operator who force-closed a session in closedBy and the audit log when an operator's session asked", async () => {
+    // Arrange
+    const { id, client } = await aSite();
+    const tag = await aToken(t.app.services);
+    const a = await start(client, tag, 0);
+    client.handle('RemoteStopTransaction', async () => ({ status: 'Rejected' }));
+    await t.app.services.operators.add({ email: 'night.shift@example.com', role: 'operator', password: 'night shift password' });
+    const { token } = (await t.api('POST', '/api/v1/auth/login', { email: 'night.shift@example.com', password: 'night shift password' }, { key: null })).body;
+
+    // Act
+    const res = await t.api('POST', `/api/v1/sessions/${a.transactionId}/stop`, { reason: 'blocked bay' }, { key: token });
+
+    // Assert
+    expect(res.status).to.equal(200);
+    expect(res.body.session).to.include({ closeReason: 'OPERATOR_FORCED', closedBy: 'operator:night.shift@example.com' });
+    const audit = await t.api('GET', '/api/v1/audit?actor=night.shift@example.com');
+    expect(audit.body.data.map((e: { action: string }) => e.action)).to.include('POST /sessions/:id/stop');
+    await expectSettled(id, [tag]);
+  });
+
   it('should force-close a session whose charger rejects the remote stop, with the operator reason, and release its token', async () => {
     // Arrange
     const { id, client } = await aSite();
