@@ -2,13 +2,14 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { readFileSync } from 'node:fs';
 import type { Logger } from '../shared/logger.ts';
 import { Unauthorized } from '../shared/errors.ts';
+import { packageFile } from '../shared/package-files.ts';
 import { rejectUnstorableText } from '../shared/http-input.ts';
 import { isAllowed, type ApiKeyService } from '../access/apikey.service.ts';
 import type { ApiKey } from '../access/apikey.repo.ts';
 import { adminErrorHandler, Forbidden } from './http.ts';
 
 const BULK_BODY_LIMIT = '16mb';
-const openapiUrl = new URL('./openapi.yaml', import.meta.url);
+const openapiUrl = packageFile('src/admin/openapi.yaml');
 
 declare module 'express-serve-static-core' {
   interface Request {
