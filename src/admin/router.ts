@@ -9,6 +9,7 @@ import type { ApiKey } from '../access/apikey.repo.ts';
 import { adminErrorHandler, Forbidden } from './http.ts';
 
 const BULK_BODY_LIMIT = '16mb';
+const BULK_PATHS = ['/chargers/bulk', '/tokens/bulk'];
 const openapiUrl = packageFile('src/admin/openapi.yaml');
 
 declare module 'express-serve-static-core' {
@@ -51,7 +52,7 @@ export function createAdminRouter(deps: { apiKeys: ApiKeyService; logger: Logger
   // After the key check: an unauthenticated request is answered 401 without its body being read.
   router.use(rejectUnstorableText);
   // A bulk import of 10,000 rows (POST /chargers/bulk, /tokens/bulk) is a few MB of JSON.
-  router.use(/\/bulk$/, express.json({ limit: BULK_BODY_LIMIT }));
+  router.use(BULK_PATHS, express.json({ limit: BULK_BODY_LIMIT }));
   router.use(express.json({ limit: '1mb' }));
   for (const r of deps.routers) router.use(r);
   router.use((req, res) => {

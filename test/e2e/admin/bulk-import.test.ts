@@ -136,6 +136,18 @@ describe('e2e admin API bulk import (POST /chargers/bulk, /tokens/bulk)', () => 
       expect(stored).to.include({ country_code: TEST_OPERATOR.countryCode, party_id: TEST_OPERATOR.partyId, type: 'APP_USER', group_id: 'FLEET', contract_id: 'NL-CPM-C00000001', whitelist: 'ALWAYS', partner_fk: null });
     });
 
+    it('should take 10,000 rows in one request of more than the 1 MB other requests may have', async () => {
+      // Arrange
+      const prefix = anIdTag().slice(0, 10);
+      const rows = Array.from({ length: 10_000 }, (_, i) => ({ uid: `${prefix}${i}`, visualNumber: `${'V'.repeat(56)}${String(i).padStart(8, '0')}`, contractId: `NL-CPM-C${String(i).padStart(28, '0')}` }));
+      expect(JSON.stringify(rows).length).to.be.greaterThan(1_500_000);
+      // Act
+      const res = await t.api('POST', '/api/v1/tokens/bulk', rows);
+      // Assert
+      expect([res.status, res.body.created]).to.deep.equal([200, 10_000]);
+      expect(await t.db('id_tokens').where('uid', 'like', `${prefix}%`).count<{ count: string }[]>('* as count')).to.deep.equal([{ count: '10000' }]);
+    });
+
     it('should apply nothing when a row is invalid or repeats another', async () => {
       const good = anIdTag();
 
