@@ -8,8 +8,9 @@ export const RUNNING_FROM: 'compiled' | 'source' = import.meta.url.endsWith('.js
 
 function findPackageRoot(): URL {
   // src/shared/ → the root two levels up; dist/src/shared/ → three.
-  for (const up of ['../../', '../../../']) {
-    const dir = new URL(up, import.meta.url);
+  let dir = new URL('./', import.meta.url);
+  for (let level = 0; level < 3; level++) {
+    dir = new URL('../', dir);
     if (existsSync(new URL('package.json', dir))) return dir;
   }
   throw new Error(`cpms: no package.json above ${import.meta.url}`);
