@@ -5,7 +5,7 @@
 //
 // chargers: id, password (empty = generated and printed once), location, evse, connectors (how many:
 //   connectors 1..n get the data below; empty = 1 when any of it is given), standard, format, power_type,
-//   max_voltage, max_amperage, max_power
+//   max_voltage, max_amperage, max_power, and connector<n>_<any of these or evse> for one connector's own
 // tokens: uid, type, contract_id, group, visual_number, whitelist, expiry_date
 // Column names are case-insensitive; `_`, `-` and spaces in them are ignored (maxVoltage = max_voltage).
 import { readFile } from 'node:fs/promises';
@@ -34,28 +34,58 @@ const NUMERIC = new Set(['maxVoltage', 'maxAmperage', 'maxElectricPower']);
 // The CSV count of connectors: more than any charger has is refused by the import (config ocpp.maxConnectorId).
 const CONNECTOR_COUNT = /^\d{1,4}$/;
 
+const normalize = (header: string): string => header.toLowerCase().replace(/[\s_-]/g, '');
+
+// One connector's own data: `connector<n>_<field>` (e.g. connector2_standard, connector2_evse) for a charger
+// whose connectors differ (a CCS and a CHAdeMO cable); it wins over the row's data for that connector.
+const CONNECTOR_COLUMN = /^connector(\d{1,4})(standard|format|powertype|maxvoltage|maxamperage|maxpower|maxelectricpower|evse|evseuid)$/;
+
+/** `connector<n>.<field>` for a per-connector charger column, else undefined. */
+export function chargerConnectorColumn(normalized: string): string | undefined {
+  const m = CONNECTOR_COLUMN.exec(normalized);
+  return m ? `connector${Number(m[1])}.${CHARGER_COLUMNS[m[2]]}` : undefined;
+}
+
 /** Each row's fields under their API names (empty cells left out); an unknown column is InvalidInput. */
-export function rowsOfTable(table: CsvTable, columns: Record<string, string>): Row[] {
+export function rowsOfTable(table: CsvTable, columns: Record<string, string>, dynamic: (normalized: string) => string | undefined = () => undefined): Row[] {
   const names = table.header.map((h) => {
-    const name = columns[h.toLowerCase().replace(/[\s_-]/g, '')];
+    const name = columns[normalize(h)] ?? dynamic(normalize(h));
     if (!name) throw new InvalidInput(`column ${h}: unknown (columns: ${[...new Set(Object.values(columns))].join(', ')})`);
     return name;
   });
   return table.rows.map(({ values }) => Object.fromEntries(table.header.flatMap((h, i) => (values[h] === '' ? [] : [[names[i], values[h]]]))));
 }
 
-/** A CSV charger row as the bulk import takes it: a whole number as a number, `connectors` as a list. */
+const typed = (field: string, value: unknown): unknown => (NUMERIC.has(field) && /^-?\d{1,15}$/.test(String(value)) ? Number(value) : value);
+
+/** The row's per-connector fields (`connector<n>.<field>`) by connector number. */
+function connectorOverrides(csv: Row): Map<number, Row> {
+  const byConnector = new Map<number, Row>();
+  for (const [key, value] of Object.entries(csv)) {
+    const m = /^connector(\d+)\.(\w+)$/.exec(key);
+    if (!m) continue;
+    const n = Number(m[1]);
+    byConnector.set(n, { ...byConnector.get(n), [m[2]]: typed(m[2], value) });
+  }
+  return byConnector;
+}
+
+/**
+ * A CSV charger row as the bulk import takes it: a whole number as a number, connectors 1..n (`connectors`,
+ * else 1 when the row has connector data, and at least the highest `connector<n>_…` column given) as a list.
+ */
 export function toChargerRow(csv: Row): Row {
   const row: Row = {};
   const spec: Row = {};
   for (const [field, value] of Object.entries(csv)) {
-    const typed = NUMERIC.has(field) && /^-?\d{1,15}$/.test(String(value)) ? Number(value) : value;
-    if (SPEC_FIELDS.includes(field)) spec[field] = typed;
-    else if (field !== 'connectors') row[field] = typed;
+    if (SPEC_FIELDS.includes(field)) spec[field] = typed(field, value);
+    else if (field !== 'connectors' && !field.includes('.')) row[field] = value;
   }
-  const count = csv.connectors === undefined ? (Object.keys(spec).length > 0 ? 1 : 0) : String(csv.connectors);
-  if (typeof count === 'string' && !CONNECTOR_COUNT.test(count)) throw new InvalidInput(`connectors: must be a whole number (how many connectors the charger has), not ${count}`);
-  if (Number(count) > 0) row.connectors = Array.from({ length: Number(count) }, (_, i) => ({ connectorId: i + 1, ...spec }));
+  const given = csv.connectors === undefined ? undefined : String(csv.connectors);
+  if (given !== undefined && !CONNECTOR_COUNT.test(given)) throw new InvalidInput(`connectors: must be a whole number (how many connectors the charger has), not ${given}`);
+  const overrides = connectorOverrides(csv);
+  const count = Math.max(given === undefined ? (Object.keys(spec).length > 0 ? 1 : 0) : Number(given), ...overrides.keys());
+  if (count > 0) row.connectors = Array.from({ length: count }, (_, i) => ({ connectorId: i + 1, ...spec, ...overrides.get(i + 1) }));
   return row;
 }
 
@@ -85,6 +115,7 @@ function report(outcome: BulkOutcome, lines: number[], out: Out): void {
 
 interface ImportSpec {
   columns: Record<string, string>;
+  dynamic?: (normalized: string) => string | undefined;
   toRow: (csv: Row) => Row;
   run: (s: Services, rows: Row[], onExisting: 'error' | 'skip') => Promise<BulkOutcome>;
 }
@@ -94,7 +125,7 @@ async function importFile(s: Services, path: string, o: { skipExisting?: boolean
   const table = await readTable(path);
   const lines = table.rows.map((r) => r.line);
   const errors = new Map<number, string>();
-  const rows = rowsOfTable(table, spec.columns).map((csv, i) => {
+  const rows = rowsOfTable(table, spec.columns, spec.dynamic).map((csv, i) => {
     try {
       return spec.toRow(csv);
     } catch (err) {
@@ -110,7 +141,7 @@ async function importFile(s: Services, path: string, o: { skipExisting?: boolean
   report(await spec.run(s, rows, o.skipExisting ? 'skip' : 'error'), lines, out);
 }
 
-const CHARGERS: ImportSpec = { columns: CHARGER_COLUMNS, toRow: toChargerRow, run: (s, rows, onExisting) => s.chargerImport.import(rows, { onExisting }) };
+const CHARGERS: ImportSpec = { columns: CHARGER_COLUMNS, dynamic: chargerConnectorColumn, toRow: toChargerRow, run: (s, rows, onExisting) => s.chargerImport.import(rows, { onExisting }) };
 const TOKENS: ImportSpec = { columns: TOKEN_COLUMNS, toRow: (csv) => csv, run: (s, rows, onExisting) => s.tokens.importLocal(rows, { onExisting }) };
 
 /** Adds `import` under `cpms charger` and `cpms token`. */
@@ -123,6 +154,6 @@ export function addImportCommands(parents: { charger: Command; token: Command },
       await host.withContext(`${name} import`, (ctx) => importFile(servicesOf(ctx), path, o, spec, out), { forwardArgs });
     });
   };
-  add(parents.charger, 'charger', CHARGERS, 'register chargers from a CSV file (columns: id, password (empty = generated), location, evse, connectors, standard, format, power_type, max_voltage, max_amperage, max_power), all or none');
+  add(parents.charger, 'charger', CHARGERS, 'register chargers from a CSV file (columns: id, password (empty = generated), location, evse, connectors, standard, format, power_type, max_voltage, max_amperage, max_power; connector<n>_<field> for one connector), all or none');
   add(parents.token, 'token', TOKENS, "add the operator's own tokens from a CSV file (columns: uid, type, contract_id, group, visual_number, whitelist, expiry_date), all or none");
 }
