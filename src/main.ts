@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import { createApp, type App } from './app.ts';
 import type { Config } from './config/load.ts';
-import { createDb, dbKind } from './db/knex.ts';
+import { dbKind, openDb } from './db/knex.ts';
+import { RUNNING_FROM } from './shared/package-files.ts';
 import { migrateLatest } from './db/migrate.ts';
 import { upsertDefaultParty } from './parties/party.repo.ts';
 import { ensureInitialAdminKey } from './access/initial-key.ts';
@@ -14,11 +15,11 @@ import type { Logger } from './shared/logger.ts';
  * `cpms serve`) is what a second would-be owner of an embedded database is told holds it.
  */
 export async function openDatabase(config: Config, logger: Logger, owner: string): Promise<Knex> {
-  const db = createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, owner });
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, owner });
   try {
     const applied = await migrateLatest(db);
     await upsertDefaultParty(db, config.operator);
-    logger.info('database ready', { kind: dbKind(db), location: config.databaseUrl ? redact(config.databaseUrl) : config.dataDir, migrationsApplied: applied.length });
+    logger.info('database ready', { kind: dbKind(db), location: config.databaseUrl ? redact(config.databaseUrl) : config.dataDir, migrationsApplied: applied.length, runningFrom: RUNNING_FROM });
     return db;
   } catch (err) {
     await db.destroy(); // releases the embedded database for the next owner

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { ON_EXISTING, type BulkOutcome, type OnExisting } from '../shared/bulk.ts';
 import { AppError, Conflict, InvalidInput, NotFound, Timeout, TooManyAttempts, Unauthorized, UpstreamFailed } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { OcppError } from '../ocpp/errors.ts';
@@ -92,4 +93,23 @@ export function parseSerialId(raw: string, field = 'id'): number {
   const id = Number(raw);
   if (!/^\d+$/.test(raw) || id < 1 || id > 2_147_483_647) throw new InvalidInput(`${field}: must be an integer from 1 to 2147483647`);
   return id;
+}
+
+/** `?onExisting=error|skip` of a bulk import (default error: a row whose id exists refuses the whole import). */
+export function readOnExisting(req: Request): OnExisting {
+  return optionalEnum(req.query, 'onExisting', ON_EXISTING) ?? 'error';
+}
+
+/**
+ * A bulk import's answer: 200 with the per-row results when applied; when nothing was applied, 422 (a row
+ * malformed or naming what does not exist) or 409 (a row clashing with stored data), with the same results.
+ */
+export function sendBulkOutcome(res: Response, o: BulkOutcome): void {
+  const counts = { created: o.created, existing: o.existing, failed: o.failed };
+  if (o.applied) {
+    res.status(200).json({ applied: true, ...counts, results: o.results });
+    return;
+  }
+  const error = o.failure === 'conflict' ? { code: 'CONFLICT', message: `${o.failed} row(s) clash with stored data; nothing was applied` } : { code: 'INVALID_INPUT', message: `${o.failed} row(s) are invalid; nothing was applied` };
+  res.status(o.failure === 'conflict' ? 409 : 422).json({ applied: false, error, ...counts, results: o.results });
 }

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { readFileSync } from 'node:fs';
 import type { Logger } from '../shared/logger.ts';
+import { packageFile } from '../shared/package-files.ts';
 import { rejectUnstorableText } from '../shared/http-input.ts';
 import type { ApiKeyService } from '../access/apikey.service.ts';
 import type { AuthService } from '../access/auth.service.ts';
@@ -9,7 +10,9 @@ import { adminErrorHandler } from './http.ts';
 import { authenticate } from './authenticate.ts';
 import { assignRequestId, auditTrail, type EntityReader } from './audit-trail.ts';
 
-const openapiUrl = new URL('./openapi.yaml', import.meta.url);
+const BULK_BODY_LIMIT = '16mb';
+const BULK_PATHS = ['/chargers/bulk', '/tokens/bulk'];
+const openapiUrl = packageFile('src/admin/openapi.yaml');
 
 export interface AdminRouterDeps {
   apiKeys: ApiKeyService;
@@ -39,6 +42,8 @@ export function createAdminRouter(deps: AdminRouterDeps): Router {
   router.use(authenticate({ apiKeys: deps.apiKeys, auth: deps.auth }));
   // After the credentials check: an unauthenticated request is answered 401 without its body being read.
   router.use(rejectUnstorableText);
+  // A bulk import of 10,000 rows (POST /chargers/bulk, /tokens/bulk) is a few MB of JSON.
+  router.use(BULK_PATHS, express.json({ limit: BULK_BODY_LIMIT }));
   router.use(express.json({ limit: '1mb' }));
   router.use(auditTrail({ audit: deps.audit, logger: deps.logger, readers: deps.auditReaders }));
   for (const r of deps.routers) router.use(r);

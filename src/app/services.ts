@@ -10,6 +10,7 @@ import { OnboardingService, type ConnectionControl } from '../chargers/onboardin
 import { scryptPasswords } from '../shared/password.ts';
 import { ConnectorLimits } from '../chargers/connector-limits.service.ts';
 import { ConnectorService } from '../chargers/connector.service.ts';
+import { ChargerImportService } from '../chargers/charger-import.service.ts';
 import { AuthorizeService } from '../tokens/authorize.service.ts';
 import { TokenService } from '../tokens/token.service.ts';
 import { OcpiTokenService } from '../tokens/ocpi-token.service.ts';
@@ -65,6 +66,8 @@ function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec, passwords });
   // Connector data and EVSE mapping share the chargers' EVSE hooks (status recompute, location pushes).
   const connectors = new ConnectorService({ db, hooks: chargers.evseHooks });
+  // Bulk registration (issue 8): the same EVSE hooks, the same password hashing.
+  const chargerImport = new ChargerImportService({ db, passwords, hooks: chargers.evseHooks, maxConnectorId: config.ocpp.maxConnectorId });
   const authorize = new AuthorizeService({ db, clock, logger: logger.child({ module: 'tokens' }), cacheTtlSec: config.ocpi.authorizationCacheTtlSec });
   const tokens = new TokenService({ db });
   // Connector ids in charger messages: 0..ocpp.maxConnectorId, and the charger's NumberOfConnectors once read.
@@ -81,7 +84,7 @@ function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   sessions.addStartRule(authorize.concurrentTxRule());
   const locations = new LocationService({ db });
   const apiKeys = new ApiKeyService({ db, clock });
-  return { chargers, connectors, connectorLimits, ...buildChargerAccess(deps, core, chargers), authorize, tokens, sessions, locations, apiKeys };
+  return { chargers, chargerImport, connectors, connectorLimits, ...buildChargerAccess(deps, core, chargers), authorize, tokens, sessions, locations, apiKeys };
 }
 
 /** Handshake authentication, connection records and onboarding of chargers. */

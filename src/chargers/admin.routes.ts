@@ -1,12 +1,13 @@
 import express, { type Router } from 'express';
 import type { Knex } from 'knex';
 import { InvalidInput } from '../shared/errors.ts';
-import { optionalString, parsePaging, parseSerialId, requireString } from '../admin/http.ts';
+import { optionalString, parsePaging, parseSerialId, readOnExisting, requireString, sendBulkOutcome } from '../admin/http.ts';
 import { OCPP16_COMMANDS, type CommandSender, type Ocpp16Command } from '../ocpp/commands.ts';
 import * as repo from './charger.repo.ts';
 import type { ChargerService } from './charger.service.ts';
 import type { ChargerConfigurationService } from './configuration.service.ts';
 import type { OnboardingService } from './onboarding.service.ts';
+import type { ChargerImportService } from './charger-import.service.ts';
 import type { RegistrationStatus } from './charger.types.ts';
 import type { ConnectorService } from './connector.service.ts';
 import type { ConnectorLimits } from './connector-limits.service.ts';
@@ -19,7 +20,7 @@ export type AnsweredCommandHook = (chargePointId: string, cmd: { action: Ocpp16C
  * Admin API: chargers, their live state, faults and commands. `onCommandAnswered` hears of every command
  * the charger answered (e.g. a charging profile change other parties must be told about); it must not throw.
  */
-export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; connectors: ConnectorService; connectorLimits: ConnectorLimits; configuration: ChargerConfigurationService; onboarding: OnboardingService; commands: CommandSender; onCommandAnswered?: AnsweredCommandHook }): Router {
+export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; connectors: ConnectorService; connectorLimits: ConnectorLimits; configuration: ChargerConfigurationService; onboarding: OnboardingService; imports: ChargerImportService; commands: CommandSender; onCommandAnswered?: AnsweredCommandHook }): Router {
   const r = express.Router();
 
   r.post('/chargers', async (req, res) => {
@@ -30,6 +31,11 @@ export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; c
       evseUid: optionalString(req.body, 'evseUid', 36),
     });
     res.status(201).json(cp);
+  });
+
+  // Issue 8: up to 10,000 chargers in one request, all or nothing, with a result per row.
+  r.post('/chargers/bulk', async (req, res) => {
+    sendBulkOutcome(res, await deps.imports.import(req.body, { onExisting: readOnExisting(req) }));
   });
 
   r.get('/chargers', async (req, res) => {

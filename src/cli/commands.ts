@@ -2,6 +2,7 @@
 // context.ts), so it runs the same standalone and inside the running server.
 import type { Command } from 'commander';
 import { createApp, type App } from '../app.ts';
+import { addImportCommands } from './import-commands.ts';
 import { addConnectorCommand, addLocationPublicationCommand, type WithServices } from './network-commands.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { InvalidInput } from '../shared/errors.ts';
@@ -61,7 +62,8 @@ function addOperationsCommands(program: Command, run: CliHost['withContext'], ou
   });
 }
 
-function addResourceCommands(program: Command, run: CliHost['withContext'], out: Out): void {
+function addResourceCommands(program: Command, host: CliHost, out: Out): void {
+  const run: CliHost['withContext'] = (command, fn) => host.withContext(command, fn);
   const charger = program.command('charger').description('charge points');
   charger.command('add <id>').description('register a charger (OCPP identity) with its Basic-auth password').requiredOption('--password <pw>', '8-40 characters').option('--location <id>', 'location id').option('--evse <uid>', 'EVSE uid (created at the location when new)').action(async (id, opts) => {
     await run('charger add', async (ctx) => {
@@ -90,6 +92,7 @@ function addResourceCommands(program: Command, run: CliHost['withContext'], out:
   const withServices = (command: string): WithServices => (fn) => run(command, async (ctx) => out(await fn(servicesOf(ctx))));
   addConnectorCommand(charger, withServices('charger connector'));
   addLocationPublicationCommand(location, withServices('location publication'));
+  addImportCommands({ charger, token }, host, servicesOf, out);
 }
 
 function addPartnerCommands(program: Command, run: CliHost['withContext'], out: Out): void {
@@ -140,7 +143,7 @@ export function addDatabaseCommands(program: Command, host: CliHost, out: Out, a
       return result;
     });
   addOperationsCommands(program, run, out);
-  addResourceCommands(program, run, out);
+  addResourceCommands(program, host, out);
   addPartnerCommands(program, run, out);
   addOperatorCommands(program, (command) => (fn) => run(command, async (ctx) => {
     for (const line of await fn(servicesOf(ctx))) out(line);

@@ -27,8 +27,12 @@ export interface CliContext {
 
 export interface CliHost {
   readonly inServer: boolean;
-  /** Runs `fn` (the action of `cpms <command>`) with a context. */
-  withContext<T>(command: string, fn: (ctx: CliContext) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` (the action of `cpms <command>`) with a context. `forwardArgs`: the command line a server
+   * owning the database is given instead of this one (e.g. a file path made absolute: the server's working
+   * directory is not the caller's).
+   */
+  withContext<T>(command: string, fn: (ctx: CliContext) => Promise<T>, o?: { forwardArgs?: string[] }): Promise<T>;
 }
 
 /** The command ran in the server owning the database; `code` is its exit code (nothing else to do here). */
@@ -42,7 +46,7 @@ export class RanOnServer extends Error {
 export function standaloneHost(args: string[], out: Out): CliHost {
   return {
     inServer: false,
-    async withContext(command, fn) {
+    async withContext(command, fn, o) {
       // One-shot commands log warnings only, unless LOG_LEVEL asks for more (the environment wins over overrides).
       const config = loadConfig(undefined, { logLevel: 'warn' });
       const logger = createLogger(config.logLevel);
@@ -51,7 +55,7 @@ export function standaloneHost(args: string[], out: Out): CliHost {
         db = await openDatabase(config, logger, `cpms ${command}`);
       } catch (err) {
         if (!(err instanceof DataDirInUse)) throw err;
-        throw new RanOnServer(await forwardToOwner(err, args, out));
+        throw new RanOnServer(await forwardToOwner(err, o?.forwardArgs ?? args, out));
       }
       try {
         return await fn({ db, config, logger, baseUrl: config.publicUrl || `http://localhost:${config.port}` });

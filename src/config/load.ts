@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import cron from 'node-cron';
 import schema from './schema.json' with { type: 'json' };
 import { InvalidInput } from '../shared/errors.ts';
+import { packageFile } from '../shared/package-files.ts';
 
 export interface Config {
   port: number;
@@ -201,7 +202,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['SESSIONS_REMOTE_STOP_WAIT_SEC', 'sessions.remoteStopWaitSec', int],
 ];
 
-const defaultsUrl = new URL('../../config/default.json', import.meta.url);
+const defaultsUrl = packageFile('config/default.json');
 const validate = new Ajv({ allErrors: false, strict: true }).compile(schema);
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

@@ -5,6 +5,7 @@ import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
 import { EmbeddedPgliteClient, type PgliteConnection } from './pglite-client.ts';
 import { acquireOwnerLock, type OwnerLock } from './owner-lock.ts';
+import { embeddedStartParams, initClusterIfAbsent } from './pglite-init.ts';
 
 export type Db = Knex | Knex.Transaction;
 
@@ -26,6 +27,8 @@ export interface DbOptions {
    * to a second would-be owner. Defaults to this process's command line.
    */
   owner?: string;
+  /** Embedded only: the data directory's owner lock, already taken by the caller (openDb). */
+  ownerLock?: OwnerLock;
 }
 
 /** Opens the database: PostgreSQL when a URL is given, otherwise an in-process PGlite engine. */
@@ -44,13 +47,13 @@ export function createDb(opts: DbOptions): Knex {
     const root = resolve(opts.dataDir);
     mkdirSync(root, { recursive: true });
     // Before PGlite touches a file: a second engine on the same files must never start (see owner-lock.ts).
-    ownerLock = acquireOwnerLock(root, opts.owner ?? defaultOwner());
+    ownerLock = opts.ownerLock ?? acquireOwnerLock(root, opts.owner ?? defaultOwner());
     dataDir = join(root, 'pgdata');
     mkdirSync(dataDir, { recursive: true });
   }
   try {
     // Same int8 rule as pg above: PGlite would return a number (or a BigInt past 2^53) instead.
-    const pglite = new PGlite({ dataDir, loadDataDir: opts.loadDataDir, parsers: { [pgliteTypes.INT8]: (v: string) => v } });
+    const pglite = new PGlite({ dataDir, loadDataDir: opts.loadDataDir, startParams: embeddedStartParams(), parsers: { [pgliteTypes.INT8]: (v: string) => v } });
     const connection: PgliteConnection = { pglite, ownerLock };
     return knex({
       client: EmbeddedPgliteClient as unknown as typeof knex.Client,
@@ -62,6 +65,26 @@ export function createDb(opts: DbOptions): Knex {
     } as Knex.Config);
   } catch (err) {
     ownerLock?.release();
+    throw err;
+  }
+}
+
+/**
+ * createDb for a server or CLI command: a new embedded data directory is first given its cluster by a child
+ * process (see pglite-init.ts), under the owner lock this process then keeps.
+ */
+export async function openDb(opts: DbOptions): Promise<Knex> {
+  if (opts.databaseUrl || opts.dataDir === 'memory://' || opts.loadDataDir) return createDb(opts);
+  const root = resolve(opts.dataDir);
+  mkdirSync(root, { recursive: true });
+  const ownerLock = acquireOwnerLock(root, opts.owner ?? defaultOwner());
+  try {
+    const pgdata = join(root, 'pgdata');
+    mkdirSync(pgdata, { recursive: true });
+    await initClusterIfAbsent(pgdata);
+    return createDb({ ...opts, ownerLock });
+  } catch (err) {
+    ownerLock.release();
     throw err;
   }
 }

@@ -1,25 +1,34 @@
 import { readdirSync } from 'node:fs';
 import type { Knex } from 'knex';
 
+// migrations/*.ts beside src/, or dist/migrations/*.js beside dist/src/ when compiled (`npm run build`).
 const migrationsDir = new URL('../../migrations/', import.meta.url);
+// Compiled migrations are .js files, but each keeps the name it is recorded under in knex_migrations
+// (`<timestamp>_<name>.ts`): a database migrated from the sources is up to date for the compiled code.
+const FILE_EXTENSION = import.meta.url.endsWith('.js') ? '.js' : '.ts';
+const MIGRATION_FILE = new RegExp(`^(\\d{14}_.+)\\${FILE_EXTENSION}$`);
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
 }
 
-/** Knex migration source reading migrations/*.ts through the ESM loader (works under tsx, no knexfile). */
+/** Knex migration source reading the migrations through the ESM loader (tsx or compiled; no knexfile). */
 class DirectoryMigrationSource implements Knex.MigrationSource<string> {
   async getMigrations(): Promise<string[]> {
     return readdirSync(migrationsDir)
-      .filter((f) => /^\d{14}_.+\.ts$/.test(f))
+      .flatMap((f) => {
+        const match = MIGRATION_FILE.exec(f);
+        return match ? [`${match[1]}.ts`] : [];
+      })
       .sort();
   }
   getMigrationName(name: string): string {
     return name;
   }
   async getMigration(name: string): Promise<MigrationModule> {
-    return (await import(new URL(name, migrationsDir).href)) as MigrationModule;
+    const file = name.replace(/\.ts$/, FILE_EXTENSION);
+    return (await import(new URL(file, migrationsDir).href)) as MigrationModule;
   }
 }
 

@@ -74,6 +74,11 @@ export async function getLocation(db: Db, id: string): Promise<Location> {
   return loc;
 }
 
+/** Which of `ids` are locations. */
+export async function listLocationIdsIn(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  return new Set((await db('locations').whereIn('id', [...ids]).select('id')).map((r) => r.id as string));
+}
+
 /** Sets a location's publication (OCPI 2.2.1 locations §8.3.1) and bumps its last_updated. */
 export async function updateLocationPublication(db: Db, id: string, p: { publish: boolean; publishAllowedTo: unknown[] | null }): Promise<void> {
   const count = await db('locations').where({ id }).update({ publish: p.publish, publish_allowed_to: p.publishAllowedTo ? JSON.stringify(p.publishAllowedTo) : null, last_updated: dbNow(db) });

@@ -30,6 +30,11 @@ export async function getLocation(db: Db, id: string): Promise<Location> {
   return repo.getLocation(db, id);
 }
 
+/** Which of `ids` are locations (a bulk import checks its rows' references at once). */
+export async function listExistingLocationIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  return ids.length === 0 ? new Set() : repo.listLocationIdsIn(db, ids);
+}
+
 export async function findEvse(db: Db, evseFk: number): Promise<Evse | undefined> {
   return repo.findEvse(db, evseFk);
 }

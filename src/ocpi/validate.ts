@@ -2,10 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { InvalidInput } from '../shared/errors.ts';
+import { packageFile } from '../shared/package-files.ts';
 
 // OCPI 2.2.1 JSON Schemas are data (ocpi-schemas/*.json, one file per object or type, linked by $ref).
 // This module loads them once, derives the PATCH variants and compiles everything with ajv.
-const SCHEMA_DIR = new URL('../../ocpi-schemas/', import.meta.url);
+const SCHEMA_DIR = packageFile('ocpi-schemas/');
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 /** Objects, classes and types that have their own file in ocpi-schemas/. */

@@ -1,5 +1,6 @@
-// `--register`: creates the fleet's chargers and id tags through the admin API of the server under test
-// (POST /api/v1/chargers, POST /api/v1/tokens); one that exists already (409) is fine.
+// `--register`: creates the fleet's chargers and id tags through the admin API of the server under test,
+// a thousand per request (POST /api/v1/chargers/bulk, /tokens/bulk with onExisting=skip: one that exists
+// already is kept as it is).
 import { Agent, fetch } from 'undici';
 import { InvalidInput, UpstreamFailed } from '../shared/errors.ts';
 import type { Fleet } from './fleet.ts';
@@ -11,8 +12,8 @@ export interface RegistrationOptions {
   apiKey: string;
   /** attach each charger to this location, with an EVSE named after it (a CDR needs one) */
   locationId?: string;
-  /** requests in flight at once */
-  concurrency?: number;
+  /** rows per bulk request (the admin API takes up to 10,000) */
+  batchSize?: number;
 }
 
 export interface RegistrationResult {
@@ -35,35 +36,53 @@ export async function registerFleet(fleet: Fleet, o: RegistrationOptions): Promi
     return { id: c.id, password: c.password, ...(o.locationId ? { locationId: o.locationId, evseUid: c.id } : {}) };
   });
   const dispatcher = fleet.options.ca ? new Agent({ connect: { ca: fleet.options.ca } }) : undefined;
-  const post = async (path: string, body: object): Promise<'created' | 'existing'> => {
-    const res = await fetch(`${o.apiUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${o.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body), ...(dispatcher ? { dispatcher } : {}) });
+  const post = async (path: string, rows: object[]): Promise<Counts> => {
+    const res = await fetch(`${o.apiUrl}${path}?onExisting=skip`, { method: 'POST', headers: { authorization: `Bearer ${o.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(rows), ...(dispatcher ? { dispatcher } : {}) });
     const text = await res.text();
-    if (res.status === 201 || res.status === 200) return 'created';
-    if (res.status === 409) return 'existing';
-    let message = text;
-    try {
-      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
-    } catch {
-      // not JSON: the text itself says what went wrong
-    }
+    const answer = parseJson(text);
+    if (res.status === 200 && typeof answer?.created === 'number') return { created: answer.created, existing: answer.existing };
+    // Not applied: the first failed row says why (e.g. a location that does not exist).
+    const failed = answer?.results?.find((r) => r.status === 'failed');
+    const message = failed ? `row ${failed.row} (${failed.id}): ${failed.error}` : (answer?.error?.message ?? text);
     throw new UpstreamFailed(`register: POST ${o.apiUrl}${path} answered ${res.status}: ${message}`);
   };
   try {
-    const c = await inBatches(chargers, o.concurrency ?? 16, (body) => post('/chargers', body));
-    const t = await inBatches(allIdTags(fleet.options), o.concurrency ?? 16, (uid) => post('/tokens', { uid }));
+    const size = o.batchSize ?? 1000;
+    const c = await inBatches(chargers, size, (rows) => post('/chargers/bulk', rows));
+    const t = await inBatches(allIdTags(fleet.options).map((uid) => ({ uid })), size, (rows) => post('/tokens/bulk', rows));
     return { chargers: c, tokens: t };
   } finally {
     await dispatcher?.close();
   }
 }
 
-/** Runs `fn` over `items` with at most `concurrency` in flight; counts created and existing. */
-async function inBatches<T>(items: T[], concurrency: number, fn: (item: T) => Promise<'created' | 'existing'>): Promise<{ created: number; existing: number }> {
+interface Counts {
+  created: number;
+  existing: number;
+}
+
+interface BulkAnswer {
+  created?: number;
+  existing: number;
+  error?: { message?: string };
+  results?: Array<{ row: number; id: string | null; status: string; error?: string }>;
+}
+
+function parseJson(text: string): BulkAnswer | undefined {
+  try {
+    return JSON.parse(text) as BulkAnswer;
+  } catch {
+    return undefined; // not JSON: the text itself says what went wrong
+  }
+}
+
+/** Sends `items` in requests of `size` rows, one after the other; adds up created and existing. */
+async function inBatches<T extends object>(items: T[], size: number, send: (rows: T[]) => Promise<Counts>): Promise<Counts> {
   const counts = { created: 0, existing: 0 };
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) counts[await fn(items[next++])]++;
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  for (let i = 0; i < items.length; i += size) {
+    const part = await send(items.slice(i, i + size));
+    counts.created += part.created;
+    counts.existing += part.existing;
+  }
   return counts;
 }

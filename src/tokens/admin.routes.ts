@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import type { Knex } from 'knex';
 import { InvalidInput, NotFound } from '../shared/errors.ts';
-import { optionalString, parsePaging, parseSerialId, requireString } from '../admin/http.ts';
+import { optionalString, parsePaging, parseSerialId, readOnExisting, requireString, sendBulkOutcome } from '../admin/http.ts';
 import * as repo from './token.repo.ts';
 import type { TokenService } from './token.service.ts';
 
@@ -19,6 +19,10 @@ export function tokenAdminRoutes(deps: { db: Knex; tokens: TokenService }): Rout
       expiryDate: optionalString(req.body, 'expiryDate', 40),
     });
     res.status(201).json(token);
+  });
+  // Issue 8: up to 10,000 tokens in one request, all or nothing, with a result per row.
+  r.post('/tokens/bulk', async (req, res) => {
+    sendBulkOutcome(res, await deps.tokens.importLocal(req.body, { onExisting: readOnExisting(req) }));
   });
   r.get('/tokens', async (req, res) => {
     res.json({ data: await repo.listTokens(deps.db, { ...parsePaging(req), groupId: req.query.groupId as string | undefined }) });

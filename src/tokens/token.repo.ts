@@ -72,6 +72,26 @@ export async function insertToken(db: Db, t: TokenInput): Promise<IdToken> {
   return toIdToken(row);
 }
 
+/**
+ * Inserts the tokens (one multi-row statement per 1,000) unless one with the same party, uid and type exists;
+ * returns the `type/uid` keys inserted. A concurrent insert of the same key waits for the other
+ * transaction's commit, then inserts nothing (ON CONFLICT DO NOTHING).
+ */
+export async function insertTokensIfAbsent(db: Db, tokens: readonly TokenInput[]): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  const now = dbNow(db);
+  for (let i = 0; i < tokens.length; i += 1000) {
+    const rows = tokens.slice(i, i + 1000).map((t) => ({
+      country_code: t.countryCode, party_id: t.partyId, uid: t.uid, type: t.type, contract_id: t.contractId, issuer: t.issuer,
+      visual_number: t.visualNumber ?? null, group_id: t.groupId ?? null, valid: t.valid ?? true, whitelist: t.whitelist ?? 'ALLOWED',
+      expiry_date: t.expiryDate ?? null, partner_fk: t.partnerFk ?? null, last_updated: now,
+    }));
+    const returned = await db('id_tokens').insert(rows).onConflict(['country_code', 'party_id', 'uid', 'type']).ignore().returning(['uid', 'type']);
+    for (const r of returned) inserted.add(`${r.type}/${r.uid}`);
+  }
+  return inserted;
+}
+
 export async function listTokens(db: Db, opts: { limit: number; offset: number; groupId?: string }): Promise<IdToken[]> {
   const q = db('id_tokens').orderBy('id').limit(opts.limit).offset(opts.offset);
   if (opts.groupId) q.where({ group_id: opts.groupId });

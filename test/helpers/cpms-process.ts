@@ -67,7 +67,12 @@ export async function stopServer(server: ServerProcess, signal: NodeJS.Signals =
 
 /** Runs `cpms <args>` to the end; returns its exit code and everything it printed. */
 export async function runCpms(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return runCpmsIn(process.cwd(), env, ...args);
+}
+
+/** Runs `cpms <args>` in working directory `cwd` to the end; returns its exit code and everything it printed. */
+export async function runCpmsIn(cwd: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (chunk) => (out += chunk));
   child.stderr!.on('data', (chunk) => (out += chunk));

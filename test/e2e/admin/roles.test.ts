@@ -17,7 +17,7 @@ const EXPECTED: Record<string, Role[]> = {
   'POST /auth/login': ALL, 'GET /auth/me': ALL, 'POST /auth/logout': ALL, 'POST /auth/password': ALL,
   'GET /operators': ADMIN, 'POST /operators': ADMIN, 'GET /operators/{id}': ADMIN, 'PATCH /operators/{id}': ADMIN,
   'GET /audit': ADMIN,
-  'POST /chargers': NETWORK, 'GET /chargers': ALL, 'GET /chargers/{id}': ALL, 'PUT /chargers/{id}/location': NETWORK,
+  'POST /chargers': NETWORK, 'POST /chargers/bulk': NETWORK, 'POST /tokens/bulk': NETWORK, 'GET /chargers': ALL, 'GET /chargers/{id}': ALL, 'PUT /chargers/{id}/location': NETWORK,
   'PUT /chargers/{id}/connectors/{connectorId}': NETWORK, 'PUT /chargers/{id}/password': NETWORK, 'PUT /chargers/{id}/registration': NETWORK,
   'POST /chargers/{id}/accept': NETWORK, 'GET /chargers/{id}/status-history': ALL, 'GET /chargers/{id}/events': ALL,
   'GET /chargers/{id}/configuration': ALL, 'GET /faults': ALL, 'POST /chargers/{id}/commands/{action}': NETWORK,

@@ -2,12 +2,12 @@
 // DATA_DIR: commands run inside the server through its control socket and act on its data at once; a
 // second server is refused while the first keeps serving; a killed server's stale lock is taken over.
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectCharger } from '../../helpers/charger.ts';
 import { aBootNotification } from '../../fixtures/chargers.ts';
-import { cpmsEnv, runCpms, startServer, stopServer, type ServerProcess } from '../../helpers/cpms-process.ts';
+import { cpmsEnv, runCpms, runCpmsIn, startServer, stopServer, type ServerProcess } from '../../helpers/cpms-process.ts';
 import { acquireOwnerLock } from '../../../src/db/owner-lock.ts';
 
 const ocppUrlOf = (server: ServerProcess) => server.lines.get('ocpp')!.url!.replace('/{chargePointId}', '');
@@ -46,6 +46,24 @@ describe('e2e cpms CLI while cpms serve runs (real processes, embedded database)
       ]);
       expect((boot as { status: string }).status).to.equal('Accepted');
       expect(authorized.map((a) => (a as { idTagInfo: { status: string } }).idTagInfo.status)).to.deep.equal(['Accepted', 'Accepted', 'Invalid']);
+    } finally {
+      await client.close({ force: true });
+    }
+  });
+
+  it('should import a CSV file named by a path relative to the caller, whose chargers the server accepts at once (issue 8)', async () => {
+    // Arrange: the file is in the caller's working directory, not the server's
+    const cwd = join(dataDir, 'imports');
+    mkdirSync(cwd);
+    writeFileSync(join(cwd, 'fleet.csv'), 'id,password\nCP-E2E-CSV-1,e2e-csv-password-1\nCP-E2E-CSV-2,e2e-csv-password-2\n');
+    // Act
+    const imported = await runCpmsIn(cwd, env, 'charger', 'import', 'fleet.csv');
+    const client = await connectCharger({ ocppUrl: ocppUrlOf(server) }, 'CP-E2E-CSV-2', { password: 'e2e-csv-password-2' });
+    try {
+      const boot = await client.call('BootNotification', aBootNotification());
+      // Assert
+      expect([imported.code, imported.out]).to.deep.equal([0, 'line 2\tCP-E2E-CSV-1\tcreated\nline 3\tCP-E2E-CSV-2\tcreated\n2 created, 0 existing (unchanged)']);
+      expect((boot as { status: string }).status).to.equal('Accepted');
     } finally {
       await client.close({ force: true });
     }
