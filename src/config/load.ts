@@ -12,6 +12,12 @@ export interface Config {
   databaseUrl: string;
   /** redis:// URL of the cluster bus; empty = a single node (commands only reach local sockets). */
   redisUrl: string;
+  /**
+   * Group commit of charger reports (MeterValues, StatusNotification): the first report of an idle writer
+   * waits batchWindowMs for others, at most maxBatch go in one transaction; last-seen/heartbeat times are
+   * kept in memory and written every lastSeenFlushMs (0 = written with each message).
+   */
+  ingest: { batchWindowMs: number; maxBatch: number; lastSeenFlushMs: number };
   dataDir: string;
   logLevel: string;
   nodeId: string;
@@ -127,6 +133,9 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['PUBLIC_URL', 'publicUrl', str],
   ['DATABASE_URL', 'databaseUrl', str],
   ['REDIS_URL', 'redisUrl', str],
+  ['INGEST_BATCH_WINDOW_MS', 'ingest.batchWindowMs', int],
+  ['INGEST_MAX_BATCH', 'ingest.maxBatch', int],
+  ['INGEST_LAST_SEEN_FLUSH_MS', 'ingest.lastSeenFlushMs', int],
   ['DATA_DIR', 'dataDir', str],
   ['LOG_LEVEL', 'logLevel', str],
   ['NODE_ID', 'nodeId', str],

@@ -1,0 +1,144 @@
+// Pure batching core of the ingest path (issue 8): callers `await submit(item)`; items that arrive within
+// a short window, and all that arrive while a batch is being written, are written together by one call
+// of the sink (one transaction, multi-row statements), and every caller is answered only after that
+// call resolved (its COMMIT). When a batch fails, each of its items is written again on its own, so one
+// bad item gets its own error and the others are still stored. No I/O here: the sink does the writing
+// and the timer is injected.
+
+/** Writes items; both functions run ONE transaction each and resolve only after it committed. */
+export interface BatchSink<T, R> {
+  /** Writes all items in one transaction; returns one result per item, in the same order. */
+  writeBatch(items: readonly T[]): Promise<R[]>;
+  /** Writes one item in its own transaction (the retry of a failed batch). */
+  writeOne(item: T): Promise<R>;
+}
+
+/** setTimeout-like scheduling; returns a cancel function. */
+export type Schedule = (fn: () => void, ms: number) => () => void;
+
+export interface GroupCommitOptions<T, R> {
+  sink: BatchSink<T, R>;
+  /** How long the first item of an idle writer waits for others (0 = the next turn of the event loop). */
+  windowMs: number;
+  /** Most items per transaction; a full batch is written at once. */
+  maxBatch: number;
+  schedule?: Schedule;
+}
+
+/** What the writer did so far (benchmarks, tests). */
+export interface GroupCommitStats {
+  batches: number;
+  items: number;
+  /** Batches that failed and were retried item by item. */
+  failedBatches: number;
+  largestBatch: number;
+}
+
+interface Pending<T, R> {
+  item: T;
+  resolve: (r: R) => void;
+  reject: (e: unknown) => void;
+}
+
+const realSchedule: Schedule = (fn, ms) => {
+  const t = setTimeout(fn, ms);
+  return () => clearTimeout(t);
+};
+
+/** Thrown to callers that submit after `close()`. */
+export class WriterClosed extends Error {
+  readonly code = 'WRITER_CLOSED';
+  constructor() {
+    super('the writer is closed');
+    this.name = 'WriterClosed';
+  }
+}
+
+/** Group commit: one batch in flight at a time; what arrives meanwhile forms the next batch. */
+export class GroupCommitWriter<T, R> {
+  private queue: Pending<T, R>[] = [];
+  private cancelTimer: (() => void) | undefined;
+  private writing: Promise<void> | undefined;
+  private isClosed = false;
+  readonly stats: GroupCommitStats = { batches: 0, items: 0, failedBatches: 0, largestBatch: 0 };
+  private readonly schedule: Schedule;
+
+  constructor(private readonly o: GroupCommitOptions<T, R>) {
+    if (!(o.maxBatch >= 1)) throw new RangeError('maxBatch must be at least 1');
+    this.schedule = o.schedule ?? realSchedule;
+  }
+
+  /** Resolves with the item's result once the transaction that wrote it committed. */
+  submit(item: T): Promise<R> {
+    if (this.isClosed) return Promise.reject(new WriterClosed());
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (this.writing) return; // the running loop takes it with the next batch
+      if (this.queue.length >= this.o.maxBatch) this.start();
+      else this.cancelTimer ??= this.schedule(() => this.start(), this.o.windowMs);
+    });
+  }
+
+  /** Resolves when everything submitted so far is written (or failed). */
+  async drain(): Promise<void> {
+    while (this.writing || this.queue.length > 0) {
+      if (!this.writing) this.start();
+      await this.writing;
+    }
+  }
+
+  /** Refuses new items and writes those already submitted. */
+  async close(): Promise<void> {
+    this.isClosed = true;
+    await this.drain();
+  }
+
+  private start(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    if (this.writing || this.queue.length === 0) return;
+    this.writing = this.loop().finally(() => {
+      this.writing = undefined;
+      // Submitted after the loop's last look at the queue, before this ran: the next batch.
+      if (this.queue.length > 0) this.start();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.o.maxBatch);
+      await this.write(batch);
+    }
+  }
+
+  /** Must not throw: every caller of the batch is answered here, exactly once. */
+  private async write(batch: Pending<T, R>[]): Promise<void> {
+    this.stats.batches++;
+    this.stats.items += batch.length;
+    this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
+    let results: R[];
+    try {
+      results = await this.o.sink.writeBatch(batch.map((p) => p.item));
+    } catch (err) {
+      if (batch.length === 1) return batch[0]!.reject(err);
+      this.stats.failedBatches++;
+      return this.retryOneByOne(batch);
+    }
+    if (results.length !== batch.length) {
+      const err = new Error(`sink returned ${results.length} results for ${batch.length} items`);
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(results[i]!));
+  }
+
+  private async retryOneByOne(batch: Pending<T, R>[]): Promise<void> {
+    for (const p of batch) {
+      try {
+        p.resolve(await this.o.sink.writeOne(p.item));
+      } catch (err) {
+        p.reject(err);
+      }
+    }
+  }
+}
