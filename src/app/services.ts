@@ -63,7 +63,7 @@ function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   const tokens = new TokenService({ db });
   // Connector ids in charger messages: 0..ocpp.maxConnectorId, and the charger's NumberOfConnectors once read.
   const connectorLimits = new ConnectorLimits({ db, maxConnectorId: config.ocpp.maxConnectorId });
-  const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize, connectors: connectorLimits });
+  const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize, connectors: connectorLimits, ingest: config.ingest });
   // First start hook: a session started by an OCPI START_SESSION carries its token and authorization_reference.
   sessions.onStart(remoteStartHook());
   // Then: a transaction started with an OCPP reservationId uses up that reservation (and carries its token).

@@ -126,15 +126,6 @@ export async function findSessionForUpdate(db: Db, id: number): Promise<Session 
   return row ? toSession(row) : undefined;
 }
 
-/** Raises the session's energy to the register reading unless a later reading is already stored. */
-export async function updateSessionEnergy(db: Db, id: number, registerWh: number, at: Date): Promise<number> {
-  return db('sessions')
-    .where({ id })
-    .andWhere((q) => q.whereNull('last_meter_at').orWhere('last_meter_at', '<=', at))
-    .whereNull('stop_at')
-    .update({ energy_wh: db.raw('greatest(0, ? - meter_start_wh)', [registerWh]), last_meter_at: at, last_updated: dbNow(db) });
-}
-
 export async function updateSessionStop(db: Db, id: number, f: { meterStopWh: number; stopAt: Date; reason: string; stopIdTag: string | null; transactionData: unknown; status: SessionStatus }): Promise<void> {
   await db('sessions')
     .where({ id })
