@@ -6,6 +6,7 @@ import { ChargerService } from '../chargers/charger.service.ts';
 import { ChargerAuthService } from '../chargers/charger-auth.service.ts';
 import { ChargerConnectionService } from '../chargers/charger-connection.service.ts';
 import { LoginBackoff } from '../chargers/login-backoff.ts';
+import { LastSeenService } from '../chargers/last-seen.service.ts';
 import { OnboardingService, type ConnectionControl } from '../chargers/onboarding.service.ts';
 import { scryptPasswords } from '../shared/password.ts';
 import { ConnectorLimits } from '../chargers/connector-limits.service.ts';
@@ -86,9 +87,11 @@ function buildChargerAccess(deps: AppDeps, core: ServiceCore, chargers: ChargerS
   const log = logger.child({ module: 'chargers' });
   const backoff = new LoginBackoff(auth.backoff, clock);
   const chargerAuth = new ChargerAuthService({ db, logger: log, nodeId: core.nodeId, passwords, acceptUnknownChargers: config.ocpp.acceptUnknownChargers, ...auth, backoff });
+  // Last-seen/heartbeat times in memory, written in bulk (issue 8).
+  const lastSeen = new LastSeenService({ db, clock, logger: log, chargers, events: core.events, flushMs: config.ingest.lastSeenFlushMs });
   const chargerConnections = new ChargerConnectionService({ db, clock, events: core.events, nodeId: core.nodeId, chargers });
   const onboarding = new OnboardingService({ db, logger: log, passwords, commands: core.commands, connections: core.connectionControl, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
-  return { chargerAuth, chargerConnections, onboarding };
+  return { chargerAuth, chargerConnections, onboarding, lastSeen };
 }
 
 /** Tariffs and billing, hooked into the session's start and stop transactions. */
