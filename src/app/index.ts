@@ -57,6 +57,7 @@ async function stopServing(rt: Runtime): Promise<void> {
     await rt.ocpp.stop();
     // After the last charger message: what is kept in memory is written before the database closes.
     await services.sessions.meterWriter.drain();
+    await services.chargers.statusWriter.drain();
     await services.lastSeen.stop();
   } finally {
     // Even when recording the disconnections failed (the caller hears of it): release the rest.

@@ -57,7 +57,7 @@ function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   const { config, db, logger, clock } = deps;
   const { nodeId, events } = core;
   const passwords = deps.passwords ?? scryptPasswords;
-  const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec, passwords });
+  const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec, passwords, ingest: config.ingest });
   // Connector data and EVSE mapping share the chargers' EVSE hooks (status recompute, location pushes).
   const connectors = new ConnectorService({ db, hooks: chargers.evseHooks });
   const authorize = new AuthorizeService({ db, clock, logger: logger.child({ module: 'tokens' }), cacheTtlSec: config.ocpi.authorizationCacheTtlSec });
