@@ -1,0 +1,81 @@
+// bench: unpinned (the server under test runs in its own process; bench/run.ts does not pin this one)
+//
+// OCPP ingest (issue 8): the fleet simulator (src/simulator, --flood: each charger sends MeterValues back
+// to back, one outstanding call, as OCPP-J allows) against
+//   1. the bare `ws` server of bench/bare-ocpp-server.ts (fixed CALLRESULTs, no validation, no storage),
+//   2. `cpms serve` on the embedded database (PGlite in a fresh data directory),
+//   3. `cpms serve` on the PostgreSQL server of BENCH_DATABASE_URL (a fresh database, dropped after),
+// at each fleet size of BENCH_CHARGERS (default 100,1000). Prints MeterValues answered/s, p50, p99 and
+// errors of each, and the ratio to the bare server of the same size measured in the same run.
+// Env: BENCH_CHARGERS=100,1000  BENCH_SECONDS=20  BENCH_DATABASE_URL=postgres://root@127.0.0.1:5432/postgres
+//      BENCH_TARGETS=bare,embedded,postgres
+import { cpus, totalmem } from 'node:os';
+import { Fleet } from '../src/simulator/index.ts';
+import { registerFleet } from '../src/simulator/register.ts';
+import { startBare, startCpms, type Target } from './ingest-targets.ts';
+
+const SIZES = (process.env.BENCH_CHARGERS ?? '100,1000').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
+const TARGETS = (process.env.BENCH_TARGETS ?? 'bare,embedded,postgres').split(',');
+const PASSWORD = 'bench-password-1';
+
+interface Result {
+  target: string;
+  chargers: number;
+  perSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  answered: number;
+}
+
+const okOf = (f: Fleet) => f.stats.summary(0).resultsByAction.MeterValues?.ok ?? 0;
+
+/** Connects `n` chargers, floods for SECONDS once all are online, and measures only that window. */
+async function measure(target: Target, n: number): Promise<Result> {
+  const fleet = new Fleet({ url: target.ocppUrl, chargers: n, password: PASSWORD, flood: true, idPrefix: `B${n}-`, rampUpSec: Math.min(10, n / 200), callTimeoutSec: 30, stopSessionsAtEnd: false });
+  if (target.adminKey) await registerFleet(fleet, { apiUrl: target.apiUrl!, apiKey: target.adminKey, concurrency: 8 });
+  fleet.start();
+  await fleet.whenOnline();
+  fleet.stats.resetLatency(); // connection and warm-up calls are not measured
+  const ok0 = okOf(fleet);
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  const ok1 = okOf(fleet);
+  const elapsed = (performance.now() - t0) / 1000;
+  const s = await fleet.stop();
+  const mv = s.latencyByAction.MeterValues;
+  const notOk = Object.entries(s.resultsByAction.MeterValues ?? {}).filter(([k]) => k !== 'ok').reduce((a, [, v]) => a + v, 0);
+  return { target: target.name, chargers: n, perSec: (ok1 - ok0) / elapsed, p50: mv?.p50 ?? NaN, p99: mv?.p99 ?? NaN, errors: notOk + s.errors, answered: ok1 - ok0 };
+}
+
+const fmt = (x: number) => Math.round(x).toLocaleString('en');
+const ms = (x: number) => (x < 10 ? x.toFixed(1) : Math.round(x).toString());
+
+function line(r: Result, bare: Result | undefined): string {
+  const ratio = bare && r !== bare ? ` (${(r.perSec / bare.perSec).toFixed(3)}× bare)` : '';
+  return `  ${r.target.padEnd(22)} ${String(r.chargers).padStart(6)} chargers: ${fmt(r.perSec).padStart(7)} MeterValues/s${ratio}, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms, errors ${r.errors}`;
+}
+
+async function run(): Promise<void> {
+  process.stdout.write(`ocpp ingest: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB, node ${process.version}, ${SECONDS} s closed-loop flood per run\n`);
+  const results: Result[] = [];
+  for (const n of SIZES) {
+    for (const name of TARGETS) {
+      const target = name === 'bare' ? await startBare() : await startCpms(name === 'postgres' ? PG_URL : '');
+      try {
+        const r = await measure(target, n);
+        results.push(r);
+        process.stdout.write(`${line(r, results.find((x) => x.target === 'bare ws server' && x.chargers === n))}\n`);
+      } finally {
+        await target.stop();
+      }
+    }
+  }
+  // The big picture again at the end: each figure with its ratio to the bare server of the same size.
+  process.stdout.write('summary:\n');
+  for (const r of results) process.stdout.write(`${line(r, results.find((x) => x.target === 'bare ws server' && x.chargers === r.chargers))}\n`);
+}
+
+await run();
