@@ -1,4 +1,5 @@
 import type { AppDeps } from './app.types.ts';
+import { dbKind } from '../db/knex.ts';
 import type { DomainEvents } from '../shared/events.ts';
 import type { CommandSender } from '../ocpp/commands.ts';
 import type { ChargerConfigurationService } from '../chargers/configuration.service.ts';
@@ -55,16 +56,18 @@ export type Services = ReturnType<typeof buildServices>;
 /** Chargers, tokens and sessions, with the authorization hooks that tie them together. */
 function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   const { config, db, logger, clock } = deps;
+  // Group commit (issue 8): the embedded database is one connection, so one batch at a time there.
+  const ingest = { ...config.ingest, maxConcurrentBatches: dbKind(db) === 'pglite' ? 1 : config.ingest.maxConcurrentBatches };
   const { nodeId, events } = core;
   const passwords = deps.passwords ?? scryptPasswords;
-  const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec, passwords, ingest: config.ingest });
+  const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec, passwords, ingest });
   // Connector data and EVSE mapping share the chargers' EVSE hooks (status recompute, location pushes).
   const connectors = new ConnectorService({ db, hooks: chargers.evseHooks });
   const authorize = new AuthorizeService({ db, clock, logger: logger.child({ module: 'tokens' }), cacheTtlSec: config.ocpi.authorizationCacheTtlSec });
   const tokens = new TokenService({ db });
   // Connector ids in charger messages: 0..ocpp.maxConnectorId, and the charger's NumberOfConnectors once read.
   const connectorLimits = new ConnectorLimits({ db, maxConnectorId: config.ocpp.maxConnectorId });
-  const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize, connectors: connectorLimits, ingest: config.ingest });
+  const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize, connectors: connectorLimits, ingest });
   // First start hook: a session started by an OCPI START_SESSION carries its token and authorization_reference.
   sessions.onStart(remoteStartHook());
   // Then: a transaction started with an OCPP reservationId uses up that reservation (and carries its token).

@@ -26,7 +26,7 @@ export interface ChargerServiceOptions {
   /** Charger password hashing (async scrypt unless a test injects a spy). */
   passwords?: PasswordHasher;
   /** Group commit of StatusNotification (config ingest); defaults: 5 ms window, 500 per transaction. */
-  ingest?: { batchWindowMs: number; maxBatch: number };
+  ingest?: { batchWindowMs: number; maxBatch: number; maxConcurrentBatches?: number };
 }
 
 const CHARGER_ID = /^[A-Za-z0-9._:*@+-]{1,48}$/;
@@ -77,6 +77,7 @@ export class ChargerService {
       }),
       windowMs: o.ingest?.batchWindowMs ?? 5,
       maxBatch: o.ingest?.maxBatch ?? 500,
+      maxInFlight: o.ingest?.maxConcurrentBatches ?? 1,
     });
   }
 

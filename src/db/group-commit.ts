@@ -22,6 +22,8 @@ export interface GroupCommitOptions<T, R> {
   windowMs: number;
   /** Most items per transaction; a full batch is written at once. */
   maxBatch: number;
+  /** Batches written at once (each its own transaction and connection); default 1. */
+  maxInFlight?: number;
   schedule?: Schedule;
 }
 
@@ -54,17 +56,23 @@ export class WriterClosed extends Error {
   }
 }
 
-/** Group commit: one batch in flight at a time; what arrives meanwhile forms the next batch. */
+/**
+ * Group commit: at most `maxInFlight` batches are written at once; what arrives meanwhile forms the next
+ * batch, started as soon as a batch ends (or when its window ends while fewer are in flight).
+ */
 export class GroupCommitWriter<T, R> {
   private queue: Pending<T, R>[] = [];
   private cancelTimer: (() => void) | undefined;
-  private writing: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
   private isClosed = false;
   readonly stats: GroupCommitStats = { batches: 0, items: 0, failedBatches: 0, largestBatch: 0 };
   private readonly schedule: Schedule;
+  private readonly maxInFlight: number;
 
   constructor(private readonly o: GroupCommitOptions<T, R>) {
     if (!(o.maxBatch >= 1)) throw new RangeError('maxBatch must be at least 1');
+    this.maxInFlight = o.maxInFlight ?? 1;
+    if (!(this.maxInFlight >= 1)) throw new RangeError('maxInFlight must be at least 1');
     this.schedule = o.schedule ?? realSchedule;
   }
 
@@ -73,17 +81,15 @@ export class GroupCommitWriter<T, R> {
     if (this.isClosed) return Promise.reject(new WriterClosed());
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (this.writing) return; // the running loop takes it with the next batch
-      if (this.queue.length >= this.o.maxBatch) this.start();
-      else this.cancelTimer ??= this.schedule(() => this.start(), this.o.windowMs);
+      this.kick();
     });
   }
 
   /** Resolves when everything submitted so far is written (or failed). */
   async drain(): Promise<void> {
-    while (this.writing || this.queue.length > 0) {
-      if (!this.writing) this.start();
-      await this.writing;
+    while (this.inFlight.size > 0 || this.queue.length > 0) {
+      if (this.queue.length > 0 && this.hasRoom()) this.startBatch();
+      await Promise.race(this.inFlight);
     }
   }
 
@@ -93,22 +99,33 @@ export class GroupCommitWriter<T, R> {
     await this.drain();
   }
 
-  private start(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
-    if (this.writing || this.queue.length === 0) return;
-    this.writing = this.loop().finally(() => {
-      this.writing = undefined;
-      // Submitted after the loop's last look at the queue, before this ran: the next batch.
-      if (this.queue.length > 0) this.start();
-    });
+  private hasRoom(): boolean {
+    return this.inFlight.size < this.maxInFlight;
   }
 
-  private async loop(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.o.maxBatch);
-      await this.write(batch);
-    }
+  /** Full batches start at once; otherwise the first waiting item opens the window (if a batch may start). */
+  private kick(): void {
+    while (this.queue.length >= this.o.maxBatch && this.hasRoom()) this.startBatch();
+    if (this.queue.length > 0 && this.hasRoom()) this.cancelTimer ??= this.schedule(() => this.onWindowEnd(), this.o.windowMs);
+  }
+
+  private onWindowEnd(): void {
+    this.cancelTimer = undefined;
+    if (this.queue.length > 0 && this.hasRoom()) this.startBatch();
+    this.kick();
+  }
+
+  private startBatch(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    const batch = this.queue.splice(0, this.o.maxBatch);
+    const writing: Promise<void> = this.write(batch).finally(() => {
+      this.inFlight.delete(writing);
+      // The items that waited while batches were written need no further window.
+      if (this.queue.length > 0 && this.hasRoom()) this.startBatch();
+      this.kick();
+    });
+    this.inFlight.add(writing);
   }
 
   /** Must not throw: every caller of the batch is answered here, exactly once. */

@@ -28,7 +28,7 @@ export interface SessionServiceOptions {
   /** Which connector ids a charger may name (refused before anything is stored). */
   connectors: Pick<ConnectorLimits, 'check'>;
   /** Group commit of MeterValues (config ingest); defaults: 5 ms window, 500 per transaction. */
-  ingest?: { batchWindowMs: number; maxBatch: number };
+  ingest?: { batchWindowMs: number; maxBatch: number; maxConcurrentBatches?: number };
 }
 
 /** Hooks run inside the transaction that stops a session (CDR generation, partner pushes). */
@@ -78,6 +78,7 @@ export class SessionService {
       sink: transactionSink(o.db, (trx, items: readonly MeterItem[]) => writeMeterBatch(trx, items, ctx)),
       windowMs: o.ingest?.batchWindowMs ?? 5,
       maxBatch: o.ingest?.maxBatch ?? 500,
+      maxInFlight: o.ingest?.maxConcurrentBatches ?? 1,
     });
   }
 

@@ -5,12 +5,15 @@ import { GroupCommitWriter, WriterClosed, type BatchSink, type Schedule } from '
 function aFakeSink(bad: Set<string> = new Set()) {
   const calls: Array<{ kind: 'batch' | 'one'; items: string[] }> = [];
   const committed: string[] = [];
+  const concurrency = { now: 0, max: 0 };
   let release: (() => void) | undefined;
   let hold: Promise<void> | undefined;
   const sink: BatchSink<string, string> = {
     async writeBatch(items) {
       calls.push({ kind: 'batch', items: [...items] });
-      if (hold) await hold;
+      concurrency.max = Math.max(concurrency.max, ++concurrency.now);
+      if (hold) await hold.finally(() => concurrency.now--);
+      else concurrency.now--;
       if (items.some((i) => bad.has(i))) throw new Error('rolled back');
       committed.push(...items);
       return items.map((i) => `ok:${i}`);
@@ -26,6 +29,7 @@ function aFakeSink(bad: Set<string> = new Set()) {
     sink,
     calls,
     committed,
+    concurrency,
     /** The next batches wait until `release()` (a slow transaction). */
     holdBatches() {
       hold = new Promise((r) => (release = r));
@@ -129,6 +133,33 @@ describe('GroupCommitWriter', () => {
       { kind: 'batch', items: ['a'] },
       { kind: 'batch', items: ['b', 'c', 'd'] },
     ]);
+  });
+
+  it('should write a second batch while the first is written when maxInFlight allows, and never more batches at once', async () => {
+    // Arrange: batches are slow; two may be written at once
+    const fake = aFakeSink();
+    fake.holdBatches();
+    const timer = aManualSchedule();
+    const writer = new GroupCommitWriter({ sink: fake.sink, windowMs: 5, maxBatch: 10, maxInFlight: 2, schedule: timer.schedule });
+    const answers = [writer.submit('a')];
+    timer.fire();
+    await settle();
+
+    // Act: b and c open a second window while [a] is written; d finds both slots taken
+    answers.push(writer.submit('b'), writer.submit('c'));
+    timer.fire();
+    await settle();
+    answers.push(writer.submit('d'));
+    timer.fire();
+    await settle();
+    const beforeRelease = fake.calls.map((c) => c.items);
+    fake.release();
+    await Promise.all(answers);
+
+    // Assert
+    expect(beforeRelease).to.deep.equal([['a'], ['b', 'c']]);
+    expect(fake.calls.map((c) => c.items)).to.deep.equal([['a'], ['b', 'c'], ['d']]);
+    expect(fake.concurrency.max).to.equal(2);
   });
 
   it('should retry the items of a failed batch one by one: the bad one gets its error, the others are stored and answered', async () => {
