@@ -15,15 +15,15 @@ export interface Target {
   /** cpms only: its admin API and first admin key (the fleet is registered through them) */
   apiUrl?: string;
   adminKey?: string;
-  stop(): Promise<void>;
+  /** Stops the server; cpms resolves with its group-commit figures (logged at its graceful stop). */
+  stop(): Promise<Record<string, any> | undefined>;
 }
 
 const BIN = new URL('../bin/cpms.js', import.meta.url).pathname;
 const BARE = new URL('./bare-ocpp-server.ts', import.meta.url).pathname;
 
 /** Resolves with the parsed JSON lines of `child`'s stdout for which `done` says enough. */
-function readLines(child: ChildProcess, done: (lines: Array<Record<string, any>>) => boolean): Promise<Array<Record<string, any>>> {
-  const lines: Array<Record<string, any>> = [];
+function readLines(child: ChildProcess, done: (lines: Array<Record<string, any>>) => boolean, lines: Array<Record<string, any>> = []): Promise<Array<Record<string, any>>> {
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`process exited (${code}) before it was ready`)));
     // Read to the end whatever happens: a full pipe would block the server.
@@ -35,7 +35,7 @@ function readLines(child: ChildProcess, done: (lines: Array<Record<string, any>>
   });
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess): Promise<undefined> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   await once(child, 'exit');
@@ -74,8 +74,11 @@ export async function startCpms(serverUrl: string): Promise<Target> {
   }
   // No per-charger rate limit: the flood is the point (the default, 50 calls/s per charger, would cap it).
   const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, JOBS_ENABLED: 'false', LOG_LEVEL: 'info', REDIS_URL: '', PUBLIC_URL: '', OCPP_RATE_LIMIT_CALLS_PER_SEC: '0' };
-  const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = await readLines(child, (l) => ['ocpp', 'admin', 'health'].every((i) => l.some((x) => x.interface === i)));
+  // BENCH_CPMS_NODE_ARGS: extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = process.env.BENCH_CPMS_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines: Array<Record<string, any>> = [];
+  await readLines(child, (l) => ['ocpp', 'admin', 'health'].every((i) => l.some((x) => x.interface === i)), lines);
   const urlOf = (i: string) => lines.find((x) => x.interface === i)!.url as string;
   const adminKey = await waitForFile(join(dataDir, 'initial-admin-key'));
   return {
@@ -86,11 +89,13 @@ export async function startCpms(serverUrl: string): Promise<Target> {
     async stop() {
       await stopChild(child);
       rmSync(dataDir, { recursive: true, force: true });
-      if (!serverUrl) return;
-      const admin = new pg.Client({ connectionString: serverUrl });
-      await admin.connect();
-      await admin.query(`drop database if exists ${dbName} with (force)`);
-      await admin.end();
+      if (serverUrl) {
+        const admin = new pg.Client({ connectionString: serverUrl });
+        await admin.connect();
+        await admin.query(`drop database if exists ${dbName} with (force)`);
+        await admin.end();
+      }
+      return lines.find((l) => l.message === 'ingest group commit');
     },
   };
 }

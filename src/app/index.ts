@@ -58,6 +58,7 @@ async function stopServing(rt: Runtime): Promise<void> {
     // After the last charger message: what is kept in memory is written before the database closes.
     await services.sessions.meterWriter.drain();
     await services.chargers.statusWriter.drain();
+    rt.deps.logger.info('ingest group commit', { module: 'ingest', meterValues: services.sessions.meterWriter.stats, statusNotifications: services.chargers.statusWriter.stats });
     await services.lastSeen.stop();
   } finally {
     // Even when recording the disconnections failed (the caller hears of it): release the rest.

@@ -28,7 +28,7 @@ export async function updateLastSeen(db: Db, rows: readonly SeenRow[]): Promise<
   const { rows: out } = await db.raw(
     `update charge_points c
         set last_seen_at = greatest(c.last_seen_at, v.seen_at), last_heartbeat_at = greatest(c.last_heartbeat_at, v.heartbeat_at)
-       from jsonb_to_recordset(?::jsonb) as v(id text, seen_at timestamptz, heartbeat_at timestamptz)
+       from json_to_recordset(?::json) as v(id text, seen_at timestamptz, heartbeat_at timestamptz)
       where c.id = v.id
       returning c.id, c.registration_status, c.is_online`,
     [JSON.stringify(input)],

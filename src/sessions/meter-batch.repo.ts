@@ -1,10 +1,10 @@
 // Multi-row statements of the MeterValues group commit (issue 8): each takes the rows of a whole batch as
-// ONE JSON parameter (jsonb_to_recordset), so a batch costs the same few statements whatever its size and
+// ONE JSON parameter (json_to_recordset), so a batch costs the same few statements whatever its size and
 // never meets PostgreSQL's 65,535 bind parameters limit.
 import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import type { Sample } from './meter-values.ts';
-import { toSample, toSession } from './session.repo.ts';
+import { toSession } from './session.repo.ts';
 import type { Session } from './session.types.ts';
 
 type Row = Record<string, any>;
@@ -17,11 +17,17 @@ export interface SampleRow {
   sample: Sample;
 }
 
-/** A stored sample as the insert returned it. */
-export interface StoredSample {
+/** The key of a stored sample (migration 20261204130002) as the insert returned it. */
+export interface StoredKey {
   chargePointId: string;
   connectorNumber: number;
-  sample: Sample;
+  timestamp: Date;
+  measurand: string;
+  phase: string | null;
+  location: string;
+  unit: string | null;
+  context: string;
+  format: string;
 }
 
 /** The sessions named by (chargePointId, transactionId) pairs; each transaction id is looked up within its charger only. */
@@ -44,9 +50,11 @@ const SAMPLE_COLUMNS = `ord int, charge_point_id text, connector_number int, ses
 
 /**
  * Stores the samples not stored yet, in one statement, in the order given (a sample repeated within the
- * rows, or stored before, is skipped; a concurrent insert of it is waited for); returns those it stored.
+ * rows, or stored before, is skipped; a concurrent insert of it is waited for). Returns the keys of the
+ * samples it stored for a session: only those matter to what follows (energy, hooks), and returning
+ * nothing else keeps the answer small.
  */
-export async function insertSampleRows(db: Db, rows: readonly SampleRow[]): Promise<StoredSample[]> {
+export async function insertSampleRows(db: Db, rows: readonly SampleRow[]): Promise<StoredKey[]> {
   if (rows.length === 0) return [];
   const input = rows.map((r, ord) => ({
     ord,
@@ -64,14 +72,16 @@ export async function insertSampleRows(db: Db, rows: readonly SampleRow[]): Prom
     numeric_value: r.sample.numeric,
   }));
   const { rows: stored } = await db.raw(
-    `insert into meter_values (charge_point_id, connector_number, session_fk, timestamp, measurand, phase, unit, location, context, format, value, numeric_value, received_at)
-     select charge_point_id, connector_number, session_fk, "timestamp", measurand, phase, unit, location, context, format, value, numeric_value, ?::timestamptz
-       from jsonb_to_recordset(?::jsonb) as x(${SAMPLE_COLUMNS}) order by ord
-     on conflict ${SAMPLE_KEY} do nothing
-     returning *`,
+    `with stored as (
+       insert into meter_values (charge_point_id, connector_number, session_fk, timestamp, measurand, phase, unit, location, context, format, value, numeric_value, received_at)
+       select charge_point_id, connector_number, session_fk, "timestamp", measurand, phase, unit, location, context, format, value, numeric_value, ?::timestamptz
+         from json_to_recordset(?::json) as x(${SAMPLE_COLUMNS}) order by ord
+       on conflict ${SAMPLE_KEY} do nothing
+       returning session_fk, charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format)
+     select charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format from stored where session_fk is not null`,
     [dbNow(db), JSON.stringify(input)],
   );
-  return stored.map((r: Row) => ({ chargePointId: r.charge_point_id, connectorNumber: r.connector_number, sample: toSample(r) }));
+  return stored.map((r: Row) => ({ chargePointId: r.charge_point_id, connectorNumber: r.connector_number, timestamp: new Date(r.timestamp), measurand: r.measurand, phase: r.phase, location: r.location, unit: r.unit, context: r.context, format: r.format }));
 }
 
 /** A session's latest energy register reading of the batch. */
@@ -91,7 +101,7 @@ export async function updateSessionsEnergy(db: Db, updates: readonly EnergyUpdat
   const { rows } = await db.raw(
     `update sessions s
         set energy_wh = greatest(0, v.wh - s.meter_start_wh), last_meter_at = v.at, last_updated = ?::timestamptz
-       from jsonb_to_recordset(?::jsonb) as v(id int, wh bigint, at timestamptz)
+       from json_to_recordset(?::json) as v(id int, wh bigint, at timestamptz)
       where s.id = v.id and (s.last_meter_at is null or s.last_meter_at <= v.at) and s.stop_at is null
       returning s.id`,
     [dbNow(db), JSON.stringify(input)],

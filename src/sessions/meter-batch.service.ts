@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import { ensureConnectorOf } from '../chargers/charger.service.ts';
 import { latestEnergyRegisterWh, type Sample } from './meter-values.ts';
-import { insertSampleRows, listSessionsByIds, listSessionsOfChargePoints, updateSessionsEnergy, type EnergyUpdate, type SampleRow, type StoredSample } from './meter-batch.repo.ts';
+import { insertSampleRows, listSessionsByIds, listSessionsOfChargePoints, updateSessionsEnergy, type EnergyUpdate, type SampleRow, type StoredKey } from './meter-batch.repo.ts';
 import type { SessionMeterValuesHook } from './session.service.ts';
 import type { Session } from './session.types.ts';
 
@@ -30,7 +30,7 @@ export interface MeterBatchContext {
 }
 
 const sessionKey = (chargePointId: string, id: number) => `${chargePointId}\u0000${id}`;
-const sampleKey = (cp: string, connector: number, s: Sample) =>
+const sampleKey = (cp: string, connector: number, s: Omit<StoredKey, 'chargePointId' | 'connectorNumber'>) =>
   [cp, connector, s.timestamp.getTime(), s.measurand, s.phase ?? '\u0001', s.location, s.unit ?? '\u0001', s.context, s.format].join('\u0000');
 
 async function ensureConnectors(trx: Knex.Transaction, items: readonly MeterItem[], ctx: MeterBatchContext): Promise<void> {
@@ -44,22 +44,18 @@ async function ensureConnectors(trx: Knex.Transaction, items: readonly MeterItem
   }
 }
 
-/** The stored samples of each item: a sample repeated within the batch counts for its first item only. */
-function attribute(items: readonly MeterItem[], stored: readonly StoredSample[]): Sample[][] {
-  const byKey = new Map<string, Sample>();
-  for (const s of stored) byKey.set(sampleKey(s.chargePointId, s.connectorNumber, s.sample), s.sample);
-  return items.map((it) => {
-    const mine: Sample[] = [];
-    for (const s of it.samples) {
+/**
+ * The samples each item stored (those of items in a session: the insert reports no others); a sample
+ * repeated within the batch counts for its first item only.
+ */
+function attribute(items: readonly MeterItem[], stored: readonly StoredKey[]): Sample[][] {
+  const keys = new Set(stored.map((k) => sampleKey(k.chargePointId, k.connectorNumber, k)));
+  return items.map((it) =>
+    it.samples.filter((s) => {
       const key = sampleKey(it.chargePointId, it.connectorNumber, s);
-      const row = byKey.get(key);
-      if (row) {
-        mine.push(row);
-        byKey.delete(key);
-      }
-    }
-    return mine;
-  });
+      return keys.delete(key);
+    }),
+  );
 }
 
 /** Per session: its latest register reading among the samples just stored. */
