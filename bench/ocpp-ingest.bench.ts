@@ -64,13 +64,16 @@ async function run(): Promise<void> {
   for (const n of SIZES) {
     for (const name of TARGETS) {
       const target = name === 'bare' ? await startBare() : await startCpms(name === 'postgres' ? PG_URL : '');
+      let figures: Record<string, any> | undefined;
       try {
         const r = await measure(target, n);
         results.push(r);
         process.stdout.write(`${line(r, results.find((x) => x.target === 'bare ws server' && x.chargers === n))}\n`);
       } finally {
-        await target.stop();
+        figures = await target.stop();
       }
+      const mv = figures?.meterValues;
+      if (mv) process.stdout.write(`    group commit: ${fmt(mv.items)} MeterValues in ${fmt(mv.batches)} transactions (${(mv.items / mv.batches).toFixed(1)} per commit, largest ${mv.largestBatch}, failed ${mv.failedBatches})\n`);
     }
   }
   // The big picture again at the end: each figure with its ratio to the bare server of the same size.
