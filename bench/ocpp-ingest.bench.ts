@@ -30,7 +30,13 @@ interface Result {
   answered: number;
 }
 
-const okOf = (f: Fleet) => f.stats.summary(0).resultsByAction.MeterValues?.ok ?? 0;
+/** MeterValues answered with a CALLRESULT, and every other outcome (CALLERROR, timeout, disconnection, simulator error). */
+function countsOf(f: Fleet): { ok: number; bad: number } {
+  const s = f.stats.summary(0);
+  const mv = s.resultsByAction.MeterValues ?? {};
+  const bad = Object.entries(mv).filter(([k]) => k !== 'ok').reduce((a, [, v]) => a + v, 0);
+  return { ok: mv.ok ?? 0, bad: bad + s.errors };
+}
 
 /** Connects `n` chargers, floods for SECONDS once all are online, and measures only that window. */
 async function measure(target: Target, n: number): Promise<Result> {
@@ -39,15 +45,15 @@ async function measure(target: Target, n: number): Promise<Result> {
   fleet.start();
   await fleet.whenOnline();
   fleet.stats.resetLatency(); // connection and warm-up calls are not measured
-  const ok0 = okOf(fleet);
+  const c0 = countsOf(fleet);
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
-  const ok1 = okOf(fleet);
+  const c1 = countsOf(fleet);
   const elapsed = (performance.now() - t0) / 1000;
+  // Calls still in flight when the fleet stops end as disconnections: not errors of the window measured.
   const s = await fleet.stop();
   const mv = s.latencyByAction.MeterValues;
-  const notOk = Object.entries(s.resultsByAction.MeterValues ?? {}).filter(([k]) => k !== 'ok').reduce((a, [, v]) => a + v, 0);
-  return { target: target.name, chargers: n, perSec: (ok1 - ok0) / elapsed, p50: mv?.p50 ?? NaN, p99: mv?.p99 ?? NaN, errors: notOk + s.errors, answered: ok1 - ok0 };
+  return { target: target.name, chargers: n, perSec: (c1.ok - c0.ok) / elapsed, p50: mv?.p50 ?? NaN, p99: mv?.p99 ?? NaN, errors: c1.bad - c0.bad, answered: c1.ok - c0.ok };
 }
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en');
