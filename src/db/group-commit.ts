@@ -11,6 +11,8 @@ export interface BatchSink<T, R> {
   writeBatch(items: readonly T[]): Promise<R[]>;
   /** Writes one item in its own transaction (the retry of a failed batch). */
   writeOne(item: T): Promise<R>;
+  /** Whether a batch that failed with `err` is worth retrying item by item (default: always). */
+  isRetryable?(err: unknown): boolean;
 }
 
 /** setTimeout-like scheduling; returns a cancel function. */
@@ -137,8 +139,12 @@ export class GroupCommitWriter<T, R> {
     try {
       results = await this.o.sink.writeBatch(batch.map((p) => p.item));
     } catch (err) {
-      if (batch.length === 1) return batch[0]!.reject(err);
       this.stats.failedBatches++;
+      // A batch of one has had its own try; a database that is down fails every item alike.
+      if (batch.length === 1 || this.o.sink.isRetryable?.(err) === false) {
+        for (const p of batch) p.reject(err);
+        return;
+      }
       return this.retryOneByOne(batch);
     }
     if (results.length !== batch.length) {

@@ -180,6 +180,22 @@ describe('GroupCommitWriter', () => {
     expect(writer.stats).to.include({ batches: 1, items: 3, failedBatches: 1, largestBatch: 3 });
   });
 
+  it('should reject every item of a failed batch without retrying them when the sink says the error is not worth it (database down)', async () => {
+    // Arrange
+    const fake = aFakeSink(new Set(['a']));
+    const timer = aManualSchedule();
+    const sink: BatchSink<string, string> = { ...fake.sink, isRetryable: () => false };
+    const writer = new GroupCommitWriter({ sink, windowMs: 5, maxBatch: 10, schedule: timer.schedule });
+
+    // Act
+    const answers = ['a', 'b'].map((i) => writer.submit(i).then(() => 'stored', (e: Error) => e.message));
+    timer.fire();
+
+    // Assert
+    expect(await Promise.all(answers)).to.deep.equal(['rolled back', 'rolled back']);
+    expect(fake.calls.map((c) => c.kind)).to.deep.equal(['batch']);
+  });
+
   it('should reject a failed batch of one item with its error, without writing it twice', async () => {
     const fake = aFakeSink(new Set(['bad']));
     const timer = aManualSchedule();
