@@ -79,7 +79,7 @@ async function run(): Promise<void> {
         figures = await target.stop();
       }
       const mv = figures?.meterValues;
-      if (mv) process.stdout.write(`    group commit: ${fmt(mv.items)} MeterValues in ${fmt(mv.batches)} transactions (${(mv.items / mv.batches).toFixed(1)} per commit, largest ${mv.largestBatch}, failed ${mv.failedBatches})\n`);
+      if (mv) process.stdout.write(`    group commit: ${fmt(mv.items)} MeterValues in ${fmt(mv.batches)} transactions (${(mv.items / mv.batches).toFixed(1)} per commit, largest ${mv.largestBatch}, rolled back ${mv.rolledBackBatches})\n`);
     }
   }
   // The big picture again at the end: each figure with its ratio to the bare server of the same size.

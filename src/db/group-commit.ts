@@ -33,8 +33,8 @@ export interface GroupCommitOptions<T, R> {
 export interface GroupCommitStats {
   batches: number;
   items: number;
-  /** Batches that failed and were retried item by item. */
-  failedBatches: number;
+  /** Batch transactions that rolled back (their items then retried one by one, unless the database was down). */
+  rolledBackBatches: number;
   largestBatch: number;
 }
 
@@ -67,7 +67,7 @@ export class GroupCommitWriter<T, R> {
   private cancelTimer: (() => void) | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private isClosed = false;
-  readonly stats: GroupCommitStats = { batches: 0, items: 0, failedBatches: 0, largestBatch: 0 };
+  readonly stats: GroupCommitStats = { batches: 0, items: 0, rolledBackBatches: 0, largestBatch: 0 };
   private readonly schedule: Schedule;
   private readonly maxInFlight: number;
 
@@ -139,7 +139,7 @@ export class GroupCommitWriter<T, R> {
     try {
       results = await this.o.sink.writeBatch(batch.map((p) => p.item));
     } catch (err) {
-      this.stats.failedBatches++;
+      this.stats.rolledBackBatches++;
       // A batch of one has had its own try; a database that is down fails every item alike.
       if (batch.length === 1 || this.o.sink.isRetryable?.(err) === false) {
         for (const p of batch) p.reject(err);

@@ -177,7 +177,7 @@ describe('GroupCommitWriter', () => {
     expect(results).to.deep.equal(['ok:a', 'error:bad bad', 'ok:c']);
     expect(fake.committed).to.deep.equal(['a', 'c']);
     expect(fake.calls.map((c) => c.kind)).to.deep.equal(['batch', 'one', 'one', 'one']);
-    expect(writer.stats).to.include({ batches: 1, items: 3, failedBatches: 1, largestBatch: 3 });
+    expect(writer.stats).to.include({ batches: 1, items: 3, rolledBackBatches: 1, largestBatch: 3 });
   });
 
   it('should reject every item of a failed batch without retrying them when the sink says the error is not worth it (database down)', async () => {
