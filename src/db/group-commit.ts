@@ -3,7 +3,9 @@
 // of the sink (one transaction, multi-row statements), and every caller is answered only after that
 // call resolved (its COMMIT). When a batch fails, each of its items is written again on its own, so one
 // bad item gets its own error and the others are still stored. No I/O here: the sink does the writing
-// and the timer is injected.
+// and the timer is injected (setTimeout unless a test passes its own).
+
+import { AppError } from '../shared/errors.ts';
 
 /** Writes items; both functions run ONE transaction each and resolve only after it committed. */
 export interface BatchSink<T, R> {
@@ -50,11 +52,9 @@ const realSchedule: Schedule = (fn, ms) => {
 };
 
 /** Thrown to callers that submit after `close()`. */
-export class WriterClosed extends Error {
-  readonly code = 'WRITER_CLOSED';
+export class WriterClosed extends AppError {
   constructor() {
-    super('the writer is closed');
-    this.name = 'WriterClosed';
+    super('the writer is closed', 'WRITER_CLOSED');
   }
 }
 
