@@ -9,7 +9,7 @@
 // errors of each, and the ratio to the bare server of the same size measured in the same run.
 // Env: BENCH_CHARGERS=100,1000  BENCH_SECONDS=20  BENCH_DATABASE_URL=postgres://root@127.0.0.1:5432/postgres
 //      BENCH_TARGETS=bare,embedded,postgres
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { Fleet } from '../src/simulator/index.ts';
 import { registerFleet } from '../src/simulator/register.ts';
 import { startBare, startCpms, type Target } from './ingest-targets.ts';
@@ -65,7 +65,8 @@ function line(r: Result, bare: Result | undefined): string {
 }
 
 async function run(): Promise<void> {
-  process.stdout.write(`ocpp ingest: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB, node ${process.version}, ${SECONDS} s closed-loop flood per run\n`);
+  const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+  process.stdout.write(`ocpp ingest: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB, node ${process.version}, ${SECONDS} s closed-loop flood per run, load average ${load()}\n`);
   const results: Result[] = [];
   for (const n of SIZES) {
     for (const name of TARGETS) {
@@ -83,7 +84,7 @@ async function run(): Promise<void> {
     }
   }
   // The big picture again at the end: each figure with its ratio to the bare server of the same size.
-  process.stdout.write('summary:\n');
+  process.stdout.write(`summary (load average now ${load()}):\n`);
   for (const r of results) process.stdout.write(`${line(r, results.find((x) => x.target === 'bare ws server' && x.chargers === r.chargers))}\n`);
 }
 
