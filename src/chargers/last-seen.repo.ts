@@ -21,7 +21,8 @@ export interface SeenState {
  */
 export async function updateLastSeen(db: Db, rows: readonly SeenRow[]): Promise<SeenState[]> {
   if (rows.length === 0) return [];
-  // Rows locked in one order by every node: concurrent flushes cannot deadlock.
+  // The same order on every node, so that concurrent flushes tend to lock rows alike (a deadlock fails the
+  // flush, whose times are kept for the next one).
   const input = [...rows]
     .sort((a, b) => (a.chargePointId < b.chargePointId ? -1 : a.chargePointId > b.chargePointId ? 1 : 0))
     .map((r) => ({ id: r.chargePointId, seen_at: r.seenAt.toISOString(), heartbeat_at: r.heartbeatAt?.toISOString() ?? null }));

@@ -39,7 +39,7 @@ export async function listSessionsOfChargePoints(db: Db, pairs: ReadonlyArray<re
 
 export async function listSessionsByIds(db: Db, ids: readonly number[]): Promise<Session[]> {
   if (ids.length === 0) return [];
-  return (await db('sessions').whereIn('id', ids)).map(toSession);
+  return (await db('sessions').whereIn('id', ids).orderBy('id')).map(toSession);
 }
 
 // The sample key (migration 20261204130002), NULLS NOT DISTINCT: a replayed sample conflicts with the stored one.

@@ -69,7 +69,8 @@ function energyUpdates(sessionOf: ReadonlyArray<Session | undefined>, storedOf: 
     const register = latestEnergyRegisterWh(samples);
     if (register) updates.push({ sessionId, registerWh: register.wh, at: register.at });
   }
-  // Rows locked in one order by every batch: concurrent batches (other nodes) cannot deadlock on them.
+  // The same order in every batch, so that concurrent batches tend to lock sessions alike; should they still
+  // deadlock, the batch rolls back and its messages are written one by one.
   updates.sort((a, b) => a.sessionId - b.sessionId);
   return { updates, samplesOf };
 }
