@@ -26,7 +26,8 @@ interface Charging extends BootedCharger {
   transactionId: number;
 }
 
-describe('e2e OCPP ingest: group commit of MeterValues', () => {
+describe('e2e OCPP ingest: group commit of MeterValues', function () {
+  this.timeout(120_000); // 40 chargers registered (a password hash each) and connected on a loaded machine
   // A wide window, so that the concurrent calls of a test surely meet in one batch.
   const t = useTestApp({ overrides: { 'ingest.batchWindowMs': 50, 'ingest.maxBatch': 500 } });
 
