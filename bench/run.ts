@@ -2,7 +2,7 @@
 // process is pinned to ONE core (taskset, util-linux) when available, the least busy one over a short sample,
 // so that its JIT and GC threads share that core too; without taskset it runs unpinned and says so.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -31,9 +31,11 @@ const pin = hasTaskset();
 let failed = 0;
 for (const f of files) {
   const node = [process.execPath, '--import', 'tsx', `${dir}${f}`];
-  const core = pin ? leastBusyCore() : -1;
-  process.stdout.write(`# ${f} (${pin ? `pinned to core ${core}` : 'not pinned: taskset not found'})\n`);
-  const cmd = pin ? ['taskset', '-c', String(core), ...node] : node;
+  // A benchmark of servers in processes of their own (its first line says `// bench: unpinned`) uses every core.
+  const unpinned = readFileSync(`${dir}${f}`, 'utf8').startsWith('// bench: unpinned');
+  const core = pin && !unpinned ? leastBusyCore() : -1;
+  process.stdout.write(`# ${f} (${core >= 0 ? `pinned to core ${core}` : unpinned ? 'not pinned: multi-process' : 'not pinned: taskset not found'})\n`);
+  const cmd = core >= 0 ? ['taskset', '-c', String(core), ...node] : node;
   const r = spawnSync(cmd[0]!, cmd.slice(1), { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }

@@ -38,6 +38,7 @@ async function startServing(rt: Runtime, port: number, host: string, opts: Liste
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
+  rt.services.lastSeen.start();
   return server.address() as AddressInfo;
 }
 
@@ -54,6 +55,11 @@ async function stopServing(rt: Runtime): Promise<void> {
     await services.scheduler.stop();
     await services.pushWorker.stop();
     await rt.ocpp.stop();
+    // After the last charger message: what is kept in memory is written before the database closes.
+    await services.sessions.meterWriter.drain();
+    await services.chargers.statusWriter.drain();
+    rt.deps.logger.info('ingest group commit', { module: 'ingest', meterValues: services.sessions.meterWriter.stats, statusNotifications: services.chargers.statusWriter.stats });
+    await services.lastSeen.stop();
   } finally {
     // Even when recording the disconnections failed (the caller hears of it): release the rest.
     await bus?.stop();
@@ -84,7 +90,7 @@ export function createApp(deps: AppDeps) {
   const server = createServer(config, app);
   const ocpp = attachOcppEndpoint(server, deps, services, connections, bus);
   const rt: Runtime = { deps, nodeId, server, services, connections, bus, ocpp };
-  const { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, operators, auth, audit } = services;
+  const { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, operators, auth, audit } = services;
   return {
     server,
     app,
@@ -94,7 +100,7 @@ export function createApp(deps: AppDeps) {
     scheduler: services.scheduler,
     pushWorker: services.pushWorker,
     asyncResults: services.asyncResults,
-    services: { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, operators, auth, audit },
+    services: { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, operators, auth, audit },
     nodeId,
     /**
      * Starts serving. As a node (default) it first releases the connections a crashed process left

@@ -64,7 +64,7 @@ function idleAllowanceMs(deps: AppDeps, intervalSec?: number): number {
 function gatedDispatch(ctx: ConnectionContext, chargePointId: string, getConn: () => RpcConnection, watch: () => Watch) {
   return async (action: string, params: unknown) => {
     if (action !== 'BootNotification' && action !== 'Heartbeat') {
-      const recorded = await ctx.s.chargers.markSeen(chargePointId);
+      const recorded = await ctx.s.lastSeen.markSeen(chargePointId);
       // A socket opened without credentials never acts as Accepted, whatever the row says by now.
       const status = getConn().hasCredential || recorded !== 'Accepted' ? recorded : 'Pending';
       if (status !== 'Accepted' && !ALLOWED_BEFORE_ACCEPTED.has(action)) {
@@ -121,7 +121,7 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
     s,
     connections,
     bus,
-    dispatch: buildRouter([chargerHandlers(s.chargers, s.connectorLimits), tokenHandlers(s.authorize), sessionHandlers(s.sessions)]),
+    dispatch: buildRouter([chargerHandlers(s.chargers, s.connectorLimits, s.lastSeen), tokenHandlers(s.authorize), sessionHandlers(s.sessions)]),
     validator: createOcppValidator('ocpp1.6'),
     liveness: new Liveness(deps.config.ocpp.pingIntervalSec * 1000),
     records: new TaskTracker(),

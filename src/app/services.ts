@@ -1,4 +1,5 @@
 import type { AppDeps } from './app.types.ts';
+import { dbKind } from '../db/knex.ts';
 import type { DomainEvents } from '../shared/events.ts';
 import type { CommandSender } from '../ocpp/commands.ts';
 import type { ChargerConfigurationService } from '../chargers/configuration.service.ts';
@@ -6,6 +7,7 @@ import { ChargerService } from '../chargers/charger.service.ts';
 import { ChargerAuthService } from '../chargers/charger-auth.service.ts';
 import { ChargerConnectionService } from '../chargers/charger-connection.service.ts';
 import { LoginBackoff } from '../chargers/login-backoff.ts';
+import { LastSeenService } from '../chargers/last-seen.service.ts';
 import { OnboardingService, type ConnectionControl } from '../chargers/onboarding.service.ts';
 import { scryptPasswords } from '../shared/password.ts';
 import { ConnectorLimits } from '../chargers/connector-limits.service.ts';
@@ -61,9 +63,11 @@ export type Services = ReturnType<typeof buildServices>;
 /** Chargers, tokens and sessions, with the authorization hooks that tie them together. */
 function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   const { config, db, logger, clock } = deps;
+  // Group commit (issue 8): the embedded database is one connection, so one batch at a time there.
+  const ingest = { ...config.ingest, maxConcurrentBatches: dbKind(db) === 'pglite' ? 1 : config.ingest.maxConcurrentBatches };
   const { nodeId, events } = core;
   const passwords = deps.passwords ?? scryptPasswords;
-  const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec, passwords });
+  const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec, passwords, ingest });
   // Connector data and EVSE mapping share the chargers' EVSE hooks (status recompute, location pushes).
   const connectors = new ConnectorService({ db, hooks: chargers.evseHooks });
   // Bulk registration (issue 8): the same EVSE hooks, the same password hashing.
@@ -72,7 +76,7 @@ function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   const tokens = new TokenService({ db });
   // Connector ids in charger messages: 0..ocpp.maxConnectorId, and the charger's NumberOfConnectors once read.
   const connectorLimits = new ConnectorLimits({ db, maxConnectorId: config.ocpp.maxConnectorId });
-  const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize, connectors: connectorLimits });
+  const sessions = new SessionService({ db, clock, events, logger: logger.child({ module: 'sessions' }), authorize, connectors: connectorLimits, ingest });
   // First start hook: a session started by an OCPI START_SESSION carries its token and authorization_reference.
   sessions.onStart(remoteStartHook());
   // Then: a transaction started with an OCPP reservationId uses up that reservation (and carries its token).
@@ -95,9 +99,11 @@ function buildChargerAccess(deps: AppDeps, core: ServiceCore, chargers: ChargerS
   const log = logger.child({ module: 'chargers' });
   const backoff = new LoginBackoff(auth.backoff, clock);
   const chargerAuth = new ChargerAuthService({ db, logger: log, nodeId: core.nodeId, passwords, acceptUnknownChargers: config.ocpp.acceptUnknownChargers, ...auth, backoff });
+  // Last-seen/heartbeat times in memory, written in bulk (issue 8).
+  const lastSeen = new LastSeenService({ db, clock, logger: log, chargers, events: core.events, flushMs: config.ingest.lastSeenFlushMs });
   const chargerConnections = new ChargerConnectionService({ db, clock, events: core.events, nodeId: core.nodeId, chargers });
   const onboarding = new OnboardingService({ db, logger: log, passwords, commands: core.commands, connections: core.connectionControl, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
-  return { chargerAuth, chargerConnections, onboarding };
+  return { chargerAuth, chargerConnections, onboarding, lastSeen };
 }
 
 /** Tariffs and billing, hooked into the session's start and stop transactions. */

@@ -6,6 +6,8 @@ import { Conflict, InvalidInput } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { BootNotificationRequest, BootNotificationResponse } from '../ocpp/v16/types.ts';
 import type { Db } from '../db/knex.ts';
+import { GroupCommitWriter } from '../db/group-commit.ts';
+import { transactionSink } from '../db/transaction-sink.ts';
 import { findEvse, getLocation } from '../locations/location.service.ts';
 import * as repo from './charger.repo.ts';
 import type { ChargePoint, RegistrationStatus, StatusReport } from './charger.types.ts';
@@ -23,6 +25,8 @@ export interface ChargerServiceOptions {
   pendingIntervalSec: number;
   /** Charger password hashing (async scrypt unless a test injects a spy). */
   passwords?: PasswordHasher;
+  /** Group commit of StatusNotification (config ingest); defaults: 5 ms window, 500 per transaction. */
+  ingest?: { batchWindowMs: number; maxBatch: number; maxConcurrentBatches?: number };
 }
 
 const CHARGER_ID = /^[A-Za-z0-9._:*@+-]{1,48}$/;
@@ -63,9 +67,21 @@ export class ChargerService {
   private readonly evseRemovedHooks: EvseRemovedHook[] = [];
 
   private readonly passwords: PasswordHasher;
+  /** StatusNotifications of many chargers share one transaction (in arrival order). */
+  readonly statusWriter: GroupCommitWriter<{ chargePointId: string; report: StatusReport }, EvseStatusChange | undefined>;
 
   constructor(private readonly o: ChargerServiceOptions) {
     this.passwords = o.passwords ?? scryptPasswords;
+    this.statusWriter = new GroupCommitWriter({
+      sink: transactionSink(o.db, async (trx, items: ReadonlyArray<{ chargePointId: string; report: StatusReport }>) => {
+        const changes = [];
+        for (const it of items) changes.push(await this.writeStatus(trx, it.chargePointId, it.report));
+        return changes;
+      }),
+      windowMs: o.ingest?.batchWindowMs ?? 5,
+      maxBatch: o.ingest?.maxBatch ?? 500,
+      maxInFlight: o.ingest?.maxConcurrentBatches ?? 1,
+    });
   }
 
   onEvseStatus(hook: EvseStatusHook): void {
@@ -195,26 +211,30 @@ export class ChargerService {
    */
   async reportStatus(chargePointId: string, reported: Omit<StatusReport, 'timestamp'> & { timestamp?: Date }): Promise<void> {
     const report: StatusReport = { ...reported, timestamp: reported.timestamp ?? this.o.clock.now() };
-    const changedEvse = await this.o.db.transaction(async (trx) => {
-      // Newest wins for faults as for the connector status: a replayed older report opens and clears nothing.
-      if (report.connectorNumber === 0) {
-        const isNewest = !(await repo.hasNewerStatusHistory(trx, chargePointId, 0, report.timestamp));
-        await repo.insertStatusHistory(trx, chargePointId, report);
-        if (isNewest) await this.trackFault(trx, chargePointId, report);
-        return undefined;
-      }
-      await repo.insertStatusHistory(trx, chargePointId, report);
-      const connector = await ensureConnectorOf(trx, chargePointId, report.connectorNumber);
-      const isNewest = await repo.updateConnectorStatus(trx, connector.id, report);
-      if (isNewest) await this.trackFault(trx, chargePointId, report);
-      if (!isNewest || connector.evseFk === null) return undefined;
-      const change = await this.recomputeEvse(trx, connector.evseFk);
-      // A connector's first report is when its EVSE gains it (OCPP 1.6 chargers reveal connectors this way).
-      if (connector.statusAt === null) await this.runEvseChangedHooks(trx, connector.evseFk);
-      await this.runEvseStatusHooks(trx, [change]);
-      return change;
-    });
+    // Group commit (issue 8): many chargers' reports share one transaction, each answered after its commit.
+    const changedEvse = await this.statusWriter.submit({ chargePointId, report });
     if (changedEvse) this.o.events.emit('evse.status', changedEvse);
+  }
+
+  /** One StatusNotification inside the batch transaction `trx`: a constant handful of statements. */
+  private async writeStatus(trx: Knex.Transaction, chargePointId: string, report: StatusReport): Promise<EvseStatusChange | undefined> {
+    // Newest wins for faults as for the connector status: a replayed older report opens and clears nothing.
+    if (report.connectorNumber === 0) {
+      const isNewest = !(await repo.hasNewerStatusHistory(trx, chargePointId, 0, report.timestamp));
+      await repo.insertStatusHistory(trx, chargePointId, report);
+      if (isNewest) await this.trackFault(trx, chargePointId, report);
+      return undefined;
+    }
+    await repo.insertStatusHistory(trx, chargePointId, report);
+    const connector = await ensureConnectorOf(trx, chargePointId, report.connectorNumber);
+    const isNewest = await repo.updateConnectorStatus(trx, connector.id, report);
+    if (isNewest) await this.trackFault(trx, chargePointId, report);
+    if (!isNewest || connector.evseFk === null) return undefined;
+    const change = await this.recomputeEvse(trx, connector.evseFk);
+    // A connector's first report is when its EVSE gains it (OCPP 1.6 chargers reveal connectors this way).
+    if (connector.statusAt === null) await this.runEvseChangedHooks(trx, connector.evseFk);
+    await this.runEvseStatusHooks(trx, [change]);
+    return change;
   }
 
   private async trackFault(trx: Knex.Transaction, chargePointId: string, r: StatusReport): Promise<void> {

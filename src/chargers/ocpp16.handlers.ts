@@ -2,11 +2,17 @@ import type { Ocpp16Handlers } from '../ocpp/router.ts';
 import { parseTimestamp } from '../shared/ranges.ts';
 import type { ChargerService } from './charger.service.ts';
 import type { ConnectorLimits } from './connector-limits.service.ts';
+import type { LastSeenService } from './last-seen.service.ts';
 
 /** OCPP 1.6 charger lifecycle messages. */
-export const chargerHandlers = (svc: ChargerService, connectors: ConnectorLimits): Ocpp16Handlers => ({
-  BootNotification: ({ chargePointId, params }) => svc.boot(chargePointId, params),
-  Heartbeat: async ({ chargePointId }) => ({ currentTime: (await svc.heartbeat(chargePointId)).toISOString() }),
+export const chargerHandlers = (svc: ChargerService, connectors: ConnectorLimits, lastSeen: Pick<LastSeenService, 'heartbeat' | 'forget'>): Ocpp16Handlers => ({
+  BootNotification: async ({ chargePointId, params }) => {
+    const answer = await svc.boot(chargePointId, params);
+    // The registration status may have changed (OCPP 1.6 §4.2.1): the next message reads it again.
+    lastSeen.forget(chargePointId);
+    return answer;
+  },
+  Heartbeat: async ({ chargePointId }) => ({ currentTime: (await lastSeen.heartbeat(chargePointId)).toISOString() }),
   StatusNotification: async ({ chargePointId, params }) => {
     // OCPP 1.6 §4.9: connectorId 0 = the charge point itself, then 1..the charger's connectors.
     await connectors.check(chargePointId, params.connectorId, { allowWholeCharger: true });

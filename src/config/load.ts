@@ -13,6 +13,13 @@ export interface Config {
   databaseUrl: string;
   /** redis:// URL of the cluster bus; empty = a single node (commands only reach local sockets). */
   redisUrl: string;
+  /**
+   * Group commit of charger reports (MeterValues, StatusNotification): the first report of an idle writer
+   * waits batchWindowMs for others, at most maxBatch go in one transaction; last-seen/heartbeat times are
+   * kept in memory and written every lastSeenFlushMs (0 = written with each message). On PostgreSQL up to
+   * maxConcurrentBatches transactions of a writer run at once (the embedded database has one connection: 1).
+   */
+  ingest: { batchWindowMs: number; maxBatch: number; maxConcurrentBatches: number; lastSeenFlushMs: number };
   dataDir: string;
   logLevel: string;
   nodeId: string;
@@ -149,6 +156,10 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['PUBLIC_URL', 'publicUrl', str],
   ['DATABASE_URL', 'databaseUrl', str],
   ['REDIS_URL', 'redisUrl', str],
+  ['INGEST_BATCH_WINDOW_MS', 'ingest.batchWindowMs', int],
+  ['INGEST_MAX_BATCH', 'ingest.maxBatch', int],
+  ['INGEST_MAX_CONCURRENT_BATCHES', 'ingest.maxConcurrentBatches', int],
+  ['INGEST_LAST_SEEN_FLUSH_MS', 'ingest.lastSeenFlushMs', int],
   ['DATA_DIR', 'dataDir', str],
   ['LOG_LEVEL', 'logLevel', str],
   ['NODE_ID', 'nodeId', str],

@@ -57,3 +57,20 @@ export function isDataException(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
+
+/** SQLSTATE classes of a database that cannot serve anyone right now (not a fault of one statement's values). */
+const UNAVAILABLE_CLASSES = new Set(['08', '53', '57', '58']); // connection exception, insufficient resources, operator intervention, system error
+
+/**
+ * Whether `err` says the database is unreachable or out of service (a lost connection, a pool timeout,
+ * SQLSTATE class 08/53/57/58) rather than that one statement or value was refused: retrying the items of
+ * a failed batch one by one would only fail again, slowly.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown; message?: unknown } | null;
+  const code = sqlStateOf(err);
+  if (code !== undefined) return UNAVAILABLE_CLASSES.has(code.slice(0, 2));
+  if (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code)) return true; // ECONNREFUSED, ECONNRESET, EPIPE, …
+  if (e?.name === 'KnexTimeoutError') return true; // no connection from the pool in time
+  return typeof e?.message === 'string' && /Connection terminated|connection is closed|Client has encountered a connection error/i.test(e.message);
+}

@@ -184,21 +184,6 @@ export async function findSessionForUpdate(db: Db, id: number): Promise<Session 
   return row ? toSession(row) : undefined;
 }
 
-/** Raises the session's energy to the register reading unless a later reading is already stored. */
-export async function updateSessionEnergy(db: Db, id: number, registerWh: number, at: Date): Promise<number> {
-  return db('sessions')
-    .where({ id })
-    .andWhere((q) => q.whereNull('last_meter_at').orWhere('last_meter_at', '<=', at))
-    .whereNull('stop_at')
-    .update({
-      energy_wh: db.raw('greatest(0, ? - meter_start_wh)', [registerWh]),
-      // The NO_PROGRESS rule: when the energy last changed (the old energy_wh is read on the right side).
-      energy_changed_at: db.raw('case when energy_wh <> greatest(0, ? - meter_start_wh) then ? else energy_changed_at end', [registerWh, at]),
-      last_meter_at: at,
-      last_updated: dbNow(db),
-    });
-}
-
 /** How a session stops: the charger's StopTransaction, or cpms closing it (closeReason and who/why). */
 export interface StopFields {
   meterStopWh: number;

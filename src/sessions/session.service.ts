@@ -12,7 +12,10 @@ import type { ConnectorLimits } from '../chargers/connector-limits.service.ts';
 import { checkInteger, INT4, parseTimestamp, REGISTER_WH } from '../shared/ranges.ts';
 import { findEvse } from '../locations/location.service.ts';
 import type { MeterValuesRequest, StartTransactionRequest, StopTransactionRequest } from '../ocpp/v16/types.ts';
-import { flattenMeterValues, latestEnergyRegisterWh, type Sample } from './meter-values.ts';
+import { GroupCommitWriter } from '../db/group-commit.ts';
+import { transactionSink } from '../db/transaction-sink.ts';
+import { flattenMeterValues, type Sample } from './meter-values.ts';
+import { writeMeterBatch, type MeterItem, type MeterResult } from './meter-batch.service.ts';
 import * as repo from './session.repo.ts';
 import type { CloseReason, Session } from './session.types.ts';
 import { isNewerStop } from './stuck-rules.ts';
@@ -25,6 +28,8 @@ export interface SessionServiceOptions {
   authorize: AuthorizeService;
   /** Which connector ids a charger may name (refused before anything is stored). */
   connectors: Pick<ConnectorLimits, 'check'>;
+  /** Group commit of MeterValues (config ingest); defaults: 5 ms window, 500 per transaction. */
+  ingest?: { batchWindowMs: number; maxBatch: number; maxConcurrentBatches?: number };
 }
 
 /**
@@ -75,8 +80,20 @@ export class SessionService {
   private readonly stopHooks: SessionStopHook[] = [];
   private readonly startHooks: SessionStartHook[] = [];
   private readonly meterValuesHooks: SessionMeterValuesHook[] = [];
+  /** Connectors a committed MeterValues registered or found: not looked up again. */
+  private readonly knownConnectors = new Set<string>();
+  /** MeterValues of many chargers share one transaction; each is answered after its commit. */
+  readonly meterWriter: GroupCommitWriter<MeterItem, MeterResult>;
 
-  constructor(private readonly o: SessionServiceOptions) {}
+  constructor(private readonly o: SessionServiceOptions) {
+    const ctx = { hooks: this.meterValuesHooks, isKnownConnector: (cp: string, n: number) => this.knownConnectors.has(`${cp}\u0000${n}`) };
+    this.meterWriter = new GroupCommitWriter({
+      sink: transactionSink(o.db, (trx, items: readonly MeterItem[]) => writeMeterBatch(trx, items, ctx)),
+      windowMs: o.ingest?.batchWindowMs ?? 5,
+      maxBatch: o.ingest?.maxBatch ?? 500,
+      maxInFlight: o.ingest?.maxConcurrentBatches ?? 1,
+    });
+  }
 
   onStop(hook: SessionStopHook): void {
     this.stopHooks.push(hook);
@@ -200,23 +217,11 @@ export class SessionService {
     // An unknown but storable transactionId is recorded without a session, as before.
     if (p.transactionId !== undefined) checkInteger(p.transactionId, 'transactionId', INT4);
     const samples = flattenMeterValues(p.meterValue);
-    const updated = await this.o.db.transaction(async (trx) => {
-      // Connectors are learnt from every report naming them, as from StatusNotification and StartTransaction.
-      if (p.connectorId > 0) await ensureConnectorOf(trx, chargePointId, p.connectorId);
-      const session = p.transactionId !== undefined ? await repo.findSessionOfChargePoint(trx, chargePointId, p.transactionId) : undefined;
-      if (p.transactionId !== undefined && !session) this.o.logger.warn('meter values for an unknown transaction', { chargePointId, transactionId: p.transactionId });
-      // Only samples not stored before count: a replayed MeterValues changes nothing and pushes nothing.
-      const stored = await repo.insertSamples(trx, { chargePointId, connectorNumber: p.connectorId, sessionFk: session?.id ?? null }, samples);
-      if (!session || stored.length === 0) return undefined;
-      const register = latestEnergyRegisterWh(stored);
-      const isEnergyUpdated = register ? (await repo.updateSessionEnergy(trx, session.id, register.wh, register.at)) > 0 : false;
-      if (this.meterValuesHooks.length > 0) {
-        const current = await repo.getSession(trx, session.id);
-        for (const hook of this.meterValuesHooks) await hook(trx, { session: current, samples: stored, isEnergyUpdated });
-      }
-      return isEnergyUpdated ? session.id : undefined;
-    });
-    if (updated !== undefined) this.o.events.emit('session.updated', { sessionId: updated });
+    // Answered only once committed (group commit, issue 8): a charger's CALLRESULT means its data is durable.
+    const result = await this.meterWriter.submit({ chargePointId, connectorNumber: p.connectorId, transactionId: p.transactionId, samples });
+    this.knownConnectors.add(`${chargePointId}\u0000${p.connectorId}`);
+    if (result.isUnknownTransaction) this.o.logger.warn('meter values for an unknown transaction', { chargePointId, transactionId: p.transactionId });
+    if (result.updatedSessionId !== undefined) this.o.events.emit('session.updated', { sessionId: result.updatedSessionId });
   }
 
   /**

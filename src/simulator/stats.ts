@@ -74,6 +74,11 @@ export class SimulationStats {
     h.record(latencyMs);
   }
 
+  /** Forgets the latencies recorded so far (a benchmark measures after its warm-up). */
+  resetLatency(): void {
+    this.latency.clear();
+  }
+
   commandReceived(action: string): void {
     bump(this.commands, action);
   }

@@ -185,6 +185,7 @@ describe('e2e ocpi locations (SENDER + pushes)', () => {
       await client.call('BootNotification', aBootNotification());
       await client.call('StatusNotification', aStatusNotification({ status: 'Available' }));
       await client.close();
+      await t.app.services.lastSeen.flush(); // the times kept in memory are written before the row is aged
       await t.db('charge_points').where({ id }).update({ last_seen_at: new Date(Date.now() - 3_600_000), is_online: true });
 
       // Act

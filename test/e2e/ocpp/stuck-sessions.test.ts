@@ -286,6 +286,28 @@ describe('e2e stuck sessions: scripted chargers', () => {
     await expectSettled(id, [tag]);
   });
 
+  it('should count NO_PROGRESS from the last MeterValues that changed the energy, not from the start', async () => {
+    // Arrange: energy rises at 10 min, then the car pauses (SuspendedEV) and the register stays put for hours
+    const { id, client } = await aSite();
+    const tag = await aToken(t.app.services);
+    const a = await start(client, tag, 0);
+    await client.call('MeterValues', anEnergyReading(a.transactionId, '5000', { timestamp: at(10) }));
+    await client.call('StatusNotification', aStatusNotification({ connectorId: 1, status: 'SuspendedEV', timestamp: at(20) }));
+    for (const min of [30, 120, 300]) await client.call('MeterValues', anEnergyReading(a.transactionId, '5000', { timestamp: at(min) }));
+
+    // Act: the default rule is 6 hours without progress, counted from 10 min
+    clock.set(new Date(at(6 * 60 + 9)));
+    await jobs().applyZombieRules();
+    const before = await session(a.transactionId);
+    clock.set(new Date(at(6 * 60 + 11)));
+    await jobs().applyZombieRules();
+
+    // Assert
+    expect(before.status).to.equal('ACTIVE');
+    expect(await session(a.transactionId)).to.include({ status: 'COMPLETED', closeReason: 'NO_PROGRESS' });
+    await expectSettled(id, [tag]);
+  });
+
   it('should list the sessions cpms closed with their reason in the settlement statement, as JSON and CSV', async () => {
     // Arrange: one session superseded, its successor stopped by the charger (local tokens)
     const { client } = await aSite();

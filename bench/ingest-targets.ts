@@ -1,0 +1,101 @@
+// The servers the ingest benchmark drives, each in its own process: the bare `ws` server, and `cpms serve`
+// on a fresh embedded data directory or a fresh database of a PostgreSQL server (dropped afterwards).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+
+export interface Target {
+  name: string;
+  ocppUrl: string;
+  /** cpms only: its admin API and first admin key (the fleet is registered through them) */
+  apiUrl?: string;
+  adminKey?: string;
+  /** Stops the server; cpms resolves with its group-commit figures (logged at its graceful stop). */
+  stop(): Promise<Record<string, any> | undefined>;
+}
+
+const BIN = new URL('../bin/cpms.js', import.meta.url).pathname;
+const BARE = new URL('./bare-ocpp-server.ts', import.meta.url).pathname;
+
+/** Resolves with the parsed JSON lines of `child`'s stdout for which `done` says enough. */
+function readLines(child: ChildProcess, done: (lines: Array<Record<string, any>>) => boolean, lines: Array<Record<string, any>> = []): Promise<Array<Record<string, any>>> {
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`process exited (${code}) before it was ready`)));
+    // Read to the end whatever happens: a full pipe would block the server.
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.startsWith('{')) return;
+      lines.push(JSON.parse(line));
+      if (done(lines)) resolve(lines);
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<undefined> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
+export async function startBare(): Promise<Target> {
+  const child = spawn(process.execPath, ['--import', 'tsx', BARE], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [first] = await readLines(child, (l) => l.length > 0);
+  return { name: 'bare ws server', ocppUrl: first!.url, stop: () => stopChild(child) };
+}
+
+async function waitForFile(file: string): Promise<string> {
+  for (let i = 0; i < 600; i++) {
+    if (existsSync(file)) {
+      const text = readFileSync(file, 'utf8').trim();
+      if (text) return text;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${file} never appeared`);
+}
+
+/** `cpms serve` on PostgreSQL (`serverUrl`: a fresh database is created on it) or embedded (''). */
+export async function startCpms(serverUrl: string): Promise<Target> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cpms-bench-'));
+  const dbName = `bench_${randomBytes(4).toString('hex')}`;
+  let databaseUrl = '';
+  if (serverUrl) {
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`create database ${dbName}`);
+    await admin.end();
+    const u = new URL(serverUrl);
+    u.pathname = `/${dbName}`;
+    databaseUrl = u.toString();
+  }
+  // No per-charger rate limit: the flood is the point (the default, 50 calls/s per charger, would cap it).
+  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, JOBS_ENABLED: 'false', LOG_LEVEL: 'info', REDIS_URL: '', PUBLIC_URL: '', OCPP_RATE_LIMIT_CALLS_PER_SEC: '0' };
+  // BENCH_CPMS_NODE_ARGS: extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = process.env.BENCH_CPMS_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines: Array<Record<string, any>> = [];
+  await readLines(child, (l) => ['ocpp', 'admin', 'health'].every((i) => l.some((x) => x.interface === i)), lines);
+  const urlOf = (i: string) => lines.find((x) => x.interface === i)!.url as string;
+  const adminKey = await waitForFile(join(dataDir, 'initial-admin-key'));
+  return {
+    name: serverUrl ? 'cpms on PostgreSQL' : 'cpms embedded (PGlite)',
+    ocppUrl: urlOf('ocpp').replace('/{chargePointId}', ''),
+    apiUrl: urlOf('admin'),
+    adminKey,
+    async stop() {
+      await stopChild(child);
+      rmSync(dataDir, { recursive: true, force: true });
+      if (serverUrl) {
+        const admin = new pg.Client({ connectionString: serverUrl });
+        await admin.connect();
+        await admin.query(`drop database if exists ${dbName} with (force)`);
+        await admin.end();
+      }
+      return lines.find((l) => l.message === 'ingest group commit');
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// Multi-row statements of the MeterValues group commit (issue 8): each takes the rows of a whole batch as
+// ONE JSON parameter (json_to_recordset), so a batch costs the same few statements whatever its size and
+// never meets PostgreSQL's 65,535 bind parameters limit.
+import { dbNow } from '../db/clock.ts';
+import type { Db } from '../db/knex.ts';
+import type { Sample } from './meter-values.ts';
+import { toSession } from './session.repo.ts';
+import type { Session } from './session.types.ts';
+
+type Row = Record<string, any>;
+
+/** A sample to store, with its charger, connector and session. */
+export interface SampleRow {
+  chargePointId: string;
+  connectorNumber: number;
+  sessionFk: number | null;
+  sample: Sample;
+}
+
+/** The key of a stored sample (migration 20261204130002) as the insert returned it. */
+export interface StoredKey {
+  chargePointId: string;
+  connectorNumber: number;
+  timestamp: Date;
+  measurand: string;
+  phase: string | null;
+  location: string;
+  unit: string | null;
+  context: string;
+  format: string;
+}
+
+/** The sessions named by (chargePointId, transactionId) pairs; each transaction id is looked up within its charger only. */
+export async function listSessionsOfChargePoints(db: Db, pairs: ReadonlyArray<readonly [string, number]>): Promise<Session[]> {
+  if (pairs.length === 0) return [];
+  const rows = await db('sessions').whereIn(['charge_point_id', 'id'], pairs.map(([cp, id]) => [cp, id]));
+  return rows.map(toSession);
+}
+
+export async function listSessionsByIds(db: Db, ids: readonly number[]): Promise<Session[]> {
+  if (ids.length === 0) return [];
+  return (await db('sessions').whereIn('id', ids).orderBy('id')).map(toSession);
+}
+
+// The sample key (migration 20261204130002), NULLS NOT DISTINCT: a replayed sample conflicts with the stored one.
+const SAMPLE_KEY = '(charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format)';
+
+const SAMPLE_COLUMNS = `ord int, charge_point_id text, connector_number int, session_fk int, "timestamp" timestamptz, measurand text,
+  phase text, unit text, location text, context text, format text, value text, numeric_value numeric`;
+
+/**
+ * Stores the samples not stored yet, in one statement, in the order given (a sample repeated within the
+ * rows, or stored before, is skipped; a concurrent insert of it is waited for). Returns the keys of the
+ * samples it stored for a session: only those matter to what follows (energy, hooks), and returning
+ * nothing else keeps the answer small.
+ */
+export async function insertSampleRows(db: Db, rows: readonly SampleRow[]): Promise<StoredKey[]> {
+  if (rows.length === 0) return [];
+  const input = rows.map((r, ord) => ({
+    ord,
+    charge_point_id: r.chargePointId,
+    connector_number: r.connectorNumber,
+    session_fk: r.sessionFk,
+    timestamp: r.sample.timestamp.toISOString(),
+    measurand: r.sample.measurand,
+    phase: r.sample.phase,
+    unit: r.sample.unit,
+    location: r.sample.location,
+    context: r.sample.context,
+    format: r.sample.format,
+    value: r.sample.value,
+    numeric_value: r.sample.numeric,
+  }));
+  const { rows: stored } = await db.raw(
+    `with stored as (
+       insert into meter_values (charge_point_id, connector_number, session_fk, timestamp, measurand, phase, unit, location, context, format, value, numeric_value, received_at)
+       select charge_point_id, connector_number, session_fk, "timestamp", measurand, phase, unit, location, context, format, value, numeric_value, ?::timestamptz
+         from json_to_recordset(?::json) as x(${SAMPLE_COLUMNS}) order by ord
+       on conflict ${SAMPLE_KEY} do nothing
+       returning session_fk, charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format)
+     select charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format from stored where session_fk is not null`,
+    [dbNow(db), JSON.stringify(input)],
+  );
+  return stored.map((r: Row) => ({ chargePointId: r.charge_point_id, connectorNumber: r.connector_number, timestamp: new Date(r.timestamp), measurand: r.measurand, phase: r.phase, location: r.location, unit: r.unit, context: r.context, format: r.format }));
+}
+
+/** A session's latest energy register reading of the batch. */
+export interface EnergyUpdate {
+  sessionId: number;
+  registerWh: number;
+  at: Date;
+}
+
+/**
+ * Raises each session's energy to its register reading unless a later reading is already stored or the
+ * session stopped (many sessions in one statement); returns the ids updated.
+ */
+export async function updateSessionsEnergy(db: Db, updates: readonly EnergyUpdate[]): Promise<number[]> {
+  if (updates.length === 0) return [];
+  const input = updates.map((u) => ({ id: u.sessionId, wh: u.registerWh, at: u.at.toISOString() }));
+  const { rows } = await db.raw(
+    `update sessions s
+        set energy_wh = greatest(0, v.wh - s.meter_start_wh), last_meter_at = v.at, last_updated = ?::timestamptz,
+            -- the NO_PROGRESS zombie rule (issue 15): when the energy last changed (s.energy_wh is the old value)
+            energy_changed_at = case when s.energy_wh <> greatest(0, v.wh - s.meter_start_wh) then v.at else s.energy_changed_at end
+       from json_to_recordset(?::json) as v(id int, wh bigint, at timestamptz)
+      where s.id = v.id and (s.last_meter_at is null or s.last_meter_at <= v.at) and s.stop_at is null
+      returning s.id`,
+    [dbNow(db), JSON.stringify(input)],
+  );
+  return rows.map((r: Row) => Number(r.id));
+}
