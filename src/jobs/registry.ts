@@ -7,6 +7,7 @@ import type { StatementService } from '../billing/statement.service.ts';
 import type { AuthorizeService } from '../tokens/authorize.service.ts';
 import { runTokenSync, type TokenSyncDeps } from '../tokens/sync.job.ts';
 import type { StuckSessionService } from '../sessions/stuck-sessions.service.ts';
+import type { AlertRuleService } from '../alerts/alert-rules.service.ts';
 
 /** Registers every scheduled job. Later modules add theirs here. */
 export function registerJobs(scheduler: JobScheduler, deps: { config: Config; pushWorker?: PushWorker; chargers: ChargerService; authorize?: AuthorizeService; tokenSync?: TokenSyncDeps }): void {
@@ -35,4 +36,9 @@ export function registerBillingJobs(scheduler: JobScheduler, deps: { config: Con
 export function registerStuckSessionJobs(scheduler: JobScheduler, deps: { config: Config; stuckSessions: StuckSessionService }): void {
   scheduler.register({ name: 'idle-connectors', schedule: deps.config.sessions.idleConnectorCron, run: () => deps.stuckSessions.checkIdleConnectors() });
   scheduler.register({ name: 'zombie-sessions', schedule: deps.config.sessions.zombieCron, run: () => deps.stuckSessions.applyZombieRules() });
+}
+
+/** Faults and maintenance (issue 9): the alert rules. */
+export function registerMaintenanceJobs(scheduler: JobScheduler, deps: { config: Config; alertRules: AlertRuleService }): void {
+  scheduler.register({ name: 'alert-rules', schedule: deps.config.alerts.evaluateCron, run: () => deps.alertRules.evaluate() });
 }
