@@ -19,6 +19,7 @@ import { tariffAdminRoutes } from '../tariffs/admin.routes.ts';
 import { billingAdminRoutes } from '../billing/admin.routes.ts';
 import { reservationAdminRoutes } from '../commands/admin.routes.ts';
 import { alertAdminRoutes } from '../alerts/admin.routes.ts';
+import { webhookAdminRoutes } from '../webhooks/admin.routes.ts';
 import { createOcpiRouter, type OcpiModule } from '../ocpi/router.ts';
 import { credentialsOcpiModule } from '../ocpi/credentials/credentials.routes.ts';
 import { tokensModule } from '../tokens/ocpi.routes.ts';
@@ -61,6 +62,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       billingAdminRoutes({ cdrs: s.cdrs, statements: s.statements }),
       reservationAdminRoutes({ reservations: s.reservations }),
       alertAdminRoutes({ alerts: s.alerts }),
+      webhookAdminRoutes({ webhooks: s.webhooks }),
     ],
   });
 }

@@ -53,6 +53,7 @@ async function stopServing(rt: Runtime): Promise<void> {
   try {
     await services.scheduler.stop();
     await services.pushWorker.stop();
+    await services.webhookWorker.stop();
     await rt.ocpp.stop();
   } finally {
     // Even when recording the disconnections failed (the caller hears of it): release the rest.
@@ -84,7 +85,7 @@ export function createApp(deps: AppDeps) {
   const server = createServer(config, app);
   const ocpp = attachOcppEndpoint(server, deps, services, connections, bus);
   const rt: Runtime = { deps, nodeId, server, services, connections, bus, ocpp };
-  const { chargers, connectors, chargerAuth, chargerConnections, onboarding, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts } = services;
+  const { chargers, connectors, chargerAuth, chargerConnections, onboarding, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks } = services;
   return {
     server,
     app,
@@ -93,8 +94,9 @@ export function createApp(deps: AppDeps) {
     commands,
     scheduler: services.scheduler,
     pushWorker: services.pushWorker,
+    webhookWorker: services.webhookWorker,
     asyncResults: services.asyncResults,
-    services: { chargers, connectors, chargerAuth, chargerConnections, onboarding, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts },
+    services: { chargers, connectors, chargerAuth, chargerConnections, onboarding, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks },
     nodeId,
     /**
      * Starts serving. As a node (default) it first releases the connections a crashed process left

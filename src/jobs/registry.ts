@@ -8,6 +8,7 @@ import type { AuthorizeService } from '../tokens/authorize.service.ts';
 import { runTokenSync, type TokenSyncDeps } from '../tokens/sync.job.ts';
 import type { StuckSessionService } from '../sessions/stuck-sessions.service.ts';
 import type { AlertRuleService } from '../alerts/alert-rules.service.ts';
+import type { DeliveryWorker } from '../webhooks/delivery.worker.ts';
 
 /** Registers every scheduled job. Later modules add theirs here. */
 export function registerJobs(scheduler: JobScheduler, deps: { config: Config; pushWorker?: PushWorker; chargers: ChargerService; authorize?: AuthorizeService; tokenSync?: TokenSyncDeps }): void {
@@ -38,7 +39,8 @@ export function registerStuckSessionJobs(scheduler: JobScheduler, deps: { config
   scheduler.register({ name: 'zombie-sessions', schedule: deps.config.sessions.zombieCron, run: () => deps.stuckSessions.applyZombieRules() });
 }
 
-/** Faults and maintenance (issue 9): the alert rules. */
-export function registerMaintenanceJobs(scheduler: JobScheduler, deps: { config: Config; alertRules: AlertRuleService }): void {
+/** Faults and maintenance (issue 9): the alert rules and webhook deliveries. */
+export function registerMaintenanceJobs(scheduler: JobScheduler, deps: { config: Config; alertRules: AlertRuleService; webhookWorker: DeliveryWorker }): void {
   scheduler.register({ name: 'alert-rules', schedule: deps.config.alerts.evaluateCron, run: () => deps.alertRules.evaluate() });
+  scheduler.register({ name: 'webhook-delivery', schedule: deps.config.webhooks.deliveryCron, run: () => deps.webhookWorker.runOnce() });
 }
