@@ -20,6 +20,7 @@ import { billingAdminRoutes } from '../billing/admin.routes.ts';
 import { reservationAdminRoutes } from '../commands/admin.routes.ts';
 import { alertAdminRoutes } from '../alerts/admin.routes.ts';
 import { webhookAdminRoutes } from '../webhooks/admin.routes.ts';
+import { ticketAdminRoutes } from '../maintenance/ticket.routes.ts';
 import { createOcpiRouter, type OcpiModule } from '../ocpi/router.ts';
 import { credentialsOcpiModule } from '../ocpi/credentials/credentials.routes.ts';
 import { tokensModule } from '../tokens/ocpi.routes.ts';
@@ -63,6 +64,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       reservationAdminRoutes({ reservations: s.reservations }),
       alertAdminRoutes({ alerts: s.alerts }),
       webhookAdminRoutes({ webhooks: s.webhooks }),
+      ticketAdminRoutes({ tickets: s.tickets }),
     ],
   });
 }

@@ -4,6 +4,7 @@ import type { AlertService } from '../alerts/alert.service.ts';
 import { AlertRuleService } from '../alerts/alert-rules.service.ts';
 import { WebhookService } from '../webhooks/webhook.service.ts';
 import { DeliveryWorker } from '../webhooks/delivery.worker.ts';
+import { TicketService } from '../maintenance/ticket.service.ts';
 
 /** Faults and maintenance (issue 9): alert rules, webhooks, tickets, maintenance windows, fleet management. */
 export function buildMaintenance(deps: AppDeps, _core: ServiceCore, alerts: AlertService) {
@@ -13,5 +14,6 @@ export function buildMaintenance(deps: AppDeps, _core: ServiceCore, alerts: Aler
   // Every alert change is queued to the webhooks inside the transaction that made it.
   alerts.onChange((trx, event) => webhooks.enqueueAlertEvent(trx, event));
   const webhookWorker = new DeliveryWorker({ db, clock, logger: logger.child({ module: 'webhooks' }), webhooks, ...config.webhooks });
-  return { alertRules, webhooks, webhookWorker };
+  const tickets = new TicketService({ db, clock, alerts });
+  return { alertRules, webhooks, webhookWorker, tickets };
 }
