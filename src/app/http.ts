@@ -21,6 +21,7 @@ import { reservationAdminRoutes } from '../commands/admin.routes.ts';
 import { alertAdminRoutes } from '../alerts/admin.routes.ts';
 import { webhookAdminRoutes } from '../webhooks/admin.routes.ts';
 import { ticketAdminRoutes } from '../maintenance/ticket.routes.ts';
+import { windowAdminRoutes } from '../maintenance/window.routes.ts';
 import { createOcpiRouter, type OcpiModule } from '../ocpi/router.ts';
 import { credentialsOcpiModule } from '../ocpi/credentials/credentials.routes.ts';
 import { tokensModule } from '../tokens/ocpi.routes.ts';
@@ -65,6 +66,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       alertAdminRoutes({ alerts: s.alerts }),
       webhookAdminRoutes({ webhooks: s.webhooks }),
       ticketAdminRoutes({ tickets: s.tickets }),
+      windowAdminRoutes({ windows: s.maintenanceWindows }),
     ],
   });
 }

@@ -5,9 +5,12 @@ import { AlertRuleService } from '../alerts/alert-rules.service.ts';
 import { WebhookService } from '../webhooks/webhook.service.ts';
 import { DeliveryWorker } from '../webhooks/delivery.worker.ts';
 import { TicketService } from '../maintenance/ticket.service.ts';
+import { MaintenanceWindowService } from '../maintenance/window.service.ts';
+import type { ChargerService } from '../chargers/charger.service.ts';
 
 /** Faults and maintenance (issue 9): alert rules, webhooks, tickets, maintenance windows, fleet management. */
-export function buildMaintenance(deps: AppDeps, _core: ServiceCore, alerts: AlertService) {
+export function buildMaintenance(deps: AppDeps, core: ServiceCore, s: { alerts: AlertService; chargers: ChargerService }) {
+  const { alerts, chargers } = s;
   const { config, db, clock, logger } = deps;
   const alertRules = new AlertRuleService({ db, clock, alerts, settings: config.alerts });
   const webhooks = new WebhookService({ db, clock });
@@ -15,5 +18,9 @@ export function buildMaintenance(deps: AppDeps, _core: ServiceCore, alerts: Aler
   alerts.onChange((trx, event) => webhooks.enqueueAlertEvent(trx, event));
   const webhookWorker = new DeliveryWorker({ db, clock, logger: logger.child({ module: 'webhooks' }), webhooks, ...config.webhooks });
   const tickets = new TicketService({ db, clock, alerts });
-  return { alertRules, webhooks, webhookWorker, tickets };
+  const callTimeoutMs = config.ocpp.callTimeoutSec * 1000;
+  const maintenanceWindows = new MaintenanceWindowService({ db, clock, logger: logger.child({ module: 'maintenance' }), commands: core.commands, chargers, callTimeoutMs });
+  // OCPI 2.2.1 locations §8.4.22: an EVSE under maintenance is INOPERATIVE to the eMSPs, whatever its connectors say.
+  chargers.useEvseStatusOverride(maintenanceWindows.evseStatusOverride);
+  return { alertRules, webhooks, webhookWorker, tickets, maintenanceWindows };
 }

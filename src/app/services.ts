@@ -167,7 +167,7 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const pricing = buildPricing(deps, charging.sessions);
   const roaming = buildRoaming(deps, charging.authorize, core.commands);
   const stuck = buildStuckSessions(deps, core, charging.sessions);
-  const maintenance = buildMaintenance(deps, core, stuck.alerts);
+  const maintenance = buildMaintenance(deps, core, { alerts: stuck.alerts, chargers: charging.chargers });
   const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance });
 
   // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after

@@ -9,7 +9,7 @@ import type { Db } from '../db/knex.ts';
 import { findEvse, getLocation } from '../locations/location.service.ts';
 import * as repo from './charger.repo.ts';
 import type { ChargePoint, RegistrationStatus, StatusReport } from './charger.types.ts';
-import { aggregateEvseStatus, connectorEvseStatus, isFault } from './connector-state.ts';
+import { aggregateEvseStatus, connectorEvseStatus, isFault, type EvseStatus } from './connector-state.ts';
 import { configurationAtBoot } from './configuration.service.ts';
 import { ensureConnectorOf, placeChargerAt, type EvseLayoutHooks } from './evse-layout.ts';
 
@@ -34,6 +34,9 @@ export interface EvseStatusChange {
   evseUid: string;
   status: string;
 }
+
+/** An EVSE status that overrides the one computed from its connectors (e.g. INOPERATIVE during maintenance). */
+export type EvseStatusOverride = (trx: Knex.Transaction | Knex, evseFk: number) => Promise<EvseStatus | undefined>;
 
 /** Runs inside the transaction that changed an EVSE's status (partner pushes). */
 export type EvseStatusHook = (trx: Knex.Transaction, change: EvseStatusChange) => Promise<void>;
@@ -63,9 +66,15 @@ export class ChargerService {
   private readonly evseRemovedHooks: EvseRemovedHook[] = [];
 
   private readonly passwords: PasswordHasher;
+  private statusOverride?: EvseStatusOverride;
 
   constructor(private readonly o: ChargerServiceOptions) {
     this.passwords = o.passwords ?? scryptPasswords;
+  }
+
+  /** One override at most (maintenance windows, issue 9). */
+  useEvseStatusOverride(override: EvseStatusOverride): void {
+    this.statusOverride = override;
   }
 
   onEvseStatus(hook: EvseStatusHook): void {
@@ -234,7 +243,7 @@ export class ChargerService {
     if (!evse) return undefined;
     const online = evse.chargePointId ? ((await repo.findChargePoint(trx, evse.chargePointId))?.isOnline ?? false) : false;
     const statuses = (await repo.listConnectorsOfEvse(trx, evseFk)).map((c) => connectorEvseStatus(c.ocppStatus, online));
-    const status = aggregateEvseStatus(statuses);
+    const status = (await this.statusOverride?.(trx, evseFk)) ?? aggregateEvseStatus(statuses);
     if (!(await repo.updateEvseStatus(trx, evseFk, status))) return undefined;
     return { evseFk, locationId: evse.locationId, evseUid: evse.uid, status };
   }

@@ -103,6 +103,13 @@ export interface Config {
     /** …all within this many minutes. */
     failedStartsWindowMin: number;
   };
+  /** Maintenance windows and firmware campaigns (issue 9). */
+  maintenance: {
+    /** Schedule of the `maintenance-windows` job (starts and ends windows). */
+    windowsCron: string;
+    /** Schedule of the `firmware-campaigns` job (sends UpdateFirmware within each campaign's time window). */
+    firmwareCampaignsCron: string;
+  };
   /** Webhook deliveries (issue 9): signed POSTs, retried with exponential backoff. */
   webhooks: {
     /** Schedule of the `webhook-delivery` job (a safety net: a new delivery is sent at once). */
