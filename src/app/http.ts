@@ -22,6 +22,9 @@ import { alertAdminRoutes } from '../alerts/admin.routes.ts';
 import { webhookAdminRoutes } from '../webhooks/admin.routes.ts';
 import { ticketAdminRoutes } from '../maintenance/ticket.routes.ts';
 import { windowAdminRoutes } from '../maintenance/window.routes.ts';
+import { templateAdminRoutes } from '../fleet/template.routes.ts';
+import { firmwareAdminRoutes } from '../fleet/firmware.routes.ts';
+import { diagnosticsAdminRoutes } from '../fleet/diagnostics.routes.ts';
 import { createOcpiRouter, type OcpiModule } from '../ocpi/router.ts';
 import { credentialsOcpiModule } from '../ocpi/credentials/credentials.routes.ts';
 import { tokensModule } from '../tokens/ocpi.routes.ts';
@@ -67,6 +70,9 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       webhookAdminRoutes({ webhooks: s.webhooks }),
       ticketAdminRoutes({ tickets: s.tickets }),
       windowAdminRoutes({ windows: s.maintenanceWindows }),
+      templateAdminRoutes({ templates: s.configurationTemplates }),
+      firmwareAdminRoutes({ firmware: s.firmwareCampaigns }),
+      diagnosticsAdminRoutes({ diagnostics: s.diagnostics }),
     ],
   });
 }

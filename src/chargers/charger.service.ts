@@ -38,6 +38,9 @@ export interface EvseStatusChange {
 /** An EVSE status that overrides the one computed from its connectors (e.g. INOPERATIVE during maintenance). */
 export type EvseStatusOverride = (trx: Knex.Transaction | Knex, evseFk: number) => Promise<EvseStatus | undefined>;
 
+/** Runs inside the transaction that recorded a charger event of its type (e.g. FirmwareStatusNotification). */
+export type ChargerEventHook = (trx: Knex.Transaction, chargePointId: string, payload: unknown) => Promise<void>;
+
 /** Runs inside the transaction that changed an EVSE's status (partner pushes). */
 export type EvseStatusHook = (trx: Knex.Transaction, change: EvseStatusChange) => Promise<void>;
 /** Runs inside the transaction that changed an EVSE's make-up: a charger attached, a connector first reported or moved, connector data. */
@@ -67,6 +70,7 @@ export class ChargerService {
 
   private readonly passwords: PasswordHasher;
   private statusOverride?: EvseStatusOverride;
+  private readonly eventHooks = new Map<string, ChargerEventHook[]>();
 
   constructor(private readonly o: ChargerServiceOptions) {
     this.passwords = o.passwords ?? scryptPasswords;
@@ -75,6 +79,11 @@ export class ChargerService {
   /** One override at most (maintenance windows, issue 9). */
   useEvseStatusOverride(override: EvseStatusOverride): void {
     this.statusOverride = override;
+  }
+
+  /** Hooks on recorded charger events of `type` (firmware campaigns, diagnostics requests: issue 9). */
+  onEvent(type: string, hook: ChargerEventHook): void {
+    this.eventHooks.set(type, [...(this.eventHooks.get(type) ?? []), hook]);
   }
 
   onEvseStatus(hook: EvseStatusHook): void {
@@ -265,6 +274,7 @@ export class ChargerService {
     await this.o.db.transaction(async (trx) => {
       await repo.insertEvent(trx, chargePointId, type, payload, this.o.clock.now());
       if (Object.keys(fields).length) await repo.updateChargePoint(trx, chargePointId, fields);
+      for (const hook of this.eventHooks.get(type) ?? []) await hook(trx, chargePointId, payload);
     });
   }
 

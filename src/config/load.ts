@@ -109,6 +109,8 @@ export interface Config {
     windowsCron: string;
     /** Schedule of the `firmware-campaigns` job (sends UpdateFirmware within each campaign's time window). */
     firmwareCampaignsCron: string;
+    /** Where chargers upload diagnostics (GetDiagnostics.location) unless a request names another; empty: every request must. */
+    diagnosticsLocation: string;
   };
   /** Webhook deliveries (issue 9): signed POSTs, retried with exponential backoff. */
   webhooks: {
@@ -224,6 +226,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['BILLING_MAX_SESSION_DAYS', 'billing.maxSessionDays', int],
   ['SESSIONS_IDLE_CONNECTOR_GRACE_SEC', 'sessions.idleConnectorGraceSec', int],
   ['SESSIONS_REMOTE_STOP_WAIT_SEC', 'sessions.remoteStopWaitSec', int],
+  ['DIAGNOSTICS_LOCATION', 'maintenance.diagnosticsLocation', str],
 ];
 
 const defaultsUrl = new URL('../../config/default.json', import.meta.url);
