@@ -34,8 +34,12 @@ export const deliveryBackoffMs = (attempt: number, baseSec: number, maxSec: numb
 export class DeliveryWorker {
   private isStarted = false;
   private pass?: Promise<unknown>;
+  /** Deliveries were queued while a pass ran: it runs again when done. */
+  private isKicked = false;
   private readonly onQueued = () => {
-    if (this.isStarted && !this.pass) runDetached(this.o.logger, 'webhook delivery pass', () => this.runOnce());
+    if (!this.isStarted) return;
+    if (this.pass) this.isKicked = true;
+    else runDetached(this.o.logger, 'webhook delivery pass', () => this.kickedPasses());
   };
 
   constructor(private readonly o: DeliveryWorkerOptions) {}
@@ -49,6 +53,13 @@ export class DeliveryWorker {
     this.isStarted = false;
     this.o.webhooks.signal.off('queued', this.onQueued);
     await this.pass?.catch(() => undefined);
+  }
+
+  private async kickedPasses(): Promise<void> {
+    do {
+      this.isKicked = false;
+      await this.runOnce();
+    } while (this.isKicked && this.isStarted);
   }
 
   /** One pass: claims the due deliveries and sends them in parallel. */

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { fixedClock } from '../../../src/shared/clock.ts';
 import { verifySignature } from '../../../src/webhooks/signature.ts';
 import { useTestApp } from '../../helpers/use-test-app.ts';
+import { eventually } from '../../helpers/wait.ts';
 import { aBootedChargerAtEvse } from '../../fixtures/booted-charger.ts';
 import { aStatusNotification } from '../../fixtures/chargers.ts';
 
@@ -168,5 +169,22 @@ describe('e2e webhooks', () => {
     // Assert
     expect((await deliveriesOf(hook.id)).map((d) => d.event).reverse()).to.deep.equal(['alert.opened', 'alert.acknowledged', 'alert.closed']);
     expect(receiver.received.map((r) => r.headers['x-cpms-event']).sort()).to.deep.equal(['alert.acknowledged', 'alert.closed', 'alert.opened']);
+  });
+
+  it('should send a delivery at once once the worker is started (a running server), without waiting for the job', async () => {
+    // Arrange
+    const hook = await aWebhook({});
+    t.app.webhookWorker.start();
+    try {
+      // Act
+      await raise('test:kicked');
+      await raise('test:kicked-too');
+
+      // Assert
+      await eventually(async () => receiver.received.length === 2, 'two deliveries received');
+      await eventually(async () => (await deliveriesOf(hook.id)).every((d) => d.status === 'DELIVERED'), 'both recorded DELIVERED');
+    } finally {
+      await t.app.webhookWorker.stop();
+    }
   });
 });
