@@ -10,6 +10,9 @@ export async function up(knex: Knex): Promise<void> {
     t.string('acknowledged_by', 100);
     t.string('ack_note', 500);
   });
+  // Alerts of sessions opened before (zombie rules) get the subject their kind now gives them, so that a
+  // rule raising the same alert again meets the open one instead of the per-session unique index.
+  await knex.raw(`update alerts set subject = 'session:' || session_id where subject is null and session_id is not null`);
   await knex.raw('create unique index alerts_open_per_subject on alerts (kind, subject) where closed_at is null and subject is not null');
 }
 
