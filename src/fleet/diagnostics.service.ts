@@ -46,6 +46,8 @@ export class DiagnosticsService {
 
   /** The DiagnosticsStatusNotification hook. */
   async onDiagnosticsStatus(trx: Knex.Transaction, chargePointId: string, payload: unknown): Promise<void> {
+    // OCPP 1.6 §4.4: Idle only answers a TriggerMessage when no upload runs; it says nothing of the last one.
+    if ((payload as { status: string }).status === 'Idle') return;
     await repo.updateLatestRequested(trx, chargePointId, (payload as { status: string }).status, this.o.clock.now());
   }
 

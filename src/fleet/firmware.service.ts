@@ -80,6 +80,8 @@ export class FirmwareCampaignService {
   /** The FirmwareStatusNotification hook: progress of the charger's latest campaign it was sent in. */
   async onFirmwareStatus(trx: Knex.Transaction, chargePointId: string, payload: unknown): Promise<void> {
     const { status } = payload as { status: string };
+    // OCPP 1.6 §4.5: Idle only answers a TriggerMessage when no update runs; it says nothing of the last one.
+    if (status === 'Idle') return;
     await repo.updateLatestSentTarget(trx, chargePointId, status, this.o.clock.now());
   }
 

@@ -37,11 +37,15 @@ export async function updateWindowCommandStatus(db: Db, id: number, which: 'star
   await db('maintenance_windows').where({ id }).update({ [`${which}_command_status`]: status });
 }
 
-/** Windows to start (SCHEDULED, begun) or to end (ACTIVE or SCHEDULED, over) at `now`. */
+/**
+ * Windows to start (SCHEDULED, begun), to end (ACTIVE, over) or whose start command did not reach the
+ * charger (ACTIVE, Offline or Failed: sent again) at `now`.
+ */
 export async function listDueWindows(db: Db, now: Date): Promise<MaintenanceWindow[]> {
   const rows = await db('maintenance_windows')
     .where((q) => q.where('status', 'SCHEDULED').where('starts_at', '<=', now))
     .orWhere((q) => q.where('status', 'ACTIVE').where('ends_at', '<=', now))
+    .orWhere((q) => q.where('status', 'ACTIVE').whereIn('start_command_status', ['Offline', 'Failed']))
     .orderBy('id');
   return rows.map(toWindow);
 }

@@ -63,15 +63,19 @@ export class MaintenanceWindowService {
     throw new Conflict(`maintenance window ${id} is ${(await repo.getWindow(this.o.db, id)).status}`);
   }
 
-  /** The job: starts the windows that began and ends those that are over. */
-  async runDue(): Promise<{ started: number; ended: number }> {
+  /** The job: starts the windows that began, ends those that are over, and resends Inoperative to chargers it missed. */
+  async runDue(): Promise<{ started: number; ended: number; resent: number }> {
     const now = this.o.clock.now();
-    const counts = { started: 0, ended: 0 };
+    const counts = { started: 0, ended: 0, resent: 0 };
     for (const w of await repo.listDueWindows(this.o.db, now)) {
-      if (w.status === 'SCHEDULED' && w.endsAt.getTime() > now.getTime()) {
+      const isOver = w.endsAt.getTime() <= now.getTime();
+      if (w.status === 'SCHEDULED' && !isOver) {
         if (await this.start(w)) counts.started++;
-      } else if (await this.end(w)) {
-        counts.ended++;
+      } else if (isOver) {
+        if (await this.end(w)) counts.ended++;
+      } else {
+        await this.sendInoperative(w);
+        counts.resent++;
       }
     }
     return counts;
@@ -80,10 +84,15 @@ export class MaintenanceWindowService {
   private async start(w: MaintenanceWindow): Promise<boolean> {
     const started = await this.moveAndRefresh(w, 'SCHEDULED', 'ACTIVE', { startedAt: this.o.clock.now() });
     if (!started) return false;
+    await this.sendInoperative(w);
+    return true;
+  }
+
+  /** OCPP 1.6 §5.2 ChangeAvailability Inoperative; a charger offline or failing gets it again at the next run. */
+  private async sendInoperative(w: MaintenanceWindow): Promise<void> {
     const outcome = await sendToCharger(this.cmd(), w.chargePointId, 'ChangeAvailability', { connectorId: w.connectorId ?? 0, type: 'Inoperative' });
     await repo.updateWindowCommandStatus(this.o.db, w.id, 'start', outcome.status);
-    this.o.logger.info('maintenance window started', { windowId: w.id, chargePointId: w.chargePointId, connectorId: w.connectorId, changeAvailability: outcome.status });
-    return true;
+    this.o.logger.info('maintenance window: charger asked to be Inoperative', { windowId: w.id, chargePointId: w.chargePointId, connectorId: w.connectorId, changeAvailability: outcome.status });
   }
 
   /** Ends an ACTIVE window (or one that was never started: no commands then). */

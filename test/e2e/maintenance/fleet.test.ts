@@ -93,6 +93,7 @@ describe('e2e fleet management', () => {
       await t.app.scheduler.runNow('firmware-campaigns');
       await online.client.call('FirmwareStatusNotification', { status: 'Downloading' });
       await online.client.call('FirmwareStatusNotification', { status: 'Installed' });
+      await online.client.call('FirmwareStatusNotification', { status: 'Idle' }); // OCPP 1.6 §4.5: after a TriggerMessage, not about the update
       const during = (await t.api('GET', `/api/v1/firmware-campaigns/${campaign.id}`)).body;
       clock.advance(60 * 60_000);
       await t.app.scheduler.runNow('firmware-campaigns');

@@ -6,7 +6,9 @@ import { fixedClock } from '../../../src/shared/clock.ts';
 import { useTestApp } from '../../helpers/use-test-app.ts';
 import type { ChargerClient } from '../../helpers/charger.ts';
 import { aBootedChargerAtEvse } from '../../fixtures/booted-charger.ts';
-import { aStatusNotification } from '../../fixtures/chargers.ts';
+import { aStatusNotification, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
+import { connectCharger } from '../../helpers/charger.ts';
+import { nextEvent } from '../../helpers/wait.ts';
 import { aRegisteredPartner, anEmspEndpoints } from '../../fixtures/partners.ts';
 
 const T0 = Date.parse('2026-09-01T06:00:00Z');
@@ -70,7 +72,7 @@ describe('e2e maintenance windows', () => {
     expect(pushed).to.deep.equal(['INOPERATIVE', 'AVAILABLE']);
   });
 
-  it('should start a window on one EVSE given by its uid, and record Offline when the charger is not connected', async () => {
+  it('should start a window on one EVSE given by its uid while the charger is offline, and send Inoperative once it is back', async () => {
     // Arrange
     const site = await aSite();
     const created = await t.api('POST', '/api/v1/maintenance-windows', { evseUid: site.evseUid, startsAt: min(0), endsAt: min(30) });
@@ -79,11 +81,21 @@ describe('e2e maintenance windows', () => {
 
     // Act
     await runJob();
+    const whileOffline = (await t.api('GET', `/api/v1/maintenance-windows/${created.body.id}`)).body;
+    const connected = nextEvent(t.app.events, 'charger.connected', (e) => e.chargePointId === site.id);
+    const back = await connectCharger(t, site.id, { password: CHARGER_PASSWORD });
+    open.push(back);
+    const asked: unknown[] = [];
+    back.handle('ChangeAvailability', async ({ params }: { params?: unknown }) => (asked.push(params), { status: 'Scheduled' }));
+    await connected;
+    clock.advance(60_000);
+    await runJob();
 
     // Assert
-    const w = (await t.api('GET', `/api/v1/maintenance-windows/${created.body.id}`)).body;
-    expect(w).to.include({ chargePointId: site.id, connectorId: 1, status: 'ACTIVE', startCommandStatus: 'Offline' });
+    expect(whileOffline).to.include({ chargePointId: site.id, connectorId: 1, status: 'ACTIVE', startCommandStatus: 'Offline' });
     expect(await evseStatus(site.evseUid)).to.equal('INOPERATIVE');
+    expect(asked).to.deep.equal([{ connectorId: 1, type: 'Inoperative' }]);
+    expect((await t.api('GET', `/api/v1/maintenance-windows/${created.body.id}`)).body.startCommandStatus).to.equal('Scheduled');
   });
 
   it('should cancel a scheduled window (409 once cancelled), end an active one early, and list windows by charger and status', async () => {
