@@ -8,8 +8,8 @@ import type { BootNotificationRequest, BootNotificationResponse } from '../ocpp/
 import type { Db } from '../db/knex.ts';
 import { findEvse, getLocation } from '../locations/location.service.ts';
 import * as repo from './charger.repo.ts';
-import type { ChargePoint, RegistrationStatus, StatusReport } from './charger.types.ts';
-import { aggregateEvseStatus, connectorEvseStatus, isFault, type EvseStatus } from './connector-state.ts';
+import type { ChargePoint, ChargerEventHook, EvseStatusOverride, RegistrationStatus, StatusReport } from './charger.types.ts';
+import { aggregateEvseStatus, connectorEvseStatus, isFault } from './connector-state.ts';
 import { configurationAtBoot } from './configuration.service.ts';
 import { ensureConnectorOf, placeChargerAt, type EvseLayoutHooks } from './evse-layout.ts';
 
@@ -34,12 +34,6 @@ export interface EvseStatusChange {
   evseUid: string;
   status: string;
 }
-
-/** An EVSE status that overrides the one computed from its connectors (e.g. INOPERATIVE during maintenance). */
-export type EvseStatusOverride = (trx: Knex.Transaction | Knex, evseFk: number) => Promise<EvseStatus | undefined>;
-
-/** Runs inside the transaction that recorded a charger event of its type (e.g. FirmwareStatusNotification). */
-export type ChargerEventHook = (trx: Knex.Transaction, chargePointId: string, payload: unknown) => Promise<void>;
 
 /** Runs inside the transaction that changed an EVSE's status (partner pushes). */
 export type EvseStatusHook = (trx: Knex.Transaction, change: EvseStatusChange) => Promise<void>;
