@@ -43,7 +43,7 @@ export async function up(knex: Knex): Promise<void> {
     t.text('location').notNullable();
     t.timestamp('start_time', { useTz: true });
     t.timestamp('stop_time', { useTz: true });
-    // REQUESTED | Offline | Failed (not sent) | a DiagnosticsStatus (Uploading, Uploaded, UploadFailed, Idle)
+    // REQUESTED | NO_DIAGNOSTICS (no file) | Offline | Failed (not sent) | a DiagnosticsStatus (Uploading, Uploaded, UploadFailed)
     t.string('status', 20).notNullable();
     t.string('file_name', 255);
     t.text('last_error');

@@ -10,7 +10,7 @@ export interface DiagnosticsRequest {
   location: string;
   startTime: Date | null;
   stopTime: Date | null;
-  /** REQUESTED (the charger answered), Offline / Failed (not sent), or the last DiagnosticsStatusNotification status. */
+  /** REQUESTED (the charger names a file), NO_DIAGNOSTICS (it has none), Offline / Failed (not sent), or the last DiagnosticsStatusNotification status. */
   status: string;
   fileName: string | null;
   lastError: string | null;
@@ -33,7 +33,7 @@ export async function insertDiagnosticsRequest(db: Db, d: { chargePointId: strin
 
 /** Records a DiagnosticsStatusNotification on the charger's latest request it answered; false when there is none. */
 export async function updateLatestRequested(db: Db, chargePointId: string, status: string, at: Date): Promise<boolean> {
-  const latest = db('diagnostics_requests').where({ charge_point_id: chargePointId }).whereNotIn('status', ['Offline', 'Failed']).orderBy('id', 'desc').limit(1).select('id');
+  const latest = db('diagnostics_requests').where({ charge_point_id: chargePointId }).whereNotIn('status', ['Offline', 'Failed', 'NO_DIAGNOSTICS']).orderBy('id', 'desc').limit(1).select('id');
   return (await db('diagnostics_requests').where('id', '=', latest).update({ status, updated_at: at })) > 0;
 }
 

@@ -36,11 +36,11 @@ export class DiagnosticsService {
       ...(ask.retryInterval !== undefined ? { retryInterval: ask.retryInterval } : {}),
     };
     const outcome = await sendToCharger({ commands: this.o.commands, logger: this.o.logger, timeoutMs: this.o.callTimeoutMs }, ask.chargePointId, 'GetDiagnostics', payload);
-    const isAnswered = outcome.status !== 'Offline' && outcome.status !== 'Failed';
+    const fileName = outcome.response?.fileName ?? null;
+    // GetDiagnostics.conf: no fileName = no diagnostics information available, nothing will be uploaded (§6.20)
+    const status = outcome.response ? (fileName ? 'REQUESTED' : 'NO_DIAGNOSTICS') : outcome.status;
     return repo.insertDiagnosticsRequest(this.o.db, {
-      chargePointId: ask.chargePointId, location, startTime: ask.startTime ?? null, stopTime: ask.stopTime ?? null,
-      // GetDiagnostics.conf: fileName absent = no diagnostics information available (§6.20)
-      status: isAnswered ? 'REQUESTED' : outcome.status, fileName: outcome.response?.fileName ?? null, lastError: outcome.error ?? null, createdBy: by,
+      chargePointId: ask.chargePointId, location, startTime: ask.startTime ?? null, stopTime: ask.stopTime ?? null, status, fileName, lastError: outcome.error ?? null, createdBy: by,
     }, this.o.clock.now());
   }
 

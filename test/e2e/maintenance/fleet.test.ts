@@ -150,6 +150,17 @@ describe('e2e fleet management', () => {
       expect((await t.api('GET', `/api/v1/diagnostics?chargePointId=${c.id}`)).body.data.map((d: any) => d.status)).to.deep.equal(['Uploaded']);
     });
 
+    it('OCPP16 §6.20 GetDiagnostics.conf: should record NO_DIAGNOSTICS when the charger names no file, and leave that request alone on a later notification', async () => {
+      const c = await aCharger();
+      c.client.handle('GetDiagnostics', async () => ({}));
+
+      const created = await t.api('POST', '/api/v1/diagnostics', { chargePointId: c.id });
+      await c.client.call('DiagnosticsStatusNotification', { status: 'Uploading' });
+
+      expect(created.body).to.include({ status: 'NO_DIAGNOSTICS', fileName: null });
+      expect((await t.api('GET', `/api/v1/diagnostics/${created.body.id}`)).body.status).to.equal('NO_DIAGNOSTICS');
+    });
+
     it('should record Offline for a charger not connected, and refuse a bad location or an unknown charger', async () => {
       const c = await aCharger();
       await c.client.close();
