@@ -85,10 +85,14 @@ export class DeliveryWorker {
   private async send(d: WebhookDelivery): Promise<Outcome> {
     const target = await findWebhookTarget(this.o.db, d.webhookId);
     if (!target) return 'failed'; // deleted: its deliveries went with it
+    if (!target.enabled) {
+      // Not sent, no attempt wasted: the operator retries it once the webhook is enabled again.
+      await deliveries.updateDeliveryOutcome(this.o.db, d.id, { status: 'FAILED', statusCode: null, error: 'webhook disabled: not sent' });
+      return 'failed';
+    }
     const body = JSON.stringify(d.body);
     let statusCode: number | null = null;
     try {
-      if (!target.enabled) throw new Error('webhook disabled');
       const res = await fetch(target.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-cpms-event': d.event, 'x-cpms-delivery': String(d.id), [SIGNATURE_HEADER]: signatureHeader(target.secret, body, this.o.clock.now()) },

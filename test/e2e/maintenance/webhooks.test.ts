@@ -187,4 +187,23 @@ describe('e2e webhooks', () => {
       await t.app.webhookWorker.stop();
     }
   });
+
+  it('should not send a delivery queued before its webhook was disabled (FAILED at once), and send it when retried after enabling', async () => {
+    // Arrange
+    const hook = await aWebhook({});
+    await raise('test:disabled');
+    await t.api('PATCH', `/api/v1/webhooks/${hook.id}`, { enabled: false });
+
+    // Act
+    await deliver();
+    const [notSent] = await deliveriesOf(hook.id);
+    await t.api('PATCH', `/api/v1/webhooks/${hook.id}`, { enabled: true });
+    await t.api('POST', `/api/v1/webhooks/${hook.id}/deliveries/${notSent.id}/retry`);
+    await deliver();
+
+    // Assert
+    expect(notSent).to.include({ status: 'FAILED', lastError: 'webhook disabled: not sent', lastStatusCode: null });
+    expect(receiver.received).to.have.length(1);
+    expect((await deliveriesOf(hook.id))[0]).to.include({ status: 'DELIVERED' });
+  });
 });
