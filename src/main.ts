@@ -73,6 +73,7 @@ export async function serve(config: Config, logger: Logger, o: ServeOptions = {}
     if (config.ocpi.push.enabled) app.pushWorker.start();
     if (config.jobs.enabled) {
       app.scheduler.start();
+      app.webhookWorker.start(); // a queued webhook delivery is sent at once, not at the next job tick
       logger.info(`Scheduled jobs started: ${app.scheduler.names().join(', ')}`, { interface: 'jobs' });
     }
     return { app, db, baseUrl, stop };

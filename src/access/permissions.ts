@@ -12,10 +12,11 @@ type Access = 'write' | 'read' | 'none';
 
 const AREA_OF_SEGMENT: Record<string, Area> = {
   chargers: 'network', faults: 'network', locations: 'network', tokens: 'network', tariffs: 'network', reservations: 'network', alerts: 'network',
+  tickets: 'network', 'maintenance-windows': 'network', diagnostics: 'network', 'firmware-campaigns': 'network', 'configuration-templates': 'network',
   sessions: 'sessions',
   cdrs: 'billing', statements: 'billing',
   analytics: 'analytics',
-  jobs: 'system',
+  jobs: 'system', webhooks: 'system',
   partners: 'roaming',
   operators: 'accounts', audit: 'accounts', apikeys: 'accounts',
   auth: 'self',

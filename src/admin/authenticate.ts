@@ -90,3 +90,10 @@ export function authenticate(deps: { apiKeys: ApiKeyService; auth: AuthService }
     }
   };
 }
+
+/** Who did it, as recorded on sessions closed, alerts, tickets and the like: `operator:<email>` or `apikey:<id>`. */
+export function actorOf(req: Request): string {
+  const p = req.principal;
+  if (!p) return 'unknown';
+  return p.kind === 'operator' ? `operator:${p.label}` : `apikey:${p.id}`;
+}

@@ -22,6 +22,12 @@ import { alertAdminRoutes } from '../alerts/admin.routes.ts';
 import { loginRoutes, operatorAdminRoutes, sessionRoutes } from '../access/admin.routes.ts';
 import { auditAdminRoutes } from '../audit/admin.routes.ts';
 import { auditReaders } from './audit-readers.ts';
+import { webhookAdminRoutes } from '../webhooks/admin.routes.ts';
+import { ticketAdminRoutes } from '../maintenance/ticket.routes.ts';
+import { windowAdminRoutes } from '../maintenance/window.routes.ts';
+import { templateAdminRoutes } from '../fleet/template.routes.ts';
+import { firmwareAdminRoutes } from '../fleet/firmware.routes.ts';
+import { diagnosticsAdminRoutes } from '../fleet/diagnostics.routes.ts';
 import { createOcpiRouter, type OcpiModule } from '../ocpi/router.ts';
 import { credentialsOcpiModule } from '../ocpi/credentials/credentials.routes.ts';
 import { tokensModule } from '../tokens/ocpi.routes.ts';
@@ -72,6 +78,12 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       billingAdminRoutes({ cdrs: s.cdrs, statements: s.statements }),
       reservationAdminRoutes({ reservations: s.reservations }),
       alertAdminRoutes({ alerts: s.alerts }),
+      webhookAdminRoutes({ webhooks: s.webhooks }),
+      ticketAdminRoutes({ tickets: s.tickets }),
+      windowAdminRoutes({ windows: s.maintenanceWindows }),
+      templateAdminRoutes({ templates: s.configurationTemplates }),
+      firmwareAdminRoutes({ firmware: s.firmwareCampaigns }),
+      diagnosticsAdminRoutes({ diagnostics: s.diagnostics }),
     ],
   });
 }

@@ -54,6 +54,7 @@ async function stopServing(rt: Runtime): Promise<void> {
   try {
     await services.scheduler.stop();
     await services.pushWorker.stop();
+    await services.webhookWorker.stop();
     await rt.ocpp.stop();
     // After the last charger message: what is kept in memory is written before the database closes.
     await services.sessions.meterWriter.drain();
@@ -90,7 +91,7 @@ export function createApp(deps: AppDeps) {
   const server = createServer(config, app);
   const ocpp = attachOcppEndpoint(server, deps, services, connections, bus);
   const rt: Runtime = { deps, nodeId, server, services, connections, bus, ocpp };
-  const { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, operators, auth, audit } = services;
+  const { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit } = services;
   return {
     server,
     app,
@@ -99,8 +100,9 @@ export function createApp(deps: AppDeps) {
     commands,
     scheduler: services.scheduler,
     pushWorker: services.pushWorker,
+    webhookWorker: services.webhookWorker,
     asyncResults: services.asyncResults,
-    services: { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, operators, auth, audit },
+    services: { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit },
     nodeId,
     /**
      * Starts serving. As a node (default) it first releases the connections a crashed process left

@@ -43,7 +43,8 @@ import { ReservationService } from '../commands/reservation.service.ts';
 import { ChargingProfileService } from '../chargingprofiles/chargingprofile.service.ts';
 import { AlertService } from '../alerts/alert.service.ts';
 import { StuckSessionService } from '../sessions/stuck-sessions.service.ts';
-import { registerStuckSessionJobs } from '../jobs/registry.ts';
+import { registerStuckSessionJobs, registerMaintenanceJobs } from '../jobs/registry.ts';
+import { buildMaintenance } from './maintenance.ts';
 
 /** What the services are built on besides the injected deps: made once per app by `createApp`. */
 export interface ServiceCore {
@@ -159,7 +160,7 @@ function buildStuckSessions(deps: AppDeps, core: ServiceCore, sessions: SessionS
   return { alerts, stuckSessions };
 }
 
-type SchedulerInputs = ReturnType<typeof buildChargingCore> & ReturnType<typeof buildPricing> & ReturnType<typeof buildRoaming> & ReturnType<typeof buildStuckSessions>;
+type SchedulerInputs = ReturnType<typeof buildChargingCore> & ReturnType<typeof buildPricing> & ReturnType<typeof buildRoaming> & ReturnType<typeof buildStuckSessions> & ReturnType<typeof buildMaintenance>;
 
 /** The job scheduler with every periodic job registered (each runs on one node under an advisory lock). */
 function buildScheduler(deps: AppDeps, nodeId: string, s: SchedulerInputs) {
@@ -168,6 +169,7 @@ function buildScheduler(deps: AppDeps, nodeId: string, s: SchedulerInputs) {
   registerJobs(scheduler, { config, pushWorker: s.pushWorker, authorize: s.authorize, tokenSync: { db, clock, logger: logger.child({ module: 'token-sync' }), tokens: s.ocpiTokens }, chargers: s.chargers });
   registerBillingJobs(scheduler, { config, statements: s.statements, staleSessions: { db, clock, logger: logger.child({ module: 'stale-sessions' }), sessions: s.sessions, staleAfterMin: config.billing.staleSessionAfterMin } });
   registerStuckSessionJobs(scheduler, { config, stuckSessions: s.stuckSessions });
+  registerMaintenanceJobs(scheduler, { config, ...s });
   return scheduler;
 }
 
@@ -187,11 +189,12 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const pricing = buildPricing(deps, charging.sessions);
   const roaming = buildRoaming(deps, charging.authorize, core.commands);
   const stuck = buildStuckSessions(deps, core, charging.sessions);
-  const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming, ...stuck });
+  const maintenance = buildMaintenance(deps, core, { alerts: stuck.alerts, chargers: charging.chargers });
+  const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance });
 
   // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...buildAccounts(deps), scheduler, configuration: core.configuration };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...buildAccounts(deps), scheduler, configuration: core.configuration };
 }

@@ -10,7 +10,7 @@ import { GroupCommitWriter } from '../db/group-commit.ts';
 import { transactionSink } from '../db/transaction-sink.ts';
 import { findEvse, getLocation } from '../locations/location.service.ts';
 import * as repo from './charger.repo.ts';
-import type { ChargePoint, RegistrationStatus, StatusReport } from './charger.types.ts';
+import type { ChargePoint, ChargerEventHook, EvseStatusOverride, RegistrationStatus, StatusReport } from './charger.types.ts';
 import { aggregateEvseStatus, connectorEvseStatus, isFault } from './connector-state.ts';
 import { configurationAtBoot } from './configuration.service.ts';
 import { ensureConnectorOf, placeChargerAt, type EvseLayoutHooks } from './evse-layout.ts';
@@ -69,6 +69,8 @@ export class ChargerService {
   private readonly passwords: PasswordHasher;
   /** StatusNotifications of many chargers share one transaction (in arrival order). */
   readonly statusWriter: GroupCommitWriter<{ chargePointId: string; report: StatusReport }, EvseStatusChange | undefined>;
+  private statusOverride?: EvseStatusOverride;
+  private readonly eventHooks = new Map<string, ChargerEventHook[]>();
 
   constructor(private readonly o: ChargerServiceOptions) {
     this.passwords = o.passwords ?? scryptPasswords;
@@ -82,6 +84,16 @@ export class ChargerService {
       maxBatch: o.ingest?.maxBatch ?? 500,
       maxInFlight: o.ingest?.maxConcurrentBatches ?? 1,
     });
+  }
+
+  /** One override at most (maintenance windows, issue 9). */
+  useEvseStatusOverride(override: EvseStatusOverride): void {
+    this.statusOverride = override;
+  }
+
+  /** Hooks on recorded charger events of `type` (firmware campaigns, diagnostics requests: issue 9). */
+  onEvent(type: string, hook: ChargerEventHook): void {
+    this.eventHooks.set(type, [...(this.eventHooks.get(type) ?? []), hook]);
   }
 
   onEvseStatus(hook: EvseStatusHook): void {
@@ -254,7 +266,7 @@ export class ChargerService {
     if (!evse) return undefined;
     const online = evse.chargePointId ? ((await repo.findChargePoint(trx, evse.chargePointId))?.isOnline ?? false) : false;
     const statuses = (await repo.listConnectorsOfEvse(trx, evseFk)).map((c) => connectorEvseStatus(c.ocppStatus, online));
-    const status = aggregateEvseStatus(statuses);
+    const status = (await this.statusOverride?.(trx, evseFk)) ?? aggregateEvseStatus(statuses);
     if (!(await repo.updateEvseStatus(trx, evseFk, status))) return undefined;
     return { evseFk, locationId: evse.locationId, evseUid: evse.uid, status };
   }
@@ -276,6 +288,7 @@ export class ChargerService {
     await this.o.db.transaction(async (trx) => {
       await repo.insertEvent(trx, chargePointId, type, payload, this.o.clock.now());
       if (Object.keys(fields).length) await repo.updateChargePoint(trx, chargePointId, fields);
+      for (const hook of this.eventHooks.get(type) ?? []) await hook(trx, chargePointId, payload);
     });
   }
 

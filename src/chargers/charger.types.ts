@@ -1,3 +1,5 @@
+import type { Knex } from 'knex';
+import type { EvseStatus } from './connector-state.ts';
 import type { ConnectorSpecSource } from './connector-spec.ts';
 
 export type RegistrationStatus = 'Accepted' | 'Pending' | 'Rejected';
@@ -72,3 +74,9 @@ export interface StatusReport {
   vendorErrorCode?: string;
   timestamp: Date;
 }
+
+/** An EVSE status that overrides the one computed from its connectors (e.g. INOPERATIVE during maintenance). */
+export type EvseStatusOverride = (trx: Knex.Transaction | Knex, evseFk: number) => Promise<EvseStatus | undefined>;
+
+/** Runs inside the transaction that recorded a charger event of its type (e.g. FirmwareStatusNotification). */
+export type ChargerEventHook = (trx: Knex.Transaction, chargePointId: string, payload: unknown) => Promise<void>;

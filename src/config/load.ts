@@ -100,6 +100,38 @@ export interface Config {
       tooLongAction: 'close' | 'alert';
     };
   };
+  /** Alert rules (issue 9); 0 turns a threshold's rule off. */
+  alerts: {
+    /** Schedule of the `alert-rules` job. */
+    evaluateCron: string;
+    /** An ACTIVE session without meter values this long gets NO_METER_VALUES. */
+    noMeterValuesMin: number;
+    /** A connector in Preparing/Finishing this long gets CONNECTOR_STUCK. */
+    connectorStuckMin: number;
+    /** REPEATED_FAILED_STARTS: this many refused starts in a row on a connector… */
+    failedStartsCount: number;
+    /** …all within this many minutes. */
+    failedStartsWindowMin: number;
+  };
+  /** Maintenance windows and firmware campaigns (issue 9). */
+  maintenance: {
+    /** Schedule of the `maintenance-windows` job (starts and ends windows). */
+    windowsCron: string;
+    /** Schedule of the `firmware-campaigns` job (sends UpdateFirmware within each campaign's time window). */
+    firmwareCampaignsCron: string;
+    /** Where chargers upload diagnostics (GetDiagnostics.location) unless a request names another; empty: every request must. */
+    diagnosticsLocation: string;
+  };
+  /** Webhook deliveries (issue 9): signed POSTs, retried with exponential backoff. */
+  webhooks: {
+    /** Schedule of the `webhook-delivery` job (a safety net: a new delivery is sent at once). */
+    deliveryCron: string;
+    timeoutSec: number;
+    /** After this many failed attempts a delivery is FAILED for good. */
+    maxAttempts: number;
+    backoffBaseSec: number;
+    backoffMaxSec: number;
+  };
   ocpi: {
     /** Largest `limit` of a paginated OCPI GET (transport §4.1.3); a bigger or absent limit gets this. */
     maxPageLimit: number;
@@ -211,6 +243,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['BILLING_MAX_SESSION_DAYS', 'billing.maxSessionDays', int],
   ['SESSIONS_IDLE_CONNECTOR_GRACE_SEC', 'sessions.idleConnectorGraceSec', int],
   ['SESSIONS_REMOTE_STOP_WAIT_SEC', 'sessions.remoteStopWaitSec', int],
+  ['DIAGNOSTICS_LOCATION', 'maintenance.diagnosticsLocation', str],
 ];
 
 const defaultsUrl = packageFile('config/default.json');

@@ -7,6 +7,10 @@ import type { StatementService } from '../billing/statement.service.ts';
 import type { AuthorizeService } from '../tokens/authorize.service.ts';
 import { runTokenSync, type TokenSyncDeps } from '../tokens/sync.job.ts';
 import type { StuckSessionService } from '../sessions/stuck-sessions.service.ts';
+import type { AlertRuleService } from '../alerts/alert-rules.service.ts';
+import type { DeliveryWorker } from '../webhooks/delivery.worker.ts';
+import type { MaintenanceWindowService } from '../maintenance/window.service.ts';
+import type { FirmwareCampaignService } from '../fleet/firmware.service.ts';
 
 /** Registers every scheduled job. Later modules add theirs here. */
 export function registerJobs(scheduler: JobScheduler, deps: { config: Config; pushWorker?: PushWorker; chargers: ChargerService; authorize?: AuthorizeService; tokenSync?: TokenSyncDeps }): void {
@@ -35,4 +39,12 @@ export function registerBillingJobs(scheduler: JobScheduler, deps: { config: Con
 export function registerStuckSessionJobs(scheduler: JobScheduler, deps: { config: Config; stuckSessions: StuckSessionService }): void {
   scheduler.register({ name: 'idle-connectors', schedule: deps.config.sessions.idleConnectorCron, run: () => deps.stuckSessions.checkIdleConnectors() });
   scheduler.register({ name: 'zombie-sessions', schedule: deps.config.sessions.zombieCron, run: () => deps.stuckSessions.applyZombieRules() });
+}
+
+/** Faults and maintenance (issue 9): the alert rules and webhook deliveries. */
+export function registerMaintenanceJobs(scheduler: JobScheduler, deps: { config: Config; alertRules: AlertRuleService; webhookWorker: DeliveryWorker; maintenanceWindows: MaintenanceWindowService; firmwareCampaigns: FirmwareCampaignService }): void {
+  scheduler.register({ name: 'alert-rules', schedule: deps.config.alerts.evaluateCron, run: () => deps.alertRules.evaluate() });
+  scheduler.register({ name: 'maintenance-windows', schedule: deps.config.maintenance.windowsCron, run: () => deps.maintenanceWindows.runDue() });
+  scheduler.register({ name: 'firmware-campaigns', schedule: deps.config.maintenance.firmwareCampaignsCron, run: () => deps.firmwareCampaigns.runDue() });
+  scheduler.register({ name: 'webhook-delivery', schedule: deps.config.webhooks.deliveryCron, run: () => deps.webhookWorker.runOnce() });
 }

@@ -1,3 +1,4 @@
+import { actorOf } from '../admin/authenticate.ts';
 import express, { type Router } from 'express';
 import type { Knex } from 'knex';
 import { optionalEnum, parsePaging, parseSerialId } from '../admin/http.ts';
@@ -37,9 +38,7 @@ export function sessionAdminRoutes(deps: { db: Knex; stuckSessions: Pick<StuckSe
     const id = parseSerialId(req.params.id);
     const reason = (req.body ?? {}).reason;
     if (typeof reason !== 'string' || reason.trim() === '' || reason.length > 255) throw new InvalidInput('reason: required, a string of 1 to 255 characters');
-    const p = req.principal!;
-    const closedBy = p.kind === 'operator' ? `operator:${p.label}` : `apikey:${p.id}`;
-    const result = await deps.stuckSessions.operatorStop(id, { reason, closedBy });
+    const result = await deps.stuckSessions.operatorStop(id, { reason, closedBy: actorOf(req) });
     res.json({ outcome: result.outcome, remoteStop: result.remoteStop, session: view(result.session) });
   });
   return r;

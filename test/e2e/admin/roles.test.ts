@@ -25,6 +25,15 @@ const EXPECTED: Record<string, Role[]> = {
   'POST /tokens': NETWORK, 'GET /tokens': ALL, 'PATCH /tokens/{id}': NETWORK,
   'GET /sessions': ALL, 'GET /sessions/{id}': ALL, 'POST /sessions/{id}/cdr': BILLING, 'POST /sessions/{id}/stop': NETWORK,
   'GET /alerts': ALL,
+  'GET /alerts/{id}': ALL, 'POST /alerts/{id}/ack': NETWORK,
+  'GET /webhooks': ALL, 'POST /webhooks': ADMIN, 'GET /webhooks/{id}': ALL, 'PATCH /webhooks/{id}': ADMIN, 'DELETE /webhooks/{id}': ADMIN,
+  'GET /webhooks/{id}/deliveries': ALL, 'POST /webhooks/{id}/deliveries/{deliveryId}/retry': ADMIN,
+  'GET /tickets': ALL, 'POST /tickets': NETWORK, 'GET /tickets/{id}': ALL, 'PATCH /tickets/{id}': NETWORK, 'POST /tickets/{id}/notes': NETWORK,
+  'GET /maintenance-windows': ALL, 'POST /maintenance-windows': NETWORK, 'GET /maintenance-windows/{id}': ALL, 'POST /maintenance-windows/{id}/cancel': NETWORK,
+  'GET /diagnostics': ALL, 'POST /diagnostics': NETWORK, 'GET /diagnostics/{id}': ALL,
+  'GET /firmware-campaigns': ALL, 'POST /firmware-campaigns': NETWORK, 'GET /firmware-campaigns/{id}': ALL, 'GET /firmware-campaigns/{id}/chargers': ALL, 'POST /firmware-campaigns/{id}/cancel': NETWORK,
+  'GET /configuration-templates': ALL, 'POST /configuration-templates': NETWORK, 'GET /configuration-templates/{id}': ALL, 'PUT /configuration-templates/{id}': NETWORK,
+  'DELETE /configuration-templates/{id}': NETWORK, 'GET /configuration-templates/{id}/drift': ALL, 'POST /configuration-templates/{id}/apply': NETWORK,
   'GET /jobs': ALL, 'GET /jobs/runs': ALL, 'POST /jobs/{name}/run': ADMIN,
   'POST /partners/invitations': ADMIN, 'POST /partners': ADMIN, 'GET /partners': ADMIN, 'GET /partners/{id}': ADMIN, 'DELETE /partners/{id}': ADMIN,
   'POST /partners/{id}/credentials/update': ADMIN, 'GET /partners/{id}/outbox': ADMIN, 'POST /partners/{id}/outbox/{rowId}/retry': ADMIN,
@@ -36,7 +45,7 @@ const EXPECTED: Record<string, Role[]> = {
 };
 
 // Ids of nothing: an allowed call changes nothing (404 / 400), a refused one is 403 before any lookup.
-const PARAMS: Record<string, string> = { id: '2147483000', connectorId: '1', action: 'Reset', name: 'no-such-job', rowId: '2147483000', assignmentId: '2147483000' };
+const PARAMS: Record<string, string> = { id: '2147483000', connectorId: '1', action: 'Reset', name: 'no-such-job', rowId: '2147483000', assignmentId: '2147483000', deliveryId: '2147483000' };
 const concrete = (path: string): string => path.replace(/\{(\w+)\}/g, (_m, p: string) => PARAMS[p] ?? 'x');
 
 // The own-session routes end or change the session: called last.

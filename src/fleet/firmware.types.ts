@@ -1,0 +1,41 @@
+export type CampaignStatus = 'SCHEDULED' | 'RUNNING' | 'FINISHED' | 'CANCELLED';
+
+/** A firmware campaign (issue 9): OCPP 1.6 UpdateFirmware to a set of chargers within a time window. */
+export interface FirmwareCampaign {
+  id: number;
+  name: string;
+  location: string;
+  windowStart: Date;
+  windowEnd: Date;
+  retries: number | null;
+  retryInterval: number | null;
+  status: CampaignStatus;
+  createdBy: string;
+  createdAt: Date;
+}
+
+/**
+ * A charger in a campaign: PENDING (not sent yet), SENT (UpdateFirmware answered), NOT_SENT (the window
+ * ended first), REQUEST_FAILED (CALLERROR or no answer), CANCELLED, or the last FirmwareStatusNotification
+ * status (Downloading, Downloaded, DownloadFailed, Installing, Installed, InstallationFailed, Idle).
+ */
+export interface CampaignCharger {
+  chargePointId: string;
+  status: string;
+  lastError: string | null;
+  sentAt: Date | null;
+  updatedAt: Date;
+}
+
+/** The statuses that count as failures of a campaign. */
+export const FAILED_STATUSES = ['NOT_SENT', 'REQUEST_FAILED', 'DownloadFailed', 'InstallationFailed'] as const;
+
+export interface NewCampaign {
+  name: string;
+  location: string;
+  windowStart: Date;
+  windowEnd: Date;
+  retries: number | null;
+  retryInterval: number | null;
+  chargePointIds: string[];
+}
