@@ -21,6 +21,7 @@ import { reservationAdminRoutes } from '../commands/admin.routes.ts';
 import { alertAdminRoutes } from '../alerts/admin.routes.ts';
 import { loginRoutes, operatorAdminRoutes, sessionRoutes } from '../access/admin.routes.ts';
 import { auditAdminRoutes } from '../audit/admin.routes.ts';
+import { eventAdminRoutes } from '../events/admin.routes.ts';
 import { auditReaders } from './audit-readers.ts';
 import { createOcpiRouter, type OcpiModule } from '../ocpi/router.ts';
 import { credentialsOcpiModule } from '../ocpi/credentials/credentials.routes.ts';
@@ -72,6 +73,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       billingAdminRoutes({ cdrs: s.cdrs, statements: s.statements }),
       reservationAdminRoutes({ reservations: s.reservations }),
       alertAdminRoutes({ alerts: s.alerts }),
+      eventAdminRoutes({ db, hub: s.eventHub, live: s.liveView, logger: logger.child({ module: 'events' }), heartbeatSec: config.events.heartbeatSec }),
     ],
   });
 }

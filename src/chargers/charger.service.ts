@@ -195,25 +195,26 @@ export class ChargerService {
    */
   async reportStatus(chargePointId: string, reported: Omit<StatusReport, 'timestamp'> & { timestamp?: Date }): Promise<void> {
     const report: StatusReport = { ...reported, timestamp: reported.timestamp ?? this.o.clock.now() };
-    const changedEvse = await this.o.db.transaction(async (trx) => {
+    const { changedEvse, isNewest } = await this.o.db.transaction(async (trx) => {
       // Newest wins for faults as for the connector status: a replayed older report opens and clears nothing.
       if (report.connectorNumber === 0) {
-        const isNewest = !(await repo.hasNewerStatusHistory(trx, chargePointId, 0, report.timestamp));
+        const newest = !(await repo.hasNewerStatusHistory(trx, chargePointId, 0, report.timestamp));
         await repo.insertStatusHistory(trx, chargePointId, report);
-        if (isNewest) await this.trackFault(trx, chargePointId, report);
-        return undefined;
+        if (newest) await this.trackFault(trx, chargePointId, report);
+        return { changedEvse: undefined, isNewest: false };
       }
       await repo.insertStatusHistory(trx, chargePointId, report);
       const connector = await ensureConnectorOf(trx, chargePointId, report.connectorNumber);
-      const isNewest = await repo.updateConnectorStatus(trx, connector.id, report);
-      if (isNewest) await this.trackFault(trx, chargePointId, report);
-      if (!isNewest || connector.evseFk === null) return undefined;
+      const newest = await repo.updateConnectorStatus(trx, connector.id, report);
+      if (newest) await this.trackFault(trx, chargePointId, report);
+      if (!newest || connector.evseFk === null) return { changedEvse: undefined, isNewest: newest };
       const change = await this.recomputeEvse(trx, connector.evseFk);
       // A connector's first report is when its EVSE gains it (OCPP 1.6 chargers reveal connectors this way).
       if (connector.statusAt === null) await this.runEvseChangedHooks(trx, connector.evseFk);
       await this.runEvseStatusHooks(trx, [change]);
-      return change;
+      return { changedEvse: change, isNewest: newest };
     });
+    if (isNewest) this.o.events.emit('connector.status', { chargePointId, connectorId: report.connectorNumber, status: report.status, errorCode: report.errorCode, info: report.info ?? null, timestamp: report.timestamp });
     if (changedEvse) this.o.events.emit('evse.status', changedEvse);
   }
 

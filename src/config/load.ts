@@ -73,6 +73,16 @@ export interface Config {
     /** A session longer than this is not billed automatically (a charger clock error): FAILED, for the operator. */
     maxSessionDays: number;
   };
+  /** Live monitoring (GET /api/v1/events): event retention for Last-Event-ID replay, SSE heartbeats. */
+  events: {
+    /** Events older than this are deleted by the `events-retention` job (a resume from before gets what is left). */
+    retentionHours: number;
+    retentionCron: string;
+    /** A comment line is sent this often on an idle stream (keeps proxies from closing it). */
+    heartbeatSec: number;
+    /** Each node reads new events at least this often (a safety net: new events normally wake it at once). */
+    pollIntervalMs: number;
+  };
   /** Stuck sessions (issue 15): idle connectors, operator stops and the zombie rules (0 = rule off). */
   sessions: {
     /** A session whose connector reported Available/Unavailable/Faulted this long ago, unconfirmed, is closed (CONNECTOR_IDLE). */

@@ -7,6 +7,9 @@ import type { StatementService } from '../billing/statement.service.ts';
 import type { AuthorizeService } from '../tokens/authorize.service.ts';
 import { runTokenSync, type TokenSyncDeps } from '../tokens/sync.job.ts';
 import type { StuckSessionService } from '../sessions/stuck-sessions.service.ts';
+import type { Knex } from 'knex';
+import type { Clock } from '../shared/clock.ts';
+import { deleteEventsBefore } from '../events/event-hub.ts';
 
 /** Registers every scheduled job. Later modules add theirs here. */
 export function registerJobs(scheduler: JobScheduler, deps: { config: Config; pushWorker?: PushWorker; chargers: ChargerService; authorize?: AuthorizeService; tokenSync?: TokenSyncDeps }): void {
@@ -35,4 +38,10 @@ export function registerBillingJobs(scheduler: JobScheduler, deps: { config: Con
 export function registerStuckSessionJobs(scheduler: JobScheduler, deps: { config: Config; stuckSessions: StuckSessionService }): void {
   scheduler.register({ name: 'idle-connectors', schedule: deps.config.sessions.idleConnectorCron, run: () => deps.stuckSessions.checkIdleConnectors() });
   scheduler.register({ name: 'zombie-sessions', schedule: deps.config.sessions.zombieCron, run: () => deps.stuckSessions.applyZombieRules() });
+}
+
+/** Live monitoring (issue 9): stored events are kept events.retentionHours for Last-Event-ID replays. */
+export function registerEventJobs(scheduler: JobScheduler, deps: { config: Config; db: Knex; clock: Clock }): void {
+  const { retentionHours, retentionCron } = deps.config.events;
+  scheduler.register({ name: 'events-retention', schedule: retentionCron, run: async () => ({ deleted: await deleteEventsBefore(deps.db, new Date(deps.clock.now().getTime() - retentionHours * 3_600_000)) }) });
 }

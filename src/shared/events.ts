@@ -6,6 +6,9 @@ export interface DomainEventMap {
   'charger.disconnected': { chargePointId: string };
   'charger.offline': { chargePointId: string };
   'evse.status': { evseFk: number; locationId: string; evseUid: string; status: string };
+  /** A connector's newest status report (OCPP 1.6 §4.9 StatusNotification), stored. */
+  'connector.status': { chargePointId: string; connectorId: number; status: string; errorCode: string; info?: string | null; timestamp: Date };
+  'alert.opened': { alertId: number; kind: string; severity: string; message: string; chargePointId: string | null; connectorId: number | null; sessionId: number | null };
   'session.started': { sessionId: number };
   'session.updated': { sessionId: number };
   'session.stopped': { sessionId: number };
