@@ -25,6 +25,7 @@ const EXPECTED: Record<string, Role[]> = {
   'POST /tokens': NETWORK, 'GET /tokens': ALL, 'PATCH /tokens/{id}': NETWORK,
   'GET /sessions': ALL, 'GET /sessions/{id}': ALL, 'POST /sessions/{id}/cdr': BILLING, 'POST /sessions/{id}/stop': NETWORK,
   'GET /alerts': ALL,
+  'GET /events': ALL, 'GET /live/chargers': ALL,
   'GET /jobs': ALL, 'GET /jobs/runs': ALL, 'POST /jobs/{name}/run': ADMIN,
   'POST /partners/invitations': ADMIN, 'POST /partners': ADMIN, 'GET /partners': ADMIN, 'GET /partners/{id}': ADMIN, 'DELETE /partners/{id}': ADMIN,
   'POST /partners/{id}/credentials/update': ADMIN, 'GET /partners/{id}/outbox': ADMIN, 'POST /partners/{id}/outbox/{rowId}/retry': ADMIN,
@@ -37,7 +38,9 @@ const EXPECTED: Record<string, Role[]> = {
 
 // Ids of nothing: an allowed call changes nothing (404 / 400), a refused one is 403 before any lookup.
 const PARAMS: Record<string, string> = { id: '2147483000', connectorId: '1', action: 'Reset', name: 'no-such-job', rowId: '2147483000', assignmentId: '2147483000' };
-const concrete = (path: string): string => path.replace(/\{(\w+)\}/g, (_m, p: string) => PARAMS[p] ?? 'x');
+// An allowed GET /events would stream forever: called with a type that does not exist, it is answered 400.
+const QUERY: Record<string, string> = { '/events': '?types=no-such-type' };
+const concrete = (path: string): string => path.replace(/\{(\w+)\}/g, (_m, p: string) => PARAMS[p] ?? 'x') + (QUERY[path] ?? '');
 
 // The own-session routes end or change the session: called last.
 const order = (route: string): number => (route === 'POST /auth/logout' ? 2 : route.includes(' /auth/') ? 1 : 0);
