@@ -6,7 +6,7 @@ import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger, type ChargerClient } from '../../helpers/charger.ts';
 import { openSse, type SseClient } from '../../helpers/sse.ts';
 import { eventually } from '../../helpers/wait.ts';
-import { aBootNotification, aLocation, aRegisteredCharger, aStartTransaction, aStatusNotification, aStopTransaction, aToken, anEnergyReading, anEvseUid, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
+import { aBootNotification, aLocation, aRegisteredCharger, aStartTransaction, aStatusNotification, aStopTransaction, aToken, anEvseUid, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 
 describe('e2e admin API live events (GET /events)', () => {
   const t = useTestApp({ overrides: { 'events.heartbeatSec': 1 } });
