@@ -208,6 +208,8 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['BILLING_STALE_SESSION_AFTER_MIN', 'billing.staleSessionAfterMin', int],
   ['BILLING_MAX_SESSION_DAYS', 'billing.maxSessionDays', int],
   ['SESSIONS_IDLE_CONNECTOR_GRACE_SEC', 'sessions.idleConnectorGraceSec', int],
+  ['EVENTS_RETENTION_HOURS', 'events.retentionHours', int],
+  ['EVENTS_HEARTBEAT_SEC', 'events.heartbeatSec', int],
   ['SESSIONS_REMOTE_STOP_WAIT_SEC', 'sessions.remoteStopWaitSec', int],
 ];
 
