@@ -21,6 +21,9 @@ export interface EventRecorderOptions {
  */
 export class EventRecorder {
   private readonly running = new Set<Promise<void>>();
+  /** Built events waiting to be stored, in the order their domain events were published. */
+  private queue: NewLiveEvent[] = [];
+  private flushing: Promise<void> | undefined;
   private readonly offs: Array<() => void> = [];
 
   constructor(private readonly o: EventRecorderOptions) {}
@@ -53,11 +56,26 @@ export class EventRecorder {
     const task = (async () => {
       const event = await build();
       if (!event) return;
-      this.o.onStored(await repo.insertEvent(this.o.db, event));
+      this.queue.push(event);
+      await this.flush();
     })()
       .catch((err: unknown) => void this.o.logger.error('recording a live event failed', { err: err instanceof Error ? err.message : err }))
       .finally(() => this.running.delete(task));
     this.running.add(task);
+  }
+
+  /** Stores what is queued, one insert at a time: events built meanwhile go together in the next one. */
+  private async flush(): Promise<void> {
+    while (this.flushing) await this.flushing.catch(() => undefined); // its own task logs a failure
+    if (this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    this.flushing = repo.insertEvents(this.o.db, batch).then((ids) => this.o.onStored(Math.max(...ids)));
+    try {
+      await this.flushing;
+    } finally {
+      this.flushing = undefined;
+    }
   }
 
   private event(type: EventType, chargePointId: string | null, locationId: string | null, data: Record<string, unknown>): NewLiveEvent {
