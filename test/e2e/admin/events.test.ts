@@ -6,10 +6,11 @@ import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger, type ChargerClient } from '../../helpers/charger.ts';
 import { openSse, type SseClient } from '../../helpers/sse.ts';
 import { eventually } from '../../helpers/wait.ts';
+import { insertEvents } from '../../../src/events/event.repo.ts';
 import { aBootNotification, aLocation, aRegisteredCharger, aStartTransaction, aStatusNotification, aStopTransaction, aToken, anEvseUid, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 
 describe('e2e admin API live events (GET /events)', () => {
-  const t = useTestApp({ overrides: { 'events.heartbeatSec': 1 } });
+  const t = useTestApp({ overrides: { 'events.heartbeatSec': 1, 'events.pollIntervalMs': 200 } });
   const open: Array<SseClient | ChargerClient> = [];
   afterEach(async () => {
     for (const c of open.splice(0)) 'state' in c ? await c.close({ force: true }) : c.close();
@@ -123,6 +124,31 @@ describe('e2e admin API live events (GET /events)', () => {
     // Assert
     const e = await sse.next((x) => x.event === 'alert.opened', 'the alert');
     expect(e.data).to.include({ kind: 'TEST_ALERT', severity: 'warning', message: 'look here', connectorId: 1 });
+  });
+
+  it('should deliver an event another node stored without telling this one (the safety-net poll)', async () => {
+    // Arrange
+    const sse = await stream('?chargePointId=CP-elsewhere');
+    await eventually(async () => t.app.eventHub.size > 0, 'the subscription');
+    // Act: stored as a node without the Redis bus would
+    const [id] = await insertEvents(t.db, [{ type: 'charger.connected', chargePointId: 'CP-elsewhere', locationId: null, occurredAt: new Date(), data: { chargePointId: 'CP-elsewhere' } }]);
+    // Assert
+    const e = await sse.next((x) => x.event === 'charger.connected', 'the event stored elsewhere');
+    expect(Number(e.id)).to.equal(id);
+  });
+
+  it('should delete the events older than the retention with the events-retention job', async () => {
+    // Arrange
+    const old = new Date(Date.now() - 25 * 3_600_000);
+    const [oldId, newId] = await insertEvents(t.db, [
+      { type: 'charger.offline', chargePointId: 'CP-old', locationId: null, occurredAt: old, data: {} },
+      { type: 'charger.offline', chargePointId: 'CP-old', locationId: null, occurredAt: new Date(), data: {} },
+    ]);
+    // Act
+    const run = await t.api('POST', '/api/v1/jobs/events-retention/run');
+    // Assert
+    expect(run.status).to.equal(200);
+    expect((await t.db('events').whereIn('id', [oldId!, newId!]).pluck('id')).map(Number)).to.deep.equal([newId]);
   });
 
   it('should refuse an unknown event type or a malformed Last-Event-ID with 400', async () => {
