@@ -6,13 +6,15 @@ export type Role = 'admin' | 'operator' | 'viewer' | 'finance';
 export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer', 'finance'];
 
 /** network: the charging network and its commands; billing: CDRs and statements; self: one's own login. */
-export type Area = 'network' | 'sessions' | 'billing' | 'analytics' | 'system' | 'roaming' | 'accounts' | 'self';
+export type Area = 'network' | 'monitoring' | 'sessions' | 'billing' | 'analytics' | 'system' | 'roaming' | 'accounts' | 'self';
 
 type Access = 'write' | 'read' | 'none';
 
 const AREA_OF_SEGMENT: Record<string, Area> = {
   chargers: 'network', faults: 'network', locations: 'network', tokens: 'network', tariffs: 'network', reservations: 'network', alerts: 'network',
   tickets: 'network', 'maintenance-windows': 'network', diagnostics: 'network', 'firmware-campaigns': 'network', 'configuration-templates': 'network',
+  // Live monitoring (GET /events, GET /live/...): read by every role.
+  events: 'monitoring', live: 'monitoring',
   sessions: 'sessions',
   cdrs: 'billing', statements: 'billing',
   analytics: 'analytics',
@@ -25,10 +27,10 @@ const AREA_OF_SEGMENT: Record<string, Area> = {
 // Every role reads what is not an admin's alone; each writes its own area; only admins manage accounts,
 // API keys, partners and jobs.
 const ACCESS: Record<Role, Record<Area, Access>> = {
-  admin: { network: 'write', sessions: 'write', billing: 'write', analytics: 'write', system: 'write', roaming: 'write', accounts: 'write', self: 'write' },
-  operator: { network: 'write', sessions: 'read', billing: 'read', analytics: 'read', system: 'read', roaming: 'none', accounts: 'none', self: 'write' },
-  finance: { network: 'read', sessions: 'read', billing: 'write', analytics: 'read', system: 'read', roaming: 'none', accounts: 'none', self: 'write' },
-  viewer: { network: 'read', sessions: 'read', billing: 'read', analytics: 'read', system: 'read', roaming: 'none', accounts: 'none', self: 'write' },
+  admin: { network: 'write', monitoring: 'write', sessions: 'write', billing: 'write', analytics: 'write', system: 'write', roaming: 'write', accounts: 'write', self: 'write' },
+  operator: { monitoring: 'read', network: 'write', sessions: 'read', billing: 'read', analytics: 'read', system: 'read', roaming: 'none', accounts: 'none', self: 'write' },
+  finance: { monitoring: 'read', network: 'read', sessions: 'read', billing: 'write', analytics: 'read', system: 'read', roaming: 'none', accounts: 'none', self: 'write' },
+  viewer: { monitoring: 'read', network: 'read', sessions: 'read', billing: 'read', analytics: 'read', system: 'read', roaming: 'none', accounts: 'none', self: 'write' },
 };
 
 const isRead = (method: string): boolean => method === 'GET' || method === 'HEAD';

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.ts';
 import { Conflict } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { DomainEvents } from '../shared/events.ts';
 import * as repo from './alert.repo.ts';
 import type { Alert, AlertEvent, NewAlert } from './alert.types.ts';
 
@@ -19,7 +20,7 @@ function subjectOf(a: NewAlert): string {
 export class AlertService {
   private readonly hooks: AlertHook[] = [];
 
-  constructor(private readonly o: { db: Knex; clock: Clock; logger: Logger }) {}
+  constructor(private readonly o: { db: Knex; clock: Clock; logger: Logger; events?: DomainEvents }) {}
 
   onChange(hook: AlertHook): void {
     this.hooks.push(hook);
@@ -37,16 +38,19 @@ export class AlertService {
       return opened;
     });
     if (alert) this.o.logger.warn(`alert ${a.kind}: ${a.message}`, { alertId: alert.id, chargePointId: a.chargePointId, connectorId: a.connectorId, sessionId: a.sessionId });
+    if (alert) this.publish('alert.opened', [alert]);
     return alert;
   }
 
   /** Closes the given open alerts (their condition ended); returns those it closed. */
   async close(ids: number[]): Promise<Alert[]> {
-    return this.o.db.transaction(async (trx) => {
-      const closed = await repo.closeAlerts(trx, ids, this.o.clock.now());
-      await this.tell(trx, 'alert.closed', closed);
-      return closed;
+    const closed = await this.o.db.transaction(async (trx) => {
+      const rows = await repo.closeAlerts(trx, ids, this.o.clock.now());
+      await this.tell(trx, 'alert.closed', rows);
+      return rows;
     });
+    this.publish('alert.closed', closed);
+    return closed;
   }
 
   /** Closes the open zombie alerts about sessions that ended (however they ended). */
@@ -56,12 +60,13 @@ export class AlertService {
       await this.tell(trx, 'alert.closed', rows);
       return rows;
     });
+    this.publish('alert.closed', closed);
     return closed.length;
   }
 
   /** POST /alerts/{id}/ack: the operator has seen it; the alert stays open until its condition ends. */
   async acknowledge(id: number, by: string, note: string | null): Promise<Alert> {
-    return this.o.db.transaction(async (trx) => {
+    const acked = await this.o.db.transaction(async (trx) => {
       const acked = await repo.updateAlertAck(trx, id, { by, note, at: this.o.clock.now() });
       if (!acked) {
         const alert = await repo.getAlert(trx, id);
@@ -70,6 +75,13 @@ export class AlertService {
       await this.tell(trx, 'alert.acknowledged', [acked]);
       return acked;
     });
+    this.publish('alert.acknowledged', [acked]);
+    return acked;
+  }
+
+  /** The live event stream's alert events, after the commit (GET /events). */
+  private publish(type: 'alert.opened' | 'alert.closed' | 'alert.acknowledged', alerts: Alert[]): void {
+    for (const a of alerts) this.o.events?.emit(type, { alertId: a.id, kind: a.kind, severity: a.severity, message: a.message, chargePointId: a.chargePointId, connectorId: a.connectorId, sessionId: a.sessionId });
   }
 
   listOpenOfKind(kind: string): Promise<Alert[]> {

@@ -21,6 +21,7 @@ import { reservationAdminRoutes } from '../commands/admin.routes.ts';
 import { alertAdminRoutes } from '../alerts/admin.routes.ts';
 import { loginRoutes, operatorAdminRoutes, sessionRoutes } from '../access/admin.routes.ts';
 import { auditAdminRoutes } from '../audit/admin.routes.ts';
+import { eventAdminRoutes } from '../events/admin.routes.ts';
 import { auditReaders } from './audit-readers.ts';
 import { webhookAdminRoutes } from '../webhooks/admin.routes.ts';
 import { ticketAdminRoutes } from '../maintenance/ticket.routes.ts';
@@ -84,6 +85,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       templateAdminRoutes({ templates: s.configurationTemplates }),
       firmwareAdminRoutes({ firmware: s.firmwareCampaigns }),
       diagnosticsAdminRoutes({ diagnostics: s.diagnostics }),
+      eventAdminRoutes({ db, hub: s.eventHub, live: s.liveView, logger: logger.child({ module: 'events' }), heartbeatSec: config.events.heartbeatSec }),
     ],
   });
 }

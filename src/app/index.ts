@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DomainEvents } from '../shared/events.ts';
+import { runDetached } from '../shared/background.ts';
 import { useClock } from '../db/clock.ts';
 import { ConnectionRegistry } from '../ocpp/connections.ts';
 import type { AppDeps } from './app.types.ts';
@@ -61,6 +62,10 @@ async function stopServing(rt: Runtime): Promise<void> {
     await services.chargers.statusWriter.drain();
     rt.deps.logger.info('ingest group commit', { module: 'ingest', meterValues: services.sessions.meterWriter.stats, statusNotifications: services.chargers.statusWriter.stats });
     await services.lastSeen.stop();
+    // The disconnections just recorded are events too: stored before the database goes.
+    services.eventRecorder.stop();
+    await services.eventRecorder.settled();
+    await services.eventHub.stop();
   } finally {
     // Even when recording the disconnections failed (the caller hears of it): release the rest.
     await bus?.stop();
@@ -86,7 +91,12 @@ export function createApp(deps: AppDeps) {
   // Every configuration answer a charger gives is kept, whoever sent the command (OCPP 1.6 §5.3, §5.8).
   const configuration = new ChargerConfigurationService({ db: deps.db, clock: deps.clock });
   const commands = recordingConfiguration(sender.commands, configuration, deps.logger.child({ module: 'chargers' }));
-  const services = buildServices(deps, { nodeId, events, commands, configuration, connectionControl });
+  // Cluster: a live event stored here wakes every node's fan-out (each reads the events table itself).
+  const eventNotices = bus && {
+    publish: (id: number) => runDetached(deps.logger, 'event notice', () => bus.publishEventStored(id)),
+    onStored: (listener: () => void) => bus.onEventStored(listener),
+  };
+  const services = buildServices(deps, { nodeId, events, commands, configuration, connectionControl, eventNotices });
   const app = buildHttpApp(deps, services, commands);
   const server = createServer(config, app);
   const ocpp = attachOcppEndpoint(server, deps, services, connections, bus);
@@ -104,6 +114,9 @@ export function createApp(deps: AppDeps) {
     asyncResults: services.asyncResults,
     services: { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit },
     nodeId,
+    /** Live monitoring: this node's fan-out of stored events to SSE clients, and the recorder that stores them. */
+    eventHub: services.eventHub,
+    eventRecorder: services.eventRecorder,
     /**
      * Starts serving. As a node (default) it first releases the connections a crashed process left
      * recorded; a tool listening briefly beside a running server (`cpms partner register`) must not.

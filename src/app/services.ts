@@ -43,8 +43,11 @@ import { ReservationService } from '../commands/reservation.service.ts';
 import { ChargingProfileService } from '../chargingprofiles/chargingprofile.service.ts';
 import { AlertService } from '../alerts/alert.service.ts';
 import { StuckSessionService } from '../sessions/stuck-sessions.service.ts';
-import { registerStuckSessionJobs, registerMaintenanceJobs } from '../jobs/registry.ts';
+import { registerStuckSessionJobs, registerMaintenanceJobs, registerEventJobs } from '../jobs/registry.ts';
 import { buildMaintenance } from './maintenance.ts';
+import { EventHub } from '../events/event-hub.ts';
+import { EventRecorder } from '../events/event-recorder.service.ts';
+import { LiveViewService } from '../events/live-view.service.ts';
 
 /** What the services are built on besides the injected deps: made once per app by `createApp`. */
 export interface ServiceCore {
@@ -54,6 +57,8 @@ export interface ServiceCore {
   configuration: ChargerConfigurationService;
   /** Closes charger sockets on whichever node holds them (onboarding). */
   connectionControl: ConnectionControl;
+  /** Cluster: tells the other nodes a live event was stored, and hears when they stored one. */
+  eventNotices?: { publish(id: number): void; onStored(listener: () => void): void };
 }
 
 export type Services = ReturnType<typeof buildServices>;
@@ -146,7 +151,7 @@ function buildRoaming(deps: AppDeps, authorize: AuthorizeService, commands: Comm
 /** Stuck sessions (issue 15): alerts, idle connectors, zombie rules and the operator's stop. */
 function buildStuckSessions(deps: AppDeps, core: ServiceCore, sessions: SessionService) {
   const { config, db, logger, clock } = deps;
-  const alerts = new AlertService({ db, clock, logger: logger.child({ module: 'alerts' }) });
+  const alerts = new AlertService({ db, clock, logger: logger.child({ module: 'alerts' }), events: core.events });
   const z = config.sessions.zombie;
   const zombieRules = {
     noEnergy: { afterMin: z.noEnergyMin, action: z.noEnergyAction },
@@ -160,7 +165,24 @@ function buildStuckSessions(deps: AppDeps, core: ServiceCore, sessions: SessionS
   return { alerts, stuckSessions };
 }
 
+/** Live monitoring (issue 9): domain events stored for GET /events, this node's fan-out, the live view. */
+function buildLiveMonitoring(deps: AppDeps, core: ServiceCore) {
+  const { config, db, logger, clock } = deps;
+  const log = logger.child({ module: 'events' });
+  const eventHub = new EventHub({ db, logger: log, pollIntervalMs: config.events.pollIntervalMs });
+  core.eventNotices?.onStored(() => eventHub.wake());
+  const onStored = (id: number): void => {
+    eventHub.wake();
+    core.eventNotices?.publish(id);
+  };
+  const eventRecorder = new EventRecorder({ db, clock, logger: log, events: core.events, onStored });
+  eventRecorder.start();
+  const liveView = new LiveViewService({ db, clock });
+  return { eventHub, eventRecorder, liveView };
+}
+
 type SchedulerInputs = ReturnType<typeof buildChargingCore> & ReturnType<typeof buildPricing> & ReturnType<typeof buildRoaming> & ReturnType<typeof buildStuckSessions> & ReturnType<typeof buildMaintenance>;
+
 
 /** The job scheduler with every periodic job registered (each runs on one node under an advisory lock). */
 function buildScheduler(deps: AppDeps, nodeId: string, s: SchedulerInputs) {
@@ -170,6 +192,7 @@ function buildScheduler(deps: AppDeps, nodeId: string, s: SchedulerInputs) {
   registerBillingJobs(scheduler, { config, statements: s.statements, staleSessions: { db, clock, logger: logger.child({ module: 'stale-sessions' }), sessions: s.sessions, staleAfterMin: config.billing.staleSessionAfterMin } });
   registerStuckSessionJobs(scheduler, { config, stuckSessions: s.stuckSessions });
   registerMaintenanceJobs(scheduler, { config, ...s });
+  registerEventJobs(scheduler, { config, db, clock });
   return scheduler;
 }
 
@@ -190,11 +213,12 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const roaming = buildRoaming(deps, charging.authorize, core.commands);
   const stuck = buildStuckSessions(deps, core, charging.sessions);
   const maintenance = buildMaintenance(deps, core, { alerts: stuck.alerts, chargers: charging.chargers });
+  const live = buildLiveMonitoring(deps, core);
   const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance });
 
   // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...buildAccounts(deps), scheduler, configuration: core.configuration };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), scheduler, configuration: core.configuration };
 }

@@ -61,6 +61,9 @@ export async function findConnectedNode(db: Db, chargePointId: string): Promise<
   return (cp?.isConnected && cp.connectedNode) || undefined;
 }
 
+/** What one StatusNotification changed: its EVSE's status, and whether it was the connector's newest report. */
+type WrittenStatus = { change: EvseStatusChange | undefined; isNewest: boolean };
+
 export class ChargerService {
   private readonly evseStatusHooks: EvseStatusHook[] = [];
   private readonly evseChangedHooks: EvseChangedHook[] = [];
@@ -68,7 +71,7 @@ export class ChargerService {
 
   private readonly passwords: PasswordHasher;
   /** StatusNotifications of many chargers share one transaction (in arrival order). */
-  readonly statusWriter: GroupCommitWriter<{ chargePointId: string; report: StatusReport }, EvseStatusChange | undefined>;
+  readonly statusWriter: GroupCommitWriter<{ chargePointId: string; report: StatusReport }, WrittenStatus>;
   private statusOverride?: EvseStatusOverride;
   private readonly eventHooks = new Map<string, ChargerEventHook[]>();
 
@@ -224,29 +227,30 @@ export class ChargerService {
   async reportStatus(chargePointId: string, reported: Omit<StatusReport, 'timestamp'> & { timestamp?: Date }): Promise<void> {
     const report: StatusReport = { ...reported, timestamp: reported.timestamp ?? this.o.clock.now() };
     // Group commit (issue 8): many chargers' reports share one transaction, each answered after its commit.
-    const changedEvse = await this.statusWriter.submit({ chargePointId, report });
+    const { change: changedEvse, isNewest } = await this.statusWriter.submit({ chargePointId, report });
+    if (isNewest) this.o.events.emit('connector.status', { chargePointId, connectorId: report.connectorNumber, status: report.status, errorCode: report.errorCode, info: report.info ?? null, timestamp: report.timestamp });
     if (changedEvse) this.o.events.emit('evse.status', changedEvse);
   }
 
   /** One StatusNotification inside the batch transaction `trx`: a constant handful of statements. */
-  private async writeStatus(trx: Knex.Transaction, chargePointId: string, report: StatusReport): Promise<EvseStatusChange | undefined> {
+  private async writeStatus(trx: Knex.Transaction, chargePointId: string, report: StatusReport): Promise<WrittenStatus> {
     // Newest wins for faults as for the connector status: a replayed older report opens and clears nothing.
     if (report.connectorNumber === 0) {
       const isNewest = !(await repo.hasNewerStatusHistory(trx, chargePointId, 0, report.timestamp));
       await repo.insertStatusHistory(trx, chargePointId, report);
       if (isNewest) await this.trackFault(trx, chargePointId, report);
-      return undefined;
+      return { change: undefined, isNewest: false };
     }
     await repo.insertStatusHistory(trx, chargePointId, report);
     const connector = await ensureConnectorOf(trx, chargePointId, report.connectorNumber);
     const isNewest = await repo.updateConnectorStatus(trx, connector.id, report);
     if (isNewest) await this.trackFault(trx, chargePointId, report);
-    if (!isNewest || connector.evseFk === null) return undefined;
+    if (!isNewest || connector.evseFk === null) return { change: undefined, isNewest };
     const change = await this.recomputeEvse(trx, connector.evseFk);
     // A connector's first report is when its EVSE gains it (OCPP 1.6 chargers reveal connectors this way).
     if (connector.statusAt === null) await this.runEvseChangedHooks(trx, connector.evseFk);
     await this.runEvseStatusHooks(trx, [change]);
-    return change;
+    return { change, isNewest };
   }
 
   private async trackFault(trx: Knex.Transaction, chargePointId: string, r: StatusReport): Promise<void> {

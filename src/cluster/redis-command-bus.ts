@@ -35,6 +35,8 @@ export type ConnectionNotice =
 const nodeChannel = (nodeId: string): string => `cpms:node:${nodeId}`;
 const replyChannel = (nodeId: string): string => `cpms:reply:${nodeId}`;
 const CONNECTIONS_CHANNEL = 'cpms:connections';
+/** Live monitoring: "an event was stored" (its id), so every node's fan-out reads the events table at once. */
+const EVENTS_CHANNEL = 'cpms:events';
 
 export interface RedisCommandBusOptions {
   redisUrl: string;
@@ -57,6 +59,7 @@ export interface RedisCommandBusOptions {
 export class RedisCommandBus implements CommandSender {
   private readonly pub: Redis;
   private readonly sub: Redis;
+  private readonly eventListeners = new Set<(id: number) => void>();
   private readonly waiting = new Map<string, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>();
 
   constructor(private readonly o: RedisCommandBusOptions) {
@@ -68,7 +71,17 @@ export class RedisCommandBus implements CommandSender {
   async start(): Promise<void> {
     await Promise.all([this.pub.connect(), this.sub.connect()]);
     this.sub.on('message', (channel: string, message: string) => this.onMessage(channel, message));
-    await this.sub.subscribe(nodeChannel(this.o.nodeId), replyChannel(this.o.nodeId), CONNECTIONS_CHANNEL);
+    await this.sub.subscribe(nodeChannel(this.o.nodeId), replyChannel(this.o.nodeId), CONNECTIONS_CHANNEL, EVENTS_CHANNEL);
+  }
+
+  /** Tells every other node that this one stored live event `id` (see EventHub). */
+  async publishEventStored(id: number): Promise<void> {
+    await this.pub.publish(EVENTS_CHANNEL, JSON.stringify({ id, node: this.o.nodeId }));
+  }
+
+  /** Calls `listener` when another node stored a live event. */
+  onEventStored(listener: (id: number) => void): void {
+    this.eventListeners.add(listener);
   }
 
   /** Tells every other node about a charger socket (see ConnectionNotice). */
@@ -127,7 +140,13 @@ export class RedisCommandBus implements CommandSender {
     }
     if (channel === replyChannel(this.o.nodeId)) this.settle(parsed as CommandReply);
     else if (channel === CONNECTIONS_CHANNEL) this.onNotice(parsed as ConnectionNotice & { node: string });
+    else if (channel === EVENTS_CHANNEL) this.onEventNotice(parsed as { id: number; node: string });
     else runDetached(this.o.logger, 'remote command', () => this.execute(parsed as CommandRequest));
+  }
+
+  private onEventNotice(notice: { id: number; node: string }): void {
+    if (notice.node === this.o.nodeId) return;
+    for (const listener of this.eventListeners) listener(notice.id);
   }
 
   private settle(reply: CommandReply): void {

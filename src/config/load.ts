@@ -81,6 +81,16 @@ export interface Config {
     /** A session longer than this is not billed automatically (a charger clock error): FAILED, for the operator. */
     maxSessionDays: number;
   };
+  /** Live monitoring (GET /api/v1/events): event retention for Last-Event-ID replay, SSE heartbeats. */
+  events: {
+    /** Events older than this are deleted by the `events-retention` job (a resume from before gets what is left). */
+    retentionHours: number;
+    retentionCron: string;
+    /** A comment line is sent this often on an idle stream (keeps proxies from closing it). */
+    heartbeatSec: number;
+    /** Each node reads new events at least this often (a safety net: new events normally wake it at once). */
+    pollIntervalMs: number;
+  };
   /** Stuck sessions (issue 15): idle connectors, operator stops and the zombie rules (0 = rule off). */
   sessions: {
     /** A session whose connector reported Available/Unavailable/Faulted this long ago, unconfirmed, is closed (CONNECTOR_IDLE). */
@@ -242,6 +252,8 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['BILLING_STALE_SESSION_AFTER_MIN', 'billing.staleSessionAfterMin', int],
   ['BILLING_MAX_SESSION_DAYS', 'billing.maxSessionDays', int],
   ['SESSIONS_IDLE_CONNECTOR_GRACE_SEC', 'sessions.idleConnectorGraceSec', int],
+  ['EVENTS_RETENTION_HOURS', 'events.retentionHours', int],
+  ['EVENTS_HEARTBEAT_SEC', 'events.heartbeatSec', int],
   ['SESSIONS_REMOTE_STOP_WAIT_SEC', 'sessions.remoteStopWaitSec', int],
   ['DIAGNOSTICS_LOCATION', 'maintenance.diagnosticsLocation', str],
 ];

@@ -11,6 +11,9 @@ import type { AlertRuleService } from '../alerts/alert-rules.service.ts';
 import type { DeliveryWorker } from '../webhooks/delivery.worker.ts';
 import type { MaintenanceWindowService } from '../maintenance/window.service.ts';
 import type { FirmwareCampaignService } from '../fleet/firmware.service.ts';
+import type { Knex } from 'knex';
+import type { Clock } from '../shared/clock.ts';
+import { deleteEventsBefore } from '../events/event-hub.ts';
 
 /** Registers every scheduled job. Later modules add theirs here. */
 export function registerJobs(scheduler: JobScheduler, deps: { config: Config; pushWorker?: PushWorker; chargers: ChargerService; authorize?: AuthorizeService; tokenSync?: TokenSyncDeps }): void {
@@ -47,4 +50,10 @@ export function registerMaintenanceJobs(scheduler: JobScheduler, deps: { config:
   scheduler.register({ name: 'maintenance-windows', schedule: deps.config.maintenance.windowsCron, run: () => deps.maintenanceWindows.runDue() });
   scheduler.register({ name: 'firmware-campaigns', schedule: deps.config.maintenance.firmwareCampaignsCron, run: () => deps.firmwareCampaigns.runDue() });
   scheduler.register({ name: 'webhook-delivery', schedule: deps.config.webhooks.deliveryCron, run: () => deps.webhookWorker.runOnce() });
+}
+
+/** Live monitoring (issue 9): stored events are kept events.retentionHours for Last-Event-ID replays. */
+export function registerEventJobs(scheduler: JobScheduler, deps: { config: Config; db: Knex; clock: Clock }): void {
+  const { retentionHours, retentionCron } = deps.config.events;
+  scheduler.register({ name: 'events-retention', schedule: retentionCron, run: async () => ({ deleted: await deleteEventsBefore(deps.db, new Date(deps.clock.now().getTime() - retentionHours * 3_600_000)) }) });
 }

@@ -34,6 +34,7 @@ const EXPECTED: Record<string, Role[]> = {
   'GET /firmware-campaigns': ALL, 'POST /firmware-campaigns': NETWORK, 'GET /firmware-campaigns/{id}': ALL, 'GET /firmware-campaigns/{id}/chargers': ALL, 'POST /firmware-campaigns/{id}/cancel': NETWORK,
   'GET /configuration-templates': ALL, 'POST /configuration-templates': NETWORK, 'GET /configuration-templates/{id}': ALL, 'PUT /configuration-templates/{id}': NETWORK,
   'DELETE /configuration-templates/{id}': NETWORK, 'GET /configuration-templates/{id}/drift': ALL, 'POST /configuration-templates/{id}/apply': NETWORK,
+  'GET /events': ALL, 'GET /live/chargers': ALL,
   'GET /jobs': ALL, 'GET /jobs/runs': ALL, 'POST /jobs/{name}/run': ADMIN,
   'POST /partners/invitations': ADMIN, 'POST /partners': ADMIN, 'GET /partners': ADMIN, 'GET /partners/{id}': ADMIN, 'DELETE /partners/{id}': ADMIN,
   'POST /partners/{id}/credentials/update': ADMIN, 'GET /partners/{id}/outbox': ADMIN, 'POST /partners/{id}/outbox/{rowId}/retry': ADMIN,
@@ -46,7 +47,9 @@ const EXPECTED: Record<string, Role[]> = {
 
 // Ids of nothing: an allowed call changes nothing (404 / 400), a refused one is 403 before any lookup.
 const PARAMS: Record<string, string> = { id: '2147483000', connectorId: '1', action: 'Reset', name: 'no-such-job', rowId: '2147483000', assignmentId: '2147483000', deliveryId: '2147483000' };
-const concrete = (path: string): string => path.replace(/\{(\w+)\}/g, (_m, p: string) => PARAMS[p] ?? 'x');
+// An allowed GET /events would stream forever: called with a type that does not exist, it is answered 400.
+const QUERY: Record<string, string> = { '/events': '?types=no-such-type' };
+const concrete = (path: string): string => path.replace(/\{(\w+)\}/g, (_m, p: string) => PARAMS[p] ?? 'x') + (QUERY[path] ?? '');
 
 // The own-session routes end or change the session: called last.
 const order = (route: string): number => (route === 'POST /auth/logout' ? 2 : route.includes(' /auth/') ? 1 : 0);

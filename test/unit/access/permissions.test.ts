@@ -23,4 +23,9 @@ describe('unit access permissions', () => {
     expect([isAllowed('operator', 'POST', '/chargers'), isAllowed('operator', 'POST', '/cdrs/1/credit')]).to.deep.equal([true, false]);
     expect([isAllowed('finance', 'POST', '/chargers'), isAllowed('finance', 'POST', '/cdrs/1/credit')]).to.deep.equal([false, true]);
   });
+
+  it('should let every role read live monitoring (events, live views) and only admins change anything there', () => {
+    expect(['/events', '/live/chargers'].map((p) => rolesAllowed('GET', p))).to.deep.equal([['admin', 'operator', 'viewer', 'finance'], ['admin', 'operator', 'viewer', 'finance']]);
+    expect(rolesAllowed('POST', '/events')).to.deep.equal(['admin']);
+  });
 });

@@ -77,6 +77,14 @@ describe('unit config/load', () => {
     expect(() => loadConfig({ BILLING_MAX_SESSION_DAYS: '0' })).to.throw(/^config billing\.maxSessionDays \(from BILLING_MAX_SESSION_DAYS\): /);
   });
 
+  it('should read EVENTS_RETENTION_HOURS and EVENTS_HEARTBEAT_SEC (defaults 24 and 15) and refuse a zero', () => {
+    const d = loadConfig({});
+    const c = loadConfig({ EVENTS_RETENTION_HOURS: '48', EVENTS_HEARTBEAT_SEC: '5' });
+
+    expect([d.events.retentionHours, d.events.heartbeatSec, c.events.retentionHours, c.events.heartbeatSec]).to.deep.equal([24, 15, 48, 5]);
+    expect(() => loadConfig({ EVENTS_HEARTBEAT_SEC: '0' })).to.throw(/^config events\.heartbeatSec \(from EVENTS_HEARTBEAT_SEC\): /);
+  });
+
   it('should name the key of a bad override', () => {
     expect(() => loadConfig({}, { 'ocpp.callTimeoutSec': 0 })).to.throw(/^config ocpp\.callTimeoutSec: /);
   });

@@ -1,0 +1,96 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { DomainEvents } from '../shared/events.ts';
+import * as repo from './event.repo.ts';
+import type { EventType, NewLiveEvent } from './event.types.ts';
+
+export interface EventRecorderOptions {
+  db: Knex;
+  clock: Clock;
+  logger: Logger;
+  events: DomainEvents;
+  /** Called with the id of each stored event (wakes this node's fan-out and, in a cluster, the others). */
+  onStored(id: number): void;
+}
+
+/**
+ * Turns the domain's events (published after their change committed) into stored live events: one row
+ * in `events` each, with the charger's location for filtering and, for sessions, kWh and power. Writes
+ * run in the background; `settled()` waits for them (a shutdown does, before the database goes).
+ */
+export class EventRecorder {
+  private readonly running = new Set<Promise<void>>();
+  /** Built events waiting to be stored, in the order their domain events were published. */
+  private queue: NewLiveEvent[] = [];
+  private flushing: Promise<void> | undefined;
+  private readonly offs: Array<() => void> = [];
+
+  constructor(private readonly o: EventRecorderOptions) {}
+
+  start(): void {
+    const { events } = this.o;
+    const charger = (type: EventType) => (e: { chargePointId: string }) => this.record(() => this.aboutCharger(type, e.chargePointId, {}));
+    this.offs.push(
+      events.on('charger.connected', charger('charger.connected')),
+      events.on('charger.disconnected', charger('charger.disconnected')),
+      events.on('charger.offline', charger('charger.offline')),
+      events.on('connector.status', (e) => this.record(() => this.aboutCharger('connector.status', e.chargePointId, { connectorId: e.connectorId, status: e.status, errorCode: e.errorCode, info: e.info ?? null, timestamp: e.timestamp.toISOString() }))),
+      events.on('session.started', (e) => this.record(() => this.aboutSession('session.started', e.sessionId))),
+      events.on('session.updated', (e) => this.record(() => this.aboutSession('session.updated', e.sessionId))),
+      events.on('session.stopped', (e) => this.record(() => this.aboutSession('session.stopped', e.sessionId))),
+      ...(['alert.opened', 'alert.closed', 'alert.acknowledged'] as const).map((type) =>
+        events.on(type, (e) => this.record(async () => (e.chargePointId ? this.aboutCharger(type, e.chargePointId, { ...e }) : this.event(type, null, null, { ...e })))),
+      ),
+    );
+  }
+
+  /** Stops listening; the writes already started go on (see settled). */
+  stop(): void {
+    for (const off of this.offs.splice(0)) off();
+  }
+
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private record(build: () => Promise<NewLiveEvent | undefined>): void {
+    const task = (async () => {
+      const event = await build();
+      if (!event) return;
+      this.queue.push(event);
+      await this.flush();
+    })()
+      .catch((err: unknown) => void this.o.logger.error('recording a live event failed', { err: err instanceof Error ? err.message : err }))
+      .finally(() => this.running.delete(task));
+    this.running.add(task);
+  }
+
+  /** Stores what is queued, one insert at a time: events built meanwhile go together in the next one. */
+  private async flush(): Promise<void> {
+    while (this.flushing) await this.flushing.catch(() => undefined); // its own task logs a failure
+    if (this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    this.flushing = repo.insertEvents(this.o.db, batch).then((ids) => this.o.onStored(Math.max(...ids)));
+    try {
+      await this.flushing;
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private event(type: EventType, chargePointId: string | null, locationId: string | null, data: Record<string, unknown>): NewLiveEvent {
+    return { type, chargePointId, locationId, occurredAt: this.o.clock.now(), data };
+  }
+
+  private async aboutCharger(type: EventType, chargePointId: string, data: Record<string, unknown>): Promise<NewLiveEvent> {
+    return this.event(type, chargePointId, await repo.findChargerLocation(this.o.db, chargePointId), { chargePointId, ...data });
+  }
+
+  private async aboutSession(type: EventType, sessionId: number): Promise<NewLiveEvent | undefined> {
+    const s = await repo.findSessionFigures(this.o.db, sessionId);
+    if (!s) return undefined;
+    return this.event(type, s.chargePointId, s.locationId, { ...s, startAt: s.startAt.toISOString(), stopAt: s.stopAt?.toISOString() ?? null });
+  }
+}

@@ -1,0 +1,108 @@
+import type { Knex } from 'knex';
+import type { EventFilter, LiveEvent, NewLiveEvent } from './event.types.ts';
+
+interface EventRow {
+  id: string | number;
+  type: LiveEvent['type'];
+  charge_point_id: string | null;
+  location_id: string | null;
+  data: Record<string, unknown>;
+  occurred_at: Date | string;
+}
+
+const toEvent = (r: EventRow): LiveEvent => ({
+  id: Number(r.id),
+  type: r.type,
+  chargePointId: r.charge_point_id,
+  locationId: r.location_id,
+  occurredAt: new Date(r.occurred_at),
+  data: typeof r.data === 'string' ? JSON.parse(r.data) : r.data,
+});
+
+// Any constant key: every node's event inserts queue on it.
+const EVENTS_LOCK_KEY = 0x0e7e47;
+
+/**
+ * Stores events (in the order given) and returns their ids. The transaction advisory lock makes inserts (on
+ * every node) take their ids and commit one after the other: ids become visible in increasing order, so a
+ * reader that read up to id N (a node's fan-out, a client's Last-Event-ID) never misses a smaller id
+ * committed later. One statement for many events keeps that lock short under load.
+ */
+export async function insertEvents(db: Knex, events: readonly NewLiveEvent[]): Promise<number[]> {
+  return db.transaction(async (trx) => {
+    await trx.raw('select pg_advisory_xact_lock(?)', [EVENTS_LOCK_KEY]);
+    const rows = await trx('events')
+      .insert(events.map((e) => ({ type: e.type, charge_point_id: e.chargePointId, location_id: e.locationId, data: JSON.stringify(e.data), occurred_at: e.occurredAt })))
+      .returning('id');
+    return rows.map((row: { id: string | number }) => Number(row.id));
+  });
+}
+
+/** Events after `afterId` passing `filter`, oldest first, at most `limit`. */
+export async function listEventsAfter(db: Knex, afterId: number, filter: EventFilter, limit: number): Promise<LiveEvent[]> {
+  const q = db<EventRow>('events').where('id', '>', afterId).orderBy('id').limit(limit);
+  if (filter.chargePointId !== undefined) q.where('charge_point_id', filter.chargePointId);
+  if (filter.locationId !== undefined) q.where('location_id', filter.locationId);
+  if (filter.types !== undefined) q.whereIn('type', filter.types);
+  return (await q).map(toEvent);
+}
+
+/** The newest event id (0 when there is none). */
+export async function maxEventId(db: Knex): Promise<number> {
+  const row = await db('events').max('id as id').first();
+  return Number(row?.id ?? 0);
+}
+
+/** Deletes the events that occurred before `cutoff` (retention); returns how many. */
+export async function deleteEventsBefore(db: Knex, cutoff: Date): Promise<number> {
+  return db('events').where('occurred_at', '<', cutoff).delete();
+}
+
+/** Where a charger is (its location), for the events about it. */
+export async function findChargerLocation(db: Knex, chargePointId: string): Promise<string | null> {
+  const row = await db('charge_points').where({ id: chargePointId }).first('location_id');
+  return (row?.location_id as string | null | undefined) ?? null;
+}
+
+/** A session as its events carry it: charger, connector, energy (kWh) and the last reported power (W). */
+export interface SessionFigures {
+  sessionId: number;
+  uid: string;
+  chargePointId: string;
+  connectorId: number;
+  locationId: string | null;
+  evseUid: string | null;
+  status: string;
+  kWh: number;
+  powerW: number | null;
+  startAt: Date;
+  stopAt: Date | null;
+}
+
+/** The figures of one session (one statement: the session and its last Power.Active.Import sample). */
+export async function findSessionFigures(db: Knex, sessionId: number): Promise<SessionFigures | undefined> {
+  const { rows } = await db.raw(
+    `select s.id, s.uid, s.charge_point_id, s.connector_number, s.location_id, s.evse_uid, s.status, s.energy_wh, s.start_at, s.stop_at, p.power_w
+       from sessions s left join lateral (${LAST_POWER_SQL}) p on true
+      where s.id = ?`,
+    [sessionId],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    sessionId: r.id, uid: r.uid, chargePointId: r.charge_point_id, connectorId: r.connector_number, locationId: r.location_id, evseUid: r.evse_uid, status: r.status,
+    kWh: Number(r.energy_wh) / 1000, powerW: r.power_w === null ? null : Number(r.power_w), startAt: new Date(r.start_at), stopAt: r.stop_at ? new Date(r.stop_at) : null,
+  };
+}
+
+/**
+ * The last Power.Active.Import of session `s` in W (OCPP 1.6 §7.31 Measurand; kW converted): the total
+ * (no phase) at the newest sample time, else the sum of its phases. Used as a lateral subquery.
+ */
+export const LAST_POWER_SQL = `
+  select coalesce(sum(x.w) filter (where x.phase is null), sum(x.w)) as power_w from (
+    select mv.phase, case when lower(mv.unit) = 'kw' then mv.numeric_value * 1000 else mv.numeric_value end as w
+      from meter_values mv
+     where mv.session_fk = s.id and mv.measurand = 'Power.Active.Import'
+       and mv.timestamp = (select max(m2.timestamp) from meter_values m2 where m2.session_fk = s.id and m2.measurand = 'Power.Active.Import')
+  ) x`;
