@@ -76,6 +76,14 @@ function buildChargingCore(deps: AppDeps, core: ServiceCore) {
   const chargers = new ChargerService({ db, clock, events, logger: logger.child({ module: 'chargers' }), nodeId, heartbeatIntervalSec: config.ocpp.heartbeatIntervalSec, pendingIntervalSec: config.ocpp.pendingIntervalSec, passwords, ingest });
   // Connector data and EVSE mapping share the chargers' EVSE hooks (status recompute, location pushes).
   const connectors = new ConnectorService({ db, hooks: chargers.evseHooks });
+  // Connector data from vendor configuration keys (OCPP 1.6 GetConfiguration, mapped by ocpp.connectorDataKeys).
+  if (config.ocpp.connectorDataKeys.length > 0) {
+    core.configuration.onConfirmed(async (chargePointId, keys) => {
+      const { stored, problems } = await connectors.reportConfiguration(chargePointId, keys, config.ocpp.connectorDataKeys, config.ocpp.maxConnectorId);
+      if (stored.length > 0) logger.info('connector data from the configuration keys', { module: 'chargers', chargePointId, connectors: stored });
+      if (problems.length > 0) logger.warn('connector data in configuration keys not usable', { module: 'chargers', chargePointId, problems });
+    });
+  }
   // Bulk registration (issue 8): the same EVSE hooks, the same password hashing.
   const chargerImport = new ChargerImportService({ db, passwords, hooks: chargers.evseHooks, maxConnectorId: config.ocpp.maxConnectorId });
   const authorize = new AuthorizeService({ db, clock, logger: logger.child({ module: 'tokens' }), cacheTtlSec: config.ocpi.authorizationCacheTtlSec });

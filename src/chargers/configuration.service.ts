@@ -3,9 +3,11 @@ import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { CommandSender } from '../ocpp/commands.ts';
 import type { Db } from '../db/knex.ts';
-import { confirmedKeys, HEARTBEAT_INTERVAL_KEY, parseHeartbeatInterval } from './configuration.ts';
+import { confirmedKeys, HEARTBEAT_INTERVAL_KEY, parseHeartbeatInterval, type ConfirmedKey } from './configuration.ts';
 import * as repo from './configuration.repo.ts';
 import { updateChargePoint } from './charger.repo.ts';
+
+export type ConfirmedKeysHook = (chargePointId: string, keys: ConfirmedKey[]) => Promise<void>;
 
 /**
  * A charger's configuration as the charger confirms it (OCPP 1.6 §5.3 ChangeConfiguration, §5.8
@@ -13,7 +15,14 @@ import { updateChargePoint } from './charger.repo.ts';
  * (HeartbeatInterval drives offline detection).
  */
 export class ChargerConfigurationService {
+  private readonly confirmedHooks: ConfirmedKeysHook[] = [];
+
   constructor(private readonly o: { db: Knex; clock: Clock }) {}
+
+  /** Runs after the keys a charger confirmed are stored (e.g. connector data from vendor keys). */
+  onConfirmed(hook: ConfirmedKeysHook): void {
+    this.confirmedHooks.push(hook);
+  }
 
   /** Records what the charger's answer to `action` confirmed; nothing for other actions or a refusal. */
   async recordAnswer(chargePointId: string, action: string, request: unknown, response: unknown): Promise<void> {
@@ -26,6 +35,7 @@ export class ChargerConfigurationService {
       const sec = parseHeartbeatInterval(heartbeat?.value);
       if (sec !== undefined) await updateChargePoint(trx, chargePointId, { heartbeat_interval_sec: sec });
     });
+    for (const hook of this.confirmedHooks) await hook(chargePointId, keys);
   }
 
   list(chargePointId: string) {

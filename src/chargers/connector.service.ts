@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import * as repo from './charger.repo.ts';
 import type { ConnectorView } from './charger.types.ts';
 import { isEmptySpecPatch, type ConnectorSpecPatch } from './connector-spec.ts';
+import { connectorSpecsFromKeys, type ConnectorDataKey } from './connector-data-keys.ts';
+import type { ConfirmedKey } from './configuration.ts';
 import { ensureConnectorOf, placeConnector, type EvseLayoutHooks } from './evse-layout.ts';
 
 /**
@@ -30,9 +32,9 @@ export class ConnectorService {
   }
 
   /**
-   * Connector data as the charger reports it: the hook for protocol adapters (OCPP 2.0.1's device model, a
-   * vendor's configuration keys). OCPP 1.6 has no standard configuration key for it, so no 1.6 handler calls
-   * this yet. Stored unless the operator set the connector's data; returns whether it was stored.
+   * Connector data as the charger reports it: for protocol adapters (OCPP 2.0.1's device model) and a
+   * vendor's configuration keys (OCPP 1.6 GetConfiguration, mapped by `ocpp.connectorDataKeys`: see
+   * reportConfiguration). Stored unless the operator set the connector's data; returns whether it was stored.
    */
   async reportByCharger(chargePointId: string, connectorNumber: number, spec: ConnectorSpecPatch): Promise<boolean> {
     if (isEmptySpecPatch(spec)) return false;
@@ -42,5 +44,16 @@ export class ConnectorService {
       if (isStored && connector.evseFk !== null) await this.o.hooks.changed(trx, connector.evseFk);
       return isStored;
     });
+  }
+
+  /**
+   * OCPP 1.6 §5.8: the connector data in the configuration keys a charger confirmed, under the operator's
+   * mapping of its vendor's keys; values that are not OCPI values are reported back, not stored.
+   */
+  async reportConfiguration(chargePointId: string, keys: ConfirmedKey[], mappings: readonly ConnectorDataKey[], maxConnectorId: number): Promise<{ stored: number[]; problems: string[] }> {
+    const { specs, problems } = connectorSpecsFromKeys(keys, mappings, maxConnectorId);
+    const stored: number[] = [];
+    for (const [n, spec] of specs) if (await this.reportByCharger(chargePointId, n, spec)) stored.push(n);
+    return { stored, problems };
   }
 }

@@ -4,6 +4,7 @@ import cron from 'node-cron';
 import schema from './schema.json' with { type: 'json' };
 import { InvalidInput } from '../shared/errors.ts';
 import { packageFile } from '../shared/package-files.ts';
+import type { ConnectorDataKey } from '../chargers/connector-data-keys.ts';
 
 export interface Config {
   port: number;
@@ -59,6 +60,8 @@ export interface Config {
      * is the tighter limit); a higher one is refused rather than registered as a connector.
      */
     maxConnectorId: number;
+    /** Vendor configuration keys that carry connector data (OCPP 1.6 has no standard key). */
+    connectorDataKeys: ConnectorDataKey[];
   };
   /** Node's HTTP server limits (slowloris, slow bodies), shared by OCPP handshakes, admin API and OCPI. */
   http: { headersTimeoutSec: number; requestTimeoutSec: number; keepAliveTimeoutSec: number };
