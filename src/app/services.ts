@@ -41,6 +41,8 @@ import { ChargingProfileService } from '../chargingprofiles/chargingprofile.serv
 import { AlertService } from '../alerts/alert.service.ts';
 import { StuckSessionService } from '../sessions/stuck-sessions.service.ts';
 import { registerStuckSessionJobs } from '../jobs/registry.ts';
+import { DriverService } from '../drivers/driver.service.ts';
+import { AccessService } from '../drivers/access.service.ts';
 
 /** What the services are built on besides the injected deps: made once per app by `createApp`. */
 export interface ServiceCore {
@@ -172,6 +174,15 @@ function buildAccounts(deps: AppDeps) {
   return { operators, auth, audit };
 }
 
+/** Drivers, groups and access rules (issue 9): the rules decide the charger's authorization of a token. */
+function buildDriverAccess(deps: AppDeps, authorize: AuthorizeService) {
+  const { db, clock, logger } = deps;
+  const drivers = new DriverService({ db });
+  const access = new AccessService({ db, clock, logger: logger.child({ module: 'access' }) });
+  authorize.useAccessPolicy(access);
+  return { drivers, access };
+}
+
 /** Every domain service with its hooks wired, plus the scheduler, push worker and async command results. */
 export function buildServices(deps: AppDeps, core: ServiceCore) {
   const charging = buildChargingCore(deps, core);
@@ -184,5 +195,5 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...buildAccounts(deps), scheduler, configuration: core.configuration };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...buildAccounts(deps), ...buildDriverAccess(deps, charging.authorize), scheduler, configuration: core.configuration };
 }

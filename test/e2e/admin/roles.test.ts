@@ -25,6 +25,12 @@ const EXPECTED: Record<string, Role[]> = {
   'POST /tokens': NETWORK, 'GET /tokens': ALL, 'PATCH /tokens/{id}': NETWORK,
   'GET /sessions': ALL, 'GET /sessions/{id}': ALL, 'POST /sessions/{id}/cdr': BILLING, 'POST /sessions/{id}/stop': NETWORK,
   'GET /alerts': ALL,
+  'POST /drivers': NETWORK, 'GET /drivers': ALL, 'GET /drivers/{id}': ALL, 'PATCH /drivers/{id}': NETWORK, 'DELETE /drivers/{id}': NETWORK,
+  'PUT /drivers/{id}/tokens/{tokenId}': NETWORK, 'DELETE /drivers/{id}/tokens/{tokenId}': NETWORK,
+  'POST /groups': NETWORK, 'GET /groups': ALL, 'GET /groups/{id}': ALL, 'DELETE /groups/{id}': NETWORK,
+  'PUT /groups/{id}/members/{driverId}': NETWORK, 'DELETE /groups/{id}/members/{driverId}': NETWORK,
+  'POST /groups/{id}/rules': NETWORK, 'DELETE /groups/{id}/rules/{ruleId}': NETWORK,
+  'PUT /locations/{id}/access': NETWORK, 'GET /access-refusals': ALL,
   'GET /jobs': ALL, 'GET /jobs/runs': ALL, 'POST /jobs/{name}/run': ADMIN,
   'POST /partners/invitations': ADMIN, 'POST /partners': ADMIN, 'GET /partners': ADMIN, 'GET /partners/{id}': ADMIN, 'DELETE /partners/{id}': ADMIN,
   'POST /partners/{id}/credentials/update': ADMIN, 'GET /partners/{id}/outbox': ADMIN, 'POST /partners/{id}/outbox/{rowId}/retry': ADMIN,
@@ -36,7 +42,7 @@ const EXPECTED: Record<string, Role[]> = {
 };
 
 // Ids of nothing: an allowed call changes nothing (404 / 400), a refused one is 403 before any lookup.
-const PARAMS: Record<string, string> = { id: '2147483000', connectorId: '1', action: 'Reset', name: 'no-such-job', rowId: '2147483000', assignmentId: '2147483000' };
+const PARAMS: Record<string, string> = { id: '2147483000', connectorId: '1', action: 'Reset', name: 'no-such-job', rowId: '2147483000', assignmentId: '2147483000', tokenId: '2147483000', driverId: '2147483000', ruleId: '2147483000' };
 const concrete = (path: string): string => path.replace(/\{(\w+)\}/g, (_m, p: string) => PARAMS[p] ?? 'x');
 
 // The own-session routes end or change the session: called last.
