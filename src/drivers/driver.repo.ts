@@ -29,8 +29,9 @@ export async function updateDriver(db: Db, id: number, d: { name?: string; email
 }
 
 /** Deletes the driver (its tokens stay, without an owner); returns how many rows went. */
+// .returning: PGlite answers a bare delete with its raw result, not a count.
 export async function deleteDriver(db: Db, id: number): Promise<number> {
-  return db('drivers').where({ id }).delete();
+  return (await db('drivers').where({ id }).delete().returning('*')).length;
 }
 
 /** Sets (or clears with null) the owner of one of the operator's own tokens; returns how many rows changed. */

@@ -33,7 +33,7 @@ export async function listGroups(db: Db, page: { limit: number; offset: number }
 }
 
 export async function deleteGroup(db: Db, id: number): Promise<number> {
-  return db('driver_groups').where({ id }).delete();
+  return (await db('driver_groups').where({ id }).delete().returning('*')).length;
 }
 
 /** Adds a driver to a group (a repeat changes nothing); an unknown driver is InvalidInput (23503). */
@@ -42,7 +42,7 @@ export async function insertGroupMember(db: Db, groupId: number, driverId: numbe
 }
 
 export async function deleteGroupMember(db: Db, groupId: number, driverId: number): Promise<number> {
-  return db('driver_group_members').where({ group_fk: groupId, driver_fk: driverId }).delete();
+  return (await db('driver_group_members').where({ group_fk: groupId, driver_fk: driverId }).delete().returning('*')).length;
 }
 
 export async function listGroupMembers(db: Db, groupId: number): Promise<Array<{ id: number; name: string; email: string | null }>> {
@@ -65,7 +65,7 @@ export async function insertAccessRule(db: Db, r: NewAccessRule): Promise<Access
 }
 
 export async function deleteAccessRule(db: Db, groupId: number, ruleId: number): Promise<number> {
-  return db('access_rules').where({ id: ruleId, group_fk: groupId }).delete();
+  return (await db('access_rules').where({ id: ruleId, group_fk: groupId }).delete().returning('*')).length;
 }
 
 export async function listRulesOfGroup(db: Db, groupId: number): Promise<AccessRule[]> {
