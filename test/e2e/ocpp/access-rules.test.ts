@@ -44,6 +44,7 @@ describe('e2e OCPP 1.6 access rules: drivers, groups and location access modes',
     expect(driverAuth.idTagInfo).to.deep.equal({ status: 'Accepted' });
     expect([strangerAuth.idTagInfo, strangerStart.idTagInfo]).to.deep.equal([{ status: 'Blocked' }, { status: 'Blocked' }]);
     expect(await refusalsOf(stranger)).to.deep.equal([['Blocked', 'NO_ACCESS_RULES', 1], ['Blocked', 'NO_ACCESS_RULES', null]]);
+    expect((await t.db('sessions').where({ id: strangerStart.transactionId }).first()).status).to.equal('INVALID');
     expect(await refusalsOf(idTag)).to.deep.equal([]);
   });
 
