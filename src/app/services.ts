@@ -175,9 +175,10 @@ function buildAccounts(deps: AppDeps) {
 }
 
 /** Drivers, groups and access rules (issue 9): the rules decide the charger's authorization of a token. */
-function buildDriverAccess(deps: AppDeps, authorize: AuthorizeService) {
+function buildDriverAccess(deps: AppDeps, authorize: AuthorizeService, locations: LocationService) {
   const { db, clock, logger } = deps;
-  const drivers = new DriverService({ db });
+  // A restricted location is published only to its drivers' tokens, a private one to nobody (OCPI publish_allowed_to).
+  const drivers = new DriverService({ db, publication: locations });
   const access = new AccessService({ db, clock, logger: logger.child({ module: 'access' }) });
   authorize.useAccessPolicy(access);
   return { drivers, access };
@@ -195,5 +196,5 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...buildAccounts(deps), ...buildDriverAccess(deps, charging.authorize), scheduler, configuration: core.configuration };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...buildAccounts(deps), ...buildDriverAccess(deps, charging.authorize, charging.locations), scheduler, configuration: core.configuration };
 }

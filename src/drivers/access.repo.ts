@@ -51,3 +51,25 @@ export async function listAccessRefusals(db: Db, f: { chargePointId?: string; id
 export async function updateLocationAccessMode(db: Db, locationId: string, mode: AccessMode): Promise<number> {
   return db('locations').where({ id: locationId }).update({ access_mode: mode });
 }
+
+/** The restricted locations (optionally one) with their current OCPI publication. */
+export async function listRestrictedLocations(db: Db, locationId?: string): Promise<Array<{ id: string; publish: boolean; publishAllowedTo: unknown[] | null }>> {
+  const q = db('locations').where({ access_mode: 'restricted' }).orderBy('id').select('id', 'publish', 'publish_allowed_to');
+  if (locationId) q.where({ id: locationId });
+  return (await q).map((r: Row) => ({ id: r.id, publish: r.publish, publishAllowedTo: r.publish_allowed_to ?? null }));
+}
+
+/**
+ * The tokens (uid, type) of the drivers whose groups have a rule for the location or one of its EVSEs:
+ * whom a restricted location is shown to (OCPI 2.2.1 locations §8.4.20 PublishTokenType needs type with uid).
+ */
+export async function listAllowedTokensOfLocation(db: Db, locationId: string, limit: number): Promise<Array<{ uid: string; type: string }>> {
+  return db('id_tokens as t')
+    .join('driver_group_members as m', 'm.driver_fk', 't.driver_fk')
+    .join('access_rules as r', 'r.group_fk', 'm.group_fk')
+    .leftJoin('evses as e', 'e.uid', 'r.evse_uid')
+    .where((w) => w.where('r.location_id', locationId).orWhere('e.location_id', locationId))
+    .distinct('t.uid', 't.type')
+    .orderBy([{ column: 't.uid' }, { column: 't.type' }])
+    .limit(limit);
+}

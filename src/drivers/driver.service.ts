@@ -2,9 +2,17 @@ import type { Knex } from 'knex';
 import { InvalidInput, NotFound } from '../shared/errors.ts';
 import * as drivers from './driver.repo.ts';
 import * as groups from './group.repo.ts';
-import { updateLocationAccessMode } from './access.repo.ts';
+import { listAllowedTokensOfLocation, listRestrictedLocations, updateLocationAccessMode } from './access.repo.ts';
 import { isTimeOfDay } from './access-rules.ts';
 import { ACCESS_MODES, type AccessMode, type AccessRule, type Driver, type DriverGroup } from './driver.types.ts';
+
+/** The locations domain's publication of a location to eMSPs (OCPI 2.2.1 locations §8.3.1), pushes included. */
+export interface LocationPublication {
+  setPublication(id: string, input: { publish: unknown; publishAllowedTo?: unknown }): Promise<unknown>;
+}
+
+/** OCPI publishes at most this many PublishTokens per location (the locations domain's limit). */
+const MAX_PUBLISH_TOKENS = 1000;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -41,7 +49,7 @@ export function readAccessRule(groupId: number, b: Record<string, unknown>): Omi
 
 /** Drivers (who own tokens), their groups and the groups' access rules (issue 9). */
 export class DriverService {
-  constructor(private readonly o: { db: Knex }) {}
+  constructor(private readonly o: { db: Knex; publication?: LocationPublication }) {}
 
   add(b: Record<string, unknown>): Promise<Driver> {
     return drivers.insertDriver(this.o.db, { name: readName(b.name, true)!, email: readEmail(b.email) ?? null });
@@ -65,12 +73,14 @@ export class DriverService {
 
   async remove(id: number): Promise<void> {
     if ((await drivers.deleteDriver(this.o.db, id)) === 0) throw new NotFound(`driver ${id} not found`);
+    await this.republish();
   }
 
   /** Gives one of the operator's own tokens to the driver (null: takes it away). Roaming tokens are not ours to give. */
   async setTokenOwner(tokenId: number, driverId: number | null): Promise<void> {
     if (driverId !== null && !(await drivers.findDriver(this.o.db, driverId))) throw new NotFound(`driver ${driverId} not found`);
     if ((await drivers.updateTokenDriver(this.o.db, tokenId, driverId)) === 0) throw new NotFound(`token ${tokenId} not found among the operator's own tokens`);
+    await this.republish();
   }
 
   addGroup(b: Record<string, unknown>): Promise<DriverGroup> {
@@ -89,32 +99,56 @@ export class DriverService {
 
   async removeGroup(id: number): Promise<void> {
     if ((await groups.deleteGroup(this.o.db, id)) === 0) throw new NotFound(`group ${id} not found`);
+    await this.republish();
   }
 
   async addMember(groupId: number, driverId: number): Promise<void> {
     await this.requireGroup(groupId);
     if (!(await drivers.findDriver(this.o.db, driverId))) throw new NotFound(`driver ${driverId} not found`);
     await groups.insertGroupMember(this.o.db, groupId, driverId);
+    await this.republish();
   }
 
   async removeMember(groupId: number, driverId: number): Promise<void> {
     if ((await groups.deleteGroupMember(this.o.db, groupId, driverId)) === 0) throw new NotFound(`driver ${driverId} is not in group ${groupId}`);
+    await this.republish();
   }
 
   async addRule(groupId: number, b: Record<string, unknown>): Promise<AccessRule> {
     const rule = readAccessRule(groupId, b);
     await this.requireGroup(groupId);
-    return groups.insertAccessRule(this.o.db, rule);
+    const added = await groups.insertAccessRule(this.o.db, rule);
+    await this.republish();
+    return added;
   }
 
   async removeRule(groupId: number, ruleId: number): Promise<void> {
     if ((await groups.deleteAccessRule(this.o.db, groupId, ruleId)) === 0) throw new NotFound(`rule ${ruleId} of group ${groupId} not found`);
+    await this.republish();
   }
 
   /** public: anyone; restricted: the drivers its rules name; private: the same, never published over OCPI. */
   async setAccessMode(locationId: string, mode: unknown): Promise<void> {
     if (!ACCESS_MODES.includes(mode as AccessMode)) throw new InvalidInput(`accessMode: must be one of ${ACCESS_MODES.join(', ')}`);
     if ((await updateLocationAccessMode(this.o.db, locationId, mode as AccessMode)) === 0) throw new NotFound(`location ${locationId} not found`);
+    if (mode === 'restricted') return void (await this.republish(locationId));
+    // public: shown to every eMSP; private: to none (publish false, no publish_allowed_to).
+    await this.o.publication?.setPublication(locationId, { publish: mode === 'public', publishAllowedTo: mode === 'public' ? null : [] });
+  }
+
+  /**
+   * A restricted location is published with publish=false and publish_allowed_to = its drivers' tokens
+   * (OCPI 2.2.1 locations §8.3.1); sent again (pushed) only when that list changed. Called after every change
+   * of rules, members or token owners: for one location, or all restricted ones.
+   */
+  async republish(locationId?: string): Promise<void> {
+    if (!this.o.publication) return;
+    for (const loc of await listRestrictedLocations(this.o.db, locationId)) {
+      const tokens = await listAllowedTokensOfLocation(this.o.db, loc.id, MAX_PUBLISH_TOKENS);
+      const allowedTo = tokens.map((t) => ({ uid: t.uid, type: t.type }));
+      if (!loc.publish && JSON.stringify(loc.publishAllowedTo ?? []) === JSON.stringify(allowedTo)) continue;
+      await this.o.publication.setPublication(loc.id, { publish: false, publishAllowedTo: allowedTo });
+    }
   }
 
   private async requireGroup(id: number): Promise<void> {

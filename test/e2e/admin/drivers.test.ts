@@ -86,4 +86,34 @@ describe('e2e admin API drivers and groups', () => {
 
     expect(results.map((r) => r.status)).to.deep.equal([404, 404, 404, 404]);
   });
+
+  it('OCPI 2.2.1 locations §8.3.1: should publish a restricted location only to its drivers\' tokens (publish_allowed_to), a private one to nobody, a public one to all', async () => {
+    // Arrange
+    const locationId = await aLocation(t.app.services);
+    const driver = (await t.api('POST', '/api/v1/drivers', { name: 'D' })).body;
+    const token = await t.app.services.tokens.addLocal({ uid: anIdTag() });
+    const group = (await t.api('POST', '/api/v1/groups', { name: `site-${locationId}` })).body;
+    await t.api('PUT', `/api/v1/drivers/${driver.id}/tokens/${token.id}`);
+    const publication = async () => {
+      const l = (await t.api('GET', `/api/v1/locations/${locationId}`)).body;
+      return [l.publish, l.publishAllowedTo];
+    };
+
+    // Act
+    await t.api('PUT', `/api/v1/locations/${locationId}/access`, { accessMode: 'restricted' });
+    const noDriversYet = await publication();
+    await t.api('POST', `/api/v1/groups/${group.id}/rules`, { locationId });
+    await t.api('PUT', `/api/v1/groups/${group.id}/members/${driver.id}`);
+    const withDriver = await publication();
+    await t.api('PUT', `/api/v1/locations/${locationId}/access`, { accessMode: 'private' });
+    const asPrivate = await publication();
+    await t.api('PUT', `/api/v1/locations/${locationId}/access`, { accessMode: 'public' });
+    const asPublic = await publication();
+
+    // Assert
+    expect(noDriversYet).to.deep.equal([false, []]);
+    expect(withDriver).to.deep.equal([false, [{ uid: token.uid, type: 'RFID' }]]);
+    expect(asPrivate).to.deep.equal([false, []]);
+    expect(asPublic).to.deep.equal([true, null]);
+  });
 });
