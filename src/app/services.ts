@@ -43,6 +43,7 @@ import { StuckSessionService } from '../sessions/stuck-sessions.service.ts';
 import { registerStuckSessionJobs } from '../jobs/registry.ts';
 import { DriverService } from '../drivers/driver.service.ts';
 import { AccessService } from '../drivers/access.service.ts';
+import { LocalListService } from '../drivers/local-list.service.ts';
 
 /** What the services are built on besides the injected deps: made once per app by `createApp`. */
 export interface ServiceCore {
@@ -175,13 +176,15 @@ function buildAccounts(deps: AppDeps) {
 }
 
 /** Drivers, groups and access rules (issue 9): the rules decide the charger's authorization of a token. */
-function buildDriverAccess(deps: AppDeps, authorize: AuthorizeService, locations: LocationService) {
-  const { db, clock, logger } = deps;
-  // A restricted location is published only to its drivers' tokens, a private one to nobody (OCPI publish_allowed_to).
-  const drivers = new DriverService({ db, publication: locations });
+function buildDriverAccess(deps: AppDeps, core: ServiceCore, authorize: AuthorizeService, locations: LocationService) {
+  const { db, clock, logger, config } = deps;
+  const localLists = new LocalListService({ db, clock, logger: logger.child({ module: 'local-lists' }), commands: core.commands, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
+  // A restricted location is published only to its drivers' tokens, a private one to nobody (OCPI publish_allowed_to);
+  // the chargers' local lists follow every change (and the local-auth-lists job catches up on the rest).
+  const drivers = new DriverService({ db, publication: locations, onAccessChanged: () => localLists.syncAllSoon() });
   const access = new AccessService({ db, clock, logger: logger.child({ module: 'access' }) });
   authorize.useAccessPolicy(access);
-  return { drivers, access };
+  return { drivers, access, localLists };
 }
 
 /** Every domain service with its hooks wired, plus the scheduler, push worker and async command results. */
@@ -190,11 +193,14 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const pricing = buildPricing(deps, charging.sessions);
   const roaming = buildRoaming(deps, charging.authorize, core.commands);
   const stuck = buildStuckSessions(deps, core, charging.sessions);
+  const driverAccess = buildDriverAccess(deps, core, charging.authorize, charging.locations);
   const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming, ...stuck });
+  const { localLists } = driverAccess;
+  scheduler.register({ name: 'local-auth-lists', schedule: deps.config.access.localListCron, run: () => localLists.syncAll() });
 
   // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...buildAccounts(deps), ...buildDriverAccess(deps, charging.authorize, charging.locations), scheduler, configuration: core.configuration };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...buildAccounts(deps), ...driverAccess, scheduler, configuration: core.configuration };
 }

@@ -73,6 +73,8 @@ export interface Config {
     /** A session longer than this is not billed automatically (a charger clock error): FAILED, for the operator. */
     maxSessionDays: number;
   };
+  /** Drivers' access (issue 9): schedule of the `local-auth-lists` job (SendLocalList to every charger that needs it). */
+  access: { localListCron: string };
   /** Stuck sessions (issue 15): idle connectors, operator stops and the zombie rules (0 = rule off). */
   sessions: {
     /** A session whose connector reported Available/Unavailable/Faulted this long ago, unconfirmed, is closed (CONNECTOR_IDLE). */

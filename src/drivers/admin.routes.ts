@@ -1,8 +1,9 @@
 import express, { type Router } from 'express';
 import { optionalString, parsePaging, parseSerialId } from '../admin/http.ts';
-import { InvalidInput } from '../shared/errors.ts';
+import { InvalidInput, NotFound } from '../shared/errors.ts';
 import type { AccessService } from './access.service.ts';
 import type { DriverService } from './driver.service.ts';
+import type { LocalListService } from './local-list.service.ts';
 
 function bodyOf(req: express.Request): Record<string, unknown> {
   if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw new InvalidInput('body: must be a JSON object');
@@ -66,5 +67,18 @@ export function groupAdminRoutes(deps: { drivers: DriverService; access: AccessS
     const f = { ...parsePaging(req), chargePointId: optionalString(req.query, 'chargePointId', 48), idTag: optionalString(req.query, 'idTag', 36) };
     res.json({ data: await deps.access.listRefusals(f) });
   });
+  return r;
+}
+
+/** Admin API: a charger's OCPP 1.6 local authorization list as the access rules make it (issue 9). */
+export function localListAdminRoutes(deps: { localLists: LocalListService }): Router {
+  const r = express.Router();
+  r.get('/chargers/:id/local-list', async (req, res) => {
+    const state = await deps.localLists.state(req.params.id);
+    if (!state) throw new NotFound(`no local list was sent to charger ${req.params.id}`);
+    res.json({ chargePointId: state.chargePointId, listVersion: state.sent?.version ?? null, entries: state.sent?.entries ?? [], lastStatus: state.lastStatus, lastAttemptAt: state.lastAttemptAt, syncedAt: state.syncedAt });
+  });
+  // GetLocalListVersion, then SendLocalList when the charger's list is not what the rules want.
+  r.post('/chargers/:id/local-list/sync', async (req, res) => void res.json(await deps.localLists.sync(req.params.id)));
   return r;
 }

@@ -49,7 +49,7 @@ export function readAccessRule(groupId: number, b: Record<string, unknown>): Omi
 
 /** Drivers (who own tokens), their groups and the groups' access rules (issue 9). */
 export class DriverService {
-  constructor(private readonly o: { db: Knex; publication?: LocationPublication }) {}
+  constructor(private readonly o: { db: Knex; publication?: LocationPublication; onAccessChanged?: () => void }) {}
 
   add(b: Record<string, unknown>): Promise<Driver> {
     return drivers.insertDriver(this.o.db, { name: readName(b.name, true)!, email: readEmail(b.email) ?? null });
@@ -73,14 +73,14 @@ export class DriverService {
 
   async remove(id: number): Promise<void> {
     if ((await drivers.deleteDriver(this.o.db, id)) === 0) throw new NotFound(`driver ${id} not found`);
-    await this.republish();
+    await this.changed();
   }
 
   /** Gives one of the operator's own tokens to the driver (null: takes it away). Roaming tokens are not ours to give. */
   async setTokenOwner(tokenId: number, driverId: number | null): Promise<void> {
     if (driverId !== null && !(await drivers.findDriver(this.o.db, driverId))) throw new NotFound(`driver ${driverId} not found`);
     if ((await drivers.updateTokenDriver(this.o.db, tokenId, driverId)) === 0) throw new NotFound(`token ${tokenId} not found among the operator's own tokens`);
-    await this.republish();
+    await this.changed();
   }
 
   addGroup(b: Record<string, unknown>): Promise<DriverGroup> {
@@ -99,32 +99,32 @@ export class DriverService {
 
   async removeGroup(id: number): Promise<void> {
     if ((await groups.deleteGroup(this.o.db, id)) === 0) throw new NotFound(`group ${id} not found`);
-    await this.republish();
+    await this.changed();
   }
 
   async addMember(groupId: number, driverId: number): Promise<void> {
     await this.requireGroup(groupId);
     if (!(await drivers.findDriver(this.o.db, driverId))) throw new NotFound(`driver ${driverId} not found`);
     await groups.insertGroupMember(this.o.db, groupId, driverId);
-    await this.republish();
+    await this.changed();
   }
 
   async removeMember(groupId: number, driverId: number): Promise<void> {
     if ((await groups.deleteGroupMember(this.o.db, groupId, driverId)) === 0) throw new NotFound(`driver ${driverId} is not in group ${groupId}`);
-    await this.republish();
+    await this.changed();
   }
 
   async addRule(groupId: number, b: Record<string, unknown>): Promise<AccessRule> {
     const rule = readAccessRule(groupId, b);
     await this.requireGroup(groupId);
     const added = await groups.insertAccessRule(this.o.db, rule);
-    await this.republish();
+    await this.changed();
     return added;
   }
 
   async removeRule(groupId: number, ruleId: number): Promise<void> {
     if ((await groups.deleteAccessRule(this.o.db, groupId, ruleId)) === 0) throw new NotFound(`rule ${ruleId} of group ${groupId} not found`);
-    await this.republish();
+    await this.changed();
   }
 
   /** public: anyone; restricted: the drivers its rules name; private: the same, never published over OCPI. */
@@ -149,6 +149,12 @@ export class DriverService {
       if (!loc.publish && JSON.stringify(loc.publishAllowedTo ?? []) === JSON.stringify(allowedTo)) continue;
       await this.o.publication.setPublication(loc.id, { publish: false, publishAllowedTo: allowedTo });
     }
+  }
+
+  /** After a change of rules, members or token owners: the OCPI publication, then the hook (local lists). */
+  private async changed(): Promise<void> {
+    await this.republish();
+    this.o.onAccessChanged?.();
   }
 
   private async requireGroup(id: number): Promise<void> {
