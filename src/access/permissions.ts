@@ -12,7 +12,7 @@ type Access = 'write' | 'read' | 'none';
 
 const AREA_OF_SEGMENT: Record<string, Area> = {
   chargers: 'network', faults: 'network', locations: 'network', tokens: 'network', tariffs: 'network', reservations: 'network', alerts: 'network',
-  drivers: 'network', groups: 'network', 'access-refusals': 'network',
+  drivers: 'network', groups: 'network', 'access-refusals': 'network', adhoc: 'network',
   sessions: 'sessions',
   cdrs: 'billing', statements: 'billing',
   analytics: 'analytics',

@@ -21,7 +21,7 @@ import { reservationAdminRoutes } from '../commands/admin.routes.ts';
 import { alertAdminRoutes } from '../alerts/admin.routes.ts';
 import { loginRoutes, operatorAdminRoutes, sessionRoutes } from '../access/admin.routes.ts';
 import { auditAdminRoutes } from '../audit/admin.routes.ts';
-import { driverAdminRoutes, groupAdminRoutes, localListAdminRoutes } from '../drivers/admin.routes.ts';
+import { adhocAdminRoutes, driverAdminRoutes, groupAdminRoutes, localListAdminRoutes } from '../drivers/admin.routes.ts';
 import { auditReaders } from './audit-readers.ts';
 import { createOcpiRouter, type OcpiModule } from '../ocpi/router.ts';
 import { credentialsOcpiModule } from '../ocpi/credentials/credentials.routes.ts';
@@ -76,6 +76,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       driverAdminRoutes({ drivers: s.drivers }),
       groupAdminRoutes({ drivers: s.drivers, access: s.access }),
       localListAdminRoutes({ localLists: s.localLists }),
+      adhocAdminRoutes({ adhoc: s.adhoc }),
     ],
   });
 }

@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps) {
   const server = createServer(config, app);
   const ocpp = attachOcppEndpoint(server, deps, services, connections, bus);
   const rt: Runtime = { deps, nodeId, server, services, connections, bus, ocpp };
-  const { chargers, connectors, chargerAuth, chargerConnections, onboarding, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, operators, auth, audit } = services;
+  const { chargers, connectors, chargerAuth, chargerConnections, onboarding, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, operators, auth, audit, drivers, access, localLists, adhoc } = services;
   return {
     server,
     app,
@@ -94,7 +94,7 @@ export function createApp(deps: AppDeps) {
     scheduler: services.scheduler,
     pushWorker: services.pushWorker,
     asyncResults: services.asyncResults,
-    services: { chargers, connectors, chargerAuth, chargerConnections, onboarding, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, operators, auth, audit },
+    services: { chargers, connectors, chargerAuth, chargerConnections, onboarding, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, operators, auth, audit, drivers, access, localLists, adhoc },
     nodeId,
     /**
      * Starts serving. As a node (default) it first releases the connections a crashed process left

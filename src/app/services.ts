@@ -44,6 +44,7 @@ import { registerStuckSessionJobs } from '../jobs/registry.ts';
 import { DriverService } from '../drivers/driver.service.ts';
 import { AccessService } from '../drivers/access.service.ts';
 import { LocalListService } from '../drivers/local-list.service.ts';
+import { AdhocService } from '../drivers/adhoc.service.ts';
 
 /** What the services are built on besides the injected deps: made once per app by `createApp`. */
 export interface ServiceCore {
@@ -176,7 +177,7 @@ function buildAccounts(deps: AppDeps) {
 }
 
 /** Drivers, groups and access rules (issue 9): the rules decide the charger's authorization of a token. */
-function buildDriverAccess(deps: AppDeps, core: ServiceCore, authorize: AuthorizeService, locations: LocationService) {
+function buildDriverAccess(deps: AppDeps, core: ServiceCore, { authorize, locations, tokens }: { authorize: AuthorizeService; locations: LocationService; tokens: TokenService }) {
   const { db, clock, logger, config } = deps;
   const localLists = new LocalListService({ db, clock, logger: logger.child({ module: 'local-lists' }), commands: core.commands, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
   // A restricted location is published only to its drivers' tokens, a private one to nobody (OCPI publish_allowed_to);
@@ -184,7 +185,10 @@ function buildDriverAccess(deps: AppDeps, core: ServiceCore, authorize: Authoriz
   const drivers = new DriverService({ db, publication: locations, onAccessChanged: () => localLists.syncAllSoon() });
   const access = new AccessService({ db, clock, logger: logger.child({ module: 'access' }) });
   authorize.useAccessPolicy(access);
-  return { drivers, access, localLists };
+  // Ad hoc sessions are stopped at their energy bound, watched on every session update.
+  const adhoc = new AdhocService({ db, logger: logger.child({ module: 'adhoc' }), commands: core.commands, tokens, events: core.events, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
+  adhoc.watchSessions();
+  return { drivers, access, localLists, adhoc };
 }
 
 /** Every domain service with its hooks wired, plus the scheduler, push worker and async command results. */
@@ -193,7 +197,7 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const pricing = buildPricing(deps, charging.sessions);
   const roaming = buildRoaming(deps, charging.authorize, core.commands);
   const stuck = buildStuckSessions(deps, core, charging.sessions);
-  const driverAccess = buildDriverAccess(deps, core, charging.authorize, charging.locations);
+  const driverAccess = buildDriverAccess(deps, core, charging);
   const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming, ...stuck });
   const { localLists } = driverAccess;
   scheduler.register({ name: 'local-auth-lists', schedule: deps.config.access.localListCron, run: () => localLists.syncAll() });

@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { optionalString, parsePaging, parseSerialId } from '../admin/http.ts';
 import { InvalidInput, NotFound } from '../shared/errors.ts';
 import type { AccessService } from './access.service.ts';
+import type { AdhocService } from './adhoc.service.ts';
 import type { DriverService } from './driver.service.ts';
 import type { LocalListService } from './local-list.service.ts';
 
@@ -80,5 +81,14 @@ export function localListAdminRoutes(deps: { localLists: LocalListService }): Ro
   });
   // GetLocalListVersion, then SendLocalList when the charger's list is not what the rules want.
   r.post('/chargers/:id/local-list/sync', async (req, res) => void res.json(await deps.localLists.sync(req.params.id)));
+  return r;
+}
+
+/** Admin API: ad hoc starts (driver app, QR code) and where they are allowed (issue 9). */
+export function adhocAdminRoutes(deps: { adhoc: AdhocService }): Router {
+  const r = express.Router();
+  r.put('/locations/:id/adhoc', async (req, res) => void res.json(await deps.adhoc.configure(req.params.id, bodyOf(req))));
+  r.post('/adhoc/sessions', async (req, res) => void res.status(201).json(await deps.adhoc.start(bodyOf(req))));
+  r.get('/adhoc/sessions/:id', async (req, res) => void res.json(await deps.adhoc.get(parseSerialId(req.params.id))));
   return r;
 }

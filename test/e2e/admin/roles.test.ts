@@ -32,6 +32,7 @@ const EXPECTED: Record<string, Role[]> = {
   'POST /groups/{id}/rules': NETWORK, 'DELETE /groups/{id}/rules/{ruleId}': NETWORK,
   'PUT /locations/{id}/access': NETWORK, 'GET /access-refusals': ALL,
   'GET /chargers/{id}/local-list': ALL, 'POST /chargers/{id}/local-list/sync': NETWORK,
+  'PUT /locations/{id}/adhoc': NETWORK, 'POST /adhoc/sessions': NETWORK, 'GET /adhoc/sessions/{id}': ALL,
   'GET /jobs': ALL, 'GET /jobs/runs': ALL, 'POST /jobs/{name}/run': ADMIN,
   'POST /partners/invitations': ADMIN, 'POST /partners': ADMIN, 'GET /partners': ADMIN, 'GET /partners/{id}': ADMIN, 'DELETE /partners/{id}': ADMIN,
   'POST /partners/{id}/credentials/update': ADMIN, 'GET /partners/{id}/outbox': ADMIN, 'POST /partners/{id}/outbox/{rowId}/retry': ADMIN,

@@ -1,0 +1,83 @@
+import { dbNow } from '../db/clock.ts';
+import type { Db } from '../db/knex.ts';
+
+type Row = Record<string, any>;
+
+export interface AdhocPlace {
+  locationId: string;
+  accessMode: string;
+  adhocAllowed: boolean;
+  adhocMaxEnergyWh: number | null;
+  chargePointId: string | null;
+  /** The OCPP connectorId of the EVSE's first connector (null: none known yet). */
+  connectorId: number | null;
+}
+
+export interface AdhocSession {
+  id: number;
+  idTag: string;
+  locationId: string;
+  evseUid: string;
+  chargePointId: string;
+  connectorId: number;
+  maxEnergyWh: number;
+  status: string;
+  createdAt: Date;
+  sessionId: number | null;
+  stopRequestedAt: Date | null;
+}
+
+const toAdhoc = (r: Row): AdhocSession => ({
+  id: r.id, idTag: r.id_tag, locationId: r.location_id, evseUid: r.evse_uid, chargePointId: r.charge_point_id, connectorId: r.connector_id,
+  maxEnergyWh: r.max_energy_wh, status: r.status, createdAt: r.created_at, sessionId: r.session_fk, stopRequestedAt: r.stop_requested_at,
+});
+
+/** The EVSE's location settings, charger and first connector; undefined for an unknown or removed EVSE. */
+export async function findAdhocPlace(db: Db, evseUid: string): Promise<AdhocPlace | undefined> {
+  const row = await db('evses as e')
+    .join('locations as l', 'l.id', 'e.location_id')
+    .leftJoin('connectors as c', (j) => j.on('c.evse_fk', 'e.id').andOn('c.charge_point_id', 'e.charge_point_id'))
+    .where({ 'e.uid': evseUid, 'e.is_removed': false })
+    .orderBy('c.connector_number')
+    .first('l.id as location_id', 'l.access_mode', 'l.adhoc_allowed', 'l.adhoc_max_energy_wh', 'e.charge_point_id', 'c.connector_number');
+  if (!row) return undefined;
+  return { locationId: row.location_id, accessMode: row.access_mode, adhocAllowed: row.adhoc_allowed, adhocMaxEnergyWh: row.adhoc_max_energy_wh, chargePointId: row.charge_point_id, connectorId: row.connector_number ?? null };
+}
+
+export async function updateLocationAdhoc(db: Db, locationId: string, a: { allowed: boolean; maxEnergyWh: number | null }): Promise<number> {
+  return db('locations').where({ id: locationId }).update({ adhoc_allowed: a.allowed, adhoc_max_energy_wh: a.maxEnergyWh });
+}
+
+export async function insertAdhocSession(db: Db, a: Omit<AdhocSession, 'id' | 'createdAt' | 'sessionId' | 'stopRequestedAt'> & { tokenId: number }): Promise<AdhocSession> {
+  const [row] = await db('adhoc_sessions')
+    .insert({ token_fk: a.tokenId, id_tag: a.idTag, location_id: a.locationId, evse_uid: a.evseUid, charge_point_id: a.chargePointId, connector_id: a.connectorId, max_energy_wh: a.maxEnergyWh, status: a.status, created_at: dbNow(db) })
+    .returning('*');
+  return toAdhoc(row);
+}
+
+export async function updateAdhocStatus(db: Db, id: number, status: string): Promise<AdhocSession> {
+  const [row] = await db('adhoc_sessions').where({ id }).update({ status }).returning('*');
+  return toAdhoc(row);
+}
+
+export async function findAdhocSession(db: Db, id: number): Promise<AdhocSession | undefined> {
+  const row = await db('adhoc_sessions').where({ id }).first();
+  return row ? toAdhoc(row) : undefined;
+}
+
+/**
+ * Claims the stop of ad hoc session `sessionId` when it reached its bound: sets stop_requested_at once
+ * (a concurrent claim gets undefined) and returns the row, so exactly one caller sends RemoteStopTransaction.
+ */
+export async function claimAdhocStopAtBound(db: Db, sessionId: number): Promise<AdhocSession | undefined> {
+  const rows = await db('adhoc_sessions as a')
+    .updateFrom('sessions as s')
+    .whereRaw('s.token_fk = a.token_fk')
+    .where('s.id', sessionId)
+    .where('s.status', 'ACTIVE')
+    .whereRaw('s.energy_wh >= a.max_energy_wh')
+    .whereNull('a.stop_requested_at')
+    .update({ stop_requested_at: dbNow(db), session_fk: sessionId })
+    .returning('a.*');
+  return rows[0] ? toAdhoc(rows[0]) : undefined;
+}
