@@ -55,6 +55,26 @@ describe('e2e ad hoc sessions', () => {
     expect((await t.db('id_tokens').where({ uid: idTag }).first()).type).to.equal('AD_HOC_USER');
   });
 
+  it('should send RemoteStopTransaction once when several checks see the bound reached at the same time (race, PostgreSQL)', async () => {
+    // Arrange
+    const charger = await anAdhocCharger();
+    await t.api('PUT', `/api/v1/locations/${charger.locationId}/adhoc`, { allowed: true, maxEnergyWh: 1000 });
+    const { idTag } = (await t.api('POST', '/api/v1/adhoc/sessions', { evseUid: charger.evseUid })).body;
+    const started = (await charger.client.call('StartTransaction', aStartTransaction(idTag, { meterStart: 0 }))) as any;
+
+    // Act: the MeterValues' own check races with five more
+    await charger.client.call('MeterValues', anEnergyReading(started.transactionId, '1500'));
+    const claims = await Promise.all(Array.from({ length: 5 }, () => t.app.services.adhoc.stopAtBound(started.transactionId)));
+    await eventually(async () => (charger.stops.length > 0 ? true : undefined), 'RemoteStopTransaction');
+    const lateClaim = await t.app.services.adhoc.stopAtBound(started.transactionId);
+    await charger.client.close();
+
+    // Assert
+    expect(claims.filter(Boolean).length).to.be.at.most(1);
+    expect(lateClaim).to.equal(false);
+    expect(charger.stops).to.deep.equal([{ transactionId: started.transactionId }]);
+  });
+
   it("should bound a session by the operator's maximum when more is asked for", async () => {
     const charger = await anAdhocCharger();
     await t.api('PUT', `/api/v1/locations/${charger.locationId}/adhoc`, { allowed: true, maxEnergyWh: 2000 });
