@@ -177,7 +177,9 @@ function buildAccounts(deps: AppDeps) {
 }
 
 /** Drivers, groups and access rules (issue 9): the rules decide the charger's authorization of a token. */
-function buildDriverAccess(deps: AppDeps, core: ServiceCore, { authorize, locations, tokens }: { authorize: AuthorizeService; locations: LocationService; tokens: TokenService }) {
+type DriverAccessInputs = { authorize: AuthorizeService; locations: LocationService; tokens: TokenService; sessions: SessionService; tariffs: TariffService };
+
+function buildDriverAccess(deps: AppDeps, core: ServiceCore, { authorize, locations, tokens, sessions, tariffs }: DriverAccessInputs) {
   const { db, clock, logger, config } = deps;
   const localLists = new LocalListService({ db, clock, logger: logger.child({ module: 'local-lists' }), commands: core.commands, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
   // A restricted location is published only to its drivers' tokens, a private one to nobody (OCPI publish_allowed_to);
@@ -185,6 +187,12 @@ function buildDriverAccess(deps: AppDeps, core: ServiceCore, { authorize, locati
   const drivers = new DriverService({ db, publication: locations, onAccessChanged: () => localLists.syncAllSoon() });
   const access = new AccessService({ db, clock, logger: logger.child({ module: 'access' }) });
   authorize.useAccessPolicy(access);
+  // After the tariff snapshot (buildPricing): a group's rule with a tariff replaces the selected tariff.
+  sessions.onStart(async (trx, session) => {
+    if (session.status !== 'ACTIVE') return;
+    const tariffId = await access.tariffOfSession(trx, session);
+    if (tariffId && !(await tariffs.snapshotTariffById(trx, session.id, tariffId))) logger.warn('access rule names an unknown tariff', { tariffId, sessionId: session.id });
+  });
   // Ad hoc sessions are stopped at their energy bound, watched on every session update.
   const adhoc = new AdhocService({ db, logger: logger.child({ module: 'adhoc' }), commands: core.commands, tokens, events: core.events, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
   adhoc.watchSessions();
@@ -197,7 +205,7 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const pricing = buildPricing(deps, charging.sessions);
   const roaming = buildRoaming(deps, charging.authorize, core.commands);
   const stuck = buildStuckSessions(deps, core, charging.sessions);
-  const driverAccess = buildDriverAccess(deps, core, charging);
+  const driverAccess = buildDriverAccess(deps, core, { ...charging, tariffs: pricing.tariffs });
   const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming, ...stuck });
   const { localLists } = driverAccess;
   scheduler.register({ name: 'local-auth-lists', schedule: deps.config.access.localListCron, run: () => localLists.syncAll() });

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Db } from '../db/knex.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { decideAccess } from './access-rules.ts';
@@ -33,6 +34,18 @@ export class AccessService {
       this.o.logger?.info('token refused by access rules', { chargePointId: c.chargePointId, connectorId: c.connectorId, locationId: place.locationId, reason: decision.reason });
     }
     return decision;
+  }
+
+  /**
+   * The tariff of the access rule a new session started under (the EVSE's rule before the location's), read
+   * through `db` (the start transaction); undefined when no rule with a tariff covers it.
+   */
+  async tariffOfSession(db: Db, s: { tokenFk: number | null; chargePointId: string; connectorNumber: number; startAt: Date }): Promise<string | undefined> {
+    if (s.tokenFk === null) return undefined;
+    const place = await findAccessPlace(db, s.chargePointId, s.connectorNumber);
+    if (!place) return undefined;
+    const decision = decideAccess(place, await listRulesOfToken(db, s.tokenFk), s.startAt);
+    return decision.allowed ? decision.tariffId : undefined;
   }
 
   listRefusals(f: { chargePointId?: string; idTag?: string; limit: number; offset: number }): Promise<AccessRefusal[]> {

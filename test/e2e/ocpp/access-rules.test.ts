@@ -99,4 +99,25 @@ describe('e2e OCPP 1.6 access rules: drivers, groups and location access modes',
     expect([before.idTagInfo, after.idTagInfo]).to.deep.equal([{ status: 'Blocked' }, { status: 'Accepted' }]);
     expect(await refusalsOf(idTag)).to.deep.equal([['Blocked', 'NOT_ALLOWED_HERE', null]]);
   });
+
+  it("should freeze the rule's tariff on a group driver's session, and the location's own tariff on anyone else's", async () => {
+    // Arrange
+    const { client, locationId } = await aBootedChargerAtEvse(t);
+    const tariff = (price: number) => ({ currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price, vat: 21, step_size: 1 }] }] });
+    await t.api('PUT', `/api/v1/tariffs/SITE-${locationId}`, tariff(0.5));
+    await t.api('POST', `/api/v1/tariffs/SITE-${locationId}/assignments`, { locationId });
+    await t.api('PUT', `/api/v1/tariffs/FLEET-${locationId}`, tariff(0.2));
+    const { idTag, groupId } = await aDriverInGroup();
+    await t.api('POST', `/api/v1/groups/${groupId}/rules`, { locationId, tariffId: `FLEET-${locationId}` });
+    const stranger = (await t.app.services.tokens.addLocal({ uid: anIdTag() })).uid;
+
+    // Act
+    const driverStart = (await client.call('StartTransaction', aStartTransaction(idTag, { connectorId: 1 }))) as any;
+    const strangerStart = (await client.call('StartTransaction', aStartTransaction(stranger, { connectorId: 2 }))) as any;
+    await client.close();
+
+    // Assert
+    const tariffOf = async (id: number) => (await t.db('sessions').where({ id }).first()).tariff_snapshot?.id;
+    expect([await tariffOf(driverStart.transactionId), await tariffOf(strangerStart.transactionId)]).to.deep.equal([`FLEET-${locationId}`, `SITE-${locationId}`]);
+  });
 });
