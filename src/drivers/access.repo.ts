@@ -73,3 +73,9 @@ export async function listAllowedTokensOfLocation(db: Db, locationId: string, li
     .orderBy([{ column: 't.uid' }, { column: 't.type' }])
     .limit(limit);
 }
+
+/** A location's access settings (mode and ad hoc starts), or undefined for an unknown location. */
+export async function findLocationAccess(db: Db, locationId: string): Promise<{ locationId: string; accessMode: AccessMode; adhoc: { allowed: boolean; maxEnergyWh: number | null } } | undefined> {
+  const r = await db('locations').where({ id: locationId }).first('id', 'access_mode', 'adhoc_allowed', 'adhoc_max_energy_wh');
+  return r ? { locationId: r.id, accessMode: r.access_mode, adhoc: { allowed: r.adhoc_allowed, maxEnergyWh: r.adhoc_max_energy_wh } } : undefined;
+}

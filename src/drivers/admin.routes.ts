@@ -59,6 +59,7 @@ export function groupAdminRoutes(deps: { drivers: DriverService; access: AccessS
     await d.removeRule(parseSerialId(req.params.id), parseSerialId(req.params.ruleId, 'ruleId'));
     res.status(204).end();
   });
+  r.get('/locations/:id/access', async (req, res) => void res.json(await d.getAccess(req.params.id)));
   r.put('/locations/:id/access', async (req, res) => {
     const b = bodyOf(req);
     await d.setAccessMode(req.params.id, b.accessMode);

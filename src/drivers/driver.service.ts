@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { InvalidInput, NotFound } from '../shared/errors.ts';
 import * as drivers from './driver.repo.ts';
 import * as groups from './group.repo.ts';
-import { listAllowedTokensOfLocation, listRestrictedLocations, updateLocationAccessMode } from './access.repo.ts';
+import { findLocationAccess, listAllowedTokensOfLocation, listRestrictedLocations, updateLocationAccessMode } from './access.repo.ts';
 import { isTimeOfDay } from './access-rules.ts';
 import { ACCESS_MODES, type AccessMode, type AccessRule, type Driver, type DriverGroup } from './driver.types.ts';
 
@@ -125,6 +125,12 @@ export class DriverService {
   async removeRule(groupId: number, ruleId: number): Promise<void> {
     if ((await groups.deleteAccessRule(this.o.db, groupId, ruleId)) === 0) throw new NotFound(`rule ${ruleId} of group ${groupId} not found`);
     await this.changed();
+  }
+
+  async getAccess(locationId: string): Promise<NonNullable<Awaited<ReturnType<typeof findLocationAccess>>>> {
+    const access = await findLocationAccess(this.o.db, locationId);
+    if (!access) throw new NotFound(`location ${locationId} not found`);
+    return access;
   }
 
   /** public: anyone; restricted: the drivers its rules name; private: the same, never published over OCPI. */

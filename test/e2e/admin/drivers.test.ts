@@ -109,11 +109,13 @@ describe('e2e admin API drivers and groups', () => {
     const asPrivate = await publication();
     await t.api('PUT', `/api/v1/locations/${locationId}/access`, { accessMode: 'public' });
     const asPublic = await publication();
+    const access = (await t.api('GET', `/api/v1/locations/${locationId}/access`)).body;
 
     // Assert
     expect(noDriversYet).to.deep.equal([false, []]);
     expect(withDriver).to.deep.equal([false, [{ uid: token.uid, type: 'RFID' }]]);
     expect(asPrivate).to.deep.equal([false, []]);
     expect(asPublic).to.deep.equal([true, null]);
+    expect(access).to.deep.equal({ locationId, accessMode: 'public', adhoc: { allowed: false, maxEnergyWh: null } });
   });
 });

@@ -30,7 +30,7 @@ const EXPECTED: Record<string, Role[]> = {
   'POST /groups': NETWORK, 'GET /groups': ALL, 'GET /groups/{id}': ALL, 'DELETE /groups/{id}': NETWORK,
   'PUT /groups/{id}/members/{driverId}': NETWORK, 'DELETE /groups/{id}/members/{driverId}': NETWORK,
   'POST /groups/{id}/rules': NETWORK, 'DELETE /groups/{id}/rules/{ruleId}': NETWORK,
-  'PUT /locations/{id}/access': NETWORK, 'GET /access-refusals': ALL,
+  'GET /locations/{id}/access': ALL, 'PUT /locations/{id}/access': NETWORK, 'GET /access-refusals': ALL,
   'GET /chargers/{id}/local-list': ALL, 'POST /chargers/{id}/local-list/sync': NETWORK,
   'PUT /locations/{id}/adhoc': NETWORK, 'POST /adhoc/sessions': NETWORK, 'GET /adhoc/sessions/{id}': ALL,
   'GET /jobs': ALL, 'GET /jobs/runs': ALL, 'POST /jobs/{name}/run': ADMIN,
