@@ -81,3 +81,16 @@ export async function claimAdhocStopAtBound(db: Db, sessionId: number): Promise<
     .returning('a.*');
   return rows[0] ? toAdhoc(rows[0]) : undefined;
 }
+
+/** Blocks an ad hoc token (its start was rejected): it was good for one session only. */
+export async function blockAdhocToken(db: Db, tokenId: number): Promise<void> {
+  await db('id_tokens').where({ id: tokenId, type: 'AD_HOC_USER' }).update({ valid: false, last_updated: dbNow(db) });
+}
+
+/** Blocks the ad hoc token of a stopped session, if it was one; returns how many tokens were blocked. */
+export async function blockAdhocTokenOfSession(db: Db, sessionId: number): Promise<number> {
+  return db('id_tokens')
+    .where({ type: 'AD_HOC_USER', valid: true })
+    .whereIn('id', db('adhoc_sessions as a').join('sessions as s', 's.token_fk', 'a.token_fk').where('s.id', sessionId).select('a.token_fk'))
+    .update({ valid: false, last_updated: dbNow(db) });
+}

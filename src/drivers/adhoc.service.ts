@@ -24,9 +24,11 @@ function readEnergy(v: unknown, field: string): number {
 export class AdhocService {
   constructor(private readonly o: { db: Knex; logger: Logger; commands: CommandSender; tokens: TokenService; events: DomainEvents; callTimeoutMs: number }) {}
 
-  /** Watches every session's energy: registered once at composition. */
+  /** Watches every session's energy, and blocks an ad hoc token once its session stopped: registered once at composition. */
   watchSessions(): void {
     this.o.events.on('session.updated', ({ sessionId }) => runDetached(this.o.logger, 'ad hoc bound check', () => this.stopAtBound(sessionId)));
+    // An ad hoc token is good for one session: nobody who learnt its idTag may charge with it again.
+    this.o.events.on('session.stopped', ({ sessionId }) => runDetached(this.o.logger, 'ad hoc token block', () => repo.blockAdhocTokenOfSession(this.o.db, sessionId)));
   }
 
   /** The operator's setting: ad hoc starts allowed at the location, and the energy bound per session (required when allowed). */
@@ -54,6 +56,7 @@ export class AdhocService {
     });
     const answer = await this.o.commands.send(place.chargePointId, 'RemoteStartTransaction', { connectorId: place.connectorId, idTag }, this.o.callTimeoutMs);
     const started = await repo.updateAdhocStatus(this.o.db, row.id, answer.status === 'Accepted' ? 'ACCEPTED' : 'REJECTED');
+    if (answer.status !== 'Accepted') await repo.blockAdhocToken(this.o.db, token.id);
     if (answer.status !== 'Accepted') throw new Conflict(`the charger rejected the start at EVSE ${b.evseUid}`);
     return started;
   }

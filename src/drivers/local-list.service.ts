@@ -55,9 +55,29 @@ export class LocalListService {
     return totals;
   }
 
-  /** Fire and forget after a change of access (the admin request does not wait for the chargers). */
+  private isSyncingAll = false;
+  private isAgainNeeded = false;
+
+  /**
+   * Fire and forget after a change of access (the admin request does not wait for the chargers). Changes
+   * made while a pass runs are coalesced into one more pass after it.
+   */
   syncAllSoon(): void {
-    runDetached(this.o.logger, 'local list sync', () => this.syncAll());
+    if (this.isSyncingAll) {
+      this.isAgainNeeded = true;
+      return;
+    }
+    this.isSyncingAll = true;
+    runDetached(this.o.logger, 'local list sync', async () => {
+      try {
+        do {
+          this.isAgainNeeded = false;
+          await this.syncAll();
+        } while (this.isAgainNeeded);
+      } finally {
+        this.isSyncingAll = false;
+      }
+    });
   }
 
   state(chargePointId: string): Promise<repo.LocalListState | undefined> {

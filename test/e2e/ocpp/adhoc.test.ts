@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { useTestApp } from '../../helpers/use-test-app.ts';
 import { aBootedChargerAtEvse } from '../../fixtures/booted-charger.ts';
-import { aStartTransaction, aStatusNotification, anEnergyReading } from '../../fixtures/chargers.ts';
+import { aStartTransaction, aStatusNotification, aStopTransaction, anEnergyReading } from '../../fixtures/chargers.ts';
 import { eventually } from '../../helpers/wait.ts';
 
 describe('e2e ad hoc sessions', () => {
@@ -41,6 +41,9 @@ describe('e2e ad hoc sessions', () => {
     await charger.client.call('MeterValues', anEnergyReading(started.transactionId, '13000'));
     const stops = await eventually(async () => (charger.stops.length > 0 ? charger.stops : undefined), 'RemoteStopTransaction');
     const shown = (await t.api('GET', `/api/v1/adhoc/sessions/${created.body.id}`)).body;
+    await charger.client.call('StopTransaction', aStopTransaction(started.transactionId, { meterStop: 13_000, reason: 'Remote' }));
+    await eventually(async () => ((await t.db('id_tokens').where({ uid: idTag }).first()).valid ? undefined : true), 'the ad hoc token blocked');
+    const reused = (await charger.client.call('Authorize', { idTag })) as any;
     await charger.client.close();
 
     // Assert
@@ -53,6 +56,7 @@ describe('e2e ad hoc sessions', () => {
     expect(stops).to.deep.equal([{ transactionId: started.transactionId }]);
     expect(shown.sessionId).to.equal(started.transactionId);
     expect((await t.db('id_tokens').where({ uid: idTag }).first()).type).to.equal('AD_HOC_USER');
+    expect(reused.idTagInfo.status, 'an ad hoc token is good for one session').to.equal('Blocked');
   });
 
   it('should send RemoteStopTransaction once when several checks see the bound reached at the same time (race, PostgreSQL)', async () => {
@@ -120,5 +124,6 @@ describe('e2e ad hoc sessions', () => {
     await charger.client.close();
 
     expect(results.map((r) => r.status)).to.deep.equal([409, 404, 400, 400, 400, 404]);
+    expect((await t.db('id_tokens').where({ uid: charger.starts[0].idTag }).first()).valid, 'the rejected start token').to.equal(false);
   });
 });
