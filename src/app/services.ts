@@ -177,9 +177,9 @@ function buildAccounts(deps: AppDeps) {
 }
 
 /** Drivers, groups and access rules (issue 9): the rules decide the charger's authorization of a token. */
-type DriverAccessInputs = { authorize: AuthorizeService; locations: LocationService; tokens: TokenService; sessions: SessionService; tariffs: TariffService };
+type DriverAccessInputs = { authorize: AuthorizeService; locations: LocationService; tokens: TokenService; sessions: SessionService; tariffs: TariffService; cdrs: CdrService };
 
-function buildDriverAccess(deps: AppDeps, core: ServiceCore, { authorize, locations, tokens, sessions, tariffs }: DriverAccessInputs) {
+function buildDriverAccess(deps: AppDeps, core: ServiceCore, { authorize, locations, tokens, sessions, tariffs, cdrs }: DriverAccessInputs) {
   const { db, clock, logger, config } = deps;
   const localLists = new LocalListService({ db, clock, logger: logger.child({ module: 'local-lists' }), commands: core.commands, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
   // A restricted location is published only to its drivers' tokens, a private one to nobody (OCPI publish_allowed_to);
@@ -194,7 +194,7 @@ function buildDriverAccess(deps: AppDeps, core: ServiceCore, { authorize, locati
     if (tariffId && !(await tariffs.snapshotTariffById(trx, session.id, tariffId))) logger.warn('access rule names an unknown tariff', { tariffId, sessionId: session.id });
   });
   // Ad hoc sessions are stopped at their energy bound, watched on every session update.
-  const adhoc = new AdhocService({ db, logger: logger.child({ module: 'adhoc' }), commands: core.commands, tokens, events: core.events, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
+  const adhoc = new AdhocService({ db, logger: logger.child({ module: 'adhoc' }), commands: core.commands, tokens, events: core.events, costs: cdrs, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
   adhoc.watchSessions();
   return { drivers, access, localLists, adhoc };
 }
@@ -205,7 +205,7 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const pricing = buildPricing(deps, charging.sessions);
   const roaming = buildRoaming(deps, charging.authorize, core.commands);
   const stuck = buildStuckSessions(deps, core, charging.sessions);
-  const driverAccess = buildDriverAccess(deps, core, { ...charging, tariffs: pricing.tariffs });
+  const driverAccess = buildDriverAccess(deps, core, { ...charging, tariffs: pricing.tariffs, cdrs: pricing.cdrs });
   const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming, ...stuck });
   const { localLists } = driverAccess;
   scheduler.register({ name: 'local-auth-lists', schedule: deps.config.access.localListCron, run: () => localLists.syncAll() });

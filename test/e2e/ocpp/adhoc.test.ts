@@ -79,6 +79,30 @@ describe('e2e ad hoc sessions', () => {
     expect(charger.stops).to.deep.equal([{ transactionId: started.transactionId }]);
   });
 
+  it('should stop an ad hoc session when its cost so far (incl. VAT, priced as its CDR) reaches the amount bound', async () => {
+    // Arrange: 0.50 EUR/kWh + 21% VAT = 0.605 EUR/kWh
+    const charger = await anAdhocCharger();
+    await t.api('PUT', `/api/v1/tariffs/ADHOC-${charger.locationId}`, { currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.5, vat: 21, step_size: 1 }] }] });
+    await t.api('POST', `/api/v1/tariffs/ADHOC-${charger.locationId}/assignments`, { locationId: charger.locationId });
+    const configured = await t.api('PUT', `/api/v1/locations/${charger.locationId}/adhoc`, { allowed: true, maxAmount: 1.15 });
+    const created = (await t.api('POST', '/api/v1/adhoc/sessions', { evseUid: charger.evseUid })).body;
+    const minutesAgo = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
+    const started = (await charger.client.call('StartTransaction', aStartTransaction(created.idTag, { meterStart: 0, timestamp: minutesAgo(10) }))) as any;
+
+    // Act
+    await charger.client.call('MeterValues', anEnergyReading(started.transactionId, '1800', { timestamp: minutesAgo(5) })); // 1.089 EUR
+    const isStoppedBelow = await t.app.services.adhoc.stopAtBound(started.transactionId);
+    await charger.client.call('MeterValues', anEnergyReading(started.transactionId, '1901', { timestamp: minutesAgo(1) })); // 1.150 EUR
+    const stops = await eventually(async () => (charger.stops.length > 0 ? charger.stops : undefined), 'RemoteStopTransaction');
+    await charger.client.close();
+
+    // Assert
+    expect(configured.body).to.deep.equal({ locationId: charger.locationId, allowed: true, maxEnergyWh: null, maxAmount: 1.15 });
+    expect([created.maxAmount, created.maxEnergyWh]).to.deep.equal([1.15, null]);
+    expect(isStoppedBelow).to.equal(false);
+    expect(stops).to.deep.equal([{ transactionId: started.transactionId }]);
+  });
+
   it("should bound a session by the operator's maximum when more is asked for", async () => {
     const charger = await anAdhocCharger();
     await t.api('PUT', `/api/v1/locations/${charger.locationId}/adhoc`, { allowed: true, maxEnergyWh: 2000 });
