@@ -72,11 +72,21 @@ export class AdhocService {
     const row = await repo.insertAdhocSession(this.o.db, {
       tokenId: token.id, idTag, locationId: place.locationId, evseUid: b.evseUid, chargePointId: place.chargePointId, connectorId: place.connectorId, ...bounds, status: 'REQUESTED',
     });
-    const answer = await this.o.commands.send(place.chargePointId, 'RemoteStartTransaction', { connectorId: place.connectorId, idTag }, this.o.callTimeoutMs);
-    const started = await repo.updateAdhocStatus(this.o.db, row.id, answer.status === 'Accepted' ? 'ACCEPTED' : 'REJECTED');
-    if (answer.status !== 'Accepted') await repo.blockAdhocToken(this.o.db, token.id);
-    if (answer.status !== 'Accepted') throw new Conflict(`the charger rejected the start at EVSE ${b.evseUid}`);
+    const status = await this.remoteStart(place.chargePointId, { connectorId: place.connectorId, idTag });
+    const started = await repo.updateAdhocStatus(this.o.db, row.id, status === 'Accepted' ? 'ACCEPTED' : 'REJECTED');
+    if (status !== 'Accepted') await repo.blockAdhocToken(this.o.db, token.id);
+    if (status === 'Rejected') throw new Conflict(`the charger rejected the start at EVSE ${b.evseUid}`);
+    if (status !== 'Accepted') throw status;
     return started;
+  }
+
+  /** The charger's answer, or the error of a call that got none (not connected, timeout, CALLERROR). */
+  private async remoteStart(chargePointId: string, payload: { connectorId: number; idTag: string }): Promise<'Accepted' | 'Rejected' | Error> {
+    try {
+      return (await this.o.commands.send(chargePointId, 'RemoteStartTransaction', payload, this.o.callTimeoutMs)).status;
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
   }
 
   async get(id: number): Promise<repo.AdhocSession> {

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { useTestApp } from '../../helpers/use-test-app.ts';
 import { aBootedChargerAtEvse } from '../../fixtures/booted-charger.ts';
 import { aStartTransaction, aStatusNotification, aStopTransaction, anEnergyReading } from '../../fixtures/chargers.ts';
-import { eventually } from '../../helpers/wait.ts';
+import { eventually, nextEvent } from '../../helpers/wait.ts';
 
 describe('e2e ad hoc sessions', () => {
   const t = useTestApp();
@@ -101,6 +101,20 @@ describe('e2e ad hoc sessions', () => {
     expect([created.maxAmount, created.maxEnergyWh]).to.deep.equal([1.15, null]);
     expect(isStoppedBelow).to.equal(false);
     expect(stops).to.deep.equal([{ transactionId: started.transactionId }]);
+  });
+
+  it('should answer 409 and block the token when the charger is not connected', async () => {
+    const charger = await anAdhocCharger();
+    await t.api('PUT', `/api/v1/locations/${charger.locationId}/adhoc`, { allowed: true, maxEnergyWh: 2000 });
+    const disconnected = nextEvent(t.app.events, 'charger.disconnected', (e) => e.chargePointId === charger.id);
+    await charger.client.close();
+    await disconnected;
+
+    const res = await t.api('POST', '/api/v1/adhoc/sessions', { evseUid: charger.evseUid });
+
+    expect(res.status).to.equal(409);
+    expect(await t.db('id_tokens').where({ type: 'AD_HOC_USER', valid: true }).whereIn('id', t.db('adhoc_sessions').where({ evse_uid: charger.evseUid }).select('token_fk'))).to.deep.equal([]);
+    expect((await t.db('adhoc_sessions').where({ evse_uid: charger.evseUid })).map((r: any) => r.status)).to.deep.equal(['REJECTED']);
   });
 
   it("should bound a session by the operator's maximum when more is asked for", async () => {
