@@ -17,5 +17,7 @@ export function auditReaders(db: Knex, s: Services): Record<string, EntityReader
     tariffs: (id) => s.tariffs.get(id),
     partners: async (id) => (serialId(id) === undefined ? undefined : toPartnerView(await s.partners.get(serialId(id)!))),
     operators: async (id) => (serialId(id) === undefined ? undefined : s.operators.get(serialId(id)!)),
+    drivers: async (id) => (serialId(id) === undefined ? undefined : s.drivers.get(serialId(id)!)),
+    groups: async (id) => (serialId(id) === undefined ? undefined : s.drivers.getGroup(serialId(id)!)),
   };
 }

@@ -22,6 +22,7 @@ import { alertAdminRoutes } from '../alerts/admin.routes.ts';
 import { loginRoutes, operatorAdminRoutes, sessionRoutes } from '../access/admin.routes.ts';
 import { auditAdminRoutes } from '../audit/admin.routes.ts';
 import { eventAdminRoutes } from '../events/admin.routes.ts';
+import { adhocAdminRoutes, driverAdminRoutes, groupAdminRoutes, localListAdminRoutes } from '../drivers/admin.routes.ts';
 import { auditReaders } from './audit-readers.ts';
 import { webhookAdminRoutes } from '../webhooks/admin.routes.ts';
 import { ticketAdminRoutes } from '../maintenance/ticket.routes.ts';
@@ -86,6 +87,10 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       firmwareAdminRoutes({ firmware: s.firmwareCampaigns }),
       diagnosticsAdminRoutes({ diagnostics: s.diagnostics }),
       eventAdminRoutes({ db, hub: s.eventHub, live: s.liveView, logger: logger.child({ module: 'events' }), heartbeatSec: config.events.heartbeatSec }),
+      driverAdminRoutes({ drivers: s.drivers }),
+      groupAdminRoutes({ drivers: s.drivers, access: s.access }),
+      localListAdminRoutes({ localLists: s.localLists }),
+      adhocAdminRoutes({ adhoc: s.adhoc }),
     ],
   });
 }

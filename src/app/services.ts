@@ -48,6 +48,10 @@ import { buildMaintenance } from './maintenance.ts';
 import { EventHub } from '../events/event-hub.ts';
 import { EventRecorder } from '../events/event-recorder.service.ts';
 import { LiveViewService } from '../events/live-view.service.ts';
+import { DriverService } from '../drivers/driver.service.ts';
+import { AccessService } from '../drivers/access.service.ts';
+import { LocalListService } from '../drivers/local-list.service.ts';
+import { AdhocService } from '../drivers/adhoc.service.ts';
 
 /** What the services are built on besides the injected deps: made once per app by `createApp`. */
 export interface ServiceCore {
@@ -214,6 +218,29 @@ function buildAccounts(deps: AppDeps) {
   return { operators, auth, audit };
 }
 
+/** Drivers, groups and access rules (issue 9): the rules decide the charger's authorization of a token. */
+type DriverAccessInputs = { authorize: AuthorizeService; locations: LocationService; tokens: TokenService; sessions: SessionService; tariffs: TariffService; cdrs: CdrService };
+
+function buildDriverAccess(deps: AppDeps, core: ServiceCore, { authorize, locations, tokens, sessions, tariffs, cdrs }: DriverAccessInputs) {
+  const { db, clock, logger, config } = deps;
+  const localLists = new LocalListService({ db, clock, logger: logger.child({ module: 'local-lists' }), commands: core.commands, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
+  // A restricted location is published only to its drivers' tokens, a private one to nobody (OCPI publish_allowed_to);
+  // the chargers' local lists follow every change (and the local-auth-lists job catches up on the rest).
+  const drivers = new DriverService({ db, publication: locations, onAccessChanged: () => localLists.syncAllSoon() });
+  const access = new AccessService({ db, clock, logger: logger.child({ module: 'access' }) });
+  authorize.useAccessPolicy(access);
+  // After the tariff snapshot (buildPricing): a group's rule with a tariff replaces the selected tariff.
+  sessions.onStart(async (trx, session) => {
+    if (session.status !== 'ACTIVE') return;
+    const tariffId = await access.tariffOfSession(trx, session);
+    if (tariffId && !(await tariffs.snapshotTariffById(trx, session.id, tariffId))) logger.warn('access rule names an unknown tariff', { tariffId, sessionId: session.id });
+  });
+  // Ad hoc sessions are stopped at their energy bound, watched on every session update.
+  const adhoc = new AdhocService({ db, logger: logger.child({ module: 'adhoc' }), commands: core.commands, tokens, events: core.events, costs: cdrs, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
+  adhoc.watchSessions();
+  return { drivers, access, localLists, adhoc };
+}
+
 /** Every domain service with its hooks wired, plus the scheduler, push worker and async command results. */
 export function buildServices(deps: AppDeps, core: ServiceCore) {
   const charging = buildChargingCore(deps, core);
@@ -222,11 +249,14 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const stuck = buildStuckSessions(deps, core, charging.sessions);
   const maintenance = buildMaintenance(deps, core, { alerts: stuck.alerts, chargers: charging.chargers });
   const live = buildLiveMonitoring(deps, core);
+  const driverAccess = buildDriverAccess(deps, core, { ...charging, tariffs: pricing.tariffs, cdrs: pricing.cdrs });
   const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance });
+  const { localLists } = driverAccess;
+  scheduler.register({ name: 'local-auth-lists', schedule: deps.config.access.localListCron, run: () => localLists.syncAll() });
 
   // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), scheduler, configuration: core.configuration };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, scheduler, configuration: core.configuration };
 }

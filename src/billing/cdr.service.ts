@@ -96,6 +96,22 @@ export class CdrService {
     return outcome.record;
   }
 
+  /**
+   * What an ACTIVE session has cost so far: its CDR priced as if it stopped at its last meter value, not
+   * stored (e.g. for the ad hoc bound). Undefined when the session is not ACTIVE or cannot be priced yet.
+   */
+  async costSoFar(sessionId: number): Promise<{ currency: string; exclVat: number; inclVat: number } | undefined> {
+    return this.o.db.transaction(async (trx) => {
+      const session = await this.o.sessions.findForUpdate(trx, sessionId);
+      if (!session || session.status !== 'ACTIVE') return undefined;
+      const asIfStopped = { ...session, stopAt: session.lastMeterAt ?? session.startAt, meterStopWh: session.meterStartWh + session.energyWh };
+      const built = await this.build(trx, asIfStopped, undefined);
+      if ('reason' in built) return undefined;
+      const { total_cost: cost, currency } = built.body;
+      return { currency, exclVat: cost.excl_vat, inclVat: cost.incl_vat ?? cost.excl_vat };
+    });
+  }
+
   /** Builds, stores and queues the CDR of a stopped session, or records on it why it cannot be built. */
   private async bill(trx: Knex.Transaction, stopped: Session, o: { replaces?: CdrRecord } = {}): Promise<{ record: CdrRecord } | { reason: string }> {
     const log = this.o.logger.child({ chargePointId: stopped.chargePointId, sessionId: stopped.uid });

@@ -94,6 +94,8 @@ export interface Config {
     /** Each node reads new events at least this often (a safety net: new events normally wake it at once). */
     pollIntervalMs: number;
   };
+  /** Drivers' access (issue 9): schedule of the `local-auth-lists` job (SendLocalList to every charger that needs it). */
+  access: { localListCron: string };
   /** Stuck sessions (issue 15): idle connectors, operator stops and the zombie rules (0 = rule off). */
   sessions: {
     /** A session whose connector reported Available/Unavailable/Faulted this long ago, unconfirmed, is closed (CONNECTOR_IDLE). */

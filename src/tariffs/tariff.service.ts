@@ -169,6 +169,18 @@ export class TariffService {
     return tariff;
   }
 
+  /**
+   * Freezes tariff `tariffId` on the session in place of the one selected at its start (a driver group's
+   * access rule names it); undefined, and the selected one kept, when there is no such tariff.
+   */
+  async snapshotTariffById(trx: Db, sessionId: number, tariffId: string): Promise<Tariff | undefined> {
+    const [record] = await repo.findTariffsByIds(trx, [tariffId]);
+    if (!record) return undefined;
+    const tariff = toOcpiTariff(record);
+    await sites.updateSessionTariff(trx, sessionId, tariff);
+    return tariff;
+  }
+
   /** OCPI Connector.tariff_ids for the connector as seen by eMSP party `party` (null: the default view). */
   async tariffIdsOfConnector(connectorFk: number, party: OcpiParty | null): Promise<string[]> {
     const [site] = await sites.listConnectorSitesInScope(this.o.db, { connectorFk, evseFk: null, locationId: null });

@@ -49,6 +49,14 @@ export interface ActiveSessionLookup {
   hasActiveSessionElsewhere(tokenFk: number, ctx: AuthorizeContext, db?: Db): Promise<boolean>;
 }
 
+/**
+ * The operator's access rules (drivers, groups, location access modes; implemented by the drivers domain),
+ * applied to a token that is valid in itself: a refusal is recorded there with its reason.
+ */
+export interface AccessPolicy {
+  check(c: { idTag: string; tokenId: number; chargePointId: string; connectorId?: number }): Promise<{ allowed: boolean }>;
+}
+
 export interface AuthorizeServiceOptions {
   db: Knex;
   clock: Clock;
@@ -61,6 +69,8 @@ export interface AuthorizeServiceOptions {
   preAuthorizer?: PreAuthorizer;
   /** Absent: no ConcurrentTx check. */
   activeSessions?: ActiveSessionLookup;
+  /** Absent: no access rules, every valid token may charge everywhere. */
+  access?: AccessPolicy;
 }
 
 /** Authorizes an idTag against the token table and, where the whitelist asks for it, the token's eMSP. */
@@ -82,6 +92,11 @@ export class AuthorizeService {
     this.o.activeSessions = activeSessions;
   }
 
+  /** Plugs in the access rules (set at composition, once the drivers service exists). */
+  useAccessPolicy(access: AccessPolicy): void {
+    this.o.access = access;
+  }
+
   /** Job authorization-cache-expiry: drops real-time answers past their validity; returns how many. */
   async expireCache(): Promise<number> {
     return deleteExpiredAuthorizations(this.o.db, this.o.clock.now());
@@ -92,7 +107,7 @@ export class AuthorizeService {
    * answers ConcurrentTx; without one (StopTransaction) only the token decides.
    */
   async authorize(idTag: string, ctx?: AuthorizeContext): Promise<AuthorizationResult> {
-    const result = await this.decide(idTag, ctx);
+    const result = await this.withAccessRules(idTag, await this.decide(idTag, ctx), ctx);
     if (!result.token) return result;
     const hasOther = ctx !== undefined && this.isConcurrencyLimited(result) ? await this.o.activeSessions!.hasActiveSessionElsewhere(result.token.id, ctx) : false;
     return { ...result, info: withTokenRules(result.info, result.token, hasOther) };
@@ -104,7 +119,7 @@ export class AuthorizeService {
    * decides inside the transaction that inserts the session.
    */
   async authorizeStart(idTag: string, ctx: AuthorizeContext): Promise<AuthorizationResult> {
-    const result = await this.decide(idTag, ctx);
+    const result = await this.withAccessRules(idTag, await this.decide(idTag, ctx), ctx);
     return result.token ? { ...result, info: withTokenRules(result.info, result.token, false) } : result;
   }
 
@@ -121,6 +136,16 @@ export class AuthorizeService {
       const ctx = { chargePointId: attempt.chargePointId, connectorId: attempt.connectorId };
       return (await this.o.activeSessions!.hasActiveSessionElsewhere(token.id, ctx, trx)) ? withConcurrentTx(attempt.info) : attempt.info;
     };
+  }
+
+  /**
+   * A token accepted at a charger is then held to the access rules of the location (issue 9): outside
+   * them it is answered Blocked (OCPP 1.6 §7.2: "not allowed"; the reason is in access_refusals).
+   */
+  private async withAccessRules(idTag: string, result: AuthorizationResult, ctx: AuthorizeContext | undefined): Promise<AuthorizationResult> {
+    if (!ctx || !this.o.access || !result.token || result.info.status !== 'Accepted') return result;
+    const decision = await this.o.access.check({ idTag, tokenId: result.token.id, chargePointId: ctx.chargePointId, connectorId: ctx.connectorId });
+    return decision.allowed ? result : { ...result, info: { status: 'Blocked' } };
   }
 
   /** Whether the one-session-per-token rule applies: an accepted own token, and sessions to look in. */

@@ -35,6 +35,14 @@ const EXPECTED: Record<string, Role[]> = {
   'GET /configuration-templates': ALL, 'POST /configuration-templates': NETWORK, 'GET /configuration-templates/{id}': ALL, 'PUT /configuration-templates/{id}': NETWORK,
   'DELETE /configuration-templates/{id}': NETWORK, 'GET /configuration-templates/{id}/drift': ALL, 'POST /configuration-templates/{id}/apply': NETWORK,
   'GET /events': ALL, 'GET /live/chargers': ALL,
+  'POST /drivers': NETWORK, 'GET /drivers': ALL, 'GET /drivers/{id}': ALL, 'PATCH /drivers/{id}': NETWORK, 'DELETE /drivers/{id}': NETWORK,
+  'PUT /drivers/{id}/tokens/{tokenId}': NETWORK, 'DELETE /drivers/{id}/tokens/{tokenId}': NETWORK,
+  'POST /groups': NETWORK, 'GET /groups': ALL, 'GET /groups/{id}': ALL, 'DELETE /groups/{id}': NETWORK,
+  'PUT /groups/{id}/members/{driverId}': NETWORK, 'DELETE /groups/{id}/members/{driverId}': NETWORK,
+  'POST /groups/{id}/rules': NETWORK, 'DELETE /groups/{id}/rules/{ruleId}': NETWORK,
+  'GET /locations/{id}/access': ALL, 'PUT /locations/{id}/access': NETWORK, 'GET /access-refusals': ALL,
+  'GET /chargers/{id}/local-list': ALL, 'POST /chargers/{id}/local-list/sync': NETWORK,
+  'PUT /locations/{id}/adhoc': NETWORK, 'POST /adhoc/sessions': NETWORK, 'GET /adhoc/sessions/{id}': ALL,
   'GET /jobs': ALL, 'GET /jobs/runs': ALL, 'POST /jobs/{name}/run': ADMIN,
   'POST /partners/invitations': ADMIN, 'POST /partners': ADMIN, 'GET /partners': ADMIN, 'GET /partners/{id}': ADMIN, 'DELETE /partners/{id}': ADMIN,
   'POST /partners/{id}/credentials/update': ADMIN, 'GET /partners/{id}/outbox': ADMIN, 'POST /partners/{id}/outbox/{rowId}/retry': ADMIN,
@@ -46,7 +54,7 @@ const EXPECTED: Record<string, Role[]> = {
 };
 
 // Ids of nothing: an allowed call changes nothing (404 / 400), a refused one is 403 before any lookup.
-const PARAMS: Record<string, string> = { id: '2147483000', connectorId: '1', action: 'Reset', name: 'no-such-job', rowId: '2147483000', assignmentId: '2147483000', deliveryId: '2147483000' };
+const PARAMS: Record<string, string> = { id: '2147483000', connectorId: '1', action: 'Reset', name: 'no-such-job', rowId: '2147483000', assignmentId: '2147483000', deliveryId: '2147483000', tokenId: '2147483000', driverId: '2147483000', ruleId: '2147483000' };
 // An allowed GET /events would stream forever: called with a type that does not exist, it is answered 400.
 const QUERY: Record<string, string> = { '/events': '?types=no-such-type' };
 const concrete = (path: string): string => path.replace(/\{(\w+)\}/g, (_m, p: string) => PARAMS[p] ?? 'x') + (QUERY[path] ?? '');
