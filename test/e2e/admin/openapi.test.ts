@@ -21,6 +21,21 @@ describe('e2e admin API OpenAPI document', () => {
     expect(withoutResponses).to.deep.equal([]);
   });
 
+  it('should have no key without a value (an unquoted comma in a flow mapping makes the rest of a description a key)', async () => {
+    const res = await t.api('GET', '/api/v1/openapi.yaml', undefined, { key: null });
+    const stray: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (node === null || typeof node !== 'object') return;
+      for (const [k, v] of Object.entries(node)) {
+        // null is a value only as a member of an enum (a nullable enum lists it)
+        if (v === null && !(Array.isArray(node) && path.endsWith('/enum'))) stray.push(`${path}/${k}`);
+        walk(v, `${path}/${k}`);
+      }
+    };
+    walk(load(res.body), '');
+    expect(stray).to.deep.equal([]);
+  });
+
   it('should document every admin route and no route the API does not have', async () => {
     const res = await t.api('GET', '/api/v1/openapi.yaml', undefined, { key: null });
     const doc = load(res.body) as { paths: Record<string, Record<string, unknown>> };
