@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../shared/logger.ts';
-import { UNMATCHABLE_HASH, type PasswordHasher } from '../shared/password.ts';
+import { UNMATCHABLE_HASH, verifyStoredSecret, type PasswordHasher } from '../shared/password.ts';
 import { WorkGate } from '../shared/work-gate.ts';
 import type { AuthDecision, Handshake } from '../ocpp/server.ts';
 import * as repo from './charger.repo.ts';
@@ -63,11 +63,11 @@ export class ChargerAuthService {
     const row = await connectionRepo.findAuthRecord(this.o.db, h.identity);
     if (!row) return this.o.acceptUnknownChargers ? this.onboard(h) : this.verifyUnknown(h);
     if (h.password === undefined) return this.admitWithoutCredential(h, row);
-    if (row.passwordHash && (await this.o.passwords.verify(h.password, row.passwordHash))) {
+    if (row.passwordHash && (await verifyStoredSecret(this.o.passwords, h.password, row.passwordHash))) {
       return { ok: true, hasCredential: true, registrationStatus: row.registrationStatus };
     }
     // The charger may already use the AuthorizationKey we sent it and are still waiting to hear about.
-    if (row.pendingPasswordHash && (await this.o.passwords.verify(h.password, row.pendingPasswordHash))) {
+    if (row.pendingPasswordHash && (await verifyStoredSecret(this.o.passwords, h.password, row.pendingPasswordHash))) {
       await connectionRepo.promotePendingPassword(this.o.db, h.identity, row.pendingPasswordHash);
       this.o.logger.info('charger connected with the AuthorizationKey sent to it: it is now its password', { chargePointId: h.identity });
       return { ok: true, hasCredential: true, registrationStatus: row.registrationStatus };
