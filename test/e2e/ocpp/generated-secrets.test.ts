@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger, handshakeStatus } from '../../helpers/charger.ts';
 import { aPasswordSpy } from '../../helpers/password-spy.ts';
+import { eventually } from '../../helpers/wait.ts';
 import { aChargerId } from '../../fixtures/chargers.ts';
 
 describe('e2e OCPP handshake with generated and chosen passwords', () => {
@@ -39,5 +40,29 @@ describe('e2e OCPP handshake with generated and chosen passwords', () => {
     expect((await t.db('charge_points').where({ id }).first()).password_hash).to.match(/^scrypt\$/);
     expect([spy.hashes - before.hashes, spy.verifications - before.verifications]).to.deep.equal([1, 1]);
     await client.close();
+  });
+});
+
+describe('e2e OCPP handshake with a generated password while every KDF slot is taken', () => {
+  const spy = aPasswordSpy();
+  const t = useTestApp({ passwords: spy.hasher, overrides: { 'ocpp.auth.maxConcurrentVerifications': 1, 'ocpp.auth.maxQueuedVerifications': 1 } });
+
+  it('should admit a charger with a generated password at once, while a chosen password is refused with 503', async () => {
+    // Arrange: one scrypt check running (held), one waiting: the gate is full
+    const [chosen, generated] = [aChargerId('chosen'), aChargerId('gen')];
+    const res = await t.api('POST', '/api/v1/chargers/bulk', [{ id: chosen, password: 'operator-chosen-1' }, { id: generated }]);
+    const held = spy.hold();
+    const before = spy.verifications;
+    const first = handshakeStatus(t, chosen, { password: 'wrong-password-1' });
+    await eventually(async () => spy.verifications === before + 1, 'the first scrypt check to start');
+    const second = handshakeStatus(t, chosen, { password: 'wrong-password-2' });
+    await eventually(async () => t.app.services.chargerAuth.load.queued === 1, 'the second check to wait');
+    // Act
+    const fast = await handshakeStatus(t, generated, { password: res.body.results[1].password });
+    const slow = await handshakeStatus(t, chosen, { password: 'operator-chosen-1' });
+    held.release();
+    // Assert
+    expect([fast.status, slow.status]).to.deep.equal([101, 503]);
+    expect([(await first).status, (await second).status]).to.deep.equal([401, 401]);
   });
 });
