@@ -15,6 +15,10 @@ export interface Target {
   /** cpms only: its admin API and first admin key (the fleet is registered through them) */
   apiUrl?: string;
   adminKey?: string;
+  /** cpms only: the JSON log lines of its stdout so far (read after stop for what it logs at its stop) */
+  lines?: Array<Record<string, any>>;
+  /** cpms only: the server's process id (its RSS is read from /proc) */
+  pid?: number;
   /** Stops the server; cpms resolves with its group-commit figures (logged at its graceful stop). */
   stop(): Promise<Record<string, any> | undefined>;
 }
@@ -86,6 +90,8 @@ export async function startCpms(serverUrl: string): Promise<Target> {
     ocppUrl: urlOf('ocpp').replace('/{chargePointId}', ''),
     apiUrl: urlOf('admin'),
     adminKey,
+    lines,
+    pid: child.pid,
     async stop() {
       await stopChild(child);
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { DomainEvents } from '../shared/events.ts';
 import { runDetached } from '../shared/background.ts';
 import { useClock } from '../db/clock.ts';
@@ -29,6 +30,17 @@ interface Runtime {
   ocpp: ReturnType<typeof attachOcppEndpoint>;
 }
 
+// The longest event-loop stalls while serving (issue 8: a reconnect storm must not stall the loop > 100 ms),
+// logged at the graceful stop as 'event loop delay' (the reconnect-storm benchmark reads it).
+const loopDelays = new WeakMap<Runtime, IntervalHistogram>();
+
+function logLoopDelay(rt: Runtime): void {
+  const h = loopDelays.get(rt);
+  if (!h) return;
+  h.disable();
+  rt.deps.logger.info('event loop delay', { module: 'app', maxMs: Math.round(h.max / 1e4) / 100, p99Ms: Math.round(h.percentile(99) / 1e4) / 100, meanMs: Math.round(h.mean / 1e4) / 100 });
+}
+
 async function startServing(rt: Runtime, port: number, host: string, opts: ListenOptions): Promise<AddressInfo> {
   const { deps: { config, logger }, server, bus, nodeId } = rt;
   await bus?.start();
@@ -40,6 +52,9 @@ async function startServing(rt: Runtime, port: number, host: string, opts: Liste
     server.listen(port, host, () => resolve());
   });
   rt.services.lastSeen.start();
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  loopDelays.set(rt, delay);
   return server.address() as AddressInfo;
 }
 
@@ -50,6 +65,7 @@ async function startServing(rt: Runtime, port: number, host: string, opts: Liste
  */
 async function stopServing(rt: Runtime): Promise<void> {
   const { services, bus, server } = rt;
+  logLoopDelay(rt);
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   try {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../shared/logger.ts';
-import { UNMATCHABLE_HASH, type PasswordHasher } from '../shared/password.ts';
+import { isGeneratedSecretHash, UNMATCHABLE_HASH, verifyGeneratedSecret, type PasswordHasher } from '../shared/password.ts';
 import { WorkGate } from '../shared/work-gate.ts';
 import type { AuthDecision, Handshake } from '../ocpp/server.ts';
 import * as repo from './charger.repo.ts';
@@ -24,10 +24,15 @@ export interface ChargerAuthOptions {
 // One answer for every failed login, whatever failed (no charger id enumeration).
 const INVALID = { ok: false, status: 401, reason: 'invalid charge point identity or password' } as const;
 
+/** Every KDF slot and queue place is taken: the handshake is refused with 503. */
+class KdfBusy extends Error {}
+
 /**
  * Decides WebSocket handshakes (OCPP security profiles 1 and 2: HTTP Basic auth) before the socket
- * opens, at a bounded cost: a blocked id or address is refused without any lookup, the lookup and the
- * password check run under a WorkGate, and an unknown id is checked against a dummy hash like a known one.
+ * opens, at a bounded cost: a blocked id or address is refused without any lookup, KDF work (scrypt: a
+ * chosen password's check or hash) runs under a WorkGate, a generated secret's sha256 hash is checked on the
+ * spot (a reconnect storm of imported chargers costs lookups only), and an unknown id is checked against a
+ * dummy hash like a known one.
  */
 export class ChargerAuthService {
   private readonly gate: WorkGate;
@@ -46,12 +51,28 @@ export class ChargerAuthService {
     if (retryAfterSec > 0) return { ok: false, status: 429, reason: 'too many failed logins: try again later', retryAfterSec };
     // Without credentials only an onboarding charger can get in (the same for every id: no lookup).
     if (h.password === undefined && !this.o.acceptUnknownChargers) return this.failed(h);
-    const outcome = await this.gate.run(() => this.decide(h));
-    if (!outcome.ran) return { ok: false, status: 503, reason: 'too many logins in progress: try again later', retryAfterSec: this.o.busyRetryAfterSec };
-    const decision = outcome.value;
+    let decision: AuthDecision;
+    try {
+      decision = await this.decide(h);
+    } catch (err) {
+      if (!(err instanceof KdfBusy)) throw err;
+      return { ok: false, status: 503, reason: 'too many logins in progress: try again later', retryAfterSec: this.o.busyRetryAfterSec };
+    }
     if (decision.ok) this.o.backoff.recordSuccess(h.identity);
     else if (decision.status === 401) this.o.backoff.recordFailure(h.identity, h.remoteAddress);
     return decision;
+  }
+
+  /** A password check: a generated secret's sha256 hash at once, a KDF hash under the gate (or KdfBusy). */
+  private async check(password: NonNullable<Handshake['password']>, stored: string): Promise<boolean> {
+    if (isGeneratedSecretHash(stored)) return verifyGeneratedSecret(password, stored);
+    return this.kdf(() => this.o.passwords.verify(password, stored));
+  }
+
+  private async kdf<T>(work: () => Promise<T>): Promise<T> {
+    const outcome = await this.gate.run(work);
+    if (!outcome.ran) throw new KdfBusy();
+    return outcome.value;
   }
 
   private failed(h: Handshake): AuthDecision {
@@ -63,22 +84,22 @@ export class ChargerAuthService {
     const row = await connectionRepo.findAuthRecord(this.o.db, h.identity);
     if (!row) return this.o.acceptUnknownChargers ? this.onboard(h) : this.verifyUnknown(h);
     if (h.password === undefined) return this.admitWithoutCredential(h, row);
-    if (row.passwordHash && (await this.o.passwords.verify(h.password, row.passwordHash))) {
+    if (row.passwordHash && (await this.check(h.password, row.passwordHash))) {
       return { ok: true, hasCredential: true, registrationStatus: row.registrationStatus };
     }
     // The charger may already use the AuthorizationKey we sent it and are still waiting to hear about.
-    if (row.pendingPasswordHash && (await this.o.passwords.verify(h.password, row.pendingPasswordHash))) {
+    if (row.pendingPasswordHash && (await this.check(h.password, row.pendingPasswordHash))) {
       await connectionRepo.promotePendingPassword(this.o.db, h.identity, row.pendingPasswordHash);
       this.o.logger.info('charger connected with the AuthorizationKey sent to it: it is now its password', { chargePointId: h.identity });
       return { ok: true, hasCredential: true, registrationStatus: row.registrationStatus };
     }
-    if (!row.passwordHash && !row.pendingPasswordHash) await this.o.passwords.verify(h.password, UNMATCHABLE_HASH);
+    if (!row.passwordHash && !row.pendingPasswordHash) await this.check(h.password, UNMATCHABLE_HASH);
     return INVALID;
   }
 
   /** Same work as a wrong password of a known charger. */
   private async verifyUnknown(h: Handshake): Promise<AuthDecision> {
-    if (h.password !== undefined) await this.o.passwords.verify(h.password, UNMATCHABLE_HASH);
+    if (h.password !== undefined) await this.check(h.password, UNMATCHABLE_HASH);
     return INVALID;
   }
 
@@ -87,7 +108,8 @@ export class ChargerAuthService {
    * its credential from now on; without one it may only hold one connection at a time (claimed here).
    */
   private async onboard(h: Handshake): Promise<AuthDecision> {
-    const passwordHash = h.password === undefined ? null : await this.o.passwords.hash(h.password);
+    const password = h.password;
+    const passwordHash = password === undefined ? null : await this.kdf(() => this.o.passwords.hash(password));
     const inserted = await connectionRepo.insertChargePointIfAbsent(this.o.db, { id: h.identity, passwordHash, registrationStatus: 'Pending' });
     if (!inserted) return this.decide(h); // another handshake stored it first: decide as for a known charger
     this.o.logger.warn('unknown charger admitted as Pending for onboarding', { chargePointId: h.identity, hasPassword: passwordHash !== null });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { Conflict, InvalidInput } from '../shared/errors.ts';
-import type { PasswordHasher } from '../shared/password.ts';
+import { hashGeneratedSecret, type PasswordHasher } from '../shared/password.ts';
 import { appliedOutcome, BulkRejected, mapBounded, rejectedOutcome, type BulkOutcome, type OnExisting } from '../shared/bulk.ts';
 import { findEvse, listExistingLocationIds } from '../locations/location.service.ts';
 import * as importRepo from './charger-import.repo.ts';
@@ -51,7 +51,8 @@ export class ChargerImportService {
     const toCreate = await mapBounded(good.filter(({ row }) => !existing.has(row.id)), this.o.hashConcurrency ?? 8, async ({ row, index }): Promise<Prepared> => {
       const password = row.password ?? generatePassword();
       if (row.password === undefined) generated.set(index, password);
-      return { index, row, passwordHash: await this.o.passwords.hash(password) };
+      // A generated password is random (192 bits): a fast hash; a chosen one gets scrypt (shared/password.ts).
+      return { index, row, passwordHash: row.password === undefined ? hashGeneratedSecret(password) : await this.o.passwords.hash(password) };
     });
     try {
       const skipped = await this.o.db.transaction((trx) => this.store(trx, toCreate, { ids, onExisting: opts.onExisting }));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { Conflict, InvalidInput, Timeout, UpstreamFailed } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { PasswordHasher } from '../shared/password.ts';
+import { hashGeneratedSecret, type PasswordHasher } from '../shared/password.ts';
 import type { CommandSender } from '../ocpp/commands.ts';
 import * as repo from './charger.repo.ts';
 import * as connectionRepo from './connection.repo.ts';
@@ -54,7 +54,7 @@ export class OnboardingService {
    */
   private async acceptWithNewKey(chargePointId: string): Promise<ChargePoint> {
     const key = randomBytes(AUTHORIZATION_KEY_BYTES);
-    const pendingHash = await this.o.passwords.hash(key);
+    const pendingHash = hashGeneratedSecret(key); // random 160 bits: no KDF needed (shared/password.ts)
     await repo.updateChargePoint(this.o.db, chargePointId, { pending_password_hash: pendingHash });
     const what = `ChangeConfiguration AuthorizationKey to charger ${chargePointId}`;
     let status: string;

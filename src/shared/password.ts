@@ -1,4 +1,4 @@
-import { randomBytes, scrypt, timingSafeEqual, type BinaryLike } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual, type BinaryLike } from 'node:crypto';
 
 /**
  * Hashes and checks charger passwords (OCPP security profiles 1/2). Asynchronous on purpose: scrypt costs
@@ -38,3 +38,41 @@ export const scryptPasswords: PasswordHasher = {
  * charger's password is checked against it, so that it costs the same work as a wrong one.
  */
 export const UNMATCHABLE_HASH = `scrypt$${randomBytes(16).toString('base64')}$${randomBytes(KEY_LENGTH).toString('base64')}`;
+
+/*
+ * Secrets cpms GENERATES itself (bulk-import passwords: 24 random bytes; onboarding AuthorizationKeys: 20
+ * random bytes) carry 160-192 bits of entropy: no dictionary or brute force reaches them, so a KDF's
+ * stretching protects nothing and only costs CPU (tens of ms per reconnect, minutes in a reconnect storm).
+ * They are stored as `sha256$<salt>$<hex>`: SHA-256 over salt || secret, compared in constant time.
+ * Operator-chosen passwords keep scrypt (a human-chosen secret can be guessed).
+ */
+const SHA256_SCHEME = 'sha256';
+
+const sha256Of = (salt: Buffer, secret: BinaryLike): Buffer => createHash('sha256').update(salt).update(secret).digest();
+
+/** The stored form of a secret cpms generated (never for operator-chosen passwords: they need scrypt). */
+export function hashGeneratedSecret(secret: BinaryLike): string {
+  const salt = randomBytes(16);
+  return `${SHA256_SCHEME}$${salt.toString('hex')}$${sha256Of(salt, secret).toString('hex')}`;
+}
+
+/** Constant-time check against a `hashGeneratedSecret` result; false (never a throw) for a malformed one. */
+export function verifyGeneratedSecret(secret: BinaryLike, stored: string): boolean {
+  const parts = stored.split('$');
+  if (parts.length !== 3 || parts[0] !== SHA256_SCHEME) return false;
+  const [, saltHex, hashHex] = parts as [string, string, string];
+  if (!/^(?:[0-9a-f]{2})+$/.test(saltHex) || !/^[0-9a-f]{64}$/.test(hashHex)) return false;
+  return timingSafeEqual(sha256Of(Buffer.from(saltHex, 'hex'), secret), Buffer.from(hashHex, 'hex'));
+}
+
+/** Whether a stored hash is checked on the spot (generated secret) rather than by the async KDF. */
+export const isGeneratedSecretHash = (stored: string): boolean => stored.startsWith(`${SHA256_SCHEME}$`);
+
+/**
+ * Checks a password against a stored hash with the scheme the hash names: `sha256$` (generated secrets)
+ * at once, anything else (`scrypt$`) through the hasher, off the event loop. Existing hashes keep working.
+ */
+export async function verifyStoredSecret(hasher: PasswordHasher, password: BinaryLike, stored: string): Promise<boolean> {
+  if (isGeneratedSecretHash(stored)) return verifyGeneratedSecret(password, stored);
+  return hasher.verify(password, stored);
+}

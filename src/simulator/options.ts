@@ -19,6 +19,8 @@ export interface FleetOptions {
   password?: string;
   /** or: each charger's password derived from this secret and its id */
   passwordSecret?: string;
+  /** or: each charger's own password by id, e.g. the ones cpms generated at a bulk import */
+  passwords?: Record<string, string>;
   /** id tags to use, in turn; default: one per connector, `<tokenPrefix><number>[-<connector>]` */
   tokens?: string[];
   tokenPrefix?: string;
@@ -52,7 +54,7 @@ export interface FleetOptions {
   firmwareStepSec?: number;
 }
 
-export type ResolvedOptions = Required<Omit<FleetOptions, 'password' | 'passwordSecret' | 'tokens' | 'ca' | 'protocol'>> & Pick<FleetOptions, 'password' | 'passwordSecret' | 'tokens' | 'ca'> & { protocol: SimProtocol };
+export type ResolvedOptions = Required<Omit<FleetOptions, 'password' | 'passwordSecret' | 'passwords' | 'tokens' | 'ca' | 'protocol'>> & Pick<FleetOptions, 'password' | 'passwordSecret' | 'passwords' | 'tokens' | 'ca'> & { protocol: SimProtocol };
 
 const DEFAULTS = {
   idPrefix: 'SIM-',

@@ -36,7 +36,7 @@ export class SimulatedCharger {
   constructor(r: ResolvedOptions, index: number, stats: SimulationStats, clock: Clock) {
     this.id = chargerId(r, r.firstIndex + index);
     this.random = seededRandom(deriveSeed(r.seed, r.firstIndex + index));
-    this.password = r.passwordSecret !== undefined ? derivePassword(r.passwordSecret, this.id) : r.password;
+    this.password = r.passwords?.[this.id] ?? (r.passwordSecret !== undefined ? derivePassword(r.passwordSecret, this.id) : r.password);
     const newEv = () => randomEv(this.random, r.singlePhaseShare, r.phases);
     const hooks: ChargerHooks = { newEv, connectorIdle: (c) => this.behaviour?.connectorIdle(c) };
     const meterStartWh = Array.from({ length: r.connectors }, () => Math.floor(this.random() * 5_000_000));
