@@ -28,6 +28,7 @@ import { windowAdminRoutes } from '../maintenance/window.routes.ts';
 import { templateAdminRoutes } from '../fleet/template.routes.ts';
 import { firmwareAdminRoutes } from '../fleet/firmware.routes.ts';
 import { diagnosticsAdminRoutes } from '../fleet/diagnostics.routes.ts';
+import { analyticsAdminRoutes } from '../analytics/admin.routes.ts';
 import { createOcpiRouter, type OcpiModule } from '../ocpi/router.ts';
 import { credentialsOcpiModule } from '../ocpi/credentials/credentials.routes.ts';
 import { tokensModule } from '../tokens/ocpi.routes.ts';
@@ -84,6 +85,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       templateAdminRoutes({ templates: s.configurationTemplates }),
       firmwareAdminRoutes({ firmware: s.firmwareCampaigns }),
       diagnosticsAdminRoutes({ diagnostics: s.diagnostics }),
+      analyticsAdminRoutes({ analytics: s.analytics }),
     ],
   });
 }

@@ -45,6 +45,7 @@ import { AlertService } from '../alerts/alert.service.ts';
 import { StuckSessionService } from '../sessions/stuck-sessions.service.ts';
 import { registerStuckSessionJobs, registerMaintenanceJobs } from '../jobs/registry.ts';
 import { buildMaintenance } from './maintenance.ts';
+import { AnalyticsService } from '../analytics/analytics.service.ts';
 
 /** What the services are built on besides the injected deps: made once per app by `createApp`. */
 export interface ServiceCore {
@@ -196,5 +197,5 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...buildAccounts(deps), scheduler, configuration: core.configuration };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...buildAccounts(deps), analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration };
 }
