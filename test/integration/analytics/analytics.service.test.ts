@@ -75,6 +75,24 @@ describe('analytics: reports over stored data', () => {
     expect(cut.map((r) => [r.bucket, r.periodSec])).to.deep.equal([['2026-03-27', 18_000], ['2026-03-28', 28_800]]);
   });
 
+  it('should cut week and month buckets at local midnights, a month with the DST change being 1 hour short', async () => {
+    const week = await analytics.report('utilization', query({ from: '2026-03-22T23:00:00Z', to: '2026-03-29T22:00:00Z', groupBy: 'week', locationId: 'LOC-A' })) as UtilizationRow[];
+    const month = await analytics.report('utilization', query({ from: '2026-02-28T23:00:00Z', to: '2026-03-31T22:00:00Z', groupBy: 'month', locationId: 'LOC-A' })) as UtilizationRow[];
+
+    // ISO weeks start on Monday (2026-03-23); the week holding the DST change is 7 × 24 h − 1 h
+    expect(week.map((r) => [r.bucket, r.periodSec, r.chargingSec])).to.deep.equal([['2026-03-23', 601_200, 7_200]]);
+    expect(month.map((r) => [r.bucket, r.periodSec, r.chargingSec])).to.deep.equal([['2026-03-01', 31 * 86_400 - 3_600, 7_200]]);
+  });
+
+  it('should make the local day DST ends on 25 hours long', async () => {
+    const later = new AnalyticsService({ db: t.db, clock: fixedClock(new Date('2026-11-01T00:00:00Z')) });
+
+    // Amsterdam 2026-10-25 00:00 CEST to 2026-10-26 00:00 CET
+    const rows = await later.report('availability', query({ from: '2026-10-24T22:00:00Z', to: '2026-10-25T23:00:00Z', locationId: 'LOC-A' })) as AvailabilityRow[];
+
+    expect(rows.map((r) => [r.bucket, r.periodSec, r.uptime])).to.deep.equal([['2026-10-25', 90_000, 1]]);
+  });
+
   it('should rank the chargers by faults, offline periods and failed starts', async () => {
     const rows = await analytics.report('failures', query(AMS_TWO_DAYS));
 
