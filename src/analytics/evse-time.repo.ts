@@ -33,14 +33,14 @@ const BASE = (scopeSql: string) => `
     ) x, p
   ),
   grid as (
-    select ev.*, to_char(b.loc, 'YYYY-MM-DD') as bucket,
+    select ev.*, b.loc as bucket,
       tstzrange(b.loc at time zone ev.time_zone, (b.loc + p.step) at time zone ev.time_zone) * tstzrange(p.f, p.t) as r
     from ev, p, generate_series(date_trunc(p.g, p.f at time zone ev.time_zone), p.t at time zone ev.time_zone, p.step) as b(loc)
   )`;
 
 /** A lateral split of range `range` into its pieces per local bucket of time zone `tz` (columns bucket, r). */
 const split = (range: string, tz: string) => `cross join lateral (
-    select to_char(loc, 'YYYY-MM-DD') as bucket,
+    select loc as bucket,
       tstzrange(loc at time zone ${tz}, (loc + p.step) at time zone ${tz}) * (${range}) * tstzrange(p.f, p.t) as r
     from generate_series(date_trunc(p.g, greatest(lower(${range}), p.f) at time zone ${tz}), least(upper(${range}), p.t) at time zone ${tz}, p.step) as loc) x`;
 
@@ -67,13 +67,14 @@ export async function listUtilization(db: Db, q: AnalyticsQuery): Promise<Omit<U
   pieces as (
     select ev.charge_point_id, ev.connector_number, h.status, x.bucket, x.r
     from p, h join ev on ev.charge_point_id = h.charge_point_id and ev.connector_number = h.connector_number ${split('h.r', 'ev.time_zone')}
+    where h.status in ${OCCUPIED}
   ),
   agg as (
     select charge_point_id, connector_number, bucket,
       sum(${len('r')}) filter (where status = 'Charging') as charging, sum(${len('r')}) filter (where status in ${OCCUPIED}) as occupied
     from pieces group by 1, 2, 3
   )
-  select g.bucket, g.location_id, g.uid, g.charge_point_id, g.connector_number, ${len('g.r')}::float8 as period_sec,
+  select to_char(g.bucket, 'YYYY-MM-DD') as bucket, g.location_id, g.uid, g.charge_point_id, g.connector_number, ${len('g.r')}::float8 as period_sec,
     coalesce(a.charging, 0)::float8 as charging, coalesce(a.occupied, 0)::float8 as occupied
   from grid g left join agg a using (charge_point_id, connector_number, bucket)
   where not isempty(g.r)
@@ -106,7 +107,7 @@ export async function listAvailability(db: Db, q: AnalyticsQuery): Promise<Omit<
   const scope = scopeConditions(q, EVSE_SCOPE);
   const none = "'{}'::tstzmultirange";
   const { rows } = await db.raw(`${BASE(scope.sql)}${DOWN_AND_MAINTENANCE}
-  select g.bucket, g.location_id, g.uid, g.charge_point_id, g.connector_number,
+  select to_char(g.bucket, 'YYYY-MM-DD') as bucket, g.location_id, g.uid, g.charge_point_id, g.connector_number,
     ${seconds(`tstzmultirange(g.r) - coalesce(m.mr, ${none})`)} as period_sec,
     ${seconds(`tstzmultirange(g.r) * coalesce(m.mr, ${none})`)} as maintenance_sec,
     ${seconds(`coalesce(d.mr, ${none}) - coalesce(m.mr, ${none})`)} as down_sec
