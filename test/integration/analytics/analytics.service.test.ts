@@ -46,6 +46,14 @@ describe('analytics: reports over stored data', () => {
     ]);
   });
 
+  it('should find the charger of a CDR through its session, and of a credit CDR through its original', async () => {
+    const ofA = await analytics.report('revenue', query({ from: '2026-03-27T00:00:00Z', to: '2026-03-30T00:00:00Z', chargePointId: 'CP-A' }));
+    const ofB = await analytics.report('revenue', query({ from: '2026-03-27T00:00:00Z', to: '2026-03-30T00:00:00Z', chargePointId: 'CP-B' }));
+
+    expect(ofA.map((r) => [(r as { currency: string }).currency, (r as { credits: number }).credits, (r as { revenueExclVat: string }).revenueExclVat])).to.deep.equal([['EUR', 1, '3']]);
+    expect(ofB.map((r) => (r as { currency: string }).currency)).to.deep.equal(['USD']);
+  });
+
   it('should give the share of time charging and occupied per EVSE, a DST day being 23 hours', async () => {
     const rows = await analytics.report('utilization', query({ ...AMS_TWO_DAYS, locationId: 'LOC-A' })) as UtilizationRow[];
 
