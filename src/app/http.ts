@@ -30,6 +30,7 @@ import { windowAdminRoutes } from '../maintenance/window.routes.ts';
 import { templateAdminRoutes } from '../fleet/template.routes.ts';
 import { firmwareAdminRoutes } from '../fleet/firmware.routes.ts';
 import { diagnosticsAdminRoutes } from '../fleet/diagnostics.routes.ts';
+import { analyticsAdminRoutes } from '../analytics/admin.routes.ts';
 import { createOcpiRouter, type OcpiModule } from '../ocpi/router.ts';
 import { credentialsOcpiModule } from '../ocpi/credentials/credentials.routes.ts';
 import { tokensModule } from '../tokens/ocpi.routes.ts';
@@ -91,6 +92,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       groupAdminRoutes({ drivers: s.drivers, access: s.access }),
       localListAdminRoutes({ localLists: s.localLists }),
       adhocAdminRoutes({ adhoc: s.adhoc }),
+      analyticsAdminRoutes({ analytics: s.analytics }),
     ],
   });
 }

@@ -52,6 +52,7 @@ import { DriverService } from '../drivers/driver.service.ts';
 import { AccessService } from '../drivers/access.service.ts';
 import { LocalListService } from '../drivers/local-list.service.ts';
 import { AdhocService } from '../drivers/adhoc.service.ts';
+import { AnalyticsService } from '../analytics/analytics.service.ts';
 
 /** What the services are built on besides the injected deps: made once per app by `createApp`. */
 export interface ServiceCore {
@@ -258,5 +259,5 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, scheduler, configuration: core.configuration };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration };
 }

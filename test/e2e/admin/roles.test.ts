@@ -31,6 +31,7 @@ const EXPECTED: Record<string, Role[]> = {
   'GET /tickets': ALL, 'POST /tickets': NETWORK, 'GET /tickets/{id}': ALL, 'PATCH /tickets/{id}': NETWORK, 'POST /tickets/{id}/notes': NETWORK,
   'GET /maintenance-windows': ALL, 'POST /maintenance-windows': NETWORK, 'GET /maintenance-windows/{id}': ALL, 'POST /maintenance-windows/{id}/cancel': NETWORK,
   'GET /diagnostics': ALL, 'POST /diagnostics': NETWORK, 'GET /diagnostics/{id}': ALL,
+  'GET /analytics/{metric}': ALL,
   'GET /firmware-campaigns': ALL, 'POST /firmware-campaigns': NETWORK, 'GET /firmware-campaigns/{id}': ALL, 'GET /firmware-campaigns/{id}/chargers': ALL, 'POST /firmware-campaigns/{id}/cancel': NETWORK,
   'GET /configuration-templates': ALL, 'POST /configuration-templates': NETWORK, 'GET /configuration-templates/{id}': ALL, 'PUT /configuration-templates/{id}': NETWORK,
   'DELETE /configuration-templates/{id}': NETWORK, 'GET /configuration-templates/{id}/drift': ALL, 'POST /configuration-templates/{id}/apply': NETWORK,

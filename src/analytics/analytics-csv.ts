@@ -1,0 +1,24 @@
+// Pure: an analytics report as CSV (RFC 4180): a header of the report's fields, then one line per row.
+// Numbers and decimal strings are written as computed ("." separator), null as an empty field.
+import type { AnalyticsRow, Metric } from './analytics.types.ts';
+
+const COLUMNS: Record<Metric, readonly string[]> = {
+  sessions: ['bucket', 'sessions', 'energyKwh', 'avgDurationMin', 'avgEnergyKwh', 'successRate', 'peakPowerKw'],
+  revenue: ['bucket', 'currency', 'cdrs', 'credits', 'energyKwh', 'revenueExclVat', 'revenueInclVat'],
+  utilization: ['bucket', 'locationId', 'evseUid', 'chargePointId', 'connectorId', 'periodSec', 'chargingSec', 'occupiedSec', 'chargingShare', 'occupiedShare'],
+  availability: ['bucket', 'locationId', 'evseUid', 'chargePointId', 'connectorId', 'periodSec', 'maintenanceSec', 'downSec', 'uptime'],
+  failures: ['chargePointId', 'locationId', 'faults', 'offlineEvents', 'failedStarts', 'sessions'],
+};
+
+function field(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** The CSV of `rows` of report `metric`, CRLF line ends. */
+export function toAnalyticsCsv(metric: Metric, rows: readonly AnalyticsRow[]): string {
+  const columns = COLUMNS[metric];
+  const lines = [columns.join(',')];
+  for (const r of rows) lines.push(columns.map((c) => field((r as unknown as Record<string, unknown>)[c])).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,76 @@
+// Pure: the analytics query string read into an AnalyticsQuery, and the arithmetic of the shares. Bad input
+// is InvalidInput (400) naming the parameter.
+import { InvalidInput } from '../shared/errors.ts';
+import { parseTimestamp } from '../shared/ranges.ts';
+import { GROUP_BYS, type AnalyticsQuery, type GroupBy } from './analytics.types.ts';
+
+/** The longest period one request may cover: a leap year plus a day of time zone slack. */
+export const MAX_PERIOD_DAYS = 367;
+const DAY_MS = 86_400_000;
+const PARTY = /^([A-Z]{2})-?([A-Z0-9]{3})$/;
+
+function text(q: Record<string, unknown>, field: string, max: number): string | undefined {
+  const v = q[field];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw new InvalidInput(`${field}: a string of 1 to ${max} characters`);
+  return v;
+}
+
+function required(q: Record<string, unknown>, field: string): Date {
+  const v = text(q, field, 40);
+  if (v === undefined) throw new InvalidInput(`${field}: required date-time`);
+  return parseTimestamp(v, field);
+}
+
+function groupByOf(q: Record<string, unknown>): GroupBy {
+  const v = text(q, 'groupBy', 10) ?? 'day';
+  if (!(GROUP_BYS as readonly string[]).includes(v)) throw new InvalidInput(`groupBy: one of ${GROUP_BYS.join(', ')}`);
+  return v as GroupBy;
+}
+
+function partyOf(q: Record<string, unknown>): AnalyticsQuery['party'] {
+  const v = text(q, 'partyId', 6);
+  if (v === undefined) return undefined;
+  const m = PARTY.exec(v.toUpperCase());
+  if (!m) throw new InvalidInput('partyId: the eMSP as country code and party id, e.g. DE-ABC');
+  return { countryCode: m[1], partyId: m[2] };
+}
+
+function limitOf(q: Record<string, unknown>): number {
+  const v = text(q, 'limit', 3);
+  if (v === undefined) return 10;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 100) throw new InvalidInput('limit: an integer from 1 to 100');
+  return Number(v);
+}
+
+/** Reads `from`, `to` (exclusive), `groupBy`, `locationId`, `chargePointId`, `partyId` and `limit`. */
+export function parseAnalyticsQuery(q: Record<string, unknown>): AnalyticsQuery {
+  const from = required(q, 'from');
+  const to = required(q, 'to');
+  if (to.getTime() <= from.getTime()) throw new InvalidInput('to: must be after from');
+  if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS) throw new InvalidInput(`to: the period is at most ${MAX_PERIOD_DAYS} days`);
+  return {
+    from, to, groupBy: groupByOf(q),
+    locationId: text(q, 'locationId', 36), chargePointId: text(q, 'chargePointId', 48), party: partyOf(q), limit: limitOf(q),
+  };
+}
+
+/**
+ * The period cut at `now`: time after now has not been observed, so it counts neither as up nor as down.
+ * Undefined when the whole period is in the future.
+ */
+export function observedPeriod(q: AnalyticsQuery, now: Date): { from: Date; to: Date } | undefined {
+  const to = q.to.getTime() > now.getTime() ? now : q.to;
+  return to.getTime() > q.from.getTime() ? { from: q.from, to } : undefined;
+}
+
+/** `part / whole` rounded to 4 decimals; null when nothing was observed (a share of nothing is unknown). */
+export function share(part: number, whole: number): number | null {
+  if (whole <= 0) return null;
+  return Math.round((Math.min(part, whole) / whole) * 10_000) / 10_000;
+}
+
+/** Uptime (AFIR): the share of the observed time, maintenance excluded, that the EVSE was not down. */
+export function uptime(periodSec: number, downSec: number): number | null {
+  return share(Math.max(periodSec - downSec, 0), periodSec);
+}

@@ -1,0 +1,75 @@
+// Analytics (issue 9): the query every report takes and the rows each report answers. Buckets are the
+// local date (YYYY-MM-DD) of the bucket's start in the location's time zone, so two locations in different
+// zones share a bucket when their local calendars do.
+
+export const GROUP_BYS = ['day', 'week', 'month'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+export const METRICS = ['sessions', 'revenue', 'utilization', 'availability', 'failures'] as const;
+export type Metric = (typeof METRICS)[number];
+
+export interface AnalyticsQuery {
+  from: Date;
+  /** Exclusive; never after the clock's now for the time-based reports (the future is not observed). */
+  to: Date;
+  groupBy: GroupBy;
+  locationId?: string;
+  chargePointId?: string;
+  /** The eMSP party of the token (OCPI country_code + party_id). */
+  party?: { countryCode: string; partyId: string };
+  limit: number;
+}
+
+export interface SessionsRow {
+  bucket: string;
+  sessions: number;
+  energyKwh: number;
+  avgDurationMin: number | null;
+  avgEnergyKwh: number | null;
+  successRate: number | null;
+  peakPowerKw: number | null;
+}
+
+export interface RevenueRow {
+  bucket: string;
+  currency: string;
+  cdrs: number;
+  credits: number;
+  energyKwh: number;
+  revenueExclVat: string;
+  revenueInclVat: string;
+}
+
+export interface EvseTimeRow {
+  bucket: string;
+  locationId: string;
+  evseUid: string;
+  chargePointId: string;
+  connectorId: number;
+  /** Seconds of the bucket inside the period (for availability: maintenance windows excluded). */
+  periodSec: number;
+}
+
+export interface UtilizationRow extends EvseTimeRow {
+  chargingSec: number;
+  occupiedSec: number;
+  chargingShare: number | null;
+  occupiedShare: number | null;
+}
+
+export interface AvailabilityRow extends EvseTimeRow {
+  maintenanceSec: number;
+  downSec: number;
+  uptime: number | null;
+}
+
+export interface FailuresRow {
+  chargePointId: string;
+  locationId: string | null;
+  faults: number;
+  offlineEvents: number;
+  failedStarts: number;
+  sessions: number;
+}
+
+export type AnalyticsRow = SessionsRow | RevenueRow | UtilizationRow | AvailabilityRow | FailuresRow;

@@ -1,0 +1,61 @@
+// Admin API for analytics (issue 9): each report as JSON and as CSV (format=csv or Accept: text/csv), and
+// bad parameters answered 400 naming the parameter.
+import { expect } from 'chai';
+import { fixedClock } from '../../../src/shared/clock.ts';
+import { useTestApp } from '../../helpers/use-test-app.ts';
+import { anAnalyticsNetwork } from '../../fixtures/analytics.ts';
+
+const PERIOD = 'from=2026-03-27T00:00:00Z&to=2026-03-30T00:00:00Z';
+
+describe('e2e admin: analytics', () => {
+  const t = useTestApp({ clock: fixedClock(new Date('2026-04-01T00:00:00Z')) });
+
+  before(async () => {
+    await anAnalyticsNetwork(t.db, (await t.db('parties').where({ is_default: true }).first()).id);
+  });
+
+  it('should answer every report as JSON', async () => {
+    for (const metric of ['sessions', 'revenue', 'utilization', 'availability', 'failures']) {
+      const res = await t.api('GET', `/api/v1/analytics/${metric}?${PERIOD}&groupBy=week`);
+
+      expect([metric, res.status, res.body.data.length > 0]).to.deep.equal([metric, 200, true]);
+    }
+  });
+
+  it('should export a report as CSV with format=csv', async () => {
+    const res = await t.api('GET', `/api/v1/analytics/revenue?${PERIOD}&format=csv`);
+
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.match(/^text\/csv/);
+    expect((res.body as string).split('\r\n')).to.deep.equal([
+      'bucket,currency,cdrs,credits,energyKwh,revenueExclVat,revenueInclVat',
+      '2026-03-27,USD,1,0,0,1.5,1.6',
+      '2026-03-28,EUR,2,1,10,3,3.63',
+      '',
+    ]);
+  });
+
+  it('should export a report as CSV when asked with Accept: text/csv', async () => {
+    const res = await fetch(`${t.httpUrl}/api/v1/analytics/failures?${PERIOD}`, { headers: { authorization: `Bearer ${t.adminKey}`, accept: 'text/csv' } });
+
+    expect((await res.text()).split('\r\n')[1]).to.equal('CP-A,LOC-A,1,1,0,2');
+  });
+
+  it('should refuse bad parameters with 400 naming them', async () => {
+    const cases: Array<[string, string]> = [
+      ['/api/v1/analytics/nope?' + PERIOD, 'metric'],
+      ['/api/v1/analytics/sessions?to=2026-03-30T00:00:00Z', 'from'],
+      ['/api/v1/analytics/sessions?from=2026-03-30T00:00:00Z&to=2026-03-01T00:00:00Z', 'to'],
+      ['/api/v1/analytics/sessions?from=2025-01-01T00:00:00Z&to=2026-03-01T00:00:00Z', 'to'],
+      [`/api/v1/analytics/sessions?${PERIOD}&groupBy=hour`, 'groupBy'],
+      [`/api/v1/analytics/sessions?${PERIOD}&partyId=nope!`, 'partyId'],
+      [`/api/v1/analytics/sessions?${PERIOD}&format=xml`, 'format'],
+      [`/api/v1/analytics/failures?${PERIOD}&limit=0`, 'limit'],
+    ];
+    for (const [path, param] of cases) {
+      const res = await t.api('GET', path);
+
+      expect([path, res.status, res.body.error.message.startsWith(param)]).to.deep.equal([path, 400, true]);
+    }
+  });
+});

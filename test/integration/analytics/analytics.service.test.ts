@@ -1,0 +1,112 @@
+// Analytics against hand-computed figures over a small generated network (test/fixtures/analytics.ts):
+// local-time buckets in two time zones, a DST day of 23 h, credits netted, maintenance excluded from uptime.
+import { expect } from 'chai';
+import { parseAnalyticsQuery } from '../../../src/analytics/analytics-query.ts';
+import { AnalyticsService } from '../../../src/analytics/analytics.service.ts';
+import type { AvailabilityRow, UtilizationRow } from '../../../src/analytics/analytics.types.ts';
+import { getDefaultParty } from '../../../src/parties/party.repo.ts';
+import { fixedClock } from '../../../src/shared/clock.ts';
+import { useTestDb } from '../../helpers/use-test-app.ts';
+import { anAnalyticsNetwork } from '../../fixtures/analytics.ts';
+
+const query = (o: Record<string, string>) => parseAnalyticsQuery({ groupBy: 'day', ...o });
+// Amsterdam local 2026-03-28 00:00 to 2026-03-30 00:00 (CET, then CEST from 2026-03-29 02:00)
+const AMS_TWO_DAYS = { from: '2026-03-27T23:00:00Z', to: '2026-03-29T22:00:00Z' };
+
+describe('analytics: reports over stored data', () => {
+  const t = useTestDb();
+  let analytics: AnalyticsService;
+
+  before(async () => {
+    await anAnalyticsNetwork(t.db, (await getDefaultParty(t.db)).id);
+    analytics = new AnalyticsService({ db: t.db, clock: fixedClock(new Date('2026-04-01T00:00:00Z')) });
+  });
+
+  it('should count sessions in the local day of their start, with success rate and peak power', async () => {
+    const rows = await analytics.report('sessions', query({ from: '2026-03-27T00:00:00Z', to: '2026-03-30T00:00:00Z' }));
+
+    expect(rows).to.deep.equal([
+      { bucket: '2026-03-27', sessions: 2, energyKwh: 5, avgDurationMin: 20, avgEnergyKwh: 2.5, successRate: 0.5, peakPowerKw: null },
+      { bucket: '2026-03-28', sessions: 1, energyKwh: 10, avgDurationMin: 60, avgEnergyKwh: 10, successRate: 1, peakPowerKw: 11 },
+    ]);
+  });
+
+  it('should keep only the sessions of the eMSP party given', async () => {
+    const rows = await analytics.report('sessions', query({ from: '2026-03-27T00:00:00Z', to: '2026-03-30T00:00:00Z', partyId: 'DE-ABC' }));
+
+    expect((rows as Array<{ bucket: string; sessions: number }>).map((r) => [r.bucket, r.sessions])).to.deep.equal([['2026-03-28', 1]]);
+  });
+
+  it('OCPI 2.2.1 cdrs §10.2.1.1: should total revenue per currency and local day with credits netted', async () => {
+    const rows = await analytics.report('revenue', query({ from: '2026-03-27T00:00:00Z', to: '2026-03-30T00:00:00Z' }));
+
+    expect(rows).to.deep.equal([
+      { bucket: '2026-03-27', currency: 'USD', cdrs: 1, credits: 0, energyKwh: 0, revenueExclVat: '1.5', revenueInclVat: '1.6' },
+      { bucket: '2026-03-28', currency: 'EUR', cdrs: 2, credits: 1, energyKwh: 10, revenueExclVat: '3', revenueInclVat: '3.63' },
+    ]);
+  });
+
+  it('should find the charger of a CDR through its session, and of a credit CDR through its original', async () => {
+    const ofA = await analytics.report('revenue', query({ from: '2026-03-27T00:00:00Z', to: '2026-03-30T00:00:00Z', chargePointId: 'CP-A' }));
+    const ofB = await analytics.report('revenue', query({ from: '2026-03-27T00:00:00Z', to: '2026-03-30T00:00:00Z', chargePointId: 'CP-B' }));
+
+    expect(ofA.map((r) => [(r as { currency: string }).currency, (r as { credits: number }).credits, (r as { revenueExclVat: string }).revenueExclVat])).to.deep.equal([['EUR', 1, '3']]);
+    expect(ofB.map((r) => (r as { currency: string }).currency)).to.deep.equal(['USD']);
+  });
+
+  it('should give the share of time charging and occupied per EVSE, a DST day being 23 hours', async () => {
+    const rows = await analytics.report('utilization', query({ ...AMS_TWO_DAYS, locationId: 'LOC-A' })) as UtilizationRow[];
+
+    expect(rows.map((r) => [r.bucket, r.evseUid, r.periodSec, r.chargingSec, r.occupiedSec, r.chargingShare, r.occupiedShare])).to.deep.equal([
+      ['2026-03-28', 'EVSE-A1', 86_400, 7_200, 9_000, 0.0833, 0.1042],
+      ['2026-03-29', 'EVSE-A1', 82_800, 0, 0, 0, 0],
+    ]);
+  });
+
+  it('AFIR: should count uptime without Faulted, Unavailable or offline time, maintenance excluded', async () => {
+    const rows = await analytics.report('availability', query({ ...AMS_TWO_DAYS, chargePointId: 'CP-A' })) as AvailabilityRow[];
+
+    // 29th: 23 h − 2 h maintenance; down = the 2 h of the fault after midnight + offline ∪ charger Faulted (1.5 h)
+    expect(rows.map((r) => [r.bucket, r.periodSec, r.maintenanceSec, r.downSec, r.uptime])).to.deep.equal([
+      ['2026-03-28', 86_400, 0, 3_600, 0.9583],
+      ['2026-03-29', 75_600, 7_200, 12_600, 0.8333],
+    ]);
+  });
+
+  it('should cut the period at local midnights of each location and at now', async () => {
+    const rows = await analytics.report('availability', query({ ...AMS_TWO_DAYS, locationId: 'LOC-B' })) as AvailabilityRow[];
+
+    // New York (UTC-4): 19:00 to midnight on the 27th, all of the 28th, until 18:00 on the 29th
+    expect(rows.map((r) => [r.bucket, r.periodSec, r.uptime])).to.deep.equal([['2026-03-27', 18_000, 1], ['2026-03-28', 86_400, 1], ['2026-03-29', 64_800, 1]]);
+    const future = new AnalyticsService({ db: t.db, clock: fixedClock(new Date('2026-03-28T12:00:00Z')) });
+    const cut = await future.report('availability', query({ ...AMS_TWO_DAYS, locationId: 'LOC-B' })) as AvailabilityRow[];
+    expect(cut.map((r) => [r.bucket, r.periodSec])).to.deep.equal([['2026-03-27', 18_000], ['2026-03-28', 28_800]]);
+  });
+
+  it('should cut week and month buckets at local midnights, a month with the DST change being 1 hour short', async () => {
+    const week = await analytics.report('utilization', query({ from: '2026-03-22T23:00:00Z', to: '2026-03-29T22:00:00Z', groupBy: 'week', locationId: 'LOC-A' })) as UtilizationRow[];
+    const month = await analytics.report('utilization', query({ from: '2026-02-28T23:00:00Z', to: '2026-03-31T22:00:00Z', groupBy: 'month', locationId: 'LOC-A' })) as UtilizationRow[];
+
+    // ISO weeks start on Monday (2026-03-23); the week holding the DST change is 7 × 24 h − 1 h
+    expect(week.map((r) => [r.bucket, r.periodSec, r.chargingSec])).to.deep.equal([['2026-03-23', 601_200, 7_200]]);
+    expect(month.map((r) => [r.bucket, r.periodSec, r.chargingSec])).to.deep.equal([['2026-03-01', 31 * 86_400 - 3_600, 7_200]]);
+  });
+
+  it('should make the local day DST ends on 25 hours long', async () => {
+    const later = new AnalyticsService({ db: t.db, clock: fixedClock(new Date('2026-11-01T00:00:00Z')) });
+
+    // Amsterdam 2026-10-25 00:00 CEST to 2026-10-26 00:00 CET
+    const rows = await later.report('availability', query({ from: '2026-10-24T22:00:00Z', to: '2026-10-25T23:00:00Z', locationId: 'LOC-A' })) as AvailabilityRow[];
+
+    expect(rows.map((r) => [r.bucket, r.periodSec, r.uptime])).to.deep.equal([['2026-10-25', 90_000, 1]]);
+  });
+
+  it('should rank the chargers by faults, offline periods and failed starts', async () => {
+    const rows = await analytics.report('failures', query(AMS_TWO_DAYS));
+
+    expect(rows).to.deep.equal([
+      { chargePointId: 'CP-A', locationId: 'LOC-A', faults: 1, offlineEvents: 1, failedStarts: 0, sessions: 1 },
+      { chargePointId: 'CP-B', locationId: 'LOC-B', faults: 0, offlineEvents: 0, failedStarts: 1, sessions: 1 },
+    ]);
+  });
+});

@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { observedPeriod, parseAnalyticsQuery, share, uptime } from '../../../src/analytics/analytics-query.ts';
+import { toAnalyticsCsv } from '../../../src/analytics/analytics-csv.ts';
+import { scopeConditions } from '../../../src/analytics/scope.ts';
+import { InvalidInput } from '../../../src/shared/errors.ts';
+
+const PERIOD = { from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' };
+
+describe('analytics: query, shares and CSV', () => {
+  it('should read the query with day buckets and a limit of 10 by default', () => {
+    const q = parseAnalyticsQuery({ ...PERIOD, partyId: 'de-abc' });
+
+    expect(q).to.deep.equal({
+      from: new Date(PERIOD.from), to: new Date(PERIOD.to), groupBy: 'day', locationId: undefined, chargePointId: undefined,
+      party: { countryCode: 'DE', partyId: 'ABC' }, limit: 10,
+    });
+  });
+
+  const refused: Array<[string, Record<string, unknown>]> = [
+    ['a missing from', { to: PERIOD.to }],
+    ['to before from', { from: PERIOD.to, to: PERIOD.from }],
+    ['to equal to from', { from: PERIOD.from, to: PERIOD.from }],
+    ['a period over 367 days', { from: '2025-01-01T00:00:00Z', to: '2026-01-04T00:00:00Z' }],
+    ['an unknown groupBy', { ...PERIOD, groupBy: 'year' }],
+    ['a repeated parameter', { ...PERIOD, locationId: ['a', 'b'] }],
+    ['a limit over 100', { ...PERIOD, limit: '101' }],
+  ];
+  for (const [name, raw] of refused) {
+    it(`should refuse ${name} as InvalidInput`, () => {
+      expect(() => parseAnalyticsQuery(raw)).to.throw(InvalidInput);
+    });
+  }
+
+  it('should accept a whole leap year', () => {
+    expect(parseAnalyticsQuery({ from: '2028-01-01T00:00:00Z', to: '2029-01-01T00:00:00Z' }).groupBy).to.equal('day');
+  });
+
+  it('should cut the period at now, and observe nothing of a future period', () => {
+    const q = parseAnalyticsQuery(PERIOD);
+
+    expect(observedPeriod(q, new Date('2026-03-10T00:00:00Z'))).to.deep.equal({ from: q.from, to: new Date('2026-03-10T00:00:00Z') });
+    expect(observedPeriod(q, new Date('2026-05-01T00:00:00Z'))).to.deep.equal({ from: q.from, to: q.to });
+    expect(observedPeriod(q, new Date('2026-03-01T00:00:00Z'))).to.equal(undefined);
+  });
+
+  it('should round shares to 4 decimals, cap them at 1, and give null for nothing observed', () => {
+    expect([share(1, 3), share(5, 4), share(0, 10), share(3, 0)]).to.deep.equal([0.3333, 1, 0, null]);
+  });
+
+  it('AFIR: should count uptime as the share of the period not down, never below 0', () => {
+    expect([uptime(75_600, 12_600), uptime(100, 0), uptime(100, 150), uptime(0, 0)]).to.deep.equal([0.8333, 1, 0, null]);
+  });
+
+  it('should build the scope conditions with the values only in the bindings', () => {
+    const q = parseAnalyticsQuery({ ...PERIOD, locationId: "L'1", chargePointId: 'CP', partyId: 'NL-XYZ' });
+
+    const part = scopeConditions(q, { location: 'l.id', chargePoint: 'c.id', party: 'p.cc = ? and p.pid = ?' });
+
+    expect(part).to.deep.equal({ sql: ' and l.id = ? and c.id = ? and p.cc = ? and p.pid = ?', bindings: ["L'1", 'CP', 'NL', 'XYZ'] });
+  });
+
+  it('RFC 4180: should write CSV with quoted fields, empty nulls and CRLF line ends', () => {
+    const csv = toAnalyticsCsv('failures', [{ chargePointId: 'CP,"1"', locationId: null, faults: 2, offlineEvents: 0, failedStarts: 1, sessions: 3 }]);
+
+    expect(csv).to.equal('chargePointId,locationId,faults,offlineEvents,failedStarts,sessions\r\n"CP,""1""",,2,0,1,3\r\n');
+  });
+});
