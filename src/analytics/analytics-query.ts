@@ -36,6 +36,13 @@ function partyOf(q: Record<string, unknown>): AnalyticsQuery['party'] {
   return { countryCode: m[1], partyId: m[2] };
 }
 
+function groupOf(q: Record<string, unknown>): number | undefined {
+  const v = text(q, 'groupId', 10);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 2_147_483_647) throw new InvalidInput('groupId: a driver group id (a positive integer)');
+  return Number(v);
+}
+
 function limitOf(q: Record<string, unknown>): number {
   const v = text(q, 'limit', 3);
   if (v === undefined) return 10;
@@ -43,7 +50,7 @@ function limitOf(q: Record<string, unknown>): number {
   return Number(v);
 }
 
-/** Reads `from`, `to` (exclusive), `groupBy`, `locationId`, `chargePointId`, `partyId` and `limit`. */
+/** Reads `from`, `to` (exclusive), `groupBy`, `locationId`, `chargePointId`, `partyId`, `groupId` and `limit`. */
 export function parseAnalyticsQuery(q: Record<string, unknown>): AnalyticsQuery {
   const from = required(q, 'from');
   const to = required(q, 'to');
@@ -51,7 +58,7 @@ export function parseAnalyticsQuery(q: Record<string, unknown>): AnalyticsQuery 
   if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS) throw new InvalidInput(`to: the period is at most ${MAX_PERIOD_DAYS} days`);
   return {
     from, to, groupBy: groupByOf(q),
-    locationId: text(q, 'locationId', 36), chargePointId: text(q, 'chargePointId', 48), party: partyOf(q), limit: limitOf(q),
+    locationId: text(q, 'locationId', 36), chargePointId: text(q, 'chargePointId', 48), party: partyOf(q), groupId: groupOf(q), limit: limitOf(q),
   };
 }
 

@@ -17,6 +17,8 @@ export interface AnalyticsQuery {
   chargePointId?: string;
   /** The eMSP party of the token (OCPI country_code + party_id). */
   party?: { countryCode: string; partyId: string };
+  /** A driver group: sessions (and their CDRs) of tokens whose driver is in the group now. */
+  groupId?: number;
   limit: number;
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex.ts';
 import type { AnalyticsQuery, RevenueRow } from './analytics.types.ts';
-import { scopeConditions } from './scope.ts';
+import { inDriverGroup, scopeConditions } from './scope.ts';
 
 // Revenue from the CDRs, per currency (never summed across currencies), in the bucket of the CDR's creation
 // in its location's time zone. A credit CDR (OCPI 2.2.1 cdrs §10.2.1.1) has a negative total_cost and
@@ -13,6 +13,8 @@ const REVENUE_SCOPE = {
   location: "c.body->'cdr_location'->>'id'",
   chargePoint: CDR_CHARGER,
   party: "c.body->'cdr_token'->>'country_code' = ? and c.body->'cdr_token'->>'party_id' = ?",
+  // A credit CDR counts for the group of its original's session.
+  group: inDriverGroup(`coalesce(c.session_fk, (select o.session_fk from cdrs o where c.credit and o.party_fk = c.party_fk and o.cdr_id = c.credit_reference_id))`),
 };
 
 /** Revenue per local bucket and currency, excl. and incl. VAT, credits netted. */

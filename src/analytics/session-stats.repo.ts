@@ -1,17 +1,17 @@
 import type { Db } from '../db/knex.ts';
 import type { AnalyticsQuery, FailuresRow, SessionsRow } from './analytics.types.ts';
-import { scopeConditions } from './scope.ts';
+import { inDriverGroup, scopeConditions } from './scope.ts';
 
 // Sessions are counted in the bucket of their start, in the time zone of their location (UTC for a session
 // at no location). A start "delivered energy" when its energy_wh is above zero.
-const SESSION_SCOPE = { location: 's.location_id', chargePoint: 's.charge_point_id', party: 'exists (select 1 from id_tokens t where t.id = s.token_fk and t.country_code = ? and t.party_id = ?)' };
+const SESSION_SCOPE = { location: 's.location_id', chargePoint: 's.charge_point_id', party: 'exists (select 1 from id_tokens t where t.id = s.token_fk and t.country_code = ? and t.party_id = ?)', group: inDriverGroup('s.id') };
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const round = (v: number | null, digits: number): number | null => (v === null ? null : Number(v.toFixed(digits)));
 
 // Peak power is the highest Power.Active.Import reading (OCPP 1.6 §7.31, in W or kW: §7.45) taken in the
 // bucket at the chargers in scope: read through a partial index by time, not session by session.
-const PEAK_SCOPE = { location: 'cp.location_id', chargePoint: 'mv.charge_point_id', party: 'exists (select 1 from sessions s join id_tokens t on t.id = s.token_fk where s.id = mv.session_fk and t.country_code = ? and t.party_id = ?)' };
+const PEAK_SCOPE = { location: 'cp.location_id', chargePoint: 'mv.charge_point_id', party: 'exists (select 1 from sessions s join id_tokens t on t.id = s.token_fk where s.id = mv.session_fk and t.country_code = ? and t.party_id = ?)', group: inDriverGroup('mv.session_fk') };
 
 /** Sessions per local bucket: count, kWh, averages of the ended ones, success rate and peak power. */
 export async function listSessionStats(db: Db, q: AnalyticsQuery): Promise<SessionsRow[]> {
@@ -52,7 +52,7 @@ export async function listSessionStats(db: Db, q: AnalyticsQuery): Promise<Sessi
  * failed starts (ended sessions that delivered no energy), worst first.
  */
 export async function listTopFailures(db: Db, q: AnalyticsQuery): Promise<FailuresRow[]> {
-  const scope = scopeConditions({ ...q, party: undefined }, { location: 'cp.location_id', chargePoint: 'cp.id' });
+  const scope = scopeConditions({ ...q, party: undefined, groupId: undefined }, { location: 'cp.location_id', chargePoint: 'cp.id' });
   const { rows } = await db.raw(`
     select cp.id, cp.location_id, coalesce(f.faults, 0)::int as faults, coalesce(f.offline, 0)::int as offline,
       coalesce(st.failed, 0)::int as failed, coalesce(st.total, 0)::int as total

@@ -37,6 +37,27 @@ describe('analytics: reports over stored data', () => {
     expect((rows as Array<{ bucket: string; sessions: number }>).map((r) => [r.bucket, r.sessions])).to.deep.equal([['2026-03-28', 1]]);
   });
 
+  it("should keep only the sessions and revenue of a driver group's drivers, and nothing for a group without members", async () => {
+    // Arrange: TOK1 (session s1, CDR c1) belongs to a driver of the fleet group
+    const at = new Date('2026-03-01T00:00:00Z');
+    const [driver] = await t.db('drivers').insert({ name: 'Fleet driver', created_at: at, updated_at: at }).returning('id');
+    const [fleet, empty] = await t.db('driver_groups').insert([{ name: 'Fleet', created_at: at }, { name: 'Nobody', created_at: at }]).returning('id');
+    await t.db('driver_group_members').insert({ group_fk: fleet.id, driver_fk: driver.id });
+    await t.db('id_tokens').where({ uid: 'TOK1' }).update({ driver_fk: driver.id });
+    const period = { from: '2026-03-27T00:00:00Z', to: '2026-03-30T00:00:00Z' };
+
+    // Act
+    const sessions = await analytics.report('sessions', query({ ...period, groupId: String(fleet.id) }));
+    const revenue = await analytics.report('revenue', query({ ...period, groupId: String(fleet.id) }));
+    const none = await analytics.report('sessions', query({ ...period, groupId: String(empty.id) }));
+
+    // Assert
+    expect((sessions as Array<{ bucket: string; sessions: number }>).map((r) => [r.bucket, r.sessions])).to.deep.equal([['2026-03-28', 1]]);
+    expect((revenue as Array<{ currency: string; cdrs: number; revenueExclVat: string }>).map((r) => [r.currency, r.cdrs, r.revenueExclVat])).to.deep.equal([['EUR', 1, '3']]);
+    expect(none).to.deep.equal([]);
+    expect(() => query({ ...period, groupId: 'fleet' })).to.throw('groupId');
+  });
+
   it('OCPI 2.2.1 cdrs §10.2.1.1: should total revenue per currency and local day with credits netted', async () => {
     const rows = await analytics.report('revenue', query({ from: '2026-03-27T00:00:00Z', to: '2026-03-30T00:00:00Z' }));
 
