@@ -12,7 +12,7 @@ describe('analytics: query, shares and CSV', () => {
 
     expect(q).to.deep.equal({
       from: new Date(PERIOD.from), to: new Date(PERIOD.to), groupBy: 'day', locationId: undefined, chargePointId: undefined,
-      party: { countryCode: 'DE', partyId: 'ABC' }, limit: 10,
+      party: { countryCode: 'DE', partyId: 'ABC' }, groupId: undefined, limit: 10,
     });
   });
 
