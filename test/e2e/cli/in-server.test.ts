@@ -3,10 +3,8 @@
 // the partner calls back during the handshake: no second listen on the server's port.
 import { expect } from 'chai';
 import nock from 'nock';
-import { main } from '../../../src/cli/index.ts';
-import { serverHost } from '../../../src/cli/context.ts';
-import { createLogger } from '../../../src/shared/logger.ts';
 import { useTestApp } from '../../helpers/use-test-app.ts';
+import { runInServer } from '../../helpers/cli-in-server.ts';
 import { startEmspServer, type EmspServer } from '../../helpers/emsp-server.ts';
 
 describe('e2e cpms commands run inside the running server', () => {
@@ -21,15 +19,7 @@ describe('e2e cpms commands run inside the running server', () => {
     await emsp?.close();
   });
 
-  /** Runs `cpms <args>` as the control socket would: in this app. */
-  async function inServer(...args: string[]): Promise<{ code: number; lines: string[] }> {
-    const logger = createLogger('error');
-    logger.silent = true;
-    const host = serverHost({ db: t.db, config: t.config, logger, app: t.app, baseUrl: t.httpUrl });
-    const lines: string[] = [];
-    const code = await main(['node', 'cpms', ...args], (l) => lines.push(l), host);
-    return { code, lines };
-  }
+  const inServer = (...args: string[]) => runInServer(t, ...args);
 
   it("should register with a partner from the running app: the partner fetches our versions at the server's address", async () => {
     const tokenA = emsp.issueTokenA();

@@ -1,22 +1,13 @@
 // `cpms operator add|list|disable` (issue 9), run inside the server as its control socket does, and the
 // audit log of CLI changes.
 import { expect } from 'chai';
-import { main } from '../../../src/cli/index.ts';
-import { serverHost } from '../../../src/cli/context.ts';
-import { createLogger } from '../../../src/shared/logger.ts';
 import { useTestApp } from '../../helpers/use-test-app.ts';
+import { runInServer } from '../../helpers/cli-in-server.ts';
 
 describe('e2e cpms operator commands (inside the running server)', () => {
   const t = useTestApp();
 
-  async function inServer(...args: string[]): Promise<{ code: number; lines: string[] }> {
-    const logger = createLogger('error');
-    logger.silent = true;
-    const host = serverHost({ db: t.db, config: t.config, logger, app: t.app, baseUrl: t.httpUrl });
-    const lines: string[] = [];
-    const code = await main(['node', 'cpms', ...args], (l) => lines.push(l), host);
-    return { code, lines };
-  }
+  const inServer = (...args: string[]) => runInServer(t, ...args);
 
   const login = (email: string, password: string) => t.api('POST', '/api/v1/auth/login', { email, password }, { key: null });
 
