@@ -30,12 +30,5 @@ export interface CampaignCharger {
 /** The statuses that count as failures of a campaign. */
 export const FAILED_STATUSES = ['NOT_SENT', 'REQUEST_FAILED', 'DownloadFailed', 'InstallationFailed'] as const;
 
-export interface NewCampaign {
-  name: string;
-  location: string;
-  windowStart: Date;
-  windowEnd: Date;
-  retries: number | null;
-  retryInterval: number | null;
-  chargePointIds: string[];
-}
+/** A campaign as the operator asks for it: its fields and the chargers it targets. */
+export type NewCampaign = Pick<FirmwareCampaign, 'name' | 'location' | 'windowStart' | 'windowEnd' | 'retries' | 'retryInterval'> & { chargePointIds: string[] };
