@@ -41,6 +41,10 @@ import { locationsOcpiModule } from '../locations/ocpi.routes.ts';
 import { sessionsOcpiModule } from '../sessions/ocpi.routes.ts';
 import { commandsModule } from '../commands/ocpi.routes.ts';
 import { chargingProfilesModule } from '../chargingprofiles/ocpi.routes.ts';
+import { liveOverviewRoutes } from '../events/live-overview.routes.ts';
+import { driverAppRoutes } from '../drivers/driver-app.routes.ts';
+import { adminErrorHandler } from '../admin/http.ts';
+import { webRoutes } from '../web/static.routes.ts';
 
 function addHealthRoutes(app: express.Express, { db }: AppDeps): void {
   app.get('/healthz', (_req, res) => {
@@ -93,6 +97,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       localListAdminRoutes({ localLists: s.localLists }),
       adhocAdminRoutes({ adhoc: s.adhoc }),
       analyticsAdminRoutes({ analytics: s.analytics }),
+      liveOverviewRoutes({ db }),
     ],
   });
 }
@@ -118,10 +123,13 @@ export function buildHttpApp(deps: AppDeps, s: Services, commands: CommandSender
   const app = express();
   app.disable('x-powered-by');
   addHealthRoutes(app, deps);
+  // The driver app's API needs no account (issue 11): before the admin API, which asks for credentials.
+  app.use('/api/v1/driver', driverAppRoutes({ driverApp: s.driverApp }), adminErrorHandler(deps.logger.child({ module: 'driver-api' })));
   app.use('/api/v1', adminRouter(deps, s, commands));
   const { ocpi } = deps.config;
   const ocpiDeps = { auth: s.partners, logger: deps.logger.child({ module: 'ocpi' }), publicUrl: deps.config.publicUrl, clock: deps.clock, maxBodyBytes: ocpi.maxBodyBytes, rateLimit: ocpi.rateLimit };
   app.use('/ocpi', createOcpiRouter(ocpiDeps, ocpiModules(deps, s)));
+  app.use(webRoutes({ tileUrl: deps.config.web.tileUrl }));
   return app;
 }
 

@@ -52,6 +52,7 @@ import { DriverService } from '../drivers/driver.service.ts';
 import { AccessService } from '../drivers/access.service.ts';
 import { LocalListService } from '../drivers/local-list.service.ts';
 import { AdhocService } from '../drivers/adhoc.service.ts';
+import { DriverAppService } from '../drivers/driver-app.service.ts';
 import { AnalyticsService } from '../analytics/analytics.service.ts';
 
 /** What the services are built on besides the injected deps: made once per app by `createApp`. */
@@ -239,7 +240,8 @@ function buildDriverAccess(deps: AppDeps, core: ServiceCore, { authorize, locati
   // Ad hoc sessions are stopped at their energy bound, watched on every session update.
   const adhoc = new AdhocService({ db, logger: logger.child({ module: 'adhoc' }), commands: core.commands, tokens, events: core.events, costs: cdrs, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
   adhoc.watchSessions();
-  return { drivers, access, localLists, adhoc };
+  const driverApp = new DriverAppService({ db, clock, adhoc, costs: cdrs, tariffs, commands: core.commands, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
+  return { drivers, access, localLists, adhoc, driverApp };
 }
 
 /** Every domain service with its hooks wired, plus the scheduler, push worker and async command results. */

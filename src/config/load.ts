@@ -137,6 +137,10 @@ export interface Config {
     /** Where chargers upload diagnostics (GetDiagnostics.location) unless a request names another; empty: every request must. */
     diagnosticsLocation: string;
   };
+  /** The web apps (issue 11): map tiles as a Leaflet URL template; empty: points on a plain background. */
+  web: {
+    tileUrl: string;
+  };
   /** Webhook deliveries (issue 9): signed POSTs, retried with exponential backoff. */
   webhooks: {
     /** Schedule of the `webhook-delivery` job (a safety net: a new delivery is sent at once). */
@@ -261,6 +265,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['EVENTS_HEARTBEAT_SEC', 'events.heartbeatSec', int],
   ['SESSIONS_REMOTE_STOP_WAIT_SEC', 'sessions.remoteStopWaitSec', int],
   ['DIAGNOSTICS_LOCATION', 'maintenance.diagnosticsLocation', str],
+  ['WEB_TILE_URL', 'web.tileUrl', str],
 ];
 
 const defaultsUrl = packageFile('config/default.json');

@@ -1,0 +1,40 @@
+import express, { type Request, type Router } from 'express';
+import { parsePaging } from '../admin/http.ts';
+import { InvalidInput } from '../shared/errors.ts';
+import type { DriverAppService } from './driver-app.service.ts';
+
+/** The locale of the driver's browser for prices ("de-DE"), when it is a sane language tag. */
+function localeOf(req: Request): string | undefined {
+  const tag = req.acceptsLanguages()[0];
+  if (!tag || tag === '*' || !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag)) return undefined;
+  try {
+    return Intl.NumberFormat.supportedLocalesOf(tag)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+function bodyOf(req: Request): Record<string, unknown> {
+  if (req.body === undefined) return {};
+  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw new InvalidInput('body: must be a JSON object');
+  return req.body as Record<string, unknown>;
+}
+
+/**
+ * The driver API under /api/v1/driver (issue 11), used by the driver app without an account: the charger
+ * finder, one EVSE, an ad hoc start, and the session followed and stopped by the key the start returned.
+ */
+export function driverAppRoutes(deps: { driverApp: DriverAppService }): Router {
+  const r = express.Router();
+  r.use(express.json({ limit: '16kb' }));
+  r.get('/evses', async (req, res) => {
+    const locationId = typeof req.query.locationId === 'string' ? req.query.locationId : undefined;
+    res.json({ data: await deps.driverApp.listEvses({ ...parsePaging(req), locationId, locale: localeOf(req) }) });
+  });
+  r.get('/evses/:evse', async (req, res) => void res.json(await deps.driverApp.getEvse(req.params.evse, localeOf(req))));
+  r.post('/evses/:evse/start', async (req, res) => void res.status(201).json(await deps.driverApp.start(req.params.evse, bodyOf(req))));
+  r.get('/sessions/:key', async (req, res) => void res.json(await deps.driverApp.session(req.params.key, localeOf(req))));
+  r.post('/sessions/:key/stop', async (req, res) => void res.json(await deps.driverApp.stop(req.params.key)));
+  r.use((req, res) => void res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.path}` } }));
+  return r;
+}
