@@ -1,6 +1,7 @@
 // `npm install` / `npm ci` run this (package.json "prepare"): builds dist/ so that `npm start` runs compiled
-// JavaScript. An install without devDependencies (--omit=dev) has no TypeScript compiler: it skips the build
-// and bin/cpms.js runs the TypeScript sources through tsx (a runtime dependency) instead.
+// JavaScript, and the web apps into dist/web/ (scripts/build-web.js). An install without devDependencies
+// (--omit=dev) has no TypeScript compiler and no esbuild: it skips both builds and bin/cpms.js runs the
+// TypeScript sources through tsx (a runtime dependency) instead; /dashboard and /app then say they are not built.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -14,4 +15,6 @@ try {
   process.exit(0);
 }
 const build = spawnSync(process.execPath, [tsc, '-p', new URL('../tsconfig.build.json', import.meta.url).pathname], { stdio: 'inherit' });
-process.exit(build.status ?? 1);
+if (build.status !== 0) process.exit(build.status ?? 1);
+const web = spawnSync(process.execPath, [new URL('./build-web.js', import.meta.url).pathname], { stdio: 'inherit' });
+process.exit(web.status ?? 1);

@@ -21,14 +21,16 @@ export interface FinderRow {
   maxVoltage: number;
   maxAmperage: number;
   maxElectricPower: number | null;
-  tariffIds: string[];
+  connectorFk: number | null;
+  /** The stored general Connector.tariff_ids; null when never computed for this connector. */
+  tariffIds: string[] | null;
 }
 
 const toFinder = (r: Row): FinderRow => ({
   evseUid: r.uid, evseId: r.evse_id, locationId: r.location_id, locationName: r.name, address: r.address, city: r.city, latitude: r.latitude, longitude: r.longitude,
   adhocAllowed: r.adhoc_allowed, accessMode: r.access_mode, ocppStatus: r.ocpp_status, isOnline: r.is_online === true, standard: r.standard,
   powerType: r.power_type ?? 'AC_3_PHASE', maxVoltage: r.max_voltage ?? 230, maxAmperage: r.max_amperage ?? 32, maxElectricPower: r.max_electric_power ?? null,
-  tariffIds: Array.isArray(r.tariff_ids) ? r.tariff_ids : [],
+  connectorFk: r.connector_fk ?? null, tariffIds: Array.isArray(r.tariff_ids) ? r.tariff_ids : null,
 });
 
 /** Published EVSEs of public locations, each with its lowest-numbered connector (one row per EVSE). */
@@ -39,7 +41,7 @@ function finderQuery(db: Db) {
     .leftJoin(db.raw(`lateral (select c.* from connectors c where c.evse_fk = e.id order by c.connector_number limit 1) c on true`))
     .where({ 'e.is_removed': false, 'l.publish': true, 'l.access_mode': 'public' })
     .select('e.uid', 'e.evse_id', 'e.location_id', 'l.name', 'l.address', 'l.city', 'l.latitude', 'l.longitude', 'l.adhoc_allowed', 'l.access_mode', 'cp.is_online',
-      'c.ocpp_status', 'c.standard', 'c.power_type', 'c.max_voltage', 'c.max_amperage', 'c.max_electric_power', 'c.tariff_ids');
+      'c.ocpp_status', 'c.standard', 'c.power_type', 'c.max_voltage', 'c.max_amperage', 'c.max_electric_power', 'c.tariff_ids', 'c.id as connector_fk');
 }
 
 /** A page of EVSEs in location then uid order; `locationId` narrows to one location. */

@@ -40,17 +40,18 @@ export interface DriverSession {
  * session), and see its final cost from the CDR.
  */
 export class DriverAppService {
-  constructor(private readonly o: { db: Knex; clock: Clock; adhoc: AdhocService; costs: RunningCost; tariffs: { get(id: string): Promise<Tariff> }; commands: CommandSender; callTimeoutMs: number }) {}
+  constructor(private readonly o: { db: Knex; clock: Clock; adhoc: AdhocService; costs: RunningCost; tariffs: { get(id: string): Promise<Tariff>; tariffIdsOfConnector(connectorFk: number, party: null): Promise<string[]> }; commands: CommandSender; callTimeoutMs: number }) {}
 
   async listEvses(q: { limit: number; offset: number; locationId?: string; locale?: string }): Promise<DriverEvse[]> {
-    const rows = await repo.listFinderRows(this.o.db, q);
+    const rows = await this.withTariffIds(await repo.listFinderRows(this.o.db, q));
     const prices = await this.pricesOf(rows, q.locale);
     return rows.map((r) => this.toEvse(r, prices));
   }
 
   async getEvse(evseUidOrId: string, locale?: string): Promise<DriverEvse> {
-    const row = await repo.findFinderRow(this.o.db, evseUidOrId);
-    if (!row) throw new NotFound(`EVSE ${evseUidOrId} not found`);
+    const found = await repo.findFinderRow(this.o.db, evseUidOrId);
+    if (!found) throw new NotFound(`EVSE ${evseUidOrId} not found`);
+    const [row] = await this.withTariffIds([found]);
     return this.toEvse(row, await this.pricesOf([row], locale));
   }
 
@@ -92,9 +93,14 @@ export class DriverAppService {
     return s;
   }
 
+  /** Rows whose connector's stored tariff_ids were never computed (a connector reported after the assignment) get them computed. */
+  private async withTariffIds(rows: repo.FinderRow[]): Promise<repo.FinderRow[]> {
+    return Promise.all(rows.map(async (r) => (r.tariffIds !== null || r.connectorFk === null ? r : { ...r, tariffIds: await this.o.tariffs.tariffIdsOfConnector(r.connectorFk, null) })));
+  }
+
   /** The first tariff of each row in words; a tariff deleted since is left out. */
   private async pricesOf(rows: repo.FinderRow[], locale?: string): Promise<Map<string, string>> {
-    const ids = [...new Set(rows.flatMap((r) => r.tariffIds.slice(0, 1)))];
+    const ids = [...new Set(rows.flatMap((r) => (r.tariffIds ?? []).slice(0, 1)))];
     const prices = new Map<string, string>();
     for (const id of ids) {
       const tariff = await this.o.tariffs.get(id).catch((err: unknown) => (err instanceof NotFound ? undefined : Promise.reject(err)));
@@ -108,7 +114,7 @@ export class DriverAppService {
       evseUid: r.evseUid, evseId: r.evseId,
       location: { id: r.locationId, name: r.locationName, address: r.address, city: r.city, latitude: Number(r.latitude), longitude: Number(r.longitude) },
       availability: availabilityOf(r.ocppStatus, r.isOnline), connectorType: r.standard, maxPowerKw: maxPowerW(r) / 1000,
-      price: r.tariffIds.length ? (prices.get(r.tariffIds[0]) ?? null) : null, adhocAllowed: r.adhocAllowed,
+      price: r.tariffIds?.length ? (prices.get(r.tariffIds[0]!) ?? null) : null, adhocAllowed: r.adhocAllowed,
     };
   }
 }

@@ -1,0 +1,23 @@
+import { render } from 'preact';
+import '../shared/style.css';
+import { onLinkClick, usePath } from '../shared/router.ts';
+import { EvsePage, KEY_STORE } from './evse.tsx';
+import { Finder } from './finder.tsx';
+import { SessionPage } from './session.tsx';
+
+function DriverApp() {
+  const path = usePath();
+  const [, , page, arg] = path.split('/');
+  const ongoing = localStorage.getItem(KEY_STORE);
+  return (
+    <>
+      <header class="top">
+        <a href="/app" onClick={onLinkClick}><strong>Charge</strong></a>
+        {ongoing && page !== 'session' && <a href={`/app/session/${ongoing}`} onClick={onLinkClick}>My session</a>}
+      </header>
+      {page === 'evse' && arg ? <EvsePage id={decodeURIComponent(arg)} /> : page === 'session' && arg ? <SessionPage sessionKey={arg} /> : <Finder />}
+    </>
+  );
+}
+
+render(<DriverApp />, document.getElementById('root')!);

@@ -1,0 +1,58 @@
+// The simple pages of the dashboard: paginated tables over the admin API's lists, some with filters.
+import { useState } from 'preact/hooks';
+import { ApiTable, type Column } from '../shared/table.tsx';
+import { onLinkClick } from '../shared/router.ts';
+
+const chargerLink: Column['render'] = (r) => <a href={`/dashboard/chargers/${encodeURIComponent(r.chargePointId)}`} onClick={onLinkClick}>{r.chargePointId}</a>;
+
+export function SessionsPage() {
+  const [status, setStatus] = useState('');
+  const [chargePointId, setChargePointId] = useState('');
+  return (
+    <main>
+      <h1>Sessions</h1>
+      <div class="row">
+        <label><span>Status</span><select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
+          {['', 'ACTIVE', 'COMPLETED', 'INVALID', 'PENDING', 'RESERVATION'].map((s) => <option value={s}>{s || 'any'}</option>)}
+        </select></label>
+        <label><span>Charger</span><input value={chargePointId} onChange={(e) => setChargePointId((e.target as HTMLInputElement).value)} /></label>
+      </div>
+      <ApiTable title="Sessions" path="/sessions" params={{ status: status || undefined, chargePointId: chargePointId || undefined }} csv="sessions.csv" columns={[
+        { key: 'id', label: 'Id' }, { key: 'chargePointId', label: 'Charger', render: chargerLink }, { key: 'connectorNumber', label: 'Connector' }, { key: 'idTag', label: 'idTag' },
+        { key: 'status', label: 'Status' }, { key: 'kwh', label: 'kWh' }, { key: 'startAt', label: 'Start' }, { key: 'stopAt', label: 'Stop' }, { key: 'currency', label: 'Currency' }, { key: 'totalCostInclVat', label: 'Cost incl. VAT' },
+      ]} />
+    </main>
+  );
+}
+
+export function CdrsPage() {
+  return (
+    <main>
+      <h1>CDRs</h1>
+      <ApiTable title="CDRs" path="/cdrs" csv="cdrs.csv" columns={[
+        { key: 'cdrId', label: 'CDR' }, { key: 'sessionFk', label: 'Session' }, { key: 'kwh', label: 'kWh' }, { key: 'totalTimeHours', label: 'Hours' },
+        { key: 'currency', label: 'Currency' }, { key: 'totalCostExclVat', label: 'Excl. VAT' }, { key: 'totalCostInclVat', label: 'Incl. VAT' }, { key: 'credit', label: 'Credit' }, { key: 'createdAt', label: 'Created' },
+      ]} />
+    </main>
+  );
+}
+
+/** A page with one table of `path`'s items, columns named by their keys. */
+export function SimpleList({ title, path, keys }: { title: string; path: string; keys: string[] }) {
+  return (
+    <main>
+      <h1>{title}</h1>
+      <ApiTable title={title} path={path} columns={keys.map((key) => ({ key, label: key }))} />
+    </main>
+  );
+}
+
+export const SIMPLE_PAGES: Record<string, { title: string; path: string; keys: string[] }> = {
+  alerts: { title: 'Alerts', path: '/alerts', keys: ['id', 'chargePointId', 'kind', 'severity', 'message', 'status', 'openedAt'] },
+  tickets: { title: 'Maintenance tickets', path: '/tickets', keys: ['id', 'chargePointId', 'title', 'status', 'priority', 'createdAt'] },
+  audit: { title: 'Audit log', path: '/audit', keys: ['at', 'source', 'actorLabel', 'action', 'entityType', 'entityId'] },
+  operators: { title: 'Operators', path: '/operators', keys: ['id', 'email', 'name', 'role', 'disabled'] },
+  drivers: { title: 'Drivers', path: '/drivers', keys: ['id', 'name', 'email'] },
+  groups: { title: 'Driver groups', path: '/groups', keys: ['id', 'name'] },
+  tariffs: { title: 'Tariffs', path: '/tariffs', keys: ['id', 'currency', 'type', 'last_updated'] },
+};
