@@ -35,7 +35,7 @@ const EXPECTED: Record<string, Role[]> = {
   'GET /firmware-campaigns': ALL, 'POST /firmware-campaigns': NETWORK, 'GET /firmware-campaigns/{id}': ALL, 'GET /firmware-campaigns/{id}/chargers': ALL, 'POST /firmware-campaigns/{id}/cancel': NETWORK,
   'GET /configuration-templates': ALL, 'POST /configuration-templates': NETWORK, 'GET /configuration-templates/{id}': ALL, 'PUT /configuration-templates/{id}': NETWORK,
   'DELETE /configuration-templates/{id}': NETWORK, 'GET /configuration-templates/{id}/drift': ALL, 'POST /configuration-templates/{id}/apply': NETWORK,
-  'GET /events': ALL, 'GET /live/chargers': ALL,
+  'GET /events': ALL, 'GET /live/chargers': ALL, 'GET /live/summary': ALL, 'GET /live/locations': ALL,
   'POST /drivers': NETWORK, 'GET /drivers': ALL, 'GET /drivers/{id}': ALL, 'PATCH /drivers/{id}': NETWORK, 'DELETE /drivers/{id}': NETWORK,
   'PUT /drivers/{id}/tokens/{tokenId}': NETWORK, 'DELETE /drivers/{id}/tokens/{tokenId}': NETWORK,
   'POST /groups': NETWORK, 'GET /groups': ALL, 'GET /groups/{id}': ALL, 'DELETE /groups/{id}': NETWORK,
