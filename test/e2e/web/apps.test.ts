@@ -1,0 +1,118 @@
+// The web apps in a real browser (issue 11): an operator signs in, sees a simulated charger come online on
+// the overview without reloading, sends it a command and sees the answer; a driver opens the charger's QR
+// link, starts, watches the cost rise and stops; the operator finds the session's CDR. A viewer sees no
+// command buttons. Screenshots of the main pages go to test-output/screenshots/.
+import { expect } from 'chai';
+import { useTestApp } from '../../helpers/use-test-app.ts';
+import { buildWebApps, CHROMIUM, hasChromium, launchBrowser, SCREENSHOT_DIR, type TestBrowser } from '../../helpers/browser.ts';
+import { aPricedAdhocSite } from '../../fixtures/web.ts';
+
+const PASSWORD = 'a long enough password';
+
+describe('e2e web: dashboard and driver app in Chromium', function () {
+  const t = useTestApp();
+  let browser: TestBrowser;
+
+  before(async function () {
+    if (!hasChromium()) {
+      // eslint-disable-next-line no-console -- a skipped suite must say why
+      console.warn(`      skipped: no ${CHROMIUM} (apt-get install -y chromium)`);
+      this.skip();
+    }
+    buildWebApps();
+    browser = await launchBrowser();
+  });
+  after(async () => browser?.close());
+
+  async function anOperator(role: string): Promise<string> {
+    const email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const res = await t.api('POST', '/api/v1/operators', { email, role, password: PASSWORD });
+    if (res.status !== 201) throw new Error(`operator: ${res.status} ${JSON.stringify(res.body)}`);
+    return email;
+  }
+
+  async function signIn(email: string): Promise<void> {
+    const { page } = browser;
+    await page.goto(`${t.httpUrl}/`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Network overview' }).waitFor();
+  }
+
+  const shot = (name: string) => browser.page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` });
+
+  it('should show a charger coming online live, answer a command, let a driver charge from the QR link and show the CDR', async () => {
+    // Arrange: an admin signed in on the overview, before the charger exists
+    const { page, context } = browser;
+    await signIn(await anOperator('admin'));
+
+    // Act 1: a simulated charger is created and comes online; the overview shows it without a reload
+    const site = await aPricedAdhocSite(t, { meterIntervalSec: 0.3 });
+    const row = page.locator(`tr[data-charger="${site.chargerId}"]`);
+    await row.getByText('online').waitFor();
+    await page.locator(`tr[data-location="${site.locationId}"]`).waitFor();
+    await page.locator('[data-count="available"] strong', { hasText: '1' }).waitFor();
+    await shot('dashboard-overview');
+
+    // Act 2: the charger page, a soft reset and the charger's answer
+    await row.getByRole('link', { name: site.chargerId }).click();
+    await page.getByTestId('charger-online').getByText('online').waitFor();
+    await page.getByRole('button', { name: 'Soft reset' }).click();
+    await page.getByTestId('command-answer').getByText('Reset: Accepted').waitFor();
+    await shot('dashboard-charger');
+    await page.locator('li[data-connector="1"]').getByText('Available').waitFor({ timeout: 20_000 });
+
+    // Act 3: the driver opens the QR link on a phone-sized page, starts, watches the cost rise and stops
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${t.httpUrl}/app/evse/${encodeURIComponent(site.evseUid)}`);
+    await phone.getByTestId('price').getByText('€0.35/kWh, €2.00/h after 2 h parking').waitFor();
+    await phone.screenshot({ path: `${SCREENSHOT_DIR}app-evse.png` });
+    await phone.getByRole('button', { name: 'Start charging' }).click();
+    const cost = phone.getByTestId('cost');
+    await phone.waitForFunction(() => Number(document.querySelector('[data-testid="cost"]')?.getAttribute('data-amount') || 0) > 0, undefined, { timeout: 30_000 });
+    const first = Number(await cost.getAttribute('data-amount'));
+    await phone.waitForFunction((prior) => Number(document.querySelector('[data-testid="cost"]')?.getAttribute('data-amount') || 0) > prior, first, { timeout: 30_000 });
+    const risen = Number(await cost.getAttribute('data-amount'));
+    await phone.screenshot({ path: `${SCREENSHOT_DIR}app-session.png` });
+    await page.getByTestId('session-energy').waitFor();
+    await phone.getByRole('button', { name: 'Stop charging' }).click();
+    const finalCost = phone.getByTestId('final-cost');
+    await finalCost.waitFor({ timeout: 30_000 });
+    const billed = Number(await finalCost.getAttribute('data-amount'));
+    await phone.screenshot({ path: `${SCREENSHOT_DIR}app-final.png` });
+    await phone.close();
+
+    // Act 4: the operator finds the session's CDR
+    const cdr = await t.db('cdrs as d').join('sessions as s', 's.id', 'd.session_fk').where('s.charge_point_id', site.chargerId).first('d.cdr_id', 'd.total_cost_incl_vat');
+    await page.getByRole('link', { name: 'CDRs' }).click();
+    await page.getByRole('cell', { name: cdr.cdr_id }).waitFor();
+    await shot('dashboard-cdrs');
+    await site.fleet.stop();
+
+    // Assert
+    expect(risen).to.be.greaterThan(first);
+    expect(billed).to.equal(Number(cdr.total_cost_incl_vat));
+  });
+
+  it('should show a viewer no command buttons on a charger page', async () => {
+    // Arrange
+    const { page } = browser;
+    await page.goto(`${t.httpUrl}/dashboard`);
+    if (await page.getByRole('button', { name: 'Sign out' }).count()) await page.getByRole('button', { name: 'Sign out' }).click();
+    const site = await aPricedAdhocSite(t);
+    await signIn(await anOperator('viewer'));
+
+    // Act
+    await page.goto(`${t.httpUrl}/dashboard/chargers/${encodeURIComponent(site.chargerId)}`);
+    await page.getByRole('heading', { name: `Charger ${site.chargerId}` }).waitFor();
+    await page.getByRole('heading', { name: 'Status history' }).waitFor();
+    const buttons = await page.getByRole('button', { name: /reset|Remote|Unlock/ }).count();
+    await site.fleet.stop();
+
+    // Assert
+    expect(buttons).to.equal(0);
+    expect(await page.getByRole('link', { name: 'Audit log' }).count(), 'admin-only pages are not offered').to.equal(0);
+  });
+});
