@@ -60,12 +60,14 @@ export class AdhocService {
   /** Starts an ad hoc session at `evseUid`; refused (409) where the location does not allow it. */
   async start(b: Record<string, unknown>): Promise<repo.AdhocSession> {
     if (typeof b.evseUid !== 'string' || b.evseUid.length === 0 || b.evseUid.length > 36) throw new InvalidInput('evseUid: required string of 1-36 characters');
+    // Bad input is refused before any lookup: a wrong bound is 400 wherever it is asked.
+    const asked = { maxEnergyWh: readEnergy(b.maxEnergyWh, 'maxEnergyWh'), maxAmount: readAmount(b.maxAmount, 'maxAmount') };
     const place = await repo.findAdhocPlace(this.o.db, b.evseUid);
     if (!place) throw new NotFound(`EVSE ${b.evseUid} not found`);
     // A public location only: restricted and private ones are for their groups' drivers.
     if (!place.adhocAllowed || (place.adhocMaxEnergyWh === null && place.adhocMaxAmount === null) || place.accessMode !== 'public') throw new Conflict(`ad hoc charging is not allowed at location ${place.locationId}`);
     if (!place.chargePointId || place.connectorId === null) throw new Conflict(`EVSE ${b.evseUid} has no charger connector to start on`);
-    const bounds = { maxEnergyWh: lower(place.adhocMaxEnergyWh, readEnergy(b.maxEnergyWh, 'maxEnergyWh')), maxAmount: lower(place.adhocMaxAmount, readAmount(b.maxAmount, 'maxAmount')) };
+    const bounds = { maxEnergyWh: lower(place.adhocMaxEnergyWh, asked.maxEnergyWh), maxAmount: lower(place.adhocMaxAmount, asked.maxAmount) };
     // OCPP 1.6 IdToken is CiString20: "AH" + 18 random hex characters.
     const idTag = `AH${randomBytes(9).toString('hex').toUpperCase()}`;
     const token = await this.o.tokens.addLocal({ uid: idTag, type: 'AD_HOC_USER', whitelist: 'ALWAYS' });

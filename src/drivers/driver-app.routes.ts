@@ -1,6 +1,7 @@
 import express, { type Request, type Router } from 'express';
 import { parsePaging } from '../admin/http.ts';
 import { InvalidInput } from '../shared/errors.ts';
+import { rejectUnstorableText } from '../shared/http-input.ts';
 import type { DriverAppService } from './driver-app.service.ts';
 
 /** The locale of the driver's browser for prices ("de-DE"), when it is a sane language tag. */
@@ -26,6 +27,7 @@ function bodyOf(req: Request): Record<string, unknown> {
  */
 export function driverAppRoutes(deps: { driverApp: DriverAppService }): Router {
   const r = express.Router();
+  r.use(rejectUnstorableText);
   r.use(express.json({ limit: '16kb' }));
   r.get('/evses', async (req, res) => {
     const locationId = typeof req.query.locationId === 'string' ? req.query.locationId : undefined;

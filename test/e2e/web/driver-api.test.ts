@@ -77,4 +77,26 @@ describe('e2e web: driver API', () => {
     expect(res.status).to.equal(409);
     expect(res.body.error.message).to.match(/not allowed/);
   });
+
+  it('should answer bad input with a 4xx naming it, never a 500', async () => {
+    // Arrange
+    const site = await aPricedAdhocSite(t, { start: false });
+    await site.fleet.stop();
+
+    // Act
+    const answers = await Promise.all([
+      driver('GET', '/evses?limit=0'),
+      driver('GET', '/evses/%00'),
+      driver('GET', `/evses/${'x'.repeat(300)}`),
+      t.api('POST', `/api/v1/driver/evses/${site.evseUid}/start`, undefined, { key: null, rawBody: '[1]' }),
+      t.api('POST', `/api/v1/driver/evses/${site.evseUid}/start`, undefined, { key: null, rawBody: '{"maxEnergyWh' }),
+      driver('POST', `/evses/${site.evseUid}/start`, { maxEnergyWh: -1 }),
+      driver('POST', '/sessions/AH000000000000000000/stop'),
+      driver('GET', '/no-such-route'),
+    ]);
+
+    // Assert
+    expect(answers.map((a) => a.status)).to.deep.equal([400, 400, 404, 400, 400, 400, 404, 404]);
+    expect(answers.every((a) => typeof a.body.error?.message === 'string')).to.equal(true);
+  });
 });
