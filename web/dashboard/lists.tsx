@@ -54,5 +54,5 @@ export const SIMPLE_PAGES: Record<string, { title: string; path: string; keys: s
   operators: { title: 'Operators', path: '/operators', keys: ['id', 'email', 'name', 'role', 'disabled'] },
   drivers: { title: 'Drivers', path: '/drivers', keys: ['id', 'name', 'email'] },
   groups: { title: 'Driver groups', path: '/groups', keys: ['id', 'name'] },
-  tariffs: { title: 'Tariffs', path: '/tariffs', keys: ['id', 'currency', 'type', 'last_updated'] },
+  partners: { title: 'OCPI partners', path: '/partners', keys: ['id', 'countryCode', 'partyId', 'role', 'name', 'status', 'version', 'registeredAt'] },
 };

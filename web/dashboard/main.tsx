@@ -7,16 +7,20 @@ import { ChargerPage } from './charger.tsx';
 import { CdrsPage, SessionsPage, SimpleList, SIMPLE_PAGES } from './lists.tsx';
 import { Login, type Me } from './login.tsx';
 import { Overview } from './overview.tsx';
+import { AnalyticsPage } from './analytics.tsx';
+import { TariffsPage } from './tariffs.tsx';
 
-const NAV: [string, string][] = [['', 'Overview'], ['sessions', 'Sessions'], ['cdrs', 'CDRs'], ['alerts', 'Alerts'], ['tickets', 'Tickets'], ['tariffs', 'Tariffs'], ['drivers', 'Drivers'], ['groups', 'Groups'], ['operators', 'Operators'], ['audit', 'Audit log']];
+const NAV: [string, string][] = [['', 'Overview'], ['sessions', 'Sessions'], ['cdrs', 'CDRs'], ['alerts', 'Alerts'], ['tickets', 'Tickets'], ['tariffs', 'Tariffs'], ['analytics', 'Analytics'], ['drivers', 'Drivers'], ['groups', 'Groups'], ['partners', 'Partners'], ['operators', 'Operators'], ['audit', 'Audit log']];
 // Admin-only areas (README "Operators and roles"): not offered to other roles.
-const ADMIN_ONLY = new Set(['operators', 'audit']);
+const ADMIN_ONLY = new Set(['operators', 'audit', 'partners']);
 
 function Page({ path, me, tileUrl }: { path: string; me: Me; tileUrl: string }) {
   const [, , page, arg] = path.split('/');
   if (page === 'chargers' && arg) return <ChargerPage id={decodeURIComponent(arg)} me={me} />;
   if (page === 'sessions') return <SessionsPage />;
   if (page === 'cdrs') return <CdrsPage />;
+  if (page === 'analytics') return <AnalyticsPage />;
+  if (page === 'tariffs') return <TariffsPage me={me} />;
   if (page && SIMPLE_PAGES[page]) return <SimpleList {...SIMPLE_PAGES[page]} />;
   return <Overview tileUrl={tileUrl} />;
 }

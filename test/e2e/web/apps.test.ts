@@ -115,4 +115,24 @@ describe('e2e web: dashboard and driver app in Chromium', function () {
     expect(buttons).to.equal(0);
     expect(await page.getByRole('link', { name: 'Audit log' }).count(), 'admin-only pages are not offered').to.equal(0);
   });
+
+  it('should preview a tariff\'s price for a sample session and draw the analytics charts', async () => {
+    // Arrange
+    const { page } = browser;
+    await page.goto(`${t.httpUrl}/dashboard`);
+    if (await page.getByRole('button', { name: 'Sign out' }).count()) await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(await anOperator('operator'));
+
+    // Act: 20 kWh at €0.35 + 21% VAT, 90 min charging and 60 min parking (parking priced only after 2 h)
+    await page.getByRole('link', { name: 'Tariffs' }).click();
+    await page.getByRole('button', { name: 'Preview price' }).click();
+    const preview = await page.getByTestId('tariff-result').getByText(/^Total:/).textContent();
+    await page.getByRole('link', { name: 'Analytics' }).click();
+    await page.getByRole('figure', { name: 'Energy and sessions' }).locator('canvas').waitFor();
+    await page.getByRole('figure', { name: 'Revenue by currency' }).locator('canvas').waitFor();
+    await shot('dashboard-analytics');
+
+    // Assert
+    expect(preview).to.equal('Total: 7 excl. VAT, 8.47 incl. VAT (EUR)');
+  });
 });
