@@ -2,13 +2,13 @@
 // miss one added later.
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
 
-interface Layer {
+export interface Layer {
   route?: { path: string | string[]; methods: Record<string, boolean> };
   handle?: { stack?: Layer[] };
 }
 
 /** `METHOD /path` of every route below `stack`, express `:param` written as OpenAPI `{param}`. */
-function routesOf(stack: Layer[]): string[] {
+export function routesOf(stack: Layer[]): string[] {
   return stack.flatMap((layer) => {
     if (layer.route) {
       const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
