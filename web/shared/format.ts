@@ -48,3 +48,12 @@ export function toCsv(columns: string[], rows: Record<string, unknown>[]): strin
   };
   return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
 }
+
+// OCPI 2.2.1 locations §8.4.4 ConnectorType: the names drivers know.
+const CONNECTOR_NAMES: Record<string, string> = {
+  IEC_62196_T2: 'Type 2', IEC_62196_T2_COMBO: 'CCS (Combo 2)', IEC_62196_T1: 'Type 1', IEC_62196_T1_COMBO: 'CCS (Combo 1)', CHADEMO: 'CHAdeMO',
+  IEC_62196_T3A: 'Type 3A', IEC_62196_T3C: 'Type 3C', DOMESTIC_F: 'Schuko', TESLA_S: 'Tesla', GBT_AC: 'GB/T AC', GBT_DC: 'GB/T DC', CHAOJI: 'ChaoJi',
+};
+
+/** "Type 2" for IEC_62196_T2; an unknown type as the spec names it. */
+export const connectorName = (standard: string | null): string => (standard ? (CONNECTOR_NAMES[standard] ?? standard) : 'connector');

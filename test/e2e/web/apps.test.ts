@@ -66,6 +66,10 @@ describe('e2e web: dashboard and driver app in Chromium', function () {
     // Act 3: the driver opens the QR link on a phone-sized page, starts, watches the cost rise and stops
     const phone = await context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${t.httpUrl}/app`);
+    await phone.getByRole('link', { name: `Open ${site.evseUid}` }).waitFor();
+    await phone.locator('.leaflet-interactive').first().waitFor();
+    await phone.screenshot({ path: `${SCREENSHOT_DIR}app-finder.png` });
     await phone.goto(`${t.httpUrl}/app/evse/${encodeURIComponent(site.evseUid)}`);
     await phone.getByTestId('price').getByText('€0.35/kWh, €2.00/h after 2 h parking').waitFor();
     await phone.screenshot({ path: `${SCREENSHOT_DIR}app-evse.png` });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatDuration, formatKwh, formatPower, locationTone, toCsv, toneOf } from '../../../web/shared/format.ts';
+import { connectorName, formatDuration, formatKwh, formatPower, locationTone, toCsv, toneOf } from '../../../web/shared/format.ts';
 
 describe('web/shared/format', () => {
   it('should show durations as m:ss below an hour and h:mm:ss above', () => {
@@ -21,5 +21,9 @@ describe('web/shared/format', () => {
 
   it('should quote CSV cells with commas, quotes and newlines (RFC 4180)', () => {
     expect(toCsv(['a', 'b'], [{ a: 'x,y', b: 'say "hi"' }, { a: null, b: { n: 1 } }])).to.equal('a,b\r\n"x,y","say ""hi"""\r\n,"{""n"":1}"\r\n');
+  });
+
+  it('OCPI 2.2.1 locations §8.4.4: should name connector types as drivers know them', () => {
+    expect([connectorName('IEC_62196_T2'), connectorName('IEC_62196_T2_COMBO'), connectorName('NEMA_5_20'), connectorName(null)]).to.deep.equal(['Type 2', 'CCS (Combo 2)', 'NEMA_5_20', 'connector']);
   });
 });
