@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
-import { webRoutes } from '../../../src/web/static.routes.ts';
+import { contentSecurityPolicy, webRoutes } from '../../../src/web/static.routes.ts';
 
 describe('e2e web: static serving of the apps', () => {
   let dir: string;
@@ -67,5 +67,17 @@ describe('e2e web: static serving of the apps', () => {
 
   it('should tell the apps the configured map tiles', async () => {
     expect(await (await get('/web-config.json')).json()).to.deep.equal({ tileUrl: 'https://tiles.test/{z}/{x}/{y}.png' });
+  });
+
+  it('should send index.html with a content security policy allowing only this server and the tile server', async () => {
+    const res = await get('/dashboard/');
+    expect(res.headers.get('content-security-policy')).to.equal(
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https://tiles.test; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'");
+    expect(res.headers.get('x-content-type-options')).to.equal('nosniff');
+  });
+
+  it('should allow each subdomain of a tile server whose URL has {s}', () => {
+    expect(contentSecurityPolicy('https://{s}.tile.example.org/{z}/{x}/{y}.png')).to.contain("img-src 'self' data: blob: https://*.tile.example.org;");
+    expect(contentSecurityPolicy('not a url')).to.contain("img-src 'self' data: blob:;");
   });
 });
