@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../shared/api.ts';
 import { formatDuration, formatKwh } from '../shared/format.ts';
+import { onLinkClick } from '../shared/router.ts';
+import { KEY_STORE } from './evse.tsx';
 
 interface DriverSession {
   status: 'STARTING' | 'CHARGING' | 'STOPPED' | 'REJECTED'; evseUid: string; kWh: number; durationSec: number;
@@ -23,7 +25,11 @@ export function SessionPage({ sessionKey }: { sessionKey: string }) {
         if (!alive) return;
         setS(next);
         setError('');
-        if (next.status === 'REJECTED' || (next.status === 'STOPPED' && next.cdrId)) return;
+        if (next.status === 'REJECTED' || (next.status === 'STOPPED' && next.cdrId)) {
+          // Over: the header no longer offers "My session".
+          if (localStorage.getItem(KEY_STORE) === sessionKey) localStorage.removeItem(KEY_STORE);
+          return;
+        }
       } catch (e) {
         if (alive) setError((e as Error).message);
       }
@@ -54,6 +60,7 @@ export function SessionPage({ sessionKey }: { sessionKey: string }) {
       </div>
       {s.status === 'STOPPED' && !s.cdrId && <p class="muted">Calculating the final cost…</p>}
       {error && <p class="error" role="alert">{error}</p>}
+      {(isFinal || s.status === 'REJECTED') && <p><a href="/app" onClick={onLinkClick}>Find a charger</a></p>}
       {s.status === 'CHARGING' && <button type="button" class="danger" disabled={stopping} onClick={stop}>{stopping ? 'Stopping…' : 'Stop charging'}</button>}
     </main>
   );

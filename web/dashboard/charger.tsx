@@ -49,7 +49,7 @@ export function ChargerPage({ id, me }: { id: string; me: Me }) {
       <h2>Status history</h2>
       <ApiTable title="Status history" path={`/chargers/${encodeURIComponent(id)}/status-history`} columns={[{ key: 'timestamp', label: 'Time' }, { key: 'connector_number', label: 'Connector' }, { key: 'status', label: 'Status' }, { key: 'error_code', label: 'Error' }]} />
       <h2>Alerts</h2>
-      <ApiTable title="Alerts" path="/alerts" params={{ chargePointId: id }} columns={[{ key: 'openedAt', label: 'Opened' }, { key: 'kind', label: 'Kind' }, { key: 'severity', label: 'Severity' }, { key: 'message', label: 'Message' }, { key: 'status', label: 'Status' }]} />
+      <ApiTable title="Alerts" path="/alerts" params={{ chargePointId: id }} columns={[{ key: 'openedAt', label: 'Opened' }, { key: 'kind', label: 'Kind' }, { key: 'severity', label: 'Severity' }, { key: 'message', label: 'Message' }, { key: 'closedAt', label: 'Closed' }, { key: 'acknowledgedAt', label: 'Acknowledged' }]} />
       <h2>Configuration</h2>
       <ApiTable title="Configuration" path={`/chargers/${encodeURIComponent(id)}/configuration`} columns={[{ key: 'key', label: 'Key' }, { key: 'value', label: 'Value' }, { key: 'readonly', label: 'Read-only' }]} />
     </main>

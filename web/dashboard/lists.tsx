@@ -1,5 +1,6 @@
 // The simple pages of the dashboard: paginated tables over the admin API's lists, some with filters.
 import { useState } from 'preact/hooks';
+import { api } from '../shared/api.ts';
 import { ApiTable, type Column } from '../shared/table.tsx';
 import { onLinkClick } from '../shared/router.ts';
 
@@ -48,11 +49,32 @@ export function SimpleList({ title, path, keys }: { title: string; path: string;
 }
 
 export const SIMPLE_PAGES: Record<string, { title: string; path: string; keys: string[] }> = {
-  alerts: { title: 'Alerts', path: '/alerts', keys: ['id', 'chargePointId', 'kind', 'severity', 'message', 'status', 'openedAt'] },
-  tickets: { title: 'Maintenance tickets', path: '/tickets', keys: ['id', 'chargePointId', 'title', 'status', 'priority', 'createdAt'] },
+  tickets: { title: 'Maintenance tickets', path: '/tickets', keys: ['id', 'chargePointId', 'title', 'status', 'assignee', 'alertId', 'createdAt'] },
   audit: { title: 'Audit log', path: '/audit', keys: ['at', 'source', 'actorLabel', 'action', 'entityType', 'entityId'] },
-  operators: { title: 'Operators', path: '/operators', keys: ['id', 'email', 'name', 'role', 'disabled'] },
-  drivers: { title: 'Drivers', path: '/drivers', keys: ['id', 'name', 'email'] },
-  groups: { title: 'Driver groups', path: '/groups', keys: ['id', 'name'] },
+  operators: { title: 'Operators', path: '/operators', keys: ['id', 'email', 'name', 'role', 'disabledAt', 'lockedUntil'] },
+  drivers: { title: 'Drivers', path: '/drivers', keys: ['id', 'name', 'email', 'createdAt'] },
+  groups: { title: 'Driver groups', path: '/groups', keys: ['id', 'name', 'createdAt'] },
   partners: { title: 'OCPI partners', path: '/partners', keys: ['id', 'countryCode', 'partyId', 'role', 'name', 'status', 'version', 'registeredAt'] },
 };
+
+/** Alerts, open ones first by default; network roles acknowledge them (POST /alerts/{id}/ack). */
+export function AlertsPage({ canAck }: { canAck: boolean }) {
+  const [status, setStatus] = useState('open');
+  const [version, setVersion] = useState(0);
+  const [error, setError] = useState('');
+  const ack = (id: number) => api('POST', `/alerts/${id}/ack`, {}).then(() => setVersion(version + 1), (e: Error) => setError(e.message));
+  return (
+    <main>
+      <h1>Alerts</h1>
+      <label><span>Status</span><select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
+        {['open', 'closed', ''].map((s) => <option value={s}>{s || 'any'}</option>)}
+      </select></label>
+      {error && <p class="error" role="alert">{error}</p>}
+      <ApiTable title="Alerts" path="/alerts" params={{ status: status || undefined }} version={version} columns={[
+        { key: 'openedAt', label: 'Opened' }, { key: 'chargePointId', label: 'Charger', render: (r) => (r.chargePointId ? chargerLink!(r) : '') }, { key: 'kind', label: 'Kind' },
+        { key: 'severity', label: 'Severity' }, { key: 'message', label: 'Message' }, { key: 'closedAt', label: 'Closed' },
+        { key: 'acknowledgedAt', label: 'Acknowledged', render: (r) => r.acknowledgedAt ? `${r.acknowledgedAt} by ${r.acknowledgedBy}` : canAck ? <button type="button" onClick={() => ack(r.id)}>Acknowledge</button> : '' },
+      ]} />
+    </main>
+  );
+}

@@ -4,7 +4,7 @@ import '../shared/style.css';
 import { api, setCsrfToken, webConfig } from '../shared/api.ts';
 import { onLinkClick, usePath } from '../shared/router.ts';
 import { ChargerPage } from './charger.tsx';
-import { CdrsPage, SessionsPage, SimpleList, SIMPLE_PAGES } from './lists.tsx';
+import { AlertsPage, CdrsPage, SessionsPage, SimpleList, SIMPLE_PAGES } from './lists.tsx';
 import { Login, type Me } from './login.tsx';
 import { Overview } from './overview.tsx';
 import { AnalyticsPage } from './analytics.tsx';
@@ -20,6 +20,7 @@ function Page({ path, me, tileUrl }: { path: string; me: Me; tileUrl: string }) 
   if (page === 'sessions') return <SessionsPage />;
   if (page === 'cdrs') return <CdrsPage />;
   if (page === 'analytics') return <AnalyticsPage />;
+  if (page === 'alerts') return <AlertsPage canAck={me.role === 'admin' || me.role === 'operator'} />;
   if (page === 'tariffs') return <TariffsPage me={me} />;
   if (page && SIMPLE_PAGES[page]) return <SimpleList {...SIMPLE_PAGES[page]} />;
   return <Overview tileUrl={tileUrl} />;

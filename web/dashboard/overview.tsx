@@ -4,7 +4,7 @@ import { locationTone, toneOf, type Counts } from '../shared/format.ts';
 import { PointMap } from '../shared/map.tsx';
 import { Pager, PAGE_SIZE } from '../shared/table.tsx';
 import { navigate, onLinkClick } from '../shared/router.ts';
-import { useLiveEvents } from './live.ts';
+import { STATUS_TYPES, useLiveEvents } from './live.ts';
 import { useCoalescedLoad } from './refresh.ts';
 
 interface LocationRow { id: string; name: string | null; city: string; latitude: number; longitude: number; counts: Counts }
@@ -54,7 +54,7 @@ export function Overview({ tileUrl }: { tileUrl: string }) {
     setNext(c.nextCursor ?? null);
   });
   useEffect(() => reload(), [offset, cursor]);
-  useLiveEvents({}, () => reload(), []);
+  useLiveEvents({}, () => reload(), [], STATUS_TYPES);
   const points = locations.map((l) => ({ id: l.id, lat: l.latitude, lon: l.longitude, tone: locationTone(l.counts), label: `${l.name ?? l.id}: ${l.counts.available} free of ${l.counts.total}` }));
   return (
     <main>

@@ -26,7 +26,8 @@ function downloadCsv(name: string, columns: string[], rows: Record<string, unkno
   URL.revokeObjectURL(url);
 }
 
-export function ApiTable({ title, path, params = {}, columns, csv }: { title: string; path: string; params?: Record<string, string | undefined>; columns: Column[]; csv?: string }) {
+/** `version`: changed by the page after a change of its own, to read the page again. */
+export function ApiTable({ title, path, params = {}, columns, csv, version = 0 }: { title: string; path: string; params?: Record<string, string | undefined>; columns: Column[]; csv?: string; version?: number }) {
   const [offset, setOffset] = useState(0);
   const [rows, setRows] = useState<any[]>([]);
   const [error, setError] = useState('');
@@ -36,7 +37,7 @@ export function ApiTable({ title, path, params = {}, columns, csv }: { title: st
     api('GET', `${path}${query({ ...params, limit: PAGE_SIZE, offset })}`)
       .then((r) => (setRows(r.data ?? []), setError('')))
       .catch((e: Error) => setError(e.message));
-  }, [path, key, offset]);
+  }, [path, key, offset, version]);
   return (
     <section aria-label={title}>
       {error && <p class="error" role="alert">{error}</p>}
