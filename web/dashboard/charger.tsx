@@ -51,7 +51,7 @@ export function ChargerPage({ id, me }: { id: string; me: Me }) {
       <h2>Alerts</h2>
       <ApiTable title="Alerts" path="/alerts" params={{ chargePointId: id }} columns={[{ key: 'openedAt', label: 'Opened' }, { key: 'kind', label: 'Kind' }, { key: 'severity', label: 'Severity' }, { key: 'message', label: 'Message' }, { key: 'closedAt', label: 'Closed' }, { key: 'acknowledgedAt', label: 'Acknowledged' }]} />
       <h2>Configuration</h2>
-      <ApiTable title="Configuration" path={`/chargers/${encodeURIComponent(id)}/configuration`} columns={[{ key: 'key', label: 'Key' }, { key: 'value', label: 'Value' }, { key: 'readonly', label: 'Read-only' }]} />
+      <ApiTable title="Configuration" paged={false} path={`/chargers/${encodeURIComponent(id)}/configuration`} columns={[{ key: 'key', label: 'Key' }, { key: 'value', label: 'Value' }, { key: 'readonly', label: 'Read-only' }, { key: 'confirmedAt', label: 'Confirmed' }]} />
     </main>
   );
 }

@@ -39,22 +39,22 @@ export function CdrsPage() {
 }
 
 /** A page with one table of `path`'s items, columns named by their keys. */
-export function SimpleList({ title, path, keys }: { title: string; path: string; keys: string[] }) {
+export function SimpleList({ title, path, keys, paged }: { title: string; path: string; keys: string[]; paged?: boolean }) {
   return (
     <main>
       <h1>{title}</h1>
-      <ApiTable title={title} path={path} columns={keys.map((key) => ({ key, label: key }))} />
+      <ApiTable title={title} path={path} paged={paged} columns={keys.map((key) => ({ key, label: key }))} />
     </main>
   );
 }
 
-export const SIMPLE_PAGES: Record<string, { title: string; path: string; keys: string[] }> = {
+export const SIMPLE_PAGES: Record<string, { title: string; path: string; keys: string[]; paged?: boolean }> = {
   tickets: { title: 'Maintenance tickets', path: '/tickets', keys: ['id', 'chargePointId', 'title', 'status', 'assignee', 'alertId', 'createdAt'] },
   audit: { title: 'Audit log', path: '/audit', keys: ['at', 'source', 'actorLabel', 'action', 'entityType', 'entityId'] },
   operators: { title: 'Operators', path: '/operators', keys: ['id', 'email', 'name', 'role', 'disabledAt', 'lockedUntil'] },
   drivers: { title: 'Drivers', path: '/drivers', keys: ['id', 'name', 'email', 'createdAt'] },
   groups: { title: 'Driver groups', path: '/groups', keys: ['id', 'name', 'createdAt'] },
-  partners: { title: 'OCPI partners', path: '/partners', keys: ['id', 'countryCode', 'partyId', 'role', 'name', 'status', 'version', 'registeredAt'] },
+  partners: { title: 'OCPI partners', path: '/partners', keys: ['id', 'countryCode', 'partyId', 'role', 'name', 'status', 'version', 'registeredAt'], paged: false },
 };
 
 /** Alerts, open ones first by default; network roles acknowledge them (POST /alerts/{id}/ack). */

@@ -27,14 +27,15 @@ function downloadCsv(name: string, columns: string[], rows: Record<string, unkno
 }
 
 /** `version`: changed by the page after a change of its own, to read the page again. */
-export function ApiTable({ title, path, params = {}, columns, csv, version = 0 }: { title: string; path: string; params?: Record<string, string | undefined>; columns: Column[]; csv?: string; version?: number }) {
+/** `paged: false` for a list the API gives whole (a charger's configuration keys). */
+export function ApiTable({ title, path, params = {}, columns, csv, version = 0, paged = true }: { title: string; path: string; params?: Record<string, string | undefined>; columns: Column[]; csv?: string; version?: number; paged?: boolean }) {
   const [offset, setOffset] = useState(0);
   const [rows, setRows] = useState<any[]>([]);
   const [error, setError] = useState('');
   const key = JSON.stringify(params);
   useEffect(() => setOffset(0), [key]);
   useEffect(() => {
-    api('GET', `${path}${query({ ...params, limit: PAGE_SIZE, offset })}`)
+    api('GET', `${path}${query(paged ? { ...params, limit: PAGE_SIZE, offset } : params)}`)
       .then((r) => (setRows(r.data ?? []), setError('')))
       .catch((e: Error) => setError(e.message));
   }, [path, key, offset, version]);
@@ -46,7 +47,7 @@ export function ApiTable({ title, path, params = {}, columns, csv, version = 0 }
         <tbody>{rows.map((r) => <tr>{columns.map((c) => <td>{c.render ? c.render(r) : fmt(r[c.key])}</td>)}</tr>)}</tbody>
       </table>
       <div class="row">
-        <Pager offset={offset} count={rows.length} onPage={setOffset} />
+        {paged && <Pager offset={offset} count={rows.length} onPage={setOffset} />}
         {csv && <button type="button" onClick={() => downloadCsv(csv, columns.map((c) => c.key), rows)}>Export CSV</button>}
       </div>
     </section>
