@@ -45,34 +45,37 @@ export function Overview({ tileUrl }: { tileUrl: string }) {
   const [offset, setOffset] = useState(0);
   const [cursors, setCursors] = useState<string[]>([]);
   const [next, setNext] = useState<string | null>(null);
+  const [locationId, setLocationId] = useState<string | undefined>(undefined);
   const cursor = cursors.at(-1);
+  const showLocation = (id: string | undefined) => (setCursors([]), setLocationId(id));
   const reload = useCoalescedLoad(async () => {
-    const [s, l, c] = await Promise.all([api('GET', '/live/summary'), api('GET', `/live/locations${query({ limit: PAGE_SIZE, offset })}`), api('GET', `/live/chargers${query({ limit: PAGE_SIZE, cursor })}`)]);
+    const [s, l, c] = await Promise.all([api('GET', '/live/summary'), api('GET', `/live/locations${query({ limit: PAGE_SIZE, offset })}`), api('GET', `/live/chargers${query({ limit: PAGE_SIZE, cursor, locationId })}`)]);
     setSummary(s);
     setLocations(l.data);
     setChargers(c.data);
     setNext(c.nextCursor ?? null);
   });
-  useEffect(() => reload(), [offset, cursor]);
+  useEffect(() => reload(), [offset, cursor, locationId]);
   useLiveEvents({}, () => reload(), [], STATUS_TYPES);
   const points = locations.map((l) => ({ id: l.id, lat: l.latitude, lon: l.longitude, tone: locationTone(l.counts), label: `${l.name ?? l.id}: ${l.counts.available} free of ${l.counts.total}` }));
   return (
     <main>
       <h1>Network overview</h1>
       <CountCards c={summary} />
-      <PointMap points={points} tileUrl={tileUrl} />
+      <PointMap points={points} tileUrl={tileUrl} onOpen={(p) => showLocation(p.id)} />
       <h2>Locations</h2>
       <table aria-label="Locations">
         <thead><tr><th scope="col">Location</th><th scope="col">City</th><th scope="col">Status</th><th scope="col">Available</th><th scope="col">Charging</th><th scope="col">Faulted</th><th scope="col">Offline</th></tr></thead>
         <tbody>{locations.map((l) => (
           <tr data-location={l.id}>
-            <td>{l.name ?? l.id}</td><td>{l.city}</td><td><span class={`badge tone-${locationTone(l.counts)}`}>{locationTone(l.counts)}</span></td>
+            <td><button type="button" class="link" onClick={() => showLocation(l.id)} aria-label={`Show the chargers of ${l.name ?? l.id}`}>{l.name ?? l.id}</button></td><td>{l.city}</td><td><span class={`badge tone-${locationTone(l.counts)}`}>{locationTone(l.counts)}</span></td>
             <td>{l.counts.available}</td><td>{l.counts.charging}</td><td>{l.counts.faulted}</td><td>{l.counts.offline}</td>
           </tr>
         ))}</tbody>
       </table>
       <Pager offset={offset} count={locations.length} onPage={setOffset} />
-      <h2>Chargers</h2>
+      <h2>Chargers{locationId ? ` at ${locationId}` : ''}</h2>
+      {locationId && <button type="button" onClick={() => showLocation(undefined)}>Show all chargers</button>}
       <ChargerRows chargers={chargers} />
       <div class="pager">
         <button type="button" disabled={!cursors.length} onClick={() => setCursors(cursors.slice(0, -1))}>Previous</button>

@@ -54,6 +54,8 @@ describe('e2e web: dashboard and driver app in Chromium', function () {
     await page.locator(`tr[data-location="${site.locationId}"]`).waitFor();
     await page.locator('[data-count="available"] strong', { hasText: '1' }).waitFor();
     await shot('dashboard-overview');
+    await page.getByRole('button', { name: `Show the chargers of ${site.locationId}` }).click();
+    await page.getByRole('heading', { name: `Chargers at ${site.locationId}` }).waitFor();
 
     // Act 2: the charger page, a soft reset and the charger's answer
     await row.getByRole('link', { name: site.chargerId }).click();
