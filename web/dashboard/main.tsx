@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import '../shared/style.css';
-import { api, setCsrfToken, webConfig } from '../shared/api.ts';
+import { api, setCsrfToken, setOnUnauthorized, webConfig } from '../shared/api.ts';
 import { onLinkClick, usePath } from '../shared/router.ts';
 import { ChargerPage } from './charger.tsx';
 import { AlertsPage, CdrsPage, SessionsPage, SimpleList, SIMPLE_PAGES } from './lists.tsx';
@@ -31,6 +31,7 @@ function Dashboard() {
   const [tileUrl, setTileUrl] = useState('');
   const path = usePath();
   useEffect(() => {
+    setOnUnauthorized(() => setMe(null));
     webConfig().then((c) => setTileUrl(c.tileUrl)).catch(() => undefined);
     api('GET', '/auth/me').then((r) => (setCsrfToken(r.csrfToken), setMe(r.operator))).catch(() => setMe(null));
   }, []);

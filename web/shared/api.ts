@@ -10,6 +10,10 @@ export class ApiError extends Error {
 let csrfToken = '';
 export const setCsrfToken = (token: string): void => void (csrfToken = token);
 
+let onUnauthorized: () => void = () => undefined;
+/** Called when the admin API answers 401 (the session expired or ended elsewhere): the dashboard signs in again. */
+export const setOnUnauthorized = (handler: () => void): void => void (onUnauthorized = handler);
+
 /** Calls `/api/v1<path>`; resolves with the JSON answer (undefined for 204), rejects with ApiError. */
 export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
@@ -18,6 +22,7 @@ export async function api<T = any>(method: string, path: string, body?: unknown)
   const res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   if (res.status === 204) return undefined as T;
   const json = await res.json().catch(() => ({}));
+  if (res.status === 401 && path !== '/auth/login' && path !== '/auth/me' && !path.startsWith('/driver/')) onUnauthorized();
   if (!res.ok) throw new ApiError(res.status, json?.error?.code ?? 'ERROR', json?.error?.message ?? `${res.status} ${res.statusText}`);
   return json as T;
 }

@@ -141,4 +141,20 @@ describe('e2e web: dashboard and driver app in Chromium', function () {
     // Assert
     expect(preview).to.equal('Total: 7 excl. VAT, 8.47 incl. VAT (EUR)');
   });
+
+  it('should ask to sign in again when the session ends while the dashboard is open', async () => {
+    // Arrange
+    const { page } = browser;
+    await page.goto(`${t.httpUrl}/dashboard`);
+    if (await page.getByRole('button', { name: 'Sign out' }).count()) await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(await anOperator('viewer'));
+
+    // Act: every session ends (as when an admin disables the account), then the operator opens another page
+    await t.db('operator_sessions').delete();
+    await page.getByRole('link', { name: 'Sessions' }).click();
+
+    // Assert
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.getByLabel('Email').count()).to.equal(1);
+  });
 });
