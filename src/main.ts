@@ -55,6 +55,7 @@ function logInterfaces(config: Config, logger: Logger, addr: AddressInfo): strin
   logger.info(`Admin REST API listening on ${base}/api/v1 (OpenAPI: ${base}/api/v1/openapi.yaml)`, { interface: 'admin', url: `${base}/api/v1` });
   logger.info(`Health probes on ${base}/healthz and ${base}/readyz`, { interface: 'health', url: `${base}/healthz` });
   logger.info(`OCPI 2.2.1 versions endpoint on ${base}/ocpi/versions`, { interface: 'ocpi', url: `${base}/ocpi/versions` });
+  logger.info(`Web apps: operator dashboard on ${base}/dashboard, driver app on ${base}/app`, { interface: 'web', url: `${base}/dashboard` });
   return base;
 }
 
