@@ -39,21 +39,21 @@ export function CdrsPage() {
 }
 
 /** A page with one table of `path`'s items, columns named by their keys. */
-export function SimpleList({ title, path, keys, paged }: { title: string; path: string; keys: string[]; paged?: boolean }) {
+export function SimpleList({ title, path, keys, paged, link }: { title: string; path: string; keys: string[]; paged?: boolean; link?: string }) {
   return (
     <main>
       <h1>{title}</h1>
-      <ApiTable title={title} path={path} paged={paged} columns={keys.map((key) => ({ key, label: key }))} />
+      <ApiTable title={title} path={path} paged={paged} columns={keys.map((key) => ({ key, label: key, render: link && key === 'id' ? (r: any) => <a href={`${link}/${r.id}`} onClick={onLinkClick}>{r.id}</a> : undefined }))} />
     </main>
   );
 }
 
-export const SIMPLE_PAGES: Record<string, { title: string; path: string; keys: string[]; paged?: boolean }> = {
+export const SIMPLE_PAGES: Record<string, { title: string; path: string; keys: string[]; paged?: boolean; link?: string }> = {
   tickets: { title: 'Maintenance tickets', path: '/tickets', keys: ['id', 'chargePointId', 'title', 'status', 'assignee', 'alertId', 'createdAt'] },
   audit: { title: 'Audit log', path: '/audit', keys: ['at', 'source', 'actorLabel', 'action', 'entityType', 'entityId'] },
   operators: { title: 'Operators', path: '/operators', keys: ['id', 'email', 'name', 'role', 'disabledAt', 'lockedUntil'] },
   drivers: { title: 'Drivers', path: '/drivers', keys: ['id', 'name', 'email', 'createdAt'] },
-  groups: { title: 'Driver groups', path: '/groups', keys: ['id', 'name', 'createdAt'] },
+  groups: { title: 'Driver groups', path: '/groups', keys: ['id', 'name', 'createdAt'], link: '/dashboard/groups' },
   partners: { title: 'OCPI partners', path: '/partners', keys: ['id', 'countryCode', 'partyId', 'role', 'name', 'status', 'version', 'registeredAt'], paged: false },
 };
 

@@ -9,6 +9,7 @@ import { Login, type Me } from './login.tsx';
 import { Overview } from './overview.tsx';
 import { AnalyticsPage } from './analytics.tsx';
 import { TariffsPage } from './tariffs.tsx';
+import { GroupPage } from './group.tsx';
 
 const NAV: [string, string][] = [['', 'Overview'], ['sessions', 'Sessions'], ['cdrs', 'CDRs'], ['alerts', 'Alerts'], ['tickets', 'Tickets'], ['tariffs', 'Tariffs'], ['analytics', 'Analytics'], ['drivers', 'Drivers'], ['groups', 'Groups'], ['partners', 'Partners'], ['operators', 'Operators'], ['audit', 'Audit log']];
 // Admin-only areas (README "Operators and roles"): not offered to other roles.
@@ -17,6 +18,7 @@ const ADMIN_ONLY = new Set(['operators', 'audit', 'partners']);
 function Page({ path, me, tileUrl }: { path: string; me: Me; tileUrl: string }) {
   const [, , page, arg] = path.split('/');
   if (page === 'chargers' && arg) return <ChargerPage id={decodeURIComponent(arg)} me={me} />;
+  if (page === 'groups' && arg) return <GroupPage id={decodeURIComponent(arg)} />;
   if (page === 'sessions') return <SessionsPage />;
   if (page === 'cdrs') return <CdrsPage />;
   if (page === 'analytics') return <AnalyticsPage />;

@@ -157,4 +157,28 @@ describe('e2e web: dashboard and driver app in Chromium', function () {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(await page.getByLabel('Email').count()).to.equal(1);
   });
+
+  it('should show a driver group with its access rules and members', async () => {
+    // Arrange
+    const { page } = browser;
+    const site = await aPricedAdhocSite(t, { start: false });
+    await site.fleet.stop();
+    const group = (await t.api('POST', '/api/v1/groups', { name: `Fleet ${site.locationId}` })).body;
+    const driver = (await t.api('POST', '/api/v1/drivers', { name: 'Ann Driver', email: 'ann@example.com' })).body;
+    await t.api('PUT', `/api/v1/groups/${group.id}/members/${driver.id}`);
+    await t.api('POST', `/api/v1/groups/${group.id}/rules`, { locationId: site.locationId, weekdays: [1, 2], startTime: '07:00', endTime: '19:00' });
+    await page.goto(`${t.httpUrl}/dashboard`);
+    if (await page.getByRole('button', { name: 'Sign out' }).count()) await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(await anOperator('viewer'));
+
+    // Act
+    await page.getByRole('link', { name: 'Groups' }).click();
+    await page.getByRole('link', { name: String(group.id), exact: true }).click();
+    const rule = page.getByRole('table', { name: 'Access rules' }).getByRole('row').nth(1);
+    await rule.waitFor();
+
+    // Assert
+    expect(await rule.getByRole('cell').allTextContents()).to.deep.equal([`location ${site.locationId}`, 'Mon, Tue', '07:00–19:00', '—']);
+    expect(await page.getByRole('listitem').filter({ hasText: 'Ann Driver' }).textContent()).to.equal('Ann Driver (ann@example.com)');
+  });
 });
