@@ -41,6 +41,7 @@ import { locationsOcpiModule } from '../locations/ocpi.routes.ts';
 import { sessionsOcpiModule } from '../sessions/ocpi.routes.ts';
 import { commandsModule } from '../commands/ocpi.routes.ts';
 import { chargingProfilesModule } from '../chargingprofiles/ocpi.routes.ts';
+import { requestLog } from './request-log.ts';
 
 function addHealthRoutes(app: express.Express, { db }: AppDeps): void {
   app.get('/healthz', (_req, res) => {
@@ -117,6 +118,7 @@ function ocpiModules({ config, db, clock }: AppDeps, s: Services): OcpiModule[] 
 export function buildHttpApp(deps: AppDeps, s: Services, commands: CommandSender) {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLog(deps.logger.child({ module: 'http' })));
   addHealthRoutes(app, deps);
   app.use('/api/v1', adminRouter(deps, s, commands));
   const { ocpi } = deps.config;

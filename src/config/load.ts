@@ -23,6 +23,8 @@ export interface Config {
   ingest: { batchWindowMs: number; maxBatch: number; maxConcurrentBatches: number; lastSeenFlushMs: number };
   dataDir: string;
   logLevel: string;
+  /** json lines, a readable coloured line, or auto (readable when stdout is a terminal) */
+  logFormat: 'auto' | 'json' | 'pretty';
   nodeId: string;
   /** A request (headers and body) not received within this time is answered 408 and its socket closed. */
   tls: { certFile: string; keyFile: string };
@@ -209,6 +211,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['INGEST_LAST_SEEN_FLUSH_MS', 'ingest.lastSeenFlushMs', int],
   ['DATA_DIR', 'dataDir', str],
   ['LOG_LEVEL', 'logLevel', str],
+  ['LOG_FORMAT', 'logFormat', str],
   ['NODE_ID', 'nodeId', str],
   ['TLS_CERT_FILE', 'tls.certFile', str],
   ['TLS_KEY_FILE', 'tls.keyFile', str],

@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import { newUuid } from '../shared/ids.ts';
 import { InvalidInput, Timeout, UpstreamFailed } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
+import { withLogContext } from '../shared/log-context.ts';
 import { OcppError, rpcCodeFor, toCallError, type OcppProtocol } from './errors.ts';
 import type { OcppValidator } from './validate.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -194,7 +195,7 @@ export class RpcConnection extends EventEmitter {
     }
     this.inboundIds.add(id);
     // Must not throw: every inbound CALL gets exactly one reply.
-    this.inboundChain = this.inboundChain.then(() => this.handleCall(id, action, payload)).finally(() => this.inboundIds.delete(id));
+    this.inboundChain = this.inboundChain.then(() => withLogContext({ chargePointId: this.identity }, () => this.handleCall(id, action, payload))).finally(() => this.inboundIds.delete(id));
   }
 
   private refuseCall(id: string, action: string, message: string): void {
