@@ -149,6 +149,14 @@ export interface Config {
     backoffBaseSec: number;
     backoffMaxSec: number;
   };
+  /** Prometheus metrics at /metrics (issue 14). */
+  metrics: {
+    enabled: boolean;
+    /** 0: on the main port (then a token is required, or the scrape must come from this machine); else a port of their own. */
+    port: number;
+    /** A bearer token the scraper must send; empty: none. */
+    token: string;
+  };
   ocpi: {
     /** Largest `limit` of a paginated OCPI GET (transport §4.1.3); a bigger or absent limit gets this. */
     maxPageLimit: number;
@@ -212,6 +220,9 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['DATA_DIR', 'dataDir', str],
   ['LOG_LEVEL', 'logLevel', str],
   ['LOG_FORMAT', 'logFormat', str],
+  ['METRICS_ENABLED', 'metrics.enabled', bool],
+  ['METRICS_PORT', 'metrics.port', int],
+  ['METRICS_TOKEN', 'metrics.token', str],
   ['NODE_ID', 'nodeId', str],
   ['TLS_CERT_FILE', 'tls.certFile', str],
   ['TLS_KEY_FILE', 'tls.keyFile', str],
