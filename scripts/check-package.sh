@@ -9,7 +9,8 @@ trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 tarball="$(npm pack --silent --pack-destination "$work" | tail -n 1)"
 echo "packed $tarball ($(du -h "$work/$tarball" | cut -f1))"
-tar -tzf "$work/$tarball" | grep -q '^package/dist/src/cli/index.js$' || { echo "the tarball has no compiled dist/" >&2; exit 1; }
+tar -tzf "$work/$tarball" > "$work/contents.txt"
+grep -q '^package/dist/src/cli/index.js$' "$work/contents.txt" || { echo "the tarball has no compiled dist/" >&2; exit 1; }
 npm install -g --prefix "$work/prefix" --no-audit --no-fund "$work/$tarball" >/dev/null
 cpms="$work/prefix/bin/cpms"
 [ ! -d "$work/prefix/lib/node_modules/cpms/node_modules/typescript" ] || { echo "a dev dependency was installed" >&2; exit 1; }
