@@ -28,7 +28,8 @@ declare module 'express-serve-static-core' {
 /** Middleware: the request's id is the client's X-Request-ID when it is a sane one, else a new UUID; echoed back. */
 export function assignRequestId(req: Request, res: Response, next: NextFunction): void {
   const sent = req.get('x-request-id');
-  req.requestId = sent && /^[\x21-\x7e]{1,100}$/.test(sent) ? sent : randomUUID();
+  // Already given by the app's request log (src/app/request-log.ts) when mounted behind it.
+  req.requestId ??= sent && /^[\x21-\x7e]{1,100}$/.test(sent) ? sent : randomUUID();
   res.set('X-Request-ID', req.requestId);
   next();
 }

@@ -1,7 +1,5 @@
 import express, { type Router } from 'express';
-import { readFileSync } from 'node:fs';
 import type { Logger } from '../shared/logger.ts';
-import { packageFile } from '../shared/package-files.ts';
 import { rejectUnstorableText } from '../shared/http-input.ts';
 import type { ApiKeyService } from '../access/apikey.service.ts';
 import type { AuthService } from '../access/auth.service.ts';
@@ -9,10 +7,10 @@ import type { AuditService } from '../audit/audit.service.ts';
 import { adminErrorHandler } from './http.ts';
 import { authenticate } from './authenticate.ts';
 import { assignRequestId, auditTrail, type EntityReader } from './audit-trail.ts';
+import { docsRoutes } from './docs.routes.ts';
 
 const BULK_BODY_LIMIT = '16mb';
 const BULK_PATHS = ['/chargers/bulk', '/tokens/bulk'];
-const openapiUrl = packageFile('src/admin/openapi.yaml');
 
 export interface AdminRouterDeps {
   apiKeys: ApiKeyService;
@@ -29,14 +27,11 @@ export interface AdminRouterDeps {
 /**
  * The admin API under /api/v1: the login, then authentication (API key or operator session), the role check
  * (src/access/permissions.ts), the audit trail of changes, the domain routers, and one error handler. The
- * OpenAPI document is public.
+ * documentation (OpenAPI document, /docs page) is public.
  */
 export function createAdminRouter(deps: AdminRouterDeps): Router {
   const router = express.Router();
-  const openapi = readFileSync(openapiUrl, 'utf8');
-  router.get('/openapi.yaml', (_req, res) => {
-    res.type('application/yaml').send(openapi);
-  });
+  router.use(docsRoutes());
   router.use(assignRequestId);
   for (const r of deps.publicRouters) router.use(r);
   router.use(authenticate({ apiKeys: deps.apiKeys, auth: deps.auth }));

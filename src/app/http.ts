@@ -45,6 +45,9 @@ import { liveOverviewRoutes } from '../events/live-overview.routes.ts';
 import { driverAppRoutes } from '../drivers/driver-app.routes.ts';
 import { adminErrorHandler } from '../admin/http.ts';
 import { webRoutes } from '../web/static.routes.ts';
+import { requestLog } from './request-log.ts';
+import { metricsHandler, ocpiRequestMetrics } from './metrics.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 
 function addHealthRoutes(app: express.Express, { db }: AppDeps): void {
   app.get('/healthz', (_req, res) => {
@@ -119,16 +122,23 @@ function ocpiModules({ config, db, clock }: AppDeps, s: Services): OcpiModule[] 
 }
 
 /** The express app: health probes, the admin API under /api/v1 and the OCPI modules under /ocpi. */
-export function buildHttpApp(deps: AppDeps, s: Services, commands: CommandSender) {
+export function buildHttpApp(deps: AppDeps, s: Services, commands: CommandSender, metrics?: Metrics) {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLog(deps.logger.child({ module: 'http' })));
   addHealthRoutes(app, deps);
   // The driver app's API needs no account (issue 11): before the admin API, which asks for credentials.
   app.use('/api/v1/driver', driverAppRoutes({ driverApp: s.driverApp }), adminErrorHandler(deps.logger.child({ module: 'driver-api' })));
+  if (metrics && deps.config.metrics.enabled && deps.config.metrics.port === 0) app.get('/metrics', metricsHandler(metrics, deps.config.metrics, { ownPort: false }));
   app.use('/api/v1', adminRouter(deps, s, commands));
   const { ocpi } = deps.config;
   const ocpiDeps = { auth: s.partners, logger: deps.logger.child({ module: 'ocpi' }), publicUrl: deps.config.publicUrl, clock: deps.clock, maxBodyBytes: ocpi.maxBodyBytes, rateLimit: ocpi.rateLimit };
-  app.use('/ocpi', createOcpiRouter(ocpiDeps, ocpiModules(deps, s)));
+  const modules = ocpiModules(deps, s);
+  if (metrics) {
+    metrics.knowOcpiModules(modules.map((m) => m.id));
+    app.use('/ocpi', ocpiRequestMetrics(metrics));
+  }
+  app.use('/ocpi', createOcpiRouter(ocpiDeps, modules));
   app.use(webRoutes({ tileUrl: deps.config.web.tileUrl }));
   return app;
 }

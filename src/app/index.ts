@@ -9,6 +9,9 @@ import type { AppDeps } from './app.types.ts';
 import { buildServices, type Services } from './services.ts';
 import { buildHttpApp, createServer } from './http.ts';
 import { attachOcppEndpoint, createCommandSender } from './ocpp.ts';
+import { createMetrics, listenMetrics, wireMetrics } from './metrics.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { ocppActionNames } from '../ocpp/validate.ts';
 import { ChargerConfigurationService, recordingConfiguration } from '../chargers/configuration.service.ts';
 
 export type { AppDeps } from './app.types.ts';
@@ -28,6 +31,9 @@ interface Runtime {
   connections: ConnectionRegistry;
   bus: ReturnType<typeof createCommandSender>['bus'];
   ocpp: ReturnType<typeof attachOcppEndpoint>;
+  metrics: Metrics;
+  /** /metrics on a port of its own, while serving (config metrics.port > 0). */
+  metricsServer?: Server;
 }
 
 // The longest event-loop stalls while serving (issue 8: a reconnect storm must not stall the loop > 100 ms),
@@ -51,6 +57,8 @@ async function startServing(rt: Runtime, port: number, host: string, opts: Liste
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
+  const m = config.metrics;
+  if (m.enabled && m.port > 0) rt.metricsServer = await listenMetrics(rt.metrics, m, host);
   rt.services.lastSeen.start();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
@@ -88,6 +96,8 @@ async function stopServing(rt: Runtime): Promise<void> {
     await services.asyncResults.drain(); // closed sockets fail pending charger calls: results get queued, not lost
     server.closeAllConnections();
     await closed;
+    const metricsServer = rt.metricsServer;
+    if (metricsServer) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
   }
 }
 
@@ -113,10 +123,12 @@ export function createApp(deps: AppDeps) {
     onStored: (listener: () => void) => bus.onEventStored(listener),
   };
   const services = buildServices(deps, { nodeId, events, commands, configuration, connectionControl, eventNotices });
-  const app = buildHttpApp(deps, services, commands);
+  const metrics = createMetrics(nodeId, ocppActionNames('ocpp1.6'));
+  wireMetrics(metrics, { db: deps.db, clock: deps.clock, services, connections });
+  const app = buildHttpApp(deps, services, commands, metrics);
   const server = createServer(config, app);
-  const ocpp = attachOcppEndpoint(server, deps, services, connections, bus);
-  const rt: Runtime = { deps, nodeId, server, services, connections, bus, ocpp };
+  const ocpp = attachOcppEndpoint(server, deps, services, connections, bus, metrics);
+  const rt: Runtime = { deps, nodeId, server, services, connections, bus, ocpp, metrics };
   const { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit, drivers, access, localLists, adhoc } = services;
   return {
     server,
@@ -137,6 +149,8 @@ export function createApp(deps: AppDeps) {
      * Starts serving. As a node (default) it first releases the connections a crashed process left
      * recorded; a tool listening briefly beside a running server (`cpms partner register`) must not.
      */
+    /** Prometheus metrics of this app (also scraped at /metrics). */
+    metrics,
     listen(port = config.port, host = config.host, opts: ListenOptions = {}): Promise<AddressInfo> {
       return startServing(rt, port, host, opts);
     },

@@ -4,7 +4,7 @@ import type { AppDeps } from './app.types.ts';
 import type { Services } from './services.ts';
 import type { Logger } from '../shared/logger.ts';
 import { attachOcppServer, type AuthDecision, type Handshake } from '../ocpp/server.ts';
-import { RpcConnection } from '../ocpp/rpc.ts';
+import { RpcConnection, type RpcObserver } from '../ocpp/rpc.ts';
 import { ConnectionRegistry } from '../ocpp/connections.ts';
 import { Liveness, type Watch } from '../ocpp/liveness.ts';
 import { createOcppValidator, type OcppValidator } from '../ocpp/validate.ts';
@@ -52,6 +52,8 @@ interface ConnectionContext {
   /** Connection records in flight; a shutdown waits for them before recording its own. */
   records: TaskTracker;
   isStopping: boolean;
+  /** Metrics of calls and commands. */
+  observer?: RpcObserver;
 }
 
 /** Silence allowed before the socket is closed: the heartbeat interval given (or to be given) × the offline multiple. */
@@ -96,6 +98,7 @@ function handleConnection(ctx: ConnectionContext, ws: WebSocket, handshake: Hand
     rateLimit: rateLimit.callsPerSec > 0 ? { perSec: rateLimit.callsPerSec, burst: rateLimit.burst } : undefined,
     now: () => clock.now().getTime(),
     logger: log,
+    observer: ctx.observer,
     dispatch: gatedDispatch(ctx, chargePointId, () => conn, () => watch),
   });
   connections.add(conn);
@@ -115,8 +118,9 @@ function handleConnection(ctx: ConnectionContext, ws: WebSocket, handshake: Hand
 }
 
 /** The OCPP WebSocket endpoint on the shared server: handshake auth, then one RPC connection per charger. */
-export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, connections: ConnectionRegistry, bus: RedisCommandBus | undefined) {
+export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, connections: ConnectionRegistry, bus: RedisCommandBus | undefined, observer?: RpcObserver) {
   const ctx: ConnectionContext = {
+    observer,
     deps,
     s,
     connections,

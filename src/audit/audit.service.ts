@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.ts';
 import * as repo from './audit.repo.ts';
 import type { AuditEntry, AuditFilter, NewAuditEntry } from './audit.repo.ts';
-import { redact } from './redact.ts';
+import { redact } from '../shared/redact.ts';
 
 export type AuditRecord = Omit<NewAuditEntry, 'at'>;
 

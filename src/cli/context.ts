@@ -49,7 +49,7 @@ export function standaloneHost(args: string[], out: Out): CliHost {
     async withContext(command, fn, o) {
       // One-shot commands log warnings only, unless LOG_LEVEL asks for more (the environment wins over overrides).
       const config = loadConfig(undefined, { logLevel: 'warn' });
-      const logger = createLogger(config.logLevel);
+      const logger = createLogger(config.logLevel, { format: config.logFormat });
       let db: Knex;
       try {
         db = await openDatabase(config, logger, `cpms ${command}`);

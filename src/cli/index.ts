@@ -15,7 +15,7 @@ import { listenControlSocket, type ControlServer } from './control-socket.ts';
  */
 async function serveUntilSignalled(): Promise<never> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { format: config.logFormat });
   const starting = (async () => {
     // The first admin key goes to the terminal, if there is one: stdout may also be a log shipper's pipe.
     const serving = await serve(config, logger, { terminal: process.stdout.isTTY ? (text) => void process.stdout.write(text) : undefined });

@@ -10,7 +10,7 @@ import { userInfo } from 'node:os';
 import type { App } from '../app/index.ts';
 import { systemClock } from '../shared/clock.ts';
 import { AuditService } from '../audit/audit.service.ts';
-import { redactArgs } from '../audit/redact.ts';
+import { redactArgs } from '../shared/redact.ts';
 import type { CliContext } from './context.ts';
 
 /** Runs `fn` with the app's services on the configured database; prints what it returns (one line each). */

@@ -23,6 +23,8 @@ export interface Config {
   ingest: { batchWindowMs: number; maxBatch: number; maxConcurrentBatches: number; lastSeenFlushMs: number };
   dataDir: string;
   logLevel: string;
+  /** json lines, a readable coloured line, or auto (readable when stdout is a terminal) */
+  logFormat: 'auto' | 'json' | 'pretty';
   nodeId: string;
   /** A request (headers and body) not received within this time is answered 408 and its socket closed. */
   tls: { certFile: string; keyFile: string };
@@ -151,6 +153,14 @@ export interface Config {
     backoffBaseSec: number;
     backoffMaxSec: number;
   };
+  /** Prometheus metrics at /metrics (issue 14). */
+  metrics: {
+    enabled: boolean;
+    /** 0: on the main port (then a token is required, or the scrape must come from this machine); else a port of their own. */
+    port: number;
+    /** A bearer token the scraper must send; empty: none. */
+    token: string;
+  };
   ocpi: {
     /** Largest `limit` of a paginated OCPI GET (transport §4.1.3); a bigger or absent limit gets this. */
     maxPageLimit: number;
@@ -213,6 +223,10 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['INGEST_LAST_SEEN_FLUSH_MS', 'ingest.lastSeenFlushMs', int],
   ['DATA_DIR', 'dataDir', str],
   ['LOG_LEVEL', 'logLevel', str],
+  ['LOG_FORMAT', 'logFormat', str],
+  ['METRICS_ENABLED', 'metrics.enabled', bool],
+  ['METRICS_PORT', 'metrics.port', int],
+  ['METRICS_TOKEN', 'metrics.token', str],
   ['NODE_ID', 'nodeId', str],
   ['TLS_CERT_FILE', 'tls.certFile', str],
   ['TLS_KEY_FILE', 'tls.keyFile', str],

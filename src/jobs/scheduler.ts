@@ -24,8 +24,14 @@ export class JobScheduler {
   private readonly jobs = new Map<string, JobDefinition>();
   private readonly tasks: ScheduledTask[] = [];
   private readonly running = new Set<string>();
+  private observer: ((job: string, result: 'succeeded' | 'failed' | 'skipped', seconds: number) => void) | undefined;
 
   constructor(private readonly o: { db: Knex; logger: Logger; clock: Clock; nodeId: string }) {}
+
+  /** Told of every run on this node (metrics): its result and duration; `skipped` when another node or tick had it. */
+  observe(observer: (job: string, result: 'succeeded' | 'failed' | 'skipped', seconds: number) => void): void {
+    this.observer = observer;
+  }
 
   register(job: JobDefinition): void {
     if (this.jobs.has(job.name)) throw new Error(`job ${job.name} registered twice`);
@@ -57,7 +63,9 @@ export class JobScheduler {
     if (this.running.has(name)) return { status: 'skipped', reason: 'already running on this node' };
     this.running.add(name);
     try {
+      const started = performance.now();
       const result = await withAdvisoryLock(this.o.db, `cpms-job:${name}`, () => this.execute(job, trigger));
+      this.observer?.(name, result.acquired ? result.value.status as 'succeeded' | 'failed' : 'skipped', (performance.now() - started) / 1000);
       return result.acquired ? { status: 'ran', run: result.value } : { status: 'skipped', reason: 'running on another node' };
     } finally {
       this.running.delete(name);

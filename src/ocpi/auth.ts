@@ -57,7 +57,7 @@ export function tokenCandidates(header: string | undefined): string[] {
 /** Sets X-Request-ID / X-Correlation-ID (echoed, or generated when absent) and starts `req.ocpi`. */
 export function ocpiRequestIds(publicUrl: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const requestId = req.get('X-Request-ID') || newUuid();
+    const requestId = req.get('X-Request-ID') || req.requestId || newUuid();
     const correlationId = req.get('X-Correlation-ID') || newUuid();
     res.set('X-Request-ID', requestId);
     res.set('X-Correlation-ID', correlationId);

@@ -42,6 +42,13 @@ export class ConnectionRegistry {
     return [...this.byId.values()];
   }
 
+  /** Connected chargers by OCPP protocol (metrics). */
+  countByProtocol(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const conn of this.byId.values()) counts[conn.protocol] = (counts[conn.protocol] ?? 0) + 1;
+    return counts;
+  }
+
   get size(): number {
     return this.byId.size;
   }

@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import { newUuid } from '../shared/ids.ts';
 import { InvalidInput, Timeout, UpstreamFailed } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
+import { withLogContext } from '../shared/log-context.ts';
 import { OcppError, rpcCodeFor, toCallError, type OcppProtocol } from './errors.ts';
 import type { OcppValidator } from './validate.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -21,6 +22,15 @@ interface PendingCall {
   resolve(value: unknown): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
+  startedAt: number;
+}
+
+/** Told of every answered call and settled command (metrics); one object shared by all connections. */
+export interface RpcObserver {
+  /** An inbound call was answered; `error` is the CALLERROR code sent, absent on success. */
+  ocppCallHandled(action: string, seconds: number, error?: string): void;
+  /** A command ended: ok, the charger's CALLERROR code, InvalidResponse, Timeout or Disconnected. */
+  commandSettled(action: string, outcome: string, seconds: number): void;
 }
 
 interface QueuedCall {
@@ -48,6 +58,16 @@ export interface RpcOptions {
   /** Milliseconds since the epoch, from the injected clock (rate limit). */
   now(): number;
   logger: Logger;
+  observer?: RpcObserver;
+}
+
+/** How a command ended, for metrics. */
+function commandOutcome(error: Error | undefined): string {
+  if (!error) return 'ok';
+  if (error instanceof OcppError) return error.rpcCode;
+  if (error instanceof Timeout) return 'Timeout';
+  if (error instanceof UpstreamFailed) return 'Disconnected';
+  return 'InvalidResponse'; // the answer failed schema validation
 }
 
 /**
@@ -134,7 +154,7 @@ export class RpcConnection extends EventEmitter {
     const next = this.queue.shift()!;
     const id = newUuid();
     const timer = setTimeout(() => this.settleOutbound(id, new Timeout(`${next.action} to ${this.identity}: no answer within ${next.timeoutMs} ms`)), next.timeoutMs);
-    this.outbound = { id, action: next.action, resolve: next.resolve, reject: next.reject, timer };
+    this.outbound = { id, action: next.action, resolve: next.resolve, reject: next.reject, timer, startedAt: performance.now() };
     this.send([CALL, id, next.action, next.payload]);
   }
 
@@ -143,6 +163,7 @@ export class RpcConnection extends EventEmitter {
     if (!pending || pending.id !== id) return;
     clearTimeout(pending.timer);
     this.outbound = undefined;
+    this.opts.observer?.commandSettled(pending.action, commandOutcome(error), (performance.now() - pending.startedAt) / 1000);
     if (error) pending.reject(error);
     else pending.resolve(result);
     this.pump();
@@ -194,18 +215,20 @@ export class RpcConnection extends EventEmitter {
     }
     this.inboundIds.add(id);
     // Must not throw: every inbound CALL gets exactly one reply.
-    this.inboundChain = this.inboundChain.then(() => this.handleCall(id, action, payload)).finally(() => this.inboundIds.delete(id));
+    this.inboundChain = this.inboundChain.then(() => withLogContext({ chargePointId: this.identity }, () => this.handleCall(id, action, payload))).finally(() => this.inboundIds.delete(id));
   }
 
   private refuseCall(id: string, action: string, message: string): void {
     this.opts.logger.warn('inbound call refused', { action, reason: message });
     this.sendError(id, new OcppError('GenericError', message));
     this.emit('handled', { action, ms: 0, error: 'GenericError' });
+    this.opts.observer?.ocppCallHandled(action, 0, 'GenericError');
   }
 
   private async handleCall(id: string, action: string, payload: unknown): Promise<void> {
     if (!this.isTakingCalls) return;
     const started = Date.now();
+    const startedAt = performance.now();
     try {
       if (!this.opts.validator.actions.has(action)) throw new OcppError('NotImplemented', `action '${action}' is not implemented`);
       this.opts.validator.check(action, 'req', payload);
@@ -218,6 +241,7 @@ export class RpcConnection extends EventEmitter {
       }
       this.send([CALLRESULT, id, result]);
       this.emit('handled', { action, ms: Date.now() - started });
+      this.opts.observer?.ocppCallHandled(action, (performance.now() - startedAt) / 1000);
     } catch (err) {
       const callError = toCallError(this.protocol, err);
       if (callError.rpcCode === 'InternalError' && !(err instanceof OcppError)) {
@@ -225,6 +249,7 @@ export class RpcConnection extends EventEmitter {
       }
       this.sendError(id, callError);
       this.emit('handled', { action, ms: Date.now() - started, error: callError.rpcCode });
+      this.opts.observer?.ocppCallHandled(action, (performance.now() - startedAt) / 1000, callError.rpcCode);
     }
   }
 

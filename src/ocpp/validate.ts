@@ -53,3 +53,9 @@ export function createOcppValidator(protocol: OcppProtocol): OcppValidator {
     },
   };
 }
+
+/** The actions of one protocol (those with a request schema), without compiling anything. */
+export function ocppActionNames(protocol: OcppProtocol): Set<string> {
+  const schemas = require(BUNDLES[protocol]) as Array<{ $id: string }>;
+  return new Set(schemas.map((s) => s.$id).filter((id) => id.endsWith('.req')).map((id) => id.slice(4, -4)));
+}

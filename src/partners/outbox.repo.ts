@@ -213,3 +213,20 @@ export async function listPushes(db: Db, opts: { partnerFk?: number; status?: Ou
   if (opts.status) q.where({ status: opts.status });
   return (await q).map(toRow);
 }
+
+/** Rows waiting or in flight (PENDING, SENDING) and given up (DEAD) by status, and the oldest PENDING row's creation. */
+export async function outboxDepth(db: Db): Promise<{ byStatus: Record<string, number>; oldestPendingAt: Date | null }> {
+  const rows: { status: string; count: string | number; oldest: Date | string | null }[] = await db('ocpi_outbox')
+    .select('status')
+    .count({ count: '*' })
+    .min({ oldest: 'created_at' })
+    .whereIn('status', ['PENDING', 'SENDING', 'DEAD'])
+    .groupBy('status');
+  const byStatus: Record<string, number> = { PENDING: 0, SENDING: 0, DEAD: 0 };
+  let oldestPendingAt: Date | null = null;
+  for (const r of rows) {
+    byStatus[r.status] = Number(r.count);
+    if (r.status === 'PENDING' && r.oldest) oldestPendingAt = new Date(r.oldest);
+  }
+  return { byStatus, oldestPendingAt };
+}

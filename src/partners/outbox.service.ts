@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { Conflict, NotFound } from '../shared/errors.ts';
-import { findPartnerPushForUpdate, findSupersedingPush, outboxSignal, requeuePush, type OutboxRow } from './outbox.repo.ts';
+import { findPartnerPushForUpdate, findSupersedingPush, outboxDepth, outboxSignal, requeuePush, type OutboxRow } from './outbox.repo.ts';
 import { getPartner } from './partner.repo.ts';
 
 /**
@@ -23,4 +23,9 @@ export async function retryPush(db: Knex, partnerId: number, rowId: number): Pro
   });
   outboxSignal.emit('enqueued');
   return row;
+}
+
+/** The outbox's depth for monitoring (issue 14 metrics): queued and dead rows by status, and the oldest pending row. */
+export function outboxStats(db: Knex): ReturnType<typeof outboxDepth> {
+  return outboxDepth(db);
 }

@@ -82,6 +82,13 @@ export class AuthorizeService {
     this.o.realtime = realtime;
   }
 
+  /** Told of every real-time authorization (metrics): from the cache or the eMSP, its outcome and latency. */
+  observeRealtime(observer: (source: 'cache' | 'emsp', outcome: string, seconds: number) => void): void {
+    this.realtimeObserver = observer;
+  }
+
+  private realtimeObserver: ((source: 'cache' | 'emsp', outcome: string, seconds: number) => void) | undefined;
+
   /** Plugs in the authorizations given ahead of time (OCPI commands), checked before anything else. */
   usePreAuthorizer(preAuthorizer: PreAuthorizer): void {
     this.o.preAuthorizer = preAuthorizer;
@@ -179,11 +186,17 @@ export class AuthorizeService {
     const ttlSec = this.o.cacheTtlSec ?? 0;
     const cacheable = ttlSec > 0 && isCacheable(token);
     const locationKey = asked?.location_id ?? '';
+    const started = performance.now();
+    const took = () => (performance.now() - started) / 1000;
     if (cacheable) {
       const hit = await findCachedAuthorization(this.o.db, token.id, locationKey, now);
-      if (hit) return { kind: 'answer', allowed: hit.allowed, authorizationReference: hit.authorizationReference ?? undefined, fromCache: true };
+      if (hit) {
+        this.realtimeObserver?.('cache', String(hit.allowed).toLowerCase(), took());
+        return { kind: 'answer', allowed: hit.allowed, authorizationReference: hit.authorizationReference ?? undefined, fromCache: true };
+      }
     }
     const outcome = await this.o.realtime.authorize(token, asked);
+    this.realtimeObserver?.('emsp', outcome.kind === 'answer' ? String(outcome.allowed).toLowerCase() : outcome.kind, took());
     if (outcome.kind !== 'answer') this.o.logger?.warn('real-time authorization without answer', { token: token.uid, partnerFk: token.partnerFk, outcome: outcome.kind, reason: 'reason' in outcome ? outcome.reason : undefined });
     if (cacheable && outcome.kind === 'answer') {
       await upsertCachedAuthorization(this.o.db, token.id, locationKey, {

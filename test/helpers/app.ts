@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../../src/shared/logger.ts';
 import type { PasswordHasher } from '../../src/shared/password.ts';
 import type { TestDb } from './db.ts';
 import { trackOpen } from './leak-guard.ts';
+import { checkDocumentedAnswer } from './openapi-responses.ts';
 
 export interface TestApp {
   app: App;
@@ -73,7 +74,9 @@ export async function startTestApp(testDb: TestDb, opts: TestAppOptions = {}): P
       const res = await fetch(`${httpUrl}${path}`, { method, headers, body: payload });
       const text = await res.text();
       const isJson = res.headers.get('content-type')?.includes('application/json') ?? false;
-      return { status: res.status, body: isJson && text ? JSON.parse(text) : text, headers: res.headers };
+      const parsed = isJson && text ? JSON.parse(text) : text;
+      if (isJson) checkDocumentedAnswer(method, path, res.status, parsed);
+      return { status: res.status, body: parsed, headers: res.headers };
     },
     close,
   };

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { redact, redactArgs, REDACTED } from '../../../src/audit/redact.ts';
+import { redact, redactArgs, REDACTED } from '../../../src/shared/redact.ts';
 
 describe('unit audit redact', () => {
   const cases: Array<{ name: string; input: unknown; expected: unknown }> = [

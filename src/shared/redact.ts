@@ -1,4 +1,4 @@
-// Pure: secrets never reach the audit log (issue 9). A value is replaced when its key names a secret
+// Pure: secrets never reach the audit log (issue 9) nor the logs (issue 14). A value is replaced when its key names a secret
 // (password, token, secret, credential, key, authorization) or when it looks like one of our secrets
 // (an API key or a session token); errs on the side of redacting.
 
