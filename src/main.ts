@@ -52,8 +52,13 @@ function logInterfaces(config: Config, logger: Logger, addr: AddressInfo): strin
   const base = config.publicUrl || `${scheme}://${host}:${addr.port}`;
   const wsBase = config.publicUrl ? config.publicUrl.replace(/^http/, 'ws') : `${wsScheme}://${host}:${addr.port}`;
   logger.info(`OCPP 1.6-J WebSocket endpoint listening on ${wsBase}${config.ocpp.path}/{chargePointId}`, { interface: 'ocpp', url: `${wsBase}${config.ocpp.path}/{chargePointId}` });
-  logger.info(`Admin REST API listening on ${base}/api/v1 (OpenAPI: ${base}/api/v1/openapi.yaml)`, { interface: 'admin', url: `${base}/api/v1` });
+  logger.info(`Admin REST API listening on ${base}/api/v1 (docs: ${base}/api/v1/docs, OpenAPI: ${base}/api/v1/openapi.yaml)`, { interface: 'admin', url: `${base}/api/v1` });
   logger.info(`Health probes on ${base}/healthz and ${base}/readyz`, { interface: 'health', url: `${base}/healthz` });
+  const m = config.metrics;
+  if (m.enabled) {
+    const metricsUrl = m.port > 0 ? `${scheme}://${host}:${m.port}/metrics` : `${base}/metrics`;
+    logger.info(`Prometheus metrics on ${metricsUrl}${m.token ? ' (bearer token required)' : m.port > 0 ? '' : ' (from this machine only until METRICS_TOKEN is set)'}`, { interface: 'metrics', url: metricsUrl });
+  }
   logger.info(`OCPI 2.2.1 versions endpoint on ${base}/ocpi/versions`, { interface: 'ocpi', url: `${base}/ocpi/versions` });
   logger.info(`Web apps: operator dashboard on ${base}/dashboard, driver app on ${base}/app`, { interface: 'web', url: `${base}/dashboard` });
   return base;
