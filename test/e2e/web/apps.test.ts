@@ -10,6 +10,8 @@ import { aPricedAdhocSite } from '../../fixtures/web.ts';
 const PASSWORD = 'a long enough password';
 
 describe('e2e web: dashboard and driver app in Chromium', function () {
+  // A real browser, a fleet simulator and the app share the machine: slow on a busy CI host, so more than the default.
+  this.timeout(120_000);
   const t = useTestApp();
   let browser: TestBrowser;
 
