@@ -174,19 +174,31 @@ export function ocpiContract(): OcpiContract {
   return contract;
 }
 
-/** Answers that could not be checked: no operation (or no documented status) in the CPO description. */
+/** Answers checked, and those that could not be: no operation (or status) in the CPO description. */
+let checkedCount = 0;
 const unchecked = new Map<string, number>();
 let summaryRegistered = false;
-function countUnchecked(key: string): void {
-  unchecked.set(key, (unchecked.get(key) ?? 0) + 1);
+/** Prints, once at exit, how many answers were checked and which could not be. */
+function registerSummary(): void {
   if (summaryRegistered) return;
   summaryRegistered = true;
   process.once('exit', () => {
     const total = [...unchecked.values()].reduce((a, b) => a + b, 0);
+    if (total === 0) return;
     const kinds = [...unchecked.entries()].sort((a, b) => b[1] - a[1]);
     const list = kinds.slice(0, 15).map(([k, n]) => `  ${k} (${n})`).join('\n');
-    console.log(`ocpi-contract: ${total} OCPI answer(s) not checked against the official OpenAPI (not in the CPO description):\n${list}${kinds.length > 15 ? `\n  … ${kinds.length - 15} more` : ''}`);
+    console.log(`ocpi-contract: ${checkedCount} OCPI answer(s) checked against the official OpenAPI; ${total} not checked (not in the CPO description):\n${list}${kinds.length > 15 ? `\n  … ${kinds.length - 15} more` : ''}`);
   });
+}
+function countUnchecked(key: string): 'unchecked' {
+  registerSummary();
+  unchecked.set(key, (unchecked.get(key) ?? 0) + 1);
+  return 'unchecked';
+}
+function countChecked(): 'checked' {
+  registerSummary();
+  checkedCount++;
+  return 'checked';
 }
 
 /** The value an ajv error is about (its instancePath into the body it was given, kept by `verbose`). */
@@ -216,23 +228,21 @@ export function checkOcpiAnswer(method: string, url: string, status: number, bod
   const verb = method.toUpperCase();
   const op = m ? ocpiContract().find(verb, m[1]!) : undefined;
   if (!op) {
-    countUnchecked(`${verb} ${pathname}: no operation`);
-    return 'unchecked';
+    return countUnchecked(`${verb} ${pathname}: no operation`);
   }
   if (!op.responses.has(status)) {
-    countUnchecked(`${verb} ${op.module} ${op.path}: HTTP ${status} not documented`);
-    return 'unchecked';
+    return countUnchecked(`${verb} ${op.module} ${op.path}: HTTP ${status} not documented`);
   }
   const ref = op.responses.get(status);
   const where = `OCPI ${op.module} ${verb} ${op.path} (${verb} ${pathname}) HTTP ${status}`;
   if (ref === undefined) {
-    if (body === undefined || body === '') return 'checked';
+    if (body === undefined || body === '') return countChecked();
     throw new OcpiContractViolation(`${where}: the official OpenAPI documents no body, got ${JSON.stringify(body).slice(0, 200)}`);
   }
   const validate = ocpiContract().validator(ref);
-  if (validate(body)) return 'checked';
+  if (validate(body)) return countChecked();
   const errors = (validate.errors ?? []).filter((e) => !isExcepted(op, status, e));
-  if (errors.length === 0) return 'checked';
+  if (errors.length === 0) return countChecked();
   const [first] = errors;
   const value = atPointer(body, first!.instancePath);
   throw new OcpiContractViolation(
