@@ -262,6 +262,15 @@ function requestOf(input: Parameters<typeof fetch>[0], init?: RequestInit): { ur
 }
 
 /**
+ * Runs checkOcpiAnswer on an answer to `method url` when `url` is a running test app's /ocpi/... (see
+ * checkOcpiAnswersOf); other origins (eMSPs, nock) pass untouched. For helpers that send requests
+ * themselves (raw-http.ts); `body` is the parsed JSON, or the text when it is not JSON.
+ */
+export function checkIfOcpiAnswerOfApp(method: string, url: URL, status: number, body: unknown): void {
+  if (cpmsOrigins.has(url.origin) && url.pathname.startsWith('/ocpi')) checkOcpiAnswer(method, url.href, status, body);
+}
+
+/**
  * From now until the returned function is called, every fetch to `httpUrl`'s /ocpi/... is checked by
  * checkOcpiAnswer when its answer arrives (a violation rejects the fetch). Other origins (eMSPs, nock)
  * pass untouched.
@@ -283,7 +292,7 @@ export function checkOcpiAnswersOf(httpUrl: string): () => void {
       } catch {
         // not JSON: validated as the text, which fails any object schema with a clear message
       }
-      checkOcpiAnswer(method, url.href, res.status, body);
+      checkIfOcpiAnswerOfApp(method, url, res.status, body);
       return res;
     };
   }
