@@ -8,6 +8,7 @@ import type { PasswordHasher } from '../../src/shared/password.ts';
 import type { TestDb } from './db.ts';
 import { trackOpen } from './leak-guard.ts';
 import { checkDocumentedAnswer } from './openapi-responses.ts';
+import { checkOcpiAnswersOf } from './ocpi-contract.ts';
 
 export interface TestApp {
   app: App;
@@ -49,9 +50,12 @@ export async function startTestApp(testDb: TestDb, opts: TestAppOptions = {}): P
   const app = createApp({ config, db: testDb.db, logger, clock: opts.clock ?? systemClock, passwords: opts.passwords });
   const { port } = (await app.listen(0, '127.0.0.1')) as AddressInfo;
   let closed = false;
+  // Every answer of this app's OCPI interface to a test's fetch is checked against the official OCPI OpenAPI.
+  const stopChecking = checkOcpiAnswersOf(`http://127.0.0.1:${port}`);
   const close = async () => {
     if (closed) return;
     closed = true;
+    stopChecking();
     await app.close();
   };
   trackOpen({ name: `app on port ${port}`, isOpen: () => !closed, forceClose: close });

@@ -4,6 +4,7 @@
 // own `net`, untouched by nock, so the server sees exactly these bytes.
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { checkIfOcpiAnswerOfApp } from './ocpi-contract.ts';
 
 export interface RawResponse {
   status: number;
@@ -88,7 +89,10 @@ export async function rawHttp(baseUrl: string, req: RawRequest): Promise<RawResp
   const worker = new Worker(WORKER, { eval: true, workerData: { port: Number(new URL(baseUrl).port), bytes } });
   try {
     const [raw] = (await once(worker, 'message')) as [string];
-    return parse(raw);
+    const res = parse(raw);
+    // An answer of a test app's OCPI interface is also checked against the official OCPI OpenAPI.
+    checkIfOcpiAnswerOfApp(req.method, new URL(req.path, baseUrl), res.status, res.json ?? (res.text === '' ? undefined : res.text));
+    return res;
   } finally {
     await worker.terminate();
   }
