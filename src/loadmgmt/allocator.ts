@@ -1,0 +1,139 @@
+// Pure: the load allocator (issue 10): plans every session's limit over the horizon so that no node's effective
+// limit is exceeded on any grid phase at any step, each limit is 0 or within [minCurrentA, maxCurrentA],
+// deadlines are met earliest-deadline-first where capacity allows, flexible energy goes to cheap steps, and the
+// rest is shared by priority. Deterministic: ties are broken by startedAt, then sessionId.
+import { buildModel, GRID_PHASES, type Model } from './allocation-model.ts';
+import type { AllocationInput, AllocationResult, PhaseAmps, SchedulePeriod, SessionSchedule } from './allocation.types.ts';
+import { compareIds, planDeadlines, type DeadlinePlan } from './deadline-planner.ts';
+import { fillStep, type FillEntry } from './water-fill.ts';
+
+/** Served after every other class: a session whose energy need is met only gets what nobody else can use. */
+const LEFTOVER_PRIORITY = -Number.MAX_VALUE;
+/** Under-use: a session drawing less than its limit by more than this is counted at its draw plus this. */
+const UNDER_USE_MARGIN_A = 1;
+
+const finite = (x: number): number => (Number.isFinite(x) ? Math.max(0, x) : 0);
+const floorTenth = (a: number): number => Math.floor(a * 10 + 1e-9) / 10;
+
+interface Plan {
+  model: Model;
+  /** per session, the limit at each step (controlled sessions only) */
+  limits: Map<number, Float64Array>;
+  missed: Set<number>;
+}
+
+/** Plans the limit of every session over the horizon (see the file's header for the rules). */
+export function allocate(input: AllocationInput): AllocationResult {
+  const model = buildModel(input);
+  const plan = planHorizon(model, input.now);
+  const loadNow = Float64Array.from(model.fixed);
+  for (const [i, limits] of plan.limits) for (const c of model.sessions[i]!.constraints) loadNow[c]! += limits[0]!;
+  return {
+    schedules: model.sessions.map((s, i) => scheduleOf(plan, i)),
+    nodes: model.nodes.map((node, n) => ({
+      nodeId: node.id,
+      limitA: model.limits[0]![n * 3]!,
+      plannedA: Object.fromEntries(GRID_PHASES.map((p, j) => [p, Math.round(loadNow[n * 3 + j]! * 1000) / 1000])) as PhaseAmps,
+    })),
+  };
+}
+
+/** The highest limit a session may get at a step: its maximum, capped at step 0 when it draws clearly less. */
+function maxAt(model: Model, session: number, step: number): number {
+  const s = model.sessions[session]!;
+  const max = finite(s.demand.maxCurrentA);
+  const { measuredA, appliedA } = s.demand;
+  if (step !== 0 || !measuredA || appliedA === undefined) return max;
+  const drawn = Math.max(...measuredA.slice(0, s.phases).map(finite));
+  if (drawn >= appliedA - UNDER_USE_MARGIN_A) return max;
+  // the spare goes to others this round; the session keeps at least its draw rounded up (and can resume)
+  return Math.min(max, Math.max(finite(s.demand.minCurrentA), Math.ceil(drawn) + UNDER_USE_MARGIN_A));
+}
+
+function planHorizon(model: Model, now: number): Plan {
+  const controlled = model.sessions.flatMap((s, i) => (s.isControlled ? [i] : []));
+  const rank = admissionRanks(model, controlled);
+  const capacity = model.limits.map((row) => row.map((limit, c) => limit - model.fixed[c]!));
+  const isDeadline = (i: number): boolean => {
+    const d = model.sessions[i]!.demand;
+    return (d.energyNeededWh ?? 0) > 0 && d.departureAt !== undefined && d.departureAt > now;
+  };
+  const candidates = controlled.filter(isDeadline);
+  let deadlines: DeadlinePlan = { planned: new Map(), missed: new Set() };
+  if (candidates.length > 0) {
+    const fair = fillHorizon(model, capacity, controlled.map((i) => ({ session: i, rank: rank.get(i)! })));
+    deadlines = planDeadlines({
+      model,
+      capacity,
+      candidates,
+      fairShareA: (s, k) => fair.get(s)![k]!,
+      maxA: (s, k) => maxAt(model, s, k),
+    });
+  }
+  const rest = controlled.filter((i) => !deadlines.planned.has(i));
+  const shared = fillHorizon(model, capacity, rest.map((i) => ({ session: i, rank: rank.get(i)!, needWh: model.sessions[i]!.demand.energyNeededWh })));
+  const missed = new Set(deadlines.missed);
+  for (const i of controlled) {
+    const d = model.sessions[i]!.demand;
+    if (!deadlines.planned.has(i) && (d.energyNeededWh ?? 0) > 0 && d.departureAt !== undefined && d.departureAt <= now) missed.add(i);
+  }
+  return { model, limits: new Map([...shared, ...deadlines.planned]), missed };
+}
+
+/** Admission order inside a priority class: first come, first served (then sessionId). */
+function admissionRanks(model: Model, controlled: number[]): Map<number, number> {
+  const d = (i: number) => model.sessions[i]!.demand;
+  const sorted = [...controlled].sort((a, b) => d(a).startedAt - d(b).startedAt || compareIds(d(a).sessionId, d(b).sessionId));
+  return new Map(sorted.map((i, r) => [i, r]));
+}
+
+interface Participant {
+  session: number;
+  rank: number;
+  /** energy still needed, when known: once met the session only gets what is left over */
+  needWh?: number | undefined;
+}
+
+/**
+ * Shares each step's capacity among the participants, step after step (a need met at one step moves the session
+ * to the leftover class at the next). Steps after the first with the same capacity and participants are
+ * computed once. Does not change `capacity`.
+ */
+function fillHorizon(model: Model, capacity: Float64Array[], participants: Participant[]): Map<number, Float64Array> {
+  const limits = new Map(participants.map((p) => [p.session, new Float64Array(model.steps.length)]));
+  const needs = participants.map((p) => p.needWh);
+  const memo = new Map<string, Float64Array>();
+  model.steps.forEach((step, k) => {
+    const entries: FillEntry[] = participants.map((p, j) => {
+      const s = model.sessions[p.session]!;
+      const isMet = needs[j] !== undefined && needs[j]! <= 0;
+      const priority = isMet ? LEFTOVER_PRIORITY : s.demand.priority;
+      return { constraints: s.constraints, minA: finite(s.demand.minCurrentA), maxA: maxAt(model, p.session, k), priority, rank: p.rank };
+    });
+    const key = k === 0 ? '' : `${capacity[k]!.join(',')}|${entries.map((e) => e.priority).join(',')}`;
+    let values = memo.get(key);
+    if (!values) {
+      values = fillStep(Float64Array.from(capacity[k]!), entries);
+      if (k !== 0) memo.set(key, values);
+    }
+    participants.forEach((p, j) => {
+      const s = model.sessions[p.session]!;
+      const limit = values[j]! >= entries[j]!.minA ? Math.max(entries[j]!.minA, floorTenth(values[j]!)) : 0;
+      limits.get(p.session)![k] = limit;
+      if (needs[j] !== undefined) needs[j]! -= limit * s.phases * s.demand.voltage * step.hours;
+    });
+  });
+  return limits;
+}
+
+function scheduleOf(plan: Plan, i: number): SessionSchedule {
+  const s = plan.model.sessions[i]!;
+  const steps = plan.model.steps;
+  const periods: SchedulePeriod[] = [];
+  const limits = plan.limits.get(i);
+  steps.forEach((step, k) => {
+    const limitA = s.demand.uncontrolled ? finite(s.demand.maxCurrentA) : (limits?.[k] ?? 0);
+    if (periods.length === 0 || periods[periods.length - 1]!.limitA !== limitA) periods.push({ startsAt: step.startsAt, limitA });
+  });
+  return { sessionId: s.demand.sessionId, limitA: periods[0]!.limitA, periods, phases: s.phases, deadlineMissed: plan.missed.has(i) };
+}
