@@ -90,22 +90,30 @@ function pathOf(index: number, nodes: CapacityNode[], byId: Map<string, number>)
   return path;
 }
 
-function modelSession(demand: SessionDemand, nodes: CapacityNode[], byId: Map<string, number>): SessionModel {
+interface NodePath {
+  /** the node and its ancestors, the node first */
+  path: number[];
+  /** a single-phase node is on the path */
+  isSinglePhase: boolean;
+}
+
+function modelSession(demand: SessionDemand, paths: NodePath[], byId: Map<string, number>): SessionModel {
   const index = byId.get(demand.nodeId);
-  const path = index === undefined ? [] : pathOf(index, nodes, byId);
-  const onSinglePhaseNode = path.some((n) => nodes[n]!.phases === 1);
+  const { path, isSinglePhase } = index === undefined ? { path: [], isSinglePhase: false } : paths[index]!;
   const wanted = demand.uncontrolled ? demand.chargerPhases : Math.min(demand.vehiclePhases, demand.chargerPhases);
   // a single-phase node carries L1 only: a charger below it is single-phase on L1 whatever its rotation
-  const phases = (onSinglePhaseNode ? 1 : wanted) as 1 | 2 | 3;
-  const grid = onSinglePhaseNode ? [0] : demand.phaseRotation.slice(0, phases).map((p) => PHASE_INDEX[p]);
-  const constraints = path.flatMap((n) => grid.map((p) => n * 3 + p));
+  const phases = (isSinglePhase ? 1 : wanted) as 1 | 2 | 3;
+  const constraints: number[] = [];
+  for (const n of path) {
+    for (let i = 0; i < phases; i++) constraints.push(n * 3 + (isSinglePhase ? 0 : PHASE_INDEX[demand.phaseRotation[i]!]));
+  }
   return { demand, phases, constraints, isControlled: !demand.uncontrolled && index !== undefined };
 }
 
-function buildFixed(nodes: CapacityNode[], byId: Map<string, number>, sessions: SessionModel[]): Float64Array {
+function buildFixed(nodes: CapacityNode[], paths: NodePath[], sessions: SessionModel[]): Float64Array {
   const fixed = new Float64Array(nodes.length * 3);
   nodes.forEach((node, i) => {
-    for (const n of pathOf(i, nodes, byId)) {
+    for (const n of paths[i]!.path) {
       for (let p = 0; p < 3; p++) fixed[n * 3 + p]! += node.unmanagedA[GRID_PHASES[p]!] ?? 0;
     }
   });
@@ -130,6 +138,10 @@ export function buildModel(input: AllocationInput): Model {
     });
     return row;
   });
-  const sessions = input.sessions.map((d) => modelSession(d, nodes, byId));
-  return { steps, nodes, limits, fixed: buildFixed(nodes, byId, sessions), sessions };
+  const paths = nodes.map((_, i) => {
+    const path = pathOf(i, nodes, byId);
+    return { path, isSinglePhase: path.some((n) => nodes[n]!.phases === 1) };
+  });
+  const sessions = input.sessions.map((d) => modelSession(d, paths, byId));
+  return { steps, nodes, limits, fixed: buildFixed(nodes, paths, sessions), sessions };
 }

@@ -5,7 +5,7 @@
 import { buildModel, GRID_PHASES, type Model } from './allocation-model.ts';
 import type { AllocationInput, AllocationResult, PhaseAmps, SchedulePeriod, SessionSchedule } from './allocation.types.ts';
 import { compareIds, planDeadlines, type DeadlinePlan } from './deadline-planner.ts';
-import { fillStep, type FillEntry } from './water-fill.ts';
+import { fillStep, orderEntries, type EntryOrder, type FillEntry } from './water-fill.ts';
 
 /** Served after every other class: a session whose energy need is met only gets what nobody else can use. */
 const LEFTOVER_PRIORITY = -Number.MAX_VALUE;
@@ -96,34 +96,45 @@ interface Participant {
 
 /**
  * Shares each step's capacity among the participants, step after step (a need met at one step moves the session
- * to the leftover class at the next). Steps after the first with the same capacity and participants are
- * computed once. Does not change `capacity`.
+ * to the leftover class at the next). A step with the same capacity and participants as the one before shares
+ * it the same way. Does not change `capacity`.
  */
 function fillHorizon(model: Model, capacity: Float64Array[], participants: Participant[]): Map<number, Float64Array> {
-  const limits = new Map(participants.map((p) => [p.session, new Float64Array(model.steps.length)]));
+  const limits = participants.map(() => new Float64Array(model.steps.length));
   const needs = participants.map((p) => p.needWh);
-  const memo = new Map<string, Float64Array>();
+  const entries: FillEntry[] = participants.map((p) => {
+    const s = model.sessions[p.session]!;
+    const priority = p.needWh !== undefined && p.needWh <= 0 ? LEFTOVER_PRIORITY : s.demand.priority;
+    return { constraints: s.constraints, minA: finite(s.demand.minCurrentA), maxA: maxAt(model, p.session, 1), priority, rank: p.rank };
+  });
+  let values: Float64Array = new Float64Array(0);
+  let isChanged = true;
+  let order: EntryOrder | undefined;
   model.steps.forEach((step, k) => {
-    const entries: FillEntry[] = participants.map((p, j) => {
-      const s = model.sessions[p.session]!;
-      const isMet = needs[j] !== undefined && needs[j]! <= 0;
-      const priority = isMet ? LEFTOVER_PRIORITY : s.demand.priority;
-      return { constraints: s.constraints, minA: finite(s.demand.minCurrentA), maxA: maxAt(model, p.session, k), priority, rank: p.rank };
-    });
-    const key = k === 0 ? '' : `${capacity[k]!.join(',')}|${entries.map((e) => e.priority).join(',')}`;
-    let values = memo.get(key);
-    if (!values) {
-      values = fillStep(Float64Array.from(capacity[k]!), entries);
-      if (k !== 0) memo.set(key, values);
+    if (k === 0) values = fillStep(Float64Array.from(capacity[0]!), entries.map((e, j) => ({ ...e, maxA: maxAt(model, participants[j]!.session, 0) })));
+    else if (k === 1 || isChanged || !isSameRow(capacity[k]!, capacity[k - 1]!)) {
+      if (k === 1 || isChanged) order = orderEntries(entries);
+      values = fillStep(Float64Array.from(capacity[k]!), entries, order);
     }
+    isChanged = false;
     participants.forEach((p, j) => {
       const s = model.sessions[p.session]!;
-      const limit = values[j]! >= entries[j]!.minA ? Math.max(entries[j]!.minA, floorTenth(values[j]!)) : 0;
-      limits.get(p.session)![k] = limit;
-      if (needs[j] !== undefined) needs[j]! -= limit * s.phases * s.demand.voltage * step.hours;
+      const limit = values[j]! >= entries[j]!.minA && values[j]! > 0 ? Math.max(entries[j]!.minA, floorTenth(values[j]!)) : 0;
+      limits[j]![k] = limit;
+      if (needs[j] === undefined || entries[j]!.priority === LEFTOVER_PRIORITY) return;
+      needs[j]! -= limit * s.phases * s.demand.voltage * step.hours;
+      if (needs[j]! <= 0) {
+        entries[j]!.priority = LEFTOVER_PRIORITY;
+        isChanged = true;
+      }
     });
   });
-  return limits;
+  return new Map(participants.map((p, j) => [p.session, limits[j]!]));
+}
+
+function isSameRow(a: Float64Array, b: Float64Array): boolean {
+  for (let c = 0; c < a.length; c++) if (a[c] !== b[c]) return false;
+  return true;
 }
 
 function scheduleOf(plan: Plan, i: number): SessionSchedule {

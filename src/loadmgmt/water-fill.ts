@@ -16,21 +16,50 @@ export interface FillEntry {
 
 const EPS = 1e-9;
 
+/** Entry indexes by priority (descending) then rank, and by maximum: computed once for many steps. */
+export interface EntryOrder {
+  byPriority: number[];
+  byMax: number[];
+}
+
+export function orderEntries(entries: readonly FillEntry[]): EntryOrder {
+  const all = entries.map((_, i) => i);
+  return {
+    byPriority: [...all].sort((a, b) => entries[b]!.priority - entries[a]!.priority || entries[a]!.rank - entries[b]!.rank),
+    byMax: all.sort((a, b) => entries[a]!.maxA - entries[b]!.maxA),
+  };
+}
+
+/** Per-call scratch space shared by the priority classes (each class leaves it as it found it). */
+interface Fill {
+  capacity: Float64Array;
+  entries: readonly FillEntry[];
+  values: Float64Array;
+  state: Uint8Array;
+  /** rising sessions per constraint */
+  rising: Int32Array;
+}
+
 /**
  * Allocates `entries` against `capacity` (indexed by constraint), which it reduces by what it allocates.
  * Returns the limit of each entry, 0 or within [minA, maxA]; no constraint with capacity ≥ 0 goes below 0.
+ * `order` must be `orderEntries(entries)` (pass it to reuse it over steps).
  */
-export function fillStep(capacity: Float64Array, entries: readonly FillEntry[]): Float64Array {
-  const values = new Float64Array(entries.length);
-  const order = entries.map((_, i) => i).sort((a, b) => entries[b]!.priority - entries[a]!.priority || entries[a]!.rank - entries[b]!.rank);
-  for (let from = 0; from < order.length; ) {
+export function fillStep(capacity: Float64Array, entries: readonly FillEntry[], order = orderEntries(entries)): Float64Array {
+  const fill: Fill = { capacity, entries, values: new Float64Array(entries.length), state: new Uint8Array(entries.length), rising: new Int32Array(capacity.length) };
+  const { byPriority } = order;
+  for (let from = 0; from < byPriority.length; ) {
     let to = from;
-    while (to < order.length && entries[order[to]!]!.priority === entries[order[from]!]!.priority) to++;
-    const admitted = admit(capacity, entries, order.slice(from, to), values);
-    raise(capacity, entries, admitted, values);
+    while (to < byPriority.length && entries[byPriority[to]!]!.priority === entries[byPriority[from]!]!.priority) to++;
+    const admitted = admit(capacity, entries, byPriority.slice(from, to), fill.values);
+    if (admitted.length > 0) {
+      const isAdmitted = new Uint8Array(entries.length);
+      for (const i of admitted) isAdmitted[i] = 1;
+      raise(fill, admitted, order.byMax.filter((i) => isAdmitted[i] === 1));
+    }
     from = to;
   }
-  return values;
+  return fill.values;
 }
 
 /** Admits the class's sessions at their minimum in rank order while it fits on all their constraints. */
@@ -51,15 +80,24 @@ const WAITING = 0;
 const RISING = 1;
 const FROZEN = 2;
 
+/** The admitted sessions of each constraint, as one flat array: members of c at [start[c], start[c + 1]). */
+function membersOf(entries: readonly FillEntry[], admitted: number[], size: number): { start: Int32Array; list: Int32Array } {
+  const start = new Int32Array(size + 1);
+  for (const i of admitted) for (const c of entries[i]!.constraints) start[c + 1]!++;
+  for (let c = 0; c < size; c++) start[c + 1]! += start[c]!;
+  const fill = start.slice(0, size);
+  const list = new Int32Array(start[size]!);
+  for (const i of admitted) for (const c of entries[i]!.constraints) list[fill[c]!++] = i;
+  return { start, list };
+}
+
 /** Water-filling above the minimum: value = clamp(level, minA, maxA), the level rising until all are frozen. */
-function raise(capacity: Float64Array, entries: readonly FillEntry[], admitted: number[], values: Float64Array): void {
-  if (admitted.length === 0) return;
-  const state = new Uint8Array(entries.length);
-  const rising = new Int32Array(capacity.length); // rising sessions per constraint
-  const members: number[][] = Array.from({ length: capacity.length }, () => []);
-  for (const i of admitted) for (const c of entries[i]!.constraints) members[c]!.push(i);
+function raise(fill: Fill, admitted: number[], byMax: number[]): void {
+  const { capacity, entries, values, state, rising } = fill;
+  const members = membersOf(entries, admitted, capacity.length);
+  let active: number[] = []; // constraints with rising sessions (may hold some that have none left)
+  for (let c = 0; c < capacity.length; c++) if (members.start[c + 1]! > members.start[c]!) active.push(c);
   const byMin = [...admitted].sort((a, b) => entries[a]!.minA - entries[b]!.minA);
-  const byMax = [...admitted].sort((a, b) => entries[a]!.maxA - entries[b]!.maxA);
   let nextMin = 0;
   let nextMax = 0;
   let risingCount = 0;
@@ -93,12 +131,13 @@ function raise(capacity: Float64Array, entries: readonly FillEntry[], admitted: 
     while (state[byMax[nextMax]!] === FROZEN) nextMax++;
     let next = entries[byMax[nextMax]!]!.maxA;
     if (nextMin < byMin.length) next = Math.min(next, entries[byMin[nextMin]!]!.minA);
-    for (let c = 0; c < rising.length; c++) if (rising[c]! > 0) next = Math.min(next, level + capacity[c]! / rising[c]!);
-    for (let c = 0; c < rising.length; c++) if (rising[c]! > 0) capacity[c]! -= rising[c]! * (next - level);
+    active = active.filter((c) => rising[c]! > 0 || nextMin < byMin.length);
+    for (const c of active) if (rising[c]! > 0) next = Math.min(next, level + capacity[c]! / rising[c]!);
+    for (const c of active) capacity[c]! -= rising[c]! * (next - level);
     level = next;
     for (let k = nextMax; k < byMax.length && entries[byMax[k]!]!.maxA <= level + EPS; k++) freeze(byMax[k]!);
-    for (let c = 0; c < rising.length; c++) {
-      if (rising[c]! > 0 && capacity[c]! <= EPS) for (const i of members[c]!) freeze(i);
+    for (const c of active) {
+      if (rising[c]! > 0 && capacity[c]! <= EPS) for (let m = members.start[c]!; m < members.start[c + 1]!; m++) freeze(members.list[m]!);
     }
   }
 }
