@@ -160,6 +160,13 @@ describe('load allocator: planning the horizon', () => {
     expect(result.schedules.map((s) => s.deadlineMissed)).to.deep.equal([true, false]);
   });
 
+  it('should not mark missed a deadline after the horizon that the horizon alone cannot meet', () => {
+    const later = aSession({ sessionId: 'a', maxCurrentA: 16, energyNeededWh: 20_000, departureAt: T0 + 5 * HOUR });
+    const result = allocate(anInput({ nodes: [aNode({ maxCurrentA: 16 })], sessions: [later, aSession({ sessionId: 'b', maxCurrentA: 16 })] }));
+    expect(nowLimits(result)).to.deep.equal({ a: 8, b: 8 });
+    expect(result.schedules[0]!.deadlineMissed).to.equal(false);
+  });
+
   it('should move flexible energy into cheap hours without missing a deadline or starving an as-fast-as-possible car', () => {
     // Arrange: expensive until 18:00, cheap after; A needs 1 h at 16 A by 20:00, C 30 min at 16 A by 17:00
     const prices = [{ startsAt: T0, pricePerKWh: 0.4 }, { startsAt: T0 + 2 * HOUR, pricePerKWh: 0.1 }];
