@@ -68,6 +68,7 @@ function planHorizon(model: Model, now: number): Plan {
       candidates,
       fairShareA: (s, k) => fair.get(s)![k]!,
       maxA: (s, k) => maxAt(model, s, k),
+      others: controlled.filter((i) => !isDeadline(i) && !((model.sessions[i]!.demand.energyNeededWh ?? 1) <= 0)),
     });
   }
   const rest = controlled.filter((i) => !deadlines.planned.has(i));

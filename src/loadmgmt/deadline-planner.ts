@@ -2,7 +2,7 @@
 // it earliest-deadline-first, each in the cheapest steps before its departure (earlier first among equal prices).
 // A first pass keeps every reservation within the session's fair share of the step, so that moving energy into
 // cheap hours takes nothing from anyone; a second pass goes beyond it where the fair share cannot meet the
-// deadline. A deadline that cannot be met at all gives its reservations back: the session is marked missed and
+// deadline, taking from sessions of the same or a lower priority only. A deadline that cannot be met at all gives its reservations back: the session is marked missed and
 // shares fairly with the others.
 import type { Model } from './allocation-model.ts';
 
@@ -16,6 +16,8 @@ export interface DeadlinePlanOptions {
   fairShareA: (session: number, step: number) => number;
   /** the session's highest usable limit at a step */
   maxA: (session: number, step: number) => number;
+  /** the other controlled sessions that want energy: a deadline never takes the fair share of a higher priority */
+  others: number[];
 }
 
 export interface DeadlinePlan {
@@ -41,13 +43,17 @@ export function planDeadlines(opts: DeadlinePlanOptions): DeadlinePlan {
   const plan: DeadlinePlan = { planned: new Map(), missed: new Set() };
   const byPrice = model.steps.map((_, k) => k).sort((a, b) => model.steps[a]!.price - model.steps[b]!.price || a - b);
   const horizonEnd = model.steps[model.steps.length - 1]!.endsAt;
+  const protectedCache = new Map<number, Float64Array[]>();
   for (const s of order) {
     const departureAt = demand(s).departureAt!;
     const window = byPrice.filter((k) => model.steps[k]!.startsAt < departureAt);
     const limits = new Float64Array(model.steps.length);
     let need = demand(s).energyNeededWh!;
     need = reserve(opts, { session: s, window, limits, need, bound: (k) => Math.min(opts.maxA(s, k), opts.fairShareA(s, k)) });
-    if (need > EPS) need = reserve(opts, { session: s, window, limits, need, bound: (k) => opts.maxA(s, k) });
+    if (need > EPS) {
+      const protectedA = protectedAbove(opts, demand(s).priority, protectedCache);
+      need = reserve(opts, { session: s, window, limits, need, bound: (k) => opts.maxA(s, k), protectedA });
+    }
     if (need > EPS) {
       release(opts, s, limits);
       // beyond the horizon the deadline may still be met: the session shares fairly, not marked missed
@@ -63,6 +69,25 @@ interface Reservation {
   limits: Float64Array;
   need: number;
   bound: (step: number) => number;
+  /** per step, per constraint: capacity the reservation must leave free */
+  protectedA?: Float64Array[];
+}
+
+/** Per step and constraint, the fair shares of the other sessions of a higher priority than `priority`. */
+function protectedAbove(opts: DeadlinePlanOptions, priority: number, cache: Map<number, Float64Array[]>): Float64Array[] {
+  const cached = cache.get(priority);
+  if (cached) return cached;
+  const rows = opts.model.steps.map(() => new Float64Array(opts.model.nodes.length * 3));
+  for (const j of opts.others) {
+    const other = opts.model.sessions[j]!;
+    if (other.demand.priority <= priority) continue;
+    rows.forEach((row, k) => {
+      const share = opts.fairShareA(j, k);
+      if (share > 0) for (const c of other.constraints) row[c]! += share;
+    });
+  }
+  cache.set(priority, rows);
+  return rows;
 }
 
 /** Raises the session's limit in the window's steps, in order, until `need` Wh is met; returns what is left. */
@@ -76,7 +101,7 @@ function reserve(opts: DeadlinePlanOptions, r: Reservation): number {
     const capacity = opts.capacity[k]!;
     const current = r.limits[k]!;
     let room = Infinity;
-    for (const c of s.constraints) room = Math.min(room, capacity[c]!);
+    for (const c of s.constraints) room = Math.min(room, capacity[c]! - (r.protectedA?.[k]![c] ?? 0));
     const ceiling = floorTenth(Math.min(r.bound(k), current + room));
     const whPerA = s.phases * s.demand.voltage * ((Math.min(step.endsAt, departureAt) - step.startsAt) / 3_600_000);
     if (ceiling < s.demand.minCurrentA || ceiling <= current || whPerA <= 0) continue;

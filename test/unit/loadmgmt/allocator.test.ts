@@ -152,6 +152,14 @@ describe('load allocator: planning the horizon', () => {
     expect(result.schedules.map((s) => s.deadlineMissed)).to.deep.equal([false, false]);
   });
 
+  it('should not meet a deadline with the share of a higher priority', () => {
+    const deadline = aSession({ sessionId: 'a', maxCurrentA: 16, energyNeededWh: 11_040, departureAt: T0 + HOUR });
+    const fleet = aSession({ sessionId: 'b', maxCurrentA: 10, priority: 1 });
+    const result = allocate(anInput({ nodes: [aNode({ maxCurrentA: 16 })], sessions: [deadline, fleet] }));
+    expect(nowLimits(result)).to.deep.equal({ a: 6, b: 10 });
+    expect(result.schedules[0]!.deadlineMissed).to.equal(true);
+  });
+
   it('should mark a deadline that cannot be met and share fairly', () => {
     const deadline = aSession({ sessionId: 'a', maxCurrentA: 16, energyNeededWh: 20_000, departureAt: T0 + HOUR });
     const asap = aSession({ sessionId: 'b', maxCurrentA: 16 });
