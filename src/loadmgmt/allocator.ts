@@ -51,8 +51,7 @@ function maxAt(model: Model, session: number, step: number): number {
 }
 
 function planHorizon(model: Model, now: number): Plan {
-  const controlled = model.sessions.flatMap((s, i) => (s.isControlled ? [i] : []));
-  const rank = admissionRanks(model, controlled);
+  const controlled = byArrival(model, model.sessions.flatMap((s, i) => (s.isControlled ? [i] : [])));
   const capacity = model.limits.map((row) => row.map((limit, c) => limit - model.fixed[c]!));
   const isDeadline = (i: number): boolean => {
     const d = model.sessions[i]!.demand;
@@ -61,7 +60,7 @@ function planHorizon(model: Model, now: number): Plan {
   const candidates = controlled.filter(isDeadline);
   let deadlines: DeadlinePlan = { planned: new Map(), missed: new Set() };
   if (candidates.length > 0) {
-    const fair = fillHorizon(model, capacity, controlled.map((i) => ({ session: i, rank: rank.get(i)! })));
+    const fair = fillHorizon(model, capacity, controlled.map((session) => ({ session })));
     deadlines = planDeadlines({
       model,
       capacity,
@@ -72,65 +71,64 @@ function planHorizon(model: Model, now: number): Plan {
     });
   }
   const rest = controlled.filter((i) => !deadlines.planned.has(i));
-  const shared = fillHorizon(model, capacity, rest.map((i) => ({ session: i, rank: rank.get(i)!, needWh: model.sessions[i]!.demand.energyNeededWh })));
+  const shared = fillHorizon(model, capacity, rest.map((session) => ({ session, needWh: model.sessions[session]!.demand.energyNeededWh })));
   const missed = new Set(deadlines.missed);
   for (const i of controlled) {
     const d = model.sessions[i]!.demand;
     if (!deadlines.planned.has(i) && (d.energyNeededWh ?? 0) > 0 && d.departureAt !== undefined && d.departureAt <= now) missed.add(i);
   }
-  return { model, limits: new Map([...shared, ...deadlines.planned]), missed };
+  for (const [i, limits] of deadlines.planned) shared.set(i, limits);
+  return { model, limits: shared, missed };
 }
 
 /** Admission order inside a priority class: first come, first served (then sessionId). */
-function admissionRanks(model: Model, controlled: number[]): Map<number, number> {
+function byArrival(model: Model, sessions: number[]): number[] {
   const d = (i: number) => model.sessions[i]!.demand;
-  const sorted = [...controlled].sort((a, b) => d(a).startedAt - d(b).startedAt || compareIds(d(a).sessionId, d(b).sessionId));
-  return new Map(sorted.map((i, r) => [i, r]));
+  return sessions.sort((a, b) => d(a).startedAt - d(b).startedAt || compareIds(d(a).sessionId, d(b).sessionId));
 }
 
 interface Participant {
   session: number;
-  rank: number;
   /** energy still needed, when known: once met the session only gets what is left over */
   needWh?: number | undefined;
 }
 
 /**
- * Shares each step's capacity among the participants, step after step (a need met at one step moves the session
- * to the leftover class at the next). A step with the same capacity and participants as the one before shares
- * it the same way. Does not change `capacity`.
+ * Shares each step's capacity among the participants (in admission order), step after step: a need met at one
+ * step moves the session to the leftover class at the next. A step with the same capacity and participants as
+ * the one before shares it the same way. Does not change `capacity`.
  */
 function fillHorizon(model: Model, capacity: Float64Array[], participants: Participant[]): Map<number, Float64Array> {
-  const limits = participants.map(() => new Float64Array(model.steps.length));
+  const stepCount = model.steps.length;
+  const all = new Float64Array(participants.length * stepCount);
   const needs = participants.map((p) => p.needWh);
-  const entries: FillEntry[] = participants.map((p) => {
+  const entries: FillEntry[] = participants.map((p, rank) => {
     const s = model.sessions[p.session]!;
     const priority = p.needWh !== undefined && p.needWh <= 0 ? LEFTOVER_PRIORITY : s.demand.priority;
-    return { constraints: s.constraints, minA: finite(s.demand.minCurrentA), maxA: maxAt(model, p.session, 1), priority, rank: p.rank };
+    return { constraints: s.constraints, minA: finite(s.demand.minCurrentA), maxA: maxAt(model, p.session, 0), priority, rank };
   });
   let values: Float64Array = new Float64Array(0);
-  let isChanged = true;
   let order: EntryOrder | undefined;
   model.steps.forEach((step, k) => {
-    if (k === 0) values = fillStep(Float64Array.from(capacity[0]!), entries.map((e, j) => ({ ...e, maxA: maxAt(model, participants[j]!.session, 0) })));
-    else if (k === 1 || isChanged || !isSameRow(capacity[k]!, capacity[k - 1]!)) {
-      if (k === 1 || isChanged) order = orderEntries(entries);
+    if (k === 1) entries.forEach((e, j) => (e.maxA = maxAt(model, participants[j]!.session, 1))); // under-use counts now only
+    if (k <= 1 || order === undefined || !isSameRow(capacity[k]!, capacity[k - 1]!)) {
+      order ??= orderEntries(entries);
       values = fillStep(Float64Array.from(capacity[k]!), entries, order);
+      if (k === 0) order = undefined;
     }
-    isChanged = false;
-    participants.forEach((p, j) => {
-      const s = model.sessions[p.session]!;
-      const limit = values[j]! >= entries[j]!.minA && values[j]! > 0 ? Math.max(entries[j]!.minA, floorTenth(values[j]!)) : 0;
-      limits[j]![k] = limit;
-      if (needs[j] === undefined || entries[j]!.priority === LEFTOVER_PRIORITY) return;
+    entries.forEach((e, j) => {
+      const limit = values[j]! >= e.minA && values[j]! > 0 ? Math.max(e.minA, floorTenth(values[j]!)) : 0;
+      all[j * stepCount + k] = limit;
+      if (needs[j] === undefined || e.priority === LEFTOVER_PRIORITY) return;
+      const s = model.sessions[participants[j]!.session]!;
       needs[j]! -= limit * s.phases * s.demand.voltage * step.hours;
       if (needs[j]! <= 0) {
-        entries[j]!.priority = LEFTOVER_PRIORITY;
-        isChanged = true;
+        e.priority = LEFTOVER_PRIORITY;
+        order = undefined;
       }
     });
   });
-  return new Map(participants.map((p, j) => [p.session, limits[j]!]));
+  return new Map(participants.map((p, j) => [p.session, all.subarray(j * stepCount, (j + 1) * stepCount)]));
 }
 
 function isSameRow(a: Float64Array, b: Float64Array): boolean {

@@ -44,10 +44,12 @@ export function planDeadlines(opts: DeadlinePlanOptions): DeadlinePlan {
   const byPrice = model.steps.map((_, k) => k).sort((a, b) => model.steps[a]!.price - model.steps[b]!.price || a - b);
   const horizonEnd = model.steps[model.steps.length - 1]!.endsAt;
   const protectedCache = new Map<number, Float64Array[]>();
-  for (const s of order) {
+  const stepCount = model.steps.length;
+  const all = new Float64Array(order.length * stepCount);
+  order.forEach((s, j) => {
     const departureAt = demand(s).departureAt!;
     const window = byPrice.filter((k) => model.steps[k]!.startsAt < departureAt);
-    const limits = new Float64Array(model.steps.length);
+    const limits = all.subarray(j * stepCount, (j + 1) * stepCount);
     let need = demand(s).energyNeededWh!;
     need = reserve(opts, { session: s, window, limits, need, bound: (k) => Math.min(opts.maxA(s, k), opts.fairShareA(s, k)) });
     if (need > EPS) {
@@ -59,7 +61,7 @@ export function planDeadlines(opts: DeadlinePlanOptions): DeadlinePlan {
       // beyond the horizon the deadline may still be met: the session shares fairly, not marked missed
       if (departureAt <= horizonEnd) plan.missed.add(s);
     } else plan.planned.set(s, limits);
-  }
+  });
   return plan;
 }
 

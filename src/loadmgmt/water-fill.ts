@@ -23,11 +23,29 @@ export interface EntryOrder {
 }
 
 export function orderEntries(entries: readonly FillEntry[]): EntryOrder {
-  const all = entries.map((_, i) => i);
+  const byRank = entries.every((e, i) => i === 0 || entries[i - 1]!.rank <= e.rank)
+    ? entries.map((_, i) => i)
+    : entries.map((_, i) => i).sort((a, b) => entries[a]!.rank - entries[b]!.rank);
   return {
-    byPriority: [...all].sort((a, b) => entries[b]!.priority - entries[a]!.priority || entries[a]!.rank - entries[b]!.rank),
-    byMax: all.sort((a, b) => entries[a]!.maxA - entries[b]!.maxA),
+    byPriority: groupBy(byRank, (i) => entries[i]!.priority, true),
+    byMax: groupBy(byRank, (i) => entries[i]!.maxA, false),
   };
+}
+
+/** `indexes` grouped by key, ascending or descending, in their given order inside a group: O(n + groups·log groups). */
+function groupBy(indexes: readonly number[], key: (i: number) => number, isDescending: boolean): number[] {
+  if (indexes.length === 0) return [];
+  const first = key(indexes[0]!);
+  if (indexes.every((i) => key(i) === first)) return [...indexes]; // the usual case: one priority, one minimum
+  const groups = new Map<number, number[]>();
+  for (const i of indexes) {
+    const k = key(i);
+    const group = groups.get(k);
+    if (group) group.push(i);
+    else groups.set(k, [i]);
+  }
+  const keys = [...groups.keys()].sort((a, b) => (isDescending ? b - a : a - b));
+  return keys.flatMap((k) => groups.get(k)!);
 }
 
 /** Per-call scratch space shared by the priority classes (each class leaves it as it found it). */
@@ -68,7 +86,9 @@ function admit(capacity: Float64Array, entries: readonly FillEntry[], members: n
   for (const i of members) {
     const e = entries[i]!;
     if (e.maxA <= 0 || e.maxA < e.minA) continue;
-    if (!e.constraints.every((c) => capacity[c]! >= e.minA - EPS)) continue;
+    let fits = true;
+    for (const c of e.constraints) fits &&= capacity[c]! >= e.minA - EPS;
+    if (!fits) continue;
     for (const c of e.constraints) capacity[c]! -= e.minA;
     values[i] = e.minA;
     admitted.push(i);
@@ -97,7 +117,7 @@ function raise(fill: Fill, admitted: number[], byMax: number[]): void {
   const members = membersOf(entries, admitted, capacity.length);
   let active: number[] = []; // constraints with rising sessions (may hold some that have none left)
   for (let c = 0; c < capacity.length; c++) if (members.start[c + 1]! > members.start[c]!) active.push(c);
-  const byMin = [...admitted].sort((a, b) => entries[a]!.minA - entries[b]!.minA);
+  const byMin = groupBy(admitted, (i) => entries[i]!.minA, false);
   let nextMin = 0;
   let nextMax = 0;
   let risingCount = 0;
