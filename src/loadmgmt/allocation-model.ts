@@ -97,15 +97,21 @@ interface NodePath {
   isSinglePhase: boolean;
 }
 
-function modelSession(demand: SessionDemand, paths: NodePath[], byId: Map<string, number>): SessionModel {
-  const index = byId.get(demand.nodeId);
+/** Sessions on the same node, rotation and phases share one (read-only) constraint list. */
+type ConstraintCache = Map<number, number[]>;
+
+function modelSession(demand: SessionDemand, paths: NodePath[], at: { byId: Map<string, number>; cache: ConstraintCache }): SessionModel {
+  const index = at.byId.get(demand.nodeId);
   const { path, isSinglePhase } = index === undefined ? { path: [], isSinglePhase: false } : paths[index]!;
   const wanted = demand.uncontrolled ? demand.chargerPhases : Math.min(demand.vehiclePhases, demand.chargerPhases);
   // a single-phase node carries L1 only: a charger below it is single-phase on L1 whatever its rotation
   const phases = (isSinglePhase ? 1 : wanted) as 1 | 2 | 3;
-  const constraints: number[] = [];
-  for (const n of path) {
-    for (let i = 0; i < phases; i++) constraints.push(n * 3 + (isSinglePhase ? 0 : PHASE_INDEX[demand.phaseRotation[i]!]));
+  const grid = demand.phaseRotation.slice(0, phases).map((p) => (isSinglePhase ? 0 : PHASE_INDEX[p]));
+  const key = ((index ?? -1) * 64 + (grid[0] ?? 3) * 16 + (grid[1] ?? 3) * 4 + (grid[2] ?? 3)) * 4 + phases;
+  let constraints = at.cache.get(key);
+  if (!constraints) {
+    constraints = path.flatMap((n) => grid.map((p) => n * 3 + p));
+    at.cache.set(key, constraints);
   }
   return { demand, phases, constraints, isControlled: !demand.uncontrolled && index !== undefined };
 }
@@ -142,6 +148,7 @@ export function buildModel(input: AllocationInput): Model {
     const path = pathOf(i, nodes, byId);
     return { path, isSinglePhase: path.some((n) => nodes[n]!.phases === 1) };
   });
-  const sessions = input.sessions.map((d) => modelSession(d, paths, byId));
+  const at = { byId, cache: new Map() };
+  const sessions = input.sessions.map((d) => modelSession(d, paths, at));
   return { steps, nodes, limits, fixed: buildFixed(nodes, paths, sessions), sessions };
 }

@@ -36,7 +36,9 @@ export function orderEntries(entries: readonly FillEntry[]): EntryOrder {
 function groupBy(indexes: readonly number[], key: (i: number) => number, isDescending: boolean): number[] {
   if (indexes.length === 0) return [];
   const first = key(indexes[0]!);
-  if (indexes.every((i) => key(i) === first)) return [...indexes]; // the usual case: one priority, one minimum
+  let isOneGroup = true;
+  for (let j = 1; j < indexes.length && isOneGroup; j++) isOneGroup = key(indexes[j]!) === first;
+  if (isOneGroup) return indexes.slice(); // the usual case: one priority, one minimum
   const groups = new Map<number, number[]>();
   for (const i of indexes) {
     const k = key(i);
@@ -86,8 +88,9 @@ function admit(capacity: Float64Array, entries: readonly FillEntry[], members: n
   for (const i of members) {
     const e = entries[i]!;
     if (e.maxA <= 0 || e.maxA < e.minA) continue;
+    const cs = e.constraints;
     let fits = true;
-    for (const c of e.constraints) fits &&= capacity[c]! >= e.minA - EPS;
+    for (let j = 0; j < cs.length && fits; j++) fits = capacity[cs[j]!]! >= e.minA - EPS;
     if (!fits) continue;
     for (const c of e.constraints) capacity[c]! -= e.minA;
     values[i] = e.minA;
