@@ -114,53 +114,80 @@ function membersOf(entries: readonly FillEntry[], admitted: number[], size: numb
   return { start, list };
 }
 
+/** The state of one class's water-filling. */
+interface Rise {
+  fill: Fill;
+  byMin: number[];
+  byMax: number[];
+  members: { start: Int32Array; list: Int32Array };
+  /** constraints with rising sessions (may hold some that have none left) */
+  active: number[];
+  level: number;
+  nextMin: number;
+  nextMax: number;
+  risingCount: number;
+}
+
 /** Water-filling above the minimum: value = clamp(level, minA, maxA), the level rising until all are frozen. */
 function raise(fill: Fill, admitted: number[], byMax: number[]): void {
-  const { capacity, entries, values, state, rising } = fill;
+  const { capacity, entries, rising } = fill;
   const members = membersOf(entries, admitted, capacity.length);
-  let active: number[] = []; // constraints with rising sessions (may hold some that have none left)
+  const active: number[] = [];
   for (let c = 0; c < capacity.length; c++) if (members.start[c + 1]! > members.start[c]!) active.push(c);
   const byMin = groupBy(admitted, (i) => entries[i]!.minA, false);
-  let nextMin = 0;
-  let nextMax = 0;
-  let risingCount = 0;
-  let level = entries[byMin[0]!]!.minA;
-  const freeze = (i: number): void => {
-    if (state[i] === RISING) {
-      for (const c of entries[i]!.constraints) rising[c]!--;
-      risingCount--;
-      values[i] = Math.min(entries[i]!.maxA, level);
-    }
-    state[i] = FROZEN;
-  };
+  const r: Rise = { fill, byMin, byMax, members, active, level: entries[byMin[0]!]!.minA, nextMin: 0, nextMax: 0, risingCount: 0 };
   for (;;) {
-    while (nextMin < byMin.length && entries[byMin[nextMin]!]!.minA <= level + EPS) {
-      const i = byMin[nextMin++]!;
-      const e = entries[i]!;
-      if (state[i] !== WAITING) continue;
-      if (e.maxA <= e.minA + EPS || e.constraints.some((c) => capacity[c]! <= EPS)) {
-        state[i] = FROZEN;
-        continue;
-      }
-      state[i] = RISING;
-      risingCount++;
-      for (const c of e.constraints) rising[c]!++;
-    }
-    if (risingCount === 0) {
-      if (nextMin >= byMin.length) return;
-      level = entries[byMin[nextMin]!]!.minA;
+    activate(r);
+    if (r.risingCount === 0) {
+      if (r.nextMin >= byMin.length) return;
+      r.level = entries[byMin[r.nextMin]!]!.minA;
       continue;
     }
-    while (state[byMax[nextMax]!] === FROZEN) nextMax++;
-    let next = entries[byMax[nextMax]!]!.maxA;
-    if (nextMin < byMin.length) next = Math.min(next, entries[byMin[nextMin]!]!.minA);
-    active = active.filter((c) => rising[c]! > 0 || nextMin < byMin.length);
-    for (const c of active) if (rising[c]! > 0) next = Math.min(next, level + capacity[c]! / rising[c]!);
-    for (const c of active) capacity[c]! -= rising[c]! * (next - level);
-    level = next;
-    for (let k = nextMax; k < byMax.length && entries[byMax[k]!]!.maxA <= level + EPS; k++) freeze(byMax[k]!);
-    for (const c of active) {
-      if (rising[c]! > 0 && capacity[c]! <= EPS) for (let m = members.start[c]!; m < members.start[c + 1]!; m++) freeze(members.list[m]!);
+    const next = nextLevel(r);
+    for (const c of r.active) capacity[c]! -= rising[c]! * (next - r.level);
+    r.level = next;
+    for (let k = r.nextMax; k < byMax.length && entries[byMax[k]!]!.maxA <= r.level + EPS; k++) freeze(r, byMax[k]!);
+    for (const c of r.active) {
+      if (rising[c]! > 0 && capacity[c]! <= EPS) for (let m = members.start[c]!; m < members.start[c + 1]!; m++) freeze(r, members.list[m]!);
     }
   }
+}
+
+/** Sessions whose minimum the level has reached start rising, unless they cannot (at their maximum, or full). */
+function activate(r: Rise): void {
+  const { capacity, entries, state, rising } = r.fill;
+  while (r.nextMin < r.byMin.length && entries[r.byMin[r.nextMin]!]!.minA <= r.level + EPS) {
+    const i = r.byMin[r.nextMin++]!;
+    const e = entries[i]!;
+    if (state[i] !== WAITING) continue;
+    if (e.maxA <= e.minA + EPS || e.constraints.some((c) => capacity[c]! <= EPS)) {
+      state[i] = FROZEN;
+      continue;
+    }
+    state[i] = RISING;
+    r.risingCount++;
+    for (const c of e.constraints) rising[c]!++;
+  }
+}
+
+/** The next level at which something happens: a maximum or a minimum is reached, or a constraint is full. */
+function nextLevel(r: Rise): number {
+  const { capacity, entries, state, rising } = r.fill;
+  while (state[r.byMax[r.nextMax]!] === FROZEN) r.nextMax++;
+  let next = entries[r.byMax[r.nextMax]!]!.maxA;
+  const isWaiting = r.nextMin < r.byMin.length;
+  if (isWaiting) next = Math.min(next, entries[r.byMin[r.nextMin]!]!.minA);
+  r.active = r.active.filter((c) => rising[c]! > 0 || isWaiting);
+  for (const c of r.active) if (rising[c]! > 0) next = Math.min(next, r.level + capacity[c]! / rising[c]!);
+  return next;
+}
+
+function freeze(r: Rise, i: number): void {
+  const { entries, values, state, rising } = r.fill;
+  if (state[i] === RISING) {
+    for (const c of entries[i]!.constraints) rising[c]!--;
+    r.risingCount--;
+    values[i] = Math.min(entries[i]!.maxA, r.level);
+  }
+  state[i] = FROZEN;
 }
