@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { AllocationInput, AllocationResult, CapacityNode, GridPhase, SessionDemand } from '../../../src/loadmgmt/allocation.types.ts';
 import { allocate } from '../../../src/loadmgmt/allocator.ts';
-import { aNode, aSession, limitAt, MIN, ROTATIONS, seededRandom, T0 } from '../../fixtures/load-allocation.ts';
+import { aNode, aSession, energyWh, limitAt, MIN, ROTATIONS, seededRandom, T0 } from '../../fixtures/load-allocation.ts';
 
 const CASES = 400;
 const STEP = 15 * MIN;
@@ -55,7 +55,7 @@ function randomSession({ rand, int, pick }: Dice, at: { i: number; now: number; 
     ...(rand() < 0.5 ? { appliedA: int(6, 32) } : {}),
     uncontrolled: rand() < 0.1,
     priority: int(0, 2),
-    ...(rand() < 0.5 ? { energyNeededWh: int(-1000, 60_000) } : {}),
+    ...(rand() < 0.5 ? { energyNeededWh: rand() < 0.5 ? int(-1000, 8_000) : int(0, 60_000) } : {}),
     ...(rand() < 0.5 ? { departureAt: at.now + int(-4, 48) * STEP + int(0, 899) * 1000 } : {}),
     voltage: pick([230, 230, 120]),
     startedAt: at.now - int(0, 600) * MIN,
@@ -173,6 +173,24 @@ describe('load allocator: properties over random trees and sessions', () => {
       const reversed = allocate({ ...input, sessions: [...input.sessions].reverse() });
       expect(reversed.schedules, `seed ${seed}`).to.deep.equal([...first.schedules].reverse());
     }
+  });
+
+  it(`should deliver the energy needed by departure whenever a deadline in the horizon is not marked missed (${CASES} seeded cases)`, () => {
+    let checked = 0;
+    for (let seed = 1; seed <= CASES; seed++) {
+      const input = randomCase(seed);
+      const result = allocate(input);
+      const horizonEnd = input.now + Math.max(input.stepSec, input.horizonSec) * 1000;
+      input.sessions.forEach((s, i) => {
+        const isKnown = input.nodes.some((n) => n.id === s.nodeId);
+        if (s.uncontrolled || !isKnown || s.departureAt === undefined || s.energyNeededWh === undefined) return;
+        if (s.energyNeededWh <= 0 || s.departureAt <= input.now || s.departureAt > horizonEnd || result.schedules[i]!.deadlineMissed) return;
+        const delivered = energyWh(result, s, { from: input.now, to: s.departureAt, stepMs: input.stepSec * 1000 });
+        expect(delivered, `seed ${seed} ${s.sessionId}`).to.be.at.least(s.energyNeededWh - 1e-6);
+        checked++;
+      });
+    }
+    expect(checked).to.be.above(40);
   });
 
   it('should report each node its effective limit and planned load now', () => {
