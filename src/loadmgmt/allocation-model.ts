@@ -11,6 +11,9 @@ import type {
 } from './allocation.types.ts';
 
 export const GRID_PHASES: readonly GridPhase[] = ['L1', 'L2', 'L3'];
+
+/** Limits go out in tenths of an ampere, rounded down so that rounding never adds load. */
+export const floorTenth = (a: number): number => Math.floor(a * 10 + 1e-9) / 10;
 const PHASE_INDEX: Record<GridPhase, number> = { L1: 0, L2: 1, L3: 2 };
 
 export interface Step {

@@ -2,7 +2,7 @@
 // limit is exceeded on any grid phase at any step, each limit is 0 or within [minCurrentA, maxCurrentA],
 // deadlines are met earliest-deadline-first where capacity allows, flexible energy goes to cheap steps, and the
 // rest is shared by priority. Deterministic: ties are broken by startedAt, then sessionId.
-import { buildModel, GRID_PHASES, type Model } from './allocation-model.ts';
+import { buildModel, floorTenth, GRID_PHASES, type Model } from './allocation-model.ts';
 import type { AllocationInput, AllocationResult, PhaseAmps, SchedulePeriod, SessionSchedule } from './allocation.types.ts';
 import { compareIds, planDeadlines, type DeadlinePlan } from './deadline-planner.ts';
 import { fillStep, orderEntries, type EntryOrder, type FillEntry } from './water-fill.ts';
@@ -13,7 +13,6 @@ const LEFTOVER_PRIORITY = -Number.MAX_VALUE;
 const UNDER_USE_MARGIN_A = 1;
 
 const finite = (x: number): number => (Number.isFinite(x) ? Math.max(0, x) : 0);
-const floorTenth = (a: number): number => Math.floor(a * 10 + 1e-9) / 10;
 
 interface Plan {
   model: Model;

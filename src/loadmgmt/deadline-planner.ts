@@ -4,7 +4,7 @@
 // cheap hours takes nothing from anyone; a second pass goes beyond it where the fair share cannot meet the
 // deadline, taking from sessions of the same or a lower priority only. A deadline that cannot be met at all gives its reservations back: the session is marked missed and
 // shares fairly with the others.
-import type { Model } from './allocation-model.ts';
+import { floorTenth, type Model } from './allocation-model.ts';
 
 export interface DeadlinePlanOptions {
   model: Model;
@@ -27,7 +27,6 @@ export interface DeadlinePlan {
 }
 
 const EPS = 1e-6;
-const floorTenth = (a: number): number => Math.floor(a * 10 + 1e-9) / 10;
 const ceilTenth = (a: number): number => Math.ceil(a * 10 - 1e-9) / 10;
 
 /** Reserves energy for each candidate, earliest departure first (then higher priority, then sessionId). */
