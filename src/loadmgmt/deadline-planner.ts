@@ -2,8 +2,9 @@
 // it earliest-deadline-first, each in the cheapest steps before its departure (earlier first among equal prices).
 // A first pass keeps every reservation within the session's fair share of the step, so that moving energy into
 // cheap hours takes nothing from anyone; a second pass goes beyond it where the fair share cannot meet the
-// deadline, taking from sessions of the same or a lower priority only. A deadline that cannot be met at all gives its reservations back: the session is marked missed and
-// shares fairly with the others.
+// deadline, taking from sessions of the same or a lower priority only. A deadline that cannot be met at all
+// gives its reservations back: the session is marked missed (unless it leaves after the horizon) and shares
+// fairly with the others.
 import { floorTenth, type Model } from './allocation-model.ts';
 
 export interface DeadlinePlanOptions {
