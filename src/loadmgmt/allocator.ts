@@ -107,27 +107,38 @@ function fillHorizon(model: Model, capacity: Float64Array[], participants: Parti
     return { constraints: s.constraints, minA: finite(s.demand.minCurrentA), maxA: maxAt(model, p.session, 0), priority, rank };
   });
   let values: Float64Array = new Float64Array(0);
-  let order: EntryOrder | undefined;
+  let order = orderEntries(entries);
+  let isChanged = false;
   model.steps.forEach((step, k) => {
-    if (k === 1) entries.forEach((e, j) => (e.maxA = maxAt(model, participants[j]!.session, 1))); // under-use counts now only
-    if (k <= 1 || order === undefined || !isSameRow(capacity[k]!, capacity[k - 1]!)) {
-      order ??= orderEntries(entries);
-      values = fillStep(Float64Array.from(capacity[k]!), entries, order);
-      if (k === 0) order = undefined;
+    if (k === 1) {
+      entries.forEach((e, j) => (e.maxA = maxAt(model, participants[j]!.session, 1))); // under-use counts now only
+      order = orderEntries(entries);
     }
-    entries.forEach((e, j) => {
+    if (k <= 1 || isChanged || !isSameRow(capacity[k]!, capacity[k - 1]!)) values = fillStep(Float64Array.from(capacity[k]!), entries, order);
+    isChanged = false;
+    for (let j = 0; j < entries.length; j++) {
+      const e = entries[j]!;
       const limit = values[j]! >= e.minA && values[j]! > 0 ? Math.max(e.minA, floorTenth(values[j]!)) : 0;
       all[j * stepCount + k] = limit;
-      if (needs[j] === undefined || e.priority === LEFTOVER_PRIORITY) return;
+      if (needs[j] === undefined || e.priority === LEFTOVER_PRIORITY) continue;
       const s = model.sessions[participants[j]!.session]!;
       needs[j]! -= limit * s.phases * s.demand.voltage * step.hours;
       if (needs[j]! <= 0) {
         e.priority = LEFTOVER_PRIORITY;
-        order = undefined;
+        isChanged = true;
       }
-    });
+    }
+    if (isChanged) order = withLeftovers(order, entries);
   });
   return new Map(participants.map((p, j) => [p.session, all.subarray(j * stepCount, (j + 1) * stepCount)]));
+}
+
+/** The order once some entries moved to the leftover class, served last: the others keep their order. */
+function withLeftovers(order: EntryOrder, entries: FillEntry[]): EntryOrder {
+  const isLeftover = (i: number): boolean => entries[i]!.priority === LEFTOVER_PRIORITY;
+  // entries are in admission order, so their indexes are their ranks
+  const leftovers = entries.flatMap((_, i) => (isLeftover(i) ? [i] : []));
+  return { byPriority: [...order.byPriority.filter((i) => !isLeftover(i)), ...leftovers], byMax: order.byMax };
 }
 
 function isSameRow(a: Float64Array, b: Float64Array): boolean {
