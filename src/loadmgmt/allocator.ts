@@ -1,0 +1,159 @@
+// Pure: the load allocator (issue 10): plans every session's limit over the horizon so that no node's effective
+// limit is exceeded on any grid phase at any step, each limit is 0 or within [minCurrentA, maxCurrentA],
+// deadlines are met earliest-deadline-first where capacity allows, flexible energy goes to cheap steps, and the
+// rest is shared by priority. Deterministic: ties are broken by startedAt, then sessionId.
+import { buildModel, floorTenth, GRID_PHASES, type Model } from './allocation-model.ts';
+import type { AllocationInput, AllocationResult, PhaseAmps, SchedulePeriod, SessionSchedule } from './allocation.types.ts';
+import { compareIds, planDeadlines, type DeadlinePlan } from './deadline-planner.ts';
+import { fillStep, orderEntries, type EntryOrder, type FillEntry } from './water-fill.ts';
+
+/** Served after every other class: a session whose energy need is met only gets what nobody else can use. */
+const LEFTOVER_PRIORITY = -Number.MAX_VALUE;
+/** Under-use: a session drawing less than its limit by more than this is counted at its draw plus this. */
+const UNDER_USE_MARGIN_A = 1;
+
+const finite = (x: number): number => (Number.isFinite(x) ? Math.max(0, x) : 0);
+
+interface Plan {
+  model: Model;
+  /** per session, the limit at each step (controlled sessions only) */
+  limits: Map<number, Float64Array>;
+  missed: Set<number>;
+}
+
+/** Plans the limit of every session over the horizon (see the file's header for the rules). */
+export function allocate(input: AllocationInput): AllocationResult {
+  const model = buildModel(input);
+  const plan = planHorizon(model, input.now);
+  const loadNow = Float64Array.from(model.fixed);
+  for (const [i, limits] of plan.limits) for (const c of model.sessions[i]!.constraints) loadNow[c]! += limits[0]!;
+  return {
+    schedules: model.sessions.map((s, i) => scheduleOf(plan, i)),
+    nodes: model.nodes.map((node, n) => ({
+      nodeId: node.id,
+      limitA: model.limits[0]![n * 3]!,
+      plannedA: Object.fromEntries(GRID_PHASES.map((p, j) => [p, Math.round(loadNow[n * 3 + j]! * 1000) / 1000])) as PhaseAmps,
+    })),
+  };
+}
+
+/** The highest limit a session may get at a step: its maximum, capped at step 0 when it draws clearly less. */
+function maxAt(model: Model, session: number, step: number): number {
+  const s = model.sessions[session]!;
+  const max = finite(s.demand.maxCurrentA);
+  const { measuredA, appliedA } = s.demand;
+  if (step !== 0 || !measuredA || appliedA === undefined) return max;
+  const drawn = Math.max(...measuredA.slice(0, s.phases).map(finite));
+  if (drawn >= appliedA - UNDER_USE_MARGIN_A) return max;
+  // the spare goes to others this round; the session keeps at least its draw rounded up (and can resume)
+  return Math.min(max, Math.max(finite(s.demand.minCurrentA), Math.ceil(drawn) + UNDER_USE_MARGIN_A));
+}
+
+function planHorizon(model: Model, now: number): Plan {
+  const controlled = byArrival(model, model.sessions.flatMap((s, i) => (s.isControlled ? [i] : [])));
+  const capacity = model.limits.map((row) => row.map((limit, c) => limit - model.fixed[c]!));
+  const isDeadline = (i: number): boolean => {
+    const d = model.sessions[i]!.demand;
+    return (d.energyNeededWh ?? 0) > 0 && d.departureAt !== undefined && d.departureAt > now;
+  };
+  const candidates = controlled.filter(isDeadline);
+  let deadlines: DeadlinePlan = { planned: new Map(), missed: new Set() };
+  if (candidates.length > 0) {
+    const fair = fillHorizon(model, capacity, controlled.map((session) => ({ session })));
+    deadlines = planDeadlines({
+      model,
+      capacity,
+      candidates,
+      fairShareA: (s, k) => fair.get(s)![k]!,
+      maxA: (s, k) => maxAt(model, s, k),
+      others: controlled.filter((i) => !isDeadline(i) && !((model.sessions[i]!.demand.energyNeededWh ?? 1) <= 0)),
+    });
+  }
+  const rest = controlled.filter((i) => !deadlines.planned.has(i));
+  const shared = fillHorizon(model, capacity, rest.map((session) => ({ session, needWh: model.sessions[session]!.demand.energyNeededWh })));
+  const missed = new Set(deadlines.missed);
+  for (const i of controlled) {
+    const d = model.sessions[i]!.demand;
+    if (!deadlines.planned.has(i) && (d.energyNeededWh ?? 0) > 0 && d.departureAt !== undefined && d.departureAt <= now) missed.add(i);
+  }
+  for (const [i, limits] of deadlines.planned) shared.set(i, limits);
+  return { model, limits: shared, missed };
+}
+
+/** Admission order inside a priority class: first come, first served (then sessionId). */
+function byArrival(model: Model, sessions: number[]): number[] {
+  const d = (i: number) => model.sessions[i]!.demand;
+  return sessions.sort((a, b) => d(a).startedAt - d(b).startedAt || compareIds(d(a).sessionId, d(b).sessionId));
+}
+
+interface Participant {
+  session: number;
+  /** energy still needed, when known: once met the session only gets what is left over */
+  needWh?: number | undefined;
+}
+
+/**
+ * Shares each step's capacity among the participants (in admission order), step after step: a need met at one
+ * step moves the session to the leftover class at the next. A step with the same capacity and participants as
+ * the one before shares it the same way. Does not change `capacity`.
+ */
+function fillHorizon(model: Model, capacity: Float64Array[], participants: Participant[]): Map<number, Float64Array> {
+  const stepCount = model.steps.length;
+  const all = new Float64Array(participants.length * stepCount);
+  const needs = participants.map((p) => p.needWh);
+  const entries: FillEntry[] = participants.map((p, rank) => {
+    const s = model.sessions[p.session]!;
+    const priority = p.needWh !== undefined && p.needWh <= 0 ? LEFTOVER_PRIORITY : s.demand.priority;
+    return { constraints: s.constraints, minA: finite(s.demand.minCurrentA), maxA: maxAt(model, p.session, 0), priority, rank };
+  });
+  let values: Float64Array = new Float64Array(0);
+  let order = orderEntries(entries);
+  let isChanged = false;
+  model.steps.forEach((step, k) => {
+    if (k === 1) {
+      entries.forEach((e, j) => (e.maxA = maxAt(model, participants[j]!.session, 1))); // under-use counts now only
+      order = orderEntries(entries);
+    }
+    if (k <= 1 || isChanged || !isSameRow(capacity[k]!, capacity[k - 1]!)) values = fillStep(Float64Array.from(capacity[k]!), entries, order);
+    isChanged = false;
+    for (let j = 0; j < entries.length; j++) {
+      const e = entries[j]!;
+      const limit = values[j]! >= e.minA && values[j]! > 0 ? Math.max(e.minA, floorTenth(values[j]!)) : 0;
+      all[j * stepCount + k] = limit;
+      if (needs[j] === undefined || e.priority === LEFTOVER_PRIORITY) continue;
+      const s = model.sessions[participants[j]!.session]!;
+      needs[j]! -= limit * s.phases * s.demand.voltage * step.hours;
+      if (needs[j]! <= 0) {
+        e.priority = LEFTOVER_PRIORITY;
+        isChanged = true;
+      }
+    }
+    if (isChanged) order = withLeftovers(order, entries);
+  });
+  return new Map(participants.map((p, j) => [p.session, all.subarray(j * stepCount, (j + 1) * stepCount)]));
+}
+
+/** The order once some entries moved to the leftover class, served last: the others keep their order. */
+function withLeftovers(order: EntryOrder, entries: FillEntry[]): EntryOrder {
+  const isLeftover = (i: number): boolean => entries[i]!.priority === LEFTOVER_PRIORITY;
+  // entries are in admission order, so their indexes are their ranks
+  const leftovers = entries.flatMap((_, i) => (isLeftover(i) ? [i] : []));
+  return { byPriority: [...order.byPriority.filter((i) => !isLeftover(i)), ...leftovers], byMax: order.byMax };
+}
+
+function isSameRow(a: Float64Array, b: Float64Array): boolean {
+  for (let c = 0; c < a.length; c++) if (a[c] !== b[c]) return false;
+  return true;
+}
+
+function scheduleOf(plan: Plan, i: number): SessionSchedule {
+  const s = plan.model.sessions[i]!;
+  const steps = plan.model.steps;
+  const periods: SchedulePeriod[] = [];
+  const limits = plan.limits.get(i);
+  steps.forEach((step, k) => {
+    const limitA = s.demand.uncontrolled ? finite(s.demand.maxCurrentA) : (limits?.[k] ?? 0);
+    if (periods.length === 0 || periods[periods.length - 1]!.limitA !== limitA) periods.push({ startsAt: step.startsAt, limitA });
+  });
+  return { sessionId: s.demand.sessionId, limitA: periods[0]!.limitA, periods, phases: s.phases, deadlineMissed: plan.missed.has(i) };
+}

@@ -1,0 +1,128 @@
+// Pure: the load allocator's deadline planner (issue 10). Sessions that need energy by a departure time reserve
+// it earliest-deadline-first, each in the cheapest steps before its departure (earlier first among equal prices).
+// A first pass keeps every reservation within the session's fair share of the step, so that moving energy into
+// cheap hours takes nothing from anyone; a second pass goes beyond it where the fair share cannot meet the
+// deadline, taking from sessions of the same or a lower priority only. A deadline that cannot be met at all
+// gives its reservations back: the session is marked missed (unless it leaves after the horizon) and shares
+// fairly with the others.
+import { floorTenth, type Model } from './allocation-model.ts';
+
+export interface DeadlinePlanOptions {
+  model: Model;
+  /** per step, per constraint: capacity left; reservations are subtracted from it */
+  capacity: Float64Array[];
+  /** sessions (indexes into model.sessions) with energy needed and a departure after now */
+  candidates: number[];
+  /** the session's limit at a step in the fair share of all controlled sessions */
+  fairShareA: (session: number, step: number) => number;
+  /** the session's highest usable limit at a step */
+  maxA: (session: number, step: number) => number;
+  /** the other controlled sessions that want energy: a deadline never takes the fair share of a higher priority */
+  others: number[];
+}
+
+export interface DeadlinePlan {
+  /** the limit per step of each session whose deadline is met */
+  planned: Map<number, Float64Array>;
+  missed: Set<number>;
+}
+
+const EPS = 1e-6;
+const ceilTenth = (a: number): number => Math.ceil(a * 10 - 1e-9) / 10;
+
+/** Reserves energy for each candidate, earliest departure first (then higher priority, then sessionId). */
+export function planDeadlines(opts: DeadlinePlanOptions): DeadlinePlan {
+  const { model } = opts;
+  const demand = (s: number) => model.sessions[s]!.demand;
+  const order = [...opts.candidates].sort(
+    (a, b) =>
+      demand(a).departureAt! - demand(b).departureAt! ||
+      demand(b).priority - demand(a).priority ||
+      compareIds(demand(a).sessionId, demand(b).sessionId),
+  );
+  const plan: DeadlinePlan = { planned: new Map(), missed: new Set() };
+  const byPrice = model.steps.map((_, k) => k).sort((a, b) => model.steps[a]!.price - model.steps[b]!.price || a - b);
+  const horizonEnd = model.steps[model.steps.length - 1]!.endsAt;
+  const protectedCache = new Map<number, Float64Array[]>();
+  const stepCount = model.steps.length;
+  const all = new Float64Array(order.length * stepCount);
+  order.forEach((s, j) => {
+    const departureAt = demand(s).departureAt!;
+    const window = byPrice.filter((k) => model.steps[k]!.startsAt < departureAt);
+    const limits = all.subarray(j * stepCount, (j + 1) * stepCount);
+    let need = demand(s).energyNeededWh!;
+    need = reserve(opts, { session: s, window, limits, need, bound: (k) => Math.min(opts.maxA(s, k), opts.fairShareA(s, k)) });
+    if (need > EPS) {
+      const protectedA = protectedAbove(opts, demand(s).priority, protectedCache);
+      need = reserve(opts, { session: s, window, limits, need, bound: (k) => opts.maxA(s, k), protectedA });
+    }
+    if (need > EPS) {
+      release(opts, s, limits);
+      // beyond the horizon the deadline may still be met: the session shares fairly, not marked missed
+      if (departureAt <= horizonEnd) plan.missed.add(s);
+    } else plan.planned.set(s, limits);
+  });
+  return plan;
+}
+
+interface Reservation {
+  session: number;
+  window: number[];
+  limits: Float64Array;
+  need: number;
+  bound: (step: number) => number;
+  /** per step, per constraint: capacity the reservation must leave free */
+  protectedA?: Float64Array[];
+}
+
+/** Per step and constraint, the fair shares of the other sessions of a higher priority than `priority`. */
+function protectedAbove(opts: DeadlinePlanOptions, priority: number, cache: Map<number, Float64Array[]>): Float64Array[] {
+  const cached = cache.get(priority);
+  if (cached) return cached;
+  const rows = opts.model.steps.map(() => new Float64Array(opts.model.nodes.length * 3));
+  for (const j of opts.others) {
+    const other = opts.model.sessions[j]!;
+    if (other.demand.priority <= priority) continue;
+    rows.forEach((row, k) => {
+      const share = opts.fairShareA(j, k);
+      if (share > 0) for (const c of other.constraints) row[c]! += share;
+    });
+  }
+  cache.set(priority, rows);
+  return rows;
+}
+
+/** Raises the session's limit in the window's steps, in order, until `need` Wh is met; returns what is left. */
+function reserve(opts: DeadlinePlanOptions, r: Reservation): number {
+  const s = opts.model.sessions[r.session]!;
+  const departureAt = s.demand.departureAt!;
+  let need = r.need;
+  for (const k of r.window) {
+    if (need <= EPS) break;
+    const step = opts.model.steps[k]!;
+    const capacity = opts.capacity[k]!;
+    const current = r.limits[k]!;
+    let room = Infinity;
+    for (const c of s.constraints) room = Math.min(room, capacity[c]! - (r.protectedA?.[k]![c] ?? 0));
+    const ceiling = floorTenth(Math.min(r.bound(k), current + room));
+    const whPerA = s.phases * s.demand.voltage * ((Math.min(step.endsAt, departureAt) - step.startsAt) / 3_600_000);
+    if (ceiling < s.demand.minCurrentA || ceiling <= current || whPerA <= 0) continue;
+    const target = Math.min(ceiling, Math.max(s.demand.minCurrentA, ceilTenth(current + need / whPerA)));
+    for (const c of s.constraints) capacity[c]! -= target - current;
+    r.limits[k] = target;
+    need -= (target - current) * whPerA;
+  }
+  return need;
+}
+
+function release(opts: DeadlinePlanOptions, session: number, limits: Float64Array): void {
+  const constraints = opts.model.sessions[session]!.constraints;
+  limits.forEach((a, k) => {
+    for (const c of constraints) opts.capacity[k]![c]! += a;
+  });
+}
+
+/** Code-point order, the same on every machine (localeCompare is not). */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
