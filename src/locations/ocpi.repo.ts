@@ -158,11 +158,12 @@ export async function listLocationTreesFor(db: Db, q: LocationPageQuery): Promis
     .limit(q.limit)
     .select('id');
   if (page.length === 0) return { total: Number(counted[0].n), trees: [] };
-  // The page's rows in full, by id, put back in page order.
+  // The page's rows in full, by id, put back in page order (one deleted meanwhile is left out).
   const rows = await db('locations as l').join('parties as p', 'p.id', 'l.party_fk').whereIn('l.id', page.map((r) => r.id))
     .select('l.*', 'p.country_code as party_country_code', 'p.party_id as party_party_id');
-  const byId = new Map(rows.map((r: Row) => [r.id as string, r]));
-  return { total: Number(counted[0].n), trees: await withEvses(db, page.map((r) => byId.get(r.id)!)) };
+  const byId = new Map<string, Row>(rows.map((r: Row) => [r.id as string, r]));
+  const ordered = page.flatMap((r) => byId.get(r.id) ?? []);
+  return { total: Number(counted[0].n), trees: await withEvses(db, ordered) };
 }
 
 /** A location of a party with its EVSEs and connectors, when party `viewer` may get it. */
