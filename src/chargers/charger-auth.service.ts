@@ -24,6 +24,9 @@ export interface ChargerAuthOptions {
 // One answer for every failed login, whatever failed (no charger id enumeration).
 const INVALID = { ok: false, status: 401, reason: 'invalid charge point identity or password' } as const;
 
+/** Whether checking against this stored hash runs the KDF (scrypt), rather than a generated secret's sha256. */
+const usesKdf = (stored: string | null): boolean => stored !== null && !isGeneratedSecretHash(stored);
+
 /** Every KDF slot and queue place is taken: the handshake is refused with 503. */
 class KdfBusy extends Error {}
 
@@ -31,8 +34,8 @@ class KdfBusy extends Error {}
  * Decides WebSocket handshakes (OCPP security profiles 1 and 2: HTTP Basic auth) before the socket
  * opens, at a bounded cost: a blocked id or address is refused without any lookup, KDF work (scrypt: a
  * chosen password's check or hash) runs under a WorkGate, a generated secret's sha256 hash is checked on the
- * spot (a reconnect storm of imported chargers costs lookups only), and an unknown id is checked against a
- * dummy hash like a known one.
+ * spot (a reconnect storm of imported chargers costs lookups only), and every failed login (unknown id, or a
+ * wrong password whatever the stored scheme) costs one KDF check, so that its timing tells nothing.
  */
 export class ChargerAuthService {
   private readonly gate: WorkGate;
@@ -93,7 +96,9 @@ export class ChargerAuthService {
       this.o.logger.info('charger connected with the AuthorizationKey sent to it: it is now its password', { chargePointId: h.identity });
       return { ok: true, hasCredential: true, registrationStatus: row.registrationStatus };
     }
-    if (!row.passwordHash && !row.pendingPasswordHash) await this.check(h.password, UNMATCHABLE_HASH);
+    // A failed login costs one KDF check whatever the stored hashes are: a generated secret's sha256 check
+    // alone would answer in microseconds where an unknown id costs a scrypt, and tell the two apart.
+    if (!usesKdf(row.passwordHash) && !usesKdf(row.pendingPasswordHash)) await this.check(h.password, UNMATCHABLE_HASH);
     return INVALID;
   }
 

@@ -196,11 +196,11 @@ export class ChargerService {
   }
 
   /** OCPP 1.6 §4.6 Heartbeat: records it and returns the current time. */
-  async heartbeat(chargePointId: string): Promise<Date> {
+  async heartbeat(chargePointId: string): Promise<{ at: Date; registrationStatus: RegistrationStatus }> {
     const now = this.o.clock.now();
     const seen = await repo.touchChargePoint(this.o.db, chargePointId, now, true);
     if (seen.wasOffline) await this.backOnline(chargePointId, now);
-    return now;
+    return { at: now, registrationStatus: seen.registrationStatus };
   }
 
   /** Any message proves the charger is alive; returns its registration status for the caller's gate. */

@@ -55,7 +55,14 @@ export class LastSeenService {
   /** OCPP 1.6 §4.6 Heartbeat: records it; returns the current time for the answer. */
   async heartbeat(chargePointId: string): Promise<Date> {
     const e = this.o.flushMs > 0 ? this.entries.get(chargePointId) : undefined;
-    if (!e) return this.o.chargers.heartbeat(chargePointId);
+    if (!e) {
+      // Like any first message (online again, registration read), then kept in memory: a charger that only
+      // sends Heartbeats (every idle one) would otherwise cost a statement each, queued behind every other
+      // charger's in the pool during a reconnect storm.
+      const { at, registrationStatus } = await this.o.chargers.heartbeat(chargePointId);
+      this.remember(chargePointId, registrationStatus);
+      return at;
+    }
     const now = this.o.clock.now();
     Object.assign(e, { seenAt: now, heartbeatAt: now, isDirty: true });
     return now;

@@ -86,18 +86,28 @@ function locationsOfParty(db: Db, partyFk: number, viewer: PartyRef): Knex.Query
     .join('parties as p', 'p.id', 'l.party_fk')
     .where('l.party_fk', partyFk)
     .andWhere((w) => w.where('l.publish', true).orWhere(concernsParty(db, viewer)))
-    .select('l.*', 'p.country_code as party_country_code', 'p.party_id as party_party_id', db.raw(`${EFFECTIVE_LAST_UPDATED} as effective_last_updated`));
+    .select('l.*', 'p.country_code as party_country_code', 'p.party_id as party_party_id');
+}
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }
 
 async function withEvses(db: Db, rows: Row[]): Promise<LocationTree[]> {
   if (rows.length === 0) return [];
   const evseRows = await db('evses').whereIn('location_id', rows.map((r) => r.id)).orderBy('id');
   const connectorRows = evseRows.length ? await db('connectors').whereIn('evse_fk', evseRows.map((e: Row) => e.id)).orderBy('id') : [];
-  const connectors = connectorRows.map(toConnectorRecord);
-  const evses = evseRows.map(toEvseRecord);
+  const connectorsOf = groupBy(connectorRows.map(toConnectorRecord), (c) => c.evseFk);
+  const evsesOf = groupBy(evseRows.map(toEvseRecord), (e) => e.locationId);
   return rows.map((r) => ({
     location: toLocationRecord(r),
-    evses: evses.filter((e) => e.locationId === r.id).map((evse) => ({ evse, connectors: connectors.filter((c) => c.evseFk === evse.id) })),
+    evses: (evsesOf.get(r.id) ?? []).map((evse) => ({ evse, connectors: connectorsOf.get(evse.id) ?? [] })),
   }));
 }
 
@@ -109,16 +119,51 @@ export interface LocationPageQuery {
   dateTo?: Date;
   offset: number;
   limit: number;
+  /** The id of the location before `offset` (a next link's key): the page is read from it on. */
+  afterId?: string;
+}
+
+/**
+ * The party's locations `viewer` may get, in two branches that each follow the index on (party_fk, publish,
+ * created_at, id): the published ones (an index-only scan, however many) and the unpublished ones that concern
+ * the viewer (few). The date filters cost two lookups per location: applied only when given.
+ */
+function visibleBranches(db: Db, q: LocationPageQuery, columns: string[]): [Knex.QueryBuilder, Knex.QueryBuilder] {
+  const branch = (publish: boolean) => {
+    const qb = db('locations as l').where({ 'l.party_fk': q.partyFk, 'l.publish': publish }).select(columns);
+    if (q.dateFrom) qb.whereRaw(`${EFFECTIVE_LAST_UPDATED} >= ?`, [q.dateFrom]);
+    if (q.dateTo) qb.whereRaw(`${EFFECTIVE_LAST_UPDATED} < ?`, [q.dateTo]);
+    return qb;
+  };
+  return [branch(true), branch(false).andWhere(concernsParty(db, q.viewer))];
 }
 
 /** One page of the locations of a party `viewer` may get, oldest first (transport §4.1.3.3), and how many match. */
 export async function listLocationTreesFor(db: Db, q: LocationPageQuery): Promise<{ total: number; trees: LocationTree[] }> {
-  const filtered = db.from(locationsOfParty(db, q.partyFk, q.viewer).as('x'));
-  if (q.dateFrom) filtered.where('effective_last_updated', '>=', q.dateFrom);
-  if (q.dateTo) filtered.where('effective_last_updated', '<', q.dateTo);
-  const counted = await filtered.clone().count({ n: '*' }).first();
-  const rows = await filtered.clone().orderBy([{ column: 'created_at' }, { column: 'id' }]).offset(q.offset).limit(q.limit);
-  return { total: Number(counted?.n ?? 0), trees: await withEvses(db, rows) };
+  const [published, concerning] = visibleBranches(db, q, ['l.id', 'l.created_at']);
+  const { rows: counted } = await db.raw('select (select count(*) from (?) a) + (select count(*) from (?) b) as n', [published.clone(), concerning.clone()]);
+  // Keyset: from the location before the page on (when it still exists), instead of skipping `offset` rows.
+  // (Its created_at is compared in SQL: a JS Date would drop the microseconds.)
+  const after = q.afterId === undefined ? undefined : await db('locations').where({ id: q.afterId, party_fk: q.partyFk }).first('id');
+  // Each branch ordered and cut on its own: an index-only scan that stops early (PostgreSQL sorts a whole
+  // UNION ALL otherwise).
+  const cut = (branch: Knex.QueryBuilder) => {
+    if (after) branch.whereRaw('(l.created_at, l.id) > (select created_at, id from locations where id = ?)', [after.id]);
+    return branch.orderBy([{ column: 'l.created_at' }, { column: 'l.id' }]).limit(after ? q.limit : q.offset + q.limit);
+  };
+  const page: Array<{ id: string }> = await db
+    .from(db.raw('((?) union all (?)) as v', [cut(published), cut(concerning)]))
+    .orderBy([{ column: 'created_at' }, { column: 'id' }])
+    .offset(after ? 0 : q.offset)
+    .limit(q.limit)
+    .select('id');
+  if (page.length === 0) return { total: Number(counted[0].n), trees: [] };
+  // The page's rows in full, by id, put back in page order (one deleted meanwhile is left out).
+  const rows = await db('locations as l').join('parties as p', 'p.id', 'l.party_fk').whereIn('l.id', page.map((r) => r.id))
+    .select('l.*', 'p.country_code as party_country_code', 'p.party_id as party_party_id');
+  const byId = new Map<string, Row>(rows.map((r: Row) => [r.id as string, r]));
+  const ordered = page.flatMap((r) => byId.get(r.id) ?? []);
+  return { total: Number(counted[0].n), trees: await withEvses(db, ordered) };
 }
 
 /** A location of a party with its EVSEs and connectors, when party `viewer` may get it. */

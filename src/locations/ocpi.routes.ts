@@ -49,8 +49,9 @@ export function locationsOcpiModule(deps: Deps): OcpiModule {
   const router = express.Router();
   router.get('/', async (req, res) => {
     const q = parseListQuery(req, { maxLimit: deps.maxPageLimit });
-    const { total, trees } = await listLocationTreesFor(deps.db, { partyFk: req.ocpi.ownParty.id, viewer: requestingParty(req.ocpi), ...q });
-    sendPage(req, res, { items: (await asSeenBy(deps, req, trees)).map(toOcpiLocation), total, offset: q.offset, limit: q.limit });
+    const { total, trees } = await listLocationTreesFor(deps.db, { partyFk: req.ocpi.ownParty.id, viewer: requestingParty(req.ocpi), afterId: q.afterKey, ...q });
+    const items = (await asSeenBy(deps, req, trees)).map(toOcpiLocation);
+    sendPage(req, res, { items, total, offset: q.offset, limit: q.limit, lastKey: trees.at(-1)?.location.id });
   });
   router.get('/:locationId', async (req, res) => {
     sendOcpi(res, toOcpiLocation(await getTree(deps, req)));

@@ -10,6 +10,11 @@ export interface ListQuery {
   dateTo?: Date;
   offset: number;
   limit: number;
+  /**
+   * The key of the item before `offset`, from the `after` parameter of a next link we gave (see
+   * `nextCursor`); undefined when absent or given for another offset. A module may ignore it.
+   */
+  afterKey?: string;
 }
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
@@ -53,30 +58,56 @@ export function parseListQuery(req: Request, opts: { maxLimit: number }): ListQu
   const limit = Math.min(parseInteger(req, 'limit', opts.maxLimit), opts.maxLimit);
   if (limit < 1) throw new InvalidParams('limit: must be at least 1');
   if (dateFrom && dateTo && dateFrom >= dateTo) throw new InvalidParams('date_from: must be before date_to');
-  return { dateFrom, dateTo, offset, limit };
+  return { dateFrom, dateTo, offset, limit, afterKey: parseCursor(queryString(req, 'after'), offset) };
+}
+
+/**
+ * A next link may carry, besides its offset (transport §4.1.3.3), `after`: the offset and the key of the last
+ * item sent, so that the next page is read from the key on (keyset) instead of counting `offset` rows again.
+ * Offset semantics are kept: the key is used only for the offset it was given for, so a client that changes
+ * the offset (or drops `after`) gets the page at that offset.
+ */
+export function nextCursor(offset: number, key: string): string {
+  return Buffer.from(JSON.stringify([offset, key])).toString('base64url');
+}
+
+function parseCursor(raw: string | undefined, offset: number): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined; // reported below, like any other malformed cursor
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'number' || typeof parsed[1] !== 'string') {
+    throw new InvalidParams('after: not a value from a Link header of this server (drop it to page by offset)');
+  }
+  return parsed[0] === offset ? parsed[1] : undefined;
 }
 
 /** The absolute URL of the next page: same path and filters, offset moved on (transport §4.1.3.3). */
-function nextPageUrl(req: Request, offset: number, limit: number): string {
+function nextPageUrl(req: Request, offset: number, limit: number, afterKey: string | undefined): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(req.query)) {
-    if (key === 'offset' || key === 'limit') continue;
+    if (key === 'offset' || key === 'limit' || key === 'after') continue;
     for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
   }
   params.set('offset', String(offset));
   params.set('limit', String(limit));
+  if (afterKey !== undefined) params.set('after', nextCursor(offset, afterKey));
   const base = req.ocpi?.baseUrl ?? `${req.protocol}://${req.get('host')}`;
   return `${base}${req.originalUrl.split('?')[0]}?${params.toString()}`;
 }
 
 /**
  * Answers a paginated GET: `X-Total-Count` (matches before offset/limit), `X-Limit` (the limit applied),
- * `Link: <next>; rel="next"` unless this is the last page, and the envelope with `items`.
+ * `Link: <next>; rel="next"` unless this is the last page (with `after` when the module gives the key of its
+ * last item: see nextCursor), and the envelope with `items`.
  */
-export function sendPage<T>(req: Request, res: Response, page: { items: T[]; total: number; offset: number; limit: number }): void {
+export function sendPage<T>(req: Request, res: Response, page: { items: T[]; total: number; offset: number; limit: number; lastKey?: string }): void {
   res.set('X-Total-Count', String(page.total));
   res.set('X-Limit', String(page.limit));
   const next = page.offset + page.items.length;
-  if (page.items.length > 0 && next < page.total) res.set('Link', `<${nextPageUrl(req, next, page.limit)}>; rel="next"`);
+  if (page.items.length > 0 && next < page.total) res.set('Link', `<${nextPageUrl(req, next, page.limit, page.lastKey)}>; rel="next"`);
   sendOcpi(res, page.items);
 }

@@ -172,6 +172,20 @@ export async function listAssignmentsForSite(db: Db, site: ChargingSite): Promis
   return rows.map(toAssignment);
 }
 
+/**
+ * Every rule that could cover one of the sites (listAssignmentsForSite for many at once: one query), as the
+ * list of each site, in the order of `sites`.
+ */
+export async function listAssignmentsForSites(db: Db, sites: readonly ChargingSite[]): Promise<TariffAssignment[][]> {
+  if (sites.length === 0) return [];
+  const ids = <K extends keyof ChargingSite>(key: K) => [...new Set(sites.map((x) => x[key]).filter((v) => v !== null))] as Array<NonNullable<ChargingSite[K]>>;
+  const rows = await db('tariff_assignments').where((q) => {
+    q.whereIn('connector_fk', ids('connectorFk')).orWhereIn('evse_fk', ids('evseFk')).orWhereIn('location_id', ids('locationId'));
+  }).orderBy('id');
+  const all = rows.map(toAssignment);
+  return sites.map((site) => all.filter((a) => (a.connectorFk !== null && a.connectorFk === site.connectorFk) || (a.evseFk !== null && a.evseFk === site.evseFk) || (a.locationId !== null && a.locationId === site.locationId)));
+}
+
 export async function deleteAssignment(db: Db, id: number): Promise<number> {
   return db('tariff_assignments').where({ id }).delete();
 }

@@ -204,10 +204,10 @@ export class TariffService {
     const own = await repo.listUngroupedAssignmentsOfParty(db, party);
     if (own.length === 0 || connectorFks.length === 0) return view;
     const who: Audience = { party, groupId: null };
-    for (const site of await sites.listConnectorSitesByIds(db, connectorFks)) {
-      if (rankAssignments(own, site, who).length === 0) continue;
-      view.set(site.connectorFk, connectorTariffIds(await repo.listAssignmentsForSite(db, site), site, who));
-    }
+    const concerned = (await sites.listConnectorSitesByIds(db, connectorFks)).filter((site) => rankAssignments(own, site, who).length > 0);
+    // One query for the rules of every site (a page of locations has hundreds of connectors).
+    const rules = await repo.listAssignmentsForSites(db, concerned);
+    concerned.forEach((site, i) => view.set(site.connectorFk, connectorTariffIds(rules[i]!, site, who)));
     return view;
   }
 

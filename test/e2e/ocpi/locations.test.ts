@@ -63,7 +63,7 @@ describe('e2e ocpi locations (SENDER + pushes)', () => {
         expect(p.headers.get('x-limit')).to.equal('2');
         expect(validateOcpiEnvelope(p.body, 'Location', { list: true, strict: true })).to.deep.equal({ ok: true });
       }
-      expect(nextLink(pages[0]!.headers)).to.match(/\/ocpi\/2\.2\.1\/locations\?offset=2&limit=2$/);
+      expect(nextLink(pages[0]!.headers)).to.match(/\/ocpi\/2\.2\.1\/locations\?offset=2&limit=2&after=[\w-]+$/);
       expect(pages[0]!.body.data[0].evses[0].connectors[0].tariff_ids).to.deep.equal(['TARIFF-1']);
       expect(pages[0]!.body.data[0]).to.include({ country_code: 'BE', party_id: party.partyId, publish: true });
     });
@@ -85,6 +85,32 @@ describe('e2e ocpi locations (SENDER + pushes)', () => {
       expect(await ids('?date_from=2026-02-01T00:00:00Z&date_to=2026-02-01T00:00:01Z')).to.deep.equal([b]);
       const cBody = (await get(`/${c}`, toPartyHeaders(party))).body.data;
       expect(cBody.last_updated).to.equal('2026-03-01T00:00:00.000Z');
+    });
+
+    it('should keep offset semantics beside the key a next link carries: a changed offset, or a key whose location is gone, pages by offset', async () => {
+      // Arrange: 5 locations; the first page's next link (offset 2, keyed on the second location)
+      const party = await anOwnParty(t.db);
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push(await aLocationRow(t.db, { partyFk: party.id, createdAt: new Date(Date.UTC(2026, 1, 1 + i)) }));
+      const link = new URL(nextLink((await get('?limit=2', toPartyHeaders(party))).headers)!);
+      const page = async (offset: string) => {
+        link.searchParams.set('offset', offset);
+        return (await get(link.toString(), toPartyHeaders(party))).body.data.map((l: any) => l.id);
+      };
+
+      // Act + Assert: the link's own offset reads on from its key; another offset is an offset
+      expect(await page('2')).to.deep.equal(ids.slice(2, 4));
+      expect(await page('3')).to.deep.equal(ids.slice(3, 5));
+      // The keyed location removed: offset 2 of what is left
+      await t.db('locations').where({ id: ids[1] }).delete();
+      expect(await page('2')).to.deep.equal(ids.slice(3, 5));
+    });
+
+    it('should refuse an after parameter this server did not make with 2001', async () => {
+      const res = await get('?offset=2&after=not-a-cursor');
+
+      expect([res.status, res.body.status_code]).to.deep.equal([400, 2001]);
+      expect(res.body.status_message).to.match(/^after: not a value from a Link header/);
     });
 
     it('should refuse a malformed date_from with 2001', async () => {

@@ -30,6 +30,27 @@ describe('e2e OCPP handshake authentication: no charger id enumeration', () => {
     expect([afterWrong - before, spy.verifications - afterWrong]).to.deep.equal([1, 1]);
   });
 
+  it('should answer an imported charger (generated secret) with a wrong password like an unknown id, after one password check each', async () => {
+    // Arrange: a generated password is stored as sha256 (checked without the KDF); an unknown id costs a KDF check
+    const imported = aChargerId('imported');
+    const res = await t.api('POST', '/api/v1/chargers/bulk', [{ id: imported }]);
+    expect(res.body.results[0].password).to.be.a('string');
+    const before = spy.verifications;
+
+    // Act
+    const wrong = await handshakeStatus(t, imported, { password: 'not-the-password' });
+    const afterWrong = spy.verifications;
+    const missing = await handshakeStatus(t, aChargerId('unknown'), { password: 'not-the-password' });
+    const afterMissing = spy.verifications;
+    const right = await handshakeStatus(t, imported, { password: res.body.results[0].password });
+
+    // Assert: same answer, same work (the right generated secret still costs no KDF check)
+    expect(wrong).to.deep.equal(missing);
+    expect(wrong.status).to.equal(401);
+    expect([afterWrong - before, afterMissing - afterWrong, spy.verifications - afterMissing]).to.deep.equal([1, 1, 0]);
+    expect(right.status).to.equal(101);
+  });
+
   it('should answer an unknown and a known id without credentials alike, without any password check', async () => {
     const known = await aRegisteredCharger(t.app.services);
     const before = spy.verifications;

@@ -24,7 +24,7 @@ function aLastSeen(o: { isOnline?: boolean; failing?: () => boolean } = {}) {
   } as unknown as Knex;
   const chargers = {
     markSeen: async (id: string) => (viaDatabase.push(`seen ${id}`), 'Accepted' as const),
-    heartbeat: async (id: string) => (viaDatabase.push(`heartbeat ${id}`), clock.now()),
+    heartbeat: async (id: string) => (viaDatabase.push(`heartbeat ${id}`), { at: clock.now(), registrationStatus: 'Accepted' as const }),
   };
   const logger = createLogger('error');
   logger.silent = true;
@@ -51,6 +51,24 @@ describe('LastSeenService', () => {
     // Assert
     expect(viaDatabase).to.deep.equal(['seen A', 'seen B']);
     expect(writes).to.deep.equal([[{ id: 'A', seen_at: '2030-03-01T10:00:02.000Z', heartbeat_at: '2030-03-01T10:00:01.000Z' }]]);
+  });
+
+  it('OCPP16 §4.6: should go through the database for the first Heartbeat only of a charger that sends nothing else (an idle charger)', async () => {
+    // Arrange
+    const { lastSeen, clock, viaDatabase, writes } = aLastSeen();
+
+    // Act
+    await lastSeen.heartbeat('A');
+    clock.advance(1000);
+    await lastSeen.heartbeat('A');
+    clock.advance(1000);
+    const answered = await lastSeen.heartbeat('A');
+    await lastSeen.flush();
+
+    // Assert
+    expect(viaDatabase).to.deep.equal(['heartbeat A']);
+    expect(answered).to.deep.equal(new Date('2030-03-01T10:00:02.000Z'));
+    expect(writes).to.deep.equal([[{ id: 'A', seen_at: '2030-03-01T10:00:02.000Z', heartbeat_at: '2030-03-01T10:00:02.000Z' }]]);
   });
 
   it('should keep the times of a failed flush for the next one', async () => {
