@@ -14,12 +14,16 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('connector_number').notNullable();
     t.date('day').notNullable();
     t.string('time_zone', 64).notNullable();
+    // the day's bounds in that zone (23 or 25 hours on a DST change): the reports need no zone arithmetic per row
+    t.timestamp('starts_at', { useTz: true }).notNullable();
+    t.timestamp('ends_at', { useTz: true }).notNullable();
     // seconds, exact (numeric): the reports add them to live seconds and must equal the live computation
     t.decimal('charging_sec', null).notNullable();
     t.decimal('occupied_sec', null).notNullable();
     t.decimal('maintenance_sec', null).notNullable();
     t.decimal('down_sec', null).notNullable();
     t.primary(['charge_point_id', 'connector_number', 'day']);
+    t.index(['starts_at']);
   });
   await knex.schema.createTable('analytics_dirty', (t) => {
     t.bigIncrements('id');

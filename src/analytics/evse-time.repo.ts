@@ -30,16 +30,15 @@ const BASE = (scopeSql: string) => `
     where c.connector_number is not null${scopeSql}
   ),
   rolled as (
-    select r.*, tstzrange(r.day::timestamp at time zone r.time_zone, (r.day + 1)::timestamp at time zone r.time_zone) as dr
+    select r.*, tstzrange(r.starts_at, r.ends_at) as dr
     from p, ev0 join evse_day_rollups r on r.charge_point_id = ev0.charge_point_id and r.connector_number = ev0.connector_number and r.time_zone = ev0.time_zone
-    where p.use_rollups and r.day >= (p.f at time zone ev0.time_zone)::date and r.day < (p.t at time zone ev0.time_zone)::date
-      and r.day::timestamp at time zone r.time_zone >= p.f and (r.day + 1)::timestamp at time zone r.time_zone <= p.t
-      and not exists (select 1 from analytics_dirty d where d.charge_point_id = r.charge_point_id and (r.day + 1)::timestamp at time zone r.time_zone > d.since)
+    where p.use_rollups and r.starts_at >= p.f and r.ends_at <= p.t
+      and not exists (select 1 from analytics_dirty d where d.charge_point_id = r.charge_point_id and r.ends_at > d.since)
   ),
+  rolled_mr as (select charge_point_id, connector_number, range_agg(dr) as mr from rolled group by 1, 2),
   ev as (
-    select ev0.*, tstzmultirange(tstzrange(p.f, p.t)) - coalesce((select range_agg(d.dr) from rolled d
-      where d.charge_point_id = ev0.charge_point_id and d.connector_number = ev0.connector_number), '{}'::tstzmultirange) as live
-    from ev0, p
+    select ev0.*, tstzmultirange(tstzrange(p.f, p.t)) - coalesce(m.mr, '{}'::tstzmultirange) as live
+    from ev0 cross join p left join rolled_mr m using (charge_point_id, connector_number)
   ),
   kr as (
     select k.charge_point_id, k.evse_conn, k.conn, lr from (

@@ -44,19 +44,27 @@ export async function advanceRolledUntil(trx: Db, until: Date): Promise<void> {
 export async function deleteDirtyDays(db: Db): Promise<number> {
   const { rows } = await db.raw(`with d as (delete from analytics_dirty returning charge_point_id, since),
     m as (select charge_point_id, min(since) as since from d group by 1),
-    x as (delete from evse_day_rollups r using m where r.charge_point_id = m.charge_point_id
-      and (r.day + 1)::timestamp at time zone r.time_zone > m.since returning 1)
+    x as (delete from evse_day_rollups r using m where r.charge_point_id = m.charge_point_id and r.ends_at > m.since returning 1)
     select (select count(*) from d)::int as marks`);
   return Number(rows[0].marks);
 }
 
 /** Per time zone, the first and last local day (≥ today − lookbackDays, < today) some EVSE has no stored day of. */
 export async function listMissingDays(db: Db, now: Date, lookbackDays: number): Promise<Array<{ timeZone: string; first: string; last: string }>> {
-  const { rows } = await db.raw(`select ev.time_zone, to_char(min(d), 'YYYY-MM-DD') as first, to_char(max(d), 'YYYY-MM-DD') as last
-    from (${EVSES}) ev cross join lateral generate_series(ev.today - ?::int, ev.today - 1, interval '1 day') d
-    where not exists (select 1 from evse_day_rollups r where r.charge_point_id = ev.charge_point_id
-      and r.connector_number = ev.connector_number and r.day = d::date and r.time_zone = ev.time_zone)
-    group by 1 order by 1`, [now, lookbackDays]);
+  // Counted per EVSE first (one pass over the stored days): only an EVSE with fewer days than the window is
+  // probed day by day, so a run with nothing to do costs no index probe per EVSE and day.
+  const { rows } = await db.raw(`with ev as materialized (${EVSES}),
+    stored as (
+      select r.charge_point_id, r.connector_number, count(*) as n from evse_day_rollups r
+      join ev on ev.charge_point_id = r.charge_point_id and ev.connector_number = r.connector_number and ev.time_zone = r.time_zone
+      where r.day >= ev.today - ?::int and r.day < ev.today group by 1, 2
+    ),
+    incomplete as (select ev.* from ev left join stored s using (charge_point_id, connector_number) where coalesce(s.n, 0) < ?::int)
+    select i.time_zone, to_char(min(i.today - g.n), 'YYYY-MM-DD') as first, to_char(max(i.today - g.n), 'YYYY-MM-DD') as last
+    from incomplete i cross join generate_series(1, ?::int) g(n)
+    where not exists (select 1 from evse_day_rollups r where r.charge_point_id = i.charge_point_id and r.connector_number = i.connector_number
+      and r.day = i.today - g.n and r.time_zone = i.time_zone)
+    group by 1 order by 1`, [now, lookbackDays, lookbackDays, lookbackDays]);
   return rows.map((r: Record<string, unknown>) => ({ timeZone: r.time_zone as string, first: r.first as string, last: r.last as string }));
 }
 
@@ -72,6 +80,7 @@ export async function upsertEvseDays(db: Db, days: readonly EvseDayRow[]): Promi
   for (let i = 0; i < days.length; i += 500) {
     await db('evse_day_rollups').insert(days.slice(i, i + 500).map((d) => ({
       charge_point_id: d.chargePointId, connector_number: d.connectorId, day: d.day, time_zone: d.timeZone,
+      starts_at: db.raw('?::date::timestamp at time zone ?::text', [d.day, d.timeZone]), ends_at: db.raw('(?::date + 1)::timestamp at time zone ?::text', [d.day, d.timeZone]),
       charging_sec: String(d.chargingSec), occupied_sec: String(d.occupiedSec), maintenance_sec: String(d.maintenanceSec), down_sec: String(d.downSec),
     }))).onConflict(['charge_point_id', 'connector_number', 'day']).merge();
   }

@@ -24,7 +24,11 @@ export class AnalyticsRollupService {
     await this.advance(now);
     const dirtyMarks = await this.o.db.transaction((trx) => deleteDirtyDays(trx));
     let days = 0;
-    for (const zone of await listMissingDays(this.o.db, now, this.o.lookbackDays)) {
+    const missing = await this.o.db.transaction(async (trx) => {
+      await disableJit(trx);
+      return listMissingDays(trx, now, this.o.lookbackDays);
+    });
+    for (const zone of missing) {
       for (const chunk of await listDayChunks(this.o.db, { ...zone, days: CHUNK_DAYS })) {
         days += await this.rollChunk(zone.timeZone, chunk);
       }
