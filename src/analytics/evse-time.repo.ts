@@ -50,8 +50,10 @@ const BASE = (scopeSql: string) => `
     select x.charge_point_id, x.evse_conn, x.conn as connector_number, x.status,
       tstzrange(x.timestamp, coalesce(lead(x.timestamp) over (partition by x.charge_point_id, x.evse_conn, x.conn, x.lr order by x.timestamp, x.id), upper(x.lr))) * x.lr as r
     from (
-      select h.id, kr.charge_point_id, kr.evse_conn, kr.conn, h.status, h.timestamp, kr.lr from kr
-      join status_history h on h.charge_point_id = kr.charge_point_id and h.connector_number = kr.conn and h.timestamp >= lower(kr.lr) and h.timestamp < upper(kr.lr)
+      select h.id, kr.charge_point_id, kr.evse_conn, kr.conn, h.status, h.timestamp, kr.lr from kr cross join lateral (
+        -- offset 0: an index range scan per live range (unnest's row estimate would make it a scan of the whole history)
+        select h.id, h.status, h.timestamp from status_history h
+        where h.charge_point_id = kr.charge_point_id and h.connector_number = kr.conn and h.timestamp >= lower(kr.lr) and h.timestamp < upper(kr.lr) offset 0) h
       union all
       select last.id, kr.charge_point_id, kr.evse_conn, kr.conn, last.status, last.timestamp, kr.lr from kr cross join lateral (
         select h.id, h.status, h.timestamp from status_history h
@@ -149,11 +151,12 @@ const DOWN_AND_MAINTENANCE = `,
 export async function listAvailability(db: Db, q: AnalyticsQuery, o: EvseTimeOptions): Promise<Omit<AvailabilityRow, 'uptime'>[]> {
   const scope = evseScope(q, o);
   const none = "'{}'::tstzmultirange";
-  const maintSec = `(${seconds(`tstzmultirange(g.r) * coalesce(m.mr, ${none})`)} + coalesce(rb.maint, 0))`;
+  // A bucket without live down or maintenance time (most, once days are stored) skips the multirange arithmetic.
+  const maintSec = `(case when m.mr is null then 0 else ${seconds('tstzmultirange(g.r) * m.mr')} end + coalesce(rb.maint, 0))`;
   const { rows } = await db.raw(`${BASE(scope.sql)}${DOWN_AND_MAINTENANCE}
   select to_char(g.bucket, 'YYYY-MM-DD') as bucket, g.location_id, g.uid, g.charge_point_id, g.connector_number,
     (${len('g.r')} - ${maintSec})::float8 as period_sec, ${maintSec}::float8 as maintenance_sec,
-    (${seconds(`coalesce(d.mr, ${none}) - coalesce(m.mr, ${none})`)} + coalesce(rb.down, 0))::float8 as down_sec
+    (case when d.mr is null then 0 else ${seconds(`d.mr - coalesce(m.mr, ${none})`)} end + coalesce(rb.down, 0))::float8 as down_sec
   from grid g
   left join down d using (charge_point_id, connector_number, bucket)
   left join maint m using (charge_point_id, connector_number, bucket)
