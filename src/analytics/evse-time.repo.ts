@@ -10,8 +10,8 @@ import { scopeConditions } from './scope.ts';
 // Whole local days of the period that the analytics-rollup job stored (evse_day_rollups, cut in the EVSE's
 // current time zone) are summed from there; the rest of the period (`live`: its partial first and last days,
 // today, days not rolled yet or made dirty by late data, even before the job ran again) is computed from the
-// history. Seconds stay numeric
-// (exact) until the final sum, so the sum of stored and live days equals the live computation of the period.
+// history. Seconds stay numeric (exact) until the final sum, so the sum of stored and live days equals the live
+// computation of the period (a stored day's seconds come back from float8 exactly: at most ~11 digits).
 
 const EVSE_SCOPE = { location: 'e.location_id', chargePoint: 'c.charge_point_id' };
 
