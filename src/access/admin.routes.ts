@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { Unauthorized } from '../shared/errors.ts';
+import { TooManyAttempts, Unauthorized } from '../shared/errors.ts';
 import { parsePaging, parseSerialId } from '../admin/http.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from '../admin/authenticate.ts';
 import { csrfTokenOf, type AuthService, type Login } from './auth.service.ts';
@@ -22,12 +22,28 @@ function setSessionCookie(req: Request, res: Response, deps: AuthRouteDeps, valu
 
 const loginView = (l: Login) => ({ token: l.token, csrfToken: l.csrfToken, csrfHeader: CSRF_HEADER, expiresAt: l.expiresAt, operator: l.operator });
 
-/** POST /auth/login: mounted before authentication; a successful login is written to the audit log. */
+/**
+ * A refused login (wrong password, unknown email, locked out) in the audit log: the email tried and why it was
+ * refused, never the password. Malformed input (400) is not a login attempt and is not recorded.
+ */
+async function recordFailedLogin(audit: AuditService, req: Request, err: unknown): Promise<void> {
+  if (!(err instanceof Unauthorized || err instanceof TooManyAttempts)) return;
+  const email = body(req).email as string;
+  await audit.record({
+    source: 'api', actorKind: 'operator', actorId: null, actorLabel: email, action: 'POST /auth/login (failed)',
+    entityType: 'operators', entityId: null, before: null, after: null, request: { email, refused: err.message }, requestId: req.requestId ?? null,
+  });
+}
+
+/** POST /auth/login: mounted before authentication; every login, successful or refused, is written to the audit log. */
 export function loginRoutes(deps: AuthRouteDeps & { audit: AuditService }): Router {
   const r = express.Router();
   // Its own small body limit: read before any credentials were checked.
   r.post('/auth/login', express.json({ limit: '16kb' }), async (req, res) => {
-    const login = await deps.auth.login(body(req).email, body(req).password);
+    const login = await deps.auth.login(body(req).email, body(req).password).catch(async (err: unknown) => {
+      await recordFailedLogin(deps.audit, req, err);
+      throw err;
+    });
     const { id, email } = login.operator;
     await deps.audit.record({
       source: 'api', actorKind: 'operator', actorId: String(id), actorLabel: email, action: 'POST /auth/login',

@@ -19,7 +19,7 @@ const AREA_OF_SEGMENT: Record<string, Area> = {
   sessions: 'sessions',
   cdrs: 'billing', statements: 'billing',
   analytics: 'analytics',
-  jobs: 'system', webhooks: 'system',
+  jobs: 'system', webhooks: 'system', 'own-parties': 'system',
   partners: 'roaming',
   operators: 'accounts', audit: 'accounts', apikeys: 'accounts',
   auth: 'self',

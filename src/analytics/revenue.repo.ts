@@ -21,11 +21,11 @@ const REVENUE_SCOPE = {
 export async function listRevenue(db: Db, q: AnalyticsQuery): Promise<RevenueRow[]> {
   const scope = scopeConditions(q, REVENUE_SCOPE);
   const { rows } = await db.raw(`
-    select to_char(date_trunc(?, c.created_at at time zone coalesce(l.time_zone, 'UTC')), 'YYYY-MM-DD') as bucket, c.currency,
+    select to_char(date_trunc(?, c.created_at at time zone coalesce(l.time_zone, pt.time_zone, 'UTC')), 'YYYY-MM-DD') as bucket, c.currency,
       count(*) filter (where not c.credit)::int as cdrs, count(*) filter (where c.credit)::int as credits,
       sum(case when c.credit then -c.kwh else c.kwh end)::text as kwh,
       sum(c.total_cost_excl_vat)::text as excl, sum(c.total_cost_incl_vat)::text as incl
-    from cdrs c left join locations l on l.id = c.body->'cdr_location'->>'id'
+    from cdrs c left join locations l on l.id = c.body->'cdr_location'->>'id' left join parties pt on pt.id = c.party_fk
     where c.created_at >= ? and c.created_at < ?${scope.sql}
     group by 1, 2 order by 1, 2`, [q.groupBy, q.from, q.to, ...scope.bindings]);
   return rows.map((r: Record<string, unknown>) => ({

@@ -2,8 +2,8 @@ import type { Db } from '../db/knex.ts';
 import type { AnalyticsQuery, FailuresRow, SessionsRow } from './analytics.types.ts';
 import { inDriverGroup, scopeConditions } from './scope.ts';
 
-// Sessions are counted in the bucket of their start, in the time zone of their location (UTC for a session
-// at no location). A start "delivered energy" when its energy_wh is above zero.
+// Sessions are counted in the bucket of their start, in the time zone of their location (for a session at no
+// location: its own party's time zone, else UTC). A start "delivered energy" when its energy_wh is above zero.
 const SESSION_SCOPE = { location: 's.location_id', chargePoint: 's.charge_point_id', party: 'exists (select 1 from id_tokens t where t.id = s.token_fk and t.country_code = ? and t.party_id = ?)', group: inDriverGroup('s.id') };
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -19,12 +19,12 @@ export async function listSessionStats(db: Db, q: AnalyticsQuery): Promise<Sessi
   const peakScope = scopeConditions(q, PEAK_SCOPE);
   const { rows } = await db.raw(`
     with st as (
-      select to_char(date_trunc(?, s.start_at at time zone coalesce(l.time_zone, 'UTC')), 'YYYY-MM-DD') as bucket,
+      select to_char(date_trunc(?, s.start_at at time zone coalesce(l.time_zone, pt.time_zone, 'UTC')), 'YYYY-MM-DD') as bucket,
         count(*)::int as sessions, coalesce(sum(s.energy_wh), 0)::float8 as energy_wh,
         (avg(extract(epoch from s.stop_at - s.start_at)) filter (where s.stop_at is not null))::float8 as avg_duration_sec,
         (avg(s.energy_wh) filter (where s.stop_at is not null))::float8 as avg_energy_wh,
         (count(*) filter (where s.energy_wh > 0))::float8 / count(*) as success_rate
-      from sessions s left join locations l on l.id = s.location_id
+      from sessions s left join locations l on l.id = s.location_id left join parties pt on pt.id = s.party_fk
       where s.start_at >= ? and s.start_at < ?${scope.sql}
       group by 1
     ), peak as (

@@ -11,9 +11,9 @@ import type { StatusChange } from './meter-series.ts';
 
 type Row = Record<string, any>;
 
-export async function findPartyRef(db: Db, partyFk: number): Promise<{ countryCode: string; partyId: string } | undefined> {
-  const row = await db('parties').where({ id: partyFk }).first('country_code', 'party_id');
-  return row ? { countryCode: row.country_code, partyId: row.party_id } : undefined;
+export async function findPartyRef(db: Db, partyFk: number): Promise<{ countryCode: string; partyId: string; currency: string | null } | undefined> {
+  const row = await db('parties').where({ id: partyFk }).first('country_code', 'party_id', 'currency');
+  return row ? { countryCode: row.country_code, partyId: row.party_id, currency: row.currency ?? null } : undefined;
 }
 
 /** The tariff snapshot taken at the session start (OCPI Tariff), if any. */

@@ -124,17 +124,18 @@ const toLine = (r: Row): SettlementLine => ({
 export type LineRow = SettlementLine & { id: number };
 
 /** CDRs of a partner (null = local) created before `before` and not yet in a statement of `granularity`. */
-export async function listUnsettled(db: Db, o: { partnerFk: number | null; granularity: string; before: Date }): Promise<LineRow[]> {
-  const rows = await filtered(db, { partnerFk: o.partnerFk, dateTo: o.before })
+export async function listUnsettled(db: Db, o: { partyFk: number; partnerFk: number | null; granularity: string; before: Date }): Promise<LineRow[]> {
+  const rows = await filtered(db, { partyFk: o.partyFk, partnerFk: o.partnerFk, dateTo: o.before })
     .whereNotExists((q) => q.select(db.raw('1')).from('statement_cdrs as sc').whereRaw('sc.cdr_fk = cdrs.id').andWhere('sc.granularity', o.granularity))
     .orderBy([{ column: 'created_at' }, { column: 'id' }]);
   return rows.map((r: Row) => ({ ...toLine(r), id: Number(r.id) }));
 }
 
-/** Partners (null = local tokens) that have CDRs created before `before` not yet settled in `granularity`. */
-export async function listUnsettledPartners(db: Db, o: { granularity: string; before: Date }): Promise<Array<number | null>> {
+/** Partners (null = local tokens) with CDRs of own party `partyFk` created before `before` not yet settled in `granularity`. */
+export async function listUnsettledPartners(db: Db, o: { partyFk: number; granularity: string; before: Date }): Promise<Array<number | null>> {
   const rows = await db('cdrs')
     .distinct('partner_fk')
+    .where('party_fk', o.partyFk)
     .where('created_at', '<', o.before)
     .whereNotExists((q) => q.select(db.raw('1')).from('statement_cdrs as sc').whereRaw('sc.cdr_fk = cdrs.id').andWhere('sc.granularity', o.granularity));
   return rows.map((r: Row) => r.partner_fk);

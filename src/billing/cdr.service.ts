@@ -179,7 +179,8 @@ export class CdrService {
       samples: await src.listSessionSamples(trx, session.id),
       statuses: await src.listConnectorStatuses(trx, { chargePointId: session.chargePointId, connectorNumber: session.connectorNumber, from: session.startAt, until: stopAt }),
       tariff: await src.findTariffSnapshot(trx, session.id),
-      defaultCurrency: this.o.defaultCurrency,
+      // a session without a tariff is free in its party's currency (issue 9: many jurisdictions)
+      defaultCurrency: party.currency ?? this.o.defaultCurrency,
       location,
       evse,
       connector,

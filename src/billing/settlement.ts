@@ -1,6 +1,9 @@
-// Pure settlement: statement periods (UTC), per-currency totals of the CDRs a statement covers, the
+// Pure settlement: statement periods (local days and months of the party's time zone), per-currency totals of the CDRs a statement covers, the
 // delivery reconciliation, and the CSV export. Exact decimals throughout; no I/O, no clock.
 import { Decimal } from '../shared/money.ts';
+import { localTimeAt, offsetAt } from '../tariffs/timezone.ts';
+
+const DAY_MS = 86_400_000;
 
 export type Granularity = 'DAILY' | 'MONTHLY';
 export const GRANULARITIES: readonly Granularity[] = ['DAILY', 'MONTHLY'];
@@ -37,25 +40,32 @@ export interface CurrencyTotals {
   costInclVat: string;
 }
 
+/** The instant of local midnight starting local day `day` (days since 1970-01-01) in `timeZone`. */
+function localMidnight(timeZone: string, day: number): Date {
+  const local = day * DAY_MS;
+  return new Date(local - offsetAt(timeZone, local - offsetAt(timeZone, local)));
+}
+
 /**
- * The UTC day or month containing `at`. Periods are in UTC (not the operator's time zone): CDR times are
- * UTC on the wire (OCPI 2.2.1 types §16.2) and partners in other zones reconcile against the same bounds.
+ * The local day or month containing `at` in `timeZone` (issue 9: each own party settles in its own zone; UTC
+ * by default). The bounds are instants (UTC on the wire, OCPI 2.2.1 types §16.2) that partners reconcile
+ * against; a local day is 23 or 25 hours on a DST change.
  */
-export function periodOf(granularity: Granularity, at: Date): Period {
-  const y = at.getUTCFullYear();
-  const m = at.getUTCMonth();
-  if (granularity === 'MONTHLY') return { start: new Date(Date.UTC(y, m, 1)), end: new Date(Date.UTC(y, m + 1, 1)) };
-  const d = at.getUTCDate();
-  return { start: new Date(Date.UTC(y, m, d)), end: new Date(Date.UTC(y, m, d + 1)) };
+export function periodOf(granularity: Granularity, at: Date, timeZone = 'UTC'): Period {
+  const day = localTimeAt(timeZone, at.getTime()).day;
+  if (granularity === 'DAILY') return { start: localMidnight(timeZone, day), end: localMidnight(timeZone, day + 1) };
+  const date = new Date(day * DAY_MS);
+  const [y, m] = [date.getUTCFullYear(), date.getUTCMonth()];
+  return { start: localMidnight(timeZone, Date.UTC(y, m, 1) / DAY_MS), end: localMidnight(timeZone, Date.UTC(y, m + 1, 1) / DAY_MS) };
 }
 
 /**
  * The latest period that is closed at `now`: it ended at least `graceMs` ago, so that a CDR whose
  * transaction began before the end has committed. A closed period's statement never changes.
  */
-export function lastClosedPeriod(granularity: Granularity, now: Date, graceMs: number): Period {
-  const current = periodOf(granularity, new Date(now.getTime() - graceMs));
-  return periodOf(granularity, new Date(current.start.getTime() - 1));
+export function lastClosedPeriod(granularity: Granularity, now: Date, graceMs: number, timeZone = 'UTC'): Period {
+  const current = periodOf(granularity, new Date(now.getTime() - graceMs), timeZone);
+  return periodOf(granularity, new Date(current.start.getTime() - 1), timeZone);
 }
 
 /** True when the period has ended `graceMs` before `now`. */

@@ -20,6 +20,7 @@ const toTotals = (r: Row): CurrencyTotals => ({
 
 const toStatement = (r: Row, totals: CurrencyTotals[]): Statement => ({
   id: r.id,
+  partyFk: r.party_fk,
   partnerFk: r.partner_fk,
   granularity: r.granularity,
   periodStart: new Date(r.period_start),
@@ -32,6 +33,8 @@ const toStatement = (r: Row, totals: CurrencyTotals[]): Statement => ({
 });
 
 export interface NewStatement {
+  partyFk: number;
+  timeZone: string;
   partnerFk: number | null;
   granularity: Granularity;
   periodStart: Date;
@@ -43,7 +46,7 @@ export interface NewStatement {
 
 export async function insertStatement(db: Db, s: NewStatement): Promise<number> {
   const [row] = await db('statements')
-    .insert({ partner_fk: s.partnerFk, granularity: s.granularity, period_start: s.periodStart, period_end: s.periodEnd, time_zone: 'UTC', cdr_count: s.cdrCount, late_cdr_count: s.lateCdrCount, created_at: s.createdAt })
+    .insert({ party_fk: s.partyFk, partner_fk: s.partnerFk, granularity: s.granularity, period_start: s.periodStart, period_end: s.periodEnd, time_zone: s.timeZone, cdr_count: s.cdrCount, late_cdr_count: s.lateCdrCount, created_at: s.createdAt })
     .returning('id');
   return row.id;
 }
@@ -70,8 +73,9 @@ export async function insertStatementCdrs(db: Db, statementFk: number, granulari
   await db('statement_cdrs').insert(cdrFks.map((cdrFk) => ({ statement_fk: statementFk, cdr_fk: cdrFk, granularity })));
 }
 
-export async function findStatementId(db: Db, k: { partnerFk: number | null; granularity: Granularity; periodStart: Date }): Promise<number | undefined> {
+export async function findStatementId(db: Db, k: { partyFk: number; partnerFk: number | null; granularity: Granularity; periodStart: Date }): Promise<number | undefined> {
   const row = await db('statements')
+    .where({ party_fk: k.partyFk })
     .whereRaw('coalesce(partner_fk, 0) = ?', [k.partnerFk ?? 0])
     .where({ granularity: k.granularity, period_start: k.periodStart })
     .first('id');

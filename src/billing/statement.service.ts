@@ -6,6 +6,7 @@ import { GRANULARITIES, lastClosedPeriod, periodOf, reconcile, settle, type Deli
 import { toStatementCsv } from './statement-csv.ts';
 import * as repo from './statement.repo.ts';
 import type { Statement } from './statement.types.ts';
+import { listParties } from '../parties/party.service.ts';
 
 export interface StatementServiceOptions {
   db: Knex;
@@ -15,8 +16,12 @@ export interface StatementServiceOptions {
   graceMs: number;
 }
 
+/** Whose statement: an own party (in its time zone) and a partner (eMSP; null = the operator's own tokens). */
+interface StatementOwner { partyFk: number; timeZone: string; partnerFk: number | null }
+
 /**
- * Settlement statements per partner (eMSP; null = the operator's own tokens), granularity and UTC period.
+ * Settlement statements per own party, partner (eMSP; null = the operator's own tokens), granularity and
+ * period: local days and months of the own party's time zone (UTC when it has none; issue 9).
  *
  * A CDR belongs to the period in which it was issued (its created_at = OCPI last_updated), so a credit CDR
  * lands in the period of the correction. A statement is written once, when its period has closed, and
@@ -26,27 +31,30 @@ export interface StatementServiceOptions {
 export class StatementService {
   constructor(private readonly o: StatementServiceOptions) {}
 
-  /** The `settlement` job: statements for every closed period that has unsettled CDRs. */
+  /** The `settlement` job: statements for every own party and closed period (in its zone) that has unsettled CDRs. */
   async settleClosedPeriods(): Promise<{ statements: number; cdrs: number }> {
     const now = this.o.clock.now();
     const counts = { statements: 0, cdrs: 0 };
-    for (const granularity of GRANULARITIES) {
-      const closed = lastClosedPeriod(granularity, now, this.o.graceMs);
-      for (const partnerFk of await cdrs.listUnsettledPartners(this.o.db, { granularity, before: closed.end })) {
-        const made = await this.settlePartner(partnerFk, granularity, closed);
-        counts.statements += made.statements;
-        counts.cdrs += made.cdrs;
+    for (const party of await listParties(this.o.db)) {
+      const timeZone = party.timeZone ?? 'UTC';
+      for (const granularity of GRANULARITIES) {
+        const closed = lastClosedPeriod(granularity, now, this.o.graceMs, timeZone);
+        for (const partnerFk of await cdrs.listUnsettledPartners(this.o.db, { partyFk: party.id, granularity, before: closed.end })) {
+          const made = await this.settlePartner({ partyFk: party.id, timeZone, partnerFk }, granularity, closed);
+          counts.statements += made.statements;
+          counts.cdrs += made.cdrs;
+        }
       }
     }
     return counts;
   }
 
-  private async settlePartner(partnerFk: number | null, granularity: Granularity, lastClosed: Period): Promise<{ statements: number; cdrs: number }> {
+  private async settlePartner(who: StatementOwner, granularity: Granularity, lastClosed: Period): Promise<{ statements: number; cdrs: number }> {
     return this.o.db.transaction(async (trx) => {
-      const lines = await cdrs.listUnsettled(trx, { partnerFk, granularity, before: lastClosed.end });
+      const lines = await cdrs.listUnsettled(trx, { partyFk: who.partyFk, partnerFk: who.partnerFk, granularity, before: lastClosed.end });
       const byPeriod = new Map<number, cdrs.LineRow[]>();
       for (const l of lines) {
-        const start = periodOf(granularity, l.createdAt).start.getTime();
+        const start = periodOf(granularity, l.createdAt, who.timeZone).start.getTime();
         byPeriod.set(start, [...(byPeriod.get(start) ?? []), l]);
       }
       const made = { statements: 0, cdrs: 0 };
@@ -54,14 +62,14 @@ export class StatementService {
       const starts = [...byPeriod.keys()].sort((a, b) => a - b);
       if (starts[starts.length - 1] !== lastClosed.start.getTime()) starts.push(lastClosed.start.getTime());
       for (const start of starts) {
-        const period = periodOf(granularity, new Date(start));
+        const period = periodOf(granularity, new Date(start), who.timeZone);
         const own = byPeriod.get(start) ?? [];
-        if (await repo.findStatementId(trx, { partnerFk, granularity, periodStart: period.start })) {
+        if (await repo.findStatementId(trx, { partyFk: who.partyFk, partnerFk: who.partnerFk, granularity, periodStart: period.start })) {
           carried = [...carried, ...own];
           continue;
         }
         if (own.length + carried.length === 0) continue;
-        await this.insert(trx, { partnerFk, granularity, period, lines: [...carried, ...own], late: carried.length });
+        await this.insert(trx, { who, granularity, period, lines: [...carried, ...own], late: carried.length });
         made.statements += 1;
         made.cdrs += own.length + carried.length;
         carried = [];
@@ -70,9 +78,11 @@ export class StatementService {
     });
   }
 
-  private async insert(trx: Knex.Transaction, s: { partnerFk: number | null; granularity: Granularity; period: Period; lines: cdrs.LineRow[]; late: number }): Promise<void> {
+  private async insert(trx: Knex.Transaction, s: { who: StatementOwner; granularity: Granularity; period: Period; lines: cdrs.LineRow[]; late: number }): Promise<void> {
     const id = await repo.insertStatement(trx, {
-      partnerFk: s.partnerFk,
+      partyFk: s.who.partyFk,
+      timeZone: s.who.timeZone,
+      partnerFk: s.who.partnerFk,
       granularity: s.granularity,
       periodStart: s.period.start,
       periodEnd: s.period.end,
@@ -82,7 +92,7 @@ export class StatementService {
     });
     await repo.insertStatementTotals(trx, id, settle(s.lines));
     await repo.insertStatementCdrs(trx, id, s.granularity, s.lines.map((l) => l.id));
-    this.o.logger.info('statement closed', { statementId: id, partnerFk: s.partnerFk, granularity: s.granularity, periodStart: s.period.start.toISOString(), cdrs: s.lines.length, late: s.late });
+    this.o.logger.info('statement closed', { statementId: id, partyFk: s.who.partyFk, partnerFk: s.who.partnerFk, granularity: s.granularity, periodStart: s.period.start.toISOString(), cdrs: s.lines.length, late: s.late });
   }
 
   list(filter: repo.StatementFilter): Promise<Statement[]> {

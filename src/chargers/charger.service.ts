@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.ts';
 import type { DomainEvents } from '../shared/events.ts';
 import { scryptPasswords, type PasswordHasher } from '../shared/password.ts';
-import { Conflict, InvalidInput } from '../shared/errors.ts';
+import { Conflict, InvalidInput, NotFound } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { BootNotificationRequest, BootNotificationResponse } from '../ocpp/v16/types.ts';
 import type { Db } from '../db/knex.ts';
@@ -54,6 +54,11 @@ export { ensureConnectorOf };
 
 /** Locks the connector until the end of `trx`: one transaction at a time starts on it (issue 15). */
 export const lockConnector = (trx: Knex.Transaction, connectorFk: number): Promise<void> => repo.lockConnector(trx, connectorFk);
+
+/** Throws NotFound unless charger `chargePointId` is registered (maintenance windows, diagnostics, ...). */
+export async function assertChargerExists(db: Db, chargePointId: string): Promise<void> {
+  if (!(await repo.findChargePoint(db, chargePointId))) throw new NotFound(`charger ${chargePointId} not found`);
+}
 
 /** The node holding the charger's WebSocket, or undefined when it is not connected anywhere. */
 export async function findConnectedNode(db: Db, chargePointId: string): Promise<string | undefined> {

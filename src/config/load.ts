@@ -96,6 +96,12 @@ export interface Config {
     /** Each node reads new events at least this often (a safety net: new events normally wake it at once). */
     pollIntervalMs: number;
   };
+  /** Analytics (issue 9): the `analytics-rollup` job storing each EVSE's time figures per ended local day. */
+  analytics: {
+    rollupCron: string;
+    /** Days back from today the job keeps stored (older days are computed live when asked for). */
+    rollupLookbackDays: number;
+  };
   /** Drivers' access (issue 9): schedule of the `local-auth-lists` job (SendLocalList to every charger that needs it). */
   access: { localListCron: string };
   /** Stuck sessions (issue 15): idle connectors, operator stops and the zombie rules (0 = rule off). */

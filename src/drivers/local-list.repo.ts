@@ -24,10 +24,26 @@ export async function findLocalList(db: Db, chargePointId: string): Promise<Loca
   return row ? toState(row) : undefined;
 }
 
-/** Records an accepted update: the charger now holds `sent`. */
+/**
+ * Hands out the version of the next SendLocalList of a charger: at least `atLeast` and above every version
+ * stored or handed out before. One statement (the row lock of the upsert orders concurrent callers), so two
+ * nodes syncing the same charger at once get two different versions.
+ */
+export async function reserveLocalListVersion(db: Db, chargePointId: string, atLeast: number): Promise<number> {
+  const { rows } = await db.raw(`insert into local_auth_lists as l (charge_point_id, entries, reserved_version) values (?, '[]', ?)
+    on conflict (charge_point_id) do update set reserved_version = greatest(coalesce(l.version, 0) + 1, coalesce(l.reserved_version, 0) + 1, excluded.reserved_version)
+    returning reserved_version`, [chargePointId, atLeast]);
+  return Number(rows[0].reserved_version);
+}
+
+/**
+ * Records an accepted update: the charger now holds `sent`; unless a higher version was recorded as accepted
+ * meanwhile (another node's update that overtook this one).
+ */
 export async function upsertAcceptedLocalList(db: Db, chargePointId: string, sent: SentLocalList, at: Date): Promise<void> {
   const row = { charge_point_id: chargePointId, version: sent.version, entries: JSON.stringify(sent.entries), last_status: 'Accepted', last_attempt_at: at, synced_at: at };
-  await db('local_auth_lists').insert(row).onConflict('charge_point_id').merge();
+  await db('local_auth_lists').insert(row).onConflict('charge_point_id').merge()
+    .where((w) => w.whereNull('local_auth_lists.version').orWhere('local_auth_lists.version', '<', sent.version));
 }
 
 /** Records a refused or failed attempt; what the charger held before is kept. */

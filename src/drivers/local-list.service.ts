@@ -24,7 +24,7 @@ export interface LocalListSyncResult {
  * soon after every change of rules, members or token owners.
  */
 export class LocalListService {
-  /** One sync per charger at a time on this node: two would compete for the next version number. */
+  /** One sync per charger at a time on this node (across nodes, versions are reserved in SQL). */
   private readonly running = new Map<string, Promise<LocalListSyncResult>>();
 
   constructor(private readonly o: { db: Knex; clock: Clock; logger: Logger; commands: CommandSender; callTimeoutMs: number }) {}
@@ -93,8 +93,10 @@ export class LocalListService {
       await repo.upsertLocalListAttempt(db, chargePointId, 'NotSupported', clock.now());
       return { status: 'NotSupported', listVersion: chargerVersion };
     }
-    const update = planLocalListUpdate(stored?.sent, chargerVersion, await this.desiredEntries(chargePointId));
-    if (!update) return { status: 'UpToDate', listVersion: chargerVersion };
+    const planned = planLocalListUpdate(stored?.sent, chargerVersion, await this.desiredEntries(chargePointId));
+    if (!planned) return { status: 'UpToDate', listVersion: chargerVersion };
+    // Another node may be syncing this charger too: the version is reserved in SQL (never sent twice).
+    const update = { ...planned, listVersion: await repo.reserveLocalListVersion(db, chargePointId, planned.listVersion) };
     const { status } = await commands.send(chargePointId, 'SendLocalList', update, callTimeoutMs);
     if (status === 'Accepted') await repo.upsertAcceptedLocalList(db, chargePointId, applyLocalListUpdate(stored?.sent, update), clock.now());
     else await repo.upsertLocalListAttempt(db, chargePointId, status, clock.now());

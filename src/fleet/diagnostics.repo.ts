@@ -49,6 +49,3 @@ export async function listDiagnosticsRequests(db: Db, f: { chargePointId?: strin
   return (await q).map(toRequest);
 }
 
-export async function chargerExists(db: Db, id: string): Promise<boolean> {
-  return (await db('charge_points').where({ id }).first('id')) !== undefined;
-}

@@ -4,6 +4,7 @@ import type { Clock } from '../shared/clock.ts';
 import { InvalidInput, NotFound } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { sendToCharger } from '../maintenance/charger-command.ts';
+import { assertChargerExists } from '../chargers/charger.service.ts';
 import * as repo from './diagnostics.repo.ts';
 
 export interface DiagnosticsAsk {
@@ -27,7 +28,7 @@ export class DiagnosticsService {
     const location = ask.location ?? this.o.defaultLocation;
     if (!location) throw new InvalidInput('location: required (no maintenance.diagnosticsLocation is configured)');
     if (ask.startTime && ask.stopTime && ask.stopTime.getTime() < ask.startTime.getTime()) throw new InvalidInput('stopTime: must not be before startTime');
-    if (!(await repo.chargerExists(this.o.db, ask.chargePointId))) throw new NotFound(`charger ${ask.chargePointId} not found`);
+    await assertChargerExists(this.o.db, ask.chargePointId);
     const payload = {
       location,
       ...(ask.startTime ? { startTime: ask.startTime.toISOString() } : {}),

@@ -1,12 +1,16 @@
 import type { Knex } from 'knex';
 import type { CommandSender } from '../ocpp/commands.ts';
 import type { Clock } from '../shared/clock.ts';
+import { mapBounded } from '../shared/bulk.ts';
 import { InvalidInput } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { sendToCharger } from '../maintenance/charger-command.ts';
 import { configurationDrift } from './drift.ts';
 import * as repo from './template.repo.ts';
 import type { ApplyResult, ChargerDrift, ConfigurationTemplate, TemplateInput } from './template.types.ts';
+
+/** Chargers a template is applied to at once: each waits up to callTimeoutMs for an answer per key. */
+export const APPLY_CONCURRENCY = 16;
 
 // OCPP 1.6 §5.3 ChangeConfiguration.req: key CiString50, value CiString500.
 const MAX_KEY = 50;
@@ -27,7 +31,7 @@ function checkTemplate(input: Partial<TemplateInput>): TemplateInput {
 
 /** Configuration templates per charger model (issue 9): CRUD, drift per charger, applied with ChangeConfiguration. */
 export class ConfigurationTemplateService {
-  constructor(private readonly o: { db: Knex; clock: Clock; logger: Logger; commands: CommandSender; callTimeoutMs: number }) {}
+  constructor(private readonly o: { db: Knex; clock: Clock; logger: Logger; commands: CommandSender; callTimeoutMs: number; applyConcurrency?: number }) {}
 
   create(input: Partial<TemplateInput>): Promise<ConfigurationTemplate> {
     return repo.insertTemplate(this.o.db, checkTemplate(input), this.o.clock.now());
@@ -66,16 +70,16 @@ export class ConfigurationTemplateService {
    * shows the result. A charger that is offline gets nothing (Offline) and is applied again later.
    */
   async apply(id: number, ids?: string[]): Promise<ApplyResult[]> {
-    const results: ApplyResult[] = [];
-    for (const charger of await this.drift(id, ids)) {
+    // Chargers in parallel (a slow or silent one no longer holds up the rest), at most applyConcurrency at once;
+    // one charger's keys one after the other (OCPP-J §4.1.1: one outstanding CALL per charger).
+    return mapBounded(await this.drift(id, ids), this.o.applyConcurrency ?? APPLY_CONCURRENCY, async (charger) => {
       const keys: ApplyResult['keys'] = [];
       for (const k of charger.keys.filter((x) => x.state === 'DRIFT' || x.state === 'UNKNOWN')) {
         const outcome = await sendToCharger({ commands: this.o.commands, logger: this.o.logger, timeoutMs: this.o.callTimeoutMs }, charger.chargePointId, 'ChangeConfiguration', { key: k.key, value: k.expected });
         keys.push({ key: k.key, value: k.expected, status: outcome.status });
         if (outcome.status === 'Offline') break; // the rest would fail alike
       }
-      results.push({ chargePointId: charger.chargePointId, keys });
-    }
-    return results;
+      return { chargePointId: charger.chargePointId, keys };
+    });
   }
 }

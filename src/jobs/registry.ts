@@ -14,6 +14,7 @@ import type { FirmwareCampaignService } from '../fleet/firmware.service.ts';
 import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.ts';
 import { deleteEventsBefore } from '../events/event-hub.ts';
+import type { AnalyticsRollupService } from '../analytics/rollup.service.ts';
 
 /** Registers every scheduled job. Later modules add theirs here. */
 export function registerJobs(scheduler: JobScheduler, deps: { config: Config; pushWorker?: PushWorker; chargers: ChargerService; authorize?: AuthorizeService; tokenSync?: TokenSyncDeps }): void {
@@ -56,4 +57,9 @@ export function registerMaintenanceJobs(scheduler: JobScheduler, deps: { config:
 export function registerEventJobs(scheduler: JobScheduler, deps: { config: Config; db: Knex; clock: Clock }): void {
   const { retentionHours, retentionCron } = deps.config.events;
   scheduler.register({ name: 'events-retention', schedule: retentionCron, run: async () => ({ deleted: await deleteEventsBefore(deps.db, new Date(deps.clock.now().getTime() - retentionHours * 3_600_000)) }) });
+}
+
+/** Analytics (issue 9): the daily roll-up per EVSE and local day that the time-based reports sum. */
+export function registerAnalyticsJobs(scheduler: JobScheduler, deps: { config: Config; analyticsRollup: AnalyticsRollupService }): void {
+  scheduler.register({ name: 'analytics-rollup', schedule: deps.config.analytics.rollupCron, run: () => deps.analyticsRollup.run() });
 }

@@ -93,6 +93,3 @@ export async function findConnectorOfEvse(db: Db, evseUid: string): Promise<{ ch
   return row ? { chargePointId: row.charge_point_id, connectorId: row.connector_number } : undefined;
 }
 
-export async function chargePointExists(db: Db, id: string): Promise<boolean> {
-  return (await db('charge_points').where({ id }).first('id')) !== undefined;
-}

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ChargerService } from '../chargers/charger.service.ts';
+import { assertChargerExists, type ChargerService } from '../chargers/charger.service.ts';
 import type { CommandSender } from '../ocpp/commands.ts';
 import type { Clock } from '../shared/clock.ts';
 import { Conflict, InvalidInput, NotFound } from '../shared/errors.ts';
@@ -46,7 +46,7 @@ export class MaintenanceWindowService {
       return found;
     }
     if (!req.chargePointId) throw new InvalidInput('chargePointId: required (or evseUid)');
-    if (!(await repo.chargePointExists(this.o.db, req.chargePointId))) throw new NotFound(`charger ${req.chargePointId} not found`);
+    await assertChargerExists(this.o.db, req.chargePointId);
     return { chargePointId: req.chargePointId, connectorId: req.connectorId ?? null };
   }
 

@@ -8,9 +8,25 @@ export interface Party {
   partyId: string;
   name: string;
   isDefault: boolean;
+  /** ISO 4217; null: billing.defaultCurrency. */
+  currency: string | null;
+  /** VAT percent as a decimal string ("21", "8.1"); null: no VAT applies. */
+  vatRate: string | null;
+  /** Tariff prices are entered incl. VAT (stored excl. VAT, as OCPI has them). */
+  pricesIncludeVat: boolean;
+  /** IANA zone its statements are cut in; null: UTC. */
+  timeZone: string | null;
 }
 
-const toParty = (r: Record<string, any>): Party => ({ id: r.id, countryCode: r.country_code, partyId: r.party_id, name: r.name, isDefault: r.is_default });
+/** What an operator sets on one of its parties. */
+export type PartySettings = Pick<Party, 'name' | 'currency' | 'vatRate' | 'pricesIncludeVat' | 'timeZone'>;
+
+const decimalText = (v: unknown): string | null => (v === null || v === undefined ? null : String(v).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''));
+
+const toParty = (r: Record<string, any>): Party => ({
+  id: r.id, countryCode: r.country_code, partyId: r.party_id, name: r.name, isDefault: r.is_default,
+  currency: r.currency ?? null, vatRate: decimalText(r.vat_rate), pricesIncludeVat: r.prices_include_vat === true, timeZone: r.time_zone ?? null,
+});
 
 /** Makes sure the operator's own default party exists and is the only default; returns it. */
 export async function upsertDefaultParty(db: Db, p: { countryCode: string; partyId: string; name: string }): Promise<Party> {
@@ -41,4 +57,20 @@ export async function insertParty(db: Db, p: { countryCode: string; partyId: str
 
 export async function listParties(db: Db): Promise<Party[]> {
   return (await db('parties').orderBy('id')).map(toParty);
+}
+
+export async function findPartyById(db: Db, id: number): Promise<Party | undefined> {
+  const row = await db('parties').where({ id }).first();
+  return row ? toParty(row) : undefined;
+}
+
+/** Creates party `countryCode`/`partyId` with `settings`, or replaces the settings of the existing one. */
+export async function upsertPartySettings(db: Db, key: { countryCode: string; partyId: string }, settings: PartySettings): Promise<Party> {
+  const values = { name: settings.name, currency: settings.currency, vat_rate: settings.vatRate, prices_include_vat: settings.pricesIncludeVat, time_zone: settings.timeZone };
+  const [row] = await db('parties')
+    .insert({ country_code: key.countryCode, party_id: key.partyId, ...values, created_at: dbNow(db) })
+    .onConflict(['country_code', 'party_id'])
+    .merge(values)
+    .returning('*');
+  return toParty(row);
 }

@@ -108,7 +108,7 @@ export function toOcpiSession(input: SessionOcpiInput, opts: { minPeriodMs?: num
     location_id: s.locationId ?? '#NA',
     evse_uid: s.evseUid ?? '#NA',
     connector_id: input.connectorId,
-    currency: s.currency ?? input.defaultCurrency,
+    currency: s.currency ?? input.party.currency ?? input.defaultCurrency,
     status: s.status,
     last_updated: s.lastUpdated.toISOString(),
   };

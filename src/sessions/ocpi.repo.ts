@@ -13,7 +13,7 @@ type Row = Record<string, any>;
 /** A session with everything its OCPI description and its pushes need. */
 export interface SessionContext {
   session: Session;
-  party: { countryCode: string; partyId: string };
+  party: { countryCode: string; partyId: string; currency?: string | null };
   token: CdrTokenRecord;
   /** The eMSP the token belongs to (id_tokens.partner_fk); null for the operator's own tokens. */
   partnerFk: number | null;
@@ -39,7 +39,7 @@ function maxPowerW(r: Row): number | undefined {
 function toContext(r: Row): SessionContext {
   return {
     session: toSession(r),
-    party: { countryCode: r.party_country_code, partyId: r.party_party_id },
+    party: { countryCode: r.party_country_code, partyId: r.party_party_id, currency: r.party_currency ?? null },
     token: { countryCode: r.token_country_code, partyId: r.token_party_id, uid: r.token_uid, type: r.token_type, contractId: r.token_contract_id },
     partnerFk: r.token_partner_fk === null ? null : Number(r.token_partner_fk),
     connectorId: r.connector_ocpi_id ?? String(r.connector_number),
@@ -60,7 +60,7 @@ function sharedSessions(db: Db): Knex.QueryBuilder {
     .leftJoin('evses as e', 'e.uid', 's.evse_uid')
     .whereNotNull('s.location_id')
     .select(
-      's.*', 'p.country_code as party_country_code', 'p.party_id as party_party_id',
+      's.*', 'p.country_code as party_country_code', 'p.party_id as party_party_id', 'p.currency as party_currency',
       't.country_code as token_country_code', 't.party_id as token_party_id', 't.uid as token_uid', 't.type as token_type',
       't.contract_id as token_contract_id', 't.partner_fk as token_partner_fk',
       'c.ocpi_id as connector_ocpi_id', 'c.max_electric_power as connector_max_electric_power', 'c.max_voltage as connector_max_voltage',

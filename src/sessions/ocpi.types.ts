@@ -20,8 +20,8 @@ export interface CdrTokenRecord {
 /** Everything the mapper needs to describe one session. */
 export interface SessionOcpiInput {
   session: Session;
-  /** The cpms party that owns the session. */
-  party: { countryCode: string; partyId: string };
+  /** The cpms party that owns the session; its currency (when set) before defaultCurrency. */
+  party: { countryCode: string; partyId: string; currency?: string | null };
   token: CdrTokenRecord;
   /** Connector.id (OCPI) of the connector charged on. */
   connectorId: string;

@@ -5,6 +5,7 @@ import { Conflict, InvalidInput, NotFound } from '../shared/errors.ts';
 // eslint-disable-next-line no-restricted-syntax -- tariffs are stored as OCPI Tariff objects: an admin-made tariff must pass the same OCPI schema as a pushed one
 import { assertOcpi } from '../ocpi/validate.ts';
 import type { Party } from '../parties/party.repo.ts';
+import { applyPartyPricing } from './party-pricing.ts';
 import { findParty, getDefaultParty } from '../parties/party.service.ts';
 import { isKnownParty } from '../partners/party-routes.ts';
 import type { PartyRef } from '../partners/partner.types.ts';
@@ -227,7 +228,8 @@ export class TariffService {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidInput('body: must be an OCPI Tariff object');
     const b = body as Record<string, unknown>;
     if (b.id !== undefined && b.id !== id) throw new InvalidInput(`id: must equal the id in the URL (${id})`);
-    const wire = { ...b, id, country_code: party.countryCode, party_id: party.partyId, last_updated: now.toISOString() };
+    // Issue 9: the owning party's currency and VAT rules complete the body (prices incl. VAT become excl. VAT)
+    const wire = { ...applyPartyPricing(b, party), id, country_code: party.countryCode, party_id: party.partyId, last_updated: now.toISOString() };
     assertOcpi('Tariff', wire);
     // Engine-level rules the schema cannot say (min_price <= max_price, ...); keeps the normalised elements.
     const read = readTariff(wire);

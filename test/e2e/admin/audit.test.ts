@@ -44,6 +44,26 @@ describe('e2e admin API: audit log', () => {
     expect(byEmail.body.data[1].request).to.deep.equal({ email: 'auditor@example.com' });
   });
 
+  it('should record a refused login with the email tried and the reason, never the password', async () => {
+    // Arrange
+    await t.app.services.operators.add({ email: 'forgetful@example.com', role: 'viewer', password: 'the right password' });
+
+    // Act
+    const wrong = await t.api('POST', '/api/v1/auth/login', { email: 'forgetful@example.com', password: 'a wrong password 1' }, { key: null });
+    const unknown = await t.api('POST', '/api/v1/auth/login', { email: 'nobody@example.com', password: 'a wrong password 2' }, { key: null });
+    const malformed = await t.api('POST', '/api/v1/auth/login', { email: 'forgetful@example.com' }, { key: null });
+    const entries = (await t.api('GET', '/api/v1/audit?actor=forgetful@example.com')).body.data;
+
+    // Assert
+    expect([wrong.status, unknown.status, malformed.status]).to.deep.equal([401, 401, 400]);
+    expect(entries.map((e: { actorKind: string; actorId: string | null; action: string; request: unknown }) => [e.actorKind, e.actorId, e.action, e.request])).to.deep.equal([
+      ['operator', null, 'POST /auth/login (failed)', { email: 'forgetful@example.com', refused: wrong.body.error.message }],
+    ]);
+    expect((await t.api('GET', '/api/v1/audit?actor=nobody@example.com')).body.data).to.have.length(1);
+    const stored = JSON.stringify(await t.db('audit_log'));
+    for (const password of ['a wrong password 1', 'a wrong password 2', 'the right password']) expect(stored).to.not.include(password);
+  });
+
   it('should record nothing for a refused or failed change, nor for a read', async () => {
     const { key } = await t.app.services.apiKeys.create('audit-viewer', 'viewer');
     const before = (await t.db('audit_log').count({ n: '*' }))[0].n;

@@ -32,6 +32,7 @@ const EXPECTED: Record<string, Role[]> = {
   'GET /maintenance-windows': ALL, 'POST /maintenance-windows': NETWORK, 'GET /maintenance-windows/{id}': ALL, 'POST /maintenance-windows/{id}/cancel': NETWORK,
   'GET /diagnostics': ALL, 'POST /diagnostics': NETWORK, 'GET /diagnostics/{id}': ALL,
   'GET /analytics/{metric}': ALL,
+  'GET /own-parties': ALL, 'GET /own-parties/{countryCode}/{partyId}': ALL, 'PUT /own-parties/{countryCode}/{partyId}': ADMIN,
   'GET /firmware-campaigns': ALL, 'POST /firmware-campaigns': NETWORK, 'GET /firmware-campaigns/{id}': ALL, 'GET /firmware-campaigns/{id}/chargers': ALL, 'POST /firmware-campaigns/{id}/cancel': NETWORK,
   'GET /configuration-templates': ALL, 'POST /configuration-templates': NETWORK, 'GET /configuration-templates/{id}': ALL, 'PUT /configuration-templates/{id}': NETWORK,
   'DELETE /configuration-templates/{id}': NETWORK, 'GET /configuration-templates/{id}/drift': ALL, 'POST /configuration-templates/{id}/apply': NETWORK,

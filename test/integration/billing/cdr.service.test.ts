@@ -65,6 +65,23 @@ describe('billing: CDR generation', () => {
     expect([String(session.total_cost_excl_vat), String(session.total_cost_incl_vat), session.currency]).to.deep.equal(['2.750000', '3.030000', 'EUR']); // numeric(18,6)
   });
 
+  it("should bill a session without a tariff free of charge in its own party's currency (issue 9)", async () => {
+    // Arrange: a site without a tariff; the operator's party bills in CHF
+    const locationId = await aLocation(s());
+    const chargePointId = await aRegisteredCharger(s(), { locationId, evseUid: anEvseUid() });
+    await t.db('parties').where({ is_default: true }).update({ currency: 'CHF' });
+    try {
+      // Act
+      const sessionId = await aChargedSession(chargePointId, await aToken(s()));
+
+      // Assert
+      const row = await t.db('cdrs').where({ session_fk: sessionId }).first();
+      expect([row.body.currency, row.body.total_cost]).to.deep.equal(['CHF', { excl_vat: 0, incl_vat: 0 }]);
+    } finally {
+      await t.db('parties').where({ is_default: true }).update({ currency: null });
+    }
+  });
+
   it('cdrs §10.1.3: should queue one POST to the eMSP owning the token, and to no other partner', async () => {
     const site = await aSite();
     const owner = await aRegisteredPartner(t.db);

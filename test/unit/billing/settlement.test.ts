@@ -10,15 +10,19 @@ function aLine(over: Partial<SettlementLine> = {}): SettlementLine {
 
 describe('billing/settlement', () => {
   describe('periodOf / lastClosedPeriod', () => {
-    const cases: Array<{ name: string; granularity: Granularity; at: string; start: string; end: string }> = [
+    const cases: Array<{ name: string; granularity: Granularity; at: string; start: string; end: string; timeZone?: string }> = [
       { name: 'should take the UTC day', granularity: 'DAILY', at: '2024-03-10T23:59:59.999Z', start: '2024-03-10T00:00:00.000Z', end: '2024-03-11T00:00:00.000Z' },
       { name: 'should take the UTC month', granularity: 'MONTHLY', at: '2024-02-29T12:00:00Z', start: '2024-02-01T00:00:00.000Z', end: '2024-03-01T00:00:00.000Z' },
       { name: 'should roll December into the next year', granularity: 'MONTHLY', at: '2024-12-31T23:00:00Z', start: '2024-12-01T00:00:00.000Z', end: '2025-01-01T00:00:00.000Z' },
       { name: 'should ignore DST: a UTC day is always 24 h', granularity: 'DAILY', at: '2024-03-31T01:30:00Z', start: '2024-03-31T00:00:00.000Z', end: '2024-04-01T00:00:00.000Z' },
+      // Issue 9: an own party settles in its own time zone
+      { name: "should take the party's local day: Zurich's 2024-03-31 is 23 h (DST)", granularity: 'DAILY', at: '2024-03-30T23:30:00Z', start: '2024-03-30T23:00:00.000Z', end: '2024-03-31T22:00:00.000Z', timeZone: 'Europe/Zurich' },
+      { name: "should take the party's local day west of UTC", granularity: 'DAILY', at: '2024-03-11T03:59:00Z', start: '2024-03-10T05:00:00.000Z', end: '2024-03-11T04:00:00.000Z', timeZone: 'America/New_York' },
+      { name: "should take the party's local month, across a DST change", granularity: 'MONTHLY', at: '2024-10-31T23:30:00Z', start: '2024-10-31T23:00:00.000Z', end: '2024-11-30T23:00:00.000Z', timeZone: 'Europe/Zurich' },
     ];
     for (const c of cases) {
       it(c.name, () => {
-        const p = periodOf(c.granularity, new Date(c.at));
+        const p = periodOf(c.granularity, new Date(c.at), c.timeZone);
         expect([p.start.toISOString(), p.end.toISOString()]).to.deep.equal([c.start, c.end]);
       });
     }
@@ -88,7 +92,7 @@ describe('billing/settlement', () => {
 
   it('should write one CSV line per CDR and one total line per currency, quoting where needed', () => {
     const lines = [aLine(), aLine({ cdrId: 'C1-C', sessionId: 'S,1', credit: true, costExclVat: '-2.5', costInclVat: '-3.03', closeReason: 'SUPERSEDED' })];
-    const statement: Statement = { id: 7, partnerFk: 3, granularity: 'DAILY', periodStart: new Date('2024-03-10T00:00:00Z'), periodEnd: new Date('2024-03-11T00:00:00Z'), timeZone: 'UTC', cdrCount: 2, lateCdrCount: 0, totals: settle(lines), createdAt: new Date('2024-03-11T00:20:00Z') };
+    const statement: Statement = { id: 7, partyFk: 1, partnerFk: 3, granularity: 'DAILY', periodStart: new Date('2024-03-10T00:00:00Z'), periodEnd: new Date('2024-03-11T00:00:00Z'), timeZone: 'UTC', cdrCount: 2, lateCdrCount: 0, totals: settle(lines), createdAt: new Date('2024-03-11T00:20:00Z') };
     const csv = toStatementCsv(statement, lines, new Map([['C1', 'DELIVERED'], ['C1-C', 'PENDING']]));
     expect(csv.split('\r\n')).to.deep.equal([
       'line,cdr_id,session_id,created_at,currency,credit,kwh,total_time_h,total_parking_time_h,cost_excl_vat,cost_incl_vat,delivery,closed_by_cpms',
