@@ -14,7 +14,7 @@ export function auditReaders(db: Knex, s: Services): Record<string, EntityReader
   return {
     chargers: async (id) => ({ ...(await getChargePoint(db, id)), connectors: await listConnectors(db, id) }),
     locations: (id) => getLocation(db, id),
-    tariffs: (id) => s.tariffs.get(id),
+    tariffs: (id) => s.tariffs.getForOperator(id),
     partners: async (id) => (serialId(id) === undefined ? undefined : toPartnerView(await s.partners.get(serialId(id)!))),
     operators: async (id) => (serialId(id) === undefined ? undefined : s.operators.get(serialId(id)!)),
     drivers: async (id) => (serialId(id) === undefined ? undefined : s.drivers.get(serialId(id)!)),

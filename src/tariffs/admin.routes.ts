@@ -53,13 +53,13 @@ export function tariffAdminRoutes(deps: { tariffs: TariffService }): Router {
   const r = express.Router();
   const svc = deps.tariffs;
   // Same engine as `cpms tariff price`: { tariff, cdr, timeZone? } -> the CDR with its totals.
-  r.post('/tariffs/price', (req, res) => {
+  r.post('/tariffs/price', async (req, res) => {
     const b = bodyOf(req);
     const timeZone = optionalString(b, 'timeZone', 255);
-    res.json(priceCdr(b.tariff, b.cdr, timeZone ? { timeZone } : {}));
+    res.json(priceCdr(await svc.forPricing(b.tariff), b.cdr, timeZone ? { timeZone } : {}));
   });
   r.get('/tariffs', async (req, res) => {
-    const { items, total } = await svc.list(parsePaging(req));
+    const { items, total } = await svc.listForOperator(parsePaging(req));
     res.json({ data: items, total });
   });
   r.put('/tariffs/:id', async (req, res) => {
@@ -67,7 +67,7 @@ export function tariffAdminRoutes(deps: { tariffs: TariffService }): Router {
     res.status(isNew ? 201 : 200).json(tariff);
   });
   r.get('/tariffs/:id', async (req, res) => {
-    res.json(await svc.get(req.params.id));
+    res.json(await svc.getForOperator(req.params.id));
   });
   r.delete('/tariffs/:id', async (req, res) => {
     await svc.delete(req.params.id);

@@ -64,6 +64,7 @@ export function fromOcpiTariff(t: Tariff, o: { partyFk: number; lastUpdated: Dat
     minPrice: fromOcpiPrice(t.min_price),
     maxPrice: fromOcpiPrice(t.max_price),
     elements: t.elements,
+    enteredElements: null,
     energyMix: t.energy_mix ?? null,
     startDateTime: parseDateTime(t.start_date_time),
     endDateTime: parseDateTime(t.end_date_time),

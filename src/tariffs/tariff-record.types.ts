@@ -23,6 +23,8 @@ export interface TariffRecord {
   maxPrice: StoredPrice | null;
   /** Element JSON as received (jsonb keeps the numbers exact; the engine parses them exactly). */
   elements: TariffElement[];
+  /** The elements as the operator entered them, prices incl. VAT, when the party quotes prices incl. VAT (else null). */
+  enteredElements: TariffElement[] | null;
   energyMix: unknown;
   startDateTime: Date | null;
   endDateTime: Date | null;

@@ -53,6 +53,28 @@ const NO_AUDIENCE: Audience = { party: null, groupId: null };
 const partiesOf = (...vs: TariffVisibility[]): OcpiParty[] =>
   [...new Set(vs.flatMap((v) => [...v.parties]))].map((key) => ({ countryCode: key.split('/')[0]!, partyId: key.split('/')[1]! }));
 
+/** A tariff as the operator sees it: the OCPI Tariff with its elements as entered and whether their prices include VAT. */
+export type OperatorTariff = Tariff & { prices_include_vat: boolean };
+
+function toOperatorTariff(r: TariffRecord): OperatorTariff {
+  return { ...toOcpiTariff(r), elements: r.enteredElements ?? r.elements, prices_include_vat: r.enteredElements !== null };
+}
+
+/** Prices can be entered incl. VAT only for a party with a VAT rate. */
+function assertVatRate(party: Pick<Party, 'countryCode' | 'partyId' | 'vatRate'>, pricesIncludeVat: boolean | undefined): void {
+  if (pricesIncludeVat === true && party.vatRate === null) {
+    throw new InvalidInput(`prices_include_vat: party ${party.countryCode}/${party.partyId} has no VAT rate, its prices cannot include VAT`);
+  }
+}
+
+/** `prices_include_vat` taken out of an admin API tariff body (it is not part of an OCPI Tariff). */
+function pricesIncludeVatOf(body: unknown): { body: Record<string, unknown>; pricesIncludeVat: boolean | undefined } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidInput('body: must be an OCPI Tariff object');
+  const { prices_include_vat: flag, ...rest } = body as Record<string, unknown>;
+  if (flag !== undefined && typeof flag !== 'boolean') throw new InvalidInput('prices_include_vat: a boolean');
+  return { body: rest, pricesIncludeVat: flag as boolean | undefined };
+}
+
 /**
  * Tariffs of the operator's parties: storage, assignment to the charging network, the OCPI push to the
  * eMSPs with a tariffs RECEIVER that may see the tariff (in the same transaction, through the outbox;
@@ -73,25 +95,56 @@ export class TariffService {
    * party; last_updated is set to now). Pushes PUT to the eMSP parties with a tariffs RECEIVER that may see
    * it (none while no rule assigns it).
    */
-  async put(id: string, body: unknown): Promise<{ tariff: Tariff; isNew: boolean }> {
+  /**
+   * The admin API's PUT: creates or replaces a tariff as the operator entered it (`prices_include_vat`, by default
+   * the party's setting, says whether its component prices include VAT); answers the operator's view.
+   */
+  async put(id: string, body: unknown): Promise<{ tariff: OperatorTariff; isNew: boolean }> {
     const now = this.o.clock.now();
-    const party = await this.ownPartyOf(body);
-    const wire = this.validate(id, body, party, now);
+    const { body: entered, pricesIncludeVat } = pricesIncludeVatOf(body);
+    const party = await this.ownPartyOf(entered);
+    assertVatRate(party, pricesIncludeVat);
+    const wire = this.validate(id, entered, { ...party, pricesIncludeVat: pricesIncludeVat ?? party.pricesIncludeVat }, now);
+    const enteredElements = (pricesIncludeVat ?? party.pricesIncludeVat) ? this.validate(id, entered, { ...party, pricesIncludeVat: false }, now).elements : null;
     return this.o.db.transaction(async (trx) => {
       const existing = await repo.findTariff(trx, id);
       if (existing && existing.partyFk !== party.id) {
         throw new Conflict(`id: tariff ${id} belongs to party ${existing.countryCode}/${existing.partyId}`);
       }
-      await repo.upsertTariff(trx, fromOcpiTariff(wire, { partyFk: party.id, lastUpdated: now }));
-      const tariff = toOcpiTariff(await repo.getTariff(trx, id));
+      await repo.upsertTariff(trx, { ...fromOcpiTariff(wire, { partyFk: party.id, lastUpdated: now }), enteredElements });
+      const record = await repo.getTariff(trx, id);
       const visibility = await this.visibilityOf(trx, id);
-      await pushTariff(trx, tariff, contentPushes(visibility, await listTariffReceivers(trx, partiesOf(visibility))));
-      return { tariff, isNew: !existing };
+      await pushTariff(trx, toOcpiTariff(record), contentPushes(visibility, await listTariffReceivers(trx, partiesOf(visibility))));
+      return { tariff: toOperatorTariff(record), isNew: !existing };
     });
   }
 
+  /** The OCPI Tariff (prices excl. VAT), as eMSPs and the pricing engine see it. */
   async get(id: string): Promise<Tariff> {
     return toOcpiTariff(await repo.getTariff(this.o.db, id));
+  }
+
+  /** The admin API's view: prices as the operator entered them (see OperatorTariff). */
+  async getForOperator(id: string): Promise<OperatorTariff> {
+    return toOperatorTariff(await repo.getTariff(this.o.db, id));
+  }
+
+  async listForOperator(filter: repo.TariffFilter & { offset: number; limit: number }): Promise<{ items: OperatorTariff[]; total: number }> {
+    const [records, total] = [await repo.listTariffs(this.o.db, filter), await repo.countTariffs(this.o.db, filter)];
+    return { items: records.map(toOperatorTariff), total };
+  }
+
+  /**
+   * A tariff body of the editor made ready for the pricing engine (`POST /tariffs/price`): with
+   * `prices_include_vat: true` its prices are converted to excl. VAT with the party's rate, as a PUT would store them.
+   */
+  async forPricing(body: unknown): Promise<unknown> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return body; // the engine names what is wrong
+    const { body: entered, pricesIncludeVat } = pricesIncludeVatOf(body);
+    if (!pricesIncludeVat) return entered;
+    const party = await this.ownPartyOf(entered);
+    assertVatRate(party, pricesIncludeVat);
+    return applyPartyPricing(entered, { ...party, pricesIncludeVat: true });
   }
 
   /** A page of tariffs and the total, oldest change first (OCPI sender: only those the eMSP may see; admin list). */

@@ -52,14 +52,18 @@ describe('e2e admin: own parties in several jurisdictions', () => {
 
     const component = (r: { body: Tariff }) => [r.body.currency, r.body.elements[0]!.price_components[0]];
     expect(component(nl)).to.deep.equal(['EUR', { type: 'ENERGY', price: 0.3, step_size: 1, vat: 21 }]);
-    expect(component(ch)).to.deep.equal(['CHF', { type: 'ENERGY', price: 0.462535, step_size: 1, vat: 8.1 }]); // 0.50 incl. 8.1 %
+    expect(component(ch)).to.deep.equal(['CHF', { type: 'ENERGY', price: 0.5, step_size: 1, vat: 8.1 }]); // as entered, incl. VAT
+    expect(ch.body.prices_include_vat).to.equal(true);
     expect(component(us)).to.deep.equal(['USD', { type: 'ENERGY', price: 0.45, step_size: 1 }]);
+    // What eMSPs and the pricing engine get: excl. VAT, 0.50 / 1.081
+    const ocpi = await t.app.services.tariffs.get('T-CH');
+    expect(ocpi.elements[0]!.price_components[0]).to.deep.equal({ type: 'ENERGY', price: 0.462535, step_size: 1, vat: 8.1 });
     expect([wrong.status, wrong.body.error.message]).to.deep.equal([400, 'currency: party CH/CPZ bills in CHF']);
   });
 
   it('cdrs §10.4.1: should total CDRs excl. and incl. VAT in each party currency, statements per party in its local day, revenue per currency', async () => {
     // Arrange: 10 kWh each; 2026-03-10 local in each zone, but 03-09 (Zurich) and 03-11 (New York) in UTC
-    const tariff = async (id: string) => (await t.api('GET', `/api/v1/tariffs/${id}`)).body as Tariff;
+    const tariff = (id: string) => t.app.services.tariffs.get(id); // the OCPI form, prices excl. VAT
     const nl = await aCdrOf('NL', await tariff('T-NL'), '2026-03-10T10:00:00Z');
     const ch = await aCdrOf('CH', await tariff('T-CH'), '2026-03-09T23:30:00Z');
     const us = await aCdrOf('US', await tariff('T-US'), '2026-03-11T03:00:00Z');
@@ -81,5 +85,40 @@ describe('e2e admin: own parties in several jurisdictions', () => {
     expect(revenue.body.data.map((r: any) => [r.bucket, r.currency, r.revenueExclVat, r.revenueInclVat])).to.deep.equal([
       ['2026-03-10', 'CHF', '4.63', '5'], ['2026-03-10', 'EUR', '3', '3.63'], ['2026-03-10', 'USD', '4.5', '4.5'],
     ]);
+  });
+
+  it('should show a tariff quoted incl. VAT as entered, so that reading it and saving it back changes no price', async () => {
+    const put = await t.api('PUT', '/api/v1/tariffs/T-CH-RT', { country_code: 'CH', party_id: 'CPZ', ...energyOnly(0.4) });
+    const read = await t.api('GET', '/api/v1/tariffs/T-CH-RT');
+
+    const saved = await t.api('PUT', '/api/v1/tariffs/T-CH-RT', read.body);
+
+    expect([put.status, saved.status]).to.deep.equal([201, 200]);
+    expect(read.body).to.deep.include({ prices_include_vat: true, elements: [{ price_components: [{ type: 'ENERGY', price: 0.4, step_size: 1, vat: 8.1 }] }] });
+    expect(saved.body.elements).to.deep.equal(read.body.elements);
+    expect((await t.app.services.tariffs.get('T-CH-RT')).elements[0]!.price_components[0]!.price).to.equal(0.370028); // 0.40 / 1.081, once
+    const list = await t.api('GET', '/api/v1/tariffs?limit=500');
+    expect(list.body.data.find((x: any) => x.id === 'T-CH-RT').elements[0].price_components[0].price).to.equal(0.4);
+  });
+
+  it('should take prices excl. VAT for a party quoting incl. VAT when the body says so, and refuse incl. VAT without a rate', async () => {
+    const excl = await t.api('PUT', '/api/v1/tariffs/T-CH-EX', { country_code: 'CH', party_id: 'CPZ', prices_include_vat: false, ...energyOnly(0.3) });
+    const noRate = await t.api('PUT', '/api/v1/tariffs/T-US-IN', { country_code: 'US', party_id: 'CPU', prices_include_vat: true, ...energyOnly(0.3) });
+    const badFlag = await t.api('PUT', '/api/v1/tariffs/T-CH-BAD', { country_code: 'CH', party_id: 'CPZ', prices_include_vat: 'yes', ...energyOnly(0.3) });
+
+    expect(excl.body).to.deep.include({ prices_include_vat: false });
+    expect((await t.app.services.tariffs.get('T-CH-EX')).elements[0]!.price_components[0]!.price).to.equal(0.3);
+    expect([noRate.status, noRate.body.error.message]).to.deep.equal([400, 'prices_include_vat: party US/CPU has no VAT rate, its prices cannot include VAT']);
+    expect([badFlag.status, badFlag.body.error.message]).to.deep.equal([400, 'prices_include_vat: a boolean']);
+  });
+
+  it('should preview the price of a tariff entered incl. VAT as its CDR will be priced', async () => {
+    const tariff = (await t.api('GET', '/api/v1/tariffs/T-CH-RT')).body; // 0.40 incl. 8.1 %
+    const cdr = { start_date_time: '2026-03-05T10:00:00Z', end_date_time: '2026-03-05T11:00:00Z', cdr_location: { time_zone: 'Europe/Zurich' }, charging_periods: [{ start_date_time: '2026-03-05T10:00:00Z', dimensions: [{ type: 'ENERGY', volume: 10 }] }] };
+
+    const preview = await t.api('POST', '/api/v1/tariffs/price', { tariff, cdr });
+
+    expect(preview.status, JSON.stringify(preview.body)).to.equal(200);
+    expect(preview.body.total_cost).to.deep.equal({ excl_vat: 3.7, incl_vat: 4 }); // 10 × 0.370028 = 3.70; × 1.081 = 4.00
   });
 });

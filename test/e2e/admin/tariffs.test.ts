@@ -17,7 +17,10 @@ describe('e2e admin tariffs', () => {
     const id = aTariffId();
     const created = await t.api('PUT', `/api/v1/tariffs/${id}`, body);
     expect(created.status).to.equal(201);
-    expect(validateOcpi('Tariff', created.body, { strict: true })).to.deep.equal({ ok: true });
+    // An OCPI Tariff plus the admin API's prices_include_vat (false: the default party quotes prices excl. VAT)
+    const { prices_include_vat: inclVat, ...tariff } = created.body;
+    expect(inclVat).to.equal(false);
+    expect(validateOcpi('Tariff', tariff, { strict: true })).to.deep.equal({ ok: true });
     const replaced = await t.api('PUT', `/api/v1/tariffs/${id}`, { ...body, tariff_alt_url: 'https://cpo.example.com/t' });
     expect([replaced.status, replaced.body.tariff_alt_url]).to.deep.equal([200, 'https://cpo.example.com/t']);
     expect((await t.api('GET', `/api/v1/tariffs/${id}`)).body).to.deep.equal(replaced.body);
