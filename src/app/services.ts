@@ -9,6 +9,8 @@ import { ChargerConnectionService } from '../chargers/charger-connection.service
 import { LoginBackoff } from '../chargers/login-backoff.ts';
 import { LastSeenService } from '../chargers/last-seen.service.ts';
 import { OnboardingService, type ConnectionControl } from '../chargers/onboarding.service.ts';
+import { ChargerSecurityService } from '../chargers/charger-security.service.ts';
+import { SecurityEventService } from '../security/security-event.service.ts';
 import { scryptPasswords } from '../shared/password.ts';
 import { ConnectorLimits } from '../chargers/connector-limits.service.ts';
 import { ConnectorService } from '../chargers/connector.service.ts';
@@ -122,7 +124,9 @@ function buildChargerAccess(deps: AppDeps, core: ServiceCore, chargers: ChargerS
   const lastSeen = new LastSeenService({ db, clock, logger: log, chargers, events: core.events, flushMs: config.ingest.lastSeenFlushMs });
   const chargerConnections = new ChargerConnectionService({ db, clock, events: core.events, nodeId: core.nodeId, chargers });
   const onboarding = new OnboardingService({ db, logger: log, passwords, commands: core.commands, connections: core.connectionControl, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
-  return { chargerAuth, chargerConnections, onboarding, lastSeen };
+  const { tls } = config;
+  const chargerSecurity = new ChargerSecurityService({ db, logger: log, commands: core.commands, callTimeoutMs: config.ocpp.callTimeoutSec * 1000, maxProfile: !tls.certFile ? 1 : tls.caFile ? 3 : 2 });
+  return { chargerAuth, chargerConnections, onboarding, lastSeen, chargerSecurity };
 }
 
 /** Tariffs and billing, hooked into the session's start and stop transactions. */
@@ -251,6 +255,7 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const maintenance = buildMaintenance(deps, core, { alerts: stuck.alerts, chargers: charging.chargers });
   const live = buildLiveMonitoring(deps, core);
   const driverAccess = buildDriverAccess(deps, core, { ...charging, tariffs: pricing.tariffs, cdrs: pricing.cdrs });
+  const securityEvents = new SecurityEventService({ db: deps.db, clock: deps.clock, logger: deps.logger.child({ module: 'security' }), alerts: stuck.alerts, alertNonCritical: deps.config.alerts.nonCriticalSecurityEvents ?? true });
   const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance });
   const { localLists } = driverAccess;
   scheduler.register({ name: 'local-auth-lists', schedule: deps.config.access.localListCron, run: () => localLists.syncAll() });
@@ -259,5 +264,5 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration, securityEvents };
 }
