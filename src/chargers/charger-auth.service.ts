@@ -50,8 +50,9 @@ export class ChargerAuthService {
   async authenticate(h: Handshake): Promise<AuthDecision> {
     const retryAfterSec = this.o.backoff.retryAfterSec(h.identity, h.remoteAddress);
     if (retryAfterSec > 0) return { ok: false, status: 429, reason: 'too many failed logins: try again later', retryAfterSec };
-    // Without credentials only an onboarding charger can get in (the same for every id: no lookup).
-    if (h.password === undefined && !this.o.acceptUnknownChargers) return this.failed(h);
+    // Without credentials (no password, no client certificate) only an onboarding charger can get in
+    // (the same for every id: no lookup).
+    if (h.password === undefined && !h.clientCertificate && !this.o.acceptUnknownChargers) return this.failed(h);
     let decision: AuthDecision;
     try {
       decision = await this.decide(h);
