@@ -5,7 +5,7 @@ import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger, connectRaw, rawCall } from '../../helpers/charger.ts';
 import { aBootNotification, aRegisteredCharger, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 
-describe('e2e OCPP SecurityEventNotification', () => {
+describe('e2e OCPP security extension notifications (SecurityEventNotification, SignedFirmwareStatusNotification, LogStatusNotification)', () => {
   const t = useTestApp();
 
   async function aBootedCharger() {
@@ -56,5 +56,19 @@ describe('e2e OCPP SecurityEventNotification', () => {
     const res = await t.api('GET', '/api/v1/security-events?critical=yes');
 
     expect(res.status).to.equal(400);
+  });
+
+  it('OCPP 1.6 security whitepaper: should store SignedFirmwareStatusNotification and LogStatusNotification as charger events with their latest status', async () => {
+    const { id, client } = await aBootedCharger();
+
+    const firmware = await client.call('SignedFirmwareStatusNotification', { status: 'InvalidSignature', requestId: 4 });
+    const log = await client.call('LogStatusNotification', { status: 'Uploaded', requestId: 5 });
+    await client.close();
+    const row = await t.db('charge_points').where({ id }).first();
+    const events = await t.db('charge_point_events').where({ charge_point_id: id }).whereIn('type', ['SignedFirmwareStatusNotification', 'LogStatusNotification']).orderBy('id');
+
+    expect([firmware, log]).to.deep.equal([{}, {}]);
+    expect([row.firmware_status, row.diagnostics_status]).to.deep.equal(['InvalidSignature', 'Uploaded']);
+    expect(events.map((e: any) => e.type)).to.deep.equal(['SignedFirmwareStatusNotification', 'LogStatusNotification']);
   });
 });
