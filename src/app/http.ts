@@ -94,7 +94,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       localListAdminRoutes({ localLists: s.localLists }),
       adhocAdminRoutes({ adhoc: s.adhoc }),
       analyticsAdminRoutes({ analytics: s.analytics }),
-      securityAdminRoutes({ securityEvents: s.securityEvents, chargerSecurity: s.chargerSecurity }),
+      securityAdminRoutes({ securityEvents: s.securityEvents, chargerSecurity: s.chargerSecurity, certificates: s.certificates }),
     ],
   });
 }

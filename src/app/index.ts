@@ -117,7 +117,7 @@ export function createApp(deps: AppDeps) {
   const server = createServer(config, app);
   const ocpp = attachOcppEndpoint(server, deps, services, connections, bus);
   const rt: Runtime = { deps, nodeId, server, services, connections, bus, ocpp };
-  const { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit, drivers, access, localLists, adhoc, chargerSecurity, securityEvents } = services;
+  const { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit, drivers, access, localLists, adhoc, chargerSecurity, securityEvents, certificates } = services;
   return {
     server,
     app,
@@ -128,7 +128,7 @@ export function createApp(deps: AppDeps) {
     pushWorker: services.pushWorker,
     webhookWorker: services.webhookWorker,
     asyncResults: services.asyncResults,
-    services: { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit, drivers, access, localLists, adhoc, chargerSecurity, securityEvents },
+    services: { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit, drivers, access, localLists, adhoc, chargerSecurity, securityEvents, certificates },
     nodeId,
     /** Live monitoring: this node's fan-out of stored events to SSE clients, and the recorder that stores them. */
     eventHub: services.eventHub,

@@ -122,7 +122,7 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
     s,
     connections,
     bus,
-    dispatch: buildRouter([chargerHandlers(s.chargers, s.connectorLimits, s.lastSeen), tokenHandlers(s.authorize), sessionHandlers(s.sessions), securityHandlers(s.securityEvents, s.chargers)]),
+    dispatch: buildRouter([chargerHandlers(s.chargers, s.connectorLimits, s.lastSeen), tokenHandlers(s.authorize), sessionHandlers(s.sessions), securityHandlers(s.securityEvents, s.chargers, s.certificates)]),
     validator: createOcppValidator('ocpp1.6'),
     liveness: new Liveness(deps.config.ocpp.pingIntervalSec * 1000),
     records: new TaskTracker(),

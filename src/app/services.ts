@@ -11,6 +11,7 @@ import { LastSeenService } from '../chargers/last-seen.service.ts';
 import { OnboardingService, type ConnectionControl } from '../chargers/onboarding.service.ts';
 import { ChargerSecurityService } from '../chargers/charger-security.service.ts';
 import { SecurityEventService } from '../security/security-event.service.ts';
+import { CertificateService } from '../security/certificate.service.ts';
 import { scryptPasswords } from '../shared/password.ts';
 import { ConnectorLimits } from '../chargers/connector-limits.service.ts';
 import { ConnectorService } from '../chargers/connector.service.ts';
@@ -256,6 +257,10 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const live = buildLiveMonitoring(deps, core);
   const driverAccess = buildDriverAccess(deps, core, { ...charging, tariffs: pricing.tariffs, cdrs: pricing.cdrs });
   const securityEvents = new SecurityEventService({ db: deps.db, clock: deps.clock, logger: deps.logger.child({ module: 'security' }), alerts: stuck.alerts, alertNonCritical: deps.config.alerts.nonCriticalSecurityEvents ?? true });
+  const certificates = new CertificateService({
+    db: deps.db, clock: deps.clock, logger: deps.logger.child({ module: 'security' }), commands: core.commands, callTimeoutMs: deps.config.ocpp.callTimeoutSec * 1000,
+    caKeySecret: deps.config.tls.caKeySecret ?? '', issuedCertificateDays: deps.config.tls.issuedCertificateDays ?? 365, operatorName: deps.config.operator.name,
+  });
   const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance });
   const { localLists } = driverAccess;
   scheduler.register({ name: 'local-auth-lists', schedule: deps.config.access.localListCron, run: () => localLists.syncAll() });
@@ -264,5 +269,5 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration, securityEvents };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration, securityEvents, certificates };
 }

@@ -26,7 +26,15 @@ export interface Config {
   nodeId: string;
   /** A request (headers and body) not received within this time is answered 408 and its socket closed. */
   /** caFile: CAs trusted for charger client certificates (OCPP security profile 3); empty = profile 3 off. */
-  tls: { certFile: string; keyFile: string; caFile: string };
+  tls: {
+    certFile: string;
+    keyFile: string;
+    caFile: string;
+    /** Encrypts the operator CA's private key at rest (SignCertificate); empty: charger CSRs are refused. */
+    caKeySecret: string;
+    /** Validity of a charger certificate the operator CA issues. */
+    issuedCertificateDays: number;
+  };
   ocpp: {
     path: string;
     acceptUnknownChargers: boolean;
@@ -216,6 +224,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['TLS_CERT_FILE', 'tls.certFile', str],
   ['TLS_KEY_FILE', 'tls.keyFile', str],
   ['TLS_CA_FILE', 'tls.caFile', str],
+  ['TLS_CA_KEY_SECRET', 'tls.caKeySecret', str],
   ['OCPP_ACCEPT_UNKNOWN_CHARGERS', 'ocpp.acceptUnknownChargers', bool],
   ['OCPP_HEARTBEAT_INTERVAL_SEC', 'ocpp.heartbeatIntervalSec', int],
   ['OCPP_CALL_TIMEOUT_SEC', 'ocpp.callTimeoutSec', int],
