@@ -263,6 +263,8 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   });
   const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance });
   const { localLists } = driverAccess;
+  // Issue 13: chargers whose certificate from the operator CA ends soon are asked for a new CSR.
+  scheduler.register({ name: 'certificate-renewal', schedule: deps.config.tls.renewalCron ?? '0 3 * * *', run: () => certificates.renewExpiring(deps.config.tls.renewBeforeDays ?? 30) });
   scheduler.register({ name: 'local-auth-lists', schedule: deps.config.access.localListCron, run: () => localLists.syncAll() });
 
   // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after

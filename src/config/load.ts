@@ -34,6 +34,9 @@ export interface Config {
     caKeySecret: string;
     /** Validity of a charger certificate the operator CA issues. */
     issuedCertificateDays: number;
+    /** The certificate-renewal job (renewalCron) triggers a new CSR this long before a certificate ends. */
+    renewBeforeDays: number;
+    renewalCron: string;
   };
   ocpp: {
     path: string;

@@ -51,3 +51,9 @@ export async function listIssuedCertificates(db: Db, f: { chargePointId?: string
   if (f.expiringBefore !== undefined) q.where('not_after', '<', f.expiringBefore);
   return (await q).map(toIssued);
 }
+
+/** Chargers whose newest issued certificate ends before `before` (a renewal is due). */
+export async function listChargersWithCertificateEndingBefore(db: Db, before: Date): Promise<string[]> {
+  const rows = await db('issued_certificates').groupBy('charge_point_id').havingRaw('max(not_after) < ?', [before]).select('charge_point_id');
+  return rows.map((r: Row) => r.charge_point_id);
+}

@@ -55,6 +55,27 @@ export class CertificateService {
     return { status: 'Accepted' };
   }
 
+  /**
+   * The renewal job: asks every charger whose newest certificate ends within `renewBeforeDays` for a new CSR
+   * (ExtendedTriggerMessage SignChargePointCertificate; whitepaper §3). A charger that is offline or refuses
+   * is asked again on the next run.
+   */
+  async renewExpiring(renewBeforeDays: number): Promise<{ due: number; triggered: number }> {
+    const before = new Date(this.o.clock.now().getTime() + renewBeforeDays * 86_400_000);
+    const due = await repo.listChargersWithCertificateEndingBefore(this.o.db, before);
+    let triggered = 0;
+    for (const chargePointId of due) {
+      try {
+        const { status } = await this.o.commands.send(chargePointId, 'ExtendedTriggerMessage', { requestedMessage: 'SignChargePointCertificate' }, this.o.callTimeoutMs);
+        if (status === 'Accepted') triggered++;
+        else this.o.logger.warn('charger refused a certificate renewal trigger', { chargePointId, answer: status });
+      } catch (err) {
+        this.o.logger.warn('certificate renewal trigger not delivered', { chargePointId, err: (err as Error).message });
+      }
+    }
+    return { due: due.length, triggered };
+  }
+
   list(f: Parameters<typeof repo.listIssuedCertificates>[1]): Promise<repo.IssuedCertificateRecord[]> {
     return repo.listIssuedCertificates(this.o.db, f);
   }

@@ -72,4 +72,26 @@ describe('e2e OCPP SignCertificate and CertificateSigned (operator CA)', () => {
 
     expect([res.status, res.body.error.message]).to.deep.equal([400, 'expiringBefore: not a valid date-time']);
   });
+
+  it('OCPP 1.6 security §3: should ask a charger whose newest certificate ends within renewBeforeDays for a new CSR (ExtendedTriggerMessage SignChargePointCertificate), and not one with a fresh certificate', async () => {
+    const { id, client } = await aBootedCharger();
+    const { id: freshId, client: fresh } = await aBootedCharger();
+    const triggers: Array<[string, unknown]> = [];
+    for (const [cpId, c] of [[id, client], [freshId, fresh]] as const) {
+      c.handle('ExtendedTriggerMessage', async ({ params }) => {
+        triggers.push([cpId, params]);
+        return { status: 'Accepted' };
+      });
+    }
+    const day = 86_400_000;
+    const aCert = (chargePointId: string, notAfter: Date) => ({ charge_point_id: chargePointId, serial_number: Math.random().toString(16).slice(2), subject: `CN=${chargePointId}`, not_before: new Date(), not_after: notAfter, certificate_pem: 'pem', issued_at: new Date() });
+    await t.db('issued_certificates').insert([aCert(id, new Date(Date.now() + 5 * day)), aCert(freshId, new Date(Date.now() + 5 * day)), aCert(freshId, new Date(Date.now() + 300 * day))]);
+
+    const outcome = await t.app.services.certificates.renewExpiring(30);
+    await client.close();
+    await fresh.close();
+
+    expect(triggers).to.deep.equal([[id, { requestedMessage: 'SignChargePointCertificate' }]]);
+    expect(outcome.triggered).to.equal(1);
+  });
 });
