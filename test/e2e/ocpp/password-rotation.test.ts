@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { useTestApp } from '../../helpers/use-test-app.ts';
 import { connectCharger, handshakeStatus, type ChargerClient } from '../../helpers/charger.ts';
 import { aRegisteredCharger, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
+import { runInServer } from '../../helpers/cli-in-server.ts';
 
 describe('e2e OCPP password rotation (POST /chargers/{id}/rotate-password)', () => {
   const t = useTestApp({ overrides: { 'ocpp.callTimeoutSec': 2 } });
@@ -70,5 +71,16 @@ describe('e2e OCPP password rotation (POST /chargers/{id}/rotate-password)', () 
 
     expect([res.status, res.body.error.message]).to.deep.equal([400, 'profile: this server serves security profiles up to 1 (profile 2 needs tls.certFile, 3 also tls.caFile)']);
     expect([bad.status, bad.body.error.message]).to.deep.equal([400, 'profile: must be 1, 2 or 3']);
+  });
+
+  it('should rotate the password from the command line run in the server (cpms charger rotate-password)', async () => {
+    const { id, client, sent } = await aConnectedCharger('Accepted');
+
+    const res = await runInServer(t, 'charger', 'rotate-password', id);
+    await client.close();
+    const withNew = await handshakeStatus(t, id, { password: Buffer.from(sent[0].value, 'hex') });
+
+    expect([res.code, res.lines]).to.deep.equal([0, [`charger ${id} answered Accepted: the new password replaces the old one at its next connection`]]);
+    expect(withNew.status).to.equal(101);
   });
 });
