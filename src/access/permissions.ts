@@ -15,6 +15,8 @@ const AREA_OF_SEGMENT: Record<string, Area> = {
   tickets: 'network', 'maintenance-windows': 'network', diagnostics: 'network', 'firmware-campaigns': 'network', 'configuration-templates': 'network',
   // Live monitoring (GET /events, GET /live/...): read by every role.
   events: 'monitoring', live: 'monitoring',
+  // OCPP security events chargers report (issue 13).
+  'security-events': 'network', certificates: 'network',
   drivers: 'network', groups: 'network', 'access-refusals': 'network', adhoc: 'network',
   sessions: 'sessions',
   cdrs: 'billing', statements: 'billing',

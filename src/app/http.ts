@@ -19,6 +19,7 @@ import { tariffAdminRoutes } from '../tariffs/admin.routes.ts';
 import { billingAdminRoutes } from '../billing/admin.routes.ts';
 import { reservationAdminRoutes } from '../commands/admin.routes.ts';
 import { alertAdminRoutes } from '../alerts/admin.routes.ts';
+import { securityAdminRoutes } from '../security/admin.routes.ts';
 import { loginRoutes, operatorAdminRoutes, sessionRoutes } from '../access/admin.routes.ts';
 import { auditAdminRoutes } from '../audit/admin.routes.ts';
 import { eventAdminRoutes } from '../events/admin.routes.ts';
@@ -103,6 +104,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       analyticsAdminRoutes({ analytics: s.analytics }),
       liveOverviewRoutes({ db }),
       partyAdminRoutes({ db }),
+      securityAdminRoutes({ securityEvents: s.securityEvents, chargerSecurity: s.chargerSecurity, certificates: s.certificates }),
     ],
   });
 }
@@ -158,7 +160,10 @@ export function createServer(config: Config, app: express.Express): Server {
     // Node checks the two timeouts above only this often (default 30 s): a quarter of the shorter one.
     connectionsCheckingInterval: Math.max(250, Math.min(headersTimeoutSec, requestTimeoutSec) * 250),
   };
+  // OCPP security profile 3: a client certificate is asked for on the same port as profiles 1 and 2 but
+  // not required; the OCPP handshake checks it (chain, expiry, subject) per charger.
+  const clientCerts = config.tls.caFile ? { ca: readFileSync(config.tls.caFile), requestCert: true, rejectUnauthorized: false } : {};
   return config.tls.certFile
-    ? createHttpsServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile), ...limits }, app)
+    ? createHttpsServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile), ...clientCerts, ...limits }, app)
     : createHttpServer(limits, app);
 }

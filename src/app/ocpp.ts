@@ -16,6 +16,7 @@ import type { ConnectionControl } from '../chargers/onboarding.service.ts';
 import { chargerHandlers } from '../chargers/ocpp16.handlers.ts';
 import { tokenHandlers } from '../tokens/ocpp16.handlers.ts';
 import { sessionHandlers } from '../sessions/ocpp16.handlers.ts';
+import { securityHandlers } from '../security/ocpp16.handlers.ts';
 import { CLOSE_GOING_AWAY, drainConnections, TaskTracker } from './ocpp-drain.ts';
 
 /** Messages a charger may send before the CPMS has accepted it (OCPP 1.6 §4.2.1: Pending/Rejected). */
@@ -125,7 +126,7 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
     s,
     connections,
     bus,
-    dispatch: buildRouter([chargerHandlers(s.chargers, s.connectorLimits, s.lastSeen), tokenHandlers(s.authorize), sessionHandlers(s.sessions)]),
+    dispatch: buildRouter([chargerHandlers(s.chargers, s.connectorLimits, s.lastSeen), tokenHandlers(s.authorize), sessionHandlers(s.sessions), securityHandlers(s.securityEvents, s.chargers, s.certificates)]),
     validator: createOcppValidator('ocpp1.6'),
     liveness: new Liveness(deps.config.ocpp.pingIntervalSec * 1000),
     records: new TaskTracker(),

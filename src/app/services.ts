@@ -9,6 +9,9 @@ import { ChargerConnectionService } from '../chargers/charger-connection.service
 import { LoginBackoff } from '../chargers/login-backoff.ts';
 import { LastSeenService } from '../chargers/last-seen.service.ts';
 import { OnboardingService, type ConnectionControl } from '../chargers/onboarding.service.ts';
+import { ChargerSecurityService } from '../chargers/charger-security.service.ts';
+import { SecurityEventService } from '../security/security-event.service.ts';
+import { CertificateService } from '../security/certificate.service.ts';
 import { scryptPasswords } from '../shared/password.ts';
 import { ConnectorLimits } from '../chargers/connector-limits.service.ts';
 import { ConnectorService } from '../chargers/connector.service.ts';
@@ -124,7 +127,9 @@ function buildChargerAccess(deps: AppDeps, core: ServiceCore, chargers: ChargerS
   const lastSeen = new LastSeenService({ db, clock, logger: log, chargers, events: core.events, flushMs: config.ingest.lastSeenFlushMs });
   const chargerConnections = new ChargerConnectionService({ db, clock, events: core.events, nodeId: core.nodeId, chargers });
   const onboarding = new OnboardingService({ db, logger: log, passwords, commands: core.commands, connections: core.connectionControl, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
-  return { chargerAuth, chargerConnections, onboarding, lastSeen };
+  const { tls } = config;
+  const chargerSecurity = new ChargerSecurityService({ db, logger: log, commands: core.commands, callTimeoutMs: config.ocpp.callTimeoutSec * 1000, maxProfile: !tls.certFile ? 1 : tls.caFile ? 3 : 2 });
+  return { chargerAuth, chargerConnections, onboarding, lastSeen, chargerSecurity };
 }
 
 /** Tariffs and billing, hooked into the session's start and stop transactions. */
@@ -255,13 +260,20 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const maintenance = buildMaintenance(deps, core, { alerts: stuck.alerts, chargers: charging.chargers });
   const live = buildLiveMonitoring(deps, core);
   const driverAccess = buildDriverAccess(deps, core, { ...charging, tariffs: pricing.tariffs, cdrs: pricing.cdrs });
+  const securityEvents = new SecurityEventService({ db: deps.db, clock: deps.clock, logger: deps.logger.child({ module: 'security' }), alerts: stuck.alerts, alertNonCritical: deps.config.alerts.nonCriticalSecurityEvents ?? true });
+  const certificates = new CertificateService({
+    db: deps.db, clock: deps.clock, logger: deps.logger.child({ module: 'security' }), commands: core.commands, callTimeoutMs: deps.config.ocpp.callTimeoutSec * 1000,
+    caKeySecret: deps.config.tls.caKeySecret ?? '', issuedCertificateDays: deps.config.tls.issuedCertificateDays ?? 365, operatorName: deps.config.operator.name,
+  });
   const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance });
   const { localLists } = driverAccess;
+  // Issue 13: chargers whose certificate from the operator CA ends soon are asked for a new CSR.
+  scheduler.register({ name: 'certificate-renewal', schedule: deps.config.tls.renewalCron ?? '0 3 * * *', run: () => certificates.renewExpiring(deps.config.tls.renewBeforeDays ?? 30) });
   scheduler.register({ name: 'local-auth-lists', schedule: deps.config.access.localListCron, run: () => localLists.syncAll() });
 
   // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration, securityEvents, certificates };
 }

@@ -6,6 +6,7 @@ import type { AuthDecision, Handshake } from '../ocpp/server.ts';
 import * as repo from './charger.repo.ts';
 import * as connectionRepo from './connection.repo.ts';
 import type { LoginBackoff } from './login-backoff.ts';
+import { certificateProblem, isBelowRecordedProfile, profileOf } from './security-profile.ts';
 
 export interface ChargerAuthOptions {
   db: Knex;
@@ -52,8 +53,9 @@ export class ChargerAuthService {
   async authenticate(h: Handshake): Promise<AuthDecision> {
     const retryAfterSec = this.o.backoff.retryAfterSec(h.identity, h.remoteAddress);
     if (retryAfterSec > 0) return { ok: false, status: 429, reason: 'too many failed logins: try again later', retryAfterSec };
-    // Without credentials only an onboarding charger can get in (the same for every id: no lookup).
-    if (h.password === undefined && !this.o.acceptUnknownChargers) return this.failed(h);
+    // Without credentials (no password, no client certificate) only an onboarding charger can get in
+    // (the same for every id: no lookup).
+    if (h.password === undefined && !h.clientCertificate && !this.o.acceptUnknownChargers) return this.failed(h);
     let decision: AuthDecision;
     try {
       decision = await this.decide(h);
@@ -84,22 +86,52 @@ export class ChargerAuthService {
   }
 
   private async decide(h: Handshake): Promise<AuthDecision> {
+    if (h.clientCertificate) return this.decideByCertificate(h, h.clientCertificate);
     const row = await connectionRepo.findAuthRecord(this.o.db, h.identity);
     if (!row) return this.o.acceptUnknownChargers ? this.onboard(h) : this.verifyUnknown(h);
     if (h.password === undefined) return this.admitWithoutCredential(h, row);
-    if (row.passwordHash && (await this.check(h.password, row.passwordHash))) {
-      return { ok: true, hasCredential: true, registrationStatus: row.registrationStatus };
-    }
-    // The charger may already use the AuthorizationKey we sent it and are still waiting to hear about.
+    if (row.passwordHash && (await this.check(h.password, row.passwordHash))) return this.admit(h, row);
+    // The charger may already use the AuthorizationKey we sent it and are still waiting to hear about
+    // (onboarding, or a rotation: the old password stays valid until the charger connects with the new one).
     if (row.pendingPasswordHash && (await this.check(h.password, row.pendingPasswordHash))) {
+      const refused = this.refuseLowerProfile(h, row);
+      if (refused) return refused;
       await connectionRepo.promotePendingPassword(this.o.db, h.identity, row.pendingPasswordHash);
       this.o.logger.info('charger connected with the AuthorizationKey sent to it: it is now its password', { chargePointId: h.identity });
-      return { ok: true, hasCredential: true, registrationStatus: row.registrationStatus };
+      return this.admit(h, row);
     }
     // A failed login costs one KDF check whatever the stored hashes are: a generated secret's sha256 check
     // alone would answer in microseconds where an unknown id costs a scrypt, and tell the two apart.
     if (!usesKdf(row.passwordHash) && !usesKdf(row.pendingPasswordHash)) await this.check(h.password, UNMATCHABLE_HASH);
     return INVALID;
+  }
+
+  /** Security profile 3: the TLS client certificate authenticates the charger (no password needed). */
+  private async decideByCertificate(h: Handshake, cert: NonNullable<Handshake['clientCertificate']>): Promise<AuthDecision> {
+    const problem = certificateProblem(cert, h.identity);
+    if (problem) {
+      this.o.logger.warn('charger client certificate refused', { chargePointId: h.identity, problem });
+      return this.failed(h);
+    }
+    const row = await connectionRepo.findAuthRecord(this.o.db, h.identity);
+    return row ? this.admit(h, row) : this.failed(h);
+  }
+
+  /** Refusal (401) of a handshake below the profile the charger was raised to (whitepaper §2.1: no fall back). */
+  private refuseLowerProfile(h: Handshake, row: connectionRepo.AuthRecord): AuthDecision | undefined {
+    const used = profileOf(h);
+    if (!isBelowRecordedProfile(used, row.securityProfile)) return undefined;
+    this.o.logger.warn('charger refused: security profile lower than the one it was raised to', { chargePointId: h.identity, used, recorded: row.securityProfile });
+    return { ok: false, status: 401, reason: `security profile ${used} refused: this charger must use profile ${row.securityProfile} or higher` };
+  }
+
+  /** A charger that proved its credential: admitted unless below its profile, whose use is recorded. */
+  private async admit(h: Handshake, row: connectionRepo.AuthRecord): Promise<AuthDecision> {
+    const refused = this.refuseLowerProfile(h, row);
+    if (refused) return refused;
+    const used = profileOf(h);
+    if (row.securityProfile === null || used > row.securityProfile) await connectionRepo.raiseSecurityProfile(this.o.db, h.identity, used);
+    return { ok: true, hasCredential: true, registrationStatus: row.registrationStatus };
   }
 
   /** Same work as a wrong password of a known charger. */
@@ -119,7 +151,7 @@ export class ChargerAuthService {
     if (!inserted) return this.decide(h); // another handshake stored it first: decide as for a known charger
     this.o.logger.warn('unknown charger admitted as Pending for onboarding', { chargePointId: h.identity, hasPassword: passwordHash !== null });
     if (passwordHash) return { ok: true, hasCredential: true, registrationStatus: 'Pending' };
-    return this.admitWithoutCredential(h, { passwordHash: null, pendingPasswordHash: null, registrationStatus: 'Pending' });
+    return this.admitWithoutCredential(h, { passwordHash: null, pendingPasswordHash: null, registrationStatus: 'Pending', securityProfile: null });
   }
 
   /**

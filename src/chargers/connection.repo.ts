@@ -12,11 +12,13 @@ export interface AuthRecord {
   passwordHash: string | null;
   pendingPasswordHash: string | null;
   registrationStatus: RegistrationStatus;
+  /** The highest OCPP security profile it was raised to or connected with (null: none recorded). */
+  securityProfile: number | null;
 }
 
 export async function findAuthRecord(db: Db, id: string): Promise<AuthRecord | undefined> {
-  const row = await db('charge_points').where({ id }).first('password_hash', 'pending_password_hash', 'registration_status');
-  return row ? { passwordHash: row.password_hash, pendingPasswordHash: row.pending_password_hash, registrationStatus: row.registration_status } : undefined;
+  const row = await db('charge_points').where({ id }).first('password_hash', 'pending_password_hash', 'registration_status', 'security_profile');
+  return row ? { passwordHash: row.password_hash, pendingPasswordHash: row.pending_password_hash, registrationStatus: row.registration_status, securityProfile: row.security_profile ?? null } : undefined;
 }
 
 /** Inserts an onboarding charger unless another handshake already did; returns whether this one did. */
@@ -76,4 +78,17 @@ export async function releaseConnections(db: Db, node: string, sockets: Array<[s
     .update({ is_connected: false, connected_node: null, connection_id: null, disconnected_at: at, updated_at: dbNow(db) })
     .returning('id');
   return rows.map((r: Row) => r.id);
+}
+
+/** Records security profile `profile` unless a higher (or the same) one is recorded already: it never goes down. */
+export async function raiseSecurityProfile(db: Db, id: string, profile: number): Promise<void> {
+  await db('charge_points')
+    .where({ id })
+    .andWhere((q) => q.whereNull('security_profile').orWhere('security_profile', '<', profile))
+    .update({ security_profile: profile, updated_at: dbNow(db) });
+}
+
+/** Keeps `pendingHash` as the password the charger is being sent (its current one stays valid meanwhile). */
+export async function setPendingPassword(db: Db, id: string, pendingHash: string): Promise<void> {
+  await db('charge_points').where({ id }).update({ pending_password_hash: pendingHash, updated_at: dbNow(db) });
 }

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { createApp, type App } from '../app.ts';
 import { addImportCommands } from './import-commands.ts';
-import { addConnectorCommand, addLocationPublicationCommand, type WithServices } from './network-commands.ts';
+import { addConnectorCommand, addLocationPublicationCommand, addRotatePasswordCommand, type WithServices } from './network-commands.ts';
 import { migrateLatest } from '../db/migrate.ts';
 import { InvalidInput } from '../shared/errors.ts';
 import { systemClock } from '../shared/clock.ts';
@@ -91,6 +91,7 @@ function addResourceCommands(program: Command, host: CliHost, out: Out): void {
   // With the whole app's services: these changes queue their location pushes as the admin API's do.
   const withServices = (command: string): WithServices => (fn) => run(command, async (ctx) => out(await fn(servicesOf(ctx))));
   addConnectorCommand(charger, withServices('charger connector'));
+  addRotatePasswordCommand(charger, withServices('charger rotate-password'));
   addLocationPublicationCommand(location, withServices('location publication'));
   addImportCommands({ charger, token }, host, servicesOf, out);
 }

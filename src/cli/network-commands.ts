@@ -1,6 +1,8 @@
 // The charging network's OCPI face from the command line, with the admin API's services and validation:
 // - `cpms charger connector <id> <connectorId> [--evse <uid>] [--standard …] [--format …] [--power-type …]
 //   [--max-voltage V] [--max-amperage A] [--max-power W|none]` = PUT /chargers/{id}/connectors/{connectorId}
+// - `cpms charger rotate-password <id>` = POST /chargers/{id}/rotate-password (run it in the server, or in a
+//   cluster, so that the command reaches the charger's socket)
 // - `cpms location publication <id> --publish true|false [--allowed-to <json>]` = PUT /locations/{id}/publication
 import type { Command } from 'commander';
 import type { App } from '../app/index.ts';
@@ -63,6 +65,19 @@ export function addLocationPublicationCommand(location: Command, withServices: W
       await withServices(async (s) => {
         const l = await s.locations.setPublication(id, { publish: o.publish === 'true', publishAllowedTo: allowedTo });
         return `location ${l.id} ${l.publish ? 'published' : `unpublished (shown to the owners of ${l.publishAllowedTo?.length ?? 0} listed token(s) and to the parties that charged there)`}`;
+      });
+    });
+}
+
+/** Adds `rotate-password` under `cpms charger` (OCPP 1.6 security whitepaper: ChangeConfiguration AuthorizationKey). */
+export function addRotatePasswordCommand(charger: Command, withServices: WithServices): void {
+  charger
+    .command('rotate-password <id>')
+    .description('send a connected, Accepted charger a new random AuthorizationKey; its old password stays valid until it connects with the new one')
+    .action(async (id: string) => {
+      await withServices(async (s) => {
+        const { status } = await s.chargerSecurity.rotatePassword(id);
+        return `charger ${id} answered ${status}: the new password replaces the old one at its next connection`;
       });
     });
 }

@@ -27,7 +27,19 @@ export interface Config {
   logFormat: 'auto' | 'json' | 'pretty';
   nodeId: string;
   /** A request (headers and body) not received within this time is answered 408 and its socket closed. */
-  tls: { certFile: string; keyFile: string };
+  /** caFile: CAs trusted for charger client certificates (OCPP security profile 3); empty = profile 3 off. */
+  tls: {
+    certFile: string;
+    keyFile: string;
+    caFile: string;
+    /** Encrypts the operator CA's private key at rest (SignCertificate); empty: charger CSRs are refused. */
+    caKeySecret: string;
+    /** Validity of a charger certificate the operator CA issues. */
+    issuedCertificateDays: number;
+    /** The certificate-renewal job (renewalCron) triggers a new CSR this long before a certificate ends. */
+    renewBeforeDays: number;
+    renewalCron: string;
+  };
   ocpp: {
     path: string;
     acceptUnknownChargers: boolean;
@@ -135,6 +147,8 @@ export interface Config {
     failedStartsCount: number;
     /** …all within this many minutes. */
     failedStartsWindowMin: number;
+    /** A SecurityEventNotification not critical per the whitepaper raises a warning SECURITY_EVENT (critical ones always a critical one). */
+    nonCriticalSecurityEvents?: boolean;
   };
   /** Maintenance windows and firmware campaigns (issue 9). */
   maintenance: {
@@ -236,6 +250,8 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['NODE_ID', 'nodeId', str],
   ['TLS_CERT_FILE', 'tls.certFile', str],
   ['TLS_KEY_FILE', 'tls.keyFile', str],
+  ['TLS_CA_FILE', 'tls.caFile', str],
+  ['TLS_CA_KEY_SECRET', 'tls.caKeySecret', str],
   ['OCPP_ACCEPT_UNKNOWN_CHARGERS', 'ocpp.acceptUnknownChargers', bool],
   ['OCPP_HEARTBEAT_INTERVAL_SEC', 'ocpp.heartbeatIntervalSec', int],
   ['OCPP_CALL_TIMEOUT_SEC', 'ocpp.callTimeoutSec', int],

@@ -8,6 +8,8 @@ export const OCPP16_COMMANDS = [
   'ChangeConfiguration', 'GetConfiguration', 'ClearCache', 'TriggerMessage', 'SetChargingProfile',
   'ClearChargingProfile', 'GetCompositeSchedule', 'ReserveNow', 'CancelReservation', 'SendLocalList',
   'GetLocalListVersion', 'UpdateFirmware', 'GetDiagnostics', 'DataTransfer',
+  // OCPP 1.6 security whitepaper (edition 3) §4-6: certificates, signed firmware, logs, extended trigger.
+  'CertificateSigned', 'InstallCertificate', 'DeleteCertificate', 'GetInstalledCertificateIds', 'SignedUpdateFirmware', 'GetLog', 'ExtendedTriggerMessage',
 ] as const satisfies ReadonlyArray<keyof Ocpp16Actions>;
 
 export type Ocpp16Command = (typeof OCPP16_COMMANDS)[number];

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { newUuid } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -18,8 +19,34 @@ export interface Handshake {
   protocol: OcppProtocol;
   remoteAddress: string | undefined;
   isTls: boolean;
+  /** The TLS client certificate presented (security profile 3), undefined when none. */
+  clientCertificate: ClientCertificate | undefined;
   /** Identifies the socket this handshake opens (charge_points.connection_id while it is the current one). */
   connectionId: string;
+}
+
+/** A client certificate as the TLS layer checked it against tls.caFile (chain and validity period). */
+export interface ClientCertificate {
+  /** Chains to a trusted CA and is within its validity period. */
+  isTrusted: boolean;
+  /** Why not (OpenSSL's code, e.g. CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE), when not trusted. */
+  error: string | undefined;
+  /** The subject's commonName (the charger identity for OCPP security profile 3). */
+  commonName: string | undefined;
+}
+
+/** The client certificate of a TLS socket, or undefined (plain socket or no certificate sent). */
+function readClientCertificate(socket: IncomingMessage['socket']): ClientCertificate | undefined {
+  if (!(socket instanceof TLSSocket)) return undefined;
+  const cert = socket.getPeerCertificate();
+  if (!cert || Object.keys(cert).length === 0) return undefined;
+  const cn = cert.subject?.CN;
+  const authError = socket.authorizationError as unknown as Error | string | null | undefined;
+  return {
+    isTrusted: socket.authorized,
+    error: authError ? String((authError as { code?: string }).code ?? authError) : undefined,
+    commonName: Array.isArray(cn) ? cn[0] : cn,
+  };
 }
 
 /** Result of authenticating a handshake: accept, or refuse with an HTTP status before the socket opens. */
@@ -125,6 +152,7 @@ export function attachOcppServer(http: Server, opts: OcppServerOptions) {
       protocol,
       remoteAddress: req.socket.remoteAddress,
       isTls: 'encrypted' in req.socket && Boolean((req.socket as { encrypted?: boolean }).encrypted),
+      clientCertificate: readClientCertificate(req.socket),
       connectionId: newUuid(),
     };
     let decision: AuthDecision;

@@ -26,7 +26,7 @@ export interface ConnectionOptions {
   identity: string;
   protocol: string;
   /** read at every connection attempt: the password may change (AuthorizationKey) */
-  password(): string | undefined;
+  password(): string | Buffer | undefined;
   ca?: string | Buffer;
   callTimeoutMs: number;
   reconnectMinMs: number;

@@ -16,7 +16,7 @@ export interface SocketOptions {
   /** WebSocket subprotocol, e.g. ocpp1.6 */
   protocol: string;
   /** Basic-auth password (user = identity); none: no Authorization header */
-  password?: string;
+  password?: string | Buffer;
   /** CA certificate(s) to trust for wss:// */
   ca?: string | Buffer;
   callTimeoutMs: number;
@@ -50,7 +50,7 @@ export class OcppJSocket {
   /** Opens the connection; rejects with HandshakeRefused (HTTP status) or the network error. */
   open(): Promise<void> {
     const headers: Record<string, string> = {};
-    if (this.o.password !== undefined) headers.authorization = `Basic ${Buffer.from(`${this.o.identity}:${this.o.password}`).toString('base64')}`;
+    if (this.o.password !== undefined) headers.authorization = `Basic ${Buffer.concat([Buffer.from(`${this.o.identity}:`), Buffer.from(this.o.password)]).toString('base64')}`;
     const ws = new WebSocket(`${this.o.url.replace(/\/$/, '')}/${encodeURIComponent(this.o.identity)}`, [this.o.protocol], {
       headers,
       perMessageDeflate: false, // per-socket zlib state would cost more memory than the frames save

@@ -42,6 +42,8 @@ export class Ocpp16Station implements ChargerLink, CommandContext {
   private readonly reported = new Map<number, string>();
   private cancelHeartbeat: (() => void) | undefined;
   private onlineWaiters: Array<() => void> = [];
+  /** An AuthorizationKey the server set (hex): its bytes are the password (OCPP 1.6 security whitepaper). */
+  private keyBytes: Buffer | undefined;
 
   constructor(
     readonly model: SimCharger,
@@ -53,7 +55,7 @@ export class Ocpp16Station implements ChargerLink, CommandContext {
       identity: model.spec.id,
       protocol: 'ocpp1.6',
       // OCPP 1.6 security profile 1: the Basic-auth password is the AuthorizationKey (ChangeConfiguration may set it)
-      password: () => this.config.value('AuthorizationKey') || undefined,
+      password: () => this.keyBytes ?? (this.config.value('AuthorizationKey') || undefined),
       transactionAttempts: () => Math.max(1, this.config.number('TransactionMessageAttempts')),
       transactionRetryMs: () => this.config.number('TransactionMessageRetryInterval') * 1000,
     };
@@ -284,7 +286,15 @@ export class Ocpp16Station implements ChargerLink, CommandContext {
     if (key === 'AuthorizeRemoteTxRequests') this.model.settings.authorizeRemoteTx = this.config.bool(key);
     if (key === 'LocalAuthorizeOffline') this.model.settings.localAuthorizeOffline = this.config.bool(key);
     if (key === 'AllowOfflineTxForUnknownId') this.model.settings.allowOfflineTxForUnknownId = this.config.bool(key);
-    // AuthorizationKey: the new password is used from the next connection on.
+    // OCPP 1.6 security whitepaper, "Update Charge Point Password": a key of 16-20 bytes as hex; the charger
+    // reconnects with its bytes as the password at once (the server keeps the old one valid until then).
+    if (key === 'AuthorizationKey') {
+      const hex = this.config.value(key) ?? '';
+      if (/^(?:[0-9a-fA-F]{2}){16,20}$/.test(hex)) {
+        this.keyBytes = Buffer.from(hex, 'hex');
+        this.conn.reconnect(0).catch((err: Error) => this.o.stats.error(`${this.identity}: reconnecting with the new AuthorizationKey failed: ${err.message}`));
+      }
+    }
   }
 
   /** UpdateFirmware (§5.19) and GetDiagnostics (§5.9): one status notification per step, from `startAt` on. */

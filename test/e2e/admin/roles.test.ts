@@ -53,6 +53,7 @@ const EXPECTED: Record<string, Role[]> = {
   'GET /cdrs': ALL, 'GET /cdrs/{id}': ALL, 'POST /cdrs/{id}/credit': BILLING,
   'GET /statements': ALL, 'GET /statements/{id}.csv': ALL, 'GET /statements/{id}': ALL,
   'GET /reservations': ALL, 'GET /reservations/{id}': ALL, 'POST /reservations/{id}/cancel': NETWORK,
+  'GET /security-events': ALL, 'POST /chargers/{id}/rotate-password': NETWORK, 'POST /chargers/{id}/security-profile': NETWORK, 'GET /certificates': ALL,
 };
 
 // Ids of nothing: an allowed call changes nothing (404 / 400), a refused one is 403 before any lookup.
