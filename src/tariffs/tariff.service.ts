@@ -199,14 +199,17 @@ export class TariffService {
    * that party (without a token group) covers the connector; elsewhere it sees the stored general view
    * (connectors.tariff_ids). Same ranking as the session's tariff selection (party rule before general).
    */
-  async partyTariffIds(db: Db, party: OcpiParty, connectorFks: readonly number[]): Promise<Map<number, string[]>> {
+  async partyTariffIds(db: Db, party: OcpiParty | null, connectorFks: readonly number[]): Promise<Map<number, string[]>> {
     const view = new Map<number, string[]>();
-    const own = await repo.listUngroupedAssignmentsOfParty(db, party);
-    if (own.length === 0 || connectorFks.length === 0) return view;
+    if (connectorFks.length === 0) return view;
+    const own = party ? await repo.listUngroupedAssignmentsOfParty(db, party) : [];
     const who: Audience = { party, groupId: null };
     for (const site of await sites.listConnectorSitesByIds(db, connectorFks)) {
-      if (rankAssignments(own, site, who).length === 0) continue;
-      view.set(site.connectorFk, connectorTariffIds(await repo.listAssignmentsForSite(db, site), site, who));
+      const isOwn = own.length > 0 && rankAssignments(own, site, who).length > 0;
+      // A connector first reported after its rules were made has no stored general view yet: computed here,
+      // the same way an assignment change computes it, so that it never shows without its tariff.
+      if (isOwn) view.set(site.connectorFk, connectorTariffIds(await repo.listAssignmentsForSite(db, site), site, who));
+      else if (site.tariffIds === null) view.set(site.connectorFk, connectorTariffIds(await repo.listAssignmentsForSite(db, site), site, NO_AUDIENCE));
     }
     return view;
   }
