@@ -128,7 +128,7 @@ export function buildHttpApp(deps: AppDeps, s: Services, commands: CommandSender
   app.use(requestLog(deps.logger.child({ module: 'http' })));
   addHealthRoutes(app, deps);
   // The driver app's API needs no account (issue 11): before the admin API, which asks for credentials.
-  app.use('/api/v1/driver', driverAppRoutes({ driverApp: s.driverApp }), adminErrorHandler(deps.logger.child({ module: 'driver-api' })));
+  app.use('/api/v1/driver', driverAppRoutes({ driverApp: s.driverApp, clock: deps.clock, rateLimit: deps.config.web.driverRateLimit }), adminErrorHandler(deps.logger.child({ module: 'driver-api' })));
   if (metrics && deps.config.metrics.enabled && deps.config.metrics.port === 0) app.get('/metrics', metricsHandler(metrics, deps.config.metrics, { ownPort: false }));
   app.use('/api/v1', adminRouter(deps, s, commands));
   const { ocpi } = deps.config;

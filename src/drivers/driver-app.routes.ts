@@ -1,6 +1,8 @@
 import express, { type Request, type Router } from 'express';
 import { parsePaging } from '../admin/http.ts';
+import type { Clock } from '../shared/clock.ts';
 import { InvalidInput } from '../shared/errors.ts';
+import { TokenBuckets, type TokenBucketOptions } from '../shared/token-bucket.ts';
 import { rejectUnstorableText } from '../shared/http-input.ts';
 import type { DriverAppService } from './driver-app.service.ts';
 
@@ -21,12 +23,24 @@ function bodyOf(req: Request): Record<string, unknown> {
   return req.body as Record<string, unknown>;
 }
 
+/** A token bucket per client address: 429 with Retry-After beyond it, before the body is read. */
+function rateLimitByAddress(limit: { perSec: number; burst: number; maxClients: number }, clock: Clock): express.RequestHandler {
+  const buckets = new TokenBuckets({ perSec: limit.perSec, burst: limit.burst, maxKeys: limit.maxClients } satisfies TokenBucketOptions);
+  return (req, res, next) => {
+    const outcome = buckets.take(req.ip ?? req.socket.remoteAddress ?? 'unknown', clock.now().getTime());
+    if (outcome.allowed) return next();
+    res.set('Retry-After', String(outcome.retryAfterSec));
+    res.status(429).json({ error: { code: 'TOO_MANY_REQUESTS', message: `rate limit: at most ${limit.perSec} requests per second per client address (bursts of ${limit.burst}); retry after ${outcome.retryAfterSec} s` } });
+  };
+}
+
 /**
  * The driver API under /api/v1/driver (issue 11), used by the driver app without an account: the charger
  * finder, one EVSE, an ad hoc start, and the session followed and stopped by the key the start returned.
  */
-export function driverAppRoutes(deps: { driverApp: DriverAppService }): Router {
+export function driverAppRoutes(deps: { driverApp: DriverAppService; clock: Clock; rateLimit: { perSec: number; burst: number; maxClients: number } }): Router {
   const r = express.Router();
+  r.use(rateLimitByAddress(deps.rateLimit, deps.clock));
   r.use(rejectUnstorableText);
   r.use(express.json({ limit: '16kb' }));
   r.get('/evses', async (req, res) => {
