@@ -172,17 +172,15 @@ export function MyPage() {
         </section>
       )}
       <h2>History</h2>
-      <table aria-label="Session history">
-        <thead><tr><th>Started</th><th>EVSE</th><th>Card</th><th>Energy</th><th>Cost</th><th>Status</th></tr></thead>
-        <tbody>
-          {items.map((s) => (
-            <tr data-testid="history-row" data-status={s.status} data-cdr={s.cdrId ?? ''}>
-              <td>{new Date(s.startAt).toLocaleString()}</td><td>{s.evseUid ?? '—'}</td><td>{s.tokenUid}</td><td>{formatKwh(s.kWh)}</td>
-              <td data-testid="history-cost">{s.cost?.text ?? '—'}</td><td>{s.status.toLowerCase()}{s.status === 'COMPLETED' && !s.cdrId ? ' (final cost pending)' : ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ul class="evse-list" aria-label="Session history">
+        {items.map((s) => (
+          <li data-testid="history-row" data-status={s.status} data-cdr={s.cdrId ?? ''}>
+            <strong data-testid="history-cost">{s.cost?.text ?? '—'}</strong> · <span data-testid="history-kwh">{formatKwh(s.kWh)}</span> ·{' '}
+            <span data-testid="history-status">{s.status.toLowerCase()}{s.status === 'COMPLETED' && !s.cdrId ? ' (final cost pending)' : ''}</span>
+            <div class="muted">{new Date(s.startAt).toLocaleString()} · EVSE <span data-testid="history-evse">{s.evseUid ?? '—'}</span> · card <span data-testid="history-card">{s.tokenUid}</span></div>
+          </li>
+        ))}
+      </ul>
       <Pager offset={offset} count={items.length} onPage={setOffset} />
       <p><a href="/app" onClick={onLinkClick}>Find a charger</a> · <button type="button" onClick={signOut}>Sign out</button></p>
     </main>
