@@ -97,7 +97,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       firmwareAdminRoutes({ firmware: s.firmwareCampaigns }),
       diagnosticsAdminRoutes({ diagnostics: s.diagnostics }),
       eventAdminRoutes({ db, hub: s.eventHub, live: s.liveView, logger: logger.child({ module: 'events' }), heartbeatSec: config.events.heartbeatSec }),
-      driverAdminRoutes({ drivers: s.drivers }),
+      driverAdminRoutes({ drivers: s.drivers, accounts: s.driverAccounts }),
       groupAdminRoutes({ drivers: s.drivers, access: s.access }),
       localListAdminRoutes({ localLists: s.localLists }),
       adhocAdminRoutes({ adhoc: s.adhoc }),
@@ -132,7 +132,7 @@ export function buildHttpApp(deps: AppDeps, s: Services, commands: CommandSender
   app.use(requestLog(deps.logger.child({ module: 'http' })));
   addHealthRoutes(app, deps);
   // The driver app's API needs no account (issue 11): before the admin API, which asks for credentials.
-  app.use('/api/v1/driver', driverAppRoutes({ driverApp: s.driverApp }), adminErrorHandler(deps.logger.child({ module: 'driver-api' })));
+  app.use('/api/v1/driver', driverAppRoutes({ driverApp: s.driverApp, accounts: s.driverAccounts, clock: deps.clock, rateLimit: deps.config.web.driverRateLimit }), adminErrorHandler(deps.logger.child({ module: 'driver-api' })));
   if (metrics && deps.config.metrics.enabled && deps.config.metrics.port === 0) app.get('/metrics', metricsHandler(metrics, deps.config.metrics, { ownPort: false }));
   app.use('/api/v1', adminRouter(deps, s, commands));
   const { ocpi } = deps.config;

@@ -129,7 +129,7 @@ export function createApp(deps: AppDeps) {
   const server = createServer(config, app);
   const ocpp = attachOcppEndpoint(server, deps, services, connections, bus, metrics);
   const rt: Runtime = { deps, nodeId, server, services, connections, bus, ocpp, metrics };
-  const { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit, drivers, access, localLists, adhoc, chargerSecurity, securityEvents, certificates } = services;
+  const { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit, drivers, access, localLists, adhoc, chargerSecurity, securityEvents, certificates, driverAccounts } = services;
   return {
     server,
     app,
@@ -140,7 +140,7 @@ export function createApp(deps: AppDeps) {
     pushWorker: services.pushWorker,
     webhookWorker: services.webhookWorker,
     asyncResults: services.asyncResults,
-    services: { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit, drivers, access, localLists, adhoc, chargerSecurity, securityEvents, certificates },
+    services: { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit, drivers, access, localLists, adhoc, chargerSecurity, securityEvents, certificates, driverAccounts },
     nodeId,
     /** Live monitoring: this node's fan-out of stored events to SSE clients, and the recorder that stores them. */
     eventHub: services.eventHub,

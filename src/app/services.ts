@@ -57,6 +57,7 @@ import { AccessService } from '../drivers/access.service.ts';
 import { LocalListService } from '../drivers/local-list.service.ts';
 import { AdhocService } from '../drivers/adhoc.service.ts';
 import { DriverAppService } from '../drivers/driver-app.service.ts';
+import { DriverAccountService } from '../drivers/driver-account.service.ts';
 import { AnalyticsService } from '../analytics/analytics.service.ts';
 
 /** What the services are built on besides the injected deps: made once per app by `createApp`. */
@@ -248,7 +249,8 @@ function buildDriverAccess(deps: AppDeps, core: ServiceCore, { authorize, locati
   const adhoc = new AdhocService({ db, logger: logger.child({ module: 'adhoc' }), commands: core.commands, tokens, events: core.events, costs: cdrs, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
   adhoc.watchSessions();
   const driverApp = new DriverAppService({ db, clock, adhoc, costs: cdrs, tariffs, commands: core.commands, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
-  return { drivers, access, localLists, adhoc, driverApp };
+  const driverAccounts = new DriverAccountService({ db, clock, passwords: deps.passwords ?? scryptPasswords, ...config.auth, access, commands: core.commands, costs: cdrs, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
+  return { drivers, access, localLists, adhoc, driverApp, driverAccounts };
 }
 
 /** Every domain service with its hooks wired, plus the scheduler, push worker and async command results. */

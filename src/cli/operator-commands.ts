@@ -2,6 +2,7 @@
 // - `cpms operator add <email> --role R [--name N] [--password PW]`: prints a one-time password (to be
 //   changed at the first login) when none is given
 // - `cpms operator list`, `cpms operator disable <email>`
+// - `cpms driver password <id> --password PW`: a driver's password for the driver app (issue 11)
 // And the audit log of CLI changes: every command that changes something is recorded once it succeeded,
 // with the OS user as its actor and its arguments (secrets redacted); it runs wherever the command runs
 // (inside the server when forwarded over the control socket).
@@ -11,6 +12,7 @@ import type { App } from '../app/index.ts';
 import { systemClock } from '../shared/clock.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { redactArgs } from '../shared/redact.ts';
+import { InvalidInput } from '../shared/errors.ts';
 import type { CliContext } from './context.ts';
 
 /** Runs `fn` with the app's services on the configured database; prints what it returns (one line each). */
@@ -20,7 +22,7 @@ export type WithServicesLines = (fn: (s: App['services']) => Promise<string[]>) 
 const NOT_AUDITED = new Set(['migrate', 'partner list', 'operator list']);
 
 // CLI commands name entities in the singular; the audit log uses the admin API's path segments.
-const ENTITY_TYPES: Record<string, string> = { charger: 'chargers', token: 'tokens', location: 'locations', partner: 'partners', apikey: 'apikeys', operator: 'operators', job: 'jobs' };
+const ENTITY_TYPES: Record<string, string> = { charger: 'chargers', token: 'tokens', location: 'locations', partner: 'partners', apikey: 'apikeys', operator: 'operators', job: 'jobs', driver: 'drivers' };
 
 /** Records a successful CLI command `command` (e.g. `operator add`) run with `args` (argv after `cpms`). */
 export async function recordCliChange(ctx: CliContext, command: string, args: readonly string[]): Promise<void> {
@@ -67,6 +69,17 @@ export function addOperatorCommands(program: Command, withServices: (command: st
       return all.map((op) => `${op.id}\t${op.email}\t${op.role}\t${op.disabledAt ? 'disabled' : 'enabled'}\t${op.name ?? ''}`);
     });
   });
+  // A driver's password for the driver app (issue 11), as POST /drivers/{id}/password.
+  program.command('driver').description('driver accounts (people signing in to the driver app)')
+    .command('password <id>').description("set or reset a driver's password for the driver app; its sessions there end")
+    .requiredOption('--password <pw>', 'at least 12 characters')
+    .action(async (id: string, o: { password: string }) => {
+      await withServices('driver password')(async (s) => {
+        if (!/^[1-9]\d{0,9}$/.test(id)) throw new InvalidInput('id: must be a driver id (a positive integer)');
+        await s.driverAccounts.setPassword(Number(id), o.password);
+        return [`driver ${id}: password set`];
+      });
+    });
   operator.command('disable <email>').description('disable an account: its sessions end at once and it can no longer log in').action(async (email: string) => {
     await withServices('operator disable')(async (s) => {
       const op = await s.operators.update(await s.operators.idOfEmail(email), { disabled: true });

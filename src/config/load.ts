@@ -162,6 +162,8 @@ export interface Config {
   /** The web apps (issue 11): map tiles as a Leaflet URL template; empty: points on a plain background. */
   web: {
     tileUrl: string;
+    /** The public driver API's rate limit: a token bucket per client address (429 with Retry-After beyond it). */
+    driverRateLimit: { perSec: number; burst: number; maxClients: number };
   };
   /** Webhook deliveries (issue 9): signed POSTs, retried with exponential backoff. */
   webhooks: {
@@ -302,6 +304,8 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['SESSIONS_REMOTE_STOP_WAIT_SEC', 'sessions.remoteStopWaitSec', int],
   ['DIAGNOSTICS_LOCATION', 'maintenance.diagnosticsLocation', str],
   ['WEB_TILE_URL', 'web.tileUrl', str],
+  ['WEB_DRIVER_RATE_PER_SEC', 'web.driverRateLimit.perSec', num],
+  ['WEB_DRIVER_RATE_BURST', 'web.driverRateLimit.burst', int],
 ];
 
 const defaultsUrl = packageFile('config/default.json');

@@ -4,6 +4,7 @@ import { InvalidInput, NotFound } from '../shared/errors.ts';
 import type { AccessService } from './access.service.ts';
 import type { AdhocService } from './adhoc.service.ts';
 import type { DriverService } from './driver.service.ts';
+import type { DriverAccountService } from './driver-account.service.ts';
 import type { LocalListService } from './local-list.service.ts';
 
 function bodyOf(req: express.Request): Record<string, unknown> {
@@ -12,9 +13,14 @@ function bodyOf(req: express.Request): Record<string, unknown> {
 }
 
 /** Admin API: drivers and the tokens they own (issue 9). */
-export function driverAdminRoutes(deps: { drivers: DriverService }): Router {
+export function driverAdminRoutes(deps: { drivers: DriverService; accounts: DriverAccountService }): Router {
   const r = express.Router();
   const d = deps.drivers;
+  // The driver's password for the driver app (issue 11); its sessions there end.
+  r.post('/drivers/:id/password', async (req, res) => {
+    await deps.accounts.setPassword(parseSerialId(req.params.id), bodyOf(req).password);
+    res.status(204).end();
+  });
   r.post('/drivers', async (req, res) => void res.status(201).json(await d.add(bodyOf(req))));
   r.get('/drivers', async (req, res) => void res.json({ data: await d.list(parsePaging(req)) }));
   r.get('/drivers/:id', async (req, res) => void res.json(await d.get(parseSerialId(req.params.id))));

@@ -9,7 +9,8 @@ type Row = Record<string, any>;
 
 export interface ConnectorSite extends ChargingSite {
   connectorFk: number;
-  tariffIds: string[];
+  /** The stored general Connector.tariff_ids; null when never computed (a connector reported after its rules were made). */
+  tariffIds: string[] | null;
 }
 
 const sites = (db: Db) =>
@@ -21,7 +22,7 @@ const toSite = (r: Row): ConnectorSite => ({
   connectorFk: r.connector_fk,
   evseFk: r.evse_fk,
   locationId: r.location_id ?? null,
-  tariffIds: Array.isArray(r.tariff_ids) ? r.tariff_ids : [],
+  tariffIds: Array.isArray(r.tariff_ids) ? r.tariff_ids : null,
 });
 
 /** The connector `connectorNumber` of charger `chargePointId`, with its EVSE and location. */

@@ -253,15 +253,18 @@ export class TariffService {
    * that party (without a token group) covers the connector; elsewhere it sees the stored general view
    * (connectors.tariff_ids). Same ranking as the session's tariff selection (party rule before general).
    */
-  async partyTariffIds(db: Db, party: OcpiParty, connectorFks: readonly number[]): Promise<Map<number, string[]>> {
+  async partyTariffIds(db: Db, party: OcpiParty | null, connectorFks: readonly number[]): Promise<Map<number, string[]>> {
     const view = new Map<number, string[]>();
-    const own = await repo.listUngroupedAssignmentsOfParty(db, party);
-    if (own.length === 0 || connectorFks.length === 0) return view;
+    if (connectorFks.length === 0) return view;
+    const own = party ? await repo.listUngroupedAssignmentsOfParty(db, party) : [];
     const who: Audience = { party, groupId: null };
-    const concerned = (await sites.listConnectorSitesByIds(db, connectorFks)).filter((site) => rankAssignments(own, site, who).length > 0);
+    const isOwn = (site: { connectorFk: number }) => own.length > 0 && rankAssignments(own, site as Parameters<typeof rankAssignments>[1], who).length > 0;
+    // A connector first reported after its rules were made has no stored general view yet (tariff_ids null): computed
+    // here, the same way an assignment change computes it, so that it never shows without its tariff.
+    const concerned = (await sites.listConnectorSitesByIds(db, connectorFks)).filter((site) => isOwn(site) || site.tariffIds === null);
     // One query for the rules of every site (a page of locations has hundreds of connectors).
     const rules = await repo.listAssignmentsForSites(db, concerned);
-    concerned.forEach((site, i) => view.set(site.connectorFk, connectorTariffIds(rules[i]!, site, who)));
+    concerned.forEach((site, i) => view.set(site.connectorFk, connectorTariffIds(rules[i]!, site, isOwn(site) ? who : NO_AUDIENCE)));
     return view;
   }
 

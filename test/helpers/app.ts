@@ -39,7 +39,7 @@ export interface TestAppOptions {
 
 /** The config tests run with: defaults, no jobs, loopback, the test database. */
 export function testConfig(testDb: Pick<TestDb, 'databaseUrl'>, overrides: Record<string, unknown> = {}): Config {
-  return loadConfig({}, { port: 0, host: '127.0.0.1', databaseUrl: testDb.databaseUrl, dataDir: 'memory://', logLevel: 'error', nodeId: 'test-node', 'jobs.enabled': false, ...overrides });
+  return loadConfig({}, { port: 0, host: '127.0.0.1', databaseUrl: testDb.databaseUrl, dataDir: 'memory://', logLevel: 'error', nodeId: 'test-node', 'jobs.enabled': false, 'web.driverRateLimit.perSec': 1000, 'web.driverRateLimit.burst': 1000, ...overrides });
 }
 
 export async function startTestApp(testDb: TestDb, opts: TestAppOptions = {}): Promise<TestApp> {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../shared/api.ts';
 import { navigate } from '../shared/router.ts';
+import { accountToken, StartWithToken } from './account.tsx';
 import { EvseSummary, type DriverEvse } from './finder.tsx';
 
 /** The key of the driver's session is kept on the phone, so a reload still finds it. */
@@ -31,9 +32,10 @@ export function EvsePage({ id }: { id: string }) {
       <h1>Charger</h1>
       {evse && <div><EvseSummary e={evse} /></div>}
       {error && <p class="error" role="alert">{error}</p>}
+      {(evse || error) && accountToken() && <StartWithToken evse={evse?.evseUid ?? id} />}
       {evse && (evse.adhocAllowed
-        ? <button type="button" class="primary" disabled={busy} onClick={start}>{busy ? 'Starting…' : 'Start charging'}</button>
-        : <p class="muted">Charging here needs a card or an app of a roaming provider.</p>)}
+        ? <button type="button" class={accountToken() ? '' : 'primary'} disabled={busy} onClick={start}>{busy ? 'Starting…' : accountToken() ? 'Start without my card' : 'Start charging'}</button>
+        : !accountToken() && <p class="muted">Charging here needs a card or an app of a roaming provider (or <a href="/app/signin">sign in</a>).</p>)}
     </main>
   );
 }

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import '../shared/style.css';
 import { onLinkClick, usePath } from '../shared/router.ts';
+import { accountToken, MyPage, SignInPage } from './account.tsx';
 import { EvsePage, KEY_STORE } from './evse.tsx';
 import { Finder } from './finder.tsx';
 import { SessionPage } from './session.tsx';
@@ -14,8 +15,10 @@ function DriverApp() {
       <header class="top">
         <a href="/app" onClick={onLinkClick}><strong>Charge</strong></a>
         {ongoing && page !== 'session' && <a href={`/app/session/${ongoing}`} onClick={onLinkClick}>My session</a>}
+        {accountToken() ? <a href="/app/me" onClick={onLinkClick}>My account</a> : <a href="/app/signin" onClick={onLinkClick}>Sign in</a>}
       </header>
-      {page === 'evse' && arg ? <EvsePage id={decodeURIComponent(arg)} /> : page === 'session' && arg ? <SessionPage sessionKey={arg} /> : <Finder />}
+      {page === 'evse' && arg ? <EvsePage id={decodeURIComponent(arg)} /> : page === 'session' && arg ? <SessionPage sessionKey={arg} />
+        : page === 'signin' ? <SignInPage /> : page === 'me' ? <MyPage /> : <Finder />}
     </>
   );
 }

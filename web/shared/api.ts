@@ -14,9 +14,9 @@ let onUnauthorized: () => void = () => undefined;
 /** Called when the admin API answers 401 (the session expired or ended elsewhere): the dashboard signs in again. */
 export const setOnUnauthorized = (handler: () => void): void => void (onUnauthorized = handler);
 
-/** Calls `/api/v1<path>`; resolves with the JSON answer (undefined for 204), rejects with ApiError. */
-export async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+/** Calls `/api/v1<path>` (with `extraHeaders`, e.g. a driver's bearer token); resolves with the JSON answer (undefined for 204), rejects with ApiError. */
+export async function api<T = any>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   const res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });

@@ -38,7 +38,7 @@ const EXPECTED: Record<string, Role[]> = {
   'DELETE /configuration-templates/{id}': NETWORK, 'GET /configuration-templates/{id}/drift': ALL, 'POST /configuration-templates/{id}/apply': NETWORK,
   'GET /events': ALL, 'GET /live/chargers': ALL, 'GET /live/summary': ALL, 'GET /live/locations': ALL,
   'POST /drivers': NETWORK, 'GET /drivers': ALL, 'GET /drivers/{id}': ALL, 'PATCH /drivers/{id}': NETWORK, 'DELETE /drivers/{id}': NETWORK,
-  'PUT /drivers/{id}/tokens/{tokenId}': NETWORK, 'DELETE /drivers/{id}/tokens/{tokenId}': NETWORK,
+  'POST /drivers/{id}/password': NETWORK, 'PUT /drivers/{id}/tokens/{tokenId}': NETWORK, 'DELETE /drivers/{id}/tokens/{tokenId}': NETWORK,
   'POST /groups': NETWORK, 'GET /groups': ALL, 'GET /groups/{id}': ALL, 'DELETE /groups/{id}': NETWORK,
   'PUT /groups/{id}/members/{driverId}': NETWORK, 'DELETE /groups/{id}/members/{driverId}': NETWORK,
   'POST /groups/{id}/rules': NETWORK, 'DELETE /groups/{id}/rules/{ruleId}': NETWORK,

@@ -69,4 +69,15 @@ describe('e2e cpms operator commands (inside the running server)', () => {
     const everything = JSON.stringify(await t.db('audit_log'));
     expect(everything).to.not.include('secret cli password');
   });
+  it('should set a driver\'s password for the driver app, and refuse a short one with exit code 2', async () => {
+    const driver = (await t.api('POST', '/api/v1/drivers', { name: 'Cli Driver', email: 'cli-driver@example.com' })).body;
+
+    const set = await inServer('driver', 'password', String(driver.id), '--password', 'cli driver password');
+    const short = await inServer('driver', 'password', String(driver.id), '--password', 'short');
+    const login = await t.api('POST', '/api/v1/driver/auth/login', { email: 'cli-driver@example.com', password: 'cli driver password' }, { key: null });
+
+    expect([set.code, set.lines]).to.deep.equal([0, [`driver ${driver.id}: password set`]]);
+    expect(short.code).to.equal(2);
+    expect(login.status).to.equal(200);
+  });
 });

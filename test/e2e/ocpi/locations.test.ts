@@ -161,6 +161,29 @@ describe('e2e ocpi locations (SENDER + pushes)', () => {
       }
       expect((await get(`/${others}`, toPartyHeaders(otherParty))).status).to.equal(200);
     });
+
+    it('locations §8.3.4: should show the tariff_ids of a connector first reported after its tariff was assigned', async () => {
+      // Arrange: a location with a tariff for everybody, then a charger on a new EVSE whose connector is not seen yet
+      const locationId = await aLocationRow(t.db, { partyFk: (await t.db('parties').where({ is_default: true }).first()).id });
+      const tariffId = `LATE-${Date.now().toString(36)}`;
+      expect((await t.api('PUT', `/api/v1/tariffs/${tariffId}`, { currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.3, vat: 21, step_size: 1 }] }] })).status).to.be.oneOf([200, 201]);
+      expect((await t.api('POST', `/api/v1/tariffs/${tariffId}/assignments`, { locationId })).status).to.equal(201);
+      const evseUid = anEvseUid();
+      const id = await aRegisteredCharger(t.app.services, { locationId, evseUid });
+
+      // Act: the charger reports its connector 1 (registered on first sight), then the eMSP pulls
+      const client = await connectCharger(t, id, { password: CHARGER_PASSWORD });
+      await client.call('BootNotification', aBootNotification());
+      await client.call('StatusNotification', aStatusNotification({ status: 'Available' }));
+      await client.close();
+      const location = await get(`/${locationId}`);
+      const connector = await get(`/${locationId}/${evseUid}/1`);
+
+      // Assert
+      expect(validateOcpiEnvelope(location.body, 'Location', strict)).to.deep.equal({ ok: true });
+      expect(location.body.data.evses.find((e: any) => e.uid === evseUid).connectors[0].tariff_ids).to.deep.equal([tariffId]);
+      expect(connector.body.data.tariff_ids).to.deep.equal([tariffId]);
+    });
   });
 
   describe('pushes (§8.2.2)', () => {

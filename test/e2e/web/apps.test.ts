@@ -183,4 +183,43 @@ describe('e2e web: dashboard and driver app in Chromium', function () {
     expect(await rule.getByRole('cell').allTextContents()).to.deep.equal([`location ${site.locationId}`, 'Mon, Tue', '07:00–19:00', '—']);
     expect(await page.getByRole('listitem').filter({ hasText: 'Ann Driver' }).textContent()).to.equal('Ann Driver (ann@example.com)');
   });
+  it('should let a signed-in driver start with its own card, stop, and see the session in its history', async () => {
+    // Arrange: a driver with a card and a password the operator set, a charger online
+    const site = await aPricedAdhocSite(t, { meterIntervalSec: 0.3 });
+    await site.fleet.whenOnline();
+    const email = `dana-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const driver = (await t.api('POST', '/api/v1/drivers', { name: 'Dana Driver', email })).body;
+    const token = await t.app.services.tokens.addLocal({ uid: `CARD${Math.random().toString(36).slice(2, 10).toUpperCase()}` });
+    await t.api('PUT', `/api/v1/drivers/${driver.id}/tokens/${token.id}`);
+    expect((await t.api('POST', `/api/v1/drivers/${driver.id}/password`, { password: PASSWORD })).status).to.equal(204);
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+
+    // Act: sign in, open the charger, start with the card, stop on the account page
+    await phone.goto(`${t.httpUrl}/app/signin`);
+    await phone.getByLabel('Email').fill(email);
+    await phone.getByLabel('Password').fill(PASSWORD);
+    await phone.getByRole('button', { name: 'Sign in' }).click();
+    await phone.getByRole('heading', { name: 'Dana Driver' }).waitFor();
+    await phone.goto(`${t.httpUrl}/app/evse/${encodeURIComponent(site.evseUid)}`);
+    await phone.getByTestId('price').waitFor();
+    await phone.getByRole('button', { name: 'Start with my card' }).click();
+    await phone.getByRole('heading', { name: `Charging at ${site.evseUid}` }).waitFor({ timeout: 30_000 });
+    await phone.screenshot({ path: `${SCREENSHOT_DIR}app-account-charging.png` });
+    await phone.getByRole('button', { name: 'Stop charging' }).click();
+    const billedRow = phone.locator('li[data-testid="history-row"]:not([data-cdr=""])');
+    await billedRow.waitFor({ timeout: 30_000 });
+    await phone.screenshot({ path: `${SCREENSHOT_DIR}app-account-history.png` });
+    const cells = await Promise.all(['history-evse', 'history-card', 'history-cost', 'history-status'].map((id) => billedRow.getByTestId(id).textContent()));
+    await phone.close();
+    await site.fleet.stop();
+
+    // Assert: the history row is the session of the card, with its CDR's cost
+    const session = await t.db('sessions').where({ token_fk: token.id }).first();
+    const cdr = await t.db('cdrs').where({ session_fk: session.id }).first();
+    expect(cells[0]).to.equal(site.evseUid);
+    expect(cells[1]).to.equal(token.uid);
+    expect(cells[2]).to.contain(Number(cdr.total_cost_incl_vat).toFixed(2));
+    expect(cells[3]).to.equal('completed');
+  });
 });

@@ -6,6 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { driverAppRoutes } from '../../../src/drivers/driver-app.routes.ts';
 import type { DriverAppService } from '../../../src/drivers/driver-app.service.ts';
+import type { DriverAccountService } from '../../../src/drivers/driver-account.service.ts';
+import { systemClock } from '../../../src/shared/clock.ts';
 import { routesOf, type Layer } from '../../helpers/admin-routes.ts';
 
 const WEB = new URL('../../../web/', import.meta.url);
@@ -59,7 +61,7 @@ describe('web apps: API calls', () => {
   });
 
   it('should call only driver routes the driver API serves', () => {
-    const served = routesOf((driverAppRoutes({ driverApp: {} as DriverAppService }) as unknown as { stack: Layer[] }).stack).map((r) => r.replace(' /', ' /driver/'));
+    const served = routesOf((driverAppRoutes({ driverApp: {} as DriverAppService, accounts: {} as DriverAccountService, clock: systemClock, rateLimit: { perSec: 1, burst: 1, maxClients: 1 } }) as unknown as { stack: Layer[] }).stack).map((r) => r.replace(' /', ' /driver/'));
     expect(calls.filter((c) => c.includes(' /driver/') && !isServed(c, served))).to.deep.equal([]);
   });
 });
