@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { InvalidInput } from '../shared/errors.ts';
 import { optionalString, parsePaging, parseSerialId, readOnExisting, requireString, sendBulkOutcome } from '../admin/http.ts';
 import { OCPP16_COMMANDS, type CommandSender, type Ocpp16Command } from '../ocpp/commands.ts';
+import { OCPP201_COMMANDS } from '../ocpp/v201/commands.ts';
 import * as repo from './charger.repo.ts';
 import type { ChargerService } from './charger.service.ts';
 import type { ChargerConfigurationService } from './configuration.service.ts';
@@ -99,7 +100,9 @@ export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; c
 
   r.post('/chargers/:id/commands/:action', async (req, res) => {
     const action = req.params.action as Ocpp16Command;
-    if (!OCPP16_COMMANDS.includes(action)) throw new InvalidInput(`action: must be one of ${OCPP16_COMMANDS.join(', ')}`);
+    // 1.6 names work for both versions (translated for a 2.0.1 station); 2.0.1 names only for a 2.0.1 station.
+    const actions: readonly string[] = [...OCPP16_COMMANDS, ...OCPP201_COMMANDS];
+    if (!actions.includes(action)) throw new InvalidInput(`action: must be one of ${actions.join(', ')}`);
     const timeoutSec = readTimeoutSec(req.query.timeoutSec);
     await repo.getChargePoint(deps.db, req.params.id);
     const request = req.body ?? {};

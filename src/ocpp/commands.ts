@@ -1,6 +1,7 @@
 import { Conflict } from '../shared/errors.ts';
 import type { ConnectionRegistry } from './connections.ts';
 import type { Ocpp16Actions } from './v16/types.ts';
+import { assertOcpp16Command, toOcpp201 } from './v201/commands.ts';
 
 /** Server-initiated OCPP 1.6 actions (OCPP 1.6 §5) that the admin API and other modules may send. */
 export const OCPP16_COMMANDS = [
@@ -18,7 +19,7 @@ export interface CommandSender {
 }
 
 /**
- * Sends a command over a socket held by this node. Resolves with the charger's validated answer;
+ * Sends a command over a socket held by this node; to an OCPP 2.0.1 station it is translated (v201/commands.ts). Resolves with the charger's validated answer;
  * rejects with Timeout, an OcppError carrying the charger's CALLERROR, or Conflict when the charger is
  * registered but not connected (an unknown charger is the caller's NotFound, so the two stay apart).
  */
@@ -27,6 +28,12 @@ export function localCommandSender(connections: ConnectionRegistry): CommandSend
     async send(chargePointId, action, payload, timeoutMs) {
       const conn = connections.get(chargePointId);
       if (!conn?.isOpen) throw new Conflict(`charger ${chargePointId} is not connected`);
+      // Protocol adapter: the command is read by the version this socket speaks (never cached per charger).
+      if (conn.protocol === 'ocpp2.0.1') {
+        const call = toOcpp201(action, payload);
+        return call.answer(await conn.call(call.action, call.payload, timeoutMs)) as never;
+      }
+      assertOcpp16Command(action);
       return (await conn.call(action, payload, timeoutMs)) as never;
     },
   };

@@ -1,0 +1,86 @@
+// OCPP 2.0.1 commands (issue 12): the admin API's 1.6 actions translated for a 2.0.1 station, 2.0.1 actions
+// sent as they are, and each refused (409, nothing sent) for the version that does not take it.
+import { expect } from 'chai';
+import { useTestApp } from '../../helpers/use-test-app.ts';
+import { aBootedCharger } from '../../fixtures/booted-charger.ts';
+import { aBootedCharger201 } from '../../fixtures/ocpp201.ts';
+
+describe('e2e OCPP 2.0.1 commands through the admin API', () => {
+  const t = useTestApp();
+
+  it('OCPP201 B11: should send a 1.6 Hard Reset as Reset Immediate and read Scheduled back as Accepted', async () => {
+    const { id, client } = await aBootedCharger201(t);
+    const received: unknown[] = [];
+    client.handle('Reset', async ({ params }) => {
+      received.push(params);
+      return { status: 'Scheduled' };
+    });
+
+    const res = await t.api('POST', `/api/v1/chargers/${id}/commands/Reset`, { type: 'Hard' });
+    await client.close();
+
+    expect(res.status).to.equal(200);
+    expect(received).to.deep.equal([{ type: 'Immediate' }]);
+    expect(res.body.response).to.deep.equal({ status: 'Accepted' });
+  });
+
+  it('OCPP201 G03: should send a 1.6 ChangeAvailability of connector 2 as ChangeAvailability of EVSE 2', async () => {
+    const { id, client } = await aBootedCharger201(t);
+    const received: unknown[] = [];
+    client.handle('ChangeAvailability', async ({ params }) => {
+      received.push(params);
+      return { status: 'Accepted' };
+    });
+
+    const res = await t.api('POST', `/api/v1/chargers/${id}/commands/ChangeAvailability`, { connectorId: 2, type: 'Inoperative' });
+    await client.close();
+
+    expect([res.status, res.body.response.status]).to.deep.equal([200, 'Accepted']);
+    expect(received).to.deep.equal([{ operationalStatus: 'Inoperative', evse: { id: 2 } }]);
+  });
+
+  it('OCPP201 B06 GetVariables: should send a 2.0.1 action unchanged to a 2.0.1 station and return its answer', async () => {
+    const { id, client } = await aBootedCharger201(t);
+    const answer = { getVariableResult: [{ attributeStatus: 'Accepted', attributeValue: '300', component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] };
+    client.handle('GetVariables', async () => answer);
+
+    const res = await t.api('POST', `/api/v1/chargers/${id}/commands/GetVariables`, { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] });
+    await client.close();
+
+    expect(res.status).to.equal(200);
+    expect(res.body.response).to.deep.equal(answer);
+  });
+
+  it('should answer 409 for a 1.6 command not translated yet, sending nothing to the 2.0.1 station', async () => {
+    const { id, client } = await aBootedCharger201(t);
+    let calls = 0;
+    client.handle(async () => {
+      calls += 1;
+      return {};
+    });
+
+    const res = await t.api('POST', `/api/v1/chargers/${id}/commands/GetConfiguration`, {});
+    await client.close();
+
+    expect([res.status, calls]).to.deep.equal([409, 0]);
+    expect(res.body.message ?? JSON.stringify(res.body)).to.match(/OCPP 2\.0\.1/);
+  });
+
+  it('should answer 409 for a 2.0.1 action sent to a 1.6 charger', async () => {
+    const { id, client } = await aBootedCharger(t);
+
+    const res = await t.api('POST', `/api/v1/chargers/${id}/commands/GetVariables`, { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] });
+    await client.close();
+
+    expect(res.status).to.equal(409);
+  });
+
+  it('should answer 400 for a 2.0.1 payload that breaks the 2.0.1 schema', async () => {
+    const { id, client } = await aBootedCharger201(t);
+
+    const res = await t.api('POST', `/api/v1/chargers/${id}/commands/GetVariables`, { getVariableData: [] });
+    await client.close();
+
+    expect(res.status).to.equal(400);
+  });
+});
