@@ -18,6 +18,8 @@ import { tokenHandlers } from '../tokens/ocpp16.handlers.ts';
 import { sessionHandlers } from '../sessions/ocpp16.handlers.ts';
 import { chargerHandlers201 } from '../chargers/ocpp201.handlers.ts';
 import { tokenHandlers201 } from '../tokens/ocpp201.handlers.ts';
+import { sessionHandlers201 } from '../sessions/ocpp201.handlers.ts';
+import { TransactionEventService } from '../sessions/transaction-event.service.ts';
 import { CLOSE_GOING_AWAY, drainConnections, TaskTracker } from './ocpp-drain.ts';
 
 /**
@@ -133,7 +135,11 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
     bus,
     dispatch: {
       'ocpp1.6': buildRouter([chargerHandlers(s.chargers, s.connectorLimits, s.lastSeen), tokenHandlers(s.authorize), sessionHandlers(s.sessions)]),
-      'ocpp2.0.1': buildRouter([chargerHandlers201(s.chargers, s.connectorLimits, s.lastSeen), tokenHandlers201(s.authorize)]),
+      'ocpp2.0.1': buildRouter([
+        chargerHandlers201(s.chargers, s.connectorLimits, s.lastSeen),
+        tokenHandlers201(s.authorize),
+        sessionHandlers201(new TransactionEventService({ db: deps.db, sessions: s.sessions, logger: deps.logger.child({ module: 'sessions' }) })),
+      ]),
     },
     validators: { 'ocpp1.6': createOcppValidator('ocpp1.6'), 'ocpp2.0.1': createOcppValidator('ocpp2.0.1') },
     liveness: new Liveness(deps.config.ocpp.pingIntervalSec * 1000),
