@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { AppDeps } from './app.types.ts';
@@ -19,7 +20,7 @@ import { sessionHandlers } from '../sessions/ocpp16.handlers.ts';
 import { chargerHandlers201 } from '../chargers/ocpp201.handlers.ts';
 import { tokenHandlers201 } from '../tokens/ocpp201.handlers.ts';
 import { sessionHandlers201 } from '../sessions/ocpp201.handlers.ts';
-import { TransactionEventService } from '../sessions/transaction-event.service.ts';
+import { TransactionEventService, transactionIdOf } from '../sessions/transaction-event.service.ts';
 import { CLOSE_GOING_AWAY, drainConnections, TaskTracker } from './ocpp-drain.ts';
 
 /**
@@ -36,7 +37,8 @@ const RECONNECT_WITH_CREDENTIAL = { code: 1012, reason: 'accepted: reconnect wit
 
 /** How commands reach chargers (this node's sockets, or the cluster bus), and how sockets are dropped. */
 export function createCommandSender({ config, db, logger }: AppDeps, nodeId: string, connections: ConnectionRegistry) {
-  const local = localCommandSender(connections);
+  // OCPP 2.0.1 F01/F03: remote start ids are random (the station echoes them), stops name the station's transactionId.
+  const local = localCommandSender(connections, { transactionIdOf: (cp, sessionId) => transactionIdOf(db, cp, sessionId), nextRemoteStartId: () => randomInt(1, 2 ** 31 - 1) });
   // Cluster mode: commands reach the node that holds the charger's socket over Redis pub/sub.
   const bus = config.redisUrl
     ? new RedisCommandBus({ redisUrl: config.redisUrl, nodeId, db, connections, local, defaultTimeoutMs: config.ocpp.callTimeoutSec * 1000, logger: logger.child({ module: 'cluster' }), reconnectWithCredential: RECONNECT_WITH_CREDENTIAL })

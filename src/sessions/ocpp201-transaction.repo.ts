@@ -18,3 +18,9 @@ export async function upsertTransaction(db: Db, chargePointId: string, transacti
     .onConflict(['charge_point_id', 'transaction_id'])
     .merge({ session_fk: db.raw('coalesce(ocpp201_transactions.session_fk, excluded.session_fk)'), last_seq_no: db.raw('greatest(ocpp201_transactions.last_seq_no, excluded.last_seq_no)') });
 }
+
+/** The station's transactionId of session `sessionFk` of `chargePointId`, or undefined. */
+export async function findTransactionIdOfSession(db: Db, chargePointId: string, sessionFk: number): Promise<string | undefined> {
+  const row = await db('ocpp201_transactions').where({ charge_point_id: chargePointId, session_fk: sessionFk }).first('transaction_id');
+  return row?.transaction_id;
+}

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Db } from '../db/knex.ts';
 import type { TransactionEventRequest } from '../ocpp/v201/types.ts';
 import { InvalidInput } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -7,6 +8,11 @@ import * as repo from './ocpp201-transaction.repo.ts';
 import { getSession } from './session.repo.ts';
 import type { SessionService } from './session.service.ts';
 import { meterValues16, registerWh, stopReason16 } from './ocpp201.mapper.ts';
+
+/** The station's transactionId of a session (RequestStopTransaction), or undefined for a 1.6 or unknown one. */
+export function transactionIdOf(db: Db, chargePointId: string, sessionId: number): Promise<string | undefined> {
+  return repo.findTransactionIdOfSession(db, chargePointId, sessionId);
+}
 
 /**
  * OCPP 2.0.1 E01-E15 TransactionEvent onto the protocol-neutral SessionService (the same starts, meter values

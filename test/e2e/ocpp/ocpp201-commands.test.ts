@@ -1,9 +1,11 @@
 // OCPP 2.0.1 commands (issue 12): the admin API's 1.6 actions translated for a 2.0.1 station, 2.0.1 actions
 // sent as they are, and each refused (409, nothing sent) for the version that does not take it.
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { useTestApp } from '../../helpers/use-test-app.ts';
 import { aBootedCharger } from '../../fixtures/booted-charger.ts';
-import { aBootedCharger201 } from '../../fixtures/ocpp201.ts';
+import { aToken } from '../../fixtures/chargers.ts';
+import { aBootedCharger201, aTransactionEvent } from '../../fixtures/ocpp201.ts';
 
 describe('e2e OCPP 2.0.1 commands through the admin API', () => {
   const t = useTestApp();
@@ -59,7 +61,7 @@ describe('e2e OCPP 2.0.1 commands through the admin API', () => {
       return {};
     });
 
-    const res = await t.api('POST', `/api/v1/chargers/${id}/commands/GetConfiguration`, {});
+    const res = await t.api('POST', `/api/v1/chargers/${id}/commands/ChangeConfiguration`, { key: 'HeartbeatInterval', value: '60' });
     await client.close();
 
     expect([res.status, calls]).to.deep.equal([409, 0]);
@@ -82,5 +84,42 @@ describe('e2e OCPP 2.0.1 commands through the admin API', () => {
     await client.close();
 
     expect(res.status).to.equal(400);
+  });
+});
+
+describe('e2e OCPP 2.0.1 remote start and stop through the admin API', () => {
+  const t = useTestApp();
+
+  it('OCPP201 F01/F03: should send RemoteStart/StopTransaction as RequestStart/StopTransaction naming the station transactionId', async () => {
+    // Arrange
+    const { id, client } = await aBootedCharger201(t);
+    const uid = await aToken(t.app.services);
+    const txId = randomUUID();
+    const received: Array<[string, any]> = [];
+    client.handle('RequestStartTransaction', async ({ params }) => {
+      received.push(['RequestStartTransaction', params]);
+      return { status: 'Accepted' };
+    });
+    client.handle('RequestStopTransaction', async ({ params }) => {
+      received.push(['RequestStopTransaction', params]);
+      return { status: 'Accepted' };
+    });
+
+    // Act
+    const start = await t.api('POST', `/api/v1/chargers/${id}/commands/RemoteStartTransaction`, { connectorId: 1, idTag: uid });
+    const remoteStartId = received[0][1].remoteStartId;
+    await client.call('TransactionEvent', aTransactionEvent(txId, { triggerReason: 'RemoteStart', idToken: { idToken: uid, type: 'Central' }, transactionInfo: { transactionId: txId, remoteStartId } }));
+    const session = await t.db('sessions').where({ charge_point_id: id }).first();
+    const stop = await t.api('POST', `/api/v1/chargers/${id}/commands/RemoteStopTransaction`, { transactionId: session.id });
+    const unknown = await t.api('POST', `/api/v1/chargers/${id}/commands/RemoteStopTransaction`, { transactionId: session.id + 1_000_000 });
+    await client.close();
+
+    // Assert
+    expect([start.status, start.body.response, stop.status, stop.body.response, unknown.status]).to.deep.equal([200, { status: 'Accepted' }, 200, { status: 'Accepted' }, 409]);
+    expect(received).to.deep.equal([
+      ['RequestStartTransaction', { idToken: { idToken: uid, type: 'Central' }, remoteStartId, evseId: 1 }],
+      ['RequestStopTransaction', { transactionId: txId }],
+    ]);
+    expect(remoteStartId).to.be.a('number');
   });
 });
