@@ -138,7 +138,7 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
     dispatch: {
       'ocpp1.6': buildRouter([chargerHandlers(s.chargers, s.connectorLimits, s.lastSeen), tokenHandlers(s.authorize), sessionHandlers(s.sessions)]),
       'ocpp2.0.1': buildRouter([
-        chargerHandlers201(s.chargers, s.connectorLimits, s.lastSeen),
+        chargerHandlers201(s.chargers, s.connectorLimits, s.lastSeen, s.deviceModel),
         tokenHandlers201(s.authorize),
         sessionHandlers201(new TransactionEventService({ db: deps.db, sessions: s.sessions, logger: deps.logger.child({ module: 'sessions' }) })),
       ]),

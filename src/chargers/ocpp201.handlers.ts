@@ -3,11 +3,12 @@ import type { Ocpp201Handlers } from '../ocpp/router.ts';
 import { parseTimestamp } from '../shared/ranges.ts';
 import type { ChargerService } from './charger.service.ts';
 import type { ConnectorLimits } from './connector-limits.service.ts';
+import type { DeviceModelService } from './device-model.service.ts';
 import type { LastSeenService } from './last-seen.service.ts';
 import { bootFields, connectorNumberOf, connectorStatus16 } from './ocpp201.mapper.ts';
 
 /** OCPP 2.0.1 provisioning messages (functional block B and G), onto the same ChargerService as 1.6. */
-export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLimits, lastSeen: Pick<LastSeenService, 'heartbeat' | 'forget'>): Ocpp201Handlers => ({
+export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLimits, lastSeen: Pick<LastSeenService, 'heartbeat' | 'forget'>, deviceModel: DeviceModelService): Ocpp201Handlers => ({
   BootNotification: async ({ chargePointId, params }) => {
     const answer = await svc.boot(chargePointId, bootFields(params));
     // The boot reason (B01: PowerUp, Watchdog, FirmwareUpdate...) is kept in the charger's event log.
@@ -31,6 +32,10 @@ export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLim
   },
   NotifyEvent: async ({ chargePointId, params }) => {
     await svc.recordEvent(chargePointId, 'NotifyEvent', params);
+    return {};
+  },
+  NotifyReport: async ({ chargePointId, params }) => {
+    await deviceModel.record(chargePointId, params.reportData);
     return {};
   },
   FirmwareStatusNotification: async ({ chargePointId, params }) => {
