@@ -2,6 +2,10 @@
 // CALLs, and of the 2.0.1 answers back. No I/O.
 import { Conflict } from '../../shared/errors.ts';
 import type { Ocpp16Command } from '../commands.ts';
+import type { SendLocalListRequest } from '../v16/types.ts';
+import { idTokenInfo } from '../../tokens/ocpp201.mapper.ts';
+
+type LocalListEntry = NonNullable<SendLocalListRequest['localAuthorizationList']>[number];
 
 /** The 2.0.1 CALL standing for a 1.6 command, and how to read its answer as the 1.6 answer. */
 export interface Translated {
@@ -41,6 +45,16 @@ const TRANSLATIONS: Partial<Record<Ocpp16Command, (p: Payload, ctx: TranslationC
   GetLocalListVersion: () => ({ action: 'GetLocalListVersion', payload: {}, answer: same }),
   UnlockConnector: (p) => ({ action: 'UnlockConnector', payload: { evseId: p.connectorId, connectorId: 1 }, answer: (r) => ({ status: UNLOCK_STATUS[(r as Status).status] }) }),
   DataTransfer: (p) => ({ action: 'DataTransfer', payload: p, answer: same }),
+  // OCPP 2.0.1 D01: each idTag becomes a Central idToken (the list holds cpms's own decisions), its idTagInfo an idTokenInfo.
+  SendLocalList: (p) => ({
+    action: 'SendLocalList',
+    payload: {
+      versionNumber: p.listVersion,
+      updateType: p.updateType,
+      ...(p.localAuthorizationList ? { localAuthorizationList: (p.localAuthorizationList as LocalListEntry[]).map((e) => ({ idToken: { idToken: e.idTag, type: 'Central' }, ...(e.idTagInfo ? { idTokenInfo: idTokenInfo(e.idTagInfo) } : {}) })) } : {}),
+    },
+    answer: same,
+  }),
   // OCPP 2.0.1 F01: the idTag becomes a Central idToken (cpms vouches for it), connectorId the EVSE.
   RemoteStartTransaction: (p, ctx) => ({
     action: 'RequestStartTransaction',

@@ -53,6 +53,21 @@ describe('e2e OCPP 2.0.1 commands through the admin API', () => {
     expect(res.body.response).to.deep.equal(answer);
   });
 
+  it('OCPP201 D01: should send a 1.6 SendLocalList as the 2.0.1 SendLocalList', async () => {
+    const { id, client } = await aBootedCharger201(t);
+    const received: unknown[] = [];
+    client.handle('SendLocalList', async ({ params }) => {
+      received.push(params);
+      return { status: 'Accepted' };
+    });
+
+    const res = await t.api('POST', `/api/v1/chargers/${id}/commands/SendLocalList`, { listVersion: 2, updateType: 'Full', localAuthorizationList: [{ idTag: 'CARD1', idTagInfo: { status: 'Accepted' } }] });
+    await client.close();
+
+    expect([res.status, res.body.response]).to.deep.equal([200, { status: 'Accepted' }]);
+    expect(received).to.deep.equal([{ versionNumber: 2, updateType: 'Full', localAuthorizationList: [{ idToken: { idToken: 'CARD1', type: 'Central' }, idTokenInfo: { status: 'Accepted' } }] }]);
+  });
+
   it('should answer 409 for a 1.6 command not translated yet, sending nothing to the 2.0.1 station', async () => {
     const { id, client } = await aBootedCharger201(t);
     let calls = 0;
