@@ -19,7 +19,7 @@ import path from 'node:path';
 import babelParser from '@babel/eslint-parser';
 
 const SRC = 'src';
-const GENERATED = ['src/ocpp/v16/types.ts'];
+const GENERATED = ['src/ocpp/v16/types.ts', 'src/ocpp/v201/types.ts'];
 const TRANSPORT_DIRS = new Set(['ocpp', 'ocpi', 'admin', 'jobs', 'cluster', 'cli']);
 const TRANSPORT_ROLE = /\.(routes|handlers|job|worker|client)\.ts$/;
 const COMPOSITION_ROOTS = new Set(['src/app.ts', 'src/main.ts']);

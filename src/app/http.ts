@@ -80,7 +80,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       operatorAdminRoutes({ operators: s.operators }),
       auditAdminRoutes({ audit: s.audit }),
       // OCPI chargingprofiles: a profile the operator sets or clears may change eMSPs' ActiveChargingProfiles.
-      chargerAdminRoutes({ db, chargers: s.chargers, connectors: s.connectors, connectorLimits: s.connectorLimits, configuration: s.configuration, onboarding: s.onboarding, imports: s.chargerImport, commands, onCommandAnswered: (id, cmd) => s.chargingProfiles.onOperatorCommand(id, cmd) }),
+      chargerAdminRoutes({ db, chargers: s.chargers, connectors: s.connectors, connectorLimits: s.connectorLimits, configuration: s.configuration, deviceModel: s.deviceModel, onboarding: s.onboarding, imports: s.chargerImport, commands, onCommandAnswered: (id, cmd) => s.chargingProfiles.onOperatorCommand(id, cmd) }),
       locationAdminRoutes({ db, locations: s.locations }),
       tokenAdminRoutes({ db, tokens: s.tokens }),
       sessionAdminRoutes({ db, stuckSessions: s.stuckSessions }),

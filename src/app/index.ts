@@ -123,7 +123,7 @@ export function createApp(deps: AppDeps) {
     onStored: (listener: () => void) => bus.onEventStored(listener),
   };
   const services = buildServices(deps, { nodeId, events, commands, configuration, connectionControl, eventNotices });
-  const metrics = createMetrics(nodeId, ocppActionNames('ocpp1.6'));
+  const metrics = createMetrics(nodeId, [...ocppActionNames('ocpp1.6'), ...ocppActionNames('ocpp2.0.1')]);
   wireMetrics(metrics, { db: deps.db, clock: deps.clock, services, connections });
   const app = buildHttpApp(deps, services, commands, metrics);
   const server = createServer(config, app);

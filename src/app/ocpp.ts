@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { AppDeps } from './app.types.ts';
@@ -9,7 +10,7 @@ import { ConnectionRegistry } from '../ocpp/connections.ts';
 import { Liveness, type Watch } from '../ocpp/liveness.ts';
 import { createOcppValidator, type OcppValidator } from '../ocpp/validate.ts';
 import { buildRouter, type Dispatch } from '../ocpp/router.ts';
-import { OcppError } from '../ocpp/errors.ts';
+import { OcppError, type OcppProtocol } from '../ocpp/errors.ts';
 import { localCommandSender, type CommandSender } from '../ocpp/commands.ts';
 import { RedisCommandBus } from '../cluster/redis-command-bus.ts';
 import type { ConnectionControl } from '../chargers/onboarding.service.ts';
@@ -17,17 +18,28 @@ import { chargerHandlers } from '../chargers/ocpp16.handlers.ts';
 import { tokenHandlers } from '../tokens/ocpp16.handlers.ts';
 import { sessionHandlers } from '../sessions/ocpp16.handlers.ts';
 import { securityHandlers } from '../security/ocpp16.handlers.ts';
+import { chargerHandlers201 } from '../chargers/ocpp201.handlers.ts';
+import { tokenHandlers201 } from '../tokens/ocpp201.handlers.ts';
+import { sessionHandlers201 } from '../sessions/ocpp201.handlers.ts';
+import { TransactionEventService, transactionIdOf } from '../sessions/transaction-event.service.ts';
 import { CLOSE_GOING_AWAY, drainConnections, TaskTracker } from './ocpp-drain.ts';
 
-/** Messages a charger may send before the CPMS has accepted it (OCPP 1.6 §4.2.1: Pending/Rejected). */
-const ALLOWED_BEFORE_ACCEPTED = new Set(['BootNotification', 'Heartbeat', 'StatusNotification', 'DiagnosticsStatusNotification', 'FirmwareStatusNotification', 'DataTransfer']);
+/**
+ * Messages a charger may send before the CPMS has accepted it (OCPP 1.6 §4.2.1: Pending/Rejected). OCPP
+ * 2.0.1 B02 also lets a Pending station answer what we ask during onboarding (NotifyReport after GetBaseReport).
+ */
+const ALLOWED_BEFORE_ACCEPTED: Record<OcppProtocol, ReadonlySet<string>> = {
+  'ocpp1.6': new Set(['BootNotification', 'Heartbeat', 'StatusNotification', 'DiagnosticsStatusNotification', 'FirmwareStatusNotification', 'DataTransfer']),
+  'ocpp2.0.1': new Set(['BootNotification', 'Heartbeat', 'StatusNotification', 'NotifyEvent', 'NotifyReport', 'FirmwareStatusNotification', 'DataTransfer']),
+};
 
 // RFC 6455 §7.4.1 1012 (service restart): reconnect; here with the credential the charger now holds.
 const RECONNECT_WITH_CREDENTIAL = { code: 1012, reason: 'accepted: reconnect with your credentials' };
 
 /** How commands reach chargers (this node's sockets, or the cluster bus), and how sockets are dropped. */
 export function createCommandSender({ config, db, logger }: AppDeps, nodeId: string, connections: ConnectionRegistry) {
-  const local = localCommandSender(connections);
+  // OCPP 2.0.1 F01/F03: remote start ids are random (the station echoes them), stops name the station's transactionId.
+  const local = localCommandSender(connections, { transactionIdOf: (cp, sessionId) => transactionIdOf(db, cp, sessionId), nextRemoteStartId: () => randomInt(1, 2 ** 31 - 1) });
   // Cluster mode: commands reach the node that holds the charger's socket over Redis pub/sub.
   const bus = config.redisUrl
     ? new RedisCommandBus({ redisUrl: config.redisUrl, nodeId, db, connections, local, defaultTimeoutMs: config.ocpp.callTimeoutSec * 1000, logger: logger.child({ module: 'cluster' }), reconnectWithCredential: RECONNECT_WITH_CREDENTIAL })
@@ -47,8 +59,9 @@ interface ConnectionContext {
   s: Services;
   connections: ConnectionRegistry;
   bus: RedisCommandBus | undefined;
-  dispatch: Dispatch;
-  validator: OcppValidator;
+  /** Per subprotocol: a connection's protocol is the one negotiated on its socket, never cached per charger. */
+  dispatch: Record<OcppProtocol, Dispatch>;
+  validators: Record<OcppProtocol, OcppValidator>;
   liveness: Liveness;
   /** Connection records in flight; a shutdown waits for them before recording its own. */
   records: TaskTracker;
@@ -66,15 +79,16 @@ function idleAllowanceMs(deps: AppDeps, intervalSec?: number): number {
 /** Every inbound call: the registration gate (OCPP 1.6 §4.2.1), then the handler. */
 function gatedDispatch(ctx: ConnectionContext, chargePointId: string, getConn: () => RpcConnection, watch: () => Watch) {
   return async (action: string, params: unknown) => {
+    const { protocol } = getConn();
     if (action !== 'BootNotification' && action !== 'Heartbeat') {
       const recorded = await ctx.s.lastSeen.markSeen(chargePointId);
       // A socket opened without credentials never acts as Accepted, whatever the row says by now.
       const status = getConn().hasCredential || recorded !== 'Accepted' ? recorded : 'Pending';
-      if (status !== 'Accepted' && !ALLOWED_BEFORE_ACCEPTED.has(action)) {
+      if (status !== 'Accepted' && !ALLOWED_BEFORE_ACCEPTED[protocol].has(action)) {
         throw new OcppError('SecurityError', `charger is ${status}, not Accepted: ${action} refused`);
       }
     }
-    const result = await ctx.dispatch(chargePointId, action, params);
+    const result = await ctx.dispatch[protocol](chargePointId, action, params);
     if (action === 'BootNotification') watch().booted(idleAllowanceMs(ctx.deps, (result as { interval: number }).interval));
     return result;
   };
@@ -93,7 +107,7 @@ function handleConnection(ctx: ConnectionContext, ws: WebSocket, handshake: Hand
     protocol: handshake.protocol,
     connectionId,
     hasCredential: decision.hasCredential,
-    validator: ctx.validator,
+    validator: ctx.validators[handshake.protocol],
     callTimeoutMs: config.ocpp.callTimeoutSec * 1000,
     maxQueuedInbound: config.ocpp.maxQueuedInboundCalls,
     rateLimit: rateLimit.callsPerSec > 0 ? { perSec: rateLimit.callsPerSec, burst: rateLimit.burst } : undefined,
@@ -126,8 +140,15 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
     s,
     connections,
     bus,
-    dispatch: buildRouter([chargerHandlers(s.chargers, s.connectorLimits, s.lastSeen), tokenHandlers(s.authorize), sessionHandlers(s.sessions), securityHandlers(s.securityEvents, s.chargers, s.certificates)]),
-    validator: createOcppValidator('ocpp1.6'),
+    dispatch: {
+      'ocpp1.6': buildRouter([chargerHandlers(s.chargers, s.connectorLimits, s.lastSeen), tokenHandlers(s.authorize), sessionHandlers(s.sessions), securityHandlers(s.securityEvents, s.chargers, s.certificates)]),
+      'ocpp2.0.1': buildRouter([
+        chargerHandlers201(s.chargers, s.connectorLimits, s.lastSeen, s.deviceModel),
+        tokenHandlers201(s.authorize),
+        sessionHandlers201(new TransactionEventService({ db: deps.db, sessions: s.sessions, logger: deps.logger.child({ module: 'sessions' }) })),
+      ]),
+    },
+    validators: { 'ocpp1.6': createOcppValidator('ocpp1.6'), 'ocpp2.0.1': createOcppValidator('ocpp2.0.1') },
     liveness: new Liveness(deps.config.ocpp.pingIntervalSec * 1000),
     records: new TaskTracker(),
     isStopping: false,

@@ -3,6 +3,7 @@ import { dbKind } from '../db/knex.ts';
 import type { DomainEvents } from '../shared/events.ts';
 import type { CommandSender } from '../ocpp/commands.ts';
 import type { ChargerConfigurationService } from '../chargers/configuration.service.ts';
+import { DeviceModelService } from '../chargers/device-model.service.ts';
 import { ChargerService } from '../chargers/charger.service.ts';
 import { ChargerAuthService } from '../chargers/charger-auth.service.ts';
 import { ChargerConnectionService } from '../chargers/charger-connection.service.ts';
@@ -277,5 +278,5 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration, securityEvents, certificates };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration, securityEvents, certificates, deviceModel: new DeviceModelService({ db: deps.db, clock: deps.clock }) };
 }

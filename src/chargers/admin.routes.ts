@@ -3,6 +3,8 @@ import type { Knex } from 'knex';
 import { InvalidInput } from '../shared/errors.ts';
 import { optionalString, parsePaging, parseSerialId, readOnExisting, requireString, sendBulkOutcome } from '../admin/http.ts';
 import { OCPP16_COMMANDS, type CommandSender, type Ocpp16Command } from '../ocpp/commands.ts';
+import { OCPP201_COMMANDS } from '../ocpp/v201/commands.ts';
+import type { DeviceModelService } from './device-model.service.ts';
 import * as repo from './charger.repo.ts';
 import type { ChargerService } from './charger.service.ts';
 import type { ChargerConfigurationService } from './configuration.service.ts';
@@ -20,7 +22,7 @@ export type AnsweredCommandHook = (chargePointId: string, cmd: { action: Ocpp16C
  * Admin API: chargers, their live state, faults and commands. `onCommandAnswered` hears of every command
  * the charger answered (e.g. a charging profile change other parties must be told about); it must not throw.
  */
-export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; connectors: ConnectorService; connectorLimits: ConnectorLimits; configuration: ChargerConfigurationService; onboarding: OnboardingService; imports: ChargerImportService; commands: CommandSender; onCommandAnswered?: AnsweredCommandHook }): Router {
+export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; connectors: ConnectorService; connectorLimits: ConnectorLimits; configuration: ChargerConfigurationService; deviceModel: DeviceModelService; onboarding: OnboardingService; imports: ChargerImportService; commands: CommandSender; onCommandAnswered?: AnsweredCommandHook }): Router {
   const r = express.Router();
 
   r.post('/chargers', async (req, res) => {
@@ -87,6 +89,10 @@ export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; c
   });
 
   // The configuration as the charger confirmed it: GetConfiguration answers and accepted ChangeConfigurations.
+  r.get('/chargers/:id/device-model', async (req, res) => {
+    res.json({ data: await deps.deviceModel.list(req.params.id) });
+  });
+
   r.get('/chargers/:id/configuration', async (req, res) => {
     await repo.getChargePoint(deps.db, req.params.id);
     res.json({ data: await deps.configuration.list(req.params.id) });
@@ -99,7 +105,9 @@ export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; c
 
   r.post('/chargers/:id/commands/:action', async (req, res) => {
     const action = req.params.action as Ocpp16Command;
-    if (!OCPP16_COMMANDS.includes(action)) throw new InvalidInput(`action: must be one of ${OCPP16_COMMANDS.join(', ')}`);
+    // 1.6 names work for both versions (translated for a 2.0.1 station); 2.0.1 names only for a 2.0.1 station.
+    const actions: readonly string[] = [...OCPP16_COMMANDS, ...OCPP201_COMMANDS];
+    if (!actions.includes(action)) throw new InvalidInput(`action: must be one of ${actions.join(', ')}`);
     const timeoutSec = readTimeoutSec(req.query.timeoutSec);
     await repo.getChargePoint(deps.db, req.params.id);
     const request = req.body ?? {};

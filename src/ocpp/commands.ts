@@ -1,6 +1,8 @@
+import { randomInt } from 'node:crypto';
 import { Conflict } from '../shared/errors.ts';
 import type { ConnectionRegistry } from './connections.ts';
 import type { Ocpp16Actions } from './v16/types.ts';
+import { assertOcpp16Command, toOcpp201 } from './v201/commands.ts';
 
 /** Server-initiated OCPP 1.6 actions (OCPP 1.6 §5) that the admin API and other modules may send. */
 export const OCPP16_COMMANDS = [
@@ -14,21 +16,38 @@ export const OCPP16_COMMANDS = [
 
 export type Ocpp16Command = (typeof OCPP16_COMMANDS)[number];
 
+/** What translating commands for OCPP 2.0.1 stations needs from the domain (sessions). */
+export interface Ocpp201Lookups {
+  /** The station's transactionId of a session of `chargePointId`, or undefined. */
+  transactionIdOf(chargePointId: string, sessionId: number): Promise<string | undefined>;
+  nextRemoteStartId(): number;
+}
+
+const NO_LOOKUPS: Ocpp201Lookups = { transactionIdOf: async () => undefined, nextRemoteStartId: () => randomInt(1, 2 ** 31 - 1) };
+
 /** Sends commands to chargers; implemented locally, or across nodes by a bus. */
 export interface CommandSender {
   send<A extends Ocpp16Command>(chargePointId: string, action: A, payload: Ocpp16Actions[A]['req'], timeoutMs?: number): Promise<Ocpp16Actions[A]['conf']>;
 }
 
 /**
- * Sends a command over a socket held by this node. Resolves with the charger's validated answer;
+ * Sends a command over a socket held by this node; to an OCPP 2.0.1 station it is translated (v201/commands.ts). Resolves with the charger's validated answer;
  * rejects with Timeout, an OcppError carrying the charger's CALLERROR, or Conflict when the charger is
  * registered but not connected (an unknown charger is the caller's NotFound, so the two stay apart).
  */
-export function localCommandSender(connections: ConnectionRegistry): CommandSender {
+export function localCommandSender(connections: ConnectionRegistry, v201: Ocpp201Lookups = NO_LOOKUPS): CommandSender {
   return {
     async send(chargePointId, action, payload, timeoutMs) {
       const conn = connections.get(chargePointId);
       if (!conn?.isOpen) throw new Conflict(`charger ${chargePointId} is not connected`);
+      // Protocol adapter: the command is read by the version this socket speaks (never cached per charger).
+      if (conn.protocol === 'ocpp2.0.1') {
+        const sessionId = action === 'RemoteStopTransaction' ? (payload as { transactionId: number }).transactionId : undefined;
+        const transactionId = sessionId === undefined ? undefined : await v201.transactionIdOf(chargePointId, sessionId);
+        const call = toOcpp201(action, payload, { remoteStartId: v201.nextRemoteStartId(), transactionId });
+        return call.answer(await conn.call(call.action, call.payload, timeoutMs)) as never;
+      }
+      assertOcpp16Command(action);
       return (await conn.call(action, payload, timeoutMs)) as never;
     },
   };

@@ -6,8 +6,11 @@ import { newUuid } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { OcppProtocol } from './errors.ts';
 
-/** The subprotocols we speak, in order of preference (OCPP-J 1.6 §3.1.2: Sec-WebSocket-Protocol). */
-export const SUPPORTED_PROTOCOLS: readonly OcppProtocol[] = ['ocpp1.6'];
+/**
+ * The subprotocols we speak, in order of preference (OCPP-J 1.6 §3.1.2, OCPP-J 2.0.1 §3.1.2:
+ * Sec-WebSocket-Protocol): a charger offering 2.0.1 gets it, whatever else it offers.
+ */
+export const SUPPORTED_PROTOCOLS: readonly OcppProtocol[] = ['ocpp2.0.1', 'ocpp1.6'];
 
 export interface Handshake {
   identity: string;

@@ -8,11 +8,11 @@ import { aBootNotification, aChargerId, aRegisteredCharger, aStartTransaction, a
 describe('e2e OCPP handshake', () => {
   const t = useTestApp();
 
-  it('OCPP-J §3.1.2: should negotiate ocpp1.6 and record the charger as connected', async () => {
+  it('OCPP-J §3.1.2: should negotiate ocpp1.6 with a charger offering only ocpp1.6 and record the charger as connected', async () => {
     const id = await aRegisteredCharger(t.app.services);
     const connected = nextEvent(t.app.events, 'charger.connected', (e) => e.chargePointId === id);
 
-    const client = await connectCharger(t, id, { password: CHARGER_PASSWORD, protocols: ['ocpp2.0.1', 'ocpp1.6'] });
+    const client = await connectCharger(t, id, { password: CHARGER_PASSWORD, protocols: ['ocpp1.6'] });
     await connected;
 
     expect(client.protocol).to.equal('ocpp1.6');

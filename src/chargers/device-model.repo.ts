@@ -1,0 +1,34 @@
+import type { Db } from '../db/knex.ts';
+import type { DeviceModelVariable } from './device-model.ts';
+
+/** Stores the variables of one NotifyReport part; a variable reported again replaces its earlier report. */
+export async function upsertDeviceModelVariables(db: Db, chargePointId: string, variables: DeviceModelVariable[], at: Date): Promise<void> {
+  if (variables.length === 0) return;
+  const rows = variables.map((v) => ({
+    charge_point_id: chargePointId,
+    component_name: v.component.name,
+    component_instance: v.component.instance ?? '',
+    evse_id: v.component.evse?.id ?? 0,
+    connector_id: v.component.evse?.connectorId ?? 0,
+    variable_name: v.variable.name,
+    variable_instance: v.variable.instance ?? '',
+    attributes: JSON.stringify(v.attributes),
+    characteristics: v.characteristics ? JSON.stringify(v.characteristics) : null,
+    reported_at: at,
+  }));
+  await db('device_model_variables')
+    .insert(rows)
+    .onConflict(['charge_point_id', 'component_name', 'component_instance', 'evse_id', 'connector_id', 'variable_name', 'variable_instance'])
+    .merge(['attributes', 'characteristics', 'reported_at']);
+}
+
+export async function listDeviceModelVariables(db: Db, chargePointId: string): Promise<Array<DeviceModelVariable & { reportedAt: Date }>> {
+  const rows = await db('device_model_variables').where({ charge_point_id: chargePointId }).orderBy(['component_name', 'component_instance', 'evse_id', 'connector_id', 'variable_name', 'variable_instance']);
+  return rows.map((r) => ({
+    component: { name: r.component_name, ...(r.component_instance ? { instance: r.component_instance } : {}), ...(r.evse_id ? { evse: { id: r.evse_id, ...(r.connector_id ? { connectorId: r.connector_id } : {}) } } : {}) },
+    variable: { name: r.variable_name, ...(r.variable_instance ? { instance: r.variable_instance } : {}) },
+    attributes: r.attributes,
+    ...(r.characteristics ? { characteristics: r.characteristics } : {}),
+    reportedAt: r.reported_at,
+  }));
+}

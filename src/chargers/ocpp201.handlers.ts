@@ -1,0 +1,50 @@
+import { OcppError, rpcCodeFor } from '../ocpp/errors.ts';
+import type { Ocpp201Handlers } from '../ocpp/router.ts';
+import { parseTimestamp } from '../shared/ranges.ts';
+import type { ChargerService } from './charger.service.ts';
+import type { ConnectorLimits } from './connector-limits.service.ts';
+import type { DeviceModelService } from './device-model.service.ts';
+import type { LastSeenService } from './last-seen.service.ts';
+import { bootFields, connectorNumberOf, connectorStatus16 } from './ocpp201.mapper.ts';
+
+/** OCPP 2.0.1 provisioning messages (functional block B and G), onto the same ChargerService as 1.6. */
+export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLimits, lastSeen: Pick<LastSeenService, 'heartbeat' | 'forget'>, deviceModel: DeviceModelService): Ocpp201Handlers => ({
+  BootNotification: async ({ chargePointId, params }) => {
+    const answer = await svc.boot(chargePointId, bootFields(params));
+    // The boot reason (B01: PowerUp, Watchdog, FirmwareUpdate...) is kept in the charger's event log.
+    await svc.recordEvent(chargePointId, 'BootNotification', params);
+    lastSeen.forget(chargePointId);
+    return answer;
+  },
+  Heartbeat: async ({ chargePointId }) => ({ currentTime: (await lastSeen.heartbeat(chargePointId)).toISOString() }),
+  StatusNotification: async ({ chargePointId, params }) => {
+    const connectorNumber = connectorNumberOf(params.evseId, params.connectorId);
+    if (connectorNumber === undefined) throw new OcppError(rpcCodeFor('ocpp2.0.1', 'PropertyConstraintViolation'), 'connectorId: only one connector per EVSE is supported (connectorId 1)');
+    await connectors.check(chargePointId, connectorNumber, { allowWholeCharger: true });
+    await svc.reportStatus(chargePointId, {
+      connectorNumber,
+      status: connectorStatus16(params.connectorStatus),
+      // OCPP 2.0.1 G01: faults come through NotifyEvent, a StatusNotification has no error code.
+      errorCode: 'NoError',
+      timestamp: parseTimestamp(params.timestamp, 'timestamp'),
+    });
+    return {};
+  },
+  NotifyEvent: async ({ chargePointId, params }) => {
+    await svc.recordEvent(chargePointId, 'NotifyEvent', params);
+    return {};
+  },
+  NotifyReport: async ({ chargePointId, params }) => {
+    await deviceModel.record(chargePointId, params.reportData);
+    return {};
+  },
+  FirmwareStatusNotification: async ({ chargePointId, params }) => {
+    await svc.recordEvent(chargePointId, 'FirmwareStatusNotification', params, { firmware_status: params.status });
+    return {};
+  },
+  DataTransfer: async ({ chargePointId, params }) => {
+    await svc.recordEvent(chargePointId, 'DataTransfer', params);
+    // OCPP 2.0.1 P01: we implement no vendor extension, so every vendorId is unknown to us.
+    return { status: 'UnknownVendorId' };
+  },
+});

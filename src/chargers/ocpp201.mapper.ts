@@ -1,0 +1,45 @@
+// Pure mapping of OCPP 2.0.1 provisioning payloads onto the protocol-neutral charger model. No I/O.
+import type { BootNotificationRequest as Boot16 } from '../ocpp/v16/types.ts';
+import type { BootNotificationRequest, ConnectorStatusEnumType } from '../ocpp/v201/types.ts';
+
+/**
+ * The charger fields a 2.0.1 BootNotification carries, in the shape ChargerService.boot takes
+ * (OCPP 2.0.1 B01: chargingStation.vendorName/model/serialNumber/firmwareVersion, modem.iccid/imsi).
+ */
+export function bootFields(p: BootNotificationRequest): Boot16 {
+  const cs = p.chargingStation;
+  return {
+    chargePointVendor: cs.vendorName,
+    chargePointModel: cs.model,
+    chargePointSerialNumber: cs.serialNumber,
+    firmwareVersion: cs.firmwareVersion,
+    iccid: cs.modem?.iccid,
+    imsi: cs.modem?.imsi,
+  };
+}
+
+// OCPP 2.0.1 §2.10 ConnectorStatusEnumType has five values; the connector state machine and OCPI mapping
+// speak OCPP 1.6's ChargePointStatus. Occupied becomes Charging (OCPI CHARGING either way): 2.0.1 reports
+// the charging state in TransactionEvent, not here, and Preparing would look like a connector stuck in it.
+const CONNECTOR_STATUS: Record<ConnectorStatusEnumType, string> = {
+  Available: 'Available',
+  Occupied: 'Charging',
+  Reserved: 'Reserved',
+  Unavailable: 'Unavailable',
+  Faulted: 'Faulted',
+};
+
+/** The OCPP 1.6 ChargePointStatus a 2.0.1 connectorStatus stands for. */
+export function connectorStatus16(status: ConnectorStatusEnumType): string {
+  return CONNECTOR_STATUS[status];
+}
+
+/**
+ * The cpms connector number of a 2.0.1 (evseId, connectorId): cpms gives each connector its own EVSE, as
+ * OCPP 1.6 chargers have it, so EVSE n's connector 1 is connector n and evseId 0 is the whole station.
+ * Undefined for a second connector on one EVSE (not supported yet).
+ */
+export function connectorNumberOf(evseId: number, connectorId: number): number | undefined {
+  if (evseId === 0) return 0;
+  return connectorId === 1 ? evseId : undefined;
+}

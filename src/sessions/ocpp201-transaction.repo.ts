@@ -1,0 +1,26 @@
+import type { Db } from '../db/knex.ts';
+
+/** An OCPP 2.0.1 transaction of a station, and the session it maps onto (undefined before its idToken came). */
+export interface Ocpp201Transaction {
+  sessionFk: number | null;
+  lastSeqNo: number;
+}
+
+export async function findTransaction(db: Db, chargePointId: string, transactionId: string): Promise<Ocpp201Transaction | undefined> {
+  const row = await db('ocpp201_transactions').where({ charge_point_id: chargePointId, transaction_id: transactionId }).first('session_fk', 'last_seq_no');
+  return row ? { sessionFk: row.session_fk, lastSeqNo: row.last_seq_no } : undefined;
+}
+
+/** Records the transaction's session and highest seqNo seen (a session once bound is kept). */
+export async function upsertTransaction(db: Db, chargePointId: string, transactionId: string, t: Ocpp201Transaction): Promise<void> {
+  await db('ocpp201_transactions')
+    .insert({ charge_point_id: chargePointId, transaction_id: transactionId, session_fk: t.sessionFk, last_seq_no: t.lastSeqNo })
+    .onConflict(['charge_point_id', 'transaction_id'])
+    .merge({ session_fk: db.raw('coalesce(ocpp201_transactions.session_fk, excluded.session_fk)'), last_seq_no: db.raw('greatest(ocpp201_transactions.last_seq_no, excluded.last_seq_no)') });
+}
+
+/** The station's transactionId of session `sessionFk` of `chargePointId`, or undefined. */
+export async function findTransactionIdOfSession(db: Db, chargePointId: string, sessionFk: number): Promise<string | undefined> {
+  const row = await db('ocpp201_transactions').where({ charge_point_id: chargePointId, session_fk: sessionFk }).first('transaction_id');
+  return row?.transaction_id;
+}

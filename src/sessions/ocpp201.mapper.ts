@@ -1,0 +1,64 @@
+// Pure mapping of OCPP 2.0.1 TransactionEvent parts onto the 1.6-shaped inputs of SessionService. No I/O.
+import type { MeterValuesRequest, StopTransactionRequest } from '../ocpp/v16/types.ts';
+import type { MeterValueType, ReasonEnumType } from '../ocpp/v201/types.ts';
+
+type MeterValue16 = MeterValuesRequest['meterValue'][number];
+type SampledValue16 = MeterValue16['sampledValue'][number];
+type Unit16 = NonNullable<SampledValue16['unit']>;
+type Reason16 = NonNullable<StopTransactionRequest['reason']>;
+
+const UNITS_16: readonly string[] = ['Wh', 'kWh', 'varh', 'kvarh', 'W', 'kW', 'VA', 'kVA', 'var', 'kvar', 'A', 'V', 'K', 'Celsius', 'Fahrenheit', 'Percent'];
+const ENERGY_REGISTER = 'Energy.Active.Import.Register';
+
+/** OCPP 2.0.1 §2.53 UnitOfMeasureType: value × 10^multiplier in `unit` (default Wh); as 1.6's string value. */
+function scaled(value: number, multiplier = 0): string {
+  return multiplier === 0 ? String(value) : String(Number((value * 10 ** multiplier).toPrecision(15)));
+}
+
+/**
+ * 2.0.1 meter values in the 1.6 shape the session service stores: value a decimal string with the multiplier
+ * applied, the same measurand/phase/context/location names (2.0.1 kept them). A sample whose unit 1.6 does not
+ * know is dropped (it could not be read correctly); a signed value keeps its number (signedMeterValue not stored yet).
+ */
+export function meterValues16(meterValue: MeterValueType[] | undefined): MeterValue16[] {
+  const out: MeterValue16[] = [];
+  for (const mv of meterValue ?? []) {
+    const sampledValue: SampledValue16[] = [];
+    for (const sv of mv.sampledValue) {
+      const unit = sv.unitOfMeasure?.unit;
+      if (unit !== undefined && !UNITS_16.includes(unit)) continue;
+      sampledValue.push({
+        value: scaled(sv.value, sv.unitOfMeasure?.multiplier),
+        ...(sv.context ? { context: sv.context } : {}),
+        ...(sv.measurand ? { measurand: sv.measurand as SampledValue16['measurand'] } : {}),
+        ...(sv.phase ? { phase: sv.phase } : {}),
+        ...(sv.location ? { location: sv.location } : {}),
+        ...(unit ? { unit: unit as Unit16 } : {}),
+      });
+    }
+    if (sampledValue.length) out.push({ timestamp: mv.timestamp, sampledValue });
+  }
+  return out;
+}
+
+/** The last total energy register reading (no phase) in Wh, or undefined when the values carry none. */
+export function registerWh(meterValue: MeterValueType[] | undefined): number | undefined {
+  let wh: number | undefined;
+  for (const mv of meterValues16(meterValue)) {
+    for (const sv of mv.sampledValue) {
+      if ((sv.measurand ?? ENERGY_REGISTER) !== ENERGY_REGISTER || sv.phase) continue;
+      wh = Math.round(Number(sv.value) * (sv.unit === 'kWh' ? 1000 : 1));
+    }
+  }
+  return wh;
+}
+
+// OCPP 2.0.1 §2.x ReasonEnumType → OCPP 1.6 §7.41 Reason: the shared names stay, a reset is a HardReset, the rest Other.
+const SAME_REASONS: readonly string[] = ['DeAuthorized', 'EmergencyStop', 'EVDisconnected', 'Local', 'Other', 'PowerLoss', 'Reboot', 'Remote'];
+
+/** The 1.6 stop reason for a 2.0.1 stoppedReason (OCPP 2.0.1 E06: absent means Local). */
+export function stopReason16(reason: ReasonEnumType | undefined): Reason16 {
+  if (reason === undefined) return 'Local';
+  if (reason === 'ImmediateReset') return 'HardReset';
+  return SAME_REASONS.includes(reason) ? (reason as Reason16) : 'Other';
+}

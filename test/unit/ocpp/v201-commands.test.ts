@@ -1,0 +1,27 @@
+import { expect } from 'chai';
+import { assertOcpp16Command, toOcpp201 } from '../../../src/ocpp/v201/commands.ts';
+import { Conflict } from '../../../src/shared/errors.ts';
+
+describe('unit OCPP 2.0.1 command adapter', () => {
+  const cases: Array<{ name: string; action: string; payload: unknown; call: [string, unknown]; answer: unknown; readAs: unknown }> = [
+    { name: 'OCPP201 B12: should send Soft Reset as OnIdle', action: 'Reset', payload: { type: 'Soft' }, call: ['Reset', { type: 'OnIdle' }], answer: { status: 'Rejected' }, readAs: { status: 'Rejected' } },
+    { name: 'OCPP201 G03: should send ChangeAvailability of connector 0 for the whole station', action: 'ChangeAvailability', payload: { connectorId: 0, type: 'Operative' }, call: ['ChangeAvailability', { operationalStatus: 'Operative' }], answer: { status: 'Scheduled' }, readAs: { status: 'Accepted' } },
+    { name: 'OCPP201 F05: should unlock EVSE n connector 1 and read UnknownConnector as NotSupported', action: 'UnlockConnector', payload: { connectorId: 3 }, call: ['UnlockConnector', { evseId: 3, connectorId: 1 }], answer: { status: 'UnknownConnector' }, readAs: { status: 'NotSupported' } },
+    { name: 'OCPP201 D01: should send SendLocalList entries as Central idTokens with idTokenInfo', action: 'SendLocalList', payload: { listVersion: 4, updateType: 'Differential', localAuthorizationList: [{ idTag: 'A1', idTagInfo: { status: 'Blocked', parentIdTag: 'G1' } }, { idTag: 'B2' }] }, call: ['SendLocalList', { versionNumber: 4, updateType: 'Differential', localAuthorizationList: [{ idToken: { idToken: 'A1', type: 'Central' }, idTokenInfo: { status: 'Blocked', groupIdToken: { idToken: 'G1', type: 'Central' } } }, { idToken: { idToken: 'B2', type: 'Central' } }] }], answer: { status: 'VersionMismatch' }, readAs: { status: 'VersionMismatch' } },
+    { name: 'should pass a 2.0.1 action unchanged', action: 'GetBaseReport', payload: { requestId: 1, reportBase: 'FullInventory' }, call: ['GetBaseReport', { requestId: 1, reportBase: 'FullInventory' }], answer: { status: 'Accepted' }, readAs: { status: 'Accepted' } },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const t = toOcpp201(c.action, c.payload);
+
+      expect([t.action, t.payload]).to.deep.equal(c.call);
+      expect(t.answer(c.answer)).to.deep.equal(c.readAs);
+    });
+  }
+
+  it('should refuse an untranslated 1.6 command and a 2.0.1 action for a 1.6 charger with Conflict', () => {
+    expect(() => toOcpp201('GetConfiguration', {})).to.throw(Conflict, /OCPP 2\.0\.1/);
+    expect(() => assertOcpp16Command('GetVariables')).to.throw(Conflict);
+    expect(() => assertOcpp16Command('Reset')).not.to.throw();
+  });
+});
