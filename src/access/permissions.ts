@@ -16,6 +16,7 @@ const AREA_OF_SEGMENT: Record<string, Area> = {
   // Live monitoring (GET /events, GET /live/...): read by every role.
   events: 'monitoring', live: 'monitoring',
   drivers: 'network', groups: 'network', 'access-refusals': 'network', adhoc: 'network',
+  'load-groups': 'network',
   sessions: 'sessions',
   cdrs: 'billing', statements: 'billing',
   analytics: 'analytics',

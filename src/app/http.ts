@@ -31,6 +31,7 @@ import { templateAdminRoutes } from '../fleet/template.routes.ts';
 import { firmwareAdminRoutes } from '../fleet/firmware.routes.ts';
 import { diagnosticsAdminRoutes } from '../fleet/diagnostics.routes.ts';
 import { analyticsAdminRoutes } from '../analytics/admin.routes.ts';
+import { loadGroupAdminRoutes } from '../loadmgmt/admin.routes.ts';
 import { createOcpiRouter, type OcpiModule } from '../ocpi/router.ts';
 import { credentialsOcpiModule } from '../ocpi/credentials/credentials.routes.ts';
 import { tokensModule } from '../tokens/ocpi.routes.ts';
@@ -93,6 +94,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       localListAdminRoutes({ localLists: s.localLists }),
       adhocAdminRoutes({ adhoc: s.adhoc }),
       analyticsAdminRoutes({ analytics: s.analytics }),
+      loadGroupAdminRoutes({ loadGroups: s.loadGroups }),
     ],
   });
 }

@@ -70,6 +70,7 @@ async function stopServing(rt: Runtime): Promise<void> {
   server.closeIdleConnections();
   try {
     await services.scheduler.stop();
+    await services.loadManager.stop();
     await services.pushWorker.stop();
     await services.webhookWorker.stop();
     await rt.ocpp.stop();

@@ -53,6 +53,7 @@ import { AccessService } from '../drivers/access.service.ts';
 import { LocalListService } from '../drivers/local-list.service.ts';
 import { AdhocService } from '../drivers/adhoc.service.ts';
 import { AnalyticsService } from '../analytics/analytics.service.ts';
+import { buildLoadManagement, registerLoadManagementJob } from './load-management.ts';
 
 /** What the services are built on besides the injected deps: made once per app by `createApp`. */
 export interface ServiceCore {
@@ -254,10 +255,12 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const scheduler = buildScheduler(deps, core.nodeId, { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance });
   const { localLists } = driverAccess;
   scheduler.register({ name: 'local-auth-lists', schedule: deps.config.access.localListCron, run: () => localLists.syncAll() });
+  const load = buildLoadManagement(deps, core, { alerts: stuck.alerts, sessions: charging.sessions });
+  registerLoadManagementJob(scheduler, deps, load.loadManager);
 
   // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, ...load, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration };
 }

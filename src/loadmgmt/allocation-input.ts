@@ -134,3 +134,13 @@ export function measuredLoad(input: AllocationInput): Map<string, PhaseAmps> {
   }
   return load;
 }
+
+// OCPP 1.6 §7.31 Phase: the line a per-phase reading measures (L1 and L1-N are the same line).
+export const INDEX_OF_PHASE: Record<string, number> = { L1: 0, L2: 1, L3: 2, 'L1-N': 0, 'L2-N': 1, 'L3-N': 2 };
+
+/** The per-phase Current.Import (A) of a MeterValues' newest readings, by the charger's phase index 0..2. */
+export function currentsOfSamples(samples: Array<{ measurand: string; phase: string | null; unit: string | null; numeric: string | null; timestamp: Date }>): Map<number, number> {
+  const currents = samples.filter((x) => x.measurand === 'Current.Import' && x.phase !== null && x.numeric !== null && INDEX_OF_PHASE[x.phase] !== undefined);
+  const newest = Math.max(...currents.map((x) => x.timestamp.getTime()));
+  return new Map(currents.filter((x) => x.timestamp.getTime() === newest).map((x) => [INDEX_OF_PHASE[x.phase!], Number(x.numeric)]));
+}

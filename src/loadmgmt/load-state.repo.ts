@@ -3,16 +3,17 @@
 import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import type { AppliedAllocation, LoadSession, PhaseRotation } from './load.types.ts';
+import { INDEX_OF_PHASE } from './allocation-input.ts';
 
 type Row = Record<string, any>;
 
 const json = (v: unknown): any => (typeof v === 'string' ? JSON.parse(v) : v);
 
-// OCPP 1.6 §7.31 Phase: the line a per-phase reading measures (L1 and L1-N are the same line).
-const INDEX_OF_PHASE: Record<string, number> = { L1: 0, L2: 1, L3: 2, 'L1-N': 0, 'L2-N': 1, 'L3-N': 2 };
+
+export type LoadSessionRow = LoadSession & { isConnected: boolean };
 
 /** The active sessions at chargers attached to a load group, with the driver's priority and the eMSP's profile. */
-export async function listLoadSessions(db: Db): Promise<Array<LoadSession & { isConnected: boolean }>> {
+export async function listLoadSessions(db: Db): Promise<LoadSessionRow[]> {
   const rows: Row[] = await db('sessions as s')
     .join('load_group_chargers as m', 'm.charge_point_id', 's.charge_point_id')
     .join('charge_points as cp', 'cp.id', 's.charge_point_id')
@@ -97,4 +98,10 @@ export async function upsertApplied(db: Db, a: Omit<AppliedAllocation, 'sentAt'>
 /** Forgets what a charger was sent (it reconnected, or left its group): its sessions get their limits again. */
 export async function deleteAppliedOfCharger(db: Db, chargePointId: string): Promise<number> {
   return db('load_allocations').where({ charge_point_id: chargePointId }).delete();
+}
+
+/** Which of the given chargers have a socket open (to any node). */
+export async function listConnectedChargers(db: Db, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  return (await db('charge_points').whereIn('id', ids).where({ is_connected: true }).select('id')).map((r: Row) => r.id);
 }
