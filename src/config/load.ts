@@ -158,6 +158,11 @@ export interface Config {
     overDrawToleranceA: number;
     /** Periods per TxProfile (OCPP 1.6 ChargingScheduleMaxPeriods of most chargers: 24 or more). */
     maxSchedulePeriods: number;
+    /**
+     * Hold each idle charger's safe share (its TxDefaultProfile) free, so that a transaction starting before the
+     * next run never overloads a group; false: that capacity goes to the running sessions, at the risk of a brief overload.
+     */
+    reserveIdleShare: boolean;
   };
   /** Webhook deliveries (issue 9): signed POSTs, retried with exponential backoff. */
   webhooks: {

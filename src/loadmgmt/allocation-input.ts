@@ -106,17 +106,39 @@ export function toSessionDemand(s: LoadSession, o: { now: number; applied?: Appl
   };
 }
 
-/** The whole input: every node of the tree and every active session at its chargers. */
-export function buildAllocationInput(o: { now: number; groups: LoadGroup[]; sessions: LoadSession[]; applied: AppliedAllocation[]; offline: ReadonlySet<string>; settings: InputSettings }): AllocationInput {
-  const applied = new Map(o.applied.map((a) => [a.sessionId, a]));
+/**
+ * An idle charger whose draw must be held free: one refusing charging profiles (it may start drawing its
+ * maximum at any moment), or one whose TxDefaultProfile lets a new transaction draw its safe share at once.
+ */
+export interface ReservedCharger {
+  chargePointId: string;
+  groupId: number;
+  amps: number;
+  phaseRotation: PhaseRotation | null;
+  /** refusing profiles: its sessions are uncontrolled too */
+  isRefusing: boolean;
+}
+
+/** Held free as an uncontrolled session of its own (`charger:<id>`), until a session runs there. */
+function reservedDemand(c: ReservedCharger, o: { now: number; settings: InputSettings }): SessionDemand {
   return {
-    now: o.now,
-    horizonSec: o.settings.horizonSec,
-    stepSec: o.settings.stepSec,
-    nodes: o.groups.map(toCapacityNode),
-    sessions: o.sessions.map((s) => toSessionDemand(s, { now: o.now, applied: applied.get(s.sessionId), isOffline: o.offline.has(s.chargePointId), settings: o.settings })),
-    prices: [],
+    sessionId: `charger:${c.chargePointId}`, chargePointId: c.chargePointId, nodeId: String(c.groupId), phaseRotation: phaseRotationOf(c.phaseRotation), chargerPhases: 3, vehiclePhases: 3,
+    maxCurrentA: c.amps, minCurrentA: o.settings.minCurrentA, uncontrolled: true, priority: 0, voltage: o.settings.voltage, startedAt: o.now,
   };
+}
+
+/**
+ * The whole input: every node of the tree and every active session at its chargers. Sessions at chargers
+ * offline or refusing profiles are uncontrolled, and what idle reserved chargers may draw is held free.
+ */
+export function buildAllocationInput(o: { now: number; groups: LoadGroup[]; sessions: LoadSession[]; applied: AppliedAllocation[]; offline: ReadonlySet<string>; reserved?: ReservedCharger[]; settings: InputSettings }): AllocationInput {
+  const applied = new Map(o.applied.map((a) => [a.sessionId, a]));
+  const reserved = o.reserved ?? [];
+  const refusing = new Set(reserved.filter((c) => c.isRefusing).map((c) => c.chargePointId));
+  const busy = new Set(o.sessions.map((s) => s.chargePointId));
+  const sessions = o.sessions.map((s) => toSessionDemand(s, { now: o.now, applied: applied.get(s.sessionId), isOffline: o.offline.has(s.chargePointId) || refusing.has(s.chargePointId), settings: o.settings }));
+  const idle = reserved.filter((c) => !busy.has(c.chargePointId) && c.amps > 0).map((c) => reservedDemand(c, o));
+  return { now: o.now, horizonSec: o.settings.horizonSec, stepSec: o.settings.stepSec, nodes: o.groups.map(toCapacityNode), sessions: [...sessions, ...idle], prices: [] };
 }
 
 /** The measured draw per grid phase of each node: its sessions' and its children's, plus its unmanaged load. */

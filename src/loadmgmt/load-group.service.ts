@@ -100,7 +100,9 @@ export class LoadGroupService {
     const [chargers, tree, sessions, applied] = await Promise.all([repo.listMemberships(this.o.db, id), repo.listGroups(this.o.db), state.listLoadSessions(this.o.db), state.listApplied(this.o.db)]);
     const now = this.o.clock.now().getTime();
     const input = buildAllocationInput({ now, groups: tree, sessions, applied, offline: new Set(), settings: this.o.settings });
-    const last = this.o.manager.lastAllocation()?.result.nodes.find((n) => n.nodeId === String(id));
+    const lastRun = this.o.manager.lastAllocation();
+    const last = lastRun?.result.nodes.find((n) => n.nodeId === String(id));
+    const wasUncontrolled = new Map(lastRun?.input.sessions.map((s) => [s.sessionId, s.uncontrolled]) ?? []);
     const appliedBy = new Map(applied.map((a) => [a.sessionId, a]));
     const own = sessions.filter((s) => s.groupId === id);
     return {
@@ -111,7 +113,7 @@ export class LoadGroupService {
       measuredA: measuredLoad(input).get(String(id)) ?? { ...NO_LOAD },
       sessions: own.map((s) => {
         const a = appliedBy.get(s.sessionId);
-        return { sessionId: s.sessionId, chargePointId: s.chargePointId, connectorNumber: s.connectorNumber, limitA: a?.limitA ?? null, phases: a?.phases ?? null, status: a?.status ?? null, uncontrolled: a?.uncontrolled ?? !s.isConnected, measuredA: s.measured?.currentsA ?? null, sentAt: a?.sentAt ?? null };
+        return { sessionId: s.sessionId, chargePointId: s.chargePointId, connectorNumber: s.connectorNumber, limitA: a?.limitA ?? null, phases: a?.phases ?? null, status: a?.status ?? null, uncontrolled: !s.isConnected || (a?.uncontrolled ?? wasUncontrolled.get(String(s.sessionId)) ?? false), measuredA: s.measured?.currentsA ?? null, sentAt: a?.sentAt ?? null };
       }),
     };
   }

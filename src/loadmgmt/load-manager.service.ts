@@ -10,7 +10,7 @@ import { Conflict } from '../shared/errors.ts';
 import type { DomainEvents } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { AllocationInput, AllocationResult } from './allocation.types.ts';
-import { buildAllocationInput, measuredLoad, toCapacityNode } from './allocation-input.ts';
+import { buildAllocationInput, measuredLoad, toCapacityNode, type ReservedCharger } from './allocation-input.ts';
 import { nodeLimitAt } from './equal-share.ts';
 import * as groups from './load-group.repo.ts';
 import * as state from './load-state.repo.ts';
@@ -53,6 +53,8 @@ export class LoadManager {
   private isStopped = false;
   /** the TxDefaultProfile limit each charger accepted (forgotten when it reconnects) */
   private readonly defaults = new Map<string, number>();
+  /** chargers that refused their TxDefaultProfile (until they reconnect): counted at their maximum */
+  private readonly refusing = new Set<string>();
   /** the measured currents each managed session was allocated with: a meaningful change triggers a run */
   private measuredAtRun = new Map<number, [number, number, number]>();
   private last: { input: AllocationInput; result: AllocationResult } | undefined;
@@ -88,6 +90,7 @@ export class LoadManager {
   /** A charger (re)connected: its profiles are sent again (it may have lost them on a reboot). */
   async onChargerConnected(chargePointId: string): Promise<void> {
     this.defaults.delete(chargePointId);
+    this.refusing.delete(chargePointId);
     await state.deleteAppliedOfCharger(this.o.db, chargePointId);
     this.requestRun(`charger ${chargePointId} connected`);
   }
@@ -95,6 +98,7 @@ export class LoadManager {
   /** A charger left load management: its limits are forgotten and cleared from it (OCPP 1.6 §5.5). */
   async release(chargePointId: string): Promise<void> {
     this.defaults.delete(chargePointId);
+    this.refusing.delete(chargePointId);
     await state.deleteAppliedOfCharger(this.o.db, chargePointId);
     for (const payload of [{ id: TX_DEFAULT_PROFILE_ID }, { chargingProfilePurpose: 'TxProfile' as const, stackLevel: LOAD_STACK_LEVEL }]) {
       try {
@@ -143,7 +147,8 @@ export class LoadManager {
     const sessions = await state.listLoadSessions(this.o.db);
     const applied = new Map((await state.listApplied(this.o.db)).map((a) => [a.sessionId, a]));
     const offline = new Set(sessions.filter((s) => !s.isConnected).map((s) => s.chargePointId));
-    const input = buildAllocationInput({ now, groups: tree, sessions, applied: [...applied.values()], offline, settings: this.o.settings });
+    const members = await groups.listMemberships(this.o.db);
+    const input = buildAllocationInput({ now, groups: tree, sessions, applied: [...applied.values()], offline, reserved: this.reservedOf(members), settings: this.o.settings });
     const result = this.allocate(input);
     this.last = { input, result };
     this.measuredAtRun = new Map(input.sessions.filter((s) => s.measuredA).map((s) => [Number(s.sessionId), s.measuredA!]));
@@ -158,11 +163,25 @@ export class LoadManager {
       counts.sent += outcomes.length;
       counts.refused += outcomes.filter((ok) => !ok).length;
     }
-    counts.defaults = await this.sendDefaults(tree, now);
-    await this.checkOverDraw(input, result, tree);
+    counts.defaults = await this.sendDefaults(tree, members, now);
+    await this.checkOverDraw(withFreshReadings(input, sessions, applied), result, tree);
+    if (counts.sent > 0) this.o.logger.info('load management: limits sent', { ...counts, limits: plan.map((p) => `${p.schedule.sessionId}:${p.schedule.limitA}A/${p.schedule.phases}`) });
     // A charger that refused its limit now counts at its maximum: the others are reduced at once.
     if (counts.refused > 0) this.isRerunWanted = true;
     return counts;
+  }
+
+  /**
+   * What idle chargers may draw without asking: a refusing one its maximum; with reserveIdleShare, the safe
+   * share its TxDefaultProfile gives a new transaction, so that a start before the next run stays within the limits.
+   */
+  private reservedOf(members: ChargerMembership[]): ReservedCharger[] {
+    return members.flatMap((m): ReservedCharger[] => {
+      const base = { chargePointId: m.chargePointId, groupId: m.groupId, phaseRotation: m.phaseRotation };
+      if (this.refusing.has(m.chargePointId)) return [{ ...base, amps: m.maxCurrentA ?? this.o.settings.defaultMaxCurrentA, isRefusing: true }];
+      const share = this.defaults.get(m.chargePointId) ?? 0;
+      return this.o.settings.reserveIdleShare && share > 0 ? [{ ...base, amps: share, isRefusing: false }] : [];
+    });
   }
 
   /** Sessions at chargers gone offline are uncontrolled (counted at their maximum) until the charger returns. */
@@ -197,19 +216,24 @@ export class LoadManager {
   }
 
   /** The TxDefaultProfile of each connected member charger: its guaranteed share, sent when it changes. */
-  private async sendDefaults(tree: LoadGroup[], now: number): Promise<number> {
-    const members = await groups.listMemberships(this.o.db);
-    const shares = safeShares(tree, members, now, this.o.settings.minCurrentA);
+  private async sendDefaults(tree: LoadGroup[], members: ChargerMembership[], now: number): Promise<number> {
+    const shares = safeShares(tree, members, { now, minCurrentA: this.o.settings.minCurrentA, refusing: this.refusing, defaultMaxCurrentA: this.o.settings.defaultMaxCurrentA });
     const connected = new Set(await state.listConnectedChargers(this.o.db, members.map((m) => m.chargePointId)));
     let sent = 0;
     await Promise.all(
       members
-        .filter((m) => connected.has(m.chargePointId) && this.defaults.get(m.chargePointId) !== shares.get(m.chargePointId))
+        .filter((m) => connected.has(m.chargePointId) && !this.refusing.has(m.chargePointId) && this.defaults.get(m.chargePointId) !== shares.get(m.chargePointId))
         .map(async (m) => {
           const share = shares.get(m.chargePointId) ?? 0;
           const status = await this.send(m.chargePointId, txDefaultProfileOf(share));
           sent++;
           if (status === 'Accepted') this.defaults.set(m.chargePointId, share);
+          // Safety: a charger that refuses limits may draw its maximum at any time; it is counted so from now on.
+          if (status === 'Rejected' || status === 'NotSupported') {
+            this.o.logger.warn('load management: charger refuses charging profiles, counted at its maximum', { chargePointId: m.chargePointId, status });
+            this.refusing.add(m.chargePointId);
+            this.isRerunWanted = true;
+          }
         }),
     );
     return sent;
@@ -233,17 +257,47 @@ export class LoadManager {
   }
 }
 
-/** Each member charger's guaranteed share: the tightest level of its path, shared by the chargers below it. */
-function safeShares(tree: LoadGroup[], members: ChargerMembership[], now: number, minCurrentA: number): Map<string, number> {
+/**
+ * Each member charger's guaranteed share: at each level of its path, what refusing chargers below may draw
+ * held back, the rest shared by the other chargers below; the tightest level counts.
+ */
+function safeShares(tree: LoadGroup[], members: ChargerMembership[], o: { now: number; minCurrentA: number; refusing: ReadonlySet<string>; defaultMaxCurrentA: number }): Map<string, number> {
   const byId = new Map(tree.map((g) => [g.id, g]));
   const pathOf = (id: number): LoadGroup[] => {
     const path: LoadGroup[] = [];
     for (let g = byId.get(id); g && !path.includes(g); g = g.parentId === null ? undefined : byId.get(g.parentId)) path.push(g);
     return path;
   };
-  const below = new Map<number, number>();
-  for (const m of members) for (const g of pathOf(m.groupId)) below.set(g.id, (below.get(g.id) ?? 0) + 1);
-  const unmanaged = (g: LoadGroup) => g.unmanagedA ?? { L1: 0, L2: 0, L3: 0 };
-  const limitOf = (g: LoadGroup) => nodeLimitAt(toCapacityNode(g), now);
-  return new Map(members.map((m) => [m.chargePointId, safeShareA(pathOf(m.groupId).map((g) => ({ limitA: limitOf(g), unmanagedA: unmanaged(g), chargers: below.get(g.id) ?? 1 })), minCurrentA)]));
+  const below = new Map<number, { chargers: number; refusingA: number }>();
+  for (const m of members) {
+    for (const g of pathOf(m.groupId)) {
+      const b = below.get(g.id) ?? { chargers: 0, refusingA: 0 };
+      if (o.refusing.has(m.chargePointId)) b.refusingA += m.maxCurrentA ?? o.defaultMaxCurrentA;
+      else b.chargers++;
+      below.set(g.id, b);
+    }
+  }
+  const path = (m: ChargerMembership) =>
+    pathOf(m.groupId).map((g) => {
+      const b = below.get(g.id) ?? { chargers: 1, refusingA: 0 };
+      return { limitA: nodeLimitAt(toCapacityNode(g), o.now) - b.refusingA, unmanagedA: g.unmanagedA ?? { L1: 0, L2: 0, L3: 0 }, chargers: b.chargers };
+    });
+  return new Map(members.map((m) => [m.chargePointId, safeShareA(path(m), o.minCurrentA)]));
+}
+
+/**
+ * The input with each session's readings taken before its last limit was sent capped at that limit: the
+ * charger has not reported since, and an old, higher draw is no over-draw.
+ */
+function withFreshReadings(input: AllocationInput, sessions: state.LoadSessionRow[], applied: Map<number, AppliedAllocation>): AllocationInput {
+  const readAt = new Map(sessions.map((s) => [String(s.sessionId), s.measured?.at.getTime() ?? 0]));
+  const sent = new Map([...applied].map(([id, a]) => [String(id), a]));
+  return {
+    ...input,
+    sessions: input.sessions.map((s) => {
+      const a = sent.get(s.sessionId);
+      if (!s.measuredA || !a || a.uncontrolled || (readAt.get(s.sessionId) ?? 0) > a.sentAt.getTime()) return s;
+      return { ...s, measuredA: s.measuredA.map((x) => Math.min(x, a.limitA)) as [number, number, number] };
+    }),
+  };
 }

@@ -95,14 +95,17 @@ export function planSends(schedules: SessionSchedule[], input: AllocationInput, 
     .sort((a, b) => Number(b.isReduction) - Number(a.isReduction));
 }
 
-/** Nodes whose measured draw on some phase is above their planned load by more than `toleranceA`. */
+/**
+ * Nodes whose measured draw on some phase is above their planned load (or their limit, when the planned
+ * load is above it: unmanaged or uncontrolled load alone overloads them) by more than `toleranceA`.
+ */
 export function overDrawn(nodes: NodeLoad[], measured: Map<string, PhaseAmps>, toleranceA: number): Array<{ nodeId: string; phase: keyof PhaseAmps; measuredA: number; plannedA: number }> {
   const found: Array<{ nodeId: string; phase: keyof PhaseAmps; measuredA: number; plannedA: number }> = [];
   for (const n of nodes) {
     const m = measured.get(n.nodeId);
     if (!m) continue;
     for (const phase of ['L1', 'L2', 'L3'] as const) {
-      const allowed = Math.max(n.plannedA[phase], n.limitA);
+      const allowed = Math.min(n.plannedA[phase], n.limitA);
       if (m[phase] > allowed + toleranceA) found.push({ nodeId: n.nodeId, phase, measuredA: m[phase], plannedA: allowed });
     }
   }
