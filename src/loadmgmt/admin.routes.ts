@@ -11,8 +11,10 @@ type Body = Record<string, unknown>;
 const MAX_A = 100_000;
 const MAX_PERIODS = 1000;
 
-function amps(b: Body, field: string, o: { min?: number } = {}): number {
-  const v = b[field];
+/** A current in A from `b[key]`, named `field` in the error (default: the key). */
+function amps(b: Body, key: string, o: { min?: number; field?: string } = {}): number {
+  const v = b[key];
+  const field = o.field ?? key;
   const min = o.min ?? 0;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > MAX_A) throw new InvalidInput(`${field}: a number of amperes from ${min} to ${MAX_A}`);
   return Math.round(v * 10) / 10;
@@ -34,7 +36,7 @@ function scheduleOf(v: unknown, field: string): LoadGroupPeriod[] {
   if (!Array.isArray(v) || v.length > MAX_PERIODS) throw new InvalidInput(`${field}: an array of at most ${MAX_PERIODS} periods { startsAt, maxCurrentA }`);
   const periods = v.map((p, i) => {
     if (typeof p !== 'object' || p === null || typeof (p as Body).startsAt !== 'string') throw new InvalidInput(`${field}[${i}].startsAt: required date-time`);
-    return { startsAt: parseTimestamp((p as Body).startsAt as string, `${field}[${i}].startsAt`), maxCurrentA: amps(p as Body, `${field}[${i}].maxCurrentA`) };
+    return { startsAt: parseTimestamp((p as Body).startsAt as string, `${field}[${i}].startsAt`), maxCurrentA: amps(p as Body, 'maxCurrentA', { field: `${field}[${i}].maxCurrentA` }) };
   });
   periods.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   if (periods.some((p, i) => i > 0 && p.startsAt.getTime() === periods[i - 1].startsAt.getTime())) throw new InvalidInput(`${field}: two periods start at the same time`);

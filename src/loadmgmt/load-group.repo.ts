@@ -84,7 +84,7 @@ export async function countChildren(db: Db, id: number): Promise<number> {
 }
 
 export async function deleteGroup(db: Db, id: number): Promise<number> {
-  return db('load_groups').where({ id }).delete();
+  return (await db('load_groups').where({ id }).delete().returning('id')).length;
 }
 
 export async function chargePointExists(db: Db, id: string): Promise<boolean> {
@@ -108,7 +108,7 @@ export async function upsertMembership(db: Db, m: { chargePointId: string; group
 }
 
 export async function deleteMembership(db: Db, groupId: number, chargePointId: string): Promise<number> {
-  return db('load_group_chargers').where({ load_group_fk: groupId, charge_point_id: chargePointId }).delete();
+  return (await db('load_group_chargers').where({ load_group_fk: groupId, charge_point_id: chargePointId }).delete().returning('charge_point_id')).length;
 }
 
 export async function findMembership(db: Db, chargePointId: string): Promise<ChargerMembership | undefined> {
@@ -124,8 +124,10 @@ export async function listMemberships(db: Db, groupId?: number): Promise<Charger
 
 /** The rotation a charger reported (ConnectorPhaseRotation), unless the operator set one. */
 export async function updateRotationFromCharger(db: Db, chargePointId: string, rotation: PhaseRotation): Promise<number> {
-  return db('load_group_chargers')
+  const rows = await db('load_group_chargers')
     .where({ charge_point_id: chargePointId })
     .where((q) => q.whereNull('phase_rotation_source').orWhere('phase_rotation_source', 'charger'))
-    .update({ phase_rotation: rotation, phase_rotation_source: 'charger' });
+    .update({ phase_rotation: rotation, phase_rotation_source: 'charger' })
+    .returning('charge_point_id');
+  return rows.length;
 }

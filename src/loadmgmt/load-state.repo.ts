@@ -97,7 +97,7 @@ export async function upsertApplied(db: Db, a: Omit<AppliedAllocation, 'sentAt'>
 
 /** Forgets what a charger was sent (it reconnected, or left its group): its sessions get their limits again. */
 export async function deleteAppliedOfCharger(db: Db, chargePointId: string): Promise<number> {
-  return db('load_allocations').where({ charge_point_id: chargePointId }).delete();
+  return (await db('load_allocations').where({ charge_point_id: chargePointId }).delete().returning('session_fk')).length;
 }
 
 /** Which of the given chargers have a socket open (to any node). */
