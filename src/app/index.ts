@@ -52,6 +52,8 @@ async function startServing(rt: Runtime, port: number, host: string, opts: Liste
     server.listen(port, host, () => resolve());
   });
   rt.services.lastSeen.start();
+  // Load management runs on serving nodes only (a tool listening briefly beside a server must not send limits).
+  if (opts.releaseStaleConnections !== false) rt.services.loadManager.start();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   loopDelays.set(rt, delay);
@@ -129,7 +131,7 @@ export function createApp(deps: AppDeps) {
     pushWorker: services.pushWorker,
     webhookWorker: services.webhookWorker,
     asyncResults: services.asyncResults,
-    services: { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit, drivers, access, localLists, adhoc },
+    services: { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit, drivers, access, localLists, adhoc, loadGroups: services.loadGroups, loadManager: services.loadManager },
     nodeId,
     /** Live monitoring: this node's fan-out of stored events to SSE clients, and the recorder that stores them. */
     eventHub: services.eventHub,

@@ -51,6 +51,8 @@ export class LoadManager {
   private running: Promise<unknown> | undefined;
   private isRerunWanted = false;
   private isStopped = false;
+  /** runs are asked for only on a serving node (a CLI command's app sends no limits) */
+  private isStarted = false;
   /** the TxDefaultProfile limit each charger accepted (forgotten when it reconnects) */
   private readonly defaults = new Map<string, number>();
   /** chargers that refused their TxDefaultProfile (until they reconnect): counted at their maximum */
@@ -64,9 +66,15 @@ export class LoadManager {
     private readonly allocate: AllocateFn,
   ) {}
 
+  /** Runs may be asked for from now on (the app serves as a node). */
+  start(): void {
+    this.isStarted = true;
+    this.requestRun('start');
+  }
+
   /** Asks for a run after the debounce; a run under way is followed by one more. */
   requestRun(reason: string): void {
-    if (this.isStopped) return;
+    if (this.isStopped || !this.isStarted) return;
     if (this.running) {
       this.isRerunWanted = true;
       return;
