@@ -6,6 +6,7 @@ import { useTestApp } from '../../helpers/use-test-app.ts';
 import type { ChargerClient } from '../../helpers/charger.ts';
 import { aBootedCharger } from '../../fixtures/booted-charger.ts';
 import { eventually } from '../../helpers/wait.ts';
+import { anIdTag, aStartTransaction } from '../../fixtures/chargers.ts';
 
 describe('e2e load groups admin API', () => {
   const t = useTestApp({ overrides: { 'loadManagement.debounceMs': 20 } });
@@ -111,6 +112,32 @@ describe('e2e load groups admin API', () => {
     expect(opened).to.deep.include({ severity: 'critical' });
     expect(opened.message).to.match(/40\.0 A on L1/);
     expect((await t.api('GET', `/api/v1/load-groups/${group.id}`)).body.measuredA).to.deep.equal({ L1: 10, L2: 0, L3: 0 });
+  });
+
+  it('should give a session its driver\'s group priority and the TxProfile of its allocation', async () => {
+    // Arrange: a fleet group of priority 5 whose driver charges at a charger of a load group
+    const driver = (await t.api('POST', '/api/v1/drivers', { name: 'Fleet driver' })).body;
+    const token = await t.app.services.tokens.addLocal({ uid: anIdTag() });
+    const fleetGroup = await t.api('POST', '/api/v1/groups', { name: `fleet-${driver.id}`, priority: 5 });
+    await t.api('PUT', `/api/v1/drivers/${driver.id}/tokens/${token.id}`);
+    await t.api('PUT', `/api/v1/groups/${fleetGroup.body.id}/members/${driver.id}`);
+    const group = await aGroup({ maxCurrentA: 20 });
+    const c = await aCharger();
+    await t.api('PUT', `/api/v1/load-groups/${group.id}/chargers/${c.id}`, {});
+
+    // Act
+    const { transactionId } = await c.client.call('StartTransaction', aStartTransaction(token.uid));
+    await t.app.services.loadManager.run();
+
+    // Assert
+    expect(fleetGroup.body).to.deep.include({ priority: 5 });
+    const demand = t.app.services.loadManager.lastAllocation()!.input.sessions.find((s) => s.sessionId === String(transactionId))!;
+    expect(demand).to.deep.include({ priority: 5, nodeId: String(group.id), uncontrolled: false });
+    const txProfile = c.received.find((r) => r.params.csChargingProfiles.chargingProfilePurpose === 'TxProfile')!.params;
+    expect(txProfile).to.deep.include({ connectorId: 1 });
+    expect(txProfile.csChargingProfiles).to.deep.include({ transactionId, chargingProfileKind: 'Absolute', stackLevel: 2 });
+    expect(txProfile.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0]).to.deep.include({ startPeriod: 0, limit: 20 });
+    expect((await t.api('POST', '/api/v1/groups', { name: 'bad priority', priority: 1.5 })).status).to.equal(400);
   });
 
   it('should replace the schedule with a pushed forecast', async () => {
