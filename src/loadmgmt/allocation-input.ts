@@ -166,3 +166,20 @@ export function currentsOfSamples(samples: Array<{ measurand: string; phase: str
   const newest = Math.max(...currents.map((x) => x.timestamp.getTime()));
   return new Map(currents.filter((x) => x.timestamp.getTime() === newest).map((x) => [INDEX_OF_PHASE[x.phase!], Number(x.numeric)]));
 }
+
+/**
+ * The input with each session's readings taken before its last limit was sent capped at that limit: the
+ * charger has not reported since, and an old, higher draw is no over-draw.
+ */
+export function withFreshReadings(input: AllocationInput, sessions: LoadSession[], applied: Map<number, AppliedAllocation>): AllocationInput {
+  const readAt = new Map(sessions.map((s) => [String(s.sessionId), s.measured?.at.getTime() ?? 0]));
+  const sent = new Map([...applied].map(([id, a]) => [String(id), a]));
+  return {
+    ...input,
+    sessions: input.sessions.map((s) => {
+      const a = sent.get(s.sessionId);
+      if (!s.measuredA || !a || a.uncontrolled || (readAt.get(s.sessionId) ?? 0) > a.sentAt.getTime()) return s;
+      return { ...s, measuredA: s.measuredA.map((x) => Math.min(x, a.limitA)) as [number, number, number] };
+    }),
+  };
+}

@@ -7,15 +7,13 @@ import type { SetChargingProfileRequest } from '../ocpp/v16/types.ts';
 import { runDetached } from '../shared/background.ts';
 import type { Clock } from '../shared/clock.ts';
 import { Conflict } from '../shared/errors.ts';
-import type { DomainEvents } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { AllocationInput, AllocationResult } from './allocation.types.ts';
-import { buildAllocationInput, measuredLoad, toCapacityNode, type ReservedCharger } from './allocation-input.ts';
-import { nodeLimitAt } from './equal-share.ts';
+import { buildAllocationInput, measuredLoad, withFreshReadings, type ReservedCharger } from './allocation-input.ts';
 import * as groups from './load-group.repo.ts';
 import * as state from './load-state.repo.ts';
 import type { AppliedAllocation, ChargerMembership, LoadGroup } from './load.types.ts';
-import { LOAD_STACK_LEVEL, overDrawn, planSends, safeShareA, TX_DEFAULT_PROFILE_ID, txDefaultProfileOf, txProfileOf, type PlannedSend } from './profile-plan.ts';
+import { LOAD_STACK_LEVEL, overDrawn, planSends, safeShares, TX_DEFAULT_PROFILE_ID, txDefaultProfileOf, txProfileOf, type PlannedSend } from './profile-plan.ts';
 
 export type AllocateFn = (input: AllocationInput) => AllocationResult;
 
@@ -263,49 +261,4 @@ export class LoadManager {
     const ended = (await this.o.alerts.listOpenOfKind(OVER_DRAW_ALERT)).filter((a) => !still.has(a.subject ?? ''));
     if (ended.length > 0) await this.o.alerts.close(ended.map((a) => a.id));
   }
-}
-
-/**
- * Each member charger's guaranteed share: at each level of its path, what refusing chargers below may draw
- * held back, the rest shared by the other chargers below; the tightest level counts.
- */
-function safeShares(tree: LoadGroup[], members: ChargerMembership[], o: { now: number; minCurrentA: number; refusing: ReadonlySet<string>; defaultMaxCurrentA: number }): Map<string, number> {
-  const byId = new Map(tree.map((g) => [g.id, g]));
-  const pathOf = (id: number): LoadGroup[] => {
-    const path: LoadGroup[] = [];
-    for (let g = byId.get(id); g && !path.includes(g); g = g.parentId === null ? undefined : byId.get(g.parentId)) path.push(g);
-    return path;
-  };
-  const below = new Map<number, { chargers: number; refusingA: number }>();
-  for (const m of members) {
-    for (const g of pathOf(m.groupId)) {
-      const b = below.get(g.id) ?? { chargers: 0, refusingA: 0 };
-      if (o.refusing.has(m.chargePointId)) b.refusingA += m.maxCurrentA ?? o.defaultMaxCurrentA;
-      else b.chargers++;
-      below.set(g.id, b);
-    }
-  }
-  const path = (m: ChargerMembership) =>
-    pathOf(m.groupId).map((g) => {
-      const b = below.get(g.id) ?? { chargers: 1, refusingA: 0 };
-      return { limitA: nodeLimitAt(toCapacityNode(g), o.now) - b.refusingA, unmanagedA: g.unmanagedA ?? { L1: 0, L2: 0, L3: 0 }, chargers: b.chargers };
-    });
-  return new Map(members.map((m) => [m.chargePointId, safeShareA(path(m), o.minCurrentA)]));
-}
-
-/**
- * The input with each session's readings taken before its last limit was sent capped at that limit: the
- * charger has not reported since, and an old, higher draw is no over-draw.
- */
-function withFreshReadings(input: AllocationInput, sessions: state.LoadSessionRow[], applied: Map<number, AppliedAllocation>): AllocationInput {
-  const readAt = new Map(sessions.map((s) => [String(s.sessionId), s.measured?.at.getTime() ?? 0]));
-  const sent = new Map([...applied].map(([id, a]) => [String(id), a]));
-  return {
-    ...input,
-    sessions: input.sessions.map((s) => {
-      const a = sent.get(s.sessionId);
-      if (!s.measuredA || !a || a.uncontrolled || (readAt.get(s.sessionId) ?? 0) > a.sentAt.getTime()) return s;
-      return { ...s, measuredA: s.measuredA.map((x) => Math.min(x, a.limitA)) as [number, number, number] };
-    }),
-  };
 }

@@ -3,7 +3,9 @@
 // TxDefaultProfile per charger; and which nodes draw more than planned.
 import type { AllocationInput, NodeLoad, PhaseAmps, SchedulePeriod, SessionSchedule } from './allocation.types.ts';
 import type { SetChargingProfileRequest } from '../ocpp/v16/types.ts';
-import type { AppliedAllocation } from './load.types.ts';
+import type { AppliedAllocation, ChargerMembership, LoadGroup } from './load.types.ts';
+import { toCapacityNode } from './allocation-input.ts';
+import { nodeLimitAt } from './equal-share.ts';
 
 // OCPP 1.6 §3.13.2: the highest stackLevel prevails. The eMSPs' TxProfiles are at 1 (chargingprofiles);
 // load management's are above them, with their limits already taken into account (the smaller wins).
@@ -110,4 +112,32 @@ export function overDrawn(nodes: NodeLoad[], measured: Map<string, PhaseAmps>, t
     }
   }
   return found;
+}
+
+/**
+ * Each member charger's guaranteed share: at each level of its path, what refusing chargers below may draw
+ * held back, the rest shared by the other chargers below; the tightest level counts.
+ */
+export function safeShares(tree: LoadGroup[], members: ChargerMembership[], o: { now: number; minCurrentA: number; refusing: ReadonlySet<string>; defaultMaxCurrentA: number }): Map<string, number> {
+  const byId = new Map(tree.map((g) => [g.id, g]));
+  const pathOf = (id: number): LoadGroup[] => {
+    const path: LoadGroup[] = [];
+    for (let g = byId.get(id); g && !path.includes(g); g = g.parentId === null ? undefined : byId.get(g.parentId)) path.push(g);
+    return path;
+  };
+  const below = new Map<number, { chargers: number; refusingA: number }>();
+  for (const m of members) {
+    for (const g of pathOf(m.groupId)) {
+      const b = below.get(g.id) ?? { chargers: 0, refusingA: 0 };
+      if (o.refusing.has(m.chargePointId)) b.refusingA += m.maxCurrentA ?? o.defaultMaxCurrentA;
+      else b.chargers++;
+      below.set(g.id, b);
+    }
+  }
+  const path = (m: ChargerMembership) =>
+    pathOf(m.groupId).map((g) => {
+      const b = below.get(g.id) ?? { chargers: 1, refusingA: 0 };
+      return { limitA: nodeLimitAt(toCapacityNode(g), o.now) - b.refusingA, unmanagedA: g.unmanagedA ?? { L1: 0, L2: 0, L3: 0 }, chargers: b.chargers };
+    });
+  return new Map(members.map((m) => [m.chargePointId, safeShareA(path(m), o.minCurrentA)]));
 }

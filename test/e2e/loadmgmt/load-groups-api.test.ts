@@ -126,7 +126,7 @@ describe('e2e load groups admin API', () => {
     await t.api('PUT', `/api/v1/load-groups/${group.id}/chargers/${c.id}`, {});
 
     // Act
-    const { transactionId } = await c.client.call('StartTransaction', aStartTransaction(token.uid));
+    const { transactionId } = (await c.client.call('StartTransaction', aStartTransaction(token.uid))) as { transactionId: number };
     await t.app.services.loadManager.run();
 
     // Assert
