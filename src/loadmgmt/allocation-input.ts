@@ -75,8 +75,18 @@ export function toCapacityNode(g: LoadGroup): CapacityNode {
 /** OCPI 2.2.1 types §16.2: a DateTime without a zone designator is UTC. */
 const parseUtc = (t: string): number => Date.parse(t.endsWith('Z') ? t : `${t}Z`);
 
+/**
+ * A session whose charger refused its limit or did not answer stays uncontrolled until its limit is tried
+ * again: once the last attempt is older than `retryBefore` (a transaction the charger did not know yet, a
+ * timeout). Offline sessions wait for the charger to reconnect.
+ */
+function isStillUncontrolled(a: AppliedAllocation | undefined, retryBefore = -Infinity): boolean {
+  if (!a?.uncontrolled) return false;
+  return a.status === 'Offline' || a.sentAt.getTime() >= retryBefore;
+}
+
 /** How the allocator sees a session: its limits, phases, measured draw, priority and the driver's need. */
-export function toSessionDemand(s: LoadSession, o: { now: number; applied?: AppliedAllocation; isOffline: boolean; settings: InputSettings }): SessionDemand {
+export function toSessionDemand(s: LoadSession, o: { now: number; applied?: AppliedAllocation; isOffline: boolean; settings: InputSettings; retryBefore?: number }): SessionDemand {
   const chargerPhases = s.powerType === 'AC_1_PHASE' ? 1 : 3;
   const measured = s.measured?.currentsA;
   const vehiclePhases = vehiclePhasesOf(measured, chargerPhases);
@@ -97,7 +107,7 @@ export function toSessionDemand(s: LoadSession, o: { now: number; applied?: Appl
     ...(measured ? { measuredA: measured } : {}),
     ...(o.applied?.status === 'Accepted' ? { appliedA: o.applied.limitA } : {}),
     // Safety: a charger that did not take its limit, or is offline with the session running, draws what it likes.
-    uncontrolled: o.isOffline || (o.applied?.uncontrolled ?? false),
+    uncontrolled: o.isOffline || isStillUncontrolled(o.applied, o.retryBefore),
     priority: s.priority,
     ...(neededWh === undefined ? {} : { energyNeededWh: neededWh }),
     ...(departureAt === undefined || Number.isNaN(departureAt) ? {} : { departureAt }),
@@ -131,12 +141,12 @@ function reservedDemand(c: ReservedCharger, o: { now: number; settings: InputSet
  * The whole input: every node of the tree and every active session at its chargers. Sessions at chargers
  * offline or refusing profiles are uncontrolled, and what idle reserved chargers may draw is held free.
  */
-export function buildAllocationInput(o: { now: number; groups: LoadGroup[]; sessions: LoadSession[]; applied: AppliedAllocation[]; offline: ReadonlySet<string>; reserved?: ReservedCharger[]; settings: InputSettings }): AllocationInput {
+export function buildAllocationInput(o: { now: number; groups: LoadGroup[]; sessions: LoadSession[]; applied: AppliedAllocation[]; offline: ReadonlySet<string>; reserved?: ReservedCharger[]; settings: InputSettings; retryBefore?: number }): AllocationInput {
   const applied = new Map(o.applied.map((a) => [a.sessionId, a]));
   const reserved = o.reserved ?? [];
   const refusing = new Set(reserved.filter((c) => c.isRefusing).map((c) => c.chargePointId));
   const busy = new Set(o.sessions.map((s) => s.chargePointId));
-  const sessions = o.sessions.map((s) => toSessionDemand(s, { now: o.now, applied: applied.get(s.sessionId), isOffline: o.offline.has(s.chargePointId) || refusing.has(s.chargePointId), settings: o.settings }));
+  const sessions = o.sessions.map((s) => toSessionDemand(s, { now: o.now, applied: applied.get(s.sessionId), isOffline: o.offline.has(s.chargePointId) || refusing.has(s.chargePointId), settings: o.settings, retryBefore: o.retryBefore }));
   const idle = reserved.filter((c) => !busy.has(c.chargePointId) && c.amps > 0).map((c) => reservedDemand(c, o));
   return { now: o.now, horizonSec: o.settings.horizonSec, stepSec: o.settings.stepSec, nodes: o.groups.map(toCapacityNode), sessions: [...sessions, ...idle], prices: [] };
 }

@@ -29,6 +29,8 @@ export interface LoadManagerOptions {
 
 export const OVER_DRAW_ALERT = 'LOAD_LIMIT_EXCEEDED';
 const LOCK_KEY = 'cpms:load-management';
+/** A charger that refused a limit or did not answer is tried again after this long (it may not have known the transaction yet). */
+const RETRY_REFUSED_MS = 60_000;
 
 export interface RunCounts {
   sessions: number;
@@ -150,11 +152,12 @@ export class LoadManager {
   private async runLocked(): Promise<RunCounts> {
     const now = this.o.clock.now().getTime();
     const tree = await groups.listGroups(this.o.db);
+    if (tree.length === 0) return { sessions: 0, sent: 0, refused: 0, uncontrolled: 0, defaults: 0 };
     const sessions = await state.listLoadSessions(this.o.db);
     const applied = new Map((await state.listApplied(this.o.db)).map((a) => [a.sessionId, a]));
     const offline = new Set(sessions.filter((s) => !s.isConnected).map((s) => s.chargePointId));
     const members = await groups.listMemberships(this.o.db);
-    const input = buildAllocationInput({ now, groups: tree, sessions, applied: [...applied.values()], offline, reserved: this.reservedOf(members), settings: this.o.settings });
+    const input = buildAllocationInput({ now, groups: tree, sessions, applied: [...applied.values()], offline, reserved: this.reservedOf(members), settings: this.o.settings, retryBefore: now - RETRY_REFUSED_MS });
     const result = this.allocate(input);
     this.last = { input, result };
     this.measuredAtRun = new Map(input.sessions.filter((s) => s.measuredA).map((s) => [Number(s.sessionId), s.measuredA!]));
@@ -165,6 +168,8 @@ export class LoadManager {
     const plan = planSends(result.schedules, input, appliedById);
     // Reductions are answered before any rise, so that the sum stays within the limits meanwhile.
     for (const batch of [plan.filter((p) => p.isReduction), plan.filter((p) => !p.isReduction)]) {
+      // A refused reduction leaves its charger drawing more than planned: no rise before the rerun counts it at its maximum.
+      if (counts.refused > 0) break;
       const outcomes = await Promise.all(batch.map((p) => this.sendSchedule(p, bySession.get(p.schedule.sessionId)!, now)));
       counts.sent += outcomes.length;
       counts.refused += outcomes.filter((ok) => !ok).length;

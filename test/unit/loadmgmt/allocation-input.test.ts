@@ -59,6 +59,8 @@ describe('loadmgmt allocation input', () => {
   it('should make a session uncontrolled when its charger is offline or refused its last limit, and pass the accepted limit', () => {
     expect(toSessionDemand(aLoadSession(), { now: NOW, isOffline: true, settings: SETTINGS }).uncontrolled).to.equal(true);
     expect(toSessionDemand(aLoadSession(), { now: NOW, applied: anApplied({ status: 'Rejected', uncontrolled: true }), isOffline: false, settings: SETTINGS }).uncontrolled).to.equal(true);
+    const retried = toSessionDemand(aLoadSession(), { now: NOW, applied: anApplied({ status: 'Failed', uncontrolled: true, sentAt: new Date(NOW - 120_000) }), isOffline: false, settings: SETTINGS, retryBefore: NOW - 60_000 });
+    expect(retried.uncontrolled, 'tried again after retryBefore').to.equal(false);
     const accepted = toSessionDemand(aLoadSession(), { now: NOW, applied: anApplied(), isOffline: false, settings: SETTINGS });
     expect([accepted.uncontrolled, accepted.appliedA]).to.deep.equal([false, 10]);
   });
