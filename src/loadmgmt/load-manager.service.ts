@@ -48,7 +48,9 @@ export interface RunCounts {
  */
 export class LoadManager {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  /** runs of this node, one after the other */
+  private queue: Promise<unknown> = Promise.resolve();
+  private inFlight = 0;
   private isRerunWanted = false;
   private isStopped = false;
   /** runs are asked for only on a serving node (a CLI command's app sends no limits) */
@@ -75,7 +77,7 @@ export class LoadManager {
   /** Asks for a run after the debounce; a run under way is followed by one more. */
   requestRun(reason: string): void {
     if (this.isStopped || !this.isStarted) return;
-    if (this.running) {
+    if (this.inFlight > 0) {
       this.isRerunWanted = true;
       return;
     }
@@ -122,22 +124,23 @@ export class LoadManager {
     this.isStopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    await this.running?.catch(() => undefined);
+    await this.queue;
   }
 
-  /** One run now (the job, tests); waits for a run under way first. */
+  /** One run now (the job, tests); runs on this node one after the other. */
   async run(): Promise<RunCounts | undefined> {
-    while (this.running) await this.running.catch(() => undefined);
-    const work = withAdvisoryLock(this.o.db, LOCK_KEY, () => this.runLocked());
-    this.running = work;
+    this.inFlight++;
+    // In order on this node (PGlite's one session would let two runs take the advisory lock), under the lock across nodes.
+    const work = this.queue.then(() => withAdvisoryLock(this.o.db, LOCK_KEY, () => this.runLocked()));
+    this.queue = work.catch(() => undefined);
     try {
       const outcome = await work;
       // Another node is running: its run may have missed what triggered this one.
       if (!outcome.acquired) this.isRerunWanted = true;
       return outcome.acquired ? outcome.value : undefined;
     } finally {
-      this.running = undefined;
-      if (this.isRerunWanted) {
+      this.inFlight--;
+      if (this.inFlight === 0 && this.isRerunWanted) {
         this.isRerunWanted = false;
         this.requestRun('changes during the last run');
       }
