@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { isScheduleChanged, LOAD_STACK_LEVEL, overDrawn, planSends, safeShareA, TX_PROFILE_ID_BASE, txDefaultProfileOf, txProfileOf } from '../../../src/loadmgmt/profile-plan.ts';
+import { isScheduleChanged, LOAD_STACK_LEVEL, overDrawn, planSends, safeShareA, safeShares, TX_PROFILE_ID_BASE, txDefaultProfileOf, txProfileOf } from '../../../src/loadmgmt/profile-plan.ts';
 import type { AllocationInput, SessionDemand, SessionSchedule } from '../../../src/loadmgmt/allocation.types.ts';
-import type { AppliedAllocation } from '../../../src/loadmgmt/load.types.ts';
+import type { AppliedAllocation, ChargerMembership, LoadGroup } from '../../../src/loadmgmt/load.types.ts';
 
 const NOW = Date.parse('2026-12-05T10:00:00Z');
 const HOUR = 3_600_000;
@@ -75,5 +75,15 @@ describe('loadmgmt profile plan', () => {
     const measured = new Map([['1', { L1: 23, L2: 21, L3: 0 }], ['2', { L1: 40, L2: 0, L3: 0 }]]);
 
     expect(overDrawn(nodes, measured, 2)).to.deep.equal([{ nodeId: '1', phase: 'L1', measuredA: 23, plannedA: 20 }, { nodeId: '2', phase: 'L1', measuredA: 40, plannedA: 32 }]);
+  });
+
+  it('should hold back what refusing chargers may draw before sharing a group among the others, at every level', () => {
+    const group = (id: number, parentId: number | null, maxCurrentA: number): LoadGroup => ({ id, name: `g${id}`, parentId, maxCurrentA, phases: 3, marginA: 0, schedule: [], unmanagedA: null, unmanagedSource: null, unmanagedAt: null, createdAt: new Date(NOW), updatedAt: new Date(NOW) });
+    const member = (cp: string, groupId: number, maxCurrentA: number | null = null): ChargerMembership => ({ chargePointId: cp, groupId, phaseRotation: null, phaseRotationSource: null, maxCurrentA, createdAt: new Date(NOW) });
+    const tree = [group(1, null, 32), group(2, 1, 100)];
+
+    const shares = safeShares(tree, [member('R', 1, 16), member('A', 1), member('B', 2)], { now: NOW, minCurrentA: 6, refusing: new Set(['R']), defaultMaxCurrentA: 32 });
+
+    expect(Object.fromEntries(shares)).to.deep.equal({ R: 8, A: 8, B: 8 });
   });
 });
