@@ -18,6 +18,7 @@ const AREA_OF_SEGMENT: Record<string, Area> = {
   // OCPP security events chargers report (issue 13).
   'security-events': 'network', certificates: 'network',
   drivers: 'network', groups: 'network', 'access-refusals': 'network', adhoc: 'network',
+  'load-groups': 'network',
   sessions: 'sessions',
   cdrs: 'billing', statements: 'billing',
   analytics: 'analytics',

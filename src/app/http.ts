@@ -33,6 +33,7 @@ import { firmwareAdminRoutes } from '../fleet/firmware.routes.ts';
 import { diagnosticsAdminRoutes } from '../fleet/diagnostics.routes.ts';
 import { analyticsAdminRoutes } from '../analytics/admin.routes.ts';
 import { partyAdminRoutes } from '../parties/admin.routes.ts';
+import { loadGroupAdminRoutes } from '../loadmgmt/admin.routes.ts';
 import { createOcpiRouter, type OcpiModule } from '../ocpi/router.ts';
 import { credentialsOcpiModule } from '../ocpi/credentials/credentials.routes.ts';
 import { tokensModule } from '../tokens/ocpi.routes.ts';
@@ -105,6 +106,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       liveOverviewRoutes({ db }),
       partyAdminRoutes({ db }),
       securityAdminRoutes({ securityEvents: s.securityEvents, chargerSecurity: s.chargerSecurity, certificates: s.certificates }),
+      loadGroupAdminRoutes({ loadGroups: s.loadGroups }),
     ],
   });
 }

@@ -60,6 +60,8 @@ async function startServing(rt: Runtime, port: number, host: string, opts: Liste
   const m = config.metrics;
   if (m.enabled && m.port > 0) rt.metricsServer = await listenMetrics(rt.metrics, m, host);
   rt.services.lastSeen.start();
+  // Load management runs on serving nodes only (a tool listening briefly beside a server must not send limits).
+  if (opts.releaseStaleConnections !== false) rt.services.loadManager.start();
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   loopDelays.set(rt, delay);
@@ -78,6 +80,7 @@ async function stopServing(rt: Runtime): Promise<void> {
   server.closeIdleConnections();
   try {
     await services.scheduler.stop();
+    await services.loadManager.stop();
     await services.pushWorker.stop();
     await services.webhookWorker.stop();
     await rt.ocpp.stop();
@@ -140,7 +143,7 @@ export function createApp(deps: AppDeps) {
     pushWorker: services.pushWorker,
     webhookWorker: services.webhookWorker,
     asyncResults: services.asyncResults,
-    services: { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit, drivers, access, localLists, adhoc, chargerSecurity, securityEvents, certificates, driverAccounts },
+    services: { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit, drivers, access, localLists, adhoc, chargerSecurity, securityEvents, certificates, driverAccounts, loadGroups: services.loadGroups, loadManager: services.loadManager },
     nodeId,
     /** Live monitoring: this node's fan-out of stored events to SSE clients, and the recorder that stores them. */
     eventHub: services.eventHub,

@@ -60,6 +60,7 @@ import { AdhocService } from '../drivers/adhoc.service.ts';
 import { DriverAppService } from '../drivers/driver-app.service.ts';
 import { DriverAccountService } from '../drivers/driver-account.service.ts';
 import { AnalyticsService } from '../analytics/analytics.service.ts';
+import { buildLoadManagement, registerLoadManagementJob } from './load-management.ts';
 
 /** What the services are built on besides the injected deps: made once per app by `createApp`. */
 export interface ServiceCore {
@@ -273,10 +274,12 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   // Issue 13: chargers whose certificate from the operator CA ends soon are asked for a new CSR.
   scheduler.register({ name: 'certificate-renewal', schedule: deps.config.tls.renewalCron ?? '0 3 * * *', run: () => certificates.renewExpiring(deps.config.tls.renewBeforeDays ?? 30) });
   scheduler.register({ name: 'local-auth-lists', schedule: deps.config.access.localListCron, run: () => localLists.syncAll() });
+  const load = buildLoadManagement(deps, core, { alerts: stuck.alerts, sessions: charging.sessions });
+  registerLoadManagementJob(scheduler, deps, load.loadManager);
 
   // OCPI pushes of locations and sessions, queued inside the services' transactions; registered after
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration, securityEvents, certificates, deviceModel: new DeviceModelService({ db: deps.db, clock: deps.clock }) };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, ...load, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration, securityEvents, certificates, deviceModel: new DeviceModelService({ db: deps.db, clock: deps.clock }) };
 }

@@ -11,6 +11,7 @@ import { toPartnerView } from '../partners/partner.service.ts';
 import type { CredentialsService } from '../partners/credentials.service.ts';
 import type { CliContext, CliHost, Out } from './context.ts';
 import { addOperatorCommands, recordCliChange } from './operator-commands.ts';
+import { addLoadGroupCommands } from './load-group-commands.ts';
 
 /**
  * The running server's services when there is one, otherwise the whole app's services on the command's own
@@ -94,6 +95,7 @@ function addResourceCommands(program: Command, host: CliHost, out: Out): void {
   addRotatePasswordCommand(charger, withServices('charger rotate-password'));
   addLocationPublicationCommand(location, withServices('location publication'));
   addImportCommands({ charger, token }, host, servicesOf, out);
+  addLoadGroupCommands(program, withServices);
 }
 
 function addPartnerCommands(program: Command, run: CliHost['withContext'], out: Out): void {

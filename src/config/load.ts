@@ -165,6 +165,33 @@ export interface Config {
     /** The public driver API's rate limit: a token bucket per client address (429 with Retry-After beyond it). */
     driverRateLimit: { perSec: number; burst: number; maxClients: number };
   };
+  /** Load management (issue 10): how the capacity of the load groups is shared and applied. */
+  loadManagement: {
+    /** Schedule of the `load-management` job (a reallocation on a timer, besides the event triggers). */
+    cron: string;
+    /** A burst of triggers (sessions starting, meter values) runs one allocation this long after the first. */
+    debounceMs: number;
+    /** How far ahead the schedules plan, in steps of stepSec. */
+    horizonSec: number;
+    stepSec: number;
+    /** IEC 61851-1: the lowest non-zero limit a charger honours; below it a session is paused. */
+    minCurrentA: number;
+    /** A charger's limit per phase when neither its connector rating nor the operator gives one. */
+    defaultMaxCurrentA: number;
+    /** Phase-to-neutral voltage (energy estimates, W limits of eMSP profiles). */
+    voltage: number;
+    /** A session's measured current changing by this much (A, any phase) triggers a reallocation. */
+    drawChangeA: number;
+    /** Measured draw of a group above its planned load by more than this opens a LOAD_LIMIT_EXCEEDED alert. */
+    overDrawToleranceA: number;
+    /** Periods per TxProfile (OCPP 1.6 ChargingScheduleMaxPeriods of most chargers: 24 or more). */
+    maxSchedulePeriods: number;
+    /**
+     * Hold each idle charger's safe share (its TxDefaultProfile) free, so that a transaction starting before the
+     * next run never overloads a group; false: that capacity goes to the running sessions, at the risk of a brief overload.
+     */
+    reserveIdleShare: boolean;
+  };
   /** Webhook deliveries (issue 9): signed POSTs, retried with exponential backoff. */
   webhooks: {
     /** Schedule of the `webhook-delivery` job (a safety net: a new delivery is sent at once). */

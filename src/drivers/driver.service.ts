@@ -84,7 +84,10 @@ export class DriverService {
   }
 
   addGroup(b: Record<string, unknown>): Promise<DriverGroup> {
-    return groups.insertGroup(this.o.db, readName(b.name, true)!);
+    // Load management (issue 10): the group's drivers are served first when a site's capacity is short.
+    const priority = b.priority ?? 0;
+    if (!Number.isInteger(priority) || (priority as number) < -1000 || (priority as number) > 1000) throw new InvalidInput('priority: an integer from -1000 to 1000');
+    return groups.insertGroup(this.o.db, readName(b.name, true)!, priority as number);
   }
 
   async getGroup(id: number): Promise<DriverGroup & { members: unknown[]; rules: AccessRule[] }> {

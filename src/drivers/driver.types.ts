@@ -13,6 +13,8 @@ export interface Driver {
 export interface DriverGroup {
   id: number;
   name: string;
+  /** load management (issue 10): higher is served first when capacity is short */
+  priority: number;
   createdAt: Date;
 }
 

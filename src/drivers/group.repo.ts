@@ -5,7 +5,7 @@ import type { AccessRule, DriverGroup, NewAccessRule } from './driver.types.ts';
 
 type Row = Record<string, any>;
 
-const toGroup = (r: Row): DriverGroup => ({ id: r.id, name: r.name, createdAt: r.created_at });
+const toGroup = (r: Row): DriverGroup => ({ id: r.id, name: r.name, priority: r.priority ?? 0, createdAt: r.created_at });
 
 export const toAccessRule = (r: Row): AccessRule => ({
   id: r.id,
@@ -18,8 +18,8 @@ export const toAccessRule = (r: Row): AccessRule => ({
   tariffId: r.tariff_id,
 });
 
-export async function insertGroup(db: Db, name: string): Promise<DriverGroup> {
-  const [row] = await translatePg(`group ${name}`, () => db('driver_groups').insert({ name, created_at: dbNow(db) }).returning('*'));
+export async function insertGroup(db: Db, name: string, priority = 0): Promise<DriverGroup> {
+  const [row] = await translatePg(`group ${name}`, () => db('driver_groups').insert({ name, priority, created_at: dbNow(db) }).returning('*'));
   return toGroup(row);
 }
 

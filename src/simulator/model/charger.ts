@@ -18,6 +18,8 @@ export class SimCharger {
   readonly auth = new LocalAuthorization(1000);
   readonly availability: ChargerAvailability;
   link: ChargerLink | undefined;
+  /** answer every SetChargingProfile Rejected (a charger that does not take limits) */
+  rejectsChargingProfiles = false;
   private readonly timers = new Timers();
   private cancelTick: (() => void) | undefined;
   private txCounter = 0;
@@ -180,6 +182,8 @@ export class SimCharger {
   }
 
   setProfile(p: ChargingProfile): SetProfileResult {
+    // A charger that does not do smart charging, or refuses (tests of a CPMS's load management).
+    if (this.rejectsChargingProfiles) return 'Rejected';
     const result = this.profiles.set(p, p.connectorId > 0 ? this.connector(p.connectorId)?.tx?.ref : undefined);
     if (result === 'Accepted') this.recompute();
     return result;

@@ -54,10 +54,13 @@ const EXPECTED: Record<string, Role[]> = {
   'GET /statements': ALL, 'GET /statements/{id}.csv': ALL, 'GET /statements/{id}': ALL,
   'GET /reservations': ALL, 'GET /reservations/{id}': ALL, 'POST /reservations/{id}/cancel': NETWORK,
   'GET /security-events': ALL, 'POST /chargers/{id}/rotate-password': NETWORK, 'POST /chargers/{id}/security-profile': NETWORK, 'GET /certificates': ALL,
+  'GET /load-groups': ALL, 'POST /load-groups': NETWORK, 'GET /load-groups/{id}': ALL, 'PATCH /load-groups/{id}': NETWORK, 'DELETE /load-groups/{id}': NETWORK,
+  'PUT /load-groups/{id}/schedule': NETWORK, 'PUT /load-groups/{id}/unmanaged-load': NETWORK,
+  'PUT /load-groups/{id}/chargers/{chargePointId}': NETWORK, 'DELETE /load-groups/{id}/chargers/{chargePointId}': NETWORK,
 };
 
 // Ids of nothing: an allowed call changes nothing (404 / 400), a refused one is 403 before any lookup.
-const PARAMS: Record<string, string> = { id: '2147483000', connectorId: '1', action: 'Reset', name: 'no-such-job', rowId: '2147483000', assignmentId: '2147483000', deliveryId: '2147483000', tokenId: '2147483000', driverId: '2147483000', ruleId: '2147483000' };
+const PARAMS: Record<string, string> = { id: '2147483000', connectorId: '1', action: 'Reset', name: 'no-such-job', rowId: '2147483000', assignmentId: '2147483000', deliveryId: '2147483000', tokenId: '2147483000', driverId: '2147483000', ruleId: '2147483000', chargePointId: 'NO-SUCH-CP' };
 // An allowed GET /events would stream forever: called with a type that does not exist, it is answered 400.
 const QUERY: Record<string, string> = { '/events': '?types=no-such-type' };
 const concrete = (path: string): string => path.replace(/\{(\w+)\}/g, (_m, p: string) => PARAMS[p] ?? 'x') + (QUERY[path] ?? '');
