@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import { loadConfig, type Config } from '../config/load.ts';
 import { serve, type Serving } from '../main.ts';
@@ -16,6 +17,7 @@ import { listenControlSocket, type ControlServer } from './control-socket.ts';
 async function serveUntilSignalled(): Promise<never> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, { format: config.logFormat });
+  if (config.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
   const starting = (async () => {
     // The first admin key goes to the terminal, if there is one: stdout may also be a log shipper's pipe.
     const serving = await serve(config, logger, { terminal: process.stdout.isTTY ? (text) => void process.stdout.write(text) : undefined });

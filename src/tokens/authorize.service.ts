@@ -2,12 +2,15 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/knex.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
+import { TtlMemo } from '../shared/ttl-memo.ts';
+import { onTableWrites } from '../db/table-writes.ts';
 import type { SessionStartRule } from '../sessions/session.service.ts';
 import { listTokensByUid } from './token.repo.ts';
 import { lockToken } from './token-lock.repo.ts';
 import { deleteExpiredAuthorizations, findCachedAuthorization, upsertCachedAuthorization } from './authorization-cache.repo.ts';
 import { findLocationReferences } from './location-references.repo.ts';
 import { decideRoaming, isCacheable, isRoaming, realtimePolicy, withConcurrentTx, withTokenRules } from './authorization-decision.ts';
+import type { CachedAuthorization } from './authorization-cache.repo.ts';
 import type { AuthorizationDecision, IdToken, LocationReferences, RealtimeOutcome } from './token.types.ts';
 
 export { decide } from './authorization-decision.ts';
@@ -71,11 +74,33 @@ export interface AuthorizeServiceOptions {
   activeSessions?: ActiveSessionLookup;
   /** Absent: no access rules, every valid token may charge everywhere. */
   access?: AccessPolicy;
+  /**
+   * How long this node keeps what an Authorize read (tokens of a uid, a charger's location references, cached
+   * real-time answers) in memory (seconds; 0 = read the database every time). This node's own writes drop
+   * them at once; another node's writes are seen after at most this long.
+   */
+  memoTtlSec?: number;
 }
+
+/** Default of AuthorizeServiceOptions.memoTtlSec. */
+export const AUTHORIZE_MEMO_TTL_SEC = 5;
+const MEMO_MAX_ENTRIES = 50_000;
 
 /** Authorizes an idTag against the token table and, where the whitelist asks for it, the token's eMSP. */
 export class AuthorizeService {
-  constructor(private readonly o: AuthorizeServiceOptions) {}
+  private readonly tokensByUid = new TtlMemo<IdToken[]>(MEMO_MAX_ENTRIES);
+  private readonly locationRefs = new TtlMemo<LocationReferences | undefined>(MEMO_MAX_ENTRIES);
+  private readonly realtimeAnswers = new TtlMemo<CachedAuthorization | undefined>(MEMO_MAX_ENTRIES);
+  private readonly memoTtlMs: number;
+
+  constructor(private readonly o: AuthorizeServiceOptions) {
+    this.memoTtlMs = (o.memoTtlSec ?? AUTHORIZE_MEMO_TTL_SEC) * 1000;
+    if (this.memoTtlMs <= 0) return;
+    // Every memo also drops on a token change: a deleted token cascades to its cached answers.
+    onTableWrites(o.db, ['id_tokens', 'partners'], () => this.tokensByUid.clear());
+    onTableWrites(o.db, ['evses', 'connectors', 'charge_points', 'locations'], () => this.locationRefs.clear());
+    onTableWrites(o.db, ['authorization_cache', 'id_tokens', 'partners'], () => this.realtimeAnswers.clear());
+  }
 
   /** Plugs in the eMSP real-time authorizer (set at composition, once the partners service exists). */
   useRealtime(realtime: RealtimeAuthorizer): void {
@@ -161,14 +186,14 @@ export class AuthorizeService {
   }
 
   private async decide(idTag: string, ctx?: AuthorizeContext): Promise<AuthorizationResult> {
-    const tokens = await listTokensByUid(this.o.db, idTag);
+    const tokens = await this.memoized(this.tokensByUid, idTag, () => listTokensByUid(this.o.db, idTag));
     if (tokens.length === 0) return { info: { status: 'Invalid' }, authMethod: 'WHITELIST', token: undefined };
     const now = this.o.clock.now();
     const pre = ctx && this.o.preAuthorizer ? await this.o.preAuthorizer.find(idTag, ctx, now) : undefined;
     const preToken = pre && tokens.find((t) => t.id === pre.tokenFk);
     if (pre && preToken) return { info: { status: 'Accepted' }, authMethod: 'WHITELIST', authorizationReference: pre.authorizationReference ?? undefined, token: preToken };
     const needsLocation = ctx !== undefined && tokens.some((t) => realtimePolicy(t) !== 'stored');
-    const asked = needsLocation ? await findLocationReferences(this.o.db, ctx.chargePointId, ctx.connectorId) : undefined;
+    const asked = needsLocation ? await this.memoized(this.locationRefs, `${ctx.chargePointId}\u0000${ctx.connectorId ?? ''}`, () => findLocationReferences(this.o.db, ctx.chargePointId, ctx.connectorId)) : undefined;
     // Prefer a token that authorizes; otherwise report the first token's refusal.
     let first: AuthorizationResult | undefined;
     for (const token of tokens) {
@@ -189,7 +214,7 @@ export class AuthorizeService {
     const started = performance.now();
     const took = () => (performance.now() - started) / 1000;
     if (cacheable) {
-      const hit = await findCachedAuthorization(this.o.db, token.id, locationKey, now);
+      const hit = await this.cachedAnswer(token.id, locationKey, now);
       if (hit) {
         this.realtimeObserver?.('cache', String(hit.allowed).toLowerCase(), took());
         return { kind: 'answer', allowed: hit.allowed, authorizationReference: hit.authorizationReference ?? undefined, fromCache: true };
@@ -206,5 +231,30 @@ export class AuthorizeService {
       });
     }
     return outcome;
+  }
+
+  /** The cached real-time answer (authorization_cache), from this node's memory while it holds. */
+  private async cachedAnswer(tokenFk: number, locationKey: string, now: Date): Promise<CachedAuthorization | undefined> {
+    const key = `${tokenFk}\u0000${locationKey}`;
+    const nowMs = now.getTime();
+    const known = this.realtimeAnswers.get(key, nowMs);
+    if (known && known.expiresAt.getTime() > nowMs) return known;
+    if (known) return undefined;
+    const epoch = this.realtimeAnswers.epoch();
+    const hit = await findCachedAuthorization(this.o.db, tokenFk, locationKey, now);
+    if (hit && this.memoTtlMs > 0) this.realtimeAnswers.set(key, hit, Math.min(nowMs + this.memoTtlMs, hit.expiresAt.getTime()), epoch);
+    return hit;
+  }
+
+  /** `read()`'s value, kept in `memo` for memoTtlSec unless one of its tables is written meanwhile. */
+  private async memoized<V>(memo: TtlMemo<V>, key: string, read: () => Promise<V>): Promise<V> {
+    if (this.memoTtlMs <= 0) return read();
+    const nowMs = this.o.clock.now().getTime();
+    const known = memo.get(key, nowMs);
+    if (known !== undefined) return known;
+    const epoch = memo.epoch();
+    const value = await read();
+    if (value !== undefined) memo.set(key, value, nowMs + this.memoTtlMs, epoch);
+    return value;
   }
 }

@@ -194,4 +194,33 @@ describe('e2e ocpi real-time authorization', () => {
 
     expect(await t.db('authorization_cache').join('id_tokens', 'id_tokens.id', 'authorization_cache.token_fk').where({ 'id_tokens.uid': uid }).first()).to.equal(undefined);
   });
+
+  it('issue 8: should answer a repeated Authorize from memory, and refuse at once after the eMSP PATCHes the token invalid', async () => {
+    // Arrange: the first Authorize asks the eMSP and caches ALLOWED; the second is answered from this node's memory
+    const uid = await aPushedToken('ALLOWED');
+    const scope = authorizeEndpoint(uid).once().reply(200, authorizationInfo(uid, 'ALLOWED'));
+    const answers = [(await authorizeAtCharger(uid)).status, (await authorizeAtCharger(uid)).status];
+    expect(scope.isDone()).to.equal(true);
+
+    // Act
+    const res = await fetch(`${t.httpUrl}/ocpi/2.2.1/tokens/DE/${emsp.partyId}/${uid}`, { method: 'PATCH', headers: { authorization: tokenHeader(emsp.token), 'content-type': 'application/json' }, body: JSON.stringify({ valid: false, last_updated: '2025-02-01T00:00:00Z' }) });
+    expect(((await res.json()) as any).status_code).to.equal(1000);
+    answers.push((await authorizeAtCharger(uid)).status);
+
+    // Assert
+    expect(answers.slice(0, 2)).to.deep.equal(['Accepted', 'Accepted']);
+    expect(answers[2]).to.not.equal('Accepted');
+  });
+
+  it('issue 8: should refuse at once after the eMSP PUTs the token again as invalid', async () => {
+    const uid = await aPushedToken('ALLOWED');
+    authorizeEndpoint(uid).once().reply(200, authorizationInfo(uid, 'ALLOWED'));
+    const before = (await authorizeAtCharger(uid)).status;
+
+    const body = { country_code: 'DE', party_id: emsp.partyId, uid, type: 'RFID', contract_id: `DE-${uid}`, issuer: 'eMSP', valid: false, whitelist: 'ALLOWED', last_updated: '2025-03-01T00:00:00Z' };
+    await fetch(`${t.httpUrl}/ocpi/2.2.1/tokens/DE/${emsp.partyId}/${uid}`, { method: 'PUT', headers: { authorization: tokenHeader(emsp.token), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const after = (await authorizeAtCharger(uid)).status;
+
+    expect([before, after === 'Accepted']).to.deep.equal(['Accepted', false]);
+  });
 });

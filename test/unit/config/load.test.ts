@@ -44,6 +44,7 @@ describe('unit config/load', () => {
     ['a port that is not a number', { PORT: 'eighty' }, /^config port \(from PORT\): /],
     ['a port out of range', { PORT: '70000' }, /^config port \(from PORT\): /],
     ['a log level winston does not know', { LOG_LEVEL: 'loud' }, /^config logLevel \(from LOG_LEVEL\): /],
+    ['a negative heap growing percent', { HEAP_GROWING_PERCENT: '-5' }, /^config heapGrowingPercent \(from HEAP_GROWING_PERCENT\): /],
     ['a database URL that is not postgres', { DATABASE_URL: 'mysql://x' }, /^config databaseUrl \(from DATABASE_URL\): /],
     ['a boolean that is not true/false', { OCPP_ACCEPT_UNKNOWN_CHARGERS: 'yes' }, /^config ocpp\.acceptUnknownChargers \(from OCPP_ACCEPT_UNKNOWN_CHARGERS\): /],
     ['a zero heartbeat interval', { OCPP_HEARTBEAT_INTERVAL_SEC: '0' }, /^config ocpp\.heartbeatIntervalSec \(from OCPP_HEARTBEAT_INTERVAL_SEC\): /],
