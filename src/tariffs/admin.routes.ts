@@ -63,8 +63,8 @@ export function tariffAdminRoutes(deps: { tariffs: TariffService }): Router {
     res.json({ data: items, total });
   });
   r.put('/tariffs/:id', async (req, res) => {
-    const { tariff, isNew } = await svc.put(req.params.id, bodyOf(req));
-    res.status(isNew ? 201 : 200).json(tariff);
+    const { view, isNew } = await svc.put(req.params.id, bodyOf(req));
+    res.status(isNew ? 201 : 200).json(view);
   });
   r.get('/tariffs/:id', async (req, res) => {
     res.json(await svc.getForOperator(req.params.id));

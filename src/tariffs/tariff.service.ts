@@ -97,9 +97,10 @@ export class TariffService {
    */
   /**
    * The admin API's PUT: creates or replaces a tariff as the operator entered it (`prices_include_vat`, by default
-   * the party's setting, says whether its component prices include VAT); answers the operator's view.
+   * the party's setting, says whether its component prices include VAT); gives the OCPI Tariff stored and the
+   * operator's view of it.
    */
-  async put(id: string, body: unknown): Promise<{ tariff: OperatorTariff; isNew: boolean }> {
+  async put(id: string, body: unknown): Promise<{ tariff: Tariff; view: OperatorTariff; isNew: boolean }> {
     const now = this.o.clock.now();
     const { body: entered, pricesIncludeVat } = pricesIncludeVatOf(body);
     const party = await this.ownPartyOf(entered);
@@ -113,9 +114,10 @@ export class TariffService {
       }
       await repo.upsertTariff(trx, { ...fromOcpiTariff(wire, { partyFk: party.id, lastUpdated: now }), enteredElements });
       const record = await repo.getTariff(trx, id);
+      const tariff = toOcpiTariff(record);
       const visibility = await this.visibilityOf(trx, id);
-      await pushTariff(trx, toOcpiTariff(record), contentPushes(visibility, await listTariffReceivers(trx, partiesOf(visibility))));
-      return { tariff: toOperatorTariff(record), isNew: !existing };
+      await pushTariff(trx, tariff, contentPushes(visibility, await listTariffReceivers(trx, partiesOf(visibility))));
+      return { tariff, view: toOperatorTariff(record), isNew: !existing };
     });
   }
 
@@ -264,7 +266,11 @@ export class TariffService {
     const concerned = (await sites.listConnectorSitesByIds(db, connectorFks)).filter((site) => isOwn(site) || site.tariffIds === null);
     // One query for the rules of every site (a page of locations has hundreds of connectors).
     const rules = await repo.listAssignmentsForSites(db, concerned);
-    concerned.forEach((site, i) => view.set(site.connectorFk, connectorTariffIds(rules[i]!, site, isOwn(site) ? who : NO_AUDIENCE)));
+    concerned.forEach((site, i) => {
+      const ids = connectorTariffIds(rules[i]!, site, isOwn(site) ? who : NO_AUDIENCE);
+      // Only where it tells something: a party's own rules, or a general tariff the stored view lacks.
+      if (isOwn(site) || ids.length > 0) view.set(site.connectorFk, ids);
+    });
     return view;
   }
 
