@@ -107,8 +107,9 @@ describe('e2e web: dashboard and driver app in Chromium', function () {
   it('should show a viewer no command buttons on a charger page', async () => {
     // Arrange
     const { page } = browser;
-    await page.goto(`${t.httpUrl}/dashboard`);
-    if (await page.getByRole('button', { name: 'Sign out' }).count()) await page.getByRole('button', { name: 'Sign out' }).click();
+    // No operator session left from an earlier test (the dashboard's session is its HttpOnly cookie): checking
+    // for a Sign out button raced the page's first render, and a still signed-in page shows no sign-in form.
+    await page.context().clearCookies();
     const site = await aPricedAdhocSite(t);
     await signIn(await anOperator('viewer'));
 
@@ -127,8 +128,9 @@ describe('e2e web: dashboard and driver app in Chromium', function () {
   it('should preview a tariff\'s price for a sample session and draw the analytics charts', async () => {
     // Arrange
     const { page } = browser;
-    await page.goto(`${t.httpUrl}/dashboard`);
-    if (await page.getByRole('button', { name: 'Sign out' }).count()) await page.getByRole('button', { name: 'Sign out' }).click();
+    // No operator session left from an earlier test (the dashboard's session is its HttpOnly cookie): checking
+    // for a Sign out button raced the page's first render, and a still signed-in page shows no sign-in form.
+    await page.context().clearCookies();
     await signIn(await anOperator('operator'));
 
     // Act: 20 kWh at €0.35 + 21% VAT, 90 min charging and 60 min parking (parking priced only after 2 h)
@@ -147,8 +149,9 @@ describe('e2e web: dashboard and driver app in Chromium', function () {
   it('should ask to sign in again when the session ends while the dashboard is open', async () => {
     // Arrange
     const { page } = browser;
-    await page.goto(`${t.httpUrl}/dashboard`);
-    if (await page.getByRole('button', { name: 'Sign out' }).count()) await page.getByRole('button', { name: 'Sign out' }).click();
+    // No operator session left from an earlier test (the dashboard's session is its HttpOnly cookie): checking
+    // for a Sign out button raced the page's first render, and a still signed-in page shows no sign-in form.
+    await page.context().clearCookies();
     await signIn(await anOperator('viewer'));
 
     // Act: every session ends (as when an admin disables the account), then the operator opens another page
@@ -169,8 +172,9 @@ describe('e2e web: dashboard and driver app in Chromium', function () {
     const driver = (await t.api('POST', '/api/v1/drivers', { name: 'Ann Driver', email: 'ann@example.com' })).body;
     await t.api('PUT', `/api/v1/groups/${group.id}/members/${driver.id}`);
     await t.api('POST', `/api/v1/groups/${group.id}/rules`, { locationId: site.locationId, weekdays: [1, 2], startTime: '07:00', endTime: '19:00' });
-    await page.goto(`${t.httpUrl}/dashboard`);
-    if (await page.getByRole('button', { name: 'Sign out' }).count()) await page.getByRole('button', { name: 'Sign out' }).click();
+    // No operator session left from an earlier test (the dashboard's session is its HttpOnly cookie): checking
+    // for a Sign out button raced the page's first render, and a still signed-in page shows no sign-in form.
+    await page.context().clearCookies();
     await signIn(await anOperator('viewer'));
 
     // Act
