@@ -1,4 +1,5 @@
 import { dbNow } from '../db/clock.ts';
+import { recordFailedLogin, resetFailedLogins } from '../db/failed-logins.ts';
 import type { Db } from '../db/knex.ts';
 import { translatePg } from '../db/pg-errors.ts';
 import type { Role } from './permissions.ts';
@@ -60,20 +61,9 @@ export async function listOperators(db: Db, page: { limit: number; offset: numbe
  * Counts one failed login, atomically: the `maxFailed`-th failure in a row locks the account until
  * `lockedUntil` and starts the count again. Returns the lock, or null while not locked.
  */
-export async function recordFailedLogin(db: Db, id: number, o: { maxFailed: number; lockedUntil: Date }): Promise<Date | null> {
-  const { rows } = await db.raw(
-    `update operators set
-       locked_until = case when failed_attempts + 1 >= ? then ?::timestamptz else locked_until end,
-       failed_attempts = case when failed_attempts + 1 >= ? then 0 else failed_attempts + 1 end
-     where id = ? returning locked_until`,
-    [o.maxFailed, o.lockedUntil, o.maxFailed, id],
-  );
-  return rows[0]?.locked_until ?? null;
-}
+export const recordOperatorFailedLogin = (db: Db, id: number, o: { maxFailed: number; lockedUntil: Date }): Promise<Date | null> => recordFailedLogin(db, 'operators', id, o);
 
-export async function resetFailedLogins(db: Db, id: number): Promise<void> {
-  await db('operators').where({ id }).update({ failed_attempts: 0, locked_until: null });
-}
+export const resetOperatorFailedLogins = (db: Db, id: number): Promise<void> => resetFailedLogins(db, 'operators', id);
 
 export async function updatePassword(db: Db, id: number, o: { passwordHash: string; mustChangePassword: boolean }): Promise<number> {
   return db('operators').where({ id }).update({ password_hash: o.passwordHash, must_change_password: o.mustChangePassword, updated_at: dbNow(db) });

@@ -1,4 +1,5 @@
 import { dbNow } from '../db/clock.ts';
+import { recordFailedLogin, resetFailedLogins } from '../db/failed-logins.ts';
 import type { Db } from '../db/knex.ts';
 
 type Row = Record<string, any>;
@@ -18,21 +19,9 @@ export async function findDriverCredentialsByEmail(db: Db, email: string): Promi
   return r ? { id: r.id, name: r.name, email: r.email, passwordHash: r.password_hash ?? null, failedAttempts: r.failed_attempts, lockedUntil: r.locked_until ?? null } : undefined;
 }
 
-/** Counts a failed login; locks the account when it reaches `maxFailed` (the counter starts again). Returns the lock. */
-export async function recordDriverFailedLogin(db: Db, id: number, o: { maxFailed: number; lockedUntil: Date }): Promise<Date | null> {
-  const { rows } = await db.raw(
-    `update drivers set
-       locked_until = case when failed_attempts + 1 >= ? then ?::timestamptz else locked_until end,
-       failed_attempts = case when failed_attempts + 1 >= ? then 0 else failed_attempts + 1 end
-     where id = ? returning locked_until`,
-    [o.maxFailed, o.lockedUntil, o.maxFailed, id],
-  );
-  return rows[0]?.locked_until ?? null;
-}
+export const recordDriverFailedLogin = (db: Db, id: number, o: { maxFailed: number; lockedUntil: Date }): Promise<Date | null> => recordFailedLogin(db, 'drivers', id, o);
 
-export async function resetDriverFailedLogins(db: Db, id: number): Promise<void> {
-  await db('drivers').where({ id }).update({ failed_attempts: 0, locked_until: null });
-}
+export const resetDriverFailedLogins = (db: Db, id: number): Promise<void> => resetFailedLogins(db, 'drivers', id);
 
 /** Sets the password (and lifts a lock-out); returns how many rows changed (0: no such driver). */
 export async function updateDriverPassword(db: Db, id: number, passwordHash: string): Promise<number> {

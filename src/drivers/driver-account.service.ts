@@ -1,12 +1,11 @@
 import type { Knex } from 'knex';
 import { checkPassword } from '../access/operator.service.ts';
-import { UnknownEmailLockout } from '../access/login-lockout.ts';
+import { PasswordLogin } from '../access/password-login.ts';
 import type { CommandSender } from '../ocpp/commands.ts';
 import type { Clock } from '../shared/clock.ts';
-import { Conflict, InvalidInput, NotFound, TooManyAttempts, Unauthorized } from '../shared/errors.ts';
+import { Conflict, InvalidInput, NotFound, Unauthorized } from '../shared/errors.ts';
 import { hashSecret, newSecret } from '../shared/ids.ts';
-import { UNMATCHABLE_HASH, type PasswordHasher } from '../shared/password.ts';
-import { WorkGate } from '../shared/work-gate.ts';
+import type { PasswordHasher } from '../shared/password.ts';
 import { formatMoney } from '../tariffs/price-words.ts';
 import type { AccessService } from './access.service.ts';
 import type { RunningCost } from './adhoc.service.ts';
@@ -14,15 +13,8 @@ import { findAdhocPlace } from './adhoc.repo.ts';
 import * as repo from './driver-account.repo.ts';
 import { findDriver, listTokensOfDriver } from './driver.repo.ts';
 
-// One answer for every failed login, whatever failed (no enumeration of drivers' emails).
-const INVALID = 'invalid email or password';
 /** Driver session tokens: never an operator session (`cpmsop_`) nor an API key (`cpms_`); the admin API knows none of them. */
 const SESSION_PREFIX = 'cpmsdr_';
-
-const lockedError = (until: Date, now: Date): TooManyAttempts => {
-  const retryAfterSec = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-  return new TooManyAttempts(`too many failed logins: try again in ${Math.ceil(retryAfterSec / 60)} minute(s)`, retryAfterSec);
-};
 
 /** A session of the driver's tokens as the driver app shows it. */
 export interface DriverHistoryItem {
@@ -58,11 +50,17 @@ export interface DriverAccountOptions {
  * sessions and sees their history with the CDRs' costs. A driver session opens nothing of the admin API.
  */
 export class DriverAccountService {
-  private readonly unknown: UnknownEmailLockout;
-  private readonly gate = new WorkGate(2, 32);
+  private readonly logins: PasswordLogin<repo.DriverCredentials>;
 
   constructor(private readonly o: DriverAccountOptions) {
-    this.unknown = new UnknownEmailLockout({ clock: o.clock, maxFailed: o.maxFailedLogins, lockoutMs: o.lockoutMin * 60_000, maxEntries: 10_000 });
+    this.logins = new PasswordLogin({
+      ...o,
+      accounts: {
+        findByEmail: (email) => repo.findDriverCredentialsByEmail(o.db, email),
+        recordFailure: (id, lock) => repo.recordDriverFailedLogin(o.db, id, lock),
+        resetFailures: (id) => repo.resetDriverFailedLogins(o.db, id),
+      },
+    });
   }
 
   /** The operator sets (or resets) the driver's password; every session of the driver ends, a lock-out is lifted. */
@@ -79,37 +77,12 @@ export class DriverAccountService {
   }
 
   async login(email: unknown, password: unknown): Promise<{ token: string; expiresAt: Date; driver: { id: number; name: string; email: string } }> {
-    if (typeof email !== 'string' || email.length === 0 || email.length > 254) throw new InvalidInput('email: required string of 1-254 characters');
-    if (typeof password !== 'string' || password.length === 0 || password.length > 256) throw new InvalidInput('password: required string of 1-256 characters');
-    const now = this.o.clock.now();
-    const account = await repo.findDriverCredentialsByEmail(this.o.db, email);
-    if (!account || account.passwordHash === null) {
-      // Same work and the same lock-out as a wrong password of a real account.
-      const lockedUntil = this.unknown.lockedUntil(email);
-      if (lockedUntil) throw lockedError(lockedUntil, now);
-      await this.verify(password, UNMATCHABLE_HASH);
-      const locked = this.unknown.recordFailure(email);
-      if (locked) throw lockedError(locked, now);
-      throw new Unauthorized(INVALID);
-    }
-    if (account.lockedUntil && account.lockedUntil > now) throw lockedError(account.lockedUntil, now);
-    if (!(await this.verify(password, account.passwordHash))) {
-      const locked = await repo.recordDriverFailedLogin(this.o.db, account.id, { maxFailed: this.o.maxFailedLogins, lockedUntil: new Date(now.getTime() + this.o.lockoutMin * 60_000) });
-      if (locked && locked > now) throw lockedError(locked, now);
-      throw new Unauthorized(INVALID);
-    }
-    if (account.failedAttempts > 0 || account.lockedUntil) await repo.resetDriverFailedLogins(this.o.db, account.id);
+    const account = await this.logins.check(email, password);
     const token = `${SESSION_PREFIX}${newSecret(32)}`;
-    const expiresAt = new Date(now.getTime() + this.o.sessionTtlMin * 60_000);
+    const expiresAt = new Date(this.o.clock.now().getTime() + this.o.sessionTtlMin * 60_000);
     await repo.deleteDriverSessions(this.o.db, account.id, { expiredOnly: true });
     await repo.insertDriverSession(this.o.db, { driverId: account.id, tokenHash: hashSecret(token), expiresAt });
     return { token, expiresAt, driver: { id: account.id, name: account.name, email: account.email } };
-  }
-
-  private async verify(password: string, hash: string): Promise<boolean> {
-    const outcome = await this.gate.run(() => this.o.passwords.verify(password, hash));
-    if (!outcome.ran) throw new TooManyAttempts('too many logins in progress: try again in a moment', 1);
-    return outcome.value;
   }
 
   /** The driver session of a bearer token; 401 for anything else (an operator session or API key included). */
