@@ -101,8 +101,12 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
 
 async function withEvses(db: Db, rows: Row[]): Promise<LocationTree[]> {
   if (rows.length === 0) return [];
-  const evseRows = await db('evses').whereIn('location_id', rows.map((r) => r.id)).orderBy('id');
-  const connectorRows = evseRows.length ? await db('connectors').whereIn('evse_fk', evseRows.map((e: Row) => e.id)).orderBy('id') : [];
+  const ids = rows.map((r) => r.id);
+  // Both by the locations' ids, so that they go out together (two connections on PostgreSQL).
+  const [evseRows, connectorRows] = await Promise.all([
+    db('evses').whereIn('location_id', ids).orderBy('id'),
+    db('connectors as c').join('evses as e', 'e.id', 'c.evse_fk').whereIn('e.location_id', ids).orderBy('c.id').select('c.*'),
+  ]);
   const connectorsOf = groupBy(connectorRows.map(toConnectorRecord), (c) => c.evseFk);
   const evsesOf = groupBy(evseRows.map(toEvseRecord), (e) => e.locationId);
   return rows.map((r) => ({
@@ -138,32 +142,48 @@ function visibleBranches(db: Db, q: LocationPageQuery, columns: string[]): [Knex
   return [branch(true), branch(false).andWhere(concernsParty(db, q.viewer))];
 }
 
-/** One page of the locations of a party `viewer` may get, oldest first (transport §4.1.3.3), and how many match. */
+/**
+ * One page of the locations of a party `viewer` may get, oldest first (transport §4.1.3.3), and how many match:
+ * one statement (the count, the page's keys and its rows), then the EVSEs and connectors.
+ */
 export async function listLocationTreesFor(db: Db, q: LocationPageQuery): Promise<{ total: number; trees: LocationTree[] }> {
+  const keyset = q.afterId !== undefined ? await readPage(db, q, q.afterId) : undefined;
+  // Keyset: from the location before the page on, instead of skipping `offset` rows. When that location is gone
+  // (an empty keyset page, and no such row), the page is read by its offset.
+  const page = keyset && (keyset.rows.length > 0 || (await locationExists(db, q.partyFk, q.afterId!))) ? keyset : await readPage(db, q, undefined);
+  return { total: page.total, trees: await withEvses(db, page.rows) };
+}
+
+async function locationExists(db: Db, partyFk: number, id: string): Promise<boolean> {
+  return (await db('locations').where({ id, party_fk: partyFk }).first('id')) !== undefined;
+}
+
+async function readPage(db: Db, q: LocationPageQuery, afterId: string | undefined): Promise<{ total: number; rows: Row[] }> {
   const [published, concerning] = visibleBranches(db, q, ['l.id', 'l.created_at']);
-  const { rows: counted } = await db.raw('select (select count(*) from (?) a) + (select count(*) from (?) b) as n', [published.clone(), concerning.clone()]);
-  // Keyset: from the location before the page on (when it still exists), instead of skipping `offset` rows.
-  // (Its created_at is compared in SQL: a JS Date would drop the microseconds.)
-  const after = q.afterId === undefined ? undefined : await db('locations').where({ id: q.afterId, party_fk: q.partyFk }).first('id');
+  const count = db.raw('(select count(*) from (?) a) + (select count(*) from (?) b)', [published.clone(), concerning.clone()]);
   // Each branch ordered and cut on its own: an index-only scan that stops early (PostgreSQL sorts a whole
-  // UNION ALL otherwise).
+  // UNION ALL otherwise). (The key's created_at is compared in SQL: a JS Date would drop the microseconds.)
   const cut = (branch: Knex.QueryBuilder) => {
-    if (after) branch.whereRaw('(l.created_at, l.id) > (select created_at, id from locations where id = ?)', [after.id]);
-    return branch.orderBy([{ column: 'l.created_at' }, { column: 'l.id' }]).limit(after ? q.limit : q.offset + q.limit);
+    if (afterId !== undefined) branch.whereRaw('(l.created_at, l.id) > (select created_at, id from locations where id = ? and party_fk = ?)', [afterId, q.partyFk]);
+    return branch.orderBy([{ column: 'l.created_at' }, { column: 'l.id' }]).limit(afterId !== undefined ? q.limit : q.offset + q.limit);
   };
-  const page: Array<{ id: string }> = await db
+  const keys = db
     .from(db.raw('((?) union all (?)) as v', [cut(published), cut(concerning)]))
     .orderBy([{ column: 'created_at' }, { column: 'id' }])
-    .offset(after ? 0 : q.offset)
+    .offset(afterId !== undefined ? 0 : q.offset)
     .limit(q.limit)
-    .select('id');
-  if (page.length === 0) return { total: Number(counted[0].n), trees: [] };
-  // The page's rows in full, by id, put back in page order (one deleted meanwhile is left out).
-  const rows = await db('locations as l').join('parties as p', 'p.id', 'l.party_fk').whereIn('l.id', page.map((r) => r.id))
-    .select('l.*', 'p.country_code as party_country_code', 'p.party_id as party_party_id');
-  const byId = new Map<string, Row>(rows.map((r: Row) => [r.id as string, r]));
-  const ordered = page.flatMap((r) => byId.get(r.id) ?? []);
-  return { total: Number(counted[0].n), trees: await withEvses(db, ordered) };
+    .select('id', 'created_at');
+  // The page's rows in full, in page order (one deleted meanwhile is left out), each with the count.
+  const rows: Row[] = await db
+    .with('page', keys)
+    .from('page')
+    .join('locations as l', 'l.id', 'page.id')
+    .join('parties as p', 'p.id', 'l.party_fk')
+    .orderBy([{ column: 'page.created_at' }, { column: 'page.id' }])
+    .select('l.*', 'p.country_code as party_country_code', 'p.party_id as party_party_id', db.raw('(?) as page_total', [count]));
+  if (rows.length > 0) return { total: Number(rows[0]!.page_total), rows };
+  const { rows: counted } = await db.raw('select ? as n', [count]);
+  return { total: Number(counted[0].n), rows };
 }
 
 /** A location of a party with its EVSEs and connectors, when party `viewer` may get it. */

@@ -3,6 +3,8 @@ import type { Clock } from '../shared/clock.ts';
 import { InvalidInput } from '../shared/errors.ts';
 import { hashSecret, newSecret } from '../shared/ids.ts';
 import type { Db } from '../db/knex.ts';
+import { onTableWrites } from '../db/table-writes.ts';
+import { TtlMemo } from '../shared/ttl-memo.ts';
 import type { Party } from '../parties/party.repo.ts';
 import { findParty, getDefaultParty, listParties } from '../parties/party.service.ts';
 import type { OcpiAuthenticator } from '../ocpi/auth.ts';
@@ -70,8 +72,15 @@ export async function enqueuePush(trx: Db, push: PushRequest): Promise<number> {
 }
 
 /** Partners: authentication of OCPI requests, invitations, listing, and our own credentials. */
+/** How long this node keeps an own party in memory for OCPI requests; its own writes to parties drop it at once. */
+const PARTY_MEMO_MS = 5000;
+
 export class PartnerService implements OcpiAuthenticator {
-  constructor(private readonly o: { db: Knex; clock: Clock }) {}
+  private readonly parties = new TtlMemo<Party | null>(1000);
+
+  constructor(private readonly o: { db: Knex; clock: Clock }) {
+    onTableWrites(o.db, ['parties'], () => this.parties.clear());
+  }
 
   async authenticate(tokenCandidates: string[]): Promise<{ partner: Partner; isInvited: boolean } | undefined> {
     const found = await findPartnerByTokenHash(this.o.db, tokenCandidates.map(hashSecret));
@@ -79,8 +88,16 @@ export class PartnerService implements OcpiAuthenticator {
     return { partner: found.partner, isInvited: found.isTokenA || found.partner.status !== 'REGISTERED' };
   }
 
+  /** The own party an OCPI request addresses (the default one without routing headers); read once per few seconds per node. */
   async findOwnParty(to?: PartyRef): Promise<Party | undefined> {
-    return to ? findParty(this.o.db, to.countryCode, to.partyId) : getDefaultParty(this.o.db);
+    const key = to ? `${to.countryCode}\u0000${to.partyId}`.toUpperCase() : '';
+    const nowMs = this.o.clock.now().getTime();
+    const known = this.parties.get(key, nowMs);
+    if (known !== undefined) return known ?? undefined;
+    const epoch = this.parties.epoch();
+    const party = (await (to ? findParty(this.o.db, to.countryCode, to.partyId) : getDefaultParty(this.o.db))) ?? null;
+    this.parties.set(key, party, nowMs + PARTY_MEMO_MS, epoch);
+    return party ?? undefined;
   }
 
   /**

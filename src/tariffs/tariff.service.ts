@@ -258,12 +258,12 @@ export class TariffService {
   async partyTariffIds(db: Db, party: OcpiParty | null, connectorFks: readonly number[]): Promise<Map<number, string[]>> {
     const view = new Map<number, string[]>();
     if (connectorFks.length === 0) return view;
-    const own = party ? await repo.listUngroupedAssignmentsOfParty(db, party) : [];
+    const [own, connectorSites] = await Promise.all([party ? repo.listUngroupedAssignmentsOfParty(db, party) : [], sites.listConnectorSitesByIds(db, connectorFks)]);
     const who: Audience = { party, groupId: null };
     const isOwn = (site: { connectorFk: number }) => own.length > 0 && rankAssignments(own, site as Parameters<typeof rankAssignments>[1], who).length > 0;
     // A connector first reported after its rules were made has no stored general view yet (tariff_ids null): computed
     // here, the same way an assignment change computes it, so that it never shows without its tariff.
-    const concerned = (await sites.listConnectorSitesByIds(db, connectorFks)).filter((site) => isOwn(site) || site.tariffIds === null);
+    const concerned = connectorSites.filter((site) => isOwn(site) || site.tariffIds === null);
     // One query for the rules of every site (a page of locations has hundreds of connectors).
     const rules = await repo.listAssignmentsForSites(db, concerned);
     concerned.forEach((site, i) => {
