@@ -10,8 +10,9 @@ import { Overview } from './overview.tsx';
 import { AnalyticsPage } from './analytics.tsx';
 import { TariffsPage } from './tariffs.tsx';
 import { GroupPage } from './group.tsx';
+import { LoadGroupsPage } from './load-groups.tsx';
 
-const NAV: [string, string][] = [['', 'Overview'], ['sessions', 'Sessions'], ['cdrs', 'CDRs'], ['alerts', 'Alerts'], ['tickets', 'Tickets'], ['tariffs', 'Tariffs'], ['analytics', 'Analytics'], ['drivers', 'Drivers'], ['groups', 'Groups'], ['partners', 'Partners'], ['operators', 'Operators'], ['audit', 'Audit log']];
+const NAV: [string, string][] = [['', 'Overview'], ['sessions', 'Sessions'], ['cdrs', 'CDRs'], ['alerts', 'Alerts'], ['tickets', 'Tickets'], ['tariffs', 'Tariffs'], ['load-groups', 'Load groups'], ['analytics', 'Analytics'], ['drivers', 'Drivers'], ['groups', 'Groups'], ['partners', 'Partners'], ['operators', 'Operators'], ['audit', 'Audit log']];
 // Admin-only areas (README "Operators and roles"): not offered to other roles.
 const ADMIN_ONLY = new Set(['operators', 'audit', 'partners']);
 
@@ -24,6 +25,7 @@ function Page({ path, me, tileUrl }: { path: string; me: Me; tileUrl: string }) 
   if (page === 'analytics') return <AnalyticsPage />;
   if (page === 'alerts') return <AlertsPage canAck={me.role === 'admin' || me.role === 'operator'} />;
   if (page === 'tariffs') return <TariffsPage me={me} />;
+  if (page === 'load-groups') return <LoadGroupsPage me={me} />;
   if (page && SIMPLE_PAGES[page]) return <SimpleList {...SIMPLE_PAGES[page]} />;
   return <Overview tileUrl={tileUrl} />;
 }
