@@ -26,7 +26,7 @@ export function PhaseTable({ group }: { group: Pick<LoadGroupView, 'name' | 'pha
 }
 
 export function SessionsTable({ group }: { group: Pick<LoadGroupView, 'name' | 'sessions'> }) {
-  if (group.sessions.length === 0) return <p class="muted">No session charging in this group.</p>;
+  if (group.sessions.length === 0) return <p class="muted">No session at this group's own chargers.</p>;
   return (
     <div class="scroll">
       <table aria-label={`Sessions in ${group.name}`}>
@@ -61,7 +61,7 @@ function Chargers({ group, canEdit, onChanged }: { group: LoadGroupView; canEdit
   const detach = (cp: string) => api('DELETE', `/load-groups/${group.id}/chargers/${encodeURIComponent(cp)}`).then(() => (setError(''), onChanged()), (err: Error) => setError(err.message));
   return (
     <>
-      {group.chargers.length === 0 ? <p class="muted">No chargers in this group.</p> : (
+      {group.chargers.length === 0 ? <p class="muted">No charger attached to this group itself.</p> : (
         <ul aria-label={`Chargers in ${group.name}`}>{group.chargers.map((c) => (
           <li data-member={c.chargePointId}>{c.chargePointId}
             <span class="muted">{c.maxCurrentA !== null ? ` · at most ${formatAmps(c.maxCurrentA)}` : ''}{c.phaseRotation ? ` · ${c.phaseRotation}` : ''}</span>
@@ -92,7 +92,9 @@ export function GroupDetail({ id, canEdit, refreshMs = REFRESH_MS }: { id: numbe
       {error && <p class="error" role="alert">{error}</p>}
       <p class="muted">Limit {formatAmps(group.maxCurrentA)} per phase, {group.phases === 1 ? 'single phase' : 'three phases'}{group.marginA ? `, ${formatAmps(group.marginA)} kept free` : ''}.</p>
       <PhaseTable group={group} />
+      <h3>Sessions at its chargers</h3>
       <SessionsTable group={group} />
+      <h3>Chargers</h3>
       <Chargers group={group} canEdit={canEdit} onChanged={reload} />
     </div>
   );

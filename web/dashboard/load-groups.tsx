@@ -44,7 +44,7 @@ function GroupNode({ group, canEdit }: { group: GroupRow; canEdit: boolean }) {
           <GroupDetail id={group.id} canEdit={canEdit} />
           <h3>Groups below {group.name}</h3>
           <GroupList parentId={group.id} canEdit={canEdit} version={version} />
-          {canEdit && <NewGroupForm parentId={group.id} onCreated={() => setVersion(version + 1)} />}
+          {canEdit && <details><summary>New group below {group.name}</summary><NewGroupForm parentId={group.id} onCreated={() => setVersion(version + 1)} /></details>}
         </div>
       )}
     </li>
@@ -78,7 +78,7 @@ export function LoadGroupsPage({ me }: { me: Me }) {
       <h1>Load groups</h1>
       <p class="muted">The capacity tree: a site's grid connection, the panels and circuits below it. Open a group to see its limit, the planned and measured draw per phase and the current allocation per session.</p>
       <GroupList parentId={null} canEdit={canEdit} version={version} />
-      {canEdit && <><h2>New site</h2><NewGroupForm parentId={null} onCreated={() => setVersion(version + 1)} /></>}
+      {canEdit && <details><summary>New site (a grid connection)</summary><NewGroupForm parentId={null} onCreated={() => setVersion(version + 1)} /></details>}
     </main>
   );
 }
