@@ -1,5 +1,8 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+// Stylesheets are imported by the entry points only, so that components load in Node for their tests.
+import 'leaflet/dist/leaflet.css';
+import 'uplot/dist/uPlot.min.css';
 import '../shared/style.css';
 import { api, setCsrfToken, setOnUnauthorized, webConfig } from '../shared/api.ts';
 import { onLinkClick, usePath } from '../shared/router.ts';
