@@ -23,9 +23,9 @@ export function NewGroupForm({ parentId, onCreated }: { parentId: number | null;
   return (
     <form class="row" onSubmit={submit} aria-label={parentId === null ? 'New site' : 'New group below'}>
       <label><span>Name</span><input name="name" required maxLength={100} /></label>
-      <label><span>Limit per phase (A)</span><input name="maxCurrentA" type="number" min="0" step="0.1" required /></label>
+      <label><span>Limit per phase (A)</span><input name="maxCurrentA" type="number" min="0" step="any" required /></label>
       <label><span>Phases</span><select name="phases"><option value="3">3</option><option value="1">1</option></select></label>
-      <label><span>Margin (A)</span><input name="marginA" type="number" min="0" step="0.1" /></label>
+      <label><span>Margin (A)</span><input name="marginA" type="number" min="0" step="any" /></label>
       <button type="submit">Create group</button>
       {error && <p class="error" role="alert">{error}</p>}
     </form>
