@@ -43,7 +43,7 @@ function GroupNode({ group, canEdit }: { group: GroupRow; canEdit: boolean }) {
         <div id={`load-group-${group.id}`} class="tree-body">
           <GroupDetail id={group.id} canEdit={canEdit} />
           <h3>Groups below {group.name}</h3>
-          <GroupList parentId={group.id} canEdit={canEdit} version={version} />
+          <GroupList parentId={group.id} label={`Groups below ${group.name}`} canEdit={canEdit} version={version} />
           {canEdit && <details><summary>New group below {group.name}</summary><NewGroupForm parentId={group.id} onCreated={() => setVersion(version + 1)} /></details>}
         </div>
       )}
@@ -52,7 +52,7 @@ function GroupNode({ group, canEdit }: { group: GroupRow; canEdit: boolean }) {
 }
 
 /** One level of the tree, a page at a time: nothing loads the whole fleet's groups. */
-export function GroupList({ parentId, canEdit, version = 0 }: { parentId: number | null; canEdit: boolean; version?: number }) {
+export function GroupList({ parentId, label, canEdit, version = 0 }: { parentId: number | null; label: string; canEdit: boolean; version?: number }) {
   const [offset, setOffset] = useState(0);
   const [rows, setRows] = useState<GroupRow[] | null>(null);
   const [error, setError] = useState('');
@@ -64,7 +64,7 @@ export function GroupList({ parentId, canEdit, version = 0 }: { parentId: number
   if (rows.length === 0 && offset === 0) return <p class="muted">{parentId === null ? 'No load groups yet.' : 'None.'}</p>;
   return (
     <>
-      <ul class="tree" aria-label={parentId === null ? 'Sites' : `Groups below ${parentId}`}>{rows.map((g) => <GroupNode key={g.id} group={g} canEdit={canEdit} />)}</ul>
+      <ul class="tree" aria-label={label}>{rows.map((g) => <GroupNode key={g.id} group={g} canEdit={canEdit} />)}</ul>
       {(offset > 0 || rows.length === PAGE_SIZE) && <Pager offset={offset} count={rows.length} onPage={setOffset} />}
     </>
   );
@@ -77,7 +77,7 @@ export function LoadGroupsPage({ me }: { me: Me }) {
     <main>
       <h1>Load groups</h1>
       <p class="muted">The capacity tree: a site's grid connection, the panels and circuits below it. Open a group to see its limit, the planned and measured draw per phase and the current allocation per session.</p>
-      <GroupList parentId={null} canEdit={canEdit} version={version} />
+      <GroupList parentId={null} label="Sites" canEdit={canEdit} version={version} />
       {canEdit && <details><summary>New site (a grid connection)</summary><NewGroupForm parentId={null} onCreated={() => setVersion(version + 1)} /></details>}
     </main>
   );

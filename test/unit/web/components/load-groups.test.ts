@@ -48,7 +48,8 @@ describe('web component: LoadGroupsPage', () => {
 
   it('should read the tree a level at a time: the sites first, a group\'s children once it is opened', async () => {
     const { r, calls } = await openSite('viewer');
-    await r.findByRole('button', { name: 'Bay A' });
+    const below = within(await r.findByRole('list', { name: 'Groups below Depot grid' }));
+    expect(below.getByRole('button', { name: 'Bay A' }).getAttribute('aria-expanded')).to.equal('false');
     expect(calls.map((c) => c.path)).to.deep.equal(['/load-groups?parentId=none&limit=25&offset=0', '/load-groups/1', '/load-groups?parentId=1&limit=25&offset=0']);
   });
 
