@@ -1,6 +1,7 @@
 // A DOM in Node for the web apps' component tests (happy-dom), installed for one describe block only: the
 // rest of the suite runs in the same mocha process and must keep Node's own globals (fetch above all).
 import { GlobalRegistrator } from '@happy-dom/global-registrator';
+import { configure } from '@testing-library/preact';
 
 export interface FakeCall { method: string; path: string; body: unknown; headers: Record<string, string> }
 type Answer = { status?: number; body?: unknown };
@@ -31,6 +32,8 @@ export function useDom(): void {
   before(() => {
     GlobalRegistrator.register({ url: 'http://localhost/' });
     Object.assign(globalThis, { EventSource: FakeEventSource });
+    // findBy…/waitFor poll up to this long: a busy CI machine runs the whole suite on two cores.
+    configure({ asyncUtilTimeout: 5000 });
   });
   beforeEach(() => {
     FakeEventSource.open = [];
