@@ -158,4 +158,18 @@ export default [
     rules: { 'no-console': 'error' },
   },
   ...[...blocks.values()].map((b) => ({ files: b.files, rules: b.rules })),
+  // The web apps (issue 11) talk to cpms only through its public HTTP APIs (STYLE "Web apps"): no import of
+  // the server's sources, and no console left in the browser.
+  ...[['web/**/*.ts', ['typescript']], ['web/**/*.tsx', ['typescript', 'jsx']]].map(([files, plugins]) => ({
+    files: [files],
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    languageOptions: {
+      parser: babelParser,
+      parserOptions: { requireConfigFile: false, babelOptions: { babelrc: false, configFile: false, parserOpts: { plugins } } },
+    },
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/**', '**/src'], message: 'the web apps use only the public HTTP APIs (web/shared/api.ts), never the server sources' }] }],
+    },
+  })),
 ];

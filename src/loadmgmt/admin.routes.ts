@@ -1,14 +1,14 @@
 import express, { type Router } from 'express';
 import { parsePaging, parseSerialId } from '../admin/http.ts';
 import type { LoadGroupService } from './load-group.service.ts';
-import { chargePointIdOf, membershipOf, newGroupOf, patchOf, scheduleOf, unmanagedOf, type Body } from './load-group-input.ts';
+import { chargePointIdOf, membershipOf, newGroupOf, parentFilterOf, patchOf, scheduleOf, unmanagedOf, type Body } from './load-group-input.ts';
 
 /** Admin API of load management (issue 10): the capacity tree, its chargers, schedules and unmanaged load. */
 export function loadGroupAdminRoutes(deps: { loadGroups: LoadGroupService }): Router {
   const r = express.Router();
   const svc = deps.loadGroups;
   r.get('/load-groups', async (req, res) => {
-    res.json({ data: await svc.list(parsePaging(req)) });
+    res.json({ data: await svc.list({ ...parsePaging(req), parentId: parentFilterOf(req.query.parentId) }) });
   });
   r.post('/load-groups', async (req, res) => {
     res.status(201).json(await svc.create(newGroupOf((req.body ?? {}) as Body)));

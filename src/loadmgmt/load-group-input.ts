@@ -36,6 +36,12 @@ export function phasesOf(b: Body): 1 | 3 {
   return b.phases;
 }
 
+/** The `parentId` filter of a list: a group's id (its children), `none` (the top-level groups) or absent (all). */
+export function parentFilterOf(raw: unknown): number | null | undefined {
+  if (raw === undefined) return undefined;
+  return raw === 'none' ? null : groupIdOf(raw, 'parentId');
+}
+
 export function parentOf(b: Body): number | null {
   if (b.parentId === undefined || b.parentId === null) return null;
   if (!Number.isInteger(b.parentId)) throw new InvalidInput('parentId: the id of a load group, or null for a root');

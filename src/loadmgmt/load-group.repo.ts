@@ -59,9 +59,10 @@ export async function getGroup(db: Db, id: number): Promise<LoadGroup> {
   return toGroup(row);
 }
 
-export async function listGroups(db: Db, page?: { limit: number; offset: number }): Promise<LoadGroup[]> {
+export async function listGroups(db: Db, page?: { limit: number; offset: number; parentId?: number | null }): Promise<LoadGroup[]> {
   const q = db('load_groups').orderBy('id');
   if (page) q.limit(page.limit).offset(page.offset);
+  if (page?.parentId !== undefined) q.where('parent_id', page.parentId);
   return (await q).map(toGroup);
 }
 

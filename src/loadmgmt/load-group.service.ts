@@ -30,7 +30,8 @@ export class LoadGroupService {
     return created;
   }
 
-  list(page: { limit: number; offset: number }): Promise<LoadGroup[]> {
+  /** `parentId`: only the children of that group (null: the top-level groups); undefined: all. */
+  list(page: { limit: number; offset: number; parentId?: number | null }): Promise<LoadGroup[]> {
     return repo.listGroups(this.o.db, page);
   }
 

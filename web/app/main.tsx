@@ -1,4 +1,6 @@
 import { render } from 'preact';
+// Stylesheets are imported by the entry points only, so that components load in Node for their tests.
+import 'leaflet/dist/leaflet.css';
 import '../shared/style.css';
 import { onLinkClick, usePath } from '../shared/router.ts';
 import { accountToken, MyPage, SignInPage } from './account.tsx';

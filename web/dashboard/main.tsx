@@ -1,5 +1,8 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+// Stylesheets are imported by the entry points only, so that components load in Node for their tests.
+import 'leaflet/dist/leaflet.css';
+import 'uplot/dist/uPlot.min.css';
 import '../shared/style.css';
 import { api, setCsrfToken, setOnUnauthorized, webConfig } from '../shared/api.ts';
 import { onLinkClick, usePath } from '../shared/router.ts';
@@ -10,8 +13,9 @@ import { Overview } from './overview.tsx';
 import { AnalyticsPage } from './analytics.tsx';
 import { TariffsPage } from './tariffs.tsx';
 import { GroupPage } from './group.tsx';
+import { LoadGroupsPage } from './load-groups.tsx';
 
-const NAV: [string, string][] = [['', 'Overview'], ['sessions', 'Sessions'], ['cdrs', 'CDRs'], ['alerts', 'Alerts'], ['tickets', 'Tickets'], ['tariffs', 'Tariffs'], ['analytics', 'Analytics'], ['drivers', 'Drivers'], ['groups', 'Groups'], ['partners', 'Partners'], ['operators', 'Operators'], ['audit', 'Audit log']];
+const NAV: [string, string][] = [['', 'Overview'], ['sessions', 'Sessions'], ['cdrs', 'CDRs'], ['alerts', 'Alerts'], ['tickets', 'Tickets'], ['tariffs', 'Tariffs'], ['load-groups', 'Load groups'], ['analytics', 'Analytics'], ['drivers', 'Drivers'], ['groups', 'Groups'], ['partners', 'Partners'], ['operators', 'Operators'], ['audit', 'Audit log']];
 // Admin-only areas (README "Operators and roles"): not offered to other roles.
 const ADMIN_ONLY = new Set(['operators', 'audit', 'partners']);
 
@@ -24,6 +28,7 @@ function Page({ path, me, tileUrl }: { path: string; me: Me; tileUrl: string }) 
   if (page === 'analytics') return <AnalyticsPage />;
   if (page === 'alerts') return <AlertsPage canAck={me.role === 'admin' || me.role === 'operator'} />;
   if (page === 'tariffs') return <TariffsPage me={me} />;
+  if (page === 'load-groups') return <LoadGroupsPage me={me} />;
   if (page && SIMPLE_PAGES[page]) return <SimpleList {...SIMPLE_PAGES[page]} />;
   return <Overview tileUrl={tileUrl} />;
 }

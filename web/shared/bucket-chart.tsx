@@ -1,6 +1,5 @@
 // A uPlot chart of report buckets (local dates) with one line per series.
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 import { useEffect, useRef } from 'preact/hooks';
 import type { ChartData } from './analytics.ts';
 

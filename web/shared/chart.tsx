@@ -1,6 +1,5 @@
 // A live line chart of a session's power (kW) and energy (kWh) with uPlot.
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 import { useEffect, useRef } from 'preact/hooks';
 import type { Sample } from './charger-state.ts';
 

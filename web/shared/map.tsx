@@ -1,6 +1,5 @@
 // A Leaflet map of points coloured by tone; without a tile URL the points are drawn on a plain background.
 import L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef } from 'preact/hooks';
 import type { Tone } from './format.ts';
 

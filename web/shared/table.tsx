@@ -29,15 +29,19 @@ function downloadCsv(name: string, columns: string[], rows: Record<string, unkno
 /** `version`: changed by the page after a change of its own, to read the page again. */
 /** `paged: false` for a list the API gives whole (a charger's configuration keys). */
 export function ApiTable({ title, path, params = {}, columns, csv, version = 0, paged = true }: { title: string; path: string; params?: Record<string, string | undefined>; columns: Column[]; csv?: string; version?: number; paged?: boolean }) {
-  const [offset, setOffset] = useState(0);
+  const key = JSON.stringify(params);
+  const [at, setAt] = useState({ key, offset: 0 });
+  // A filter change starts at the first page in the same render: no request for the old offset.
+  const offset = at.key === key ? at.offset : 0;
   const [rows, setRows] = useState<any[]>([]);
   const [error, setError] = useState('');
-  const key = JSON.stringify(params);
-  useEffect(() => setOffset(0), [key]);
   useEffect(() => {
+    // Only the newest request's answer is shown: a slow answer for an older page or filter is dropped.
+    let isCurrent = true;
     api('GET', `${path}${query(paged ? { ...params, limit: PAGE_SIZE, offset } : params)}`)
-      .then((r) => (setRows(r.data ?? []), setError('')))
-      .catch((e: Error) => setError(e.message));
+      .then((r) => isCurrent && (setRows(r.data ?? []), setError('')))
+      .catch((e: Error) => isCurrent && setError(e.message));
+    return () => void (isCurrent = false);
   }, [path, key, offset, version]);
   return (
     <section aria-label={title}>
@@ -47,7 +51,7 @@ export function ApiTable({ title, path, params = {}, columns, csv, version = 0, 
         <tbody>{rows.map((r) => <tr>{columns.map((c) => <td>{c.render ? c.render(r) : fmt(r[c.key])}</td>)}</tr>)}</tbody>
       </table>
       <div class="row">
-        {paged && <Pager offset={offset} count={rows.length} onPage={setOffset} />}
+        {paged && <Pager offset={offset} count={rows.length} onPage={(o) => setAt({ key, offset: o })} />}
         {csv && <button type="button" onClick={() => downloadCsv(csv, columns.map((c) => c.key), rows)}>Export CSV</button>}
       </div>
     </section>

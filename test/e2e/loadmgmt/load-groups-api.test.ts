@@ -44,6 +44,12 @@ describe('e2e load groups admin API', () => {
     expect(shown.status).to.equal(200);
     expect(shown.body).to.deep.include({ id: site.id, maxCurrentA: 32, phases: 3, marginA: 2, limitA: 23, chargers: [], sessions: [], measuredA: { L1: 0, L2: 0, L3: 0 } });
     expect((await t.api('GET', '/api/v1/load-groups')).body.data.map((g: any) => g.id)).to.include.members([site.id, panel.id]);
+    expect((await t.api('GET', `/api/v1/load-groups?parentId=${site.id}`)).body.data.map((g: any) => g.id)).to.deep.equal([panel.id]);
+    const roots = (await t.api('GET', '/api/v1/load-groups?parentId=none&limit=500')).body.data.map((g: any) => g.id);
+    expect(roots).to.include(site.id).and.not.include(panel.id);
+    const badFilter = await t.api('GET', '/api/v1/load-groups?parentId=top');
+    expect(badFilter.status).to.equal(400);
+    expect(badFilter.body.error.message).to.match(/parentId/);
 
     const bad = [
       await t.api('POST', '/api/v1/load-groups', { name: 'x', maxCurrentA: -1, phases: 3 }),

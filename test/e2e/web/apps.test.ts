@@ -178,7 +178,7 @@ describe('e2e web: dashboard and driver app in Chromium', function () {
     await signIn(await anOperator('viewer'));
 
     // Act
-    await page.getByRole('link', { name: 'Groups' }).click();
+    await page.getByRole('link', { name: 'Groups', exact: true }).click();
     await page.getByRole('link', { name: String(group.id), exact: true }).click();
     const rule = page.getByRole('table', { name: 'Access rules' }).getByRole('row').nth(1);
     await rule.waitFor();

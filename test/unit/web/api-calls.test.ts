@@ -51,7 +51,7 @@ describe('web apps: API calls', () => {
   const calls = callsInWeb();
 
   it('should find the calls of both apps', () => {
-    expect(calls).to.include.members(['POST /auth/login', 'GET /live/summary', 'POST /chargers/{}/commands/{}', 'GET /driver/evses', 'POST /driver/sessions/{}/stop']);
+    expect(calls).to.include.members(['POST /auth/login', 'GET /live/summary', 'POST /chargers/{}/commands/{}', 'GET /driver/evses', 'POST /driver/sessions/{}/stop', 'GET /load-groups', 'GET /load-groups/{}', 'PUT /load-groups/{}/chargers/{}', 'DELETE /load-groups/{}/chargers/{}']);
   });
 
   it('should call only admin routes the OpenAPI document has, with their method', () => {
