@@ -164,6 +164,8 @@ export interface Config {
     firmwareCampaignsCron: string;
     /** Where chargers upload diagnostics (GetDiagnostics.location) unless a request names another; empty: every request must. */
     diagnosticsLocation: string;
+    /** GetLog uploads (/uploads/logs) larger than this are refused with 413. */
+    logUploadMaxBytes: number;
   };
   /** The web apps (issue 11): map tiles as a Leaflet URL template; empty: points on a plain background. */
   web: {
