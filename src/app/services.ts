@@ -282,5 +282,5 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, ...load, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration, securityEvents, certificates, ...buildSecurityLogs(deps, core, charging.chargers), deviceModel: new DeviceModelService({ db: deps.db, clock: deps.clock }) };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, ...load, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration, securityEvents, certificates, ...buildSecurityLogs(deps, core, { chargers: charging.chargers, securityEvents }), deviceModel: new DeviceModelService({ db: deps.db, clock: deps.clock }) };
 }

@@ -98,12 +98,16 @@ export class FirmwareCampaignService {
     });
   }
 
-  /** The FirmwareStatusNotification hook: progress of the charger's latest campaign it was sent in. */
+  /**
+   * The FirmwareStatusNotification hook: progress of the charger's latest campaign it was sent in; a 2.0.1
+   * station's requestId (L01, a signed campaign's id) names the campaign.
+   */
   async onFirmwareStatus(trx: Knex.Transaction, chargePointId: string, payload: unknown): Promise<void> {
-    const { status } = payload as { status: string };
+    const { status, requestId } = payload as { status: string; requestId?: number };
     // OCPP 1.6 §4.5: Idle only answers a TriggerMessage when no update runs; it says nothing of the last one.
     if (status === 'Idle') return;
-    await repo.updateLatestSentTarget(trx, chargePointId, status, this.o.clock.now());
+    if (requestId !== undefined) await repo.updateSentTarget(trx, requestId, chargePointId, status, this.o.clock.now());
+    else await repo.updateLatestSentTarget(trx, chargePointId, status, this.o.clock.now());
   }
 
   /**
