@@ -274,6 +274,9 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const { localLists } = driverAccess;
   // Issue 13: chargers whose certificate from the operator CA ends soon are asked for a new CSR.
   scheduler.register({ name: 'certificate-renewal', schedule: deps.config.tls.renewalCron ?? '0 3 * * *', run: () => certificates.renewExpiring(deps.config.tls.renewBeforeDays ?? 30) });
+  // Issue 13: passwords older than ocpp.auth.passwordRotationDays are rotated, one charger after the other.
+  const { passwordRotationDays = 0, passwordRotationCron = '30 3 * * *', passwordRotationBatch = 500 } = deps.config.ocpp.auth;
+  if (passwordRotationDays > 0) scheduler.register({ name: 'password-rotation', schedule: passwordRotationCron, run: () => charging.chargerSecurity.rotateOlderThan(passwordRotationDays, passwordRotationBatch) });
   scheduler.register({ name: 'local-auth-lists', schedule: deps.config.access.localListCron, run: () => localLists.syncAll() });
   const load = buildLoadManagement(deps, core, { alerts: stuck.alerts, sessions: charging.sessions });
   registerLoadManagementJob(scheduler, deps, load.loadManager);
