@@ -29,8 +29,13 @@ export async function insertLogRequest(db: Db, n: NewLogRequest, at: Date): Prom
   return toRequest(row);
 }
 
-export async function updateLogRequest(db: Db, id: number, u: { status: string; fileName?: string | null; lastError?: string | null }, at: Date): Promise<LogRequest> {
-  const [row] = await db('log_requests').where({ id }).update({ status: u.status, ...(u.fileName !== undefined ? { file_name: u.fileName } : {}), last_error: u.lastError ?? null, updated_at: at }).returning(COLUMNS);
+/**
+ * Records the GetLog answer. The status only while still CREATED: a LogStatusNotification the charger sent
+ * right after its answer may have been recorded first, and is the newer news.
+ */
+export async function recordLogAnswer(db: Db, id: number, u: { status: string; fileName: string | null; lastError: string | null }, at: Date): Promise<LogRequest> {
+  const status = db.raw("case when status = 'CREATED' then ? else status end", [u.status]);
+  const [row] = await db('log_requests').where({ id }).update({ status, file_name: db.raw('coalesce(file_name, ?)', [u.fileName]), last_error: u.lastError, updated_at: at }).returning(COLUMNS);
   return toRequest(row);
 }
 

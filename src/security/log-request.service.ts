@@ -60,7 +60,7 @@ export class LogRequestService {
       ...(ask.retryInterval !== undefined ? { retryInterval: ask.retryInterval } : {}),
     };
     const outcome = await sendToCharger({ commands: this.o.commands, logger: this.o.logger, timeoutMs: this.o.callTimeoutMs }, ask.chargePointId, 'GetLog', payload);
-    return repo.updateLogRequest(this.o.db, created.id, { status: outcome.status, fileName: outcome.response?.filename ?? null, lastError: outcome.error ?? null }, this.o.clock.now());
+    return repo.recordLogAnswer(this.o.db, created.id, { status: outcome.status, fileName: outcome.response?.filename ?? null, lastError: outcome.error ?? null }, this.o.clock.now());
   }
 
   /** The LogStatusNotification hook: progress of the request its requestId names. */

@@ -105,6 +105,20 @@ describe('e2e OCPP 1.6 security GetLog with uploads to cpms', () => {
     expect((await t.api('GET', `/api/v1/log-requests?chargePointId=${refusing.id}`)).body.data.map((r: any) => r.id)).to.deep.equal([rejected.body.id]);
   });
 
+  it('should keep a LogStatusNotification that arrived before the GetLog answer was recorded', async () => {
+    const booted = await aBootedCharger(t);
+    open.push(booted.client);
+    // The charger reports Uploading before it answers (its own CALL, answered by cpms first).
+    booted.client.handle('GetLog', async ({ params }: { params?: any }) => {
+      await booted.client.call('LogStatusNotification', { status: 'Uploading', requestId: params.requestId });
+      return { status: 'Accepted', filename: 'early.log' };
+    });
+
+    const created = await t.api('POST', '/api/v1/log-requests', { chargePointId: booted.id, logType: 'SecurityLog' });
+
+    expect(created.body).to.include({ status: 'Uploading', fileName: 'early.log' });
+  });
+
   it('should ignore a LogStatusNotification naming another charger\'s request', async () => {
     const a = await aChargerAnsweringGetLog();
     const b = await aChargerAnsweringGetLog();
