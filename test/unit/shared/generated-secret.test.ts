@@ -1,8 +1,56 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { hashGeneratedSecret, verifyGeneratedSecret } from '../../../src/shared/password.ts';
+import { hashGeneratedSecret, scryptPasswords, verifyGeneratedSecret, verifyStoredSecret, type PasswordHasher } from '../../../src/shared/password.ts';
 
-describe('unit shared/password generated secrets (sha256$)', () => {
+// A hasher that records what reached the KDF (scrypt) path.
+function aCountingHasher(): { hasher: PasswordHasher; verified: string[] } {
+  const verified: string[] = [];
+  return { verified, hasher: { hash: (p) => scryptPasswords.hash(p), verify: (p, stored) => (verified.push(stored), scryptPasswords.verify(p, stored)) } };
+}
+
+describe('unit shared/password generated secrets (sha256 scheme, issue 8)', () => {
+  it('should verify the generated secret a sha256 hash was made of and refuse another', () => {
+    const stored = hashGeneratedSecret('generated-secret-of-32-characters');
+
+    expect(stored).to.match(/^sha256\$[0-9a-f]{32}\$[0-9a-f]{64}$/);
+    expect([verifyGeneratedSecret('generated-secret-of-32-characters', stored), verifyGeneratedSecret('generated-secret-of-32-characterz', stored)]).to.deep.equal([true, false]);
+  });
+
+  it('should salt every hash (the same secret stored twice gives two different hashes)', () => {
+    expect(hashGeneratedSecret('same')).to.not.equal(hashGeneratedSecret('same'));
+  });
+
+  it('should verify a binary AuthorizationKey as bytes (OCPP 1.6 security whitepaper), not as its latin1 text', () => {
+    const key = Buffer.from('00ff10fe7f80c3280000000000000000000000aa', 'hex');
+    const stored = hashGeneratedSecret(key);
+
+    expect([verifyGeneratedSecret(key, stored), verifyGeneratedSecret(key.toString('latin1'), stored)]).to.deep.equal([true, false]);
+  });
+
+  it('should refuse (not throw) every secret for a malformed sha256 hash', () => {
+    const good = hashGeneratedSecret('x');
+    const malformed = ['', 'sha256$', 'sha256$$', 'sha256$zz$' + 'a'.repeat(64), 'sha256$00$' + 'a'.repeat(63), `${good}$extra`, good.replace('sha256', 'sha512'), 'sha256$0$' + 'a'.repeat(64)];
+
+    expect(malformed.map((h) => verifyGeneratedSecret('x', h))).to.deep.equal(malformed.map(() => false));
+  });
+
+  it('should dispatch on the stored scheme: sha256 checked on the spot, scrypt through the hasher', async () => {
+    const spy = aCountingHasher();
+    const fast = hashGeneratedSecret('generated');
+    const slow = await scryptPasswords.hash('chosen-password');
+
+    const results = [await verifyStoredSecret(spy.hasher, 'generated', fast), await verifyStoredSecret(spy.hasher, 'wrong', fast), await verifyStoredSecret(spy.hasher, 'chosen-password', slow), await verifyStoredSecret(spy.hasher, 'wrong', slow)];
+
+    expect(results).to.deep.equal([true, false, true, false]);
+    expect(spy.verified).to.deep.equal([slow, slow]);
+  });
+
+  it('should refuse a malformed stored value of an unknown scheme through the hasher without throwing', async () => {
+    const spy = aCountingHasher();
+
+    expect(await verifyStoredSecret(spy.hasher, 'x', 'md5$abc$def')).to.equal(false);
+  });
+
   it('OCPP 1.6 security / 2.0.1 A01: should accept a key as its bytes (1.6 AuthorizationKey) and as the hex text sent (2.0.1 BasicAuthPassword)', () => {
     const key = randomBytes(20);
     const stored = hashGeneratedSecret(key);
@@ -17,10 +65,5 @@ describe('unit shared/password generated secrets (sha256$)', () => {
     const other = randomBytes(20);
 
     expect([verifyGeneratedSecret(other, stored), verifyGeneratedSecret(other.toString('hex'), stored), verifyGeneratedSecret(key.toString('hex').slice(0, 30), stored), verifyGeneratedSecret(`${key.toString('hex')}00`.repeat(2), stored)]).to.deep.equal([false, false, false, false]);
-  });
-
-  it('should still verify a generated text secret as the text', () => {
-    const secret = randomBytes(24).toString('base64url');
-    expect(verifyGeneratedSecret(secret, hashGeneratedSecret(secret))).to.equal(true);
   });
 });
