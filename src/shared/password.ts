@@ -60,29 +60,23 @@ export function hashGeneratedSecret(secret: BinaryLike): string {
 const HEX_KEY = /^(?:[0-9A-Fa-f]{2}){16,20}$/;
 
 /**
- * The bytes a generated key stands for when the charger presents it as the text cpms sent: a 1.6 charger
- * decodes the hex AuthorizationKey and sends its bytes, a 2.0.1 station sends SecurityCtrlr.BasicAuthPassword
- * as the text itself (A01); both are checked against the hash of the key's bytes.
+ * The bytes of a generated key the charger presents as the hex text cpms sent it. A 1.6 charger decodes the
+ * hex AuthorizationKey and sends its bytes (whitepaper: the text is NOT the key); an OCPP 2.0.1 station
+ * uses SecurityCtrlr.BasicAuthPassword as the text itself (A01), so its handshakes also try these bytes.
+ * Undefined when the secret is not 16-20 bytes of hex text.
  */
-function hexKeyBytes(secret: BinaryLike): Buffer | undefined {
+export function hexKeyBytes(secret: BinaryLike): Buffer | undefined {
   const text = typeof secret === 'string' ? secret : Buffer.isBuffer(secret) ? secret.toString('latin1') : undefined;
   return text !== undefined && HEX_KEY.test(text) ? Buffer.from(text, 'hex') : undefined;
 }
 
-/**
- * Constant-time check against a `hashGeneratedSecret` result, of the secret or of the key bytes its hex text
- * stands for (see hexKeyBytes); false (never a throw) for a malformed one.
- */
+/** Constant-time check against a `hashGeneratedSecret` result; false (never a throw) for a malformed one. */
 export function verifyGeneratedSecret(secret: BinaryLike, stored: string): boolean {
   const parts = stored.split('$');
   if (parts.length !== 3 || parts[0] !== SHA256_SCHEME) return false;
   const [, saltHex, hashHex] = parts as [string, string, string];
   if (!/^(?:[0-9a-f]{2})+$/.test(saltHex) || !/^[0-9a-f]{64}$/.test(hashHex)) return false;
-  const salt = Buffer.from(saltHex, 'hex');
-  const expected = Buffer.from(hashHex, 'hex');
-  if (timingSafeEqual(sha256Of(salt, secret), expected)) return true;
-  const keyBytes = hexKeyBytes(secret);
-  return keyBytes !== undefined && timingSafeEqual(sha256Of(salt, keyBytes), expected);
+  return timingSafeEqual(sha256Of(Buffer.from(saltHex, 'hex'), secret), Buffer.from(hashHex, 'hex'));
 }
 
 /** Whether a stored hash is checked on the spot (generated secret) rather than by the async KDF. */
