@@ -16,7 +16,7 @@ const AREA_OF_SEGMENT: Record<string, Area> = {
   // Live monitoring (GET /events, GET /live/...): read by every role.
   events: 'monitoring', live: 'monitoring',
   // OCPP security events chargers report (issue 13).
-  'security-events': 'network', certificates: 'network',
+  'security-events': 'network', certificates: 'network', 'log-requests': 'network',
   drivers: 'network', groups: 'network', 'access-refusals': 'network', adhoc: 'network',
   'load-groups': 'network',
   sessions: 'sessions',

@@ -20,6 +20,8 @@ import { billingAdminRoutes } from '../billing/admin.routes.ts';
 import { reservationAdminRoutes } from '../commands/admin.routes.ts';
 import { alertAdminRoutes } from '../alerts/admin.routes.ts';
 import { securityAdminRoutes } from '../security/admin.routes.ts';
+import { logAdminRoutes, logUploadRoutes } from '../security/log.routes.ts';
+import { LOG_UPLOAD_PATH } from '../security/log-request.service.ts';
 import { loginRoutes, operatorAdminRoutes, sessionRoutes } from '../access/admin.routes.ts';
 import { auditAdminRoutes } from '../audit/admin.routes.ts';
 import { eventAdminRoutes } from '../events/admin.routes.ts';
@@ -107,6 +109,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       partyAdminRoutes({ db }),
       securityAdminRoutes({ securityEvents: s.securityEvents, chargerSecurity: s.chargerSecurity, certificates: s.certificates }),
       loadGroupAdminRoutes({ loadGroups: s.loadGroups }),
+      logAdminRoutes({ logs: s.logRequests, publicUrl: config.publicUrl }),
     ],
   });
 }
@@ -135,6 +138,8 @@ export function buildHttpApp(deps: AppDeps, s: Services, commands: CommandSender
   addHealthRoutes(app, deps);
   // The driver app's API needs no account (issue 11): before the admin API, which asks for credentials.
   app.use('/api/v1/driver', driverAppRoutes({ driverApp: s.driverApp, accounts: s.driverAccounts, clock: deps.clock, rateLimit: deps.config.web.driverRateLimit }), adminErrorHandler(deps.logger.child({ module: 'driver-api' })));
+  // GetLog uploads from chargers (issue 13): a one-time token in the path, no API key.
+  app.use(LOG_UPLOAD_PATH, logUploadRoutes({ logs: s.logRequests, maxBytes: deps.config.maintenance.logUploadMaxBytes ?? 10_485_760, logger: deps.logger.child({ module: 'log-upload' }) }));
   if (metrics && deps.config.metrics.enabled && deps.config.metrics.port === 0) app.get('/metrics', metricsHandler(metrics, deps.config.metrics, { ownPort: false }));
   app.use('/api/v1', adminRouter(deps, s, commands));
   const { ocpi } = deps.config;

@@ -25,19 +25,20 @@ export function buildMaintenance(deps: AppDeps, core: ServiceCore, s: { alerts: 
   const maintenanceWindows = new MaintenanceWindowService({ db, clock, logger: logger.child({ module: 'maintenance' }), commands: core.commands, chargers, callTimeoutMs });
   // OCPI 2.2.1 locations §8.4.22: an EVSE under maintenance is INOPERATIVE to the eMSPs, whatever its connectors say.
   chargers.useEvseStatusOverride(maintenanceWindows.evseStatusOverride);
-  return { alertRules, webhooks, webhookWorker, tickets, maintenanceWindows, ...buildFleet(deps, core, chargers) };
+  return { alertRules, webhooks, webhookWorker, tickets, maintenanceWindows, ...buildFleet(deps, core, { chargers, alerts }) };
 }
 
 /** Fleet management: configuration templates, firmware campaigns, diagnostics requests. */
-function buildFleet(deps: AppDeps, core: ServiceCore, chargers: ChargerService) {
+function buildFleet(deps: AppDeps, core: ServiceCore, { chargers, alerts }: { chargers: ChargerService; alerts: AlertService }) {
   const { config, db, clock, logger } = deps;
   const log = logger.child({ module: 'fleet' });
   const callTimeoutMs = config.ocpp.callTimeoutSec * 1000;
   const configurationTemplates = new ConfigurationTemplateService({ db, clock, logger: log, commands: core.commands, callTimeoutMs });
-  const firmwareCampaigns = new FirmwareCampaignService({ db, clock, logger: log, commands: core.commands, callTimeoutMs });
+  const firmwareCampaigns = new FirmwareCampaignService({ db, clock, logger: log, commands: core.commands, callTimeoutMs, alerts });
   const diagnostics = new DiagnosticsService({ db, clock, logger: log, commands: core.commands, callTimeoutMs, defaultLocation: config.maintenance.diagnosticsLocation });
   // OCPP 1.6 §4.4, §4.5: progress reports, recorded with the charger's event in one transaction.
   chargers.onEvent('FirmwareStatusNotification', (trx, id, payload) => firmwareCampaigns.onFirmwareStatus(trx, id, payload));
+  chargers.onEvent('SignedFirmwareStatusNotification', (trx, id, payload) => firmwareCampaigns.onSignedFirmwareStatus(trx, id, payload));
   chargers.onEvent('DiagnosticsStatusNotification', (trx, id, payload) => diagnostics.onDiagnosticsStatus(trx, id, payload));
   return { configurationTemplates, firmwareCampaigns, diagnostics };
 }

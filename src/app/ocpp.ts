@@ -18,6 +18,7 @@ import { chargerHandlers } from '../chargers/ocpp16.handlers.ts';
 import { tokenHandlers } from '../tokens/ocpp16.handlers.ts';
 import { sessionHandlers } from '../sessions/ocpp16.handlers.ts';
 import { securityHandlers } from '../security/ocpp16.handlers.ts';
+import { securityHandlers201 } from '../security/ocpp201.handlers.ts';
 import { chargerHandlers201 } from '../chargers/ocpp201.handlers.ts';
 import { tokenHandlers201 } from '../tokens/ocpp201.handlers.ts';
 import { sessionHandlers201 } from '../sessions/ocpp201.handlers.ts';
@@ -145,6 +146,7 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
       'ocpp2.0.1': buildRouter([
         chargerHandlers201(s.chargers, s.connectorLimits, s.lastSeen, s.deviceModel),
         tokenHandlers201(s.authorize),
+        securityHandlers201(s.securityEvents, s.chargers, s.certificates),
         sessionHandlers201(new TransactionEventService({ db: deps.db, sessions: s.sessions, logger: deps.logger.child({ module: 'sessions' }) })),
       ]),
     },

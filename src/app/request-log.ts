@@ -24,7 +24,8 @@ export function requestLog(logger: Logger) {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // The path only: a query string may carry anything a client put there.
-      const path = req.originalUrl.split('?')[0];
+      // A GetLog upload's path carries its one-time token (issue 13): never logged.
+      const path = req.originalUrl.split('?')[0].replace(/^(\/uploads\/logs\/[^/]+\/)[^/]+/, '$1[token]');
       const level = QUIET.test(path) ? 'debug' : res.statusCode >= 500 ? 'error' : 'info';
       logger.log(level, `${req.method} ${path} ${res.statusCode}`, { requestId, method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 });
     });

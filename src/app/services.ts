@@ -13,6 +13,7 @@ import { OnboardingService, type ConnectionControl } from '../chargers/onboardin
 import { ChargerSecurityService } from '../chargers/charger-security.service.ts';
 import { SecurityEventService } from '../security/security-event.service.ts';
 import { CertificateService } from '../security/certificate.service.ts';
+import { buildSecurityLogs } from './security.ts';
 import { scryptPasswords } from '../shared/password.ts';
 import { ConnectorLimits } from '../chargers/connector-limits.service.ts';
 import { ConnectorService } from '../chargers/connector.service.ts';
@@ -273,6 +274,9 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const { localLists } = driverAccess;
   // Issue 13: chargers whose certificate from the operator CA ends soon are asked for a new CSR.
   scheduler.register({ name: 'certificate-renewal', schedule: deps.config.tls.renewalCron ?? '0 3 * * *', run: () => certificates.renewExpiring(deps.config.tls.renewBeforeDays ?? 30) });
+  // Issue 13: passwords older than ocpp.auth.passwordRotationDays are rotated, one charger after the other.
+  const { passwordRotationDays = 0, passwordRotationCron = '30 3 * * *', passwordRotationBatch = 500 } = deps.config.ocpp.auth;
+  if (passwordRotationDays > 0) scheduler.register({ name: 'password-rotation', schedule: passwordRotationCron, run: () => charging.chargerSecurity.rotateOlderThan(passwordRotationDays, passwordRotationBatch) });
   scheduler.register({ name: 'local-auth-lists', schedule: deps.config.access.localListCron, run: () => localLists.syncAll() });
   const load = buildLoadManagement(deps, core, { alerts: stuck.alerts, sessions: charging.sessions });
   registerLoadManagementJob(scheduler, deps, load.loadManager);
@@ -281,5 +285,5 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, ...load, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration, securityEvents, certificates, deviceModel: new DeviceModelService({ db: deps.db, clock: deps.clock }) };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, ...load, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration, securityEvents, certificates, ...buildSecurityLogs(deps, core, { chargers: charging.chargers, securityEvents }), deviceModel: new DeviceModelService({ db: deps.db, clock: deps.clock }) };
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../shared/logger.ts';
-import { isGeneratedSecretHash, UNMATCHABLE_HASH, verifyGeneratedSecret, type PasswordHasher } from '../shared/password.ts';
+import { hexKeyBytes, isGeneratedSecretHash, UNMATCHABLE_HASH, verifyGeneratedSecret, type PasswordHasher } from '../shared/password.ts';
 import { WorkGate } from '../shared/work-gate.ts';
 import type { AuthDecision, Handshake } from '../ocpp/server.ts';
 import * as repo from './charger.repo.ts';
@@ -68,9 +68,18 @@ export class ChargerAuthService {
     return decision;
   }
 
-  /** A password check: a generated secret's sha256 hash at once, a KDF hash under the gate (or KdfBusy). */
-  private async check(password: NonNullable<Handshake['password']>, stored: string): Promise<boolean> {
-    if (isGeneratedSecretHash(stored)) return verifyGeneratedSecret(password, stored);
+  /**
+   * A password check: a generated secret's sha256 hash at once, a KDF hash under the gate (or KdfBusy). An
+   * OCPP 2.0.1 station presents a generated key as the hex text it was sent (A01 BasicAuthPassword): those
+   * bytes are tried too. A 1.6 charger must send the key's bytes (whitepaper), never the text.
+   */
+  private async check(h: Handshake, stored: string): Promise<boolean> {
+    const password = h.password ?? Buffer.alloc(0);
+    if (isGeneratedSecretHash(stored)) {
+      if (verifyGeneratedSecret(password, stored)) return true;
+      const keyBytes = h.protocol === 'ocpp2.0.1' ? hexKeyBytes(password) : undefined;
+      return keyBytes !== undefined && verifyGeneratedSecret(keyBytes, stored);
+    }
     return this.kdf(() => this.o.passwords.verify(password, stored));
   }
 
@@ -90,10 +99,10 @@ export class ChargerAuthService {
     const row = await connectionRepo.findAuthRecord(this.o.db, h.identity);
     if (!row) return this.o.acceptUnknownChargers ? this.onboard(h) : this.verifyUnknown(h);
     if (h.password === undefined) return this.admitWithoutCredential(h, row);
-    if (row.passwordHash && (await this.check(h.password, row.passwordHash))) return this.admit(h, row);
+    if (row.passwordHash && (await this.check(h, row.passwordHash))) return this.admit(h, row);
     // The charger may already use the AuthorizationKey we sent it and are still waiting to hear about
     // (onboarding, or a rotation: the old password stays valid until the charger connects with the new one).
-    if (row.pendingPasswordHash && (await this.check(h.password, row.pendingPasswordHash))) {
+    if (row.pendingPasswordHash && (await this.check(h, row.pendingPasswordHash))) {
       const refused = this.refuseLowerProfile(h, row);
       if (refused) return refused;
       await connectionRepo.promotePendingPassword(this.o.db, h.identity, row.pendingPasswordHash);
@@ -102,7 +111,7 @@ export class ChargerAuthService {
     }
     // A failed login costs one KDF check whatever the stored hashes are: a generated secret's sha256 check
     // alone would answer in microseconds where an unknown id costs a scrypt, and tell the two apart.
-    if (!usesKdf(row.passwordHash) && !usesKdf(row.pendingPasswordHash)) await this.check(h.password, UNMATCHABLE_HASH);
+    if (!usesKdf(row.passwordHash) && !usesKdf(row.pendingPasswordHash)) await this.check(h, UNMATCHABLE_HASH);
     return INVALID;
   }
 
@@ -136,7 +145,7 @@ export class ChargerAuthService {
 
   /** Same work as a wrong password of a known charger. */
   private async verifyUnknown(h: Handshake): Promise<AuthDecision> {
-    if (h.password !== undefined) await this.check(h.password, UNMATCHABLE_HASH);
+    if (h.password !== undefined) await this.check(h, UNMATCHABLE_HASH);
     return INVALID;
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import { dbNow } from '../db/clock.ts';
 import { Conflict, InvalidInput, Timeout, UpstreamFailed } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { hashGeneratedSecret } from '../shared/password.ts';
@@ -44,6 +45,25 @@ export class ChargerSecurityService {
     }
     this.o.logger.info('new AuthorizationKey accepted by the charger: valid beside the old one until it connects with it', { chargePointId, answer: status });
     return { status };
+  }
+
+  /**
+   * The password-rotation job: rotates, one charger after the other, the passwords of connected chargers
+   * older than `days` (at most `limit` per run). A refusal or no answer is logged and tried at the next run.
+   */
+  async rotateOlderThan(days: number, limit: number): Promise<{ due: number; rotated: number; failed: number }> {
+    const before = new Date(dbNow(this.o.db).getTime() - days * 86_400_000);
+    const due = await connectionRepo.listChargersDueForRotation(this.o.db, before, limit);
+    let rotated = 0;
+    for (const chargePointId of due) {
+      try {
+        await this.rotatePassword(chargePointId);
+        rotated++;
+      } catch (err) {
+        this.o.logger.warn('scheduled password rotation failed: tried again at the next run', { chargePointId, err: (err as Error).message });
+      }
+    }
+    return { due: due.length, rotated, failed: due.length - rotated };
   }
 
   /** ChangeConfiguration SecurityProfile; recorded once the charger accepts (it may never go down). */

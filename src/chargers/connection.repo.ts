@@ -41,7 +41,23 @@ export async function claimConnection(db: Db, id: string, c: { connectionId: str
 
 /** The charger proved it holds the pending password: it becomes its password (if still pending). */
 export async function promotePendingPassword(db: Db, id: string, pendingHash: string): Promise<void> {
-  await db('charge_points').where({ id, pending_password_hash: pendingHash }).update({ password_hash: pendingHash, pending_password_hash: null, updated_at: dbNow(db) });
+  await db('charge_points').where({ id, pending_password_hash: pendingHash }).update({ password_hash: pendingHash, pending_password_hash: null, password_changed_at: dbNow(db), updated_at: dbNow(db) });
+}
+
+/**
+ * Connected, Accepted chargers with a password and no rotation under way whose password last changed (or,
+ * never rotated, whose row was created) before `before`; oldest first.
+ */
+export async function listChargersDueForRotation(db: Db, before: Date, limit: number): Promise<string[]> {
+  const changed = db.raw('coalesce(password_changed_at, created_at)');
+  return db('charge_points')
+    .where({ registration_status: 'Accepted', is_connected: true })
+    .whereNotNull('password_hash')
+    .whereNull('pending_password_hash')
+    .where(changed, '<', before)
+    .orderByRaw('coalesce(password_changed_at, created_at), id')
+    .limit(limit)
+    .pluck('id');
 }
 
 /** Forgets the pending password if it is still `pendingHash` (the charger refused it). */

@@ -33,6 +33,8 @@ interface SimulateFlags {
   rampUp: number;
   seed: number;
   ca?: string;
+  cert?: string;
+  key?: string;
   maxCurrent: number;
   phases: number;
   singlePhaseShare: number;
@@ -50,20 +52,25 @@ const FLAGS: Record<string, string> = {
   maxCurrentA: '--max-current', reconnectMinSec: '--reconnect-min', rampUpSec: '--ramp-up', phases: '--phases',
   singlePhaseShare: '--single-phase-share', seed: '--seed', 'sessions.probability': '--session-probability',
   'sessions.durationSec and sessions.idleSec': '--session-duration and --idle-time', password: '--password',
-  tokens: '--tokens', idPrefix: '--id-prefix', tokenPrefix: '--token-prefix', register: '--register',
+  tokens: '--tokens', clientCert: '--cert', idPrefix: '--id-prefix', tokenPrefix: '--token-prefix', register: '--register',
 };
 
 const num = (v: string) => (v.trim() === '' ? NaN : Number(v));
 
-function toFleetOptions(o: SimulateFlags): FleetOptions {
-  let ca: Buffer | undefined;
-  if (o.ca) {
-    try {
-      ca = readFileSync(o.ca);
-    } catch (err) {
-      throw new InvalidInput(`--ca: cannot read ${o.ca} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
+function readFlagFile(flag: string, file: string | undefined): Buffer | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new InvalidInput(`${flag}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+}
+
+function toFleetOptions(o: SimulateFlags): FleetOptions {
+  const ca = readFlagFile('--ca', o.ca);
+  if ((o.cert === undefined) !== (o.key === undefined)) throw new InvalidInput('--cert and --key: give both (security profile 3) or neither');
+  const cert = readFlagFile('--cert', o.cert);
+  const key = readFlagFile('--key', o.key);
   return {
     url: o.url,
     protocol: o.protocol,
@@ -83,6 +90,7 @@ function toFleetOptions(o: SimulateFlags): FleetOptions {
     rampUpSec: o.rampUp,
     seed: o.seed,
     ca,
+    clientCert: cert && key ? { cert, key } : undefined,
     maxCurrentA: o.maxCurrent,
     phases: o.phases,
     singlePhaseShare: o.singlePhaseShare,
@@ -164,6 +172,8 @@ export function addSimulateCommand(program: Command, out: Out): void {
     .option('--ramp-up <s>', 'spread the first connections evenly over this many seconds', num, 0)
     .option('--seed <n>', 'random seed: the same seed takes the same decisions', num, 1)
     .option('--ca <file>', 'CA certificate (PEM) to trust for wss://')
+    .option('--cert <file>', 'client certificate (PEM) for wss:// (OCPP security profile 3; its subject CN is the charger id: --chargers 1)')
+    .option('--key <file>', 'private key (PEM) of --cert')
     .option('--max-current <A>', 'what each connector can give, per phase', num, 32)
     .option('--phases <n>', 'phases of the chargers (1 or 3)', num, 3)
     .option('--single-phase-share <p>', 'share of EVs that charge on one phase, 0..1', num, 0.2)

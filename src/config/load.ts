@@ -72,6 +72,10 @@ export interface Config {
       maxQueuedVerifications: number;
       /** Retry-After of a 503 when every verification slot and queue place is taken. */
       busyRetryAfterSec: number;
+      /** The `password-rotation` job (passwordRotationCron) rotates passwords older than this (0: off), at most passwordRotationBatch per run. */
+      passwordRotationDays: number;
+      passwordRotationCron: string;
+      passwordRotationBatch: number;
       /** Per-node back-off after failed logins, per charger id and per remote address (0 = off). */
       backoff: { failuresPerId: number; failuresPerAddress: number; windowSec: number; baseSec: number; maxSec: number; maxEntries: number };
     };
@@ -164,6 +168,8 @@ export interface Config {
     firmwareCampaignsCron: string;
     /** Where chargers upload diagnostics (GetDiagnostics.location) unless a request names another; empty: every request must. */
     diagnosticsLocation: string;
+    /** GetLog uploads (/uploads/logs) larger than this are refused with 413. */
+    logUploadMaxBytes: number;
   };
   /** The web apps (issue 11): map tiles as a Leaflet URL template; empty: points on a plain background. */
   web: {

@@ -6,6 +6,7 @@ type Row = Record<string, any>;
 
 const toCampaign = (r: Row): FirmwareCampaign => ({
   id: r.id, name: r.name, location: r.location, windowStart: new Date(r.window_start), windowEnd: new Date(r.window_end), retries: r.retries ?? null, retryInterval: r.retry_interval ?? null,
+  signingCertificate: r.signing_certificate ?? null, signature: r.signature ?? null,
   status: r.status, createdBy: r.created_by, createdAt: new Date(r.created_at),
 });
 
@@ -13,7 +14,7 @@ const toTarget = (r: Row): CampaignCharger => ({ chargePointId: r.charge_point_i
 
 export async function insertCampaign(db: Db, c: Omit<NewCampaign, 'chargePointIds'> & { createdBy: string }, at: Date): Promise<FirmwareCampaign> {
   const [row] = await db('firmware_campaigns')
-    .insert({ name: c.name, location: c.location, window_start: c.windowStart, window_end: c.windowEnd, retries: c.retries, retry_interval: c.retryInterval, status: 'SCHEDULED', created_by: c.createdBy, created_at: at })
+    .insert({ name: c.name, location: c.location, window_start: c.windowStart, window_end: c.windowEnd, retries: c.retries, retry_interval: c.retryInterval, signing_certificate: c.signingCertificate, signature: c.signature, status: 'SCHEDULED', created_by: c.createdBy, created_at: at })
     .returning('*');
   return toCampaign(row);
 }
@@ -71,6 +72,11 @@ export async function updateTargetsInStatus(db: Db, campaignId: number, from: st
 export async function updateLatestSentTarget(db: Db, chargePointId: string, status: string, at: Date): Promise<boolean> {
   const latest = db('firmware_campaign_chargers').where({ charge_point_id: chargePointId }).whereNotNull('sent_at').orderBy('sent_at', 'desc').orderBy('campaign_fk', 'desc').limit(1).select('campaign_fk');
   return (await db('firmware_campaign_chargers').where({ charge_point_id: chargePointId }).where('campaign_fk', '=', latest).update({ status, updated_at: at })) > 0;
+}
+
+/** Records a SignedFirmwareStatusNotification on the target its requestId names (the campaign id); false when there is none. */
+export async function updateSentTarget(db: Db, campaignId: number, chargePointId: string, status: string, at: Date): Promise<boolean> {
+  return (await db('firmware_campaign_chargers').where({ campaign_fk: campaignId, charge_point_id: chargePointId }).whereNotNull('sent_at').update({ status, updated_at: at })) > 0;
 }
 
 export async function listExistingChargers(db: Db, ids: string[]): Promise<string[]> {

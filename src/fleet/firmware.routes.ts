@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import express, { type Router } from 'express';
 import { optionalEnum, optionalString, parsePaging, parseSerialId, requireString } from '../admin/http.ts';
 import { actorOf } from '../admin/authenticate.ts';
@@ -15,6 +16,24 @@ function optionalCount(b: Record<string, unknown>, field: string): number | null
 function chargerIds(v: unknown): string[] {
   if (!Array.isArray(v) || v.length === 0 || v.length > 10_000 || !v.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 48)) throw new InvalidInput('chargePointIds: a non-empty list of charger ids');
   return v as string[];
+}
+
+/**
+ * OCPP 1.6 security whitepaper FirmwareType: signingCertificate (PEM, ≤ 5500) and signature (≤ 800) come
+ * together or not at all; the certificate must be one X.509 certificate.
+ */
+function signing(b: Record<string, unknown>): { signingCertificate: string | null; signature: string | null } {
+  const signingCertificate = optionalString(b, 'signingCertificate', 5500) ?? null;
+  const signature = optionalString(b, 'signature', 800) ?? null;
+  if ((signingCertificate === null) !== (signature === null)) throw new InvalidInput('signingCertificate and signature: give both (SignedUpdateFirmware) or neither (UpdateFirmware)');
+  if (signingCertificate !== null) {
+    try {
+      new X509Certificate(signingCertificate);
+    } catch {
+      throw new InvalidInput('signingCertificate: must be a PEM X.509 certificate');
+    }
+  }
+  return { signingCertificate, signature };
 }
 
 /** Admin API: firmware campaigns, their progress and their failures. */
@@ -35,6 +54,7 @@ export function firmwareAdminRoutes(deps: { firmware: FirmwareCampaignService })
       windowEnd: parseTimestamp(requireString(b, 'windowEnd', 40), 'windowEnd'),
       retries: optionalCount(b, 'retries'),
       retryInterval: optionalCount(b, 'retryInterval'),
+      ...signing(b),
       chargePointIds: chargerIds(b.chargePointIds),
     }, actorOf(req));
     res.status(201).json(campaign);

@@ -4,6 +4,8 @@ import type { Clock } from '../shared/clock.ts';
 import { Conflict, InvalidInput, NotFound } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { sendToCharger } from '../maintenance/charger-command.ts';
+import type { AlertService } from '../alerts/alert.service.ts';
+import { firmwareSignatureAlert } from '../security/security-event.ts';
 import * as repo from './firmware.repo.ts';
 import { FAILED_STATUSES, type CampaignCharger, type FirmwareCampaign, type NewCampaign } from './firmware.types.ts';
 
@@ -13,12 +15,19 @@ export interface FirmwareServiceOptions {
   logger: Logger;
   commands: CommandSender;
   callTimeoutMs: number;
+  /** Raises FIRMWARE_SIGNATURE when a charger refuses a signed campaign's certificate. */
+  alerts?: Pick<AlertService, 'raise'>;
 }
+
+// SignedUpdateFirmware.conf: the charger took the request (AcceptedCanceled: and dropped an older one).
+const TAKEN = new Set(['Accepted', 'AcceptedCanceled']);
 
 /**
  * Firmware campaigns (issue 9): the `firmware-campaigns` job sends OCPP 1.6 §5.16 UpdateFirmware to each
  * charger of a campaign once its window has begun (a charger offline now is tried again at the next run,
  * until the window ends: NOT_SENT); progress comes from the chargers' FirmwareStatusNotification (§4.5).
+ * A campaign with a signing certificate and a signature sends the 1.6 security whitepaper's
+ * SignedUpdateFirmware instead (requestId = the campaign id), followed by SignedFirmwareStatusNotification.
  */
 export class FirmwareCampaignService {
   constructor(private readonly o: FirmwareServiceOptions) {}
@@ -56,17 +65,29 @@ export class FirmwareCampaignService {
     return counts;
   }
 
+  private async sendUpdate(campaign: FirmwareCampaign, chargePointId: string) {
+    const to = { commands: this.o.commands, logger: this.o.logger, timeoutMs: this.o.callTimeoutMs };
+    const retrieveDate = this.o.clock.now().toISOString();
+    const retry = { ...(campaign.retries !== null ? { retries: campaign.retries } : {}), ...(campaign.retryInterval !== null ? { retryInterval: campaign.retryInterval } : {}) };
+    if (campaign.signingCertificate && campaign.signature) {
+      const firmware = { location: campaign.location, retrieveDateTime: retrieveDate, signingCertificate: campaign.signingCertificate, signature: campaign.signature };
+      return sendToCharger(to, chargePointId, 'SignedUpdateFirmware', { requestId: campaign.id, firmware, ...retry });
+    }
+    return sendToCharger(to, chargePointId, 'UpdateFirmware', { location: campaign.location, retrieveDate, ...retry });
+  }
+
   private async send(campaign: FirmwareCampaign, chargePointId: string): Promise<string> {
-    const payload = { location: campaign.location, retrieveDate: this.o.clock.now().toISOString(), ...(campaign.retries !== null ? { retries: campaign.retries } : {}), ...(campaign.retryInterval !== null ? { retryInterval: campaign.retryInterval } : {}) };
-    const outcome = await sendToCharger({ commands: this.o.commands, logger: this.o.logger, timeoutMs: this.o.callTimeoutMs }, chargePointId, 'UpdateFirmware', payload);
+    const outcome = await this.sendUpdate(campaign, chargePointId);
     const now = this.o.clock.now();
-    // UpdateFirmware.conf carries nothing (§6.52): an answer means the charger took the request.
     if (outcome.status === 'Offline') {
       await repo.updateTarget(this.o.db, campaign.id, chargePointId, { status: 'PENDING', lastError: 'charger offline: tried again at the next run' }, now);
       return 'PENDING';
     }
-    const status = outcome.status === 'Failed' ? 'REQUEST_FAILED' : 'SENT';
+    // UpdateFirmware.conf carries nothing (§6.52): an answer means the charger took the request.
+    const status = outcome.status === 'Failed' ? 'REQUEST_FAILED' : TAKEN.has(outcome.status) ? 'SENT' : outcome.status;
     await repo.updateTarget(this.o.db, campaign.id, chargePointId, { status, lastError: outcome.error ?? null, sentAt: status === 'SENT' ? now : undefined }, now);
+    const alert = firmwareSignatureAlert(chargePointId, status, campaign.id);
+    if (alert) await this.o.alerts?.raise(alert);
     return status;
   }
 
@@ -77,12 +98,26 @@ export class FirmwareCampaignService {
     });
   }
 
-  /** The FirmwareStatusNotification hook: progress of the charger's latest campaign it was sent in. */
+  /**
+   * The FirmwareStatusNotification hook: progress of the charger's latest campaign it was sent in; a 2.0.1
+   * station's requestId (L01, a signed campaign's id) names the campaign.
+   */
   async onFirmwareStatus(trx: Knex.Transaction, chargePointId: string, payload: unknown): Promise<void> {
-    const { status } = payload as { status: string };
+    const { status, requestId } = payload as { status: string; requestId?: number };
     // OCPP 1.6 §4.5: Idle only answers a TriggerMessage when no update runs; it says nothing of the last one.
     if (status === 'Idle') return;
-    await repo.updateLatestSentTarget(trx, chargePointId, status, this.o.clock.now());
+    if (requestId !== undefined) await repo.updateSentTarget(trx, requestId, chargePointId, status, this.o.clock.now());
+    else await repo.updateLatestSentTarget(trx, chargePointId, status, this.o.clock.now());
+  }
+
+  /**
+   * The SignedFirmwareStatusNotification hook: its requestId names the campaign (see send); without one
+   * (only Idle may omit it) nothing is recorded.
+   */
+  async onSignedFirmwareStatus(trx: Knex.Transaction, chargePointId: string, payload: unknown): Promise<void> {
+    const { status, requestId } = payload as { status: string; requestId?: number };
+    if (status === 'Idle' || requestId === undefined) return;
+    await repo.updateSentTarget(trx, requestId, chargePointId, status, this.o.clock.now());
   }
 
   async cancel(id: number): Promise<FirmwareCampaign> {

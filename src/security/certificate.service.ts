@@ -22,10 +22,11 @@ export interface CertificateOptions {
 }
 
 const CA_VALIDITY_DAYS = 3650;
-// RFC 5280 §4.1.2.2: a positive serial of at most 20 octets; 16 random bytes with the top bit cleared.
+// RFC 5280 §4.1.2.2: a positive serial of at most 20 octets; 16 random bytes with the top bit cleared and
+// a first byte never 0 (DER's minimal encoding drops it: the certificate's serial would differ from the stored one).
 const newSerial = (): string => {
   const b = randomBytes(16);
-  b[0] &= 0x7f;
+  b[0] = (b[0] & 0x7f) || 0x01;
   return b.toString('hex');
 };
 

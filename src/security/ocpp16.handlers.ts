@@ -14,6 +14,7 @@ export const securityHandlers = (events: SecurityEventService, chargers: Pick<Ch
   // Stored like FirmwareStatusNotification: the charger's event and its latest firmware status.
   SignedFirmwareStatusNotification: async ({ chargePointId, params }) => {
     await chargers.recordEvent(chargePointId, 'SignedFirmwareStatusNotification', params, { firmware_status: params.status });
+    await events.onFirmwareStatus(chargePointId, params.status, params.requestId);
     return {};
   },
   // GetLog's upload progress (security or diagnostics log), kept like DiagnosticsStatusNotification.

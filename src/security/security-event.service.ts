@@ -3,7 +3,7 @@ import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { AlertService } from '../alerts/alert.service.ts';
 import * as repo from './security-event.repo.ts';
-import { isCriticalSecurityEvent, securityEventAlert, type SecurityEvent } from './security-event.ts';
+import { firmwareSignatureAlert, isCriticalSecurityEvent, securityEventAlert, type SecurityEvent } from './security-event.ts';
 
 export interface SecurityEventOptions {
   db: Knex;
@@ -30,6 +30,12 @@ export class SecurityEventService {
     this.o.logger.warn('security event reported', { chargePointId, type: e.type, techInfo: e.techInfo, isCritical: event.isCritical });
     if (event.isCritical || this.o.alertNonCritical) await this.o.alerts.raise(securityEventAlert(event));
     return event;
+  }
+
+  /** A signed firmware status (SignedFirmwareStatusNotification, 2.0.1 FirmwareStatusNotification): an untrusted file or certificate raises a critical alert. */
+  async onFirmwareStatus(chargePointId: string, status: string, requestId?: number): Promise<void> {
+    const alert = firmwareSignatureAlert(chargePointId, status, requestId);
+    if (alert) await this.o.alerts.raise(alert);
   }
 
   list(filter: repo.SecurityEventFilter): Promise<SecurityEvent[]> {

@@ -42,3 +42,22 @@ export function securityEventAlert(e: Pick<SecurityEvent, 'id' | 'chargePointId'
     message: `security event ${e.type}${e.techInfo ? ` (${e.techInfo})` : ''}`,
   };
 }
+
+/**
+ * Firmware outcomes that say the file or its signing certificate is not to be trusted (OCPP 1.6 security
+ * whitepaper §"Secure firmware update": SignedUpdateFirmware.conf InvalidCertificate/RevokedCertificate,
+ * SignedFirmwareStatusNotification InvalidSignature/InstallVerificationFailed; 2.0.1 L01 alike).
+ */
+export const UNTRUSTED_FIRMWARE_STATUSES: ReadonlySet<string> = new Set(['InvalidCertificate', 'RevokedCertificate', 'InvalidSignature', 'InstallVerificationFailed']);
+
+/** The critical FIRMWARE_SIGNATURE alert of an untrusted firmware outcome, one per charger and request; undefined for any other status. */
+export function firmwareSignatureAlert(chargePointId: string, status: string, requestId: number | undefined): (NewAlert & { subject: string }) | undefined {
+  if (!UNTRUSTED_FIRMWARE_STATUSES.has(status)) return undefined;
+  return {
+    kind: 'FIRMWARE_SIGNATURE',
+    severity: 'critical',
+    subject: `firmware:${chargePointId}:${requestId ?? '-'}`,
+    chargePointId,
+    message: `signed firmware ${status}${requestId !== undefined ? ` (request ${requestId})` : ''}`,
+  };
+}

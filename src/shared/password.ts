@@ -56,6 +56,20 @@ export function hashGeneratedSecret(secret: BinaryLike): string {
   return `${SHA256_SCHEME}$${salt.toString('hex')}$${sha256Of(salt, secret).toString('hex')}`;
 }
 
+// An AuthorizationKey as sent: 16-20 bytes in hexadecimal (OCPP 1.6 security whitepaper).
+const HEX_KEY = /^(?:[0-9A-Fa-f]{2}){16,20}$/;
+
+/**
+ * The bytes of a generated key the charger presents as the hex text cpms sent it. A 1.6 charger decodes the
+ * hex AuthorizationKey and sends its bytes (whitepaper: the text is NOT the key); an OCPP 2.0.1 station
+ * uses SecurityCtrlr.BasicAuthPassword as the text itself (A01), so its handshakes also try these bytes.
+ * Undefined when the secret is not 16-20 bytes of hex text.
+ */
+export function hexKeyBytes(secret: BinaryLike): Buffer | undefined {
+  const text = typeof secret === 'string' ? secret : Buffer.isBuffer(secret) ? secret.toString('latin1') : undefined;
+  return text !== undefined && HEX_KEY.test(text) ? Buffer.from(text, 'hex') : undefined;
+}
+
 /** Constant-time check against a `hashGeneratedSecret` result; false (never a throw) for a malformed one. */
 export function verifyGeneratedSecret(secret: BinaryLike, stored: string): boolean {
   const parts = stored.split('$');

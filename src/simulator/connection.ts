@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { CallError, Disconnected, resultCode } from './errors.ts';
 import { OutboundQueue, type OutboundItem } from './model/outbound-queue.ts';
-import { OcppJSocket } from './ocpp-j/socket.ts';
+import { OcppJSocket, type ClientCertificate } from './ocpp-j/socket.ts';
 import type { Random } from './random.ts';
 import type { SimulationStats } from './stats.ts';
 import { Timers } from './timers.ts';
@@ -28,6 +28,7 @@ export interface ConnectionOptions {
   /** read at every connection attempt: the password may change (AuthorizationKey) */
   password(): string | Buffer | undefined;
   ca?: string | Buffer;
+  clientCert?: ClientCertificate;
   callTimeoutMs: number;
   reconnectMinMs: number;
   reconnectMaxMs: number;
@@ -151,6 +152,7 @@ export class ChargerConnection {
       protocol: this.o.protocol,
       password: this.o.password(),
       ca: this.o.ca,
+      clientCert: this.o.clientCert,
       callTimeoutMs: this.o.callTimeoutMs,
       onCall: (action, payload) => this.h.call(action, payload),
       onClose: (reason) => this.onClosed(socket, reason),

@@ -2,6 +2,7 @@
 // it), and the names derived from them: charger ids and id tags.
 import { InvalidInput } from '../shared/errors.ts';
 import type { SessionOptions } from './behaviour.ts';
+import type { ClientCertificate } from './ocpp-j/socket.ts';
 
 export const PROTOCOLS = ['ocpp1.6'] as const;
 export type SimProtocol = (typeof PROTOCOLS)[number];
@@ -37,6 +38,8 @@ export interface FleetOptions {
   seed?: number;
   /** CA certificate(s) to trust for wss:// */
   ca?: string | Buffer;
+  /** TLS client certificate and key (security profile 3); its subject CN must be the charger's id */
+  clientCert?: ClientCertificate;
   voltage?: number;
   phases?: number;
   maxCurrentA?: number;
@@ -54,7 +57,7 @@ export interface FleetOptions {
   firmwareStepSec?: number;
 }
 
-export type ResolvedOptions = Required<Omit<FleetOptions, 'password' | 'passwordSecret' | 'passwords' | 'tokens' | 'ca' | 'protocol'>> & Pick<FleetOptions, 'password' | 'passwordSecret' | 'passwords' | 'tokens' | 'ca'> & { protocol: SimProtocol };
+export type ResolvedOptions = Required<Omit<FleetOptions, 'password' | 'passwordSecret' | 'passwords' | 'tokens' | 'ca' | 'clientCert' | 'protocol'>> & Pick<FleetOptions, 'password' | 'passwordSecret' | 'passwords' | 'tokens' | 'ca' | 'clientCert'> & { protocol: SimProtocol };
 
 const DEFAULTS = {
   idPrefix: 'SIM-',
@@ -100,6 +103,9 @@ export function resolveOptions(o: FleetOptions): ResolvedOptions {
   check((PROTOCOLS as readonly string[]).includes(r.protocol ?? 'ocpp1.6'), `protocol: must be one of ${PROTOCOLS.join(', ')}`);
   r.protocol = (r.protocol ?? 'ocpp1.6') as SimProtocol;
   check(Number.isInteger(r.chargers) && r.chargers > 0, 'chargers: must be a positive integer');
+  // Security profile 3: a client certificate is presented over TLS only, and names one charger (its CN).
+  if (r.clientCert) check(r.url.startsWith('wss://'), 'clientCert: needs a wss:// url');
+  if (r.clientCert) check(r.chargers === 1, 'clientCert: names one charger (its subject CN): chargers must be 1');
   check(Number.isInteger(r.connectors) && r.connectors > 0 && r.connectors <= 10, 'connectors: must be an integer from 1 to 10');
   check(Number.isInteger(r.firstIndex) && r.firstIndex >= 0, 'firstIndex: must be a non-negative integer');
   for (const k of ['meterIntervalSec', 'heartbeatIntervalSec', 'callTimeoutSec', 'voltage', 'maxCurrentA', 'reconnectMinSec', 'reconnectMaxSec'] as const) check(positive(r[k]), `${k}: must be a positive number`);

@@ -46,6 +46,7 @@ export class SimulatedCharger {
     this.station = new Ocpp16Station(this.model, {
       url: r.url,
       ca: r.ca,
+      clientCert: r.clientCert,
       callTimeoutMs: r.callTimeoutSec * 1000,
       reconnectMinMs: r.reconnectMinSec * 1000,
       reconnectMaxMs: r.reconnectMaxSec * 1000,

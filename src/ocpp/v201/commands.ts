@@ -4,6 +4,7 @@ import { Conflict } from '../../shared/errors.ts';
 import type { Ocpp16Command } from '../commands.ts';
 import type { SendLocalListRequest } from '../v16/types.ts';
 import { idTokenInfo } from '../../tokens/ocpp201.mapper.ts';
+import { SECURITY_TRANSLATIONS } from '../../security/ocpp201.mapper.ts';
 
 type LocalListEntry = NonNullable<SendLocalListRequest['localAuthorizationList']>[number];
 
@@ -38,6 +39,8 @@ const UNLOCK_STATUS: Record<string, string> = { Unlocked: 'Unlocked', UnlockFail
 const evseOf = (connectorId: number) => (connectorId === 0 ? {} : { evse: { id: connectorId } });
 
 const TRANSLATIONS: Partial<Record<Ocpp16Command, (p: Payload, ctx: TranslationContext) => Translated>> = {
+  // OCPP security (issue 13): certificates, signed firmware, logs, the Basic-auth password.
+  ...SECURITY_TRANSLATIONS,
   // OCPP 2.0.1 B11/B12: Hard = reboot now (Immediate), Soft = once idle (OnIdle).
   Reset: (p) => ({ action: 'Reset', payload: { type: p.type === 'Hard' ? 'Immediate' : 'OnIdle' }, answer: scheduledIsAccepted }),
   ChangeAvailability: (p) => ({ action: 'ChangeAvailability', payload: { operationalStatus: p.type, ...evseOf(p.connectorId as number) }, answer: scheduledIsAccepted }),

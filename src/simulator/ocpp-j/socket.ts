@@ -1,13 +1,19 @@
 // A light OCPP-J client connection on `ws` (not ocpp-rpc: a benchmark holds 20,000 of these in one
 // process). Framing per OCPP-J 1.6 §4 (CALL = 2, CALLRESULT = 3, CALLERROR = 4), one outstanding call of
 // ours at a time (§4.1.1; the caller queues), a timeout per call, HTTP Basic auth (security profile 1,
-// OCPP-J 1.6 Security §3) and optional TLS trusting a given CA (profile 2).
+// OCPP-J 1.6 Security §3) and optional TLS trusting a given CA (profile 2), with a client certificate (profile 3).
 import { WebSocket, type RawData } from 'ws';
 import { CallError, CallTimeout, Disconnected, HandshakeRefused } from '../errors.ts';
 
 const CALL = 2;
 const CALLRESULT = 3;
 const CALLERROR = 4;
+
+/** OCPP 1.6 security profile 3: the charger's certificate (subject CN = its identity) and private key, PEM. */
+export interface ClientCertificate {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
 
 export interface SocketOptions {
   /** the OCPP endpoint without the identity, e.g. ws://host:8080/ocpp */
@@ -19,6 +25,8 @@ export interface SocketOptions {
   password?: string | Buffer;
   /** CA certificate(s) to trust for wss:// */
   ca?: string | Buffer;
+  /** TLS client certificate presented on wss:// (security profile 3) */
+  clientCert?: ClientCertificate;
   callTimeoutMs: number;
   /** Handles a CALL from the server; its value is the CALLRESULT, a thrown CallError the CALLERROR. */
   onCall(action: string, payload: unknown): Promise<unknown>;
@@ -56,6 +64,7 @@ export class OcppJSocket {
       perMessageDeflate: false, // per-socket zlib state would cost more memory than the frames save
       handshakeTimeout: this.o.callTimeoutMs,
       ...(this.o.ca ? { ca: this.o.ca } : {}),
+      ...(this.o.clientCert ? { cert: this.o.clientCert.cert, key: this.o.clientCert.key } : {}),
     });
     this.ws = ws;
     return new Promise((resolve, reject) => {

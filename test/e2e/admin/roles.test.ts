@@ -54,6 +54,7 @@ const EXPECTED: Record<string, Role[]> = {
   'GET /statements': ALL, 'GET /statements/{id}.csv': ALL, 'GET /statements/{id}': ALL,
   'GET /reservations': ALL, 'GET /reservations/{id}': ALL, 'POST /reservations/{id}/cancel': NETWORK,
   'GET /security-events': ALL, 'POST /chargers/{id}/rotate-password': NETWORK, 'POST /chargers/{id}/security-profile': NETWORK, 'GET /certificates': ALL,
+  'GET /log-requests': ALL, 'POST /log-requests': NETWORK, 'GET /log-requests/{id}': ALL, 'GET /log-requests/{id}/file': ALL,
   'GET /load-groups': ALL, 'POST /load-groups': NETWORK, 'GET /load-groups/{id}': ALL, 'PATCH /load-groups/{id}': NETWORK, 'DELETE /load-groups/{id}': NETWORK,
   'PUT /load-groups/{id}/schedule': NETWORK, 'PUT /load-groups/{id}/unmanaged-load': NETWORK,
   'PUT /load-groups/{id}/chargers/{chargePointId}': NETWORK, 'DELETE /load-groups/{id}/chargers/{chargePointId}': NETWORK,

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { hashGeneratedSecret, scryptPasswords, verifyGeneratedSecret, verifyStoredSecret, type PasswordHasher } from '../../../src/shared/password.ts';
+import { hashGeneratedSecret, hexKeyBytes, scryptPasswords, verifyGeneratedSecret, verifyStoredSecret, type PasswordHasher } from '../../../src/shared/password.ts';
 
 // A hasher that records what reached the KDF (scrypt) path.
 function aCountingHasher(): { hasher: PasswordHasher; verified: string[] } {
@@ -48,5 +49,24 @@ describe('unit shared/password generated secrets (sha256 scheme, issue 8)', () =
     const spy = aCountingHasher();
 
     expect(await verifyStoredSecret(spy.hasher, 'x', 'md5$abc$def')).to.equal(false);
+  });
+
+  it('OCPP 2.0.1 A01: should read 16-20 bytes of hex text (a BasicAuthPassword as sent) as the key bytes, any case', () => {
+    const key = randomBytes(20);
+    const hex = key.toString('hex').toUpperCase();
+
+    expect([hexKeyBytes(hex), hexKeyBytes(Buffer.from(hex)), hexKeyBytes(hex.toLowerCase())]).to.deep.equal([key, key, key]);
+  });
+
+  it('should not read other text as key bytes: too short, too long, not hex', () => {
+    const hex = randomBytes(20).toString('hex');
+
+    expect([hexKeyBytes(hex.slice(0, 30)), hexKeyBytes(`${hex}00`), hexKeyBytes(`${hex.slice(0, 38)}zz`), hexKeyBytes('generated-secret-of-32-characters')]).to.deep.equal([undefined, undefined, undefined, undefined]);
+  });
+
+  it('should not verify a key\'s hex text against the key\'s hash by itself (OCPP 1.6: the text is not the key)', () => {
+    const key = randomBytes(20);
+
+    expect(verifyGeneratedSecret(key.toString('hex'), hashGeneratedSecret(key))).to.equal(false);
   });
 });
