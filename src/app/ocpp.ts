@@ -22,6 +22,8 @@ import { chargerHandlers201 } from '../chargers/ocpp201.handlers.ts';
 import { tokenHandlers201 } from '../tokens/ocpp201.handlers.ts';
 import { sessionHandlers201 } from '../sessions/ocpp201.handlers.ts';
 import { TransactionEventService, transactionIdOf } from '../sessions/transaction-event.service.ts';
+import { EvChargingNeedsService } from '../sessions/ev-charging-needs.service.ts';
+import { chargingProfileHandlers201 } from '../chargingprofiles/ocpp201.handlers.ts';
 import { CLOSE_GOING_AWAY, drainConnections, TaskTracker } from './ocpp-drain.ts';
 
 /**
@@ -145,7 +147,8 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
       'ocpp2.0.1': buildRouter([
         chargerHandlers201(s.chargers, s.connectorLimits, s.lastSeen, s.deviceModel),
         tokenHandlers201(s.authorize),
-        sessionHandlers201(new TransactionEventService({ db: deps.db, sessions: s.sessions, logger: deps.logger.child({ module: 'sessions' }) })),
+        sessionHandlers201(new TransactionEventService({ db: deps.db, sessions: s.sessions, logger: deps.logger.child({ module: 'sessions' }) }), new EvChargingNeedsService({ db: deps.db, clock: deps.clock })),
+        chargingProfileHandlers201(s.chargers),
       ]),
     },
     validators: { 'ocpp1.6': createOcppValidator('ocpp1.6'), 'ocpp2.0.1': createOcppValidator('ocpp2.0.1') },

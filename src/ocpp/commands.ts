@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Conflict } from '../shared/errors.ts';
 import type { ConnectionRegistry } from './connections.ts';
 import type { Ocpp16Actions } from './v16/types.ts';
-import { assertOcpp16Command, toOcpp201 } from './v201/commands.ts';
+import { assertOcpp16Command, sessionIdOf, toOcpp201 } from './v201/commands.ts';
 
 /** Server-initiated OCPP 1.6 actions (OCPP 1.6 §5) that the admin API and other modules may send. */
 export const OCPP16_COMMANDS = [
@@ -42,7 +42,7 @@ export function localCommandSender(connections: ConnectionRegistry, v201: Ocpp20
       if (!conn?.isOpen) throw new Conflict(`charger ${chargePointId} is not connected`);
       // Protocol adapter: the command is read by the version this socket speaks (never cached per charger).
       if (conn.protocol === 'ocpp2.0.1') {
-        const sessionId = action === 'RemoteStopTransaction' ? (payload as { transactionId: number }).transactionId : undefined;
+        const sessionId = sessionIdOf(action, payload);
         const transactionId = sessionId === undefined ? undefined : await v201.transactionIdOf(chargePointId, sessionId);
         const call = toOcpp201(action, payload, { remoteStartId: v201.nextRemoteStartId(), transactionId });
         return call.answer(await conn.call(call.action, call.payload, timeoutMs)) as never;
