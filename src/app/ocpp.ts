@@ -24,6 +24,7 @@ import { sessionHandlers201 } from '../sessions/ocpp201.handlers.ts';
 import { TransactionEventService, transactionIdOf } from '../sessions/transaction-event.service.ts';
 import { EvChargingNeedsService } from '../sessions/ev-charging-needs.service.ts';
 import { chargingProfileHandlers201 } from '../chargingprofiles/ocpp201.handlers.ts';
+import { reservationHandlers201 } from '../commands/ocpp201.handlers.ts';
 import { CLOSE_GOING_AWAY, drainConnections, TaskTracker } from './ocpp-drain.ts';
 
 /**
@@ -149,6 +150,7 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
         tokenHandlers201(s.authorize),
         sessionHandlers201(new TransactionEventService({ db: deps.db, sessions: s.sessions, logger: deps.logger.child({ module: 'sessions' }) }), new EvChargingNeedsService({ db: deps.db, clock: deps.clock })),
         chargingProfileHandlers201(s.chargers),
+        reservationHandlers201(s.reservations, deps.logger.child({ module: 'reservations' })),
       ]),
     },
     validators: { 'ocpp1.6': createOcppValidator('ocpp1.6'), 'ocpp2.0.1': createOcppValidator('ocpp2.0.1') },
