@@ -148,7 +148,11 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
       'ocpp2.0.1': buildRouter([
         chargerHandlers201(s.chargers, s.connectorLimits, s.lastSeen, s.deviceModel),
         tokenHandlers201(s.authorize),
-        sessionHandlers201(new TransactionEventService({ db: deps.db, sessions: s.sessions, logger: deps.logger.child({ module: 'sessions' }) }), new EvChargingNeedsService({ db: deps.db, clock: deps.clock })),
+        sessionHandlers201(new TransactionEventService({
+          db: deps.db, sessions: s.sessions, logger: deps.logger.child({ module: 'sessions' }),
+          authorize: (idTag, ctx) => s.authorize.authorize(idTag, ctx),
+          refineOccupiedStatus: (cp, r) => s.chargers.refineOccupiedStatus(cp, r),
+        }), new EvChargingNeedsService({ db: deps.db, clock: deps.clock })),
         chargingProfileHandlers201(s.chargers),
         reservationHandlers201(s.reservations, deps.logger.child({ module: 'reservations' })),
       ]),

@@ -43,3 +43,15 @@ export function connectorNumberOf(evseId: number, connectorId: number): number |
   if (evseId === 0) return 0;
   return connectorId === 1 ? evseId : undefined;
 }
+
+// OCPP 2.0.1 E01 chargingState → the 1.6 status of an occupied connector. EVConnected (plugged in, not
+// charging) reads as SuspendedEV; Idle (no EV) refines nothing: the StatusNotification that follows says it.
+const CHARGING_STATE: Record<string, string | undefined> = { Charging: 'Charging', SuspendedEV: 'SuspendedEV', SuspendedEVSE: 'SuspendedEVSE', EVConnected: 'SuspendedEV', Idle: undefined };
+
+/** The 1.6 ChargePointStatus refining an occupied connector for a 2.0.1 chargingState, or undefined. */
+export function chargingStatus16(chargingState: string): string | undefined {
+  return CHARGING_STATE[chargingState];
+}
+
+/** Statuses a chargingState may refine: an occupied connector (2.0.1 Occupied is stored as Charging). */
+export const OCCUPIED_STATUSES: ReadonlySet<string> = new Set(['Charging', 'SuspendedEV', 'SuspendedEVSE']);

@@ -8,6 +8,7 @@ import * as repo from './ocpp201-transaction.repo.ts';
 import { getSession } from './session.repo.ts';
 import type { SessionService } from './session.service.ts';
 import { meterValues16, registerWh, stopReason16 } from './ocpp201.mapper.ts';
+import { chargingStatus16 } from '../chargers/ocpp201.mapper.ts';
 
 /** The station's transactionId of a session (RequestStopTransaction), or undefined for a 1.6 or unknown one. */
 export function transactionIdOf(db: Db, chargePointId: string, sessionId: number): Promise<string | undefined> {
@@ -20,8 +21,15 @@ export function transactionIdOf(db: Db, chargePointId: string, sessionId: number
  * the session; the session starts with the first event that carries an idToken (E02: a cable-first start
  * authorizes later). Replays are idempotent because start, meter values and stop are (same key, same sample).
  */
+export interface TransactionEventPorts {
+  /** Authorizes a token shown during a running transaction (E05/E06: stop authorization). */
+  authorize(idTag: string, ctx: { chargePointId: string }): Promise<{ info: IdTagInfo }>;
+  /** Refines an occupied connector's status from the event's chargingState (chargers domain). */
+  refineOccupiedStatus(chargePointId: string, r: { connectorNumber: number; status: string; timestamp: Date }): Promise<void>;
+}
+
 export class TransactionEventService {
-  constructor(private readonly o: { db: Knex; sessions: SessionService; logger: Logger }) {}
+  constructor(private readonly o: { db: Knex; sessions: SessionService; logger: Logger } & TransactionEventPorts) {}
 
   async handle(chargePointId: string, p: TransactionEventRequest): Promise<{ idTagInfo?: IdTagInfo }> {
     const txId = p.transactionInfo.transactionId;
@@ -45,13 +53,19 @@ export class TransactionEventService {
     if (sessionId === undefined) return {};
     const session = await getSession(this.o.db, sessionId);
     const values = meterValues16(p.meterValue);
+    // OCPP 2.0.1 E05/E06: an idToken on a later event (a driver stopping, StopAuthorized) is checked and answered
+    // as 1.6 checks StopTransaction's idTag; on Ended it is the session's stop token.
+    const laterIdTag = idTagInfo === undefined ? p.idToken?.idToken : undefined;
     if (p.eventType === 'Ended') {
       const meterStop = registerWh(p.meterValue) ?? session.meterStartWh + session.energyWh;
-      const stop = { transactionId: sessionId, meterStop, timestamp: p.timestamp, reason: stopReason16(p.transactionInfo.stoppedReason), ...(values.length ? { transactionData: values } : {}) };
-      await this.o.sessions.stop(chargePointId, stop);
-    } else if (values.length) {
-      await this.o.sessions.recordMeterValues(chargePointId, { connectorId: session.connectorNumber, transactionId: sessionId, meterValue: values });
+      const stop = { transactionId: sessionId, meterStop, timestamp: p.timestamp, reason: stopReason16(p.transactionInfo.stoppedReason), ...(laterIdTag ? { idTag: laterIdTag } : {}), ...(values.length ? { transactionData: values } : {}) };
+      const stopped = await this.o.sessions.stop(chargePointId, stop);
+      return stopped.idTagInfo ? { idTagInfo: stopped.idTagInfo } : idTagInfo ? { idTagInfo } : {};
     }
+    if (values.length) await this.o.sessions.recordMeterValues(chargePointId, { connectorId: session.connectorNumber, transactionId: sessionId, meterValue: values });
+    const status = p.transactionInfo.chargingState && chargingStatus16(p.transactionInfo.chargingState);
+    if (status) await this.o.refineOccupiedStatus(chargePointId, { connectorNumber: session.connectorNumber, status, timestamp: new Date(p.timestamp) });
+    if (laterIdTag) return { idTagInfo: (await this.o.authorize(laterIdTag, { chargePointId })).info };
     return idTagInfo ? { idTagInfo } : {};
   }
 }
