@@ -19,6 +19,7 @@ import { tokenHandlers } from '../tokens/ocpp16.handlers.ts';
 import { sessionHandlers } from '../sessions/ocpp16.handlers.ts';
 import { securityHandlers } from '../security/ocpp16.handlers.ts';
 import { chargerHandlers201 } from '../chargers/ocpp201.handlers.ts';
+import { EventFaultService } from '../chargers/event-faults.service.ts';
 import { tokenHandlers201 } from '../tokens/ocpp201.handlers.ts';
 import { sessionHandlers201 } from '../sessions/ocpp201.handlers.ts';
 import { TransactionEventService, transactionIdOf } from '../sessions/transaction-event.service.ts';
@@ -146,7 +147,7 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
     dispatch: {
       'ocpp1.6': buildRouter([chargerHandlers(s.chargers, s.connectorLimits, s.lastSeen), tokenHandlers(s.authorize), sessionHandlers(s.sessions), securityHandlers(s.securityEvents, s.chargers, s.certificates)]),
       'ocpp2.0.1': buildRouter([
-        chargerHandlers201(s.chargers, s.connectorLimits, s.lastSeen, s.deviceModel),
+        chargerHandlers201(s.chargers, s.connectorLimits, s.lastSeen, { deviceModel: s.deviceModel, faults: new EventFaultService({ db: deps.db, logger: deps.logger.child({ module: 'chargers' }) }) }),
         tokenHandlers201(s.authorize),
         sessionHandlers201(new TransactionEventService({
           db: deps.db, sessions: s.sessions, logger: deps.logger.child({ module: 'sessions' }),
