@@ -153,6 +153,7 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
           db: deps.db, sessions: s.sessions, logger: deps.logger.child({ module: 'sessions' }),
           authorize: (idTag, ctx) => s.authorize.authorize(idTag, ctx),
           refineOccupiedStatus: (cp, r) => s.chargers.refineOccupiedStatus(cp, r),
+          finalCost: (sessionId) => s.cdrs.finalCost(sessionId),
         }), new EvChargingNeedsService({ db: deps.db, clock: deps.clock })),
         chargingProfileHandlers201(s.chargers),
         reservationHandlers201(s.reservations, deps.logger.child({ module: 'reservations' })),

@@ -24,3 +24,14 @@ export async function findTransactionIdOfSession(db: Db, chargePointId: string, 
   const row = await db('ocpp201_transactions').where({ charge_point_id: chargePointId, session_fk: sessionFk }).first('transaction_id');
   return row?.transaction_id;
 }
+
+/** ACTIVE sessions that are OCPP 2.0.1 transactions of a station connected with 2.0.1 now. */
+export async function listRunningTransactionsOfConnected(db: Db): Promise<Array<{ chargePointId: string; transactionId: string; sessionFk: number }>> {
+  const rows = await db('ocpp201_transactions as t')
+    .join('sessions as s', 's.id', 't.session_fk')
+    .join('charge_points as cp', 'cp.id', 't.charge_point_id')
+    .where({ 's.status': 'ACTIVE', 'cp.is_connected': true, 'cp.protocol': 'ocpp2.0.1' })
+    .orderBy('s.id')
+    .select('t.charge_point_id', 't.transaction_id', 't.session_fk');
+  return rows.map((r) => ({ chargePointId: r.charge_point_id, transactionId: r.transaction_id, sessionFk: r.session_fk }));
+}

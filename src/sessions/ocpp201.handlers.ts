@@ -7,7 +7,7 @@ import type { TransactionEventService } from './transaction-event.service.ts';
 export const sessionHandlers201 = (svc: TransactionEventService, needs: EvChargingNeedsService): Ocpp201Handlers => ({
   NotifyEVChargingNeeds: async ({ chargePointId, params }) => ({ status: await needs.record(chargePointId, params.evseId, params.chargingNeeds) }),
   TransactionEvent: async ({ chargePointId, params }) => {
-    const { idTagInfo } = await svc.handle(chargePointId, params);
-    return idTagInfo ? { idTokenInfo: idTokenInfo(idTagInfo) } : {};
+    const { idTagInfo, totalCost } = await svc.handle(chargePointId, params);
+    return { ...(idTagInfo ? { idTokenInfo: idTokenInfo(idTagInfo) } : {}), ...(totalCost !== undefined ? { totalCost } : {}) };
   },
 });

@@ -26,12 +26,14 @@ export interface TransactionEventPorts {
   authorize(idTag: string, ctx: { chargePointId: string }): Promise<{ info: IdTagInfo }>;
   /** Refines an occupied connector's status from the event's chargingState (chargers domain). */
   refineOccupiedStatus(chargePointId: string, r: { connectorNumber: number; status: string; timestamp: Date }): Promise<void>;
+  /** The priced total of a stopped session incl. VAT (billing's CDR), for the Ended event's totalCost (I02/I03). */
+  finalCost(sessionId: number): Promise<{ inclVat: number } | undefined>;
 }
 
 export class TransactionEventService {
   constructor(private readonly o: { db: Knex; sessions: SessionService; logger: Logger } & TransactionEventPorts) {}
 
-  async handle(chargePointId: string, p: TransactionEventRequest): Promise<{ idTagInfo?: IdTagInfo }> {
+  async handle(chargePointId: string, p: TransactionEventRequest): Promise<{ idTagInfo?: IdTagInfo; totalCost?: number }> {
     const txId = p.transactionInfo.transactionId;
     const known = await repo.findTransaction(this.o.db, chargePointId, txId);
     // OCPP 2.0.1 E01 FR.17: seqNo increments by one per event of the station; a jump means lost messages.
@@ -60,7 +62,9 @@ export class TransactionEventService {
       const meterStop = registerWh(p.meterValue) ?? session.meterStartWh + session.energyWh;
       const stop = { transactionId: sessionId, meterStop, timestamp: p.timestamp, reason: stopReason16(p.transactionInfo.stoppedReason), ...(laterIdTag ? { idTag: laterIdTag } : {}), ...(values.length ? { transactionData: values } : {}) };
       const stopped = await this.o.sessions.stop(chargePointId, stop);
-      return stopped.idTagInfo ? { idTagInfo: stopped.idTagInfo } : idTagInfo ? { idTagInfo } : {};
+      const info = stopped.idTagInfo ?? idTagInfo;
+      const cost = await this.o.finalCost(sessionId);
+      return { ...(info ? { idTagInfo: info } : {}), ...(cost ? { totalCost: cost.inclVat } : {}) };
     }
     if (values.length) await this.o.sessions.recordMeterValues(chargePointId, { connectorId: session.connectorNumber, transactionId: sessionId, meterValue: values });
     const status = p.transactionInfo.chargingState && chargingStatus16(p.transactionInfo.chargingState);
