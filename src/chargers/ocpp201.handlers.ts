@@ -42,6 +42,11 @@ export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLim
     await models.deviceModel.record(chargePointId, params.reportData);
     return {};
   },
+  // OCPP 2.0.1 O04: the station's display messages, after GetDisplayMessages.
+  NotifyDisplayMessages: async ({ chargePointId, params }) => {
+    await svc.recordEvent(chargePointId, 'NotifyDisplayMessages', params);
+    return {};
+  },
   FirmwareStatusNotification: async ({ chargePointId, params }) => {
     await svc.recordEvent(chargePointId, 'FirmwareStatusNotification', params, { firmware_status: params.status });
     return {};
