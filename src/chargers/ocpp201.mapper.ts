@@ -55,3 +55,14 @@ export function chargingStatus16(chargingState: string): string | undefined {
 
 /** Statuses a chargingState may refine: an occupied connector (2.0.1 Occupied is stored as Charging). */
 export const OCCUPIED_STATUSES: ReadonlySet<string> = new Set(['Charging', 'SuspendedEV', 'SuspendedEVSE']);
+
+// OCPP 2.0.1 O01: message ids are the CSMS's; the price of connector n uses its own, far from an operator's ids.
+export const PRICE_MESSAGE_ID_BASE = 900_000;
+
+/**
+ * The 2.0.1 SetDisplayMessage showing `content` (a price in words) on EVSE n while it is idle (O01: state Idle
+ * = before a session), replacing the earlier price of that EVSE (same id). 2.0.1 MessageContent: 512 chars.
+ */
+export function priceDisplayMessage(connectorNumber: number, content: string, language: string) {
+  return { message: { id: PRICE_MESSAGE_ID_BASE + connectorNumber, priority: 'NormalCycle', state: 'Idle', message: { format: 'UTF8', language, content: content.slice(0, 512) } } };
+}
