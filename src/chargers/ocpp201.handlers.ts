@@ -47,6 +47,11 @@ export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLim
     await svc.recordEvent(chargePointId, 'NotifyDisplayMessages', params);
     return {};
   },
+  // OCPP 2.0.1 N02: the station's monitors, after GetMonitoringReport.
+  NotifyMonitoringReport: async ({ chargePointId, params }) => {
+    await svc.recordEvent(chargePointId, 'NotifyMonitoringReport', params);
+    return {};
+  },
   FirmwareStatusNotification: async ({ chargePointId, params }) => {
     await svc.recordEvent(chargePointId, 'FirmwareStatusNotification', params, { firmware_status: params.status });
     return {};
