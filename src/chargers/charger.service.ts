@@ -1,4 +1,3 @@
-import { OCCUPIED_STATUSES } from './ocpp201.mapper.ts';
 import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.ts';
 import type { DomainEvents } from '../shared/events.ts';
@@ -15,6 +14,7 @@ import type { ChargePoint, ChargerEventHook, EvseStatusOverride, RegistrationSta
 import { aggregateEvseStatus, connectorEvseStatus, isFault } from './connector-state.ts';
 import { configurationAtBoot } from './configuration.service.ts';
 import { ensureConnectorOf, placeChargerAt, type EvseLayoutHooks } from './evse-layout.ts';
+import { OCCUPIED_STATUSES } from './ocpp201.mapper.ts';
 
 export interface ChargerServiceOptions {
   db: Knex;
