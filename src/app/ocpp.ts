@@ -22,7 +22,7 @@ import { chargerHandlers201 } from '../chargers/ocpp201.handlers.ts';
 import { EventFaultService } from '../chargers/event-faults.service.ts';
 import { tokenHandlers201 } from '../tokens/ocpp201.handlers.ts';
 import { sessionHandlers201 } from '../sessions/ocpp201.handlers.ts';
-import { TransactionEventService, transactionIdOf } from '../sessions/transaction-event.service.ts';
+import { rememberRemoteStart, TransactionEventService, transactionIdOf } from '../sessions/transaction-event.service.ts';
 import { EvChargingNeedsService } from '../sessions/ev-charging-needs.service.ts';
 import { chargingProfileHandlers201 } from '../chargingprofiles/ocpp201.handlers.ts';
 import { reservationHandlers201 } from '../commands/ocpp201.handlers.ts';
@@ -43,7 +43,11 @@ const RECONNECT_WITH_CREDENTIAL = { code: 1012, reason: 'accepted: reconnect wit
 /** How commands reach chargers (this node's sockets, or the cluster bus), and how sockets are dropped. */
 export function createCommandSender({ config, db, logger }: AppDeps, nodeId: string, connections: ConnectionRegistry) {
   // OCPP 2.0.1 F01/F03: remote start ids are random (the station echoes them), stops name the station's transactionId.
-  const local = localCommandSender(connections, { transactionIdOf: (cp, sessionId) => transactionIdOf(db, cp, sessionId), nextRemoteStartId: () => randomInt(1, 2 ** 31 - 1) });
+  const local = localCommandSender(connections, {
+    transactionIdOf: (cp, sessionId) => transactionIdOf(db, cp, sessionId),
+    nextRemoteStartId: () => randomInt(1, 2 ** 31 - 1),
+    rememberRemoteStart: (cp, r) => rememberRemoteStart(db, cp, r),
+  });
   // Cluster mode: commands reach the node that holds the charger's socket over Redis pub/sub.
   const bus = config.redisUrl
     ? new RedisCommandBus({ redisUrl: config.redisUrl, nodeId, db, connections, local, defaultTimeoutMs: config.ocpp.callTimeoutSec * 1000, logger: logger.child({ module: 'cluster' }), reconnectWithCredential: RECONNECT_WITH_CREDENTIAL })

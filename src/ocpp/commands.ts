@@ -21,9 +21,11 @@ export interface Ocpp201Lookups {
   /** The station's transactionId of a session of `chargePointId`, or undefined. */
   transactionIdOf(chargePointId: string, sessionId: number): Promise<string | undefined>;
   nextRemoteStartId(): number;
+  /** Records a RequestStartTransaction's remoteStartId and idToken before it is sent (F01: the station echoes the id). */
+  rememberRemoteStart(chargePointId: string, r: { remoteStartId: number; idTag: string }): Promise<void>;
 }
 
-const NO_LOOKUPS: Ocpp201Lookups = { transactionIdOf: async () => undefined, nextRemoteStartId: () => randomInt(1, 2 ** 31 - 1) };
+const NO_LOOKUPS: Ocpp201Lookups = { transactionIdOf: async () => undefined, nextRemoteStartId: () => randomInt(1, 2 ** 31 - 1), rememberRemoteStart: async () => undefined };
 
 /** Sends commands to chargers; implemented locally, or across nodes by a bus. */
 export interface CommandSender {
@@ -45,6 +47,10 @@ export function localCommandSender(connections: ConnectionRegistry, v201: Ocpp20
         const sessionId = sessionIdOf(action, payload);
         const transactionId = sessionId === undefined ? undefined : await v201.transactionIdOf(chargePointId, sessionId);
         const call = toOcpp201(action, payload, { remoteStartId: v201.nextRemoteStartId(), transactionId });
+        if (call.action === 'RequestStartTransaction') {
+          const p = call.payload as { remoteStartId: number; idToken: { idToken: string } };
+          await v201.rememberRemoteStart(chargePointId, { remoteStartId: p.remoteStartId, idTag: p.idToken.idToken });
+        }
         return call.answer(await conn.call(call.action, call.payload, timeoutMs)) as never;
       }
       assertOcpp16Command(action);

@@ -1,3 +1,4 @@
+import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 
 /** An OCPP 2.0.1 transaction of a station, and the session it maps onto (undefined before its idToken came). */
@@ -34,4 +35,18 @@ export async function listRunningTransactionsOfConnected(db: Db): Promise<Array<
     .orderBy('s.id')
     .select('t.charge_point_id', 't.transaction_id', 't.session_fk');
   return rows.map((r) => ({ chargePointId: r.charge_point_id, transactionId: r.transaction_id, sessionFk: r.session_fk }));
+}
+
+/** Records the idToken a RequestStartTransaction with `remoteStartId` named (F01); a repeated id replaces it. */
+export async function upsertRemoteStart(db: Db, chargePointId: string, r: { remoteStartId: number; idTag: string }): Promise<void> {
+  await db('ocpp201_remote_starts')
+    .insert({ charge_point_id: chargePointId, remote_start_id: r.remoteStartId, id_tag: r.idTag, requested_at: dbNow(db) })
+    .onConflict(['charge_point_id', 'remote_start_id'])
+    .merge(['id_tag', 'requested_at']);
+}
+
+/** The idToken of the station's RequestStartTransaction `remoteStartId`, or undefined. */
+export async function findRemoteStartIdTag(db: Db, chargePointId: string, remoteStartId: number): Promise<string | undefined> {
+  const row = await db('ocpp201_remote_starts').where({ charge_point_id: chargePointId, remote_start_id: remoteStartId }).first('id_tag');
+  return row?.id_tag;
 }

@@ -10,6 +10,11 @@ import type { SessionService } from './session.service.ts';
 import { meterValues16, registerWh, stopReason16 } from './ocpp201.mapper.ts';
 import { chargingStatus16 } from '../chargers/ocpp201.mapper.ts';
 
+/** Remembers the idToken of a RequestStartTransaction sent with `remoteStartId` (F01), for its TransactionEvent. */
+export function rememberRemoteStart(db: Db, chargePointId: string, r: { remoteStartId: number; idTag: string }): Promise<void> {
+  return repo.upsertRemoteStart(db, chargePointId, r);
+}
+
 /** The station's transactionId of a session (RequestStopTransaction), or undefined for a 1.6 or unknown one. */
 export function transactionIdOf(db: Db, chargePointId: string, sessionId: number): Promise<string | undefined> {
   return repo.findTransactionIdOfSession(db, chargePointId, sessionId);
@@ -19,7 +24,7 @@ export function transactionIdOf(db: Db, chargePointId: string, sessionId: number
  * OCPP 2.0.1 E01-E15 TransactionEvent onto the protocol-neutral SessionService (the same starts, meter values
  * and stops as 1.6, so sessions, CDRs and OCPI are unchanged). The station's string transactionId maps onto
  * the session; the session starts with the first event that carries an idToken (E02: a cable-first start
- * authorizes later). Replays are idempotent because start, meter values and stop are (same key, same sample).
+ * authorizes later) or echoes the remoteStartId of a RequestStartTransaction cpms sent (F01). Replays are idempotent because start, meter values and stop are (same key, same sample).
  */
 export interface TransactionEventPorts {
   /** Authorizes a token shown during a running transaction (E05/E06: stop authorization). */
@@ -40,10 +45,13 @@ export class TransactionEventService {
     if (known && p.seqNo > known.lastSeqNo + 1) this.o.logger.warn('TransactionEvent seqNo gap', { chargePointId, transactionId: txId, after: known.lastSeqNo, got: p.seqNo, offline: p.offline ?? false });
     let sessionId = known?.sessionFk ?? undefined;
     let idTagInfo: IdTagInfo | undefined;
-    if (sessionId === undefined && p.idToken) {
+    // OCPP 2.0.1 F01: an event echoing the remoteStartId of our RequestStartTransaction is that request's
+    // transaction: without an idToken of its own it starts with the idToken the request named.
+    const idTag = sessionId === undefined ? (p.idToken?.idToken ?? (await this.remoteStartIdTag(chargePointId, p))) : undefined;
+    if (sessionId === undefined && idTag !== undefined) {
       const started = await this.o.sessions.start(chargePointId, {
         connectorId: connectorOf(p),
-        idTag: p.idToken.idToken,
+        idTag,
         meterStart: registerWh(p.meterValue) ?? 0,
         timestamp: p.timestamp,
         ...(p.reservationId !== undefined ? { reservationId: p.reservationId } : {}),
@@ -71,6 +79,11 @@ export class TransactionEventService {
     if (status) await this.o.refineOccupiedStatus(chargePointId, { connectorNumber: session.connectorNumber, status, timestamp: new Date(p.timestamp) });
     if (laterIdTag) return { idTagInfo: (await this.o.authorize(laterIdTag, { chargePointId })).info };
     return idTagInfo ? { idTagInfo } : {};
+  }
+
+  private async remoteStartIdTag(chargePointId: string, p: TransactionEventRequest): Promise<string | undefined> {
+    const id = p.transactionInfo.remoteStartId;
+    return id === undefined ? undefined : repo.findRemoteStartIdTag(this.o.db, chargePointId, id);
   }
 }
 

@@ -98,4 +98,30 @@ describe('e2e OCPP 2.0.1 remote control and transaction details', () => {
     expect((await t.db('connectors').where({ charge_point_id: id, connector_number: 1 }).first()).ocpp_status).to.equal('Charging');
     expect(trigger.status).to.equal(400);
   });
+
+  it('OCPP201 F01 remoteStartId: should start the session of an event echoing our remoteStartId with the idToken the request named, and none for an unknown id', async () => {
+    // Arrange: a RemoteStartTransaction through the admin API, answered Accepted
+    const { id, client } = await aBootedCharger201(t);
+    const uid = await aToken(t.app.services);
+    const requests: any[] = [];
+    client.handle('RequestStartTransaction', async ({ params }) => {
+      requests.push(params);
+      return { status: 'Accepted' };
+    });
+    await t.api('POST', `/api/v1/chargers/${id}/commands/RemoteStartTransaction`, { connectorId: 1, idTag: uid });
+    const { remoteStartId } = requests[0];
+    const [ours, stranger] = [randomUUID(), randomUUID()];
+
+    // Act: the station's events carry the remoteStartId but no idToken
+    const unknown = await client.call('TransactionEvent', aTransactionEvent(stranger, { triggerReason: 'RemoteStart', transactionInfo: { transactionId: stranger, remoteStartId: remoteStartId + 1 } }));
+    const tied: any = await client.call('TransactionEvent', aTransactionEvent(ours, { triggerReason: 'RemoteStart', transactionInfo: { transactionId: ours, remoteStartId } }));
+    await client.close();
+
+    // Assert
+    const sessions = await t.db('sessions').where({ charge_point_id: id });
+    expect(unknown).to.deep.equal({});
+    expect(tied.idTokenInfo.status).to.equal('Accepted');
+    expect(sessions.map((s) => [s.id_tag, s.connector_number])).to.deep.equal([[uid, 1]]);
+    expect((await t.db('ocpp201_transactions').where({ charge_point_id: id, transaction_id: ours }).first()).session_fk).to.equal(sessions[0].id);
+  });
 });
