@@ -10,6 +10,7 @@ import { pingDb } from '../db/knex.ts';
 import { isMigrated } from '../db/migrate.ts';
 import { createAdminRouter } from '../admin/router.ts';
 import { chargerAdminRoutes } from '../chargers/admin.routes.ts';
+import { PriceDisplayService } from '../chargers/price-display.service.ts';
 import { locationAdminRoutes } from '../locations/admin.routes.ts';
 import { tokenAdminRoutes } from '../tokens/admin.routes.ts';
 import { sessionAdminRoutes } from '../sessions/admin.routes.ts';
@@ -83,7 +84,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       operatorAdminRoutes({ operators: s.operators }),
       auditAdminRoutes({ audit: s.audit }),
       // OCPI chargingprofiles: a profile the operator sets or clears may change eMSPs' ActiveChargingProfiles.
-      chargerAdminRoutes({ db, chargers: s.chargers, connectors: s.connectors, connectorLimits: s.connectorLimits, configuration: s.configuration, deviceModel: s.deviceModel, onboarding: s.onboarding, imports: s.chargerImport, commands, onCommandAnswered: (id, cmd) => s.chargingProfiles.onOperatorCommand(id, cmd) }),
+      chargerAdminRoutes({ db, chargers: s.chargers, connectors: s.connectors, connectorLimits: s.connectorLimits, configuration: s.configuration, deviceModel: s.deviceModel, onboarding: s.onboarding, imports: s.chargerImport, commands, priceDisplay: new PriceDisplayService({ db, tariffs: s.tariffs, commands, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 }), onCommandAnswered: (id, cmd) => s.chargingProfiles.onOperatorCommand(id, cmd) }),
       locationAdminRoutes({ db, locations: s.locations }),
       tokenAdminRoutes({ db, tokens: s.tokens }),
       sessionAdminRoutes({ db, stuckSessions: s.stuckSessions }),

@@ -20,9 +20,13 @@ import { sessionHandlers } from '../sessions/ocpp16.handlers.ts';
 import { securityHandlers } from '../security/ocpp16.handlers.ts';
 import { securityHandlers201 } from '../security/ocpp201.handlers.ts';
 import { chargerHandlers201 } from '../chargers/ocpp201.handlers.ts';
+import { EventFaultService } from '../chargers/event-faults.service.ts';
 import { tokenHandlers201 } from '../tokens/ocpp201.handlers.ts';
 import { sessionHandlers201 } from '../sessions/ocpp201.handlers.ts';
-import { TransactionEventService, transactionIdOf } from '../sessions/transaction-event.service.ts';
+import { rememberRemoteStart, TransactionEventService, transactionIdOf } from '../sessions/transaction-event.service.ts';
+import { EvChargingNeedsService } from '../sessions/ev-charging-needs.service.ts';
+import { chargingProfileHandlers201 } from '../chargingprofiles/ocpp201.handlers.ts';
+import { reservationHandlers201 } from '../commands/ocpp201.handlers.ts';
 import { CLOSE_GOING_AWAY, drainConnections, TaskTracker } from './ocpp-drain.ts';
 
 /**
@@ -40,7 +44,11 @@ const RECONNECT_WITH_CREDENTIAL = { code: 1012, reason: 'accepted: reconnect wit
 /** How commands reach chargers (this node's sockets, or the cluster bus), and how sockets are dropped. */
 export function createCommandSender({ config, db, logger }: AppDeps, nodeId: string, connections: ConnectionRegistry) {
   // OCPP 2.0.1 F01/F03: remote start ids are random (the station echoes them), stops name the station's transactionId.
-  const local = localCommandSender(connections, { transactionIdOf: (cp, sessionId) => transactionIdOf(db, cp, sessionId), nextRemoteStartId: () => randomInt(1, 2 ** 31 - 1) });
+  const local = localCommandSender(connections, {
+    transactionIdOf: (cp, sessionId) => transactionIdOf(db, cp, sessionId),
+    nextRemoteStartId: () => randomInt(1, 2 ** 31 - 1),
+    rememberRemoteStart: (cp, r) => rememberRemoteStart(db, cp, r),
+  });
   // Cluster mode: commands reach the node that holds the charger's socket over Redis pub/sub.
   const bus = config.redisUrl
     ? new RedisCommandBus({ redisUrl: config.redisUrl, nodeId, db, connections, local, defaultTimeoutMs: config.ocpp.callTimeoutSec * 1000, logger: logger.child({ module: 'cluster' }), reconnectWithCredential: RECONNECT_WITH_CREDENTIAL })
@@ -144,10 +152,17 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
     dispatch: {
       'ocpp1.6': buildRouter([chargerHandlers(s.chargers, s.connectorLimits, s.lastSeen), tokenHandlers(s.authorize), sessionHandlers(s.sessions), securityHandlers(s.securityEvents, s.chargers, s.certificates)]),
       'ocpp2.0.1': buildRouter([
-        chargerHandlers201(s.chargers, s.connectorLimits, s.lastSeen, s.deviceModel),
+        chargerHandlers201(s.chargers, s.connectorLimits, s.lastSeen, { deviceModel: s.deviceModel, faults: new EventFaultService({ db: deps.db, logger: deps.logger.child({ module: 'chargers' }) }) }),
         tokenHandlers201(s.authorize),
         securityHandlers201(s.securityEvents, s.chargers, s.certificates),
-        sessionHandlers201(new TransactionEventService({ db: deps.db, sessions: s.sessions, logger: deps.logger.child({ module: 'sessions' }) })),
+        sessionHandlers201(new TransactionEventService({
+          db: deps.db, sessions: s.sessions, logger: deps.logger.child({ module: 'sessions' }),
+          authorize: (idTag, ctx) => s.authorize.authorize(idTag, ctx),
+          refineOccupiedStatus: (cp, r) => s.chargers.refineOccupiedStatus(cp, r),
+          finalCost: (sessionId) => s.cdrs.finalCost(sessionId),
+        }), new EvChargingNeedsService({ db: deps.db, clock: deps.clock })),
+        chargingProfileHandlers201(s.chargers),
+        reservationHandlers201(s.reservations, deps.logger.child({ module: 'reservations' })),
       ]),
     },
     validators: { 'ocpp1.6': createOcppValidator('ocpp1.6'), 'ocpp2.0.1': createOcppValidator('ocpp2.0.1') },

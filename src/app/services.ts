@@ -45,6 +45,7 @@ import { CommandService } from '../commands/command.service.ts';
 import { remoteStartHook, remoteStartPreAuthorizer } from '../commands/remote-start.hook.ts';
 import { reservationUseHook } from '../commands/reservation-use.hook.ts';
 import { ReservationService } from '../commands/reservation.service.ts';
+import { CostUpdatedService } from '../sessions/cost-updated.service.ts';
 import { ChargingProfileService } from '../chargingprofiles/chargingprofile.service.ts';
 import { AlertService } from '../alerts/alert.service.ts';
 import { StuckSessionService } from '../sessions/stuck-sessions.service.ts';
@@ -278,6 +279,9 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   const { passwordRotationDays = 0, passwordRotationCron = '30 3 * * *', passwordRotationBatch = 500 } = deps.config.ocpp.auth;
   if (passwordRotationDays > 0) scheduler.register({ name: 'password-rotation', schedule: passwordRotationCron, run: () => charging.chargerSecurity.rotateOlderThan(passwordRotationDays, passwordRotationBatch) });
   scheduler.register({ name: 'local-auth-lists', schedule: deps.config.access.localListCron, run: () => localLists.syncAll() });
+  // OCPP 2.0.1 I02: the running total of each 2.0.1 transaction, on a modest interval (the final one ends the transaction).
+  const costUpdated = new CostUpdatedService({ db: deps.db, commands: core.commands, costs: pricing.cdrs, logger: deps.logger.child({ module: 'sessions' }), callTimeoutMs: deps.config.ocpp.callTimeoutSec * 1000 });
+  scheduler.register({ name: 'cost-updated', schedule: deps.config.ocpp.costUpdatedCron ?? '*/5 * * * *', run: () => costUpdated.sendRunningTotals() });
   const load = buildLoadManagement(deps, core, { alerts: stuck.alerts, sessions: charging.sessions });
   registerLoadManagementJob(scheduler, deps, load.loadManager);
 

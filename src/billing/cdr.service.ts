@@ -112,6 +112,12 @@ export class CdrService {
     });
   }
 
+  /** The total of a stopped session's CDR (incl. VAT), or undefined when it has none (not billable). */
+  async finalCost(sessionId: number): Promise<{ currency: string; inclVat: number } | undefined> {
+    const cdr = await cdrs.findCdrOfSession(this.o.db, sessionId);
+    return cdr ? { currency: cdr.currency, inclVat: Number(cdr.totalCostInclVat) } : undefined;
+  }
+
   /** Builds, stores and queues the CDR of a stopped session, or records on it why it cannot be built. */
   private async bill(trx: Knex.Transaction, stopped: Session, o: { replaces?: CdrRecord } = {}): Promise<{ record: CdrRecord } | { reason: string }> {
     const log = this.o.logger.child({ chargePointId: stopped.chargePointId, sessionId: stopped.uid });

@@ -1,3 +1,4 @@
+import type { PriceDisplayService } from './price-display.service.ts';
 import express, { type Router } from 'express';
 import type { Knex } from 'knex';
 import { InvalidInput } from '../shared/errors.ts';
@@ -22,7 +23,7 @@ export type AnsweredCommandHook = (chargePointId: string, cmd: { action: Ocpp16C
  * Admin API: chargers, their live state, faults and commands. `onCommandAnswered` hears of every command
  * the charger answered (e.g. a charging profile change other parties must be told about); it must not throw.
  */
-export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; connectors: ConnectorService; connectorLimits: ConnectorLimits; configuration: ChargerConfigurationService; deviceModel: DeviceModelService; onboarding: OnboardingService; imports: ChargerImportService; commands: CommandSender; onCommandAnswered?: AnsweredCommandHook }): Router {
+export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; connectors: ConnectorService; connectorLimits: ConnectorLimits; configuration: ChargerConfigurationService; deviceModel: DeviceModelService; onboarding: OnboardingService; imports: ChargerImportService; commands: CommandSender; priceDisplay: PriceDisplayService; onCommandAnswered?: AnsweredCommandHook }): Router {
   const r = express.Router();
 
   r.post('/chargers', async (req, res) => {
@@ -103,6 +104,14 @@ export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; c
     res.json({ data: await repo.listFaults(deps.db, { chargePointId, openOnly: req.query.open === 'true', limit: parsePaging(req).limit }) });
   });
 
+  // OCPP 2.0.1 O01: the price before a session on a 2.0.1 station's display (409 for a 1.6 charger).
+  r.post('/chargers/:id/price-display', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const connectorNumber = body.connectorId ?? 1;
+    if (!Number.isInteger(connectorNumber) || (connectorNumber as number) < 1) throw new InvalidInput('connectorId: must be an integer from 1');
+    res.json(await deps.priceDisplay.show(req.params.id, { connectorNumber: connectorNumber as number, language: readLanguage(body.language) }));
+  });
+
   r.post('/chargers/:id/commands/:action', async (req, res) => {
     const action = req.params.action as Ocpp16Command;
     // 1.6 names work for both versions (translated for a 2.0.1 station); 2.0.1 names only for a 2.0.1 station.
@@ -131,6 +140,17 @@ function readConnectorChange(body: unknown): { evseUid?: string; spec: ReturnTyp
   if (unknown) throw new InvalidInput(`${unknown}: unknown field (allowed: ${[...CONNECTOR_FIELDS].join(', ')})`);
   if (b.evseUid !== undefined && (typeof b.evseUid !== 'string' || !EVSE_UID.test(b.evseUid))) throw new InvalidInput('evseUid: must be 1-36 printable ASCII characters (OCPI CiString(36))');
   return { evseUid: b.evseUid as string | undefined, spec: readConnectorSpecPatch(b) };
+}
+
+/** A display language (OCPP 2.0.1 MessageContent.language: up to 8 characters), one Intl knows; default en. */
+function readLanguage(raw: unknown): string {
+  if (raw === undefined) return 'en';
+  if (typeof raw !== 'string' || !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,4})?$/.test(raw)) throw new InvalidInput('language: must be a language tag of up to 8 characters (e.g. en, de-CH)');
+  try {
+    return Intl.getCanonicalLocales(raw)[0];
+  } catch {
+    throw new InvalidInput(`language: ${raw} is not a valid language tag`);
+  }
 }
 
 /** `?timeoutSec`: whole seconds 1..300, as the openapi says (0.5 would be a 500 ms timeout nobody asked for). */

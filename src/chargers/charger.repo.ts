@@ -277,3 +277,8 @@ export async function updateEvseStatus(db: Db, evseFk: number, status: string): 
   const count = await db('evses').where({ id: evseFk }).whereNot({ status }).update({ status, last_updated: dbNow(db) });
   return count > 0;
 }
+
+/** Clears the open fault with this error code on a connector; returns how many were cleared. */
+export async function clearFaultOfCode(db: Db, f: { chargePointId: string; connectorNumber: number; kind: Fault['kind']; errorCode: string; at: Date }): Promise<number> {
+  return db('faults').where({ charge_point_id: f.chargePointId, connector_number: f.connectorNumber, kind: f.kind, error_code: f.errorCode }).whereNull('cleared_at').update({ cleared_at: f.at });
+}

@@ -14,6 +14,7 @@ import type { ChargePoint, ChargerEventHook, EvseStatusOverride, RegistrationSta
 import { aggregateEvseStatus, connectorEvseStatus, isFault } from './connector-state.ts';
 import { configurationAtBoot } from './configuration.service.ts';
 import { ensureConnectorOf, placeChargerAt, type EvseLayoutHooks } from './evse-layout.ts';
+import { OCCUPIED_STATUSES } from './ocpp201.mapper.ts';
 
 export interface ChargerServiceOptions {
   db: Knex;
@@ -235,6 +236,16 @@ export class ChargerService {
     const { change: changedEvse, isNewest } = await this.statusWriter.submit({ chargePointId, report });
     if (isNewest) this.o.events.emit('connector.status', { chargePointId, connectorId: report.connectorNumber, status: report.status, errorCode: report.errorCode, info: report.info ?? null, timestamp: report.timestamp });
     if (changedEvse) this.o.events.emit('evse.status', changedEvse);
+  }
+
+  /**
+   * OCPP 2.0.1 E01: a TransactionEvent's chargingState refines the status of an occupied connector (Charging,
+   * SuspendedEV, SuspendedEVSE); a connector Available, Faulted, Unavailable... keeps what its StatusNotification said.
+   */
+  async refineOccupiedStatus(chargePointId: string, r: { connectorNumber: number; status: string; timestamp: Date }): Promise<void> {
+    const connector = await repo.findConnector(this.o.db, chargePointId, r.connectorNumber);
+    if (!connector || !OCCUPIED_STATUSES.has(connector.ocppStatus) || connector.ocppStatus === r.status) return;
+    await this.reportStatus(chargePointId, { connectorNumber: r.connectorNumber, status: r.status, errorCode: 'NoError', timestamp: r.timestamp });
   }
 
   /** One StatusNotification inside the batch transaction `trx`: a constant handful of statements. */

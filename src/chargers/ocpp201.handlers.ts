@@ -4,11 +4,13 @@ import { parseTimestamp } from '../shared/ranges.ts';
 import type { ChargerService } from './charger.service.ts';
 import type { ConnectorLimits } from './connector-limits.service.ts';
 import type { DeviceModelService } from './device-model.service.ts';
+import type { EventFaultService } from './event-faults.service.ts';
+import { eventFaults } from './ocpp201-events.mapper.ts';
 import type { LastSeenService } from './last-seen.service.ts';
 import { bootFields, connectorNumberOf, connectorStatus16 } from './ocpp201.mapper.ts';
 
 /** OCPP 2.0.1 provisioning messages (functional block B and G), onto the same ChargerService as 1.6. */
-export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLimits, lastSeen: Pick<LastSeenService, 'heartbeat' | 'forget'>, deviceModel: DeviceModelService): Ocpp201Handlers => ({
+export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLimits, lastSeen: Pick<LastSeenService, 'heartbeat' | 'forget'>, models: { deviceModel: DeviceModelService; faults: EventFaultService }): Ocpp201Handlers => ({
   BootNotification: async ({ chargePointId, params }) => {
     const answer = await svc.boot(chargePointId, bootFields(params));
     // The boot reason (B01: PowerUp, Watchdog, FirmwareUpdate...) is kept in the charger's event log.
@@ -32,10 +34,22 @@ export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLim
   },
   NotifyEvent: async ({ chargePointId, params }) => {
     await svc.recordEvent(chargePointId, 'NotifyEvent', params);
+    // OCPP 2.0.1 N07/G05: problems and monitor alerts become the same faults (and alerts) as 1.6 error codes.
+    await models.faults.record(chargePointId, eventFaults(params.eventData));
     return {};
   },
   NotifyReport: async ({ chargePointId, params }) => {
-    await deviceModel.record(chargePointId, params.reportData);
+    await models.deviceModel.record(chargePointId, params.reportData);
+    return {};
+  },
+  // OCPP 2.0.1 O04: the station's display messages, after GetDisplayMessages.
+  NotifyDisplayMessages: async ({ chargePointId, params }) => {
+    await svc.recordEvent(chargePointId, 'NotifyDisplayMessages', params);
+    return {};
+  },
+  // OCPP 2.0.1 N02: the station's monitors, after GetMonitoringReport.
+  NotifyMonitoringReport: async ({ chargePointId, params }) => {
+    await svc.recordEvent(chargePointId, 'NotifyMonitoringReport', params);
     return {};
   },
   FirmwareStatusNotification: async ({ chargePointId, params }) => {

@@ -167,3 +167,12 @@ export async function markReservationUsed(db: Db, u: { id: number; chargePointId
     .returning('*');
   return row ? toReservation(row) : undefined;
 }
+
+/**
+ * The charger ended its reservation `id` (OCPP 2.0.1 H03 ReservationStatusUpdate): a Requested or Accepted
+ * one of this charger becomes `to`; false when there was none (unknown, another charger's, already ended).
+ */
+export async function endReservationOfCharger(db: Db, e: { id: number; chargePointId: string; to: 'Expired' | 'Cancelled' }): Promise<boolean> {
+  const n = await db('reservations').where({ id: e.id, charge_point_id: e.chargePointId }).whereIn('status', ['Requested', 'Accepted']).update({ status: e.to, updated_at: dbNow(db) });
+  return n > 0;
+}

@@ -43,6 +43,15 @@ export class ReservationService {
   }
 
   /**
+   * OCPP 2.0.1 H03 ReservationStatusUpdate: the station dropped reservation `id` at its expiry (Expired) or by
+   * itself (Removed, e.g. its EVSE became inoperative: stored as Cancelled). Only a Requested or Accepted
+   * reservation of that charger changes; false (nothing changed) otherwise.
+   */
+  async endedByCharger(chargePointId: string, id: number, status: 'Expired' | 'Removed'): Promise<boolean> {
+    return repo.endReservationOfCharger(this.o.db, { id, chargePointId, to: status === 'Expired' ? 'Expired' : 'Cancelled' });
+  }
+
+  /**
    * Cancels an Accepted reservation at its charger (OCPP 1.6 §5.3 CancelReservation) and, once the
    * charger accepted, tells the eMSP with CANCELED_RESERVATION at the RESERVE_NOW's response_url.
    * Conflict when the reservation is not Accepted, the charger is offline or rejects the cancellation;

@@ -54,6 +54,8 @@ export interface Config {
     callTimeoutSec: number;
     offlineAfterMissedHeartbeats: number;
     offlineCheckCron: string;
+    /** Schedule of the OCPP 2.0.1 CostUpdated job (running totals of 2.0.1 transactions). */
+    costUpdatedCron?: string;
     /** Largest WebSocket frame a charger may send; a bigger one closes its socket with 1009. */
     maxFrameBytes: number;
     /** Inbound calls of one charger that may wait behind the one being handled; more get a CALLERROR. */

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Conflict } from '../shared/errors.ts';
 import type { ConnectionRegistry } from './connections.ts';
 import type { Ocpp16Actions } from './v16/types.ts';
-import { assertOcpp16Command, toOcpp201 } from './v201/commands.ts';
+import { assertOcpp16Command, sessionIdOf, toOcpp201 } from './v201/commands.ts';
 
 /** Server-initiated OCPP 1.6 actions (OCPP 1.6 §5) that the admin API and other modules may send. */
 export const OCPP16_COMMANDS = [
@@ -21,9 +21,11 @@ export interface Ocpp201Lookups {
   /** The station's transactionId of a session of `chargePointId`, or undefined. */
   transactionIdOf(chargePointId: string, sessionId: number): Promise<string | undefined>;
   nextRemoteStartId(): number;
+  /** Records a RequestStartTransaction's remoteStartId and idToken before it is sent (F01: the station echoes the id). */
+  rememberRemoteStart(chargePointId: string, r: { remoteStartId: number; idTag: string }): Promise<void>;
 }
 
-const NO_LOOKUPS: Ocpp201Lookups = { transactionIdOf: async () => undefined, nextRemoteStartId: () => randomInt(1, 2 ** 31 - 1) };
+const NO_LOOKUPS: Ocpp201Lookups = { transactionIdOf: async () => undefined, nextRemoteStartId: () => randomInt(1, 2 ** 31 - 1), rememberRemoteStart: async () => undefined };
 
 /** Sends commands to chargers; implemented locally, or across nodes by a bus. */
 export interface CommandSender {
@@ -42,9 +44,13 @@ export function localCommandSender(connections: ConnectionRegistry, v201: Ocpp20
       if (!conn?.isOpen) throw new Conflict(`charger ${chargePointId} is not connected`);
       // Protocol adapter: the command is read by the version this socket speaks (never cached per charger).
       if (conn.protocol === 'ocpp2.0.1') {
-        const sessionId = action === 'RemoteStopTransaction' ? (payload as { transactionId: number }).transactionId : undefined;
+        const sessionId = sessionIdOf(action, payload);
         const transactionId = sessionId === undefined ? undefined : await v201.transactionIdOf(chargePointId, sessionId);
         const call = toOcpp201(action, payload, { remoteStartId: v201.nextRemoteStartId(), transactionId });
+        if (call.action === 'RequestStartTransaction') {
+          const p = call.payload as { remoteStartId: number; idToken: { idToken: string } };
+          await v201.rememberRemoteStart(chargePointId, { remoteStartId: p.remoteStartId, idTag: p.idToken.idToken });
+        }
         return call.answer(await conn.call(call.action, call.payload, timeoutMs)) as never;
       }
       assertOcpp16Command(action);

@@ -116,3 +116,16 @@ export async function updatePeriodsCursor(db: Db, sessionId: number, cursor: Per
 export async function updateChargingPreferences(db: Db, sessionId: number, p: { preferences: OcpiChargingPreferences; response: string; at: Date }): Promise<void> {
   await db('sessions').where({ id: sessionId }).update({ charging_preferences: JSON.stringify(p.preferences), charging_preferences_response: p.response, charging_preferences_at: p.at });
 }
+
+/** The charging preferences of a session as stored, and whether an eMSP set them (it got an answer). */
+export async function findChargingPreferences(db: Db, sessionId: number): Promise<{ preferences: OcpiChargingPreferences; isFromEmsp: boolean } | undefined> {
+  const row = await db('sessions').where({ id: sessionId }).first('charging_preferences', 'charging_preferences_response');
+  if (!row?.charging_preferences) return undefined;
+  const preferences = typeof row.charging_preferences === 'string' ? JSON.parse(row.charging_preferences) : row.charging_preferences;
+  return { preferences, isFromEmsp: row.charging_preferences_response !== null };
+}
+
+/** Preferences from the EV (OCPP 2.0.1 K15), not an eMSP's: no OCPI answer is recorded for them. */
+export async function updateEvChargingPreferences(db: Db, sessionId: number, p: { preferences: OcpiChargingPreferences; at: Date }): Promise<void> {
+  await db('sessions').where({ id: sessionId }).update({ charging_preferences: JSON.stringify(p.preferences), charging_preferences_at: p.at });
+}

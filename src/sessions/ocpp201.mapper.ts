@@ -62,3 +62,23 @@ export function stopReason16(reason: ReasonEnumType | undefined): Reason16 {
   if (reason === 'ImmediateReset') return 'HardReset';
   return SAME_REASONS.includes(reason) ? (reason as Reason16) : 'Other';
 }
+
+type Needs = import('../ocpp/v201/types.ts').ChargingNeedsType;
+type Preferences = import('./ocpi.types.ts').OcpiChargingPreferences;
+
+/**
+ * OCPP 2.0.1 K15 NotifyEVChargingNeeds → the session's charging preferences (OCPI sessions §9.2.1.2 shape, the
+ * one load management reads). The EV's energyAmount is what it still needs (Wh), OCPI's energy_need the
+ * session's total (kWh), so what was delivered is added. What an eMSP set (`emsp`) wins: the driver's choice.
+ */
+export function evChargingPreferences(needs: Needs, o: { deliveredWh: number; emsp?: Preferences }): Preferences {
+  const amountWh = needs.acChargingParameters?.energyAmount ?? needs.dcChargingParameters?.energyAmount;
+  const ev: Preferences = {
+    profile_type: 'REGULAR',
+    ...(amountWh !== undefined ? { energy_need: Math.round(amountWh + o.deliveredWh) / 1000 } : {}),
+    ...(needs.departureTime !== undefined ? { departure_time: needs.departureTime } : {}),
+  };
+  if (!o.emsp) return ev;
+  const defined = Object.fromEntries(Object.entries(o.emsp).filter(([, v]) => v !== undefined));
+  return { ...ev, ...defined } as Preferences;
+}
