@@ -2,6 +2,8 @@
 // chargers and what was last applied (issue 10). No I/O and no clock: `now` is given.
 import type { AllocationInput, CapacityNode, GridPhase, PhaseAmps, SessionDemand } from './allocation.types.ts';
 import type { OcpiChargingProfile } from '../chargingprofiles/chargingprofile.types.ts';
+import { pricePointsOf } from './price-curve.ts';
+import { priceCurveOf } from './price-curve-input.ts';
 import { PHASE_ROTATIONS, type AppliedAllocation, type LoadGroup, type LoadSession, type PhaseRotation } from './load.types.ts';
 
 export interface InputSettings {
@@ -60,8 +62,11 @@ export function emspLimitA(p: OcpiChargingProfile, o: { now: number; sessionStar
   return p.charging_rate_unit === 'A' ? limit : limit / (o.voltage * o.phases);
 }
 
-export function toCapacityNode(g: LoadGroup): CapacityNode {
+/** A stored group as a capacity node; with a window, its own price curve over it too. */
+export function toCapacityNode(g: LoadGroup, window?: { from: number; to: number }): CapacityNode {
   return {
+    // stored as validated: read again with the same rules
+    ...(window && g.priceCurve ? { prices: pricePointsOf(priceCurveOf({ ...g.priceCurve }), window.from, window.to) } : {}),
     id: String(g.id),
     parentId: g.parentId === null ? null : String(g.parentId),
     maxCurrentA: g.maxCurrentA,
@@ -148,7 +153,8 @@ export function buildAllocationInput(o: { now: number; groups: LoadGroup[]; sess
   const busy = new Set(o.sessions.map((s) => s.chargePointId));
   const sessions = o.sessions.map((s) => toSessionDemand(s, { now: o.now, applied: applied.get(s.sessionId), isOffline: o.offline.has(s.chargePointId) || refusing.has(s.chargePointId), settings: o.settings, retryBefore: o.retryBefore }));
   const idle = reserved.filter((c) => !busy.has(c.chargePointId) && c.amps > 0).map((c) => reservedDemand(c, o));
-  return { now: o.now, horizonSec: o.settings.horizonSec, stepSec: o.settings.stepSec, nodes: o.groups.map(toCapacityNode), sessions: [...sessions, ...idle], prices: [] };
+  const window = { from: o.now, to: o.now + Math.max(o.settings.stepSec, o.settings.horizonSec) * 1000 };
+  return { now: o.now, horizonSec: o.settings.horizonSec, stepSec: o.settings.stepSec, nodes: o.groups.map((g) => toCapacityNode(g, window)), sessions: [...sessions, ...idle], prices: [] };
 }
 
 /** The measured draw per grid phase of each node: its sessions' and its children's, plus its unmanaged load. */

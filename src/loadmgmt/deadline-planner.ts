@@ -41,14 +41,15 @@ export function planDeadlines(opts: DeadlinePlanOptions): DeadlinePlan {
       compareIds(demand(a).sessionId, demand(b).sessionId),
   );
   const plan: DeadlinePlan = { planned: new Map(), missed: new Set() };
-  const byPrice = model.steps.map((_, k) => k).sort((a, b) => model.steps[a]!.price - model.steps[b]!.price || a - b);
+  // each session's steps from the cheapest under its own price curve (its site's), earlier first among equal prices
+  const byPrice = model.curves.map((prices) => model.steps.map((_, k) => k).sort((a, b) => prices[a]! - prices[b]! || a - b));
   const horizonEnd = model.steps[model.steps.length - 1]!.endsAt;
   const protectedCache = new Map<number, Float64Array[]>();
   const stepCount = model.steps.length;
   const all = new Float64Array(order.length * stepCount);
   order.forEach((s, j) => {
     const departureAt = demand(s).departureAt!;
-    const window = byPrice.filter((k) => model.steps[k]!.startsAt < departureAt);
+    const window = byPrice[model.sessions[s]!.curve]!.filter((k) => model.steps[k]!.startsAt < departureAt);
     const limits = all.subarray(j * stepCount, (j + 1) * stepCount);
     let need = demand(s).energyNeededWh!;
     need = reserve(opts, { session: s, window, limits, need, bound: (k) => Math.min(opts.maxA(s, k), opts.fairShareA(s, k)) });

@@ -4,6 +4,8 @@ import type { Db } from '../db/knex.ts';
 import { translatePg } from '../db/pg-errors.ts';
 import { NotFound } from '../shared/errors.ts';
 import type { PhaseAmps } from './allocation.types.ts';
+import { priceCurveWire } from './price-curve-input.ts';
+import type { PriceCurve } from './price-curve.ts';
 import type { ChargerMembership, LoadGroup, LoadGroupPatch, LoadGroupPeriod, NewLoadGroup, PhaseRotation } from './load.types.ts';
 
 type Row = Record<string, any>;
@@ -21,6 +23,7 @@ const toGroup = (r: Row): LoadGroup => ({
   unmanagedA: r.unmanaged_a === null ? null : json(r.unmanaged_a),
   unmanagedSource: r.unmanaged_source,
   unmanagedAt: r.unmanaged_at,
+  priceCurve: r.price_curve === null || r.price_curve === undefined ? null : json(r.price_curve),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -74,6 +77,12 @@ export async function updateGroup(db: Db, id: number, patch: LoadGroupPatch): Pr
 export async function updateUnmanaged(db: Db, id: number, u: { amps: PhaseAmps | null; source: 'fixed' | 'measured' | null }): Promise<LoadGroup> {
   const now = dbNow(db);
   const [row] = await db('load_groups').where({ id }).update({ unmanaged_a: u.amps === null ? null : JSON.stringify(u.amps), unmanaged_source: u.source, unmanaged_at: u.amps === null ? null : now, updated_at: now }).returning('*');
+  if (!row) throw new NotFound(`load group ${id} not found`);
+  return toGroup(row);
+}
+
+export async function updatePriceCurve(db: Db, id: number, curve: PriceCurve | null): Promise<LoadGroup> {
+  const [row] = await db('load_groups').where({ id }).update({ price_curve: curve === null ? null : JSON.stringify(priceCurveWire(curve)), updated_at: dbNow(db) }).returning('*');
   if (!row) throw new NotFound(`load group ${id} not found`);
   return toGroup(row);
 }

@@ -2,6 +2,7 @@
 // load manager reads and writes per session. The allocator's own types are in allocation.types.ts.
 import type { PhaseAmps, SchedulePeriod } from './allocation.types.ts';
 import type { OcpiChargingProfile } from '../chargingprofiles/chargingprofile.types.ts';
+import type { PriceCurveWire } from './price-curve-input.ts';
 
 /** A period of a node's time-varying limit (a grid operator's peak hours, a pushed solar forecast). */
 export interface LoadGroupPeriod {
@@ -23,6 +24,8 @@ export interface LoadGroup {
   unmanagedA: PhaseAmps | null;
   unmanagedSource: 'fixed' | 'measured' | null;
   unmanagedAt: Date | null;
+  /** the group's own energy price curve as set and served (inherited by the groups below it); null: none */
+  priceCurve: PriceCurveWire | null;
   createdAt: Date;
   updatedAt: Date;
 }

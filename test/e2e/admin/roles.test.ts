@@ -56,6 +56,7 @@ const EXPECTED: Record<string, Role[]> = {
   'GET /security-events': ALL, 'POST /chargers/{id}/rotate-password': NETWORK, 'POST /chargers/{id}/security-profile': NETWORK, 'GET /certificates': ALL,
   'GET /load-groups': ALL, 'POST /load-groups': NETWORK, 'GET /load-groups/{id}': ALL, 'PATCH /load-groups/{id}': NETWORK, 'DELETE /load-groups/{id}': NETWORK,
   'PUT /load-groups/{id}/schedule': NETWORK, 'PUT /load-groups/{id}/unmanaged-load': NETWORK,
+  'GET /load-groups/{id}/price-curve': ALL, 'PUT /load-groups/{id}/price-curve': NETWORK, 'DELETE /load-groups/{id}/price-curve': NETWORK,
   'PUT /load-groups/{id}/chargers/{chargePointId}': NETWORK, 'DELETE /load-groups/{id}/chargers/{chargePointId}': NETWORK,
 };
 

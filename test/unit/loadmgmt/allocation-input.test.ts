@@ -5,7 +5,7 @@ import type { AppliedAllocation, LoadGroup, LoadSession } from '../../../src/loa
 const NOW = Date.parse('2026-12-05T10:00:00Z');
 const SETTINGS: InputSettings = { horizonSec: 86_400, stepSec: 900, minCurrentA: 6, defaultMaxCurrentA: 32, voltage: 230 };
 
-const aGroup = (o: Partial<LoadGroup> = {}): LoadGroup => ({ id: 1, name: 'site', parentId: null, maxCurrentA: 32, phases: 3, marginA: 0, schedule: [], unmanagedA: null, unmanagedSource: null, unmanagedAt: null, createdAt: new Date(NOW), updatedAt: new Date(NOW), ...o });
+const aGroup = (o: Partial<LoadGroup> = {}): LoadGroup => ({ id: 1, name: 'site', parentId: null, maxCurrentA: 32, phases: 3, marginA: 0, schedule: [], unmanagedA: null, unmanagedSource: null, unmanagedAt: null, priceCurve: null, createdAt: new Date(NOW), updatedAt: new Date(NOW), ...o });
 const aLoadSession = (o: Partial<LoadSession> = {}): LoadSession => ({
   sessionId: 7, chargePointId: 'CP1', connectorNumber: 1, groupId: 1, startedAt: new Date(NOW - 3_600_000), energyWh: 5_000, connectorMaxA: 32, powerType: 'AC_3_PHASE',
   membershipMaxA: null, phaseRotation: null, priority: 0, preferences: null, emspProfile: null, measured: null, ...o,
