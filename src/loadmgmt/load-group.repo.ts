@@ -19,7 +19,9 @@ const toGroup = (r: Row): LoadGroup => ({
   maxCurrentA: Number(r.max_current_a),
   phases: Number(r.phases) as 1 | 3,
   marginA: Number(r.margin_a),
-  schedule: (json(r.schedule) as Array<{ startsAt: string; maxCurrentA: number }>).map((p) => ({ startsAt: new Date(p.startsAt), maxCurrentA: p.maxCurrentA })),
+  maxPowerKw: r.max_power_kw === null || r.max_power_kw === undefined ? null : Number(r.max_power_kw),
+  voltage: r.voltage === null || r.voltage === undefined ? null : Number(r.voltage),
+  schedule: (json(r.schedule) as Array<{ startsAt: string; maxCurrentA?: number; maxPowerKw?: number }>).map((p) => ({ ...p, startsAt: new Date(p.startsAt) })),
   unmanagedA: r.unmanaged_a === null ? null : json(r.unmanaged_a),
   unmanagedSource: r.unmanaged_source,
   unmanagedAt: r.unmanaged_at,
@@ -37,7 +39,7 @@ const toMembership = (r: Row): ChargerMembership => ({
   createdAt: r.created_at,
 });
 
-const scheduleJson = (s: LoadGroupPeriod[]): string => JSON.stringify(s.map((p) => ({ startsAt: p.startsAt.toISOString(), maxCurrentA: p.maxCurrentA })));
+const scheduleJson = (s: LoadGroupPeriod[]): string => JSON.stringify(s.map((p) => ({ ...p, startsAt: p.startsAt.toISOString() })));
 
 function groupColumns(g: LoadGroupPatch): Row {
   const row: Row = {};
@@ -46,6 +48,8 @@ function groupColumns(g: LoadGroupPatch): Row {
   if (g.maxCurrentA !== undefined) row.max_current_a = g.maxCurrentA;
   if (g.phases !== undefined) row.phases = g.phases;
   if (g.marginA !== undefined) row.margin_a = g.marginA;
+  if (g.maxPowerKw !== undefined) row.max_power_kw = g.maxPowerKw;
+  if (g.voltage !== undefined) row.voltage = g.voltage;
   if (g.schedule !== undefined) row.schedule = scheduleJson(g.schedule);
   return row;
 }

@@ -139,7 +139,7 @@ export class LoadGroupService {
     return {
       ...group,
       chargers,
-      limitA: nodeLimitAt(toCapacityNode(group), now),
+      limitA: nodeLimitAt(toCapacityNode(group, { voltage: this.o.settings.voltage }), now),
       plannedA: last?.plannedA ?? null,
       measuredA: measuredLoad(input).get(String(id)) ?? { ...NO_LOAD },
       sessions: own.map((s) => {
