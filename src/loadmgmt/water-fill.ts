@@ -71,8 +71,9 @@ export function fillStep(capacity: Float64Array, entries: readonly FillEntry[], 
   for (let from = 0; from < byPriority.length; ) {
     let to = from;
     while (to < byPriority.length && entries[byPriority[to]!]!.priority === entries[byPriority[from]!]!.priority) to++;
-    const admitted = admit(capacity, entries, byPriority.slice(from, to), fill.values);
-    if (admitted.length > 0) {
+    const admitted = admit(capacity, entries, { list: byPriority, from, to }, fill.values);
+    if (admitted.length === to - from && from === 0 && to === byPriority.length) raise(fill, admitted, order.byMax); // one class, all admitted
+    else if (admitted.length > 0) {
       const isAdmitted = new Uint8Array(entries.length);
       for (const i of admitted) isAdmitted[i] = 1;
       raise(fill, admitted, order.byMax.filter((i) => isAdmitted[i] === 1));
@@ -83,9 +84,10 @@ export function fillStep(capacity: Float64Array, entries: readonly FillEntry[], 
 }
 
 /** Admits the class's sessions at their minimum in rank order while it fits on all their constraints. */
-function admit(capacity: Float64Array, entries: readonly FillEntry[], members: number[], values: Float64Array): number[] {
+function admit(capacity: Float64Array, entries: readonly FillEntry[], members: { list: number[]; from: number; to: number }, values: Float64Array): number[] {
   const admitted: number[] = [];
-  for (const i of members) {
+  for (let m = members.from; m < members.to; m++) {
+    const i = members.list[m]!;
     const e = entries[i]!;
     if (e.maxA <= 0 || e.maxA < e.minA) continue;
     const cs = e.constraints;
@@ -177,8 +179,18 @@ function nextLevel(r: Rise): number {
   let next = entries[r.byMax[r.nextMax]!]!.maxA;
   const isWaiting = r.nextMin < r.byMin.length;
   if (isWaiting) next = Math.min(next, entries[r.byMin[r.nextMin]!]!.minA);
-  r.active = r.active.filter((c) => rising[c]! > 0 || isWaiting);
-  for (const c of r.active) if (rising[c]! > 0) next = Math.min(next, r.level + capacity[c]! / rising[c]!);
+  // compacts `active` in place (same order as a filter), without allocating per level
+  const active = r.active;
+  let n = 0;
+  for (let j = 0; j < active.length; j++) {
+    const c = active[j]!;
+    const count = rising[c]!;
+    if (count > 0) {
+      next = Math.min(next, r.level + capacity[c]! / count);
+      active[n++] = c;
+    } else if (isWaiting) active[n++] = c;
+  }
+  active.length = n;
   return next;
 }
 
