@@ -68,7 +68,7 @@ function planHorizon(model: Model, now: number): Plan {
       model,
       capacity,
       candidates,
-      fairShareA: (s, k) => fair.get(s)![k]!,
+      fairShares: fair,
       maxA: (s, k) => maxAt(model, s, k),
       others: controlled.filter((i) => !isDeadline(i) && !((model.sessions[i]!.demand.energyNeededWh ?? 1) <= 0)),
     });
@@ -158,10 +158,11 @@ function limitsOf(values: Float64Array, entries: FillEntry[]): Float64Array {
 
 /** The order once some entries moved to the leftover class, served last: the others keep their order. */
 function withLeftovers(order: EntryOrder, entries: FillEntry[]): EntryOrder {
-  const isLeftover = (i: number): boolean => entries[i]!.priority === LEFTOVER_PRIORITY;
+  const byPriority: number[] = [];
+  for (const i of order.byPriority) if (entries[i]!.priority !== LEFTOVER_PRIORITY) byPriority.push(i);
   // entries are in admission order, so their indexes are their ranks
-  const leftovers = entries.flatMap((_, i) => (isLeftover(i) ? [i] : []));
-  return { byPriority: [...order.byPriority.filter((i) => !isLeftover(i)), ...leftovers], byMax: order.byMax };
+  for (let i = 0; i < entries.length; i++) if (entries[i]!.priority === LEFTOVER_PRIORITY) byPriority.push(i);
+  return { byPriority, byMax: order.byMax };
 }
 
 function isSameRow(a: Float64Array, b: Float64Array): boolean {

@@ -47,7 +47,9 @@ function groupBy(indexes: readonly number[], key: (i: number) => number, isDesce
     else groups.set(k, [i]);
   }
   const keys = [...groups.keys()].sort((a, b) => (isDescending ? b - a : a - b));
-  return keys.flatMap((k) => groups.get(k)!);
+  const out: number[] = [];
+  for (const k of keys) for (const i of groups.get(k)!) out.push(i);
+  return out;
 }
 
 /** Per-call scratch space shared by the priority classes (each class leaves it as it found it). */
