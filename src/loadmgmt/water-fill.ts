@@ -20,6 +20,20 @@ const EPS = 1e-9;
 export interface EntryOrder {
   byPriority: number[];
   byMax: number[];
+  /** byMax of each priority class, computed once per order (the priorities do not change under one order) */
+  byMaxOfClass?: Map<number, number[]>;
+}
+
+/** The entries of one priority class by maximum (byMax filtered), cached on the order. */
+function byMaxOfClass(order: EntryOrder, entries: readonly FillEntry[], priority: number): number[] {
+  order.byMaxOfClass ??= new Map();
+  let list = order.byMaxOfClass.get(priority);
+  if (!list) {
+    list = [];
+    for (const i of order.byMax) if (entries[i]!.priority === priority) list.push(i);
+    order.byMaxOfClass.set(priority, list);
+  }
+  return list;
 }
 
 export function orderEntries(entries: readonly FillEntry[]): EntryOrder {
@@ -74,11 +88,14 @@ export function fillStep(capacity: Float64Array, entries: readonly FillEntry[], 
     let to = from;
     while (to < byPriority.length && entries[byPriority[to]!]!.priority === entries[byPriority[from]!]!.priority) to++;
     const admitted = admit(capacity, entries, { list: byPriority, from, to }, fill.values);
-    if (admitted.length === to - from && from === 0 && to === byPriority.length) raise(fill, admitted, order.byMax); // one class, all admitted
-    else if (admitted.length > 0) {
-      const isAdmitted = new Uint8Array(entries.length);
-      for (const i of admitted) isAdmitted[i] = 1;
-      raise(fill, admitted, order.byMax.filter((i) => isAdmitted[i] === 1));
+    if (admitted.length > 0) {
+      const byMax = from === 0 && to === byPriority.length ? order.byMax : byMaxOfClass(order, entries, entries[byPriority[from]!]!.priority);
+      // the class's entries not admitted take no part: frozen, they are passed over as if not listed
+      if (admitted.length < to - from) {
+        for (let m = from; m < to; m++) fill.state[byPriority[m]!] = FROZEN;
+        for (const i of admitted) fill.state[i] = WAITING;
+      }
+      raise(fill, admitted, byMax);
     }
     from = to;
   }
@@ -118,6 +135,17 @@ function membersOf(entries: readonly FillEntry[], admitted: number[], size: numb
   return { start, list };
 }
 
+/** Consecutive steps mostly admit the same sessions: their constraint lists are reused (read-only). */
+const lastMembers = new WeakMap<readonly FillEntry[], { admitted: number[]; size: number; members: { start: Int32Array; list: Int32Array } }>();
+
+function cachedMembersOf(entries: readonly FillEntry[], admitted: number[], size: number): { start: Int32Array; list: Int32Array } {
+  const last = lastMembers.get(entries);
+  if (last && last.size === size && last.admitted.length === admitted.length && last.admitted.every((i, j) => admitted[j] === i)) return last.members;
+  const members = membersOf(entries, admitted, size);
+  lastMembers.set(entries, { admitted, size, members });
+  return members;
+}
+
 /** The state of one class's water-filling. */
 interface Rise {
   fill: Fill;
@@ -135,7 +163,7 @@ interface Rise {
 /** Water-filling above the minimum: value = clamp(level, minA, maxA), the level rising until all are frozen. */
 function raise(fill: Fill, admitted: number[], byMax: number[]): void {
   const { capacity, entries, rising } = fill;
-  const members = membersOf(entries, admitted, capacity.length);
+  const members = cachedMembersOf(entries, admitted, capacity.length);
   const active: number[] = [];
   for (let c = 0; c < capacity.length; c++) if (members.start[c + 1]! > members.start[c]!) active.push(c);
   const byMin = groupBy(admitted, (i) => entries[i]!.minA, false);
