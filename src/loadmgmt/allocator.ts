@@ -25,7 +25,7 @@ interface Plan {
 export function allocate(input: AllocationInput): AllocationResult {
   const model = buildModel(input);
   const plan = planHorizon(model, input.now);
-  const loadNow = Float64Array.from(model.fixed);
+  const loadNow = model.fixed.slice();
   for (const [i, limits] of plan.limits) for (const c of model.sessions[i]!.constraints) loadNow[c]! += limits[0]!;
   return {
     schedules: model.sessions.map((s, i) => scheduleOf(plan, i)),
@@ -125,7 +125,7 @@ function fillHorizon(model: Model, capacity: Float64Array[], participants: Parti
       order = orderEntries(entries);
     }
     if (k <= 1 || isChanged || !isSameRow(capacity[k]!, capacity[k - 1]!)) {
-      values = fillStep(Float64Array.from(capacity[k]!), entries, order);
+      values = fillStep(capacity[k]!.slice(), entries, order);
       limits = limitsOf(values, entries);
     }
     isChanged = false;
