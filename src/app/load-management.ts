@@ -22,6 +22,8 @@ export function buildLoadManagement(deps: AppDeps, core: ServiceCore, s: { alert
   const loadGroups = new LoadGroupService({ db, clock, manager: loadManager, settings });
   core.events.on('session.started', ({ sessionId }) => loadManager.requestRun(`session ${sessionId} started`));
   core.events.on('session.stopped', ({ sessionId }) => loadManager.requestRun(`session ${sessionId} stopped`));
+  // An eMSP's profile is an upper bound inside the allocation (OCPI chargingprofiles): the smaller limit wins.
+  core.events.on('chargingprofile.changed', ({ sessionId }) => loadManager.requestRun(`charging profile of session ${sessionId}`));
   core.events.on('charger.connected', ({ chargePointId }) => runDetached(log, 'load management: charger connected', () => loadManager.onChargerConnected(chargePointId)));
   core.events.on('charger.disconnected', ({ chargePointId }) => loadManager.requestRun(`charger ${chargePointId} disconnected`));
   core.events.on('charger.offline', ({ chargePointId }) => loadManager.requestRun(`charger ${chargePointId} offline`));

@@ -153,7 +153,7 @@ function buildPricing(deps: AppDeps, sessions: SessionService) {
 }
 
 /** OCPI partners: credentials, realtime authorization, the push outbox and the async command results. */
-function buildRoaming(deps: AppDeps, authorize: AuthorizeService, commands: CommandSender) {
+function buildRoaming(deps: AppDeps, authorize: AuthorizeService, commands: CommandSender, events: DomainEvents) {
   const { config, db, logger, clock } = deps;
   const partners = new PartnerService({ db, clock });
   const clientInfo = new HubClientInfoService({ db });
@@ -167,7 +167,7 @@ function buildRoaming(deps: AppDeps, authorize: AuthorizeService, commands: Comm
   // OCPI commands / chargingprofiles: answered at once, relayed to the charger, results POSTed via the outbox.
   const asyncResults = new AsyncResults({ db, logger: logger.child({ module: 'commands' }) });
   const ocpiCommands = new CommandService({ db, clock, logger: logger.child({ module: 'commands' }), sender: commands, results: asyncResults, timeoutSec: config.ocpp.callTimeoutSec });
-  const chargingProfiles = new ChargingProfileService({ db, clock, logger: logger.child({ module: 'chargingprofiles' }), sender: commands, results: asyncResults, timeoutSec: config.ocpp.callTimeoutSec });
+  const chargingProfiles = new ChargingProfileService({ db, clock, logger: logger.child({ module: 'chargingprofiles' }), sender: commands, results: asyncResults, timeoutSec: config.ocpp.callTimeoutSec, events });
   // The CPO's side of the same reservations: list, cancel (CANCELED_RESERVATION through the outbox).
   const reservations = new ReservationService({ db, clock, sender: commands, timeoutSec: config.ocpp.callTimeoutSec });
   return { partners, ocpiTokens, clientInfo, credentials, pushWorker, asyncResults, ocpiCommands, chargingProfiles, reservations };
@@ -261,7 +261,7 @@ function buildDriverAccess(deps: AppDeps, core: ServiceCore, { authorize, locati
 export function buildServices(deps: AppDeps, core: ServiceCore) {
   const charging = buildChargingCore(deps, core);
   const pricing = buildPricing(deps, charging.sessions);
-  const roaming = buildRoaming(deps, charging.authorize, core.commands);
+  const roaming = buildRoaming(deps, charging.authorize, core.commands, core.events);
   const stuck = buildStuckSessions(deps, core, charging.sessions);
   const maintenance = buildMaintenance(deps, core, { alerts: stuck.alerts, chargers: charging.chargers });
   const live = buildLiveMonitoring(deps, core);

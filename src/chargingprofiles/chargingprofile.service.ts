@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { DomainEvents } from '../shared/events.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { CommandSender } from '../ocpp/commands.ts';
@@ -19,6 +20,8 @@ export interface ChargingProfileServiceOptions {
   results: AsyncResults;
   /** How long the charger may take to answer (seconds); also the ChargingProfileResponse `timeout`. */
   timeoutSec: number;
+  /** told of each stored or removed profile (load management counts it as the session's upper bound) */
+  events?: DomainEvents;
 }
 
 // Stack level of the TxProfiles set for eMSPs: above a CPO's level-0 defaults (OCPP 1.6 §3.13.2: higher wins).
@@ -57,6 +60,7 @@ export class ChargingProfileService {
       return this.respond('REJECTED');
     }
     const stored = await repo.upsertSessionProfile(this.o.db, session.id, caller.partner.id, body.charging_profile);
+    this.o.events?.emit('chargingprofile.changed', { sessionId: session.id });
     const payload = { connectorId: session.connectorNumber, csChargingProfiles: { ...converted.value, chargingProfileId: stored.id } };
     this.relay<SetChargingProfileResponse, ChargingProfileResult>(caller, session, body.response_url, {
       what: `SetChargingProfile for session ${session.uid}`,
@@ -92,7 +96,13 @@ export class ChargingProfileService {
       call: () => this.o.sender.send(session.chargePointId, 'ClearChargingProfile', payload, this.o.timeoutSec * 1000),
       toResult: (conf) => toClearProfileResult(conf.status),
       persist: async (trx, result) => {
-        if (result.result === 'ACCEPTED') await repo.deleteSessionProfile(trx, session.id);
+        if (result.result !== 'ACCEPTED') return;
+        await repo.deleteSessionProfile(trx, session.id);
+        // once committed, so that a load management run reads the bound gone; a rollback changed nothing
+        trx.executionPromise.then(
+          () => this.o.events?.emit('chargingprofile.changed', { sessionId: session.id }),
+          () => undefined,
+        );
       },
     });
     return this.respond('ACCEPTED');

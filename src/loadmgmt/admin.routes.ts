@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import { parsePaging, parseSerialId } from '../admin/http.ts';
+import { priceCurveOf } from './price-curve-input.ts';
 import type { LoadGroupService } from './load-group.service.ts';
 import { chargePointIdOf, membershipOf, newGroupOf, parentFilterOf, patchOf, scheduleOf, unmanagedOf, type Body } from './load-group-input.ts';
 
@@ -26,6 +27,18 @@ export function loadGroupAdminRoutes(deps: { loadGroups: LoadGroupService }): Ro
   // A time-varying limit pushed from outside (grid operator's peak hours, a solar forecast): replaces the schedule.
   r.put('/load-groups/:id/schedule', async (req, res) => {
     res.json(await svc.setSchedule(parseSerialId(req.params.id), scheduleOf(((req.body ?? {}) as Body).periods, 'periods')));
+  });
+  // The energy price curve (time of use) the allocator moves flexible energy by; inherited by the groups below.
+  r.get('/load-groups/:id/price-curve', async (req, res) => {
+    res.json(await svc.priceCurve(parseSerialId(req.params.id)));
+  });
+  r.put('/load-groups/:id/price-curve', async (req, res) => {
+    const id = parseSerialId(req.params.id);
+    res.json(await svc.setPriceCurve(id, priceCurveOf((req.body ?? {}) as Body)));
+  });
+  r.delete('/load-groups/:id/price-curve', async (req, res) => {
+    await svc.clearPriceCurve(parseSerialId(req.params.id));
+    res.status(204).end();
   });
   r.put('/load-groups/:id/unmanaged-load', async (req, res) => {
     const u = unmanagedOf((req.body ?? {}) as Body);

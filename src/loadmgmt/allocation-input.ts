@@ -2,6 +2,8 @@
 // chargers and what was last applied (issue 10). No I/O and no clock: `now` is given.
 import type { AllocationInput, CapacityNode, GridPhase, PhaseAmps, SessionDemand } from './allocation.types.ts';
 import type { OcpiChargingProfile } from '../chargingprofiles/chargingprofile.types.ts';
+import { pricePointsOf } from './price-curve.ts';
+import { priceCurveOf } from './price-curve-input.ts';
 import { PHASE_ROTATIONS, type AppliedAllocation, type LoadGroup, type LoadSession, type PhaseRotation } from './load.types.ts';
 
 export interface InputSettings {
@@ -12,6 +14,8 @@ export interface InputSettings {
   voltage: number;
 }
 
+/** IEC 60038 low voltage, phase to neutral: when neither the group nor the settings say otherwise. */
+const DEFAULT_VOLTAGE = 230;
 const LINE: Record<string, GridPhase> = { R: 'L1', S: 'L2', T: 'L3' };
 /** Below this a phase counts as not drawn (measurement noise, the EV's standby). */
 const DRAWING_A = 1;
@@ -60,14 +64,36 @@ export function emspLimitA(p: OcpiChargingProfile, o: { now: number; sessionStar
   return p.charging_rate_unit === 'A' ? limit : limit / (o.voltage * o.phases);
 }
 
-export function toCapacityNode(g: LoadGroup): CapacityNode {
+/**
+ * The current per phase a power limit allows on a node: I = P / (phases × U), with U its phase-to-neutral
+ * voltage (unity power factor; a three-phase node carries P over three phases, a single-phase one over L1), in
+ * tenths of an ampere rounded down. E.g. 22 kW on 3 × 230 V: 31.8 A; 11 kW on 1 × 230 V: 47.8 A.
+ */
+export function ampsOfPower(kw: number, o: { voltage: number; phases: 1 | 3 }): number {
+  return Math.floor((kw * 1000) / (o.phases * o.voltage) * 10 + 1e-9) / 10;
+}
+
+/** A limit given in A, in kW or both: the tighter in A (Infinity when neither). */
+function tighterA(maxCurrentA: number | undefined, maxPowerKw: number | null | undefined, o: { voltage: number; phases: 1 | 3 }): number {
+  return Math.min(maxCurrentA ?? Infinity, maxPowerKw === null || maxPowerKw === undefined ? Infinity : ampsOfPower(maxPowerKw, o));
+}
+
+/**
+ * A stored group as a capacity node: its kW limits converted with its voltage (else `voltage`, the configured
+ * one) and phases, the tighter of A and kW holding; with a window, its own price curve over it too.
+ */
+export function toCapacityNode(g: LoadGroup, o: { window?: { from: number; to: number }; voltage?: number } = {}): CapacityNode {
+  const window = o.window;
+  const electric = { voltage: g.voltage ?? o.voltage ?? DEFAULT_VOLTAGE, phases: g.phases };
   return {
+    // stored as validated: read again with the same rules
+    ...(window && g.priceCurve ? { prices: pricePointsOf(priceCurveOf({ ...g.priceCurve }), window.from, window.to) } : {}),
     id: String(g.id),
     parentId: g.parentId === null ? null : String(g.parentId),
-    maxCurrentA: g.maxCurrentA,
+    maxCurrentA: tighterA(g.maxCurrentA, g.maxPowerKw, electric),
     phases: g.phases,
     marginA: g.marginA,
-    schedule: g.schedule.map((p) => ({ startsAt: p.startsAt.getTime(), maxCurrentA: p.maxCurrentA })),
+    schedule: g.schedule.map((p) => ({ startsAt: p.startsAt.getTime(), maxCurrentA: tighterA(p.maxCurrentA, p.maxPowerKw, electric) })),
     unmanagedA: g.unmanagedA ?? { ...NO_LOAD },
   };
 }
@@ -148,7 +174,8 @@ export function buildAllocationInput(o: { now: number; groups: LoadGroup[]; sess
   const busy = new Set(o.sessions.map((s) => s.chargePointId));
   const sessions = o.sessions.map((s) => toSessionDemand(s, { now: o.now, applied: applied.get(s.sessionId), isOffline: o.offline.has(s.chargePointId) || refusing.has(s.chargePointId), settings: o.settings, retryBefore: o.retryBefore }));
   const idle = reserved.filter((c) => !busy.has(c.chargePointId) && c.amps > 0).map((c) => reservedDemand(c, o));
-  return { now: o.now, horizonSec: o.settings.horizonSec, stepSec: o.settings.stepSec, nodes: o.groups.map(toCapacityNode), sessions: [...sessions, ...idle], prices: [] };
+  const window = { from: o.now, to: o.now + Math.max(o.settings.stepSec, o.settings.horizonSec) * 1000 };
+  return { now: o.now, horizonSec: o.settings.horizonSec, stepSec: o.settings.stepSec, nodes: o.groups.map((g) => toCapacityNode(g, { window, voltage: o.settings.voltage })), sessions: [...sessions, ...idle], prices: [] };
 }
 
 /** The measured draw per grid phase of each node: its sessions' and its children's, plus its unmanaged load. */

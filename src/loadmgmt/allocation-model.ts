@@ -32,6 +32,8 @@ export interface SessionModel {
   constraints: number[];
   /** scheduled by the allocator: not uncontrolled, on a known node */
   isControlled: boolean;
+  /** index into Model.curves of the price curve the session pays */
+  curve: number;
 }
 
 export interface Model {
@@ -43,6 +45,8 @@ export interface Model {
   /** per constraint: unmanaged load plus uncontrolled sessions at their maximum, descendants included */
   fixed: Float64Array;
   sessions: SessionModel[];
+  /** per price curve, the price of each step: 0 is the input's `prices`, then one per node with its own */
+  curves: Float64Array[];
 }
 
 function buildSteps(input: AllocationInput): Step[] {
@@ -55,6 +59,19 @@ function buildSteps(input: AllocationInput): Step[] {
     steps.push({ startsAt: t, endsAt: end, hours: (end - t) / 3_600_000, price: meanPrice(prices, t, end) });
   }
   return steps;
+}
+
+/** The price of each step under a curve. */
+function stepPrices(steps: Step[], curve: PricePoint[]): Float64Array {
+  const prices = [...curve].sort((a, b) => a.startsAt - b.startsAt);
+  return Float64Array.from(steps, (step) => meanPrice(prices, step.startsAt, step.endsAt));
+}
+
+/** Per node, the index of its price curve (the nearest node on its path with its own), and the curves. */
+function buildCurves(nodes: CapacityNode[], paths: NodePath[], steps: Step[]): { ofNode: number[]; curves: Float64Array[] } {
+  const curves: Float64Array[] = [Float64Array.from(steps, (s) => s.price)];
+  const own = nodes.map((n) => (n.prices === undefined ? 0 : curves.push(stepPrices(steps, n.prices)) - 1));
+  return { ofNode: paths.map(({ path }) => own[path.find((n) => own[n] !== 0) ?? -1] ?? 0), curves };
 }
 
 /** Time-weighted mean of a step-wise price curve over [from, to); before its first point the first price holds. */
@@ -103,7 +120,7 @@ interface NodePath {
 /** Sessions on the same node, rotation and phases share one (read-only) constraint list. */
 type ConstraintCache = Map<number, number[]>;
 
-function modelSession(demand: SessionDemand, paths: NodePath[], at: { byId: Map<string, number>; cache: ConstraintCache }): SessionModel {
+function modelSession(demand: SessionDemand, paths: NodePath[], at: { byId: Map<string, number>; cache: ConstraintCache; curveOf: number[] }): SessionModel {
   const index = at.byId.get(demand.nodeId);
   const { path, isSinglePhase } = index === undefined ? { path: [], isSinglePhase: false } : paths[index]!;
   const wanted = demand.uncontrolled ? demand.chargerPhases : Math.min(demand.vehiclePhases, demand.chargerPhases);
@@ -116,7 +133,7 @@ function modelSession(demand: SessionDemand, paths: NodePath[], at: { byId: Map<
     constraints = path.flatMap((n) => grid.map((p) => n * 3 + p));
     at.cache.set(key, constraints);
   }
-  return { demand, phases, constraints, isControlled: !demand.uncontrolled && index !== undefined };
+  return { demand, phases, constraints, isControlled: !demand.uncontrolled && index !== undefined, curve: index === undefined ? 0 : at.curveOf[index]! };
 }
 
 function buildFixed(nodes: CapacityNode[], paths: NodePath[], sessions: SessionModel[]): Float64Array {
@@ -151,7 +168,8 @@ export function buildModel(input: AllocationInput): Model {
     const path = pathOf(i, nodes, byId);
     return { path, isSinglePhase: path.some((n) => nodes[n]!.phases === 1) };
   });
-  const at = { byId, cache: new Map() };
+  const { ofNode, curves } = buildCurves(nodes, paths, steps);
+  const at = { byId, cache: new Map(), curveOf: ofNode };
   const sessions = input.sessions.map((d) => modelSession(d, paths, at));
-  return { steps, nodes, limits, fixed: buildFixed(nodes, paths, sessions), sessions };
+  return { steps, nodes, limits, fixed: buildFixed(nodes, paths, sessions), sessions, curves };
 }

@@ -26,6 +26,9 @@ export interface CapacityNode {
   schedule: LimitPeriod[];
   /** load on this node that cpms does not control (a building), fixed or measured, per grid phase */
   unmanagedA: PhaseAmps;
+  /** this node's energy price curve (a site's tariff), for the sessions below it down to a node with its own;
+   * absent: the nearest ancestor's, else the input's `prices` */
+  prices?: PricePoint[];
 }
 
 /** A charging session as the allocator sees it. */

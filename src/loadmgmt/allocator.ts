@@ -25,7 +25,7 @@ interface Plan {
 export function allocate(input: AllocationInput): AllocationResult {
   const model = buildModel(input);
   const plan = planHorizon(model, input.now);
-  const loadNow = Float64Array.from(model.fixed);
+  const loadNow = model.fixed.slice();
   for (const [i, limits] of plan.limits) for (const c of model.sessions[i]!.constraints) loadNow[c]! += limits[0]!;
   return {
     schedules: model.sessions.map((s, i) => scheduleOf(plan, i)),
@@ -51,7 +51,11 @@ function maxAt(model: Model, session: number, step: number): number {
 
 function planHorizon(model: Model, now: number): Plan {
   const controlled = byArrival(model, model.sessions.flatMap((s, i) => (s.isControlled ? [i] : [])));
-  const capacity = model.limits.map((row) => row.map((limit, c) => limit - model.fixed[c]!));
+  const capacity = model.limits.map((row) => {
+    const left = new Float64Array(row.length);
+    for (let c = 0; c < row.length; c++) left[c] = row[c]! - model.fixed[c]!;
+    return left;
+  });
   const isDeadline = (i: number): boolean => {
     const d = model.sessions[i]!.demand;
     return (d.energyNeededWh ?? 0) > 0 && d.departureAt !== undefined && d.departureAt > now;
@@ -64,7 +68,7 @@ function planHorizon(model: Model, now: number): Plan {
       model,
       capacity,
       candidates,
-      fairShareA: (s, k) => fair.get(s)![k]!,
+      fairShares: fair,
       maxA: (s, k) => maxAt(model, s, k),
       others: controlled.filter((i) => !isDeadline(i) && !((model.sessions[i]!.demand.energyNeededWh ?? 1) <= 0)),
     });
@@ -100,7 +104,13 @@ interface Participant {
 function fillHorizon(model: Model, capacity: Float64Array[], participants: Participant[]): Map<number, Float64Array> {
   const stepCount = model.steps.length;
   const all = new Float64Array(participants.length * stepCount);
-  const needs = participants.map((p) => p.needWh);
+  // NaN: no known need (never met)
+  const needs = Float64Array.from(participants, (p) => p.needWh ?? NaN);
+  const whPerAh = Float64Array.from(participants, (p) => {
+    const s = model.sessions[p.session]!;
+    return s.phases * s.demand.voltage;
+  });
+  let limits: Float64Array = new Float64Array(participants.length);
   const entries: FillEntry[] = participants.map((p, rank) => {
     const s = model.sessions[p.session]!;
     const priority = p.needWh !== undefined && p.needWh <= 0 ? LEFTOVER_PRIORITY : s.demand.priority;
@@ -114,17 +124,19 @@ function fillHorizon(model: Model, capacity: Float64Array[], participants: Parti
       entries.forEach((e, j) => (e.maxA = maxAt(model, participants[j]!.session, 1))); // under-use counts now only
       order = orderEntries(entries);
     }
-    if (k <= 1 || isChanged || !isSameRow(capacity[k]!, capacity[k - 1]!)) values = fillStep(Float64Array.from(capacity[k]!), entries, order);
+    if (k <= 1 || isChanged || !isSameRow(capacity[k]!, capacity[k - 1]!)) {
+      values = fillStep(capacity[k]!.slice(), entries, order);
+      limits = limitsOf(values, entries);
+    }
     isChanged = false;
     for (let j = 0; j < entries.length; j++) {
-      const e = entries[j]!;
-      const limit = values[j]! >= e.minA && values[j]! > 0 ? Math.max(e.minA, floorTenth(values[j]!)) : 0;
+      const limit = limits[j]!;
       all[j * stepCount + k] = limit;
-      if (needs[j] === undefined || e.priority === LEFTOVER_PRIORITY) continue;
-      const s = model.sessions[participants[j]!.session]!;
-      needs[j]! -= limit * s.phases * s.demand.voltage * step.hours;
+      // NaN compares false: no known need
+      if (!(needs[j]! > 0) || entries[j]!.priority === LEFTOVER_PRIORITY) continue;
+      needs[j]! -= limit * whPerAh[j]! * step.hours;
       if (needs[j]! <= 0) {
-        e.priority = LEFTOVER_PRIORITY;
+        entries[j]!.priority = LEFTOVER_PRIORITY;
         isChanged = true;
       }
     }
@@ -133,12 +145,24 @@ function fillHorizon(model: Model, capacity: Float64Array[], participants: Parti
   return new Map(participants.map((p, j) => [p.session, all.subarray(j * stepCount, (j + 1) * stepCount)]));
 }
 
+/** Each entry's limit from the filled values: 0 (paused) or at least its minimum, in tenths rounded down. */
+function limitsOf(values: Float64Array, entries: FillEntry[]): Float64Array {
+  const limits = new Float64Array(entries.length);
+  for (let j = 0; j < entries.length; j++) {
+    const v = values[j]!;
+    const minA = entries[j]!.minA;
+    limits[j] = v >= minA && v > 0 ? Math.max(minA, floorTenth(v)) : 0;
+  }
+  return limits;
+}
+
 /** The order once some entries moved to the leftover class, served last: the others keep their order. */
 function withLeftovers(order: EntryOrder, entries: FillEntry[]): EntryOrder {
-  const isLeftover = (i: number): boolean => entries[i]!.priority === LEFTOVER_PRIORITY;
+  const byPriority: number[] = [];
+  for (const i of order.byPriority) if (entries[i]!.priority !== LEFTOVER_PRIORITY) byPriority.push(i);
   // entries are in admission order, so their indexes are their ranks
-  const leftovers = entries.flatMap((_, i) => (isLeftover(i) ? [i] : []));
-  return { byPriority: [...order.byPriority.filter((i) => !isLeftover(i)), ...leftovers], byMax: order.byMax };
+  for (let i = 0; i < entries.length; i++) if (entries[i]!.priority === LEFTOVER_PRIORITY) byPriority.push(i);
+  return { byPriority, byMax: order.byMax };
 }
 
 function isSameRow(a: Float64Array, b: Float64Array): boolean {
@@ -149,11 +173,16 @@ function isSameRow(a: Float64Array, b: Float64Array): boolean {
 function scheduleOf(plan: Plan, i: number): SessionSchedule {
   const s = plan.model.sessions[i]!;
   const steps = plan.model.steps;
-  const periods: SchedulePeriod[] = [];
   const limits = plan.limits.get(i);
-  steps.forEach((step, k) => {
-    const limitA = s.demand.uncontrolled ? finite(s.demand.maxCurrentA) : (limits?.[k] ?? 0);
-    if (periods.length === 0 || periods[periods.length - 1]!.limitA !== limitA) periods.push({ startsAt: step.startsAt, limitA });
-  });
+  const constant = s.demand.uncontrolled ? finite(s.demand.maxCurrentA) : limits ? undefined : 0;
+  const periods: SchedulePeriod[] = [{ startsAt: steps[0]!.startsAt, limitA: constant ?? limits![0]! }];
+  if (constant === undefined) {
+    let last = periods[0]!.limitA;
+    for (let k = 1; k < steps.length; k++) {
+      const limitA = limits![k]!;
+      if (limitA !== last) periods.push({ startsAt: steps[k]!.startsAt, limitA });
+      last = limitA;
+    }
+  }
   return { sessionId: s.demand.sessionId, limitA: periods[0]!.limitA, periods, phases: s.phases, deadlineMissed: plan.missed.has(i) };
 }

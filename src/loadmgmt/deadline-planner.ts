@@ -13,8 +13,8 @@ export interface DeadlinePlanOptions {
   capacity: Float64Array[];
   /** sessions (indexes into model.sessions) with energy needed and a departure after now */
   candidates: number[];
-  /** the session's limit at a step in the fair share of all controlled sessions */
-  fairShareA: (session: number, step: number) => number;
+  /** per session, its limit at each step in the fair share of all controlled sessions */
+  fairShares: Map<number, Float64Array>;
   /** the session's highest usable limit at a step */
   maxA: (session: number, step: number) => number;
   /** the other controlled sessions that want energy: a deadline never takes the fair share of a higher priority */
@@ -41,20 +41,24 @@ export function planDeadlines(opts: DeadlinePlanOptions): DeadlinePlan {
       compareIds(demand(a).sessionId, demand(b).sessionId),
   );
   const plan: DeadlinePlan = { planned: new Map(), missed: new Set() };
-  const byPrice = model.steps.map((_, k) => k).sort((a, b) => model.steps[a]!.price - model.steps[b]!.price || a - b);
+  // each session's steps from the cheapest under its own price curve (its site's), earlier first among equal prices
+  const byPrice = model.curves.map((prices) => model.steps.map((_, k) => k).sort((a, b) => prices[a]! - prices[b]! || a - b));
   const horizonEnd = model.steps[model.steps.length - 1]!.endsAt;
   const protectedCache = new Map<number, Float64Array[]>();
   const stepCount = model.steps.length;
   const all = new Float64Array(order.length * stepCount);
   order.forEach((s, j) => {
     const departureAt = demand(s).departureAt!;
-    const window = byPrice.filter((k) => model.steps[k]!.startsAt < departureAt);
+    const window = byPrice[model.sessions[s]!.curve]!.filter((k) => model.steps[k]!.startsAt < departureAt);
     const limits = all.subarray(j * stepCount, (j + 1) * stepCount);
     let need = demand(s).energyNeededWh!;
-    need = reserve(opts, { session: s, window, limits, need, bound: (k) => Math.min(opts.maxA(s, k), opts.fairShareA(s, k)) });
+    const fair = opts.fairShares.get(s)!;
+    // maxA differs at step 0 only (under-use)
+    const [maxNow, maxLater] = [opts.maxA(s, 0), stepCount > 1 ? opts.maxA(s, 1) : 0];
+    need = reserve(opts, { session: s, window, limits, need, bound: (k) => Math.min(k === 0 ? maxNow : maxLater, fair[k]!) });
     if (need > EPS) {
       const protectedA = protectedAbove(opts, demand(s).priority, protectedCache);
-      need = reserve(opts, { session: s, window, limits, need, bound: (k) => opts.maxA(s, k), protectedA });
+      need = reserve(opts, { session: s, window, limits, need, bound: (k) => (k === 0 ? maxNow : maxLater), protectedA });
     }
     if (need > EPS) {
       release(opts, s, limits);
@@ -83,10 +87,11 @@ function protectedAbove(opts: DeadlinePlanOptions, priority: number, cache: Map<
   for (const j of opts.others) {
     const other = opts.model.sessions[j]!;
     if (other.demand.priority <= priority) continue;
-    rows.forEach((row, k) => {
-      const share = opts.fairShareA(j, k);
-      if (share > 0) for (const c of other.constraints) row[c]! += share;
-    });
+    const fair = opts.fairShares.get(j)!;
+    for (let k = 0; k < rows.length; k++) {
+      const share = fair[k]!;
+      if (share > 0) for (const c of other.constraints) rows[k]![c]! += share;
+    }
   }
   cache.set(priority, rows);
   return rows;
@@ -103,7 +108,9 @@ function reserve(opts: DeadlinePlanOptions, r: Reservation): number {
     const capacity = opts.capacity[k]!;
     const current = r.limits[k]!;
     let room = Infinity;
-    for (const c of s.constraints) room = Math.min(room, capacity[c]! - (r.protectedA?.[k]![c] ?? 0));
+    const held = r.protectedA?.[k];
+    if (held) for (const c of s.constraints) room = Math.min(room, capacity[c]! - held[c]!);
+    else for (const c of s.constraints) room = Math.min(room, capacity[c]!);
     const ceiling = floorTenth(Math.min(r.bound(k), current + room));
     const whPerA = s.phases * s.demand.voltage * ((Math.min(step.endsAt, departureAt) - step.startsAt) / 3_600_000);
     if (ceiling < s.demand.minCurrentA || ceiling <= current || whPerA <= 0) continue;
@@ -117,9 +124,10 @@ function reserve(opts: DeadlinePlanOptions, r: Reservation): number {
 
 function release(opts: DeadlinePlanOptions, session: number, limits: Float64Array): void {
   const constraints = opts.model.sessions[session]!.constraints;
-  limits.forEach((a, k) => {
+  for (let k = 0; k < limits.length; k++) {
+    const a = limits[k]!;
     for (const c of constraints) opts.capacity[k]![c]! += a;
-  });
+  }
 }
 
 /** Code-point order, the same on every machine (localeCompare is not). */

@@ -48,12 +48,34 @@ export function parentOf(b: Body): number | null {
   return groupIdOf(b.parentId, 'parentId');
 }
 
-/** [{ startsAt, maxCurrentA }]: sorted by startsAt, no two at the same time. */
+const MAX_KW = 1_000_000;
+
+/** A power in kW from `b[key]` (> 0), named `field` in the error; rounded to 10 W. */
+export function kilowatts(b: Body, key: string, field = key): number {
+  const v = b[key];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > MAX_KW) throw new InvalidInput(`${field}: a number of kW above 0 and up to ${MAX_KW}`);
+  return Math.round(v * 100) / 100;
+}
+
+/** A phase-to-neutral voltage (V). */
+function voltsOf(b: Body): number {
+  const v = b.voltage;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 50 || v > 1000) throw new InvalidInput('voltage: the phase-to-neutral voltage in V, from 50 to 1000 (e.g. 230)');
+  return Math.round(v * 10) / 10;
+}
+
+/** [{ startsAt, maxCurrentA?, maxPowerKw? }] (at least one limit each): sorted by startsAt, no two at the same time. */
 export function scheduleOf(v: unknown, field: string): LoadGroupPeriod[] {
-  if (!Array.isArray(v) || v.length > MAX_PERIODS) throw new InvalidInput(`${field}: an array of at most ${MAX_PERIODS} periods { startsAt, maxCurrentA }`);
+  if (!Array.isArray(v) || v.length > MAX_PERIODS) throw new InvalidInput(`${field}: an array of at most ${MAX_PERIODS} periods { startsAt, maxCurrentA?, maxPowerKw? }`);
   const periods = v.map((p, i) => {
     if (typeof p !== 'object' || p === null || typeof (p as Body).startsAt !== 'string') throw new InvalidInput(`${field}[${i}].startsAt: required date-time`);
-    return { startsAt: parseTimestamp((p as Body).startsAt as string, `${field}[${i}].startsAt`), maxCurrentA: amps(p as Body, 'maxCurrentA', { field: `${field}[${i}].maxCurrentA` }) };
+    const b = p as Body;
+    if (b.maxCurrentA === undefined && b.maxPowerKw === undefined) throw new InvalidInput(`${field}[${i}]: maxCurrentA or maxPowerKw (or both) required`);
+    return {
+      startsAt: parseTimestamp(b.startsAt as string, `${field}[${i}].startsAt`),
+      ...(b.maxCurrentA === undefined ? {} : { maxCurrentA: amps(b, 'maxCurrentA', { field: `${field}[${i}].maxCurrentA` }) }),
+      ...(b.maxPowerKw === undefined ? {} : { maxPowerKw: kilowatts(b, 'maxPowerKw', `${field}[${i}].maxPowerKw`) }),
+    };
   });
   periods.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   if (periods.some((p, i) => i > 0 && p.startsAt.getTime() === periods[i - 1].startsAt.getTime())) throw new InvalidInput(`${field}: two periods start at the same time`);
@@ -68,6 +90,8 @@ export function patchOf(b: Body): LoadGroupPatch {
   if (b.phases !== undefined) patch.phases = phasesOf(b);
   if (b.marginA !== undefined) patch.marginA = amps(b, 'marginA');
   if (b.schedule !== undefined) patch.schedule = scheduleOf(b.schedule, 'schedule');
+  if (b.maxPowerKw !== undefined) patch.maxPowerKw = b.maxPowerKw === null ? null : kilowatts(b, 'maxPowerKw');
+  if (b.voltage !== undefined) patch.voltage = b.voltage === null ? null : voltsOf(b);
   return patch;
 }
 
@@ -97,5 +121,10 @@ export const chargePointIdOf = (raw: string): string => {
 
 /** A new group from a POST body. */
 export function newGroupOf(b: Body): NewLoadGroup {
-  return { name: nameOf(b), parentId: parentOf(b), maxCurrentA: amps(b, 'maxCurrentA'), phases: phasesOf(b), marginA: b.marginA === undefined ? 0 : amps(b, 'marginA'), schedule: b.schedule === undefined ? [] : scheduleOf(b.schedule, 'schedule') };
+  return {
+    name: nameOf(b), parentId: parentOf(b), maxCurrentA: amps(b, 'maxCurrentA'), phases: phasesOf(b), marginA: b.marginA === undefined ? 0 : amps(b, 'marginA'),
+    schedule: b.schedule === undefined ? [] : scheduleOf(b.schedule, 'schedule'),
+    maxPowerKw: b.maxPowerKw === undefined || b.maxPowerKw === null ? null : kilowatts(b, 'maxPowerKw'),
+    voltage: b.voltage === undefined || b.voltage === null ? null : voltsOf(b),
+  };
 }

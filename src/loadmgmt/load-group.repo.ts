@@ -4,6 +4,8 @@ import type { Db } from '../db/knex.ts';
 import { translatePg } from '../db/pg-errors.ts';
 import { NotFound } from '../shared/errors.ts';
 import type { PhaseAmps } from './allocation.types.ts';
+import { priceCurveWire } from './price-curve-input.ts';
+import type { PriceCurve } from './price-curve.ts';
 import type { ChargerMembership, LoadGroup, LoadGroupPatch, LoadGroupPeriod, NewLoadGroup, PhaseRotation } from './load.types.ts';
 
 type Row = Record<string, any>;
@@ -17,10 +19,13 @@ const toGroup = (r: Row): LoadGroup => ({
   maxCurrentA: Number(r.max_current_a),
   phases: Number(r.phases) as 1 | 3,
   marginA: Number(r.margin_a),
-  schedule: (json(r.schedule) as Array<{ startsAt: string; maxCurrentA: number }>).map((p) => ({ startsAt: new Date(p.startsAt), maxCurrentA: p.maxCurrentA })),
+  maxPowerKw: r.max_power_kw === null || r.max_power_kw === undefined ? null : Number(r.max_power_kw),
+  voltage: r.voltage === null || r.voltage === undefined ? null : Number(r.voltage),
+  schedule: (json(r.schedule) as Array<{ startsAt: string; maxCurrentA?: number; maxPowerKw?: number }>).map((p) => ({ ...p, startsAt: new Date(p.startsAt) })),
   unmanagedA: r.unmanaged_a === null ? null : json(r.unmanaged_a),
   unmanagedSource: r.unmanaged_source,
   unmanagedAt: r.unmanaged_at,
+  priceCurve: r.price_curve === null || r.price_curve === undefined ? null : json(r.price_curve),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -34,7 +39,7 @@ const toMembership = (r: Row): ChargerMembership => ({
   createdAt: r.created_at,
 });
 
-const scheduleJson = (s: LoadGroupPeriod[]): string => JSON.stringify(s.map((p) => ({ startsAt: p.startsAt.toISOString(), maxCurrentA: p.maxCurrentA })));
+const scheduleJson = (s: LoadGroupPeriod[]): string => JSON.stringify(s.map((p) => ({ ...p, startsAt: p.startsAt.toISOString() })));
 
 function groupColumns(g: LoadGroupPatch): Row {
   const row: Row = {};
@@ -43,6 +48,8 @@ function groupColumns(g: LoadGroupPatch): Row {
   if (g.maxCurrentA !== undefined) row.max_current_a = g.maxCurrentA;
   if (g.phases !== undefined) row.phases = g.phases;
   if (g.marginA !== undefined) row.margin_a = g.marginA;
+  if (g.maxPowerKw !== undefined) row.max_power_kw = g.maxPowerKw;
+  if (g.voltage !== undefined) row.voltage = g.voltage;
   if (g.schedule !== undefined) row.schedule = scheduleJson(g.schedule);
   return row;
 }
@@ -75,6 +82,12 @@ export async function updateGroup(db: Db, id: number, patch: LoadGroupPatch): Pr
 export async function updateUnmanaged(db: Db, id: number, u: { amps: PhaseAmps | null; source: 'fixed' | 'measured' | null }): Promise<LoadGroup> {
   const now = dbNow(db);
   const [row] = await db('load_groups').where({ id }).update({ unmanaged_a: u.amps === null ? null : JSON.stringify(u.amps), unmanaged_source: u.source, unmanaged_at: u.amps === null ? null : now, updated_at: now }).returning('*');
+  if (!row) throw new NotFound(`load group ${id} not found`);
+  return toGroup(row);
+}
+
+export async function updatePriceCurve(db: Db, id: number, curve: PriceCurve | null): Promise<LoadGroup> {
+  const [row] = await db('load_groups').where({ id }).update({ price_curve: curve === null ? null : JSON.stringify(priceCurveWire(curve)), updated_at: dbNow(db) }).returning('*');
   if (!row) throw new NotFound(`load group ${id} not found`);
   return toGroup(row);
 }

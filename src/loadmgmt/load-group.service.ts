@@ -7,6 +7,8 @@ import { nodeLimitAt } from './equal-share.ts';
 import * as repo from './load-group.repo.ts';
 import * as state from './load-state.repo.ts';
 import type { LoadManager } from './load-manager.service.ts';
+import { pricePointsOf, type PriceCurve } from './price-curve.ts';
+import { priceCurveOf, type PriceCurveWire } from './price-curve-input.ts';
 import type { ChargerMembership, LoadGroup, LoadGroupPatch, LoadGroupPeriod, LoadGroupView, NewLoadGroup, PhaseRotation } from './load.types.ts';
 
 export interface LoadGroupServiceOptions {
@@ -65,6 +67,35 @@ export class LoadGroupService {
     return this.update(id, { schedule });
   }
 
+  /** PUT /load-groups/{id}/price-curve: the curve of the group and of the groups below it without one. */
+  async setPriceCurve(id: number, curve: PriceCurve): Promise<PriceCurveView> {
+    await repo.updatePriceCurve(this.o.db, id, curve);
+    this.o.manager.requestRun(`price curve of load group ${id}`);
+    return this.priceCurve(id);
+  }
+
+  async clearPriceCurve(id: number): Promise<void> {
+    await repo.updatePriceCurve(this.o.db, id, null);
+    this.o.manager.requestRun(`price curve of load group ${id} removed`);
+  }
+
+  /** The curve in force for a group: its own, else its nearest ancestor's; with its prices over the horizon. */
+  async priceCurve(id: number): Promise<PriceCurveView> {
+    const all = new Map((await repo.listGroups(this.o.db)).map((g) => [g.id, g]));
+    if (!all.has(id)) throw new NotFound(`load group ${id} not found`);
+    const seen = new Set<number>();
+    let g = all.get(id);
+    while (g && !g.priceCurve && g.parentId !== null && !seen.has(g.id)) {
+      seen.add(g.id);
+      g = all.get(g.parentId);
+    }
+    if (!g?.priceCurve) throw new NotFound(`load group ${id} has no price curve, nor has any group above it`);
+    const now = this.o.clock.now().getTime();
+    const to = now + Math.max(this.o.settings.stepSec, this.o.settings.horizonSec) * 1000;
+    const prices = pricePointsOf(priceCurveOf({ ...g.priceCurve }), now, to).map((p) => ({ startsAt: new Date(p.startsAt).toISOString(), pricePerKwh: p.pricePerKWh }));
+    return { groupId: g.id, isInherited: g.id !== id, ...g.priceCurve, prices };
+  }
+
   async setUnmanaged(id: number, amps: PhaseAmps | null, source: 'fixed' | 'measured'): Promise<LoadGroup> {
     const updated = await repo.updateUnmanaged(this.o.db, id, { amps, source: amps === null ? null : source });
     this.o.manager.requestRun(`unmanaged load of load group ${id}`);
@@ -109,7 +140,7 @@ export class LoadGroupService {
     return {
       ...group,
       chargers,
-      limitA: nodeLimitAt(toCapacityNode(group), now),
+      limitA: nodeLimitAt(toCapacityNode(group, { voltage: this.o.settings.voltage }), now),
       plannedA: last?.plannedA ?? null,
       measuredA: measuredLoad(input).get(String(id)) ?? { ...NO_LOAD },
       sessions: own.map((s) => {
@@ -118,6 +149,13 @@ export class LoadGroupService {
       }),
     };
   }
+}
+
+/** GET /load-groups/{id}/price-curve: the curve in force, whose it is, and its prices from now over the horizon. */
+export interface PriceCurveView extends PriceCurveWire {
+  groupId: number;
+  isInherited: boolean;
+  prices: Array<{ startsAt: string; pricePerKwh: number }>;
 }
 
 function notFoundAs(message: string) {

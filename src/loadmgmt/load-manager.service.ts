@@ -231,7 +231,7 @@ export class LoadManager {
 
   /** The TxDefaultProfile of each connected member charger: its guaranteed share, sent when it changes. */
   private async sendDefaults(tree: LoadGroup[], members: ChargerMembership[], now: number): Promise<number> {
-    const shares = safeShares(tree, members, { now, minCurrentA: this.o.settings.minCurrentA, refusing: this.refusing, defaultMaxCurrentA: this.o.settings.defaultMaxCurrentA });
+    const shares = safeShares(tree, members, { now, minCurrentA: this.o.settings.minCurrentA, refusing: this.refusing, defaultMaxCurrentA: this.o.settings.defaultMaxCurrentA, voltage: this.o.settings.voltage });
     const connected = new Set(await state.listConnectedChargers(this.o.db, members.map((m) => m.chargePointId)));
     let sent = 0;
     await Promise.all(

@@ -2,11 +2,14 @@
 // load manager reads and writes per session. The allocator's own types are in allocation.types.ts.
 import type { PhaseAmps, SchedulePeriod } from './allocation.types.ts';
 import type { OcpiChargingProfile } from '../chargingprofiles/chargingprofile.types.ts';
+import type { PriceCurveWire } from './price-curve-input.ts';
 
-/** A period of a node's time-varying limit (a grid operator's peak hours, a pushed solar forecast). */
+/** A period of a node's time-varying limit (a grid operator's peak hours, a pushed solar forecast): in A, in kW or
+ * both (at least one; the tighter holds). */
 export interface LoadGroupPeriod {
   startsAt: Date;
-  maxCurrentA: number;
+  maxCurrentA?: number;
+  maxPowerKw?: number;
 }
 
 /** A node of the capacity tree: a site's grid connection (no parent), a panel or a circuit. */
@@ -18,16 +21,22 @@ export interface LoadGroup {
   maxCurrentA: number;
   phases: 1 | 3;
   marginA: number;
+  /** limit in kW over all its phases, besides maxCurrentA (the tighter holds); null: none */
+  maxPowerKw: number | null;
+  /** phase-to-neutral voltage converting kW into A; null: loadManagement.voltage */
+  voltage: number | null;
   schedule: LoadGroupPeriod[];
   /** load cpms does not control (a building), per grid phase; null: none */
   unmanagedA: PhaseAmps | null;
   unmanagedSource: 'fixed' | 'measured' | null;
   unmanagedAt: Date | null;
+  /** the group's own energy price curve as set and served (inherited by the groups below it); null: none */
+  priceCurve: PriceCurveWire | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type NewLoadGroup = Pick<LoadGroup, 'name' | 'parentId' | 'maxCurrentA' | 'phases' | 'marginA' | 'schedule'>;
+export type NewLoadGroup = Pick<LoadGroup, 'name' | 'parentId' | 'maxCurrentA' | 'phases' | 'marginA' | 'schedule' | 'maxPowerKw' | 'voltage'>;
 export type LoadGroupPatch = Partial<NewLoadGroup>;
 
 /** OCPP 1.6 ConnectorPhaseRotation values (R = L1, S = L2, T = L3). */

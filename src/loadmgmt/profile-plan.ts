@@ -118,7 +118,7 @@ export function overDrawn(nodes: NodeLoad[], measured: Map<string, PhaseAmps>, t
  * Each member charger's guaranteed share: at each level of its path, what refusing chargers below may draw
  * held back, the rest shared by the other chargers below; the tightest level counts.
  */
-export function safeShares(tree: LoadGroup[], members: ChargerMembership[], o: { now: number; minCurrentA: number; refusing: ReadonlySet<string>; defaultMaxCurrentA: number }): Map<string, number> {
+export function safeShares(tree: LoadGroup[], members: ChargerMembership[], o: { now: number; minCurrentA: number; refusing: ReadonlySet<string>; defaultMaxCurrentA: number; voltage?: number }): Map<string, number> {
   const byId = new Map(tree.map((g) => [g.id, g]));
   const pathOf = (id: number): LoadGroup[] => {
     const path: LoadGroup[] = [];
@@ -137,7 +137,7 @@ export function safeShares(tree: LoadGroup[], members: ChargerMembership[], o: {
   const path = (m: ChargerMembership) =>
     pathOf(m.groupId).map((g) => {
       const b = below.get(g.id) ?? { chargers: 1, refusingA: 0 };
-      return { limitA: nodeLimitAt(toCapacityNode(g), o.now) - b.refusingA, unmanagedA: g.unmanagedA ?? { L1: 0, L2: 0, L3: 0 }, chargers: b.chargers };
+      return { limitA: nodeLimitAt(toCapacityNode(g, { voltage: o.voltage }), o.now) - b.refusingA, unmanagedA: g.unmanagedA ?? { L1: 0, L2: 0, L3: 0 }, chargers: b.chargers };
     });
   return new Map(members.map((m) => [m.chargePointId, safeShareA(path(m), o.minCurrentA)]));
 }

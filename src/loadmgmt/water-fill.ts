@@ -20,6 +20,20 @@ const EPS = 1e-9;
 export interface EntryOrder {
   byPriority: number[];
   byMax: number[];
+  /** byMax of each priority class, computed once per order (the priorities do not change under one order) */
+  byMaxOfClass?: Map<number, number[]>;
+}
+
+/** The entries of one priority class by maximum (byMax filtered), cached on the order. */
+function byMaxOfClass(order: EntryOrder, entries: readonly FillEntry[], priority: number): number[] {
+  order.byMaxOfClass ??= new Map();
+  let list = order.byMaxOfClass.get(priority);
+  if (!list) {
+    list = [];
+    for (const i of order.byMax) if (entries[i]!.priority === priority) list.push(i);
+    order.byMaxOfClass.set(priority, list);
+  }
+  return list;
 }
 
 export function orderEntries(entries: readonly FillEntry[]): EntryOrder {
@@ -47,7 +61,9 @@ function groupBy(indexes: readonly number[], key: (i: number) => number, isDesce
     else groups.set(k, [i]);
   }
   const keys = [...groups.keys()].sort((a, b) => (isDescending ? b - a : a - b));
-  return keys.flatMap((k) => groups.get(k)!);
+  const out: number[] = [];
+  for (const k of keys) for (const i of groups.get(k)!) out.push(i);
+  return out;
 }
 
 /** Per-call scratch space shared by the priority classes (each class leaves it as it found it). */
@@ -71,11 +87,15 @@ export function fillStep(capacity: Float64Array, entries: readonly FillEntry[], 
   for (let from = 0; from < byPriority.length; ) {
     let to = from;
     while (to < byPriority.length && entries[byPriority[to]!]!.priority === entries[byPriority[from]!]!.priority) to++;
-    const admitted = admit(capacity, entries, byPriority.slice(from, to), fill.values);
+    const admitted = admit(capacity, entries, { list: byPriority, from, to }, fill.values);
     if (admitted.length > 0) {
-      const isAdmitted = new Uint8Array(entries.length);
-      for (const i of admitted) isAdmitted[i] = 1;
-      raise(fill, admitted, order.byMax.filter((i) => isAdmitted[i] === 1));
+      const byMax = from === 0 && to === byPriority.length ? order.byMax : byMaxOfClass(order, entries, entries[byPriority[from]!]!.priority);
+      // the class's entries not admitted take no part: frozen, they are passed over as if not listed
+      if (admitted.length < to - from) {
+        for (let m = from; m < to; m++) fill.state[byPriority[m]!] = FROZEN;
+        for (const i of admitted) fill.state[i] = WAITING;
+      }
+      raise(fill, admitted, byMax);
     }
     from = to;
   }
@@ -83,9 +103,10 @@ export function fillStep(capacity: Float64Array, entries: readonly FillEntry[], 
 }
 
 /** Admits the class's sessions at their minimum in rank order while it fits on all their constraints. */
-function admit(capacity: Float64Array, entries: readonly FillEntry[], members: number[], values: Float64Array): number[] {
+function admit(capacity: Float64Array, entries: readonly FillEntry[], members: { list: number[]; from: number; to: number }, values: Float64Array): number[] {
   const admitted: number[] = [];
-  for (const i of members) {
+  for (let m = members.from; m < members.to; m++) {
+    const i = members.list[m]!;
     const e = entries[i]!;
     if (e.maxA <= 0 || e.maxA < e.minA) continue;
     const cs = e.constraints;
@@ -114,6 +135,17 @@ function membersOf(entries: readonly FillEntry[], admitted: number[], size: numb
   return { start, list };
 }
 
+/** Consecutive steps mostly admit the same sessions: their constraint lists are reused (read-only). */
+const lastMembers = new WeakMap<readonly FillEntry[], { admitted: number[]; size: number; members: { start: Int32Array; list: Int32Array } }>();
+
+function cachedMembersOf(entries: readonly FillEntry[], admitted: number[], size: number): { start: Int32Array; list: Int32Array } {
+  const last = lastMembers.get(entries);
+  if (last && last.size === size && last.admitted.length === admitted.length && last.admitted.every((i, j) => admitted[j] === i)) return last.members;
+  const members = membersOf(entries, admitted, size);
+  lastMembers.set(entries, { admitted, size, members });
+  return members;
+}
+
 /** The state of one class's water-filling. */
 interface Rise {
   fill: Fill;
@@ -131,7 +163,7 @@ interface Rise {
 /** Water-filling above the minimum: value = clamp(level, minA, maxA), the level rising until all are frozen. */
 function raise(fill: Fill, admitted: number[], byMax: number[]): void {
   const { capacity, entries, rising } = fill;
-  const members = membersOf(entries, admitted, capacity.length);
+  const members = cachedMembersOf(entries, admitted, capacity.length);
   const active: number[] = [];
   for (let c = 0; c < capacity.length; c++) if (members.start[c + 1]! > members.start[c]!) active.push(c);
   const byMin = groupBy(admitted, (i) => entries[i]!.minA, false);
@@ -177,8 +209,18 @@ function nextLevel(r: Rise): number {
   let next = entries[r.byMax[r.nextMax]!]!.maxA;
   const isWaiting = r.nextMin < r.byMin.length;
   if (isWaiting) next = Math.min(next, entries[r.byMin[r.nextMin]!]!.minA);
-  r.active = r.active.filter((c) => rising[c]! > 0 || isWaiting);
-  for (const c of r.active) if (rising[c]! > 0) next = Math.min(next, r.level + capacity[c]! / rising[c]!);
+  // compacts `active` in place (same order as a filter), without allocating per level
+  const active = r.active;
+  let n = 0;
+  for (let j = 0; j < active.length; j++) {
+    const c = active[j]!;
+    const count = rising[c]!;
+    if (count > 0) {
+      next = Math.min(next, r.level + capacity[c]! / count);
+      active[n++] = c;
+    } else if (isWaiting) active[n++] = c;
+  }
+  active.length = n;
   return next;
 }
 

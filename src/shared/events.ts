@@ -26,6 +26,8 @@ export interface DomainEventMap {
   'session.started': { sessionId: number };
   'session.updated': { sessionId: number };
   'session.stopped': { sessionId: number };
+  /** An eMSP set or cleared the charging profile of a session (OCPI chargingprofiles): an upper bound changed. */
+  'chargingprofile.changed': { sessionId: number };
 }
 
 /** A typed in-process event bus; listeners must not throw (they are called synchronously). */

@@ -57,6 +57,7 @@ const EXPECTED: Record<string, Role[]> = {
   'GET /log-requests': ALL, 'POST /log-requests': NETWORK, 'GET /log-requests/{id}': ALL, 'GET /log-requests/{id}/file': ALL,
   'GET /load-groups': ALL, 'POST /load-groups': NETWORK, 'GET /load-groups/{id}': ALL, 'PATCH /load-groups/{id}': NETWORK, 'DELETE /load-groups/{id}': NETWORK,
   'PUT /load-groups/{id}/schedule': NETWORK, 'PUT /load-groups/{id}/unmanaged-load': NETWORK,
+  'GET /load-groups/{id}/price-curve': ALL, 'PUT /load-groups/{id}/price-curve': NETWORK, 'DELETE /load-groups/{id}/price-curve': NETWORK,
   'PUT /load-groups/{id}/chargers/{chargePointId}': NETWORK, 'DELETE /load-groups/{id}/chargers/{chargePointId}': NETWORK,
 };
 

@@ -155,4 +155,31 @@ describe('e2e load groups admin API', () => {
     expect(res.body.schedule).to.deep.equal([{ startsAt: '2030-01-01T08:00:00.000Z', maxCurrentA: 20 }, { startsAt: '2030-01-01T12:00:00.000Z', maxCurrentA: 10 }]);
     expect((await t.api('PUT', `/api/v1/load-groups/${group.id}/schedule`, { periods: 'none' })).status).to.equal(400);
   });
+
+  it('should hold the tighter of a group\'s A and kW limits (I = P / (phases × U)), in its schedule too, and refuse bad kW', async () => {
+    // Arrange: 32 A but 11 kW on 3 × 230 V (15.9 A); from 2026-01-01 a period of 6.9 kW (10 A)
+    const group = await aGroup({ maxCurrentA: 32, maxPowerKw: 11 });
+    const at240 = await aGroup({ maxCurrentA: 32, maxPowerKw: 11, voltage: 240 });
+
+    // Act
+    const shown = await t.api('GET', `/api/v1/load-groups/${group.id}`);
+    const scheduled = await t.api('PUT', `/api/v1/load-groups/${group.id}/schedule`, { periods: [{ startsAt: '2026-01-01T00:00:00Z', maxPowerKw: 6.9 }] });
+    const afterSchedule = await t.api('GET', `/api/v1/load-groups/${group.id}`);
+    const patched = await t.api('PATCH', `/api/v1/load-groups/${at240.id}`, { maxPowerKw: null });
+
+    // Assert
+    expect(shown.body).to.deep.include({ maxCurrentA: 32, maxPowerKw: 11, voltage: null, limitA: 15.9 });
+    expect((await t.api('GET', `/api/v1/load-groups/${at240.id}`)).body).to.deep.include({ limitA: 32, maxPowerKw: null, voltage: 240 });
+    expect(scheduled.body.schedule).to.deep.equal([{ startsAt: '2026-01-01T00:00:00.000Z', maxPowerKw: 6.9 }]);
+    expect(afterSchedule.body.limitA).to.equal(10);
+    expect(patched.status).to.equal(200);
+    const bad = [
+      await t.api('POST', '/api/v1/load-groups', { name: 'kw-bad', maxCurrentA: 32, phases: 3, maxPowerKw: 0 }),
+      await t.api('POST', '/api/v1/load-groups', { name: 'kw-bad', maxCurrentA: 32, phases: 3, voltage: 5 }),
+      await t.api('PUT', `/api/v1/load-groups/${group.id}/schedule`, { periods: [{ startsAt: '2026-01-01T00:00:00Z' }] }),
+    ];
+    expect(bad.map((r) => r.status)).to.deep.equal([400, 400, 400]);
+    expect(bad.map((r) => r.body.error.message)).to.satisfy((m: string[]) => /maxPowerKw/.test(m[0]!) && /voltage/.test(m[1]!) && /maxCurrentA or maxPowerKw/.test(m[2]!));
+  });
 });
+

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { buildAllocationInput, currentsOfSamples, emspLimitA, measuredLoad, parseConnectorPhaseRotation, phaseRotationOf, toSessionDemand, vehiclePhasesOf, type InputSettings } from '../../../src/loadmgmt/allocation-input.ts';
+import { ampsOfPower, buildAllocationInput, currentsOfSamples, toCapacityNode, emspLimitA, measuredLoad, parseConnectorPhaseRotation, phaseRotationOf, toSessionDemand, vehiclePhasesOf, type InputSettings } from '../../../src/loadmgmt/allocation-input.ts';
 import type { AppliedAllocation, LoadGroup, LoadSession } from '../../../src/loadmgmt/load.types.ts';
 
 const NOW = Date.parse('2026-12-05T10:00:00Z');
 const SETTINGS: InputSettings = { horizonSec: 86_400, stepSec: 900, minCurrentA: 6, defaultMaxCurrentA: 32, voltage: 230 };
 
-const aGroup = (o: Partial<LoadGroup> = {}): LoadGroup => ({ id: 1, name: 'site', parentId: null, maxCurrentA: 32, phases: 3, marginA: 0, schedule: [], unmanagedA: null, unmanagedSource: null, unmanagedAt: null, createdAt: new Date(NOW), updatedAt: new Date(NOW), ...o });
+const aGroup = (o: Partial<LoadGroup> = {}): LoadGroup => ({ id: 1, name: 'site', parentId: null, maxCurrentA: 32, phases: 3, marginA: 0, schedule: [], unmanagedA: null, unmanagedSource: null, unmanagedAt: null, priceCurve: null, maxPowerKw: null, voltage: null, createdAt: new Date(NOW), updatedAt: new Date(NOW), ...o });
 const aLoadSession = (o: Partial<LoadSession> = {}): LoadSession => ({
   sessionId: 7, chargePointId: 'CP1', connectorNumber: 1, groupId: 1, startedAt: new Date(NOW - 3_600_000), energyWh: 5_000, connectorMaxA: 32, powerType: 'AC_3_PHASE',
   membershipMaxA: null, phaseRotation: null, priority: 0, preferences: null, emspProfile: null, measured: null, ...o,
@@ -92,5 +92,42 @@ describe('loadmgmt allocation input', () => {
     const currents = currentsOfSamples([sample('L1', '9', 0), sample('L1-N', '16', 1), sample('L2', '15.5', 1), sample(null, '40', 1), sample('L3', '3', 1, 'Voltage')]);
 
     expect([...currents]).to.deep.equal([[0, 16], [1, 15.5]]);
+  });
+
+  describe('kW limits', () => {
+    // I = P / (phases × U phase-to-neutral), rounded down to 0.1 A
+    const cases: Array<[string, number, { voltage: number; phases: 1 | 3 }, number]> = [
+      ['22 kW on 3 × 230 V', 22, { voltage: 230, phases: 3 }, 31.8],
+      ['11 kW on 3 × 230 V', 11, { voltage: 230, phases: 3 }, 15.9],
+      ['11 kW on 3 × 240 V', 11, { voltage: 240, phases: 3 }, 15.2],
+      ['7.4 kW on 1 × 230 V', 7.4, { voltage: 230, phases: 1 }, 32.1],
+      ['exactly 20 A (13.8 kW on 3 × 230 V)', 13.8, { voltage: 230, phases: 3 }, 20],
+    ];
+    for (const [name, kw, o, expected] of cases) it(`should convert ${name} into ${expected} A per phase`, () => expect(ampsOfPower(kw, o)).to.equal(expected));
+
+    it('should let the tighter of the A and kW limits hold, with the group\'s voltage else the configured one', () => {
+      expect(toCapacityNode(aGroup({ maxCurrentA: 32, maxPowerKw: 11 }), { voltage: 230 }).maxCurrentA).to.equal(15.9);
+      expect(toCapacityNode(aGroup({ maxCurrentA: 32, maxPowerKw: 11, voltage: 240 }), { voltage: 230 }).maxCurrentA).to.equal(15.2);
+      expect(toCapacityNode(aGroup({ maxCurrentA: 10, maxPowerKw: 11 }), { voltage: 230 }).maxCurrentA).to.equal(10);
+      expect(toCapacityNode(aGroup({ maxCurrentA: 16, maxPowerKw: 11, phases: 1 }), { voltage: 230 }).maxCurrentA).to.equal(16);
+    });
+
+    it('should convert schedule periods in kW, in A or both, the tighter holding', () => {
+      const schedule = [
+        { startsAt: new Date(NOW), maxPowerKw: 6.9 },
+        { startsAt: new Date(NOW + 3_600_000), maxCurrentA: 20 },
+        { startsAt: new Date(NOW + 7_200_000), maxCurrentA: 20, maxPowerKw: 6.9 },
+      ];
+      expect(toCapacityNode(aGroup({ schedule }), { voltage: 230 }).schedule).to.deep.equal([
+        { startsAt: NOW, maxCurrentA: 10 },
+        { startsAt: NOW + 3_600_000, maxCurrentA: 20 },
+        { startsAt: NOW + 7_200_000, maxCurrentA: 10 },
+      ]);
+    });
+
+    it('should give the allocator the node limit from kW (the input the load manager builds)', () => {
+      const input = buildAllocationInput({ now: NOW, groups: [aGroup({ maxPowerKw: 11 })], sessions: [], applied: [], offline: new Set(), settings: SETTINGS });
+      expect(input.nodes[0]!.maxCurrentA).to.equal(15.9);
+    });
   });
 });

@@ -4,63 +4,11 @@
 import { expect } from 'chai';
 import type { AllocationInput, AllocationResult, CapacityNode, GridPhase, SessionDemand } from '../../../src/loadmgmt/allocation.types.ts';
 import { allocate } from '../../../src/loadmgmt/allocator.ts';
-import { aNode, aSession, energyWh, limitAt, MIN, ROTATIONS, seededRandom, T0 } from '../../fixtures/load-allocation.ts';
+import { energyWh, limitAt, MIN } from '../../fixtures/load-allocation.ts';
+import { randomCase } from '../../fixtures/load-allocation-random.ts';
 
 const CASES = 400;
 const STEP = 15 * MIN;
-
-function randomCase(seed: number): AllocationInput {
-  const rand = seededRandom(seed);
-  const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const now = T0 + int(0, 96) * STEP + int(0, 59) * 1000;
-  const aRandomNode = (id: string, parentId: string | null): CapacityNode =>
-    aNode({
-      id,
-      parentId,
-      maxCurrentA: int(10, 125),
-      phases: rand() < 0.15 ? 1 : 3,
-      marginA: pick([0, 0, 2, 5]),
-      schedule: Array.from({ length: int(0, 3) }, () => ({ startsAt: now + int(-4, 96) * STEP + pick([0, 0, 7 * MIN]), maxCurrentA: int(0, 100) })).sort((a, b) => a.startsAt - b.startsAt),
-      unmanagedA: rand() < 0.3 ? { L1: int(0, 40), L2: int(0, 40), L3: int(0, 40) } : { L1: 0, L2: 0, L3: 0 },
-    });
-  const nodes = [aRandomNode('n0', null)];
-  let level = [nodes[0]!];
-  for (let depth = int(1, 4); depth > 1; depth--) {
-    level = level.flatMap((parent) => Array.from({ length: int(1, 3) }, (_, i) => aRandomNode(`${parent.id}.${i}`, parent.id)));
-    nodes.push(...level);
-  }
-  const sessions = Array.from({ length: int(0, 25) }, (_, i) => randomSession({ rand, int, pick }, { i, now, nodes }));
-  const prices = Array.from({ length: int(0, 4) }, () => ({ startsAt: now + int(-4, 96) * STEP, pricePerKWh: int(5, 50) / 100 }));
-  return { now, horizonSec: pick([900, 3600, 4 * 3600, 24 * 3600]), stepSec: pick([900, 900, 300, 1800]), nodes, sessions, prices };
-}
-
-interface Dice {
-  rand: () => number;
-  int: (lo: number, hi: number) => number;
-  pick: <T>(xs: readonly T[]) => T;
-}
-
-function randomSession({ rand, int, pick }: Dice, at: { i: number; now: number; nodes: CapacityNode[] }): SessionDemand {
-  const maxCurrentA = rand() < 0.7 ? pick([4, 6, 10, 16, 16, 32, 32]) : int(0, 400) / 10;
-  return aSession({
-    sessionId: `s${at.i}`,
-    nodeId: rand() < 0.03 ? 'unknown' : pick(at.nodes).id,
-    phaseRotation: pick(ROTATIONS),
-    chargerPhases: rand() < 0.2 ? 1 : 3,
-    vehiclePhases: pick([1, 2, 3, 3, 3] as const),
-    maxCurrentA,
-    minCurrentA: pick([6, 6, 6, 0, 8]),
-    ...(rand() < 0.3 ? { measuredA: [int(0, 320) / 10, int(0, 320) / 10, int(0, 320) / 10] as [number, number, number] } : {}),
-    ...(rand() < 0.5 ? { appliedA: int(6, 32) } : {}),
-    uncontrolled: rand() < 0.1,
-    priority: int(0, 2),
-    ...(rand() < 0.5 ? { energyNeededWh: rand() < 0.5 ? int(-1000, 8_000) : int(0, 60_000) } : {}),
-    ...(rand() < 0.5 ? { departureAt: at.now + int(-4, 48) * STEP + int(0, 899) * 1000 } : {}),
-    voltage: pick([230, 230, 120]),
-    startedAt: at.now - int(0, 600) * MIN,
-  });
-}
 
 /** The node's effective limit over [from, to): the lowest in force at any moment of it, minus the margin. */
 function effectiveLimit(node: CapacityNode, from: number, to: number): number {

@@ -226,3 +226,25 @@ describe('load allocator: planning the horizon', () => {
     expect(byId(one)).to.deep.equal(byId(other));
   });
 });
+
+describe('load allocator: price curves per site', () => {
+  it('should move each site\'s flexible energy into its own cheap hours (a node\'s curve is inherited below it)', () => {
+    // Arrange: site A is cheap from 18:00, site B cheap until 18:00; each has a circuit below it with a session
+    // that needs 1 h at 16 A by 20:00 (11,040 Wh) — the circuits have no curve of their own
+    const cheapLate = [{ startsAt: T0, pricePerKWh: 0.4 }, { startsAt: T0 + 2 * HOUR, pricePerKWh: 0.1 }];
+    const cheapEarly = [{ startsAt: T0, pricePerKWh: 0.1 }, { startsAt: T0 + 2 * HOUR, pricePerKWh: 0.4 }];
+    const nodes = [aNode({ id: 'A', prices: cheapLate }), aNode({ id: 'A1', parentId: 'A' }), aNode({ id: 'B', prices: cheapEarly }), aNode({ id: 'B1', parentId: 'B' })];
+    const need = { maxCurrentA: 16, energyNeededWh: 11_040, departureAt: T0 + 4 * HOUR };
+    const a = aSession({ sessionId: 'a', nodeId: 'A1', ...need });
+    const b = aSession({ sessionId: 'b', nodeId: 'B1', ...need });
+    // Act
+    const result = allocate(anInput({ horizonSec: 4 * 3600, nodes, sessions: [a, b] }));
+    // Assert
+    const early = { from: T0, to: T0 + 2 * HOUR, stepMs: 15 * MIN };
+    const late = { from: T0 + 2 * HOUR, to: T0 + 4 * HOUR, stepMs: 15 * MIN };
+    expect(energyWh(result, a, early)).to.equal(0);
+    expect(energyWh(result, a, late)).to.be.at.least(11_040);
+    expect(energyWh(result, b, late)).to.equal(0);
+    expect(energyWh(result, b, early)).to.be.at.least(11_040);
+  });
+});

@@ -78,7 +78,7 @@ describe('loadmgmt profile plan', () => {
   });
 
   it('should hold back what refusing chargers may draw before sharing a group among the others, at every level', () => {
-    const group = (id: number, parentId: number | null, maxCurrentA: number): LoadGroup => ({ id, name: `g${id}`, parentId, maxCurrentA, phases: 3, marginA: 0, schedule: [], unmanagedA: null, unmanagedSource: null, unmanagedAt: null, createdAt: new Date(NOW), updatedAt: new Date(NOW) });
+    const group = (id: number, parentId: number | null, maxCurrentA: number): LoadGroup => ({ id, name: `g${id}`, parentId, maxCurrentA, phases: 3, marginA: 0, schedule: [], unmanagedA: null, unmanagedSource: null, unmanagedAt: null, priceCurve: null, maxPowerKw: null, voltage: null, createdAt: new Date(NOW), updatedAt: new Date(NOW) });
     const member = (cp: string, groupId: number, maxCurrentA: number | null = null): ChargerMembership => ({ chargePointId: cp, groupId, phaseRotation: null, phaseRotationSource: null, maxCurrentA, createdAt: new Date(NOW) });
     const tree = [group(1, null, 32), group(2, 1, 100)];
 
