@@ -73,7 +73,10 @@ describe('e2e load management with the fleet simulator', function () {
     try {
       // Act 1: three three-phase cars arrive
       for (const i of [0, 1, 2]) await fleet.chargers[i].startSession(1, tags[i], EV_3P);
-      const three = await settled(fleet, groupId, 3);
+      // (A car that has just started draws less than it is given for a round: its spare goes to the others until
+      // the next round, e.g. 6, 6, 16; then the shares are equal.)
+      const isEqual = (v: View) => new Set(v.sessions.map((s) => s.limitA)).size === 1;
+      const three = await settled(fleet, groupId, 3, isEqual);
       // Assert 1: equal by symmetry, at least the minimum, within the limit
       const limits = three.sessions.map((s) => s.limitA!);
       expect(new Set(limits).size, `limits ${limits}`).to.equal(1);
