@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex.ts';
-import type { AnalyticsQuery, AvailabilityRow, UtilizationRow } from './analytics.types.ts';
+import type { AnalyticsQuery, AvailabilityRow, BucketAvailabilityRow, BucketUtilizationRow, UtilizationRow } from './analytics.types.ts';
 import { scopeConditions } from './scope.ts';
 
 // Time-based reports per EVSE (= connector: one EVSE per connector) and local bucket, from the status
@@ -164,4 +164,62 @@ export async function listAvailability(db: Db, q: AnalyticsQuery, o: EvseTimeOpt
   where not isempty(g.r)
   order by g.bucket, g.location_id, g.uid`, bindings(q, o, scope.bindings));
   return rows.map((r: Raw) => ({ ...evseColumns(r), maintenanceSec: Number(r.maintenance_sec), downSec: Number(r.down_sec) }));
+}
+
+// Per bucket (the default answer): the same seconds summed over the EVSEs in scope, without building a row per
+// EVSE and bucket. The period is counted per time zone (EVSEs × the bucket's length in that zone), the stored
+// days are summed per bucket, and only the live ranges go through the status history. Numeric until the end,
+// so the answer is exact and equals the sum of the per-EVSE rows.
+const BUCKETS = `,
+  zgrid as (
+    select z.n, b.loc as bucket, tstzrange(b.loc at time zone z.time_zone, (b.loc + p.step) at time zone z.time_zone) * tstzrange(p.f, p.t) as r
+    from (select time_zone, count(*) as n from ev0 group by 1) z, p,
+      generate_series(date_trunc(p.g, p.f at time zone z.time_zone), p.t at time zone z.time_zone, p.step) as b(loc)
+  ),
+  grid_b as (select bucket, sum(n)::int as evses, sum(n * ${len('r')}) as period from zgrid where not isempty(r) group by 1),
+  rolled_bb as (
+    select date_trunc(p.g, day::timestamp) as bucket, sum(charging_sec) as charging, sum(occupied_sec) as occupied,
+      sum(maintenance_sec) as maint, sum(down_sec) as down
+    from rolled, p group by 1
+  )`;
+
+/** Seconds charging and occupied per local bucket over the EVSEs in scope. */
+export async function listUtilizationByBucket(db: Db, q: AnalyticsQuery): Promise<Omit<BucketUtilizationRow, 'chargingShare' | 'occupiedShare'>[]> {
+  const scope = evseScope(q, { rollups: true });
+  const { rows } = await db.raw(`${BASE(scope.sql)}${BUCKETS},
+  agg as (
+    select x.bucket, sum(${len('x.r')}) filter (where h.status = 'Charging') as charging, sum(${len('x.r')}) as occupied
+    from p, h join ev on ev.charge_point_id = h.charge_point_id and ev.connector_number = h.connector_number and h.evse_conn = h.connector_number ${split('h.r', 'ev.time_zone')}
+    where h.status in ${OCCUPIED}
+    group by 1
+  )
+  select to_char(g.bucket, 'YYYY-MM-DD') as bucket, g.evses, g.period::float8 as period_sec,
+    (coalesce(a.charging, 0) + coalesce(rb.charging, 0))::float8 as charging, (coalesce(a.occupied, 0) + coalesce(rb.occupied, 0))::float8 as occupied
+  from grid_b g left join agg a using (bucket) left join rolled_bb rb using (bucket)
+  order by g.bucket`, bindings(q, { rollups: true }, scope.bindings));
+  return rows.map((r: Raw) => ({
+    bucket: r.bucket as string, evses: Number(r.evses), periodSec: Number(r.period_sec), chargingSec: Number(r.charging), occupiedSec: Number(r.occupied),
+  }));
+}
+
+/** Seconds observed (maintenance excluded), in maintenance and down per local bucket over the EVSEs in scope. */
+export async function listAvailabilityByBucket(db: Db, q: AnalyticsQuery): Promise<Omit<BucketAvailabilityRow, 'uptime'>[]> {
+  const scope = evseScope(q, { rollups: true });
+  const none = "'{}'::tstzmultirange";
+  const { rows } = await db.raw(`${BASE(scope.sql)}${DOWN_AND_MAINTENANCE}${BUCKETS},
+  live_b as (
+    select bucket, sum(case when m.mr is null then 0 else ${seconds('m.mr')} end) as maint,
+      sum(case when d.mr is null then 0 else ${seconds(`d.mr - coalesce(m.mr, ${none})`)} end) as down
+    from down d full join maint m using (charge_point_id, connector_number, bucket)
+    group by 1
+  ),
+  tot as (
+    select g.bucket, g.evses, g.period, coalesce(l.maint, 0) + coalesce(rb.maint, 0) as maint, coalesce(l.down, 0) + coalesce(rb.down, 0) as down
+    from grid_b g left join live_b l using (bucket) left join rolled_bb rb using (bucket)
+  )
+  select to_char(bucket, 'YYYY-MM-DD') as bucket, evses, (period - maint)::float8 as period_sec, maint::float8 as maintenance_sec, down::float8 as down_sec
+  from tot order by bucket`, bindings(q, { rollups: true }, scope.bindings));
+  return rows.map((r: Raw) => ({
+    bucket: r.bucket as string, evses: Number(r.evses), periodSec: Number(r.period_sec), maintenanceSec: Number(r.maintenance_sec), downSec: Number(r.down_sec),
+  }));
 }
