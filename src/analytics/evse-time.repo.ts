@@ -18,8 +18,8 @@ const EVSE_SCOPE = { location: 'e.location_id', chargePoint: 'c.charge_point_id'
 /** How the live part is read: `rollups: false` computes everything from the history (the job does). */
 export interface EvseTimeOptions { rollups: boolean; timeZone?: string }
 
-// p: the period, the bucket unit and its step; ev0: the EVSEs in scope; rolled: their stored whole days in
-// the period; ev: each EVSE with the multirange of the period left to compute live; kr: the live ranges per
+// p: the period, the bucket unit and its step; ev0: the EVSEs in scope; rolled: their stored whole months (for
+// groupBy=month) and days in the period; ev: each EVSE with the multirange of the period left to compute live; kr: the live ranges per
 // EVSE and status connector (its own and 0, OCPP 1.6 §4.9: the whole charger); h: status intervals within
 // them; grid: every EVSE × bucket.
 const BASE = (scopeSql: string) => `
@@ -29,11 +29,29 @@ const BASE = (scopeSql: string) => `
     from connectors c join evses e on e.id = c.evse_fk and not e.is_removed join locations l on l.id = e.location_id
     where c.connector_number is not null${scopeSql}
   ),
+  -- groupBy=month: stored months inside the period; then the stored days of the rest, probed per EVSE by time
+  months as (
+    select m.charge_point_id, m.connector_number, m.month as day, m.charging_sec, m.occupied_sec, m.maintenance_sec, m.down_sec, tstzrange(m.starts_at, m.ends_at) as dr
+    from p, ev0 join evse_month_rollups m on m.charge_point_id = ev0.charge_point_id and m.connector_number = ev0.connector_number and m.time_zone = ev0.time_zone
+    where p.use_rollups and p.g = 'month' and m.starts_at >= p.f and m.starts_at < p.t and m.ends_at <= p.t
+      and not exists (select 1 from analytics_dirty d where d.charge_point_id = m.charge_point_id and m.ends_at > d.since)
+  ),
+  months_mr as (select charge_point_id, connector_number, range_agg(dr) as mr from months group by 1, 2),
+  day_ranges as (
+    select ev0.charge_point_id, ev0.connector_number, ev0.time_zone, lr
+    from p, ev0 left join months_mr m using (charge_point_id, connector_number)
+    cross join lateral unnest(tstzmultirange(tstzrange(p.f, p.t)) - coalesce(m.mr, '{}'::tstzmultirange)) lr
+    where p.use_rollups
+  ),
   rolled as (
-    select r.*, tstzrange(r.starts_at, r.ends_at) as dr
-    from p, ev0 join evse_day_rollups r on r.charge_point_id = ev0.charge_point_id and r.connector_number = ev0.connector_number and r.time_zone = ev0.time_zone
-    where p.use_rollups and r.starts_at >= p.f and r.ends_at <= p.t
-      and not exists (select 1 from analytics_dirty d where d.charge_point_id = r.charge_point_id and r.ends_at > d.since)
+    select * from months
+    union all
+    select r.charge_point_id, r.connector_number, r.day, r.charging_sec, r.occupied_sec, r.maintenance_sec, r.down_sec, tstzrange(r.starts_at, r.ends_at)
+    from day_ranges dr cross join lateral (
+      select r.* from evse_day_rollups r
+      where r.charge_point_id = dr.charge_point_id and r.connector_number = dr.connector_number
+        and r.starts_at >= lower(dr.lr) and r.starts_at < upper(dr.lr) and r.ends_at <= upper(dr.lr) and r.time_zone = dr.time_zone offset 0) r
+    where not exists (select 1 from analytics_dirty d where d.charge_point_id = r.charge_point_id and r.ends_at > d.since)
   ),
   rolled_mr as (select charge_point_id, connector_number, range_agg(dr) as mr from rolled group by 1, 2),
   ev as (

@@ -4,7 +4,7 @@ import type { AnalyticsQuery } from './analytics.types.ts';
 import { listAvailability, listUtilization } from './evse-time.repo.ts';
 import { disableJit } from './query-settings.repo.ts';
 import {
-  advanceRolledUntil, deleteDirtyDays, findLatestDayStart, getRolledUntil, listDayChunks, listMissingDays, upsertEvseDays, type EvseDayRow,
+  advanceRolledUntil, deleteDirtyDays, findLatestDayStart, getRolledUntil, listDayChunks, listMissingDays, storeFullMonths, upsertEvseDays, type EvseDayRow,
 } from './rollup.repo.ts';
 
 /** Days computed per statement: a month of a zone's EVSEs at a time keeps each transaction short. */
@@ -13,17 +13,19 @@ const CHUNK_DAYS = 31;
 /**
  * The analytics-rollup job (issue 9): stores the utilization and availability seconds of every EVSE for each
  * whole local day that has ended, computed by the same live queries the reports use, so stored and live days
- * are equal. Idempotent: a run stores the days missing (new days, days made dirty by late data, days of an
- * EVSE whose location changed zone) and nothing else.
+ * are equal, and then the sum of each local month whose days are all stored (evse_month_rollups). Idempotent: a
+ * run stores the days missing (new days, days made dirty by late data, days of an EVSE whose location changed
+ * zone), their complete months, and nothing else.
  */
 export class AnalyticsRollupService {
   constructor(private readonly o: { db: Db; clock: Clock; lookbackDays: number }) {}
 
-  async run(): Promise<{ dirtyMarks: number; days: number }> {
+  async run(): Promise<{ dirtyMarks: number; days: number; months: number }> {
     const now = this.o.clock.now();
     await this.advance(now);
     const dirtyMarks = await this.o.db.transaction((trx) => deleteDirtyDays(trx));
     let days = 0;
+    let months = 0;
     const missing = await this.o.db.transaction(async (trx) => {
       await disableJit(trx);
       return listMissingDays(trx, now, this.o.lookbackDays);
@@ -32,8 +34,10 @@ export class AnalyticsRollupService {
       for (const chunk of await listDayChunks(this.o.db, { ...zone, days: CHUNK_DAYS })) {
         days += await this.rollChunk(zone.timeZone, chunk);
       }
+      // the months the days stored fall in, each once all its days are stored (a year by month reads these)
+      months += await this.o.db.transaction((trx) => storeFullMonths(trx, zone));
     }
-    return { dirtyMarks, days };
+    return { dirtyMarks, days, months };
   }
 
   // Before rolling a day, late writes dated in it must mark it dirty: rolled_until moves first, in its own

@@ -35,11 +35,12 @@ async function reports(db: Knex): Promise<AnalyticsRow[][]> {
   return out;
 }
 
-/** The reports computed from the history alone: every stored day deleted in a transaction rolled back after. */
+/** The reports computed from the history alone: every stored day and month deleted in a transaction rolled back after. */
 async function liveReports(db: Knex): Promise<AnalyticsRow[][]> {
   let out: AnalyticsRow[][] = [];
   await db.transaction(async (trx) => {
     await trx('evse_day_rollups').del();
+    await trx('evse_month_rollups').del();
     out = await reports(trx);
     throw new Rollback();
   }).catch((err: unknown) => {
@@ -66,9 +67,11 @@ describe('analytics: daily roll-up per EVSE', () => {
     const first = await job.run();
     const again = await job.run();
 
-    // Assert: 6 EVSEs × 45 days, each stored once; a second run has nothing left to do
+    // Assert: 6 EVSEs × 45 days, each stored once, and March (the one month all stored) per EVSE; a second run has nothing left to do
     expect(first.days).to.equal(6 * 45);
-    expect(again).to.deep.equal({ dirtyMarks: 0, days: 0 });
+    expect(first.months).to.equal(6);
+    expect(again).to.deep.equal({ dirtyMarks: 0, days: 0, months: 0 });
+    expect((await t.db.raw("select distinct to_char(month, 'YYYY-MM') as m from evse_month_rollups")).rows).to.deep.equal([{ m: '2026-03' }]);
     expect(Number((await t.db('evse_day_rollups').count({ n: '*' }))[0].n)).to.equal(6 * 45);
     expect(await reports(t.db)).to.deep.equal(live);
   });
@@ -96,7 +99,7 @@ describe('analytics: daily roll-up per EVSE', () => {
     }
   });
 
-  it('should compute days made stale by late data live until the job stores them again', async () => {
+  it('should compute days (and months) made stale by late data live until the job stores them again', async () => {
     // Arrange: stored days exist; a late StatusNotification, fault and cancelled window dated in them
     await job.run();
     await t.db('status_history').insert([
@@ -116,6 +119,8 @@ describe('analytics: daily roll-up per EVSE', () => {
     expect(beforeJob).to.deep.equal(live);
     expect(run.dirtyMarks).to.equal(3);
     expect(run.days).to.be.greaterThan(0);
+    expect(run.months).to.be.greaterThan(0);
+    expect(Number((await t.db('evse_month_rollups').count({ n: '*' }))[0].n)).to.equal(6);
     expect(afterJob).to.deep.equal(live);
     expect(Number((await t.db('analytics_dirty').count({ n: '*' }))[0].n)).to.equal(0);
   });
