@@ -3,7 +3,7 @@ import type { Clock } from '../shared/clock.ts';
 import { observedPeriod, share, uptime } from './analytics-query.ts';
 import type { AnalyticsQuery, AnalyticsRow, Metric } from './analytics.types.ts';
 import { listAvailability, listAvailabilityByBucket, listUtilization, listUtilizationByBucket } from './evse-time.repo.ts';
-import { disableJit } from './query-settings.repo.ts';
+import { analyticsSettings } from './query-settings.repo.ts';
 import { listRevenue } from './revenue.repo.ts';
 import { listSessionStats, listTopFailures } from './session-stats.repo.ts';
 
@@ -15,10 +15,10 @@ import { listSessionStats, listTopFailures } from './session-stats.repo.ts';
 export class AnalyticsService {
   constructor(private readonly o: { db: Db; clock: Clock }) {}
 
-  /** The rows of report `metric`; one read-only transaction each, without JIT (see disableJit). */
+  /** The rows of report `metric`; one read-only transaction each, without JIT (see analyticsSettings). */
   async report(metric: Metric, q: AnalyticsQuery): Promise<AnalyticsRow[]> {
     return this.o.db.transaction(async (trx) => {
-      await disableJit(trx);
+      await analyticsSettings(trx);
       switch (metric) {
         case 'sessions': return listSessionStats(trx, q);
         case 'revenue': return listRevenue(trx, q);

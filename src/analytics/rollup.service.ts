@@ -2,7 +2,7 @@ import type { Db } from '../db/knex.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { AnalyticsQuery } from './analytics.types.ts';
 import { listAvailability, listUtilization } from './evse-time.repo.ts';
-import { disableJit } from './query-settings.repo.ts';
+import { analyticsSettings } from './query-settings.repo.ts';
 import {
   advanceRolledUntil, deleteDirtyDays, findLatestDayStart, getRolledUntil, listDayChunks, listMissingDays, storeFullMonths, upsertEvseDays, type EvseDayRow,
 } from './rollup.repo.ts';
@@ -27,7 +27,7 @@ export class AnalyticsRollupService {
     let days = 0;
     let months = 0;
     const missing = await this.o.db.transaction(async (trx) => {
-      await disableJit(trx);
+      await analyticsSettings(trx);
       return listMissingDays(trx, now, this.o.lookbackDays);
     });
     for (const zone of missing) {
@@ -50,7 +50,7 @@ export class AnalyticsRollupService {
 
   private async rollChunk(timeZone: string, period: { from: Date; to: Date }): Promise<number> {
     return this.o.db.transaction(async (trx) => {
-      await disableJit(trx);
+      await analyticsSettings(trx);
       const q: AnalyticsQuery = { ...period, groupBy: 'day', limit: 10 };
       const opts = { rollups: false, timeZone };
       const utilization = await listUtilization(trx, q, opts);
