@@ -36,7 +36,7 @@ export async function getRolledUntil(db: Db): Promise<Date> {
  * flight (which saw the old value and marked nothing dirty) commit before, so the roll-up's reads see them.
  */
 export async function advanceRolledUntil(trx: Db, until: Date): Promise<void> {
-  await trx.raw('lock table status_history, faults, maintenance_windows in share mode');
+  await trx.raw('lock table status_history, faults, maintenance_windows, sessions, meter_values, cdrs in share mode');
   await trx.raw('update analytics_rollup_state set rolled_until = greatest(rolled_until, ?) where id = 1', [until]);
 }
 

@@ -70,7 +70,7 @@ describe('analytics: daily roll-up per EVSE', () => {
     // Assert: 6 EVSEs × 45 days, each stored once, and March (the one month all stored) per EVSE; a second run has nothing left to do
     expect(first.days).to.equal(6 * 45);
     expect(first.months).to.equal(6);
-    expect(again).to.deep.equal({ dirtyMarks: 0, days: 0, months: 0 });
+    expect(again).to.deep.equal({ dirtyMarks: 0, days: 0, months: 0, activityDays: 0 });
     expect((await t.db.raw("select distinct to_char(month, 'YYYY-MM') as m from evse_month_rollups")).rows).to.deep.equal([{ m: '2026-03' }]);
     expect(Number((await t.db('evse_day_rollups').count({ n: '*' }))[0].n)).to.equal(6 * 45);
     expect(await reports(t.db)).to.deep.equal(live);
