@@ -1,8 +1,8 @@
 import type { Db } from '../db/knex.ts';
 
 // The daily roll-ups of the sessions, peak power and revenue reports (migration 20261206010100): one unit per
-// time zone and local day (activity_day_units), its rows per location and charger (sessions, power) or location
-// and currency (revenue). A session's zone is its location's, else its party's, else UTC (as the live report);
+// time zone and local day (activity_day_units), its rows per location and charger and per location alone (sessions,
+// power) or per location and currency (revenue). A session's zone is its location's, else its party's, else UTC (as the live report);
 // a reading's is its charger's location's; a CDR's its cdr_location's, else its party's.
 
 /** Every zone a bucket can be cut in: the locations', the parties' and UTC. */
@@ -64,7 +64,10 @@ export async function listMissingActivityDays(db: Db, o: { now: Date; lookbackDa
 
 const DAYS = 'json_to_recordset(?::json) as d(day date, f timestamptz, t timestamptz)';
 
-/** Stores days `days` of zone `timeZone`: their units, then the sums of their sessions, peak readings and CDRs. */
+/**
+ * Stores days `days` of zone `timeZone`: their units, then the sums of their sessions and peak readings per
+ * location and charger and per location (charger null), and of their CDRs per location and currency.
+ */
 export async function storeActivityDays(db: Db, timeZone: string, days: readonly ActivityDay[]): Promise<void> {
   const json = JSON.stringify(days.map((d) => ({ day: d.day, f: d.from.toISOString(), t: d.to.toISOString() })));
   await db.raw(`insert into activity_day_units (time_zone, day, starts_at, ends_at) select ?::text, d.day, d.f, d.t from ${DAYS}`, [timeZone, json]);
@@ -75,13 +78,13 @@ export async function storeActivityDays(db: Db, timeZone: string, days: readonly
     from ${DAYS} join sessions s on s.start_at >= d.f and s.start_at < d.t
     left join locations l on l.id = s.location_id left join parties pt on pt.id = s.party_fk
     where coalesce(l.time_zone, pt.time_zone, 'UTC') = ?::text
-    group by d.day, s.location_id, s.charge_point_id`, [timeZone, json, timeZone]);
+    group by grouping sets ((d.day, s.location_id, s.charge_point_id), (d.day, s.location_id))`, [timeZone, json, timeZone]);
   await db.raw(`insert into power_day_rollups (time_zone, day, charge_point_id, location_id, peak_w)
     select ?::text, d.day, mv.charge_point_id, cp.location_id, max(case when mv.unit = 'kW' then mv.numeric_value * 1000 else mv.numeric_value end)
     from ${DAYS} join meter_values mv on mv.measurand = 'Power.Active.Import' and mv.timestamp >= d.f and mv.timestamp < d.t
     join charge_points cp on cp.id = mv.charge_point_id left join locations l on l.id = cp.location_id
     where coalesce(l.time_zone, 'UTC') = ?::text
-    group by d.day, mv.charge_point_id, cp.location_id
+    group by grouping sets ((d.day, mv.charge_point_id, cp.location_id), (d.day, cp.location_id))
     having max(mv.numeric_value) is not null`, [timeZone, json, timeZone]);
   await db.raw(`insert into revenue_day_rollups (time_zone, day, location_id, currency, cdrs, credits, kwh, excl, incl)
     select ?::text, d.day, c.body->'cdr_location'->>'id', c.currency, count(*) filter (where not c.credit), count(*) filter (where c.credit),

@@ -18,15 +18,21 @@ const PEAK_SCOPE = { location: 'cp.location_id', chargePoint: 'mv.charge_point_i
 // (per zone: its partial first and last days, today, days not stored yet or made stale) is read live, scanning
 // only those ranges. A filter on the eMSP party or a driver group reads everything live (the days are not kept
 // per token). Every figure is kept as a sum (numeric) until the end, so stored and live days add up exactly.
-const STORED_SCOPE = (table: string) => ({ location: `${table}.location_id`, chargePoint: `${table}.charge_point_id` });
+const STORED_SCOPE = { location: 'r.location_id', chargePoint: 'r.charge_point_id' };
+
+/** The stored rows' scope: a charger's rows for a charger filter, else the per-location rows (charger null). */
+function storedScope(q: AnalyticsQuery): { sql: string; bindings: Array<string | number | Date> } {
+  const part = scopeConditions({ ...q, party: undefined, groupId: undefined }, STORED_SCOPE);
+  return q.chargePointId === undefined ? { ...part, sql: `${part.sql} and r.charge_point_id is null` } : part;
+}
 
 /** Sessions per local bucket: count, kWh, averages of the ended ones, success rate and peak power. */
 export async function listSessionStats(db: Db, q: AnalyticsQuery): Promise<SessionsRow[]> {
   const scope = scopeConditions(q, SESSION_SCOPE);
   const peakScope = scopeConditions(q, PEAK_SCOPE);
   const useUnits = q.party === undefined && q.groupId === undefined;
-  const stored = scopeConditions({ ...q, party: undefined, groupId: undefined }, STORED_SCOPE('r'));
-  const storedPeak = scopeConditions({ ...q, party: undefined, groupId: undefined }, STORED_SCOPE('r'));
+  const stored = storedScope(q);
+  const storedPeak = storedScope(q);
   const { rows } = await db.raw(`
     with p as (select ?::timestamptz as f, ?::timestamptz as t, ?::text as g, ?::boolean as use_units),${ACTIVITY_UNITS},
     live_s as (
