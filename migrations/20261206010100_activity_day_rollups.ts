@@ -65,15 +65,27 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('since', { useTz: true }).notNullable();
   });
 
-  // sessions: per row, only when a reported column changed; the earliest start the old or new row has
+  // sessions: inserts and deletes per statement (a bulk insert pays once); updates per row, only when a reported
+  // column changed, with the earliest start the old or new row has
+  for (const [fn, rows] of [['analytics_dirty_sessions_new', 'new_rows'], ['analytics_dirty_sessions_old', 'old_rows']]) {
+    await knex.raw(`create function ${fn}() returns trigger language plpgsql as $$
+      begin
+        insert into analytics_activity_dirty (since)
+        select min(n.start_at) from ${rows} n, analytics_rollup_state s where s.id = 1 and n.start_at < s.rolled_until having count(*) > 0;
+        return null;
+      end $$`);
+  }
+  await knex.raw(`create trigger sessions_analytics_dirty_insert after insert on sessions
+    referencing new table as new_rows for each statement execute function analytics_dirty_sessions_new()`);
+  await knex.raw(`create trigger sessions_analytics_dirty_delete after delete on sessions
+    referencing old table as old_rows for each statement execute function analytics_dirty_sessions_old()`);
   await knex.raw(`create function analytics_dirty_session() returns trigger language plpgsql as $$
     declare since timestamptz;
     begin
-      since := least(case when tg_op <> 'INSERT' then old.start_at end, case when tg_op <> 'DELETE' then new.start_at end);
+      since := least(old.start_at, new.start_at);
       insert into analytics_activity_dirty (since) select since from analytics_rollup_state s where s.id = 1 and since < s.rolled_until;
       return null;
     end $$`);
-  await knex.raw(`create trigger sessions_analytics_dirty after insert or delete on sessions for each row execute function analytics_dirty_session()`);
   await knex.raw(`create trigger sessions_analytics_dirty_update after update of start_at, stop_at, energy_wh, location_id, charge_point_id, party_fk on sessions
     for each row when (old.start_at is distinct from new.start_at or old.stop_at is distinct from new.stop_at or old.energy_wh is distinct from new.energy_wh
       or old.location_id is distinct from new.location_id or old.charge_point_id is distinct from new.charge_point_id or old.party_fk is distinct from new.party_fk)
@@ -111,10 +123,10 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const [trigger, table] of [['sessions_analytics_dirty', 'sessions'], ['sessions_analytics_dirty_update', 'sessions'], ['meter_values_analytics_dirty', 'meter_values'],
+  for (const [trigger, table] of [['sessions_analytics_dirty_insert', 'sessions'], ['sessions_analytics_dirty_delete', 'sessions'], ['sessions_analytics_dirty_update', 'sessions'], ['meter_values_analytics_dirty', 'meter_values'],
     ['cdrs_analytics_dirty', 'cdrs'], ['locations_analytics_dirty', 'locations'], ['parties_analytics_dirty', 'parties'], ['charge_points_analytics_dirty', 'charge_points']]) {
     await knex.raw(`drop trigger if exists ${trigger} on ${table}`);
   }
-  for (const fn of ['analytics_dirty_session', 'analytics_dirty_readings', 'analytics_dirty_cdrs', 'analytics_dirty_all']) await knex.raw(`drop function if exists ${fn}()`);
+  for (const fn of ['analytics_dirty_sessions_new', 'analytics_dirty_sessions_old', 'analytics_dirty_session', 'analytics_dirty_readings', 'analytics_dirty_cdrs', 'analytics_dirty_all']) await knex.raw(`drop function if exists ${fn}()`);
   for (const table of ['analytics_activity_dirty', 'revenue_day_rollups', 'power_day_rollups', 'session_day_rollups', 'activity_day_units']) await knex.schema.dropTableIfExists(table);
 }
