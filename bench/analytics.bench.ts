@@ -2,7 +2,8 @@
 // Analytics latency over a year of data for 1,000 chargers (~1 M sessions, bench/analytics-data.ts) on the
 // PostgreSQL server BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/postgres), in a database of its
 // own dropped at the end. Each report is timed through AnalyticsService (the SQL and the mapping; no HTTP) for
-// a month (groupBy=day, ANALYTICS_MONTH_RUNS runs) and for the year (groupBy=month, ANALYTICS_YEAR_RUNS runs).
+// a month (groupBy=day, ANALYTICS_MONTH_RUNS runs) and for the year (groupBy=month, ANALYTICS_YEAR_RUNS runs);
+// utilization and availability per bucket (their default), and per EVSE (per=evse) for comparison.
 // The analytics-rollup job runs first (its duration is printed), as it would have each day of the year.
 // Targets (issue 9): p99 < 500 ms for a month, < 2 s for a year. Generating the data takes minutes:
 // ANALYTICS_BENCH_DB=<name> keeps that database after the run (or reuses it when it exists already).
@@ -69,14 +70,16 @@ async function main(): Promise<void> {
     // The analytics-rollup job as it would have run: every ended local day of the year stored (none left on reuse)
     const rollStarted = performance.now();
     const rolled = await new AnalyticsRollupService({ db, clock, lookbackDays: 400 }).run();
-    log(`analytics: roll-up stored ${rolled.days} EVSE days in ${((performance.now() - rollStarted) / 1000).toFixed(1)} s`);
+    log(`analytics: roll-up stored ${rolled.days} EVSE days, ${rolled.months} EVSE months and ${rolled.activityDays} zone days (sessions, peak power, revenue) in ${((performance.now() - rollStarted) / 1000).toFixed(1)} s`);
     const svc = new AnalyticsService({ db, clock });
     log('| report | period | rows | p50 | p99 |\n| --- | --- | ---: | ---: | ---: |');
-    for (const metric of METRICS) {
-      const month = await measure(svc, metric, { from: '2025-06-01T00:00:00Z', to: '2025-07-01T00:00:00Z', groupBy: 'day' }, MONTH_RUNS);
-      log(`| ${metric} | month (day) | ${month.rows} | ${month.p50.toFixed(0)} ms | ${month.p99.toFixed(0)} ms |`);
-      const year = await measure(svc, metric, { from: '2025-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z', groupBy: 'month' }, YEAR_RUNS);
-      log(`| ${metric} | year (month) | ${year.rows} | ${year.p50.toFixed(0)} ms | ${year.p99.toFixed(0)} ms |`);
+    const reports: Array<[Metric, Record<string, string>]> = [...METRICS.map((m): [Metric, Record<string, string>] => [m, {}]), ['utilization', { per: 'evse' }], ['availability', { per: 'evse' }]];
+    for (const [metric, extra] of reports) {
+      const name = extra.per ? `${metric} per=evse` : metric;
+      const month = await measure(svc, metric, { from: '2025-06-01T00:00:00Z', to: '2025-07-01T00:00:00Z', groupBy: 'day', ...extra }, MONTH_RUNS);
+      log(`| ${name} | month (day) | ${month.rows} | ${month.p50.toFixed(0)} ms | ${month.p99.toFixed(0)} ms |`);
+      const year = await measure(svc, metric, { from: '2025-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z', groupBy: 'month', ...extra }, YEAR_RUNS);
+      log(`| ${name} | year (month) | ${year.rows} | ${year.p50.toFixed(0)} ms | ${year.p99.toFixed(0)} ms |`);
     }
   } finally {
     await db.destroy();

@@ -16,9 +16,10 @@ export function analyticsAdminRoutes(deps: { analytics: AnalyticsService }): Rou
     if (!(METRICS as readonly string[]).includes(metric)) throw new InvalidInput(`metric: one of ${METRICS.join(', ')}`);
     const { format, ...rest } = req.query as Record<string, unknown>;
     if (format !== undefined && format !== 'csv' && format !== 'json') throw new InvalidInput('format: csv or json');
-    const rows = await deps.analytics.report(metric as Metric, parseAnalyticsQuery(rest));
+    const q = parseAnalyticsQuery(rest);
+    const rows = await deps.analytics.report(metric as Metric, q);
     if (wantsCsv(req)) {
-      res.type('text/csv').attachment(`${metric}.csv`).send(toAnalyticsCsv(metric as Metric, rows));
+      res.type('text/csv').attachment(`${metric}.csv`).send(toAnalyticsCsv(metric as Metric, rows, q.per));
       return;
     }
     res.json({ data: rows });

@@ -2,7 +2,7 @@
 // is InvalidInput (400) naming the parameter.
 import { InvalidInput } from '../shared/errors.ts';
 import { parseTimestamp } from '../shared/ranges.ts';
-import { GROUP_BYS, type AnalyticsQuery, type GroupBy } from './analytics.types.ts';
+import { GROUP_BYS, PERS, type AnalyticsQuery, type GroupBy, type Per } from './analytics.types.ts';
 
 /** The longest period one request may cover: a leap year plus a day of time zone slack. */
 export const MAX_PERIOD_DAYS = 367;
@@ -28,6 +28,12 @@ function groupByOf(q: Record<string, unknown>): GroupBy {
   return v as GroupBy;
 }
 
+function perOf(q: Record<string, unknown>): Per {
+  const v = text(q, 'per', 10) ?? 'bucket';
+  if (!(PERS as readonly string[]).includes(v)) throw new InvalidInput(`per: one of ${PERS.join(', ')}`);
+  return v as Per;
+}
+
 function partyOf(q: Record<string, unknown>): AnalyticsQuery['party'] {
   const v = text(q, 'partyId', 6);
   if (v === undefined) return undefined;
@@ -50,7 +56,7 @@ function limitOf(q: Record<string, unknown>): number {
   return Number(v);
 }
 
-/** Reads `from`, `to` (exclusive), `groupBy`, `locationId`, `chargePointId`, `partyId`, `groupId` and `limit`. */
+/** Reads `from`, `to` (exclusive), `groupBy`, `locationId`, `chargePointId`, `partyId`, `groupId`, `limit` and `per`. */
 export function parseAnalyticsQuery(q: Record<string, unknown>): AnalyticsQuery {
   const from = required(q, 'from');
   const to = required(q, 'to');
@@ -58,7 +64,7 @@ export function parseAnalyticsQuery(q: Record<string, unknown>): AnalyticsQuery 
   if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS) throw new InvalidInput(`to: the period is at most ${MAX_PERIOD_DAYS} days`);
   return {
     from, to, groupBy: groupByOf(q),
-    locationId: text(q, 'locationId', 36), chargePointId: text(q, 'chargePointId', 48), party: partyOf(q), groupId: groupOf(q), limit: limitOf(q),
+    locationId: text(q, 'locationId', 36), chargePointId: text(q, 'chargePointId', 48), party: partyOf(q), groupId: groupOf(q), limit: limitOf(q), per: perOf(q),
   };
 }
 

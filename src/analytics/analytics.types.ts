@@ -5,6 +5,10 @@
 export const GROUP_BYS = ['day', 'week', 'month'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
+/** The rows of utilization and availability: summed per bucket over the EVSEs in scope (default), or one per EVSE and bucket. */
+export const PERS = ['bucket', 'evse'] as const;
+export type Per = (typeof PERS)[number];
+
 export const METRICS = ['sessions', 'revenue', 'utilization', 'availability', 'failures'] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -20,6 +24,8 @@ export interface AnalyticsQuery {
   /** A driver group: sessions (and their CDRs) of tokens whose driver is in the group now. */
   groupId?: number;
   limit: number;
+  /** utilization and availability: `bucket` (default) or `evse`. */
+  per?: Per;
 }
 
 export interface SessionsRow {
@@ -65,6 +71,27 @@ export interface AvailabilityRow extends EvseTimeRow {
   uptime: number | null;
 }
 
+/** utilization or availability per bucket: the seconds of every EVSE in scope summed. */
+export interface BucketTimeRow {
+  bucket: string;
+  /** The EVSEs in scope (each observed for part of the bucket at least). */
+  evses: number;
+  periodSec: number;
+}
+
+export interface BucketUtilizationRow extends BucketTimeRow {
+  chargingSec: number;
+  occupiedSec: number;
+  chargingShare: number | null;
+  occupiedShare: number | null;
+}
+
+export interface BucketAvailabilityRow extends BucketTimeRow {
+  maintenanceSec: number;
+  downSec: number;
+  uptime: number | null;
+}
+
 export interface FailuresRow {
   chargePointId: string;
   locationId: string | null;
@@ -74,4 +101,4 @@ export interface FailuresRow {
   sessions: number;
 }
 
-export type AnalyticsRow = SessionsRow | RevenueRow | UtilizationRow | AvailabilityRow | FailuresRow;
+export type AnalyticsRow = SessionsRow | RevenueRow | UtilizationRow | AvailabilityRow | BucketUtilizationRow | BucketAvailabilityRow | FailuresRow;

@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex.ts';
-import type { AnalyticsQuery, AvailabilityRow, UtilizationRow } from './analytics.types.ts';
+import type { AnalyticsQuery, AvailabilityRow, BucketAvailabilityRow, BucketUtilizationRow, UtilizationRow } from './analytics.types.ts';
 import { scopeConditions } from './scope.ts';
 
 // Time-based reports per EVSE (= connector: one EVSE per connector) and local bucket, from the status
@@ -18,8 +18,8 @@ const EVSE_SCOPE = { location: 'e.location_id', chargePoint: 'c.charge_point_id'
 /** How the live part is read: `rollups: false` computes everything from the history (the job does). */
 export interface EvseTimeOptions { rollups: boolean; timeZone?: string }
 
-// p: the period, the bucket unit and its step; ev0: the EVSEs in scope; rolled: their stored whole days in
-// the period; ev: each EVSE with the multirange of the period left to compute live; kr: the live ranges per
+// p: the period, the bucket unit and its step; ev0: the EVSEs in scope; rolled: their stored whole months (for
+// groupBy=month) and days in the period; ev: each EVSE with the multirange of the period left to compute live; kr: the live ranges per
 // EVSE and status connector (its own and 0, OCPP 1.6 §4.9: the whole charger); h: status intervals within
 // them; grid: every EVSE × bucket.
 const BASE = (scopeSql: string) => `
@@ -29,11 +29,29 @@ const BASE = (scopeSql: string) => `
     from connectors c join evses e on e.id = c.evse_fk and not e.is_removed join locations l on l.id = e.location_id
     where c.connector_number is not null${scopeSql}
   ),
+  -- groupBy=month: stored months inside the period; then the stored days of the rest, probed per EVSE by time
+  months as (
+    select m.charge_point_id, m.connector_number, m.month as day, m.charging_sec, m.occupied_sec, m.maintenance_sec, m.down_sec, tstzrange(m.starts_at, m.ends_at) as dr
+    from p, ev0 join evse_month_rollups m on m.charge_point_id = ev0.charge_point_id and m.connector_number = ev0.connector_number and m.time_zone = ev0.time_zone
+    where p.use_rollups and p.g = 'month' and m.starts_at >= p.f and m.starts_at < p.t and m.ends_at <= p.t
+      and not exists (select 1 from analytics_dirty d where d.charge_point_id = m.charge_point_id and m.ends_at > d.since)
+  ),
+  months_mr as (select charge_point_id, connector_number, range_agg(dr) as mr from months group by 1, 2),
+  day_ranges as (
+    select ev0.charge_point_id, ev0.connector_number, ev0.time_zone, lr
+    from p, ev0 left join months_mr m using (charge_point_id, connector_number)
+    cross join lateral unnest(tstzmultirange(tstzrange(p.f, p.t)) - coalesce(m.mr, '{}'::tstzmultirange)) lr
+    where p.use_rollups
+  ),
   rolled as (
-    select r.*, tstzrange(r.starts_at, r.ends_at) as dr
-    from p, ev0 join evse_day_rollups r on r.charge_point_id = ev0.charge_point_id and r.connector_number = ev0.connector_number and r.time_zone = ev0.time_zone
-    where p.use_rollups and r.starts_at >= p.f and r.ends_at <= p.t
-      and not exists (select 1 from analytics_dirty d where d.charge_point_id = r.charge_point_id and r.ends_at > d.since)
+    select * from months
+    union all
+    select r.charge_point_id, r.connector_number, r.day, r.charging_sec, r.occupied_sec, r.maintenance_sec, r.down_sec, tstzrange(r.starts_at, r.ends_at)
+    from day_ranges dr cross join lateral (
+      select r.* from evse_day_rollups r
+      where r.charge_point_id = dr.charge_point_id and r.connector_number = dr.connector_number
+        and r.starts_at >= lower(dr.lr) and r.starts_at < upper(dr.lr) and r.ends_at <= upper(dr.lr) and r.time_zone = dr.time_zone offset 0) r
+    where not exists (select 1 from analytics_dirty d where d.charge_point_id = r.charge_point_id and r.ends_at > d.since)
   ),
   rolled_mr as (select charge_point_id, connector_number, range_agg(dr) as mr from rolled group by 1, 2),
   ev as (
@@ -164,4 +182,62 @@ export async function listAvailability(db: Db, q: AnalyticsQuery, o: EvseTimeOpt
   where not isempty(g.r)
   order by g.bucket, g.location_id, g.uid`, bindings(q, o, scope.bindings));
   return rows.map((r: Raw) => ({ ...evseColumns(r), maintenanceSec: Number(r.maintenance_sec), downSec: Number(r.down_sec) }));
+}
+
+// Per bucket (the default answer): the same seconds summed over the EVSEs in scope, without building a row per
+// EVSE and bucket. The period is counted per time zone (EVSEs × the bucket's length in that zone), the stored
+// days are summed per bucket, and only the live ranges go through the status history. Numeric until the end,
+// so the answer is exact and equals the sum of the per-EVSE rows.
+const BUCKETS = `,
+  zgrid as (
+    select z.n, b.loc as bucket, tstzrange(b.loc at time zone z.time_zone, (b.loc + p.step) at time zone z.time_zone) * tstzrange(p.f, p.t) as r
+    from (select time_zone, count(*) as n from ev0 group by 1) z, p,
+      generate_series(date_trunc(p.g, p.f at time zone z.time_zone), p.t at time zone z.time_zone, p.step) as b(loc)
+  ),
+  grid_b as (select bucket, sum(n)::int as evses, sum(n * ${len('r')}) as period from zgrid where not isempty(r) group by 1),
+  rolled_bb as (
+    select date_trunc(p.g, day::timestamp) as bucket, sum(charging_sec) as charging, sum(occupied_sec) as occupied,
+      sum(maintenance_sec) as maint, sum(down_sec) as down
+    from rolled, p group by 1
+  )`;
+
+/** Seconds charging and occupied per local bucket over the EVSEs in scope. */
+export async function listUtilizationByBucket(db: Db, q: AnalyticsQuery): Promise<Omit<BucketUtilizationRow, 'chargingShare' | 'occupiedShare'>[]> {
+  const scope = evseScope(q, { rollups: true });
+  const { rows } = await db.raw(`${BASE(scope.sql)}${BUCKETS},
+  agg as (
+    select x.bucket, sum(${len('x.r')}) filter (where h.status = 'Charging') as charging, sum(${len('x.r')}) as occupied
+    from p, h join ev on ev.charge_point_id = h.charge_point_id and ev.connector_number = h.connector_number and h.evse_conn = h.connector_number ${split('h.r', 'ev.time_zone')}
+    where h.status in ${OCCUPIED}
+    group by 1
+  )
+  select to_char(g.bucket, 'YYYY-MM-DD') as bucket, g.evses, g.period::float8 as period_sec,
+    (coalesce(a.charging, 0) + coalesce(rb.charging, 0))::float8 as charging, (coalesce(a.occupied, 0) + coalesce(rb.occupied, 0))::float8 as occupied
+  from grid_b g left join agg a using (bucket) left join rolled_bb rb using (bucket)
+  order by g.bucket`, bindings(q, { rollups: true }, scope.bindings));
+  return rows.map((r: Raw) => ({
+    bucket: r.bucket as string, evses: Number(r.evses), periodSec: Number(r.period_sec), chargingSec: Number(r.charging), occupiedSec: Number(r.occupied),
+  }));
+}
+
+/** Seconds observed (maintenance excluded), in maintenance and down per local bucket over the EVSEs in scope. */
+export async function listAvailabilityByBucket(db: Db, q: AnalyticsQuery): Promise<Omit<BucketAvailabilityRow, 'uptime'>[]> {
+  const scope = evseScope(q, { rollups: true });
+  const none = "'{}'::tstzmultirange";
+  const { rows } = await db.raw(`${BASE(scope.sql)}${DOWN_AND_MAINTENANCE}${BUCKETS},
+  live_b as (
+    select bucket, sum(case when m.mr is null then 0 else ${seconds('m.mr')} end) as maint,
+      sum(case when d.mr is null then 0 else ${seconds(`d.mr - coalesce(m.mr, ${none})`)} end) as down
+    from down d full join maint m using (charge_point_id, connector_number, bucket)
+    group by 1
+  ),
+  tot as (
+    select g.bucket, g.evses, g.period, coalesce(l.maint, 0) + coalesce(rb.maint, 0) as maint, coalesce(l.down, 0) + coalesce(rb.down, 0) as down
+    from grid_b g left join live_b l using (bucket) left join rolled_bb rb using (bucket)
+  )
+  select to_char(bucket, 'YYYY-MM-DD') as bucket, evses, (period - maint)::float8 as period_sec, maint::float8 as maintenance_sec, down::float8 as down_sec
+  from tot order by bucket`, bindings(q, { rollups: true }, scope.bindings));
+  return rows.map((r: Raw) => ({
+    bucket: r.bucket as string, evses: Number(r.evses), periodSec: Number(r.period_sec), maintenanceSec: Number(r.maintenance_sec), downSec: Number(r.down_sec),
+  }));
 }

@@ -36,15 +36,16 @@ export async function getRolledUntil(db: Db): Promise<Date> {
  * flight (which saw the old value and marked nothing dirty) commit before, so the roll-up's reads see them.
  */
 export async function advanceRolledUntil(trx: Db, until: Date): Promise<void> {
-  await trx.raw('lock table status_history, faults, maintenance_windows in share mode');
+  await trx.raw('lock table status_history, faults, maintenance_windows, sessions, meter_values, cdrs in share mode');
   await trx.raw('update analytics_rollup_state set rolled_until = greatest(rolled_until, ?) where id = 1', [until]);
 }
 
-/** Takes the dirty marks and deletes the stored days they make stale (those ending after the mark); the count of marks. */
+/** Takes the dirty marks and deletes the stored days (and months) they make stale (those ending after the mark); the count of marks. */
 export async function deleteDirtyDays(db: Db): Promise<number> {
   const { rows } = await db.raw(`with d as (delete from analytics_dirty returning charge_point_id, since),
     m as (select charge_point_id, min(since) as since from d group by 1),
-    x as (delete from evse_day_rollups r using m where r.charge_point_id = m.charge_point_id and r.ends_at > m.since returning 1)
+    x as (delete from evse_day_rollups r using m where r.charge_point_id = m.charge_point_id and r.ends_at > m.since returning 1),
+    y as (delete from evse_month_rollups r using m where r.charge_point_id = m.charge_point_id and r.ends_at > m.since returning 1)
     select (select count(*) from d)::int as marks`);
   return Number(rows[0].marks);
 }
@@ -84,4 +85,24 @@ export async function upsertEvseDays(db: Db, days: readonly EvseDayRow[]): Promi
       charging_sec: String(d.chargingSec), occupied_sec: String(d.occupiedSec), maintenance_sec: String(d.maintenanceSec), down_sec: String(d.downSec),
     }))).onConflict(['charge_point_id', 'connector_number', 'day']).merge();
   }
+}
+
+/**
+ * Stores the months of zone `timeZone` from the one holding local day `first` to the one holding `last` whose
+ * every day is stored in that zone (replacing a month stored in another zone); the count of months stored.
+ */
+export async function storeFullMonths(db: Db, o: { timeZone: string; first: string; last: string }): Promise<number> {
+  const { rows } = await db.raw(`insert into evse_month_rollups (charge_point_id, connector_number, month, time_zone, starts_at, ends_at,
+      charging_sec, occupied_sec, maintenance_sec, down_sec)
+    select r.charge_point_id, r.connector_number, date_trunc('month', r.day::timestamp)::date, r.time_zone, min(r.starts_at), max(r.ends_at),
+      sum(r.charging_sec), sum(r.occupied_sec), sum(r.maintenance_sec), sum(r.down_sec)
+    from evse_day_rollups r
+    where r.time_zone = ?::text and r.day >= date_trunc('month', ?::date::timestamp)::date and r.day < (date_trunc('month', ?::date::timestamp) + interval '1 month')::date
+    group by r.charge_point_id, r.connector_number, date_trunc('month', r.day::timestamp), r.time_zone
+    having count(*) = extract(day from date_trunc('month', r.day::timestamp) + interval '1 month' - interval '1 day')
+    on conflict (charge_point_id, connector_number, month) do update set time_zone = excluded.time_zone, starts_at = excluded.starts_at,
+      ends_at = excluded.ends_at, charging_sec = excluded.charging_sec, occupied_sec = excluded.occupied_sec,
+      maintenance_sec = excluded.maintenance_sec, down_sec = excluded.down_sec
+    returning 1`, [o.timeZone, o.first, o.last]);
+  return rows.length;
 }

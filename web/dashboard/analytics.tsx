@@ -19,8 +19,8 @@ export function AnalyticsPage() {
   const params = { from: `${from}T00:00:00Z`, to: `${to}T00:00:00Z`, groupBy, locationId: locationId || undefined };
   useEffect(() => {
     const report = (metric: string) => api('GET', `/analytics/${metric}${query(params)}`).then((r) => r.data);
-    // Per-EVSE reports are read for one location only: the whole fleet's would be EVSEs × buckets rows.
-    Promise.all([report('sessions'), report('revenue'), locationId ? report('utilization') : undefined, locationId ? report('availability') : undefined])
+    // utilization and availability come summed per bucket (one row each), for the fleet or the location chosen
+    Promise.all([report('sessions'), report('revenue'), report('utilization'), report('availability')])
       .then(([sessions, revenue, utilization, availability]) => {
         setCharts({
           energy: sumSeries(sessions, [['energyKwh', 'Energy (kWh)'], ['sessions', 'Sessions']]),
@@ -47,7 +47,7 @@ export function AnalyticsPage() {
       {charts && <div class="cards">
         <BucketChart title="Energy and sessions" data={charts.energy} range={range} />
         <BucketChart title="Revenue by currency" data={charts.revenue} range={range} />
-        {charts.utilization ? <BucketChart title="Utilization" data={charts.utilization} range={range} /> : <p class="muted">Choose a location for utilization and availability.</p>}
+        {charts.utilization && <BucketChart title="Utilization" data={charts.utilization} range={range} />}
         {charts.availability && <BucketChart title="Availability" data={charts.availability} range={range} />}
       </div>}
     </main>

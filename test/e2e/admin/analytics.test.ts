@@ -22,6 +22,19 @@ describe('e2e admin: analytics', () => {
     }
   });
 
+  it('should answer availability summed per bucket by default, and per EVSE with per=evse', async () => {
+    const perBucket = await t.api('GET', `/api/v1/analytics/availability?${PERIOD}&groupBy=week`);
+    const perEvse = await t.api('GET', `/api/v1/analytics/availability?${PERIOD}&groupBy=week&per=evse`);
+    const csv = await t.api('GET', `/api/v1/analytics/utilization?${PERIOD}&groupBy=week&format=csv`);
+
+    // the week of 2026-03-23 holds both EVSEs; Amsterdam's 2026-03-30 begins at 22:00 UTC on the 29th
+    expect(perBucket.body.data.map((r: Record<string, unknown>) => [r.bucket, r.evses])).to.deep.equal([['2026-03-23', 2], ['2026-03-30', 1]]);
+    expect(perEvse.body.data.map((r: Record<string, unknown>) => [r.bucket, r.evseUid])).to.deep.equal([['2026-03-23', 'EVSE-A1'], ['2026-03-23', 'EVSE-B1'], ['2026-03-30', 'EVSE-A1']]);
+    const week = perEvse.body.data.filter((r: { bucket: string }) => r.bucket === '2026-03-23');
+    expect(perBucket.body.data[0].periodSec).to.equal(week.reduce((sum: number, r: { periodSec: number }) => sum + r.periodSec, 0));
+    expect((csv.body as string).split('\r\n')[0]).to.equal('bucket,evses,periodSec,chargingSec,occupiedSec,chargingShare,occupiedShare');
+  });
+
   it('should export a report as CSV with format=csv', async () => {
     const res = await t.api('GET', `/api/v1/analytics/revenue?${PERIOD}&format=csv`);
 
@@ -51,6 +64,7 @@ describe('e2e admin: analytics', () => {
       [`/api/v1/analytics/sessions?${PERIOD}&partyId=nope!`, 'partyId'],
       [`/api/v1/analytics/sessions?${PERIOD}&format=xml`, 'format'],
       [`/api/v1/analytics/failures?${PERIOD}&limit=0`, 'limit'],
+      [`/api/v1/analytics/utilization?${PERIOD}&per=charger`, 'per'],
     ];
     for (const [path, param] of cases) {
       const res = await t.api('GET', path);

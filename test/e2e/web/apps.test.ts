@@ -140,6 +140,7 @@ describe('e2e web: dashboard and driver app in Chromium', function () {
     await page.getByRole('link', { name: 'Analytics' }).click();
     await page.getByRole('figure', { name: 'Energy and sessions' }).locator('canvas').waitFor();
     await page.getByRole('figure', { name: 'Revenue by currency' }).locator('canvas').waitFor();
+    await page.getByRole('figure', { name: 'Availability' }).locator('canvas').waitFor();
     await shot('dashboard-analytics');
 
     // Assert

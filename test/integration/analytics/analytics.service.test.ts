@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { parseAnalyticsQuery } from '../../../src/analytics/analytics-query.ts';
 import { AnalyticsService } from '../../../src/analytics/analytics.service.ts';
-import type { AvailabilityRow, UtilizationRow } from '../../../src/analytics/analytics.types.ts';
+import type { AvailabilityRow, BucketAvailabilityRow, BucketUtilizationRow, UtilizationRow } from '../../../src/analytics/analytics.types.ts';
 import { getDefaultParty } from '../../../src/parties/party.repo.ts';
 import { fixedClock } from '../../../src/shared/clock.ts';
 import { useTestDb } from '../../helpers/use-test-app.ts';
@@ -76,7 +76,7 @@ describe('analytics: reports over stored data', () => {
   });
 
   it('should give the share of time charging and occupied per EVSE, a DST day being 23 hours', async () => {
-    const rows = await analytics.report('utilization', query({ ...AMS_TWO_DAYS, locationId: 'LOC-A' })) as UtilizationRow[];
+    const rows = await analytics.report('utilization', query({ ...AMS_TWO_DAYS, locationId: 'LOC-A', per: 'evse' })) as UtilizationRow[];
 
     expect(rows.map((r) => [r.bucket, r.evseUid, r.periodSec, r.chargingSec, r.occupiedSec, r.chargingShare, r.occupiedShare])).to.deep.equal([
       ['2026-03-28', 'EVSE-A1', 86_400, 7_200, 9_000, 0.0833, 0.1042],
@@ -84,13 +84,32 @@ describe('analytics: reports over stored data', () => {
     ]);
   });
 
-  it('AFIR: should count uptime without Faulted, Unavailable or offline time, maintenance excluded', async () => {
-    const rows = await analytics.report('availability', query({ ...AMS_TWO_DAYS, chargePointId: 'CP-A' })) as AvailabilityRow[];
+  for (const per of ['evse', 'bucket']) {
+    it(`AFIR: should count uptime without Faulted, Unavailable or offline time, maintenance excluded (per=${per})`, async () => {
+      const rows = await analytics.report('availability', query({ ...AMS_TWO_DAYS, chargePointId: 'CP-A', per })) as AvailabilityRow[];
 
-    // 29th: 23 h − 2 h maintenance; down = the 2 h of the fault after midnight + offline ∪ charger Faulted (1.5 h)
-    expect(rows.map((r) => [r.bucket, r.periodSec, r.maintenanceSec, r.downSec, r.uptime])).to.deep.equal([
-      ['2026-03-28', 86_400, 0, 3_600, 0.9583],
-      ['2026-03-29', 75_600, 7_200, 12_600, 0.8333],
+      // 29th: 23 h − 2 h maintenance; down = the 2 h of the fault after midnight + offline ∪ charger Faulted (1.5 h)
+      expect(rows.map((r) => [r.bucket, r.periodSec, r.maintenanceSec, r.downSec, r.uptime])).to.deep.equal([
+        ['2026-03-28', 86_400, 0, 3_600, 0.9583],
+        ['2026-03-29', 75_600, 7_200, 12_600, 0.8333],
+      ]);
+    });
+  }
+
+  it('should sum utilization and availability per bucket over the EVSEs of both zones by default', async () => {
+    const utilization = await analytics.report('utilization', query(AMS_TWO_DAYS)) as BucketUtilizationRow[];
+    const availability = await analytics.report('availability', query(AMS_TWO_DAYS)) as BucketAvailabilityRow[];
+
+    // 27th: New York's 5 h only; 28th: both whole days; 29th: Amsterdam's 23 h − 2 h maintenance + New York's 18 h
+    expect(utilization).to.deep.equal([
+      { bucket: '2026-03-27', evses: 1, periodSec: 18_000, chargingSec: 0, occupiedSec: 0, chargingShare: 0, occupiedShare: 0 },
+      { bucket: '2026-03-28', evses: 2, periodSec: 172_800, chargingSec: 7_200, occupiedSec: 9_000, chargingShare: 0.0417, occupiedShare: 0.0521 },
+      { bucket: '2026-03-29', evses: 2, periodSec: 147_600, chargingSec: 0, occupiedSec: 0, chargingShare: 0, occupiedShare: 0 },
+    ]);
+    expect(availability).to.deep.equal([
+      { bucket: '2026-03-27', evses: 1, periodSec: 18_000, maintenanceSec: 0, downSec: 0, uptime: 1 },
+      { bucket: '2026-03-28', evses: 2, periodSec: 172_800, maintenanceSec: 0, downSec: 3_600, uptime: 0.9792 },
+      { bucket: '2026-03-29', evses: 2, periodSec: 140_400, maintenanceSec: 7_200, downSec: 12_600, uptime: 0.9103 },
     ]);
   });
 
@@ -105,7 +124,7 @@ describe('analytics: reports over stored data', () => {
   });
 
   it('should cut week and month buckets at local midnights, a month with the DST change being 1 hour short', async () => {
-    const week = await analytics.report('utilization', query({ from: '2026-03-22T23:00:00Z', to: '2026-03-29T22:00:00Z', groupBy: 'week', locationId: 'LOC-A' })) as UtilizationRow[];
+    const week = await analytics.report('utilization', query({ from: '2026-03-22T23:00:00Z', to: '2026-03-29T22:00:00Z', groupBy: 'week', locationId: 'LOC-A', per: 'evse' })) as UtilizationRow[];
     const month = await analytics.report('utilization', query({ from: '2026-02-28T23:00:00Z', to: '2026-03-31T22:00:00Z', groupBy: 'month', locationId: 'LOC-A' })) as UtilizationRow[];
 
     // ISO weeks start on Monday (2026-03-23); the week holding the DST change is 7 × 24 h − 1 h

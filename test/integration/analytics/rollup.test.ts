@@ -1,6 +1,7 @@
 // The analytics roll-up (evse_day_rollups, kept by the analytics-rollup job) against the live computation over
 // generated data: the reports summed from stored days and live remainders must equal the reports computed
-// from the history alone, across local midnights of two zones and both zones' DST changes, and after late data.
+// from the history alone, across local midnights of two zones and both zones' DST changes, and after late data;
+// per EVSE and per bucket (which must also equal the per-EVSE rows summed).
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { parseAnalyticsQuery } from '../../../src/analytics/analytics-query.ts';
@@ -27,16 +28,19 @@ async function reports(db: Knex): Promise<AnalyticsRow[][]> {
   const svc = new AnalyticsService({ db, clock });
   const out: AnalyticsRow[][] = [];
   for (const q of QUERIES) {
-    for (const metric of ['utilization', 'availability'] as const) out.push(await svc.report(metric, parseAnalyticsQuery(q)));
+    for (const per of ['evse', 'bucket']) {
+      for (const metric of ['utilization', 'availability'] as const) out.push(await svc.report(metric, parseAnalyticsQuery({ ...q, per })));
+    }
   }
   return out;
 }
 
-/** The reports computed from the history alone: every stored day deleted in a transaction rolled back after. */
+/** The reports computed from the history alone: every stored day and month deleted in a transaction rolled back after. */
 async function liveReports(db: Knex): Promise<AnalyticsRow[][]> {
   let out: AnalyticsRow[][] = [];
   await db.transaction(async (trx) => {
     await trx('evse_day_rollups').del();
+    await trx('evse_month_rollups').del();
     out = await reports(trx);
     throw new Rollback();
   }).catch((err: unknown) => {
@@ -63,14 +67,39 @@ describe('analytics: daily roll-up per EVSE', () => {
     const first = await job.run();
     const again = await job.run();
 
-    // Assert: 6 EVSEs × 45 days, each stored once; a second run has nothing left to do
+    // Assert: 6 EVSEs × 45 days, each stored once, and March (the one month all stored) per EVSE; a second run has nothing left to do
     expect(first.days).to.equal(6 * 45);
-    expect(again).to.deep.equal({ dirtyMarks: 0, days: 0 });
+    expect(first.months).to.equal(6);
+    expect(again).to.deep.equal({ dirtyMarks: 0, days: 0, months: 0, activityDays: 0 });
+    expect((await t.db.raw("select distinct to_char(month, 'YYYY-MM') as m from evse_month_rollups")).rows).to.deep.equal([{ m: '2026-03' }]);
     expect(Number((await t.db('evse_day_rollups').count({ n: '*' }))[0].n)).to.equal(6 * 45);
     expect(await reports(t.db)).to.deep.equal(live);
   });
 
-  it('should compute days made stale by late data live until the job stores them again', async () => {
+  it('should sum per bucket what the per-EVSE rows give, EVSE by EVSE', async () => {
+    // Arrange: reports() gives per EVSE then per bucket, utilization then availability, for each query
+    await job.run();
+    const out = await reports(t.db);
+
+    for (let i = 0; i < out.length; i += 4) {
+      for (const k of [0, 1]) {
+        // Act
+        const perEvse = out[i + k] as unknown as Array<Record<string, number | string>>;
+        const perBucket = out[i + 2 + k] as unknown as Array<Record<string, number | string>>;
+        const fields = k === 0 ? ['periodSec', 'chargingSec', 'occupiedSec'] : ['periodSec', 'maintenanceSec', 'downSec'];
+
+        // Assert
+        expect(perBucket.map((r) => r.bucket)).to.deep.equal([...new Set(perEvse.map((r) => r.bucket))]);
+        for (const b of perBucket) {
+          const rows = perEvse.filter((r) => r.bucket === b.bucket);
+          expect(b.evses).to.equal(rows.length);
+          for (const f of fields) expect(b[f]).to.be.closeTo(rows.reduce((sum, r) => sum + Number(r[f]), 0), 1e-6);
+        }
+      }
+    }
+  });
+
+  it('should compute days (and months) made stale by late data live until the job stores them again', async () => {
     // Arrange: stored days exist; a late StatusNotification, fault and cancelled window dated in them
     await job.run();
     await t.db('status_history').insert([
@@ -90,6 +119,8 @@ describe('analytics: daily roll-up per EVSE', () => {
     expect(beforeJob).to.deep.equal(live);
     expect(run.dirtyMarks).to.equal(3);
     expect(run.days).to.be.greaterThan(0);
+    expect(run.months).to.be.greaterThan(0);
+    expect(Number((await t.db('evse_month_rollups').count({ n: '*' }))[0].n)).to.equal(6);
     expect(afterJob).to.deep.equal(live);
     expect(Number((await t.db('analytics_dirty').count({ n: '*' }))[0].n)).to.equal(0);
   });

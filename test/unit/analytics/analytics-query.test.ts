@@ -12,7 +12,7 @@ describe('analytics: query, shares and CSV', () => {
 
     expect(q).to.deep.equal({
       from: new Date(PERIOD.from), to: new Date(PERIOD.to), groupBy: 'day', locationId: undefined, chargePointId: undefined,
-      party: { countryCode: 'DE', partyId: 'ABC' }, groupId: undefined, limit: 10,
+      party: { countryCode: 'DE', partyId: 'ABC' }, groupId: undefined, limit: 10, per: 'bucket',
     });
   });
 
@@ -30,6 +30,20 @@ describe('analytics: query, shares and CSV', () => {
       expect(() => parseAnalyticsQuery(raw)).to.throw(InvalidInput);
     });
   }
+
+  it('should read per=evse, and refuse another per naming it', () => {
+    expect(parseAnalyticsQuery({ ...PERIOD, per: 'evse' }).per).to.equal('evse');
+    expect(() => parseAnalyticsQuery({ ...PERIOD, per: 'charger' })).to.throw(InvalidInput, /^per:/);
+  });
+
+  it('should write the per-bucket columns of utilization as CSV, and the per-EVSE ones when asked per EVSE', () => {
+    const row = { bucket: '2026-03-01', evses: 2, periodSec: 172_800, chargingSec: 3_600, occupiedSec: 7_200, chargingShare: 0.0208, occupiedShare: 0.0417 };
+
+    const csv = toAnalyticsCsv('utilization', [row], 'bucket');
+
+    expect(csv).to.equal('bucket,evses,periodSec,chargingSec,occupiedSec,chargingShare,occupiedShare\r\n2026-03-01,2,172800,3600,7200,0.0208,0.0417\r\n');
+    expect(toAnalyticsCsv('utilization', [], 'evse').split(',')[1]).to.equal('locationId');
+  });
 
   it('should accept a whole leap year', () => {
     expect(parseAnalyticsQuery({ from: '2028-01-01T00:00:00Z', to: '2029-01-01T00:00:00Z' }).groupBy).to.equal('day');

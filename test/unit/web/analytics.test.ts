@@ -19,6 +19,13 @@ describe('web/shared/analytics', () => {
   });
 });
 
+describe('web/shared/analytics per bucket', () => {
+  it('should give the share of a report summed per bucket (one row a bucket) as that row\'s share', () => {
+    const rows = [{ bucket: 'b1', evses: 2, periodSec: 172_800, downSec: 3_600 }];
+    expect(weightedShare(rows, (r) => r.periodSec - r.downSec, 'Uptime').series[0]!.values).to.deep.equal([169_200 / 172_800]);
+  });
+});
+
 describe('web/shared/sample-cdr', () => {
   it('OCPI 2.2.1 cdrs §10.4.6: should make a charging period and then a parking period', () => {
     expect(sampleCdr({ startIso: '2026-01-01T10:00:00Z', kWh: 20, chargingMin: 90, parkingMin: 30, timeZone: 'Europe/Amsterdam' })).to.deep.equal({
