@@ -34,8 +34,12 @@ export async function getRolledUntil(db: Db): Promise<Date> {
 /**
  * Moves rolled_until to `until`. Share-locks the tables whose writes the triggers watch first: writes in
  * flight (which saw the old value and marked nothing dirty) commit before, so the roll-up's reads see them.
+ * The lock is held for one update (it happens once per local day); it fails after 2 s of waiting (the job's
+ * next run tries again) so that ingest never queues behind it for long.
  */
 export async function advanceRolledUntil(trx: Db, until: Date): Promise<void> {
+  // Writers queue behind a waiting lock: never wait long for one (a long write in flight), try again next run.
+  await trx.raw("set local lock_timeout = '2s'");
   await trx.raw('lock table status_history, faults, maintenance_windows, sessions, meter_values, cdrs in share mode');
   await trx.raw('update analytics_rollup_state set rolled_until = greatest(rolled_until, ?) where id = 1', [until]);
 }
