@@ -57,6 +57,8 @@ export const SECURITY_TRANSLATIONS: Record<string, Translate> = {
   SignedUpdateFirmware: (p) => ({ action: 'UpdateFirmware', payload: p, answer: statusOnly }),
   // N01: GetLog is the same message in both versions.
   GetLog: (p) => ({ action: 'GetLog', payload: p, answer: same }),
+  // A05: no 1.6 counterpart (1.6 sets the SecurityProfile key); sent only by ChargerSecurityService to a 2.0.1 station.
+  SetNetworkProfile: (p) => ({ action: 'SetNetworkProfile', payload: p, answer: same }),
   ChangeConfiguration: (p) => {
     if (p.key !== 'AuthorizationKey') throw new Conflict(`ChangeConfiguration ${String(p.key)} is not supported for OCPP 2.0.1 chargers yet (only AuthorizationKey; raising the security profile needs SetNetworkProfile)`);
     return {
