@@ -147,6 +147,39 @@ describe('e2e OCPP 2.0.1 security (raw 2.0.1 stations)', () => {
     expect(alert.severity).to.equal('critical');
   });
 
+  it('OCPP 2.0.1 L01: should send an unsigned campaign as UpdateFirmware with requestId = the campaign id and follow FirmwareStatusNotification by requestId', async () => {
+    // Arrange
+    const { id, client } = await aStation();
+    const updates = record(client, 'UpdateFirmware', { status: 'Accepted' });
+    const now = Date.now();
+    const { body: campaign } = await t.api('POST', '/api/v1/firmware-campaigns', { location: 'https://fw.example.test/u.bin', retries: 2, windowStart: new Date(now - 60_000).toISOString(), windowEnd: new Date(now + 3_600_000).toISOString(), chargePointIds: [id] });
+
+    // Act
+    await t.app.scheduler.runNow('firmware-campaigns');
+    const afterSend = (await t.api('GET', `/api/v1/firmware-campaigns/${campaign.id}`)).body.progress;
+    await client.call('FirmwareStatusNotification', { status: 'Downloading', requestId: campaign.id });
+    await client.call('FirmwareStatusNotification', { status: 'Installed', requestId: campaign.id });
+
+    // Assert
+    expect(updates).to.have.length(1);
+    expect(updates[0]).to.deep.include({ requestId: campaign.id, retries: 2 });
+    expect(updates[0].firmware).to.have.keys('location', 'retrieveDateTime');
+    expect(updates[0].firmware.location).to.equal('https://fw.example.test/u.bin');
+    expect(afterSend).to.deep.equal({ SENT: 1 });
+    expect((await t.api('GET', `/api/v1/firmware-campaigns/${campaign.id}`)).body.progress).to.deep.equal({ Installed: 1 });
+  });
+
+  it('OCPP 2.0.1 L01: should record a station\'s Rejected answer to an unsigned campaign\'s UpdateFirmware', async () => {
+    const { id, client } = await aStation();
+    record(client, 'UpdateFirmware', { status: 'Rejected' });
+    const now = Date.now();
+    const { body: campaign } = await t.api('POST', '/api/v1/firmware-campaigns', { location: 'https://fw.example.test/u.bin', windowStart: new Date(now - 60_000).toISOString(), windowEnd: new Date(now + 3_600_000).toISOString(), chargePointIds: [id] });
+
+    await t.app.scheduler.runNow('firmware-campaigns');
+
+    expect((await t.api('GET', `/api/v1/firmware-campaigns/${campaign.id}`)).body.progress).to.deep.equal({ Rejected: 1 });
+  });
+
   it('OCPP 2.0.1 N01: should send GetLog and follow LogStatusNotification by requestId', async () => {
     const { id, client } = await aStation();
     const asked = record(client, 'GetLog', { status: 'Accepted', filename: 'sec.log' });
