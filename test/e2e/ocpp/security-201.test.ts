@@ -67,6 +67,24 @@ describe('e2e OCPP 2.0.1 security (raw 2.0.1 stations)', () => {
     expect((await t.api('GET', `/api/v1/certificates?chargePointId=${id}`)).body.data).to.have.length(1);
   });
 
+  it('OCPP 2.0.1 A02: should answer Rejected to a CSR whose subject CN is another station, sign nothing for it and store no certificate for it', async () => {
+    // Arrange
+    const { id, client } = await aStation();
+    const signed: any[] = [];
+    const ownSigned = new Promise<void>((resolve) => client.handle('CertificateSigned', async ({ params }: { params?: unknown }) => (signed.push(params), resolve(), { status: 'Accepted' })));
+
+    // Act: the wrong CSR first, then the station's own; a certificate for the first would be signed before the second's.
+    const answer = await client.call('SignCertificate', { csr: await aCsr(`${id}-not-me`), certificateType: 'ChargingStationCertificate' });
+    await client.call('SignCertificate', { csr: await aCsr(id), certificateType: 'ChargingStationCertificate' });
+    await ownSigned;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    // Assert
+    expect(answer).to.deep.equal({ status: 'Rejected' });
+    expect(signed.map((c) => new X509Certificate(c.certificateChain.split(/(?<=-----END CERTIFICATE-----\r?\n)/)[0]).subject.split('\n')[0])).to.deep.equal([`CN=${id}`]);
+    expect((await t.api('GET', `/api/v1/certificates?chargePointId=${id}`)).body.data).to.have.length(1);
+  });
+
   it('OCPP 2.0.1 M03-M05: should translate InstallCertificate, DeleteCertificate and GetInstalledCertificateIds both ways', async () => {
     // Arrange
     const { id, client } = await aStation();

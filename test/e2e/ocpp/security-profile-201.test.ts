@@ -132,6 +132,28 @@ describe('e2e OCPP 2.0.1 security profiles (A05 raise, A00 no fall back, profile
     });
   }
 
+  it('OCPP 2.0.1 A05: should answer 502 when the station answers a step with a CALLERROR, send nothing after it and store nothing', async () => {
+    const id = await aRegisteredCharger(t.app.services);
+    const client = aTlsStation(id, { password: CHARGER_PASSWORD });
+    const calls: string[] = [];
+    client.handle('GetVariables', async () => (calls.push('GetVariables'), ACCEPTING.GetVariables));
+    client.handle(async ({ method }: { method?: string }) => {
+      calls.push(method ?? '?');
+      throw new Error('not here');
+    });
+    const connected = nextEvent(t.app.events, 'charger.connected', (e) => e.chargePointId === id);
+    await client.connect();
+    await connected;
+
+    const res = await api('POST', `/api/v1/chargers/${id}/security-profile`, { profile: 3 });
+    await client.close();
+
+    expect(res.status).to.equal(502);
+    expect(res.body.error.message).to.match(/^SetNetworkProfile to station .+ failed: .+; its profile is unchanged$/);
+    expect(calls).to.deep.equal(['GetVariables', 'SetNetworkProfile']);
+    expect(await profileOf(id)).to.equal(2);
+  });
+
   it('should refuse a configurationSlot that is not an integer >= 0 with 400 before sending anything, and a profile not above the recorded one with 409', async () => {
     const { id, client, calls } = await aProfile2Station();
 
