@@ -30,10 +30,13 @@ export function parsePriority(value: string | undefined): number[] {
   return slots.every((s) => /^\d+$/.test(s)) ? slots.map(Number) : [];
 }
 
-/** The slot to write: the operator's, else the lowest one the station does not try yet (its current ones stay). */
+/**
+ * The slot to write: the operator's, else the lowest one the station does not try yet (its current ones stay).
+ * An unreadable priority list still leaves slot 0 alone: it is most likely the one the station is using.
+ */
 export function chooseSlot(current: number[], requested: unknown): number {
   if (requested === undefined) {
-    let slot = 0;
+    let slot = current.length ? 0 : 1;
     while (current.includes(slot)) slot++;
     return slot;
   }

@@ -114,6 +114,18 @@ describe('e2e OCPP 2.0.1 security profiles (A05 raise, A00 no fall back, profile
     expect([recordedBefore, withCert, recordedAfter, fallBack]).to.deep.equal([2, 'open', 3, 'Unauthorized']);
   });
 
+  it('OCPP 2.0.1 A05: should write slot 1 and list only it when the station cannot report its NetworkConfigurationPriority, and a requested slot when given', async () => {
+    const unknown = await aProfile2Station({ GetVariables: { getVariableResult: [{ attributeStatus: 'UnknownVariable', ...PRIORITY }] } });
+    const requested = await aProfile2Station({ GetVariables: { getVariableResult: [{ attributeStatus: 'Accepted', attributeValue: '0,1', ...PRIORITY }] } });
+
+    const first = await api('POST', `/api/v1/chargers/${unknown.id}/security-profile`, { profile: 3 });
+    const second = await api('POST', `/api/v1/chargers/${requested.id}/security-profile`, { profile: 3, configurationSlot: 2 });
+    await Promise.all([unknown.client.close(), requested.client.close()]);
+
+    expect([first.body.configurationSlot, unknown.calls[1][1].configurationSlot, unknown.calls[2][1].setVariableData[0].attributeValue]).to.deep.equal([1, 1, '1']);
+    expect([second.body.configurationSlot, requested.calls[1][1].configurationSlot, requested.calls[2][1].setVariableData[0].attributeValue]).to.deep.equal([2, 2, '2,0,1']);
+  });
+
   for (const [step, answers, sent] of [
     ['SetNetworkProfile', { SetNetworkProfile: { status: 'Rejected' } }, ['GetVariables', 'SetNetworkProfile']],
     ['SetVariables OCPPCommCtrlr.NetworkConfigurationPriority', { SetVariables: { setVariableResult: [{ attributeStatus: 'Rejected', ...PRIORITY }] } }, ['GetVariables', 'SetNetworkProfile', 'SetVariables']],

@@ -21,9 +21,10 @@ describe('security/network-profile (OCPP 2.0.1 A05)', () => {
     expect(parsePriority('0,x')).to.deep.equal([]);
   });
 
-  it('should pick the lowest unused slot unless one is requested, and refuse a negative or fractional one', () => {
+  it('should pick the lowest unused slot (never 0 when the list is unknown) unless one is requested, and refuse a negative or fractional one', () => {
     expect(chooseSlot([0, 2], undefined)).to.equal(1);
-    expect(chooseSlot([], undefined)).to.equal(0);
+    expect(chooseSlot([1, 2], undefined)).to.equal(0);
+    expect(chooseSlot([], undefined)).to.equal(1); // unknown list: slot 0 is likely in use
     expect(chooseSlot([0], 5)).to.equal(5);
     expect(() => chooseSlot([], -1)).to.throw('configurationSlot: must be an integer >= 0');
     expect(() => chooseSlot([], 1.5)).to.throw('configurationSlot: must be an integer >= 0');
