@@ -108,7 +108,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       analyticsAdminRoutes({ analytics: s.analytics }),
       liveOverviewRoutes({ db }),
       partyAdminRoutes({ db }),
-      securityAdminRoutes({ securityEvents: s.securityEvents, chargerSecurity: s.chargerSecurity, certificates: s.certificates }),
+      securityAdminRoutes({ securityEvents: s.securityEvents, chargerSecurity: s.chargerSecurity, certificates: s.certificates, publicUrl: config.publicUrl }),
       loadGroupAdminRoutes({ loadGroups: s.loadGroups }),
       logAdminRoutes({ logs: s.logRequests, publicUrl: config.publicUrl }),
     ],

@@ -133,7 +133,7 @@ function buildChargerAccess(deps: AppDeps, core: ServiceCore, chargers: ChargerS
   const chargerConnections = new ChargerConnectionService({ db, clock, events: core.events, nodeId: core.nodeId, chargers });
   const onboarding = new OnboardingService({ db, logger: log, passwords, commands: core.commands, connections: core.connectionControl, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
   const { tls } = config;
-  const chargerSecurity = new ChargerSecurityService({ db, logger: log, commands: core.commands, callTimeoutMs: config.ocpp.callTimeoutSec * 1000, maxProfile: !tls.certFile ? 1 : tls.caFile ? 3 : 2 });
+  const chargerSecurity = new ChargerSecurityService({ db, logger: log, commands: core.commands, callTimeoutMs: config.ocpp.callTimeoutSec * 1000, maxProfile: !tls.certFile ? 1 : tls.caFile ? 3 : 2, ocppPath: config.ocpp.path });
   return { chargerAuth, chargerConnections, onboarding, lastSeen, chargerSecurity };
 }
 

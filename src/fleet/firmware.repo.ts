@@ -79,6 +79,11 @@ export async function updateSentTarget(db: Db, campaignId: number, chargePointId
   return (await db('firmware_campaign_chargers').where({ campaign_fk: campaignId, charge_point_id: chargePointId }).whereNotNull('sent_at').update({ status, updated_at: at })) > 0;
 }
 
+/** The OCPP version the charger last connected with ('ocpp1.6' | 'ocpp2.0.1'), or null. */
+export async function chargerProtocol(db: Db, id: string): Promise<string | null> {
+  return (await db('charge_points').where({ id }).first('protocol'))?.protocol ?? null;
+}
+
 export async function listExistingChargers(db: Db, ids: string[]): Promise<string[]> {
   return db('charge_points').whereIn('id', ids).pluck('id');
 }

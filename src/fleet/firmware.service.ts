@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { CommandSender } from '../ocpp/commands.ts';
+import type { UpdateFirmwareRequest } from '../ocpp/v16/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import { Conflict, InvalidInput, NotFound } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -28,6 +29,7 @@ const TAKEN = new Set(['Accepted', 'AcceptedCanceled']);
  * until the window ends: NOT_SENT); progress comes from the chargers' FirmwareStatusNotification (§4.5).
  * A campaign with a signing certificate and a signature sends the 1.6 security whitepaper's
  * SignedUpdateFirmware instead (requestId = the campaign id), followed by SignedFirmwareStatusNotification.
+ * To an OCPP 2.0.1 station both are UpdateFirmware with requestId = the campaign id (security/ocpp201.mapper.ts).
  */
 export class FirmwareCampaignService {
   constructor(private readonly o: FirmwareServiceOptions) {}
@@ -73,7 +75,9 @@ export class FirmwareCampaignService {
       const firmware = { location: campaign.location, retrieveDateTime: retrieveDate, signingCertificate: campaign.signingCertificate, signature: campaign.signature };
       return sendToCharger(to, chargePointId, 'SignedUpdateFirmware', { requestId: campaign.id, firmware, ...retry });
     }
-    return sendToCharger(to, chargePointId, 'UpdateFirmware', { location: campaign.location, retrieveDate, ...retry });
+    // OCPP 2.0.1 L01 requires a requestId (the campaign id, as for a signed campaign); 1.6 UpdateFirmware has none.
+    const requestId = (await repo.chargerProtocol(this.o.db, chargePointId)) === 'ocpp2.0.1' ? { requestId: campaign.id } : {};
+    return sendToCharger(to, chargePointId, 'UpdateFirmware', { location: campaign.location, retrieveDate, ...retry, ...requestId } as UpdateFirmwareRequest);
   }
 
   private async send(campaign: FirmwareCampaign, chargePointId: string): Promise<string> {

@@ -55,8 +55,17 @@ export const SECURITY_TRANSLATIONS: Record<string, Translate> = {
   }),
   // L01: 2.0.1 UpdateFirmware carries the signed firmware as 1.6 SignedUpdateFirmware does, field for field.
   SignedUpdateFirmware: (p) => ({ action: 'UpdateFirmware', payload: p, answer: statusOnly }),
+  // L01 without a signature: 2.0.1 UpdateFirmware needs a requestId (a firmware campaign gives its id; the 1.6
+  // payload has no place for one) and the location and retrieveDate in a firmware object.
+  UpdateFirmware: (p) => {
+    if (!Number.isInteger(p.requestId)) throw new Conflict('UpdateFirmware to an OCPP 2.0.1 station needs a requestId: send it through a firmware campaign');
+    const retry = { ...(p.retries !== undefined ? { retries: p.retries } : {}), ...(p.retryInterval !== undefined ? { retryInterval: p.retryInterval } : {}) };
+    return { action: 'UpdateFirmware', payload: { requestId: p.requestId, firmware: { location: p.location, retrieveDateTime: p.retrieveDate }, ...retry }, answer: statusOnly };
+  },
   // N01: GetLog is the same message in both versions.
   GetLog: (p) => ({ action: 'GetLog', payload: p, answer: same }),
+  // A05: no 1.6 counterpart (1.6 sets the SecurityProfile key); sent only by ChargerSecurityService to a 2.0.1 station.
+  SetNetworkProfile: (p) => ({ action: 'SetNetworkProfile', payload: p, answer: same }),
   ChangeConfiguration: (p) => {
     if (p.key !== 'AuthorizationKey') throw new Conflict(`ChangeConfiguration ${String(p.key)} is not supported for OCPP 2.0.1 chargers yet (only AuthorizationKey; raising the security profile needs SetNetworkProfile)`);
     return {

@@ -67,6 +67,24 @@ describe('e2e OCPP 2.0.1 security (raw 2.0.1 stations)', () => {
     expect((await t.api('GET', `/api/v1/certificates?chargePointId=${id}`)).body.data).to.have.length(1);
   });
 
+  it('OCPP 2.0.1 A02: should answer Rejected to a CSR whose subject CN is another station, sign nothing for it and store no certificate for it', async () => {
+    // Arrange
+    const { id, client } = await aStation();
+    const signed: any[] = [];
+    const ownSigned = new Promise<void>((resolve) => client.handle('CertificateSigned', async ({ params }: { params?: unknown }) => (signed.push(params), resolve(), { status: 'Accepted' })));
+
+    // Act: the wrong CSR first, then the station's own; a certificate for the first would be signed before the second's.
+    const answer = await client.call('SignCertificate', { csr: await aCsr(`${id}-not-me`), certificateType: 'ChargingStationCertificate' });
+    await client.call('SignCertificate', { csr: await aCsr(id), certificateType: 'ChargingStationCertificate' });
+    await ownSigned;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    // Assert
+    expect(answer).to.deep.equal({ status: 'Rejected' });
+    expect(signed.map((c) => new X509Certificate(c.certificateChain.split(/(?<=-----END CERTIFICATE-----\r?\n)/)[0]).subject.split('\n')[0])).to.deep.equal([`CN=${id}`]);
+    expect((await t.api('GET', `/api/v1/certificates?chargePointId=${id}`)).body.data).to.have.length(1);
+  });
+
   it('OCPP 2.0.1 M03-M05: should translate InstallCertificate, DeleteCertificate and GetInstalledCertificateIds both ways', async () => {
     // Arrange
     const { id, client } = await aStation();
@@ -145,6 +163,39 @@ describe('e2e OCPP 2.0.1 security (raw 2.0.1 stations)', () => {
     expect(updates.map((u) => [u.requestId, u.firmware.signingCertificate, u.firmware.signature, u.firmware.location])).to.deep.equal([[campaign.id, SIGNING_CERT, 'c2ln', 'https://fw.example.test/s.bin']]);
     expect((await t.api('GET', `/api/v1/firmware-campaigns/${campaign.id}`)).body.progress).to.deep.equal({ InvalidSignature: 1 });
     expect(alert.severity).to.equal('critical');
+  });
+
+  it('OCPP 2.0.1 L01: should send an unsigned campaign as UpdateFirmware with requestId = the campaign id and follow FirmwareStatusNotification by requestId', async () => {
+    // Arrange
+    const { id, client } = await aStation();
+    const updates = record(client, 'UpdateFirmware', { status: 'Accepted' });
+    const now = Date.now();
+    const { body: campaign } = await t.api('POST', '/api/v1/firmware-campaigns', { location: 'https://fw.example.test/u.bin', retries: 2, windowStart: new Date(now - 60_000).toISOString(), windowEnd: new Date(now + 3_600_000).toISOString(), chargePointIds: [id] });
+
+    // Act
+    await t.app.scheduler.runNow('firmware-campaigns');
+    const afterSend = (await t.api('GET', `/api/v1/firmware-campaigns/${campaign.id}`)).body.progress;
+    await client.call('FirmwareStatusNotification', { status: 'Downloading', requestId: campaign.id });
+    await client.call('FirmwareStatusNotification', { status: 'Installed', requestId: campaign.id });
+
+    // Assert
+    expect(updates).to.have.length(1);
+    expect(updates[0]).to.deep.include({ requestId: campaign.id, retries: 2 });
+    expect(updates[0].firmware).to.have.keys('location', 'retrieveDateTime');
+    expect(updates[0].firmware.location).to.equal('https://fw.example.test/u.bin');
+    expect(afterSend).to.deep.equal({ SENT: 1 });
+    expect((await t.api('GET', `/api/v1/firmware-campaigns/${campaign.id}`)).body.progress).to.deep.equal({ Installed: 1 });
+  });
+
+  it('OCPP 2.0.1 L01: should record a station\'s Rejected answer to an unsigned campaign\'s UpdateFirmware', async () => {
+    const { id, client } = await aStation();
+    record(client, 'UpdateFirmware', { status: 'Rejected' });
+    const now = Date.now();
+    const { body: campaign } = await t.api('POST', '/api/v1/firmware-campaigns', { location: 'https://fw.example.test/u.bin', windowStart: new Date(now - 60_000).toISOString(), windowEnd: new Date(now + 3_600_000).toISOString(), chargePointIds: [id] });
+
+    await t.app.scheduler.runNow('firmware-campaigns');
+
+    expect((await t.api('GET', `/api/v1/firmware-campaigns/${campaign.id}`)).body.progress).to.deep.equal({ Rejected: 1 });
   });
 
   it('OCPP 2.0.1 N01: should send GetLog and follow LogStatusNotification by requestId', async () => {

@@ -25,4 +25,15 @@ describe('unit security/ocpp201.mapper (1.6 security commands to OCPP 2.0.1)', (
 
     expect([t.action, t.payload, t.answer({ status: 'InvalidCertificate', statusInfo: { reasonCode: 'x' } })]).to.deep.equal(['UpdateFirmware', p, { status: 'InvalidCertificate' }]);
   });
+
+  it('OCPP 2.0.1 L01: should send an unsigned UpdateFirmware with its requestId and a firmware object (retrieveDate → retrieveDateTime)', () => {
+    const t = toOcpp201('UpdateFirmware', { location: 'https://fw/x.bin', retrieveDate: '2026-12-05T00:00:00Z', retries: 2, retryInterval: 30, requestId: 9 });
+
+    expect([t.action, t.payload]).to.deep.equal(['UpdateFirmware', { requestId: 9, firmware: { location: 'https://fw/x.bin', retrieveDateTime: '2026-12-05T00:00:00Z' }, retries: 2, retryInterval: 30 }]);
+    expect(t.answer({ status: 'Rejected' })).to.deep.equal({ status: 'Rejected' });
+  });
+
+  it('should refuse an UpdateFirmware without a requestId for a 2.0.1 station with a Conflict naming the way (a campaign)', () => {
+    expect(() => toOcpp201('UpdateFirmware', { location: 'https://fw/x.bin', retrieveDate: '2026-12-05T00:00:00Z' })).to.throw('UpdateFirmware to an OCPP 2.0.1 station needs a requestId: send it through a firmware campaign');
+  });
 });
