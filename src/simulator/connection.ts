@@ -164,6 +164,7 @@ export class ChargerConnection {
       await socket.open();
     } catch (err) {
       if (this.socket === socket) this.socket = undefined;
+      if (this.stopped) return; // given up by stop(): not a failure
       this.o.stats.error(`${this.o.identity}: cannot connect: ${(err as Error).message}`);
       this.scheduleReconnect();
       return;
