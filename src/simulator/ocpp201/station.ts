@@ -1,9 +1,7 @@
 // The OCPP 2.0.1 adapter of a simulated charging station over the same neutral model as 1.6: boots (B01-B04,
 // reason PowerUp, Pending retried after the interval), heartbeats (G02), reports connector status per EVSE
-// (G01), authorizes (C01), runs transactions as TransactionEvent Started / Updated / Ended with a seqNo per
-// transaction and its triggerReason (E01-E07), replays them after a lost connection with `offline: true`
-// (E12), and answers the CSMS's requests (./commands.ts). Its own frames are checked against the schemas.
-import { randomUUID } from 'node:crypto';
+// (G01), authorizes (C01), runs transactions as TransactionEvents (./transactions.ts) and answers the CSMS's
+// requests (./commands.ts). Its own frames are checked against the schemas.
 import type * as T from '../../ocpp/v201/types.ts';
 import { ChargerConnection, type ConnectionOptions } from '../connection.ts';
 import { CallError } from '../errors.ts';
@@ -15,7 +13,8 @@ import type { Station } from '../station.ts';
 import { Timers } from '../timers.ts';
 import { OCPP201_HANDLERS, type CommandContext201, type Triggerable } from './commands.ts';
 import { DeviceModel } from './device-model.ts';
-import { chargingState201, connectorStatus201, endedReasons, fromProfile201, meterValue201, toIdTagInfo201 } from './messages.ts';
+import { connectorStatus201, fromProfile201, meterValue201, toIdTagInfo201 } from './messages.ts';
+import { Ocpp201Transactions } from './transactions.ts';
 import { ocpp201Schemas } from './validate.ts';
 
 export interface Station201Options extends Omit<ConnectionOptions, 'identity' | 'protocol' | 'password' | 'transactionAttempts' | 'transactionRetryMs'> {
@@ -30,19 +29,9 @@ export interface Station201Options extends Omit<ConnectionOptions, 'identity' | 
   ownVariables: Record<string, string>;
 }
 
-interface TxState {
-  transactionId: string;
-  seqNo: number;
-  idToken: T.IdTokenType;
-  remoteStartId?: number;
-  chargingState: string;
-}
-
-type MeterValues = NonNullable<T.TransactionEventRequest['meterValue']>;
-
 const iso = (ms: number) => new Date(ms).toISOString();
 const ignore = () => undefined;
-const V = { heartbeat: 'OCPPCommCtrlr/HeartbeatInterval', password: 'SecurityCtrlr/BasicAuthPassword', updated: 'SampledDataCtrlr/TxUpdatedMeasurands', ended: 'SampledDataCtrlr/TxEndedMeasurands' };
+const V = { heartbeat: 'OCPPCommCtrlr/HeartbeatInterval', password: 'SecurityCtrlr/BasicAuthPassword', updated: 'SampledDataCtrlr/TxUpdatedMeasurands' };
 
 export class Ocpp201Station implements Station, CommandContext201 {
   readonly variables: DeviceModel;
@@ -51,9 +40,7 @@ export class Ocpp201Station implements Station, CommandContext201 {
   private accepted = false;
   private needsBoot = true;
   private bootReason: T.BootReasonEnumType = 'PowerUp';
-  private readonly txs = new Map<string, TxState>();
-  private readonly refs = new Map<string, string>();
-  private readonly remoteStarts = new Map<string, number>();
+  private readonly transactions: Ocpp201Transactions;
   private readonly reported = new Map<number, string>();
   private resetWhenIdle = false;
   private cancelHeartbeat: (() => void) | undefined;
@@ -73,6 +60,7 @@ export class Ocpp201Station implements Station, CommandContext201 {
       transactionAttempts: () => Math.max(1, this.variables.number('OCPPCommCtrlr/MessageAttempts/TransactionEvent')),
       transactionRetryMs: () => this.variables.number('OCPPCommCtrlr/MessageAttemptInterval/TransactionEvent') * 1000,
     };
+    this.transactions = new Ocpp201Transactions(model, this.variables, o.stats, (action, build, opts) => this.send(action, build, opts));
     this.conn = new ChargerConnection(conn, { opened: () => this.opened(), closed: () => this.closed(), call: (a, p) => this.handle(a, p) });
     model.link = this;
     // H01 FR.16 / H04: the CSMS hears of a reservation that expired.
@@ -92,7 +80,7 @@ export class Ocpp201Station implements Station, CommandContext201 {
   }
 
   transactionId(ref: string): string | undefined {
-    return this.txs.get(ref)?.transactionId;
+    return this.transactions.transactionId(ref);
   }
 
   start(): void {
@@ -133,13 +121,7 @@ export class Ocpp201Station implements Station, CommandContext201 {
   connectorChanged(connectorId: number): void {
     if (!this.accepted) return;
     this.sendStatus(connectorId);
-    const v = this.model.view(connectorId);
-    const tx = v.tx && this.txs.get(v.tx.ref);
-    // E01: a change of the charging state is an Updated event of its own (SuspendedEVSE under a limit, …).
-    if (v.tx && tx && chargingState201(v) !== tx.chargingState) {
-      tx.chargingState = chargingState201(v);
-      this.txEvent(v.tx, 'Updated', 'ChargingStateChanged', this.model.now());
-    }
+    this.transactions.connectorChanged(connectorId);
   }
 
   async authorize(idTag: string): Promise<IdTagInfo | undefined> {
@@ -153,53 +135,21 @@ export class Ocpp201Station implements Station, CommandContext201 {
   }
 
   transactionStarted(tx: Transaction, sample: MeterSample): void {
-    const remoteStartId = this.remoteStarts.get(tx.idTag);
-    this.remoteStarts.delete(tx.idTag);
-    const state: TxState = { transactionId: randomUUID(), seqNo: 0, idToken: { idToken: tx.idTag, type: remoteStartId === undefined ? 'ISO14443' : 'Central' }, chargingState: chargingState201(this.model.view(tx.connectorId)), ...(remoteStartId === undefined ? {} : { remoteStartId }) };
-    this.txs.set(tx.ref, state);
-    this.refs.set(state.transactionId, tx.ref);
-    const extra = { evse: { id: tx.connectorId, connectorId: 1 }, idToken: state.idToken, meterValue: [meterValue201(sample, this.variables.list(V.updated))] as MeterValues, ...(tx.reservationId === undefined ? {} : { reservationId: tx.reservationId }) };
-    this.txEvent(tx, 'Started', remoteStartId === undefined ? 'Authorized' : 'RemoteStart', tx.startedAt, extra, (res) => {
-      if (!res.idTokenInfo) return;
-      if (res.idTokenInfo.status === 'Accepted') this.o.stats.sessionsStarted++;
-      this.model.startAnswered(tx.ref, toIdTagInfo201(res.idTokenInfo));
-    });
+    this.transactions.started(tx, sample);
   }
 
   meterValues(connectorId: number, tx: Transaction | undefined, sample: MeterSample): void {
-    const meterValue: MeterValues = [meterValue201(sample, this.variables.list(V.updated))];
     // E01: the meter values of a transaction are Updated events (transaction messages, kept offline); others MeterValues.
-    if (tx && this.txs.has(tx.ref)) this.txEvent(tx, 'Updated', sample.context === 'Trigger' ? 'Trigger' : 'MeterValuePeriodic', sample.at, { meterValue });
-    else this.send('MeterValues', () => ({ evseId: connectorId, meterValue })).catch(ignore);
+    if (tx && this.transactions.has(tx.ref)) this.transactions.meterValues(tx, sample);
+    else this.send('MeterValues', () => ({ evseId: connectorId, meterValue: [meterValue201(sample, this.variables.list(V.updated))] })).catch(ignore);
   }
 
   transactionStopped(tx: Transaction, sample: MeterSample, reason: StopReason, idTag?: string): void {
-    const state = this.txs.get(tx.ref);
-    if (!state) return;
-    const { stoppedReason, triggerReason } = endedReasons(reason);
-    const measurands = [...new Set(['Energy.Active.Import.Register', ...this.variables.list(V.ended)])];
-    const extra = { meterValue: [meterValue201(sample, measurands)] as MeterValues, ...(idTag ? { idToken: { idToken: idTag, type: state.idToken.type } } : {}) };
-    this.txEvent(tx, 'Ended', triggerReason, sample.at, extra, undefined, { stoppedReason, chargingState: 'EVConnected' }).then(
-      () => this.o.stats.sessionsStopped++,
-      ignore,
-    );
-    this.txs.delete(tx.ref);
-    this.refs.delete(state.transactionId);
+    this.transactions.stopped(tx, sample, reason, idTag);
     if (this.resetWhenIdle && !this.model.connectors.some((c) => c.tx)) {
       this.resetWhenIdle = false;
       this.later(() => void this.reboot());
     }
-  }
-
-  /** One TransactionEvent of `tx`, its seqNo taken now (E01 FR.17); a replayed one is marked offline (E12). */
-  private txEvent(tx: Transaction, eventType: T.TransactionEventEnumType, triggerReason: T.TriggerReasonEnumType, at: number, extra: Partial<T.TransactionEventRequest> = {}, answered?: (res: T.TransactionEventResponse) => void, info: Partial<T.TransactionType> = {}): Promise<unknown> {
-    const state = this.txs.get(tx.ref)!;
-    const seqNo = state.seqNo++;
-    const transactionInfo: T.TransactionType = { transactionId: state.transactionId, chargingState: state.chargingState as T.ChargingStateEnumType, ...(state.remoteStartId === undefined ? {} : { remoteStartId: state.remoteStartId }), ...info };
-    const build = ({ replay }: { replay: boolean }) => ({ eventType, timestamp: iso(at), triggerReason, seqNo, transactionInfo, ...extra, ...(replay ? { offline: true } : {}) });
-    const sent = this.send('TransactionEvent', build, { transactional: true, done: (o) => o.ok && answered?.(o.payload as T.TransactionEventResponse) });
-    sent.catch(ignore);
-    return sent;
   }
 
   /** Sends a message of ours, checked against its schema first (a violation is counted as an error, and sent anyway). */
@@ -287,7 +237,7 @@ export class Ocpp201Station implements Station, CommandContext201 {
   }
 
   refOf(transactionId: string): string | undefined {
-    return this.refs.get(transactionId);
+    return this.transactions.refOf(transactionId);
   }
 
   later(fn: () => void, ms = 0): void {
@@ -295,8 +245,7 @@ export class Ocpp201Station implements Station, CommandContext201 {
   }
 
   expectRemoteStart(idTag: string, remoteStartId: number | undefined): void {
-    if (remoteStartId === undefined) this.remoteStarts.delete(idTag);
-    else this.remoteStarts.set(idTag, remoteStartId);
+    this.transactions.expectRemoteStart(idTag, remoteStartId);
   }
 
   /** B11 Reset Immediate (and B12 OnIdle once idle): transactions end (ImmediateReset), their events are sent, the station reboots. */
@@ -358,7 +307,7 @@ export class Ocpp201Station implements Station, CommandContext201 {
   reportProfiles(requestId: number, profiles: ChargingProfile[]): void {
     const evses = [...new Set(profiles.map((p) => p.connectorId))];
     evses.forEach((evseId, i) => {
-      const chargingProfile = profiles.filter((p) => p.connectorId === evseId).map((p) => fromProfile201(p, p.txRef && this.txs.get(p.txRef)?.transactionId));
+      const chargingProfile = profiles.filter((p) => p.connectorId === evseId).map((p) => fromProfile201(p, p.txRef && this.transactions.transactionId(p.txRef)));
       this.send('ReportChargingProfiles', () => ({ requestId, chargingLimitSource: 'CSO', evseId, chargingProfile, tbc: i < evses.length - 1 })).catch(ignore);
     });
   }
