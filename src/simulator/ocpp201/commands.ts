@@ -103,6 +103,8 @@ function provisioningRequests() {
     },
     // A simulated station knows no vendor extensions (P01).
     DataTransfer: (): T.DataTransferResponse => ({ status: 'UnknownVendorId' }),
+    // I02: the running cost is for the driver's display; a station without one acknowledges it.
+    CostUpdated: (): T.CostUpdatedResponse => ({}),
   };
 }
 

@@ -227,7 +227,7 @@ describe('e2e simulator: the OCPP 2.0.1 station against a scripted CSMS', () => 
     expect(s.sent('StatusNotification').map((x) => x.connectorStatus)).to.deep.equal(['Available', 'Reserved', 'Available', 'Reserved', 'Available']);
   });
 
-  it('B11/B12, G03, F05, F06, D01/D02, C11, P01: should answer the other requests as a station does', async () => {
+  it('B11/B12, G03, F05, F06, D01/D02, C11, I02, P01: should answer the other requests as a station does', async () => {
     // Arrange
     const s = await aStation({ connectors: 2 });
 
@@ -242,6 +242,8 @@ describe('e2e simulator: the OCPP 2.0.1 station against a scripted CSMS', () => 
       listVersion: await s.call('GetLocalListVersion', {}),
       clearCache: await s.call('ClearCache', {}),
       dataTransfer: await s.call('DataTransfer', { vendorId: 'com.example' }),
+      costUpdated: await s.call('CostUpdated', { totalCost: 1.25, transactionId: 'any' }),
+      badFrame: await s.call(42 as never, {}),
       evseReset: await s.call('Reset', { type: 'Immediate', evseId: 1 }),
     };
     await s.charger.startSession(1, TAG, EV_32A);
@@ -258,9 +260,9 @@ describe('e2e simulator: the OCPP 2.0.1 station against a scripted CSMS', () => 
     await s.finish();
 
     // Assert
-    expect(Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, a.status ?? a.versionNumber]))).to.deep.equal({
+    expect(Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, a.status ?? a.versionNumber ?? a.error ?? JSON.stringify(a)]))).to.deep.equal({
       unavailable: 'Accepted', unlock: 'Unlocked', unlockUnknown: 'UnknownConnector', trigger: 'Accepted', triggerUnknown: 'NotImplemented',
-      localList: 'Accepted', listVersion: 3, clearCache: 'Accepted', dataTransfer: 'UnknownVendorId', evseReset: 'Rejected',
+      localList: 'Accepted', listVersion: 3, clearCache: 'Accepted', dataTransfer: 'UnknownVendorId', costUpdated: '{}', badFrame: 'FormatViolation', evseReset: 'Rejected',
     });
     expect(s.sent('StatusNotification').some((x) => x.evseId === 2 && x.connectorStatus === 'Unavailable')).to.equal(true);
     expect(s.sent('Heartbeat')).to.have.length.at.least(1);
