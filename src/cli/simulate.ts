@@ -13,6 +13,7 @@ interface SimulateFlags {
   chargers: number;
   duration: number;
   protocol: string;
+  ocpp201Share: number;
   meterInterval: number;
   register?: boolean;
   apiKey?: string;
@@ -47,7 +48,7 @@ interface SimulateFlags {
 
 // The library names an option in its error messages; the CLI user knows the flag.
 const FLAGS: Record<string, string> = {
-  url: '--url', protocol: '--protocol', chargers: '--chargers', connectors: '--connectors', firstIndex: '--first-index',
+  url: '--url', protocol: '--protocol', ocpp201Share: '--ocpp201-share', chargers: '--chargers', connectors: '--connectors', firstIndex: '--first-index',
   meterIntervalSec: '--meter-interval', heartbeatIntervalSec: '--heartbeat-interval', callTimeoutSec: '--call-timeout',
   maxCurrentA: '--max-current', reconnectMinSec: '--reconnect-min', rampUpSec: '--ramp-up', phases: '--phases',
   singlePhaseShare: '--single-phase-share', seed: '--seed', 'sessions.probability': '--session-probability',
@@ -74,6 +75,7 @@ function toFleetOptions(o: SimulateFlags): FleetOptions {
   return {
     url: o.url,
     protocol: o.protocol,
+    ocpp201Share: o.ocpp201Share,
     chargers: o.chargers,
     idPrefix: o.idPrefix,
     firstIndex: o.firstIndex,
@@ -151,7 +153,8 @@ export function addSimulateCommand(program: Command, out: Out): void {
     .requiredOption('--url <url>', 'OCPP endpoint without the charger id, e.g. ws://localhost:8080/ocpp (wss:// for TLS)')
     .requiredOption('--chargers <n>', 'number of chargers', num)
     .requiredOption('--duration <s>', 'how long to run, in seconds', num)
-    .option('--protocol <version>', 'OCPP version', 'ocpp1.6')
+    .option('--protocol <version>', 'OCPP version: ocpp1.6, ocpp2.0.1, or mixed (a share of the chargers speaks 2.0.1, the rest 1.6)', 'ocpp1.6')
+    .option('--ocpp201-share <p>', 'with --protocol mixed: share of the chargers that speak OCPP 2.0.1, 0..1', num, 0.5)
     .option('--meter-interval <s>', 'seconds between the MeterValues of a transaction (MeterValueSampleInterval)', num, 60)
     .option('--register', 'first create the chargers and their id tags through the admin API (needs --api-key)')
     .option('--api-key <key>', 'admin API key for --register')

@@ -13,8 +13,11 @@ import { Timers } from './timers.ts';
 export type Outcome = { ok: true; payload: unknown } | { ok: false; error: Error };
 
 interface Message {
-  /** builds the payload at send time (a transaction id may have come meanwhile); undefined = drop it */
-  build(): unknown;
+  /**
+   * builds the payload at send time (a transaction id may have come meanwhile); undefined = drop it.
+   * `replay`: it was kept while offline (OCPP 2.0.1 E12 marks such a TransactionEvent `offline`).
+   */
+  build(o: { replay: boolean }): unknown;
   /** called synchronously with the outcome, before the next message is built */
   done(outcome: Outcome): void;
   /** kept while the charger was offline: sending it is a replay */
@@ -79,7 +82,7 @@ export class ChargerConnection {
    * Queues a message. A transaction message waits for the connection; any other is refused at once
    * (Disconnected) while offline, and dropped if the connection is lost before it is sent.
    */
-  send(action: string, build: () => unknown, o: { transactional?: boolean; done?: (outcome: Outcome) => void } = {}): Promise<unknown> {
+  send(action: string, build: (o: { replay: boolean }) => unknown, o: { transactional?: boolean; done?: (outcome: Outcome) => void } = {}): Promise<unknown> {
     const transactional = o.transactional === true;
     if (!transactional && (!this.isOpen || this.stopped)) {
       const error = new Disconnected();
@@ -163,6 +166,7 @@ export class ChargerConnection {
       await socket.open();
     } catch (err) {
       if (this.socket === socket) this.socket = undefined;
+      if (this.stopped) return; // given up by stop(): not a failure
       this.o.stats.error(`${this.o.identity}: cannot connect: ${(err as Error).message}`);
       this.scheduleReconnect();
       return;
@@ -222,13 +226,14 @@ export class ChargerConnection {
   }
 
   private async sendHead(socket: OcppJSocket, item: OutboundItem<Message>): Promise<void> {
-    const payload = item.data.build();
+    const replay = item.data.keptOffline;
+    const payload = item.data.build({ replay });
     if (payload === undefined) {
       this.queue.shift();
       item.data.done({ ok: false, error: new Error(`${item.action} dropped: its transaction never started`) });
       return;
     }
-    if (item.data.keptOffline) this.o.stats.replayed++;
+    if (replay) this.o.stats.replayed++;
     item.data.keptOffline = false;
     try {
       const answer = await this.timedCall(socket, item.action, payload);

@@ -21,6 +21,7 @@ export class Fleet {
     this.clock = o.clock ?? systemClock;
     this.chargers = Array.from({ length: this.options.chargers }, (_, i) => new SimulatedCharger(this.options, i, this.stats, this.clock));
     this.stats.chargers = this.chargers.length;
+    for (const c of this.chargers) this.stats.protocols[c.protocol] = (this.stats.protocols[c.protocol] ?? 0) + 1;
   }
 
   /** Starts connecting, evenly spread over the ramp-up. */

@@ -4,13 +4,16 @@ import { InvalidInput } from '../shared/errors.ts';
 import type { SessionOptions } from './behaviour.ts';
 import type { ClientCertificate } from './ocpp-j/socket.ts';
 
-export const PROTOCOLS = ['ocpp1.6'] as const;
+/** `mixed`: a share (`ocpp201Share`) of the chargers speaks OCPP 2.0.1, the others 1.6. */
+export const PROTOCOLS = ['ocpp1.6', 'ocpp2.0.1', 'mixed'] as const;
 export type SimProtocol = (typeof PROTOCOLS)[number];
 
 export interface FleetOptions {
   /** the OCPP endpoint without the identity, e.g. ws://localhost:8080/ocpp */
   url: string;
   protocol?: string;
+  /** with protocol `mixed`: the share of chargers that speak OCPP 2.0.1, spread evenly over the fleet (default 0.5) */
+  ocpp201Share?: number;
   chargers: number;
   /** charger ids are the prefix and a zero-padded number */
   idPrefix?: string;
@@ -82,6 +85,7 @@ const DEFAULTS = {
   transactionRetrySec: 10,
   stopSessionsAtEnd: true,
   firmwareStepSec: 2,
+  ocpp201Share: 0.5,
 };
 
 // OCPP 1.6 IdToken: CiString20Type
@@ -111,6 +115,7 @@ export function resolveOptions(o: FleetOptions): ResolvedOptions {
   for (const k of ['meterIntervalSec', 'heartbeatIntervalSec', 'callTimeoutSec', 'voltage', 'maxCurrentA', 'reconnectMinSec', 'reconnectMaxSec'] as const) check(positive(r[k]), `${k}: must be a positive number`);
   for (const k of ['rampUpSec', 'rebootDelaySec', 'unplugDelaySec', 'plugDelaySec', 'transactionRetrySec', 'firmwareStepSec'] as const) check(nonNegative(r[k]), `${k}: must be a number ≥ 0`);
   check(r.phases === 1 || r.phases === 3, 'phases: must be 1 or 3');
+  check(nonNegative(r.ocpp201Share) && r.ocpp201Share <= 1, 'ocpp201Share: must be between 0 and 1');
   check(nonNegative(r.singlePhaseShare) && r.singlePhaseShare <= 1, 'singlePhaseShare: must be between 0 and 1');
   check(Number.isInteger(r.seed), 'seed: must be an integer');
   if (r.sessions) {
@@ -131,6 +136,12 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 function digits(r: ResolvedOptions): number {
   return Math.max(5, String(r.firstIndex + r.chargers - 1).length);
+}
+
+/** The OCPP version the `index`-th charger (0-based) speaks: with `mixed`, every 1/share-th one speaks 2.0.1. */
+export function protocolOf(r: ResolvedOptions, index: number): 'ocpp1.6' | 'ocpp2.0.1' {
+  if (r.protocol !== 'mixed') return r.protocol;
+  return Math.floor((index + 1) * r.ocpp201Share) > Math.floor(index * r.ocpp201Share) ? 'ocpp2.0.1' : 'ocpp1.6';
 }
 
 /** The id of the charger with fleet number `n`, e.g. SIM-00001. */

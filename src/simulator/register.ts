@@ -14,6 +14,8 @@ export interface RegistrationOptions {
   locationId?: string;
   /** rows per bulk request (the admin API takes up to 10,000) */
   batchSize?: number;
+  /** false: the id tags exist already (e.g. an eMSP's tokens): only the chargers are created */
+  tokens?: boolean;
 }
 
 export interface RegistrationResult {
@@ -49,6 +51,7 @@ export async function registerFleet(fleet: Fleet, o: RegistrationOptions): Promi
   try {
     const size = o.batchSize ?? 1000;
     const c = await inBatches(chargers, size, (rows) => post('/chargers/bulk', rows));
+    if (o.tokens === false) return { chargers: c, tokens: { created: 0, existing: 0 } };
     const t = await inBatches(allIdTags(fleet.options).map((uid) => ({ uid })), size, (rows) => post('/tokens/bulk', rows));
     return { chargers: c, tokens: t };
   } finally {

@@ -6,8 +6,10 @@ import { SessionBehaviour } from './behaviour.ts';
 import { SimCharger } from './model/charger.ts';
 import type { ChargerHooks, ConnectorView, EvArrival } from './model/types.ts';
 import { Ocpp16Station } from './ocpp16/station.ts';
-import { idTag, chargerId, type ResolvedOptions } from './options.ts';
+import { Ocpp201Station } from './ocpp201/station.ts';
+import { idTag, chargerId, protocolOf, type ResolvedOptions } from './options.ts';
 import { deriveSeed, seededRandom, uniform, type Random } from './random.ts';
+import type { Station } from './station.ts';
 import type { SimulationStats } from './stats.ts';
 
 /** A charger's password derived from a fleet secret: HMAC-SHA256(secret, id), 24 base64url characters. */
@@ -28,7 +30,8 @@ const CONNECTION_TIMEOUT_SEC = 60;
 export class SimulatedCharger {
   readonly id: string;
   readonly model: SimCharger;
-  readonly station: Ocpp16Station;
+  readonly protocol: 'ocpp1.6' | 'ocpp2.0.1';
+  readonly station: Station;
   readonly password: string | undefined;
   private readonly behaviour: SessionBehaviour | undefined;
   private readonly random: Random;
@@ -43,22 +46,23 @@ export class SimulatedCharger {
     const spec = { id: this.id, connectors: r.connectors, voltage: r.voltage, phases: r.phases, maxCurrentA: r.maxCurrentA, meterStartWh };
     const settings = { meterIntervalSec: r.meterIntervalSec, connectionTimeoutSec: CONNECTION_TIMEOUT_SEC, stopTxOnInvalidId: true, authorizeRemoteTx: false, localAuthorizeOffline: true, allowOfflineTxForUnknownId: false, unplugDelaySec: r.unplugDelaySec, plugDelaySec: r.plugDelaySec };
     this.model = new SimCharger(spec, settings, clock, hooks);
-    this.station = new Ocpp16Station(this.model, {
-      url: r.url,
-      ca: r.ca,
-      clientCert: r.clientCert,
-      callTimeoutMs: r.callTimeoutSec * 1000,
-      reconnectMinMs: r.reconnectMinSec * 1000,
-      reconnectMaxMs: r.reconnectMaxSec * 1000,
-      rebootDelayMs: r.rebootDelaySec * 1000,
-      firmwareStepMs: r.firmwareStepSec * 1000,
-      random: this.random,
-      stats,
-      heartbeatIntervalSec: r.heartbeatIntervalSec,
-      boot: { chargePointVendor: 'cpms', chargePointModel: 'Simulator', chargePointSerialNumber: this.id.slice(-25), firmwareVersion: '1.0.0', meterType: 'SimMeter' },
-      configuration: fleetConfiguration(r),
-      ownConfiguration: { AuthorizationKey: this.password ?? '' },
-    });
+    this.protocol = protocolOf(r, index);
+    const common = { url: r.url, ca: r.ca, clientCert: r.clientCert, callTimeoutMs: r.callTimeoutSec * 1000, reconnectMinMs: r.reconnectMinSec * 1000, reconnectMaxMs: r.reconnectMaxSec * 1000, rebootDelayMs: r.rebootDelaySec * 1000, random: this.random, stats, heartbeatIntervalSec: r.heartbeatIntervalSec };
+    this.station =
+      this.protocol === 'ocpp2.0.1'
+        ? new Ocpp201Station(this.model, {
+            ...common,
+            chargingStation: { vendorName: 'cpms', model: 'Simulator', serialNumber: this.id.slice(-25), firmwareVersion: '1.0.0' },
+            variables: fleetVariables(r),
+            ownVariables: { 'SecurityCtrlr/BasicAuthPassword': this.password ?? '', 'SecurityCtrlr/Identity': this.id },
+          })
+        : new Ocpp16Station(this.model, {
+            ...common,
+            firmwareStepMs: r.firmwareStepSec * 1000,
+            boot: { chargePointVendor: 'cpms', chargePointModel: 'Simulator', chargePointSerialNumber: this.id.slice(-25), firmwareVersion: '1.0.0', meterType: 'SimMeter' },
+            configuration: fleetConfiguration(r),
+            ownConfiguration: { AuthorizationKey: this.password ?? '' },
+          });
     if (r.sessions && !r.flood) this.behaviour = new SessionBehaviour(this.model, r.sessions, this.random, (c) => idTag(r, index, c), newEv);
   }
 
@@ -96,11 +100,46 @@ export class SimulatedCharger {
     return this.model.view(connectorId);
   }
 
-  /** The transactionId the server gave the transaction running on `connectorId`, once it answered. */
-  transactionId(connectorId: number): number | undefined {
+  /** The transactionId of the transaction running on `connectorId`: 1.6 the server's (once it answered), 2.0.1 the station's. */
+  transactionId(connectorId: number): number | string | undefined {
     const tx = this.model.connector(connectorId)?.tx;
     return tx && this.station.transactionId(tx.ref);
   }
+}
+
+// One device model per fleet, as for the 1.6 configuration below.
+const deviceModels = new WeakMap<ResolvedOptions, Readonly<Record<string, string>>>();
+
+function fleetVariables(r: ResolvedOptions): Readonly<Record<string, string>> {
+  let v = deviceModels.get(r);
+  if (!v) deviceModels.set(r, (v = Object.freeze(initialVariables(r))));
+  return v;
+}
+
+function initialVariables(r: ResolvedOptions): Record<string, string> {
+  return {
+    'OCPPCommCtrlr/HeartbeatInterval': String(r.heartbeatIntervalSec),
+    'OCPPCommCtrlr/MessageAttempts/TransactionEvent': '3',
+    'OCPPCommCtrlr/MessageAttemptInterval/TransactionEvent': String(r.transactionRetrySec),
+    'SecurityCtrlr/SecurityProfile': '1',
+    'AuthCtrlr/AuthorizeRemoteStart': 'false',
+    'AuthCtrlr/LocalAuthorizeOffline': 'true',
+    'AuthCtrlr/OfflineTxForUnknownIdEnabled': 'false',
+    'AuthCacheCtrlr/Enabled': 'true',
+    'LocalAuthListCtrlr/Enabled': 'true',
+    'LocalAuthListCtrlr/Entries': '0',
+    'TxCtrlr/EVConnectionTimeOut': String(CONNECTION_TIMEOUT_SEC),
+    'TxCtrlr/StopTxOnInvalidId': 'true',
+    'SampledDataCtrlr/TxUpdatedInterval': String(r.meterIntervalSec),
+    'SampledDataCtrlr/TxUpdatedMeasurands': 'Energy.Active.Import.Register,Power.Active.Import,Current.Import,SoC',
+    'SampledDataCtrlr/TxEndedMeasurands': 'Energy.Active.Import.Register',
+    'SmartChargingCtrlr/Enabled': 'true',
+    'SmartChargingCtrlr/ProfileStackLevel': '8',
+    'SmartChargingCtrlr/PeriodsPerSchedule': '24',
+    'SmartChargingCtrlr/RateUnit': 'A,W',
+    'ReservationCtrlr/Enabled': 'true',
+    'DeviceDataCtrlr/ItemsPerMessage/GetReport': '10',
+  };
 }
 
 // One configuration object per fleet: 20,000 chargers share it (each keeps only what it changed).

@@ -4,6 +4,8 @@ import { LatencyHistogram, type LatencySummary } from './latency.ts';
 
 export interface SimulationSummary {
   chargers: number;
+  /** chargers per OCPP version they speak */
+  protocols: Record<string, number>;
   /** chargers that opened a connection at least once */
   connected: number;
   /** chargers whose BootNotification was Accepted at least once */
@@ -38,6 +40,7 @@ function bump(map: Map<string, number>, key: string): void {
 
 export class SimulationStats {
   chargers = 0;
+  protocols: Record<string, number> = {};
   sessionsStarted = 0;
   sessionsStopped = 0;
   replayed = 0;
@@ -103,6 +106,7 @@ export class SimulationStats {
     }
     return {
       chargers: this.chargers,
+      protocols: { ...this.protocols },
       connected: this.connectedIds.size,
       accepted: this.acceptedIds.size,
       sessionsStarted: this.sessionsStarted,
@@ -133,6 +137,7 @@ const counts = (r: Record<string, number>) =>
 export function formatSummary(s: SimulationSummary): string[] {
   const lines = [
     `chargers: ${s.chargers}, connected ${s.connected}, accepted ${s.accepted}, reconnects ${s.reconnects}`,
+    `protocols: ${counts(s.protocols)}`,
     `sessions: started ${s.sessionsStarted}, stopped ${s.sessionsStopped}`,
     `messages sent: ${counts(s.sent)}`,
     `answers: ${counts(s.results)}`,

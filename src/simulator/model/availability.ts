@@ -22,6 +22,7 @@ export class ChargerAvailability {
   constructor(
     private readonly connectors: number,
     private readonly changed: (connectorId: number) => void,
+    private readonly expired: (r: Reservation) => void = () => undefined,
   ) {
     this.operative = new Array<boolean>(connectors + 1).fill(true);
   }
@@ -81,7 +82,11 @@ export class ChargerAvailability {
     if (occupied || (held && held.id !== r.id)) return 'Occupied';
     this.cancel(r.id);
     this.reservations.set(r.id, r);
-    this.timers.after(r.expiresAt - now, () => this.reservations.get(r.id) === r && this.cancel(r.id));
+    this.timers.after(r.expiresAt - now, () => {
+      if (this.reservations.get(r.id) !== r) return;
+      this.cancel(r.id);
+      this.expired(r);
+    });
     this.changed(r.connectorId);
     return 'Accepted';
   }

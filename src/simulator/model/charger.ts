@@ -20,6 +20,8 @@ export class SimCharger {
   link: ChargerLink | undefined;
   /** answer every SetChargingProfile Rejected (a charger that does not take limits) */
   rejectsChargingProfiles = false;
+  /** the protocol adapter hears of a reservation that expired (OCPP 2.0.1 reports it; 1.6 does not) */
+  reservationExpired: ((reservationId: number) => void) | undefined;
   private readonly timers = new Timers();
   private cancelTick: (() => void) | undefined;
   private txCounter = 0;
@@ -35,7 +37,7 @@ export class SimCharger {
     const now = this.now();
     this.connectors = Array.from({ length: spec.connectors }, (_, i) => ({ id: i + 1, finishing: false, meter: newMeter(spec.meterStartWh[i] ?? 0, now), draw: IDLE_DRAW }));
     this.profiles = new ProfileStore(spec.connectors, 8, 32);
-    this.availability = new ChargerAvailability(spec.connectors, (id) => this.changed(id));
+    this.availability = new ChargerAvailability(spec.connectors, (id) => this.changed(id), (r) => this.reservationExpired?.(r.id));
   }
 
   now(): number {

@@ -159,7 +159,8 @@ export class OcppJSocket {
   private async answer(id: string, action: unknown, payload: unknown): Promise<void> {
     let reply: unknown[];
     try {
-      if (typeof action !== 'string') throw new CallError('FormationViolation', 'the action is not a string');
+      // OCPP-J 1.6 spells it FormationViolation, 2.0.1 FormatViolation
+      if (typeof action !== 'string') throw new CallError(this.o.protocol === 'ocpp1.6' ? 'FormationViolation' : 'FormatViolation', 'the action is not a string');
       reply = [CALLRESULT, id, await this.o.onCall(action, payload)];
     } catch (err) {
       const e = err instanceof CallError ? err : new CallError('InternalError', (err as Error).message);

@@ -50,6 +50,30 @@ describe('e2e cpms simulate (a real process)', function () {
     expect(run.stdout).to.match(/latency: p50 [\d.]+ ms, p99 [\d.]+ ms/).and.include('errors: 0');
   });
 
+  it('should run a mixed fleet with --protocol mixed: every other charger speaks OCPP 2.0.1, and both run sessions', async () => {
+    // Arrange
+    const prefix = `CLM${randomBytes(2).toString('hex').toUpperCase()}-`;
+    const locationId = await aLocationViaApi(t);
+
+    // Act
+    const run = await simulate([
+      '--url', t.ocppUrl, '--chargers', '2', '--duration', '5', '--register', '--api-key', t.adminKey, '--location', locationId,
+      '--id-prefix', prefix, '--password', FLEET_PASSWORD, '--protocol', 'mixed', '--meter-interval', '0.1', '--session-probability', '1',
+      '--session-duration', '0.5', '--idle-time', '0.1', '--reconnect-min', '0.1',
+    ]);
+    const badShare = await simulate(['--url', t.ocppUrl, '--chargers', '1', '--duration', '1', '--protocol', 'mixed', '--ocpp201-share', '2']);
+
+    // Assert
+    expect(run.code, run.stdout + run.stderr).to.equal(0);
+    const ids = [`${prefix}00001`, `${prefix}00002`];
+    expect((await t.db('charge_points').whereIn('id', ids).orderBy('id')).map((c) => c.protocol)).to.deep.equal(['ocpp1.6', 'ocpp2.0.1']);
+    const completed = await t.db('sessions').whereIn('charge_point_id', ids).where({ status: 'COMPLETED' }).distinct('charge_point_id');
+    expect(completed.map((r) => r.charge_point_id).sort()).to.deep.equal(ids);
+    expect(run.stdout).to.include('protocols: ocpp1.6 1, ocpp2.0.1 1').and.include('errors: 0');
+    expect(badShare.code).to.equal(2); // a usage error
+    expect(badShare.stderr + badShare.stdout).to.include('--ocpp201-share: must be between 0 and 1');
+  });
+
   it('should keep what exists when registering again, and print the summary as JSON', async () => {
     const prefix = `CLJ${randomBytes(2).toString('hex').toUpperCase()}-`;
     const common = ['--url', t.ocppUrl, '--chargers', '1', '--duration', '1', '--register', '--api-key', t.adminKey, '--id-prefix', prefix, '--password', FLEET_PASSWORD, '--no-sessions'];

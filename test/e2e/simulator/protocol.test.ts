@@ -1,63 +1,9 @@
 // The simulated charger's OCPP-J behaviour against a scripted server on a raw `ws` socket: the handshake it
 // makes, the CALLERRORs it answers bad or unknown commands with, and one outstanding call at a time.
 import { expect } from 'chai';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { eventually } from '../../helpers/wait.ts';
-import { trackOpen } from '../../helpers/leak-guard.ts';
 import { aFleet, FLEET_PASSWORD } from '../../fixtures/simulator.ts';
-
-interface Scripted {
-  url: string;
-  /** every frame the charger sent, parsed */
-  frames: any[];
-  request?: { headers: Record<string, string | string[] | undefined>; url?: string };
-  socket(): Promise<WebSocket>;
-  /** how the server answers a CALL; undefined = not at all */
-  answer: (action: string, payload: any) => unknown;
-  close(): Promise<void>;
-}
-
-/** A bare OCPP-J server on port 0 that answers as `answer` says and records everything. */
-async function aScriptedServer(): Promise<Scripted> {
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: (p) => (p.has('ocpp1.6') ? 'ocpp1.6' : false) });
-  await once(wss, 'listening');
-  const s: Scripted = {
-    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ocpp`,
-    frames: [],
-    answer: (action) => (action === 'BootNotification' ? { status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 } : {}),
-    socket: () => new Promise((resolve) => (wss.clients.size ? resolve([...wss.clients][0]) : wss.once('connection', resolve))),
-    async close() {
-      for (const c of wss.clients) c.terminate();
-      await new Promise((resolve) => wss.close(resolve));
-    },
-  };
-  wss.on('connection', (ws, req) => {
-    s.request = { headers: req.headers, url: req.url };
-    ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString());
-      s.frames.push(frame);
-      if (frame[0] !== 2) return;
-      const reply = s.answer(frame[2], frame[3]);
-      if (reply !== undefined) ws.send(JSON.stringify([3, frame[1], reply]));
-    });
-  });
-  let closed = false;
-  const close = s.close;
-  s.close = async () => {
-    closed = true;
-    await close();
-  };
-  trackOpen({ name: 'scripted OCPP server', isOpen: () => !closed, forceClose: () => s.close() });
-  return s;
-}
-
-/** Sends a CALL from the server and resolves with the charger's answer frame. */
-async function callCharger(server: Scripted, id: string, action: string, payload: unknown): Promise<any[]> {
-  (await server.socket()).send(JSON.stringify([2, id, action, payload]));
-  return eventually(async () => server.frames.find((f) => f[1] === id && (f[0] === 3 || f[0] === 4)) ?? false, `the answer to ${id}`);
-}
+import { aScriptedServer, callCharger } from '../../fixtures/scripted-ocpp-server.ts';
 
 describe('e2e simulator: OCPP-J behaviour against a scripted server', () => {
   it('OCPP-J 1.6 security profile 1: should connect to <url>/<id> with subprotocol ocpp1.6 and Basic auth, boot, then report its connectors', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { allIdTags, chargerId, idTag, resolveOptions } from '../../../src/simulator/options.ts';
+import { allIdTags, chargerId, idTag, protocolOf, resolveOptions } from '../../../src/simulator/options.ts';
 import { Fleet, derivePassword } from '../../../src/simulator/index.ts';
 
 const base = { url: 'ws://localhost:8080/ocpp', chargers: 3 };
@@ -11,6 +11,15 @@ describe('simulator/options', () => {
     expect(allIdTags(r)).to.deep.equal(['TSIM-00009-1', 'TSIM-00009-2', 'TSIM-00010-1', 'TSIM-00010-2', 'TSIM-00011-1', 'TSIM-00011-2']);
   });
 
+  it('should give every charger the fleet\'s OCPP version, or with mixed spread the 2.0.1 share evenly over the fleet', () => {
+    const versions = (o: object) => Array.from({ length: 8 }, (_, i) => protocolOf(resolveOptions({ ...base, ...o }), i));
+    expect(versions({})).to.deep.equal(Array(8).fill('ocpp1.6'));
+    expect(versions({ protocol: 'ocpp2.0.1' })).to.deep.equal(Array(8).fill('ocpp2.0.1'));
+    expect(versions({ protocol: 'mixed' }).join(' ')).to.equal('ocpp1.6 ocpp2.0.1 '.repeat(4).trim());
+    expect(versions({ protocol: 'mixed', ocpp201Share: 0.25 }).filter((v) => v === 'ocpp2.0.1')).to.have.length(2);
+    expect(new Fleet({ ...base, chargers: 2, protocol: 'mixed' }).chargers.map((c) => [c.protocol, c.station.constructor.name])).to.deep.equal([['ocpp1.6', 'Ocpp16Station'], ['ocpp2.0.1', 'Ocpp201Station']]);
+  });
+
   it('should hand out given id tags in turn', () => {
     const r = resolveOptions({ ...base, tokens: ['A', 'B'] });
     expect([idTag(r, 0, 1), idTag(r, 1, 1), idTag(r, 2, 1), allIdTags(r)]).to.deep.equal(['A', 'B', 'A', ['A', 'B']]);
@@ -20,7 +29,8 @@ describe('simulator/options', () => {
     const bad: Array<[object, RegExp]> = [
       [{ url: 'http://x/ocpp' }, /^url: /],
       [{ chargers: 0 }, /^chargers: /],
-      [{ protocol: 'ocpp2.0.1' }, /^protocol: must be one of ocpp1.6/],
+      [{ protocol: 'ocpp2.1' }, /^protocol: must be one of ocpp1.6, ocpp2.0.1, mixed/],
+      [{ protocol: 'mixed', ocpp201Share: 1.5 }, /^ocpp201Share: /],
       [{ meterIntervalSec: -1 }, /^meterIntervalSec: /],
       [{ phases: 2 }, /^phases: /],
       [{ password: 'short' }, /^password: /],

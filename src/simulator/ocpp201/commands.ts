@@ -1,0 +1,174 @@
+// The CSMS's OCPP 2.0.1 requests, answered as a real charging station answers them, by acting on the neutral
+// ctx.model. Each connector of the model is EVSE n with connector 1. An action without a handler is
+// answered NotImplemented (OCPP-J 2.0.1 Part 4 §4.3).
+import type * as T from '../../ocpp/v201/types.ts';
+import type { SimCharger } from '../model/charger.ts';
+import type { ChargingProfile, ProfilePurpose } from '../model/charging-profiles.ts';
+import type { DeviceModel } from './device-model.ts';
+import { compositeResponse201, purposeOf, toIdTagInfo201, toProfile201 } from './messages.ts';
+
+/** Messages a TriggerMessage may ask for that this station sends (F06). */
+export const TRIGGERABLE = ['BootNotification', 'Heartbeat', 'StatusNotification', 'MeterValues', 'TransactionEvent', 'FirmwareStatusNotification', 'LogStatusNotification'] as const;
+export type Triggerable = (typeof TRIGGERABLE)[number];
+
+/** What the handlers need from the station besides the ctx.model. */
+export interface CommandContext201 {
+  model: SimCharger;
+  variables: DeviceModel;
+  /** the model's transaction ref of the station's transactionId */
+  refOf(transactionId: string): string | undefined;
+  /** runs `fn` once the answer has been sent */
+  later(fn: () => void): void;
+  reboot(): void;
+  /** B12: reboot once no transaction runs any more */
+  rebootWhenIdle(): void;
+  trigger(message: Triggerable, evseId: number | undefined): void;
+  variableChanged(key: string): void;
+  /** B07: the NotifyReports of a base report, paged */
+  sendReport(requestId: number, base: T.ReportBaseEnumType): void;
+  /** K09: the ReportChargingProfiles of a GetChargingProfiles */
+  reportProfiles(requestId: number, profiles: ChargingProfile[]): void;
+  /** F01: the transaction a RequestStartTransaction for `idTag` starts carries `remoteStartId` (undefined: forget it) */
+  expectRemoteStart(idTag: string, remoteStartId: number | undefined): void;
+}
+
+export type Handler201 = (ctx: CommandContext201, payload: never) => unknown;
+
+/** Every request a simulated 2.0.1 station implements, built once per process (the station passes itself as context). */
+export const OCPP201_HANDLERS: Record<string, Handler201> = { ...transactionRequests(), ...provisioningRequests(), ...smartChargingRequests(), ...reservationAndAuthRequests() } as Record<string, Handler201>;
+
+const validEvse = (ctx: CommandContext201, id: number) => id >= 1 && id <= ctx.model.spec.connectors;
+const busy = (ctx: CommandContext201) => (id: number) => ctx.model.connector(id)?.tx !== undefined;
+
+function transactionRequests() {
+  return {
+    // F01/F02: a charging profile given with the request is the transaction's TxProfile (F01 FR.08).
+    RequestStartTransaction: (ctx: CommandContext201, p: T.RequestStartTransactionRequest): T.RequestStartTransactionResponse => {
+      if (p.chargingProfile && p.chargingProfile.chargingProfilePurpose !== 'TxProfile') return { status: 'Rejected' };
+      if (p.evseId !== undefined && !validEvse(ctx, p.evseId)) return { status: 'Rejected' };
+      const profile = p.chargingProfile && toProfile201(p.evseId ?? 0, p.chargingProfile, undefined, ctx.model.now());
+      // Before the model starts it: without an authorization to wait for, the transaction may start at once.
+      ctx.expectRemoteStart(p.idToken.idToken, p.remoteStartId);
+      const status = ctx.model.remoteStart(p.evseId, p.idToken.idToken, profile);
+      if (status !== 'Accepted') ctx.expectRemoteStart(p.idToken.idToken, undefined);
+      return { status };
+    },
+    RequestStopTransaction: (ctx: CommandContext201, p: T.RequestStopTransactionRequest): T.RequestStopTransactionResponse => {
+      const ref = ctx.refOf(p.transactionId);
+      return { status: ref !== undefined && ctx.model.remoteStop(ref) ? 'Accepted' : 'Rejected' };
+    },
+    // F05: a cable is not released under a running authorized transaction.
+    UnlockConnector: (ctx: CommandContext201, p: T.UnlockConnectorRequest): T.UnlockConnectorResponse => {
+      if (!validEvse(ctx, p.evseId) || p.connectorId !== 1) return { status: 'UnknownConnector' };
+      if (ctx.model.connector(p.evseId)?.tx) return { status: 'OngoingAuthorizedTransaction' };
+      return { status: ctx.model.unlock(p.evseId) ? 'Unlocked' : 'UnlockFailed' };
+    },
+  };
+}
+
+function provisioningRequests() {
+  return {
+    // B11/B12: Immediate stops the transactions and reboots; OnIdle waits for them to end (Scheduled). No EVSE reset.
+    Reset: (ctx: CommandContext201, p: T.ResetRequest): T.ResetResponse => {
+      if (p.evseId !== undefined) return { status: 'Rejected' };
+      if (p.type === 'OnIdle' && ctx.model.connectors.some((c) => c.tx)) {
+        ctx.rebootWhenIdle();
+        return { status: 'Scheduled' };
+      }
+      ctx.later(() => ctx.reboot());
+      return { status: 'Accepted' };
+    },
+    // G03: no EVSE = the whole station; going Inoperative under a transaction is Scheduled for its end.
+    ChangeAvailability: (ctx: CommandContext201, p: T.ChangeAvailabilityRequest): T.ChangeAvailabilityResponse => {
+      const evseId = p.evse?.id ?? 0;
+      if ((evseId !== 0 && !validEvse(ctx, evseId)) || (p.evse?.connectorId !== undefined && p.evse.connectorId !== 1)) return { status: 'Rejected' };
+      return { status: ctx.model.availability.change(evseId, p.operationalStatus === 'Operative', busy(ctx)) };
+    },
+    GetVariables: (ctx: CommandContext201, p: T.GetVariablesRequest): T.GetVariablesResponse => ({ getVariableResult: p.getVariableData.map((d) => ctx.variables.get(d)) as T.GetVariablesResponse['getVariableResult'] }),
+    SetVariables: (ctx: CommandContext201, p: T.SetVariablesRequest): T.SetVariablesResponse => {
+      const outcomes = p.setVariableData.map((d) => ctx.variables.set(d));
+      ctx.later(() => outcomes.forEach((o) => o.changedKey && ctx.variableChanged(o.changedKey)));
+      return { setVariableResult: outcomes.map((o) => o.result) as T.SetVariablesResponse['setVariableResult'] };
+    },
+    GetBaseReport: (ctx: CommandContext201, p: T.GetBaseReportRequest): T.GetBaseReportResponse => {
+      if (p.reportBase === 'SummaryInventory') return { status: 'NotSupported' };
+      ctx.later(() => ctx.sendReport(p.requestId, p.reportBase));
+      return { status: 'Accepted' };
+    },
+    TriggerMessage: (ctx: CommandContext201, p: T.TriggerMessageRequest): T.TriggerMessageResponse => {
+      if (p.evse && (!validEvse(ctx, p.evse.id) || (p.evse.connectorId ?? 1) !== 1)) return { status: 'Rejected' };
+      if (!(TRIGGERABLE as readonly string[]).includes(p.requestedMessage)) return { status: 'NotImplemented' };
+      ctx.later(() => ctx.trigger(p.requestedMessage as Triggerable, p.evse?.id));
+      return { status: 'Accepted' };
+    },
+    // A simulated station knows no vendor extensions (P01).
+    DataTransfer: (): T.DataTransferResponse => ({ status: 'UnknownVendorId' }),
+    // I02: the running cost is for the driver's display; a station without one acknowledges it.
+    CostUpdated: (): T.CostUpdatedResponse => ({}),
+  };
+}
+
+function smartChargingRequests() {
+  return {
+    // K01: evseId 0 = the station (ChargingStationMaxProfile, TxDefaultProfile for every EVSE).
+    SetChargingProfile: (ctx: CommandContext201, p: T.SetChargingProfileRequest): T.SetChargingProfileResponse => {
+      const txId = p.chargingProfile.transactionId;
+      // A transactionId the station does not know can name no running transaction: the store rejects it.
+      const txRef = txId === undefined ? undefined : (ctx.refOf(txId) ?? `unknown:${txId}`);
+      const profile = toProfile201(p.evseId, p.chargingProfile, txRef, ctx.model.now());
+      return { status: profile && ctx.model.setProfile(profile) === 'Accepted' ? 'Accepted' : 'Rejected' };
+    },
+    // K09: the profiles are reported in ReportChargingProfiles after the answer.
+    GetChargingProfiles: (ctx: CommandContext201, p: T.GetChargingProfilesRequest): T.GetChargingProfilesResponse => {
+      const c = p.chargingProfile;
+      const purpose = c.chargingProfilePurpose && purposeOf(c.chargingProfilePurpose);
+      const found = ctx.model.profiles.profiles.filter(
+        (x) => (p.evseId === undefined || x.connectorId === p.evseId) && (c.chargingProfilePurpose === undefined || x.purpose === purpose) && (c.stackLevel === undefined || x.stackLevel === c.stackLevel) && (c.chargingProfileId === undefined || c.chargingProfileId.includes(x.id)),
+      );
+      if (found.length === 0) return { status: 'NoProfiles' };
+      ctx.later(() => ctx.reportProfiles(p.requestId, found));
+      return { status: 'Accepted' };
+    },
+    ClearChargingProfile: (ctx: CommandContext201, p: T.ClearChargingProfileRequest): T.ClearChargingProfileResponse => {
+      const c = p.chargingProfileCriteria;
+      const purpose: ProfilePurpose | undefined = c?.chargingProfilePurpose && purposeOf(c.chargingProfilePurpose);
+      if (c?.chargingProfilePurpose && !purpose) return { status: 'Unknown' };
+      return { status: ctx.model.clearProfiles({ id: p.chargingProfileId, connectorId: c?.evseId, purpose, stackLevel: c?.stackLevel }) };
+    },
+    GetCompositeSchedule: (ctx: CommandContext201, p: T.GetCompositeScheduleRequest): T.GetCompositeScheduleResponse => {
+      const schedule = ctx.model.composite(p.evseId, p.duration, p.chargingRateUnit ?? 'A');
+      return schedule ? compositeResponse201(p.evseId, schedule) : { status: 'Rejected' };
+    },
+  };
+}
+
+function reservationAndAuthRequests() {
+  return {
+    // H01: without an EVSE, any free one is reserved (the station picks it).
+    ReserveNow: (ctx: CommandContext201, p: T.ReserveNowRequest): T.ReserveNowResponse => {
+      const free = (id: number) => {
+        const v = ctx.model.view(id);
+        return !(v.evPlugged || v.tx !== undefined || v.finishing || v.awaitingPlug);
+      };
+      const evseId = p.evseId ?? ctx.model.connectors.find((c) => free(c.id) && !ctx.model.availability.reservationOn(c.id))?.id;
+      if (evseId === undefined) return { status: 'Occupied' };
+      if (!validEvse(ctx, evseId)) return { status: 'Rejected' };
+      const reservation = { id: p.id, connectorId: evseId, idTag: p.idToken.idToken, expiresAt: Date.parse(p.expiryDateTime), ...(p.groupIdToken ? { parentIdTag: p.groupIdToken.idToken } : {}) };
+      return { status: ctx.model.availability.reserve(reservation, !free(evseId), ctx.model.now()) };
+    },
+    CancelReservation: (ctx: CommandContext201, p: T.CancelReservationRequest): T.CancelReservationResponse => ({ status: ctx.model.availability.cancel(p.reservationId) ? 'Accepted' : 'Rejected' }),
+    // D01: 2.0.1 has no NotSupported here; a disabled list fails.
+    SendLocalList: (ctx: CommandContext201, p: T.SendLocalListRequest): T.SendLocalListResponse => {
+      if (!ctx.variables.bool('LocalAuthListCtrlr/Enabled')) return { status: 'Failed' };
+      const entries = (p.localAuthorizationList ?? []).map((e) => ({ idTag: e.idToken.idToken, ...(e.idTokenInfo ? { info: toIdTagInfo201(e.idTokenInfo) } : {}) }));
+      return { status: ctx.model.auth.update(p.versionNumber, p.updateType, entries) };
+    },
+    // D02: 0 when the station has no list.
+    GetLocalListVersion: (ctx: CommandContext201): T.GetLocalListVersionResponse => ({ versionNumber: ctx.variables.bool('LocalAuthListCtrlr/Enabled') ? ctx.model.auth.listVersion : 0 }),
+    ClearCache: (ctx: CommandContext201): T.ClearCacheResponse => {
+      if (!ctx.variables.bool('AuthCacheCtrlr/Enabled')) return { status: 'Rejected' };
+      ctx.model.auth.clearCache();
+      return { status: 'Accepted' };
+    },
+  };
+}
