@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.ts';
-import type { TransactionEventRequest } from '../ocpp/v201/types.ts';
+import type { MeterValueType, TransactionEventRequest } from '../ocpp/v201/types.ts';
 import { InvalidInput } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { IdTagInfo } from '../tokens/token.types.ts';
@@ -37,6 +37,16 @@ export interface TransactionEventPorts {
 
 export class TransactionEventService {
   constructor(private readonly o: { db: Knex; sessions: SessionService; logger: Logger } & TransactionEventPorts) {}
+
+  /**
+   * OCPP 2.0.1 J01 MeterValues (values outside a transaction's events): EVSE n's, or the station's main meter for
+   * EVSE 0, stored as 1.6 stores a MeterValues of connector n without a transactionId. A sample whose unit 1.6
+   * does not know is dropped, as in TransactionEvent.
+   */
+  async recordMeterValues(chargePointId: string, evseId: number, meterValue: MeterValueType[]): Promise<void> {
+    const values = meterValues16(meterValue);
+    if (values.length) await this.o.sessions.recordMeterValues(chargePointId, { connectorId: evseId, meterValue: values });
+  }
 
   async handle(chargePointId: string, p: TransactionEventRequest): Promise<{ idTagInfo?: IdTagInfo; totalCost?: number }> {
     const txId = p.transactionInfo.transactionId;

@@ -77,4 +77,23 @@ describe('e2e OCPP 2.0.1 transactions', () => {
     expect(malformed.slice(0, 3)).to.deep.equal([4, 'tx-2', 'OccurrenceConstraintViolation']);
     expect(await t.db('sessions').where({ charge_point_id: id })).to.deep.equal([]);
   });
+
+  it('OCPP201 J01: should store MeterValues outside a transaction event for an EVSE, and for the station as its main meter (EVSE 0), as 1.6 stores them', async () => {
+    const id = await aRegisteredCharger(t.app.services);
+    const sock = await connectRaw(t, id, { password: CHARGER_PASSWORD, protocol: 'ocpp2.0.1' });
+    await rawCall(sock, 'BootNotification', aBootNotification201());
+
+    const evse = await rawCall(sock, 'MeterValues', { evseId: 1, meterValue: [{ timestamp: at(0), sampledValue: [{ value: 230.5, measurand: 'Voltage', phase: 'L1-N', unitOfMeasure: { unit: 'V' } }] }] }, 'mv-1');
+    const station = await rawCall(sock, 'MeterValues', { evseId: 0, meterValue: [{ timestamp: at(1), sampledValue: [{ value: 99, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh', multiplier: 3 } }] }] }, 'mv-2');
+    const malformed = await rawCall(sock, 'MeterValues', { evseId: 1, meterValue: [] }, 'mv-3');
+    await sock.close();
+
+    expect([evse, station]).to.deep.equal([[3, 'mv-1', {}], [3, 'mv-2', {}]]);
+    expect(malformed.slice(0, 3)).to.deep.equal([4, 'mv-3', 'OccurrenceConstraintViolation']);
+    const rows = await t.db('meter_values').where({ charge_point_id: id }).orderBy('id');
+    expect(rows.map((r) => [r.connector_number, r.session_fk, r.measurand, r.phase, r.unit, Number(r.numeric_value)])).to.deep.equal([
+      [1, null, 'Voltage', 'L1-N', 'V', 230.5],
+      [0, null, 'Energy.Active.Import.Register', null, 'Wh', 99000],
+    ]);
+  });
 });
