@@ -26,6 +26,7 @@ export class TransactionEventService {
   async handle(chargePointId: string, p: TransactionEventRequest): Promise<{ idTagInfo?: IdTagInfo }> {
     const txId = p.transactionInfo.transactionId;
     const known = await repo.findTransaction(this.o.db, chargePointId, txId);
+    checkOrder(txId, p, known);
     // OCPP 2.0.1 E01 FR.17: seqNo increments by one per event of the station; a jump means lost messages.
     if (known && p.seqNo > known.lastSeqNo + 1) this.o.logger.warn('TransactionEvent seqNo gap', { chargePointId, transactionId: txId, after: known.lastSeqNo, got: p.seqNo, offline: p.offline ?? false });
     let sessionId = known?.sessionFk ?? undefined;
@@ -54,6 +55,20 @@ export class TransactionEventService {
     }
     return idTagInfo ? { idTagInfo } : {};
   }
+}
+
+/**
+ * Out-of-order events are refused before anything is stored (PropertyConstraintViolation): an Updated or
+ * Ended event of a transaction no Started event opened, a seqNo below the last one seen, a second Started
+ * (E01 FR.17: seqNo grows by one per event; the same seqNo again is a replay, answered as the first time).
+ */
+function checkOrder(txId: string, p: TransactionEventRequest, known: repo.Ocpp201Transaction | undefined): void {
+  if (!known) {
+    if (p.eventType !== 'Started') throw new InvalidInput(`transactionInfo.transactionId: unknown transaction '${txId}': ${p.eventType} before Started`);
+    return;
+  }
+  if (p.seqNo < known.lastSeqNo) throw new InvalidInput(`seqNo: ${p.seqNo} is below the last seqNo ${known.lastSeqNo} of transaction '${txId}' (out of order)`);
+  if (p.eventType === 'Started' && p.seqNo !== known.lastSeqNo) throw new InvalidInput(`eventType: transaction '${txId}' has already started`);
 }
 
 /** The cpms connector of the event's EVSE (each connector its own EVSE, see chargers/ocpp201.mapper.ts). */
