@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/knex.ts';
 import type { TransactionEventRequest } from '../ocpp/v201/types.ts';
 import { InvalidInput } from '../shared/errors.ts';
+import { checkInteger, INT4, parseTimestamp } from '../shared/ranges.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { IdTagInfo } from '../tokens/token.types.ts';
 import * as repo from './ocpp201-transaction.repo.ts';
@@ -42,17 +43,19 @@ export class TransactionEventService {
       sessionId = started.transactionId;
       idTagInfo = started.idTagInfo;
     }
-    await repo.upsertTransaction(this.o.db, chargePointId, txId, { sessionFk: sessionId ?? null, lastSeqNo: p.seqNo });
-    if (sessionId === undefined) return {};
-    const session = await getSession(this.o.db, sessionId);
-    const values = meterValues16(p.meterValue);
-    if (p.eventType === 'Ended') {
-      const meterStop = registerWh(p.meterValue) ?? session.meterStartWh + session.energyWh;
-      const stop = { transactionId: sessionId, meterStop, timestamp: p.timestamp, reason: stopReason16(p.transactionInfo.stoppedReason), ...(values.length ? { transactionData: values } : {}) };
-      await this.o.sessions.stop(chargePointId, stop);
-    } else if (values.length) {
-      await this.o.sessions.recordMeterValues(chargePointId, { connectorId: session.connectorNumber, transactionId: sessionId, meterValue: values });
+    if (sessionId !== undefined) {
+      const session = await getSession(this.o.db, sessionId);
+      const values = meterValues16(p.meterValue);
+      if (p.eventType === 'Ended') {
+        const meterStop = registerWh(p.meterValue) ?? session.meterStartWh + session.energyWh;
+        const stop = { transactionId: sessionId, meterStop, timestamp: p.timestamp, reason: stopReason16(p.transactionInfo.stoppedReason), ...(values.length ? { transactionData: values } : {}) };
+        await this.o.sessions.stop(chargePointId, stop);
+      } else if (values.length) {
+        await this.o.sessions.recordMeterValues(chargePointId, { connectorId: session.connectorNumber, transactionId: sessionId, meterValue: values });
+      }
     }
+    // Last: an event the session service refused leaves the transaction's seqNo as it was.
+    await repo.upsertTransaction(this.o.db, chargePointId, txId, { sessionFk: sessionId ?? null, lastSeqNo: p.seqNo });
     return idTagInfo ? { idTagInfo } : {};
   }
 }
@@ -63,6 +66,10 @@ export class TransactionEventService {
  * (E01 FR.17: seqNo grows by one per event; the same seqNo again is a replay, answered as the first time).
  */
 function checkOrder(txId: string, p: TransactionEventRequest, known: repo.Ocpp201Transaction | undefined): void {
+  // Values the schema allows but no event can mean, refused before the session service stores any part.
+  checkInteger(p.seqNo, 'seqNo', { min: 0, max: INT4.max });
+  parseTimestamp(p.timestamp, 'timestamp');
+  p.meterValue?.forEach((mv, i) => parseTimestamp(mv.timestamp, `meterValue.${i}.timestamp`));
   if (!known) {
     if (p.eventType !== 'Started') throw new InvalidInput(`transactionInfo.transactionId: unknown transaction '${txId}': ${p.eventType} before Started`);
     return;

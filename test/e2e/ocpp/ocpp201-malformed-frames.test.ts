@@ -9,13 +9,16 @@ import { nextEvent } from '../../helpers/wait.ts';
 import { aRegisteredCharger, aToken, CHARGER_PASSWORD } from '../../fixtures/chargers.ts';
 import { aBootNotification201, aTransactionEvent, anEnergyReading201 } from '../../fixtures/ocpp201.ts';
 import { STATION_TO_CSMS_ACTIONS } from '../../../src/ocpp/v201/actions.ts';
-import { allSchemaCases, STATION_TO_CSMS, validRequest } from '../../fixtures/malformed-frames-201.ts';
+import { allSchemaCases, oddCases, STATION_TO_CSMS, validRequest } from '../../fixtures/malformed-frames-201.ts';
 
 describe('e2e OCPP 2.0.1 malformed and out-of-order frames', () => {
   const t = useTestApp();
   const at = (min: number) => new Date(Date.parse('2026-12-01T10:00:00Z') + min * 60_000).toISOString();
 
-  /** What a station's messages can change: row counts and last ids, and a digest of its mutable rows. */
+  /**
+   * What a station's messages can change: row counts and last ids, and a digest of its mutable rows; all of
+   * this station only (work left behind by an earlier test's station must not show up here).
+   */
   async function fingerprint(chargePointId: string): Promise<string> {
     const { rows } = await t.db.raw(
       `select
@@ -23,11 +26,10 @@ describe('e2e OCPP 2.0.1 malformed and out-of-order frames', () => {
         (select count(*) || ':' || coalesce(max(id), 0) from status_history where charge_point_id = :cp) as status_history,
         (select count(*) || ':' || coalesce(max(id), 0) from charge_point_events where charge_point_id = :cp) as events,
         (select count(*) || ':' || coalesce(max(id), 0) from faults where charge_point_id = :cp) as faults,
-        (select count(*) from alerts) as alerts,
-        (select count(*) from security_events) as security_events,
-        (select count(*) from reservations) as reservations,
-        (select count(*) from cdrs) as cdrs,
-        (select count(*) from ocpi_outbox) as outbox,
+        (select count(*) from alerts where charge_point_id = :cp) as alerts,
+        (select count(*) from security_events where charge_point_id = :cp) as security_events,
+        (select count(*) from reservations where charge_point_id = :cp) as reservations,
+        (select count(*) from cdrs where session_fk in (select id from sessions where charge_point_id = :cp)) as cdrs,
         (select md5(coalesce(string_agg(x::text, ',' order by x.transaction_id), '')) from ocpp201_transactions x where x.charge_point_id = :cp) as transactions,
         (select md5(coalesce(string_agg(d::text, ',' order by d::text), '')) from device_model_variables d where d.charge_point_id = :cp) as device_model,
         (select md5(coalesce(string_agg(c::text, ',' order by c.id), '')) from connectors c where c.charge_point_id = :cp) as connectors,
@@ -80,6 +82,46 @@ describe('e2e OCPP 2.0.1 malformed and out-of-order frames', () => {
     expect(wrong).to.deep.equal([]);
     expect(changed).to.deep.equal([]);
     expect(heartbeat[0]).to.equal(3);
+  });
+
+  it('should answer schema-valid but odd values (negative or huge numbers, odd years, NUL bytes) of every station→CSMS request without InternalError, and store nothing of a refused one', async () => {
+    // Arrange: an Accepted station with a running transaction; TransactionEvent cases are Updated events of it
+    const { id, sock } = await aRawStation();
+    const uid = await aToken(t.app.services);
+    const txId = randomUUID();
+    expect((await rawCall(sock, 'TransactionEvent', aTransactionEvent(txId, { timestamp: at(0), idToken: { idToken: uid, type: 'ISO14443' } })))[0]).to.equal(3);
+    // An energy register sample in Wh, so that odd values reach the session's meter values and energy
+    const withRegister = (index: number, eventType: string, transactionId: string) => {
+      const p = validRequest('TransactionEvent') as any;
+      p.meterValue[0].sampledValue[0] = { ...p.meterValue[0].sampledValue[0], value: 1000 + index, measurand: 'Energy.Active.Import.Register', phase: undefined, unitOfMeasure: { unit: 'Wh', multiplier: 0 } };
+      return { ...p, eventType, seqNo: eventType === 'Started' ? 0 : 1000 + index, transactionInfo: { ...p.transactionInfo, transactionId }, idToken: { ...p.idToken, idToken: uid, type: 'ISO14443' } };
+    };
+    // Each odd value three times: in an Updated and an Ended event of the running transaction, and in a Started one of a new one
+    // (an Ended event ends a transaction of its own, started just before it)
+    const cases = ['Updated', 'Ended', 'Started'].flatMap((eventType) =>
+      oddCases(20261205, { TransactionEvent: (index) => withRegister(index, eventType, eventType === 'Updated' ? txId : randomUUID()) }).filter((c) => c.action === 'TransactionEvent' || eventType === 'Updated'),
+    );
+
+    // Act
+    const internal: string[] = [];
+    const storedWhenRefused: string[] = [];
+    let n = 0;
+    for (const c of cases) {
+      const ended = c.action === 'TransactionEvent' && (c.payload as { eventType: string }).eventType === 'Ended' ? (c.payload as { transactionInfo: { transactionId: unknown } }).transactionInfo.transactionId : undefined;
+      if (typeof ended === 'string') await rawCall(sock, 'TransactionEvent', aTransactionEvent(ended, { timestamp: at(0), idToken: { idToken: uid, type: 'ISO14443' } }));
+      const r = await sendChecked(id, sock, () => rawCall(sock, c.action, c.payload, `odd-${n++}`));
+      if (r.reply[0] === 4 && r.reply[2] === 'InternalError') internal.push(`${c.action} ${c.mutation}`);
+      if (r.reply[0] === 4 && r.changed) storedWhenRefused.push(`${c.action} ${c.mutation} → ${r.reply[2]}`);
+    }
+    const heartbeat = await rawCall(sock, 'Heartbeat', {});
+    await sock.close();
+
+    // Assert
+    expect(internal).to.deep.equal([]);
+    expect(storedWhenRefused).to.deep.equal([]);
+    expect(heartbeat[0]).to.equal(3);
+    // Every action with a field (Heartbeat has none)
+    expect(new Set(cases.map((c) => c.action))).to.have.all.keys(...STATION_TO_CSMS.filter((a) => a !== 'Heartbeat'));
   });
 
   it('OCPP-J 2.0.1 §4.2.3/§4.3: should answer malformed frames with RpcFrameworkError (message id "-1" when it cannot be read), MessageTypeNotSupported or NotImplemented, and store nothing', async () => {
