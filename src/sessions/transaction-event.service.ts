@@ -26,6 +26,7 @@ export class TransactionEventService {
 
   async handle(chargePointId: string, p: TransactionEventRequest): Promise<{ idTagInfo?: IdTagInfo }> {
     const txId = p.transactionInfo.transactionId;
+    checkValues(p);
     const known = await repo.findTransaction(this.o.db, chargePointId, txId);
     checkOrder(txId, p, known);
     // OCPP 2.0.1 E01 FR.17: seqNo increments by one per event of the station; a jump means lost messages.
@@ -60,16 +61,26 @@ export class TransactionEventService {
   }
 }
 
+/** Values the schema allows but no event can mean, refused before anything of the event is read or stored. */
+function checkValues(p: TransactionEventRequest): void {
+  checkInteger(p.seqNo, 'seqNo', { min: 0, max: INT4.max });
+  parseTimestamp(p.timestamp, 'timestamp');
+  p.meterValue?.forEach((mv, i) => parseTimestamp(mv.timestamp, `meterValue.${i}.timestamp`));
+  // The database refuses a NUL character: found here, before a first part of the event is stored.
+  if (hasNul(p)) throw new InvalidInput('a string of the event contains a NUL character');
+}
+
+function hasNul(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  return typeof v === 'object' && v !== null && Object.values(v).some(hasNul);
+}
+
 /**
  * Out-of-order events are refused before anything is stored (PropertyConstraintViolation): an Updated or
  * Ended event of a transaction no Started event opened, a seqNo below the last one seen, a second Started
  * (E01 FR.17: seqNo grows by one per event; the same seqNo again is a replay, answered as the first time).
  */
 function checkOrder(txId: string, p: TransactionEventRequest, known: repo.Ocpp201Transaction | undefined): void {
-  // Values the schema allows but no event can mean, refused before the session service stores any part.
-  checkInteger(p.seqNo, 'seqNo', { min: 0, max: INT4.max });
-  parseTimestamp(p.timestamp, 'timestamp');
-  p.meterValue?.forEach((mv, i) => parseTimestamp(mv.timestamp, `meterValue.${i}.timestamp`));
   if (!known) {
     if (p.eventType !== 'Started') throw new InvalidInput(`transactionInfo.transactionId: unknown transaction '${txId}': ${p.eventType} before Started`);
     return;

@@ -223,6 +223,18 @@ describe('e2e OCPP 2.0.1 malformed and out-of-order frames', () => {
       expect(await t.db('ocpp201_transactions').where({ charge_point_id: id })).to.deep.equal([]);
     });
 
+    it('should refuse an event with a NUL character in any string before storing any part of it (its meter values included)', async () => {
+      const { id, sock } = await aRawStation();
+      const uid = await aToken(t.app.services);
+      const txId = randomUUID();
+      await rawCall(sock, 'TransactionEvent', aTransactionEvent(txId, { timestamp: at(0), idToken: { idToken: uid, type: 'ISO14443' } }));
+
+      const r = await sendChecked(id, sock, () => rawCall(sock, 'TransactionEvent', aTransactionEvent(txId, { eventType: 'Updated', triggerReason: 'StopAuthorized', seqNo: 1, timestamp: at(1), evse: undefined, idToken: { idToken: 'A\u0000', type: 'ISO14443' }, meterValue: anEnergyReading201(700, at(1)) })));
+      await sock.close();
+
+      expect([r.reply[0], r.reply[2], r.changed]).to.deep.equal([4, 'PropertyConstraintViolation', false]);
+    });
+
     it('should refuse a seqNo below the last one and a second Started with PropertyConstraintViolation, store nothing, and still take the next event', async () => {
       // Arrange: Started (0), Updated (1), Updated (2)
       const { id, sock } = await aRawStation();
