@@ -12,7 +12,8 @@ import { STATION_TO_CSMS_ACTIONS } from '../../../src/ocpp/v201/actions.ts';
 import { allSchemaCases, oddCases, STATION_TO_CSMS, validRequest } from '../../fixtures/malformed-frames-201.ts';
 
 describe('e2e OCPP 2.0.1 malformed and out-of-order frames', () => {
-  const t = useTestApp();
+  // More frames than one charger's rate limit allows in a burst: the limit is tested elsewhere (limits.test.ts).
+  const t = useTestApp({ overrides: { 'ocpp.rateLimit': { callsPerSec: 0, burst: 1 } } });
   const at = (min: number) => new Date(Date.parse('2026-12-01T10:00:00Z') + min * 60_000).toISOString();
 
   /**
@@ -82,7 +83,7 @@ describe('e2e OCPP 2.0.1 malformed and out-of-order frames', () => {
     expect(wrong).to.deep.equal([]);
     expect(changed).to.deep.equal([]);
     expect(heartbeat[0]).to.equal(3);
-  });
+  }).timeout(120_000); // ~1,300 frames, each between two fingerprints
 
   it('should answer schema-valid but odd values (negative or huge numbers, odd years, NUL bytes) of every station→CSMS request without InternalError, and store nothing of a refused one', async () => {
     // Arrange: an Accepted station with a running transaction; TransactionEvent cases are Updated events of it
@@ -122,7 +123,7 @@ describe('e2e OCPP 2.0.1 malformed and out-of-order frames', () => {
     expect(heartbeat[0]).to.equal(3);
     // Every action with a field (Heartbeat has none)
     expect(new Set(cases.map((c) => c.action))).to.have.all.keys(...STATION_TO_CSMS.filter((a) => a !== 'Heartbeat'));
-  });
+  }).timeout(120_000); // ~300 frames, each between two fingerprints
 
   it('OCPP-J 2.0.1 §4.2.3/§4.3: should answer malformed frames with RpcFrameworkError (message id "-1" when it cannot be read), MessageTypeNotSupported or NotImplemented, and store nothing', async () => {
     const { id, sock } = await aRawStation();
