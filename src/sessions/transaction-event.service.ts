@@ -8,6 +8,7 @@ import type { IdTagInfo } from '../tokens/token.types.ts';
 import * as repo from './ocpp201-transaction.repo.ts';
 import { getSession } from './session.repo.ts';
 import type { SessionService } from './session.service.ts';
+import type { Session } from './session.types.ts';
 import { meterValues16, registerWh, stopReason16 } from './ocpp201.mapper.ts';
 
 /** The station's transactionId of a session (RequestStopTransaction), or undefined for a 1.6 or unknown one. */
@@ -28,7 +29,7 @@ export class TransactionEventService {
     const txId = p.transactionInfo.transactionId;
     checkValues(p);
     const known = await repo.findTransaction(this.o.db, chargePointId, txId);
-    checkOrder(txId, p, known);
+    checkOrder(txId, p, known, known?.sessionFk ? await getSession(this.o.db, known.sessionFk) : undefined);
     // OCPP 2.0.1 E01 FR.17: seqNo increments by one per event of the station; a jump means lost messages.
     if (known && p.seqNo > known.lastSeqNo + 1) this.o.logger.warn('TransactionEvent seqNo gap', { chargePointId, transactionId: txId, after: known.lastSeqNo, got: p.seqNo, offline: p.offline ?? false });
     let sessionId = known?.sessionFk ?? undefined;
@@ -77,16 +78,19 @@ function hasNul(v: unknown): boolean {
 
 /**
  * Out-of-order events are refused before anything is stored (PropertyConstraintViolation): an Updated or
- * Ended event of a transaction no Started event opened, a seqNo below the last one seen, a second Started
+ * Ended event of a transaction no Started event opened, a seqNo below the last one seen, a second Started, an
+ * event after the station's Ended
  * (E01 FR.17: seqNo grows by one per event; the same seqNo again is a replay, answered as the first time).
  */
-function checkOrder(txId: string, p: TransactionEventRequest, known: repo.Ocpp201Transaction | undefined): void {
+function checkOrder(txId: string, p: TransactionEventRequest, known: repo.Ocpp201Transaction | undefined, session: Pick<Session, 'stopAt' | 'closeReason'> | undefined): void {
   if (!known) {
     if (p.eventType !== 'Started') throw new InvalidInput(`transactionInfo.transactionId: unknown transaction '${txId}': ${p.eventType} before Started`);
     return;
   }
   if (p.seqNo < known.lastSeqNo) throw new InvalidInput(`seqNo: ${p.seqNo} is below the last seqNo ${known.lastSeqNo} of transaction '${txId}' (out of order)`);
   if (p.eventType === 'Started' && p.seqNo !== known.lastSeqNo) throw new InvalidInput(`eventType: transaction '${txId}' has already started`);
+  // Ended by the station's own Ended event (not closed by cpms, whose close the station's Ended may still follow).
+  if (session?.stopAt && session.closeReason === null && p.seqNo !== known.lastSeqNo) throw new InvalidInput(`eventType: transaction '${txId}' has already ended`);
 }
 
 /** The cpms connector of the event's EVSE (each connector its own EVSE, see chargers/ocpp201.mapper.ts). */

@@ -224,6 +224,24 @@ describe('e2e OCPP 2.0.1 malformed and out-of-order frames', () => {
       expect(await t.db('ocpp201_transactions').where({ charge_point_id: id })).to.deep.equal([]);
     });
 
+    it('should refuse an Updated or a second Ended event after the station ended the transaction, and answer a replayed Ended as before', async () => {
+      const { id, sock } = await aRawStation();
+      const uid = await aToken(t.app.services);
+      const txId = randomUUID();
+      await rawCall(sock, 'TransactionEvent', aTransactionEvent(txId, { timestamp: at(0), idToken: { idToken: uid, type: 'ISO14443' }, meterValue: anEnergyReading201(0, at(0)) }));
+      const ended = aTransactionEvent(txId, { eventType: 'Ended', triggerReason: 'StopAuthorized', seqNo: 1, timestamp: at(10), evse: undefined, transactionInfo: { transactionId: txId, stoppedReason: 'Local' }, meterValue: anEnergyReading201(3000, at(10)) });
+      await rawCall(sock, 'TransactionEvent', ended);
+
+      const updated = await sendChecked(id, sock, () => rawCall(sock, 'TransactionEvent', aTransactionEvent(txId, { eventType: 'Updated', triggerReason: 'MeterValuePeriodic', seqNo: 2, timestamp: at(11), evse: undefined, meterValue: anEnergyReading201(3500, at(11)) })));
+      const endedAgain = await sendChecked(id, sock, () => rawCall(sock, 'TransactionEvent', { ...ended, seqNo: 3, timestamp: at(12), meterValue: anEnergyReading201(4000, at(12)) }));
+      const replay = await sendChecked(id, sock, () => rawCall(sock, 'TransactionEvent', { ...ended, offline: true }));
+      await sock.close();
+
+      expect([updated, endedAgain].map((r) => [r.reply[0], r.reply[2], r.changed])).to.deep.equal([[4, 'PropertyConstraintViolation', false], [4, 'PropertyConstraintViolation', false]]);
+      expect([replay.reply[0], replay.changed]).to.deep.equal([3, false]);
+      expect((await t.db('sessions').where({ charge_point_id: id })).map((s) => [s.status, s.meter_stop_wh])).to.deep.equal([['COMPLETED', '3000']]);
+    });
+
     it('should refuse an event with a NUL character in any string before storing any part of it (its meter values included)', async () => {
       const { id, sock } = await aRawStation();
       const uid = await aToken(t.app.services);
