@@ -2,14 +2,13 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/knex.ts';
 import type { TransactionEventRequest } from '../ocpp/v201/types.ts';
 import { InvalidInput } from '../shared/errors.ts';
-import { checkInteger, INT4, parseTimestamp } from '../shared/ranges.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { IdTagInfo } from '../tokens/token.types.ts';
 import * as repo from './ocpp201-transaction.repo.ts';
 import { getSession } from './session.repo.ts';
 import type { SessionService } from './session.service.ts';
-import type { Session } from './session.types.ts';
 import { meterValues16, registerWh, stopReason16 } from './ocpp201.mapper.ts';
+import { checkOrder, checkValues } from './ocpp201-event-checks.ts';
 
 /** The station's transactionId of a session (RequestStopTransaction), or undefined for a 1.6 or unknown one. */
 export function transactionIdOf(db: Db, chargePointId: string, sessionId: number): Promise<string | undefined> {
@@ -60,37 +59,6 @@ export class TransactionEventService {
     await repo.upsertTransaction(this.o.db, chargePointId, txId, { sessionFk: sessionId ?? null, lastSeqNo: p.seqNo });
     return idTagInfo ? { idTagInfo } : {};
   }
-}
-
-/** Values the schema allows but no event can mean, refused before anything of the event is read or stored. */
-function checkValues(p: TransactionEventRequest): void {
-  checkInteger(p.seqNo, 'seqNo', { min: 0, max: INT4.max });
-  parseTimestamp(p.timestamp, 'timestamp');
-  p.meterValue?.forEach((mv, i) => parseTimestamp(mv.timestamp, `meterValue.${i}.timestamp`));
-  // The database refuses a NUL character: found here, before a first part of the event is stored.
-  if (hasNul(p)) throw new InvalidInput('a string of the event contains a NUL character');
-}
-
-function hasNul(v: unknown): boolean {
-  if (typeof v === 'string') return v.includes('\u0000');
-  return typeof v === 'object' && v !== null && Object.values(v).some(hasNul);
-}
-
-/**
- * Out-of-order events are refused before anything is stored (PropertyConstraintViolation): an Updated or
- * Ended event of a transaction no Started event opened, a seqNo below the last one seen, a second Started, an
- * event after the station's Ended
- * (E01 FR.17: seqNo grows by one per event; the same seqNo again is a replay, answered as the first time).
- */
-function checkOrder(txId: string, p: TransactionEventRequest, known: repo.Ocpp201Transaction | undefined, session: Pick<Session, 'stopAt' | 'closeReason'> | undefined): void {
-  if (!known) {
-    if (p.eventType !== 'Started') throw new InvalidInput(`transactionInfo.transactionId: unknown transaction '${txId}': ${p.eventType} before Started`);
-    return;
-  }
-  if (p.seqNo < known.lastSeqNo) throw new InvalidInput(`seqNo: ${p.seqNo} is below the last seqNo ${known.lastSeqNo} of transaction '${txId}' (out of order)`);
-  if (p.eventType === 'Started' && p.seqNo !== known.lastSeqNo) throw new InvalidInput(`eventType: transaction '${txId}' has already started`);
-  // Ended by the station's own Ended event (not closed by cpms, whose close the station's Ended may still follow).
-  if (session?.stopAt && session.closeReason === null && p.seqNo !== known.lastSeqNo) throw new InvalidInput(`eventType: transaction '${txId}' has already ended`);
 }
 
 /** The cpms connector of the event's EVSE (each connector its own EVSE, see chargers/ocpp201.mapper.ts). */
