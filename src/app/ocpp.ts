@@ -10,6 +10,7 @@ import { ConnectionRegistry } from '../ocpp/connections.ts';
 import { Liveness, type Watch } from '../ocpp/liveness.ts';
 import { createOcppValidator, type OcppValidator } from '../ocpp/validate.ts';
 import { buildRouter, type Dispatch } from '../ocpp/router.ts';
+import { STATION_TO_CSMS_ACTIONS } from '../ocpp/v201/actions.ts';
 import { OcppError, type OcppProtocol } from '../ocpp/errors.ts';
 import { localCommandSender, type CommandSender } from '../ocpp/commands.ts';
 import { RedisCommandBus } from '../cluster/redis-command-bus.ts';
@@ -163,7 +164,7 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
         }), new EvChargingNeedsService({ db: deps.db, clock: deps.clock })),
         chargingProfileHandlers201(s.chargers),
         reservationHandlers201(s.reservations, deps.logger.child({ module: 'reservations' })),
-      ]),
+      ], { recognized: STATION_TO_CSMS_ACTIONS }),
     },
     validators: { 'ocpp1.6': createOcppValidator('ocpp1.6'), 'ocpp2.0.1': createOcppValidator('ocpp2.0.1') },
     liveness: new Liveness(deps.config.ocpp.pingIntervalSec * 1000),

@@ -22,9 +22,10 @@ export type Dispatch = (chargePointId: string, action: string, params: unknown) 
 
 /**
  * Merges handler groups (one per domain) into one dispatch function. A duplicate action is a
- * programming error and fails at start-up; an action no group handles answers NotImplemented.
+ * programming error and fails at start-up; an action no group handles answers NotImplemented, or
+ * NotSupported when it is one of `recognized` (OCPP-J 2.0.1 §4.3: "recognized but not supported").
  */
-export function buildRouter<H extends Ocpp16Handlers | Ocpp201Handlers = Ocpp16Handlers>(groups: H[]): Dispatch {
+export function buildRouter<H extends Ocpp16Handlers | Ocpp201Handlers = Ocpp16Handlers>(groups: H[], o: { recognized?: ReadonlySet<string> } = {}): Dispatch {
   const table = new Map<string, (call: OcppCall<unknown>) => unknown>();
   for (const group of groups) {
     for (const [action, handler] of Object.entries(group)) {
@@ -34,6 +35,7 @@ export function buildRouter<H extends Ocpp16Handlers | Ocpp201Handlers = Ocpp16H
   }
   return async (chargePointId, action, params) => {
     const handler = table.get(action);
+    if (!handler && o.recognized?.has(action)) throw new OcppError('NotSupported', `action '${action}' is not supported yet`);
     if (!handler) throw new OcppError('NotImplemented', `action '${action}' is not implemented`);
     return handler({ chargePointId, params });
   };

@@ -8,6 +8,7 @@ import * as repo from './ocpp201-transaction.repo.ts';
 import { getSession } from './session.repo.ts';
 import type { SessionService } from './session.service.ts';
 import { meterValues16, registerWh, stopReason16 } from './ocpp201.mapper.ts';
+import { checkOrder, checkValues } from './ocpp201-event-checks.ts';
 import { chargingStatus16 } from '../chargers/ocpp201.mapper.ts';
 
 /** Remembers the idToken of a RequestStartTransaction sent with `remoteStartId` (F01), for its TransactionEvent. */
@@ -50,7 +51,9 @@ export class TransactionEventService {
 
   async handle(chargePointId: string, p: TransactionEventRequest): Promise<{ idTagInfo?: IdTagInfo; totalCost?: number }> {
     const txId = p.transactionInfo.transactionId;
+    checkValues(p);
     const known = await repo.findTransaction(this.o.db, chargePointId, txId);
+    checkOrder(txId, p, known, known?.sessionFk ? await getSession(this.o.db, known.sessionFk) : undefined);
     // OCPP 2.0.1 E01 FR.17: seqNo increments by one per event of the station; a jump means lost messages.
     if (known && p.seqNo > known.lastSeqNo + 1) this.o.logger.warn('TransactionEvent seqNo gap', { chargePointId, transactionId: txId, after: known.lastSeqNo, got: p.seqNo, offline: p.offline ?? false });
     let sessionId = known?.sessionFk ?? undefined;
@@ -69,8 +72,12 @@ export class TransactionEventService {
       sessionId = started.transactionId;
       idTagInfo = started.idTagInfo;
     }
-    await repo.upsertTransaction(this.o.db, chargePointId, txId, { sessionFk: sessionId ?? null, lastSeqNo: p.seqNo });
-    if (sessionId === undefined) return {};
+    // Last on every path: an event the session service refused leaves the transaction's seqNo as it was.
+    const record = () => repo.upsertTransaction(this.o.db, chargePointId, txId, { sessionFk: sessionId ?? null, lastSeqNo: p.seqNo });
+    if (sessionId === undefined) {
+      await record();
+      return {};
+    }
     const session = await getSession(this.o.db, sessionId);
     const values = meterValues16(p.meterValue);
     // OCPP 2.0.1 E05/E06: an idToken on a later event (a driver stopping, StopAuthorized) is checked and answered
@@ -80,15 +87,18 @@ export class TransactionEventService {
       const meterStop = registerWh(p.meterValue) ?? session.meterStartWh + session.energyWh;
       const stop = { transactionId: sessionId, meterStop, timestamp: p.timestamp, reason: stopReason16(p.transactionInfo.stoppedReason), ...(laterIdTag ? { idTag: laterIdTag } : {}), ...(values.length ? { transactionData: values } : {}) };
       const stopped = await this.o.sessions.stop(chargePointId, stop);
+      await record();
       const info = stopped.idTagInfo ?? idTagInfo;
       const cost = await this.o.finalCost(sessionId);
       return { ...(info ? { idTagInfo: info } : {}), ...(cost ? { totalCost: cost.inclVat } : {}) };
     }
+    const laterInfo = laterIdTag ? (await this.o.authorize(laterIdTag, { chargePointId })).info : undefined;
     if (values.length) await this.o.sessions.recordMeterValues(chargePointId, { connectorId: session.connectorNumber, transactionId: sessionId, meterValue: values });
     const status = p.transactionInfo.chargingState && chargingStatus16(p.transactionInfo.chargingState);
     if (status) await this.o.refineOccupiedStatus(chargePointId, { connectorNumber: session.connectorNumber, status, timestamp: new Date(p.timestamp) });
-    if (laterIdTag) return { idTagInfo: (await this.o.authorize(laterIdTag, { chargePointId })).info };
-    return idTagInfo ? { idTagInfo } : {};
+    await record();
+    const info = laterInfo ?? idTagInfo;
+    return info ? { idTagInfo: info } : {};
   }
 
   private async remoteStartIdTag(chargePointId: string, p: TransactionEventRequest): Promise<string | undefined> {

@@ -22,4 +22,12 @@ describe('unit ocpp/router', () => {
 
     expect((err as { rpcCode: string }).rpcCode).to.equal('NotImplemented');
   });
+
+  it('OCPP-J 2.0.1 §4.3: should answer NotSupported for a recognized action no group handles, NotImplemented for any other', async () => {
+    const dispatch = buildRouter([], { recognized: new Set(['LogStatusNotification']) });
+
+    const codes = await Promise.all(['LogStatusNotification', 'Reset'].map((a) => dispatch('CP-1', a, {}).catch((e: { rpcCode: string }) => e.rpcCode)));
+
+    expect(codes).to.deep.equal(['NotSupported', 'NotImplemented']);
+  });
 });
