@@ -38,7 +38,7 @@ describe('e2e simulator: a mixed OCPP 1.6 / 2.0.1 fleet seen by an eMSP', () => 
     }, 'a completed session per charger', 30_000);
     const summary = await fleet.stop();
     const sessions = await t.db('sessions').whereIn('charge_point_id', ids);
-    await eventually(async () => Number((await t.db('cdrs').whereIn('session_fk', sessions.map((s) => s.id)).count('* as n').first())!.n) === sessions.length, 'a CDR per session');
+    await eventually(async () => Number((await t.db('cdrs').whereIn('session_fk', sessions.map((s) => s.id)).count('* as n').first())!.n) === sessions.length, 'a CDR per session', 30_000);
     const get = async (module: string) => ((await (await fetch(`${t.httpUrl}/ocpi/2.2.1/${module}?limit=1000`, { headers: { authorization: tokenHeader(emsp.token) } })).json()) as { data: any[] }).data;
     const [ocpiSessions, ocpiCdrs] = [await get('sessions'), await get('cdrs')];
 
