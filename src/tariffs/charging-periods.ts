@@ -73,6 +73,14 @@ function toSecond(ms: number): number {
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 /**
+ * An instant of the session as a whole second: the rounded session start plus the rounded time since the
+ * start, so that a reading at the session end lands on the end and sub-second durations round as a whole.
+ */
+function sessionSecond(s: MeterSeries, start: number, ms: number): number {
+  return start + toSecond(ms - s.startMs);
+}
+
+/**
  * W to kW rounded to 4 decimals. A whole number of W has at most 3 decimals in kW, for which `round4` is
  * the identity (checked for every integer up to 2e8 W; it holds far beyond 1e12), so it is skipped.
  */
@@ -234,8 +242,8 @@ function readInterval(s: MeterSeries, i: number, start: number, end: number, iv:
   const samples = s.samples;
   const smp = samples[i]!;
   const next = i + 1 < samples.length ? samples[i + 1] : undefined;
-  iv.a = i === 0 ? Math.min(end, Math.max(start, toSecond(smp.timestampMs))) : iv.b;
-  iv.b = next ? Math.min(end, Math.max(start, toSecond(next.timestampMs))) : end;
+  iv.a = i === 0 ? Math.min(end, Math.max(start, sessionSecond(s, start, smp.timestampMs))) : iv.b;
+  iv.b = next ? Math.min(end, Math.max(start, sessionSecond(s, start, next.timestampMs))) : end;
   iv.energyWh = next ? Math.round(next.energyWh - smp.energyWh) : 0;
   iv.isCharging = smp.isCharging;
   if (smp.powerW !== undefined) iv.powerKw = wattsToKw(smp.powerW);
@@ -273,11 +281,12 @@ function newBuildState(t: CompiledTariff, usage: SessionUsage, cuts: number[]): 
  */
 export function buildSessionUsage(t: CompiledTariff, s: MeterSeries): SessionUsage {
   const start = toSecond(s.startMs);
-  const end = Math.max(start, toSecond(s.endMs));
+  // the duration rounded, not each end: 10:00:00.600-10:00:01.400 lasts 1 s, not 0 s (both ends round to :01)
+  const end = Math.max(start, sessionSecond(s, start, s.endMs));
   const usage: SessionUsage = { timeZone: s.timeZone, startMs: start, endMs: end, periods: [], reservationExpired: false };
   const st = newBuildState(t, usage, timeCuts(t, s, start, end));
   const first = s.samples[0];
-  const firstAt = first ? Math.min(end, toSecond(first.timestampMs)) : end;
+  const firstAt = first ? Math.min(end, sessionSecond(s, start, first.timestampMs)) : end;
   if (firstAt > start) {
     // before the first reading (or without any): no energy measured, state as first reported
     const isCharging = first?.isCharging ?? false;
@@ -291,9 +300,23 @@ export function buildSessionUsage(t: CompiledTariff, s: MeterSeries): SessionUsa
     carryWh = iv.b > iv.a ? 0 : iv.energyWh;
     if (iv.b > iv.a) addInterval(st, iv);
   }
-  if (carryWh !== 0 && st.open) {
-    st.open.energyMwh += carryWh * 1000;
-    st.energyMwh += carryWh * 1000;
-  }
+  if (carryWh !== 0) addCarry(st, start, carryWh);
   return usage;
+}
+
+/**
+ * Energy of readings that all fall on the last instant goes to the open period or, in a session shorter than
+ * half a second (no whole second to cut), to a period of zero time: it is never lost to the rounding.
+ */
+function addCarry(st: BuildState, start: number, carryWh: number): void {
+  if (st.open === undefined) {
+    const iv: Interval = { a: start, b: start, energyWh: carryWh, isCharging: true, powerKw: NaN, current: NaN };
+    st.ctx.minCurrent = st.ctx.maxCurrent = NaN;
+    st.ctx.minPowerKw = st.ctx.maxPowerKw = NaN;
+    refreshStatic(st, start, st.energyMwh);
+    appendPiece(st, iv, start, start, carryWh, selectKey(st, iv));
+  } else {
+    st.open.energyMwh += carryWh * 1000;
+  }
+  st.energyMwh += carryWh * 1000;
 }

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { buildCdr } from '../../../src/billing/cdr-builder.ts';
-import { insertCdr } from '../../../src/billing/cdr.repo.ts';
+import { findCdrOfSession, insertCdr } from '../../../src/billing/cdr.repo.ts';
 import { validateOcpi, validateOcpiEnvelope } from '../../../src/ocpi/validate.ts';
 import { TEST_OPERATOR } from '../../helpers/db.ts';
 import { useTestApp } from '../../helpers/use-test-app.ts';
@@ -93,6 +93,32 @@ describe('e2e ocpi cdrs', () => {
     expect((await t.db('ocpi_outbox').where({ module: 'cdrs', partner_fk: a.partner.id })).map((r: any) => r.status)).to.deep.equal(['DELIVERED']);
     expect(await t.db('ocpi_outbox').where({ partner_fk: b.partner.id })).to.deep.equal([]);
     expect(posted).to.have.length(1);
+  });
+
+  it('should keep the energy of a one-second session: total_energy = meterStop - meterStart = the sum of the periods', async () => {
+    // Arrange: 0.30 EUR/kWh + 2.00 EUR/h (the push worker is not started: nothing is POSTed)
+    const uid = await aRoamingToken(t.db, (await anEmsp()).partner);
+    const locationId = await aLocation(t.app.services);
+    const chargePointId = await aRegisteredCharger(t.app.services, { locationId, evseUid: anEvseUid() });
+    await t.app.services.tariffs.put('T-E2E-SHORT', { currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price: 0.3, step_size: 1 }, { type: 'TIME', price: 2, step_size: 1 }] }] });
+    await t.app.services.tariffs.assign('T-E2E-SHORT', { target: { locationId } });
+
+    // Act: 10:00:00.600 to 10:00:01.400 (both round to 10:00:01), 5 Wh
+    const client = await connectCharger(t, chargePointId, { password: CHARGER_PASSWORD });
+    await client.call('BootNotification', aBootNotification());
+    const { transactionId } = (await client.call('StartTransaction', aStartTransaction(uid, { meterStart: 1000, timestamp: '2026-01-12T10:00:00.600Z' }))) as { transactionId: number };
+    await client.call('StopTransaction', aStopTransaction(transactionId, { meterStop: 1005, timestamp: '2026-01-12T10:00:01.400Z', reason: 'Local' }));
+    await client.close();
+    const record = await eventually(async () => findCdrOfSession(t.db, transactionId), 'the CDR of the session');
+
+    // Assert: 5 Wh and 0.8 s, rounded as a whole to 1 s (0.0003 h); 0.0015 + 0.0006 EUR = 0.00
+    const cdr = record!.body;
+    expect(validateOcpi('CDR', cdr, { strict: true })).to.deep.equal({ ok: true });
+    expect(cdr).to.include({ total_energy: 0.005, total_time: 0.0003, total_parking_time: 0 });
+    const volumes = (type: string) => cdr.charging_periods.flatMap((p) => p.dimensions).filter((d) => d.type === type).reduce((sum, d) => sum + d.volume, 0);
+    expect(volumes('ENERGY')).to.equal(0.005);
+    expect(volumes('TIME')).to.equal(0.0003);
+    expect(record!.kwh).to.match(/^0\.0050*$/);
   });
 
   describe('GET list (Sender §10.2.1)', () => {

@@ -189,6 +189,35 @@ describe('billing/cdr-builder', () => {
     expect(validateOcpi('CDR', cdr, { strict: true }).ok).to.equal(true);
   });
 
+  describe('sub-second session times (engine periods are whole seconds)', () => {
+    const sumOf = (cdr: OcpiCdr, type: string): number =>
+      cdr.charging_periods.flatMap((p) => p.dimensions).filter((d) => d.type === type).reduce((sum, d) => sum + d.volume, 0);
+    const cases: Array<[string, string, string, number]> = [
+      // both ends round to 10:00:01: the engine saw a zero-length session and dropped its 5 Wh; its 0.8 s is 1 s
+      ['starts after a half second and stops before the next one', '10:00:00.600', '10:00:01.400', 0.0003],
+      ['lasts about one second', '10:00:00.400', '10:00:01.300', 0.0003],
+      // 0.2 s is no whole second: the energy goes to a period of zero time
+      ['lasts a fraction of a second inside one second', '10:00:00.100', '10:00:00.300', 0],
+    ];
+    for (const [name, startAt, stopAt, hours] of cases) {
+      it(`should keep all energy and the time of a session that ${name}`, () => {
+        const tariff = aTariff({ elements: [anElement([aComponent('ENERGY', 0.25), aComponent('TIME', 2)])] });
+        const cdr = buildCdr(aCdrSources({
+          tariff,
+          session: { startAt: new Date(`2024-01-10T${startAt}Z`), stopAt: new Date(`2024-01-10T${stopAt}Z`), meterStartWh: 1000, meterStopWh: 1005 },
+          samples: registerSamples([[`2024-01-10T${stopAt}Z`, 1005]]),
+        }));
+        expect(validateOcpi('CDR', cdr, { strict: true })).to.deep.equal({ ok: true });
+        expect(cdr.total_energy).to.equal(0.005);
+        expect(sumOf(cdr, 'ENERGY')).to.equal(0.005);
+        expect(cdr.total_energy_cost).to.deep.equal(price(0, 0));
+        expect(cdr.total_time).to.equal(hours);
+        expect(cdr.total_parking_time).to.equal(0);
+        expect(sumOf(cdr, 'TIME') + sumOf(cdr, 'PARKING_TIME')).to.equal(hours);
+      });
+    }
+  });
+
   it('cdrs §10.4.5 MAX_CURRENT: should sum per-phase currents', () => {
     const samples = [
       ...registerSamples([[at('10:30'), 5000]]),

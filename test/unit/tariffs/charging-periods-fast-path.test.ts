@@ -135,6 +135,29 @@ describe('tariffs/charging-periods buildSessionUsage fast paths', () => {
     });
   }
 
+  it('should keep all energy of sub-second sessions and agree with the re-selecting builder', () => {
+    const t0 = Date.parse('2024-01-15T17:59:59Z');
+    for (const [name, tariff] of Object.entries(tariffs)) {
+      const compiled = compileTariff(tariff);
+      for (const offsetMs of [0, 100, 499, 500, 600, 999]) {
+        for (const durationMs of [0, 200, 499, 500, 800, 1000, 1400, 2600]) {
+          const startMs = t0 + offsetMs;
+          const endMs = startMs + durationMs;
+          const samples: MeterSample[] = [
+            { timestampMs: startMs, energyWh: 1000, isCharging: true },
+            { timestampMs: endMs, energyWh: 1005, isCharging: false },
+          ];
+          const series: MeterSeries = { timeZone: 'Europe/Amsterdam', startMs, endMs, samples };
+          const fast = buildSessionUsage(compiled, series);
+          const at = `${name}, +${offsetMs} ms for ${durationMs} ms`;
+          expect(fast, at).to.deep.equal(buildSessionUsageReference(compiled, series));
+          expect(fast.periods.reduce((sum, p) => sum + p.energyMwh, 0), at).to.equal(5000);
+          expect(fast.endMs - fast.startMs, at).to.equal(Math.round(durationMs / 1000) * 1000);
+        }
+      }
+    }
+  });
+
   it('should split exactly where power enters and leaves a band, also at a bound itself (max exclusive)', () => {
     const compiled = compileTariff(tariffs['power and current bands']!);
     const t0 = Date.parse('2024-01-15T10:00:00Z');

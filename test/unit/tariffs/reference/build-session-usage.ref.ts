@@ -1,5 +1,7 @@
 // Test oracle: `buildSessionUsage` exactly as it was before its fast paths (commit 964b03d), selecting the
 // components anew for every piece of every meter interval. The fast builder must produce identical periods.
+// Since then (like the builder): instants are rounded as the session start plus the rounded time since it, and
+// a session shorter than half a second keeps its energy in a period of zero time.
 import type { MeterSeries } from '../../../../src/tariffs/charging-periods.ts';
 import { DIMENSION_COUNT, evaluateStatic, selectComponents, type CompiledTariff } from '../../../../src/tariffs/compiled-tariff.ts';
 import { fillTimeContext, newContext } from '../../../../src/tariffs/pricing.ts';
@@ -132,8 +134,8 @@ function addInterval(st: BuildState, iv: Interval): void {
 function readInterval(s: MeterSeries, i: number, start: number, end: number, iv: Interval): void {
   const smp = s.samples[i]!;
   const next = s.samples[i + 1];
-  iv.a = Math.min(end, Math.max(start, toSecond(smp.timestampMs)));
-  iv.b = next ? Math.min(end, Math.max(start, toSecond(next.timestampMs))) : end;
+  iv.a = Math.min(end, Math.max(start, start + toSecond(smp.timestampMs - s.startMs)));
+  iv.b = next ? Math.min(end, Math.max(start, start + toSecond(next.timestampMs - s.startMs))) : end;
   iv.energyWh = next ? Math.round(next.energyWh - smp.energyWh) : 0;
   iv.isCharging = smp.isCharging;
   const derivedKw = iv.b > iv.a && smp.isCharging ? (iv.energyWh * 3600) / (iv.b - iv.a) : NaN;
@@ -169,11 +171,11 @@ function newBuildState(t: CompiledTariff, usage: SessionUsage, cuts: number[]): 
  */
 export function buildSessionUsageReference(t: CompiledTariff, s: MeterSeries): SessionUsage {
   const start = toSecond(s.startMs);
-  const end = Math.max(start, toSecond(s.endMs));
+  const end = Math.max(start, start + toSecond(s.endMs - s.startMs));
   const usage: SessionUsage = { timeZone: s.timeZone, startMs: start, endMs: end, periods: [], reservationExpired: false };
   const st = newBuildState(t, usage, timeCuts(t, s, start, end));
   const first = s.samples[0];
-  const firstAt = first ? Math.min(end, toSecond(first.timestampMs)) : end;
+  const firstAt = first ? Math.min(end, start + toSecond(first.timestampMs - s.startMs)) : end;
   if (firstAt > start) {
     // before the first reading (or without any): no energy measured, state as first reported
     const isCharging = first?.isCharging ?? false;
@@ -187,8 +189,13 @@ export function buildSessionUsageReference(t: CompiledTariff, s: MeterSeries): S
     carryWh = iv.b > iv.a ? 0 : iv.energyWh;
     if (iv.b > iv.a) addInterval(st, iv);
   }
-  if (carryWh !== 0 && st.open) {
-    st.open.energyMwh += carryWh * 1000;
+  if (carryWh !== 0 && !st.open) {
+    // a session shorter than half a second: its energy goes to a period of zero time
+    addInterval(st, { a: start, b: start + 1, energyWh: 0, isCharging: true, powerKw: NaN, current: NaN });
+    st.open!.chargingMs = 0;
+  }
+  if (carryWh !== 0) {
+    st.open!.energyMwh += carryWh * 1000;
     st.energyMwh += carryWh * 1000;
   }
   return usage;
