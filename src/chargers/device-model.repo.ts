@@ -32,3 +32,15 @@ export async function listDeviceModelVariables(db: Db, chargePointId: string): P
     reportedAt: r.reported_at,
   }));
 }
+
+/**
+ * The station-level variables (no EVSE) whose Actual attribute the station reported ReadOnly, named
+ * `Component[/instance].Variable[/instance]` (for GetConfiguration's `readonly` on a 2.0.1 station).
+ */
+export async function readOnlyVariables(db: Db, chargePointId: string): Promise<Set<string>> {
+  const rows = await db('device_model_variables').where({ charge_point_id: chargePointId, evse_id: 0 });
+  const part = (name: string, instance: string) => (instance ? `${name}/${instance}` : name);
+  return new Set(rows
+    .filter((r) => (typeof r.attributes === 'string' ? JSON.parse(r.attributes) : r.attributes as DeviceModelVariable['attributes']).some((a: { type?: string; mutability?: string }) => (a.type ?? 'Actual') === 'Actual' && a.mutability === 'ReadOnly'))
+    .map((r) => `${part(r.component_name, r.component_instance)}.${part(r.variable_name, r.variable_instance)}`));
+}

@@ -23,6 +23,8 @@ export interface Ocpp201Lookups {
   nextRemoteStartId(): number;
   /** Records a RequestStartTransaction's remoteStartId and idToken before it is sent (F01: the station echoes the id). */
   rememberRemoteStart(chargePointId: string, r: { remoteStartId: number; idTag: string }): Promise<void>;
+  /** The station's device-model variables reported ReadOnly (v201/configuration.ts variableKey names), for GetConfiguration. */
+  readOnlyVariables?(chargePointId: string): Promise<ReadonlySet<string>>;
 }
 
 const NO_LOOKUPS: Ocpp201Lookups = { transactionIdOf: async () => undefined, nextRemoteStartId: () => randomInt(1, 2 ** 31 - 1), rememberRemoteStart: async () => undefined };
@@ -46,7 +48,9 @@ export function localCommandSender(connections: ConnectionRegistry, v201: Ocpp20
       if (conn.protocol === 'ocpp2.0.1') {
         const sessionId = sessionIdOf(action, payload);
         const transactionId = sessionId === undefined ? undefined : await v201.transactionIdOf(chargePointId, sessionId);
-        const call = toOcpp201(action, payload, { remoteStartId: v201.nextRemoteStartId(), transactionId });
+        const readOnly = action === 'GetConfiguration' ? await v201.readOnlyVariables?.(chargePointId) : undefined;
+        const call = toOcpp201(action, payload, { remoteStartId: v201.nextRemoteStartId(), requestId: v201.nextRemoteStartId(), transactionId, readOnly });
+        if (call.reply !== undefined) return call.reply as never;
         if (call.action === 'RequestStartTransaction') {
           const p = call.payload as { remoteStartId: number; idToken: { idToken: string } };
           await v201.rememberRemoteStart(chargePointId, { remoteStartId: p.remoteStartId, idTag: p.idToken.idToken });
