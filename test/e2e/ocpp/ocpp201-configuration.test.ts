@@ -89,16 +89,27 @@ describe('e2e OCPP 2.0.1 configuration, firmware and diagnostics commands', () =
     expect(status).to.deep.equal({});
   });
 
-  it('OCPP201 N01: should send a diagnostics request as GetLog DiagnosticsLog to the upload location and keep the file name', async () => {
+  it('OCPP201 N01: should send a diagnostics request as GetLog DiagnosticsLog to the upload location, keep the file name and follow LogStatusNotification', async () => {
+    // Arrange: a security log request of the same station, whose notifications are not the diagnostics request's
     const { id, client } = await aStation();
     const sent = record(client, 'GetLog', () => ({ status: 'Accepted', filename: 'diag-201.zip' }));
+    const { body: securityLog } = await t.api('POST', '/api/v1/log-requests', { chargePointId: id, logType: 'SecurityLog' });
 
+    // Act
     const created = await t.api('POST', '/api/v1/diagnostics', { chargePointId: id, startTime: '2026-12-01T00:00:00.000Z' });
+    const requestId = sent.find((p) => p.logType === 'DiagnosticsLog')?.requestId;
+    await client.call('LogStatusNotification', { status: 'Uploading', requestId });
+    const uploading = (await t.api('GET', `/api/v1/diagnostics/${created.body.id}`)).body.status;
+    await client.call('LogStatusNotification', { status: 'UploadFailure', requestId: securityLog.id });
+    const afterSecurityLog = (await t.api('GET', `/api/v1/diagnostics/${created.body.id}`)).body.status;
+    await client.call('LogStatusNotification', { status: 'Uploaded', requestId });
 
+    // Assert
     expect(created.status).to.equal(201);
     expect(created.body).to.include({ status: 'REQUESTED', fileName: 'diag-201.zip' });
-    expect(sent).to.have.length(1);
-    expect(sent[0]).to.deep.include({ logType: 'DiagnosticsLog', log: { remoteLocation: 'ftp://diagnostics.operator.test/upload', oldestTimestamp: '2026-12-01T00:00:00.000Z' } });
+    expect(sent.filter((p) => p.logType === 'DiagnosticsLog')).to.have.length(1);
+    expect(sent.find((p) => p.logType === 'DiagnosticsLog')).to.deep.include({ log: { remoteLocation: 'ftp://diagnostics.operator.test/upload', oldestTimestamp: '2026-12-01T00:00:00.000Z' } });
+    expect([uploading, afterSecurityLog, (await t.api('GET', `/api/v1/diagnostics/${created.body.id}`)).body.status]).to.deep.equal(['Uploading', 'Uploading', 'Uploaded']);
   });
 
   it('OCPP201 E14: should send GetTransactionStatus as it is and answer the station\'s ongoingIndicator and messagesInQueue', async () => {
