@@ -18,6 +18,9 @@ export interface Translated {
   answer(response: unknown): unknown;
   /** The 1.6 answer known without asking the station: nothing is sent (e.g. a configuration key 2.0.1 does not have). */
   reply?: unknown;
+  /** Several CALLs of `action` instead of one (a GetVariables beyond the station's ItemsPerMessage); `answer` then reads `combine` of their answers. */
+  parts?: unknown[];
+  combine?(responses: unknown[]): unknown;
 }
 
 /** OCPP 2.0.1 actions the admin API may send as they are, to a 2.0.1 station only. */
@@ -38,6 +41,8 @@ export interface TranslationContext {
   requestId?: number;
   /** Device-model variables the station reported ReadOnly (configuration.ts variableKey names), for GetConfiguration's `readonly`. */
   readOnly?: ReadonlySet<string>;
+  /** The station's DeviceDataCtrlr.ItemsPerMessage[GetVariables] when its device model reports it (no more variables per GetVariables). */
+  getVariablesPerMessage?: number;
 }
 
 type Status = { status: string };
@@ -93,7 +98,12 @@ function getConfiguration201(p: V16.GetConfigurationRequest, ctx: TranslationCon
   const { getVariableData, unmapped } = getVariables201(p);
   const answer = (r: unknown) => getConfiguration16(r, getVariableData, unmapped, ctx.readOnly);
   if (getVariableData.length === 0) return { action: 'GetVariables', payload: undefined, answer, reply: answer({}) };
-  return { action: 'GetVariables', payload: { getVariableData }, answer };
+  const size = ctx.getVariablesPerMessage;
+  if (!size || size < 1 || getVariableData.length <= size) return { action: 'GetVariables', payload: { getVariableData }, answer };
+  const parts = [];
+  for (let i = 0; i < getVariableData.length; i += size) parts.push({ getVariableData: getVariableData.slice(i, i + size) });
+  const combine = (rs: unknown[]) => ({ getVariableResult: rs.flatMap((r) => (r as { getVariableResult?: unknown[] }).getVariableResult ?? []) });
+  return { action: 'GetVariables', payload: parts[0], parts, combine, answer };
 }
 
 /** OCPP 2.0.1 L02 outside a campaign: a generated requestId (a campaign's UpdateFirmware carries the campaign id). */

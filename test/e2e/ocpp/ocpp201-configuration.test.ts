@@ -57,6 +57,21 @@ describe('e2e OCPP 2.0.1 configuration, firmware and diagnostics commands', () =
     });
   });
 
+  it('OCPP201 B06: should ask at most the station\'s ItemsPerMessage[GetVariables] per GetVariables, one after the other, and answer them as one', async () => {
+    const { id, client } = await aStation();
+    await client.call('NotifyReport', { requestId: 1, generatedAt: new Date().toISOString(), seqNo: 0, reportData: [{ component: { name: 'DeviceDataCtrlr' }, variable: { name: 'ItemsPerMessage', instance: 'GetVariables' }, variableAttribute: [{ type: 'Actual', value: '2', mutability: 'ReadOnly' }] }] });
+    const sent = record(client, 'GetVariables', (p) => ({ getVariableResult: p.getVariableData.map((d: any) => ({ attributeStatus: 'Accepted', attributeValue: '1', component: d.component, variable: d.variable })) }));
+
+    const res = await t.api('POST', `/api/v1/chargers/${id}/commands/GetConfiguration`, { key: ['HeartbeatInterval', 'MeterValueSampleInterval', 'ResetRetries', 'WebSocketPingInterval', 'VendorThing'] });
+
+    expect(res.status).to.equal(200);
+    expect(sent.map((p) => p.getVariableData.length)).to.deep.equal([2, 2]);
+    expect(res.body.response).to.deep.equal({
+      configurationKey: ['HeartbeatInterval', 'MeterValueSampleInterval', 'ResetRetries', 'WebSocketPingInterval'].map((key) => ({ key, readonly: false, value: '1' })),
+      unknownKey: ['VendorThing'],
+    });
+  });
+
   it('should apply a fleet configuration template to a 2.0.1 station (SetVariables per key) and show it in sync', async () => {
     // Arrange: a station of its own model
     const { id, client } = await aStation();

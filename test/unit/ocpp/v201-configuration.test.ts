@@ -51,6 +51,18 @@ describe('unit OCPP 2.0.1 configuration keys (1.6 Get/ChangeConfiguration)', () 
     expect(getConfiguration16({ getVariableResult: [] }, [HEARTBEAT], [])).to.deep.equal({ unknownKey: ['HeartbeatInterval'] });
   });
 
+  it('should split a GetConfiguration beyond the station\'s ItemsPerMessage[GetVariables] into GetVariables parts and read their answers as one', () => {
+    const t = toOcpp201('GetConfiguration', { key: ['HeartbeatInterval', 'MeterValueSampleInterval', 'LocalAuthListEnabled'] }, { remoteStartId: 1, getVariablesPerMessage: 2 });
+
+    expect((t.parts as Array<{ getVariableData: unknown[] }>).map((p) => p.getVariableData.length)).to.deep.equal([2, 1]);
+    const answers = [
+      { getVariableResult: [{ attributeStatus: 'Accepted', attributeValue: '300', ...HEARTBEAT }, { attributeStatus: 'Accepted', attributeValue: '60', ...SAMPLE_INTERVAL }] },
+      { getVariableResult: [{ attributeStatus: 'Accepted', attributeValue: 'true', component: { name: 'LocalAuthListCtrlr' }, variable: { name: 'Enabled' } }] },
+    ];
+    expect((t.answer(t.combine?.(answers)) as { configurationKey: Array<{ key: string }> }).configurationKey.map((k) => k.key)).to.deep.equal(['HeartbeatInterval', 'MeterValueSampleInterval', 'LocalAuthListEnabled']);
+    expect(toOcpp201('GetConfiguration', { key: ['HeartbeatInterval'] }, { remoteStartId: 1, getVariablesPerMessage: 2 }).parts).to.equal(undefined);
+  });
+
   it('should answer a GetConfiguration of unmapped keys only without sending', () => {
     expect(toOcpp201('GetConfiguration', { key: ['NumberOfConnectors', 'SupportedFeatureProfiles'] }).reply).to.deep.equal({ unknownKey: ['NumberOfConnectors', 'SupportedFeatureProfiles'] });
   });
