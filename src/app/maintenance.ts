@@ -10,6 +10,7 @@ import type { ChargerService } from '../chargers/charger.service.ts';
 import { ConfigurationTemplateService } from '../fleet/template.service.ts';
 import { FirmwareCampaignService } from '../fleet/firmware.service.ts';
 import { DiagnosticsService } from '../fleet/diagnostics.service.ts';
+import { isLogRequestOf } from '../security/log-request.repo.ts';
 
 /** Faults and maintenance (issue 9): alert rules, webhooks, tickets, maintenance windows, fleet management. */
 export function buildMaintenance(deps: AppDeps, core: ServiceCore, s: { alerts: AlertService; chargers: ChargerService }) {
@@ -35,10 +36,12 @@ function buildFleet(deps: AppDeps, core: ServiceCore, { chargers, alerts }: { ch
   const callTimeoutMs = config.ocpp.callTimeoutSec * 1000;
   const configurationTemplates = new ConfigurationTemplateService({ db, clock, logger: log, commands: core.commands, callTimeoutMs });
   const firmwareCampaigns = new FirmwareCampaignService({ db, clock, logger: log, commands: core.commands, callTimeoutMs, alerts });
-  const diagnostics = new DiagnosticsService({ db, clock, logger: log, commands: core.commands, callTimeoutMs, defaultLocation: config.maintenance.diagnosticsLocation });
+  const diagnostics = new DiagnosticsService({ db, clock, logger: log, commands: core.commands, callTimeoutMs, defaultLocation: config.maintenance.diagnosticsLocation, isLogRequest: isLogRequestOf });
   // OCPP 1.6 §4.4, §4.5: progress reports, recorded with the charger's event in one transaction.
   chargers.onEvent('FirmwareStatusNotification', (trx, id, payload) => firmwareCampaigns.onFirmwareStatus(trx, id, payload));
   chargers.onEvent('SignedFirmwareStatusNotification', (trx, id, payload) => firmwareCampaigns.onSignedFirmwareStatus(trx, id, payload));
   chargers.onEvent('DiagnosticsStatusNotification', (trx, id, payload) => diagnostics.onDiagnosticsStatus(trx, id, payload));
+  // OCPP 2.0.1 N01: a 2.0.1 station reports a diagnostics upload (GetDiagnostics sent as GetLog) in LogStatusNotification.
+  chargers.onEvent('LogStatusNotification', (trx, id, payload) => diagnostics.onLogStatus(trx, id, payload));
   return { configurationTemplates, firmwareCampaigns, diagnostics };
 }

@@ -25,6 +25,7 @@ import { EventFaultService } from '../chargers/event-faults.service.ts';
 import { tokenHandlers201 } from '../tokens/ocpp201.handlers.ts';
 import { sessionHandlers201 } from '../sessions/ocpp201.handlers.ts';
 import { rememberRemoteStart, TransactionEventService, transactionIdOf } from '../sessions/transaction-event.service.ts';
+import { configurationHints } from '../chargers/device-model.repo.ts';
 import { EvChargingNeedsService } from '../sessions/ev-charging-needs.service.ts';
 import { chargingProfileHandlers201 } from '../chargingprofiles/ocpp201.handlers.ts';
 import { reservationHandlers201 } from '../commands/ocpp201.handlers.ts';
@@ -49,6 +50,7 @@ export function createCommandSender({ config, db, logger }: AppDeps, nodeId: str
     transactionIdOf: (cp, sessionId) => transactionIdOf(db, cp, sessionId),
     nextRemoteStartId: () => randomInt(1, 2 ** 31 - 1),
     rememberRemoteStart: (cp, r) => rememberRemoteStart(db, cp, r),
+    configurationHints: (cp) => configurationHints(db, cp),
   });
   // Cluster mode: commands reach the node that holds the charger's socket over Redis pub/sub.
   const bus = config.redisUrl

@@ -32,3 +32,19 @@ export async function listDeviceModelVariables(db: Db, chargePointId: string): P
     reportedAt: r.reported_at,
   }));
 }
+
+/**
+ * For a 1.6 GetConfiguration of a 2.0.1 station: the station-level variables (no EVSE) whose Actual attribute it
+ * reported ReadOnly, named `Component[/instance].Variable[/instance]`, and its DeviceDataCtrlr.ItemsPerMessage
+ * [GetVariables] (the most variables one GetVariables may ask for), when reported.
+ */
+export async function configurationHints(db: Db, chargePointId: string): Promise<{ readOnly: Set<string>; getVariablesPerMessage?: number }> {
+  const rows = await db('device_model_variables').where({ charge_point_id: chargePointId, evse_id: 0 });
+  const part = (name: string, instance: string) => (instance ? `${name}/${instance}` : name);
+  const actual = (r: { attributes: unknown }) => (typeof r.attributes === 'string' ? JSON.parse(r.attributes) : r.attributes as DeviceModelVariable['attributes'])
+    .find((a: { type?: string }) => (a.type ?? 'Actual') === 'Actual') as { mutability?: string; value?: string } | undefined;
+  const readOnly = new Set(rows.filter((r) => actual(r)?.mutability === 'ReadOnly').map((r) => `${part(r.component_name, r.component_instance)}.${part(r.variable_name, r.variable_instance)}`));
+  const perMessage = rows.find((r) => r.component_name === 'DeviceDataCtrlr' && r.component_instance === '' && r.variable_name === 'ItemsPerMessage' && r.variable_instance === 'GetVariables');
+  const n = Number(perMessage ? actual(perMessage)?.value : undefined);
+  return { readOnly, ...(Number.isInteger(n) && n > 0 ? { getVariablesPerMessage: n } : {}) };
+}

@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger.ts';
 import { sendToCharger } from '../maintenance/charger-command.ts';
 import { assertChargerExists } from '../chargers/charger.service.ts';
 import * as repo from './diagnostics.repo.ts';
+import { diagnosticsStatusOfLog } from './diagnostics-status.ts';
 
 export interface DiagnosticsAsk {
   chargePointId: string;
@@ -22,7 +23,11 @@ export interface DiagnosticsAsk {
  * configures; the charger's answer names the file, its DiagnosticsStatusNotification (§4.4) the progress.
  */
 export class DiagnosticsService {
-  constructor(private readonly o: { db: Knex; clock: Clock; logger: Logger; commands: CommandSender; callTimeoutMs: number; defaultLocation: string }) {}
+  constructor(private readonly o: {
+    db: Knex; clock: Clock; logger: Logger; commands: CommandSender; callTimeoutMs: number; defaultLocation: string;
+    /** Whether a LogStatusNotification's requestId names one of the charger's GetLog requests (security logs), not a diagnostics request. */
+    isLogRequest?: (trx: Knex.Transaction, chargePointId: string, requestId: number) => Promise<boolean>;
+  }) {}
 
   async request(ask: DiagnosticsAsk, by: string): Promise<repo.DiagnosticsRequest> {
     const location = ask.location ?? this.o.defaultLocation;
@@ -50,6 +55,19 @@ export class DiagnosticsService {
     // OCPP 1.6 §4.4: Idle only answers a TriggerMessage when no upload runs; it says nothing of the last one.
     if ((payload as { status: string }).status === 'Idle') return;
     await repo.updateLatestRequested(trx, chargePointId, (payload as { status: string }).status, this.o.clock.now());
+  }
+
+  /**
+   * The LogStatusNotification hook (OCPP 2.0.1 N01): to a 2.0.1 station GetDiagnostics is GetLog DiagnosticsLog
+   * with a generated requestId, so a notification whose requestId is none of the charger's GetLog requests is
+   * the progress of its latest diagnostics request, read as the 1.6 status.
+   */
+  async onLogStatus(trx: Knex.Transaction, chargePointId: string, payload: unknown): Promise<void> {
+    const { status, requestId } = payload as { status: string; requestId?: number };
+    const diagnosticsStatus = diagnosticsStatusOfLog(status);
+    if (!diagnosticsStatus || requestId === undefined) return;
+    if (await this.o.isLogRequest?.(trx, chargePointId, requestId)) return;
+    await repo.updateLatestRequested(trx, chargePointId, diagnosticsStatus, this.o.clock.now());
   }
 
   get(id: number): Promise<repo.DiagnosticsRequest> {

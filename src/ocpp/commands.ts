@@ -23,6 +23,11 @@ export interface Ocpp201Lookups {
   nextRemoteStartId(): number;
   /** Records a RequestStartTransaction's remoteStartId and idToken before it is sent (F01: the station echoes the id). */
   rememberRemoteStart(chargePointId: string, r: { remoteStartId: number; idTag: string }): Promise<void>;
+  /**
+   * What the station's reported device model says for GetConfiguration: its ReadOnly variables (v201/configuration.ts
+   * variableKey names) and DeviceDataCtrlr.ItemsPerMessage[GetVariables].
+   */
+  configurationHints?(chargePointId: string): Promise<{ readOnly: ReadonlySet<string>; getVariablesPerMessage?: number }>;
 }
 
 const NO_LOOKUPS: Ocpp201Lookups = { transactionIdOf: async () => undefined, nextRemoteStartId: () => randomInt(1, 2 ** 31 - 1), rememberRemoteStart: async () => undefined };
@@ -46,7 +51,15 @@ export function localCommandSender(connections: ConnectionRegistry, v201: Ocpp20
       if (conn.protocol === 'ocpp2.0.1') {
         const sessionId = sessionIdOf(action, payload);
         const transactionId = sessionId === undefined ? undefined : await v201.transactionIdOf(chargePointId, sessionId);
-        const call = toOcpp201(action, payload, { remoteStartId: v201.nextRemoteStartId(), transactionId });
+        const hints = action === 'GetConfiguration' ? await v201.configurationHints?.(chargePointId) : undefined;
+        const call = toOcpp201(action, payload, { remoteStartId: v201.nextRemoteStartId(), requestId: v201.nextRemoteStartId(), transactionId, ...hints });
+        if (call.reply !== undefined) return call.reply as never;
+        if (call.parts && call.combine) {
+          // One outstanding CALL per direction: the parts one after the other.
+          const answers = [];
+          for (const part of call.parts) answers.push(await conn.call(call.action, part, timeoutMs));
+          return call.answer(call.combine(answers)) as never;
+        }
         if (call.action === 'RequestStartTransaction') {
           const p = call.payload as { remoteStartId: number; idToken: { idToken: string } };
           await v201.rememberRemoteStart(chargePointId, { remoteStartId: p.remoteStartId, idTag: p.idToken.idToken });

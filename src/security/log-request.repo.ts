@@ -44,6 +44,11 @@ export async function updateLogStatus(db: Db, chargePointId: string, id: number,
   return (await db('log_requests').where({ id, charge_point_id: chargePointId }).update({ status, updated_at: at })) > 0;
 }
 
+/** Whether `id` is one of the charger's GetLog requests. */
+export async function isLogRequestOf(db: Db, chargePointId: string, id: number): Promise<boolean> {
+  return Number.isInteger(id) && id <= 2147483647 && (await db('log_requests').where({ id, charge_point_id: chargePointId }).first('id')) !== undefined;
+}
+
 /** The token hash and whether a file came already: what an upload is checked against. */
 export async function findUploadGate(db: Db, id: number): Promise<{ tokenHash: string; isUploaded: boolean } | undefined> {
   const row = await db('log_requests').where({ id }).first('upload_token_hash', 'uploaded_at');

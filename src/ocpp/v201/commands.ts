@@ -7,6 +7,7 @@ import type { SendLocalListRequest } from '../v16/types.ts';
 import { clearChargingProfile201, compositeSchedule16, compositeSchedule201, setChargingProfile201 } from './smart-charging.ts';
 import { idTokenInfo } from '../../tokens/ocpp201.mapper.ts';
 import { SECURITY_TRANSLATIONS } from '../../security/ocpp201.mapper.ts';
+import { changeConfiguration16, getConfiguration16, getVariables201, setVariables201 } from './configuration.ts';
 
 type LocalListEntry = NonNullable<SendLocalListRequest['localAuthorizationList']>[number];
 
@@ -15,6 +16,11 @@ export interface Translated {
   action: string;
   payload: unknown;
   answer(response: unknown): unknown;
+  /** The 1.6 answer known without asking the station: nothing is sent (e.g. a configuration key 2.0.1 does not have). */
+  reply?: unknown;
+  /** Several CALLs of `action` instead of one (a GetVariables beyond the station's ItemsPerMessage); `answer` then reads `combine` of their answers. */
+  parts?: unknown[];
+  combine?(responses: unknown[]): unknown;
 }
 
 /** OCPP 2.0.1 actions the admin API may send as they are, to a 2.0.1 station only. */
@@ -31,6 +37,12 @@ export interface TranslationContext {
   remoteStartId: number;
   /** The 2.0.1 transactionId of the session a RemoteStopTransaction or a TxProfile names, when it is one of the station's. */
   transactionId?: string;
+  /** A fresh requestId for the 2.0.1 requests that need one (UpdateFirmware outside a campaign, GetLog for GetDiagnostics). */
+  requestId?: number;
+  /** Device-model variables the station reported ReadOnly (configuration.ts variableKey names), for GetConfiguration's `readonly`. */
+  readOnly?: ReadonlySet<string>;
+  /** The station's DeviceDataCtrlr.ItemsPerMessage[GetVariables] when its device model reports it (no more variables per GetVariables). */
+  getVariablesPerMessage?: number;
 }
 
 type Status = { status: string };
@@ -70,6 +82,49 @@ function reserveNow201(p: V16.ReserveNowRequest) {
   };
 }
 const statusOnly = (r: unknown) => ({ status: (r as Status).status });
+const requestIdOf = (ctx: TranslationContext) => ctx.requestId ?? ctx.remoteStartId;
+
+/** OCPP 2.0.1 B05/B06: a 1.6 key becomes its device-model variable; a key 2.0.1 does not have is NotSupported, not sent. */
+function changeConfiguration201(p: V16.ChangeConfigurationRequest): Translated {
+  // A01 AuthorizationKey (SecurityCtrlr.BasicAuthPassword) and SecurityProfile (A05: SetNetworkProfile, a 409) stay the security mapper's.
+  if (p.key === 'AuthorizationKey' || p.key === 'SecurityProfile') return SECURITY_TRANSLATIONS.ChangeConfiguration(p as unknown as Payload);
+  const payload = setVariables201(p);
+  if (!payload) return { action: 'SetVariables', payload: undefined, answer: same, reply: { status: 'NotSupported' } };
+  return { action: 'SetVariables', payload, answer: changeConfiguration16 };
+}
+
+/** OCPP 2.0.1 B06: GetVariables for the mapped keys; answered at once when none of the keys has a 2.0.1 variable. */
+function getConfiguration201(p: V16.GetConfigurationRequest, ctx: TranslationContext): Translated {
+  const { getVariableData, unmapped } = getVariables201(p);
+  const answer = (r: unknown) => getConfiguration16(r, getVariableData, unmapped, ctx.readOnly);
+  if (getVariableData.length === 0) return { action: 'GetVariables', payload: undefined, answer, reply: answer({}) };
+  const size = ctx.getVariablesPerMessage;
+  if (!size || size < 1 || getVariableData.length <= size) return { action: 'GetVariables', payload: { getVariableData }, answer };
+  const parts = [];
+  for (let i = 0; i < getVariableData.length; i += size) parts.push({ getVariableData: getVariableData.slice(i, i + size) });
+  const combine = (rs: unknown[]) => ({ getVariableResult: rs.flatMap((r) => (r as { getVariableResult?: unknown[] }).getVariableResult ?? []) });
+  return { action: 'GetVariables', payload: parts[0], parts, combine, answer };
+}
+
+/** OCPP 2.0.1 L02 outside a campaign: a generated requestId (a campaign's UpdateFirmware carries the campaign id). */
+function updateFirmware201(p: Payload, ctx: TranslationContext): Translated {
+  return SECURITY_TRANSLATIONS.UpdateFirmware(Number.isInteger(p.requestId) ? p : { ...p, requestId: requestIdOf(ctx) });
+}
+
+/** OCPP 2.0.1 N01: 1.6 GetDiagnostics is GetLog of the DiagnosticsLog; the time window is the log's. */
+function getDiagnostics201(p: V16.GetDiagnosticsRequest, ctx: TranslationContext): Translated {
+  const log = { remoteLocation: p.location, ...(p.startTime ? { oldestTimestamp: p.startTime } : {}), ...(p.stopTime ? { latestTimestamp: p.stopTime } : {}) };
+  const retry = { ...(p.retries !== undefined ? { retries: p.retries } : {}), ...(p.retryInterval !== undefined ? { retryInterval: p.retryInterval } : {}) };
+  return {
+    action: 'GetLog',
+    payload: { logType: 'DiagnosticsLog', requestId: requestIdOf(ctx), log, ...retry },
+    // Rejected: no file will come, as a 1.6 answer without fileName says.
+    answer: (r) => {
+      const { status, filename } = r as { status: string; filename?: string };
+      return status !== 'Rejected' && filename ? { fileName: filename } : {};
+    },
+  };
+}
 
 const TRANSLATIONS: Partial<Record<Ocpp16Command, (p: Payload, ctx: TranslationContext) => Translated>> = {
   // OCPP security (issue 13): certificates, signed firmware, logs, the Basic-auth password.
@@ -108,6 +163,10 @@ const TRANSLATIONS: Partial<Record<Ocpp16Command, (p: Payload, ctx: TranslationC
   ReserveNow: (p) => ({ action: 'ReserveNow', payload: reserveNow201(p as unknown as V16.ReserveNowRequest), answer: statusOnly }),
   CancelReservation: (p) => ({ action: 'CancelReservation', payload: { reservationId: p.reservationId }, answer: statusOnly }),
   TriggerMessage: (p) => ({ action: 'TriggerMessage', payload: triggerMessage201(p as unknown as V16.TriggerMessageRequest), answer: statusOnly }),
+  ChangeConfiguration: (p) => changeConfiguration201(p as unknown as V16.ChangeConfigurationRequest),
+  GetConfiguration: (p, ctx) => getConfiguration201(p as V16.GetConfigurationRequest, ctx),
+  UpdateFirmware: (p, ctx) => updateFirmware201(p, ctx),
+  GetDiagnostics: (p, ctx) => getDiagnostics201(p as unknown as V16.GetDiagnosticsRequest, ctx),
 };
 
 /** The cpms session a 1.6 command names (its transactionId), whose 2.0.1 transactionId the translation needs. */

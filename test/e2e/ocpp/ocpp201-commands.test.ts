@@ -68,7 +68,7 @@ describe('e2e OCPP 2.0.1 commands through the admin API', () => {
     expect(received).to.deep.equal([{ versionNumber: 2, updateType: 'Full', localAuthorizationList: [{ idToken: { idToken: 'CARD1', type: 'Central' }, idTokenInfo: { status: 'Accepted' } }] }]);
   });
 
-  it('should answer 409 for a 1.6 command not translated yet, sending nothing to the 2.0.1 station', async () => {
+  it('should answer 409 for a 1.6 command the 2.0.1 station cannot take as such (SecurityProfile: A05 is SetNetworkProfile), sending nothing', async () => {
     const { id, client } = await aBootedCharger201(t);
     let calls = 0;
     client.handle(async () => {
@@ -76,7 +76,7 @@ describe('e2e OCPP 2.0.1 commands through the admin API', () => {
       return {};
     });
 
-    const res = await t.api('POST', `/api/v1/chargers/${id}/commands/ChangeConfiguration`, { key: 'HeartbeatInterval', value: '60' });
+    const res = await t.api('POST', `/api/v1/chargers/${id}/commands/ChangeConfiguration`, { key: 'SecurityProfile', value: '2' });
     await client.close();
 
     expect([res.status, calls]).to.deep.equal([409, 0]);

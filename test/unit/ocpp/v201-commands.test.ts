@@ -25,7 +25,7 @@ describe('unit OCPP 2.0.1 command adapter', () => {
   }
 
   it('should refuse an untranslated 1.6 command and a 2.0.1 action for a 1.6 charger with Conflict', () => {
-    expect(() => toOcpp201('GetConfiguration', {})).to.throw(Conflict, /OCPP 2\.0\.1/);
+    expect(() => toOcpp201('SomethingElse', {})).to.throw(Conflict, /OCPP 2\.0\.1/);
     expect(() => assertOcpp16Command('GetVariables')).to.throw(Conflict);
     expect(() => assertOcpp16Command('Reset')).not.to.throw();
   });

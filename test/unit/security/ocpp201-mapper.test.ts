@@ -33,7 +33,9 @@ describe('unit security/ocpp201.mapper (1.6 security commands to OCPP 2.0.1)', (
     expect(t.answer({ status: 'Rejected' })).to.deep.equal({ status: 'Rejected' });
   });
 
-  it('should refuse an UpdateFirmware without a requestId for a 2.0.1 station with a Conflict naming the way (a campaign)', () => {
-    expect(() => toOcpp201('UpdateFirmware', { location: 'https://fw/x.bin', retrieveDate: '2026-12-05T00:00:00Z' })).to.throw('UpdateFirmware to an OCPP 2.0.1 station needs a requestId: send it through a firmware campaign');
+  it('OCPP 2.0.1 L02: should send an UpdateFirmware outside a campaign with the generated requestId', () => {
+    const t = toOcpp201('UpdateFirmware', { location: 'https://fw/x.bin', retrieveDate: '2026-12-05T00:00:00Z' }, { remoteStartId: 1, requestId: 4711 });
+
+    expect([t.action, t.payload]).to.deep.equal(['UpdateFirmware', { requestId: 4711, firmware: { location: 'https://fw/x.bin', retrieveDateTime: '2026-12-05T00:00:00Z' } }]);
   });
 });
