@@ -69,7 +69,9 @@ export class LogRequestService {
     // Idle answers a TriggerMessage when no upload runs (requestId may be omitted then): it says nothing of a request.
     if (status === 'Idle' || requestId === undefined) return;
     if (!(await repo.updateLogStatus(trx, chargePointId, requestId, status, this.o.clock.now()))) {
-      this.o.logger.warn('LogStatusNotification for a request that is not this charger\'s', { chargePointId, requestId, status });
+      // Not a GetLog request of this charger's: a diagnostics upload (GetDiagnostics sent as GetLog to a 2.0.1
+      // station, followed by the fleet's diagnostics hook) or an unknown id.
+      this.o.logger.info('LogStatusNotification names no log request of this charger', { chargePointId, requestId, status });
     }
   }
 
