@@ -16,10 +16,22 @@ function text(q: Record<string, unknown>, field: string, max: number): string | 
   return v;
 }
 
-function required(q: Record<string, unknown>, field: string): Date {
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A local date YYYY-MM-DD (a real calendar day, 1900–9999), or undefined when `v` is not of that form. */
+function localDate(v: string, field: string): Date | undefined {
+  const m = LOCAL_DATE.exec(v);
+  if (!m) return undefined;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (d.toISOString().slice(0, 10) !== v || Number(m[1]) < 1900) throw new InvalidInput(`${field}: not a valid date (YYYY-MM-DD from 1900)`);
+  return d;
+}
+
+function required(q: Record<string, unknown>, field: string): { at: Date; date?: string } {
   const v = text(q, field, 40);
-  if (v === undefined) throw new InvalidInput(`${field}: required date-time`);
-  return parseTimestamp(v, field);
+  if (v === undefined) throw new InvalidInput(`${field}: required date-time or local date (YYYY-MM-DD)`);
+  const d = localDate(v, field);
+  return d ? { at: d, date: v } : { at: parseTimestamp(v, field) };
 }
 
 function groupByOf(q: Record<string, unknown>): GroupBy {
@@ -56,16 +68,38 @@ function limitOf(q: Record<string, unknown>): number {
   return Number(v);
 }
 
-/** Reads `from`, `to` (exclusive), `groupBy`, `locationId`, `chargePointId`, `partyId`, `groupId`, `limit` and `per`. */
+/**
+ * Reads `from`, `to` (exclusive), `groupBy`, `locationId`, `chargePointId`, `partyId`, `groupId`, `limit` and
+ * `per`. `from` and `to` are both date-times (instants) or both local dates (YYYY-MM-DD: those days in each
+ * location's own time zone, `dates`).
+ */
 export function parseAnalyticsQuery(q: Record<string, unknown>): AnalyticsQuery {
   const from = required(q, 'from');
   const to = required(q, 'to');
-  if (to.getTime() <= from.getTime()) throw new InvalidInput('to: must be after from');
-  if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS) throw new InvalidInput(`to: the period is at most ${MAX_PERIOD_DAYS} days`);
+  if ((from.date === undefined) !== (to.date === undefined)) throw new InvalidInput('to: a local date (YYYY-MM-DD) when from is one, a date-time when from is one');
+  if (to.at.getTime() <= from.at.getTime()) throw new InvalidInput('to: must be after from');
+  if (to.at.getTime() - from.at.getTime() > MAX_PERIOD_DAYS * DAY_MS) throw new InvalidInput(`to: the period is at most ${MAX_PERIOD_DAYS} days`);
   return {
-    from, to, groupBy: groupByOf(q),
+    from: from.at, to: to.at, groupBy: groupByOf(q),
     locationId: text(q, 'locationId', 36), chargePointId: text(q, 'chargePointId', 48), party: partyOf(q), groupId: groupOf(q), limit: limitOf(q), per: perOf(q),
+    ...(from.date !== undefined && to.date !== undefined ? { dates: { from: from.date, to: to.date } } : {}),
   };
+}
+
+/** The rows of one bucket report per time zone merged: one row per bucket, the EVSEs and seconds summed (an EVSE is in one zone). */
+export function mergeBucketRows<T extends { bucket: string }>(parts: readonly T[][]): T[] {
+  const byBucket = new Map<string, T>();
+  for (const row of parts.flat()) {
+    const prev = byBucket.get(row.bucket);
+    if (!prev) {
+      byBucket.set(row.bucket, { ...row });
+      continue;
+    }
+    const sum: Record<string, unknown> = { ...prev };
+    for (const [k, v] of Object.entries(row)) if (k !== 'bucket' && typeof v === 'number') sum[k] = (prev[k as keyof T] as number) + v;
+    byBucket.set(row.bucket, sum as T);
+  }
+  return [...byBucket.values()].sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : 0));
 }
 
 /**

@@ -13,6 +13,7 @@ export const METRICS = ['sessions', 'revenue', 'utilization', 'availability', 'f
 export type Metric = (typeof METRICS)[number];
 
 export interface AnalyticsQuery {
+  /** With `dates`: the UTC midnight of dates.from (the instants come from each zone's local dates). */
   from: Date;
   /** Exclusive; never after the clock's now for the time-based reports (the future is not observed). */
   to: Date;
@@ -26,6 +27,11 @@ export interface AnalyticsQuery {
   limit: number;
   /** utilization and availability: `bucket` (default) or `evse`. */
   per?: Per;
+  /**
+   * The period as local dates (YYYY-MM-DD, `to` exclusive): those days in each location's own time zone
+   * (utilization and availability only). `from`/`to` are then their UTC midnights.
+   */
+  dates?: { from: string; to: string };
 }
 
 export interface SessionsRow {

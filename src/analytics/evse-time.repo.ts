@@ -202,8 +202,8 @@ const BUCKETS = `,
   )`;
 
 /** Seconds charging and occupied per local bucket over the EVSEs in scope. */
-export async function listUtilizationByBucket(db: Db, q: AnalyticsQuery): Promise<Omit<BucketUtilizationRow, 'chargingShare' | 'occupiedShare'>[]> {
-  const scope = evseScope(q, { rollups: true });
+export async function listUtilizationByBucket(db: Db, q: AnalyticsQuery, timeZone?: string): Promise<Omit<BucketUtilizationRow, 'chargingShare' | 'occupiedShare'>[]> {
+  const scope = evseScope(q, { rollups: true, timeZone });
   const { rows } = await db.raw(`${BASE(scope.sql)}${BUCKETS},
   agg as (
     select x.bucket, sum(${len('x.r')}) filter (where h.status = 'Charging') as charging, sum(${len('x.r')}) as occupied
@@ -221,8 +221,8 @@ export async function listUtilizationByBucket(db: Db, q: AnalyticsQuery): Promis
 }
 
 /** Seconds observed (maintenance excluded), in maintenance and down per local bucket over the EVSEs in scope. */
-export async function listAvailabilityByBucket(db: Db, q: AnalyticsQuery): Promise<Omit<BucketAvailabilityRow, 'uptime'>[]> {
-  const scope = evseScope(q, { rollups: true });
+export async function listAvailabilityByBucket(db: Db, q: AnalyticsQuery, timeZone?: string): Promise<Omit<BucketAvailabilityRow, 'uptime'>[]> {
+  const scope = evseScope(q, { rollups: true, timeZone });
   const none = "'{}'::tstzmultirange";
   const { rows } = await db.raw(`${BASE(scope.sql)}${DOWN_AND_MAINTENANCE}${BUCKETS},
   live_b as (
@@ -240,4 +240,18 @@ export async function listAvailabilityByBucket(db: Db, q: AnalyticsQuery): Promi
   return rows.map((r: Raw) => ({
     bucket: r.bucket as string, evses: Number(r.evses), periodSec: Number(r.period_sec), maintenanceSec: Number(r.maintenance_sec), downSec: Number(r.down_sec),
   }));
+}
+
+/**
+ * A local-date period (`q.dates`) as instants per time zone of the EVSEs in scope: from the start of local day
+ * dates.from to the start of local day dates.to in that zone.
+ */
+export async function listZonePeriods(db: Db, q: AnalyticsQuery & { dates: { from: string; to: string } }): Promise<Array<{ timeZone: string; from: Date; to: Date }>> {
+  const scope = scopeConditions(q, EVSE_SCOPE);
+  const { rows } = await db.raw(`select z.time_zone, ?::date::timestamp at time zone z.time_zone as f, ?::date::timestamp at time zone z.time_zone as t
+    from (select distinct l.time_zone
+      from connectors c join evses e on e.id = c.evse_fk and not e.is_removed join locations l on l.id = e.location_id
+      where c.connector_number is not null${scope.sql}) z
+    order by 1`, [q.dates.from, q.dates.to, ...scope.bindings]);
+  return rows.map((r: Raw) => ({ timeZone: r.time_zone as string, from: new Date(r.f as string), to: new Date(r.t as string) }));
 }

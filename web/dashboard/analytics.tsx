@@ -17,10 +17,12 @@ export function AnalyticsPage() {
   const [error, setError] = useState('');
   const range: [number, number] = [Date.parse(`${from}T00:00:00Z`) / 1000, Date.parse(`${to}T00:00:00Z`) / 1000];
   const params = { from: `${from}T00:00:00Z`, to: `${to}T00:00:00Z`, groupBy, locationId: locationId || undefined };
+  // utilization and availability take the picked days as local dates: those days in each location's own zone
+  const localDays = { ...params, from, to };
   useEffect(() => {
-    const report = (metric: string) => api('GET', `/analytics/${metric}${query(params)}`).then((r) => r.data);
+    const report = (metric: string, p: Record<string, string | undefined>) => api('GET', `/analytics/${metric}${query(p)}`).then((r) => r.data);
     // utilization and availability come summed per bucket (one row each), for the fleet or the location chosen
-    Promise.all([report('sessions'), report('revenue'), report('utilization'), report('availability')])
+    Promise.all([report('sessions', params), report('revenue', params), report('utilization', localDays), report('availability', localDays)])
       .then(([sessions, revenue, utilization, availability]) => {
         setCharts({
           energy: sumSeries(sessions, [['energyKwh', 'Energy (kWh)'], ['sessions', 'Sessions']]),

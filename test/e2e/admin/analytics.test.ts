@@ -54,6 +54,15 @@ describe('e2e admin: analytics', () => {
     expect((await res.text()).split('\r\n')[1]).to.equal('CP-A,LOC-A,1,1,0,2');
   });
 
+  it('should answer utilization and availability over a period of local dates, those days in each location\'s zone', async () => {
+    const res = await t.api('GET', '/api/v1/analytics/availability?from=2026-03-28&to=2026-03-30');
+    const csv = await t.api('GET', '/api/v1/analytics/utilization?from=2026-03-28&to=2026-03-30&per=evse&format=csv');
+
+    // Amsterdam's 29th is 23 h (DST) less 2 h maintenance, New York's a whole 24 h
+    expect(res.body.data.map((r: Record<string, unknown>) => [r.bucket, r.evses, r.periodSec])).to.deep.equal([['2026-03-28', 2, 172_800], ['2026-03-29', 2, 162_000]]);
+    expect((csv.body as string).split('\r\n').slice(1, 3).map((l) => l.split(',').slice(0, 3).join(','))).to.deep.equal(['2026-03-28,LOC-A,EVSE-A1', '2026-03-28,LOC-B,EVSE-B1']);
+  });
+
   it('should refuse bad parameters with 400 naming them', async () => {
     const cases: Array<[string, string]> = [
       ['/api/v1/analytics/nope?' + PERIOD, 'metric'],
@@ -65,6 +74,9 @@ describe('e2e admin: analytics', () => {
       [`/api/v1/analytics/sessions?${PERIOD}&format=xml`, 'format'],
       [`/api/v1/analytics/failures?${PERIOD}&limit=0`, 'limit'],
       [`/api/v1/analytics/utilization?${PERIOD}&per=charger`, 'per'],
+      ['/api/v1/analytics/utilization?from=2026-02-30&to=2026-03-30', 'from'],
+      ['/api/v1/analytics/utilization?from=2026-03-01&to=2026-03-30T00:00:00Z', 'to'],
+      ['/api/v1/analytics/sessions?from=2026-03-01&to=2026-03-30', 'from'],
     ];
     for (const [path, param] of cases) {
       const res = await t.api('GET', path);

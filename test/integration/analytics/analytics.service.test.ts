@@ -9,6 +9,12 @@ import { fixedClock } from '../../../src/shared/clock.ts';
 import { useTestDb } from '../../helpers/use-test-app.ts';
 import { anAnalyticsNetwork } from '../../fixtures/analytics.ts';
 
+async function expectRejected(p: Promise<unknown>, message: string): Promise<void> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).to.be.instanceOf(Error);
+  expect((err as Error).message).to.contain(message);
+}
+
 const query = (o: Record<string, string>) => parseAnalyticsQuery({ groupBy: 'day', ...o });
 // Amsterdam local 2026-03-28 00:00 to 2026-03-30 00:00 (CET, then CEST from 2026-03-29 02:00)
 const AMS_TWO_DAYS = { from: '2026-03-27T23:00:00Z', to: '2026-03-29T22:00:00Z' };
@@ -139,6 +145,62 @@ describe('analytics: reports over stored data', () => {
     const rows = await later.report('availability', query({ from: '2026-10-24T22:00:00Z', to: '2026-10-25T23:00:00Z', locationId: 'LOC-A' })) as AvailabilityRow[];
 
     expect(rows.map((r) => [r.bucket, r.periodSec, r.uptime])).to.deep.equal([['2026-10-25', 90_000, 1]]);
+  });
+
+  describe('a period of local dates (from/to YYYY-MM-DD): those days in each location\'s own zone', () => {
+    const DATES = { from: '2026-03-28', to: '2026-03-30' };
+
+    it('should sum whole local days of both zones per bucket', async () => {
+      const utilization = await analytics.report('utilization', query(DATES)) as BucketUtilizationRow[];
+      const availability = await analytics.report('availability', query(DATES)) as BucketAvailabilityRow[];
+
+      // 28th: both whole days; 29th: Amsterdam's 23 h (DST) + New York's 24 h, Amsterdam's 2 h maintenance excluded
+      expect(utilization).to.deep.equal([
+        { bucket: '2026-03-28', evses: 2, periodSec: 172_800, chargingSec: 7_200, occupiedSec: 9_000, chargingShare: 0.0417, occupiedShare: 0.0521 },
+        { bucket: '2026-03-29', evses: 2, periodSec: 169_200, chargingSec: 0, occupiedSec: 0, chargingShare: 0, occupiedShare: 0 },
+      ]);
+      expect(availability).to.deep.equal([
+        { bucket: '2026-03-28', evses: 2, periodSec: 172_800, maintenanceSec: 0, downSec: 3_600, uptime: 0.9792 },
+        { bucket: '2026-03-29', evses: 2, periodSec: 162_000, maintenanceSec: 7_200, downSec: 12_600, uptime: 0.9222 },
+      ]);
+    });
+
+    it('should give one row per EVSE and local day with per=evse, ordered by day, location and EVSE', async () => {
+      const rows = await analytics.report('availability', query({ ...DATES, per: 'evse' })) as AvailabilityRow[];
+
+      expect(rows.map((r) => [r.bucket, r.evseUid, r.periodSec, r.downSec])).to.deep.equal([
+        ['2026-03-28', 'EVSE-A1', 86_400, 3_600], ['2026-03-28', 'EVSE-B1', 86_400, 0],
+        ['2026-03-29', 'EVSE-A1', 75_600, 12_600], ['2026-03-29', 'EVSE-B1', 86_400, 0],
+      ]);
+    });
+
+    for (const metric of ['utilization', 'availability'] as const) {
+      for (const per of ['bucket', 'evse']) {
+        it(`should answer ${metric} (per=${per}) as the instant period does when the zone's instants coincide`, async () => {
+          const byDates = await analytics.report(metric, query({ ...DATES, locationId: 'LOC-A', per }));
+          const byInstants = await analytics.report(metric, query({ ...AMS_TWO_DAYS, locationId: 'LOC-A', per }));
+
+          expect(byDates).to.have.length(2);
+          expect(byDates).to.deep.equal(byInstants);
+        });
+      }
+    }
+
+    it('should take a local calendar month, the DST change making it 1 hour short, and stop at now', async () => {
+      const month = await analytics.report('utilization', query({ from: '2026-03-01', to: '2026-04-01', groupBy: 'month', locationId: 'LOC-A' })) as BucketUtilizationRow[];
+      const early = new AnalyticsService({ db: t.db, clock: fixedClock(new Date('2026-03-28T12:00:00Z')) });
+      const cut = await early.report('availability', query({ ...DATES, locationId: 'LOC-B' })) as BucketAvailabilityRow[];
+
+      expect(month.map((r) => [r.bucket, r.periodSec, r.chargingSec])).to.deep.equal([['2026-03-01', 31 * 86_400 - 3_600, 7_200]]);
+      // New York's 28th from its local midnight (04:00Z) to now (12:00Z)
+      expect(cut.map((r) => [r.bucket, r.periodSec])).to.deep.equal([['2026-03-28', 28_800]]);
+    });
+
+    it('should refuse local dates for the reports other than utilization and availability', async () => {
+      for (const metric of ['sessions', 'revenue', 'failures'] as const) {
+        await expectRejected(analytics.report(metric, query(DATES)), 'from: local dates');
+      }
+    });
   });
 
   it('should rank the chargers by faults, offline periods and failed starts', async () => {

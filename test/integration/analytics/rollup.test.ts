@@ -20,6 +20,10 @@ const QUERIES = [
   { from: '2026-02-28T23:00:00Z', to: '2026-04-30T22:00:00Z', groupBy: 'month' },
   { from: '2026-03-07T05:00:00Z', to: '2026-03-10T04:00:00Z', groupBy: 'day', locationId: 'LOC-NY' }, // 2026-03-08: 23 h
   { from: '2026-03-27T23:00:00Z', to: '2026-03-31T22:00:00Z', groupBy: 'day', chargePointId: 'CP-R2' }, // 2026-03-29: 23 h
+  // local dates: each zone's own calendar (whole stored days and months, today live)
+  { from: '2026-03-01', to: '2026-04-01', groupBy: 'day' },
+  { from: '2026-03-01', to: '2026-04-05', groupBy: 'week' },
+  { from: '2026-02-01', to: '2026-05-01', groupBy: 'month' },
 ];
 
 class Rollback extends Error {}

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { observedPeriod, parseAnalyticsQuery, share, uptime } from '../../../src/analytics/analytics-query.ts';
+import { mergeBucketRows, observedPeriod, parseAnalyticsQuery, share, uptime } from '../../../src/analytics/analytics-query.ts';
 import { toAnalyticsCsv } from '../../../src/analytics/analytics-csv.ts';
 import { scopeConditions } from '../../../src/analytics/scope.ts';
 import { InvalidInput } from '../../../src/shared/errors.ts';
@@ -30,6 +30,40 @@ describe('analytics: query, shares and CSV', () => {
       expect(() => parseAnalyticsQuery(raw)).to.throw(InvalidInput);
     });
   }
+
+  it('should read a period of local dates as dates, from and to at their UTC midnights', () => {
+    const q = parseAnalyticsQuery({ from: '2026-03-01', to: '2026-04-01' });
+
+    expect(q.dates).to.deep.equal({ from: '2026-03-01', to: '2026-04-01' });
+    expect([q.from.toISOString(), q.to.toISOString()]).to.deep.equal(['2026-03-01T00:00:00.000Z', '2026-04-01T00:00:00.000Z']);
+    expect(parseAnalyticsQuery(PERIOD).dates).to.equal(undefined);
+  });
+
+  const badDates: Array<[string, Record<string, unknown>, string]> = [
+    ['a day that does not exist', { from: '2026-02-30', to: '2026-03-01' }, 'from: not a valid date'],
+    ['a month 13', { from: '2026-02-01', to: '2026-13-01' }, 'to: not a valid date'],
+    ['a date with a date-time', { from: '2026-02-01', to: '2026-03-01T00:00:00Z' }, 'to: a local date'],
+    ['a date-time with a date', { from: '2026-02-01T00:00:00Z', to: '2026-03-01' }, 'to: a local date'],
+    ['dates in the wrong order', { from: '2026-03-01', to: '2026-03-01' }, 'to: must be after from'],
+    ['more than 367 days of dates', { from: '2025-01-01', to: '2026-01-04' }, 'to: the period is at most'],
+  ];
+  for (const [name, raw, message] of badDates) {
+    it(`should refuse ${name} as InvalidInput naming the field`, () => {
+      expect(() => parseAnalyticsQuery(raw)).to.throw(InvalidInput, message);
+    });
+  }
+
+  it('should merge the bucket rows of several zones, summing EVSEs and seconds per bucket in bucket order', () => {
+    const merged = mergeBucketRows([
+      [{ bucket: '2026-03-29', evses: 1, periodSec: 82_800, downSec: 100 }],
+      [{ bucket: '2026-03-28', evses: 2, periodSec: 172_800, downSec: 0 }, { bucket: '2026-03-29', evses: 2, periodSec: 172_800, downSec: 50 }],
+    ]);
+
+    expect(merged).to.deep.equal([
+      { bucket: '2026-03-28', evses: 2, periodSec: 172_800, downSec: 0 },
+      { bucket: '2026-03-29', evses: 3, periodSec: 255_600, downSec: 150 },
+    ]);
+  });
 
   it('should read per=evse, and refuse another per naming it', () => {
     expect(parseAnalyticsQuery({ ...PERIOD, per: 'evse' }).per).to.equal('evse');
