@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../shared/logger.ts';
+import { parseTimestamp } from '../shared/ranges.ts';
 import * as repo from './charger.repo.ts';
 import type { EventFault } from './ocpp201-events.mapper.ts';
 
@@ -15,7 +16,7 @@ export class EventFaultService {
     if (faults.length === 0) return;
     await this.o.db.transaction(async (trx) => {
       for (const f of faults) {
-        const at = new Date(f.timestamp);
+        const at = parseTimestamp(f.timestamp, 'eventData.timestamp');
         const key = { chargePointId, connectorNumber: f.connectorNumber, kind: 'ERROR_CODE' as const, errorCode: f.errorCode };
         if (f.isCleared) {
           await repo.clearFaultOfCode(trx, { ...key, at });

@@ -1,6 +1,6 @@
 import { OcppError, rpcCodeFor } from '../ocpp/errors.ts';
 import type { Ocpp201Handlers } from '../ocpp/router.ts';
-import { parseTimestamp } from '../shared/ranges.ts';
+import { checkInteger, INT4, parseTimestamp } from '../shared/ranges.ts';
 import type { ChargerService } from './charger.service.ts';
 import type { ConnectorLimits } from './connector-limits.service.ts';
 import type { DeviceModelService } from './device-model.service.ts';
@@ -33,9 +33,14 @@ export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLim
     return {};
   },
   NotifyEvent: async ({ chargePointId, params }) => {
-    await svc.recordEvent(chargePointId, 'NotifyEvent', params);
+    // Checked before anything is stored: a leap second is read as :59.999, a time before 1900 refused (as 1.6),
+    // and so is an EVSE id no connector can have.
+    params.eventData.forEach((e, i) => parseTimestamp(e.timestamp, `eventData[${i}].timestamp`));
     // OCPP 2.0.1 N07/G05: problems and monitor alerts become the same faults (and alerts) as 1.6 error codes.
-    await models.faults.record(chargePointId, eventFaults(params.eventData));
+    const faults = eventFaults(params.eventData);
+    for (const f of faults) checkInteger(f.connectorNumber, 'eventData.component.evse.id', { min: 0, max: INT4.max });
+    await svc.recordEvent(chargePointId, 'NotifyEvent', params);
+    await models.faults.record(chargePointId, faults);
     return {};
   },
   NotifyReport: async ({ chargePointId, params }) => {
