@@ -15,7 +15,7 @@ describe('cpms simulate (options)', () => {
     ['no chargers', ['--chargers', '0', '--duration', '1'], 'error: --chargers: must be a positive integer'],
     ['a duration that is not a number', ['--chargers', '1', '--duration', 'soon'], 'error: --duration: must be a positive number of seconds'],
     ['a negative meter interval', ['--chargers', '1', '--duration', '1', '--meter-interval', '-1'], 'error: --meter-interval: must be a positive number'],
-    ['an unsupported protocol', ['--chargers', '1', '--duration', '1', '--protocol', 'ocpp2.0.1'], 'error: --protocol: must be one of ocpp1.6'],
+    ['an unsupported protocol', ['--chargers', '1', '--duration', '1', '--protocol', 'ocpp2.1'], 'error: --protocol: must be one of ocpp1.6, ocpp2.0.1, mixed'],
     ['--register without a key', ['--chargers', '1', '--duration', '1', '--register'], 'error: --register: needs --api-key'],
     ['--register without a password', ['--chargers', '1', '--duration', '1', '--register', '--api-key', 'k'], 'error: --register: needs --password or --password-secret (the chargers are created with it)'],
     ['an unreadable CA file', ['--chargers', '1', '--duration', '1', '--ca', '/no/such/ca.pem'], 'error: --ca: cannot read /no/such/ca.pem (ENOENT)'],
