@@ -51,7 +51,7 @@ function logInterfaces(config: Config, logger: Logger, addr: AddressInfo): strin
   const host = addr.address === '0.0.0.0' || addr.address === '::' ? 'localhost' : addr.address;
   const base = config.publicUrl || `${scheme}://${host}:${addr.port}`;
   const wsBase = config.publicUrl ? config.publicUrl.replace(/^http/, 'ws') : `${wsScheme}://${host}:${addr.port}`;
-  logger.info(`OCPP 1.6-J WebSocket endpoint listening on ${wsBase}${config.ocpp.path}/{chargePointId}`, { interface: 'ocpp', url: `${wsBase}${config.ocpp.path}/{chargePointId}` });
+  logger.info(`OCPP WebSocket endpoint (1.6-J and 2.0.1) listening on ${wsBase}${config.ocpp.path}/{chargePointId}`, { interface: 'ocpp', url: `${wsBase}${config.ocpp.path}/{chargePointId}` });
   logger.info(`Admin REST API listening on ${base}/api/v1 (docs: ${base}/api/v1/docs, OpenAPI: ${base}/api/v1/openapi.yaml)`, { interface: 'admin', url: `${base}/api/v1` });
   logger.info(`Health probes on ${base}/healthz and ${base}/readyz`, { interface: 'health', url: `${base}/healthz` });
   const m = config.metrics;
