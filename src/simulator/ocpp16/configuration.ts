@@ -1,6 +1,7 @@
 // Pure: the OCPP 1.6 configuration keys of a simulated charger (OCPP 1.6 §9, the standard keys of the
 // Core, Local Auth List, Reservation and Smart Charging profiles) with GetConfiguration / ChangeConfiguration
 // semantics (§5.8, §5.3). The station applies the effect of a changed key.
+import { FleetSettings } from '../model/fleet-settings.ts';
 
 type Kind = 'int' | 'bool' | 'csl' | 'key';
 
@@ -68,36 +69,9 @@ function isValid(key: string, def: KeyDef, value: string): boolean {
   return value === '' || value.split(',').every((m) => (MEASURANDS as readonly string[]).includes(m.trim()));
 }
 
-export class Ocpp16Configuration {
-  /** the keys changed from the defaults; the defaults are shared by a whole fleet (20,000 chargers) */
-  private readonly changed = new Map<string, string>();
-
-  constructor(
-    private readonly defaults: Readonly<Record<string, string>>,
-    own: Record<string, string> = {},
-  ) {
-    for (const key of [...Object.keys(defaults), ...Object.keys(own)]) if (!KEYS[key]) throw new Error(`unknown configuration key ${key}`);
-    for (const [key, value] of Object.entries(own)) this.changed.set(key, value);
-  }
-
-  private has(key: string): boolean {
-    return this.changed.has(key) || Object.hasOwn(this.defaults, key);
-  }
-
-  value(key: string): string | undefined {
-    return this.changed.get(key) ?? this.defaults[key];
-  }
-
-  number(key: string): number {
-    return Number(this.value(key) ?? 0);
-  }
-
-  bool(key: string): boolean {
-    return this.value(key) === 'true';
-  }
-
-  list(key: string): string[] {
-    return (this.value(key) ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+export class Ocpp16Configuration extends FleetSettings {
+  constructor(defaults: Readonly<Record<string, string>>, own: Record<string, string> = {}) {
+    super(defaults, own, (key) => Boolean(KEYS[key]), 'configuration key');
   }
 
   /** OCPP 1.6 §5.8: every key when none is asked; unknown ones listed in unknownKey. */

@@ -1,6 +1,7 @@
 // Pure: the small device model of a simulated OCPP 2.0.1 station (Part 2 "Device Model", the standard
 // components of Appendix 3), with GetVariables / SetVariables semantics (B06, B05) and the report data of
 // GetBaseReport (B07). Only the Actual attribute exists. The station applies the effect of a changed variable.
+import { FleetSettings } from '../model/fleet-settings.ts';
 import type * as T from '../../ocpp/v201/types.ts';
 
 type DataType = 'integer' | 'boolean' | 'string' | 'MemberList';
@@ -66,32 +67,9 @@ function isValid(def: VariableDef, value: string): boolean {
 
 export type SetStatus = T.SetVariableStatusEnumType;
 
-export class DeviceModel {
-  /** the variables changed from the defaults; the defaults are shared by a whole fleet */
-  private readonly changed = new Map<string, string>();
-
-  constructor(
-    private readonly defaults: Readonly<Record<string, string>>,
-    own: Record<string, string> = {},
-  ) {
-    for (const key of [...Object.keys(defaults), ...Object.keys(own)]) if (!DEFS.has(key)) throw new Error(`unknown device model variable ${key}`);
-    for (const [key, value] of Object.entries(own)) this.changed.set(key, value);
-  }
-
-  value(key: string): string | undefined {
-    return this.changed.get(key) ?? this.defaults[key];
-  }
-
-  number(key: string): number {
-    return Number(this.value(key) ?? 0);
-  }
-
-  bool(key: string): boolean {
-    return this.value(key) === 'true';
-  }
-
-  list(key: string): string[] {
-    return (this.value(key) ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+export class DeviceModel extends FleetSettings {
+  constructor(defaults: Readonly<Record<string, string>>, own: Record<string, string> = {}) {
+    super(defaults, own, (key) => DEFS.has(key), 'device model variable');
   }
 
   /** OCPP 2.0.1 B06: one result per asked variable; a WriteOnly one is Rejected (B06 FR.04 says so for passwords). */
@@ -130,10 +108,6 @@ export class DeviceModel {
         variableCharacteristics: { dataType: d.dataType, supportsMonitoring: false, ...(d.valuesList ? { valuesList: d.valuesList } : {}) },
       } as T.ReportDataType;
     });
-  }
-
-  private has(key: string): boolean {
-    return this.changed.has(key) || Object.hasOwn(this.defaults, key);
   }
 
   private lookup(component: string, variable: string, instance: string | undefined): 'Accepted' | 'UnknownComponent' | 'UnknownVariable' {
