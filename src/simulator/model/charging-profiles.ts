@@ -37,6 +37,44 @@ export interface ChargingProfile {
   installedAt: number;
 }
 
+/** The fields OCPP 1.6 and 2.0.1 profiles share, as their messages carry them (times as date-time strings). */
+export interface ProfileFields {
+  id: number;
+  connectorId: number;
+  stackLevel: number;
+  purpose: ProfilePurpose;
+  kind: ChargingProfile['kind'];
+  recurrencyKind?: ChargingProfile['recurrency'];
+  validFrom?: string;
+  validTo?: string;
+  txRef?: string;
+  schedule: { chargingRateUnit: RateUnit; chargingSchedulePeriod: SchedulePeriod[]; startSchedule?: string; duration?: number; minChargingRate?: number };
+}
+
+/** A profile as the model keeps it: times in epoch ms, periods in order of their start. */
+export function modelProfile(f: ProfileFields, now: number): ChargingProfile {
+  const s = f.schedule;
+  return {
+    id: f.id,
+    connectorId: f.connectorId,
+    stackLevel: f.stackLevel,
+    purpose: f.purpose,
+    kind: f.kind,
+    ...(f.recurrencyKind ? { recurrency: f.recurrencyKind } : {}),
+    ...(f.validFrom ? { validFrom: Date.parse(f.validFrom) } : {}),
+    ...(f.validTo ? { validTo: Date.parse(f.validTo) } : {}),
+    ...(f.txRef ? { txRef: f.txRef } : {}),
+    schedule: {
+      unit: s.chargingRateUnit,
+      periods: [...s.chargingSchedulePeriod].sort((a, b) => a.startPeriod - b.startPeriod),
+      ...(s.startSchedule ? { startSchedule: Date.parse(s.startSchedule) } : {}),
+      ...(s.duration !== undefined ? { durationSec: s.duration } : {}),
+      ...(s.minChargingRate !== undefined ? { minChargingRate: s.minChargingRate } : {}),
+    },
+    installedAt: now,
+  };
+}
+
 export interface Limit {
   value: number;
   unit: RateUnit;

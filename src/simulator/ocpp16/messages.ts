@@ -2,7 +2,7 @@
 // official schemas; type imports only, the simulator shares no code with the server).
 import type { GetCompositeScheduleResponse, MeterValuesRequest, SetChargingProfileRequest, StatusNotificationRequest } from '../../ocpp/v16/types.ts';
 import type { IdTagInfo } from '../model/authorization.ts';
-import type { ChargingProfile, ProfilePurpose } from '../model/charging-profiles.ts';
+import { modelProfile, type ChargingProfile, type ProfilePurpose } from '../model/charging-profiles.ts';
 import type { CompositeSchedule } from '../model/composite-schedule.ts';
 import type { ConnectorView, MeterSample } from '../model/types.ts';
 
@@ -53,27 +53,8 @@ const PURPOSES: Record<CsChargingProfile['chargingProfilePurpose'], ProfilePurpo
 
 /** An OCPP 1.6 ChargingProfile as the model keeps it; `txRef` is the model's ref of its transactionId. */
 export function toProfile(connectorId: number, p: CsChargingProfile, txRef: string | undefined, now: number): ChargingProfile {
-  const s = p.chargingSchedule;
-  const time = (t: string | undefined) => (t === undefined ? undefined : Date.parse(t));
-  return {
-    id: p.chargingProfileId,
-    connectorId,
-    stackLevel: p.stackLevel,
-    purpose: PURPOSES[p.chargingProfilePurpose],
-    kind: p.chargingProfileKind,
-    ...(p.recurrencyKind ? { recurrency: p.recurrencyKind } : {}),
-    ...(p.validFrom ? { validFrom: time(p.validFrom) } : {}),
-    ...(p.validTo ? { validTo: time(p.validTo) } : {}),
-    ...(txRef ? { txRef } : {}),
-    schedule: {
-      unit: s.chargingRateUnit,
-      periods: [...s.chargingSchedulePeriod].sort((a, b) => a.startPeriod - b.startPeriod),
-      ...(s.startSchedule ? { startSchedule: time(s.startSchedule) } : {}),
-      ...(s.duration !== undefined ? { durationSec: s.duration } : {}),
-      ...(s.minChargingRate !== undefined ? { minChargingRate: s.minChargingRate } : {}),
-    },
-    installedAt: now,
-  };
+  const { chargingProfileId: id, stackLevel, chargingProfilePurpose, chargingProfileKind: kind, recurrencyKind, validFrom, validTo, chargingSchedule: schedule } = p;
+  return modelProfile({ id, connectorId, stackLevel, purpose: PURPOSES[chargingProfilePurpose], kind, recurrencyKind, validFrom, validTo, txRef, schedule }, now);
 }
 
 /** §5.7 GetCompositeSchedule.conf of a composite schedule. */

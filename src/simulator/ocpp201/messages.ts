@@ -3,7 +3,7 @@
 // model is its own EVSE with one connector (EVSE n, connector 1), as most AC stations are.
 import type * as T from '../../ocpp/v201/types.ts';
 import type { AuthStatus, IdTagInfo } from '../model/authorization.ts';
-import type { ChargingProfile, ProfilePurpose } from '../model/charging-profiles.ts';
+import { modelProfile, type ChargingProfile, type ProfilePurpose } from '../model/charging-profiles.ts';
 import type { CompositeSchedule } from '../model/composite-schedule.ts';
 import type { ConnectorView, MeterSample, StopReason } from '../model/types.ts';
 
@@ -92,26 +92,10 @@ export function toProfile201(evseId: number, p: T.ChargingProfileType, txRef: st
   const purpose = purposeOf(p.chargingProfilePurpose);
   if (!purpose) return undefined;
   const s = p.chargingSchedule[0];
-  const time = (t: string) => Date.parse(t);
-  return {
-    id: p.id,
-    connectorId: evseId,
-    stackLevel: p.stackLevel,
-    purpose,
-    kind: p.chargingProfileKind,
-    ...(p.recurrencyKind ? { recurrency: p.recurrencyKind } : {}),
-    ...(p.validFrom ? { validFrom: time(p.validFrom) } : {}),
-    ...(p.validTo ? { validTo: time(p.validTo) } : {}),
-    ...(txRef ? { txRef } : {}),
-    schedule: {
-      unit: s.chargingRateUnit,
-      periods: [...s.chargingSchedulePeriod].map((x) => ({ startPeriod: x.startPeriod, limit: x.limit, ...(x.numberPhases === undefined ? {} : { numberPhases: x.numberPhases }) })).sort((a, b) => a.startPeriod - b.startPeriod),
-      ...(s.startSchedule ? { startSchedule: time(s.startSchedule) } : {}),
-      ...(s.duration !== undefined ? { durationSec: s.duration } : {}),
-      ...(s.minChargingRate !== undefined ? { minChargingRate: s.minChargingRate } : {}),
-    },
-    installedAt: now,
-  };
+  // The 2.0.1 period's other fields (phaseToUse) are not modelled.
+  const periods = s.chargingSchedulePeriod.map((x) => ({ startPeriod: x.startPeriod, limit: x.limit, ...(x.numberPhases === undefined ? {} : { numberPhases: x.numberPhases }) }));
+  const { chargingProfileKind: kind, recurrencyKind, validFrom, validTo, stackLevel, id } = p;
+  return modelProfile({ id, connectorId: evseId, stackLevel, purpose, kind, recurrencyKind, validFrom, validTo, txRef, schedule: { ...s, chargingSchedulePeriod: periods } }, now);
 }
 
 /** A profile of the model as ReportChargingProfiles gives it (K09); `transactionId` is the station's id of its transaction. */
