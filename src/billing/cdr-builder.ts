@@ -148,8 +148,8 @@ export function buildCdr(s: CdrSources): OcpiCdr {
   const priced = priceSession(compiled, usage);
   const periods = atLeastOnePeriod(toChargingPeriods(usage.periods, s.tariff?.id), usage.startMs, s.tariff?.id);
   const cdr = applyTotals({ ...baseCdr(s, tariff.currency), charging_periods: periods }, priced) as unknown as OcpiCdr;
-  const signed = toSignedData(s.samples);
-  if (signed) cdr.signed_data = signed;
+  const { signedData } = toSignedData(s.samples);
+  if (signedData) cdr.signed_data = signedData;
   return cdr;
 }
 

@@ -3,7 +3,7 @@
 // columns billing owns.
 import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
-import type { Sample } from '../sessions/meter-values.ts';
+import { signingOf, type Sample } from '../sessions/meter-values.ts';
 import type { CdrStatus } from '../sessions/session.types.ts';
 import type { Tariff } from '../tariffs/tariff.types.ts';
 import type { CdrLocationSource } from './cdr-builder.ts';
@@ -68,6 +68,7 @@ const toSample = (r: Row): Sample => ({
   format: r.format ?? 'Raw',
   value: r.value,
   numeric: r.numeric_value === null ? null : String(r.numeric_value),
+  ...signingOf({ encodingMethod: r.encoding_method, signingMethod: r.signing_method, publicKey: r.public_key }),
 });
 
 export async function listSessionSamples(db: Db, sessionFk: number): Promise<Sample[]> {

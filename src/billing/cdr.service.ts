@@ -11,6 +11,7 @@ import { enqueuePush, findPartner } from '../partners/partner.service.ts';
 import { findEndpoint } from '../partners/partner.types.ts';
 import { buildCdr, buildCreditCdr, timesProblem, type CdrSources } from './cdr-builder.ts';
 import { NotBillable } from './not-billable.ts';
+import { toSignedData } from './signed-data.ts';
 import * as cdrs from './cdr.repo.ts';
 import * as src from './cdr-source.repo.ts';
 import type { CdrRecord, OcpiCdr } from './cdr.types.ts';
@@ -130,6 +131,8 @@ export class CdrService {
       return built;
     }
     const { body, partnerFk } = built;
+    // OCPI 2.2.1 cdrs §10.4.7/§10.4.8: a value too long for the CDR is left out, never a CDR the eMSP must refuse.
+    if (built.signedOmitted.length) log.warn('CDR signed_data: signed meter values left out', { omitted: built.signedOmitted });
     const record = await cdrs.insertCdr(trx, { partyFk: session.partyFk, sessionFk: session.id, partnerFk, body, createdAt: built.now, replacesCdrFk: o.replaces?.id ?? null });
     await src.updateSessionCost(trx, session.id, { currency: body.currency, exclVat: record.totalCostExclVat, inclVat: record.totalCostInclVat });
     await src.updateSessionBilling(trx, session.id, { status: 'CREATED', error: null });
@@ -154,7 +157,7 @@ export class CdrService {
   }
 
   /** The CDR body, or why it cannot be built; only pure code may fail here (the transaction stays usable). */
-  private async build(trx: Knex.Transaction, session: Session, remark: string | undefined): Promise<{ body: OcpiCdr; partnerFk: number | null; now: Date } | { reason: string }> {
+  private async build(trx: Knex.Transaction, session: Session, remark: string | undefined): Promise<{ body: OcpiCdr; partnerFk: number | null; now: Date; signedOmitted: string[] } | { reason: string }> {
     let loaded: { sources: CdrSources; partnerFk: number | null };
     try {
       loaded = await this.loadSources(trx, session, remark);
@@ -165,7 +168,8 @@ export class CdrService {
     const problem = timesProblem(session.startAt, session.stopAt!, this.o.maxSessionDays);
     if (problem) return { reason: problem };
     try {
-      return { body: buildCdr(loaded.sources), partnerFk: loaded.partnerFk, now: loaded.sources.now };
+      const signedOmitted = toSignedData(loaded.sources.samples).omitted;
+      return { body: buildCdr(loaded.sources), partnerFk: loaded.partnerFk, now: loaded.sources.now, signedOmitted };
     } catch (err) {
       return { reason: `cannot price it: ${(err as Error).message}` };
     }

@@ -31,7 +31,7 @@ export function sessionAdminRoutes(deps: { db: Knex; stuckSessions: Pick<StuckSe
   r.get('/sessions/:id', async (req, res) => {
     const id = parseSerialId(req.params.id);
     const session = await repo.getSession(deps.db, id);
-    res.json({ ...view(session), meterValues: await repo.listSamples(deps.db, id) });
+    res.json({ ...view(session), meterValues: await repo.listSamples(deps.db, id), signedMeterValues: await repo.listSignedMeterValues(deps.db, id) });
   });
   // Issue 15: the operator stops a session (RemoteStopTransaction, else a force-close with the reason).
   r.post('/sessions/:id/stop', async (req, res) => {

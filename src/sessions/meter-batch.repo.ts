@@ -46,7 +46,8 @@ export async function listSessionsByIds(db: Db, ids: readonly number[]): Promise
 const SAMPLE_KEY = '(charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format)';
 
 const SAMPLE_COLUMNS = `ord int, charge_point_id text, connector_number int, session_fk int, "timestamp" timestamptz, measurand text,
-  phase text, unit text, location text, context text, format text, value text, numeric_value numeric`;
+  phase text, unit text, location text, context text, format text, value text, numeric_value numeric,
+  encoding_method text, signing_method text, public_key text`;
 
 /**
  * Stores the samples not stored yet, in one statement, in the order given (a sample repeated within the
@@ -70,11 +71,16 @@ export async function insertSampleRows(db: Db, rows: readonly SampleRow[]): Prom
     format: r.sample.format,
     value: r.sample.value,
     numeric_value: r.sample.numeric,
+    encoding_method: r.sample.signing?.encodingMethod ?? null,
+    signing_method: r.sample.signing?.signingMethod ?? null,
+    public_key: r.sample.signing?.publicKey ?? null,
   }));
   const { rows: stored } = await db.raw(
     `with stored as (
-       insert into meter_values (charge_point_id, connector_number, session_fk, timestamp, measurand, phase, unit, location, context, format, value, numeric_value, received_at)
-       select charge_point_id, connector_number, session_fk, "timestamp", measurand, phase, unit, location, context, format, value, numeric_value, ?::timestamptz
+       insert into meter_values (charge_point_id, connector_number, session_fk, timestamp, measurand, phase, unit, location, context, format, value, numeric_value,
+                                 encoding_method, signing_method, public_key, received_at)
+       select charge_point_id, connector_number, session_fk, "timestamp", measurand, phase, unit, location, context, format, value, numeric_value,
+              encoding_method, signing_method, public_key, ?::timestamptz
          from json_to_recordset(?::json) as x(${SAMPLE_COLUMNS}) order by ord
        on conflict ${SAMPLE_KEY} do nothing
        returning session_fk, charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format)

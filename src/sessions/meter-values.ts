@@ -2,7 +2,24 @@
 import type { MeterValuesRequest } from '../ocpp/v16/types.ts';
 import { parseTimestamp } from '../shared/ranges.ts';
 
-export type MeterValue = MeterValuesRequest['meterValue'][number];
+/**
+ * OCPP 2.0.1 §2.45 SignedMeterValueType: how a SignedData sample was signed. A 1.6 SignedData sample has none
+ * (its blob, e.g. OCMF, names its own method).
+ */
+export interface Signing {
+  encodingMethod: string;
+  signingMethod: string;
+  publicKey: string | null;
+}
+
+type SampledValue16 = MeterValuesRequest['meterValue'][number]['sampledValue'][number];
+/** A 1.6 SampledValue, or a 2.0.1 signedMeterValue in its shape (format SignedData) with its signing. */
+export type SampledValue = SampledValue16 & { signing?: Signing };
+/** A 1.6 MeterValue, whose sampled values may carry a 2.0.1 signing. */
+export interface MeterValue {
+  timestamp: string;
+  sampledValue: SampledValue[];
+}
 
 export interface Sample {
   timestamp: Date;
@@ -15,6 +32,13 @@ export interface Sample {
   value: string;
   /** The value as an exact decimal string, or null when it is not a number (SignedData). */
   numeric: string | null;
+  signing?: Signing;
+}
+
+/** A stored sample's signing (to spread into the Sample), or nothing when it has none (a 1.6 or Raw sample). */
+export function signingOf(stored: { encodingMethod?: string | null; signingMethod?: string | null; publicKey?: string | null }): { signing?: Signing } {
+  const { encodingMethod, signingMethod, publicKey } = stored;
+  return encodingMethod == null ? {} : { signing: { encodingMethod, signingMethod: signingMethod ?? '', publicKey: publicKey ?? null } };
 }
 
 const ENERGY_REGISTER = 'Energy.Active.Import.Register';
@@ -54,6 +78,7 @@ export function flattenMeterValues(meterValues: MeterValue[], field = 'meterValu
         format,
         value: sv.value,
         numeric: format === 'Raw' ? toDecimalString(sv.value) : null,
+        ...(sv.signing ? { signing: sv.signing } : {}),
       });
     }
   }

@@ -1,9 +1,9 @@
 // Pure mapping of OCPP 2.0.1 TransactionEvent parts onto the 1.6-shaped inputs of SessionService. No I/O.
 import type { MeterValuesRequest, StopTransactionRequest } from '../ocpp/v16/types.ts';
-import type { MeterValueType, ReasonEnumType } from '../ocpp/v201/types.ts';
+import type { MeterValueType, ReasonEnumType, SampledValueType } from '../ocpp/v201/types.ts';
+import type { MeterValue, SampledValue } from './meter-values.ts';
 
-type MeterValue16 = MeterValuesRequest['meterValue'][number];
-type SampledValue16 = MeterValue16['sampledValue'][number];
+type SampledValue16 = MeterValuesRequest['meterValue'][number]['sampledValue'][number];
 type Unit16 = NonNullable<SampledValue16['unit']>;
 type Reason16 = NonNullable<StopTransactionRequest['reason']>;
 
@@ -16,25 +16,39 @@ function scaled(value: number, multiplier = 0): string {
 }
 
 /**
+ * OCPP 2.0.1 §2.45 signedMeterValue as a 1.6 SignedData sample beside its reading (same key but the format, as a
+ * 1.6 signed meter sends it), keeping how it was signed.
+ */
+function signedSample(sv: SampledValueType, reading: SampledValue): SampledValue | undefined {
+  const signed = sv.signedMeterValue;
+  if (!signed) return undefined;
+  const signing = { encodingMethod: signed.encodingMethod, signingMethod: signed.signingMethod, publicKey: signed.publicKey || null };
+  return { ...reading, value: signed.signedMeterData, format: 'SignedData', signing };
+}
+
+/**
  * 2.0.1 meter values in the 1.6 shape the session service stores: value a decimal string with the multiplier
  * applied, the same measurand/phase/context/location names (2.0.1 kept them). A sample whose unit 1.6 does not
- * know is dropped (it could not be read correctly); a signed value keeps its number (signedMeterValue not stored yet).
+ * know is dropped (it could not be read correctly); a signed value gives its reading and its SignedData sample.
  */
-export function meterValues16(meterValue: MeterValueType[] | undefined): MeterValue16[] {
-  const out: MeterValue16[] = [];
+export function meterValues16(meterValue: MeterValueType[] | undefined): MeterValue[] {
+  const out: MeterValue[] = [];
   for (const mv of meterValue ?? []) {
-    const sampledValue: SampledValue16[] = [];
+    const sampledValue: SampledValue[] = [];
     for (const sv of mv.sampledValue) {
       const unit = sv.unitOfMeasure?.unit;
       if (unit !== undefined && !UNITS_16.includes(unit)) continue;
-      sampledValue.push({
+      const reading: SampledValue = {
         value: scaled(sv.value, sv.unitOfMeasure?.multiplier),
         ...(sv.context ? { context: sv.context } : {}),
         ...(sv.measurand ? { measurand: sv.measurand as SampledValue16['measurand'] } : {}),
         ...(sv.phase ? { phase: sv.phase } : {}),
         ...(sv.location ? { location: sv.location } : {}),
         ...(unit ? { unit: unit as Unit16 } : {}),
-      });
+      };
+      sampledValue.push(reading);
+      const signed = signedSample(sv, reading);
+      if (signed) sampledValue.push(signed);
     }
     if (sampledValue.length) out.push({ timestamp: mv.timestamp, sampledValue });
   }
@@ -46,7 +60,7 @@ export function registerWh(meterValue: MeterValueType[] | undefined): number | u
   let wh: number | undefined;
   for (const mv of meterValues16(meterValue)) {
     for (const sv of mv.sampledValue) {
-      if ((sv.measurand ?? ENERGY_REGISTER) !== ENERGY_REGISTER || sv.phase) continue;
+      if ((sv.measurand ?? ENERGY_REGISTER) !== ENERGY_REGISTER || sv.phase || sv.format === 'SignedData') continue;
       wh = Math.round(Number(sv.value) * (sv.unit === 'kWh' ? 1000 : 1));
     }
   }

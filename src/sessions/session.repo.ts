@@ -1,7 +1,7 @@
 import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import { NotFound } from '../shared/errors.ts';
-import type { Sample } from './meter-values.ts';
+import { signingOf, type Sample } from './meter-values.ts';
 import type { CdrStatus, CloseReason, Session, SessionStatus } from './session.types.ts';
 
 type Row = Record<string, any>;
@@ -224,6 +224,7 @@ export const toSample = (r: Row): Sample => ({
   format: r.format,
   value: r.value,
   numeric: r.numeric_value === null ? null : String(r.numeric_value),
+  ...signingOf({ encodingMethod: r.encoding_method, signingMethod: r.signing_method, publicKey: r.public_key }),
 });
 
 /**
@@ -248,6 +249,9 @@ export async function insertSamples(db: Db, ctx: { chargePointId: string; connec
         format: s.format,
         value: s.value,
         numeric_value: s.numeric,
+        encoding_method: s.signing?.encodingMethod ?? null,
+        signing_method: s.signing?.signingMethod ?? null,
+        public_key: s.signing?.publicKey ?? null,
         received_at: receivedAt,
       })),
     )
@@ -259,6 +263,27 @@ export async function insertSamples(db: Db, ctx: { chargePointId: string; connec
 
 export async function listSamples(db: Db, sessionFk: number): Promise<Row[]> {
   return db('meter_values').where({ session_fk: sessionFk }).orderBy([{ column: 'timestamp' }, { column: 'id' }]);
+}
+
+/** A session's signed meter value (OCPP 1.6 SignedData sample or 2.0.1 signedMeterValue), as stored. */
+export interface SignedMeterValue {
+  timestamp: Date;
+  context: string;
+  measurand: string;
+  phase: string | null;
+  /** OCPP 2.0.1 encodingMethod / signingMethod / publicKey; null for a 1.6 blob (it names its own, e.g. OCMF). */
+  encodingMethod: string | null;
+  signingMethod: string | null;
+  publicKey: string | null;
+  signedMeterData: string;
+}
+
+export async function listSignedMeterValues(db: Db, sessionFk: number): Promise<SignedMeterValue[]> {
+  const rows = await db('meter_values').where({ session_fk: sessionFk, format: 'SignedData' }).orderBy([{ column: 'timestamp' }, { column: 'id' }]);
+  return rows.map((r: Row) => ({
+    timestamp: new Date(r.timestamp), context: r.context, measurand: r.measurand, phase: r.phase,
+    encodingMethod: r.encoding_method, signingMethod: r.signing_method, publicKey: r.public_key, signedMeterData: r.value,
+  }));
 }
 
 /** Whether token `tokenFk` is in an ACTIVE session other than at `except` (its connector, or the whole charger). */

@@ -14,11 +14,16 @@ import { findEvse } from '../locations/location.service.ts';
 import type { MeterValuesRequest, StartTransactionRequest, StopTransactionRequest } from '../ocpp/v16/types.ts';
 import { GroupCommitWriter } from '../db/group-commit.ts';
 import { transactionSink } from '../db/transaction-sink.ts';
-import { flattenMeterValues, type Sample } from './meter-values.ts';
+import { flattenMeterValues, type MeterValue, type Sample } from './meter-values.ts';
 import { writeMeterBatch, type MeterItem, type MeterResult } from './meter-batch.service.ts';
 import * as repo from './session.repo.ts';
 import type { CloseReason, Session } from './session.types.ts';
 import { isNewerStop } from './stuck-rules.ts';
+
+/** OCPP 1.6 MeterValues, or a 2.0.1 TransactionEvent's values in its shape (signed values with their signing). */
+export type MeterValuesInput = Omit<MeterValuesRequest, 'meterValue'> & { meterValue: MeterValue[] };
+/** OCPP 1.6 StopTransaction, or a 2.0.1 Ended TransactionEvent in its shape. */
+export type StopInput = Omit<StopTransactionRequest, 'transactionData'> & { transactionData?: MeterValue[] };
 
 export interface SessionServiceOptions {
   db: Knex;
@@ -211,7 +216,7 @@ export class SessionService {
    * OCPP 1.6 §4.7 MeterValues: stores every sample once (a repeated one is skipped); the energy register
    * drives the session's kWh.
    */
-  async recordMeterValues(chargePointId: string, p: MeterValuesRequest): Promise<void> {
+  async recordMeterValues(chargePointId: string, p: MeterValuesInput): Promise<void> {
     // OCPP 1.6 §4.7: connectorId 0 = the charge point's main meter.
     await this.o.connectors.check(chargePointId, p.connectorId, { allowWholeCharger: true });
     // An unknown but storable transactionId is recorded without a session, as before.
@@ -229,7 +234,7 @@ export class SessionService {
    * transactionData. A repeated stop (offline replay) changes nothing; an unknown transaction is logged
    * and acknowledged, as the charger cannot do anything else with it.
    */
-  async stop(chargePointId: string, p: StopTransactionRequest): Promise<{ idTagInfo?: IdTagInfo }> {
+  async stop(chargePointId: string, p: StopInput): Promise<{ idTagInfo?: IdTagInfo }> {
     checkInteger(p.transactionId, 'transactionId', INT4);
     checkInteger(p.meterStop, 'meterStop', REGISTER_WH);
     const stopAt = parseTimestamp(p.timestamp, 'timestamp');

@@ -24,6 +24,19 @@ describe('unit OCPP 2.0.1 transaction mappers', () => {
     expect([registerWh(mv.slice(0, 1)), registerWh(mv), registerWh(undefined)]).to.deep.equal([1500, 2000, undefined]);
   });
 
+  it('OCPP201 §2.45 signedMeterValue: should give the reading and a SignedData sample of the same key with its signing', () => {
+    const signedMeterValue = { signedMeterData: 'QUJD', signingMethod: 'ECDSA', encodingMethod: 'EDL', publicKey: '' };
+    const mv: MeterValueType[] = [{ timestamp: ts, sampledValue: [{ value: 2000, context: 'Transaction.Begin', unitOfMeasure: { unit: 'Wh' }, signedMeterValue }] }];
+
+    const out = meterValues16(mv);
+
+    expect(out[0]!.sampledValue).to.deep.equal([
+      { value: '2000', context: 'Transaction.Begin', unit: 'Wh' },
+      { value: 'QUJD', context: 'Transaction.Begin', unit: 'Wh', format: 'SignedData', signing: { encodingMethod: 'EDL', signingMethod: 'ECDSA', publicKey: null } },
+    ]);
+    expect(registerWh(mv)).to.equal(2000);
+  });
+
   it('OCPP201 E06: should keep the stop reasons 1.6 knows, turn ImmediateReset into HardReset and the rest into Other', () => {
     expect([stopReason16(undefined), stopReason16('EVDisconnected'), stopReason16('ImmediateReset'), stopReason16('SOCLimitReached')]).to.deep.equal(['Local', 'EVDisconnected', 'HardReset', 'Other']);
   });
