@@ -26,6 +26,7 @@ import { tokenHandlers201 } from '../tokens/ocpp201.handlers.ts';
 import { sessionHandlers201 } from '../sessions/ocpp201.handlers.ts';
 import { rememberRemoteStart, TransactionEventService, transactionIdOf } from '../sessions/transaction-event.service.ts';
 import { configurationHints } from '../chargers/device-model.repo.ts';
+import { rememberFirmwareRequest } from '../chargers/firmware-status.service.ts';
 import { EvChargingNeedsService } from '../sessions/ev-charging-needs.service.ts';
 import { chargingProfileHandlers201 } from '../chargingprofiles/ocpp201.handlers.ts';
 import { reservationHandlers201 } from '../commands/ocpp201.handlers.ts';
@@ -50,6 +51,7 @@ export function createCommandSender({ config, db, logger }: AppDeps, nodeId: str
     transactionIdOf: (cp, sessionId) => transactionIdOf(db, cp, sessionId),
     nextRemoteStartId: () => randomInt(1, 2 ** 31 - 1),
     rememberRemoteStart: (cp, r) => rememberRemoteStart(db, cp, r),
+    rememberFirmwareRequest: (cp, requestId) => rememberFirmwareRequest(db, cp, requestId),
     configurationHints: (cp) => configurationHints(db, cp),
   });
   // Cluster mode: commands reach the node that holds the charger's socket over Redis pub/sub.

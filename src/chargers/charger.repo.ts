@@ -27,6 +27,7 @@ function toChargePoint(r: Row): ChargePoint {
     isOnline: r.is_online,
     connectedNode: r.connected_node,
     firmwareStatus: r.firmware_status,
+    firmwareRequestId: r.firmware_request_id ?? null,
     diagnosticsStatus: r.diagnostics_status,
     createdAt: r.created_at,
   };

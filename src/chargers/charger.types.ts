@@ -24,6 +24,8 @@ export interface ChargePoint {
   isOnline: boolean;
   connectedNode: string | null;
   firmwareStatus: string | null;
+  /** The firmware update `firmwareStatus` belongs to: the requestId of the last UpdateFirmware sent, or the one its last status named. */
+  firmwareRequestId: number | null;
   diagnosticsStatus: string | null;
   createdAt: Date;
 }

@@ -8,6 +8,7 @@ import type { EventFaultService } from './event-faults.service.ts';
 import { eventFaults } from './ocpp201-events.mapper.ts';
 import type { LastSeenService } from './last-seen.service.ts';
 import { bootFields, connectorNumberOf, connectorStatus16 } from './ocpp201.mapper.ts';
+import { firmwareStatusFields } from './firmware-status.service.ts';
 
 /** OCPP 2.0.1 provisioning messages (functional block B and G), onto the same ChargerService as 1.6. */
 export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLimits, lastSeen: Pick<LastSeenService, 'heartbeat' | 'forget'>, models: { deviceModel: DeviceModelService; faults: EventFaultService }): Ocpp201Handlers => ({
@@ -58,7 +59,7 @@ export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLim
     return {};
   },
   FirmwareStatusNotification: async ({ chargePointId, params }) => {
-    await svc.recordEvent(chargePointId, 'FirmwareStatusNotification', params, { firmware_status: params.status });
+    await svc.recordEvent(chargePointId, 'FirmwareStatusNotification', params, firmwareStatusFields(params));
     return {};
   },
   DataTransfer: async ({ chargePointId, params }) => {

@@ -27,6 +27,8 @@ export interface Ocpp201Lookups {
    * What the station's reported device model says for GetConfiguration: its ReadOnly variables (v201/configuration.ts
    * variableKey names) and DeviceDataCtrlr.ItemsPerMessage[GetVariables].
    */
+  /** Records the requestId of an UpdateFirmware about to be sent (L01/L02: its FirmwareStatusNotifications name it). */
+  rememberFirmwareRequest?(chargePointId: string, requestId: number): Promise<void>;
   configurationHints?(chargePointId: string): Promise<{ readOnly: ReadonlySet<string>; getVariablesPerMessage?: number }>;
 }
 
@@ -60,6 +62,8 @@ export function localCommandSender(connections: ConnectionRegistry, v201: Ocpp20
           for (const part of call.parts) answers.push(await conn.call(call.action, part, timeoutMs));
           return call.answer(call.combine(answers)) as never;
         }
+        // OCPP 2.0.1 L01/L02: recorded before it goes out, as the station may report on it before it answers.
+        if (call.action === 'UpdateFirmware') await v201.rememberFirmwareRequest?.(chargePointId, (call.payload as { requestId: number }).requestId);
         if (call.action === 'RequestStartTransaction') {
           const p = call.payload as { remoteStartId: number; idToken: { idToken: string } };
           await v201.rememberRemoteStart(chargePointId, { remoteStartId: p.remoteStartId, idTag: p.idToken.idToken });

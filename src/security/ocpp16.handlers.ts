@@ -1,6 +1,7 @@
 import type { Ocpp16Handlers } from '../ocpp/router.ts';
 import { parseTimestamp } from '../shared/ranges.ts';
 import type { ChargerService } from '../chargers/charger.service.ts';
+import { firmwareStatusFields } from '../chargers/firmware-status.service.ts';
 import type { SecurityEventService } from './security-event.service.ts';
 import type { CertificateService } from './certificate.service.ts';
 
@@ -13,7 +14,7 @@ export const securityHandlers = (events: SecurityEventService, chargers: Pick<Ch
   },
   // Stored like FirmwareStatusNotification: the charger's event and its latest firmware status.
   SignedFirmwareStatusNotification: async ({ chargePointId, params }) => {
-    await chargers.recordEvent(chargePointId, 'SignedFirmwareStatusNotification', params, { firmware_status: params.status });
+    await chargers.recordEvent(chargePointId, 'SignedFirmwareStatusNotification', params, firmwareStatusFields(params));
     await events.onFirmwareStatus(chargePointId, params.status, params.requestId);
     return {};
   },
