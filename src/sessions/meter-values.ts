@@ -85,6 +85,21 @@ export function flattenMeterValues(meterValues: MeterValue[], field = 'meterValu
   return out;
 }
 
+/**
+ * The meter values without the sampled values PostgreSQL cannot store: a NUL character is valid JSON and fits
+ * the OCPP schema, but no text or jsonb column. Each meter value stays (as `field[i]` in errors); `dropped` counts
+ * the sampled values left out.
+ */
+export function storableMeterValues(meterValues: readonly MeterValue[]): { meterValues: MeterValue[]; dropped: number } {
+  let dropped = 0;
+  const kept = meterValues.map((mv) => {
+    const sampledValue = mv.sampledValue.filter((sv) => !sv.value.includes('\u0000'));
+    dropped += mv.sampledValue.length - sampledValue.length;
+    return { ...mv, sampledValue };
+  });
+  return { meterValues: kept, dropped };
+}
+
 /** Whole Wh of a decimal string in `unit` (Wh or kWh), rounded half-up; null if not convertible. */
 export function toWh(decimal: string, unit: string | null): number | null {
   const factor = unit === 'kWh' ? 1000 : unit === 'Wh' || unit === null ? 1 : 0;

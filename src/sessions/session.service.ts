@@ -14,7 +14,7 @@ import { findEvse } from '../locations/location.service.ts';
 import type { MeterValuesRequest, StartTransactionRequest, StopTransactionRequest } from '../ocpp/v16/types.ts';
 import { GroupCommitWriter } from '../db/group-commit.ts';
 import { transactionSink } from '../db/transaction-sink.ts';
-import { flattenMeterValues, type MeterValue, type Sample } from './meter-values.ts';
+import { flattenMeterValues, storableMeterValues, type MeterValue, type Sample } from './meter-values.ts';
 import { writeMeterBatch, type MeterItem, type MeterResult } from './meter-batch.service.ts';
 import * as repo from './session.repo.ts';
 import type { CloseReason, Session } from './session.types.ts';
@@ -238,7 +238,10 @@ export class SessionService {
     checkInteger(p.transactionId, 'transactionId', INT4);
     checkInteger(p.meterStop, 'meterStop', REGISTER_WH);
     const stopAt = parseTimestamp(p.timestamp, 'timestamp');
-    const transactionData = p.transactionData?.length ? flattenMeterValues(p.transactionData, 'transactionData') : [];
+    // An unstorable sample (e.g. a signed blob with a NUL) is left out rather than the stop refused: the charger would resend it for ever.
+    const { meterValues: storable, dropped } = storableMeterValues(p.transactionData ?? []);
+    if (dropped > 0) this.o.logger.warn('StopTransaction transactionData: sampled values that cannot be stored left out', { chargePointId, transactionId: p.transactionId, dropped });
+    const transactionData = flattenMeterValues(storable, 'transactionData');
     const idTagInfo = p.idTag ? (await this.o.authorize.authorize(p.idTag)).info : undefined;
     const stopped = await this.o.db.transaction(async (trx) => {
       // Locked: a close by cpms (supersede, jobs, operator) and this stop are applied one after the other.
@@ -251,7 +254,7 @@ export class SessionService {
       // A repeated stop changes nothing; the charger's late stop of a session cpms closed counts if it is newer.
       if (restated && !this.isLateNewerStop(session, { stopAt, meterStopWh: p.meterStop })) return undefined;
       await repo.insertSamples(trx, { chargePointId, connectorNumber: session.connectorNumber, sessionFk: session.id }, transactionData);
-      const fields = { meterStopWh: p.meterStop, stopAt, reason: p.reason ?? 'Local', stopIdTag: p.idTag ?? null, transactionData: p.transactionData };
+      const fields = { meterStopWh: p.meterStop, stopAt, reason: p.reason ?? 'Local', stopIdTag: p.idTag ?? null, transactionData: p.transactionData && storable };
       return this.finishStop(trx, session.id, { ...fields, status: session.status === 'INVALID' ? 'INVALID' : 'COMPLETED' }, { restated });
     });
     if (stopped) this.o.events.emit('session.stopped', { sessionId: stopped.id });

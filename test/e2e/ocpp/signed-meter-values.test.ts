@@ -95,6 +95,47 @@ describe('e2e signed meter values → session and CDR signed_data', () => {
     expect(cdr.signed_data.signed_values.map((v: any) => v.nature)).to.deep.equal(['Start']);
   });
 
+  it('should take a StopTransaction whose signed blob cannot be stored (NUL character), leaving that sample out', async () => {
+    const { sessionId, stop } = await aSigned16Session('OCMF|{"RD":[]}|\u0000');
+
+    expect(stop).to.deep.equal({});
+    const session = await t.db('sessions').where({ id: sessionId }).first();
+    expect([session.status, session.meter_stop_wh, session.cdr_status]).to.deep.equal(['COMPLETED', '12500', 'CREATED']);
+    const cdr = await cdrOf(sessionId);
+    expect(validateOcpi('CDR', cdr, { strict: true })).to.deep.equal({ ok: true });
+    expect(cdr.signed_data.signed_values.map((v: any) => v.nature)).to.deep.equal(['Start']);
+  });
+
+  it('OCPI cdrs §10.4.7: should keep a valid CDR from 2.0.1 values OCPI cannot carry as sent (long encodingMethod and public key, blob not base64)', async () => {
+    // Arrange: sizes the 2.0.1 schema allows (encodingMethod 50, publicKey 2500) but OCPI does not (36, 512)
+    const id = await aChargerAtEvse();
+    const uid = await aToken(t.app.services);
+    const c = await connectCharger(t, id, { password: CHARGER_PASSWORD, protocols: OCPP201 });
+    await c.call('BootNotification', aBootNotification201());
+    const txId = randomUUID();
+    const encodingMethod = 'E'.repeat(50);
+    const reading = (wh: number, context: 'Transaction.Begin' | 'Transaction.End', timestamp: string): NonNullable<TransactionEventRequest['meterValue']> => [
+      { timestamp, sampledValue: [{ value: wh, context, unitOfMeasure: { unit: 'Wh' }, signedMeterValue: { signedMeterData: 'not base64: ' + context, signingMethod: '', encodingMethod, publicKey: 'K'.repeat(2500) } }] },
+    ];
+
+    // Act
+    await c.call('TransactionEvent', aTransactionEvent(txId, { timestamp: at(0), idToken: { idToken: uid, type: 'ISO14443' }, meterValue: reading(100, 'Transaction.Begin', at(0)) }));
+    await c.call('TransactionEvent', aTransactionEvent(txId, { eventType: 'Ended', triggerReason: 'StopAuthorized', seqNo: 1, timestamp: at(5), evse: undefined, transactionInfo: { transactionId: txId }, meterValue: reading(600, 'Transaction.End', at(5)) }));
+    await c.close();
+
+    // Assert
+    const session = await t.db('sessions').where({ charge_point_id: id }).first();
+    expect([session.status, session.cdr_status]).to.deep.equal(['COMPLETED', 'CREATED']);
+    const cdr = await cdrOf(session.id);
+    expect(validateOcpi('CDR', cdr, { strict: true })).to.deep.equal({ ok: true });
+    expect(cdr.signed_data).not.to.have.property('public_key');
+    expect(cdr.signed_data.encoding_method).to.equal('E'.repeat(36));
+    expect(cdr.signed_data.signed_values.map((v: any) => [v.nature, v.plain_data, Buffer.from(v.signed_data, 'base64').toString()])).to.deep.equal([
+      ['Start', '100 Wh', 'not base64: Transaction.Begin'],
+      ['End', '600 Wh', 'not base64: Transaction.End'],
+    ]);
+  });
+
   it('OCPP201 §2.45 signedMeterValue: should keep Started/Ended signed values with their signing and pass them on in the CDR', async () => {
     // Arrange
     const id = await aChargerAtEvse();

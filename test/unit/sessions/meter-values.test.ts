@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { InvalidInput } from '../../../src/shared/errors.ts';
-import { energyRegisterReadings, flattenMeterValues, latestEnergyRegisterWh, toDecimalString, toWh, type MeterValue } from '../../../src/sessions/meter-values.ts';
+import { energyRegisterReadings, flattenMeterValues, latestEnergyRegisterWh, storableMeterValues, toDecimalString, toWh, type MeterValue } from '../../../src/sessions/meter-values.ts';
 
 describe('unit sessions/meter-values', () => {
   describe('toDecimalString', () => {
@@ -151,5 +151,18 @@ describe('unit sessions/meter-values', () => {
         expect(energyRegisterReadings(c.samples).map((r) => [r.at.toISOString().replace('.000', ''), r.wh])).to.deep.equal(c.expected);
       });
     }
+  });
+  describe('storableMeterValues', () => {
+    it('should leave out the sampled values holding a NUL character, keep every meter value and count what it left out', () => {
+      const mv: MeterValue[] = [
+        { timestamp: '2026-03-02T10:00:00Z', sampledValue: [{ value: '100' }, { value: 'OCMF|\u0000', format: 'SignedData' }] },
+        { timestamp: '2026-03-02T11:00:00Z', sampledValue: [{ value: '\u0000' }] },
+      ];
+
+      expect(storableMeterValues(mv)).to.deep.equal({
+        meterValues: [{ timestamp: '2026-03-02T10:00:00Z', sampledValue: [{ value: '100' }] }, { timestamp: '2026-03-02T11:00:00Z', sampledValue: [] }],
+        dropped: 2,
+      });
+    });
   });
 });
