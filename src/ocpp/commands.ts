@@ -23,12 +23,12 @@ export interface Ocpp201Lookups {
   nextRemoteStartId(): number;
   /** Records a RequestStartTransaction's remoteStartId and idToken before it is sent (F01: the station echoes the id). */
   rememberRemoteStart(chargePointId: string, r: { remoteStartId: number; idTag: string }): Promise<void>;
+  /** Records the requestId of an UpdateFirmware about to be sent (L01/L02: its FirmwareStatusNotifications name it). */
+  rememberFirmwareRequest?(chargePointId: string, requestId: number): Promise<void>;
   /**
    * What the station's reported device model says for GetConfiguration: its ReadOnly variables (v201/configuration.ts
    * variableKey names) and DeviceDataCtrlr.ItemsPerMessage[GetVariables].
    */
-  /** Records the requestId of an UpdateFirmware about to be sent (L01/L02: its FirmwareStatusNotifications name it). */
-  rememberFirmwareRequest?(chargePointId: string, requestId: number): Promise<void>;
   configurationHints?(chargePointId: string): Promise<{ readOnly: ReadonlySet<string>; getVariablesPerMessage?: number }>;
 }
 
