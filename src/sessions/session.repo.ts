@@ -170,6 +170,13 @@ export async function findActiveSessionOnConnector(db: Db, chargePointId: string
   return row ? toSession(row) : undefined;
 }
 
+/** The newest running session on connector `one` or on a connector numbered within `shared` (one EVSE's connectors). */
+export async function findActiveSessionOnConnectors(db: Db, chargePointId: string, c: { one: number; shared: [number, number] }): Promise<Session | undefined> {
+  const row = await db('sessions').where({ charge_point_id: chargePointId, status: 'ACTIVE' })
+    .where((q) => q.where('connector_number', c.one).orWhereBetween('connector_number', c.shared)).orderBy('start_at', 'desc').first();
+  return row ? toSession(row) : undefined;
+}
+
 export async function listSessions(db: Db, opts: { limit: number; offset: number; chargePointId?: string; status?: SessionStatus; cdrStatus?: CdrStatus }): Promise<Session[]> {
   const q = db('sessions').orderBy('id', 'desc').limit(opts.limit).offset(opts.offset);
   if (opts.chargePointId) q.where({ charge_point_id: opts.chargePointId });
