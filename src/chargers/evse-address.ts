@@ -50,7 +50,8 @@ export function evseConnectorOneOf(connectorNumber: number): number {
   return evseAddressOf(connectorNumber).evseId;
 }
 
-/** The lowest and highest cpms connector numbers of 2.0.1 EVSE `evseId`'s connectors 2 and up. */
+/** The lowest and highest cpms connector numbers of 2.0.1 EVSE `evseId`'s connectors 2 and up (none for evseId < 1: an empty range). */
 export function sharedConnectorRange(evseId: number): [number, number] {
+  if (!isWithin(evseId, 1)) return [1, 0];
   return [EVSE_CONNECTOR_BASE * evseId + 2, EVSE_CONNECTOR_BASE * evseId + MAX_EVSE_ID];
 }

@@ -28,6 +28,6 @@ describe('unit OCPP 2.0.1 EVSE addresses', () => {
   });
 
   it('should give the range of the shared connectors of an EVSE', () => {
-    expect([sharedConnectorRange(1), sharedConnectorRange(12)]).to.deep.equal([[102, 199], [1202, 1299]]);
+    expect([sharedConnectorRange(1), sharedConnectorRange(12), sharedConnectorRange(0), sharedConnectorRange(100)]).to.deep.equal([[102, 199], [1202, 1299], [1, 0], [1, 0]]);
   });
 });
