@@ -78,6 +78,25 @@ describe('e2e OCPP 2.0.1 EVSE with several connectors', () => {
     expect([cdr.cdr_location.evse_uid, cdr.cdr_location.connector_id, cdr.total_energy]).to.deep.equal([evseUid, '102', 5]);
   });
 
+  it('OCPP201 K15: should give the EV charging needs of EVSE 1 to the session on its connector 2 (102)', async () => {
+    // Arrange: a session on EVSE 1 connector 2
+    const { id, client } = await aTwoConnectorStation();
+    const uid = (await aRoamingToken(t.db, (await aRegisteredEmsp(t.db, { modules: [] })).partner)).uid;
+    await client.call('TransactionEvent', aTransactionEvent(randomUUID(), { evse: { id: 1, connectorId: 2 }, idToken: { idToken: uid, type: 'eMAID' } }));
+    const needs = { requestedEnergyTransfer: 'DC', dcChargingParameters: { evMaxCurrent: 200, evMaxVoltage: 800, energyAmount: 30_000 } };
+
+    // Act
+    const onEvse1 = await client.call('NotifyEVChargingNeeds', { evseId: 1, chargingNeeds: needs });
+    const onEvse2 = await client.call('NotifyEVChargingNeeds', { evseId: 2, chargingNeeds: needs });
+    await client.close();
+
+    // Assert
+    expect([onEvse1, onEvse2]).to.deep.equal([{ status: 'Accepted' }, { status: 'Rejected' }]);
+    const row = await t.db('sessions').where({ charge_point_id: id }).first();
+    const stored = typeof row.charging_preferences === 'string' ? JSON.parse(row.charging_preferences) : row.charging_preferences;
+    expect([row.connector_number, stored.energy_need]).to.deep.equal([102, 30]);
+  });
+
   it('OCPI 2.2.1 §13.3.5 / OCPP201 F01: should start remotely on EVSE 1 for connector 102 and link the session on connector 2 to the command', async () => {
     // Arrange
     const emsp = await aTestEmsp(t);
