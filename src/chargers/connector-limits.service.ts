@@ -2,10 +2,7 @@ import type { Knex } from 'knex';
 import { InvalidInput } from '../shared/errors.ts';
 import { checkInteger } from '../shared/ranges.ts';
 import { findNumberOfConnectors } from './configuration.repo.ts';
-import { findChargePoint } from './charger.repo.ts';
-import { evseConnectorOneOf, isSharedEvseConnector } from './evse-address.ts';
-
-const OCPP201 = 'ocpp2.0.1';
+import { evseGroupOf } from './evse-layout.ts';
 
 export interface ConnectorLimitsOptions {
   db: Knex;
@@ -28,15 +25,12 @@ export class ConnectorLimits {
    */
   async check(chargePointId: string, connectorId: number, o: { allowWholeCharger: boolean }): Promise<void> {
     // A 2.0.1 EVSE's second connector (evse-address.ts) is as valid as its EVSE's connector 1.
-    if (isSharedEvseConnector(connectorId) && (await this.isOcpp201(chargePointId))) return this.check(chargePointId, evseConnectorOneOf(connectorId), o);
+    const group = await evseGroupOf(this.o.db, chargePointId, connectorId);
+    if (group !== connectorId) return this.check(chargePointId, group, o);
     checkInteger(connectorId, 'connectorId', { min: o.allowWholeCharger ? 0 : 1, max: this.o.maxConnectorId });
     // Every charger has connector 1: only a higher id needs the charger's own count.
     if (connectorId <= 1) return;
     const count = await findNumberOfConnectors(this.o.db, chargePointId);
     if (count !== undefined && connectorId > count) throw new InvalidInput(`connectorId: must be at most ${count}, the charger's NumberOfConnectors`);
-  }
-
-  private async isOcpp201(chargePointId: string): Promise<boolean> {
-    return (await findChargePoint(this.o.db, chargePointId))?.protocol === OCPP201;
   }
 }

@@ -53,7 +53,7 @@ async function defaultEvseFk(db: Db, chargePointId: string, connectorNumber: num
  * The connector whose EVSE `connectorNumber` shares by default: a 2.0.1 EVSE's connector k >= 2 its connector 1
  * (evse-address.ts; OCPI 2.2.1 models a 2.0.1 EVSE as one EVSE with several connectors), else itself.
  */
-async function evseGroupOf(db: Db, chargePointId: string, connectorNumber: number): Promise<number> {
+export async function evseGroupOf(db: Db, chargePointId: string, connectorNumber: number): Promise<number> {
   if (!isSharedEvseConnector(connectorNumber)) return connectorNumber;
   return (await repo.findChargePoint(db, chargePointId))?.protocol === 'ocpp2.0.1' ? evseConnectorOneOf(connectorNumber) : connectorNumber;
 }
