@@ -191,6 +191,23 @@ describe('e2e OCPP 2.0.1 EVSE with several connectors', () => {
     ]);
   });
 
+  it('should keep EVSE 1\'s two connectors together when the station is attached to a location after reporting them', async () => {
+    // Arrange: a station on no location reports EVSE 1 (connectors 1, 2) and EVSE 2
+    const { id, client } = await aBootedCharger201(t);
+    for (const [evseId, connectorId] of [[1, 1], [1, 2], [2, 1]]) await client.call('StatusNotification', aStatusNotification201({ evseId, connectorId }));
+    await client.close();
+    const locationId = await aLocation(t.app.services);
+    const evseUid = anEvseUid();
+
+    // Act
+    const attached = await t.api('PUT', `/api/v1/chargers/${id}/location`, { locationId, evseUid });
+    const charger = (await t.api('GET', `/api/v1/chargers/${id}`)).body;
+
+    // Assert
+    expect(attached.status).to.equal(200);
+    expect(charger.connectors.map((c: any) => [c.connectorNumber, c.evseUid])).to.deep.equal([[1, evseUid], [2, `${evseUid}-2`], [102, evseUid]]);
+  });
+
   it('should refuse a transaction on a connector no cpms connector stands for (connectorId 100) and start nothing', async () => {
     const { id, client } = await aTwoConnectorStation();
     const uid = (await aRoamingToken(t.db, (await aRegisteredEmsp(t.db, { modules: [] })).partner)).uid;
