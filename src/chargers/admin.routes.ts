@@ -15,9 +15,16 @@ import type { RegistrationStatus } from './charger.types.ts';
 import type { ConnectorService } from './connector.service.ts';
 import type { ConnectorLimits } from './connector-limits.service.ts';
 import { CONNECTOR_SPEC_FIELDS, readConnectorSpecPatch } from './connector-spec.ts';
+import { evseAddressOf, type EvseAddress } from './evse-address.ts';
 
 /** An operator's command and the charger's answer, both validated against the OCPP 1.6 schemas. */
 export type AnsweredCommandHook = (chargePointId: string, cmd: { action: Ocpp16Command; request: unknown; response: unknown }) => void;
+
+/** An OCPP 2.0.1 charger's connectors with the (evseId, connectorId) each stands for (evse-address.ts). */
+function withEvseAddresses<C extends { connectorNumber: number | null }>(protocol: string | null, connectors: C[]): Array<C & { ocppEvse?: EvseAddress }> {
+  if (protocol !== 'ocpp2.0.1') return connectors;
+  return connectors.map((c) => (c.connectorNumber === null ? c : { ...c, ocppEvse: evseAddressOf(c.connectorNumber) }));
+}
 
 /**
  * Admin API: chargers, their live state, faults and commands. `onCommandAnswered` hears of every command
@@ -43,13 +50,13 @@ export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; c
 
   r.get('/chargers', async (req, res) => {
     const chargers = await repo.listChargePoints(deps.db, { ...parsePaging(req), locationId: req.query.locationId as string | undefined });
-    const data = await Promise.all(chargers.map(async (cp) => ({ ...cp, connectors: await repo.listConnectors(deps.db, cp.id) })));
+    const data = await Promise.all(chargers.map(async (cp) => ({ ...cp, connectors: withEvseAddresses(cp.protocol, await repo.listConnectors(deps.db, cp.id)) })));
     res.json({ data });
   });
 
   r.get('/chargers/:id', async (req, res) => {
     const cp = await repo.getChargePoint(deps.db, req.params.id);
-    res.json({ ...cp, connectors: await repo.listConnectors(deps.db, cp.id) });
+    res.json({ ...cp, connectors: withEvseAddresses(cp.protocol, await repo.listConnectors(deps.db, cp.id)) });
   });
 
   r.put('/chargers/:id/location', async (req, res) => {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { InvalidInput } from '../shared/errors.ts';
 import { checkInteger } from '../shared/ranges.ts';
 import { findNumberOfConnectors } from './configuration.repo.ts';
+import { evseGroupOf } from './evse-layout.ts';
 
 export interface ConnectorLimitsOptions {
   db: Knex;
@@ -23,6 +24,9 @@ export class ConnectorLimits {
    * maximum and, when the charger's NumberOfConnectors is known, to that.
    */
   async check(chargePointId: string, connectorId: number, o: { allowWholeCharger: boolean }): Promise<void> {
+    // A 2.0.1 EVSE's second connector (evse-address.ts) is as valid as its EVSE's connector 1.
+    const group = await evseGroupOf(this.o.db, chargePointId, connectorId);
+    if (group !== connectorId) return this.check(chargePointId, group, o);
     checkInteger(connectorId, 'connectorId', { min: o.allowWholeCharger ? 0 : 1, max: this.o.maxConnectorId });
     // Every charger has connector 1: only a higher id needs the charger's own count.
     if (connectorId <= 1) return;

@@ -8,6 +8,7 @@ import { claimEvse, findEvse, markEvseRemoved } from '../locations/location.serv
 import * as repo from './charger.repo.ts';
 import type { Connector } from './charger.types.ts';
 import { derivedEvseUid, planAttach } from './evse-plan.ts';
+import { evseConnectorOneOf, isSharedEvseConnector } from './evse-address.ts';
 
 export interface EvseLayoutHooks {
   /** Recomputes the EVSE's status from its connectors (no status push: the Location PUT that follows has it). */
@@ -39,8 +40,22 @@ async function claimDerived(db: Db, a: { locationId: string; uid: string; charge
 async function defaultEvseFk(db: Db, chargePointId: string, connectorNumber: number): Promise<number | undefined> {
   const primary = await repo.findPrimaryEvse(db, chargePointId);
   if (!primary) return undefined;
-  const uid = connectorNumber === 1 ? primary.uid : derivedEvseUid(primary.uid, connectorNumber);
+  const group = await evseGroupOf(db, chargePointId, connectorNumber);
+  if (group !== connectorNumber) {
+    const first = await repo.findConnector(db, chargePointId, group);
+    if (first?.evseFk) return first.evseFk;
+  }
+  const uid = group === 1 ? primary.uid : derivedEvseUid(primary.uid, group);
   return claimDerived(db, { locationId: primary.locationId, uid, chargePointId });
+}
+
+/**
+ * The connector whose EVSE `connectorNumber` shares by default: a 2.0.1 EVSE's connector k >= 2 its connector 1
+ * (evse-address.ts; OCPI 2.2.1 models a 2.0.1 EVSE as one EVSE with several connectors), else itself.
+ */
+export async function evseGroupOf(db: Db, chargePointId: string, connectorNumber: number): Promise<number> {
+  if (!isSharedEvseConnector(connectorNumber)) return connectorNumber;
+  return (await repo.findChargePoint(db, chargePointId))?.protocol === 'ocpp2.0.1' ? evseConnectorOneOf(connectorNumber) : connectorNumber;
 }
 
 /**
@@ -89,7 +104,9 @@ export async function placeChargerAt(trx: Knex.Transaction, hooks: EvseLayoutHoo
   const primary = await claimEvse(trx, { locationId: a.locationId, evseUid: a.evseUid, chargePointId: a.chargePointId, field: 'evse' });
   await repo.updateChargePoint(trx, a.chargePointId, { location_id: a.locationId, primary_evse_fk: primary.id });
   const placed = await repo.listPlacedConnectors(trx, a.chargePointId);
-  const plan = planAttach(placed, { locationId: a.locationId, evseUid: a.evseUid, previousPrimaryFk: before.primaryEvseFk });
+  const groups = new Map<number, number>();
+  for (const c of placed) groups.set(c.connectorNumber, await evseGroupOf(trx, a.chargePointId, c.connectorNumber));
+  const plan = planAttach(placed.map((c) => ({ ...c, evseGroup: groups.get(c.connectorNumber) })), { locationId: a.locationId, evseUid: a.evseUid, previousPrimaryFk: before.primaryEvseFk });
   const moves: Move[] = [];
   for (const c of placed) {
     const uid = plan.get(c.connectorNumber)!;

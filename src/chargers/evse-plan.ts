@@ -16,6 +16,8 @@ export function derivedEvseUid(baseUid: string, connectorNumber: number): string
 /** A connector of the charger with the EVSE it is on now. */
 export interface PlacedConnector {
   connectorNumber: number;
+  /** The connector whose EVSE this one shares by default (a 2.0.1 EVSE's connector 1); absent: its own. */
+  evseGroup?: number;
   evse: { id: number; uid: string; locationId: string } | null;
 }
 
@@ -28,12 +30,20 @@ export interface AttachTarget {
   previousPrimaryFk: number | null;
 }
 
+/** A connector's uid when it keeps none: its `evseGroup`'s (already planned), else its own derived one. */
+function defaultUid(plan: ReadonlyMap<number, string>, target: AttachTarget, c: PlacedConnector): string {
+  const group = c.evseGroup ?? c.connectorNumber;
+  const groupUid = group === c.connectorNumber ? undefined : plan.get(group);
+  if (groupUid !== undefined) return groupUid;
+  return group === 1 ? target.evseUid : derivedEvseUid(target.evseUid, group);
+}
+
 /**
  * The EVSE uid each connector should be on after attaching the charger (connector number → uid):
  * connector 1, and any connector the operator had put on the charger's previous primary EVSE (a second
  * cable of connector 1's outlet), go to the named EVSE; a connector already on an EVSE of the target
  * location keeps it (its uid never changes, locations §8.3.2, and the operator's mapping stays); any other
- * connector gets its derived uid.
+ * connector gets its derived uid, or the uid of its `evseGroup` connector (listed before it).
  */
 export function planAttach(connectors: readonly PlacedConnector[], target: AttachTarget): Map<number, string> {
   const plan = new Map<number, string>();
@@ -41,7 +51,7 @@ export function planAttach(connectors: readonly PlacedConnector[], target: Attac
     const onPrevious = c.evse !== null && c.evse.id === target.previousPrimaryFk;
     if (c.connectorNumber === 1 || onPrevious) plan.set(c.connectorNumber, target.evseUid);
     else if (c.evse !== null && c.evse.locationId === target.locationId) plan.set(c.connectorNumber, c.evse.uid);
-    else plan.set(c.connectorNumber, derivedEvseUid(target.evseUid, c.connectorNumber));
+    else plan.set(c.connectorNumber, defaultUid(plan, target, c));
   }
   return plan;
 }

@@ -1,6 +1,7 @@
 // Pure: which OCPP 2.0.1 NotifyEvent reports are connector faults, in the terms of OCPP 1.6 StatusNotification
 // faults (the error codes the alert rules know), and which clear them. No I/O.
 import type { EventDataType } from '../ocpp/v201/types.ts';
+import { connectorNumberOf } from './evse-address.ts';
 
 /** A fault a NotifyEvent opens (or clears), as a 1.6 StatusNotification would have reported it. */
 export interface EventFault {
@@ -45,9 +46,15 @@ function isFaultReport(e: EventDataType): boolean | undefined {
   return undefined;
 }
 
+/** The cpms connector of a component's EVSE; an id no connector can have stays the EVSE's (the handler refuses it). */
+function connectorOf(evse: { id: number; connectorId?: number } | undefined): number {
+  if (!evse) return 0;
+  return connectorNumberOf(evse.id, evse.connectorId) ?? evse.id;
+}
+
 /**
- * The faults a NotifyEvent's reports open or clear. Connector: the component's EVSE (each connector its own
- * EVSE, see ocpp201.mapper.ts), 0 = the station. info names component, variable and value (1.6: 50 chars).
+ * The faults a NotifyEvent's reports open or clear. Connector: the component's EVSE connector (evse-address.ts;
+ * no connectorId: the EVSE's connector 1), 0 = the station. info names component, variable and value (1.6: 50 chars).
  */
 export function eventFaults(events: EventDataType[]): EventFault[] {
   const faults: EventFault[] = [];
@@ -55,7 +62,7 @@ export function eventFaults(events: EventDataType[]): EventFault[] {
     const isFault = isFaultReport(e);
     if (isFault === undefined) continue;
     faults.push({
-      connectorNumber: e.component.evse?.id ?? 0,
+      connectorNumber: connectorOf(e.component.evse),
       errorCode: errorCodeOf(e),
       info: `${e.component.name}.${e.variable.name}=${e.actualValue}`.slice(0, 50),
       vendorErrorCode: e.techCode ?? null,

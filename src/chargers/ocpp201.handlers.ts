@@ -7,7 +7,8 @@ import type { DeviceModelService } from './device-model.service.ts';
 import type { EventFaultService } from './event-faults.service.ts';
 import { eventFaults } from './ocpp201-events.mapper.ts';
 import type { LastSeenService } from './last-seen.service.ts';
-import { bootFields, connectorNumberOf, connectorStatus16 } from './ocpp201.mapper.ts';
+import { bootFields, connectorStatus16 } from './ocpp201.mapper.ts';
+import { connectorNumberOf, MAX_EVSE_ID } from './evse-address.ts';
 import { firmwareStatusFields } from './firmware-status.service.ts';
 
 /** OCPP 2.0.1 provisioning messages (functional block B and G), onto the same ChargerService as 1.6. */
@@ -22,7 +23,7 @@ export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLim
   Heartbeat: async ({ chargePointId }) => ({ currentTime: (await lastSeen.heartbeat(chargePointId)).toISOString() }),
   StatusNotification: async ({ chargePointId, params }) => {
     const connectorNumber = connectorNumberOf(params.evseId, params.connectorId);
-    if (connectorNumber === undefined) throw new OcppError(rpcCodeFor('ocpp2.0.1', 'PropertyConstraintViolation'), 'connectorId: only one connector per EVSE is supported (connectorId 1)');
+    if (connectorNumber === undefined) throw new OcppError(rpcCodeFor('ocpp2.0.1', 'PropertyConstraintViolation'), `evseId, connectorId: must be from 1 to ${MAX_EVSE_ID} (evseId 0: the station)`);
     await connectors.check(chargePointId, connectorNumber, { allowWholeCharger: true });
     await svc.reportStatus(chargePointId, {
       connectorNumber,

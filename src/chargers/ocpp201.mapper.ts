@@ -34,16 +34,6 @@ export function connectorStatus16(status: ConnectorStatusEnumType): string {
   return CONNECTOR_STATUS[status];
 }
 
-/**
- * The cpms connector number of a 2.0.1 (evseId, connectorId): cpms gives each connector its own EVSE, as
- * OCPP 1.6 chargers have it, so EVSE n's connector 1 is connector n and evseId 0 is the whole station.
- * Undefined for a second connector on one EVSE (not supported yet).
- */
-export function connectorNumberOf(evseId: number, connectorId: number): number | undefined {
-  if (evseId === 0) return 0;
-  return connectorId === 1 ? evseId : undefined;
-}
-
 // OCPP 2.0.1 E01 chargingState → the 1.6 status of an occupied connector. EVConnected (plugged in, not
 // charging) reads as SuspendedEV; Idle (no EV) refines nothing: the StatusNotification that follows says it.
 const CHARGING_STATE: Record<string, string | undefined> = { Charging: 'Charging', SuspendedEV: 'SuspendedEV', SuspendedEVSE: 'SuspendedEVSE', EVConnected: 'SuspendedEV', Idle: undefined };

@@ -1,6 +1,7 @@
 import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import type { LocationEvse } from './ocpp16.mapper.ts';
+import { evseConnectorOneOf, sharedConnectorRange } from '../chargers/evse-address.ts';
 
 type Row = Record<string, any>;
 
@@ -70,7 +71,9 @@ export async function findPendingRemoteStart(db: Db, q: { chargePointId: string;
     .where({ charge_point_id: q.chargePointId, id_tag: q.idTag })
     .whereNull('session_fk')
     .where('expires_at', '>', q.at);
-  if (q.connectorNumber !== undefined) query.andWhere((w) => w.whereNull('connector_number').orWhere('connector_number', q.connectorNumber!));
+  // A 2.0.1 station starts on the EVSE named, on whichever of its connectors the driver plugs in (evse-address.ts).
+  const evse = q.connectorNumber === undefined ? undefined : evseConnectorOneOf(q.connectorNumber);
+  if (evse !== undefined) query.andWhere((w) => w.whereNull('connector_number').orWhere('connector_number', q.connectorNumber!).orWhere('connector_number', evse).orWhereBetween('connector_number', sharedConnectorRange(evse)));
   const row = await query.orderBy('id', 'desc').first();
   return row ? toRemoteStart(row) : undefined;
 }

@@ -1,4 +1,5 @@
 import { Timeout } from '../shared/errors.ts';
+import { evseConnectorOneOf } from '../chargers/evse-address.ts';
 import type { CommandResult, CommandResultType, DisplayText, Target, TargetConnector } from './command.types.ts';
 
 /** OCPP 1.6 actions the commands module sends, with the status values each CALLRESULT can carry. */
@@ -91,8 +92,10 @@ export function resolveTarget(req: TargetRequest): Target {
 }
 
 function defaultConnector(evse: LocationEvse, live: LocationEvse[]): Target {
-  const numbered = evse.connectors.filter((c) => c.connectorNumber !== null);
-  if (numbered.length === 1) return { ok: true, chargePointId: evse.chargePointId!, connectorNumber: numbered[0].connectorNumber! };
+  const numbered = evse.connectors.flatMap((c) => (c.connectorNumber === null ? [] : [c.connectorNumber]));
+  if (numbered.length === 1) return { ok: true, chargePointId: evse.chargePointId!, connectorNumber: numbered[0] };
+  // The connectors of one OCPP 2.0.1 EVSE (chargers/evse-address.ts): the start names the EVSE, the driver picks the plug.
+  if (new Set(numbered.map(evseConnectorOneOf)).size === 1) return { ok: true, chargePointId: evse.chargePointId!, connectorNumber: Math.min(...numbered) };
   const sharesCharger = live.some((e) => e !== evse && e.chargePointId === evse.chargePointId);
   if (sharesCharger) return fail(`connector_id required: EVSE ${evse.uid} shares its charge point with other EVSEs`);
   return { ok: true, chargePointId: evse.chargePointId!, connectorNumber: undefined };

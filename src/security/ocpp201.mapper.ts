@@ -2,6 +2,7 @@
 // to an OCPP 2.0.1 station, and its answers read back as the 1.6 answers (issue 13; 2.0.1 A01-A03, L01,
 // M03-M05, N01). Spread into ocpp/v201/commands.ts's table.
 import { Conflict } from '../shared/errors.ts';
+import { evseConnectorOneOf } from '../chargers/evse-address.ts';
 
 type Payload = Record<string, unknown>;
 type Status = { status: string };
@@ -50,7 +51,7 @@ export const SECURITY_TRANSLATIONS: Record<string, Translate> = {
   }),
   ExtendedTriggerMessage: (p) => ({
     action: 'TriggerMessage',
-    payload: { requestedMessage: TRIGGER[p.requestedMessage as string] ?? p.requestedMessage, ...(p.connectorId ? { evse: { id: p.connectorId } } : {}) },
+    payload: { requestedMessage: TRIGGER[p.requestedMessage as string] ?? p.requestedMessage, ...(p.connectorId ? { evse: { id: evseConnectorOneOf(p.connectorId as number) } } : {}) },
     answer: statusOnly,
   }),
   // L01: 2.0.1 UpdateFirmware carries the signed firmware as 1.6 SignedUpdateFirmware does, field for field.

@@ -165,8 +165,10 @@ export async function hasSampleReceivedSince(db: Db, sessionFk: number, since: D
   return row !== undefined;
 }
 
-export async function findActiveSessionOnConnector(db: Db, chargePointId: string, connectorNumber: number): Promise<Session | undefined> {
-  const row = await db('sessions').where({ charge_point_id: chargePointId, connector_number: connectorNumber, status: 'ACTIVE' }).orderBy('start_at', 'desc').first();
+/** The newest running session on connector `one` or on a connector numbered within `shared` (one EVSE's connectors). */
+export async function findActiveSessionOnConnectors(db: Db, chargePointId: string, c: { one: number; shared: [number, number] }): Promise<Session | undefined> {
+  const row = await db('sessions').where({ charge_point_id: chargePointId, status: 'ACTIVE' })
+    .where((q) => q.where('connector_number', c.one).orWhereBetween('connector_number', c.shared)).orderBy('start_at', 'desc').first();
   return row ? toSession(row) : undefined;
 }
 

@@ -10,6 +10,7 @@ import type { SessionService } from './session.service.ts';
 import { meterValues16, registerWh, stopReason16 } from './ocpp201.mapper.ts';
 import { checkOrder, checkValues } from './ocpp201-event-checks.ts';
 import { chargingStatus16 } from '../chargers/ocpp201.mapper.ts';
+import { connectorNumberOf, MAX_EVSE_ID } from '../chargers/evse-address.ts';
 
 /** Remembers the idToken of a RequestStartTransaction sent with `remoteStartId` (F01), for its TransactionEvent. */
 export function rememberRemoteStart(db: Db, chargePointId: string, r: { remoteStartId: number; idTag: string }): Promise<void> {
@@ -107,10 +108,11 @@ export class TransactionEventService {
   }
 }
 
-/** The cpms connector of the event's EVSE (each connector its own EVSE, see chargers/ocpp201.mapper.ts). */
+/** The cpms connector of the event's EVSE connector (chargers/evse-address.ts; no connectorId: the EVSE's connector 1). */
 function connectorOf(p: TransactionEventRequest): number {
   // OCPP 2.0.1 E01 FR.16: evse is required in the first event of a transaction on it.
   if (!p.evse) throw new InvalidInput('evse: required in the first TransactionEvent that carries an idToken');
-  if ((p.evse.connectorId ?? 1) !== 1) throw new InvalidInput('evse.connectorId: only one connector per EVSE is supported (connectorId 1)');
-  return p.evse.id;
+  const connectorNumber = connectorNumberOf(p.evse.id, p.evse.connectorId);
+  if (connectorNumber === undefined) throw new InvalidInput(`evse: id and connectorId must be from 1 to ${MAX_EVSE_ID}`);
+  return connectorNumber;
 }

@@ -8,6 +8,7 @@ import { clearChargingProfile201, compositeSchedule16, compositeSchedule201, set
 import { idTokenInfo } from '../../tokens/ocpp201.mapper.ts';
 import { SECURITY_TRANSLATIONS } from '../../security/ocpp201.mapper.ts';
 import { changeConfiguration16, getConfiguration16, getVariables201, setVariables201 } from './configuration.ts';
+import { evseAddressOf } from '../../chargers/evse-address.ts';
 
 type LocalListEntry = NonNullable<SendLocalListRequest['localAuthorizationList']>[number];
 
@@ -53,8 +54,15 @@ const scheduledIsAccepted = (r: unknown) => ({ status: (r as Status).status === 
 // OCPP 2.0.1 F05: two outcomes 1.6 does not know; the command failed either way.
 const UNLOCK_STATUS: Record<string, string> = { Unlocked: 'Unlocked', UnlockFailed: 'UnlockFailed', OngoingAuthorizedTransaction: 'UnlockFailed', UnknownConnector: 'NotSupported' };
 
-/** EVSE of a cpms connector number (each connector its own EVSE, see chargers/ocpp201.mapper.ts); 0 = the station. */
-const evseOf = (connectorId: number) => (connectorId === 0 ? {} : { evse: { id: connectorId } });
+/**
+ * The 2.0.1 EVSE of a cpms connector (chargers/evse-address.ts), 0 = the station: connector n is EVSE n as a
+ * whole, an EVSE's connector k >= 2 names its connectorId.
+ */
+function evseOf(connectorNumber: number): { evse?: { id: number; connectorId?: number } } {
+  if (connectorNumber === 0) return {};
+  const { evseId, connectorId } = evseAddressOf(connectorNumber);
+  return { evse: connectorId === 1 ? { id: evseId } : { id: evseId, connectorId } };
+}
 
 // OCPP 2.0.1 F06: 1.6 DiagnosticsStatusNotification is LogStatusNotification; a transaction's meter values
 // come in TransactionEvent (cpms takes no 2.0.1 MeterValues outside a transaction).
@@ -68,16 +76,20 @@ const STATION_WIDE = new Set(['BootNotification', 'LogStatusNotification', 'Firm
 function triggerMessage201(p: V16.TriggerMessageRequest): { requestedMessage: string; evse?: { id: number; connectorId?: number } } {
   const requestedMessage = TRIGGERED[p.requestedMessage];
   if (STATION_WIDE.has(requestedMessage) || !p.connectorId) return { requestedMessage };
-  return { requestedMessage, evse: requestedMessage === 'StatusNotification' ? { id: p.connectorId, connectorId: 1 } : { id: p.connectorId } };
+  const { evseId, connectorId } = evseAddressOf(p.connectorId);
+  return { requestedMessage, evse: requestedMessage === 'StatusNotification' ? { id: evseId, connectorId } : { id: evseId } };
 }
 
-/** OCPP 2.0.1 H01: the idTag (and parent) become Central idTokens; connector 0 reserves any EVSE (no evseId). */
+/**
+ * OCPP 2.0.1 H01: the idTag (and parent) become Central idTokens; connector 0 reserves any EVSE (no evseId),
+ * another the EVSE it is on (one connector of an EVSE at a time: the reservation holds them all).
+ */
 function reserveNow201(p: V16.ReserveNowRequest) {
   return {
     id: p.reservationId,
     expiryDateTime: p.expiryDate,
     idToken: { idToken: p.idTag, type: 'Central' },
-    ...(p.connectorId ? { evseId: p.connectorId } : {}),
+    ...(p.connectorId ? { evseId: evseAddressOf(p.connectorId).evseId } : {}),
     ...(p.parentIdTag ? { groupIdToken: { idToken: p.parentIdTag, type: 'Central' } } : {}),
   };
 }
@@ -134,7 +146,7 @@ const TRANSLATIONS: Partial<Record<Ocpp16Command, (p: Payload, ctx: TranslationC
   ChangeAvailability: (p) => ({ action: 'ChangeAvailability', payload: { operationalStatus: p.type, ...evseOf(p.connectorId as number) }, answer: scheduledIsAccepted }),
   ClearCache: () => ({ action: 'ClearCache', payload: {}, answer: same }),
   GetLocalListVersion: () => ({ action: 'GetLocalListVersion', payload: {}, answer: same }),
-  UnlockConnector: (p) => ({ action: 'UnlockConnector', payload: { evseId: p.connectorId, connectorId: 1 }, answer: (r) => ({ status: UNLOCK_STATUS[(r as Status).status] }) }),
+  UnlockConnector: (p) => ({ action: 'UnlockConnector', payload: evseAddressOf(p.connectorId as number), answer: (r) => ({ status: UNLOCK_STATUS[(r as Status).status] }) }),
   DataTransfer: (p) => ({ action: 'DataTransfer', payload: p, answer: same }),
   // OCPP 2.0.1 D01: each idTag becomes a Central idToken (the list holds cpms's own decisions), its idTagInfo an idTokenInfo.
   SendLocalList: (p) => ({
@@ -146,10 +158,11 @@ const TRANSLATIONS: Partial<Record<Ocpp16Command, (p: Payload, ctx: TranslationC
     },
     answer: same,
   }),
-  // OCPP 2.0.1 F01: the idTag becomes a Central idToken (cpms vouches for it), connectorId the EVSE.
+  // OCPP 2.0.1 F01: the idTag becomes a Central idToken (cpms vouches for it), connectorId its EVSE (the request
+  // names no connector: the driver plugs into one of the EVSE's).
   RemoteStartTransaction: (p, ctx) => ({
     action: 'RequestStartTransaction',
-    payload: { idToken: { idToken: p.idTag, type: 'Central' }, remoteStartId: ctx.remoteStartId, ...(p.connectorId ? { evseId: p.connectorId } : {}) },
+    payload: { idToken: { idToken: p.idTag, type: 'Central' }, remoteStartId: ctx.remoteStartId, ...(p.connectorId ? { evseId: evseAddressOf(p.connectorId as number).evseId } : {}) },
     answer: (r) => ({ status: (r as Status).status }),
   }),
   // OCPP 2.0.1 F03: the 1.6 transactionId is cpms's session id; the station knows its own string id.

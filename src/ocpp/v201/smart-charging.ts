@@ -3,6 +3,7 @@
 import { Conflict } from '../../shared/errors.ts';
 import type * as V16 from '../v16/types.ts';
 import type * as V201 from './types.ts';
+import { evseConnectorOneOf } from '../../chargers/evse-address.ts';
 
 type Purpose16 = V16.SetChargingProfileRequest['csChargingProfiles']['chargingProfilePurpose'];
 type Schedule16 = V16.SetChargingProfileRequest['csChargingProfiles']['chargingSchedule'];
@@ -10,8 +11,8 @@ type Schedule16 = V16.SetChargingProfileRequest['csChargingProfiles']['chargingS
 // OCPP 2.0.1 K01: ChargePointMaxProfile is renamed; the other purposes keep their names.
 const purpose201 = (p: Purpose16): V201.ChargingProfilePurposeEnumType => (p === 'ChargePointMaxProfile' ? 'ChargingStationMaxProfile' : p);
 
-/** 1.6 connector → 2.0.1 evseId (each connector its own EVSE; 0 = the station, K01: evseId 0). */
-const evseIdOf = (connectorId: number | undefined) => connectorId ?? 0;
+/** cpms connector → the 2.0.1 evseId it is on (chargers/evse-address.ts; 0 = the station, K01: evseId 0). */
+const evseIdOf = (connectorId: number | undefined) => (connectorId === undefined ? 0 : evseConnectorOneOf(connectorId));
 
 function schedule201(s: Schedule16, id: number): V201.ChargingScheduleType {
   return {
@@ -53,7 +54,7 @@ export function setChargingProfile201(p: V16.SetChargingProfileRequest, transact
 /** 1.6 ClearChargingProfile → 2.0.1: an id alone, or criteria (K10: evseId, purpose, stackLevel). */
 export function clearChargingProfile201(p: V16.ClearChargingProfileRequest): V201.ClearChargingProfileRequest {
   const criteria: V201.ClearChargingProfileType = {
-    ...(p.connectorId !== undefined ? { evseId: p.connectorId } : {}),
+    ...(p.connectorId !== undefined ? { evseId: evseIdOf(p.connectorId) } : {}),
     ...(p.chargingProfilePurpose !== undefined ? { chargingProfilePurpose: purpose201(p.chargingProfilePurpose) } : {}),
     ...(p.stackLevel !== undefined ? { stackLevel: p.stackLevel } : {}),
   };
@@ -61,7 +62,7 @@ export function clearChargingProfile201(p: V16.ClearChargingProfileRequest): V20
 }
 
 export function compositeSchedule201(p: V16.GetCompositeScheduleRequest): V201.GetCompositeScheduleRequest {
-  return { evseId: p.connectorId, duration: p.duration, ...(p.chargingRateUnit ? { chargingRateUnit: p.chargingRateUnit } : {}) };
+  return { evseId: evseIdOf(p.connectorId), duration: p.duration, ...(p.chargingRateUnit ? { chargingRateUnit: p.chargingRateUnit } : {}) };
 }
 
 /** 2.0.1 GetCompositeScheduleResponse → 1.6: the schedule's start moves up to the response (K08). */

@@ -91,13 +91,16 @@ describe('e2e OCPP 2.0.1 negotiation and provisioning', () => {
     expect(connector.ocpp_status).to.equal('Charging');
   });
 
-  it('OCPP201 G01 StatusNotification: should refuse a second connector on one EVSE with PropertyConstraintViolation and store nothing', async () => {
+  it('OCPP201 G01 StatusNotification: should refuse an EVSE connector cpms cannot number (connectorId 0 or 100, evseId 100) with PropertyConstraintViolation and store nothing', async () => {
     const { id, client } = await aBootedCharger201(t);
 
-    const code = await client.call('StatusNotification', aStatusNotification201({ evseId: 1, connectorId: 2 })).catch((err: { rpcErrorCode: string }) => err.rpcErrorCode);
+    const codes = [];
+    for (const address of [{ evseId: 1, connectorId: 0 }, { evseId: 1, connectorId: 100 }, { evseId: 100, connectorId: 2 }]) {
+      codes.push(await client.call('StatusNotification', aStatusNotification201(address)).catch((err: { rpcErrorCode: string }) => err.rpcErrorCode));
+    }
     await client.close();
 
-    expect(code).to.equal('PropertyConstraintViolation');
+    expect(codes).to.deep.equal(['PropertyConstraintViolation', 'PropertyConstraintViolation', 'PropertyConstraintViolation']);
     expect(await t.db('connectors').where({ charge_point_id: id })).to.deep.equal([]);
   });
 

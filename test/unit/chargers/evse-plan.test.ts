@@ -21,6 +21,8 @@ describe('unit chargers evse-plan', () => {
       { name: 'should keep a connector on an EVSE of the same location (its uid never changes, the mapping stays)', connectors: [placed(1, at(1, 'OLD')), placed(2, at(2, 'MINE'))], previousPrimaryFk: 1, expected: [[1, 'U'], [2, 'MINE']] },
       { name: 'should move a second cable of connector 1 (on the previous primary EVSE) along with it', connectors: [placed(1, at(1, 'OLD')), placed(2, at(1, 'OLD'))], previousPrimaryFk: 1, expected: [[1, 'U'], [2, 'U']] },
       { name: 'should give connectors at another location new EVSEs', connectors: [placed(1, at(1, 'A', 'LOC0')), placed(2, at(2, 'A-2', 'LOC0'))], previousPrimaryFk: 1, expected: [[1, 'U'], [2, 'U-2']] },
+      { name: 'should put a 2.0.1 EVSE\'s second connector on the EVSE of its connector 1', connectors: [placed(1), placed(2), { ...placed(102), evseGroup: 1 }, { ...placed(202), evseGroup: 2 }], expected: [[1, 'U'], [2, 'U-2'], [102, 'U'], [202, 'U-2']] },
+      { name: 'should give a second connector whose connector 1 is unseen that connector\'s derived uid', connectors: [placed(1), { ...placed(302), evseGroup: 3 }], expected: [[1, 'U'], [302, 'U-3']] },
       { name: 'should plan nothing for a charger that reported no connector yet', connectors: [], expected: [] },
     ];
     for (const c of cases) {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { bootFields, connectorNumberOf, connectorStatus16 } from '../../../src/chargers/ocpp201.mapper.ts';
+import { bootFields, connectorStatus16 } from '../../../src/chargers/ocpp201.mapper.ts';
 import { idTokenInfo } from '../../../src/tokens/ocpp201.mapper.ts';
 
 describe('unit OCPP 2.0.1 mappers', () => {
@@ -7,10 +7,6 @@ describe('unit OCPP 2.0.1 mappers', () => {
     const fields = bootFields({ reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'M', serialNumber: 'S', firmwareVersion: 'F', modem: { iccid: 'I', imsi: 'X' } } });
 
     expect(fields).to.deep.equal({ chargePointVendor: 'V', chargePointModel: 'M', chargePointSerialNumber: 'S', firmwareVersion: 'F', iccid: 'I', imsi: 'X' });
-  });
-
-  it('OCPP201 G01: should number EVSE n connector 1 as connector n, EVSE 0 as the station, and leave a second connector unmapped', () => {
-    expect([connectorNumberOf(0, 0), connectorNumberOf(1, 1), connectorNumberOf(3, 1), connectorNumberOf(1, 2)]).to.deep.equal([0, 1, 3, undefined]);
   });
 
   it('OCPP201 G01: should map the five connector statuses onto 1.6 statuses', () => {

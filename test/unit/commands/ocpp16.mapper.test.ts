@@ -80,6 +80,12 @@ describe('commands/ocpp16.mapper', () => {
       expect(resolveTarget({ evses, evseUid: 'EVSE-1' }).ok).to.equal(false);
     });
 
+    it('OCPP201 F01: should name a 2.0.1 EVSE with several connectors (1 and 102) by its lowest connector when connector_id is absent', () => {
+      const connectors = [102, 1].map((n) => ({ ocpiId: String(n), chargePointId: 'CP1', connectorNumber: n }));
+      const evses = [anEvse({ connectors }), anEvse({ uid: 'EVSE-2', connectors: [] })];
+      expect(resolveTarget({ evses, evseUid: 'EVSE-1' })).to.deep.equal({ ok: true, chargePointId: 'CP1', connectorNumber: 1 });
+    });
+
     it('should pick the single charger of a location when evse_uid is absent', () => {
       const evses = [anEvse(), anEvse({ uid: 'EVSE-2' })];
       expect(resolveTarget({ evses })).to.deep.equal({ ok: true, chargePointId: 'CP1', connectorNumber: undefined });

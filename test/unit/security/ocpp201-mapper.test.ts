@@ -15,6 +15,12 @@ describe('unit security/ocpp201.mapper (1.6 security commands to OCPP 2.0.1)', (
     expect(() => toOcpp201('ChangeConfiguration', { key: 'SecurityProfile', value: '2' })).to.throw(/not supported for OCPP 2.0.1/);
   });
 
+  it('OCPP 2.0.1 F06: should send ExtendedTriggerMessage of connector 102 as TriggerMessage of the EVSE it is on (EVSE 1)', () => {
+    const t = toOcpp201('ExtendedTriggerMessage', { requestedMessage: 'SignChargePointCertificate', connectorId: 102 });
+
+    expect([t.action, (t.payload as { evse: unknown }).evse]).to.deep.equal(['TriggerMessage', { id: 1 }]);
+  });
+
   it('should refuse a certificate type without a 2.0.1 counterpart', () => {
     expect(() => toOcpp201('InstallCertificate', { certificateType: 'V2G', certificate: 'x' })).to.throw(/no OCPP 2.0.1 counterpart/);
   });
