@@ -10,7 +10,7 @@ export async function up(knex: Knex): Promise<void> {
     t.boolean('clear').notNullable();
     // The customer named: {idToken} | {customerIdentifier} | {customerCertificate}, as sent.
     t.jsonb('customer').notNullable();
-    // CREATED (being sent) | Offline | Failed | the station's answer (Accepted, Rejected, Invalid)
+    // CREATED (being sent) | NotSent (1.6 or not connected) | Failed | the station's answer (Accepted, Rejected, Invalid)
     t.string('status', 20).notNullable();
     t.text('last_error');
     t.string('created_by', 255).notNullable();

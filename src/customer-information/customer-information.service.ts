@@ -31,7 +31,7 @@ export interface CustomerInformationOptions {
 export class CustomerInformationService {
   constructor(private readonly o: CustomerInformationOptions) {}
 
-  /** Sends CustomerInformation; Conflict (409) for a 1.6 charger or one not connected, recorded as Failed / Offline. */
+  /** Sends CustomerInformation; Conflict (409) for a 1.6 charger or one not connected (recorded NotSent), a timeout or CALLERROR recorded Failed. */
   async request(ask: CustomerInformationAsk, by: string): Promise<CustomerInformationReport> {
     await assertChargerExists(this.o.db, ask.chargePointId);
     const created = await repo.insertRequest(this.o.db, { ...ask, createdBy: by }, this.o.clock.now());
@@ -41,7 +41,7 @@ export class CustomerInformationService {
       const response = (await this.o.commands.send(ask.chargePointId, 'CustomerInformation' as never, payload as never, this.o.callTimeoutMs)) as { status: string };
       await repo.recordAnswer(this.o.db, created.id, { status: response.status, lastError: null }, this.o.clock.now());
     } catch (err) {
-      await repo.recordAnswer(this.o.db, created.id, { status: err instanceof Conflict ? 'Offline' : 'Failed', lastError: (err as Error).message }, this.o.clock.now());
+      await repo.recordAnswer(this.o.db, created.id, { status: err instanceof Conflict ? 'NotSent' : 'Failed', lastError: (err as Error).message }, this.o.clock.now());
       throw err;
     }
     return this.get(ask.chargePointId, created.id);

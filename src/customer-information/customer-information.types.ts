@@ -12,7 +12,7 @@ export interface CustomerInformationRequest {
   report: boolean;
   clear: boolean;
   customer: CustomerRef;
-  /** CREATED (being sent), Offline / Failed (not sent), or the station's answer: Accepted, Rejected, Invalid. */
+  /** CREATED (being sent), NotSent (a 1.6 charger, or not connected), Failed (timeout, CALLERROR), or the station's answer: Accepted, Rejected, Invalid. */
   status: string;
   lastError: string | null;
   createdBy: string;
