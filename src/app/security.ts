@@ -24,7 +24,7 @@ export function buildSecurityLogs(deps: AppDeps, core: ServiceCore, s: { charger
   return { logRequests };
 }
 
-const ISO15118_DEFAULTS = { timeoutMs: 10_000, ocspCacheSec: 14_400, contractCertificateUrl: '', contractCertificateAuthorization: '' };
+const ISO15118_DEFAULTS = { timeoutMs: 10_000, ocspCacheSec: 14_400, ocspAllowedHosts: [], contractCertificateUrl: '', contractCertificateAuthorization: '' };
 
 /** OCPP 2.0.1 blocks M (ISO 15118 certificates, asked of outside PKIs for the stations) and N09/N10 (customer information). */
 export function buildIso15118(deps: AppDeps, core: ServiceCore) {
@@ -32,7 +32,7 @@ export function buildIso15118(deps: AppDeps, core: ServiceCore) {
   const log = logger.child({ module: 'iso15118' });
   const c = config.iso15118 ?? ISO15118_DEFAULTS;
   return {
-    certificateStatus: new CertificateStatusService({ clock, logger: log, timeoutMs: c.timeoutMs, cacheSec: c.ocspCacheSec }),
+    certificateStatus: new CertificateStatusService({ clock, logger: log, timeoutMs: c.timeoutMs, cacheSec: c.ocspCacheSec, allowedHosts: c.ocspAllowedHosts.map((h) => h.toLowerCase()) }),
     contractCertificates: new ContractCertificateService({ logger: log, url: c.contractCertificateUrl, authorization: c.contractCertificateAuthorization, timeoutMs: c.timeoutMs }),
     customerInformation: new CustomerInformationService({ db, clock, logger: logger.child({ module: 'customer-information' }), commands: core.commands, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 }),
   };

@@ -179,6 +179,8 @@ export interface Config {
     timeoutMs: number;
     /** A good OCSP answer is reused until its nextUpdate, at most this many seconds (this long when it has none). */
     ocspCacheSec: number;
+    /** Hosts (host or host:port) a station's OCSP responderURL may name; empty: any. */
+    ocspAllowedHosts: string[];
     /** Where Get15118EVCertificate requests are forwarded (POST JSON); empty: none, the station is answered Failed/NoCertificatePool. */
     contractCertificateUrl: string;
     /** Authorization header value sent to the contract certificate pool; empty: none. */
@@ -356,6 +358,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['EVENTS_HEARTBEAT_SEC', 'events.heartbeatSec', int],
   ['SESSIONS_REMOTE_STOP_WAIT_SEC', 'sessions.remoteStopWaitSec', int],
   ['DIAGNOSTICS_LOCATION', 'maintenance.diagnosticsLocation', str],
+  ['ISO15118_OCSP_ALLOWED_HOSTS', 'iso15118.ocspAllowedHosts', list],
   ['ISO15118_CONTRACT_CERTIFICATE_URL', 'iso15118.contractCertificateUrl', str],
   ['ISO15118_CONTRACT_CERTIFICATE_AUTHORIZATION', 'iso15118.contractCertificateAuthorization', str],
   ['WEB_TILE_URL', 'web.tileUrl', str],

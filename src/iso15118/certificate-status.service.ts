@@ -3,7 +3,7 @@ import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { TtlMemo } from '../shared/ttl-memo.ts';
-import { buildOcspRequest, readOcspResponse } from './ocsp.ts';
+import { buildOcspRequest, readOcspResponse, type OcspAnswer } from './ocsp.ts';
 import { failedStatus } from './status-info.ts';
 import { postForBytes } from './outbound-post.ts';
 
@@ -14,6 +14,8 @@ export interface CertificateStatusOptions {
   /** How long a good answer is reused: until its nextUpdate, at most this long (this long when it has none). */
   cacheSec: number;
   maxEntries?: number;
+  /** Hosts (host or host:port) a station's responderURL may name; empty: any. */
+  allowedHosts?: readonly string[];
 }
 
 // OCPP 2.0.1 GetCertificateStatusResponse: ocspResult (base64 DER) at most 5500 characters.
@@ -47,9 +49,12 @@ export class CertificateStatusService {
 
   private async ask(chargePointId: string, key: string, data: OCSPRequestDataType): Promise<Answer> {
     const epoch = this.memo.epoch();
+    if (!this.isAllowed(data.responderURL)) return failedStatus('ResponderNotAllowed', 'the responderURL names a host outside iso15118.ocspAllowedHosts');
     try {
       const der = await postForBytes({ url: data.responderURL, contentType: 'application/ocsp-request', body: buildOcspRequest(data), timeoutMs: this.o.timeoutMs, maxBytes: 64 * 1024 });
-      const { responseStatus, nextUpdate } = readOcspResponse(der);
+      const answer = readAnswer(der);
+      if (!('responseStatus' in answer)) return answer;
+      const { responseStatus, nextUpdate } = answer;
       if (responseStatus !== 'successful') return failedStatus('OcspError', `OCSP responseStatus ${responseStatus}`);
       const ocspResult = der.toString('base64');
       if (ocspResult.length > MAX_RESULT_CHARS) return failedStatus('OcspTooLong', `OCSP response of ${ocspResult.length} base64 characters (at most ${MAX_RESULT_CHARS})`);
@@ -61,9 +66,26 @@ export class CertificateStatusService {
     }
   }
 
+  // The station names the URL cpms POSTs to: an operator may keep it to the V2G PKI's responders.
+  private isAllowed(responderURL: string): boolean {
+    const hosts = this.o.allowedHosts ?? [];
+    if (hosts.length === 0) return true;
+    const url = URL.canParse(responderURL) ? new URL(responderURL) : undefined;
+    return url !== undefined && (hosts.includes(url.host.toLowerCase()) || hosts.includes(url.hostname.toLowerCase()));
+  }
+
   private expiryMs(nextUpdate: Date | undefined): number {
     const cap = this.o.clock.now().getTime() + this.o.cacheSec * 1000;
     return nextUpdate ? Math.min(nextUpdate.getTime(), cap) : cap;
+  }
+}
+
+/** The responder's bytes read as an OCSPResponse, or the Failed answer when they are none. */
+function readAnswer(der: Buffer): OcspAnswer | Answer {
+  try {
+    return readOcspResponse(der);
+  } catch (err) {
+    return failedStatus('InvalidOcspResponse', (err as Error).message);
   }
 }
 

@@ -11,7 +11,7 @@ const anOcspRequestData = (responderURL: string, serialNumber = '0a1b2c') => ({ 
 
 describe('e2e OCPP 2.0.1 ISO 15118 certificates', () => {
   let pool: PkiServer;
-  const overrides: Record<string, unknown> = { 'iso15118.timeoutMs': 300, 'iso15118.contractCertificateAuthorization': 'Bearer pool-secret' };
+  const overrides: Record<string, unknown> = { 'iso15118.timeoutMs': 300, 'iso15118.contractCertificateAuthorization': 'Bearer pool-secret', 'iso15118.ocspAllowedHosts': ['127.0.0.1', 'LOCALHOST:1'] };
   // Before the app's own hook: the pool's URL is its configuration.
   before(async () => {
     pool = await aPkiServer();
@@ -74,7 +74,7 @@ describe('e2e OCPP 2.0.1 ISO 15118 certificates', () => {
     const failures = [
       { name: 'an HTTP error', answer: { status: 503, body: 'busy' }, reasonCode: 'OcspUnreachable', info: 'HTTP 503' },
       { name: 'an OCSP error status', answer: { body: anOcspError(3) }, reasonCode: 'OcspError', info: 'tryLater' },
-      { name: 'no OCSP response', answer: { body: '<html>proxy</html>' }, reasonCode: 'InvalidOcspData', info: 'not a DER OCSPResponse' },
+      { name: 'no OCSP response', answer: { body: '<html>proxy</html>' }, reasonCode: 'InvalidOcspResponse', info: 'not a DER OCSPResponse' },
       { name: 'a response over 5500 base64 characters', answer: { body: anOcspResponse({ padBytes: 4200 }) }, reasonCode: 'OcspTooLong', info: 'at most 5500' },
       { name: 'no answer in time', answer: { hang: true }, reasonCode: 'OcspTimeout', info: 'within 300 ms' },
     ];
@@ -100,10 +100,21 @@ describe('e2e OCPP 2.0.1 ISO 15118 certificates', () => {
       await closed.close();
 
       const unreachable: any = await client.call('GetCertificateStatus', { ocspRequestData: anOcspRequestData(`${closed.url}/ocsp`, '01') });
-      const notHttp: any = await client.call('GetCertificateStatus', { ocspRequestData: anOcspRequestData('file:///etc/passwd', '02') });
+      const notHttp: any = await client.call('GetCertificateStatus', { ocspRequestData: anOcspRequestData('ftp://127.0.0.1/ocsp', '02') });
       await client.close();
 
       expect([unreachable.status, unreachable.statusInfo.reasonCode, notHttp.status, notHttp.statusInfo.reasonCode]).to.deep.equal(['Failed', 'OcspUnreachable', 'Failed', 'InvalidOcspData']);
+    });
+
+    it('should answer Failed (ResponderNotAllowed) without a request for a responder outside iso15118.ocspAllowedHosts', async () => {
+      const { client } = await aBootedCharger201(t);
+      const port = new URL(responder.url).port;
+
+      const outside: any = await client.call('GetCertificateStatus', { ocspRequestData: anOcspRequestData(`http://localhost:${port}/ocsp`, '03') });
+      await client.close();
+
+      expect([outside.status, outside.statusInfo.reasonCode]).to.deep.equal(['Failed', 'ResponderNotAllowed']);
+      expect(responder.received).to.deep.equal([]);
     });
   });
 
