@@ -73,7 +73,7 @@ describe('e2e OCPP 2.0.1 customer information', () => {
     expect(await t.db('customer_information_parts').whereIn('request_id', [created.body.id, 987654])).to.deep.equal([]);
   });
 
-  it('should answer 409 for a 1.6 charger, 404 for an unknown one, and 400 for a request naming no customer, two, or asking nothing', async () => {
+  it('should answer 409 for a 1.6 charger, 404 for an unknown one, and 400 for a request naming no customer, two, asking nothing, or refused by the 2.0.1 schema', async () => {
     const v16 = await aBootedCharger(t);
     const v201 = await aBootedCharger201(t);
     const path = (id: string) => `/api/v1/chargers/${id}/customer-information`;
@@ -85,9 +85,10 @@ describe('e2e OCPP 2.0.1 customer information', () => {
     const nothing = await t.api('POST', path(v201.id), { report: false, clear: false, customerIdentifier: 'c' });
     const notBool = await t.api('POST', path(v201.id), { report: 'yes', clear: false, customerIdentifier: 'c' });
     const badId = await t.api('GET', `${path(v201.id)}/abc`);
+    const offSchema = await t.api('POST', path(v201.id), { report: true, clear: false, idToken: { idToken: 'x' } });
     await Promise.all([v16.client.close(), v201.client.close()]);
 
-    expect([to16.status, unknown.status, noCustomer.status, two.status, nothing.status, notBool.status, badId.status]).to.deep.equal([409, 404, 400, 400, 400, 400, 400]);
+    expect([to16.status, unknown.status, noCustomer.status, two.status, nothing.status, notBool.status, badId.status, offSchema.status]).to.deep.equal([409, 404, 400, 400, 400, 400, 400, 400]);
     expect((await t.db('customer_information_requests').where({ charge_point_id: v16.id }).first()).status).to.equal('NotSent');
   });
 
