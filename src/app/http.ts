@@ -22,6 +22,7 @@ import { reservationAdminRoutes } from '../commands/admin.routes.ts';
 import { alertAdminRoutes } from '../alerts/admin.routes.ts';
 import { securityAdminRoutes } from '../security/admin.routes.ts';
 import { logAdminRoutes, logUploadRoutes } from '../security/log.routes.ts';
+import { customerInformationAdminRoutes } from '../customer-information/admin.routes.ts';
 import { LOG_UPLOAD_PATH } from '../security/log-request.service.ts';
 import { loginRoutes, operatorAdminRoutes, sessionRoutes } from '../access/admin.routes.ts';
 import { auditAdminRoutes } from '../audit/admin.routes.ts';
@@ -111,6 +112,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       securityAdminRoutes({ securityEvents: s.securityEvents, chargerSecurity: s.chargerSecurity, certificates: s.certificates, publicUrl: config.publicUrl }),
       loadGroupAdminRoutes({ loadGroups: s.loadGroups }),
       logAdminRoutes({ logs: s.logRequests, publicUrl: config.publicUrl }),
+      customerInformationAdminRoutes({ customerInformation: s.customerInformation }),
     ],
   });
 }

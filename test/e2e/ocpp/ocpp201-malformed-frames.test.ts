@@ -193,6 +193,8 @@ describe('e2e OCPP 2.0.1 malformed and out-of-order frames', () => {
     // The server's own list of the actions it recognizes is the spec's.
     expect([...STATION_TO_CSMS_ACTIONS].sort()).to.deep.equal([...STATION_TO_CSMS].sort());
     expect(outcomes.Heartbeat).to.equal('CALLRESULT');
+    // Issue 12 blocks M and N09: handled now (a Failed status or an ignored requestId, never NotSupported).
+    expect(['Get15118EVCertificate', 'GetCertificateStatus', 'NotifyCustomerInformation'].map((a) => outcomes[a])).to.deep.equal(['CALLRESULT', 'CALLRESULT', 'CALLRESULT']);
   });
 
   for (const status of ['Pending', 'Rejected'] as const) {
