@@ -73,6 +73,22 @@ describe('e2e OCPP 2.0.1 customer information', () => {
     expect(await t.db('customer_information_parts').whereIn('request_id', [created.body.id, 987654])).to.deep.equal([]);
   });
 
+  it('should refuse CustomerInformation through the raw command route (400 naming the dedicated route) and send nothing', async () => {
+    const { id, client } = await aBootedCharger201(t);
+    const sent: unknown[] = [];
+    client.handle('CustomerInformation', async ({ params }) => {
+      sent.push(params);
+      return { status: 'Accepted' };
+    });
+
+    const res = await t.api('POST', `/api/v1/chargers/${id}/commands/CustomerInformation`, { requestId: 5, report: true, clear: false, customerIdentifier: 'c-1' });
+    await client.close();
+
+    expect([res.status, sent]).to.deep.equal([400, []]);
+    expect(res.body.error.message).to.contain('/customer-information');
+    expect(await t.db('customer_information_requests').where({ charge_point_id: id })).to.deep.equal([]);
+  });
+
   it('should answer 409 for a 1.6 charger, 404 for an unknown one, and 400 for a request naming no customer, two, asking nothing, or refused by the 2.0.1 schema', async () => {
     const v16 = await aBootedCharger(t);
     const v201 = await aBootedCharger201(t);
