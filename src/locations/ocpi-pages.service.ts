@@ -7,8 +7,8 @@ import { readChangeStamp } from '../db/change-stamps.ts';
 import type { PartyRef } from '../partners/partner.types.ts';
 import { ByteLru } from '../shared/byte-lru.ts';
 import type { TariffService } from '../tariffs/tariff.service.ts';
-import { connectorIdsOf, toOcpiLocation, withTariffView } from './ocpi.mapper.ts';
-import { listLocationTreesFor } from './ocpi.repo.ts';
+import { connectorSitesOf, toOcpiLocation, withTariffView } from './ocpi.mapper.ts';
+import { listLocationTreesFor, type LocationCounts } from './ocpi.repo.ts';
 import type { LocationTree } from './ocpi.types.ts';
 
 export interface LocationPageRequest {
@@ -34,7 +34,7 @@ export interface RenderedLocationPage {
 interface Kept {
   stamp: bigint;
   page?: RenderedLocationPage;
-  total?: number;
+  counts?: LocationCounts;
 }
 
 // What an entry costs besides its body (key, object headers): a rough figure, so that the bound holds.
@@ -49,23 +49,23 @@ export class OcpiLocationPages {
   private readonly kept: ByteLru<Kept>;
   private newestStamp = -1n;
 
-  constructor(private readonly o: { db: Knex; tariffs: Pick<TariffService, 'partyTariffIds'>; maxBytes: number }) {
+  constructor(private readonly o: { db: Knex; tariffs: Pick<TariffService, 'partyTariffIdsOfSites'>; maxBytes: number }) {
     this.kept = new ByteLru(o.maxBytes);
   }
 
   async page(q: LocationPageRequest): Promise<RenderedLocationPage> {
-    if (this.o.maxBytes === 0) return this.render(q, undefined);
+    if (this.o.maxBytes === 0) return (await this.render(q, undefined)).page;
     const stamp = BigInt(await readChangeStamp(this.o.db, 'ocpi_locations'));
     this.dropOlderThan(stamp);
     const key = pageKey(q);
     const kept = this.kept.get(key);
     if (kept?.stamp === stamp && kept.page) return kept.page;
-    const totalKey = `total|${listKey(q)}`;
-    const total = this.kept.get(totalKey);
+    const countsKey = `counts|${listKey(q)}`;
+    const known = this.kept.get(countsKey);
     // Rendered after the stamp was read: it shows that state or a newer one, never an older one.
-    const page = await this.render(q, total?.stamp === stamp ? total.total : undefined);
+    const { page, counts } = await this.render(q, known?.stamp === stamp ? known.counts : undefined);
     this.kept.set(key, { stamp, page }, page.data.length + ENTRY_OVERHEAD_BYTES);
-    this.kept.set(totalKey, { stamp, total: page.total }, ENTRY_OVERHEAD_BYTES);
+    this.kept.set(countsKey, { stamp, counts }, ENTRY_OVERHEAD_BYTES);
     return page;
   }
 
@@ -80,15 +80,16 @@ export class OcpiLocationPages {
     this.kept.clear();
   }
 
-  private async render(q: LocationPageRequest, knownTotal: number | undefined): Promise<RenderedLocationPage> {
-    const { total, trees } = await listLocationTreesFor(this.o.db, { ...q, knownTotal });
+  private async render(q: LocationPageRequest, known: LocationCounts | undefined): Promise<{ page: RenderedLocationPage; counts: LocationCounts }> {
+    const { counts, trees } = await listLocationTreesFor(this.o.db, { ...q, known });
     const items = (await this.asSeenBy(q.viewer, trees)).map(toOcpiLocation);
-    return { data: Buffer.from(JSON.stringify(items)), count: items.length, total, lastKey: trees.at(-1)?.location.id };
+    const page = { data: Buffer.from(JSON.stringify(items)), count: items.length, total: counts.published + counts.concerning, lastKey: trees.at(-1)?.location.id };
+    return { page, counts };
   }
 
   /** The trees as the requesting eMSP party sees them: its own Connector.tariff_ids (locations §8.3.3). */
   async asSeenBy(viewer: PartyRef, trees: LocationTree[]): Promise<LocationTree[]> {
-    const view = await this.o.tariffs.partyTariffIds(this.o.db, viewer, trees.flatMap(connectorIdsOf));
+    const view = await this.o.tariffs.partyTariffIdsOfSites(this.o.db, viewer, trees.flatMap(connectorSitesOf));
     return trees.map((tree) => withTariffView(tree, view));
   }
 }

@@ -141,6 +141,31 @@ describe('e2e ocpi locations kept pages (issue 8)', () => {
     expect([before, (after as any).map((l: any) => l.id)]).to.deep.equal([[], [locationId]]);
   });
 
+  it('locations §8.3.1: should page by Link through published and concerning unpublished locations as a node keeping nothing does', async () => {
+    // Arrange: two published locations and, between them, an unpublished one allowing a token of the eMSP
+    const party = await anOwnParty(kept.db);
+    const uid = `UID-${party.partyId}-W`;
+    await kept.db('id_tokens').insert({ country_code: EMSP.countryCode, party_id: EMSP.partyId, uid, type: 'RFID', contract_id: `DE-KPE-${party.partyId}W`, issuer: 'KPE', partner_fk: partnerId });
+    const ids = [
+      await aLocationRow(kept.db, { partyFk: party.id, createdAt: new Date('2026-01-01T00:00:00Z') }),
+      await aLocationRow(kept.db, { partyFk: party.id, publish: false, createdAt: new Date('2026-01-02T00:00:00Z') }),
+      await aLocationRow(kept.db, { partyFk: party.id, createdAt: new Date('2026-01-03T00:00:00Z') }),
+    ];
+    await kept.db('locations').where({ id: ids[1] }).update({ publish_allowed_to: JSON.stringify([{ uid }]) });
+    const walk = async (app: TestApp) => {
+      const pages = [await get(app, party, '?limit=1')];
+      for (let link = pages[0]!.headers.get('link'); link; link = pages.at(-1)!.headers.get('link')) pages.push(await get(app, party, `?${/\?([^>]+)>/.exec(link)![1]}`));
+      return pages.map((p) => [p.body.data.map((l: any) => l.id), pagingOf(p).total]);
+    };
+
+    // Act: the kept node walks twice (the second time from kept pages)
+    const first = await walk(kept);
+
+    // Assert
+    expect(first).to.deep.equal([[[ids[0]], '3'], [[ids[1]], '3'], [[ids[2]], '3']]);
+    expect([await walk(kept), await walk(fresh)]).to.deep.equal([first, first]);
+  });
+
   it('transport §4.1.3: should keep X-Total-Count and Link right when a location is added', async () => {
     const { party } = await aSite();
     const { after } = await pagesAround(party, '?limit=1', (db) => aLocationRow(db, { partyFk: party.id }));
