@@ -45,6 +45,7 @@ import { hubClientInfoModule } from '../hubclientinfo/ocpi.routes.ts';
 import { tariffsOcpiModule } from '../tariffs/ocpi.routes.ts';
 import { cdrsOcpiModule } from '../billing/ocpi.routes.ts';
 import { locationsOcpiModule } from '../locations/ocpi.routes.ts';
+import { OcpiLocationPages } from '../locations/ocpi-pages.service.ts';
 import { sessionsOcpiModule } from '../sessions/ocpi.routes.ts';
 import { commandsModule } from '../commands/ocpi.routes.ts';
 import { chargingProfilesModule } from '../chargingprofiles/ocpi.routes.ts';
@@ -126,7 +127,7 @@ function ocpiModules({ config, db, clock }: AppDeps, s: Services): OcpiModule[] 
     hubClientInfoModule({ clientInfo: s.clientInfo }),
     tariffsOcpiModule({ tariffs: s.tariffs, maxPageLimit }),
     cdrsOcpiModule({ cdrs: s.cdrs, maxPageLimit }),
-    locationsOcpiModule({ db, tariffs: s.tariffs, maxPageLimit }),
+    locationsOcpiModule({ db, pages: new OcpiLocationPages({ db, tariffs: s.tariffs, maxBytes: config.ocpi.locationsCacheMaxBytes }), maxPageLimit }),
     sessionsOcpiModule({ db, clock, maxPageLimit, defaultCurrency: config.billing.defaultCurrency }),
     commandsModule({ commands: s.ocpiCommands, responseUrlAllowedHosts }),
     chargingProfilesModule({ chargingProfiles: s.chargingProfiles, responseUrlAllowedHosts }),

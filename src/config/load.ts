@@ -240,6 +240,11 @@ export interface Config {
   ocpi: {
     /** Largest `limit` of a paginated OCPI GET (transport §4.1.3); a bigger or absent limit gets this. */
     maxPageLimit: number;
+    /**
+     * Rendered OCPI locations pages (and list counts) kept per node while the database's change stamp is
+     * unchanged, bounded by their size in bytes; 0 = none kept.
+     */
+    locationsCacheMaxBytes: number;
     /** Largest OCPI request body read, after the Token header was checked; a larger one is answered 413. */
     maxBodyBytes: number;
     /** Token bucket per authenticated partner, per node; excess requests are answered 429. */
@@ -341,6 +346,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['OPERATOR_PARTY_ID', 'operator.partyId', str],
   ['OPERATOR_NAME', 'operator.name', str],
   ['OCPI_MAX_PAGE_LIMIT', 'ocpi.maxPageLimit', int],
+  ['OCPI_LOCATIONS_CACHE_MAX_BYTES', 'ocpi.locationsCacheMaxBytes', int],
   ['OCPI_MAX_BODY_BYTES', 'ocpi.maxBodyBytes', int],
   ['OCPI_RATE_LIMIT_PER_SEC', 'ocpi.rateLimit.requestsPerSec', num],
   ['OCPI_RATE_LIMIT_BURST', 'ocpi.rateLimit.burst', int],
