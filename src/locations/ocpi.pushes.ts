@@ -85,6 +85,13 @@ async function publishedPuts(trx: Knex.Transaction, tariffs: ConnectorTariffView
   return puts;
 }
 
+/** The location as each recipient sees its connectors' tariffs (one read after the other: `trx` is one connection). */
+async function tariffViews(trx: Knex.Transaction, tariffs: ConnectorTariffView, tree: LocationTree, to: Recipient[]): Promise<Array<{ to: Recipient; tree: LocationTree }>> {
+  const puts: Array<{ to: Recipient; tree: LocationTree }> = [];
+  for (const r of to) puts.push({ to: r, tree: withTariffView(tree, await tariffs.partyTariffIds(trx, r.viewParty, connectorIdsOf(tree))) });
+  return puts;
+}
+
 /**
  * PUT of the whole Location (locations §8.2.2.2) to those who may get it, each with its own view, or only to
  * party `onlyParty` (a tariff rule of that party changed its Connector.tariff_ids).
@@ -96,12 +103,12 @@ export async function pushLocation(trx: Knex.Transaction, tariffs: ConnectorTari
   let puts: Array<{ to: Recipient; tree: LocationTree }>;
   if (tree.location.publish && onlyParty) {
     const to = await routed(trx, [onlyParty], await receiversOf(trx));
-    puts = await Promise.all(to.map(async (r) => ({ to: r, tree: withTariffView(tree, await tariffs.partyTariffIds(trx, r.viewParty, connectorIdsOf(tree))) })));
+    puts = await tariffViews(trx, tariffs, tree, to);
   } else if (tree.location.publish) {
     puts = await publishedPuts(trx, tariffs, tree);
   } else {
     const to = (await concernedRecipients(trx, locationId, tree.location.publishAllowedTo ?? [])).filter((r) => !onlyParty || isSameParty(r.viewParty, onlyParty));
-    puts = await Promise.all(to.map(async (r) => ({ to: r, tree: withTariffView(tree, await tariffs.partyTariffIds(trx, r.viewParty, connectorIdsOf(tree))) })));
+    puts = await tariffViews(trx, tariffs, tree, to);
   }
   await clearPendingLocationPush(trx, locationId);
   for (const p of puts) await enqueue(trx, owner, locationId, p.to, { method: 'PUT', path: objectPath(owner, locationId), body: toOcpiLocation(p.tree) });

@@ -4,6 +4,7 @@ import type { Db } from '../db/knex.ts';
 import type { PartyRef } from '../partners/partner.types.ts';
 import { concernsParty } from './location-audience.repo.ts';
 import type { ConnectorRecord, EvseRecord, LocationRecord, LocationTree, OcpiPublishToken } from './ocpi.types.ts';
+import { readTogether } from '../db/concurrent.ts';
 
 type Row = Record<string, any>;
 
@@ -110,10 +111,10 @@ async function jsonRows(db: Db, sql: string, bindings: readonly unknown[]): Prom
 async function withEvses(db: Db, rows: Row[]): Promise<LocationTree[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  // Both by the locations' ids, so that they go out together (two connections on PostgreSQL).
-  const [evseRows, connectorRows] = await Promise.all([
-    jsonRows(db, 'select e.* from evses e where e.location_id = any(?) order by e.id', [ids]),
-    jsonRows(db, 'select c.* from connectors c join evses e on e.id = c.evse_fk where e.location_id = any(?) order by c.id', [ids]),
+  // Both by the locations' ids, so that they go out together (two connections on PostgreSQL, unless in a transaction).
+  const [evseRows, connectorRows] = await readTogether<[Row[], Row[]]>(db, [
+    () => jsonRows(db, 'select e.* from evses e where e.location_id = any(?) order by e.id', [ids]),
+    () => jsonRows(db, 'select c.* from connectors c join evses e on e.id = c.evse_fk where e.location_id = any(?) order by c.id', [ids]),
   ]);
   const connectorsOf = groupBy(connectorRows.map(toConnectorRecord), (c) => c.evseFk);
   const evsesOf = groupBy(evseRows.map(toEvseRecord), (e) => e.locationId);
