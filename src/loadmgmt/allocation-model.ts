@@ -36,6 +36,15 @@ export interface SessionModel {
   curve: number;
 }
 
+/**
+ * The limits of many sessions at every step, step-major: session `column.get(i)` at step k is `rows[k][column]`.
+ * Steps that need no new fill share the row of the step before (rows are never written once made).
+ */
+export interface StepLimits {
+  rows: Float64Array[];
+  column: Map<number, number>;
+}
+
 export interface Model {
   steps: Step[];
   nodes: CapacityNode[];

@@ -5,7 +5,7 @@
 // deadline, taking from sessions of the same or a lower priority only. A deadline that cannot be met at all
 // gives its reservations back: the session is marked missed (unless it leaves after the horizon) and shares
 // fairly with the others.
-import { floorTenth, type Model } from './allocation-model.ts';
+import { floorTenth, type Model, type StepLimits } from './allocation-model.ts';
 
 export interface DeadlinePlanOptions {
   model: Model;
@@ -13,8 +13,8 @@ export interface DeadlinePlanOptions {
   capacity: Float64Array[];
   /** sessions (indexes into model.sessions) with energy needed and a departure after now */
   candidates: number[];
-  /** per session, its limit at each step in the fair share of all controlled sessions */
-  fairShares: Map<number, Float64Array>;
+  /** every controlled session's limit at each step in the fair share of all of them */
+  fair: StepLimits;
   /** the session's highest usable limit at a step */
   maxA: (session: number, step: number) => number;
   /** the other controlled sessions that want energy: a deadline never takes the fair share of a higher priority */
@@ -52,10 +52,11 @@ export function planDeadlines(opts: DeadlinePlanOptions): DeadlinePlan {
     const window = byPrice[model.sessions[s]!.curve]!.filter((k) => model.steps[k]!.startsAt < departureAt);
     const limits = all.subarray(j * stepCount, (j + 1) * stepCount);
     let need = demand(s).energyNeededWh!;
-    const fair = opts.fairShares.get(s)!;
+    const rows = opts.fair.rows;
+    const column = opts.fair.column.get(s)!;
     // maxA differs at step 0 only (under-use)
     const [maxNow, maxLater] = [opts.maxA(s, 0), stepCount > 1 ? opts.maxA(s, 1) : 0];
-    need = reserve(opts, { session: s, window, limits, need, bound: (k) => Math.min(k === 0 ? maxNow : maxLater, fair[k]!) });
+    need = reserve(opts, { session: s, window, limits, need, bound: (k) => Math.min(k === 0 ? maxNow : maxLater, rows[k]![column]!) });
     if (need > EPS) {
       const protectedA = protectedAbove(opts, demand(s).priority, protectedCache);
       need = reserve(opts, { session: s, window, limits, need, bound: (k) => (k === 0 ? maxNow : maxLater), protectedA });
@@ -87,9 +88,9 @@ function protectedAbove(opts: DeadlinePlanOptions, priority: number, cache: Map<
   for (const j of opts.others) {
     const other = opts.model.sessions[j]!;
     if (other.demand.priority <= priority) continue;
-    const fair = opts.fairShares.get(j)!;
+    const column = opts.fair.column.get(j)!;
     for (let k = 0; k < rows.length; k++) {
-      const share = fair[k]!;
+      const share = opts.fair.rows[k]![column]!;
       if (share > 0) for (const c of other.constraints) rows[k]![c]! += share;
     }
   }
@@ -126,7 +127,8 @@ function release(opts: DeadlinePlanOptions, session: number, limits: Float64Arra
   const constraints = opts.model.sessions[session]!.constraints;
   for (let k = 0; k < limits.length; k++) {
     const a = limits[k]!;
-    for (const c of constraints) opts.capacity[k]![c]! += a;
+    // adding 0 changes nothing: most steps of a window hold no reservation
+    if (a !== 0) for (const c of constraints) opts.capacity[k]![c]! += a;
   }
 }
 
