@@ -2,7 +2,7 @@
 // limit is exceeded on any grid phase at any step, each limit is 0 or within [minCurrentA, maxCurrentA],
 // deadlines are met earliest-deadline-first where capacity allows, flexible energy goes to cheap steps, and the
 // rest is shared by priority. Deterministic: ties are broken by startedAt, then sessionId.
-import { buildModel, floorTenth, GRID_PHASES, type Model, type StepLimits } from './allocation-model.ts';
+import { buildModel, floorTenth, GRID_PHASES, type Model, type Step, type StepLimits } from './allocation-model.ts';
 import type { AllocationInput, AllocationResult, PhaseAmps, SchedulePeriod, SessionSchedule } from './allocation.types.ts';
 import { compareIds, planDeadlines, type DeadlinePlan } from './deadline-planner.ts';
 import { createFillScratch, fillStep, orderEntries, type EntryOrder, type FillEntry } from './water-fill.ts';
@@ -27,6 +27,7 @@ interface Plan {
 export function allocate(input: AllocationInput): AllocationResult {
   const model = buildModel(input);
   const plan = planHorizon(model, input.now);
+  const shared = sharedPeriods(plan.shared, model.steps);
   const loadNow = model.fixed.slice();
   const add = (i: number, limitA: number): void => {
     for (const c of model.sessions[i]!.constraints) loadNow[c]! += limitA;
@@ -34,7 +35,7 @@ export function allocate(input: AllocationInput): AllocationResult {
   for (const [i, j] of plan.shared.column) add(i, plan.shared.rows[0]![j]!);
   for (const [i, limits] of plan.planned) add(i, limits[0]!);
   return {
-    schedules: model.sessions.map((s, i) => scheduleOf(plan, i)),
+    schedules: model.sessions.map((s, i) => scheduleOf(plan, i, shared)),
     nodes: model.nodes.map((node, n) => ({
       nodeId: node.id,
       limitA: model.limits[0]![n * 3]!,
@@ -91,8 +92,9 @@ function planHorizon(model: Model, now: number): Plan {
 
 /** Admission order inside a priority class: first come, first served (then sessionId). */
 function byArrival(model: Model, sessions: number[]): number[] {
-  const d = (i: number) => model.sessions[i]!.demand;
-  return sessions.sort((a, b) => d(a).startedAt - d(b).startedAt || compareIds(d(a).sessionId, d(b).sessionId));
+  const startedAt = model.sessions.map((s) => s.demand.startedAt);
+  const ids = model.sessions.map((s) => s.demand.sessionId);
+  return sessions.sort((a, b) => startedAt[a]! - startedAt[b]! || compareIds(ids[a]!, ids[b]!));
 }
 
 interface Participant {
@@ -175,30 +177,42 @@ function isSameRow(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
-/** The session's limit at each step: its own plan, its column of the shared rows, or a constant. */
-function limitAt(plan: Plan, i: number): ((k: number) => number) | number {
-  const s = plan.model.sessions[i]!;
-  if (s.demand.uncontrolled) return finite(s.demand.maxCurrentA);
-  const planned = plan.planned.get(i);
-  if (planned) return (k) => planned[k]!;
-  const j = plan.shared.column.get(i);
-  if (j === undefined) return 0;
-  const rows = plan.shared.rows;
-  return (k) => rows[k]![j]!;
+/**
+ * The periods of every shared session (by column): a row's changes against the row before, read in memory
+ * order, and none for a step that shares the row before.
+ */
+function sharedPeriods(limits: StepLimits, steps: Step[]): SchedulePeriod[][] {
+  const { rows } = limits;
+  const first = rows[0]!;
+  const periods: SchedulePeriod[][] = Array.from(first, (limitA) => [{ startsAt: steps[0]!.startsAt, limitA }]);
+  for (let k = 1; k < rows.length; k++) {
+    const row = rows[k]!;
+    const before = rows[k - 1]!;
+    if (row === before) continue;
+    for (let j = 0; j < row.length; j++) if (row[j] !== before[j]) periods[j]!.push({ startsAt: steps[k]!.startsAt, limitA: row[j]! });
+  }
+  return periods;
 }
 
-function scheduleOf(plan: Plan, i: number): SessionSchedule {
+/** The periods of a session with its own plan. */
+function plannedPeriods(limits: Float64Array, steps: Step[]): SchedulePeriod[] {
+  const periods: SchedulePeriod[] = [{ startsAt: steps[0]!.startsAt, limitA: limits[0]! }];
+  for (let k = 1; k < steps.length; k++) if (limits[k] !== limits[k - 1]) periods.push({ startsAt: steps[k]!.startsAt, limitA: limits[k]! });
+  return periods;
+}
+
+function periodsOf(plan: Plan, i: number, shared: SchedulePeriod[][]): SchedulePeriod[] {
   const s = plan.model.sessions[i]!;
-  const steps = plan.model.steps;
-  const at = limitAt(plan, i);
-  const periods: SchedulePeriod[] = [{ startsAt: steps[0]!.startsAt, limitA: typeof at === 'number' ? at : at(0) }];
-  if (typeof at !== 'number') {
-    let last = periods[0]!.limitA;
-    for (let k = 1; k < steps.length; k++) {
-      const limitA = at(k);
-      if (limitA !== last) periods.push({ startsAt: steps[k]!.startsAt, limitA });
-      last = limitA;
-    }
-  }
+  const startsAt = plan.model.steps[0]!.startsAt;
+  if (s.demand.uncontrolled) return [{ startsAt, limitA: finite(s.demand.maxCurrentA) }];
+  const planned = plan.planned.get(i);
+  if (planned) return plannedPeriods(planned, plan.model.steps);
+  const j = plan.shared.column.get(i);
+  return j === undefined ? [{ startsAt, limitA: 0 }] : shared[j]!;
+}
+
+function scheduleOf(plan: Plan, i: number, shared: SchedulePeriod[][]): SessionSchedule {
+  const s = plan.model.sessions[i]!;
+  const periods = periodsOf(plan, i, shared);
   return { sessionId: s.demand.sessionId, limitA: periods[0]!.limitA, periods, phases: s.phases, deadlineMissed: plan.missed.has(i) };
 }

@@ -56,10 +56,10 @@ export function planDeadlines(opts: DeadlinePlanOptions): DeadlinePlan {
     const column = opts.fair.column.get(s)!;
     // maxA differs at step 0 only (under-use)
     const [maxNow, maxLater] = [opts.maxA(s, 0), stepCount > 1 ? opts.maxA(s, 1) : 0];
-    need = reserve(opts, { session: s, window, limits, need, bound: (k) => Math.min(k === 0 ? maxNow : maxLater, rows[k]![column]!) });
+    need = reserve(opts, { session: s, window, limits, need, maxA: [maxNow, maxLater], fair: { rows, column } });
     if (need > EPS) {
       const protectedA = protectedAbove(opts, demand(s).priority, protectedCache);
-      need = reserve(opts, { session: s, window, limits, need, bound: (k) => (k === 0 ? maxNow : maxLater), protectedA });
+      need = reserve(opts, { session: s, window, limits, need, maxA: [maxNow, maxLater], protectedA });
     }
     if (need > EPS) {
       release(opts, s, limits);
@@ -75,7 +75,10 @@ interface Reservation {
   window: number[];
   limits: Float64Array;
   need: number;
-  bound: (step: number) => number;
+  /** the session's highest usable limit now and at the later steps */
+  maxA: [number, number];
+  /** the first pass: the limit is bound by the session's fair share too (rows[k][column]) */
+  fair?: { rows: Float64Array[]; column: number };
   /** per step, per constraint: capacity the reservation must leave free */
   protectedA?: Float64Array[];
 }
@@ -108,11 +111,16 @@ function reserve(opts: DeadlinePlanOptions, r: Reservation): number {
     const step = opts.model.steps[k]!;
     const capacity = opts.capacity[k]!;
     const current = r.limits[k]!;
+    const max = r.maxA[k === 0 ? 0 : 1];
+    const bound = r.fair ? Math.min(max, r.fair.rows[k]![r.fair.column]!) : max;
+    // floorTenth is monotonic: the ceiling below cannot pass floorTenth(bound), so such a step is skipped as it would be
+    const highest = floorTenth(bound);
+    if (highest < s.demand.minCurrentA || highest <= current) continue;
     let room = Infinity;
     const held = r.protectedA?.[k];
     if (held) for (const c of s.constraints) room = Math.min(room, capacity[c]! - held[c]!);
     else for (const c of s.constraints) room = Math.min(room, capacity[c]!);
-    const ceiling = floorTenth(Math.min(r.bound(k), current + room));
+    const ceiling = floorTenth(Math.min(bound, current + room));
     const whPerA = s.phases * s.demand.voltage * ((Math.min(step.endsAt, departureAt) - step.startsAt) / 3_600_000);
     if (ceiling < s.demand.minCurrentA || ceiling <= current || whPerA <= 0) continue;
     const target = Math.min(ceiling, Math.max(s.demand.minCurrentA, ceilTenth(current + need / whPerA)));
