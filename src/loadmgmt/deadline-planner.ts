@@ -44,7 +44,7 @@ export function planDeadlines(opts: DeadlinePlanOptions): DeadlinePlan {
   // each session's steps from the cheapest under its own price curve (its site's), earlier first among equal prices
   const byPrice = model.curves.map((prices) => model.steps.map((_, k) => k).sort((a, b) => prices[a]! - prices[b]! || a - b));
   const horizonEnd = model.steps[model.steps.length - 1]!.endsAt;
-  const protectedCache = new Map<number, Float64Array[]>();
+  const protectedCache = new Map<number, Array<Float64Array | undefined>>();
   const stepCount = model.steps.length;
   const all = new Float64Array(order.length * stepCount);
   order.forEach((s, j) => {
@@ -80,21 +80,25 @@ interface Reservation {
   /** the first pass: the limit is bound by the session's fair share too (rows[k][column]) */
   fair?: { rows: Float64Array[]; column: number };
   /** per step, per constraint: capacity the reservation must leave free */
-  protectedA?: Float64Array[];
+  protectedA?: Array<Float64Array | undefined>;
 }
 
-/** Per step and constraint, the fair shares of the other sessions of a higher priority than `priority`. */
-function protectedAbove(opts: DeadlinePlanOptions, priority: number, cache: Map<number, Float64Array[]>): Float64Array[] {
+/** Per step and constraint, the fair shares of the other sessions of a higher priority than `priority`; a step
+ * where they hold nothing has no row. */
+function protectedAbove(opts: DeadlinePlanOptions, priority: number, cache: Map<number, Array<Float64Array | undefined>>): Array<Float64Array | undefined> {
   const cached = cache.get(priority);
   if (cached) return cached;
-  const rows = opts.model.steps.map(() => new Float64Array(opts.model.nodes.length * 3));
+  const rows: Array<Float64Array | undefined> = opts.model.steps.map(() => undefined);
   for (const j of opts.others) {
     const other = opts.model.sessions[j]!;
     if (other.demand.priority <= priority) continue;
     const column = opts.fair.column.get(j)!;
     for (let k = 0; k < rows.length; k++) {
       const share = opts.fair.rows[k]![column]!;
-      if (share > 0) for (const c of other.constraints) rows[k]![c]! += share;
+      if (share > 0) {
+        const row = (rows[k] ??= new Float64Array(opts.model.nodes.length * 3));
+        for (const c of other.constraints) row[c]! += share;
+      }
     }
   }
   cache.set(priority, rows);

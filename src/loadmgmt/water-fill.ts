@@ -77,6 +77,14 @@ export interface FillScratch {
   state: Uint8Array;
   rising: Int32Array;
   admitted: Int32Array;
+  /** per priority class, the sessions it last admitted and their lists per constraint (steps mostly admit the same) */
+  members: Map<number, { admitted: Int32Array; members: Members }>;
+}
+
+/** The admitted sessions of each constraint, as one flat array: members of c at [start[c], start[c + 1]). */
+interface Members {
+  start: Int32Array;
+  list: Int32Array;
 }
 
 /** Scratch for filling `entries` (whose constraint lists must not change) against `size` constraints. */
@@ -86,7 +94,7 @@ export function createFillScratch(entries: readonly FillEntry[], size: number): 
   const list = new Int32Array(start[entries.length]!);
   for (let i = 0; i < entries.length; i++) list.set(entries[i]!.constraints, start[i]!);
   const n = entries.length;
-  return { start, list, values: new Float64Array(n), state: new Uint8Array(n), rising: new Int32Array(size), admitted: new Int32Array(n) };
+  return { start, list, values: new Float64Array(n), state: new Uint8Array(n), rising: new Int32Array(size), admitted: new Int32Array(n), members: new Map() };
 }
 
 /** Per-call state shared by the priority classes (each class leaves `rising` as it found it). */
@@ -100,6 +108,7 @@ interface Fill {
   /** constraints of entry i: list[start[i] .. start[i + 1]) */
   start: Int32Array;
   list: Int32Array;
+  members: FillScratch['members'];
 }
 
 /**
@@ -112,21 +121,22 @@ export function fillStep(capacity: Float64Array, entries: readonly FillEntry[], 
   scratch.values.fill(0);
   scratch.state.fill(WAITING);
   scratch.rising.fill(0);
-  const fill: Fill = { capacity, entries, values: scratch.values, state: scratch.state, rising: scratch.rising, start: scratch.start, list: scratch.list };
+  const fill: Fill = { capacity, entries, values: scratch.values, state: scratch.state, rising: scratch.rising, start: scratch.start, list: scratch.list, members: scratch.members };
   const { byPriority } = order;
   for (let from = 0; from < byPriority.length; ) {
     let to = from;
     while (to < byPriority.length && entries[byPriority[to]!]!.priority === entries[byPriority[from]!]!.priority) to++;
     const count = admit(fill, { list: byPriority, from, to }, scratch.admitted);
     if (count > 0) {
-      const admitted = Array.from(scratch.admitted.subarray(0, count));
-      const byMax = from === 0 && to === byPriority.length ? order.byMax : byMaxOfClass(order, entries, entries[byPriority[from]!]!.priority);
+      const admitted = scratch.admitted.subarray(0, count);
+      const priority = entries[byPriority[from]!]!.priority;
+      const byMax = from === 0 && to === byPriority.length ? order.byMax : byMaxOfClass(order, entries, priority);
       // the class's entries not admitted take no part: frozen, they are passed over as if not listed
       if (count < to - from) {
         for (let m = from; m < to; m++) fill.state[byPriority[m]!] = FROZEN;
         for (const i of admitted) fill.state[i] = WAITING;
       }
-      raise(fill, admitted, byMax);
+      raise(fill, { admitted, priority }, byMax);
     }
     from = to;
   }
@@ -159,8 +169,8 @@ const WAITING = 0;
 const RISING = 1;
 const FROZEN = 2;
 
-/** The admitted sessions of each constraint, as one flat array: members of c at [start[c], start[c + 1]). */
-function membersOf(of: { start: Int32Array; list: Int32Array }, admitted: number[], size: number): { start: Int32Array; list: Int32Array } {
+/** The admitted sessions' lists per constraint. */
+function membersOf(of: { start: Int32Array; list: Int32Array }, admitted: Int32Array, size: number): Members {
   const start = new Int32Array(size + 1);
   for (const i of admitted) for (let j = of.start[i]!; j < of.start[i + 1]!; j++) start[of.list[j]! + 1]!++;
   for (let c = 0; c < size; c++) start[c + 1]! += start[c]!;
@@ -170,19 +180,16 @@ function membersOf(of: { start: Int32Array; list: Int32Array }, admitted: number
   return { start, list };
 }
 
-/** Consecutive steps mostly admit the same sessions: their constraint lists are reused (read-only). */
-const lastMembers = new WeakMap<readonly FillEntry[], { admitted: number[]; size: number; members: { start: Int32Array; list: Int32Array } }>();
-
-function cachedMembersOf(fill: Fill, admitted: number[], size: number): { start: Int32Array; list: Int32Array } {
-  const { entries } = fill;
-  const last = lastMembers.get(entries);
-  if (last && last.size === size && isSameList(last.admitted, admitted)) return last.members;
-  const members = membersOf(fill, admitted, size);
-  lastMembers.set(entries, { admitted, size, members });
+/** The members of the class's admitted sessions, reused (read-only) when the class admitted the same last time. */
+function cachedMembersOf(fill: Fill, admitted: Int32Array, priority: number): Members {
+  const last = fill.members.get(priority);
+  if (last && isSameList(last.admitted, admitted)) return last.members;
+  const members = membersOf(fill, admitted, fill.capacity.length);
+  fill.members.set(priority, { admitted: admitted.slice(), members });
   return members;
 }
 
-function isSameList(a: number[], b: number[]): boolean {
+function isSameList(a: Int32Array, b: Int32Array): boolean {
   if (a.length !== b.length) return false;
   for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
   return true;
@@ -191,7 +198,7 @@ function isSameList(a: number[], b: number[]): boolean {
 /** The state of one class's water-filling. */
 interface Rise {
   fill: Fill;
-  byMin: number[];
+  byMin: ArrayLike<number>;
   byMax: number[];
   members: { start: Int32Array; list: Int32Array };
   /** constraints with rising sessions (may hold some that have none left) */
@@ -203,12 +210,13 @@ interface Rise {
 }
 
 /** Water-filling above the minimum: value = clamp(level, minA, maxA), the level rising until all are frozen. */
-function raise(fill: Fill, admitted: number[], byMax: number[]): void {
+function raise(fill: Fill, cls: { admitted: Int32Array; priority: number }, byMax: number[]): void {
   const { capacity, entries, rising } = fill;
-  const members = cachedMembersOf(fill, admitted, capacity.length);
+  const { admitted } = cls;
+  const members = cachedMembersOf(fill, admitted, cls.priority);
   const active: number[] = [];
   for (let c = 0; c < capacity.length; c++) if (members.start[c + 1]! > members.start[c]!) active.push(c);
-  const byMin = groupBy(admitted, (i) => entries[i]!.minA, false);
+  const byMin = isOneMinimum(entries, admitted) ? admitted : groupBy(Array.from(admitted), (i) => entries[i]!.minA, false);
   const r: Rise = { fill, byMin, byMax, members, active, level: entries[byMin[0]!]!.minA, nextMin: 0, nextMax: 0, risingCount: 0 };
   for (;;) {
     activate(r);
@@ -225,6 +233,13 @@ function raise(fill: Fill, admitted: number[], byMax: number[]): void {
       if (rising[c]! > 0 && capacity[c]! <= EPS) for (let m = members.start[c]!; m < members.start[c + 1]!; m++) freeze(r, members.list[m]!);
     }
   }
+}
+
+/** The usual case: all admitted sessions have the same minimum (already in order). */
+function isOneMinimum(entries: readonly FillEntry[], admitted: Int32Array): boolean {
+  const minA = entries[admitted[0]!]!.minA;
+  for (let j = 1; j < admitted.length; j++) if (entries[admitted[j]!]!.minA !== minA) return false;
+  return true;
 }
 
 /** Sessions whose minimum the level has reached start rising, unless they cannot (at their maximum, or full). */
