@@ -92,7 +92,12 @@ export function createFillScratch(entries: readonly FillEntry[], size: number): 
   const start = new Int32Array(entries.length + 1);
   for (let i = 0; i < entries.length; i++) start[i + 1] = start[i]! + entries[i]!.constraints.length;
   const list = new Int32Array(start[entries.length]!);
-  for (let i = 0; i < entries.length; i++) list.set(entries[i]!.constraints, start[i]!);
+  // in reverse: a session's constraints come node first, and the root, listed first here, is the one that fills
+  // up first when not every session fits (every use of the list is independent of its order)
+  for (let i = 0; i < entries.length; i++) {
+    const cs = entries[i]!.constraints;
+    for (let j = 0; j < cs.length; j++) list[start[i + 1]! - 1 - j] = cs[j]!;
+  }
   const n = entries.length;
   return { start, list, values: new Float64Array(n), state: new Uint8Array(n), rising: new Int32Array(size), admitted: new Int32Array(n), members: new Map() };
 }
