@@ -125,6 +125,8 @@ function fillHorizon(model: Model, capacity: Float64Array[], participants: Parti
   });
   let order = orderEntries(entries);
   const scratch = createFillScratch(entries, model.nodes.length * 3);
+  // what a step's fill leaves (fillStep reduces the capacity it is given): one buffer for all steps
+  const left = new Float64Array(model.nodes.length * 3);
   let isChanged = false;
   for (let k = 0; k < model.steps.length; k++) {
     if (k === 1) {
@@ -132,7 +134,8 @@ function fillHorizon(model: Model, capacity: Float64Array[], participants: Parti
       order = orderEntries(entries);
     }
     const isNew = k <= 1 || isChanged || !isSameRow(capacity[k]!, capacity[k - 1]!);
-    const limits = isNew ? limitsOf(fillStep(capacity[k]!.slice(), entries, order, scratch), entries) : rows[k - 1]!;
+    if (isNew) left.set(capacity[k]!);
+    const limits = isNew ? limitsOf(fillStep(left, entries, order, scratch), entries) : rows[k - 1]!;
     rows.push(limits);
     isChanged = false;
     if (needy.length === 0) continue;

@@ -92,8 +92,7 @@ export function createFillScratch(entries: readonly FillEntry[], size: number): 
   const start = new Int32Array(entries.length + 1);
   for (let i = 0; i < entries.length; i++) start[i + 1] = start[i]! + entries[i]!.constraints.length;
   const list = new Int32Array(start[entries.length]!);
-  // in reverse: a session's constraints come node first, and the root, listed first here, is the one that fills
-  // up first when not every session fits (every use of the list is independent of its order)
+  // reversed, root first: the constraint that fills up first when not all fit (no use depends on the order)
   for (let i = 0; i < entries.length; i++) {
     const cs = entries[i]!.constraints;
     for (let j = 0; j < cs.length; j++) list[start[i + 1]! - 1 - j] = cs[j]!;
