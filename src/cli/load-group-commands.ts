@@ -59,6 +59,13 @@ function withGroupOptions(c: Command, isUpdate: boolean): Command {
 /** Adds `cpms load-group add|update|list|show|attach|detach|price-curve`; `withServices(command)` runs one of them. */
 export function addLoadGroupCommands(program: Command, withServices: (command: string) => WithServices): void {
   const group = program.command('load-group').description('load management: the capacity tree (grid connection → panels → circuits) and its chargers');
+  addEditCommands(group, withServices);
+  addPriceCurveCommand(group, withServices);
+  addTreeCommands(group, withServices);
+}
+
+/** `add` and `update`. */
+function addEditCommands(group: Command, withServices: (command: string) => WithServices): void {
   withGroupOptions(group.command('add <name>'), false)
     .description('create a load group: a site\'s grid connection (no --parent), a panel or a circuit')
     .action(async (name: string, o: GroupOptions) => {
@@ -80,7 +87,10 @@ export function addLoadGroupCommands(program: Command, withServices: (command: s
         return `load group ${updated.id} (${updated.name}) updated: ${limitsOf(updated)}`;
       });
     });
-  addPriceCurveCommand(group, withServices);
+}
+
+/** `list`, `show`, `attach`, `detach`. */
+function addTreeCommands(group: Command, withServices: (command: string) => WithServices): void {
   group.command('list').description('list the load groups').action(async () => {
     await withServices('load-group list')(async (s) => {
       const groups = await s.loadGroups.list({ limit: 500, offset: 0 });

@@ -103,6 +103,28 @@ interface Participant {
   needWh?: number | undefined;
 }
 
+/** The participants as water-filling entries at step 0, in admission order; a need already met: leftover class. */
+function entriesOf(model: Model, participants: Participant[]): FillEntry[] {
+  return participants.map((p, rank) => {
+    const s = model.sessions[p.session]!;
+    const priority = p.needWh !== undefined && p.needWh <= 0 ? LEFTOVER_PRIORITY : s.demand.priority;
+    return { constraints: s.constraints, minA: finite(s.demand.minCurrentA), maxA: maxAt(model, p.session, 0), priority, rank };
+  });
+}
+
+/** Each participant's energy still needed (NaN: none known, compares false) and, when known, Wh per A and hour. */
+function needsOf(model: Model, participants: Participant[]): { needs: Float64Array; whPerAh: Float64Array } {
+  const needs = new Float64Array(participants.length);
+  const whPerAh = new Float64Array(participants.length);
+  for (let j = 0; j < participants.length; j++) {
+    needs[j] = participants[j]!.needWh ?? NaN;
+    if (!(needs[j]! > 0)) continue;
+    const s = model.sessions[participants[j]!.session]!;
+    whPerAh[j] = s.phases * s.demand.voltage;
+  }
+  return { needs, whPerAh };
+}
+
 /**
  * Shares each step's capacity among the participants (in admission order), step after step: a need met at one
  * step moves the session to the leftover class at the next. A step with the same capacity and participants as
@@ -110,19 +132,10 @@ interface Participant {
  */
 function fillHorizon(model: Model, capacity: Float64Array[], participants: Participant[]): StepLimits {
   const rows: Float64Array[] = [];
-  const needs = Float64Array.from(participants, (p) => p.needWh ?? NaN);
-  // participants with a known need not met yet (NaN compares false)
+  const { needs, whPerAh } = needsOf(model, participants);
   let needy: number[] = [];
   for (let j = 0; j < participants.length; j++) if (needs[j]! > 0) needy.push(j);
-  const whPerAh = Float64Array.from(participants, (p) => {
-    const s = model.sessions[p.session]!;
-    return s.phases * s.demand.voltage;
-  });
-  const entries: FillEntry[] = participants.map((p, rank) => {
-    const s = model.sessions[p.session]!;
-    const priority = p.needWh !== undefined && p.needWh <= 0 ? LEFTOVER_PRIORITY : s.demand.priority;
-    return { constraints: s.constraints, minA: finite(s.demand.minCurrentA), maxA: maxAt(model, p.session, 0), priority, rank };
-  });
+  const entries = entriesOf(model, participants);
   let order = orderEntries(entries);
   const scratch = createFillScratch(entries, model.nodes.length * 3);
   // what a step's fill leaves (fillStep reduces the capacity it is given): one buffer for all steps
