@@ -1,9 +1,15 @@
 // Load allocation (issue 10): 1,000 sessions in a 3-level tree (1 grid connection, 10 panels, 100 circuits),
 // per allocate call: the full plan (24 h in 15-min steps, time-of-use prices, a peak-hours limit, 30% of the
 // sessions with a departure and an energy need) and the "now" allocation alone (one step). Run: npm run bench
+// BENCH_ALLOCATOR_BASELINE=<path of another allocator.ts, e.g. a checkout of main's>: times both, call by call
+// interleaved on the same inputs, so that a before/after comparison shares the machine's load.
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { AllocationInput, CapacityNode, GridPhase, SessionDemand } from '../src/loadmgmt/allocation.types.ts';
+import { pathToFileURL } from 'node:url';
+import type { AllocationInput, AllocationResult, CapacityNode, GridPhase, SessionDemand } from '../src/loadmgmt/allocation.types.ts';
 import { allocate } from '../src/loadmgmt/allocator.ts';
+
+type Allocate = (input: AllocationInput) => AllocationResult;
 
 const NOW = Date.UTC(2026, 11, 4, 15, 0);
 const HOUR = 3_600_000;
@@ -63,20 +69,25 @@ interface Timings {
   wall: number[];
 }
 
-/** Times each call after a warm-up; both lists sorted. */
-function timeCalls(inputs: AllocationInput[], warmUp: number): Timings {
-  for (let i = 0; i < warmUp; i++) allocate(inputs[i % inputs.length]!);
-  const cpu: number[] = [];
-  const wall: number[] = [];
-  for (const input of inputs) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    allocate(input);
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
+function timeCall(fn: Allocate, input: AllocationInput, t: Timings): void {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  fn(input);
+  t.wall.push(performance.now() - t0);
+  const c = process.cpuUsage(c0);
+  t.cpu.push((c.user + c.system) / 1000);
+}
+
+/** Times each call of each allocator after a warm-up, the allocators taking turns on each input; lists sorted. */
+function timeCalls(fns: Allocate[], inputs: AllocationInput[], warmUp: number): Timings[] {
+  for (let i = 0; i < warmUp; i++) for (const fn of fns) fn(inputs[i % inputs.length]!);
+  const timings = fns.map((): Timings => ({ cpu: [], wall: [] }));
+  for (const input of inputs) fns.forEach((fn, f) => timeCall(fn, input, timings[f]!));
+  for (const t of timings) {
+    t.cpu.sort((a, b) => a - b);
+    t.wall.sort((a, b) => a - b);
   }
-  return { cpu: cpu.sort((a, b) => a - b), wall: wall.sort((a, b) => a - b) };
+  return timings;
 }
 
 const percentile = (sorted: number[], p: number): string => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!.toFixed(2);
@@ -85,14 +96,30 @@ function line(t: Timings): string {
   return `p50 ${percentile(t.cpu, 50)} ms, p99 ${percentile(t.cpu, 99)} ms CPU per call (wall clock p50 ${percentile(t.wall, 50)}, p99 ${percentile(t.wall, 99)}; ${t.cpu.length} calls)`;
 }
 
-function run(): void {
-  const full = timeCalls(Array.from({ length: 60 }, (_, i) => makeInput(i, 24 * 3600)), 10);
-  const now = timeCalls(Array.from({ length: 300 }, (_, i) => makeInput(i, 900)), 30);
-  process.stdout.write(
-    `load allocation: 1,000 sessions, 111 nodes (1 grid, 10 panels, 100 circuits), 1 core\n` +
-      `  full plan (24 h in 96 steps of 15 min, 30% with deadlines, time-of-use): ${line(full)}\n` +
-      `  now only (1 step): ${line(now)}\n`,
-  );
+async function allocators(): Promise<Array<{ name: string; fn: Allocate }>> {
+  const path = process.env.BENCH_ALLOCATOR_BASELINE;
+  if (!path) return [{ name: '', fn: allocate }];
+  const baseline = ((await import(pathToFileURL(resolve(path)).href)) as { allocate: Allocate }).allocate;
+  return [{ name: 'this branch', fn: allocate }, { name: `baseline ${path}`, fn: baseline }];
 }
 
-run();
+async function run(): Promise<void> {
+  const all = await allocators();
+  const fns = all.map((a) => a.fn);
+  const full = timeCalls(fns, Array.from({ length: 60 }, (_, i) => makeInput(i, 24 * 3600)), 10);
+  const now = timeCalls(fns, Array.from({ length: 300 }, (_, i) => makeInput(i, 900)), 30);
+  process.stdout.write(`load allocation: 1,000 sessions, 111 nodes (1 grid, 10 panels, 100 circuits), 1 core\n`);
+  all.forEach((a, f) => {
+    const label = a.name ? ` [${a.name}]` : '';
+    process.stdout.write(
+      `  full plan (24 h in 96 steps of 15 min, 30% with deadlines, time-of-use)${label}: ${line(full[f]!)}\n` +
+        `  now only (1 step)${label}: ${line(now[f]!)}\n`,
+    );
+  });
+  if (all.length === 2) {
+    const ratio = (t: Timings[]): string => (Number(percentile(t[0]!.cpu, 50)) / Number(percentile(t[1]!.cpu, 50))).toFixed(2);
+    process.stdout.write(`  CPU p50 of this branch / baseline: full plan ${ratio(full)}, now only ${ratio(now)}\n`);
+  }
+}
+
+await run();

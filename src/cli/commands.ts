@@ -64,7 +64,7 @@ function addOperationsCommands(program: Command, run: CliHost['withContext'], ou
 }
 
 function addResourceCommands(program: Command, host: CliHost, out: Out): void {
-  const run: CliHost['withContext'] = (command, fn) => host.withContext(command, fn);
+  const run: CliHost['withContext'] = (command, fn, o) => host.withContext(command, fn, o);
   const charger = program.command('charger').description('charge points');
   charger.command('add <id>').description('register a charger (OCPP identity) with its Basic-auth password').requiredOption('--password <pw>', '8-40 characters').option('--location <id>', 'location id').option('--evse <uid>', 'EVSE uid (created at the location when new)').action(async (id, opts) => {
     await run('charger add', async (ctx) => {
@@ -90,7 +90,7 @@ function addResourceCommands(program: Command, host: CliHost, out: Out): void {
   });
 
   // With the whole app's services: these changes queue their location pushes as the admin API's do.
-  const withServices = (command: string): WithServices => (fn) => run(command, async (ctx) => out(await fn(servicesOf(ctx))));
+  const withServices = (command: string): WithServices => (fn, o) => run(command, async (ctx) => out(await fn(servicesOf(ctx))), o?.forwardArgs ? { forwardArgs: o.forwardArgs } : undefined);
   addConnectorCommand(charger, withServices('charger connector'));
   addRotatePasswordCommand(charger, withServices('charger rotate-password'));
   addLocationPublicationCommand(location, withServices('location publication'));

@@ -10,7 +10,8 @@ import { InvalidInput } from '../shared/errors.ts';
 import { readConnectorSpecPatch } from '../chargers/connector-spec.ts';
 
 /** Runs `fn` with the app's services on the configured database; prints what it returns. */
-export type WithServices = (fn: (s: App['services']) => Promise<string>) => Promise<void>;
+/** `forwardArgs`: the command line a server owning the database runs instead (see CliHost.withContext). */
+export type WithServices = (fn: (s: App['services']) => Promise<string>, o?: { forwardArgs?: string[] | undefined }) => Promise<void>;
 
 /** A whole number as a number; anything else as given, for readConnectorSpecPatch to refuse naming the field. */
 const intOrRaw = (v: string | undefined): unknown => (v !== undefined && /^-?\d{1,15}$/.test(v) ? Number(v) : v);

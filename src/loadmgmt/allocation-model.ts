@@ -36,6 +36,15 @@ export interface SessionModel {
   curve: number;
 }
 
+/**
+ * The limits of many sessions at every step, step-major: session `column.get(i)` at step k is `rows[k][column]`.
+ * Steps that need no new fill share the row of the step before (rows are never written once made).
+ */
+export interface StepLimits {
+  rows: Float64Array[];
+  column: Map<number, number>;
+}
+
 export interface Model {
   steps: Step[];
   nodes: CapacityNode[];
@@ -126,11 +135,13 @@ function modelSession(demand: SessionDemand, paths: NodePath[], at: { byId: Map<
   const wanted = demand.uncontrolled ? demand.chargerPhases : Math.min(demand.vehiclePhases, demand.chargerPhases);
   // a single-phase node carries L1 only: a charger below it is single-phase on L1 whatever its rotation
   const phases = (isSinglePhase ? 1 : wanted) as 1 | 2 | 3;
-  const grid = demand.phaseRotation.slice(0, phases).map((p) => (isSinglePhase ? 0 : PHASE_INDEX[p]));
+  const grid: number[] = [];
+  for (let p = 0; p < Math.min(phases, demand.phaseRotation.length); p++) grid.push(isSinglePhase ? 0 : PHASE_INDEX[demand.phaseRotation[p]!]);
   const key = ((index ?? -1) * 64 + (grid[0] ?? 3) * 16 + (grid[1] ?? 3) * 4 + (grid[2] ?? 3)) * 4 + phases;
   let constraints = at.cache.get(key);
   if (!constraints) {
-    constraints = path.flatMap((n) => grid.map((p) => n * 3 + p));
+    constraints = [];
+    for (const n of path) for (const p of grid) constraints.push(n * 3 + p);
     at.cache.set(key, constraints);
   }
   return { demand, phases, constraints, isControlled: !demand.uncontrolled && index !== undefined, curve: index === undefined ? 0 : at.curveOf[index]! };

@@ -2,10 +2,10 @@
 // limit is exceeded on any grid phase at any step, each limit is 0 or within [minCurrentA, maxCurrentA],
 // deadlines are met earliest-deadline-first where capacity allows, flexible energy goes to cheap steps, and the
 // rest is shared by priority. Deterministic: ties are broken by startedAt, then sessionId.
-import { buildModel, floorTenth, GRID_PHASES, type Model } from './allocation-model.ts';
+import { buildModel, floorTenth, GRID_PHASES, type Model, type Step, type StepLimits } from './allocation-model.ts';
 import type { AllocationInput, AllocationResult, PhaseAmps, SchedulePeriod, SessionSchedule } from './allocation.types.ts';
 import { compareIds, planDeadlines, type DeadlinePlan } from './deadline-planner.ts';
-import { fillStep, orderEntries, type EntryOrder, type FillEntry } from './water-fill.ts';
+import { createFillScratch, fillStep, orderEntries, type EntryOrder, type FillEntry } from './water-fill.ts';
 
 /** Served after every other class: a session whose energy need is met only gets what nobody else can use. */
 const LEFTOVER_PRIORITY = -Number.MAX_VALUE;
@@ -16,8 +16,10 @@ const finite = (x: number): number => (Number.isFinite(x) ? Math.max(0, x) : 0);
 
 interface Plan {
   model: Model;
-  /** per session, the limit at each step (controlled sessions only) */
-  limits: Map<number, Float64Array>;
+  /** the shared sessions' limits at each step (controlled sessions without a planned deadline) */
+  shared: StepLimits;
+  /** per session with a deadline met, its limit at each step */
+  planned: Map<number, Float64Array>;
   missed: Set<number>;
 }
 
@@ -25,10 +27,15 @@ interface Plan {
 export function allocate(input: AllocationInput): AllocationResult {
   const model = buildModel(input);
   const plan = planHorizon(model, input.now);
+  const shared = sharedPeriods(plan.shared, model.steps);
   const loadNow = model.fixed.slice();
-  for (const [i, limits] of plan.limits) for (const c of model.sessions[i]!.constraints) loadNow[c]! += limits[0]!;
+  const add = (i: number, limitA: number): void => {
+    for (const c of model.sessions[i]!.constraints) loadNow[c]! += limitA;
+  };
+  for (const [i, j] of plan.shared.column) add(i, plan.shared.rows[0]![j]!);
+  for (const [i, limits] of plan.planned) add(i, limits[0]!);
   return {
-    schedules: model.sessions.map((s, i) => scheduleOf(plan, i)),
+    schedules: model.sessions.map((s, i) => scheduleOf(plan, i, shared)),
     nodes: model.nodes.map((node, n) => ({
       nodeId: node.id,
       limitA: model.limits[0]![n * 3]!,
@@ -68,7 +75,7 @@ function planHorizon(model: Model, now: number): Plan {
       model,
       capacity,
       candidates,
-      fairShares: fair,
+      fair,
       maxA: (s, k) => maxAt(model, s, k),
       others: controlled.filter((i) => !isDeadline(i) && !((model.sessions[i]!.demand.energyNeededWh ?? 1) <= 0)),
     });
@@ -80,14 +87,14 @@ function planHorizon(model: Model, now: number): Plan {
     const d = model.sessions[i]!.demand;
     if (!deadlines.planned.has(i) && (d.energyNeededWh ?? 0) > 0 && d.departureAt !== undefined && d.departureAt <= now) missed.add(i);
   }
-  for (const [i, limits] of deadlines.planned) shared.set(i, limits);
-  return { model, limits: shared, missed };
+  return { model, shared, planned: deadlines.planned, missed };
 }
 
 /** Admission order inside a priority class: first come, first served (then sessionId). */
 function byArrival(model: Model, sessions: number[]): number[] {
-  const d = (i: number) => model.sessions[i]!.demand;
-  return sessions.sort((a, b) => d(a).startedAt - d(b).startedAt || compareIds(d(a).sessionId, d(b).sessionId));
+  const startedAt = model.sessions.map((s) => s.demand.startedAt);
+  const ids = model.sessions.map((s) => s.demand.sessionId);
+  return sessions.sort((a, b) => startedAt[a]! - startedAt[b]! || compareIds(ids[a]!, ids[b]!));
 }
 
 interface Participant {
@@ -96,53 +103,69 @@ interface Participant {
   needWh?: number | undefined;
 }
 
-/**
- * Shares each step's capacity among the participants (in admission order), step after step: a need met at one
- * step moves the session to the leftover class at the next. A step with the same capacity and participants as
- * the one before shares it the same way. Does not change `capacity`.
- */
-function fillHorizon(model: Model, capacity: Float64Array[], participants: Participant[]): Map<number, Float64Array> {
-  const stepCount = model.steps.length;
-  const all = new Float64Array(participants.length * stepCount);
-  // NaN: no known need (never met)
-  const needs = Float64Array.from(participants, (p) => p.needWh ?? NaN);
-  const whPerAh = Float64Array.from(participants, (p) => {
-    const s = model.sessions[p.session]!;
-    return s.phases * s.demand.voltage;
-  });
-  let limits: Float64Array = new Float64Array(participants.length);
-  const entries: FillEntry[] = participants.map((p, rank) => {
+/** The participants as water-filling entries at step 0, in admission order; a need already met: leftover class. */
+function entriesOf(model: Model, participants: Participant[]): FillEntry[] {
+  return participants.map((p, rank) => {
     const s = model.sessions[p.session]!;
     const priority = p.needWh !== undefined && p.needWh <= 0 ? LEFTOVER_PRIORITY : s.demand.priority;
     return { constraints: s.constraints, minA: finite(s.demand.minCurrentA), maxA: maxAt(model, p.session, 0), priority, rank };
   });
-  let values: Float64Array = new Float64Array(0);
+}
+
+/** Each participant's energy still needed (NaN: none known, compares false) and, when known, Wh per A and hour. */
+function needsOf(model: Model, participants: Participant[]): { needs: Float64Array; whPerAh: Float64Array } {
+  const needs = new Float64Array(participants.length);
+  const whPerAh = new Float64Array(participants.length);
+  for (let j = 0; j < participants.length; j++) {
+    needs[j] = participants[j]!.needWh ?? NaN;
+    if (!(needs[j]! > 0)) continue;
+    const s = model.sessions[participants[j]!.session]!;
+    whPerAh[j] = s.phases * s.demand.voltage;
+  }
+  return { needs, whPerAh };
+}
+
+/**
+ * Shares each step's capacity among the participants (in admission order), step after step: a need met at one
+ * step moves the session to the leftover class at the next. A step with the same capacity and participants as
+ * the one before shares it the same way (the same row). Does not change `capacity`.
+ */
+function fillHorizon(model: Model, capacity: Float64Array[], participants: Participant[]): StepLimits {
+  const rows: Float64Array[] = [];
+  const { needs, whPerAh } = needsOf(model, participants);
+  let needy: number[] = [];
+  for (let j = 0; j < participants.length; j++) if (needs[j]! > 0) needy.push(j);
+  const entries = entriesOf(model, participants);
   let order = orderEntries(entries);
+  const scratch = createFillScratch(entries, model.nodes.length * 3);
+  // what a step's fill leaves (fillStep reduces the capacity it is given): one buffer for all steps
+  const left = new Float64Array(model.nodes.length * 3);
   let isChanged = false;
-  model.steps.forEach((step, k) => {
+  for (let k = 0; k < model.steps.length; k++) {
     if (k === 1) {
-      entries.forEach((e, j) => (e.maxA = maxAt(model, participants[j]!.session, 1))); // under-use counts now only
+      for (let j = 0; j < entries.length; j++) entries[j]!.maxA = maxAt(model, participants[j]!.session, 1); // under-use counts now only
       order = orderEntries(entries);
     }
-    if (k <= 1 || isChanged || !isSameRow(capacity[k]!, capacity[k - 1]!)) {
-      values = fillStep(capacity[k]!.slice(), entries, order);
-      limits = limitsOf(values, entries);
-    }
+    const isNew = k <= 1 || isChanged || !isSameRow(capacity[k]!, capacity[k - 1]!);
+    if (isNew) left.set(capacity[k]!);
+    const limits = isNew ? limitsOf(fillStep(left, entries, order, scratch), entries) : rows[k - 1]!;
+    rows.push(limits);
     isChanged = false;
-    for (let j = 0; j < entries.length; j++) {
-      const limit = limits[j]!;
-      all[j * stepCount + k] = limit;
-      // NaN compares false: no known need
-      if (!(needs[j]! > 0) || entries[j]!.priority === LEFTOVER_PRIORITY) continue;
-      needs[j]! -= limit * whPerAh[j]! * step.hours;
+    if (needy.length === 0) continue;
+    const hours = model.steps[k]!.hours;
+    for (const j of needy) {
+      needs[j]! -= limits[j]! * whPerAh[j]! * hours;
       if (needs[j]! <= 0) {
         entries[j]!.priority = LEFTOVER_PRIORITY;
         isChanged = true;
       }
     }
-    if (isChanged) order = withLeftovers(order, entries);
-  });
-  return new Map(participants.map((p, j) => [p.session, all.subarray(j * stepCount, (j + 1) * stepCount)]));
+    if (isChanged) {
+      needy = needy.filter((j) => entries[j]!.priority !== LEFTOVER_PRIORITY);
+      order = withLeftovers(order, entries);
+    }
+  }
+  return { rows, column: new Map(participants.map((p, j) => [p.session, j])) };
 }
 
 /** Each entry's limit from the filled values: 0 (paused) or at least its minimum, in tenths rounded down. */
@@ -170,19 +193,42 @@ function isSameRow(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
-function scheduleOf(plan: Plan, i: number): SessionSchedule {
-  const s = plan.model.sessions[i]!;
-  const steps = plan.model.steps;
-  const limits = plan.limits.get(i);
-  const constant = s.demand.uncontrolled ? finite(s.demand.maxCurrentA) : limits ? undefined : 0;
-  const periods: SchedulePeriod[] = [{ startsAt: steps[0]!.startsAt, limitA: constant ?? limits![0]! }];
-  if (constant === undefined) {
-    let last = periods[0]!.limitA;
-    for (let k = 1; k < steps.length; k++) {
-      const limitA = limits![k]!;
-      if (limitA !== last) periods.push({ startsAt: steps[k]!.startsAt, limitA });
-      last = limitA;
-    }
+/**
+ * The periods of every shared session (by column): a row's changes against the row before, read in memory
+ * order, and none for a step that shares the row before.
+ */
+function sharedPeriods(limits: StepLimits, steps: Step[]): SchedulePeriod[][] {
+  const { rows } = limits;
+  const first = rows[0]!;
+  const periods: SchedulePeriod[][] = Array.from(first, (limitA) => [{ startsAt: steps[0]!.startsAt, limitA }]);
+  for (let k = 1; k < rows.length; k++) {
+    const row = rows[k]!;
+    const before = rows[k - 1]!;
+    if (row === before) continue;
+    for (let j = 0; j < row.length; j++) if (row[j] !== before[j]) periods[j]!.push({ startsAt: steps[k]!.startsAt, limitA: row[j]! });
   }
+  return periods;
+}
+
+/** The periods of a session with its own plan. */
+function plannedPeriods(limits: Float64Array, steps: Step[]): SchedulePeriod[] {
+  const periods: SchedulePeriod[] = [{ startsAt: steps[0]!.startsAt, limitA: limits[0]! }];
+  for (let k = 1; k < steps.length; k++) if (limits[k] !== limits[k - 1]) periods.push({ startsAt: steps[k]!.startsAt, limitA: limits[k]! });
+  return periods;
+}
+
+function periodsOf(plan: Plan, i: number, shared: SchedulePeriod[][]): SchedulePeriod[] {
+  const s = plan.model.sessions[i]!;
+  const startsAt = plan.model.steps[0]!.startsAt;
+  if (s.demand.uncontrolled) return [{ startsAt, limitA: finite(s.demand.maxCurrentA) }];
+  const planned = plan.planned.get(i);
+  if (planned) return plannedPeriods(planned, plan.model.steps);
+  const j = plan.shared.column.get(i);
+  return j === undefined ? [{ startsAt, limitA: 0 }] : shared[j]!;
+}
+
+function scheduleOf(plan: Plan, i: number, shared: SchedulePeriod[][]): SessionSchedule {
+  const s = plan.model.sessions[i]!;
+  const periods = periodsOf(plan, i, shared);
   return { sessionId: s.demand.sessionId, limitA: periods[0]!.limitA, periods, phases: s.phases, deadlineMissed: plan.missed.has(i) };
 }

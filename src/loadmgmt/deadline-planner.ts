@@ -5,7 +5,7 @@
 // deadline, taking from sessions of the same or a lower priority only. A deadline that cannot be met at all
 // gives its reservations back: the session is marked missed (unless it leaves after the horizon) and shares
 // fairly with the others.
-import { floorTenth, type Model } from './allocation-model.ts';
+import { floorTenth, type Model, type StepLimits } from './allocation-model.ts';
 
 export interface DeadlinePlanOptions {
   model: Model;
@@ -13,8 +13,8 @@ export interface DeadlinePlanOptions {
   capacity: Float64Array[];
   /** sessions (indexes into model.sessions) with energy needed and a departure after now */
   candidates: number[];
-  /** per session, its limit at each step in the fair share of all controlled sessions */
-  fairShares: Map<number, Float64Array>;
+  /** every controlled session's limit at each step in the fair share of all of them */
+  fair: StepLimits;
   /** the session's highest usable limit at a step */
   maxA: (session: number, step: number) => number;
   /** the other controlled sessions that want energy: a deadline never takes the fair share of a higher priority */
@@ -44,7 +44,7 @@ export function planDeadlines(opts: DeadlinePlanOptions): DeadlinePlan {
   // each session's steps from the cheapest under its own price curve (its site's), earlier first among equal prices
   const byPrice = model.curves.map((prices) => model.steps.map((_, k) => k).sort((a, b) => prices[a]! - prices[b]! || a - b));
   const horizonEnd = model.steps[model.steps.length - 1]!.endsAt;
-  const protectedCache = new Map<number, Float64Array[]>();
+  const protectedCache = new Map<number, Array<Float64Array | undefined>>();
   const stepCount = model.steps.length;
   const all = new Float64Array(order.length * stepCount);
   order.forEach((s, j) => {
@@ -52,13 +52,14 @@ export function planDeadlines(opts: DeadlinePlanOptions): DeadlinePlan {
     const window = byPrice[model.sessions[s]!.curve]!.filter((k) => model.steps[k]!.startsAt < departureAt);
     const limits = all.subarray(j * stepCount, (j + 1) * stepCount);
     let need = demand(s).energyNeededWh!;
-    const fair = opts.fairShares.get(s)!;
+    const rows = opts.fair.rows;
+    const column = opts.fair.column.get(s)!;
     // maxA differs at step 0 only (under-use)
     const [maxNow, maxLater] = [opts.maxA(s, 0), stepCount > 1 ? opts.maxA(s, 1) : 0];
-    need = reserve(opts, { session: s, window, limits, need, bound: (k) => Math.min(k === 0 ? maxNow : maxLater, fair[k]!) });
+    need = reserve(opts, { session: s, window, limits, need, maxA: [maxNow, maxLater], fair: { rows, column } });
     if (need > EPS) {
       const protectedA = protectedAbove(opts, demand(s).priority, protectedCache);
-      need = reserve(opts, { session: s, window, limits, need, bound: (k) => (k === 0 ? maxNow : maxLater), protectedA });
+      need = reserve(opts, { session: s, window, limits, need, maxA: [maxNow, maxLater], protectedA });
     }
     if (need > EPS) {
       release(opts, s, limits);
@@ -74,23 +75,30 @@ interface Reservation {
   window: number[];
   limits: Float64Array;
   need: number;
-  bound: (step: number) => number;
+  /** the session's highest usable limit now and at the later steps */
+  maxA: [number, number];
+  /** the first pass: the limit is bound by the session's fair share too (rows[k][column]) */
+  fair?: { rows: Float64Array[]; column: number };
   /** per step, per constraint: capacity the reservation must leave free */
-  protectedA?: Float64Array[];
+  protectedA?: Array<Float64Array | undefined>;
 }
 
-/** Per step and constraint, the fair shares of the other sessions of a higher priority than `priority`. */
-function protectedAbove(opts: DeadlinePlanOptions, priority: number, cache: Map<number, Float64Array[]>): Float64Array[] {
+/** Per step and constraint, the fair shares of the other sessions of a higher priority than `priority`; a step
+ * where they hold nothing has no row. */
+function protectedAbove(opts: DeadlinePlanOptions, priority: number, cache: Map<number, Array<Float64Array | undefined>>): Array<Float64Array | undefined> {
   const cached = cache.get(priority);
   if (cached) return cached;
-  const rows = opts.model.steps.map(() => new Float64Array(opts.model.nodes.length * 3));
+  const rows: Array<Float64Array | undefined> = opts.model.steps.map(() => undefined);
   for (const j of opts.others) {
     const other = opts.model.sessions[j]!;
     if (other.demand.priority <= priority) continue;
-    const fair = opts.fairShares.get(j)!;
+    const column = opts.fair.column.get(j)!;
     for (let k = 0; k < rows.length; k++) {
-      const share = fair[k]!;
-      if (share > 0) for (const c of other.constraints) rows[k]![c]! += share;
+      const share = opts.fair.rows[k]![column]!;
+      if (share > 0) {
+        const row = (rows[k] ??= new Float64Array(opts.model.nodes.length * 3));
+        for (const c of other.constraints) row[c]! += share;
+      }
     }
   }
   cache.set(priority, rows);
@@ -107,11 +115,16 @@ function reserve(opts: DeadlinePlanOptions, r: Reservation): number {
     const step = opts.model.steps[k]!;
     const capacity = opts.capacity[k]!;
     const current = r.limits[k]!;
+    const max = r.maxA[k === 0 ? 0 : 1];
+    const bound = r.fair ? Math.min(max, r.fair.rows[k]![r.fair.column]!) : max;
+    // floorTenth is monotonic: the ceiling below cannot pass floorTenth(bound), so such a step is skipped as it would be
+    const highest = floorTenth(bound);
+    if (highest < s.demand.minCurrentA || highest <= current) continue;
     let room = Infinity;
     const held = r.protectedA?.[k];
     if (held) for (const c of s.constraints) room = Math.min(room, capacity[c]! - held[c]!);
     else for (const c of s.constraints) room = Math.min(room, capacity[c]!);
-    const ceiling = floorTenth(Math.min(r.bound(k), current + room));
+    const ceiling = floorTenth(Math.min(bound, current + room));
     const whPerA = s.phases * s.demand.voltage * ((Math.min(step.endsAt, departureAt) - step.startsAt) / 3_600_000);
     if (ceiling < s.demand.minCurrentA || ceiling <= current || whPerA <= 0) continue;
     const target = Math.min(ceiling, Math.max(s.demand.minCurrentA, ceilTenth(current + need / whPerA)));
@@ -126,7 +139,8 @@ function release(opts: DeadlinePlanOptions, session: number, limits: Float64Arra
   const constraints = opts.model.sessions[session]!.constraints;
   for (let k = 0; k < limits.length; k++) {
     const a = limits[k]!;
-    for (const c of constraints) opts.capacity[k]![c]! += a;
+    // adding 0 changes nothing: most steps of a window hold no reservation
+    if (a !== 0) for (const c of constraints) opts.capacity[k]![c]! += a;
   }
 }
 

@@ -66,7 +66,42 @@ function groupBy(indexes: readonly number[], key: (i: number) => number, isDesce
   return out;
 }
 
-/** Per-call scratch space shared by the priority classes (each class leaves it as it found it). */
+/**
+ * Buffers for many fills of the same entries (a horizon's steps): their constraint lists as one flat array
+ * (constraints of entry i at [start[i], start[i + 1])), and the per-call arrays, reused.
+ */
+export interface FillScratch {
+  start: Int32Array;
+  list: Int32Array;
+  values: Float64Array;
+  state: Uint8Array;
+  rising: Int32Array;
+  admitted: Int32Array;
+  /** per priority class, the sessions it last admitted and their lists per constraint (steps mostly admit the same) */
+  members: Map<number, { admitted: Int32Array; members: Members }>;
+}
+
+/** The admitted sessions of each constraint, as one flat array: members of c at [start[c], start[c + 1]). */
+interface Members {
+  start: Int32Array;
+  list: Int32Array;
+}
+
+/** Scratch for filling `entries` (whose constraint lists must not change) against `size` constraints. */
+export function createFillScratch(entries: readonly FillEntry[], size: number): FillScratch {
+  const start = new Int32Array(entries.length + 1);
+  for (let i = 0; i < entries.length; i++) start[i + 1] = start[i]! + entries[i]!.constraints.length;
+  const list = new Int32Array(start[entries.length]!);
+  // reversed, root first: the constraint that fills up first when not all fit (no use depends on the order)
+  for (let i = 0; i < entries.length; i++) {
+    const cs = entries[i]!.constraints;
+    for (let j = 0; j < cs.length; j++) list[start[i + 1]! - 1 - j] = cs[j]!;
+  }
+  const n = entries.length;
+  return { start, list, values: new Float64Array(n), state: new Uint8Array(n), rising: new Int32Array(size), admitted: new Int32Array(n), members: new Map() };
+}
+
+/** Per-call state shared by the priority classes (each class leaves `rising` as it found it). */
 interface Fill {
   capacity: Float64Array;
   entries: readonly FillEntry[];
@@ -74,82 +109,100 @@ interface Fill {
   state: Uint8Array;
   /** rising sessions per constraint */
   rising: Int32Array;
+  /** constraints of entry i: list[start[i] .. start[i + 1]) */
+  start: Int32Array;
+  list: Int32Array;
+  members: FillScratch['members'];
 }
 
 /**
  * Allocates `entries` against `capacity` (indexed by constraint), which it reduces by what it allocates.
  * Returns the limit of each entry, 0 or within [minA, maxA]; no constraint with capacity ≥ 0 goes below 0.
- * `order` must be `orderEntries(entries)` (pass it to reuse it over steps).
+ * `order` must be `orderEntries(entries)` (pass it to reuse it over steps). With `scratch` the values returned
+ * are its buffer, valid until the next call.
  */
-export function fillStep(capacity: Float64Array, entries: readonly FillEntry[], order = orderEntries(entries)): Float64Array {
-  const fill: Fill = { capacity, entries, values: new Float64Array(entries.length), state: new Uint8Array(entries.length), rising: new Int32Array(capacity.length) };
+export function fillStep(capacity: Float64Array, entries: readonly FillEntry[], order = orderEntries(entries), scratch = createFillScratch(entries, capacity.length)): Float64Array {
+  scratch.values.fill(0);
+  scratch.state.fill(WAITING);
+  scratch.rising.fill(0);
+  const fill: Fill = { capacity, entries, values: scratch.values, state: scratch.state, rising: scratch.rising, start: scratch.start, list: scratch.list, members: scratch.members };
   const { byPriority } = order;
   for (let from = 0; from < byPriority.length; ) {
     let to = from;
     while (to < byPriority.length && entries[byPriority[to]!]!.priority === entries[byPriority[from]!]!.priority) to++;
-    const admitted = admit(capacity, entries, { list: byPriority, from, to }, fill.values);
-    if (admitted.length > 0) {
-      const byMax = from === 0 && to === byPriority.length ? order.byMax : byMaxOfClass(order, entries, entries[byPriority[from]!]!.priority);
+    const count = admit(fill, { list: byPriority, from, to }, scratch.admitted);
+    if (count > 0) {
+      const admitted = scratch.admitted.subarray(0, count);
+      const priority = entries[byPriority[from]!]!.priority;
+      const byMax = from === 0 && to === byPriority.length ? order.byMax : byMaxOfClass(order, entries, priority);
       // the class's entries not admitted take no part: frozen, they are passed over as if not listed
-      if (admitted.length < to - from) {
+      if (count < to - from) {
         for (let m = from; m < to; m++) fill.state[byPriority[m]!] = FROZEN;
         for (const i of admitted) fill.state[i] = WAITING;
       }
-      raise(fill, admitted, byMax);
+      raise(fill, { admitted, priority }, byMax);
     }
     from = to;
   }
   return fill.values;
 }
 
-/** Admits the class's sessions at their minimum in rank order while it fits on all their constraints. */
-function admit(capacity: Float64Array, entries: readonly FillEntry[], members: { list: number[]; from: number; to: number }, values: Float64Array): number[] {
-  const admitted: number[] = [];
+/** Admits the class's sessions at their minimum in rank order while it fits on all their constraints: into
+ * `admitted`, returning how many. */
+function admit(fill: Fill, members: { list: number[]; from: number; to: number }, admitted: Int32Array): number {
+  const { capacity, entries, values, start, list } = fill;
+  let count = 0;
   for (let m = members.from; m < members.to; m++) {
     const i = members.list[m]!;
     const e = entries[i]!;
-    if (e.maxA <= 0 || e.maxA < e.minA) continue;
-    const cs = e.constraints;
-    let fits = true;
-    for (let j = 0; j < cs.length && fits; j++) fits = capacity[cs[j]!]! >= e.minA - EPS;
-    if (!fits) continue;
-    for (const c of e.constraints) capacity[c]! -= e.minA;
-    values[i] = e.minA;
-    admitted.push(i);
+    const minA = e.minA;
+    if (e.maxA <= 0 || e.maxA < minA) continue;
+    const from = start[i]!;
+    const to = start[i + 1]!;
+    let j = from;
+    while (j < to && capacity[list[j]!]! >= minA - EPS) j++;
+    if (j < to) continue;
+    for (j = from; j < to; j++) capacity[list[j]!]! -= minA;
+    values[i] = minA;
+    admitted[count++] = i;
   }
-  return admitted;
+  return count;
 }
 
 const WAITING = 0;
 const RISING = 1;
 const FROZEN = 2;
 
-/** The admitted sessions of each constraint, as one flat array: members of c at [start[c], start[c + 1]). */
-function membersOf(entries: readonly FillEntry[], admitted: number[], size: number): { start: Int32Array; list: Int32Array } {
+/** The admitted sessions' lists per constraint. */
+function membersOf(of: { start: Int32Array; list: Int32Array }, admitted: Int32Array, size: number): Members {
   const start = new Int32Array(size + 1);
-  for (const i of admitted) for (const c of entries[i]!.constraints) start[c + 1]!++;
+  for (const i of admitted) for (let j = of.start[i]!; j < of.start[i + 1]!; j++) start[of.list[j]! + 1]!++;
   for (let c = 0; c < size; c++) start[c + 1]! += start[c]!;
   const fill = start.slice(0, size);
   const list = new Int32Array(start[size]!);
-  for (const i of admitted) for (const c of entries[i]!.constraints) list[fill[c]!++] = i;
+  for (const i of admitted) for (let j = of.start[i]!; j < of.start[i + 1]!; j++) list[fill[of.list[j]!]!++] = i;
   return { start, list };
 }
 
-/** Consecutive steps mostly admit the same sessions: their constraint lists are reused (read-only). */
-const lastMembers = new WeakMap<readonly FillEntry[], { admitted: number[]; size: number; members: { start: Int32Array; list: Int32Array } }>();
-
-function cachedMembersOf(entries: readonly FillEntry[], admitted: number[], size: number): { start: Int32Array; list: Int32Array } {
-  const last = lastMembers.get(entries);
-  if (last && last.size === size && last.admitted.length === admitted.length && last.admitted.every((i, j) => admitted[j] === i)) return last.members;
-  const members = membersOf(entries, admitted, size);
-  lastMembers.set(entries, { admitted, size, members });
+/** The members of the class's admitted sessions, reused (read-only) when the class admitted the same last time. */
+function cachedMembersOf(fill: Fill, admitted: Int32Array, priority: number): Members {
+  const last = fill.members.get(priority);
+  if (last && isSameList(last.admitted, admitted)) return last.members;
+  const members = membersOf(fill, admitted, fill.capacity.length);
+  fill.members.set(priority, { admitted: admitted.slice(), members });
   return members;
+}
+
+function isSameList(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+  return true;
 }
 
 /** The state of one class's water-filling. */
 interface Rise {
   fill: Fill;
-  byMin: number[];
+  byMin: ArrayLike<number>;
   byMax: number[];
   members: { start: Int32Array; list: Int32Array };
   /** constraints with rising sessions (may hold some that have none left) */
@@ -161,12 +214,13 @@ interface Rise {
 }
 
 /** Water-filling above the minimum: value = clamp(level, minA, maxA), the level rising until all are frozen. */
-function raise(fill: Fill, admitted: number[], byMax: number[]): void {
+function raise(fill: Fill, cls: { admitted: Int32Array; priority: number }, byMax: number[]): void {
   const { capacity, entries, rising } = fill;
-  const members = cachedMembersOf(entries, admitted, capacity.length);
+  const { admitted } = cls;
+  const members = cachedMembersOf(fill, admitted, cls.priority);
   const active: number[] = [];
   for (let c = 0; c < capacity.length; c++) if (members.start[c + 1]! > members.start[c]!) active.push(c);
-  const byMin = groupBy(admitted, (i) => entries[i]!.minA, false);
+  const byMin = isOneMinimum(entries, admitted) ? admitted : groupBy(Array.from(admitted), (i) => entries[i]!.minA, false);
   const r: Rise = { fill, byMin, byMax, members, active, level: entries[byMin[0]!]!.minA, nextMin: 0, nextMax: 0, risingCount: 0 };
   for (;;) {
     activate(r);
@@ -185,20 +239,31 @@ function raise(fill: Fill, admitted: number[], byMax: number[]): void {
   }
 }
 
+/** The usual case: all admitted sessions have the same minimum (already in order). */
+function isOneMinimum(entries: readonly FillEntry[], admitted: Int32Array): boolean {
+  const minA = entries[admitted[0]!]!.minA;
+  for (let j = 1; j < admitted.length; j++) if (entries[admitted[j]!]!.minA !== minA) return false;
+  return true;
+}
+
 /** Sessions whose minimum the level has reached start rising, unless they cannot (at their maximum, or full). */
 function activate(r: Rise): void {
-  const { capacity, entries, state, rising } = r.fill;
+  const { capacity, entries, state, rising, start, list } = r.fill;
   while (r.nextMin < r.byMin.length && entries[r.byMin[r.nextMin]!]!.minA <= r.level + EPS) {
     const i = r.byMin[r.nextMin++]!;
     const e = entries[i]!;
     if (state[i] !== WAITING) continue;
-    if (e.maxA <= e.minA + EPS || e.constraints.some((c) => capacity[c]! <= EPS)) {
+    const from = start[i]!;
+    const to = start[i + 1]!;
+    let j = from;
+    if (e.maxA > e.minA + EPS) while (j < to && capacity[list[j]!]! > EPS) j++;
+    if (j < to || e.maxA <= e.minA + EPS) {
       state[i] = FROZEN;
       continue;
     }
     state[i] = RISING;
     r.risingCount++;
-    for (const c of e.constraints) rising[c]!++;
+    for (j = from; j < to; j++) rising[list[j]!]!++;
   }
 }
 
@@ -225,9 +290,9 @@ function nextLevel(r: Rise): number {
 }
 
 function freeze(r: Rise, i: number): void {
-  const { entries, values, state, rising } = r.fill;
+  const { entries, values, state, rising, start, list } = r.fill;
   if (state[i] === RISING) {
-    for (const c of entries[i]!.constraints) rising[c]!--;
+    for (let j = start[i]!; j < start[i + 1]!; j++) rising[list[j]!]!--;
     r.risingCount--;
     values[i] = Math.min(entries[i]!.maxA, r.level);
   }

@@ -69,6 +69,20 @@ describe('e2e cpms CLI while cpms serve runs (real processes, embedded database)
     }
   });
 
+  it('should set a load group price curve from a file named by a path relative to the caller, through the running server (issue 10)', async () => {
+    // Arrange: the file is in the caller's working directory, not the server's
+    const cwd = join(dataDir, 'curves');
+    mkdirSync(cwd);
+    writeFileSync(join(cwd, 'curve.json'), JSON.stringify({ currency: 'EUR', basePricePerKwh: 0.25 }));
+    const added = await runCpms(env, 'load-group', 'add', 'Served site', '--max-current', '63', '--phases', '3');
+    const id = /^load group (\d+) /.exec(added.out)![1]!;
+    // Act
+    const set = await runCpmsIn(cwd, env, 'load-group', 'price-curve', id, '--file', 'curve.json');
+    // Assert
+    expect(set.code, set.out).to.equal(0);
+    expect(JSON.parse(set.out)).to.include({ groupId: Number(id), isInherited: false, currency: 'EUR', basePricePerKwh: 0.25 });
+  });
+
   it("should invite a partner through the running server, whose token A works at once on the server's /ocpi/versions", async () => {
     const invite = await runCpms(env, 'partner', 'invite', '--country', 'DE', '--party', 'CLI', '--role', 'EMSP');
 

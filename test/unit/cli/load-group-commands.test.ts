@@ -1,12 +1,12 @@
 // `cpms load-group …` (issue 10) against an embedded database in a temporary DATA_DIR (never the CI server).
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/index.ts';
 
 describe('unit cli load-group commands', function () {
-  this.timeout(60_000); // each command opens the embedded database
+  this.timeout(180_000); // each command opens the embedded database; the first one migrates it (~60 s on a loaded machine)
   let dataDir: string;
   const saved: Record<string, string | undefined> = {};
 
@@ -65,5 +65,86 @@ describe('unit cli load-group commands', function () {
     expect(current.out).to.match(/maxCurrentA: /);
     expect(rotation.out).to.match(/phaseRotation: /);
     expect(id.out).to.match(/id: /);
+  });
+
+  const idOf = (out: string): string => /^load group (\d+) /.exec(out)![1]!;
+
+  it('should add a group with a kW limit and a voltage, and change and clear its limits with update', async () => {
+    // Arrange
+    const site = await cpms('load-group', 'add', 'Solar site', '--max-current', '63', '--phases', '3', '--max-power', '40', '--voltage', '400');
+    const id = idOf(site.out);
+
+    // Act
+    const tighter = await cpms('load-group', 'update', id, '--max-power', '22.5', '--margin', '2', '--name', 'Solar site B');
+    const shown = JSON.parse((await cpms('load-group', 'show', id)).out);
+    const cleared = await cpms('load-group', 'update', id, '--max-power', 'none', '--voltage', 'none', '--max-current', '50');
+    const after = JSON.parse((await cpms('load-group', 'show', id)).out);
+
+    // Assert
+    expect([site.code, tighter.code, cleared.code]).to.deep.equal([0, 0, 0]);
+    expect(site.out).to.equal(`load group ${id} (Solar site) created: 63 A × 3 phase(s), 40 kW at 400 V`);
+    expect(tighter.out).to.equal(`load group ${id} (Solar site B) updated: 63 A × 3 phase(s), 22.5 kW at 400 V`);
+    expect([shown.name, shown.maxPowerKw, shown.voltage, shown.marginA]).to.deep.equal(['Solar site B', 22.5, 400, 2]);
+    // 22.5 kW over 3 × 400 V = 18.75 A, tighter than 63 A
+    expect(shown.limitA).to.equal(18.7 - 2);
+    expect(cleared.out).to.equal(`load group ${id} (Solar site B) updated: 50 A × 3 phase(s)`);
+    expect([after.maxPowerKw, after.voltage, after.maxCurrentA, after.limitA]).to.deep.equal([null, null, 50, 48]);
+  });
+
+  it('should refuse an update with nothing to change, a bad kW or voltage, or an unknown group, with exit code 2', async () => {
+    const id = idOf((await cpms('load-group', 'add', 'Update checks', '--max-current', '32', '--phases', '3')).out);
+
+    const nothing = await cpms('load-group', 'update', id);
+    const power = await cpms('load-group', 'update', id, '--max-power', '-1');
+    const volts = await cpms('load-group', 'add', 'Bad volts', '--max-current', '32', '--phases', '3', '--voltage', '5');
+    const unknown = await cpms('load-group', 'update', '9999', '--max-current', '10');
+
+    expect([nothing.code, power.code, volts.code, unknown.code]).to.deep.equal([2, 2, 2, 2]);
+    expect(nothing.out).to.match(/nothing to change/);
+    expect(power.out).to.match(/maxPowerKw: /);
+    expect(volts.out).to.match(/voltage: /);
+    expect(unknown.out).to.match(/9999/);
+  });
+
+  it('should set a price curve from a file, show it on a child group as inherited, and clear it', async () => {
+    // Arrange
+    const site = idOf((await cpms('load-group', 'add', 'Priced site', '--max-current', '63', '--phases', '3')).out);
+    const bay = idOf((await cpms('load-group', 'add', 'Priced bay', '--max-current', '32', '--phases', '3', '--parent', site)).out);
+    const file = join(dataDir, 'curve.json');
+    writeFileSync(file, JSON.stringify({ currency: 'EUR', timeZone: 'Europe/Amsterdam', basePricePerKwh: 0.3, timeOfUse: [{ from: '23:00', to: '07:00', pricePerKwh: 0.1 }] }));
+
+    // Act
+    const set = await cpms('load-group', 'price-curve', site, '--file', file);
+    const inherited = await cpms('load-group', 'price-curve', bay);
+    const clear = await cpms('load-group', 'price-curve', site, '--clear');
+    const none = await cpms('load-group', 'price-curve', bay);
+
+    // Assert
+    expect([set.code, inherited.code, clear.code]).to.deep.equal([0, 0, 0]);
+    expect(JSON.parse(set.out)).to.include({ groupId: Number(site), isInherited: false, currency: 'EUR', basePricePerKwh: 0.3 });
+    const view = JSON.parse(inherited.out);
+    expect(view).to.include({ groupId: Number(site), isInherited: true });
+    expect([...new Set(view.prices.map((p: { pricePerKwh: number }) => p.pricePerKwh))].sort()).to.deep.equal([0.1, 0.3]);
+    expect(clear.out).to.equal(`price curve of load group ${site} removed`);
+    expect(none.code).to.equal(2);
+  });
+
+  it('should refuse a price curve file that is missing, not JSON or not a curve, and --file with --clear', async () => {
+    const id = idOf((await cpms('load-group', 'add', 'Curve checks', '--max-current', '32', '--phases', '3')).out);
+    const bad = join(dataDir, 'bad.json');
+    writeFileSync(bad, '{ not json');
+    const wrong = join(dataDir, 'wrong.json');
+    writeFileSync(wrong, JSON.stringify({ currency: 'EUR', basePricePerKwh: 'cheap' }));
+
+    const missing = await cpms('load-group', 'price-curve', id, '--file', join(dataDir, 'nope.json'));
+    const notJson = await cpms('load-group', 'price-curve', id, '--file', bad);
+    const notCurve = await cpms('load-group', 'price-curve', id, '--file', wrong);
+    const both = await cpms('load-group', 'price-curve', id, '--file', wrong, '--clear');
+
+    expect([missing.code, notJson.code, notCurve.code, both.code]).to.deep.equal([2, 2, 2, 2]);
+    expect(missing.out).to.match(/--file: cannot read/);
+    expect(notJson.out).to.match(/--file: .* is not valid JSON/);
+    expect(notCurve.out).to.match(/basePricePerKwh: /);
+    expect(both.out).to.match(/--file and --clear/);
   });
 });
