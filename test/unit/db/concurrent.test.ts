@@ -10,7 +10,7 @@ function twoReads(log: string[]) {
     log.push(`end ${name}`);
     return name;
   };
-  return [read('a', true), read('b', false)] as const;
+  return [read('a', true), read('b', false)] as [() => Promise<string>, () => Promise<string>];
 }
 
 describe('readTogether', () => {
