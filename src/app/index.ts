@@ -87,7 +87,8 @@ async function stopServing(rt: Runtime): Promise<void> {
     // After the last charger message: what is kept in memory is written before the database closes.
     await services.sessions.meterWriter.drain();
     await services.chargers.statusWriter.drain();
-    rt.deps.logger.info('ingest group commit', { module: 'ingest', meterValues: services.sessions.meterWriter.stats, statusNotifications: services.chargers.statusWriter.stats });
+    await services.chargers.bootWriter.drain();
+    rt.deps.logger.info('ingest group commit', { module: 'ingest', meterValues: services.sessions.meterWriter.stats, statusNotifications: services.chargers.statusWriter.stats, bootNotifications: services.chargers.bootWriter.stats });
     await services.lastSeen.stop();
     // The disconnections just recorded are events too: stored before the database goes.
     services.eventRecorder.stop();
