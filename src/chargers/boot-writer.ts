@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { BootNotificationRequest } from '../ocpp/v16/types.ts';
 import { GroupCommitWriter } from '../db/group-commit.ts';
 import { transactionSink } from '../db/transaction-sink.ts';
+import { writeInKeyOrder } from '../db/key-order.ts';
 import * as repo from './charger.repo.ts';
 import type { RegistrationStatus } from './charger.types.ts';
 import { configurationAtBoot } from './configuration.service.ts';
@@ -58,11 +59,7 @@ async function writeBoot(trx: Knex.Transaction, o: BootWriterOptions, b: BootIte
  */
 export function createBootWriter(o: BootWriterOptions): GroupCommitWriter<BootItem, BootWritten> {
   return new GroupCommitWriter({
-    sink: transactionSink(o.db, async (trx, items: readonly BootItem[]) => {
-      const written: BootWritten[] = [];
-      for (const item of items) written.push(await writeBoot(trx, o, item));
-      return written;
-    }),
+    sink: transactionSink(o.db, (trx, items: readonly BootItem[]) => writeInKeyOrder(items, (b) => b.chargePointId, (b) => writeBoot(trx, o, b))),
     windowMs: o.ingest?.batchWindowMs ?? 5,
     maxBatch: o.ingest?.maxBatch ?? 500,
     maxInFlight: o.ingest?.maxConcurrentBatches ?? 1,

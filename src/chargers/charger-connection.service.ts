@@ -4,6 +4,9 @@ import type { DomainEvents } from '../shared/events.ts';
 import * as repo from './charger.repo.ts';
 import * as connectionRepo from './connection.repo.ts';
 import type { ChargerService } from './charger.service.ts';
+import { GroupCommitWriter } from '../db/group-commit.ts';
+import { transactionSink } from '../db/transaction-sink.ts';
+import { writeInKeyOrder } from '../db/key-order.ts';
 
 export interface ChargerConnectionOptions {
   db: Knex;
@@ -11,7 +14,19 @@ export interface ChargerConnectionOptions {
   events: DomainEvents;
   nodeId: string;
   chargers: ChargerService;
+  /** Group commit of connection records (config ingest); defaults: 5 ms window, 500 per transaction. */
+  ingest?: { batchWindowMs: number; maxBatch: number; maxConcurrentBatches?: number };
 }
+
+/** A socket that opened: recorded as its charger's connection. */
+interface Connected {
+  chargePointId: string;
+  protocol: string;
+  connectionId: string;
+  at: Date;
+}
+
+type EvseChanges = Awaited<ReturnType<ChargerService['refreshEvsesOf']>>;
 
 /**
  * Which node holds each charger's socket (charge_points.is_connected, connected_node, connection_id).
@@ -19,20 +34,35 @@ export interface ChargerConnectionOptions {
  * that socket (compare-and-clear), so a late close of an old socket never undoes a newer connection.
  */
 export class ChargerConnectionService {
-  constructor(private readonly o: ChargerConnectionOptions) {}
+  /**
+   * Connection records of many sockets share one transaction (issue 8: in a reconnect storm each was a
+   * transaction of its own, thousands of them queued for the pool ahead of the chargers' boots).
+   */
+  readonly connectWriter: GroupCommitWriter<Connected, EvseChanges>;
 
-  /** Records the socket `connectionId` as the charger's connection, on this node. */
-  async onConnected(chargePointId: string, protocol: string, connectionId: string): Promise<void> {
-    const now = this.o.clock.now();
-    const node = this.o.nodeId;
-    const changes = await this.o.db.transaction(async (trx) => {
-      await repo.updateChargePoint(trx, chargePointId, { is_connected: true, is_online: true, protocol, connected_node: node, connection_id: connectionId, connected_at: now, last_seen_at: now });
-      await repo.clearFaults(trx, chargePointId, 0, 'OFFLINE', now);
-      await repo.insertEvent(trx, chargePointId, 'Connected', { protocol, node, connectionId }, now);
-      return this.o.chargers.refreshEvsesOf(trx, chargePointId);
+  constructor(private readonly o: ChargerConnectionOptions) {
+    this.connectWriter = new GroupCommitWriter({
+      sink: transactionSink(o.db, (trx, items: readonly Connected[]) => writeInKeyOrder(items, (c) => c.chargePointId, (c) => this.writeConnected(trx, c))),
+      windowMs: o.ingest?.batchWindowMs ?? 5,
+      maxBatch: o.ingest?.maxBatch ?? 500,
+      maxInFlight: o.ingest?.maxConcurrentBatches ?? 1,
     });
+  }
+
+  /** Records the socket `connectionId` as the charger's connection, on this node (after the commit). */
+  async onConnected(chargePointId: string, protocol: string, connectionId: string): Promise<void> {
+    const changes = await this.connectWriter.submit({ chargePointId, protocol, connectionId, at: this.o.clock.now() });
     this.o.events.emit('charger.connected', { chargePointId });
     this.o.chargers.emitEvseChanges(changes);
+  }
+
+  private async writeConnected(trx: Knex.Transaction, c: Connected): Promise<EvseChanges> {
+    const { chargePointId, protocol, connectionId, at } = c;
+    const node = this.o.nodeId;
+    await repo.updateChargePoint(trx, chargePointId, { is_connected: true, is_online: true, protocol, connected_node: node, connection_id: connectionId, connected_at: at, last_seen_at: at });
+    await repo.clearFaults(trx, chargePointId, 0, 'OFFLINE', at);
+    await repo.insertEvent(trx, chargePointId, 'Connected', { protocol, node, connectionId }, at);
+    return this.o.chargers.refreshEvsesOf(trx, chargePointId);
   }
 
   /**
