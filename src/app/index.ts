@@ -90,7 +90,7 @@ async function stopServing(rt: Runtime): Promise<void> {
     await services.sessions.meterWriter.drain();
     await services.chargers.statusWriter.drain();
     await services.chargers.bootWriter.drain();
-    rt.deps.logger.info('ingest group commit', { module: 'ingest', meterValues: services.sessions.meterWriter.stats, statusNotifications: services.chargers.statusWriter.stats, bootNotifications: services.chargers.bootWriter.stats });
+    rt.deps.logger.info('ingest group commit', { module: 'ingest', meterValues: services.sessions.meterWriter.stats, statusNotifications: services.chargers.statusWriter.stats, bootNotifications: services.chargers.bootWriter.stats, connections: services.chargerConnections.connectWriter.stats });
     await services.lastSeen.stop();
     // The disconnections just recorded are events too: stored before the database goes.
     services.eventRecorder.stop();

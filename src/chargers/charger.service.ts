@@ -79,7 +79,7 @@ export class ChargerService {
   /** StatusNotifications of many chargers share one transaction (in arrival order). */
   readonly statusWriter: GroupCommitWriter<{ chargePointId: string; report: StatusReport }, WrittenStatus>;
   /** BootNotifications of many chargers share one transaction (boot-writer.ts). */
-  readonly bootWriter: GroupCommitWriter<BootItem, BootWritten>;
+  readonly bootWriter: GroupCommitWriter<BootItem, BootWritten | undefined>;
   private statusOverride?: EvseStatusOverride;
   private readonly eventHooks = new Map<string, ChargerEventHook[]>();
 
@@ -185,6 +185,7 @@ export class ChargerService {
     const now = this.o.clock.now();
     // Group commit (issue 8): many chargers' boots share one transaction, each answered after its commit.
     const written = await this.bootWriter.submit({ chargePointId, params: p, at: now });
+    if (!written) throw new NotFound(`charger ${chargePointId} not found`);
     if (written.wasOffline) await this.backOnline(chargePointId, now);
     return { status: written.registrationStatus, currentTime: now.toISOString(), interval: written.interval };
   }
