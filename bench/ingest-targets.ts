@@ -23,7 +23,8 @@ export interface Target {
   stop(): Promise<Record<string, any> | undefined>;
 }
 
-const BIN = new URL('../bin/cpms.js', import.meta.url).pathname;
+// BENCH_CPMS_BIN: another build's bin/cpms.js to measure instead (e.g. an export of the main branch, for a before/after).
+const BIN = process.env.BENCH_CPMS_BIN ?? new URL('../bin/cpms.js', import.meta.url).pathname;
 const BARE = new URL('./bare-ocpp-server.ts', import.meta.url).pathname;
 
 /** Resolves with the parsed JSON lines of `child`'s stdout for which `done` says enough. */

@@ -11,11 +11,14 @@ export const CLOSE_GOING_AWAY = 1001;
 export class TaskTracker {
   private readonly running = new Set<Promise<unknown>>();
 
-  run(logger: Logger, what: string, work: () => Promise<unknown>): void {
-    const task = work()
-      .catch((err: unknown) => logger.error(`${what} failed`, { err: err instanceof Error ? { message: err.message, stack: err.stack } : err }))
+  /** Runs `work` in the background; the promise returned settles with it and never rejects (logged). */
+  run(logger: Logger, what: string, work: () => Promise<unknown>): Promise<void> {
+    const task: Promise<void> = work()
+      .then(() => undefined)
+      .catch((err: unknown) => void logger.error(`${what} failed`, { err: err instanceof Error ? { message: err.message, stack: err.stack } : err }))
       .finally(() => this.running.delete(task));
     this.running.add(task);
+    return task;
   }
 
   async settled(): Promise<void> {

@@ -134,7 +134,7 @@ function handleConnection(ctx: ConnectionContext, ws: WebSocket, handshake: Hand
   });
   connections.add(conn);
   log.info('charger connected', { protocol: handshake.protocol, remoteAddress: handshake.remoteAddress, hasCredential: decision.hasCredential });
-  ctx.records.run(log, 'record connection', async () => {
+  const recorded = ctx.records.run(log, 'record connection', async () => {
     await s.chargerConnections.onConnected(chargePointId, handshake.protocol, connectionId);
     // Cluster: a node still holding an older socket of this charger drops it (after the row names this one).
     await ctx.bus?.announce({ kind: 'connected', chargePointId, connectionId });
@@ -144,7 +144,11 @@ function handleConnection(ctx: ConnectionContext, ws: WebSocket, handshake: Hand
     log.info('charger disconnected', { code });
     // On shutdown every socket's disconnection is recorded at once, after the sockets are closed.
     if (ctx.isStopping) return;
-    ctx.records.run(log, 'record disconnection', () => s.chargerConnections.onDisconnected(chargePointId, code, connectionId));
+    // After this socket's connection record (compare-and-clear needs the row to name it first).
+    ctx.records.run(log, 'record disconnection', async () => {
+      await recorded;
+      await s.chargerConnections.onDisconnected(chargePointId, code, connectionId);
+    });
   });
 }
 

@@ -131,7 +131,8 @@ function buildChargerAccess(deps: AppDeps, core: ServiceCore, chargers: ChargerS
   const chargerAuth = new ChargerAuthService({ db, logger: log, nodeId: core.nodeId, passwords, acceptUnknownChargers: config.ocpp.acceptUnknownChargers, ...auth, backoff });
   // Last-seen/heartbeat times in memory, written in bulk (issue 8).
   const lastSeen = new LastSeenService({ db, clock, logger: log, chargers, events: core.events, flushMs: config.ingest.lastSeenFlushMs });
-  const chargerConnections = new ChargerConnectionService({ db, clock, events: core.events, nodeId: core.nodeId, chargers });
+  const ingest = { ...config.ingest, maxConcurrentBatches: dbKind(db) === 'pglite' ? 1 : config.ingest.maxConcurrentBatches };
+  const chargerConnections = new ChargerConnectionService({ db, clock, events: core.events, nodeId: core.nodeId, chargers, ingest });
   const onboarding = new OnboardingService({ db, logger: log, passwords, commands: core.commands, connections: core.connectionControl, callTimeoutMs: config.ocpp.callTimeoutSec * 1000 });
   const { tls } = config;
   const chargerSecurity = new ChargerSecurityService({ db, logger: log, commands: core.commands, callTimeoutMs: config.ocpp.callTimeoutSec * 1000, maxProfile: !tls.certFile ? 1 : tls.caFile ? 3 : 2, ocppPath: config.ocpp.path });

@@ -2,9 +2,11 @@ import type { Knex } from 'knex';
 import type { Logger } from '../shared/logger.ts';
 import { hexKeyBytes, isGeneratedSecretHash, UNMATCHABLE_HASH, verifyGeneratedSecret, type PasswordHasher } from '../shared/password.ts';
 import { WorkGate } from '../shared/work-gate.ts';
+import type { GroupCommitWriter } from '../db/group-commit.ts';
 import type { AuthDecision, Handshake } from '../ocpp/server.ts';
 import * as repo from './charger.repo.ts';
 import * as connectionRepo from './connection.repo.ts';
+import { createAuthLookup } from './auth-lookup.ts';
 import type { LoginBackoff } from './login-backoff.ts';
 import { certificateProblem, isBelowRecordedProfile, profileOf } from './security-profile.ts';
 
@@ -20,6 +22,8 @@ export interface ChargerAuthOptions {
   maxQueuedVerifications: number;
   /** Retry-After of a handshake refused because every verification slot was taken. */
   busyRetryAfterSec: number;
+  /** Batching of the handshakes' charger lookups (auth-lookup.ts); defaults there. */
+  lookup?: { windowMs?: number; maxBatch?: number; maxInFlight?: number };
 }
 
 // One answer for every failed login, whatever failed (no charger id enumeration).
@@ -40,9 +44,12 @@ class KdfBusy extends Error {}
  */
 export class ChargerAuthService {
   private readonly gate: WorkGate;
+  /** Handshakes' charger lookups, many in one query. */
+  readonly lookups: GroupCommitWriter<string, connectionRepo.AuthRecord | undefined>;
 
   constructor(private readonly o: ChargerAuthOptions) {
     this.gate = new WorkGate(o.maxConcurrentVerifications, o.maxQueuedVerifications);
+    this.lookups = createAuthLookup({ db: o.db, ...o.lookup });
   }
 
   /** Password checks running and waiting now (for tests and diagnostics). */
@@ -96,7 +103,7 @@ export class ChargerAuthService {
 
   private async decide(h: Handshake): Promise<AuthDecision> {
     if (h.clientCertificate) return this.decideByCertificate(h, h.clientCertificate);
-    const row = await connectionRepo.findAuthRecord(this.o.db, h.identity);
+    const row = await this.lookups.submit(h.identity);
     if (!row) return this.o.acceptUnknownChargers ? this.onboard(h) : this.verifyUnknown(h);
     if (h.password === undefined) return this.admitWithoutCredential(h, row);
     if (row.passwordHash && (await this.check(h, row.passwordHash))) return this.admit(h, row);
@@ -122,7 +129,7 @@ export class ChargerAuthService {
       this.o.logger.warn('charger client certificate refused', { chargePointId: h.identity, problem });
       return this.failed(h);
     }
-    const row = await connectionRepo.findAuthRecord(this.o.db, h.identity);
+    const row = await this.lookups.submit(h.identity);
     return row ? this.admit(h, row) : this.failed(h);
   }
 

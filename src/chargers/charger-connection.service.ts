@@ -4,6 +4,10 @@ import type { DomainEvents } from '../shared/events.ts';
 import * as repo from './charger.repo.ts';
 import * as connectionRepo from './connection.repo.ts';
 import type { ChargerService } from './charger.service.ts';
+import { GroupCommitWriter } from '../db/group-commit.ts';
+import { transactionSink } from '../db/transaction-sink.ts';
+import * as batchRepo from './connection-batch.repo.ts';
+import { NotFound } from '../shared/errors.ts';
 
 export interface ChargerConnectionOptions {
   db: Knex;
@@ -11,7 +15,11 @@ export interface ChargerConnectionOptions {
   events: DomainEvents;
   nodeId: string;
   chargers: ChargerService;
+  /** Group commit of connection records (config ingest); defaults: 5 ms window, 500 per transaction. */
+  ingest?: { batchWindowMs: number; maxBatch: number; maxConcurrentBatches?: number };
 }
+
+type EvseChanges = Awaited<ReturnType<ChargerService['refreshEvsesOf']>>;
 
 /**
  * Which node holds each charger's socket (charge_points.is_connected, connected_node, connection_id).
@@ -19,20 +27,45 @@ export interface ChargerConnectionOptions {
  * that socket (compare-and-clear), so a late close of an old socket never undoes a newer connection.
  */
 export class ChargerConnectionService {
-  constructor(private readonly o: ChargerConnectionOptions) {}
+  /**
+   * Connection records of many sockets share one transaction (issue 8: in a reconnect storm each was a
+   * transaction of its own, thousands of them queued for the pool ahead of the chargers' boots).
+   */
+  readonly connectWriter: GroupCommitWriter<batchRepo.ConnectedSocket, EvseChanges | undefined>;
 
-  /** Records the socket `connectionId` as the charger's connection, on this node. */
-  async onConnected(chargePointId: string, protocol: string, connectionId: string): Promise<void> {
-    const now = this.o.clock.now();
-    const node = this.o.nodeId;
-    const changes = await this.o.db.transaction(async (trx) => {
-      await repo.updateChargePoint(trx, chargePointId, { is_connected: true, is_online: true, protocol, connected_node: node, connection_id: connectionId, connected_at: now, last_seen_at: now });
-      await repo.clearFaults(trx, chargePointId, 0, 'OFFLINE', now);
-      await repo.insertEvent(trx, chargePointId, 'Connected', { protocol, node, connectionId }, now);
-      return this.o.chargers.refreshEvsesOf(trx, chargePointId);
+  constructor(private readonly o: ChargerConnectionOptions) {
+    this.connectWriter = new GroupCommitWriter({
+      sink: transactionSink(o.db, (trx, items: readonly batchRepo.ConnectedSocket[]) => this.writeConnected(trx, items)),
+      windowMs: o.ingest?.batchWindowMs ?? 5,
+      maxBatch: o.ingest?.maxBatch ?? 500,
+      maxInFlight: o.ingest?.maxConcurrentBatches ?? 1,
     });
+  }
+
+  /** Records the socket `connectionId` as the charger's connection, on this node (after the commit). */
+  async onConnected(chargePointId: string, protocol: string, connectionId: string): Promise<void> {
+    const changes = await this.connectWriter.submit({ id: chargePointId, protocol, connectionId, at: this.o.clock.now() });
+    if (!changes) throw new NotFound(`charger ${chargePointId} not found`);
     this.o.events.emit('charger.connected', { chargePointId });
     this.o.chargers.emitEvseChanges(changes);
+  }
+
+  /**
+   * A batch of connection records in four statements whatever its size (plus the EVSE recomputation of
+   * chargers that have EVSEs); a socket of an unknown charger gets undefined.
+   */
+  private async writeConnected(trx: Knex.Transaction, items: readonly batchRepo.ConnectedSocket[]): Promise<Array<EvseChanges | undefined>> {
+    const node = this.o.nodeId;
+    // A charger whose socket opened twice within the batch: its last socket is the one recorded.
+    const last = [...new Map(items.map((s) => [s.id, s])).values()];
+    const recorded = await batchRepo.updateConnectedChargers(trx, node, last);
+    const sockets = last.filter((s) => recorded.has(s.id));
+    await batchRepo.clearOfflineFaults(trx, sockets);
+    await batchRepo.insertConnectedEvents(trx, node, sockets);
+    const withEvses = await batchRepo.listChargersWithEvses(trx, [...recorded]);
+    const changes = new Map<string, EvseChanges>();
+    for (const id of [...withEvses].sort()) changes.set(id, await this.o.chargers.refreshEvsesOf(trx, id));
+    return items.map((s) => (recorded.has(s.id) ? (changes.get(s.id) ?? []) : undefined));
   }
 
   /**

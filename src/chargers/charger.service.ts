@@ -12,7 +12,7 @@ import { findEvse, getLocation } from '../locations/location.service.ts';
 import * as repo from './charger.repo.ts';
 import type { ChargePoint, ChargerEventHook, EvseStatusOverride, RegistrationStatus, StatusReport } from './charger.types.ts';
 import { aggregateEvseStatus, connectorEvseStatus, isFault } from './connector-state.ts';
-import { configurationAtBoot } from './configuration.service.ts';
+import { createBootWriter, type BootItem, type BootWritten } from './boot-writer.ts';
 import { ensureConnectorOf, placeChargerAt, type EvseLayoutHooks } from './evse-layout.ts';
 import { OCCUPIED_STATUSES } from './ocpp201.mapper.ts';
 
@@ -78,6 +78,8 @@ export class ChargerService {
   private readonly passwords: PasswordHasher;
   /** StatusNotifications of many chargers share one transaction (in arrival order). */
   readonly statusWriter: GroupCommitWriter<{ chargePointId: string; report: StatusReport }, WrittenStatus>;
+  /** BootNotifications of many chargers share one transaction (boot-writer.ts). */
+  readonly bootWriter: GroupCommitWriter<BootItem, BootWritten | undefined>;
   private statusOverride?: EvseStatusOverride;
   private readonly eventHooks = new Map<string, ChargerEventHook[]>();
 
@@ -93,6 +95,7 @@ export class ChargerService {
       maxBatch: o.ingest?.maxBatch ?? 500,
       maxInFlight: o.ingest?.maxConcurrentBatches ?? 1,
     });
+    this.bootWriter = createBootWriter(o);
   }
 
   /** One override at most (maintenance windows, issue 9). */
@@ -180,25 +183,11 @@ export class ChargerService {
   /** OCPP 1.6 §4.2 BootNotification: records the charger's identity data and answers its registration status. */
   async boot(chargePointId: string, p: BootNotificationRequest): Promise<BootNotificationResponse> {
     const now = this.o.clock.now();
-    // A boot on a socket that stayed open while the charger was marked offline ends that, as any message does.
-    const seen = await repo.touchChargePoint(this.o.db, chargePointId, now, false);
-    const configured = await configurationAtBoot(this.o.db, chargePointId, now);
-    const interval = seen.registrationStatus === 'Accepted' ? (configured.heartbeatIntervalSec ?? this.o.heartbeatIntervalSec) : this.o.pendingIntervalSec;
-    await repo.updateChargePoint(this.o.db, chargePointId, {
-      vendor: p.chargePointVendor,
-      model: p.chargePointModel,
-      serial_number: p.chargePointSerialNumber ?? null,
-      box_serial_number: p.chargeBoxSerialNumber ?? null,
-      firmware_version: p.firmwareVersion ?? null,
-      iccid: p.iccid ?? null,
-      imsi: p.imsi ?? null,
-      meter_type: p.meterType ?? null,
-      meter_serial_number: p.meterSerialNumber ?? null,
-      heartbeat_interval_sec: interval,
-      last_boot_at: now,
-    });
-    if (seen.wasOffline) await this.backOnline(chargePointId, now);
-    return { status: seen.registrationStatus, currentTime: now.toISOString(), interval };
+    // Group commit (issue 8): many chargers' boots share one transaction, each answered after its commit.
+    const written = await this.bootWriter.submit({ chargePointId, params: p, at: now });
+    if (!written) throw new NotFound(`charger ${chargePointId} not found`);
+    if (written.wasOffline) await this.backOnline(chargePointId, now);
+    return { status: written.registrationStatus, currentTime: now.toISOString(), interval: written.interval };
   }
 
   /** OCPP 1.6 §4.6 Heartbeat: records it and returns the current time. */

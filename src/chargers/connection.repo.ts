@@ -16,9 +16,20 @@ export interface AuthRecord {
   securityProfile: number | null;
 }
 
+const AUTH_COLUMNS = ['id', 'password_hash', 'pending_password_hash', 'registration_status', 'security_profile'];
+
+const toAuthRecord = (row: Row): AuthRecord => ({ passwordHash: row.password_hash, pendingPasswordHash: row.pending_password_hash, registrationStatus: row.registration_status, securityProfile: row.security_profile ?? null });
+
 export async function findAuthRecord(db: Db, id: string): Promise<AuthRecord | undefined> {
-  const row = await db('charge_points').where({ id }).first('password_hash', 'pending_password_hash', 'registration_status', 'security_profile');
-  return row ? { passwordHash: row.password_hash, pendingPasswordHash: row.pending_password_hash, registrationStatus: row.registration_status, securityProfile: row.security_profile ?? null } : undefined;
+  const row = await db('charge_points').where({ id }).first(AUTH_COLUMNS);
+  return row ? toAuthRecord(row) : undefined;
+}
+
+/** The auth records of many chargers in one query, in the order of `ids` (undefined: no such charger). */
+export async function findAuthRecords(db: Db, ids: readonly string[]): Promise<Array<AuthRecord | undefined>> {
+  const rows: Row[] = await db('charge_points').whereRaw('id = any(?)', [[...new Set(ids)]]).select(AUTH_COLUMNS);
+  const byId = new Map(rows.map((r) => [r.id as string, toAuthRecord(r)]));
+  return ids.map((id) => byId.get(id));
 }
 
 /** Inserts an onboarding charger unless another handshake already did; returns whether this one did. */

@@ -48,6 +48,8 @@ async function serveUntilSignalled(): Promise<never> {
         );
     });
   }
+  // Diagnostics (issue 8): the event-loop delay since the previous report, e.g. between benchmark phases.
+  process.on('SIGUSR2', () => void starting.then(({ serving }) => serving.app.reportLoopDelay(), () => undefined));
   await starting;
   return new Promise<never>(() => undefined); // serve until a signal arrives
 }
