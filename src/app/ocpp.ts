@@ -187,6 +187,7 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
   const endpoint = attachOcppServer(server, {
     path: deps.config.ocpp.path,
     maxPayload: deps.config.ocpp.maxFrameBytes,
+    authTimeoutMs: deps.config.ocpp.auth.handshakeTimeoutSec * 1000,
     logger: log,
     authenticate: (h) => s.chargerAuth.authenticate(h),
     onConnection: (ws, handshake, decision) => handleConnection(ctx, ws, handshake, decision),

@@ -74,6 +74,8 @@ export interface Config {
       maxQueuedVerifications: number;
       /** Retry-After of a 503 when every verification slot and queue place is taken. */
       busyRetryAfterSec: number;
+      /** A handshake whose authentication has not answered by then is refused with 503 (the charger retries). */
+      handshakeTimeoutSec: number;
       /** The `password-rotation` job (passwordRotationCron) rotates passwords older than this (0: off), at most passwordRotationBatch per run. */
       passwordRotationDays: number;
       passwordRotationCron: string;
@@ -328,6 +330,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['OCPP_AUTH_MAX_CONCURRENT_VERIFICATIONS', 'ocpp.auth.maxConcurrentVerifications', int],
   ['OCPP_AUTH_MAX_QUEUED_VERIFICATIONS', 'ocpp.auth.maxQueuedVerifications', int],
   ['OCPP_AUTH_BUSY_RETRY_AFTER_SEC', 'ocpp.auth.busyRetryAfterSec', int],
+  ['OCPP_AUTH_HANDSHAKE_TIMEOUT_SEC', 'ocpp.auth.handshakeTimeoutSec', int],
   ['OCPP_AUTH_BACKOFF_FAILURES_PER_ID', 'ocpp.auth.backoff.failuresPerId', int],
   ['OCPP_AUTH_BACKOFF_FAILURES_PER_ADDRESS', 'ocpp.auth.backoff.failuresPerAddress', int],
   ['OCPP_AUTH_BACKOFF_WINDOW_SEC', 'ocpp.auth.backoff.windowSec', int],

@@ -75,6 +75,8 @@ export interface OcppServerOptions {
   onConnection(ws: WebSocket, handshake: Handshake, decision: Admitted): void;
   /** An admitted handshake whose socket never opened (the client went away meanwhile). */
   onAbandoned(handshake: Handshake, decision: Admitted): void;
+  /** An authentication that has not answered by then is refused with 503 (default 30 s); its late admission is abandoned. */
+  authTimeoutMs?: number;
   logger: Logger;
 }
 
@@ -131,6 +133,25 @@ function readRequest(req: IncomingMessage, prefix: string, protocols: readonly O
   return { identity, protocol };
 }
 
+const DEFAULT_AUTH_TIMEOUT_MS = 30_000;
+const TIMED_OUT = Symbol('timed out');
+
+/** The authentication's decision, or TIMED_OUT after `authTimeoutMs`; an admission that comes later is abandoned. */
+async function authenticateWithin(opts: OcppServerOptions, handshake: Handshake): Promise<AuthDecision | typeof TIMED_OUT> {
+  const auth = opts.authenticate(handshake);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), opts.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS);
+  });
+  try {
+    const first = await Promise.race([auth, deadline]);
+    if (first === TIMED_OUT) void auth.then((late) => late.ok && opts.onAbandoned(handshake, late), () => undefined);
+    return first;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Attaches the OCPP WebSocket endpoint `<path>/{chargePointId}` to an HTTP(S) server. Every check
  * (path, identity, subprotocol, authentication) happens before the upgrade completes, so a refused
@@ -158,12 +179,16 @@ export function attachOcppServer(http: Server, opts: OcppServerOptions) {
       clientCertificate: readClientCertificate(req.socket),
       connectionId: newUuid(),
     };
-    let decision: AuthDecision;
+    let decision: AuthDecision | typeof TIMED_OUT;
     try {
-      decision = await opts.authenticate(handshake);
+      decision = await authenticateWithin(opts, handshake);
     } catch (err) {
       opts.logger.error('charger authentication failed', { chargePointId: identity, err: (err as Error).message });
       return refuse(socket, 503, 'authentication unavailable: try again later', 5);
+    }
+    if (decision === TIMED_OUT) {
+      opts.logger.warn('charger authentication timed out', { chargePointId: identity, timeoutMs: opts.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS });
+      return refuse(socket, 503, 'authentication took too long: try again later', 5);
     }
     if (!decision.ok) {
       opts.logger.warn('charger refused at handshake', { chargePointId: identity, status: decision.status, reason: decision.reason, remoteAddress: handshake.remoteAddress });

@@ -56,4 +56,34 @@ describe('unit ocpp/server attachOcppServer', () => {
     expect(opened).to.deep.equal([]);
     expect(abandoned.map((h) => h.identity)).to.deep.equal(['CP-late']);
   });
+
+  it('should refuse with 503 a handshake whose authentication does not answer within authTimeoutMs, and abandon its late admission', async () => {
+    // Arrange: authentication answers only when told, after the deadline
+    const logger = createLogger('error');
+    logger.silent = true;
+    let admit!: (d: AuthDecision) => void;
+    const abandoned: Handshake[] = [];
+    const opened: string[] = [];
+    const endpoint = attachOcppServer(http, {
+      path: '/ocpp',
+      maxPayload: 65536,
+      logger,
+      authTimeoutMs: 50,
+      authenticate: () => new Promise((resolve) => (admit = resolve)),
+      onConnection: (_ws, h) => opened.push(h.identity),
+      onAbandoned: (h) => abandoned.push(h),
+    });
+
+    // Act
+    const { status, headers } = await handshakeStatus({ ocppUrl: url }, 'CP-stalled', { password: 'some-password' });
+    const beforeLate = abandoned.length;
+    admit({ ok: true, hasCredential: true, registrationStatus: 'Accepted', claimed: true });
+    await new Promise((resolve) => setImmediate(resolve));
+    endpoint.close();
+
+    // Assert
+    expect([status, headers['retry-after']]).to.deep.equal([503, '5']);
+    expect(opened).to.deep.equal([]);
+    expect([beforeLate, abandoned.map((h) => h.identity)]).to.deep.equal([0, ['CP-stalled']]);
+  });
 });
