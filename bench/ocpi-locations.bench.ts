@@ -3,7 +3,10 @@
 // each (50,000 EVSEs, one connector each, with a tariff id), generated in SQL, paged by a registered eMSP
 // with its token through real HTTP to the whole app: GET /ocpi/2.2.1/locations?limit=100, the first page and
 // deep pages (random offsets over the whole list), one request at a time. Target (issue 8): p99 < 30 ms.
-// BENCH_TARGETS (`embedded,postgres`), BENCH_DATABASE_URL, BENCH_RUNS (200 per kind of page).
+// Each target runs twice in the same process, without and with the kept pages (ocpi.locationsCacheMaxBytes 0, then
+// the default): the walk and the random offsets read pages not kept yet (a kept count only), the first page is kept.
+// BENCH_TARGETS (`embedded,postgres`), BENCH_DATABASE_URL, BENCH_RUNS (200 per kind of page),
+// BENCH_LOCATIONS_CACHE (`off,on`).
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { insertPartner } from '../src/partners/partner.repo.ts';
@@ -86,14 +89,15 @@ async function walk(t: InProcessApp, token: string): Promise<{ ms: number[]; evs
   return { ms, evses };
 }
 
-for (const target of databaseTargets()) {
-  const t = await startInProcessApp(target.serverUrl);
+const variants = (process.env.BENCH_LOCATIONS_CACHE ?? 'off,on').split(',').map((v) => v.trim());
+for (const target of databaseTargets()) for (const variant of variants) {
+  const t = await startInProcessApp(target.serverUrl, variant === 'off' ? { 'ocpi.locationsCacheMaxBytes': 0 } : {});
   try {
     const started = performance.now();
     await seed(t);
     log(`  seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const token = await anEmspToken(t);
-    log(`ocpi-locations (${target.name}): ${LOCATIONS} locations x ${EVSES_PER_LOCATION} EVSEs seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; ${RUNS} requests per kind, limit ${LIMIT}`);
+    log(`ocpi-locations (${target.name}, kept pages ${variant}): ${LOCATIONS} locations x ${EVSES_PER_LOCATION} EVSEs seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; ${RUNS} requests per kind, limit ${LIMIT}`);
     const cpu = (ms: number, requests: number) => `CPU of this process ${(ms / requests).toFixed(1)} ms/request`;
     let first!: { ms: number[]; evses: number };
     const firstCpu = await cpuMsOf(async () => void (first = await timeOffsets(t, token, () => 0)));

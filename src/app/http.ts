@@ -22,6 +22,7 @@ import { reservationAdminRoutes } from '../commands/admin.routes.ts';
 import { alertAdminRoutes } from '../alerts/admin.routes.ts';
 import { securityAdminRoutes } from '../security/admin.routes.ts';
 import { logAdminRoutes, logUploadRoutes } from '../security/log.routes.ts';
+import { customerInformationAdminRoutes } from '../customer-information/admin.routes.ts';
 import { LOG_UPLOAD_PATH } from '../security/log-request.service.ts';
 import { loginRoutes, operatorAdminRoutes, sessionRoutes } from '../access/admin.routes.ts';
 import { auditAdminRoutes } from '../audit/admin.routes.ts';
@@ -44,6 +45,7 @@ import { hubClientInfoModule } from '../hubclientinfo/ocpi.routes.ts';
 import { tariffsOcpiModule } from '../tariffs/ocpi.routes.ts';
 import { cdrsOcpiModule } from '../billing/ocpi.routes.ts';
 import { locationsOcpiModule } from '../locations/ocpi.routes.ts';
+import { OcpiLocationPages } from '../locations/ocpi-pages.service.ts';
 import { sessionsOcpiModule } from '../sessions/ocpi.routes.ts';
 import { commandsModule } from '../commands/ocpi.routes.ts';
 import { chargingProfilesModule } from '../chargingprofiles/ocpi.routes.ts';
@@ -111,6 +113,7 @@ function adminRouter({ config, db, logger }: AppDeps, s: Services, commands: Com
       securityAdminRoutes({ securityEvents: s.securityEvents, chargerSecurity: s.chargerSecurity, certificates: s.certificates, publicUrl: config.publicUrl }),
       loadGroupAdminRoutes({ loadGroups: s.loadGroups }),
       logAdminRoutes({ logs: s.logRequests, publicUrl: config.publicUrl }),
+      customerInformationAdminRoutes({ customerInformation: s.customerInformation }),
     ],
   });
 }
@@ -124,7 +127,7 @@ function ocpiModules({ config, db, clock }: AppDeps, s: Services): OcpiModule[] 
     hubClientInfoModule({ clientInfo: s.clientInfo }),
     tariffsOcpiModule({ tariffs: s.tariffs, maxPageLimit }),
     cdrsOcpiModule({ cdrs: s.cdrs, maxPageLimit }),
-    locationsOcpiModule({ db, tariffs: s.tariffs, maxPageLimit }),
+    locationsOcpiModule({ db, pages: new OcpiLocationPages({ db, tariffs: s.tariffs, maxBytes: config.ocpi.locationsCacheMaxBytes }), maxPageLimit }),
     sessionsOcpiModule({ db, clock, maxPageLimit, defaultCurrency: config.billing.defaultCurrency }),
     commandsModule({ commands: s.ocpiCommands, responseUrlAllowedHosts }),
     chargingProfilesModule({ chargingProfiles: s.chargingProfiles, responseUrlAllowedHosts }),

@@ -20,6 +20,8 @@ import { tokenHandlers } from '../tokens/ocpp16.handlers.ts';
 import { sessionHandlers } from '../sessions/ocpp16.handlers.ts';
 import { securityHandlers } from '../security/ocpp16.handlers.ts';
 import { securityHandlers201 } from '../security/ocpp201.handlers.ts';
+import { iso15118Handlers201 } from '../iso15118/ocpp201.handlers.ts';
+import { customerInformationHandlers201 } from '../customer-information/ocpp201.handlers.ts';
 import { chargerHandlers201 } from '../chargers/ocpp201.handlers.ts';
 import { EventFaultService } from '../chargers/event-faults.service.ts';
 import { tokenHandlers201 } from '../tokens/ocpp201.handlers.ts';
@@ -160,6 +162,8 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
         chargerHandlers201(s.chargers, s.connectorLimits, s.lastSeen, { deviceModel: s.deviceModel, connectors: s.connectors, faults: new EventFaultService({ db: deps.db, logger: deps.logger.child({ module: 'chargers' }) }) }),
         tokenHandlers201(s.authorize),
         securityHandlers201(s.securityEvents, s.chargers, s.certificates),
+        iso15118Handlers201(s.certificateStatus, s.contractCertificates),
+        customerInformationHandlers201(s.customerInformation),
         sessionHandlers201(new TransactionEventService({
           db: deps.db, sessions: s.sessions, logger: deps.logger.child({ module: 'sessions' }),
           authorize: (idTag, ctx) => s.authorize.authorize(idTag, ctx),

@@ -14,6 +14,7 @@ import { ChargerSecurityService } from '../chargers/charger-security.service.ts'
 import { SecurityEventService } from '../security/security-event.service.ts';
 import { CertificateService } from '../security/certificate.service.ts';
 import { buildSecurityLogs } from './security.ts';
+import { buildCustomerInformation, buildIso15118 } from './iso15118.ts';
 import { scryptPasswords } from '../shared/password.ts';
 import { ConnectorLimits } from '../chargers/connector-limits.service.ts';
 import { ConnectorService } from '../chargers/connector.service.ts';
@@ -289,5 +290,5 @@ export function buildServices(deps: AppDeps, core: ServiceCore) {
   // the hooks above so that a pushed session already carries its tariff's currency.
   registerLocationPushes({ chargers: charging.chargers, locations: charging.locations, tariffs: pricing.tariffs });
   registerSessionPushes(charging.sessions, { defaultCurrency: deps.config.billing.defaultCurrency });
-  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, ...load, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration, securityEvents, certificates, ...buildSecurityLogs(deps, core, { chargers: charging.chargers, securityEvents }), deviceModel: new DeviceModelService({ db: deps.db, clock: deps.clock }) };
+  return { ...charging, ...pricing, ...roaming, ...stuck, ...maintenance, ...live, ...buildAccounts(deps), ...driverAccess, ...load, analytics: new AnalyticsService({ db: deps.db, clock: deps.clock }), scheduler, configuration: core.configuration, securityEvents, certificates, ...buildSecurityLogs(deps, core, { chargers: charging.chargers, securityEvents }), ...buildIso15118(deps), ...buildCustomerInformation(deps, core), deviceModel: new DeviceModelService({ db: deps.db, clock: deps.clock }) };
 }

@@ -124,6 +124,8 @@ export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; c
     // 1.6 names work for both versions (translated for a 2.0.1 station); 2.0.1 names only for a 2.0.1 station.
     const actions: readonly string[] = [...OCPP16_COMMANDS, ...OCPP201_COMMANDS];
     if (!actions.includes(action)) throw new InvalidInput(`action: must be one of ${actions.join(', ')}`);
+    const dedicated = DEDICATED_ROUTES[action];
+    if (dedicated) throw new InvalidInput(`action: ${action} is sent through POST /api/v1/chargers/{id}/${dedicated}, which keeps the request the station's answers refer to`);
     const timeoutSec = readTimeoutSec(req.query.timeoutSec);
     await repo.getChargePoint(deps.db, req.params.id);
     const request = req.body ?? {};
@@ -134,6 +136,9 @@ export function chargerAdminRoutes(deps: { db: Knex; chargers: ChargerService; c
 
   return r;
 }
+
+// Commands whose later messages name a request cpms must have stored (NotifyCustomerInformation's requestId).
+const DEDICATED_ROUTES: Readonly<Record<string, string>> = { CustomerInformation: 'customer-information' };
 
 // OCPI 2.2.1 locations §8.3.2: EVSE.uid is a CiString(36), printable ASCII (types §16.1).
 const EVSE_UID = /^[\x21-\x7e]{1,36}$/;

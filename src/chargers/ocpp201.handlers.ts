@@ -70,6 +70,11 @@ export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLim
     await svc.recordEvent(chargePointId, 'FirmwareStatusNotification', params, firmwareStatusFields(params));
     return {};
   },
+  // OCPP 2.0.1 L03/L04: a local controller publishing firmware (after PublishFirmware) reports its progress and URIs.
+  PublishFirmwareStatusNotification: async ({ chargePointId, params }) => {
+    await svc.recordEvent(chargePointId, 'PublishFirmwareStatusNotification', params);
+    return {};
+  },
   DataTransfer: async ({ chargePointId, params }) => {
     await svc.recordEvent(chargePointId, 'DataTransfer', params);
     // OCPP 2.0.1 P01: we implement no vendor extension, so every vendorId is unknown to us.

@@ -173,6 +173,19 @@ export interface Config {
     /** GetLog uploads (/uploads/logs) larger than this are refused with 413. */
     logUploadMaxBytes: number;
   };
+  /** OCPP 2.0.1 ISO 15118 certificate messages (issue 12): the OCSP responders and the contract certificate pool cpms asks for stations. */
+  iso15118?: {
+    /** Timeout of an OCSP request (GetCertificateStatus) and of a contract certificate pool request (Get15118EVCertificate). */
+    timeoutMs: number;
+    /** A good OCSP answer is reused until its nextUpdate, at most this many seconds (this long when it has none). */
+    ocspCacheSec: number;
+    /** Hosts (host or host:port) a station's OCSP responderURL may name; empty: any. */
+    ocspAllowedHosts: string[];
+    /** Where Get15118EVCertificate requests are forwarded (POST JSON); empty: none, the station is answered Failed/NoCertificatePool. */
+    contractCertificateUrl: string;
+    /** Authorization header value sent to the contract certificate pool; empty: none. */
+    contractCertificateAuthorization: string;
+  };
   /** The web apps (issue 11): map tiles as a Leaflet URL template; empty: points on a plain background. */
   web: {
     tileUrl: string;
@@ -227,6 +240,11 @@ export interface Config {
   ocpi: {
     /** Largest `limit` of a paginated OCPI GET (transport §4.1.3); a bigger or absent limit gets this. */
     maxPageLimit: number;
+    /**
+     * Rendered OCPI locations pages (and list counts) kept per node while the database's change stamp is
+     * unchanged, bounded by their size in bytes; 0 = none kept.
+     */
+    locationsCacheMaxBytes: number;
     /** Largest OCPI request body read, after the Token header was checked; a larger one is answered 413. */
     maxBodyBytes: number;
     /** Token bucket per authenticated partner, per node; excess requests are answered 429. */
@@ -328,6 +346,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['OPERATOR_PARTY_ID', 'operator.partyId', str],
   ['OPERATOR_NAME', 'operator.name', str],
   ['OCPI_MAX_PAGE_LIMIT', 'ocpi.maxPageLimit', int],
+  ['OCPI_LOCATIONS_CACHE_MAX_BYTES', 'ocpi.locationsCacheMaxBytes', int],
   ['OCPI_MAX_BODY_BYTES', 'ocpi.maxBodyBytes', int],
   ['OCPI_RATE_LIMIT_PER_SEC', 'ocpi.rateLimit.requestsPerSec', num],
   ['OCPI_RATE_LIMIT_BURST', 'ocpi.rateLimit.burst', int],
@@ -345,6 +364,9 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['EVENTS_HEARTBEAT_SEC', 'events.heartbeatSec', int],
   ['SESSIONS_REMOTE_STOP_WAIT_SEC', 'sessions.remoteStopWaitSec', int],
   ['DIAGNOSTICS_LOCATION', 'maintenance.diagnosticsLocation', str],
+  ['ISO15118_OCSP_ALLOWED_HOSTS', 'iso15118.ocspAllowedHosts', list],
+  ['ISO15118_CONTRACT_CERTIFICATE_URL', 'iso15118.contractCertificateUrl', str],
+  ['ISO15118_CONTRACT_CERTIFICATE_AUTHORIZATION', 'iso15118.contractCertificateAuthorization', str],
   ['WEB_TILE_URL', 'web.tileUrl', str],
   ['WEB_DRIVER_RATE_PER_SEC', 'web.driverRateLimit.perSec', num],
   ['WEB_DRIVER_RATE_BURST', 'web.driverRateLimit.burst', int],

@@ -60,6 +60,14 @@ export function connectorIdsOf(tree: LocationTree): number[] {
   return tree.evses.flatMap((e) => e.connectors.map((c) => c.id));
 }
 
+/**
+ * Where each connector of the tree is, with its stored general Connector.tariff_ids (null when never computed),
+ * as the tariffs domain ranks its rules.
+ */
+export function connectorSitesOf(tree: LocationTree): Array<{ connectorFk: number; evseFk: number; locationId: string; tariffIds: string[] | null }> {
+  return tree.evses.flatMap((e) => e.connectors.map((c) => ({ connectorFk: c.id, evseFk: e.evse.id, locationId: tree.location.id, tariffIds: Array.isArray(c.tariffIds) ? c.tariffIds : null })));
+}
+
 /** OCPI 2.2.1 locations §8.3.3 Connector. */
 export function toOcpiConnector(c: ConnectorRecord): OcpiConnector {
   return compact<OcpiConnector>({

@@ -99,13 +99,21 @@ function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   return groups;
 }
 
+// The embedded database spends most of a read on decoding each column of each row it returns: rows of these
+// tables come out as one JSON text per statement (row_to_json/json_agg), the columns keeping their names and
+// JSON values (timestamps as ISO text, read back by the record mappers).
+async function jsonRows(db: Db, sql: string, bindings: readonly unknown[]): Promise<Row[]> {
+  const { rows } = await db.raw(`select json_agg(x)::text as j from (${sql}) x`, bindings as Knex.RawBinding[]);
+  return rows[0]?.j ? JSON.parse(rows[0].j) : [];
+}
+
 async function withEvses(db: Db, rows: Row[]): Promise<LocationTree[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   // Both by the locations' ids, so that they go out together (two connections on PostgreSQL).
   const [evseRows, connectorRows] = await Promise.all([
-    db('evses').whereIn('location_id', ids).orderBy('id'),
-    db('connectors as c').join('evses as e', 'e.id', 'c.evse_fk').whereIn('e.location_id', ids).orderBy('c.id').select('c.*'),
+    jsonRows(db, 'select e.* from evses e where e.location_id = any(?) order by e.id', [ids]),
+    jsonRows(db, 'select c.* from connectors c join evses e on e.id = c.evse_fk where e.location_id = any(?) order by c.id', [ids]),
   ]);
   const connectorsOf = groupBy(connectorRows.map(toConnectorRecord), (c) => c.evseFk);
   const evsesOf = groupBy(evseRows.map(toEvseRecord), (e) => e.locationId);
@@ -125,6 +133,14 @@ export interface LocationPageQuery {
   limit: number;
   /** The id of the location before `offset` (a next link's key): the page is read from it on. */
   afterId?: string;
+  /** The counts of a previous page of the same list, when the caller knows they still hold: not counted again. */
+  known?: LocationCounts;
+}
+
+/** How many locations match: published ones, and unpublished ones concerning the viewer. */
+export interface LocationCounts {
+  published: number;
+  concerning: number;
 }
 
 /**
@@ -146,44 +162,53 @@ function visibleBranches(db: Db, q: LocationPageQuery, columns: string[]): [Knex
  * One page of the locations of a party `viewer` may get, oldest first (transport §4.1.3.3), and how many match:
  * one statement (the count, the page's keys and its rows), then the EVSEs and connectors.
  */
-export async function listLocationTreesFor(db: Db, q: LocationPageQuery): Promise<{ total: number; trees: LocationTree[] }> {
+export async function listLocationTreesFor(db: Db, q: LocationPageQuery): Promise<{ counts: LocationCounts; trees: LocationTree[] }> {
   const keyset = q.afterId !== undefined ? await readPage(db, q, q.afterId) : undefined;
   // Keyset: from the location before the page on, instead of skipping `offset` rows. When that location is gone
   // (an empty keyset page, and no such row), the page is read by its offset.
   const page = keyset && (keyset.rows.length > 0 || (await locationExists(db, q.partyFk, q.afterId!))) ? keyset : await readPage(db, q, undefined);
-  return { total: page.total, trees: await withEvses(db, page.rows) };
+  return { counts: page.counts, trees: await withEvses(db, page.rows) };
 }
 
 async function locationExists(db: Db, partyFk: number, id: string): Promise<boolean> {
   return (await db('locations').where({ id, party_fk: partyFk }).first('id')) !== undefined;
 }
 
-async function readPage(db: Db, q: LocationPageQuery, afterId: string | undefined): Promise<{ total: number; rows: Row[] }> {
+const toCounts = (r: Row): LocationCounts => ({ published: Number(r.published_count), concerning: Number(r.concerning_count) });
+
+async function readPage(db: Db, q: LocationPageQuery, afterId: string | undefined): Promise<{ counts: LocationCounts; rows: Row[] }> {
   const [published, concerning] = visibleBranches(db, q, ['l.id', 'l.created_at']);
-  const count = db.raw('(select count(*) from (?) a) + (select count(*) from (?) b)', [published.clone(), concerning.clone()]);
+  // The counts are most of the statement's work (every matching location): left out when the caller knows them.
+  const counts = q.known
+    ? [db.raw('?::int8 as published_count', [q.known.published]), db.raw('?::int8 as concerning_count', [q.known.concerning])]
+    : [db.raw('(select count(*) from (?) a) as published_count', [published.clone()]), db.raw('(select count(*) from (?) b) as concerning_count', [concerning.clone()])];
   // Each branch ordered and cut on its own: an index-only scan that stops early (PostgreSQL sorts a whole
   // UNION ALL otherwise). (The key's created_at is compared in SQL: a JS Date would drop the microseconds.)
   const cut = (branch: Knex.QueryBuilder) => {
     if (afterId !== undefined) branch.whereRaw('(l.created_at, l.id) > (select created_at, id from locations where id = ? and party_fk = ?)', [afterId, q.partyFk]);
     return branch.orderBy([{ column: 'l.created_at' }, { column: 'l.id' }]).limit(afterId !== undefined ? q.limit : q.offset + q.limit);
   };
+  // None concerning the viewer (known): the unpublished branch, costly to plan, is left out.
+  const candidates = q.known?.concerning === 0 ? db.raw('(?) as v', [cut(published)]) : db.raw('((?) union all (?)) as v', [cut(published), cut(concerning)]);
   const keys = db
-    .from(db.raw('((?) union all (?)) as v', [cut(published), cut(concerning)]))
+    .from(candidates)
     .orderBy([{ column: 'created_at' }, { column: 'id' }])
     .offset(afterId !== undefined ? 0 : q.offset)
     .limit(q.limit)
     .select('id', 'created_at');
-  // The page's rows in full, in page order (one deleted meanwhile is left out), each with the count.
-  const rows: Row[] = await db
+  // The page's rows in full, in page order (one deleted meanwhile is left out), each with the counts.
+  const found: Row[] = await db
     .with('page', keys)
     .from('page')
     .join('locations as l', 'l.id', 'page.id')
     .join('parties as p', 'p.id', 'l.party_fk')
     .orderBy([{ column: 'page.created_at' }, { column: 'page.id' }])
-    .select('l.*', 'p.country_code as party_country_code', 'p.party_id as party_party_id', db.raw('(?) as page_total', [count]));
-  if (rows.length > 0) return { total: Number(rows[0]!.page_total), rows };
-  const { rows: counted } = await db.raw('select ? as n', [count]);
-  return { total: Number(counted[0].n), rows };
+    .select(db.raw('row_to_json(l)::text as location'), 'p.country_code as party_country_code', 'p.party_id as party_party_id', ...counts);
+  const rows = found.map(({ location, party_country_code, party_party_id }) => ({ ...JSON.parse(location), party_country_code, party_party_id }));
+  if (found.length > 0) return { counts: toCounts(found[0]!), rows };
+  if (q.known) return { counts: q.known, rows };
+  const { rows: counted } = await db.raw('select ?, ?', counts);
+  return { counts: toCounts(counted[0]), rows };
 }
 
 /** A location of a party with its EVSEs and connectors, when party `viewer` may get it. */

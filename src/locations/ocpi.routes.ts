@@ -2,12 +2,12 @@ import express, { type Request } from 'express';
 import type { Knex } from 'knex';
 import { sendOcpi } from '../ocpi/envelope.ts';
 import { UnknownLocation } from '../ocpi/errors.ts';
-import { parseListQuery, sendPage } from '../ocpi/paging.ts';
+import { parseListQuery, sendSerializedPage } from '../ocpi/paging.ts';
 import type { OcpiModule } from '../ocpi/router.ts';
 import { requestingParty } from '../ocpi/requesting-party.ts';
-import type { TariffService } from '../tariffs/tariff.service.ts';
-import { connectorIdsOf, toOcpiConnector, toOcpiEvse, toOcpiLocation, withTariffView } from './ocpi.mapper.ts';
-import { findLocationTreeFor, listLocationTreesFor } from './ocpi.repo.ts';
+import { toOcpiConnector, toOcpiEvse, toOcpiLocation } from './ocpi.mapper.ts';
+import { findLocationTreeFor } from './ocpi.repo.ts';
+import type { OcpiLocationPages } from './ocpi-pages.service.ts';
 import type { LocationTree } from './ocpi.types.ts';
 
 // CiString (types §16.1): ids compare case-insensitively.
@@ -15,21 +15,15 @@ const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerC
 
 interface Deps {
   db: Knex;
-  tariffs: Pick<TariffService, 'partyTariffIds'>;
+  pages: Pick<OcpiLocationPages, 'page' | 'asSeenBy'>;
   maxPageLimit: number;
-}
-
-/** The trees as the requesting eMSP party sees them: its own Connector.tariff_ids (locations §8.3.3). */
-async function asSeenBy(deps: Deps, req: Request, trees: LocationTree[]): Promise<LocationTree[]> {
-  const view = await deps.tariffs.partyTariffIds(deps.db, requestingParty(req.ocpi), trees.flatMap(connectorIdsOf));
-  return trees.map((tree) => withTariffView(tree, view));
 }
 
 async function getTree(deps: Deps, req: Request): Promise<LocationTree> {
   const id = String(req.params.locationId);
   const tree = await findLocationTreeFor(deps.db, { partyFk: req.ocpi.ownParty.id, id, viewer: requestingParty(req.ocpi) });
   if (!tree) throw new UnknownLocation(`location ${id} not found`);
-  return (await asSeenBy(deps, req, [tree]))[0]!;
+  return (await deps.pages.asSeenBy(requestingParty(req.ocpi), [tree]))[0]!;
 }
 
 function getEvse(tree: LocationTree, evseUid: string): LocationTree['evses'][number] {
@@ -49,9 +43,8 @@ export function locationsOcpiModule(deps: Deps): OcpiModule {
   const router = express.Router();
   router.get('/', async (req, res) => {
     const q = parseListQuery(req, { maxLimit: deps.maxPageLimit });
-    const { total, trees } = await listLocationTreesFor(deps.db, { partyFk: req.ocpi.ownParty.id, viewer: requestingParty(req.ocpi), afterId: q.afterKey, ...q });
-    const items = (await asSeenBy(deps, req, trees)).map(toOcpiLocation);
-    sendPage(req, res, { items, total, offset: q.offset, limit: q.limit, lastKey: trees.at(-1)?.location.id });
+    const page = await deps.pages.page({ partyFk: req.ocpi.ownParty.id, viewer: requestingParty(req.ocpi), afterId: q.afterKey, ...q });
+    sendSerializedPage(req, res, { ...page, offset: q.offset, limit: q.limit });
   });
   router.get('/:locationId', async (req, res) => {
     sendOcpi(res, toOcpiLocation(await getTree(deps, req)));

@@ -37,6 +37,17 @@ export function sendOcpi<T>(res: Response, data: T | undefined, opts: SendOption
   res.status(httpStatus).json(buildEnvelope(data, statusCode, message));
 }
 
+/**
+ * A success envelope around `data` already serialized as JSON (a kept answer): the same bytes sendOcpi would
+ * write for it, with the timestamp of now.
+ */
+export function sendOcpiJson(res: Response, data: Buffer, now: Date = new Date()): void {
+  const head = Buffer.from(`{"status_code":1000,"timestamp":"${toOcpiDateTime(now)}","data":`);
+  res.status(200).set('Content-Type', 'application/json; charset=utf-8').send(Buffer.concat([head, data, CLOSE_BRACE]));
+}
+
+const CLOSE_BRACE = Buffer.from('}');
+
 // status codes §5: 2001 "Invalid or missing parameters" is the client error that fits every refusal of
 // the request itself; the HTTP status says which: 413 too large, 415 unsupported charset/encoding, else 400.
 const OCPI_HTTP_STATUS_OF_CLIENT_ERROR = (status: number): number => (status === 413 || status === 415 ? status : 400);

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { sendOcpi } from './envelope.ts';
+import { sendOcpi, sendOcpiJson } from './envelope.ts';
 import { InvalidParams } from './errors.ts';
 
 /** Paginated request parameters (transport §4.1.3.2); dates filter on last_updated. */
@@ -99,15 +99,35 @@ function nextPageUrl(req: Request, offset: number, limit: number, afterKey: stri
   return `${base}${req.originalUrl.split('?')[0]}?${params.toString()}`;
 }
 
+/** One page of a list: how many items it has, how many match in all, and the key of its last item (see nextCursor). */
+export interface PageFrame {
+  count: number;
+  total: number;
+  offset: number;
+  limit: number;
+  lastKey?: string;
+}
+
 /**
- * Answers a paginated GET: `X-Total-Count` (matches before offset/limit), `X-Limit` (the limit applied),
+ * The headers of a paginated GET: `X-Total-Count` (matches before offset/limit), `X-Limit` (the limit applied),
  * `Link: <next>; rel="next"` unless this is the last page (with `after` when the module gives the key of its
- * last item: see nextCursor), and the envelope with `items`.
+ * last item: see nextCursor).
  */
-export function sendPage<T>(req: Request, res: Response, page: { items: T[]; total: number; offset: number; limit: number; lastKey?: string }): void {
+function setPageHeaders(req: Request, res: Response, page: PageFrame): void {
   res.set('X-Total-Count', String(page.total));
   res.set('X-Limit', String(page.limit));
-  const next = page.offset + page.items.length;
-  if (page.items.length > 0 && next < page.total) res.set('Link', `<${nextPageUrl(req, next, page.limit, page.lastKey)}>; rel="next"`);
+  const next = page.offset + page.count;
+  if (page.count > 0 && next < page.total) res.set('Link', `<${nextPageUrl(req, next, page.limit, page.lastKey)}>; rel="next"`);
+}
+
+/** Answers a paginated GET: the page's headers and the envelope with `items`. */
+export function sendPage<T>(req: Request, res: Response, page: { items: T[]; total: number; offset: number; limit: number; lastKey?: string }): void {
+  setPageHeaders(req, res, { ...page, count: page.items.length });
   sendOcpi(res, page.items);
+}
+
+/** sendPage for items already serialized as a JSON array (`data`). */
+export function sendSerializedPage(req: Request, res: Response, page: PageFrame & { data: Buffer }): void {
+  setPageHeaders(req, res, page);
+  sendOcpiJson(res, page.data);
 }

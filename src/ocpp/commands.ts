@@ -23,7 +23,7 @@ export interface Ocpp201Lookups {
   nextRemoteStartId(): number;
   /** Records a RequestStartTransaction's remoteStartId and idToken before it is sent (F01: the station echoes the id). */
   rememberRemoteStart(chargePointId: string, r: { remoteStartId: number; idTag: string }): Promise<void>;
-  /** Records the requestId of an UpdateFirmware about to be sent (L01/L02: its FirmwareStatusNotifications name it). */
+  /** Records the requestId of a 2.0.1 UpdateFirmware or 1.6 SignedUpdateFirmware about to be sent (their status notifications name it). */
   rememberFirmwareRequest?(chargePointId: string, requestId: number): Promise<void>;
   /**
    * What the station's reported device model says for GetConfiguration: its ReadOnly variables (v201/configuration.ts
@@ -71,6 +71,8 @@ export function localCommandSender(connections: ConnectionRegistry, v201: Ocpp20
         return call.answer(await conn.call(call.action, call.payload, timeoutMs)) as never;
       }
       assertOcpp16Command(action);
+      // 1.6 security whitepaper §4: SignedFirmwareStatusNotifications name the request, recorded before it goes out.
+      if (action === 'SignedUpdateFirmware') await v201.rememberFirmwareRequest?.(chargePointId, (payload as { requestId: number }).requestId);
       return (await conn.call(action, payload, timeoutMs)) as never;
     },
   };

@@ -12,6 +12,7 @@ import type { PartyRef } from '../partners/partner.types.ts';
 import { fromOcpiTariff, toOcpiTariff, toTariffValidity } from './ocpi.mapper.ts';
 import * as repo from './tariff.repo.ts';
 import * as sites from './tariff-site.repo.ts';
+import type { ConnectorSite } from './tariff-site.repo.ts';
 import type { TariffAssignment, TariffRecord } from './tariff-record.types.ts';
 import { connectorTariffIds, rankAssignments, selectTariff, type Audience, type ChargingSite, type OcpiParty } from './tariff-selection.ts';
 import { contentPushes, tariffVisibility, visibilityPushes, type TariffVisibility } from './tariff-visibility.ts';
@@ -256,9 +257,15 @@ export class TariffService {
    * (connectors.tariff_ids). Same ranking as the session's tariff selection (party rule before general).
    */
   async partyTariffIds(db: Db, party: OcpiParty | null, connectorFks: readonly number[]): Promise<Map<number, string[]>> {
+    if (connectorFks.length === 0) return new Map();
+    return this.partyTariffIdsOfSites(db, party, await sites.listConnectorSitesByIds(db, connectorFks));
+  }
+
+  /** partyTariffIds for connectors whose sites (and stored general view) the caller has read already. */
+  async partyTariffIdsOfSites(db: Db, party: OcpiParty | null, connectorSites: readonly ConnectorSite[]): Promise<Map<number, string[]>> {
     const view = new Map<number, string[]>();
-    if (connectorFks.length === 0) return view;
-    const [own, connectorSites] = await Promise.all([party ? repo.listUngroupedAssignmentsOfParty(db, party) : [], sites.listConnectorSitesByIds(db, connectorFks)]);
+    if (connectorSites.length === 0) return view;
+    const own = party ? await repo.listUngroupedAssignmentsOfParty(db, party) : [];
     const who: Audience = { party, groupId: null };
     const isOwn = (site: { connectorFk: number }) => own.length > 0 && rankAssignments(own, site as Parameters<typeof rankAssignments>[1], who).length > 0;
     // A connector first reported after its rules were made has no stored general view yet (tariff_ids null): computed

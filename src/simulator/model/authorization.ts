@@ -44,6 +44,16 @@ export class LocalAuthorization {
     this.cache.set(idTag, info);
   }
 
+  /** What the charger holds about one id tag: its local list and cache entries (OCPP 2.0.1 N09). */
+  heldAbout(idTag: string): { list?: IdTagInfo; cache?: IdTagInfo } {
+    return { list: this.list.get(idTag), cache: this.cache.get(idTag) };
+  }
+
+  /** Forgets the id tag's cache entry (OCPP 2.0.1 N10); the local list is the server's to change. */
+  forget(idTag: string): void {
+    this.cache.delete(idTag);
+  }
+
   clearCache(): void {
     this.cache.clear();
   }

@@ -28,6 +28,8 @@ export interface CommandContext201 {
   sendReport(requestId: number, base: T.ReportBaseEnumType): void;
   /** K09: the ReportChargingProfiles of a GetChargingProfiles */
   reportProfiles(requestId: number, profiles: ChargingProfile[]): void;
+  /** N09: the report on a customer in NotifyCustomerInformation parts, one per item, tbc on all but the last */
+  sendCustomerInformation(requestId: number, parts: string[]): void;
   /** F01: the transaction a RequestStartTransaction for `idTag` starts carries `remoteStartId` (undefined: forget it) */
   expectRemoteStart(idTag: string, remoteStartId: number | undefined): void;
 }
@@ -35,7 +37,7 @@ export interface CommandContext201 {
 export type Handler201 = (ctx: CommandContext201, payload: never) => unknown;
 
 /** Every request a simulated 2.0.1 station implements, built once per process (the station passes itself as context). */
-export const OCPP201_HANDLERS: Record<string, Handler201> = { ...transactionRequests(), ...provisioningRequests(), ...smartChargingRequests(), ...reservationAndAuthRequests() } as Record<string, Handler201>;
+export const OCPP201_HANDLERS: Record<string, Handler201> = { ...transactionRequests(), ...provisioningRequests(), ...smartChargingRequests(), ...reservationAndAuthRequests(), ...customerRequests() } as Record<string, Handler201>;
 
 const validEvse = (ctx: CommandContext201, id: number) => id >= 1 && id <= ctx.model.spec.connectors;
 const busy = (ctx: CommandContext201) => (id: number) => ctx.model.connector(id)?.tx !== undefined;
@@ -168,6 +170,27 @@ function reservationAndAuthRequests() {
     ClearCache: (ctx: CommandContext201): T.ClearCacheResponse => {
       if (!ctx.variables.bool('AuthCacheCtrlr/Enabled')) return { status: 'Rejected' };
       ctx.model.auth.clearCache();
+      return { status: 'Accepted' };
+    },
+  };
+}
+
+/** What the station holds about an idToken, as the lines of a report (a station keeps no other customer data). */
+function customerReport(ctx: CommandContext201, p: T.CustomerInformationRequest): string[] {
+  if (!p.idToken) return ['no data held for this customer'];
+  const { list, cache } = ctx.model.auth.heldAbout(p.idToken.idToken);
+  const evses = ctx.model.connectors.filter((c) => c.tx?.idTag === p.idToken!.idToken).map((c) => c.id);
+  return [`idToken ${p.idToken.idToken}: local list ${list?.status ?? 'none'}, `, `authorization cache ${cache?.status ?? 'none'}, `, `running transactions on EVSE ${evses.join(' ') || 'none'}`];
+}
+
+function customerRequests() {
+  return {
+    // N09/N10: the report comes after the answer; clearing forgets the idToken's cache entry.
+    CustomerInformation: (ctx: CommandContext201, p: T.CustomerInformationRequest): T.CustomerInformationResponse => {
+      if (!p.report && !p.clear) return { status: 'Invalid' };
+      const report = p.report ? customerReport(ctx, p) : [];
+      if (p.clear && p.idToken) ctx.model.auth.forget(p.idToken.idToken);
+      if (p.report) ctx.later(() => ctx.sendCustomerInformation(p.requestId, report));
       return { status: 'Accepted' };
     },
   };

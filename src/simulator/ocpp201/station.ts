@@ -219,4 +219,10 @@ export class Ocpp201Station extends StationBase<Station201Options> implements Co
       this.send('ReportChargingProfiles', () => ({ requestId, chargingLimitSource: 'CSO', evseId, chargingProfile, tbc: i < evses.length - 1 })).catch(ignore);
     });
   }
+
+  /** N09: one NotifyCustomerInformation per part, seqNo from 0, tbc on all but the last. */
+  sendCustomerInformation(requestId: number, parts: string[]): void {
+    const generatedAt = iso(this.model.now());
+    parts.forEach((data, i) => this.send('NotifyCustomerInformation', () => ({ requestId, data, seqNo: i, tbc: i < parts.length - 1, generatedAt })).catch(ignore));
+  }
 }

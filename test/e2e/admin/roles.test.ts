@@ -21,6 +21,7 @@ const EXPECTED: Record<string, Role[]> = {
   'PUT /chargers/{id}/connectors/{connectorId}': NETWORK, 'PUT /chargers/{id}/password': NETWORK, 'PUT /chargers/{id}/registration': NETWORK,
   'POST /chargers/{id}/accept': NETWORK, 'GET /chargers/{id}/status-history': ALL, 'GET /chargers/{id}/events': ALL,
   'GET /chargers/{id}/configuration': ALL, 'GET /chargers/{id}/device-model': ALL, 'GET /faults': ALL, 'POST /chargers/{id}/commands/{action}': NETWORK, 'POST /chargers/{id}/price-display': NETWORK,
+  'POST /chargers/{id}/customer-information': NETWORK, 'GET /chargers/{id}/customer-information/{requestId}': ALL,
   'POST /locations': NETWORK, 'GET /locations': ALL, 'GET /locations/{id}': ALL, 'PUT /locations/{id}/publication': NETWORK,
   'POST /tokens': NETWORK, 'GET /tokens': ALL, 'PATCH /tokens/{id}': NETWORK,
   'GET /sessions': ALL, 'GET /sessions/{id}': ALL, 'POST /sessions/{id}/cdr': BILLING, 'POST /sessions/{id}/stop': NETWORK,

@@ -62,4 +62,19 @@ describe('e2e firmware status with its requestId', () => {
 
     expect(await firmwareOf(id)).to.deep.equal(['SignatureVerified', 815]);
   });
+
+  it('OCPP16 security §4 SignedUpdateFirmware: should keep the requestId of a signed update sent outside a campaign before the charger reports on it', async () => {
+    const id = await aRegisteredCharger(t.app.services);
+    const client = await connectCharger(t, id, { password: CHARGER_PASSWORD, protocols: ['ocpp1.6'] });
+    open.push(client);
+    await client.call('BootNotification', aBootNotification());
+    client.handle('SignedUpdateFirmware', async () => ({ status: 'Accepted' }));
+
+    const res = await t.api('POST', `/api/v1/chargers/${id}/commands/SignedUpdateFirmware`, {
+      requestId: 9001,
+      firmware: { location: 'https://fw.example.test/b.bin', retrieveDateTime: '2026-12-05T10:00:00Z', signingCertificate: 'CERT', signature: 'SIG' },
+    });
+
+    expect([res.status, ...(await firmwareOf(id))]).to.deep.equal([200, null, 9001]);
+  });
 });
