@@ -7,6 +7,7 @@ import type { IdTagInfo } from '../model/authorization.ts';
 import type { SimCharger } from '../model/charger.ts';
 import type { ChargingProfile } from '../model/charging-profiles.ts';
 import type { MeterSample, StopReason, Transaction } from '../model/types.ts';
+import { connectorsOfEvse, evseAddressOf, evseCount } from '../model/evse.ts';
 import { ignore, StationBase, type StationBaseOptions } from '../station-base.ts';
 import { OCPP201_HANDLERS, type CommandContext201, type Triggerable } from './commands.ts';
 import { DeviceModel } from './device-model.ts';
@@ -76,7 +77,7 @@ export class Ocpp201Station extends StationBase<Station201Options> implements Co
     return this.variables.number(V.heartbeat);
   }
 
-  // G01: one StatusNotification per EVSE (connector 1).
+  // G01: one StatusNotification per connector of each EVSE.
   protected statusIds(): number[] {
     return Array.from({ length: this.model.spec.connectors }, (_, i) => i + 1);
   }
@@ -85,12 +86,12 @@ export class Ocpp201Station extends StationBase<Station201Options> implements Co
     return connectorStatus201(this.model.view(evseId));
   }
 
-  protected statusNotification(evseId: number, status: string): T.StatusNotificationRequest {
-    return { timestamp: iso(this.model.now()), connectorStatus: status as T.ConnectorStatusEnumType, evseId, connectorId: 1 };
+  protected statusNotification(connector: number, status: string): T.StatusNotificationRequest {
+    return { timestamp: iso(this.model.now()), connectorStatus: status as T.ConnectorStatusEnumType, ...evseAddressOf(this.model.spec, connector) };
   }
 
-  protected meterValuesRequest(evseId: number, sample: MeterSample): T.MeterValuesRequest {
-    return { evseId, meterValue: [meterValue201(sample, this.variables.list(V.updated))] };
+  protected meterValuesRequest(connector: number, sample: MeterSample): T.MeterValuesRequest {
+    return { evseId: evseAddressOf(this.model.spec, connector).evseId, meterValue: [meterValue201(sample, this.variables.list(V.updated))] };
   }
 
   protected requestHandler(action: string): ((payload: unknown) => unknown) | undefined {
@@ -122,7 +123,8 @@ export class Ocpp201Station extends StationBase<Station201Options> implements Co
 
   connectorChanged(connectorId: number): void {
     if (!this.accepted) return;
-    this.sendStatus(connectorId);
+    // Its EVSE's other connectors become Unavailable or free again with it.
+    for (const id of connectorsOfEvse(this.model.spec, evseAddressOf(this.model.spec, connectorId).evseId)) this.sendStatus(id);
     this.transactions.connectorChanged(connectorId);
   }
 
@@ -172,12 +174,12 @@ export class Ocpp201Station extends StationBase<Station201Options> implements Co
 
   /** F06 TriggerMessage: sends the requested message now. */
   trigger(message: Triggerable, evseId: number | undefined): void {
-    const evses = evseId ? [evseId] : this.model.connectors.map((c) => c.id);
+    const connectors = evseId ? connectorsOfEvse(this.model.spec, evseId) : this.model.connectors.map((c) => c.id);
     if (message === 'BootNotification') this.send(message, () => ({ reason: 'Triggered', chargingStation: this.o.chargingStation })).catch(ignore);
     if (message === 'Heartbeat') this.send(message, () => ({})).catch(ignore);
-    if (message === 'StatusNotification') for (const id of evses) this.sendStatus(id, true);
-    if (message === 'MeterValues') for (const id of evses) this.send(message, () => this.meterValuesRequest(id, this.model.sample(id, 'Trigger'))).catch(ignore);
-    if (message === 'TransactionEvent') for (const id of evses) {
+    if (message === 'StatusNotification') for (const id of connectors) this.sendStatus(id, true);
+    if (message === 'MeterValues') for (const id of connectors) this.send(message, () => this.meterValuesRequest(id, this.model.sample(id, 'Trigger'))).catch(ignore);
+    if (message === 'TransactionEvent') for (const id of connectors) {
       const tx = this.model.connector(id)?.tx;
       if (tx) this.meterValues(id, tx, this.model.sample(id, 'Trigger'));
     }
@@ -213,9 +215,9 @@ export class Ocpp201Station extends StationBase<Station201Options> implements Co
 
   /** K09: one ReportChargingProfiles per EVSE, tbc on all but the last. */
   reportProfiles(requestId: number, profiles: ChargingProfile[]): void {
-    const evses = [...new Set(profiles.map((p) => p.connectorId))];
+    const evses = [...new Set(profiles.map((p) => (p.connectorId === 0 ? 0 : evseAddressOf(this.model.spec, p.connectorId).evseId)))];
     evses.forEach((evseId, i) => {
-      const chargingProfile = profiles.filter((p) => p.connectorId === evseId).map((p) => fromProfile201(p, p.txRef && this.transactions.transactionId(p.txRef)));
+      const chargingProfile = profiles.filter((p) => p.connectorId === 0 ? evseId === 0 : evseAddressOf(this.model.spec, p.connectorId).evseId === evseId).map((p) => fromProfile201(p, p.txRef && this.transactions.transactionId(p.txRef)));
       this.send('ReportChargingProfiles', () => ({ requestId, chargingLimitSource: 'CSO', evseId, chargingProfile, tbc: i < evses.length - 1 })).catch(ignore);
     });
   }
