@@ -163,7 +163,7 @@ export function attachOcppEndpoint(server: Server, deps: AppDeps, s: Services, c
     dispatch: {
       'ocpp1.6': buildRouter([chargerHandlers(s.chargers, s.connectorLimits, s.lastSeen), tokenHandlers(s.authorize), sessionHandlers(s.sessions), securityHandlers(s.securityEvents, s.chargers, s.certificates)]),
       'ocpp2.0.1': buildRouter([
-        chargerHandlers201(s.chargers, s.connectorLimits, s.lastSeen, { deviceModel: s.deviceModel, faults: new EventFaultService({ db: deps.db, logger: deps.logger.child({ module: 'chargers' }) }) }),
+        chargerHandlers201(s.chargers, s.connectorLimits, s.lastSeen, { deviceModel: s.deviceModel, connectors: s.connectors, faults: new EventFaultService({ db: deps.db, logger: deps.logger.child({ module: 'chargers' }) }) }),
         tokenHandlers201(s.authorize),
         securityHandlers201(s.securityEvents, s.chargers, s.certificates),
         iso15118Handlers201(s.certificateStatus, s.contractCertificates),

@@ -52,8 +52,13 @@ export class ConnectorService {
    */
   async reportConfiguration(chargePointId: string, keys: ConfirmedKey[], mappings: readonly ConnectorDataKey[], maxConnectorId: number): Promise<{ stored: number[]; problems: string[] }> {
     const { specs, problems } = connectorSpecsFromKeys(keys, mappings, maxConnectorId);
+    return { stored: await this.reportSpecs(chargePointId, specs), problems };
+  }
+
+  /** reportByCharger for each connector number of `specs`; returns the numbers whose data was stored. */
+  async reportSpecs(chargePointId: string, specs: ReadonlyMap<number, ConnectorSpecPatch>): Promise<number[]> {
     const stored: number[] = [];
     for (const [n, spec] of specs) if (await this.reportByCharger(chargePointId, n, spec)) stored.push(n);
-    return { stored, problems };
+    return stored;
   }
 }

@@ -4,6 +4,9 @@ import { checkInteger, INT4, parseTimestamp } from '../shared/ranges.ts';
 import type { ChargerService } from './charger.service.ts';
 import type { ConnectorLimits } from './connector-limits.service.ts';
 import type { DeviceModelService } from './device-model.service.ts';
+import type { ConnectorService } from './connector.service.ts';
+import { connectorSpecsOfReport } from './ocpp201-connector-type.mapper.ts';
+import { InvalidInput } from '../shared/errors.ts';
 import type { EventFaultService } from './event-faults.service.ts';
 import { eventFaults } from './ocpp201-events.mapper.ts';
 import type { LastSeenService } from './last-seen.service.ts';
@@ -12,7 +15,7 @@ import { connectorNumberOf, MAX_EVSE_ID } from './evse-address.ts';
 import { firmwareStatusFields } from './firmware-status.service.ts';
 
 /** OCPP 2.0.1 provisioning messages (functional block B and G), onto the same ChargerService as 1.6. */
-export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLimits, lastSeen: Pick<LastSeenService, 'heartbeat' | 'forget'>, models: { deviceModel: DeviceModelService; faults: EventFaultService }): Ocpp201Handlers => ({
+export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLimits, lastSeen: Pick<LastSeenService, 'heartbeat' | 'forget'>, models: { deviceModel: DeviceModelService; faults: EventFaultService; connectors: Pick<ConnectorService, 'reportSpecs'> }): Ocpp201Handlers => ({
   BootNotification: async ({ chargePointId, params }) => {
     const answer = await svc.boot(chargePointId, bootFields(params));
     // The boot reason (B01: PowerUp, Watchdog, FirmwareUpdate...) is kept in the charger's event log.
@@ -47,6 +50,10 @@ export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLim
   },
   NotifyReport: async ({ chargePointId, params }) => {
     await models.deviceModel.record(chargePointId, params.reportData);
+    // The connector types it reports become the connectors' OCPI standard and format, unless the operator set them.
+    const specs = connectorSpecsOfReport(params.reportData ?? []);
+    for (const n of specs.keys()) if (!(await isConnectorAllowed(connectors, chargePointId, n))) specs.delete(n);
+    await models.connectors.reportSpecs(chargePointId, specs);
     return {};
   },
   // OCPP 2.0.1 O04: the station's display messages, after GetDisplayMessages.
@@ -74,3 +81,14 @@ export const chargerHandlers201 = (svc: ChargerService, connectors: ConnectorLim
     return { status: 'UnknownVendorId' };
   },
 });
+
+/** False for a connector the charger may not name (see ConnectorLimits): a report about it is not stored. */
+async function isConnectorAllowed(limits: ConnectorLimits, chargePointId: string, connectorNumber: number): Promise<boolean> {
+  try {
+    await limits.check(chargePointId, connectorNumber, { allowWholeCharger: false });
+    return true;
+  } catch (err) {
+    if (err instanceof InvalidInput) return false;
+    throw err;
+  }
+}

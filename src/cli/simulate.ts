@@ -22,6 +22,7 @@ interface SimulateFlags {
   idPrefix: string;
   firstIndex: number;
   connectors: number;
+  connectorsPerEvse: number;
   password?: string;
   passwordSecret?: string;
   tokens?: string;
@@ -48,7 +49,7 @@ interface SimulateFlags {
 
 // The library names an option in its error messages; the CLI user knows the flag.
 const FLAGS: Record<string, string> = {
-  url: '--url', protocol: '--protocol', ocpp201Share: '--ocpp201-share', chargers: '--chargers', connectors: '--connectors', firstIndex: '--first-index',
+  url: '--url', protocol: '--protocol', ocpp201Share: '--ocpp201-share', chargers: '--chargers', connectors: '--connectors', connectorsPerEvse: '--connectors-per-evse', firstIndex: '--first-index',
   meterIntervalSec: '--meter-interval', heartbeatIntervalSec: '--heartbeat-interval', callTimeoutSec: '--call-timeout',
   maxCurrentA: '--max-current', reconnectMinSec: '--reconnect-min', rampUpSec: '--ramp-up', phases: '--phases',
   singlePhaseShare: '--single-phase-share', seed: '--seed', 'sessions.probability': '--session-probability',
@@ -80,6 +81,7 @@ function toFleetOptions(o: SimulateFlags): FleetOptions {
     idPrefix: o.idPrefix,
     firstIndex: o.firstIndex,
     connectors: o.connectors,
+    connectorsPerEvse: o.connectorsPerEvse,
     password: o.password,
     passwordSecret: o.passwordSecret,
     tokens: o.tokens?.split(',').map((t) => t.trim()),
@@ -163,6 +165,7 @@ export function addSimulateCommand(program: Command, out: Out): void {
     .option('--id-prefix <prefix>', 'charger ids are the prefix and a number, e.g. SIM-00001', 'SIM-')
     .option('--first-index <n>', 'number of the first charger (to run several fleets side by side)', num, 1)
     .option('--connectors <n>', 'connectors per charger', num, 1)
+    .option('--connectors-per-evse <n>', 'OCPP 2.0.1: connectors per EVSE, one usable at a time (divides --connectors)', num, 1)
     .option('--password <pw>', 'Basic-auth password of every charger (OCPP security profile 1)')
     .option('--password-secret <secret>', "derive each charger's password from this secret: HMAC-SHA256(secret, id)")
     .option('--tokens <list>', 'comma-separated id tags the drivers use, in turn (default: one per connector, T<id>[-<connector>])')

@@ -19,6 +19,8 @@ export interface FleetOptions {
   idPrefix?: string;
   firstIndex?: number;
   connectors?: number;
+  /** OCPP 2.0.1 stations: connectors per EVSE, one usable at a time (a 1.6 charger has no EVSEs: ignored) */
+  connectorsPerEvse?: number;
   /** one Basic-auth password for every charger */
   password?: string;
   /** or: each charger's password derived from this secret and its id */
@@ -66,6 +68,7 @@ const DEFAULTS = {
   idPrefix: 'SIM-',
   firstIndex: 1,
   connectors: 1,
+  connectorsPerEvse: 1,
   meterIntervalSec: 60,
   heartbeatIntervalSec: 300,
   callTimeoutSec: 30,
@@ -111,6 +114,7 @@ export function resolveOptions(o: FleetOptions): ResolvedOptions {
   if (r.clientCert) check(r.url.startsWith('wss://'), 'clientCert: needs a wss:// url');
   if (r.clientCert) check(r.chargers === 1, 'clientCert: names one charger (its subject CN): chargers must be 1');
   check(Number.isInteger(r.connectors) && r.connectors > 0 && r.connectors <= 10, 'connectors: must be an integer from 1 to 10');
+  check(Number.isInteger(r.connectorsPerEvse) && r.connectorsPerEvse > 0 && r.connectors % r.connectorsPerEvse === 0, 'connectorsPerEvse: must be a positive integer that divides connectors');
   check(Number.isInteger(r.firstIndex) && r.firstIndex >= 0, 'firstIndex: must be a non-negative integer');
   for (const k of ['meterIntervalSec', 'heartbeatIntervalSec', 'callTimeoutSec', 'voltage', 'maxCurrentA', 'reconnectMinSec', 'reconnectMaxSec'] as const) check(positive(r[k]), `${k}: must be a positive number`);
   for (const k of ['rampUpSec', 'rebootDelaySec', 'unplugDelaySec', 'plugDelaySec', 'transactionRetrySec', 'firmwareStepSec'] as const) check(nonNegative(r[k]), `${k}: must be a number ≥ 0`);

@@ -43,10 +43,10 @@ export class SimulatedCharger {
     const newEv = () => randomEv(this.random, r.singlePhaseShare, r.phases);
     const hooks: ChargerHooks = { newEv, connectorIdle: (c) => this.behaviour?.connectorIdle(c) };
     const meterStartWh = Array.from({ length: r.connectors }, () => Math.floor(this.random() * 5_000_000));
-    const spec = { id: this.id, connectors: r.connectors, voltage: r.voltage, phases: r.phases, maxCurrentA: r.maxCurrentA, meterStartWh };
+    this.protocol = protocolOf(r, index);
+    const spec = { id: this.id, connectors: r.connectors, voltage: r.voltage, phases: r.phases, maxCurrentA: r.maxCurrentA, meterStartWh, ...(this.protocol === 'ocpp2.0.1' ? { connectorsPerEvse: r.connectorsPerEvse } : {}) };
     const settings = { meterIntervalSec: r.meterIntervalSec, connectionTimeoutSec: CONNECTION_TIMEOUT_SEC, stopTxOnInvalidId: true, authorizeRemoteTx: false, localAuthorizeOffline: true, allowOfflineTxForUnknownId: false, unplugDelaySec: r.unplugDelaySec, plugDelaySec: r.plugDelaySec };
     this.model = new SimCharger(spec, settings, clock, hooks);
-    this.protocol = protocolOf(r, index);
     const common = { url: r.url, ca: r.ca, clientCert: r.clientCert, callTimeoutMs: r.callTimeoutSec * 1000, reconnectMinMs: r.reconnectMinSec * 1000, reconnectMaxMs: r.reconnectMaxSec * 1000, rebootDelayMs: r.rebootDelaySec * 1000, random: this.random, stats, heartbeatIntervalSec: r.heartbeatIntervalSec };
     this.station =
       this.protocol === 'ocpp2.0.1'

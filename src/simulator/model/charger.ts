@@ -1,6 +1,7 @@
 // The protocol-neutral model of one charger: connectors, the EVs plugged into them, transactions, meters
 // and the power they draw under the charging limits in force. It speaks to the server only through its
 // ChargerLink (the protocol adapter) and never reads the wall clock directly (injected Clock).
+import { connectorsOfEvse, evseAddressOf } from './evse.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { Timers } from '../timers.ts';
 import { LocalAuthorization, type IdTagInfo } from './authorization.ts';
@@ -64,7 +65,17 @@ export class SimCharger {
       powerW: c.meter.powerW,
       energyWh: readingWh(advance(c.meter, this.now())),
       ...(c.ev ? { socPct: c.ev.socPct } : {}),
+      ...(this.isEvseBusy(id) ? { evseBusy: true as const } : {}),
     };
+  }
+
+  /** Whether another connector of connector `id`'s EVSE has an EV, a driver or a transaction (one at a time). */
+  isEvseBusy(id: number): boolean {
+    const siblings = connectorsOfEvse(this.spec, evseAddressOf(this.spec, id).evseId).filter((n) => n !== id);
+    return siblings.some((n) => {
+      const c = this.connector(n);
+      return c !== undefined && (c.ev !== undefined || c.tx !== undefined || c.finishing || c.awaitingPlug !== undefined);
+    });
   }
 
   /** Whether a connector can take a new driver: operative, no EV, not reserved for somebody else. */
@@ -75,7 +86,7 @@ export class SimCharger {
 
   /** Whether a transaction for `idTag` may start on `c` (an EV may already be plugged in). */
   private canStart(c: Connector, idTag?: string): boolean {
-    if (c.tx || c.finishing || c.awaitingPlug || !this.availability.isOperative(c.id)) return false;
+    if (c.tx || c.finishing || c.awaitingPlug || !this.availability.isOperative(c.id) || this.isEvseBusy(c.id)) return false;
     const r = this.availability.reservationOn(c.id);
     return !r || r.idTag === idTag;
   }

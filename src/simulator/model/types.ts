@@ -14,6 +14,8 @@ export interface ChargerSpec {
   maxCurrentA: number;
   /** each connector's meter register at start, Wh */
   meterStartWh: number[];
+  /** OCPP 2.0.1: connectors per EVSE, of which one at a time is used (./evse.ts; default 1) */
+  connectorsPerEvse?: number;
 }
 
 export interface ChargerSettings {
@@ -97,6 +99,8 @@ export interface ConnectorView {
   finishing: boolean;
   tx?: Transaction;
   chargingState?: ChargingState;
+  /** another connector of its EVSE is in use (only set then) */
+  evseBusy?: true;
   currentA: number;
   phases: number;
   powerW: number;

@@ -1,24 +1,18 @@
 // The OCPP 1.6-J adapter of a simulated charger: boots (§4.2), heartbeats at the interval the server gives
 // (§4.6), reports status changes (§4.9), sends the model's transactions (§4.8, §4.10, §4.7 MeterValues) with
 // the transactionId the server assigned, and answers the server's commands (./commands.ts).
-import type { BootNotificationRequest, BootNotificationResponse, StartTransactionResponse } from '../../ocpp/v16/types.ts';
-import { ChargerConnection, type ConnectionOptions } from '../connection.ts';
-import { CallError } from '../errors.ts';
+import type { BootNotificationRequest, StartTransactionResponse } from '../../ocpp/v16/types.ts';
 import type { IdTagInfo } from '../model/authorization.ts';
 import type { SimCharger } from '../model/charger.ts';
-import type { ChargerLink, MeterSample, StopReason, Transaction } from '../model/types.ts';
-import { Timers } from '../timers.ts';
+import type { MeterSample, StopReason, Transaction } from '../model/types.ts';
+import { ignore, StationBase, type StationBaseOptions } from '../station-base.ts';
 import { OCPP16_HANDLERS, type CommandContext, type TriggerableMessage } from './commands.ts';
 import { Ocpp16Configuration } from './configuration.ts';
 import { connectorStatus, meterValue, toIdTagInfo } from './messages.ts';
 import { checkRequest } from './validate.ts';
 
-export interface StationOptions extends Omit<ConnectionOptions, 'identity' | 'protocol' | 'password' | 'transactionAttempts' | 'transactionRetryMs'> {
+export interface StationOptions extends StationBaseOptions {
   boot: BootNotificationRequest;
-  /** until the server gives one in its BootNotification answer */
-  heartbeatIntervalSec: number;
-  /** how long a reset keeps the charger off the network */
-  rebootDelayMs: number;
   /** the pause between two firmware / diagnostics status notifications */
   firmwareStepMs: number;
   /** configuration keys (strings, as OCPP 1.6 keeps them), shared by the fleet; AuthorizationKey = the password */
@@ -28,52 +22,18 @@ export interface StationOptions extends Omit<ConnectionOptions, 'identity' | 'pr
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const ignore = () => undefined;
 
-export class Ocpp16Station implements ChargerLink, CommandContext {
+export class Ocpp16Station extends StationBase<StationOptions> implements CommandContext {
   readonly config: Ocpp16Configuration;
-  private readonly conn: ChargerConnection;
-  private readonly timers = new Timers();
-  private accepted = false;
-  private needsBoot = true;
+  protected readonly kind = 'charger';
   private readonly txIds = new Map<string, number | null>();
   private readonly refs = new Map<number, string>();
-  /** the status last queued per connector; forgotten when it could not be sent */
-  private readonly reported = new Map<number, string>();
-  private cancelHeartbeat: (() => void) | undefined;
-  private onlineWaiters: Array<() => void> = [];
   /** An AuthorizationKey the server set (hex): its bytes are the password (OCPP 1.6 security whitepaper). */
   private keyBytes: Buffer | undefined;
 
-  constructor(
-    readonly model: SimCharger,
-    private readonly o: StationOptions,
-  ) {
+  constructor(model: SimCharger, o: StationOptions) {
+    super(model, o, 'ocpp1.6');
     this.config = new Ocpp16Configuration(o.configuration, o.ownConfiguration);
-    const conn: ConnectionOptions = {
-      ...o,
-      identity: model.spec.id,
-      protocol: 'ocpp1.6',
-      // OCPP 1.6 security profile 1: the Basic-auth password is the AuthorizationKey (ChangeConfiguration may set it)
-      password: () => this.keyBytes ?? (this.config.value('AuthorizationKey') || undefined),
-      transactionAttempts: () => Math.max(1, this.config.number('TransactionMessageAttempts')),
-      transactionRetryMs: () => this.config.number('TransactionMessageRetryInterval') * 1000,
-    };
-    this.conn = new ChargerConnection(conn, { opened: () => this.opened(), closed: () => this.closed(), call: (a, p) => this.handle(a, p) });
-    model.link = this;
-  }
-
-  get identity(): string {
-    return this.model.spec.id;
-  }
-
-  get isOnline(): boolean {
-    return this.accepted && this.conn.isOpen;
-  }
-
-  /** Messages waiting to be sent, transaction messages kept while offline included. */
-  get queued(): number {
-    return this.conn.queued;
   }
 
   /** The transactionId the server gave the model's transaction `ref`, once it answered. */
@@ -81,44 +41,58 @@ export class Ocpp16Station implements ChargerLink, CommandContext {
     return this.txIds.get(ref) ?? undefined;
   }
 
-  start(): void {
-    this.conn.start();
+  // The OCPP 1.6 messages and settings of the base ---------------------------------------------------------
+
+  // OCPP 1.6 security profile 1: the Basic-auth password is the AuthorizationKey (ChangeConfiguration may set it)
+  protected password(): string | Buffer | undefined {
+    return this.keyBytes ?? (this.config.value('AuthorizationKey') || undefined);
   }
 
-  /** Resolves once the charger is connected and accepted. */
-  whenOnline(): Promise<void> {
-    if (this.isOnline) return Promise.resolve();
-    return new Promise((resolve) => this.onlineWaiters.push(resolve));
+  protected transactionAttempts(): number {
+    return this.config.number('TransactionMessageAttempts');
   }
 
-  /** Lets the queue empty (bounded by `timeoutMs`), then closes for good. */
-  async stop(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.conn.whenDrained(), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(timer);
-    this.timers.clear(true);
-    await this.conn.stop();
-    for (const w of this.onlineWaiters.splice(0)) w();
+  protected transactionRetrySec(): number {
+    return this.config.number('TransactionMessageRetryInterval');
   }
 
-  /**
-   * The benchmarks' closed loop: MeterValues of connector 1 back to back, one outstanding call, while
-   * `running()`; waits while offline. Not transaction messages: a lost one is not replayed.
-   */
-  async flood(running: () => boolean): Promise<void> {
-    while (running()) {
-      if (!this.isOnline) {
-        await this.whenOnline();
-        continue;
-      }
-      const sample = this.model.sample(1, 'Sample.Periodic');
-      await this.conn.send('MeterValues', () => ({ connectorId: 1, meterValue: [meterValue(sample, this.config.list('MeterValuesSampledData'))] })).catch(ignore);
-    }
+  // §4.2: BootNotification until Accepted, retried after the interval the server gives while Pending/Rejected.
+  protected bootRequest(): BootNotificationRequest {
+    return this.o.boot;
   }
 
-  /** A network failure: the socket drops without a close handshake; the charger reconnects with backoff. */
-  dropConnection(): void {
-    this.conn.drop();
+  protected keepHeartbeatInterval(sec: number): void {
+    this.config.change('HeartbeatInterval', String(sec));
+  }
+
+  protected heartbeatSetting(): number {
+    return this.config.number('HeartbeatInterval');
+  }
+
+  // §4.9: connector 0 is the charge point itself.
+  protected statusIds(): number[] {
+    return Array.from({ length: this.model.spec.connectors + 1 }, (_, i) => i);
+  }
+
+  protected statusOf(connectorId: number): string {
+    return connectorId === 0 ? (this.model.availability.chargerOperative ? 'Available' : 'Unavailable') : connectorStatus(this.model.view(connectorId));
+  }
+
+  protected statusNotification(connectorId: number, status: string): unknown {
+    return { connectorId, errorCode: 'NoError', status, timestamp: iso(this.model.now()) };
+  }
+
+  protected meterValuesRequest(connectorId: number, sample: MeterSample): unknown {
+    return { connectorId, meterValue: [meterValue(sample, this.config.list('MeterValuesSampledData'))] };
+  }
+
+  protected requestHandler(action: string): ((payload: unknown) => unknown) | undefined {
+    const handler = OCPP16_HANDLERS[action];
+    return handler && ((payload) => handler(this, payload as never));
+  }
+
+  protected checkRequest(action: string, payload: unknown): void {
+    checkRequest(action, payload);
   }
 
   // ChargerLink ------------------------------------------------------------------------------------------
@@ -128,13 +102,9 @@ export class Ocpp16Station implements ChargerLink, CommandContext {
   }
 
   async authorize(idTag: string): Promise<IdTagInfo | undefined> {
-    if (!this.isOnline) return undefined;
-    try {
-      const res = (await this.conn.send('Authorize', () => ({ idTag }))) as { idTagInfo: Parameters<typeof toIdTagInfo>[0] };
-      return toIdTagInfo(res.idTagInfo);
-    } catch {
-      return undefined; // no answer: the charger decides locally (§3.5)
-    }
+    // no answer: the charger decides locally (§3.5)
+    const res = await this.askOnline(() => this.conn.send('Authorize', () => ({ idTag })) as Promise<{ idTagInfo: Parameters<typeof toIdTagInfo>[0] }>);
+    return res && toIdTagInfo(res.idTagInfo);
   }
 
   transactionStarted(tx: Transaction): void {
@@ -180,89 +150,17 @@ export class Ocpp16Station implements ChargerLink, CommandContext {
     }).catch(ignore);
   }
 
-  // Connection lifecycle ---------------------------------------------------------------------------------
-
-  private opened(): void {
-    if (this.needsBoot) void this.boot();
-    else this.online();
-  }
-
-  private closed(): void {
-    this.cancelHeartbeat?.();
-    this.cancelHeartbeat = undefined;
-  }
-
-  /** §4.2: BootNotification until Accepted, retried after the interval the server gives while Pending/Rejected. */
-  private async boot(): Promise<void> {
-    this.reported.clear(); // a booted charger reports every connector afresh
-    let res: BootNotificationResponse;
-    try {
-      res = (await this.conn.callDirect('BootNotification', this.o.boot)) as BootNotificationResponse;
-    } catch {
-      return; // the connection is gone: the next one boots again
-    }
-    if (res.interval > 0) this.config.change('HeartbeatInterval', String(res.interval));
-    if (res.status !== 'Accepted') {
-      this.timers.after((res.interval || 10) * 1000, () => this.conn.isOpen && void this.boot());
-      return;
-    }
-    this.accepted = true;
-    this.needsBoot = false;
-    this.o.stats.accepted(this.model.spec.id);
-    this.online();
-  }
-
-  private online(): void {
-    for (let id = 0; id <= this.model.spec.connectors; id++) this.sendStatus(id);
-    this.conn.resume();
-    this.scheduleHeartbeat();
-    for (const w of this.onlineWaiters.splice(0)) w();
-  }
-
-  private scheduleHeartbeat(): void {
-    this.cancelHeartbeat?.();
-    const sec = this.config.number('HeartbeatInterval') || this.o.heartbeatIntervalSec;
-    this.cancelHeartbeat = this.timers.after(sec * 1000, () => {
-      this.cancelHeartbeat = undefined;
-      if (!this.conn.isOpen) return;
-      this.conn.send('Heartbeat', () => ({})).catch(ignore);
-      this.scheduleHeartbeat();
-    });
-  }
-
   /** Reset (§5.14): transactions stop (Soft: their StopTransactions are sent first), then the charger reboots. */
   async reboot(kind: 'Hard' | 'Soft'): Promise<void> {
     this.model.stopAll(kind === 'Hard' ? 'HardReset' : 'SoftReset');
     if (kind === 'Soft') await this.conn.whenDrained();
-    this.accepted = false;
-    this.needsBoot = true;
-    await this.conn.reconnect(this.o.rebootDelayMs);
-  }
-
-  private sendStatus(connectorId: number, force = false): void {
-    const status = connectorId === 0 ? (this.model.availability.chargerOperative ? 'Available' : 'Unavailable') : connectorStatus(this.model.view(connectorId));
-    if (!force && this.reported.get(connectorId) === status) return;
-    this.reported.set(connectorId, status);
-    const build = () => ({ connectorId, errorCode: 'NoError', status, timestamp: iso(this.model.now()) });
-    this.conn.send('StatusNotification', build, { done: (o) => !o.ok && this.reported.get(connectorId) === status && this.reported.delete(connectorId) }).catch(ignore);
+    await this.restart();
   }
 
   // Commands (the station is their CommandContext) ---------------------------------------------------
 
   refOf(transactionId: number): string | undefined {
     return this.refs.get(transactionId);
-  }
-
-  later(fn: () => void, ms = 0): void {
-    this.timers.after(ms, fn);
-  }
-
-  private async handle(action: string, payload: unknown): Promise<unknown> {
-    this.o.stats.commandReceived(action);
-    const handler = OCPP16_HANDLERS[action];
-    if (!handler) throw new CallError('NotImplemented', `${action} is not implemented by this charger`);
-    checkRequest(action, payload);
-    return handler(this, payload as never);
   }
 
   /** §5.17 TriggerMessage: sends the requested message now. */
@@ -279,7 +177,7 @@ export class Ocpp16Station implements ChargerLink, CommandContext {
 
   /** Applies a configuration key the server changed (ChangeConfiguration Accepted). */
   configurationChanged(key: string): void {
-    if (key === 'HeartbeatInterval' && this.cancelHeartbeat) this.scheduleHeartbeat();
+    if (key === 'HeartbeatInterval') this.heartbeatChanged();
     if (key === 'MeterValueSampleInterval') this.model.setMeterInterval(this.config.number(key));
     if (key === 'ConnectionTimeOut') this.model.settings.connectionTimeoutSec = this.config.number(key);
     if (key === 'StopTransactionOnInvalidId') this.model.settings.stopTxOnInvalidId = this.config.bool(key);
@@ -292,7 +190,7 @@ export class Ocpp16Station implements ChargerLink, CommandContext {
       const hex = this.config.value(key) ?? '';
       if (/^(?:[0-9a-fA-F]{2}){16,20}$/.test(hex)) {
         this.keyBytes = Buffer.from(hex, 'hex');
-        this.conn.reconnect(0).catch((err: Error) => this.o.stats.error(`${this.identity}: reconnecting with the new AuthorizationKey failed: ${err.message}`));
+        this.reconnectWithNewPassword('AuthorizationKey');
       }
     }
   }

@@ -1,6 +1,7 @@
 // The CSMS's OCPP 2.0.1 requests, answered as a real charging station answers them, by acting on the neutral
-// ctx.model. Each connector of the model is EVSE n with connector 1. An action without a handler is
+// ctx.model, whose connectors sit on EVSEs as ../model/evse.ts lays them out. An action without a handler is
 // answered NotImplemented (OCPP-J 2.0.1 Part 4 §4.3).
+import { connectorAt, connectorsOfEvse, evseAddressOf, evseCount } from '../model/evse.ts';
 import type * as T from '../../ocpp/v201/types.ts';
 import type { SimCharger } from '../model/charger.ts';
 import type { ChargingProfile, ProfilePurpose } from '../model/charging-profiles.ts';
@@ -39,7 +40,17 @@ export type Handler201 = (ctx: CommandContext201, payload: never) => unknown;
 /** Every request a simulated 2.0.1 station implements, built once per process (the station passes itself as context). */
 export const OCPP201_HANDLERS: Record<string, Handler201> = { ...transactionRequests(), ...provisioningRequests(), ...smartChargingRequests(), ...reservationAndAuthRequests(), ...customerRequests() } as Record<string, Handler201>;
 
-const validEvse = (ctx: CommandContext201, id: number) => id >= 1 && id <= ctx.model.spec.connectors;
+const validEvse = (ctx: CommandContext201, id: number) => id >= 1 && id <= evseCount(ctx.model.spec);
+/** The model connector an EVSE-wide request concerns: the one in use, else the EVSE's first (0: the station). */
+function connectorOf(ctx: CommandContext201, evseId: number): number {
+  if (evseId === 0) return 0;
+  const connectors = connectorsOfEvse(ctx.model.spec, evseId);
+  const isInUse = (c: number) => {
+    const v = ctx.model.view(c);
+    return v.evPlugged || v.tx !== undefined || v.awaitingPlug;
+  };
+  return connectors.find(isInUse) ?? connectors[0] ?? evseId;
+}
 const busy = (ctx: CommandContext201) => (id: number) => ctx.model.connector(id)?.tx !== undefined;
 
 function transactionRequests() {
@@ -48,10 +59,11 @@ function transactionRequests() {
     RequestStartTransaction: (ctx: CommandContext201, p: T.RequestStartTransactionRequest): T.RequestStartTransactionResponse => {
       if (p.chargingProfile && p.chargingProfile.chargingProfilePurpose !== 'TxProfile') return { status: 'Rejected' };
       if (p.evseId !== undefined && !validEvse(ctx, p.evseId)) return { status: 'Rejected' };
-      const profile = p.chargingProfile && toProfile201(p.evseId ?? 0, p.chargingProfile, undefined, ctx.model.now());
+      const connector = p.evseId === undefined ? undefined : connectorOf(ctx, p.evseId);
+      const profile = p.chargingProfile && toProfile201(connector ?? 0, p.chargingProfile, undefined, ctx.model.now());
       // Before the model starts it: without an authorization to wait for, the transaction may start at once.
       ctx.expectRemoteStart(p.idToken.idToken, p.remoteStartId);
-      const status = ctx.model.remoteStart(p.evseId, p.idToken.idToken, profile);
+      const status = ctx.model.remoteStart(connector, p.idToken.idToken, profile);
       if (status !== 'Accepted') ctx.expectRemoteStart(p.idToken.idToken, undefined);
       return { status };
     },
@@ -61,9 +73,10 @@ function transactionRequests() {
     },
     // F05: a cable is not released under a running authorized transaction.
     UnlockConnector: (ctx: CommandContext201, p: T.UnlockConnectorRequest): T.UnlockConnectorResponse => {
-      if (!validEvse(ctx, p.evseId) || p.connectorId !== 1) return { status: 'UnknownConnector' };
-      if (ctx.model.connector(p.evseId)?.tx) return { status: 'OngoingAuthorizedTransaction' };
-      return { status: ctx.model.unlock(p.evseId) ? 'Unlocked' : 'UnlockFailed' };
+      const connector = connectorAt(ctx.model.spec, p.evseId, p.connectorId);
+      if (connector === undefined) return { status: 'UnknownConnector' };
+      if (ctx.model.connector(connector)?.tx) return { status: 'OngoingAuthorizedTransaction' };
+      return { status: ctx.model.unlock(connector) ? 'Unlocked' : 'UnlockFailed' };
     },
   };
 }
@@ -83,8 +96,10 @@ function provisioningRequests() {
     // G03: no EVSE = the whole station; going Inoperative under a transaction is Scheduled for its end.
     ChangeAvailability: (ctx: CommandContext201, p: T.ChangeAvailabilityRequest): T.ChangeAvailabilityResponse => {
       const evseId = p.evse?.id ?? 0;
-      if ((evseId !== 0 && !validEvse(ctx, evseId)) || (p.evse?.connectorId !== undefined && p.evse.connectorId !== 1)) return { status: 'Rejected' };
-      return { status: ctx.model.availability.change(evseId, p.operationalStatus === 'Operative', busy(ctx)) };
+      const connectors = evseId === 0 ? [0] : p.evse?.connectorId === undefined ? connectorsOfEvse(ctx.model.spec, evseId) : [connectorAt(ctx.model.spec, evseId, p.evse.connectorId)];
+      if (connectors.length === 0 || connectors.includes(undefined)) return { status: 'Rejected' };
+      const statuses = connectors.map((c) => ctx.model.availability.change(c!, p.operationalStatus === 'Operative', busy(ctx)));
+      return { status: statuses.find((s) => s !== 'Accepted') ?? 'Accepted' };
     },
     GetVariables: (ctx: CommandContext201, p: T.GetVariablesRequest): T.GetVariablesResponse => ({ getVariableResult: p.getVariableData.map((d) => ctx.variables.get(d)) as T.GetVariablesResponse['getVariableResult'] }),
     SetVariables: (ctx: CommandContext201, p: T.SetVariablesRequest): T.SetVariablesResponse => {
@@ -98,7 +113,7 @@ function provisioningRequests() {
       return { status: 'Accepted' };
     },
     TriggerMessage: (ctx: CommandContext201, p: T.TriggerMessageRequest): T.TriggerMessageResponse => {
-      if (p.evse && (!validEvse(ctx, p.evse.id) || (p.evse.connectorId ?? 1) !== 1)) return { status: 'Rejected' };
+      if (p.evse && connectorAt(ctx.model.spec, p.evse.id, p.evse.connectorId ?? 1) === undefined) return { status: 'Rejected' };
       if (!(TRIGGERABLE as readonly string[]).includes(p.requestedMessage)) return { status: 'NotImplemented' };
       ctx.later(() => ctx.trigger(p.requestedMessage as Triggerable, p.evse?.id));
       return { status: 'Accepted' };
@@ -117,7 +132,7 @@ function smartChargingRequests() {
       const txId = p.chargingProfile.transactionId;
       // A transactionId the station does not know can name no running transaction: the store rejects it.
       const txRef = txId === undefined ? undefined : (ctx.refOf(txId) ?? `unknown:${txId}`);
-      const profile = toProfile201(p.evseId, p.chargingProfile, txRef, ctx.model.now());
+      const profile = toProfile201(connectorOf(ctx, p.evseId), p.chargingProfile, txRef, ctx.model.now());
       return { status: profile && ctx.model.setProfile(profile) === 'Accepted' ? 'Accepted' : 'Rejected' };
     },
     // K09: the profiles are reported in ReportChargingProfiles after the answer.
@@ -125,7 +140,7 @@ function smartChargingRequests() {
       const c = p.chargingProfile;
       const purpose = c.chargingProfilePurpose && purposeOf(c.chargingProfilePurpose);
       const found = ctx.model.profiles.profiles.filter(
-        (x) => (p.evseId === undefined || x.connectorId === p.evseId) && (c.chargingProfilePurpose === undefined || x.purpose === purpose) && (c.stackLevel === undefined || x.stackLevel === c.stackLevel) && (c.chargingProfileId === undefined || c.chargingProfileId.includes(x.id)),
+        (x) => (p.evseId === undefined || x.connectorId === connectorOf(ctx, p.evseId)) && (c.chargingProfilePurpose === undefined || x.purpose === purpose) && (c.stackLevel === undefined || x.stackLevel === c.stackLevel) && (c.chargingProfileId === undefined || c.chargingProfileId.includes(x.id)),
       );
       if (found.length === 0) return { status: 'NoProfiles' };
       ctx.later(() => ctx.reportProfiles(p.requestId, found));
@@ -135,10 +150,10 @@ function smartChargingRequests() {
       const c = p.chargingProfileCriteria;
       const purpose: ProfilePurpose | undefined = c?.chargingProfilePurpose && purposeOf(c.chargingProfilePurpose);
       if (c?.chargingProfilePurpose && !purpose) return { status: 'Unknown' };
-      return { status: ctx.model.clearProfiles({ id: p.chargingProfileId, connectorId: c?.evseId, purpose, stackLevel: c?.stackLevel }) };
+      return { status: ctx.model.clearProfiles({ id: p.chargingProfileId, connectorId: c?.evseId === undefined ? undefined : connectorOf(ctx, c.evseId), purpose, stackLevel: c?.stackLevel }) };
     },
     GetCompositeSchedule: (ctx: CommandContext201, p: T.GetCompositeScheduleRequest): T.GetCompositeScheduleResponse => {
-      const schedule = ctx.model.composite(p.evseId, p.duration, p.chargingRateUnit ?? 'A');
+      const schedule = ctx.model.composite(connectorOf(ctx, p.evseId), p.duration, p.chargingRateUnit ?? 'A');
       return schedule ? compositeResponse201(p.evseId, schedule) : { status: 'Rejected' };
     },
   };
@@ -152,11 +167,11 @@ function reservationAndAuthRequests() {
         const v = ctx.model.view(id);
         return !(v.evPlugged || v.tx !== undefined || v.finishing || v.awaitingPlug);
       };
-      const evseId = p.evseId ?? ctx.model.connectors.find((c) => free(c.id) && !ctx.model.availability.reservationOn(c.id))?.id;
-      if (evseId === undefined) return { status: 'Occupied' };
-      if (!validEvse(ctx, evseId)) return { status: 'Rejected' };
-      const reservation = { id: p.id, connectorId: evseId, idTag: p.idToken.idToken, expiresAt: Date.parse(p.expiryDateTime), ...(p.groupIdToken ? { parentIdTag: p.groupIdToken.idToken } : {}) };
-      return { status: ctx.model.availability.reserve(reservation, !free(evseId), ctx.model.now()) };
+      const connector = p.evseId === undefined ? ctx.model.connectors.find((c) => free(c.id) && !ctx.model.availability.reservationOn(c.id))?.id : connectorOf(ctx, p.evseId);
+      if (connector === undefined) return { status: 'Occupied' };
+      if (p.evseId !== undefined && !validEvse(ctx, p.evseId)) return { status: 'Rejected' };
+      const reservation = { id: p.id, connectorId: connector, idTag: p.idToken.idToken, expiresAt: Date.parse(p.expiryDateTime), ...(p.groupIdToken ? { parentIdTag: p.groupIdToken.idToken } : {}) };
+      return { status: ctx.model.availability.reserve(reservation, !free(connector), ctx.model.now()) };
     },
     CancelReservation: (ctx: CommandContext201, p: T.CancelReservationRequest): T.CancelReservationResponse => ({ status: ctx.model.availability.cancel(p.reservationId) ? 'Accepted' : 'Rejected' }),
     // D01: 2.0.1 has no NotSupported here; a disabled list fails.
@@ -179,7 +194,7 @@ function reservationAndAuthRequests() {
 function customerReport(ctx: CommandContext201, p: T.CustomerInformationRequest): string[] {
   if (!p.idToken) return ['no data held for this customer'];
   const { list, cache } = ctx.model.auth.heldAbout(p.idToken.idToken);
-  const evses = ctx.model.connectors.filter((c) => c.tx?.idTag === p.idToken!.idToken).map((c) => c.id);
+  const evses = ctx.model.connectors.filter((c) => c.tx?.idTag === p.idToken!.idToken).map((c) => evseAddressOf(ctx.model.spec, c.id).evseId);
   return [`idToken ${p.idToken.idToken}: local list ${list?.status ?? 'none'}, `, `authorization cache ${cache?.status ?? 'none'}, `, `running transactions on EVSE ${evses.join(' ') || 'none'}`];
 }
 

@@ -13,7 +13,8 @@ type SampledValue = T.SampledValueType;
 export function connectorStatus201(v: ConnectorView): T.ConnectorStatusEnumType {
   if (v.faulted) return 'Faulted';
   if (v.tx || v.evPlugged || v.finishing) return 'Occupied';
-  if (!v.operative) return 'Unavailable';
+  // OCPP 2.0.1 Part 1 §2.2: one connector of an EVSE at a time; the others are Unavailable meanwhile.
+  if (!v.operative || v.evseBusy) return 'Unavailable';
   if (v.reserved) return 'Reserved';
   return 'Available';
 }

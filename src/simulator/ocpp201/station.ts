@@ -3,26 +3,20 @@
 // (G01), authorizes (C01), runs transactions as TransactionEvents (./transactions.ts) and answers the CSMS's
 // requests (./commands.ts). Its own frames are checked against the schemas.
 import type * as T from '../../ocpp/v201/types.ts';
-import { ChargerConnection, type ConnectionOptions } from '../connection.ts';
-import { CallError } from '../errors.ts';
 import type { IdTagInfo } from '../model/authorization.ts';
 import type { SimCharger } from '../model/charger.ts';
 import type { ChargingProfile } from '../model/charging-profiles.ts';
 import type { MeterSample, StopReason, Transaction } from '../model/types.ts';
-import type { Station } from '../station.ts';
-import { Timers } from '../timers.ts';
+import { connectorsOfEvse, evseAddressOf, evseCount } from '../model/evse.ts';
+import { ignore, StationBase, type StationBaseOptions } from '../station-base.ts';
 import { OCPP201_HANDLERS, type CommandContext201, type Triggerable } from './commands.ts';
 import { DeviceModel } from './device-model.ts';
 import { connectorStatus201, fromProfile201, meterValue201, toIdTagInfo201 } from './messages.ts';
 import { Ocpp201Transactions } from './transactions.ts';
 import { ocpp201Schemas } from './validate.ts';
 
-export interface Station201Options extends Omit<ConnectionOptions, 'identity' | 'protocol' | 'password' | 'transactionAttempts' | 'transactionRetryMs'> {
+export interface Station201Options extends StationBaseOptions {
   chargingStation: T.ChargingStationType;
-  /** until the CSMS gives one in its BootNotification answer */
-  heartbeatIntervalSec: number;
-  /** how long a reset keeps the station off the network */
-  rebootDelayMs: number;
   /** device model variables (`Component/Variable[/instance]` → value), shared by the fleet */
   variables: Readonly<Record<string, string>>;
   /** this station's own values (its BasicAuthPassword) */
@@ -30,108 +24,114 @@ export interface Station201Options extends Omit<ConnectionOptions, 'identity' | 
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const ignore = () => undefined;
 const V = { heartbeat: 'OCPPCommCtrlr/HeartbeatInterval', password: 'SecurityCtrlr/BasicAuthPassword', updated: 'SampledDataCtrlr/TxUpdatedMeasurands' };
 
-export class Ocpp201Station implements Station, CommandContext201 {
+export class Ocpp201Station extends StationBase<Station201Options> implements CommandContext201 {
   readonly variables: DeviceModel;
-  private readonly conn: ChargerConnection;
-  private readonly timers = new Timers();
-  private accepted = false;
-  private needsBoot = true;
+  protected readonly kind = 'station';
   private bootReason: T.BootReasonEnumType = 'PowerUp';
   private readonly transactions: Ocpp201Transactions;
-  private readonly reported = new Map<number, string>();
   private resetWhenIdle = false;
-  private cancelHeartbeat: (() => void) | undefined;
-  private onlineWaiters: Array<() => void> = [];
 
-  constructor(
-    readonly model: SimCharger,
-    private readonly o: Station201Options,
-  ) {
+  constructor(model: SimCharger, o: Station201Options) {
+    super(model, o, 'ocpp2.0.1');
     this.variables = new DeviceModel(o.variables, o.ownVariables);
-    const conn: ConnectionOptions = {
-      ...o,
-      identity: model.spec.id,
-      protocol: 'ocpp2.0.1',
-      // OCPP 2.0.1 security profile 1: the Basic-auth password is SecurityCtrlr.BasicAuthPassword (A01 sets it)
-      password: () => this.variables.value(V.password) || undefined,
-      transactionAttempts: () => Math.max(1, this.variables.number('OCPPCommCtrlr/MessageAttempts/TransactionEvent')),
-      transactionRetryMs: () => this.variables.number('OCPPCommCtrlr/MessageAttemptInterval/TransactionEvent') * 1000,
-    };
     this.transactions = new Ocpp201Transactions(model, this.variables, o.stats, (action, build, opts) => this.send(action, build, opts));
-    this.conn = new ChargerConnection(conn, { opened: () => this.opened(), closed: () => this.closed(), call: (a, p) => this.handle(a, p) });
-    model.link = this;
     // H01 FR.16 / H04: the CSMS hears of a reservation that expired.
     model.reservationExpired = (id) => void this.send('ReservationStatusUpdate', () => ({ reservationId: id, reservationUpdateStatus: 'Expired' })).catch(ignore);
-  }
-
-  get identity(): string {
-    return this.model.spec.id;
-  }
-
-  get isOnline(): boolean {
-    return this.accepted && this.conn.isOpen;
-  }
-
-  get queued(): number {
-    return this.conn.queued;
   }
 
   transactionId(ref: string): string | undefined {
     return this.transactions.transactionId(ref);
   }
 
-  start(): void {
-    this.conn.start();
+  // The OCPP 2.0.1 messages and settings of the base -------------------------------------------------------
+
+  // OCPP 2.0.1 security profile 1: the Basic-auth password is SecurityCtrlr.BasicAuthPassword (A01 sets it)
+  protected password(): string | undefined {
+    return this.variables.value(V.password) || undefined;
   }
 
-  whenOnline(): Promise<void> {
-    if (this.isOnline) return Promise.resolve();
-    return new Promise((resolve) => this.onlineWaiters.push(resolve));
+  protected transactionAttempts(): number {
+    return this.variables.number('OCPPCommCtrlr/MessageAttempts/TransactionEvent');
   }
 
-  async stop(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.conn.whenDrained(), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(timer);
-    this.timers.clear(true);
-    await this.conn.stop();
-    for (const w of this.onlineWaiters.splice(0)) w();
+  protected transactionRetrySec(): number {
+    return this.variables.number('OCPPCommCtrlr/MessageAttemptInterval/TransactionEvent');
   }
 
-  async flood(running: () => boolean): Promise<void> {
-    while (running()) {
-      if (!this.isOnline) {
-        await this.whenOnline();
-        continue;
-      }
-      const sample = this.model.sample(1, 'Sample.Periodic');
-      await this.conn.send('MeterValues', () => ({ evseId: 1, meterValue: [meterValue201(sample, this.variables.list(V.updated))] })).catch(ignore);
-    }
+  // B01-B03: BootNotification (reason PowerUp, RemoteReset after a reset) until Accepted.
+  protected bootRequest(): T.BootNotificationRequest {
+    return { reason: this.bootReason, chargingStation: this.o.chargingStation };
   }
 
-  dropConnection(): void {
-    this.conn.drop();
+  protected override bootAccepted(): void {
+    this.bootReason = 'PowerUp';
+  }
+
+  protected keepHeartbeatInterval(sec: number): void {
+    this.variables.set({ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' }, attributeValue: String(sec) });
+  }
+
+  protected heartbeatSetting(): number {
+    return this.variables.number(V.heartbeat);
+  }
+
+  // G01: one StatusNotification per connector of each EVSE.
+  protected statusIds(): number[] {
+    return Array.from({ length: this.model.spec.connectors }, (_, i) => i + 1);
+  }
+
+  protected statusOf(evseId: number): string {
+    return connectorStatus201(this.model.view(evseId));
+  }
+
+  protected statusNotification(connector: number, status: string): T.StatusNotificationRequest {
+    return { timestamp: iso(this.model.now()), connectorStatus: status as T.ConnectorStatusEnumType, ...evseAddressOf(this.model.spec, connector) };
+  }
+
+  protected meterValuesRequest(connector: number, sample: MeterSample): T.MeterValuesRequest {
+    return { evseId: evseAddressOf(this.model.spec, connector).evseId, meterValue: [meterValue201(sample, this.variables.list(V.updated))] };
+  }
+
+  protected requestHandler(action: string): ((payload: unknown) => unknown) | undefined {
+    const handler = OCPP201_HANDLERS[action];
+    return handler && ((payload) => handler(this, payload as never));
+  }
+
+  protected checkRequest(action: string, payload: unknown): void {
+    ocpp201Schemas.checkRequest(action, payload);
+  }
+
+  protected override checkAnswer(action: string, answer: unknown): void {
+    const wrong = ocpp201Schemas.violation(action, 'conf', answer);
+    if (wrong) this.o.stats.error(`${this.identity}: answers an invalid ${wrong}`);
+  }
+
+  /** Sends a message of ours, checked against its schema first (a violation is counted as an error, and sent anyway). */
+  protected override send(action: string, build: (o: { replay: boolean }) => unknown, o: Parameters<StationBase<Station201Options>['send']>[2] = {}): Promise<unknown> {
+    const checked = (b: { replay: boolean }) => {
+      const payload = build(b);
+      const wrong = payload === undefined ? undefined : ocpp201Schemas.violation(action, 'req', payload);
+      if (wrong) this.o.stats.error(`${this.identity}: sends an invalid ${wrong}`);
+      return payload;
+    };
+    return super.send(action, checked, o);
   }
 
   // ChargerLink ------------------------------------------------------------------------------------------
 
   connectorChanged(connectorId: number): void {
     if (!this.accepted) return;
-    this.sendStatus(connectorId);
+    // Its EVSE's other connectors become Unavailable or free again with it.
+    for (const id of connectorsOfEvse(this.model.spec, evseAddressOf(this.model.spec, connectorId).evseId)) this.sendStatus(id);
     this.transactions.connectorChanged(connectorId);
   }
 
   async authorize(idTag: string): Promise<IdTagInfo | undefined> {
-    if (!this.isOnline) return undefined;
-    try {
-      const res = (await this.send('Authorize', () => ({ idToken: { idToken: idTag, type: 'ISO14443' } }))) as T.AuthorizeResponse;
-      return toIdTagInfo201(res.idTokenInfo);
-    } catch {
-      return undefined; // no answer: the station decides locally (C12, LocalAuthorizeOffline)
-    }
+    // no answer: the station decides locally (C12, LocalAuthorizeOffline)
+    const res = await this.askOnline(() => this.send('Authorize', () => ({ idToken: { idToken: idTag, type: 'ISO14443' } })) as Promise<T.AuthorizeResponse>);
+    return res && toIdTagInfo201(res.idTokenInfo);
   }
 
   transactionStarted(tx: Transaction, sample: MeterSample): void {
@@ -141,7 +141,7 @@ export class Ocpp201Station implements Station, CommandContext201 {
   meterValues(connectorId: number, tx: Transaction | undefined, sample: MeterSample): void {
     // E01: the meter values of a transaction are Updated events (transaction messages, kept offline); others MeterValues.
     if (tx && this.transactions.has(tx.ref)) this.transactions.meterValues(tx, sample);
-    else this.send('MeterValues', () => ({ evseId: connectorId, meterValue: [meterValue201(sample, this.variables.list(V.updated))] })).catch(ignore);
+    else this.send('MeterValues', () => this.meterValuesRequest(connectorId, sample)).catch(ignore);
   }
 
   transactionStopped(tx: Transaction, sample: MeterSample, reason: StopReason, idTag?: string): void {
@@ -152,96 +152,8 @@ export class Ocpp201Station implements Station, CommandContext201 {
     }
   }
 
-  /** Sends a message of ours, checked against its schema first (a violation is counted as an error, and sent anyway). */
-  private send(action: string, build: (o: { replay: boolean }) => unknown, o: Parameters<ChargerConnection['send']>[2] = {}): Promise<unknown> {
-    const checked = (b: { replay: boolean }) => {
-      const payload = build(b);
-      const wrong = payload === undefined ? undefined : ocpp201Schemas.violation(action, 'req', payload);
-      if (wrong) this.o.stats.error(`${this.identity}: sends an invalid ${wrong}`);
-      return payload;
-    };
-    return this.conn.send(action, checked, o);
-  }
-
-  // Connection lifecycle ---------------------------------------------------------------------------------
-
-  private opened(): void {
-    if (this.needsBoot) void this.boot();
-    else this.online();
-  }
-
-  private closed(): void {
-    this.cancelHeartbeat?.();
-    this.cancelHeartbeat = undefined;
-  }
-
-  /** B01-B03: BootNotification until Accepted, again after the interval of a Pending/Rejected answer. */
-  private async boot(): Promise<void> {
-    this.reported.clear();
-    let res: T.BootNotificationResponse;
-    try {
-      res = (await this.conn.callDirect('BootNotification', { reason: this.bootReason, chargingStation: this.o.chargingStation })) as T.BootNotificationResponse;
-    } catch {
-      return; // the connection is gone: the next one boots again
-    }
-    if (res.interval > 0) this.variables.set({ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' }, attributeValue: String(res.interval) });
-    if (res.status !== 'Accepted') {
-      this.timers.after((res.interval || 10) * 1000, () => this.conn.isOpen && void this.boot());
-      return;
-    }
-    this.accepted = true;
-    this.needsBoot = false;
-    this.bootReason = 'PowerUp';
-    this.o.stats.accepted(this.identity);
-    this.online();
-  }
-
-  private online(): void {
-    for (let id = 1; id <= this.model.spec.connectors; id++) this.sendStatus(id);
-    this.conn.resume();
-    this.scheduleHeartbeat();
-    for (const w of this.onlineWaiters.splice(0)) w();
-  }
-
-  private scheduleHeartbeat(): void {
-    this.cancelHeartbeat?.();
-    const sec = this.variables.number(V.heartbeat) || this.o.heartbeatIntervalSec;
-    this.cancelHeartbeat = this.timers.after(sec * 1000, () => {
-      this.cancelHeartbeat = undefined;
-      if (!this.conn.isOpen) return;
-      this.send('Heartbeat', () => ({})).catch(ignore);
-      this.scheduleHeartbeat();
-    });
-  }
-
-  /** G01: one StatusNotification per EVSE (connector 1) whose status changed (`force`: in any case). */
-  private sendStatus(evseId: number, force = false): void {
-    const status = connectorStatus201(this.model.view(evseId));
-    if (!force && this.reported.get(evseId) === status) return;
-    this.reported.set(evseId, status);
-    const build = () => ({ timestamp: iso(this.model.now()), connectorStatus: status, evseId, connectorId: 1 });
-    this.send('StatusNotification', build, { done: (o) => !o.ok && this.reported.get(evseId) === status && this.reported.delete(evseId) }).catch(ignore);
-  }
-
-  // Requests of the CSMS (the station is their CommandContext201) ---------------------------------------
-
-  private async handle(action: string, payload: unknown): Promise<unknown> {
-    this.o.stats.commandReceived(action);
-    const handler = OCPP201_HANDLERS[action];
-    if (!handler) throw new CallError('NotImplemented', `${action} is not implemented by this station`);
-    ocpp201Schemas.checkRequest(action, payload);
-    const answer = handler(this, payload as never);
-    const wrong = ocpp201Schemas.violation(action, 'conf', answer);
-    if (wrong) this.o.stats.error(`${this.identity}: answers an invalid ${wrong}`);
-    return answer;
-  }
-
   refOf(transactionId: string): string | undefined {
     return this.transactions.refOf(transactionId);
-  }
-
-  later(fn: () => void, ms = 0): void {
-    this.timers.after(ms, fn);
   }
 
   expectRemoteStart(idTag: string, remoteStartId: number | undefined): void {
@@ -252,10 +164,8 @@ export class Ocpp201Station implements Station, CommandContext201 {
   async reboot(): Promise<void> {
     this.model.stopAll('HardReset');
     await this.conn.whenDrained();
-    this.accepted = false;
-    this.needsBoot = true;
     this.bootReason = 'RemoteReset';
-    await this.conn.reconnect(this.o.rebootDelayMs);
+    await this.restart();
   }
 
   rebootWhenIdle(): void {
@@ -264,12 +174,12 @@ export class Ocpp201Station implements Station, CommandContext201 {
 
   /** F06 TriggerMessage: sends the requested message now. */
   trigger(message: Triggerable, evseId: number | undefined): void {
-    const evses = evseId ? [evseId] : this.model.connectors.map((c) => c.id);
+    const connectors = evseId ? connectorsOfEvse(this.model.spec, evseId) : this.model.connectors.map((c) => c.id);
     if (message === 'BootNotification') this.send(message, () => ({ reason: 'Triggered', chargingStation: this.o.chargingStation })).catch(ignore);
     if (message === 'Heartbeat') this.send(message, () => ({})).catch(ignore);
-    if (message === 'StatusNotification') for (const id of evses) this.sendStatus(id, true);
-    if (message === 'MeterValues') for (const id of evses) this.send(message, () => ({ evseId: id, meterValue: [meterValue201(this.model.sample(id, 'Trigger'), this.variables.list(V.updated))] })).catch(ignore);
-    if (message === 'TransactionEvent') for (const id of evses) {
+    if (message === 'StatusNotification') for (const id of connectors) this.sendStatus(id, true);
+    if (message === 'MeterValues') for (const id of connectors) this.send(message, () => this.meterValuesRequest(id, this.model.sample(id, 'Trigger'))).catch(ignore);
+    if (message === 'TransactionEvent') for (const id of connectors) {
       const tx = this.model.connector(id)?.tx;
       if (tx) this.meterValues(id, tx, this.model.sample(id, 'Trigger'));
     }
@@ -280,7 +190,7 @@ export class Ocpp201Station implements Station, CommandContext201 {
   /** Applies a device model variable the CSMS set (SetVariables Accepted). */
   variableChanged(key: string): void {
     const s = this.model.settings;
-    if (key === V.heartbeat && this.cancelHeartbeat) this.scheduleHeartbeat();
+    if (key === V.heartbeat) this.heartbeatChanged();
     if (key === 'SampledDataCtrlr/TxUpdatedInterval') this.model.setMeterInterval(this.variables.number(key));
     if (key === 'TxCtrlr/EVConnectionTimeOut') s.connectionTimeoutSec = this.variables.number(key);
     if (key === 'TxCtrlr/StopTxOnInvalidId') s.stopTxOnInvalidId = this.variables.bool(key);
@@ -288,7 +198,7 @@ export class Ocpp201Station implements Station, CommandContext201 {
     if (key === 'AuthCtrlr/LocalAuthorizeOffline') s.localAuthorizeOffline = this.variables.bool(key);
     if (key === 'AuthCtrlr/OfflineTxForUnknownIdEnabled') s.allowOfflineTxForUnknownId = this.variables.bool(key);
     // A01 Update Charging Station Password: the station reconnects with the new one at once.
-    if (key === V.password) this.conn.reconnect(0).catch((err: Error) => this.o.stats.error(`${this.identity}: reconnecting with the new BasicAuthPassword failed: ${err.message}`));
+    if (key === V.password) this.reconnectWithNewPassword('BasicAuthPassword');
   }
 
   /** B07: the report in NotifyReport pages of DeviceDataCtrlr.ItemsPerMessage, seqNo from 0, tbc on all but the last. */
@@ -305,9 +215,9 @@ export class Ocpp201Station implements Station, CommandContext201 {
 
   /** K09: one ReportChargingProfiles per EVSE, tbc on all but the last. */
   reportProfiles(requestId: number, profiles: ChargingProfile[]): void {
-    const evses = [...new Set(profiles.map((p) => p.connectorId))];
+    const evses = [...new Set(profiles.map((p) => (p.connectorId === 0 ? 0 : evseAddressOf(this.model.spec, p.connectorId).evseId)))];
     evses.forEach((evseId, i) => {
-      const chargingProfile = profiles.filter((p) => p.connectorId === evseId).map((p) => fromProfile201(p, p.txRef && this.transactions.transactionId(p.txRef)));
+      const chargingProfile = profiles.filter((p) => p.connectorId === 0 ? evseId === 0 : evseAddressOf(this.model.spec, p.connectorId).evseId === evseId).map((p) => fromProfile201(p, p.txRef && this.transactions.transactionId(p.txRef)));
       this.send('ReportChargingProfiles', () => ({ requestId, chargingLimitSource: 'CSO', evseId, chargingProfile, tbc: i < evses.length - 1 })).catch(ignore);
     });
   }

@@ -1,6 +1,7 @@
 // The OCPP 2.0.1 transactions of a simulated station (E01-E07, F01): the TransactionEvents of the model's
 // transactions, each with a station-generated transactionId and a seqNo per transaction taken when the event
 // happens (E01 FR.17), its triggerReason and meter values; a replayed event is marked `offline` (E12).
+import { evseAddressOf } from '../model/evse.ts';
 import { randomUUID } from 'node:crypto';
 import type * as T from '../../ocpp/v201/types.ts';
 import type { Outcome } from '../connection.ts';
@@ -24,6 +25,11 @@ interface TxState {
 const ignore = () => undefined;
 const UPDATED = 'SampledDataCtrlr/TxUpdatedMeasurands';
 const ENDED = 'SampledDataCtrlr/TxEndedMeasurands';
+
+const evseOf = (l: Parameters<typeof evseAddressOf>[0], connector: number): T.EVSEType => {
+  const a = evseAddressOf(l, connector);
+  return { id: a.evseId, connectorId: a.connectorId };
+};
 
 export class Ocpp201Transactions {
   private readonly txs = new Map<string, TxState>();
@@ -65,7 +71,7 @@ export class Ocpp201Transactions {
     const state: TxState = { transactionId: randomUUID(), seqNo: 0, idToken, chargingState: chargingState201(this.model.view(tx.connectorId)), ...(remoteStartId === undefined ? {} : { remoteStartId }) };
     this.txs.set(tx.ref, state);
     this.refs.set(state.transactionId, tx.ref);
-    const extra = { evse: { id: tx.connectorId, connectorId: 1 }, idToken, meterValue: [meterValue201(sample, this.variables.list(UPDATED))] as MeterValues, ...(tx.reservationId === undefined ? {} : { reservationId: tx.reservationId }) };
+    const extra = { evse: evseOf(this.model.spec, tx.connectorId), idToken, meterValue: [meterValue201(sample, this.variables.list(UPDATED))] as MeterValues, ...(tx.reservationId === undefined ? {} : { reservationId: tx.reservationId }) };
     this.event(tx, 'Started', remoteStartId === undefined ? 'Authorized' : 'RemoteStart', tx.startedAt, extra, (res) => {
       if (!res.idTokenInfo) return;
       if (res.idTokenInfo.status === 'Accepted') this.stats.sessionsStarted++;
