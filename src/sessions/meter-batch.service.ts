@@ -49,6 +49,8 @@ async function ensureConnectors(trx: Knex.Transaction, items: readonly MeterItem
  * repeated within the batch counts for its first item only.
  */
 function attribute(items: readonly MeterItem[], stored: readonly StoredKey[]): Sample[][] {
+  // Nothing stored for a session (e.g. a batch of main-meter readings): no sample keys to build.
+  if (stored.length === 0) return items.map(() => []);
   const keys = new Set(stored.map((k) => sampleKey(k.chargePointId, k.connectorNumber, k)));
   return items.map((it) =>
     it.samples.filter((s) => {
