@@ -67,17 +67,22 @@ async function newFleet(target: Target, run: Run): Promise<Fleet> {
   return new Fleet({ ...options, passwords });
 }
 
+const progress = (what: string) => process.stderr.write(`    ${new Date().toISOString().slice(11, 19)} ${what}\n`);
+
 /** Paced: waits (up to a minute) until every charger's transaction started, then one interval more. */
 async function whenCharging(fleet: Fleet, run: Run): Promise<void> {
   for (let waited = 0; fleet.stats.sessionsStarted < run.chargers && waited < 60_000; waited += 250) await sleep(250);
+  progress(`${fleet.stats.sessionsStarted} of ${run.chargers} chargers in a transaction`);
   await sleep(run.intervalSec! * 1000);
 }
 
 /** Connects the fleet, then measures SECONDS of MeterValues once all are online (and charging, if paced). */
 export async function measure(target: Target, run: Run, seconds: number): Promise<Result> {
   const fleet = await newFleet(target, run);
+  progress(`${target.name}: ${run.chargers} chargers registered, connecting`);
   fleet.start();
   await fleet.whenOnline();
+  progress('all online');
   if (run.intervalSec) await whenCharging(fleet, run);
   fleet.stats.resetLatency(); // connection and warm-up calls are not measured
   const c0 = countsOf(fleet);
@@ -91,6 +96,7 @@ export async function measure(target: Target, run: Run, seconds: number): Promis
   const db1 = sumCpuMs(dbPids);
   const elapsed = (performance.now() - t0) / 1000;
   // Calls still in flight when the fleet stops end as disconnections: not errors of the window measured.
+  progress('measured, stopping the fleet');
   const s = await fleet.stop();
   const mv = s.latencyByAction.MeterValues;
   const answered = c1.ok - c0.ok;
