@@ -4,14 +4,28 @@
 // through POST /api/v1/chargers/bulk, connected and booted with the fleet simulator to a `cpms serve` child
 // process, then left idle. Prints the server's RSS before connecting (baseline) and with every socket held,
 // and the difference per socket (target < 30 KB), 5 s after the last boot and once idle (BENCH_SETTLE_SEC).
+// Each socket is an open file in the server and in this process: the count is clamped to the open-file limit
+// (`ulimit -n`) less FD_MARGIN (the server's database connections, logs, listening sockets), and says so.
 // Env: BENCH_SOCKETS=20000  BENCH_TARGETS=postgres  BENCH_DATABASE_URL=postgres://root@127.0.0.1:5432/postgres
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { Fleet } from '../src/simulator/index.ts';
 import { chargerId, resolveOptions } from '../src/simulator/options.ts';
-import { startCpms } from './ingest-targets.ts';
+import { registerGenerated, startCpms } from './ingest-targets.ts';
 
-const N = Number(process.env.BENCH_SOCKETS ?? 20_000);
+const ASKED = Number(process.env.BENCH_SOCKETS ?? 20_000);
+const FD_MARGIN = 500;
+
+/** The soft open-file limit of this process (its children inherit it); Infinity when unknown or unlimited. */
+function openFileLimit(): number {
+  const out = spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).stdout?.trim();
+  const n = Number(out);
+  return Number.isFinite(n) && n > 0 ? n : Infinity;
+}
+
+const LIMIT = openFileLimit();
+const N = Math.min(ASKED, LIMIT - FD_MARGIN);
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 const TARGETS = (process.env.BENCH_TARGETS ?? 'postgres').split(',');
 
@@ -26,12 +40,7 @@ async function measure(name: string): Promise<string> {
     const options = { url: t.ocppUrl, chargers: N, idPrefix: 'HELD-', sessions: false as const, callTimeoutSec: 120, heartbeatIntervalSec: 3600, reconnectMinSec: 1, reconnectMaxSec: 10 };
     const resolved = resolveOptions(options);
     const ids = Array.from({ length: N }, (_, i) => chargerId(resolved, resolved.firstIndex + i));
-    const passwords: Record<string, string> = {};
-    for (let i = 0; i < ids.length; i += 5_000) {
-      const res = await fetch(`${t.apiUrl}/chargers/bulk`, { method: 'POST', headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(ids.slice(i, i + 5_000).map((id) => ({ id }))) });
-      if (!res.ok) throw new Error(`bulk registration: ${res.status} ${await res.text()}`);
-      for (const r of ((await res.json()) as { results: Array<{ id: string; password: string }> }).results) passwords[r.id] = r.password;
-    }
+    const passwords = await registerGenerated(t, ids);
     await settle();
     const baseline = rssOf(t.pid!);
     const fleet = new Fleet({ ...options, passwords });
@@ -56,4 +65,5 @@ async function measure(name: string): Promise<string> {
 }
 
 process.stdout.write(`held sockets: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}\n`);
+if (N < ASKED) process.stdout.write(`  ${N} sockets instead of ${ASKED}: the open-file limit is ${LIMIT} (\`ulimit -n\`; the hard limit needs CAP_SYS_RESOURCE to raise), less ${FD_MARGIN} for the server's other files\n`);
 for (const name of TARGETS) process.stdout.write(`  ${await measure(name)}\n`);

@@ -17,8 +17,10 @@ export interface Target {
   adminKey?: string;
   /** cpms only: the JSON log lines of its stdout so far (read after stop for what it logs at its stop) */
   lines?: Array<Record<string, any>>;
-  /** cpms only: the server's process id (its RSS is read from /proc) */
+  /** the server's process id (its RSS and CPU time are read from /proc) */
   pid?: number;
+  /** cpms on PostgreSQL only: the process ids of the server's database connections (their CPU time is read from /proc) */
+  databasePids?(): Promise<number[]>;
   /** Stops the server; cpms resolves with its group-commit figures (logged at its graceful stop). */
   stop(): Promise<Record<string, any> | undefined>;
 }
@@ -49,7 +51,7 @@ async function stopChild(child: ChildProcess): Promise<undefined> {
 export async function startBare(): Promise<Target> {
   const child = spawn(process.execPath, ['--import', 'tsx', BARE], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [first] = await readLines(child, (l) => l.length > 0);
-  return { name: 'bare ws server', ocppUrl: first!.url, stop: () => stopChild(child) };
+  return { name: 'bare ws server', ocppUrl: first!.url, pid: child.pid, stop: () => stopChild(child) };
 }
 
 async function waitForFile(file: string): Promise<string> {
@@ -61,6 +63,17 @@ async function waitForFile(file: string): Promise<string> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${file} never appeared`);
+}
+
+async function backendPids(serverUrl: string, dbName: string): Promise<number[]> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [dbName]);
+    return rows.map((r: { pid: number }) => r.pid);
+  } finally {
+    await admin.end();
+  }
 }
 
 /** `cpms serve` on PostgreSQL (`serverUrl`: a fresh database is created on it) or embedded (''). */
@@ -93,6 +106,7 @@ export async function startCpms(serverUrl: string): Promise<Target> {
     adminKey,
     lines,
     pid: child.pid,
+    ...(serverUrl ? { databasePids: () => backendPids(serverUrl, dbName) } : {}),
     async stop() {
       await stopChild(child);
       rmSync(dataDir, { recursive: true, force: true });
@@ -105,4 +119,23 @@ export async function startCpms(serverUrl: string): Promise<Target> {
       return lines.find((l) => l.message === 'ingest group commit');
     },
   };
+}
+
+/**
+ * Registers chargers with passwords cpms generates (the fast `sha256$` scheme: an operator-chosen password
+ * would cost an scrypt per registration and per handshake, minutes at 10,000) and, when given, id tags;
+ * 5,000 rows per request. Resolves with each charger's password.
+ */
+export async function registerGenerated(t: Target, ids: readonly string[], idTags: readonly string[] = []): Promise<Record<string, string>> {
+  const post = async (path: string, rows: object[]) => {
+    const res = await fetch(`${t.apiUrl}${path}?onExisting=skip`, { method: 'POST', headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(rows) });
+    if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { results: Array<{ id: string; password?: string }> };
+  };
+  const passwords: Record<string, string> = {};
+  for (let i = 0; i < ids.length; i += 5_000) {
+    for (const r of (await post('/chargers/bulk', ids.slice(i, i + 5_000).map((id) => ({ id })))).results) passwords[r.id] = r.password!;
+  }
+  for (let i = 0; i < idTags.length; i += 5_000) await post('/tokens/bulk', idTags.slice(i, i + 5_000).map((uid) => ({ uid })));
+  return passwords;
 }

@@ -28,9 +28,11 @@ export function buildLoadManagement(deps: AppDeps, core: ServiceCore, s: { alert
   core.events.on('charger.disconnected', ({ chargePointId }) => loadManager.requestRun(`charger ${chargePointId} disconnected`));
   core.events.on('charger.offline', ({ chargePointId }) => loadManager.requestRun(`charger ${chargePointId} offline`));
   // Per-phase Current.Import of each MeterValues: a run when a session's draw moved meaningfully.
-  s.sessions.onMeterValues(async (_trx, { session, samples }) => {
-    const currents = currentsOfSamples(samples);
-    if (currents.size > 0) loadManager.onMeasured(session.id, currents);
+  s.sessions.onMeterValues(async (_trx, changes) => {
+    for (const { session, samples } of changes) {
+      const currents = currentsOfSamples(samples);
+      if (currents.size > 0) loadManager.onMeasured(session.id, currents);
+    }
   });
   // OCPP 1.6 ConnectorPhaseRotation, as the charger confirms it.
   core.configuration.onConfirmed((chargePointId, keys) => loadGroups.recordConfiguration(chargePointId, keys));

@@ -78,6 +78,18 @@ export async function findAdhocOfActiveSession(db: Db, sessionId: number): Promi
   return row ? { adhoc: toAdhoc(row), energyWh: Number(row.session_energy_wh) } : undefined;
 }
 
+/** findAdhocOfActiveSession for many sessions in one statement (those of a MeterValues batch). */
+export async function listAdhocOfActiveSessions(db: Db, sessionIds: readonly number[]): Promise<Array<{ sessionId: number; adhoc: AdhocSession; energyWh: number }>> {
+  if (sessionIds.length === 0) return [];
+  const rows = await db('adhoc_sessions as a')
+    .join('sessions as s', 's.token_fk', 'a.token_fk')
+    .whereIn('s.id', sessionIds)
+    .where({ 's.status': 'ACTIVE' })
+    .whereNull('a.stop_requested_at')
+    .select('a.*', 's.id as session_id', 's.energy_wh as session_energy_wh');
+  return rows.map((row) => ({ sessionId: Number(row.session_id), adhoc: toAdhoc(row), energyWh: Number(row.session_energy_wh) }));
+}
+
 /** Claims the stop of an ad hoc session at its bound: true for exactly one caller (stop_requested_at set once). */
 export async function claimAdhocStop(db: Db, adhocId: number, sessionId: number): Promise<boolean> {
   const rows = await db('adhoc_sessions').where({ id: adhocId }).whereNull('stop_requested_at').update({ stop_requested_at: dbNow(db), session_fk: sessionId }).returning('id');

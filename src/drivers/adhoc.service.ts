@@ -4,6 +4,7 @@ import type { CommandSender } from '../ocpp/commands.ts';
 import type { DomainEvents } from '../shared/events.ts';
 import type { Logger } from '../shared/logger.ts';
 import { runDetached } from '../shared/background.ts';
+import { KeyCoalescer } from '../shared/key-coalescer.ts';
 import { Conflict, InvalidInput, NotFound } from '../shared/errors.ts';
 import type { TokenService } from '../tokens/token.service.ts';
 import * as repo from './adhoc.repo.ts';
@@ -43,7 +44,9 @@ export class AdhocService {
 
   /** Watches every session's energy, and blocks an ad hoc token once its session stopped: registered once at composition. */
   watchSessions(): void {
-    this.o.events.on('session.updated', ({ sessionId }) => runDetached(this.o.logger, 'ad hoc bound check', () => this.stopAtBound(sessionId)));
+    // One statement for all the sessions a MeterValues batch updated: almost none of them is ad hoc.
+    const updated = new KeyCoalescer((ids: number[]) => this.stopAllAtBound(ids), (err) => this.o.logger.error('ad hoc bound check failed', { err: err instanceof Error ? err.message : err }));
+    this.o.events.on('session.updated', ({ sessionId }) => updated.add(sessionId));
     // An ad hoc token is good for one session: nobody who learnt its idTag may charge with it again.
     this.o.events.on('session.stopped', ({ sessionId }) => runDetached(this.o.logger, 'ad hoc token block', () => repo.blockAdhocTokenOfSession(this.o.db, sessionId)));
   }
@@ -103,8 +106,16 @@ export class AdhocService {
    */
   async stopAtBound(sessionId: number): Promise<boolean> {
     const found = await repo.findAdhocOfActiveSession(this.o.db, sessionId);
-    if (!found) return false;
-    const { adhoc, energyWh } = found;
+    return found ? this.stopIfAtBound(sessionId, found) : false;
+  }
+
+  private async stopAllAtBound(sessionIds: number[]): Promise<void> {
+    for (const found of await repo.listAdhocOfActiveSessions(this.o.db, sessionIds)) {
+      runDetached(this.o.logger, 'ad hoc bound check', () => this.stopIfAtBound(found.sessionId, found));
+    }
+  }
+
+  private async stopIfAtBound(sessionId: number, { adhoc, energyWh }: { adhoc: repo.AdhocSession; energyWh: number }): Promise<boolean> {
     const isEnergyReached = adhoc.maxEnergyWh !== null && energyWh >= adhoc.maxEnergyWh;
     const cost = !isEnergyReached && adhoc.maxAmount !== null ? await this.o.costs.costSoFar(sessionId) : undefined;
     if (!isEnergyReached && !(cost && cost.inclVat >= adhoc.maxAmount!)) return false;

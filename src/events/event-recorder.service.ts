@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { DomainEvents } from '../shared/events.ts';
+import { KeyCoalescer } from '../shared/key-coalescer.ts';
 import * as repo from './event.repo.ts';
 import type { EventType, NewLiveEvent } from './event.types.ts';
 
@@ -25,8 +26,12 @@ export class EventRecorder {
   private queue: NewLiveEvent[] = [];
   private flushing: Promise<void> | undefined;
   private readonly offs: Array<() => void> = [];
+  /** A batch of MeterValues updates many sessions at once: their live events are built with one statement. */
+  private readonly updates: KeyCoalescer<number>;
 
-  constructor(private readonly o: EventRecorderOptions) {}
+  constructor(private readonly o: EventRecorderOptions) {
+    this.updates = new KeyCoalescer((ids) => this.recordUpdates(ids), (err) => o.logger.error('recording a live event failed', { err: err instanceof Error ? err.message : err }));
+  }
 
   start(): void {
     const { events } = this.o;
@@ -37,7 +42,7 @@ export class EventRecorder {
       events.on('charger.offline', charger('charger.offline')),
       events.on('connector.status', (e) => this.record(() => this.aboutCharger('connector.status', e.chargePointId, { connectorId: e.connectorId, status: e.status, errorCode: e.errorCode, info: e.info ?? null, timestamp: e.timestamp.toISOString() }))),
       events.on('session.started', (e) => this.record(() => this.aboutSession('session.started', e.sessionId))),
-      events.on('session.updated', (e) => this.record(() => this.aboutSession('session.updated', e.sessionId))),
+      events.on('session.updated', (e) => this.updates.add(e.sessionId)),
       events.on('session.stopped', (e) => this.record(() => this.aboutSession('session.stopped', e.sessionId))),
       ...(['alert.opened', 'alert.closed', 'alert.acknowledged'] as const).map((type) =>
         events.on(type, (e) => this.record(async () => (e.chargePointId ? this.aboutCharger(type, e.chargePointId, { ...e }) : this.event(type, null, null, { ...e })))),
@@ -51,7 +56,16 @@ export class EventRecorder {
   }
 
   async settled(): Promise<void> {
+    await this.updates.settled();
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  /** One `session.updated` per session updated since the last run, with its figures as they are now. */
+  private async recordUpdates(sessionIds: number[]): Promise<void> {
+    const figures = await repo.listSessionFigures(this.o.db, sessionIds.sort((a, b) => a - b));
+    if (figures.length === 0) return;
+    this.queue.push(...figures.map((s) => this.sessionEvent('session.updated', s)));
+    await this.flush();
   }
 
   private record(build: () => Promise<NewLiveEvent | undefined>): void {
@@ -90,7 +104,10 @@ export class EventRecorder {
 
   private async aboutSession(type: EventType, sessionId: number): Promise<NewLiveEvent | undefined> {
     const s = await repo.findSessionFigures(this.o.db, sessionId);
-    if (!s) return undefined;
+    return s && this.sessionEvent(type, s);
+  }
+
+  private sessionEvent(type: EventType, s: repo.SessionFigures): NewLiveEvent {
     return this.event(type, s.chargePointId, s.locationId, { ...s, startAt: s.startAt.toISOString(), stopAt: s.stopAt?.toISOString() ?? null });
   }
 }

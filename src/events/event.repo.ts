@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { toArrayLiteral } from '../db/array-literal.ts';
 import type { EventFilter, LiveEvent, NewLiveEvent } from './event.types.ts';
 
 interface EventRow {
@@ -81,18 +82,22 @@ export interface SessionFigures {
 
 /** The figures of one session (one statement: the session and its last Power.Active.Import sample). */
 export async function findSessionFigures(db: Knex, sessionId: number): Promise<SessionFigures | undefined> {
+  return (await listSessionFigures(db, [sessionId]))[0];
+}
+
+/** The figures of many sessions in one statement (the live events of a whole MeterValues batch). */
+export async function listSessionFigures(db: Knex, sessionIds: readonly number[]): Promise<SessionFigures[]> {
+  if (sessionIds.length === 0) return [];
   const { rows } = await db.raw(
     `select s.id, s.uid, s.charge_point_id, s.connector_number, s.location_id, s.evse_uid, s.status, s.energy_wh, s.start_at, s.stop_at, p.power_w
        from sessions s left join lateral (${LAST_POWER_SQL}) p on true
-      where s.id = ?`,
-    [sessionId],
+      where s.id = any(?::int[])`,
+    [toArrayLiteral(sessionIds)],
   );
-  const r = rows[0];
-  if (!r) return undefined;
-  return {
+  return rows.map((r: Record<string, any>) => ({
     sessionId: r.id, uid: r.uid, chargePointId: r.charge_point_id, connectorId: r.connector_number, locationId: r.location_id, evseUid: r.evse_uid, status: r.status,
     kWh: Number(r.energy_wh) / 1000, powerW: r.power_w === null ? null : Number(r.power_w), startAt: new Date(r.start_at), stopAt: r.stop_at ? new Date(r.stop_at) : null,
-  };
+  }));
 }
 
 /**

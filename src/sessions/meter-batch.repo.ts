@@ -1,6 +1,7 @@
 // Multi-row statements of the MeterValues group commit (issue 8): each takes the rows of a whole batch as
-// ONE JSON parameter (json_to_recordset), so a batch costs the same few statements whatever its size and
-// never meets PostgreSQL's 65,535 bind parameters limit.
+// a few parameters (one array literal per column, or one JSON document), so a batch costs the same few
+// statements whatever its size and never meets PostgreSQL's 65,535 bind parameters limit.
+import { toArrayLiteral } from '../db/array-literal.ts';
 import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import type { Sample } from './meter-values.ts';
@@ -45,9 +46,31 @@ export async function listSessionsByIds(db: Db, ids: readonly number[]): Promise
 // The sample key (migration 20261204130002), NULLS NOT DISTINCT: a replayed sample conflicts with the stored one.
 const SAMPLE_KEY = '(charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format)';
 
-const SAMPLE_COLUMNS = `ord int, charge_point_id text, connector_number int, session_fk int, "timestamp" timestamptz, measurand text,
-  phase text, unit text, location text, context text, format text, value text, numeric_value numeric,
-  encoding_method text, signing_method text, public_key text`;
+/** One array literal per column of the samples, in the order of SAMPLE_UNNEST. */
+function sampleColumns(rows: readonly SampleRow[]): string[] {
+  const column = (f: (r: SampleRow) => string | number | null) => toArrayLiteral(rows.map(f));
+  return [
+    column((r) => r.chargePointId),
+    column((r) => r.connectorNumber),
+    column((r) => r.sessionFk),
+    column((r) => r.sample.timestamp.toISOString()),
+    column((r) => r.sample.measurand),
+    column((r) => r.sample.phase),
+    column((r) => r.sample.unit),
+    column((r) => r.sample.location),
+    column((r) => r.sample.context),
+    column((r) => r.sample.format),
+    column((r) => r.sample.value),
+    column((r) => r.sample.numeric),
+    column((r) => r.sample.signing?.encodingMethod ?? null),
+    column((r) => r.sample.signing?.signingMethod ?? null),
+    column((r) => r.sample.signing?.publicKey ?? null),
+  ];
+}
+
+const SAMPLE_UNNEST = `unnest(?::text[], ?::int[], ?::int[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::text[], ?::text[], ?::text[])
+  with ordinality as x(charge_point_id, connector_number, session_fk, "timestamp", measurand, phase, unit, location, context, format, value, numeric_value,
+    encoding_method, signing_method, public_key, ord)`;
 
 /**
  * Stores the samples not stored yet, in one statement, in the order given (a sample repeated within the
@@ -57,35 +80,17 @@ const SAMPLE_COLUMNS = `ord int, charge_point_id text, connector_number int, ses
  */
 export async function insertSampleRows(db: Db, rows: readonly SampleRow[]): Promise<StoredKey[]> {
   if (rows.length === 0) return [];
-  const input = rows.map((r, ord) => ({
-    ord,
-    charge_point_id: r.chargePointId,
-    connector_number: r.connectorNumber,
-    session_fk: r.sessionFk,
-    timestamp: r.sample.timestamp.toISOString(),
-    measurand: r.sample.measurand,
-    phase: r.sample.phase,
-    unit: r.sample.unit,
-    location: r.sample.location,
-    context: r.sample.context,
-    format: r.sample.format,
-    value: r.sample.value,
-    numeric_value: r.sample.numeric,
-    encoding_method: r.sample.signing?.encodingMethod ?? null,
-    signing_method: r.sample.signing?.signingMethod ?? null,
-    public_key: r.sample.signing?.publicKey ?? null,
-  }));
   const { rows: stored } = await db.raw(
     `with stored as (
        insert into meter_values (charge_point_id, connector_number, session_fk, timestamp, measurand, phase, unit, location, context, format, value, numeric_value,
                                  encoding_method, signing_method, public_key, received_at)
        select charge_point_id, connector_number, session_fk, "timestamp", measurand, phase, unit, location, context, format, value, numeric_value,
               encoding_method, signing_method, public_key, ?::timestamptz
-         from json_to_recordset(?::json) as x(${SAMPLE_COLUMNS}) order by ord
+         from ${SAMPLE_UNNEST} order by ord
        on conflict ${SAMPLE_KEY} do nothing
        returning session_fk, charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format)
      select charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format from stored where session_fk is not null`,
-    [dbNow(db), JSON.stringify(input)],
+    [dbNow(db), ...sampleColumns(rows)],
   );
   return stored.map((r: Row) => ({ chargePointId: r.charge_point_id, connectorNumber: r.connector_number, timestamp: new Date(r.timestamp), measurand: r.measurand, phase: r.phase, location: r.location, unit: r.unit, context: r.context, format: r.format }));
 }

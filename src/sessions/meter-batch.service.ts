@@ -49,6 +49,8 @@ async function ensureConnectors(trx: Knex.Transaction, items: readonly MeterItem
  * repeated within the batch counts for its first item only.
  */
 function attribute(items: readonly MeterItem[], stored: readonly StoredKey[]): Sample[][] {
+  // Nothing stored for a session (e.g. a batch of main-meter readings): no sample keys to build.
+  if (stored.length === 0) return items.map(() => []);
   const keys = new Set(stored.map((k) => sampleKey(k.chargePointId, k.connectorNumber, k)));
   return items.map((it) =>
     it.samples.filter((s) => {
@@ -87,10 +89,9 @@ export async function writeMeterBatch(trx: Knex.Transaction, items: readonly Met
   const { updates, samplesOf } = energyUpdates(sessionOf, storedOf);
   const updated = new Set(await updateSessionsEnergy(trx, updates));
   if (ctx.hooks.length > 0 && samplesOf.size > 0) {
-    for (const session of await listSessionsByIds(trx, [...samplesOf.keys()].sort((a, b) => a - b))) {
-      const change = { session, samples: samplesOf.get(session.id)!, isEnergyUpdated: updated.has(session.id) };
-      for (const hook of ctx.hooks) await hook(trx, change);
-    }
+    const sessions = await listSessionsByIds(trx, [...samplesOf.keys()].sort((a, b) => a - b));
+    const changes = sessions.map((session) => ({ session, samples: samplesOf.get(session.id)!, isEnergyUpdated: updated.has(session.id) }));
+    for (const hook of ctx.hooks) await hook(trx, changes);
   }
   return items.map((it, i) => {
     const session = sessionOf[i];

@@ -55,8 +55,18 @@ export interface CloseRequest {
 /** Hooks run inside the transaction that records a new session (tariff snapshot, partner pushes). */
 export type SessionStartHook = (trx: Knex.Transaction, session: Session) => Promise<void>;
 
-/** Hooks run inside the transaction that stores meter values of a known session (partner pushes). */
-export type SessionMeterValuesHook = (trx: Knex.Transaction, change: { session: Session; samples: Sample[]; isEnergyUpdated: boolean }) => Promise<void>;
+/** What a MeterValues batch changed for one known session. */
+export interface SessionMeterValuesChange {
+  session: Session;
+  samples: Sample[];
+  isEnergyUpdated: boolean;
+}
+
+/**
+ * Hooks run inside the transaction that stores a batch of meter values (partner pushes, load management),
+ * once per batch with every session it changed: a hook must not cost a statement per session (issue 8).
+ */
+export type SessionMeterValuesHook = (trx: Knex.Transaction, changes: readonly SessionMeterValuesChange[]) => Promise<void>;
 
 /** What a start rule decides on: the StartTransaction, the token's authorization and the answer so far. */
 export interface StartAttempt {
@@ -109,7 +119,7 @@ export class SessionService {
     this.startHooks.push(hook);
   }
 
-  /** Runs `hook` inside the meter values transaction, with the session as updated, whenever samples of a known session arrive. */
+  /** Runs `hook` inside each meter values transaction that stored samples of known sessions, with those sessions as updated. */
   onMeterValues(hook: SessionMeterValuesHook): void {
     this.meterValuesHooks.push(hook);
   }

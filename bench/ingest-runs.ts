@@ -1,0 +1,106 @@
+// One measured run of the ingest benchmark: a fleet connected to a target, then a window of SECONDS in which
+// MeterValues are counted, either back to back (saturation) or every interval inside a transaction (paced).
+import { readFileSync } from 'node:fs';
+import { Fleet } from '../src/simulator/index.ts';
+import { allIdTags, chargerId, resolveOptions, type FleetOptions } from '../src/simulator/options.ts';
+import { registerGenerated, type Target } from './ingest-targets.ts';
+
+/** A fleet size and, when paced, the seconds between a charger's MeterValues (none: closed loop). */
+export interface Run {
+  chargers: number;
+  intervalSec?: number;
+}
+
+export interface Result {
+  target: string;
+  isBare: boolean;
+  perSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  answered: number;
+  /** CPU time of the server's process (user + system) over the window, per MeterValues answered. */
+  cpuMsPerMessage?: number;
+  /** PostgreSQL: CPU time of the server's database connections over the window, per MeterValues answered. */
+  dbCpuMsPerMessage?: number;
+}
+
+const PASSWORD = 'bench-password-1';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** User + system CPU of a process so far, in ms (Linux /proc; undefined elsewhere). */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
+const sumCpuMs = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + (cpuMsOf(pid) ?? 0), 0);
+const perMessage = (ms: number | undefined, answered: number) => (ms !== undefined && answered > 0 ? ms / answered : undefined);
+
+/** MeterValues answered with a CALLRESULT, and every call of any action that was not (plus simulator errors). */
+function countsOf(f: Fleet): { ok: number; bad: number } {
+  const s = f.stats.summary(0);
+  let bad = s.errors;
+  for (const results of Object.values(s.resultsByAction)) for (const [k, v] of Object.entries(results)) if (k !== 'ok') bad += v;
+  return { ok: s.resultsByAction.MeterValues?.ok ?? 0, bad };
+}
+
+function fleetOptions(target: Target, run: Run): FleetOptions {
+  const base = { url: target.ocppUrl, chargers: run.chargers, idPrefix: `B${run.chargers}-`, rampUpSec: Math.min(10, run.chargers / 200), callTimeoutSec: 30, stopSessionsAtEnd: false, heartbeatIntervalSec: 3600 };
+  if (!run.intervalSec) return { ...base, flood: true };
+  // Every charger starts one long transaction soon after it is online, then reports every interval.
+  return { ...base, meterIntervalSec: run.intervalSec, sessions: { probability: 1, durationSec: 1e6, idleSec: 1 } };
+}
+
+/** Registers the fleet on cpms (generated passwords, and id tags when paced); the bare server takes anyone. */
+async function newFleet(target: Target, run: Run): Promise<Fleet> {
+  const options = fleetOptions(target, run);
+  if (!target.adminKey) return new Fleet({ ...options, password: PASSWORD });
+  const r = resolveOptions(options);
+  const ids = Array.from({ length: run.chargers }, (_, i) => chargerId(r, r.firstIndex + i));
+  const passwords = await registerGenerated(target, ids, run.intervalSec ? allIdTags(r) : []);
+  return new Fleet({ ...options, passwords });
+}
+
+const progress = (what: string) => process.stderr.write(`    ${new Date().toISOString().slice(11, 19)} ${what}\n`);
+
+/** Paced: waits (up to a minute) until every charger's transaction started, then one interval more. */
+async function whenCharging(fleet: Fleet, run: Run): Promise<void> {
+  for (let waited = 0; fleet.stats.sessionsStarted < run.chargers && waited < 60_000; waited += 250) await sleep(250);
+  progress(`${fleet.stats.sessionsStarted} of ${run.chargers} chargers in a transaction`);
+  await sleep(run.intervalSec! * 1000);
+}
+
+/** Connects the fleet, then measures SECONDS of MeterValues once all are online (and charging, if paced). */
+export async function measure(target: Target, run: Run, seconds: number): Promise<Result> {
+  const fleet = await newFleet(target, run);
+  progress(`${target.name}: ${run.chargers} chargers registered, connecting`);
+  fleet.start();
+  await fleet.whenOnline();
+  progress('all online');
+  if (run.intervalSec) await whenCharging(fleet, run);
+  fleet.stats.resetLatency(); // connection and warm-up calls are not measured
+  const c0 = countsOf(fleet);
+  const dbPids = (await target.databasePids?.()) ?? [];
+  const cpu0 = cpuMsOf(target.pid);
+  const db0 = sumCpuMs(dbPids);
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  const c1 = countsOf(fleet);
+  const cpu1 = cpuMsOf(target.pid);
+  const db1 = sumCpuMs(dbPids);
+  const elapsed = (performance.now() - t0) / 1000;
+  // Calls still in flight when the fleet stops end as disconnections: not errors of the window measured.
+  progress('measured, stopping the fleet');
+  const s = await fleet.stop();
+  const mv = s.latencyByAction.MeterValues;
+  const answered = c1.ok - c0.ok;
+  const cpuMsPerMessage = perMessage(cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined, answered);
+  const dbCpuMsPerMessage = perMessage(dbPids.length > 0 ? db1 - db0 : undefined, answered);
+  return { target: target.name, isBare: !target.adminKey, perSec: answered / elapsed, p50: mv?.p50 ?? NaN, p99: mv?.p99 ?? NaN, errors: c1.bad - c0.bad, answered, cpuMsPerMessage, dbCpuMsPerMessage };
+}

@@ -1,0 +1,45 @@
+// Fan-out that keeps pace with the group commit (issue 8): a listener that looks up each event on its own
+// costs a statement per charger message, queued in the pool ahead of the writer. A KeyCoalescer hands the
+// keys of all events published meanwhile to ONE run instead: one statement for a whole batch.
+
+/**
+ * Gathers keys and runs `run` over them in sets, one run at a time: the keys added in the same turn of the
+ * event loop, or while a run is going on, form the next set; a key added twice before its run counts once.
+ * A failed run is reported to `onError` and the keys added later still run.
+ */
+export class KeyCoalescer<K> {
+  private pending = new Set<K>();
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly run: (keys: K[]) => Promise<void>,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  add(key: K): void {
+    this.pending.add(key);
+    this.running ??= this.drain();
+  }
+
+  /** Resolves once every key added so far has been run. */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.size > 0) {
+        await new Promise((resolve) => setImmediate(resolve)); // the other keys of this turn join the set
+        const keys = [...this.pending];
+        this.pending.clear();
+        try {
+          await this.run(keys);
+        } catch (err) {
+          this.onError(err);
+        }
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+}
