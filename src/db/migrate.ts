@@ -13,6 +13,16 @@ interface MigrationModule {
   down(knex: Knex): Promise<void>;
 }
 
+/**
+ * Runs a migration step with deferred triggers fired at once (the change stamps' commit-time bumps, migration
+ * 20261207070000): PostgreSQL refuses DDL on a table with pending trigger events, so a migration that updates rows
+ * and then alters or indexes their table would fail inside its transaction.
+ */
+export async function withImmediateTriggers(knex: Knex, step: (knex: Knex) => Promise<void>): Promise<void> {
+  await knex.raw('set constraints all immediate');
+  await step(knex);
+}
+
 /** Knex migration source reading the migrations through the ESM loader (tsx or compiled; no knexfile). */
 class DirectoryMigrationSource implements Knex.MigrationSource<string> {
   async getMigrations(): Promise<string[]> {
@@ -28,7 +38,8 @@ class DirectoryMigrationSource implements Knex.MigrationSource<string> {
   }
   async getMigration(name: string): Promise<MigrationModule> {
     const file = name.replace(/\.ts$/, FILE_EXTENSION);
-    return (await import(new URL(file, migrationsDir).href)) as MigrationModule;
+    const m = (await import(new URL(file, migrationsDir).href)) as MigrationModule;
+    return { up: (knex) => withImmediateTriggers(knex, m.up), down: (knex) => withImmediateTriggers(knex, m.down) };
   }
 }
 

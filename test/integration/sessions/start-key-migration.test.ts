@@ -7,6 +7,7 @@ import { getDefaultParty } from '../../../src/parties/party.repo.ts';
 import { useTestDb } from '../../helpers/use-test-app.ts';
 import { aChargerId } from '../../fixtures/chargers.ts';
 import { aRegisteredPartner } from '../../fixtures/partners.ts';
+import { withImmediateTriggers } from '../../../src/db/migrate.ts';
 
 describe('integration migration 20261204130001_sessions_start_key', () => {
   const tdb = useTestDb();
@@ -15,7 +16,7 @@ describe('integration migration 20261204130001_sessions_start_key', () => {
     // Arrange: the schema before the migration, with three duplicated starts and one distinct session
     const db = tdb.db;
     // (knex runs each migration in a transaction: its temporary table lives on that one connection)
-    await db.transaction((trx) => startKey.down(trx));
+    await db.transaction((trx) => withImmediateTriggers(trx, startKey.down));
     const party = await getDefaultParty(db);
     const cp = aChargerId('mig');
     await db('charge_points').insert({ id: cp });
@@ -44,7 +45,7 @@ describe('integration migration 20261204130001_sessions_start_key', () => {
     const single = await session({ idTag: 'SINGLE' });
 
     // Act
-    await db.transaction((trx) => startKey.up(trx));
+    await db.transaction((trx) => withImmediateTriggers(trx, startKey.up));
 
     // Assert
     const rows = await db('sessions').where({ charge_point_id: cp }).orderBy('id');
