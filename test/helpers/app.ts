@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '../../src/config/load.ts';
 import { systemClock, type Clock } from '../../src/shared/clock.ts';
 import { createLogger, type Logger } from '../../src/shared/logger.ts';
 import type { PasswordHasher } from '../../src/shared/password.ts';
-import type { TestDb } from './db.ts';
+import { createTestDb, type TestDb } from './db.ts';
 import { trackOpen } from './leak-guard.ts';
 import { checkDocumentedAnswer } from './openapi-responses.ts';
 import { checkOcpiAnswersOf } from './ocpi-contract.ts';
@@ -84,4 +84,22 @@ export async function startTestApp(testDb: TestDb, opts: TestAppOptions = {}): P
     },
     close,
   };
+}
+
+/**
+ * Mocha hooks of a suite that needs the app's services (no HTTP server) on a fresh test database: `use` is given
+ * both before the first test; the app is closed and the database dropped after the last.
+ */
+export function useAppOnTestDb(use: (t: TestDb, app: App) => void): void {
+  let t: TestDb;
+  let app: App;
+  before(async () => {
+    t = await createTestDb();
+    app = createApp({ config: testConfig(t), db: t.db, logger: createLogger('error'), clock: systemClock });
+    use(t, app);
+  });
+  after(async () => {
+    await app.close();
+    await t.destroy();
+  });
 }

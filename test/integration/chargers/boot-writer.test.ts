@@ -1,25 +1,16 @@
 // Issue 8 (reconnect storm): BootNotifications of many chargers share one transaction (boot-writer.ts);
 // each answer still reports the charger's own registration status and comes after its data committed.
 import { expect } from 'chai';
-import { createApp, type App } from '../../../src/app.ts';
-import { systemClock } from '../../../src/shared/clock.ts';
-import { createLogger } from '../../../src/shared/logger.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { testConfig } from '../../helpers/app.ts';
+import type { App } from '../../../src/app.ts';
+import type { TestDb } from '../../helpers/db.ts';
+import { useAppOnTestDb } from '../../helpers/app.ts';
 import { aBootNotification, aChargerId } from '../../fixtures/chargers.ts';
 
 describe('BootNotification group commit', () => {
   let t: TestDb;
   let app: App;
 
-  before(async () => {
-    t = await createTestDb();
-    app = createApp({ config: testConfig(t), db: t.db, logger: createLogger('error'), clock: systemClock });
-  });
-  after(async () => {
-    await app.close();
-    await t.destroy();
-  });
+  useAppOnTestDb((db, a) => ((t = db), (app = a)));
 
   /** Chargers stored directly (no password hashing: the boot path never reads it). */
   async function chargers(statuses: Array<'Accepted' | 'Pending'>): Promise<string[]> {

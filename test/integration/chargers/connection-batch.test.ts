@@ -1,26 +1,17 @@
 // Issue 8 (reconnect storm): connection records of many sockets in one transaction of a few statements
 // (ChargerConnectionService.connectWriter, connection-batch.repo.ts).
 import { expect } from 'chai';
-import { createApp, type App } from '../../../src/app.ts';
-import { systemClock } from '../../../src/shared/clock.ts';
-import { createLogger } from '../../../src/shared/logger.ts';
+import type { App } from '../../../src/app.ts';
 import { newUuid } from '../../../src/shared/ids.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { testConfig } from '../../helpers/app.ts';
+import type { TestDb } from '../../helpers/db.ts';
+import { useAppOnTestDb } from '../../helpers/app.ts';
 import { aChargerId } from '../../fixtures/chargers.ts';
 
 describe('connection records group commit', () => {
   let t: TestDb;
   let app: App;
 
-  before(async () => {
-    t = await createTestDb();
-    app = createApp({ config: testConfig(t), db: t.db, logger: createLogger('error'), clock: systemClock });
-  });
-  after(async () => {
-    await app.close();
-    await t.destroy();
-  });
+  useAppOnTestDb((db, a) => ((t = db), (app = a)));
 
   it('should record every known charger of a batch with its own socket and fail only the unknown one, clearing OFFLINE faults', async () => {
     // Arrange

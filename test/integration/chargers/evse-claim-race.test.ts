@@ -3,25 +3,16 @@
 // server (DATABASE_URL) the two transactions really run concurrently; PGlite has one connection and runs
 // them one after the other, where the same rule holds.
 import { expect } from 'chai';
-import { createApp, type App } from '../../../src/app.ts';
-import { systemClock } from '../../../src/shared/clock.ts';
-import { createLogger } from '../../../src/shared/logger.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { testConfig } from '../../helpers/app.ts';
+import type { App } from '../../../src/app.ts';
+import type { TestDb } from '../../helpers/db.ts';
+import { useAppOnTestDb } from '../../helpers/app.ts';
 import { aLocation, aRegisteredCharger, anEvseUid } from '../../fixtures/chargers.ts';
 
 describe('EVSE claimed by two chargers at once', () => {
   let t: TestDb;
   let app: App;
 
-  before(async () => {
-    t = await createTestDb();
-    app = createApp({ config: testConfig(t), db: t.db, logger: createLogger('error'), clock: systemClock });
-  });
-  after(async () => {
-    await app.close();
-    await t.destroy();
-  });
+  useAppOnTestDb((db, a) => ((t = db), (app = a)));
 
   it('should attach only one of two chargers to a free EVSE, the other getting Conflict, whatever the interleaving', async () => {
     const locationId = await aLocation(app.services);

@@ -2,11 +2,9 @@
 // onStart hook): a later tariff change never reprices a running session (issue 4; OCPI 2.2.1 tariffs
 // §11.3.1 note: "a driver accepts the tariff which is valid when they start their charging session").
 import { expect } from 'chai';
-import { createApp, type App } from '../../../src/app.ts';
-import { systemClock } from '../../../src/shared/clock.ts';
-import { createLogger } from '../../../src/shared/logger.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { testConfig } from '../../helpers/app.ts';
+import type { App } from '../../../src/app.ts';
+import type { TestDb } from '../../helpers/db.ts';
+import { useAppOnTestDb } from '../../helpers/app.ts';
 import { aLocation, anEvseUid, anIdTag, aRegisteredCharger, aStartTransaction, aStopTransaction, aToken } from '../../fixtures/chargers.ts';
 import { aRegisteredPartner } from '../../fixtures/partners.ts';
 
@@ -18,14 +16,7 @@ describe('session tariff snapshot', () => {
   let t: TestDb;
   let app: App;
 
-  before(async () => {
-    t = await createTestDb();
-    app = createApp({ config: testConfig(t), db: t.db, logger: createLogger('error'), clock: systemClock });
-  });
-  after(async () => {
-    await app.close();
-    await t.destroy();
-  });
+  useAppOnTestDb((db, a) => ((t = db), (app = a)));
 
   const s = () => app.services;
   const snapshotOf = async (sessionId: number) => t.db('sessions').where({ id: sessionId }).first('tariff_snapshot', 'currency');
