@@ -8,20 +8,11 @@ import type { PartyRef } from '../partners/partner.types.ts';
 import { ByteLru } from '../shared/byte-lru.ts';
 import type { TariffService } from '../tariffs/tariff.service.ts';
 import { connectorSitesOf, toOcpiLocation, withTariffView } from './ocpi.mapper.ts';
-import { listLocationTreesFor, type LocationCounts } from './ocpi.repo.ts';
+import { listLocationTreesFor, type LocationCounts, type LocationPageQuery } from './ocpi.repo.ts';
 import type { LocationTree } from './ocpi.types.ts';
 
-export interface LocationPageRequest {
-  /** The own party addressed. */
-  partyFk: number;
-  /** The eMSP party asking (requesting-party.ts): what it may see, and its own Connector.tariff_ids. */
-  viewer: PartyRef;
-  dateFrom?: Date;
-  dateTo?: Date;
-  offset: number;
-  limit: number;
-  afterId?: string;
-}
+/** A page asked for: the repository's query without the counts, which this service keeps itself. */
+export type LocationPageRequest = Omit<LocationPageQuery, 'known'>;
 
 /** A page of OCPI Locations serialized as a JSON array, with what its pagination headers need. */
 export interface RenderedLocationPage {

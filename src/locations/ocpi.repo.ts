@@ -125,8 +125,9 @@ async function withEvses(db: Db, rows: Row[]): Promise<LocationTree[]> {
 }
 
 export interface LocationPageQuery {
+  /** The own party addressed. */
   partyFk: number;
-  /** The eMSP party asking (see locationsOfParty). */
+  /** The eMSP party asking (see locationsOfParty): what it may see, and its own Connector.tariff_ids. */
   viewer: PartyRef;
   dateFrom?: Date;
   dateTo?: Date;
