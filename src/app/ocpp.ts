@@ -92,9 +92,13 @@ function idleAllowanceMs(deps: AppDeps, intervalSec?: number): number {
   return (intervalSec ?? Math.max(heartbeatIntervalSec, pendingIntervalSec)) * offlineAfterMissedHeartbeats * 1000;
 }
 
-/** Every inbound call: the registration gate (OCPP 1.6 §4.2.1), then the handler. */
-function gatedDispatch(ctx: ConnectionContext, chargePointId: string, getConn: () => RpcConnection, watch: () => Watch) {
+/**
+ * Every inbound call: after the socket's connection record (the charger row names this socket and its
+ * protocol before any of its messages is handled), the registration gate (OCPP 1.6 §4.2.1), then the handler.
+ */
+function gatedDispatch(ctx: ConnectionContext, chargePointId: string, getConn: () => RpcConnection, watch: () => Watch, recorded: () => Promise<void>) {
   return async (action: string, params: unknown) => {
+    await recorded();
     const { protocol } = getConn();
     if (action !== 'BootNotification' && action !== 'Heartbeat') {
       const recorded = await ctx.s.lastSeen.markSeen(chargePointId);
@@ -130,7 +134,7 @@ function handleConnection(ctx: ConnectionContext, ws: WebSocket, handshake: Hand
     now: () => clock.now().getTime(),
     logger: log,
     observer: ctx.observer,
-    dispatch: gatedDispatch(ctx, chargePointId, () => conn, () => watch),
+    dispatch: gatedDispatch(ctx, chargePointId, () => conn, () => watch, () => recorded),
   });
   connections.add(conn);
   log.info('charger connected', { protocol: handshake.protocol, remoteAddress: handshake.remoteAddress, hasCredential: decision.hasCredential });

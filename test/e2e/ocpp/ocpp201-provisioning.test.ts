@@ -28,10 +28,8 @@ describe('e2e OCPP 2.0.1 negotiation and provisioning', () => {
     const probe = await connectCharger(t, id, { password: CHARGER_PASSWORD, protocols: OCPP201 });
     await probe.close();
 
-    // Act
-    const connected = nextEvent(t.app.events, 'charger.connected', (e) => e.chargePointId === id);
+    // Act: no wait for the connection record: a message is handled only after its socket's record
     const client = await connectCharger(t, id, { password: CHARGER_PASSWORD, protocols: ['ocpp1.6'] });
-    await connected;
     const boot = (await client.call('BootNotification', aBootNotification())) as { status: string };
     await client.close();
 
