@@ -110,6 +110,11 @@ const DATABASE_CLOCK = [
   { selector: 'Literal[value=/\\b(now|current_timestamp|localtimestamp|clock_timestamp|statement_timestamp|transaction_timestamp)\\(\\s*\\)|\\bcurrent_timestamp\\b/i]', message: 'one clock: pass the time from dbNow(db) (src/db/clock.ts) as a binding, not the database\'s now()' },
   { selector: 'TemplateElement[value.raw=/\\b(now|clock_timestamp|statement_timestamp|transaction_timestamp)\\(\\s*\\)|\\bcurrent_timestamp\\b/i]', message: 'one clock: pass the time from dbNow(db) (src/db/clock.ts) as a binding, not the database\'s now()' },
 ];
+// The embedded engine (PGlite) answers a row-value IN list of a few hundred tuples with no rows and is broken
+// afterwards (issue 8): pairs go in as arrays (`join unnest(?::text[], ?::int[])`, src/db/array-literal.ts).
+const ROW_VALUE_IN = [
+  { selector: "CallExpression[callee.property.name=/^(whereIn|orWhereIn|whereNotIn|orWhereNotIn)$/][arguments.0.type='ArrayExpression']", message: 'no row-value IN list (PGlite fails on a few hundred tuples): join unnest of one array per column (src/db/array-literal.ts)' },
+];
 const PURE_SYNTAX = [
   { selector: `${importsOf('^[^.]')}`, message: 'a pure file imports no package (knex, express, ws, undici, winston, node:fs, …): only shared/, pure files and types' },
   { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'a pure file never reads the clock: take `now` as a parameter' },
@@ -127,7 +132,7 @@ function rulesFor(from, all) {
   }
   const syntax = [...banned].map(([message, specs]) => ({ selector: importsOf(`^(${specs.map(escapeRe).join('|')})$`), message }));
   if (from.layer !== 'db' && from.layer !== 'repo') syntax.push(...KNEX_CALLS);
-  syntax.push(...DATABASE_CLOCK);
+  syntax.push(...DATABASE_CLOCK, ...ROW_VALUE_IN);
   if (from.layer === 'pure') syntax.push(...PURE_SYNTAX);
   const properties = [];
   if (from.file !== 'src/config/load.ts') properties.push({ object: 'process', property: 'env', message: 'process.env is read only in src/config/load.ts: take a Config value' });
