@@ -34,11 +34,9 @@ export interface StoredKey {
 /** The sessions named by (chargePointId, transactionId) pairs; each transaction id is looked up within its charger only. */
 export async function listSessionsOfChargePoints(db: Db, pairs: ReadonlyArray<readonly [string, number]>): Promise<Session[]> {
   if (pairs.length === 0) return [];
-  // A join on the pairs as two arrays, not a row-value IN list: PGlite returns no rows for an IN list of a
-  // few hundred (charger, id) tuples and its engine is broken afterwards (issue 8, burst of 1,000 starts).
-  const rows = await db('sessions as s')
-    .joinRaw('join unnest(?::text[], ?::int[]) as v(charge_point_id, id) on s.charge_point_id = v.charge_point_id and s.id = v.id', [toArrayLiteral(pairs.map((p) => p[0])), toArrayLiteral(pairs.map((p) => p[1]))])
-    .select('s.*');
+  // The pairs as two arrays, not a row-value IN list: PGlite returns no rows for an IN list of a few hundred
+  // (charger, id) tuples and its engine is broken afterwards (issue 8, burst of 1,000 starts).
+  const rows = await db('sessions').whereRaw('(charge_point_id, id) in (select * from unnest(?::text[], ?::int[]))', [toArrayLiteral(pairs.map((p) => p[0])), toArrayLiteral(pairs.map((p) => p[1]))]);
   return rows.map(toSession);
 }
 
