@@ -111,9 +111,9 @@ const DATABASE_CLOCK = [
   { selector: 'TemplateElement[value.raw=/\\b(now|clock_timestamp|statement_timestamp|transaction_timestamp)\\(\\s*\\)|\\bcurrent_timestamp\\b/i]', message: 'one clock: pass the time from dbNow(db) (src/db/clock.ts) as a binding, not the database\'s now()' },
 ];
 // The embedded engine (PGlite) answers a row-value IN list of a few hundred tuples with no rows and is broken
-// afterwards (issue 8): pairs go in as arrays (`in (select * from unnest(?::text[], ?::int[]))`, src/db/array-literal.ts).
+// afterwards (issue 8): pairs go in as arrays (inPairs, src/db/array-literal.ts).
 const ROW_VALUE_IN = [
-  { selector: "CallExpression[callee.property.name=/^(whereIn|orWhereIn|whereNotIn|orWhereNotIn)$/][arguments.0.type='ArrayExpression']", message: 'no row-value IN list (PGlite fails on a few hundred tuples): IN (select * from unnest(...)) with one array per column (src/db/array-literal.ts)' },
+  { selector: "CallExpression[callee.property.name=/^(whereIn|orWhereIn|whereNotIn|orWhereNotIn)$/][arguments.0.type='ArrayExpression']", message: 'no row-value IN list (PGlite fails on a few hundred tuples): inPairs (src/db/array-literal.ts), one array per column' },
 ];
 const PURE_SYNTAX = [
   { selector: `${importsOf('^[^.]')}`, message: 'a pure file imports no package (knex, express, ws, undici, winston, node:fs, …): only shared/, pure files and types' },

@@ -1,4 +1,4 @@
-import { toArrayLiteral } from '../db/array-literal.ts';
+import { inPairs } from '../db/array-literal.ts';
 import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import type { RegistrationStatus } from './charger.types.ts';
@@ -100,10 +100,9 @@ export async function listConnectedChargePoints(db: Db, node?: string): Promise<
  * `node` (compare-and-clear); returns the ids changed.
  */
 export async function releaseConnections(db: Db, node: string, sockets: Array<[string, string]>, at: Date): Promise<string[]> {
-  // The pairs as two arrays, not a row-value IN list (PGlite fails on a few hundred tuples: meter-batch.repo.ts).
   const rows = await db('charge_points')
     .where({ connected_node: node })
-    .whereRaw('(id, connection_id) in (select * from unnest(?::text[], ?::uuid[]))', [toArrayLiteral(sockets.map((s) => s[0])), toArrayLiteral(sockets.map((s) => s[1]))])
+    .whereRaw(...inPairs(['id', 'connection_id'], ['text', 'uuid'], sockets))
     .update({ is_connected: false, connected_node: null, connection_id: null, disconnected_at: at, updated_at: dbNow(db) })
     .returning('id');
   return rows.map((r: Row) => r.id);

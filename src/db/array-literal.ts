@@ -17,3 +17,12 @@ export function toArrayLiteral(values: ReadonlyArray<string | number | null>): s
   }
   return `${out}}`;
 }
+
+/**
+ * A `whereRaw` condition that (first, second) is one of `pairs`, the pairs going in as two arrays: PGlite
+ * answers a row-value IN list of a few hundred tuples with no rows and is broken afterwards (issue 8).
+ * `columns` and `types` are SQL written by the caller, never input.
+ */
+export function inPairs(columns: readonly [string, string], types: readonly [string, string], pairs: ReadonlyArray<readonly [string | number, string | number]>): [string, string[]] {
+  return [`(${columns[0]}, ${columns[1]}) in (select * from unnest(?::${types[0]}[], ?::${types[1]}[]))`, [toArrayLiteral(pairs.map((p) => p[0])), toArrayLiteral(pairs.map((p) => p[1]))]];
+}

@@ -1,7 +1,7 @@
 // Multi-row statements of the MeterValues group commit (issue 8): each takes the rows of a whole batch as
 // a few parameters (one array literal per column, or one JSON document), so a batch costs the same few
 // statements whatever its size and never meets PostgreSQL's 65,535 bind parameters limit.
-import { toArrayLiteral } from '../db/array-literal.ts';
+import { inPairs, toArrayLiteral } from '../db/array-literal.ts';
 import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import type { Sample } from './meter-values.ts';
@@ -34,9 +34,7 @@ export interface StoredKey {
 /** The sessions named by (chargePointId, transactionId) pairs; each transaction id is looked up within its charger only. */
 export async function listSessionsOfChargePoints(db: Db, pairs: ReadonlyArray<readonly [string, number]>): Promise<Session[]> {
   if (pairs.length === 0) return [];
-  // The pairs as two arrays, not a row-value IN list: PGlite returns no rows for an IN list of a few hundred
-  // (charger, id) tuples and its engine is broken afterwards (issue 8, burst of 1,000 starts).
-  const rows = await db('sessions').whereRaw('(charge_point_id, id) in (select * from unnest(?::text[], ?::int[]))', [toArrayLiteral(pairs.map((p) => p[0])), toArrayLiteral(pairs.map((p) => p[1]))]);
+  const rows = await db('sessions').whereRaw(...inPairs(['charge_point_id', 'id'], ['text', 'int'], pairs));
   return rows.map(toSession);
 }
 
