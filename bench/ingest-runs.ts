@@ -51,7 +51,11 @@ function countsOf(f: Fleet): { ok: number; bad: number } {
 }
 
 function fleetOptions(target: Target, run: Run): FleetOptions {
-  const base = { url: target.ocppUrl, chargers: run.chargers, idPrefix: `B${run.chargers}-`, rampUpSec: Math.min(10, run.chargers / 200), callTimeoutSec: 30, stopSessionsAtEnd: false, heartbeatIntervalSec: 3600 };
+  // Chargers arrive at 200 a second. Paced runs keep that rate at any fleet size: they measure steady ingest
+  // (a storm of connections, boots and starts is the reconnect-storm benchmark's); saturation runs connect
+  // within 10 s at most.
+  const rampUpSec = run.intervalSec ? run.chargers / 200 : Math.min(10, run.chargers / 200);
+  const base = { url: target.ocppUrl, chargers: run.chargers, idPrefix: `B${run.chargers}-`, rampUpSec, callTimeoutSec: 30, stopSessionsAtEnd: false, heartbeatIntervalSec: 3600 };
   if (!run.intervalSec) return { ...base, flood: true };
   // Every charger starts one long transaction soon after it is online, then reports every interval.
   return { ...base, meterIntervalSec: run.intervalSec, sessions: { probability: 1, durationSec: 1e6, idleSec: 1 } };

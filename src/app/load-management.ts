@@ -29,9 +29,9 @@ export function buildLoadManagement(deps: AppDeps, core: ServiceCore, s: { alert
   core.events.on('charger.offline', ({ chargePointId }) => loadManager.requestRun(`charger ${chargePointId} offline`));
   // Per-phase Current.Import of each MeterValues: a run when a session's draw moved meaningfully.
   s.sessions.onMeterValues(async (_trx, changes) => {
-    for (const { session, samples } of changes) {
+    for (const { sessionId, samples } of changes) {
       const currents = currentsOfSamples(samples);
-      if (currents.size > 0) loadManager.onMeasured(session.id, currents);
+      if (currents.size > 0) loadManager.onMeasured(sessionId, currents);
     }
   });
   // OCPP 1.6 ConnectorPhaseRotation, as the charger confirms it.

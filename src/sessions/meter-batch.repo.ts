@@ -5,8 +5,6 @@ import { inPairs, toArrayLiteral } from '../db/array-literal.ts';
 import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import type { Sample } from './meter-values.ts';
-import { toSession } from './session.repo.ts';
-import type { Session } from './session.types.ts';
 
 type Row = Record<string, any>;
 
@@ -31,16 +29,17 @@ export interface StoredKey {
   format: string;
 }
 
-/** The sessions named by (chargePointId, transactionId) pairs; each transaction id is looked up within its charger only. */
-export async function listSessionsOfChargePoints(db: Db, pairs: ReadonlyArray<readonly [string, number]>): Promise<Session[]> {
-  if (pairs.length === 0) return [];
-  const rows = await db('sessions').whereRaw(...inPairs(['charge_point_id', 'id'], ['text', 'int'], pairs));
-  return rows.map(toSession);
+/** A session named by its charger and transaction id. */
+export interface SessionRef {
+  chargePointId: string;
+  id: number;
 }
 
-export async function listSessionsByIds(db: Db, ids: readonly number[]): Promise<Session[]> {
-  if (ids.length === 0) return [];
-  return (await db('sessions').whereIn('id', ids).orderBy('id')).map(toSession);
+/** The sessions named by (chargePointId, transactionId) pairs; each transaction id is looked up within its charger only. */
+export async function listSessionsOfChargePoints(db: Db, pairs: ReadonlyArray<readonly [string, number]>): Promise<SessionRef[]> {
+  if (pairs.length === 0) return [];
+  const rows = await db('sessions').whereRaw(...inPairs(['charge_point_id', 'id'], ['text', 'int'], pairs)).select('charge_point_id', 'id');
+  return rows.map((r: Row) => ({ chargePointId: r.charge_point_id, id: Number(r.id) }));
 }
 
 // The sample key (migration 20261204130002), NULLS NOT DISTINCT: a replayed sample conflicts with the stored one.
@@ -102,11 +101,18 @@ export interface EnergyUpdate {
   at: Date;
 }
 
+/** A session whose energy a batch raised. */
+export interface EnergyUpdated {
+  id: number;
+  /** Its token is a roaming partner's and it is at a location (the partner is told of its progress). */
+  isPartnerSession: boolean;
+}
+
 /**
  * Raises each session's energy to its register reading unless a later reading is already stored or the
- * session stopped (many sessions in one statement); returns the ids updated.
+ * session stopped (many sessions in one statement); returns the sessions updated.
  */
-export async function updateSessionsEnergy(db: Db, updates: readonly EnergyUpdate[]): Promise<number[]> {
+export async function updateSessionsEnergy(db: Db, updates: readonly EnergyUpdate[]): Promise<EnergyUpdated[]> {
   if (updates.length === 0) return [];
   const input = updates.map((u) => ({ id: u.sessionId, wh: u.registerWh, at: u.at.toISOString() }));
   const { rows } = await db.raw(
@@ -116,8 +122,8 @@ export async function updateSessionsEnergy(db: Db, updates: readonly EnergyUpdat
             energy_changed_at = case when s.energy_wh <> greatest(0, v.wh - s.meter_start_wh) then v.at else s.energy_changed_at end
        from json_to_recordset(?::json) as v(id int, wh bigint, at timestamptz)
       where s.id = v.id and (s.last_meter_at is null or s.last_meter_at <= v.at) and s.stop_at is null
-      returning s.id`,
+      returning s.id, s.location_id is not null and exists (select 1 from id_tokens t where t.id = s.token_fk and t.partner_fk is not null) as is_partner_session`,
     [dbNow(db), JSON.stringify(input)],
   );
-  return rows.map((r: Row) => Number(r.id));
+  return rows.map((r: Row) => ({ id: Number(r.id), isPartnerSession: r.is_partner_session === true }));
 }

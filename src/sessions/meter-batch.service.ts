@@ -1,12 +1,12 @@
-// The MeterValues of many chargers written in one transaction (group commit, issue 8): a constant number
-// of statements per batch (sessions lookup, samples insert, energy update; the sessions re-read only when
-// hooks are registered), plus a connector registration the first time a connector is seen.
+// The MeterValues of many chargers written in one transaction (group commit, issue 8): two statements per
+// batch (samples insert, energy update), plus a sessions lookup when the batch names a transaction not seen
+// before and a connector registration the first time a connector is seen.
 import type { Knex } from 'knex';
 import { ensureConnectorOf } from '../chargers/charger.service.ts';
 import { latestEnergyRegisterWh, type Sample } from './meter-values.ts';
-import { insertSampleRows, listSessionsByIds, listSessionsOfChargePoints, updateSessionsEnergy, type EnergyUpdate, type SampleRow, type StoredKey } from './meter-batch.repo.ts';
+import { insertSampleRows, listSessionsOfChargePoints, updateSessionsEnergy, type EnergyUpdate, type SampleRow, type StoredKey } from './meter-batch.repo.ts';
+import type { SessionIds } from './session-ids.ts';
 import type { SessionMeterValuesHook } from './session.service.ts';
-import type { Session } from './session.types.ts';
 
 /** One MeterValues, validated: OCPP 1.6 §4.7 (connectorId 0 = the charge point's main meter). */
 export interface MeterItem {
@@ -27,9 +27,10 @@ export interface MeterBatchContext {
   hooks: readonly SessionMeterValuesHook[];
   /** Connectors known to exist: their registration is skipped (updated by the caller after the commit). */
   isKnownConnector(chargePointId: string, connectorNumber: number): boolean;
+  /** Sessions found before, by charger and transaction id (a session is never deleted, so a hit stays true). */
+  knownSessions: SessionIds;
 }
 
-const sessionKey = (chargePointId: string, id: number) => `${chargePointId}\u0000${id}`;
 const sampleKey = (cp: string, connector: number, s: Omit<StoredKey, 'chargePointId' | 'connectorNumber'>) =>
   [cp, connector, s.timestamp.getTime(), s.measurand, s.phase ?? '\u0001', s.location, s.unit ?? '\u0001', s.context, s.format].join('\u0000');
 
@@ -61,10 +62,10 @@ function attribute(items: readonly MeterItem[], stored: readonly StoredKey[]): S
 }
 
 /** Per session: its latest register reading among the samples just stored. */
-function energyUpdates(sessionOf: ReadonlyArray<Session | undefined>, storedOf: readonly Sample[][]): { updates: EnergyUpdate[]; samplesOf: Map<number, Sample[]> } {
+function energyUpdates(sessionOf: ReadonlyArray<number | undefined>, storedOf: readonly Sample[][]): { updates: EnergyUpdate[]; samplesOf: Map<number, Sample[]> } {
   const samplesOf = new Map<number, Sample[]>();
-  sessionOf.forEach((s, i) => {
-    if (s && storedOf[i]!.length > 0) samplesOf.set(s.id, [...(samplesOf.get(s.id) ?? []), ...storedOf[i]!]);
+  sessionOf.forEach((id, i) => {
+    if (id !== undefined && storedOf[i]!.length > 0) samplesOf.set(id, [...(samplesOf.get(id) ?? []), ...storedOf[i]!]);
   });
   const updates: EnergyUpdate[] = [];
   for (const [sessionId, samples] of samplesOf) {
@@ -77,25 +78,31 @@ function energyUpdates(sessionOf: ReadonlyArray<Session | undefined>, storedOf: 
   return { updates, samplesOf };
 }
 
+/** The session id of each item naming a transaction; the pairs not seen before are looked up in one statement. */
+async function sessionsOf(trx: Knex.Transaction, items: readonly MeterItem[], known: SessionIds): Promise<Array<number | undefined>> {
+  const unseen = items.filter((it) => it.transactionId !== undefined && known.get(it.chargePointId, it.transactionId) === undefined);
+  for (const s of await listSessionsOfChargePoints(trx, unseen.map((it) => [it.chargePointId, it.transactionId!] as const))) known.remember(s.chargePointId, s.id, s.id);
+  return items.map((it) => (it.transactionId === undefined ? undefined : known.get(it.chargePointId, it.transactionId)));
+}
+
 /** Writes a batch of MeterValues inside `trx`; one result per item. */
 export async function writeMeterBatch(trx: Knex.Transaction, items: readonly MeterItem[], ctx: MeterBatchContext): Promise<MeterResult[]> {
   await ensureConnectors(trx, items, ctx);
-  const pairs = items.filter((it) => it.transactionId !== undefined).map((it) => [it.chargePointId, it.transactionId!] as const);
-  const sessions = new Map((await listSessionsOfChargePoints(trx, pairs)).map((s) => [sessionKey(s.chargePointId, s.id), s]));
-  const sessionOf = items.map((it) => (it.transactionId === undefined ? undefined : sessions.get(sessionKey(it.chargePointId, it.transactionId))));
-  const rows: SampleRow[] = items.flatMap((it, i) => it.samples.map((sample) => ({ chargePointId: it.chargePointId, connectorNumber: it.connectorNumber, sessionFk: sessionOf[i]?.id ?? null, sample })));
+  const sessionOf = await sessionsOf(trx, items, ctx.knownSessions);
+  const rows: SampleRow[] = items.flatMap((it, i) => it.samples.map((sample) => ({ chargePointId: it.chargePointId, connectorNumber: it.connectorNumber, sessionFk: sessionOf[i] ?? null, sample })));
   // Only samples not stored before count: a replayed MeterValues changes nothing and pushes nothing.
   const storedOf = attribute(items, await insertSampleRows(trx, rows));
   const { updates, samplesOf } = energyUpdates(sessionOf, storedOf);
-  const updated = new Set(await updateSessionsEnergy(trx, updates));
+  const updated = new Map((await updateSessionsEnergy(trx, updates)).map((u) => [u.id, u]));
   if (ctx.hooks.length > 0 && samplesOf.size > 0) {
-    const sessions = await listSessionsByIds(trx, [...samplesOf.keys()].sort((a, b) => a - b));
-    const changes = sessions.map((session) => ({ session, samples: samplesOf.get(session.id)!, isEnergyUpdated: updated.has(session.id) }));
+    const changes = [...samplesOf.keys()]
+      .sort((a, b) => a - b)
+      .map((sessionId) => ({ sessionId, samples: samplesOf.get(sessionId)!, isEnergyUpdated: updated.has(sessionId), isPartnerSession: updated.get(sessionId)?.isPartnerSession ?? false }));
     for (const hook of ctx.hooks) await hook(trx, changes);
   }
   return items.map((it, i) => {
-    const session = sessionOf[i];
-    const isUpdated = session !== undefined && storedOf[i]!.length > 0 && updated.has(session.id);
-    return { isUnknownTransaction: it.transactionId !== undefined && !session, updatedSessionId: isUpdated ? session.id : undefined };
+    const sessionId = sessionOf[i];
+    const isUpdated = sessionId !== undefined && storedOf[i]!.length > 0 && updated.has(sessionId);
+    return { isUnknownTransaction: it.transactionId !== undefined && sessionId === undefined, updatedSessionId: isUpdated ? sessionId : undefined };
   });
 }

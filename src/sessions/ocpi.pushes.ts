@@ -5,7 +5,7 @@ import { enqueuePush, findPartner } from '../partners/partner.service.ts';
 import { findEndpoint } from '../partners/partner.types.ts';
 import type { SessionService } from './session.service.ts';
 import { buildChargingPeriods, sessionStartCursor, sessionStopCursor, toEnergyReadings, toOcpiSession, toSessionPatch } from './ocpi.mapper.ts';
-import { findSessionContext, listRegisterSamples, listSessionsOfPartnerTokens, updatePeriodsCursor, type SessionContext } from './ocpi.repo.ts';
+import { findSessionContext, listRegisterSamples, updatePeriodsCursor, type SessionContext } from './ocpi.repo.ts';
 
 export interface SessionPushOptions {
   /** Currency of a session that has none (no tariff known). */
@@ -69,10 +69,9 @@ export async function pushSessionUpdate(trx: Knex.Transaction, sessionId: number
 /** Wires the pushes to the session hooks, which run inside the start / meter values / stop transactions. */
 export function registerSessionPushes(sessions: SessionService, o: SessionPushOptions): void {
   sessions.onStart((trx, session) => pushSessionStart(trx, session.id, o));
-  // One statement finds the batch's sessions an eMSP receives (most tokens are the operator's own).
+  // The batch's energy update tells which sessions an eMSP follows (most tokens are the operator's own).
   sessions.onMeterValues(async (trx, changes) => {
-    const updated = changes.filter((c) => c.isEnergyUpdated).map((c) => c.session.id);
-    for (const sessionId of await listSessionsOfPartnerTokens(trx, updated)) await pushSessionUpdate(trx, sessionId, o);
+    for (const c of changes) if (c.isPartnerSession) await pushSessionUpdate(trx, c.sessionId, o);
   });
   sessions.onStop((trx, session) => pushSessionUpdate(trx, session.id, o));
 }

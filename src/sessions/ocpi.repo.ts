@@ -100,13 +100,6 @@ export async function findSessionContext(db: Db, sessionId: number): Promise<Ses
   return row ? toContext(row) : undefined;
 }
 
-/** Of `sessionIds`, those shared over OCPI whose token belongs to a partner (the only ones pushed), in id order. */
-export async function listSessionsOfPartnerTokens(db: Db, sessionIds: readonly number[]): Promise<number[]> {
-  if (sessionIds.length === 0) return [];
-  const rows = await db('sessions as s').join('id_tokens as t', 't.id', 's.token_fk').whereIn('s.id', sessionIds).whereNotNull('s.location_id').whereNotNull('t.partner_fk').orderBy('s.id').select('s.id');
-  return rows.map((r) => Number(r.id));
-}
-
 /** Energy register samples of the sessions, by session id. */
 export async function listRegisterSamples(db: Db, sessionIds: readonly number[]): Promise<Map<number, Sample[]>> {
   const bySession = new Map<number, Sample[]>(sessionIds.map((id) => [id, []]));

@@ -16,6 +16,7 @@ import { GroupCommitWriter } from '../db/group-commit.ts';
 import { transactionSink } from '../db/transaction-sink.ts';
 import { flattenMeterValues, storableMeterValues, type MeterValue, type Sample } from './meter-values.ts';
 import { writeMeterBatch, type MeterItem, type MeterResult } from './meter-batch.service.ts';
+import { SessionIds } from './session-ids.ts';
 import * as repo from './session.repo.ts';
 import type { CloseReason, Session } from './session.types.ts';
 import { isNewerStop } from './stuck-rules.ts';
@@ -57,9 +58,11 @@ export type SessionStartHook = (trx: Knex.Transaction, session: Session) => Prom
 
 /** What a MeterValues batch changed for one known session. */
 export interface SessionMeterValuesChange {
-  session: Session;
+  sessionId: number;
   samples: Sample[];
   isEnergyUpdated: boolean;
+  /** Energy updated, and the session's token is a roaming partner's at a location: the partner follows it. */
+  isPartnerSession: boolean;
 }
 
 /**
@@ -97,11 +100,13 @@ export class SessionService {
   private readonly meterValuesHooks: SessionMeterValuesHook[] = [];
   /** Connectors a committed MeterValues registered or found: not looked up again. */
   private readonly knownConnectors = new Set<string>();
+  /** Sessions started or found by the ingest path here: their MeterValues skip the session lookup. */
+  private readonly knownSessions = new SessionIds();
   /** MeterValues of many chargers share one transaction; each is answered after its commit. */
   readonly meterWriter: GroupCommitWriter<MeterItem, MeterResult>;
 
   constructor(private readonly o: SessionServiceOptions) {
-    const ctx = { hooks: this.meterValuesHooks, isKnownConnector: (cp: string, n: number) => this.knownConnectors.has(`${cp}\u0000${n}`) };
+    const ctx = { hooks: this.meterValuesHooks, isKnownConnector: (cp: string, n: number) => this.knownConnectors.has(`${cp}\u0000${n}`), knownSessions: this.knownSessions };
     this.meterWriter = new GroupCommitWriter({
       sink: transactionSink(o.db, (trx, items: readonly MeterItem[]) => writeMeterBatch(trx, items, ctx)),
       windowMs: o.ingest?.batchWindowMs ?? 5,
@@ -152,6 +157,9 @@ export class SessionService {
       for (const hook of this.startHooks) await hook(trx, created);
       return { session: created, isNew: true, closed: await this.supersede(trx, created) };
     });
+    // The start registered its connector and recorded its session: its MeterValues look neither up.
+    this.knownConnectors.add(`${chargePointId}\u0000${p.connectorId}`);
+    this.knownSessions.remember(chargePointId, session.id, session.id);
     if (isNew) this.o.events.emit('session.started', { sessionId: session.id });
     for (const c of closed) this.o.events.emit('session.stopped', { sessionId: c.id });
     return answerOf(session);

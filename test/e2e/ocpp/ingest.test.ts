@@ -117,4 +117,24 @@ describe('e2e OCPP ingest: group commit of MeterValues', function () {
     expect(Number((await t.db('sessions').where({ id: c!.transactionId }).first()).energy_wh)).to.equal(2000);
     expect(t.app.services.sessions.meterWriter.stats.batches - before.batches).to.equal(1);
   });
+
+  it("should write a running transaction's MeterValues with the samples' insert and the energy update alone, without looking its session up", async () => {
+    // Arrange: a charger in a transaction (its session known to this node from the start)
+    const [c] = await chargingChargers(1);
+    const statements: Array<{ sql: string; tx?: string }> = [];
+    const record = (q: { sql: string; __knexTxId?: string }) => void statements.push({ sql: q.sql, tx: q.__knexTxId });
+    t.db.on('query', record);
+
+    // Act
+    await c!.client.call('MeterValues', aMeterValues(c!.transactionId, 3000, new Date()));
+    t.db.off('query', record);
+    await c!.client.close();
+
+    // Assert: the batch's transaction is the one that inserted the samples; nothing else ran in it
+    const tx = statements.find((q) => /insert into meter_values/i.test(q.sql))?.tx;
+    expect(tx).to.be.a('string');
+    const inBatch = statements.filter((q) => q.tx === tx && !/^(begin|commit|rollback|savepoint|release)/i.test(q.sql.trim()));
+    expect(inBatch.map((q) => q.sql.match(/^\s*(?:with \w+ as \(\s*)?(\w+\s+\w+\s+\w+)/i)?.[1]?.toLowerCase())).to.deep.equal(['insert into meter_values', 'update sessions s']);
+    expect(Number((await t.db('sessions').where({ id: c!.transactionId }).first()).energy_wh)).to.equal(3000);
+  });
 });
