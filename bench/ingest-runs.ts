@@ -73,11 +73,26 @@ async function newFleet(target: Target, run: Run): Promise<Fleet> {
 
 const progress = (what: string) => process.stderr.write(`    ${new Date().toISOString().slice(11, 19)} ${what}\n`);
 
-/** Paced: waits (up to a minute) until every charger's transaction started, then one interval more. */
+/**
+ * Paced: waits (up to a minute) until every charger's transaction started, then until the MeterValues
+ * queued meanwhile are answered: an interval in which the fleet got its own rate answered (±5 %), not the
+ * faster rate of a backlog draining (up to a minute more). The window then measures steady ingest.
+ */
 async function whenCharging(fleet: Fleet, run: Run): Promise<void> {
   for (let waited = 0; fleet.stats.sessionsStarted < run.chargers && waited < 60_000; waited += 250) await sleep(250);
   progress(`${fleet.stats.sessionsStarted} of ${run.chargers} chargers in a transaction`);
-  await sleep(run.intervalSec! * 1000);
+  const intervalMs = run.intervalSec! * 1000;
+  for (let waited = 0, before = countsOf(fleet).ok; waited < 60_000; waited += intervalMs) {
+    await sleep(intervalMs);
+    const now = countsOf(fleet).ok;
+    const settled = Math.abs(now - before - run.chargers) <= run.chargers * 0.05;
+    before = now;
+    if (settled) {
+      progress(`settled: ${run.chargers} MeterValues answered in the last ${run.intervalSec} s`);
+      return;
+    }
+  }
+  progress('not settled within a minute: measuring anyway');
 }
 
 /** Connects the fleet, then measures SECONDS of MeterValues once all are online (and charging, if paced). */
