@@ -1,6 +1,7 @@
 // One measured run of the ingest benchmark: a fleet connected to a target, then a window of SECONDS in which
 // MeterValues are counted, either back to back (saturation) or every interval inside a transaction (paced).
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Fleet } from '../src/simulator/index.ts';
 import { allIdTags, chargerId, resolveOptions, type FleetOptions } from '../src/simulator/options.ts';
 import { registerGenerated, type Target } from './ingest-targets.ts';
@@ -109,7 +110,11 @@ export async function measure(target: Target, run: Run, seconds: number): Promis
   const cpu0 = cpuMsOf(target.pid);
   const db0 = sumCpuMs(dbPids);
   const t0 = performance.now();
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
   await sleep(seconds * 1000);
+  lag.disable();
+  progress(`simulator event loop delay: p50 ${(lag.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms`);
   const c1 = countsOf(fleet);
   const cpu1 = cpuMsOf(target.pid);
   const db1 = sumCpuMs(dbPids);

@@ -108,22 +108,29 @@ export interface EnergyUpdated {
   isPartnerSession: boolean;
 }
 
+// A session an eMSP follows: its token is a roaming partner's and it is at a location (as sharedSessions of
+// ocpi.repo.ts); only those are OCPI objects.
+const SHARED = 's.location_id is not null and exists (select 1 from id_tokens t where t.id = s.token_fk and t.partner_fk is not null)';
+
 /**
  * Raises each session's energy to its register reading unless a later reading is already stored or the
- * session stopped (many sessions in one statement); returns the sessions updated.
+ * session stopped (many sessions in one statement); returns the sessions updated. `last_updated` (the OCPI
+ * Session's, filtered by pulls and sent in PATCHes) moves with the energy only for the sessions an eMSP
+ * follows: for the others the update then changes no indexed column and stays on its page (a HOT update,
+ * which writes no index entry; the table keeps room for it, migration 20261209000000).
  */
 export async function updateSessionsEnergy(db: Db, updates: readonly EnergyUpdate[]): Promise<EnergyUpdated[]> {
   if (updates.length === 0) return [];
-  const input = updates.map((u) => ({ id: u.sessionId, wh: u.registerWh, at: u.at.toISOString() }));
   const { rows } = await db.raw(
     `update sessions s
-        set energy_wh = greatest(0, v.wh - s.meter_start_wh), last_meter_at = v.at, last_updated = ?::timestamptz,
+        set energy_wh = greatest(0, v.wh - s.meter_start_wh), last_meter_at = v.at,
+            last_updated = case when ${SHARED} then ?::timestamptz else s.last_updated end,
             -- the NO_PROGRESS zombie rule (issue 15): when the energy last changed (s.energy_wh is the old value)
             energy_changed_at = case when s.energy_wh <> greatest(0, v.wh - s.meter_start_wh) then v.at else s.energy_changed_at end
-       from json_to_recordset(?::json) as v(id int, wh bigint, at timestamptz)
+       from unnest(?::int[], ?::bigint[], ?::timestamptz[]) as v(id, wh, at)
       where s.id = v.id and (s.last_meter_at is null or s.last_meter_at <= v.at) and s.stop_at is null
-      returning s.id, s.location_id is not null and exists (select 1 from id_tokens t where t.id = s.token_fk and t.partner_fk is not null) as is_partner_session`,
-    [dbNow(db), JSON.stringify(input)],
+      returning s.id, ${SHARED} as is_partner_session`,
+    [dbNow(db), toArrayLiteral(updates.map((u) => u.sessionId)), toArrayLiteral(updates.map((u) => u.registerWh)), toArrayLiteral(updates.map((u) => u.at.toISOString()))],
   );
   return rows.map((r: Row) => ({ id: Number(r.id), isPartnerSession: r.is_partner_session === true }));
 }

@@ -172,6 +172,32 @@ describe('e2e ocpi sessions (SENDER + pushes)', () => {
       expect((await t.db('ocpi_outbox').where({ object_key: `session:${uid}` })).map((r: any) => r.method)).to.deep.equal(['PUT', 'PATCH', 'PATCH']);
     });
 
+    it('should move last_updated with the kWh of a session an eMSP follows, and not that of an own token\'s session (its row updated in place)', async () => {
+      // Arrange: two located chargers, one in a session of A's token, one in a session of the operator's own token
+      const a = await anEmsp();
+      const locationId = await aLocation(t.app.services);
+      const local = await t.app.services.tokens.addLocal({ uid: `OWN${Date.now() % 100000}` });
+      const started = await Promise.all([a.idToken.uid, local.uid].map(async (idTag) => {
+        const id = await aRegisteredCharger(t.app.services, { locationId, evseUid: anEvseUid() });
+        const client = await connectCharger(t, id, { password: CHARGER_PASSWORD });
+        const { transactionId } = (await client.call('StartTransaction', aStartTransaction(idTag, { meterStart: 0 }))) as { transactionId: number };
+        return { client, transactionId };
+      }));
+      const rowsOf = async () => Promise.all(started.map(async (x) => t.db('sessions').where({ id: x.transactionId }).first()));
+      const before = await rowsOf();
+      await new Promise((r) => setTimeout(r, 20)); // a later clock reading than the start's
+
+      // Act
+      for (const x of started) await x.client.call('MeterValues', anEnergyReading(x.transactionId, '2500', { timestamp: new Date().toISOString() }));
+      await Promise.all(started.map((x) => x.client.close()));
+
+      // Assert: both count the energy; only the followed one has a new last_updated
+      const [followed, own] = await rowsOf();
+      expect([Number(followed.energy_wh), Number(own.energy_wh)]).to.deep.equal([2500, 2500]);
+      expect(followed.last_updated.getTime()).to.be.greaterThan(before[0].last_updated.getTime());
+      expect(own.last_updated.getTime()).to.equal(before[1].last_updated.getTime());
+    });
+
     it('should push nothing for a session of the operator\'s own token', async () => {
       const a = await anEmsp();
       const locationId = await aLocation(t.app.services);
