@@ -6,6 +6,7 @@
 // and the timer is injected (setTimeout unless a test passes its own).
 
 import { AppError } from '../shared/errors.ts';
+import { eventLoopSlices, type TurnSlicer } from '../shared/turn-slicer.ts';
 
 /** Writes items; both functions run ONE transaction each and resolve only after it committed. */
 export interface BatchSink<T, R> {
@@ -29,6 +30,8 @@ export interface GroupCommitOptions<T, R> {
   /** Batches written at once (each its own transaction and connection); default 1. */
   maxInFlight?: number;
   schedule?: Schedule;
+  /** Lets the callers of a committed batch go on a slice of the event loop at a time (default: the process's). */
+  slicer?: TurnSlicer;
 }
 
 /** What the writer did so far (benchmarks, tests). */
@@ -152,7 +155,19 @@ export class GroupCommitWriter<T, R> {
       for (const p of batch) p.reject(err);
       return;
     }
-    batch.forEach((p, i) => p.resolve(results[i]!));
+    // The next batch need not wait while these callers are let go on.
+    void this.release(batch, results);
+  }
+
+  /** Hundreds of callers going on in one turn would stall everything else on this node (a reconnect storm). */
+  private async release(batch: Pending<T, R>[], results: R[]): Promise<void> {
+    const slicer = this.o.slicer ?? eventLoopSlices;
+    for (let i = 0; i < batch.length; i++) {
+      await slicer.turn();
+      batch[i]!.resolve(results[i]!);
+      // The caller's first steps run before the next turn is asked for, and count against the slice.
+      await null;
+    }
   }
 
   private async retryOneByOne(batch: Pending<T, R>[]): Promise<void> {

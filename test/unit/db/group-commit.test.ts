@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { GroupCommitWriter, WriterClosed, type BatchSink, type Schedule } from '../../../src/db/group-commit.ts';
+import { TurnSlicer } from '../../../src/shared/turn-slicer.ts';
 
 /** A sink that records its calls; items named in `bad` make any transaction holding them fail. */
 function aFakeSink(bad: Set<string> = new Set()) {
@@ -234,5 +235,37 @@ describe('GroupCommitWriter', () => {
     expect(await answer).to.equal('ok:a');
     expect(late).to.be.instanceOf(WriterClosed);
     expect(fake.committed).to.deep.equal(['a']);
+  });
+
+  it('should let the callers of a committed batch go on a slice of the event loop at a time, and start the next batch meanwhile', async () => {
+    // Arrange: each caller's work after its answer takes 4 ms of a hand-moved clock; slices of 10 ms
+    let now = 0;
+    const turns: Array<() => void> = [];
+    const slicer = new TurnSlicer({ budgetMs: 10, now: () => now, later: (fn) => void turns.push(fn) });
+    const fake = aFakeSink();
+    const timer = aManualSchedule();
+    const writer = new GroupCommitWriter({ sink: fake.sink, windowMs: 5, maxBatch: 10, schedule: timer.schedule, slicer });
+    const answered: string[] = [];
+    const answers = ['a', 'b', 'c', 'd', 'e'].map((i) => writer.submit(i).then((r) => void (answered.push(r), (now += 4))));
+
+    // Act
+    timer.fire();
+    await settle();
+    const firstSlice = [...answered];
+    const next = writer.submit('f');
+    timer.fire();
+    await settle();
+    const whileHeld = fake.calls.length;
+    while (turns.length > 0) {
+      turns.shift()!();
+      await settle();
+    }
+
+    // Assert: three answers fit the first slice (work starting at 0, 4 and 8 ms), the rest came a turn later
+    expect(firstSlice).to.deep.equal(['ok:a', 'ok:b', 'ok:c']);
+    expect(whileHeld).to.equal(2);
+    await Promise.all(answers);
+    expect(answered.slice(0, 5)).to.deep.equal(['ok:a', 'ok:b', 'ok:c', 'ok:d', 'ok:e']);
+    expect(await next).to.equal('ok:f');
   });
 });
