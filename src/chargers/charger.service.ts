@@ -10,7 +10,9 @@ import { GroupCommitWriter } from '../db/group-commit.ts';
 import { transactionSink } from '../db/transaction-sink.ts';
 import { findEvse, getLocation } from '../locations/location.service.ts';
 import * as repo from './charger.repo.ts';
-import type { ChargePoint, ChargerEventHook, EvseStatusOverride, RegistrationStatus, StatusReport } from './charger.types.ts';
+import type { ChargePoint, ChargerEventHook, Connector, EvseStatusOverride, RegistrationStatus, StatusReport } from './charger.types.ts';
+import * as batchRepo from './status-batch.repo.ts';
+import type { StatusItem } from './status-batch.repo.ts';
 import { aggregateEvseStatus, connectorEvseStatus, isFault } from './connector-state.ts';
 import { createBootWriter, type BootItem, type BootWritten } from './boot-writer.ts';
 import { ensureConnectorOf, placeChargerAt, type EvseLayoutHooks } from './evse-layout.ts';
@@ -77,7 +79,7 @@ export class ChargerService {
 
   private readonly passwords: PasswordHasher;
   /** StatusNotifications of many chargers share one transaction (in arrival order). */
-  readonly statusWriter: GroupCommitWriter<{ chargePointId: string; report: StatusReport }, WrittenStatus>;
+  readonly statusWriter: GroupCommitWriter<StatusItem, WrittenStatus>;
   /** BootNotifications of many chargers share one transaction (boot-writer.ts). */
   readonly bootWriter: GroupCommitWriter<BootItem, BootWritten | undefined>;
   private statusOverride?: EvseStatusOverride;
@@ -86,11 +88,7 @@ export class ChargerService {
   constructor(private readonly o: ChargerServiceOptions) {
     this.passwords = o.passwords ?? scryptPasswords;
     this.statusWriter = new GroupCommitWriter({
-      sink: transactionSink(o.db, async (trx, items: ReadonlyArray<{ chargePointId: string; report: StatusReport }>) => {
-        const changes = [];
-        for (const it of items) changes.push(await this.writeStatus(trx, it.chargePointId, it.report));
-        return changes;
-      }),
+      sink: transactionSink(o.db, (trx, items: readonly StatusItem[]) => this.writeStatuses(trx, items)),
       windowMs: o.ingest?.batchWindowMs ?? 5,
       maxBatch: o.ingest?.maxBatch ?? 500,
       maxInFlight: o.ingest?.maxConcurrentBatches ?? 1,
@@ -237,6 +235,37 @@ export class ChargerService {
     await this.reportStatus(chargePointId, { connectorNumber: r.connectorNumber, status: r.status, errorCode: 'NoError', timestamp: r.timestamp });
   }
 
+  /**
+   * A batch of StatusNotifications inside `trx`: the first report of each connector with a few multi-row
+   * statements (history, connector status, cleared faults; a connector not seen before registered on its own),
+   * then each charger's own reports (connector 0) and a connector's later reports of the batch one by one.
+   */
+  private async writeStatuses(trx: Knex.Transaction, items: readonly StatusItem[]): Promise<WrittenStatus[]> {
+    const results: WrittenStatus[] = [];
+    const seen = new Set<string>();
+    const [bulk, rest] = [[] as number[], [] as number[]];
+    items.forEach((it, i) => {
+      const key = `${it.chargePointId}\u0000${it.report.connectorNumber}`;
+      (it.report.connectorNumber === 0 || seen.has(key) ? rest : bulk).push(i);
+      seen.add(key);
+    });
+    const firsts = bulk.map((i) => items[i]!);
+    await batchRepo.insertStatusHistories(trx, firsts);
+    const found = new Map((await batchRepo.listConnectorsByPairs(trx, firsts.map((it) => [it.chargePointId, it.report.connectorNumber] as const))).map((c) => [`${c.chargePointId}\u0000${c.connectorNumber}`, c]));
+    const connectors: Connector[] = [];
+    for (const it of firsts) connectors.push(found.get(`${it.chargePointId}\u0000${it.report.connectorNumber}`) ?? (await ensureConnectorOf(trx, it.chargePointId, it.report.connectorNumber)));
+    const newest = new Set(await batchRepo.updateConnectorStatuses(trx, firsts.map((it, k) => ({ connectorId: connectors[k]!.id, report: it.report }))));
+    await batchRepo.clearErrorFaults(trx, firsts.filter((it, k) => newest.has(connectors[k]!.id) && !isFault(it.report.status, it.report.errorCode)));
+    for (let k = 0; k < firsts.length; k++) {
+      const { chargePointId, report } = firsts[k]!;
+      const isNewest = newest.has(connectors[k]!.id);
+      if (isNewest && isFault(report.status, report.errorCode)) await this.trackFault(trx, chargePointId, report);
+      results[bulk[k]!] = await this.afterConnectorStatus(trx, connectors[k]!, isNewest);
+    }
+    for (const i of rest) results[i] = await this.writeStatus(trx, items[i]!.chargePointId, items[i]!.report);
+    return results;
+  }
+
   /** One StatusNotification inside the batch transaction `trx`: a constant handful of statements. */
   private async writeStatus(trx: Knex.Transaction, chargePointId: string, report: StatusReport): Promise<WrittenStatus> {
     // Newest wins for faults as for the connector status: a replayed older report opens and clears nothing.
@@ -250,6 +279,11 @@ export class ChargerService {
     const connector = await ensureConnectorOf(trx, chargePointId, report.connectorNumber);
     const isNewest = await repo.updateConnectorStatus(trx, connector.id, report);
     if (isNewest) await this.trackFault(trx, chargePointId, report);
+    return this.afterConnectorStatus(trx, connector, isNewest);
+  }
+
+  /** The EVSE of a connector whose status was just stored (`connector` as it was before). */
+  private async afterConnectorStatus(trx: Knex.Transaction, connector: Connector, isNewest: boolean): Promise<WrittenStatus> {
     if (!isNewest || connector.evseFk === null) return { change: undefined, isNewest };
     const change = await this.recomputeEvse(trx, connector.evseFk);
     // A connector's first report is when its EVSE gains it (OCPP 1.6 chargers reveal connectors this way).
