@@ -40,7 +40,16 @@ function cpuMsOf(pid: number | undefined): number | undefined {
   }
 }
 
-const sumCpuMs = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + (cpuMsOf(pid) ?? 0), 0);
+const cpuByPid = (pids: readonly number[]) => new Map(pids.map((pid) => [pid, cpuMsOf(pid)]));
+/** CPU used between two readings by the processes alive at both (a database connection may end meanwhile). */
+function cpuSpentMs(before: Map<number, number | undefined>, after: Map<number, number | undefined>): number {
+  let sum = 0;
+  for (const [pid, b] of before) {
+    const a = after.get(pid);
+    if (a !== undefined && b !== undefined) sum += a - b;
+  }
+  return sum;
+}
 const perMessage = (ms: number | undefined, answered: number) => (ms !== undefined && answered > 0 ? ms / answered : undefined);
 
 /** MeterValues answered with a CALLRESULT, and every call of any action that was not (plus simulator errors). */
@@ -108,7 +117,7 @@ export async function measure(target: Target, run: Run, seconds: number): Promis
   const c0 = countsOf(fleet);
   const dbPids = (await target.databasePids?.()) ?? [];
   const cpu0 = cpuMsOf(target.pid);
-  const db0 = sumCpuMs(dbPids);
+  const db0 = cpuByPid(dbPids);
   const t0 = performance.now();
   const lag = monitorEventLoopDelay({ resolution: 1 });
   lag.enable();
@@ -117,7 +126,7 @@ export async function measure(target: Target, run: Run, seconds: number): Promis
   progress(`simulator event loop delay: p50 ${(lag.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms`);
   const c1 = countsOf(fleet);
   const cpu1 = cpuMsOf(target.pid);
-  const db1 = sumCpuMs(dbPids);
+  const db1 = cpuByPid(dbPids);
   const elapsed = (performance.now() - t0) / 1000;
   // Calls still in flight when the fleet stops end as disconnections: not errors of the window measured.
   progress('measured, stopping the fleet');
@@ -125,6 +134,6 @@ export async function measure(target: Target, run: Run, seconds: number): Promis
   const mv = s.latencyByAction.MeterValues;
   const answered = c1.ok - c0.ok;
   const cpuMsPerMessage = perMessage(cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined, answered);
-  const dbCpuMsPerMessage = perMessage(dbPids.length > 0 ? db1 - db0 : undefined, answered);
+  const dbCpuMsPerMessage = perMessage(dbPids.length > 0 ? cpuSpentMs(db0, db1) : undefined, answered);
   return { target: target.name, isBare: !target.adminKey, perSec: answered / elapsed, p50: mv?.p50 ?? NaN, p99: mv?.p99 ?? NaN, errors: c1.bad - c0.bad, answered, cpuMsPerMessage, dbCpuMsPerMessage };
 }
