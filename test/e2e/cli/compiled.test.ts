@@ -4,12 +4,13 @@
 // from the sources recorded.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpmsEnv, runCpms, startServer, stopServer, type ServerProcess } from '../../helpers/cpms-process.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
+const STALE = 'dist/migrations/20000101000000_removed_since.js';
 
 describe('e2e compiled start-up (npm run build, bin/cpms.js on dist/)', function () {
   this.timeout(180_000);
@@ -17,6 +18,9 @@ describe('e2e compiled start-up (npm run build, bin/cpms.js on dist/)', function
   let server: ServerProcess | undefined;
 
   before(() => {
+    // A migration compiled by an earlier build whose source is gone since (removed or renamed).
+    mkdirSync(join(ROOT, 'dist/migrations'), { recursive: true });
+    writeFileSync(join(ROOT, STALE), 'export async function up() {}\nexport async function down() {}\n');
     // The dist/ of this checkout's sources (`npm install` built it, perhaps before the last change).
     const build = spawnSync(process.execPath, [join(ROOT, 'scripts/prepare.js')], { encoding: 'utf8' });
     expect(build.status, `${build.stdout}${build.stderr}`).to.equal(0);
@@ -25,6 +29,11 @@ describe('e2e compiled start-up (npm run build, bin/cpms.js on dist/)', function
   after(async () => {
     if (server) await stopServer(server);
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('should leave nothing of an earlier build whose source is gone (a compiled migration would be applied)', () => {
+    expect(existsSync(join(ROOT, STALE))).to.equal(false);
+    expect(existsSync(join(ROOT, 'dist/migrations/20261125100000_foundation.js'))).to.equal(true);
   });
 
   it('should serve from dist/ on a database the sources migrated: no migration pending, OpenAPI and OCPI schemas found', async () => {
