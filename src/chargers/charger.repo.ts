@@ -192,8 +192,9 @@ export async function updateConnectorStatus(db: Db, connectorId: number, report:
   return count > 0;
 }
 
-export async function insertStatusHistory(db: Db, chargePointId: string, report: StatusReport): Promise<void> {
-  await db('status_history').insert({
+/** The status_history row of a report. */
+export function statusHistoryRow(chargePointId: string, report: StatusReport, receivedAt: unknown): Row {
+  return {
     charge_point_id: chargePointId,
     connector_number: report.connectorNumber,
     status: report.status,
@@ -202,8 +203,12 @@ export async function insertStatusHistory(db: Db, chargePointId: string, report:
     vendor_id: report.vendorId ?? null,
     vendor_error_code: report.vendorErrorCode ?? null,
     timestamp: report.timestamp,
-    received_at: dbNow(db),
-  });
+    received_at: receivedAt,
+  };
+}
+
+export async function insertStatusHistory(db: Db, chargePointId: string, report: StatusReport): Promise<void> {
+  await db('status_history').insert(statusHistoryRow(chargePointId, report, dbNow(db)));
 }
 
 /** Whether a report of this connector newer than `at` is already in the history (then `at` is a replay). */

@@ -3,7 +3,7 @@
 import { inPairs, toArrayLiteral } from '../db/array-literal.ts';
 import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
-import { toConnector } from './charger.repo.ts';
+import { statusHistoryRow, toConnector } from './charger.repo.ts';
 import type { Connector } from './charger.types.ts';
 import type { StatusReport } from './charger.types.ts';
 
@@ -16,19 +16,7 @@ export interface StatusItem {
 export async function insertStatusHistories(db: Db, items: readonly StatusItem[]): Promise<void> {
   if (items.length === 0) return;
   const receivedAt = dbNow(db);
-  await db('status_history').insert(
-    items.map(({ chargePointId, report: r }) => ({
-      charge_point_id: chargePointId,
-      connector_number: r.connectorNumber,
-      status: r.status,
-      error_code: r.errorCode,
-      info: r.info ?? null,
-      vendor_id: r.vendorId ?? null,
-      vendor_error_code: r.vendorErrorCode ?? null,
-      timestamp: r.timestamp,
-      received_at: receivedAt,
-    })),
-  );
+  await db('status_history').insert(items.map(({ chargePointId, report }) => statusHistoryRow(chargePointId, report, receivedAt)));
 }
 
 /** The connectors named by (charger, connector number) pairs that exist. */

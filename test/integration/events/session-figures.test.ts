@@ -7,14 +7,10 @@ import type { App } from '../../../src/app.ts';
 import { listSessionFigures } from '../../../src/events/event.repo.ts';
 import type { TestDb } from '../../helpers/db.ts';
 import { useAppOnTestDb } from '../../helpers/app.ts';
+import { planNodes } from '../../helpers/plans.ts';
 import { aRegisteredCharger, aStartTransaction, aToken } from '../../fixtures/chargers.ts';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
-
-/** Every plan node of an EXPLAIN (FORMAT JSON) tree. */
-function planNodes(plan: Record<string, any>): Array<Record<string, any>> {
-  return [plan, ...((plan.Plans as Array<Record<string, any>> | undefined) ?? []).flatMap(planNodes)];
-}
 
 describe('integration events: live session figures', () => {
   let t: TestDb;

@@ -5,11 +5,8 @@ import type { App } from '../../../src/app.ts';
 import { hasActiveSessionOfTokenElsewhere } from '../../../src/sessions/session.repo.ts';
 import type { TestDb } from '../../helpers/db.ts';
 import { useAppOnTestDb } from '../../helpers/app.ts';
+import { planNodes } from '../../helpers/plans.ts';
 import { aRegisteredCharger, aStartTransaction, aToken } from '../../fixtures/chargers.ts';
-
-function planNodes(plan: Record<string, any>): Array<Record<string, any>> {
-  return [plan, ...((plan.Plans as Array<Record<string, any>> | undefined) ?? []).flatMap(planNodes)];
-}
 
 describe('integration sessions: the ConcurrentTx lookup', () => {
   let t: TestDb;
