@@ -69,6 +69,8 @@ export class GroupCommitWriter<T, R> {
   private queue: Pending<T, R>[] = [];
   private cancelTimer: (() => void) | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Committed batches whose callers are still being let go on (a slice of the event loop at a time). */
+  private readonly releasing = new Set<Promise<void>>();
   private isClosed = false;
   readonly stats: GroupCommitStats = { batches: 0, items: 0, rolledBackBatches: 0, largestBatch: 0 };
   private readonly schedule: Schedule;
@@ -90,12 +92,13 @@ export class GroupCommitWriter<T, R> {
     });
   }
 
-  /** Resolves when everything submitted so far is written (or failed). */
+  /** Resolves when everything submitted so far is written (or failed) and its caller answered. */
   async drain(): Promise<void> {
     while (this.inFlight.size > 0 || this.queue.length > 0) {
       if (this.queue.length > 0 && this.hasRoom()) this.startBatch();
       await Promise.race(this.inFlight);
     }
+    await Promise.all([...this.releasing]);
   }
 
   /** Refuses new items and writes those already submitted. */
@@ -155,8 +158,9 @@ export class GroupCommitWriter<T, R> {
       for (const p of batch) p.reject(err);
       return;
     }
-    // The next batch need not wait while these callers are let go on.
-    void this.release(batch, results);
+    // The next batch need not wait while these callers are let go on; drain() does.
+    const releasing: Promise<void> = this.release(batch, results).finally(() => this.releasing.delete(releasing));
+    this.releasing.add(releasing);
   }
 
   /** Hundreds of callers going on in one turn would stall everything else on this node (a reconnect storm). */

@@ -268,4 +268,20 @@ describe('GroupCommitWriter', () => {
     expect(answered.slice(0, 5)).to.deep.equal(['ok:a', 'ok:b', 'ok:c', 'ok:d', 'ok:e']);
     expect(await next).to.equal('ok:f');
   });
+
+  it('should drain only once the callers of the committed batches are answered, however many slices that takes', async () => {
+    // Arrange: slices of 10 ms on a hand-moved clock, each caller's work 4 ms; the later turns run on a timer
+    let now = 0;
+    const slicer = new TurnSlicer({ budgetMs: 10, now: () => now, later: (fn) => void setTimeout(fn, 5) });
+    const fake = aFakeSink();
+    const writer = new GroupCommitWriter({ sink: fake.sink, windowMs: 0, maxBatch: 10, slicer });
+    const answered: string[] = [];
+    for (const i of ['a', 'b', 'c', 'd', 'e', 'f']) void writer.submit(i).then((r) => void (answered.push(r), (now += 4)));
+
+    // Act
+    await writer.drain();
+
+    // Assert
+    expect(answered).to.deep.equal(['ok:a', 'ok:b', 'ok:c', 'ok:d', 'ok:e', 'ok:f']);
+  });
 });
