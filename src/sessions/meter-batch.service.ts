@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { ensureConnectorOf } from '../chargers/charger.service.ts';
 import { latestEnergyRegisterWh, type Sample } from './meter-values.ts';
 import { insertSampleRows, listSessionsOfChargePoints, updateSessionsEnergy, type EnergyUpdate, type SampleRow, type StoredKey } from './meter-batch.repo.ts';
-import type { SessionIds } from './session-ids.ts';
+import type { KnownTransactions } from './known-transactions.ts';
 import type { SessionMeterValuesHook } from './session.service.ts';
 
 /** One MeterValues, validated: OCPP 1.6 §4.7 (connectorId 0 = the charge point's main meter). */
@@ -27,8 +27,8 @@ export interface MeterBatchContext {
   hooks: readonly SessionMeterValuesHook[];
   /** Connectors known to exist: their registration is skipped (updated by the caller after the commit). */
   isKnownConnector(chargePointId: string, connectorNumber: number): boolean;
-  /** Sessions found before, by charger and transaction id (a session is never deleted, so a hit stays true). */
-  knownSessions: SessionIds;
+  /** Transactions found before to name a session of their charger (a transaction id is its session's id). */
+  knownTransactions: KnownTransactions;
 }
 
 const sampleKey = (cp: string, connector: number, s: Omit<StoredKey, 'chargePointId' | 'connectorNumber'>) =>
@@ -78,17 +78,17 @@ function energyUpdates(sessionOf: ReadonlyArray<number | undefined>, storedOf: r
   return { updates, samplesOf };
 }
 
-/** The session id of each item naming a transaction; the pairs not seen before are looked up in one statement. */
-async function sessionsOf(trx: Knex.Transaction, items: readonly MeterItem[], known: SessionIds): Promise<Array<number | undefined>> {
-  const unseen = items.filter((it) => it.transactionId !== undefined && known.get(it.chargePointId, it.transactionId) === undefined);
-  for (const s of await listSessionsOfChargePoints(trx, unseen.map((it) => [it.chargePointId, it.transactionId!] as const))) known.remember(s.chargePointId, s.id, s.id);
-  return items.map((it) => (it.transactionId === undefined ? undefined : known.get(it.chargePointId, it.transactionId)));
+/** The session of each item naming a transaction of its charger (its id); the pairs not seen before are looked up in one statement. */
+async function sessionsOf(trx: Knex.Transaction, items: readonly MeterItem[], known: KnownTransactions): Promise<Array<number | undefined>> {
+  const unseen = items.filter((it) => it.transactionId !== undefined && !known.has(it.chargePointId, it.transactionId));
+  for (const s of await listSessionsOfChargePoints(trx, unseen.map((it) => [it.chargePointId, it.transactionId!] as const))) known.add(s.chargePointId, s.id);
+  return items.map((it) => (it.transactionId !== undefined && known.has(it.chargePointId, it.transactionId) ? it.transactionId : undefined));
 }
 
 /** Writes a batch of MeterValues inside `trx`; one result per item. */
 export async function writeMeterBatch(trx: Knex.Transaction, items: readonly MeterItem[], ctx: MeterBatchContext): Promise<MeterResult[]> {
   await ensureConnectors(trx, items, ctx);
-  const sessionOf = await sessionsOf(trx, items, ctx.knownSessions);
+  const sessionOf = await sessionsOf(trx, items, ctx.knownTransactions);
   const rows: SampleRow[] = items.flatMap((it, i) => it.samples.map((sample) => ({ chargePointId: it.chargePointId, connectorNumber: it.connectorNumber, sessionFk: sessionOf[i] ?? null, sample })));
   // Only samples not stored before count: a replayed MeterValues changes nothing and pushes nothing.
   const storedOf = attribute(items, await insertSampleRows(trx, rows));

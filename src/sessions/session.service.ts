@@ -16,7 +16,7 @@ import { GroupCommitWriter } from '../db/group-commit.ts';
 import { transactionSink } from '../db/transaction-sink.ts';
 import { flattenMeterValues, storableMeterValues, type MeterValue, type Sample } from './meter-values.ts';
 import { writeMeterBatch, type MeterItem, type MeterResult } from './meter-batch.service.ts';
-import { SessionIds } from './session-ids.ts';
+import { KnownTransactions } from './known-transactions.ts';
 import * as repo from './session.repo.ts';
 import type { CloseReason, Session } from './session.types.ts';
 import { isNewerStop } from './stuck-rules.ts';
@@ -100,13 +100,13 @@ export class SessionService {
   private readonly meterValuesHooks: SessionMeterValuesHook[] = [];
   /** Connectors a committed MeterValues registered or found: not looked up again. */
   private readonly knownConnectors = new Set<string>();
-  /** Sessions started or found by the ingest path here: their MeterValues skip the session lookup. */
-  private readonly knownSessions = new SessionIds();
+  /** Transactions started or found by the ingest path here: their MeterValues skip the session lookup. */
+  private readonly knownTransactions = new KnownTransactions();
   /** MeterValues of many chargers share one transaction; each is answered after its commit. */
   readonly meterWriter: GroupCommitWriter<MeterItem, MeterResult>;
 
   constructor(private readonly o: SessionServiceOptions) {
-    const ctx = { hooks: this.meterValuesHooks, isKnownConnector: (cp: string, n: number) => this.knownConnectors.has(`${cp}\u0000${n}`), knownSessions: this.knownSessions };
+    const ctx = { hooks: this.meterValuesHooks, isKnownConnector: (cp: string, n: number) => this.knownConnectors.has(`${cp}\u0000${n}`), knownTransactions: this.knownTransactions };
     this.meterWriter = new GroupCommitWriter({
       sink: transactionSink(o.db, (trx, items: readonly MeterItem[]) => writeMeterBatch(trx, items, ctx)),
       windowMs: o.ingest?.batchWindowMs ?? 5,
@@ -159,7 +159,7 @@ export class SessionService {
     });
     // The start registered its connector and recorded its session: its MeterValues look neither up.
     this.knownConnectors.add(`${chargePointId}\u0000${p.connectorId}`);
-    this.knownSessions.remember(chargePointId, session.id, session.id);
+    this.knownTransactions.add(chargePointId, session.id);
     if (isNew) this.o.events.emit('session.started', { sessionId: session.id });
     for (const c of closed) this.o.events.emit('session.stopped', { sessionId: c.id });
     return answerOf(session);
