@@ -242,18 +242,19 @@ export class ChargerService {
    */
   private async writeStatuses(trx: Knex.Transaction, items: readonly StatusItem[]): Promise<WrittenStatus[]> {
     const results: WrittenStatus[] = [];
+    const keyOf = (chargePointId: string | null, connectorNumber: number | null) => `${chargePointId}\u0000${connectorNumber}`;
     const seen = new Set<string>();
     const [bulk, rest] = [[] as number[], [] as number[]];
     items.forEach((it, i) => {
-      const key = `${it.chargePointId}\u0000${it.report.connectorNumber}`;
+      const key = keyOf(it.chargePointId, it.report.connectorNumber);
       (it.report.connectorNumber === 0 || seen.has(key) ? rest : bulk).push(i);
       seen.add(key);
     });
     const firsts = bulk.map((i) => items[i]!);
     await batchRepo.insertStatusHistories(trx, firsts);
-    const found = new Map((await batchRepo.listConnectorsByPairs(trx, firsts.map((it) => [it.chargePointId, it.report.connectorNumber] as const))).map((c) => [`${c.chargePointId}\u0000${c.connectorNumber}`, c]));
+    const found = new Map((await batchRepo.listConnectorsByPairs(trx, firsts.map((it) => [it.chargePointId, it.report.connectorNumber] as const))).map((c) => [keyOf(c.chargePointId, c.connectorNumber), c]));
     const connectors: Connector[] = [];
-    for (const it of firsts) connectors.push(found.get(`${it.chargePointId}\u0000${it.report.connectorNumber}`) ?? (await ensureConnectorOf(trx, it.chargePointId, it.report.connectorNumber)));
+    for (const it of firsts) connectors.push(found.get(keyOf(it.chargePointId, it.report.connectorNumber)) ?? (await ensureConnectorOf(trx, it.chargePointId, it.report.connectorNumber)));
     const newest = new Set(await batchRepo.updateConnectorStatuses(trx, firsts.map((it, k) => ({ connectorId: connectors[k]!.id, report: it.report }))));
     await batchRepo.clearErrorFaults(trx, firsts.filter((it, k) => newest.has(connectors[k]!.id) && !isFault(it.report.status, it.report.errorCode)));
     for (let k = 0; k < firsts.length; k++) {

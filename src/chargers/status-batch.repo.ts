@@ -4,8 +4,7 @@ import { inPairs, toArrayLiteral } from '../db/array-literal.ts';
 import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import { statusHistoryRow, toConnector } from './charger.repo.ts';
-import type { Connector } from './charger.types.ts';
-import type { StatusReport } from './charger.types.ts';
+import type { Connector, StatusReport } from './charger.types.ts';
 
 /** A StatusNotification of a charger. */
 export interface StatusItem {
