@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { DomainEvents } from '../shared/events.ts';
+import { BatchLoader } from '../shared/batch-loader.ts';
 import { KeyCoalescer } from '../shared/key-coalescer.ts';
 import * as repo from './event.repo.ts';
 import type { EventType, NewLiveEvent } from './event.types.ts';
@@ -24,13 +25,20 @@ export class EventRecorder {
   private readonly running = new Set<Promise<void>>();
   /** Built events waiting to be stored, in the order their domain events were published. */
   private queue: NewLiveEvent[] = [];
+  /** Resolves once the event of the latest record() is queued (or its build failed). */
+  private lastQueued: Promise<void> = Promise.resolve();
   private flushing: Promise<void> | undefined;
   private readonly offs: Array<() => void> = [];
   /** A batch of MeterValues updates many sessions at once: their live events are built with one statement. */
   private readonly updates: KeyCoalescer<number>;
+  /** The lookups of the events published in one turn go together: one statement each, not one per event. */
+  private readonly locations: BatchLoader<string, string | null>;
+  private readonly sessions: BatchLoader<number, repo.SessionFigures>;
 
   constructor(private readonly o: EventRecorderOptions) {
     this.updates = new KeyCoalescer((ids) => this.recordUpdates(ids), (err) => o.logger.error('recording a live event failed', { err: err instanceof Error ? err.message : err }));
+    this.locations = new BatchLoader((ids) => repo.listChargerLocations(o.db, ids));
+    this.sessions = new BatchLoader(async (ids) => new Map((await repo.listSessionFigures(o.db, ids)).map((s) => [s.sessionId, s])));
   }
 
   start(): void {
@@ -68,11 +76,24 @@ export class EventRecorder {
     await this.flush();
   }
 
+  /**
+   * Builds an event and queues it after the event recorded before it: builds wait for different lookups
+   * (locations, sessions, none), which answer in any order, but events are stored in publish order.
+   */
   private record(build: () => Promise<NewLiveEvent | undefined>): void {
+    const built = build();
+    built.catch(() => undefined); // awaited below, maybe after it failed: its task logs the failure
+    const previous = this.lastQueued;
+    let queued!: () => void;
+    this.lastQueued = new Promise<void>((resolve) => (queued = resolve));
     const task = (async () => {
-      const event = await build();
-      if (!event) return;
-      this.queue.push(event);
+      try {
+        await previous;
+        const event = await built;
+        if (event) this.queue.push(event);
+      } finally {
+        queued(); // a failed build must not hold up the events after it
+      }
       await this.flush();
     })()
       .catch((err: unknown) => void this.o.logger.error('recording a live event failed', { err: err instanceof Error ? err.message : err }))
@@ -99,11 +120,11 @@ export class EventRecorder {
   }
 
   private async aboutCharger(type: EventType, chargePointId: string, data: Record<string, unknown>): Promise<NewLiveEvent> {
-    return this.event(type, chargePointId, await repo.findChargerLocation(this.o.db, chargePointId), { chargePointId, ...data });
+    return this.event(type, chargePointId, (await this.locations.load(chargePointId)) ?? null, { chargePointId, ...data });
   }
 
   private async aboutSession(type: EventType, sessionId: number): Promise<NewLiveEvent | undefined> {
-    const s = await repo.findSessionFigures(this.o.db, sessionId);
+    const s = await this.sessions.load(sessionId);
     return s && this.sessionEvent(type, s);
   }
 

@@ -59,10 +59,11 @@ export async function deleteEventsBefore(db: Knex, cutoff: Date): Promise<number
   return db('events').where('occurred_at', '<', cutoff).delete();
 }
 
-/** Where a charger is (its location), for the events about it. */
-export async function findChargerLocation(db: Knex, chargePointId: string): Promise<string | null> {
-  const row = await db('charge_points').where({ id: chargePointId }).first('location_id');
-  return (row?.location_id as string | null | undefined) ?? null;
+/** Where each of `chargePointIds` is (its location, null when it has none), in one statement; unknown ids are left out. */
+export async function listChargerLocations(db: Knex, chargePointIds: readonly string[]): Promise<Map<string, string | null>> {
+  if (chargePointIds.length === 0) return new Map();
+  const rows: Array<{ id: string; location_id: string | null }> = await db('charge_points').whereRaw('id = any(?::text[])', [toArrayLiteral(chargePointIds)]).select('id', 'location_id');
+  return new Map(rows.map((r) => [r.id, r.location_id]));
 }
 
 /** A session as its events carry it: charger, connector, energy (kWh) and the last reported power (W). */
@@ -78,11 +79,6 @@ export interface SessionFigures {
   powerW: number | null;
   startAt: Date;
   stopAt: Date | null;
-}
-
-/** The figures of one session (one statement: the session and its last Power.Active.Import sample). */
-export async function findSessionFigures(db: Knex, sessionId: number): Promise<SessionFigures | undefined> {
-  return (await listSessionFigures(db, [sessionId]))[0];
 }
 
 /** The figures of many sessions in one statement (the live events of a whole MeterValues batch). */
