@@ -51,8 +51,8 @@ export class ChargerConnectionService {
   }
 
   /**
-   * A batch of connection records in four statements whatever its size (plus the EVSE recomputation of
-   * chargers that have EVSEs); a socket of an unknown charger gets undefined.
+   * A batch of connection records in seven statements whatever its size: three for the connections, four
+   * for the EVSEs of the chargers (plus their status hooks); a socket of an unknown charger gets undefined.
    */
   private async writeConnected(trx: Knex.Transaction, items: readonly batchRepo.ConnectedSocket[]): Promise<Array<EvseChanges | undefined>> {
     const node = this.o.nodeId;
@@ -62,9 +62,7 @@ export class ChargerConnectionService {
     const sockets = last.filter((s) => recorded.has(s.id));
     await batchRepo.clearOfflineFaults(trx, sockets);
     await batchRepo.insertConnectedEvents(trx, node, sockets);
-    const withEvses = await batchRepo.listChargersWithEvses(trx, [...recorded]);
-    const changes = new Map<string, EvseChanges>();
-    for (const id of [...withEvses].sort()) changes.set(id, await this.o.chargers.refreshEvsesOf(trx, id));
+    const changes = await this.o.chargers.refreshEvsesOfChargers(trx, [...recorded].sort());
     return items.map((s) => (recorded.has(s.id) ? (changes.get(s.id) ?? []) : undefined));
   }
 

@@ -172,8 +172,15 @@ export async function ensureConnector(db: Db, chargePointId: string, connectorNu
 }
 
 /** Locks the connector row until the end of the transaction (serializes transactions starting on it). */
-export async function lockConnector(db: Db, connectorFk: number): Promise<void> {
-  await db('connectors').where({ id: connectorFk }).forUpdate().first('id');
+/** The charger's connector, locked until the end of `db`'s transaction, with its EVSE's uid and location: one statement. */
+export async function lockConnectorWithEvse(db: Db, chargePointId: string, connectorNumber: number): Promise<{ connector: Connector; evse: { uid: string; locationId: string } | null } | undefined> {
+  const row = await db('connectors as c')
+    .leftJoin('evses as e', 'e.id', 'c.evse_fk')
+    .where({ 'c.charge_point_id': chargePointId, 'c.connector_number': connectorNumber })
+    .forUpdate('c')
+    .first('c.*', 'e.uid as evse_uid', 'e.location_id as evse_location_id');
+  if (!row) return undefined;
+  return { connector: toConnector(row), evse: row.evse_uid ? { uid: row.evse_uid, locationId: row.evse_location_id } : null };
 }
 
 /** Stores the status unless a newer one is already stored (a replayed offline queue must not go back in time). */

@@ -13,7 +13,9 @@ import * as repo from './charger.repo.ts';
 import type { ChargePoint, ChargerEventHook, Connector, EvseStatusOverride, RegistrationStatus, StatusReport } from './charger.types.ts';
 import * as batchRepo from './status-batch.repo.ts';
 import type { StatusItem } from './status-batch.repo.ts';
-import { aggregateEvseStatus, connectorEvseStatus, isFault } from './connector-state.ts';
+import { isFault } from './connector-state.ts';
+import { recomputeEvseStatuses, type EvseStatusChange } from './evse-status.ts';
+import { listEvseFksOfChargePoints } from './evse-status.repo.ts';
 import { createBootWriter, type BootItem, type BootWritten } from './boot-writer.ts';
 import { ensureConnectorOf, placeChargerAt, type EvseLayoutHooks } from './evse-layout.ts';
 import { OCCUPIED_STATUSES } from './ocpp201.mapper.ts';
@@ -34,16 +36,10 @@ export interface ChargerServiceOptions {
 
 const CHARGER_ID = /^[A-Za-z0-9._:*@+-]{1,48}$/;
 
-/** An EVSE whose OCPI status changed (recomputed from its connectors). */
-export interface EvseStatusChange {
-  evseFk: number;
-  locationId: string;
-  evseUid: string;
-  status: string;
-}
+export type { EvseStatusChange };
 
-/** Runs inside the transaction that changed an EVSE's status (partner pushes). */
-export type EvseStatusHook = (trx: Knex.Transaction, change: EvseStatusChange) => Promise<void>;
+/** Runs inside the transaction that changed the status of EVSEs, once with all of them (partner pushes). */
+export type EvseStatusHook = (trx: Knex.Transaction, changes: readonly EvseStatusChange[]) => Promise<void>;
 /** Runs inside the transaction that changed an EVSE's make-up: a charger attached, a connector first reported or moved, connector data. */
 export type EvseChangedHook = (trx: Knex.Transaction, evseFk: number) => Promise<void>;
 /** Runs inside the transaction in which an EVSE lost its last connector and became REMOVED. */
@@ -55,8 +51,16 @@ export type EvseRemovedHook = (trx: Knex.Transaction, evseFk: number) => Promise
 /** The charger's connector, registered on first sight on its own EVSE (see evse-layout.ts). */
 export { ensureConnectorOf };
 
-/** Locks the connector until the end of `trx`: one transaction at a time starts on it (issue 15). */
-export const lockConnector = (trx: Knex.Transaction, connectorFk: number): Promise<void> => repo.lockConnector(trx, connectorFk);
+/**
+ * The charger's connector (registered on first sight) locked until the end of `trx`, so that one transaction
+ * at a time starts on it (issue 15), with its EVSE's uid and location; one statement for a known connector.
+ */
+export async function lockConnectorOf(trx: Knex.Transaction, chargePointId: string, connectorNumber: number): Promise<{ connector: Connector; evse: { uid: string; locationId: string } | null }> {
+  const found = await repo.lockConnectorWithEvse(trx, chargePointId, connectorNumber);
+  if (found) return found;
+  await ensureConnectorOf(trx, chargePointId, connectorNumber);
+  return (await repo.lockConnectorWithEvse(trx, chargePointId, connectorNumber))!;
+}
 
 /** Throws NotFound unless charger `chargePointId` is registered (maintenance windows, diagnostics, ...). */
 export async function assertChargerExists(db: Db, chargePointId: string): Promise<void> {
@@ -118,8 +122,9 @@ export class ChargerService {
     this.evseRemovedHooks.push(hook);
   }
 
-  private async runEvseStatusHooks(trx: Knex.Transaction, changes: Array<EvseStatusChange | undefined>): Promise<void> {
-    for (const change of changes) if (change) for (const hook of this.evseStatusHooks) await hook(trx, change);
+  private async runEvseStatusHooks(trx: Knex.Transaction, changes: ReadonlyArray<EvseStatusChange | undefined>): Promise<void> {
+    const changed = changes.filter((c): c is EvseStatusChange => c !== undefined);
+    if (changed.length > 0) for (const hook of this.evseStatusHooks) await hook(trx, changed);
   }
 
   private async runEvseChangedHooks(trx: Knex.Transaction, evseFk: number): Promise<void> {
@@ -259,9 +264,20 @@ export class ChargerService {
     await batchRepo.clearErrorFaults(trx, firsts.filter((it, k) => newest.has(connectors[k]!.id) && !isFault(it.report.status, it.report.errorCode)));
     for (let k = 0; k < firsts.length; k++) {
       const { chargePointId, report } = firsts[k]!;
-      const isNewest = newest.has(connectors[k]!.id);
-      if (isNewest && isFault(report.status, report.errorCode)) await this.trackFault(trx, chargePointId, report);
-      results[bulk[k]!] = await this.afterConnectorStatus(trx, connectors[k]!, isNewest);
+      if (newest.has(connectors[k]!.id) && isFault(report.status, report.errorCode)) await this.trackFault(trx, chargePointId, report);
+    }
+    // The EVSEs of the connectors whose status changed, recomputed together; an EVSE's change goes to its first report.
+    const changed = firsts.map((_, k) => connectors[k]!).filter((c) => newest.has(c.id) && c.evseFk !== null);
+    const changes = await this.recomputeEvses(trx, changed.map((c) => c.evseFk!));
+    // A connector's first report is when its EVSE gains it (OCPP 1.6 chargers reveal connectors this way).
+    for (const evseFk of new Set(changed.filter((c) => c.statusAt === null).map((c) => c.evseFk!))) await this.runEvseChangedHooks(trx, evseFk);
+    await this.runEvseStatusHooks(trx, [...changes.values()]);
+    const reported = new Set<number>();
+    for (let k = 0; k < firsts.length; k++) {
+      const { id, evseFk } = connectors[k]!;
+      const change = evseFk !== null && !reported.has(evseFk) ? changes.get(evseFk) : undefined;
+      if (change) reported.add(evseFk!);
+      results[bulk[k]!] = { change, isNewest: newest.has(id) };
     }
     for (const i of rest) results[i] = await this.writeStatus(trx, items[i]!.chargePointId, items[i]!.report);
     return results;
@@ -305,26 +321,30 @@ export class ChargerService {
   }
 
   /** Recomputes an EVSE's OCPI status from its connectors; returns the change, if any. */
-  async recomputeEvse(trx: Knex.Transaction | Knex, evseFk: number) {
-    const evse = await findEvse(trx, evseFk);
-    if (!evse) return undefined;
-    const online = evse.chargePointId ? ((await repo.findChargePoint(trx, evse.chargePointId))?.isOnline ?? false) : false;
-    const statuses = (await repo.listConnectorsOfEvse(trx, evseFk)).map((c) => connectorEvseStatus(c.ocppStatus, online));
-    const status = (await this.statusOverride?.(trx, evseFk)) ?? aggregateEvseStatus(statuses);
-    if (!(await repo.updateEvseStatus(trx, evseFk, status))) return undefined;
-    return { evseFk, locationId: evse.locationId, evseUid: evse.uid, status };
+  async recomputeEvse(trx: Knex.Transaction | Knex, evseFk: number): Promise<EvseStatusChange | undefined> {
+    return (await this.recomputeEvses(trx, [evseFk])).get(evseFk);
+  }
+
+  /** recomputeEvse of many EVSEs with three statements; the changes by EVSE. */
+  private recomputeEvses(trx: Knex.Transaction | Knex, evseFks: readonly number[]): Promise<Map<number, EvseStatusChange>> {
+    return recomputeEvseStatuses(trx, evseFks, this.statusOverride);
   }
 
   /** Recomputes every EVSE of the charger and runs the status hooks; publish the result after the commit. */
-  async refreshEvsesOf(trx: Knex.Transaction, chargePointId: string) {
-    const changes = [];
-    for (const evseFk of await repo.listEvseFksOfChargePoint(trx, chargePointId)) changes.push(await this.recomputeEvse(trx, evseFk));
-    await this.runEvseStatusHooks(trx, changes);
-    return changes;
+  async refreshEvsesOf(trx: Knex.Transaction, chargePointId: string): Promise<EvseStatusChange[]> {
+    return (await this.refreshEvsesOfChargers(trx, [chargePointId])).get(chargePointId) ?? [];
+  }
+
+  /** refreshEvsesOf of many chargers, their EVSEs recomputed together: the changes by charger (those without EVSEs absent). */
+  async refreshEvsesOfChargers(trx: Knex.Transaction, chargePointIds: readonly string[]): Promise<Map<string, EvseStatusChange[]>> {
+    const evsesOf = await listEvseFksOfChargePoints(trx, chargePointIds);
+    const changes = await this.recomputeEvses(trx, [...evsesOf.values()].flat());
+    await this.runEvseStatusHooks(trx, [...changes.values()]);
+    return new Map([...evsesOf].map(([id, fks]) => [id, fks.flatMap((fk) => changes.get(fk) ?? [])]));
   }
 
   /** Emits `evse.status` for each change (after the transaction that made them committed). */
-  emitEvseChanges(changes: Array<Awaited<ReturnType<ChargerService['recomputeEvse']>>>): void {
+  emitEvseChanges(changes: ReadonlyArray<EvseStatusChange | undefined>): void {
     for (const change of changes) if (change) this.o.events.emit('evse.status', change);
   }
 

@@ -78,7 +78,7 @@ export interface StatusReport {
 }
 
 /** An EVSE status that overrides the one computed from its connectors (e.g. INOPERATIVE during maintenance). */
-export type EvseStatusOverride = (trx: Knex.Transaction | Knex, evseFk: number) => Promise<EvseStatus | undefined>;
+export type EvseStatusOverride = (trx: Knex.Transaction | Knex, evseFks: readonly number[]) => Promise<Map<number, EvseStatus>>;
 
 /** Runs inside the transaction that recorded a charger event of its type (e.g. FirmwareStatusNotification). */
 export type ChargerEventHook = (trx: Knex.Transaction, chargePointId: string, payload: unknown) => Promise<void>;

@@ -49,9 +49,3 @@ export async function insertConnectedEvents(db: Db, node: string, sockets: reado
   if (sockets.length === 0) return;
   await db('charge_point_events').insert(sockets.map((s) => ({ charge_point_id: s.id, type: 'Connected', payload: JSON.stringify({ protocol: s.protocol, node, connectionId: s.connectionId }), occurred_at: s.at })));
 }
-
-/** The ids of the chargers among `ids` that have an EVSE. */
-export async function listChargersWithEvses(db: Db, ids: readonly string[]): Promise<Set<string>> {
-  const rows: Row[] = await db('evses').whereRaw('charge_point_id = any(?)', [[...new Set(ids)]]).distinct('charge_point_id');
-  return new Set(rows.map((r) => r.charge_point_id as string));
-}

@@ -37,3 +37,8 @@ export function aggregateEvseStatus(connectorStatuses: EvseStatus[]): EvseStatus
 export function isFault(status: string, errorCode: string): boolean {
   return errorCode !== 'NoError' || status === 'Faulted';
 }
+
+/** OCPI status of an EVSE from its connectors' OCPP statuses, its charger online or not. */
+export function evseStatusOf(connectorOcppStatuses: readonly string[], isOnline: boolean): EvseStatus {
+  return aggregateEvseStatus(connectorOcppStatuses.map((s) => connectorEvseStatus(s, isOnline)));
+}

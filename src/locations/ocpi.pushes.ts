@@ -18,7 +18,7 @@ import { isSameParty } from '../tariffs/tariff-selection.ts';
 import type { LocationService, PublicationBefore } from './location.service.ts';
 import { listConcernedParties } from './location-audience.repo.ts';
 import { connectorIdsOf, evseLastUpdated, locationLastUpdated, toEvseStatusPatch, toOcpiLocation, withTariffView } from './ocpi.mapper.ts';
-import { clearPendingLocationPush, findEvsePushInfo, findLocationIdOfEvse, findLocationTreeById } from './ocpi.repo.ts';
+import { clearPendingLocationPush, findEvsePushInfo, findLocationIdOfEvse, findLocationTreeById, listEvsePushInfos } from './ocpi.repo.ts';
 import type { LocationTree, OcpiPublishToken } from './ocpi.types.ts';
 
 const seg = encodeURIComponent;
@@ -115,19 +115,27 @@ export async function pushLocation(trx: Knex.Transaction, tariffs: ConnectorTari
 }
 
 /**
- * PATCH `{ status, last_updated }` of one EVSE of a published location to every receiver (locations §8.2.2.3
+ * PATCH `{ status, last_updated }` of each EVSE of a published location to every receiver (locations §8.2.2.3
  * "a simple status update"). The whole Location instead when the location is unpublished (see above), or when
  * the EVSE was made where no push could follow (the migration that split shared EVSEs): an eMSP cannot patch
- * an EVSE it never got.
+ * an EVSE it never got. The EVSEs of a batch of status changes are read together (issue 8).
  */
-export async function pushEvseStatus(trx: Knex.Transaction, tariffs: ConnectorTariffView, evseFk: number): Promise<void> {
-  const info = await findEvsePushInfo(trx, evseFk);
-  // An EVSE without connectors was never part of a pushed Location (connectors is 1..*), so nothing to patch.
-  if (!info || info.connectors.length === 0) return;
-  const { evse, location } = info;
-  if (!location.publish || evse.pendingLocationPush) return pushLocation(trx, tariffs, location.id);
-  const body = toEvseStatusPatch({ status: evse.status, isRemoved: evse.isRemoved, lastUpdated: evseLastUpdated(evse, info.connectors) });
-  for (const r of await receiversOf(trx)) await enqueue(trx, location, location.id, r, { method: 'PATCH', path: objectPath(location, location.id, evse.uid), body });
+export async function pushEvseStatuses(trx: Knex.Transaction, tariffs: ConnectorTariffView, evseFks: readonly number[]): Promise<void> {
+  const pushedLocations = new Set<string>();
+  let receivers: Recipient[] | undefined;
+  for (const { evse, location, connectors } of await listEvsePushInfos(trx, evseFks)) {
+    // An EVSE without connectors was never part of a pushed Location (connectors is 1..*), so nothing to patch.
+    if (connectors.length === 0 || pushedLocations.has(location.id)) continue;
+    if (!location.publish || evse.pendingLocationPush) {
+      // The Location PUT carries all its EVSEs as they are now: one per location and batch.
+      pushedLocations.add(location.id);
+      await pushLocation(trx, tariffs, location.id);
+      continue;
+    }
+    const body = toEvseStatusPatch({ status: evse.status, isRemoved: evse.isRemoved, lastUpdated: evseLastUpdated(evse, connectors) });
+    receivers ??= await receiversOf(trx);
+    for (const r of receivers) await enqueue(trx, location, location.id, r, { method: 'PATCH', path: objectPath(location, location.id, evse.uid), body });
+  }
 }
 
 /**
@@ -165,7 +173,7 @@ export async function pushLocationChange(trx: Knex.Transaction, tariffs: Connect
 
 /** Wires the pushes to the domain hooks, which run inside the transactions of the changes. */
 export function registerLocationPushes(deps: { chargers: ChargerService; locations: LocationService; tariffs: ConnectorTariffView }): void {
-  deps.chargers.onEvseStatus((trx, change) => pushEvseStatus(trx, deps.tariffs, change.evseFk));
+  deps.chargers.onEvseStatus((trx, changes) => pushEvseStatuses(trx, deps.tariffs, changes.map((c) => c.evseFk)));
   deps.chargers.onEvseRemoved((trx, evseFk) => pushEvseRemoved(trx, evseFk));
   deps.chargers.onEvseChanged(async (trx, evseFk) => {
     const locationId = await findLocationIdOfEvse(trx, evseFk);

@@ -1,5 +1,6 @@
 // Reads for the OCPI locations module: locations with their party, EVSEs and connectors, as records.
 import type { Knex } from 'knex';
+import { toArrayLiteral } from '../db/array-literal.ts';
 import type { Db } from '../db/knex.ts';
 import type { PartyRef } from '../partners/partner.types.ts';
 import { concernsParty } from './location-audience.repo.ts';
@@ -235,16 +236,34 @@ export async function findLocationIdOfEvse(db: Db, evseFk: number): Promise<stri
 }
 
 /** What an EVSE status PATCH needs: the EVSE's status and last_updated, its location's party and publication. */
-export async function findEvsePushInfo(db: Db, evseFk: number): Promise<{ evse: EvseRecord; connectors: ConnectorRecord[]; location: EvseLocation } | undefined> {
-  const row = await db('evses as e')
+export async function findEvsePushInfo(db: Db, evseFk: number): Promise<EvsePushInfo | undefined> {
+  return (await listEvsePushInfos(db, [evseFk]))[0];
+}
+
+/** An EVSE as its pushes need it: the record, its connectors and its location. */
+export interface EvsePushInfo {
+  evse: EvseRecord;
+  connectors: ConnectorRecord[];
+  location: EvseLocation;
+}
+
+/** findEvsePushInfo of many EVSEs (those that exist, by id) in two statements. */
+export async function listEvsePushInfos(db: Db, evseFks: readonly number[]): Promise<EvsePushInfo[]> {
+  if (evseFks.length === 0) return [];
+  const ids = toArrayLiteral([...new Set(evseFks)]);
+  const rows = await db('evses as e')
     .join('locations as l', 'l.id', 'e.location_id')
     .join('parties as p', 'p.id', 'l.party_fk')
-    .where('e.id', evseFk)
-    .first('e.*', 'l.publish as location_publish', 'l.publish_allowed_to as location_publish_allowed_to', 'p.country_code as party_country_code', 'p.party_id as party_party_id');
-  if (!row) return undefined;
-  const connectors = (await db('connectors').where({ evse_fk: evseFk }).orderBy('id')).map(toConnectorRecord);
-  const location = { id: row.location_id, publish: row.location_publish, publishAllowedTo: row.location_publish_allowed_to ?? [], countryCode: row.party_country_code, partyId: row.party_party_id };
-  return { evse: toEvseRecord(row), connectors, location };
+    .whereRaw('e.id = any(?::int[])', [ids])
+    .orderBy('e.id')
+    .select('e.*', 'l.publish as location_publish', 'l.publish_allowed_to as location_publish_allowed_to', 'p.country_code as party_country_code', 'p.party_id as party_party_id');
+  if (rows.length === 0) return [];
+  const connectorsOf = groupBy((await db('connectors').whereRaw('evse_fk = any(?::int[])', [ids]).orderBy('id')).map(toConnectorRecord), (c) => c.evseFk);
+  return rows.map((row: Row) => ({
+    evse: toEvseRecord(row),
+    connectors: connectorsOf.get(row.id) ?? [],
+    location: { id: row.location_id, publish: row.location_publish, publishAllowedTo: row.location_publish_allowed_to ?? [], countryCode: row.party_country_code, partyId: row.party_party_id },
+  }));
 }
 
 /** The location of an EVSE as its pushes need it. */

@@ -1,3 +1,4 @@
+import { toArrayLiteral } from '../db/array-literal.ts';
 import type { Db } from '../db/knex.ts';
 import { NotFound } from '../shared/errors.ts';
 import type { MaintenanceWindow, NewWindow, WindowStatus } from './window.types.ts';
@@ -71,15 +72,16 @@ export async function listWindows(db: Db, f: WindowFilter): Promise<MaintenanceW
   return (await q).map(toWindow);
 }
 
-/** Whether an ACTIVE window holds the EVSE: one on its whole charger, or on a connector of it. */
-export async function isEvseUnderMaintenance(db: Db, evseFk: number): Promise<boolean> {
-  const row = await db('maintenance_windows as w')
+/** The EVSEs of `evseFks` an ACTIVE window holds: one on the whole charger, or on a connector of the EVSE. */
+export async function listEvsesUnderMaintenance(db: Db, evseFks: readonly number[]): Promise<Set<number>> {
+  if (evseFks.length === 0) return new Set();
+  const rows = await db('maintenance_windows as w')
     .join('connectors as c', 'c.charge_point_id', 'w.charge_point_id')
     .where('w.status', 'ACTIVE')
-    .where('c.evse_fk', evseFk)
+    .whereRaw('c.evse_fk = any(?::int[])', [toArrayLiteral(evseFks)])
     .andWhere((q) => q.whereNull('w.connector_id').orWhereRaw('w.connector_id = c.connector_number'))
-    .first(db.raw('1 as hit'));
-  return row !== undefined;
+    .distinct('c.evse_fk');
+  return new Set(rows.map((r: { evse_fk: number }) => Number(r.evse_fk)));
 }
 
 /** Whether another ACTIVE window holds the charger (then its end does not make it Operative). */

@@ -28,8 +28,8 @@ export class MaintenanceWindowService {
   constructor(private readonly o: WindowServiceOptions) {}
 
   /** The EVSE status override the chargers apply: INOPERATIVE while a window holds the EVSE. */
-  readonly evseStatusOverride = async (trx: Knex.Transaction | Knex, evseFk: number): Promise<'INOPERATIVE' | undefined> =>
-    (await repo.isEvseUnderMaintenance(trx, evseFk)) ? 'INOPERATIVE' : undefined;
+  readonly evseStatusOverride = async (trx: Knex.Transaction | Knex, evseFks: readonly number[]): Promise<Map<number, 'INOPERATIVE'>> =>
+    new Map([...(await repo.listEvsesUnderMaintenance(trx, evseFks))].map((evseFk) => [evseFk, 'INOPERATIVE' as const]));
 
   async schedule(req: WindowRequest, by: string): Promise<MaintenanceWindow> {
     const target = await this.targetOf(req);

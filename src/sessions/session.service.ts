@@ -7,10 +7,9 @@ import type { Logger } from '../shared/logger.ts';
 import type { AuthorizationResult, AuthorizeService } from '../tokens/authorize.service.ts';
 import type { IdTagInfo } from '../tokens/token.types.ts';
 import { getDefaultParty } from '../parties/party.service.ts';
-import { ensureConnectorOf, lockConnector } from '../chargers/charger.service.ts';
+import { lockConnectorOf } from '../chargers/charger.service.ts';
 import type { ConnectorLimits } from '../chargers/connector-limits.service.ts';
 import { checkInteger, INT4, parseTimestamp, REGISTER_WH } from '../shared/ranges.ts';
-import { findEvse } from '../locations/location.service.ts';
 import type { MeterValuesRequest, StartTransactionRequest, StopTransactionRequest } from '../ocpp/v16/types.ts';
 import { GroupCommitWriter } from '../db/group-commit.ts';
 import { transactionSink } from '../db/transaction-sink.ts';
@@ -195,10 +194,8 @@ export class SessionService {
 
   private async newSession(trx: Knex.Transaction, key: repo.StartKey, a: { auth: AuthorizationResult; info: IdTagInfo; reservationId?: number }): Promise<repo.NewSession> {
     const party = await getDefaultParty(trx);
-    const connector = await ensureConnectorOf(trx, key.chargePointId, key.connectorNumber);
     // Starts on one connector are serialized: each sees the sessions the previous one left ACTIVE.
-    await lockConnector(trx, connector.id);
-    const evse = connector.evseFk ? await findEvse(trx, connector.evseFk) : undefined;
+    const { connector, evse } = await lockConnectorOf(trx, key.chargePointId, key.connectorNumber);
     return {
       ...key,
       uid: newUuid(),
