@@ -135,11 +135,6 @@ export async function findPrimaryEvse(db: Db, chargePointId: string): Promise<{ 
   return row ? { id: row.id, uid: row.uid, locationId: row.location_id } : undefined;
 }
 
-/** Every EVSE the charge point is on, removed ones included. */
-export async function listEvseFksOfChargePoint(db: Db, chargePointId: string): Promise<number[]> {
-  return (await db('evses').where({ charge_point_id: chargePointId }).select('id')).map((r) => r.id as number);
-}
-
 /** Puts the connector on an EVSE (null: none); a connector update is an update of its EVSE (locations §8.2.1.1). */
 export async function updateConnectorEvse(db: Db, connectorFk: number, evseFk: number | null): Promise<void> {
   await db('connectors').where({ id: connectorFk }).update({ evse_fk: evseFk, last_updated: dbNow(db) });
@@ -284,11 +279,6 @@ export async function insertEvents(db: Db, events: Array<{ chargePointId: string
 
 export async function listEvents(db: Db, chargePointId: string, limit: number): Promise<Row[]> {
   return db('charge_point_events').where({ charge_point_id: chargePointId }).orderBy('id', 'desc').limit(limit);
-}
-
-export async function updateEvseStatus(db: Db, evseFk: number, status: string): Promise<boolean> {
-  const count = await db('evses').where({ id: evseFk }).whereNot({ status }).update({ status, last_updated: dbNow(db) });
-  return count > 0;
 }
 
 /** Clears the open fault with this error code on a connector; returns how many were cleared. */
