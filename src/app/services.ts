@@ -144,7 +144,7 @@ function buildPricing(deps: AppDeps, sessions: SessionService) {
   const { config, db, logger, clock } = deps;
   const tariffs = new TariffService({ db, clock });
   // The tariff in force is frozen on the session at its start: later tariff changes never reprice it.
-  sessions.onStart(async (trx, session) => void (await tariffs.snapshotForSession(trx, session)));
+  sessions.onStart(async (trx, session, facts) => void (await tariffs.snapshotForSession(trx, session, facts)));
   // An assignment change alters Connector.tariff_ids: the eMSPs get the location again (locations §8.2.2).
   tariffs.onConnectorTariffsChanged((trx, locationId, onlyPartnerFk) => pushLocation(trx, tariffs, locationId, onlyPartnerFk));
   // OCPI 2.2.1 cdrs: the CDR is built, stored and queued for the token's eMSP inside the stop transaction

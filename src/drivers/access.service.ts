@@ -55,14 +55,18 @@ export class AccessService {
   }
 
   /**
-   * The tariff of the access rule a new session started under (the EVSE's rule before the location's), read
-   * through `db` (the start transaction); undefined when no rule with a tariff covers it.
+   * The tariff of the access rule a new session started under (the EVSE's rule before the location's), from
+   * the place and rules this node holds (as `check` does), else read through `db` (the start transaction);
+   * undefined when no rule with a tariff covers it.
    */
   async tariffOfSession(db: Db, s: { tokenFk: number | null; chargePointId: string; connectorNumber: number; startAt: Date }): Promise<string | undefined> {
-    if (s.tokenFk === null) return undefined;
-    const place = await findAccessPlace(db, s.chargePointId, s.connectorNumber);
+    const { tokenFk } = s;
+    if (tokenFk === null) return undefined;
+    // The place and rules the start's access check just used, when this node still holds them.
+    const now = this.o.clock.now();
+    const place = await this.memoized(this.places, `${s.chargePointId}\u0000${s.connectorNumber}`, now, async () => (await findAccessPlace(db, s.chargePointId, s.connectorNumber)) ?? null);
     if (!place) return undefined;
-    const decision = decideAccess(place, await listRulesOfToken(db, s.tokenFk), s.startAt);
+    const decision = decideAccess(place, await this.memoized(this.rules, String(tokenFk), now, () => listRulesOfToken(db, tokenFk)), s.startAt);
     return decision.allowed ? decision.tariffId : undefined;
   }
 

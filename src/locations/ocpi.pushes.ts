@@ -97,6 +97,8 @@ async function tariffViews(trx: Knex.Transaction, tariffs: ConnectorTariffView, 
  * party `onlyParty` (a tariff rule of that party changed its Connector.tariff_ids).
  */
 export async function pushLocation(trx: Knex.Transaction, tariffs: ConnectorTariffView, locationId: string, onlyParty: PartyRef | null = null): Promise<void> {
+  // No partner takes locations: nothing to build (a pending EVSE stays pending: its next push is a Location PUT).
+  if ((await receiversOf(trx)).length === 0) return;
   const tree = await findLocationTreeById(trx, locationId);
   if (!tree) return;
   const owner = { countryCode: tree.location.countryCode, partyId: tree.location.partyId };
@@ -121,8 +123,10 @@ export async function pushLocation(trx: Knex.Transaction, tariffs: ConnectorTari
  * an EVSE it never got. The EVSEs of a batch of status changes are read together (issue 8).
  */
 export async function pushEvseStatuses(trx: Knex.Transaction, tariffs: ConnectorTariffView, evseFks: readonly number[]): Promise<void> {
+  // No partner takes locations (a private network): nothing to read.
+  const receivers = await receiversOf(trx);
+  if (receivers.length === 0) return;
   const pushedLocations = new Set<string>();
-  let receivers: Recipient[] | undefined;
   for (const { evse, location, connectors } of await listEvsePushInfos(trx, evseFks)) {
     // An EVSE without connectors was never part of a pushed Location (connectors is 1..*), so nothing to patch.
     if (connectors.length === 0 || pushedLocations.has(location.id)) continue;
@@ -133,7 +137,6 @@ export async function pushEvseStatuses(trx: Knex.Transaction, tariffs: Connector
       continue;
     }
     const body = toEvseStatusPatch({ status: evse.status, isRemoved: evse.isRemoved, lastUpdated: evseLastUpdated(evse, connectors) });
-    receivers ??= await receiversOf(trx);
     for (const r of receivers) await enqueue(trx, location, location.id, r, { method: 'PATCH', path: objectPath(location, location.id, evse.uid), body });
   }
 }

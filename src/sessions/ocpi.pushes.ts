@@ -68,7 +68,11 @@ export async function pushSessionUpdate(trx: Knex.Transaction, sessionId: number
 
 /** Wires the pushes to the session hooks, which run inside the start / meter values / stop transactions. */
 export function registerSessionPushes(sessions: SessionService, o: SessionPushOptions): void {
-  sessions.onStart((trx, session) => pushSessionStart(trx, session.id, o));
+  // A session without a token, or with the operator's own token, has no eMSP to follow it.
+  sessions.onStart(async (trx, session, { token }) => {
+    const isOwn = session.tokenFk === null || (token?.id === session.tokenFk && token.partnerFk === null);
+    if (!isOwn) await pushSessionStart(trx, session.id, o);
+  });
   // The batch's energy update tells which sessions an eMSP follows (most tokens are the operator's own).
   sessions.onMeterValues(async (trx, changes) => {
     for (const c of changes) if (c.isPartnerSession) await pushSessionUpdate(trx, c.sessionId, o);

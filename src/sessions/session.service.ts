@@ -5,7 +5,7 @@ import type { DomainEvents } from '../shared/events.ts';
 import { newUuid } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { AuthorizationResult, AuthorizeService } from '../tokens/authorize.service.ts';
-import type { IdTagInfo } from '../tokens/token.types.ts';
+import type { IdTagInfo, IdToken } from '../tokens/token.types.ts';
 import { getDefaultParty } from '../parties/party.service.ts';
 import { lockConnectorOf } from '../chargers/charger.service.ts';
 import type { ConnectorLimits } from '../chargers/connector-limits.service.ts';
@@ -52,8 +52,18 @@ export interface CloseRequest {
   stopAt?: Date;
 }
 
+/**
+ * What the start transaction knows of a new session beyond its row, so that its hooks need not read it again:
+ * its connector's EVSE, and the token it was authorized with (a hook that links another token, e.g. a remote
+ * start's, changes `session.tokenFk`: compare before using `token`).
+ */
+export interface StartFacts {
+  evseFk: number | null;
+  token: IdToken | undefined;
+}
+
 /** Hooks run inside the transaction that records a new session (tariff snapshot, partner pushes). */
-export type SessionStartHook = (trx: Knex.Transaction, session: Session) => Promise<void>;
+export type SessionStartHook = (trx: Knex.Transaction, session: Session, facts: StartFacts) => Promise<void>;
 
 /** What a MeterValues batch changed for one known session. */
 export interface SessionMeterValuesChange {
@@ -150,10 +160,11 @@ export class SessionService {
     const { session, isNew, closed } = await this.o.db.transaction(async (trx) => {
       let info = auth.info;
       for (const rule of this.startRules) info = await rule(trx, { ...ctx, idTag: p.idTag, auth, info });
-      const created = await repo.insertSessionOnce(trx, await this.newSession(trx, key, { auth, info, reservationId: p.reservationId }));
+      const { row, evseFk } = await this.newSession(trx, key, { auth, info, reservationId: p.reservationId });
+      const created = await repo.insertSessionOnce(trx, row);
       // A concurrent identical start committed first: its answer is the answer.
       if (!created) return { session: (await repo.findSameStart(trx, key))!, isNew: false, closed: [] };
-      for (const hook of this.startHooks) await hook(trx, created);
+      for (const hook of this.startHooks) await hook(trx, created, { evseFk, token: auth.token });
       return { session: created, isNew: true, closed: await this.supersede(trx, created) };
     });
     // The start registered its connector and recorded its session: its MeterValues look neither up.
@@ -192,11 +203,11 @@ export class SessionService {
     return { chargePointId, connectorNumber: p.connectorId, idTag: p.idTag, meterStartWh: p.meterStart, startAt };
   }
 
-  private async newSession(trx: Knex.Transaction, key: repo.StartKey, a: { auth: AuthorizationResult; info: IdTagInfo; reservationId?: number }): Promise<repo.NewSession> {
+  private async newSession(trx: Knex.Transaction, key: repo.StartKey, a: { auth: AuthorizationResult; info: IdTagInfo; reservationId?: number }): Promise<{ row: repo.NewSession; evseFk: number | null }> {
     const party = await getDefaultParty(trx);
     // Starts on one connector are serialized: each sees the sessions the previous one left ACTIVE.
     const { connector, evse } = await lockConnectorOf(trx, key.chargePointId, key.connectorNumber);
-    return {
+    const row: repo.NewSession = {
       ...key,
       uid: newUuid(),
       partyFk: party.id,
@@ -211,6 +222,7 @@ export class SessionService {
       status: a.info.status === 'Accepted' ? 'ACTIVE' : 'INVALID',
       startIdTagInfo: a.info,
     };
+    return { row, evseFk: connector.evseFk };
   }
 
   /**

@@ -76,9 +76,23 @@ export async function findEvseFk(db: Db, evseUid: string | null): Promise<number
  * party; (null, null) without a token.
  */
 export async function findSessionAudience(db: Db, sessionId: number): Promise<Audience> {
-  const row = await db('sessions as s').leftJoin('id_tokens as t', 't.id', 's.token_fk').where('s.id', sessionId).first('t.partner_fk', 't.country_code', 't.party_id', 't.group_id');
-  const isRoaming = row?.partner_fk !== null && row?.partner_fk !== undefined;
-  return { party: isRoaming ? { countryCode: row.country_code, partyId: row.party_id } : null, groupId: row?.group_id ?? null };
+  const row = await db('sessions as s').leftJoin('id_tokens as t', 't.id', 's.token_fk').where('s.id', sessionId).first('t.id', 't.partner_fk', 't.country_code', 't.party_id', 't.group_id');
+  if (!row || row.id === null) return { party: null, groupId: null };
+  return audienceOf({ id: row.id, partnerFk: row.partner_fk, countryCode: row.country_code, partyId: row.party_id, groupId: row.group_id });
+}
+
+/** What of a token decides a tariff's audience. */
+export interface TokenAudience {
+  id: number;
+  partnerFk: number | null;
+  countryCode: string;
+  partyId: string;
+  groupId: string | null;
+}
+
+/** The eMSP party (a roaming token's) and the group of a token. */
+export function audienceOf(t: TokenAudience): Audience {
+  return { party: t.partnerFk !== null ? { countryCode: t.countryCode, partyId: t.partyId } : null, groupId: t.groupId ?? null };
 }
 
 /** Stores the tariff in force at the session start (never changed afterwards). */

@@ -12,6 +12,7 @@ import type { PartyRef } from '../partners/partner.types.ts';
 import { fromOcpiTariff, toOcpiTariff, toTariffValidity } from './ocpi.mapper.ts';
 import * as repo from './tariff.repo.ts';
 import * as sites from './tariff-site.repo.ts';
+import { audienceOf, type TokenAudience } from './tariff-site.repo.ts';
 import type { ConnectorSite } from './tariff-site.repo.ts';
 import type { TariffAssignment, TariffRecord } from './tariff-record.types.ts';
 import { connectorTariffIds, rankAssignments, selectTariff, type Audience, type ChargingSite, type OcpiParty } from './tariff-selection.ts';
@@ -36,8 +37,15 @@ export interface AssignmentInput {
 }
 
 /** The fields of a session the tariff selection needs (see SessionService.onStart). */
+/** What a session's start already knows: its connector's EVSE, and the token it was authorized with (if any). */
+export interface KnownAtStart {
+  evseFk: number | null;
+  token: TokenAudience | undefined;
+}
+
 export interface StartedSession {
   id: number;
+  tokenFk: number | null;
   connectorFk: number | null;
   evseUid: string | null;
   locationId: string | null;
@@ -211,11 +219,15 @@ export class TariffService {
   /**
    * Session start hook (runs inside SessionService.start's transaction): stores the tariff in force for
    * this connector and token as the session's snapshot, so that a later tariff change never reprices it
-   * (tariffs §11.3.1 note on start_date_time / end_date_time). No applicable tariff: nothing stored.
+   * (tariffs §11.3.1 note on start_date_time / end_date_time). No applicable tariff: nothing stored. `known`:
+   * the session's EVSE and the token it was authorized with, as the start transaction knows them.
    */
-  async snapshotForSession(trx: Db, s: StartedSession): Promise<Tariff | undefined> {
-    const site: ChargingSite = { connectorFk: s.connectorFk, evseFk: await sites.findEvseFk(trx, s.evseUid), locationId: s.locationId };
-    const who = await sites.findSessionAudience(trx, s.id);
+  async snapshotForSession(trx: Db, s: StartedSession, known?: KnownAtStart): Promise<Tariff | undefined> {
+    const evseFk = known ? known.evseFk : await sites.findEvseFk(trx, s.evseUid);
+    const site: ChargingSite = { connectorFk: s.connectorFk, evseFk, locationId: s.locationId };
+    const token = known?.token;
+    // The start's token, unless a hook linked another one (a remote start's): then the row says whose it is.
+    const who = token && token.id === s.tokenFk ? audienceOf(token) : await sites.findSessionAudience(trx, s.id);
     const rules = await repo.listAssignmentsForSite(trx, site);
     const records = await repo.findTariffsByIds(trx, [...new Set(rules.map((r) => r.tariffId))]);
     const validity = new Map(records.map((t) => [t.id, toTariffValidity(t)]));

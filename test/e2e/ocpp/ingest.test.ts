@@ -3,7 +3,7 @@
 // CALLERROR and the others are stored and answered. Real OCPP through the app on port 0.
 import { expect } from 'chai';
 import { useTestApp } from '../../helpers/use-test-app.ts';
-import { aBootedCharger, type BootedCharger } from '../../fixtures/booted-charger.ts';
+import { aBootedCharger, aBootedChargerAtEvse, type BootedCharger } from '../../fixtures/booted-charger.ts';
 import { anIdTag, aStartTransaction, aToken } from '../../fixtures/chargers.ts';
 import type { MeterValuesRequest } from '../../../src/ocpp/v16/types.ts';
 
@@ -136,5 +136,31 @@ describe('e2e OCPP ingest: group commit of MeterValues', function () {
     const inBatch = statements.filter((q) => q.tx === tx && !/^(begin|commit|rollback|savepoint|release)/i.test(q.sql.trim()));
     expect(inBatch.map((q) => q.sql.match(/^\s*(?:with \w+ as \(\s*)?(\w+\s+\w+\s+\w+)/i)?.[1]?.toLowerCase())).to.deep.equal(['insert into meter_values', 'update sessions s']);
     expect(Number((await t.db('sessions').where({ id: c!.transactionId }).first()).energy_wh)).to.equal(3000);
+  });
+
+  it("OCPP16 §4.8: should record an own token's StartTransaction at a location in one transaction that reads nothing the start already knows", async () => {
+    // Arrange: a charger on a location's EVSE with its connector reported, an own token authorized there (its access checked)
+    const c = await aBootedChargerAtEvse(t);
+    await c.client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing' });
+    const idTag = await aToken(t.app.services, { uid: anIdTag() });
+    await c.client.call('Authorize', { idTag });
+    const statements: Array<{ sql: string; tx?: string }> = [];
+    const record = (q: { sql: string; __knexTxId?: string }) => void statements.push({ sql: q.sql, tx: q.__knexTxId });
+    t.db.on('query', record);
+
+    // Act
+    const { transactionId } = (await c.client.call('StartTransaction', aStartTransaction(idTag, { meterStart: 0 }))) as { transactionId: number };
+    t.db.off('query', record);
+    await c.client.close();
+
+    // Assert: the session is recorded at its EVSE; its transaction locked the token and the connector (with its
+    // EVSE) and inserted it, but read neither the EVSE again, nor the token through the session, nor the access
+    // rules the start's check had just read, nor the session for an eMSP push (an own token has no eMSP)
+    const session = await t.db('sessions').where({ id: transactionId }).first();
+    expect([session.location_id, session.evse_uid]).to.deep.equal([c.locationId, c.evseUid]);
+    const tx = statements.find((q) => /insert into "sessions"/i.test(q.sql))?.tx;
+    const inTx = statements.filter((q) => q.tx === tx && !/^(begin|commit|rollback|savepoint|release)/i.test(q.sql.trim())).map((q) => q.sql);
+    expect(inTx.filter((q) => /from "evses" where "uid"|"sessions" as "s" left join "id_tokens"|"access_rules"|"party_currency"/i.test(q))).to.deep.equal([]);
+    expect(inTx.length).to.be.at.most(8);
   });
 });
