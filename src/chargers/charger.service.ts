@@ -7,16 +7,14 @@ import type { Logger } from '../shared/logger.ts';
 import type { BootNotificationRequest, BootNotificationResponse } from '../ocpp/v16/types.ts';
 import type { Db } from '../db/knex.ts';
 import { GroupCommitWriter } from '../db/group-commit.ts';
-import { transactionSink } from '../db/transaction-sink.ts';
-import { findEvse, getLocation } from '../locations/location.service.ts';
+import { getLocation } from '../locations/location.service.ts';
 import * as repo from './charger.repo.ts';
 import type { ChargePoint, ChargerEventHook, Connector, EvseStatusOverride, RegistrationStatus, StatusReport } from './charger.types.ts';
-import * as batchRepo from './status-batch.repo.ts';
 import type { StatusItem } from './status-batch.repo.ts';
-import { isFault } from './connector-state.ts';
 import { recomputeEvseStatuses, type EvseStatusChange } from './evse-status.ts';
 import { listEvseFksOfChargePoints } from './evse-status.repo.ts';
 import { createBootWriter, type BootItem, type BootWritten } from './boot-writer.ts';
+import { createStatusWriter, type WrittenStatus } from './status-writer.ts';
 import { ensureConnectorOf, placeChargerAt, type EvseLayoutHooks } from './evse-layout.ts';
 import { OCCUPIED_STATUSES } from './ocpp201.mapper.ts';
 
@@ -74,7 +72,6 @@ export async function findConnectedNode(db: Db, chargePointId: string): Promise<
 }
 
 /** What one StatusNotification changed: its EVSE's status, and whether it was the connector's newest report. */
-type WrittenStatus = { change: EvseStatusChange | undefined; isNewest: boolean };
 
 export class ChargerService {
   private readonly evseStatusHooks: EvseStatusHook[] = [];
@@ -91,11 +88,11 @@ export class ChargerService {
 
   constructor(private readonly o: ChargerServiceOptions) {
     this.passwords = o.passwords ?? scryptPasswords;
-    this.statusWriter = new GroupCommitWriter({
-      sink: transactionSink(o.db, (trx, items: readonly StatusItem[]) => this.writeStatuses(trx, items)),
-      windowMs: o.ingest?.batchWindowMs ?? 5,
-      maxBatch: o.ingest?.maxBatch ?? 500,
-      maxInFlight: o.ingest?.maxConcurrentBatches ?? 1,
+    this.statusWriter = createStatusWriter(o, {
+      logger: o.logger,
+      recomputeEvses: (trx, evseFks) => this.recomputeEvses(trx, evseFks),
+      evseChanged: (trx, evseFk) => this.runEvseChangedHooks(trx, evseFk),
+      evseStatusChanged: (trx, changes) => this.runEvseStatusHooks(trx, changes),
     });
     this.bootWriter = createBootWriter(o);
   }
@@ -238,86 +235,6 @@ export class ChargerService {
     const connector = await repo.findConnector(this.o.db, chargePointId, r.connectorNumber);
     if (!connector || !OCCUPIED_STATUSES.has(connector.ocppStatus) || connector.ocppStatus === r.status) return;
     await this.reportStatus(chargePointId, { connectorNumber: r.connectorNumber, status: r.status, errorCode: 'NoError', timestamp: r.timestamp });
-  }
-
-  /**
-   * A batch of StatusNotifications inside `trx`: the first report of each connector with a few multi-row
-   * statements (history, connector status, cleared faults; a connector not seen before registered on its own),
-   * then each charger's own reports (connector 0) and a connector's later reports of the batch one by one.
-   */
-  private async writeStatuses(trx: Knex.Transaction, items: readonly StatusItem[]): Promise<WrittenStatus[]> {
-    const results: WrittenStatus[] = [];
-    const keyOf = (chargePointId: string | null, connectorNumber: number | null) => `${chargePointId}\u0000${connectorNumber}`;
-    const seen = new Set<string>();
-    const [bulk, rest] = [[] as number[], [] as number[]];
-    items.forEach((it, i) => {
-      const key = keyOf(it.chargePointId, it.report.connectorNumber);
-      (it.report.connectorNumber === 0 || seen.has(key) ? rest : bulk).push(i);
-      seen.add(key);
-    });
-    const firsts = bulk.map((i) => items[i]!);
-    await batchRepo.insertStatusHistories(trx, firsts);
-    const found = new Map((await batchRepo.listConnectorsByPairs(trx, firsts.map((it) => [it.chargePointId, it.report.connectorNumber] as const))).map((c) => [keyOf(c.chargePointId, c.connectorNumber), c]));
-    const connectors: Connector[] = [];
-    for (const it of firsts) connectors.push(found.get(keyOf(it.chargePointId, it.report.connectorNumber)) ?? (await ensureConnectorOf(trx, it.chargePointId, it.report.connectorNumber)));
-    const newest = new Set(await batchRepo.updateConnectorStatuses(trx, firsts.map((it, k) => ({ connectorId: connectors[k]!.id, report: it.report }))));
-    await batchRepo.clearErrorFaults(trx, firsts.filter((it, k) => newest.has(connectors[k]!.id) && !isFault(it.report.status, it.report.errorCode)));
-    for (let k = 0; k < firsts.length; k++) {
-      const { chargePointId, report } = firsts[k]!;
-      if (newest.has(connectors[k]!.id) && isFault(report.status, report.errorCode)) await this.trackFault(trx, chargePointId, report);
-    }
-    // The EVSEs of the connectors whose status changed, recomputed together; an EVSE's change goes to its first report.
-    const changed = firsts.map((_, k) => connectors[k]!).filter((c) => newest.has(c.id) && c.evseFk !== null);
-    const changes = await this.recomputeEvses(trx, changed.map((c) => c.evseFk!));
-    // A connector's first report is when its EVSE gains it (OCPP 1.6 chargers reveal connectors this way).
-    for (const evseFk of new Set(changed.filter((c) => c.statusAt === null).map((c) => c.evseFk!))) await this.runEvseChangedHooks(trx, evseFk);
-    await this.runEvseStatusHooks(trx, [...changes.values()]);
-    const reported = new Set<number>();
-    for (let k = 0; k < firsts.length; k++) {
-      const { id, evseFk } = connectors[k]!;
-      const change = evseFk !== null && !reported.has(evseFk) ? changes.get(evseFk) : undefined;
-      if (change) reported.add(evseFk!);
-      results[bulk[k]!] = { change, isNewest: newest.has(id) };
-    }
-    for (const i of rest) results[i] = await this.writeStatus(trx, items[i]!.chargePointId, items[i]!.report);
-    return results;
-  }
-
-  /** One StatusNotification inside the batch transaction `trx`: a constant handful of statements. */
-  private async writeStatus(trx: Knex.Transaction, chargePointId: string, report: StatusReport): Promise<WrittenStatus> {
-    // Newest wins for faults as for the connector status: a replayed older report opens and clears nothing.
-    if (report.connectorNumber === 0) {
-      const isNewest = !(await repo.hasNewerStatusHistory(trx, chargePointId, 0, report.timestamp));
-      await repo.insertStatusHistory(trx, chargePointId, report);
-      if (isNewest) await this.trackFault(trx, chargePointId, report);
-      return { change: undefined, isNewest: false };
-    }
-    await repo.insertStatusHistory(trx, chargePointId, report);
-    const connector = await ensureConnectorOf(trx, chargePointId, report.connectorNumber);
-    const isNewest = await repo.updateConnectorStatus(trx, connector.id, report);
-    if (isNewest) await this.trackFault(trx, chargePointId, report);
-    return this.afterConnectorStatus(trx, connector, isNewest);
-  }
-
-  /** The EVSE of a connector whose status was just stored (`connector` as it was before). */
-  private async afterConnectorStatus(trx: Knex.Transaction, connector: Connector, isNewest: boolean): Promise<WrittenStatus> {
-    if (!isNewest || connector.evseFk === null) return { change: undefined, isNewest };
-    const change = await this.recomputeEvse(trx, connector.evseFk);
-    // A connector's first report is when its EVSE gains it (OCPP 1.6 chargers reveal connectors this way).
-    if (connector.statusAt === null) await this.runEvseChangedHooks(trx, connector.evseFk);
-    await this.runEvseStatusHooks(trx, [change]);
-    return { change, isNewest };
-  }
-
-  private async trackFault(trx: Knex.Transaction, chargePointId: string, r: StatusReport): Promise<void> {
-    if (!isFault(r.status, r.errorCode)) {
-      await repo.clearFaults(trx, chargePointId, r.connectorNumber, 'ERROR_CODE', r.timestamp);
-      return;
-    }
-    const code = r.errorCode === 'NoError' ? 'Faulted' : r.errorCode;
-    if (await repo.findOpenFault(trx, chargePointId, r.connectorNumber, 'ERROR_CODE', code)) return;
-    await repo.insertFault(trx, { chargePointId, connectorNumber: r.connectorNumber, kind: 'ERROR_CODE', errorCode: code, info: r.info ?? null, vendorErrorCode: r.vendorErrorCode ?? null, openedAt: r.timestamp });
-    this.o.logger.warn('charger fault', { chargePointId, connectorId: r.connectorNumber, errorCode: code, info: r.info });
   }
 
   /** Recomputes an EVSE's OCPI status from its connectors; returns the change, if any. */
