@@ -154,13 +154,16 @@ describe('e2e OCPP ingest: group commit of MeterValues', function () {
     await c.client.close();
 
     // Assert: the session is recorded at its EVSE; its transaction locked the token and the connector (with its
-    // EVSE) and inserted it, but read neither the EVSE again, nor the token through the session, nor the access
-    // rules the start's check had just read, nor the session for an eMSP push (an own token has no eMSP)
+    // EVSE) and inserted it, but read neither the EVSE again, nor the token through the session, nor the session
+    // for an eMSP push (an own token has no eMSP). The access rule's place and rules come from the node's memo
+    // when the start's check filled it and no write (e.g. the last-seen flush) emptied it since: two more at most.
     const session = await t.db('sessions').where({ id: transactionId }).first();
     expect([session.location_id, session.evse_uid]).to.deep.equal([c.locationId, c.evseUid]);
     const tx = statements.find((q) => /insert into "sessions"/i.test(q.sql))?.tx;
     const inTx = statements.filter((q) => q.tx === tx && !/^(begin|commit|rollback|savepoint|release)/i.test(q.sql.trim())).map((q) => q.sql);
-    expect(inTx.filter((q) => /from "evses" where "uid"|"sessions" as "s" left join "id_tokens"|"access_rules"|"party_currency"/i.test(q))).to.deep.equal([]);
-    expect(inTx.length).to.be.at.most(8);
+    expect(inTx.filter((q) => /from "evses" where "uid"|"sessions" as "s" left join "id_tokens"|"party_currency"/i.test(q))).to.deep.equal([]);
+    const accessReads = inTx.filter((q) => /"access_rules"|"access_mode"/i.test(q)).length;
+    expect(inTx.length - accessReads).to.be.at.most(8);
+    expect(accessReads).to.be.at.most(2);
   });
 });
