@@ -12,8 +12,7 @@ import type { PartyRef } from '../partners/partner.types.ts';
 import { fromOcpiTariff, toOcpiTariff, toTariffValidity } from './ocpi.mapper.ts';
 import * as repo from './tariff.repo.ts';
 import * as sites from './tariff-site.repo.ts';
-import { audienceOf, type TokenAudience } from './tariff-site.repo.ts';
-import type { ConnectorSite } from './tariff-site.repo.ts';
+import type { ConnectorSite, TokenAudience } from './tariff-site.repo.ts';
 import type { TariffAssignment, TariffRecord } from './tariff-record.types.ts';
 import { connectorTariffIds, rankAssignments, selectTariff, type Audience, type ChargingSite, type OcpiParty } from './tariff-selection.ts';
 import { contentPushes, tariffVisibility, visibilityPushes, type TariffVisibility } from './tariff-visibility.ts';
@@ -227,7 +226,7 @@ export class TariffService {
     const site: ChargingSite = { connectorFk: s.connectorFk, evseFk, locationId: s.locationId };
     const token = known?.token;
     // The start's token, unless a hook linked another one (a remote start's): then the row says whose it is.
-    const who = token && token.id === s.tokenFk ? audienceOf(token) : await sites.findSessionAudience(trx, s.id);
+    const who = token && token.id === s.tokenFk ? sites.audienceOf(token) : await sites.findSessionAudience(trx, s.id);
     const rules = await repo.listAssignmentsForSite(trx, site);
     const records = await repo.findTariffsByIds(trx, [...new Set(rules.map((r) => r.tariffId))]);
     const validity = new Map(records.map((t) => [t.id, toTariffValidity(t)]));
