@@ -57,8 +57,8 @@ async function routed(trx: Knex.Transaction, parties: readonly PartyRef[], recei
   return out;
 }
 
-async function concernedRecipients(trx: Knex.Transaction, locationId: string, allowedTo: readonly OcpiPublishToken[]): Promise<Recipient[]> {
-  return routed(trx, await listConcernedParties(trx, locationId, allowedTo), await receiversOf(trx));
+async function concernedRecipients(trx: Knex.Transaction, locationId: string, allowedTo: readonly OcpiPublishToken[], receivers?: readonly Recipient[]): Promise<Recipient[]> {
+  return routed(trx, await listConcernedParties(trx, locationId, allowedTo), receivers ?? (await receiversOf(trx)));
 }
 
 async function enqueue(trx: Knex.Transaction, owner: PartyRef, locationId: string, to: Recipient, push: { method: 'PUT' | 'PATCH'; path: string; body: unknown }): Promise<void> {
@@ -69,8 +69,7 @@ async function enqueue(trx: Knex.Transaction, owner: PartyRef, locationId: strin
  * The PUTs of a published location: each receiver's own view, then the party views that differ from their
  * receiver's (parties with tariffs of their own reached through a hub or platform).
  */
-async function publishedPuts(trx: Knex.Transaction, tariffs: ConnectorTariffView, tree: LocationTree): Promise<Array<{ to: Recipient; tree: LocationTree }>> {
-  const receivers = await receiversOf(trx);
+async function publishedPuts(trx: Knex.Transaction, tariffs: ConnectorTariffView, tree: LocationTree, receivers: readonly Recipient[]): Promise<Array<{ to: Recipient; tree: LocationTree }>> {
   const viewOf = async (r: Recipient) => tariffs.partyTariffIds(trx, r.viewParty, connectorIdsOf(tree));
   const puts: Array<{ to: Recipient; tree: LocationTree; key: string }> = [];
   for (const r of receivers) {
@@ -98,18 +97,19 @@ async function tariffViews(trx: Knex.Transaction, tariffs: ConnectorTariffView, 
  */
 export async function pushLocation(trx: Knex.Transaction, tariffs: ConnectorTariffView, locationId: string, onlyParty: PartyRef | null = null): Promise<void> {
   // No partner takes locations: nothing to build (a pending EVSE stays pending: its next push is a Location PUT).
-  if ((await receiversOf(trx)).length === 0) return;
+  const receivers = await receiversOf(trx);
+  if (receivers.length === 0) return;
   const tree = await findLocationTreeById(trx, locationId);
   if (!tree) return;
   const owner = { countryCode: tree.location.countryCode, partyId: tree.location.partyId };
   let puts: Array<{ to: Recipient; tree: LocationTree }>;
   if (tree.location.publish && onlyParty) {
-    const to = await routed(trx, [onlyParty], await receiversOf(trx));
+    const to = await routed(trx, [onlyParty], receivers);
     puts = await tariffViews(trx, tariffs, tree, to);
   } else if (tree.location.publish) {
-    puts = await publishedPuts(trx, tariffs, tree);
+    puts = await publishedPuts(trx, tariffs, tree, receivers);
   } else {
-    const to = (await concernedRecipients(trx, locationId, tree.location.publishAllowedTo ?? [])).filter((r) => !onlyParty || isSameParty(r.viewParty, onlyParty));
+    const to = (await concernedRecipients(trx, locationId, tree.location.publishAllowedTo ?? [], receivers)).filter((r) => !onlyParty || isSameParty(r.viewParty, onlyParty));
     puts = await tariffViews(trx, tariffs, tree, to);
   }
   await clearPendingLocationPush(trx, locationId);
