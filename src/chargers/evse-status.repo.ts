@@ -1,5 +1,5 @@
 // The EVSE status recomputation of a whole batch (issue 8): what decides the OCPI status of many EVSEs in one
-// statement, and their new statuses in another, instead of four statements per StatusNotification.
+// statement, and their new statuses in another, instead of five statements per StatusNotification.
 import { toArrayLiteral } from '../db/array-literal.ts';
 import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';

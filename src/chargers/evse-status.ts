@@ -1,5 +1,5 @@
 // The OCPI status of EVSEs recomputed from their connectors, for a whole batch at once (issue 8): three
-// statements whatever the number of EVSEs (inputs, the override's, the update), not four per EVSE.
+// statements whatever the number of EVSEs (inputs, the override's, the update), not five per EVSE.
 import type { Knex } from 'knex';
 import type { EvseStatusOverride } from './charger.types.ts';
 import { evseStatusOf } from './connector-state.ts';
