@@ -1,12 +1,13 @@
 // Idle memory of `cpms serve` on the embedded database (issue 8 target: RSS well under 300 MB), measured on
 // the real process: the first start on a new DATA_DIR (which creates the database) and a restart on it.
-// Runs bin/cpms.js as `npm start` does (the compiled dist/ when built). Run: npm run bench
+// Runs bin/cpms.js as `npm start` does (its node flags; the compiled dist/ when built). Run: npm run bench
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { START_NODE_FLAGS } from './start-flags.ts';
 
 const BIN = new URL('../bin/cpms.js', import.meta.url).pathname;
 const IS_COMPILED = existsSync(new URL('../dist/src/cli/index.js', import.meta.url));
@@ -36,7 +37,7 @@ function started(child: ChildProcess): Promise<void> {
 async function measure(dataDir: string): Promise<{ idle: number; peak: number; startMs: number }> {
   const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'info', REDIS_URL: '', CPMS_FROM_SOURCE: '' };
   const t0 = Date.now();
-  const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...START_NODE_FLAGS, BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     await started(child);
     const startMs = Date.now() - t0;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { START_NODE_FLAGS } from './start-flags.ts';
 
 export interface Target {
   name: string;
@@ -92,8 +93,8 @@ export async function startCpms(serverUrl: string): Promise<Target> {
   }
   // No per-charger rate limit: the flood is the point (the default, 50 calls/s per charger, would cap it).
   const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, JOBS_ENABLED: 'false', LOG_LEVEL: 'info', REDIS_URL: '', PUBLIC_URL: '', OCPP_RATE_LIMIT_CALLS_PER_SEC: '0' };
-  // BENCH_CPMS_NODE_ARGS: extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-  const nodeArgs = process.env.BENCH_CPMS_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // `npm start`'s node flags, then BENCH_CPMS_NODE_ARGS: extra ones, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = [...START_NODE_FLAGS, ...(process.env.BENCH_CPMS_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: Array<Record<string, any>> = [];
   await readLines(child, (l) => ['ocpp', 'admin', 'health'].every((i) => l.some((x) => x.interface === i)), lines);

@@ -16,19 +16,6 @@ export interface SampleRow {
   sample: Sample;
 }
 
-/** The key of a stored sample (migration 20261204130002) as the insert returned it. */
-export interface StoredKey {
-  chargePointId: string;
-  connectorNumber: number;
-  timestamp: Date;
-  measurand: string;
-  phase: string | null;
-  location: string;
-  unit: string | null;
-  context: string;
-  format: string;
-}
-
 /** A session named by its charger and transaction id. */
 export interface SessionRef {
   chargePointId: string;
@@ -45,53 +32,133 @@ export async function listSessionsOfChargePoints(db: Db, pairs: ReadonlyArray<re
 // The sample key (migration 20261204130002), NULLS NOT DISTINCT: a replayed sample conflicts with the stored one.
 const SAMPLE_KEY = '(charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format)';
 
-/** One array literal per column of the samples, in the order of SAMPLE_UNNEST. */
-function sampleColumns(rows: readonly SampleRow[]): string[] {
-  const column = (f: (r: SampleRow) => string | number | null) => toArrayLiteral(rows.map(f));
-  return [
-    column((r) => r.chargePointId),
-    column((r) => r.connectorNumber),
-    column((r) => r.sessionFk),
-    column((r) => r.sample.timestamp.toISOString()),
-    column((r) => r.sample.measurand),
-    column((r) => r.sample.phase),
-    column((r) => r.sample.unit),
-    column((r) => r.sample.location),
-    column((r) => r.sample.context),
-    column((r) => r.sample.format),
-    column((r) => r.sample.value),
-    column((r) => r.sample.numeric),
-    column((r) => r.sample.signing?.encodingMethod ?? null),
-    column((r) => r.sample.signing?.signingMethod ?? null),
-    column((r) => r.sample.signing?.publicKey ?? null),
-  ];
+/**
+ * A batch's samples as few bytes as possible: a charger sends each reading (its charger, connector, session and
+ * timestamp) with several samples and the same few kinds of sample (measurand, phase, unit, location, context,
+ * format) in every reading, so each goes once into its own arrays and a sample is a reading's and a kind's
+ * number, its value, and its numeric value only when that is not the value itself. The samples repeated
+ * within the batch are left out (the first one is stored, as a single insert would).
+ */
+interface CompactSamples {
+  params: string[];
+  /** Per sample sent (in order), the index of its row in the rows given. */
+  rowOf: number[];
+  /** How many samples sent are of a session. */
+  ofSession: number;
 }
 
-const SAMPLE_UNNEST = `unnest(?::text[], ?::int[], ?::int[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::text[], ?::text[], ?::text[])
-  with ordinality as x(charge_point_id, connector_number, session_fk, "timestamp", measurand, phase, unit, location, context, format, value, numeric_value,
-    encoding_method, signing_method, public_key, ord)`;
+/** The same kind of sample: the sample key's columns besides the charger, connector and time. */
+const isSameKind = (a: Sample, b: Sample) => a.measurand === b.measurand && a.phase === b.phase && a.unit === b.unit && a.location === b.location && a.context === b.context && a.format === b.format;
+
+function compactSamples(rows: readonly SampleRow[]): CompactSamples {
+  // A reading is (charger, connector, session, time); a time is (charger, connector, time), what the sample key
+  // holds besides the kind. Rows come reading by reading, so a reading is looked up once, not per sample.
+  const readings = new Map<string, number>();
+  const times = new Map<string, number>();
+  const timeOf: number[] = [0];
+  const kindsOf = new Map<string, Sample[]>();
+  const kindNumber = new Map<Sample, number>();
+  const rCp: string[] = [], rConnector: number[] = [], rSession: Array<number | null> = [], rAt: string[] = [];
+  const kMeasurand: string[] = [], kPhase: Array<string | null> = [], kUnit: Array<string | null> = [], kLocation: string[] = [], kContext: string[] = [], kFormat: string[] = [];
+  const xReading: number[] = [], xKind: number[] = [], xValue: string[] = [], xNumeric: Array<string | null> = [];
+  const xEncoding: Array<string | null> = [], xSigning: Array<string | null> = [], xKey: Array<string | null> = [];
+  // A sample's (time, kind) as one number: there are fewer kinds than rows.
+  const seen = new Set<number>();
+  const rowOf: number[] = [];
+  let ofSession = 0;
+  let isSigned = false;
+  let previous: SampleRow | undefined;
+  let reading = 0;
+  rows.forEach((row, i) => {
+    const s = row.sample;
+    const isSameReading = previous !== undefined && previous.chargePointId === row.chargePointId && previous.connectorNumber === row.connectorNumber && previous.sessionFk === row.sessionFk && previous.sample.timestamp.getTime() === s.timestamp.getTime();
+    previous = row;
+    if (!isSameReading) {
+      const time = `${row.chargePointId}\u0000${row.connectorNumber}\u0000${s.timestamp.getTime()}`;
+      const readingKey = `${time}\u0000${row.sessionFk ?? ''}`;
+      const known = readings.get(readingKey);
+      if (known !== undefined) reading = known;
+      else {
+        reading = readings.size + 1;
+        readings.set(readingKey, reading);
+        if (!times.has(time)) times.set(time, times.size + 1);
+        timeOf[reading] = times.get(time)!;
+        rCp.push(row.chargePointId), rConnector.push(row.connectorNumber), rSession.push(row.sessionFk), rAt.push(s.timestamp.toISOString());
+      }
+    }
+    // Kinds are few: compared field by field among those of the same measurand.
+    const sameMeasurand = kindsOf.get(s.measurand) ?? kindsOf.set(s.measurand, []).get(s.measurand)!;
+    const like = sameMeasurand.find((k) => isSameKind(k, s));
+    let kind = like && kindNumber.get(like);
+    if (kind === undefined) {
+      kind = kindNumber.size + 1;
+      kindNumber.set(s, kind);
+      sameMeasurand.push(s);
+      kMeasurand.push(s.measurand), kPhase.push(s.phase), kUnit.push(s.unit), kLocation.push(s.location), kContext.push(s.context), kFormat.push(s.format);
+    }
+    // The unique key leaves the session out: the same sample of one charger and time is stored once.
+    const sampleKey = timeOf[reading]! * (rows.length + 1) + kind;
+    if (seen.has(sampleKey)) return;
+    seen.add(sampleKey);
+    rowOf.push(i);
+    if (row.sessionFk !== null) ofSession++;
+    xReading.push(reading), xKind.push(kind), xValue.push(s.value);
+    // NULL: the numeric value is the value itself; '': there is none (not a number).
+    xNumeric.push(s.numeric === s.value ? null : (s.numeric ?? ''));
+    xEncoding.push(s.signing?.encodingMethod ?? null), xSigning.push(s.signing?.signingMethod ?? null), xKey.push(s.signing?.publicKey ?? null);
+    if (s.signing) isSigned = true;
+  });
+  // Shorter arrays of one unnest are padded with NULLs: a batch without signed samples sends none of them.
+  const signing = isSigned ? [xEncoding, xSigning, xKey] : [[], [], []];
+  const params = [
+    ...[rCp, rConnector, rSession, rAt],
+    ...[kMeasurand, kPhase, kUnit, kLocation, kContext, kFormat],
+    ...[xReading, xKind, xValue, xNumeric, ...signing],
+  ].map(toArrayLiteral);
+  return { params, rowOf, ofSession };
+}
 
 /**
  * Stores the samples not stored yet, in one statement, in the order given (a sample repeated within the
- * rows, or stored before, is skipped; a concurrent insert of it is waited for). Returns the keys of the
- * samples it stored for a session: only those matter to what follows (energy, hooks), and returning
- * nothing else keeps the answer small.
+ * rows, or stored before, is skipped; a concurrent insert of it is waited for). Returns, for each row given,
+ * whether it was stored, for the rows of a session only (only those matter to what follows: energy, hooks).
+ * The answer is one row when every sample of a session was stored (the usual case); otherwise the numbers
+ * of those stored.
  */
-export async function insertSampleRows(db: Db, rows: readonly SampleRow[]): Promise<StoredKey[]> {
-  if (rows.length === 0) return [];
-  const { rows: stored } = await db.raw(
-    `with stored as (
-       insert into meter_values (charge_point_id, connector_number, session_fk, timestamp, measurand, phase, unit, location, context, format, value, numeric_value,
-                                 encoding_method, signing_method, public_key, received_at)
-       select charge_point_id, connector_number, session_fk, "timestamp", measurand, phase, unit, location, context, format, value, numeric_value,
-              encoding_method, signing_method, public_key, ?::timestamptz
-         from ${SAMPLE_UNNEST} order by ord
-       on conflict ${SAMPLE_KEY} do nothing
-       returning session_fk, charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format)
-     select charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format from stored where session_fk is not null`,
-    [dbNow(db), ...sampleColumns(rows)],
+export async function insertSampleRows(db: Db, rows: readonly SampleRow[]): Promise<boolean[]> {
+  const isStored = rows.map(() => false);
+  if (rows.length === 0) return isStored;
+  const { params, rowOf, ofSession } = compactSamples(rows);
+  const { rows: answer } = await db.raw(
+    `with r as (select * from unnest(?::text[], ?::int[], ?::int[], ?::timestamptz[]) with ordinality as r(charge_point_id, connector_number, session_fk, "timestamp", i)),
+          k as (select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) with ordinality as k(measurand, phase, unit, location, context, format, i)),
+          x as (select * from unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                  with ordinality as x(reading, kind, value, numeric_text, encoding_method, signing_method, public_key, ord)),
+          stored as (
+            insert into meter_values (charge_point_id, connector_number, session_fk, timestamp, measurand, phase, unit, location, context, format, value, numeric_value,
+                                      encoding_method, signing_method, public_key, received_at)
+            select r.charge_point_id, r.connector_number, r.session_fk, r."timestamp", k.measurand, k.phase, k.unit, k.location, k.context, k.format, x.value,
+                   case when x.numeric_text is null then x.value::numeric else nullif(x.numeric_text, '')::numeric end,
+                   x.encoding_method, x.signing_method, x.public_key, ?::timestamptz
+              from x join r on r.i = x.reading join k on k.i = x.kind order by x.ord
+            on conflict ${SAMPLE_KEY} do nothing
+            returning session_fk, charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format),
+          n as (select count(*) as c from stored where session_fk is not null)
+     select 0 as ord from n where n.c = ?
+     union all
+     select x.ord from x join r on r.i = x.reading join k on k.i = x.kind
+       join stored t on t.charge_point_id = r.charge_point_id and t.connector_number = r.connector_number and t."timestamp" = r."timestamp" and t.measurand = k.measurand
+                    and t.location = k.location and t.context = k.context and t.format = k.format and t.phase is not distinct from k.phase and t.unit is not distinct from k.unit
+      where r.session_fk is not null and (select c from n) <> ?`,
+    [...params, dbNow(db), ofSession, ofSession],
   );
-  return stored.map((r: Row) => ({ chargePointId: r.charge_point_id, connectorNumber: r.connector_number, timestamp: new Date(r.timestamp), measurand: r.measurand, phase: r.phase, location: r.location, unit: r.unit, context: r.context, format: r.format }));
+  const isEvery = answer.length === 1 && Number(answer[0].ord) === 0;
+  if (isEvery) {
+    for (const i of rowOf) isStored[i] = rows[i]!.sessionFk !== null;
+  } else {
+    for (const a of answer) isStored[rowOf[Number(a.ord) - 1]!] = true;
+  }
+  return isStored;
 }
 
 /** A session's latest energy register reading of the batch. */

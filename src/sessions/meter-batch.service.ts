@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import { ensureConnectorOf } from '../chargers/charger.service.ts';
 import { latestEnergyRegisterWh, type Sample } from './meter-values.ts';
-import { insertSampleRows, listSessionsOfChargePoints, updateSessionsEnergy, type EnergyUpdate, type SampleRow, type StoredKey } from './meter-batch.repo.ts';
+import { insertSampleRows, listSessionsOfChargePoints, updateSessionsEnergy, type EnergyUpdate, type SampleRow } from './meter-batch.repo.ts';
 import type { KnownTransactions } from './known-transactions.ts';
 import type { SessionMeterValuesHook } from './session.service.ts';
 
@@ -31,9 +31,6 @@ export interface MeterBatchContext {
   knownTransactions: KnownTransactions;
 }
 
-const sampleKey = (cp: string, connector: number, s: Omit<StoredKey, 'chargePointId' | 'connectorNumber'>) =>
-  [cp, connector, s.timestamp.getTime(), s.measurand, s.phase ?? '\u0001', s.location, s.unit ?? '\u0001', s.context, s.format].join('\u0000');
-
 async function ensureConnectors(trx: Knex.Transaction, items: readonly MeterItem[], ctx: MeterBatchContext): Promise<void> {
   const seen = new Set<string>();
   for (const it of items) {
@@ -45,20 +42,10 @@ async function ensureConnectors(trx: Knex.Transaction, items: readonly MeterItem
   }
 }
 
-/**
- * The samples each item stored (those of items in a session: the insert reports no others); a sample
- * repeated within the batch counts for its first item only.
- */
-function attribute(items: readonly MeterItem[], stored: readonly StoredKey[]): Sample[][] {
-  // Nothing stored for a session (e.g. a batch of main-meter readings): no sample keys to build.
-  if (stored.length === 0) return items.map(() => []);
-  const keys = new Set(stored.map((k) => sampleKey(k.chargePointId, k.connectorNumber, k)));
-  return items.map((it) =>
-    it.samples.filter((s) => {
-      const key = sampleKey(it.chargePointId, it.connectorNumber, s);
-      return keys.delete(key);
-    }),
-  );
+/** The samples each item stored, from the insert's answer per row (the rows are the items' samples in order). */
+function attribute(items: readonly MeterItem[], isStored: readonly boolean[]): Sample[][] {
+  let row = 0;
+  return items.map((it) => it.samples.filter(() => isStored[row++]!));
 }
 
 /** Per session: its latest register reading among the samples just stored. */

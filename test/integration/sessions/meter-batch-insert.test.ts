@@ -1,0 +1,116 @@
+// The samples' insert of the MeterValues group commit (issue 8) sends each reading and each kind of sample
+// once and a sample as two numbers, its value and its numeric value only when that differs from the value.
+// What it stores must be what the samples say, and its answer must tell exactly which rows of a session it
+// stored: all of them in one row (the usual case), or the numbers of those stored when some were not.
+import { expect } from 'chai';
+import type { App } from '../../../src/app.ts';
+import { insertSampleRows, type SampleRow } from '../../../src/sessions/meter-batch.repo.ts';
+import type { Sample } from '../../../src/sessions/meter-values.ts';
+import type { TestDb } from '../../helpers/db.ts';
+import { useAppOnTestDb } from '../../helpers/app.ts';
+import { aRegisteredCharger } from '../../fixtures/chargers.ts';
+
+const T0 = Date.parse('2026-03-01T10:00:00Z');
+
+const aSample = (min: number, over: Partial<Sample> = {}): Sample => ({
+  timestamp: new Date(T0 + min * 60_000),
+  measurand: 'Energy.Active.Import.Register',
+  phase: null,
+  unit: 'Wh',
+  location: 'Outlet',
+  context: 'Sample.Periodic',
+  format: 'Raw',
+  value: '1000',
+  numeric: '1000',
+  ...over,
+});
+
+describe('integration sessions: the samples insert of a MeterValues batch', () => {
+  let t: TestDb;
+  let app: App;
+
+  useAppOnTestDb((db, a) => ((t = db), (app = a)));
+
+  const stored = async (chargePointId: string) =>
+    (await t.db('meter_values').where({ charge_point_id: chargePointId }).orderBy('id')).map((r) => ({
+      connector: r.connector_number,
+      session: r.session_fk === null ? null : Number(r.session_fk),
+      at: new Date(r.timestamp).toISOString(),
+      measurand: r.measurand,
+      phase: r.phase,
+      unit: r.unit,
+      location: r.location,
+      context: r.context,
+      format: r.format,
+      value: r.value,
+      numeric: r.numeric_value === null ? null : Number(r.numeric_value),
+      signing: r.encoding_method === null ? null : [r.encoding_method, r.signing_method, r.public_key],
+    }));
+
+  it('should store every column of each sample as given, whatever the kinds, readings and values of the batch', async () => {
+    // Arrange: two chargers, readings of two times, phases, a unit-less SoC, a '+' value (numeric differs from
+    // the text), a value that is no number, a signed sample, a main-meter reading without a session
+    const a = await aRegisteredCharger(app.services);
+    const b = await aRegisteredCharger(app.services);
+    const rows: SampleRow[] = [
+      { chargePointId: a, connectorNumber: 1, sessionFk: 7, sample: aSample(0) },
+      { chargePointId: a, connectorNumber: 1, sessionFk: 7, sample: aSample(0, { measurand: 'Voltage', phase: 'L1-N', unit: 'V', value: '230.1', numeric: '230.1' }) },
+      { chargePointId: a, connectorNumber: 1, sessionFk: 7, sample: aSample(0, { measurand: 'SoC', unit: null, location: 'EV', value: '+54', numeric: '54' }) },
+      { chargePointId: a, connectorNumber: 1, sessionFk: 7, sample: aSample(0, { format: 'SignedData', value: 'OCMF|{"x":"\\"q\\""}', numeric: null, signing: { encodingMethod: 'OCMF', signingMethod: 'ECDSA-secp256r1-SHA256', publicKey: null } }) },
+      { chargePointId: b, connectorNumber: 2, sessionFk: 9, sample: aSample(1, { context: 'Transaction.Begin', value: '12.5', numeric: '12.5' }) },
+      { chargePointId: b, connectorNumber: 0, sessionFk: null, sample: aSample(1, { value: 'n/a', numeric: null }) },
+    ];
+
+    // Act
+    const isStored = await insertSampleRows(t.db, rows);
+
+    // Assert: every row of a session stored and reported; the main meter's stored but not reported
+    expect(isStored).to.deep.equal([true, true, true, true, true, false]);
+    const base = { connector: 1, session: 7, at: '2026-03-01T10:00:00.000Z', phase: null, unit: 'Wh', location: 'Outlet', context: 'Sample.Periodic', format: 'Raw', signing: null };
+    expect(await stored(a)).to.deep.equal([
+      { ...base, measurand: 'Energy.Active.Import.Register', value: '1000', numeric: 1000 },
+      { ...base, measurand: 'Voltage', phase: 'L1-N', unit: 'V', value: '230.1', numeric: 230.1 },
+      { ...base, measurand: 'SoC', unit: null, location: 'EV', value: '+54', numeric: 54 },
+      { ...base, measurand: 'Energy.Active.Import.Register', format: 'SignedData', value: 'OCMF|{"x":"\\"q\\""}', numeric: null, signing: ['OCMF', 'ECDSA-secp256r1-SHA256', null] },
+    ]);
+    const at1 = '2026-03-01T10:01:00.000Z';
+    expect(await stored(b)).to.deep.equal([
+      { ...base, connector: 2, session: 9, at: at1, measurand: 'Energy.Active.Import.Register', context: 'Transaction.Begin', value: '12.5', numeric: 12.5 },
+      { ...base, connector: 0, session: null, at: at1, measurand: 'Energy.Active.Import.Register', value: 'n/a', numeric: null },
+    ]);
+  });
+
+  it('should report only the rows it stored when some were stored before or repeat an earlier row of the batch', async () => {
+    // Arrange: a reading stored before; then a batch repeating one of its samples, with a new one, a sample
+    // repeated within the batch (the first counts), a new reading, and its sample again under another session
+    const a = await aRegisteredCharger(app.services);
+    const row = (min: number, over: Partial<Sample> = {}): SampleRow => ({ chargePointId: a, connectorNumber: 1, sessionFk: 11, sample: aSample(min, over) });
+    await insertSampleRows(t.db, [row(0)]);
+
+    // Act
+    const isStored = await insertSampleRows(t.db, [row(0), row(0, { measurand: 'Power.Active.Import', unit: 'W', value: '7000', numeric: '7000' }), row(1), row(1, { value: '1500', numeric: '1500' }), row(2), { ...row(2), sessionFk: 13 }]);
+
+    // Assert: the repeated rows of the batch are not stored (their first is, with the first's value and session)
+    expect(isStored).to.deep.equal([false, true, true, false, true, false]);
+    expect((await stored(a)).map((x) => [x.at.slice(14, 16), x.measurand, x.value, x.session])).to.deep.equal([
+      ['00', 'Energy.Active.Import.Register', '1000', 11],
+      ['00', 'Power.Active.Import', '7000', 11],
+      ['01', 'Energy.Active.Import.Register', '1000', 11],
+      ['02', 'Energy.Active.Import.Register', '1000', 11],
+    ]);
+  });
+
+  it('should report nothing stored when the whole batch was stored before', async () => {
+    // Arrange
+    const a = await aRegisteredCharger(app.services);
+    const rows: SampleRow[] = [0, 1].map((min) => ({ chargePointId: a, connectorNumber: 1, sessionFk: 12, sample: aSample(min) }));
+    await insertSampleRows(t.db, rows);
+
+    // Act
+    const isStored = await insertSampleRows(t.db, rows);
+
+    // Assert
+    expect(isStored).to.deep.equal([false, false]);
+    expect(await stored(a)).to.have.length(2);
+  });
+});
