@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError } from 'commander';
-import { loadConfig, type Config } from '../config/load.ts';
+import { isYoungGenerationSized, loadConfig, type Config } from '../config/load.ts';
 import { serve, type Serving } from '../main.ts';
 import { Conflict, InvalidInput, NotFound } from '../shared/errors.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
@@ -20,7 +20,7 @@ async function serveUntilSignalled(): Promise<never> {
   if (config.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
   // V8 sizes the young generation only at start-up: with its default (16 MB semi-spaces) a busy node spends a
   // third of its CPU time collecting the garbage of charger messages (issue 8). `npm start` gives 64 MB.
-  if (!/--max-semi-space-size/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`)) {
+  if (!isYoungGenerationSized()) {
     logger.info("node runs with V8's default young generation: start cpms serve with --max-semi-space-size=64 (as npm start does, or in NODE_OPTIONS) for much less garbage collection per charger message under load");
   }
   const starting = (async () => {

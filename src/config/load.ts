@@ -425,3 +425,8 @@ function assertCronExpressions(node: Record<string, unknown>, prefix = ''): void
     }
   }
 }
+
+/** Whether node was started with V8's young generation sized (`--max-semi-space-size`, on its command line or in NODE_OPTIONS). */
+export function isYoungGenerationSized(execArgv: readonly string[] = process.execArgv, env: NodeJS.ProcessEnv = process.env): boolean {
+  return /--max-semi-space-size/.test(`${execArgv.join(' ')} ${env.NODE_OPTIONS ?? ''}`);
+}

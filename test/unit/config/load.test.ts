@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ENV_VARS, loadConfig } from '../../../src/config/load.ts';
+import { ENV_VARS, isYoungGenerationSized, loadConfig } from '../../../src/config/load.ts';
 
 describe('unit config/load', () => {
   it('should load the defaults from config/default.json', () => {
@@ -115,5 +115,11 @@ describe('unit config/load', () => {
     const names = ENV_VARS.map(([name]) => name);
 
     expect(names).to.include.members(['PORT', 'DATABASE_URL', 'DATA_DIR', 'LOG_LEVEL']);
+  });
+
+  it("should tell whether node was given V8's young generation size, on its command line or in NODE_OPTIONS", () => {
+    expect(isYoungGenerationSized(['--max-semi-space-size=64'], {})).to.equal(true);
+    expect(isYoungGenerationSized([], { NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=32' })).to.equal(true);
+    expect(isYoungGenerationSized(['--enable-source-maps'], { NODE_OPTIONS: '--max-old-space-size=512' })).to.equal(false);
   });
 });
