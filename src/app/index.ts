@@ -8,6 +8,7 @@ import { ConnectionRegistry } from '../ocpp/connections.ts';
 import type { AppDeps } from './app.types.ts';
 import { buildServices, type Services } from './services.ts';
 import { buildHttpApp, createServer } from './http.ts';
+import { gateNewConnections } from './read-gate.ts';
 import { attachOcppEndpoint, createCommandSender } from './ocpp.ts';
 import { createMetrics, listenMetrics, wireMetrics } from './metrics.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -40,6 +41,10 @@ interface Runtime {
 // logged as 'event loop delay' at the graceful stop, and on demand (SIGUSR2 to `cpms serve`) since the
 // previous report: the reconnect-storm benchmark reads registration and storm apart that way.
 const loopDelays = new WeakMap<Runtime, IntervalHistogram>();
+
+// A new connection whose first request has not come within this stops holding a place of the read gate
+// (read-gate.ts): a slow client then delays the others by this much at most.
+const NEW_CONNECTION_ARMED_MS = 100;
 
 function logLoopDelay(rt: Runtime, o: { isFinal: boolean }): void {
   const h = loopDelays.get(rt);
@@ -133,6 +138,7 @@ export function createApp(deps: AppDeps) {
   wireMetrics(metrics, { db: deps.db, clock: deps.clock, services, connections });
   const app = buildHttpApp(deps, services, commands, metrics);
   const server = createServer(config, app);
+  if (config.http.maxNewConnectionsReading > 0) gateNewConnections(server, { maxArmed: config.http.maxNewConnectionsReading, armedTimeoutMs: NEW_CONNECTION_ARMED_MS });
   const ocpp = attachOcppEndpoint(server, deps, services, connections, bus, metrics);
   const rt: Runtime = { deps, nodeId, server, services, connections, bus, ocpp, metrics };
   const { chargers, chargerImport, connectors, chargerAuth, chargerConnections, onboarding, lastSeen, authorize, tokens, sessions, locations, apiKeys, partners, credentials, tariffs, cdrs, statements, stuckSessions, alerts, alertRules, webhooks, operators, auth, audit, drivers, access, localLists, adhoc, chargerSecurity, securityEvents, certificates, driverAccounts } = services;

@@ -92,7 +92,7 @@ export interface Config {
     connectorDataKeys: ConnectorDataKey[];
   };
   /** Node's HTTP server limits (slowloris, slow bodies), shared by OCPP handshakes, admin API and OCPI. */
-  http: { headersTimeoutSec: number; requestTimeoutSec: number; keepAliveTimeoutSec: number };
+  http: { headersTimeoutSec: number; requestTimeoutSec: number; keepAliveTimeoutSec: number; maxNewConnectionsReading: number };
   jobs: { enabled: boolean };
   /** Operator logins (admin API sessions): session lifetime, and lock-out after failed logins. */
   auth: { sessionTtlMin: number; maxFailedLogins: number; lockoutMin: number };
@@ -340,6 +340,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['HTTP_HEADERS_TIMEOUT_SEC', 'http.headersTimeoutSec', int],
   ['HTTP_REQUEST_TIMEOUT_SEC', 'http.requestTimeoutSec', int],
   ['HTTP_KEEP_ALIVE_TIMEOUT_SEC', 'http.keepAliveTimeoutSec', int],
+  ['HTTP_MAX_NEW_CONNECTIONS_READING', 'http.maxNewConnectionsReading', int],
   ['OCPP_MAX_CONNECTOR_ID', 'ocpp.maxConnectorId', int],
   ['JOBS_ENABLED', 'jobs.enabled', bool],
   ['AUTH_SESSION_TTL_MIN', 'auth.sessionTtlMin', int],
