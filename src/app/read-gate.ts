@@ -3,8 +3,9 @@
 // together: libuv reads every readable socket in one poll phase before timers run, and Node parses each
 // request there (~40–130 µs), so the node stalled for up to a second with nothing else served. Accepted
 // sockets are therefore held paused, and at most `maxArmed` are reading while waiting for their first
-// request; one is let read as another's request arrives (or it closes, or a short wait passes). A poll phase
-// then parses at most that many new requests. Sockets already past their first request are not affected.
+// request; one is let read as another's request arrives or it closes. A socket whose request has not come
+// within a short wait is paused again and goes to the back of the queue (its request waits in the kernel), so
+// a poll phase parses at most that many new requests. Sockets past their first request are not affected.
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
@@ -12,7 +13,7 @@ import { Server as TlsServer } from 'node:tls';
 export interface ReadGateOptions {
   /** How many new sockets may read at once while their first request has not arrived. */
   maxArmed: number;
-  /** A socket whose request has not come after this no longer counts (a slow or idle client). */
+  /** A socket whose request has not come after this is stopped and waits again, behind the others. */
   armedTimeoutMs: number;
 }
 
@@ -25,6 +26,7 @@ export class ReadGate<T extends object> {
   constructor(
     private readonly o: ReadGateOptions,
     private readonly start: (item: T) => void,
+    private readonly stop: (item: T) => void,
     private readonly isGone: (item: T) => boolean = () => false,
   ) {
     if (!(o.maxArmed >= 1)) throw new RangeError('maxArmed must be at least 1');
@@ -45,6 +47,14 @@ export class ReadGate<T extends object> {
     this.pump();
   }
 
+  /** An armed item whose request has not come: stopped, and back in the queue behind the others. */
+  private requeue(item: T): void {
+    if (!this.armed.delete(item)) return;
+    this.stop(item);
+    this.waiting.push(item);
+    this.pump();
+  }
+
   get armedCount(): number {
     return this.armed.size;
   }
@@ -57,7 +67,7 @@ export class ReadGate<T extends object> {
     while (this.armed.size < this.o.maxArmed && this.head < this.waiting.length) {
       const item = this.waiting[this.head++]!;
       if (this.isGone(item)) continue;
-      const timer = setTimeout(() => this.settle(item), this.o.armedTimeoutMs);
+      const timer = setTimeout(() => this.requeue(item), this.o.armedTimeoutMs);
       timer.unref();
       this.armed.set(item, timer);
       this.start(item);
@@ -77,7 +87,7 @@ export class ReadGate<T extends object> {
  */
 export function gateNewConnections(server: Server, o: ReadGateOptions): ReadGate<Socket> | undefined {
   if (server instanceof TlsServer) return undefined;
-  const gate = new ReadGate<Socket>(o, (socket) => socket.resume(), (socket) => socket.destroyed);
+  const gate = new ReadGate<Socket>(o, (socket) => socket.resume(), (socket) => socket.pause(), (socket) => socket.destroyed);
   // net.Server reads this on each accepted connection (`pauseOnConnect`, which http.createServer does not take).
   (server as Server & { pauseOnConnect: boolean }).pauseOnConnect = true;
   // Before Node's HTTP listener, which only sets the parser up: the socket stays paused until its turn.

@@ -11,8 +11,9 @@ describe('unit app/read-gate', () => {
 
   function aGate(maxArmed: number, armedTimeoutMs = 60_000) {
     const started: string[] = [];
-    const gate = new ReadGate<Item>({ maxArmed, armedTimeoutMs }, (x) => void started.push(x.name), (x) => x.isGone === true);
-    return { gate, started };
+    const stopped: string[] = [];
+    const gate = new ReadGate<Item>({ maxArmed, armedTimeoutMs }, (x) => void started.push(x.name), (x) => void stopped.push(x.name), (x) => x.isGone === true);
+    return { gate, started, stopped };
   }
 
   it('should start at most maxArmed items and the next one, in order, each time one settles', () => {
@@ -51,21 +52,32 @@ describe('unit app/read-gate', () => {
     expect(started).to.deep.equal(['s0', 's2']);
   });
 
-  it('should let the next item start when an armed one has waited armedTimeoutMs for its request', async () => {
-    // Arrange
-    const { gate, started } = aGate(1, 20);
+  it('should stop an item that waited armedTimeoutMs for its request and start it again behind the others', async () => {
+    // Arrange: a never gets its request; b gets its as soon as it may read
+    const started: string[] = [];
+    const stopped: string[] = [];
+    const gate = new ReadGate<Item>(
+      { maxArmed: 1, armedTimeoutMs: 20 },
+      (x) => {
+        started.push(x.name);
+        if (x === b) queueMicrotask(() => gate.settle(b));
+      },
+      (x) => void stopped.push(x.name),
+    );
     const [a, b] = items(2);
 
     // Act
     gate.admit(a!);
     gate.admit(b!);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    while (started.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
 
-    // Assert
-    expect(started).to.deep.equal(['s0', 's1']);
+    // Assert: a was stopped when b started, and started again when b settled
+    expect(started).to.deep.equal(['s0', 's1', 's0']);
+    expect(stopped).to.deep.equal(['s0']);
+    expect([gate.armedCount, gate.waitingCount]).to.deep.equal([1, 0]);
   });
 
   it('should refuse a gate that could never start anything', () => {
-    expect(() => new ReadGate({ maxArmed: 0, armedTimeoutMs: 10 }, () => undefined)).to.throw(RangeError, /maxArmed/);
+    expect(() => new ReadGate({ maxArmed: 0, armedTimeoutMs: 10 }, () => undefined, () => undefined)).to.throw(RangeError, /maxArmed/);
   });
 });
