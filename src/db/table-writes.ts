@@ -10,6 +10,8 @@ const AFTER_COMMIT_MS = 1000;
 
 interface Watch {
   tables: ReadonlySet<string>;
+  /** Per table: an UPDATE of it counts only when it names one of these columns followed by `=`. */
+  columns: ReadonlyMap<string, RegExp>;
   listener: () => void;
 }
 
@@ -52,7 +54,7 @@ function watcherOf(db: Knex): Watcher {
     const tables = writtenTables(sql);
     if (tables.length === 0) return;
     for (const watch of watcher.watches) {
-      if (!tables.some((t) => watch.tables.has(t))) continue;
+      if (!tables.some((t) => watch.tables.has(t) && isWriteOfInterest(watch, t, sql))) continue;
       watch.listener();
       if (txId) {
         const touched = watcher.dirty.get(txId) ?? new Set<Watch>();
@@ -64,10 +66,33 @@ function watcherOf(db: Knex): Watcher {
   return w;
 }
 
+const LEADING_UPDATE = /^\s*update\s+(?:only\s+)?"?(\w+)"?/i;
+
+/**
+ * Whether a write to `table` concerns the watch: any insert, delete or WITH statement does; an UPDATE of a
+ * table the watch names columns of does only when the statement names one of them followed by `=` (set, or
+ * compared: either way it may concern them). A column named in no such way is not changed by the statement.
+ */
+function isWriteOfInterest(watch: Watch, table: string, sql: string): boolean {
+  const columns = watch.columns.get(table);
+  if (!columns) return true;
+  const update = LEADING_UPDATE.exec(sql);
+  return update?.[1]?.toLowerCase() !== table || columns.test(sql);
+}
+
+export interface TableWritesOptions {
+  /**
+   * Per table, the columns the listener depends on: an UPDATE of that table that names none of them (e.g. a
+   * status or last-seen update) does not call it. Inserts and deletes always do.
+   */
+  columns?: Readonly<Record<string, readonly string[]>>;
+}
+
 /** Calls `listener` whenever this process writes to one of `tables` (see above); returns the unsubscribe. */
-export function onTableWrites(db: Knex, tables: readonly string[], listener: () => void): () => void {
+export function onTableWrites(db: Knex, tables: readonly string[], listener: () => void, o: TableWritesOptions = {}): () => void {
   const watcher = watcherOf(db);
-  const watch: Watch = { tables: new Set(tables.map((t) => t.toLowerCase())), listener };
+  const columns = new Map(Object.entries(o.columns ?? {}).map(([table, cols]) => [table.toLowerCase(), new RegExp(`\\b(?:${cols.map((c) => c.replace(/\W/g, '')).join('|')})\\b"?\\s*=(?!=)`, 'i')]));
+  const watch: Watch = { tables: new Set(tables.map((t) => t.toLowerCase())), columns, listener };
   watcher.watches.add(watch);
   return () => watcher.watches.delete(watch);
 }

@@ -13,6 +13,9 @@ import { decideRoaming, isCacheable, isRoaming, realtimePolicy, withConcurrentTx
 import type { CachedAuthorization } from './authorization-cache.repo.ts';
 import type { AuthorizationDecision, IdToken, LocationReferences, RealtimeOutcome } from './token.types.ts';
 
+/** What a charger's location references are read from (location-references.repo), by table. */
+const REFERENCE_COLUMNS = { charge_points: ['location_id'], evses: ['uid', 'location_id', 'charge_point_id', 'is_removed'], connectors: ['evse_fk', 'connector_number', 'charge_point_id'] };
+
 export { decide } from './authorization-decision.ts';
 
 export interface AuthorizationResult extends AuthorizationDecision {
@@ -98,7 +101,8 @@ export class AuthorizeService {
     if (this.memoTtlMs <= 0) return;
     // Every memo also drops on a token change: a deleted token cascades to its cached answers.
     onTableWrites(o.db, ['id_tokens', 'partners'], () => this.tokensByUid.clear());
-    onTableWrites(o.db, ['evses', 'connectors', 'charge_points', 'locations'], () => this.locationRefs.clear());
+    // Not on status or last-seen updates (every few seconds under a fleet): only on what moves an EVSE.
+    onTableWrites(o.db, ['evses', 'connectors', 'charge_points', 'locations'], () => this.locationRefs.clear(), { columns: REFERENCE_COLUMNS });
     onTableWrites(o.db, ['authorization_cache', 'id_tokens', 'partners'], () => this.realtimeAnswers.clear());
   }
 

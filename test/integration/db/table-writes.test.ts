@@ -47,4 +47,29 @@ describe('integration db table writes', () => {
     // Assert
     expect([inTransaction, calls]).to.deep.equal([1, 2]);
   });
+
+  it('should not call a listener that names its columns on an update of that table naming none of them (status, last seen), and call it otherwise', async () => {
+    // Arrange: a charger at no location; a watch of where chargers are, as the access and Authorize memos keep
+    const id = `TW-${Date.now()}`;
+    await t.db('charge_points').insert({ id });
+    let calls = 0;
+    const stop = onTableWrites(t.db, ['charge_points', 'connectors'], () => (calls += 1), { columns: { charge_points: ['location_id'], connectors: ['evse_fk'] } });
+    const counted = async (write: () => Promise<unknown>) => {
+      const before = calls;
+      await write();
+      return calls - before;
+    };
+
+    // Act
+    const lastSeen = await counted(() => t.db.raw('update charge_points c set last_seen_at = greatest(c.last_seen_at, v.seen_at) from (select ?::text as id, now() as seen_at) v where c.id = v.id', [id]));
+    const status = await counted(() => t.db('charge_points').where({ id }).update({ is_online: true }));
+    const connectorStatus = await counted(() => t.db.raw('update connectors c set ocpp_status = v.status from unnest(?::int[], ?::text[]) as v(id, status) where c.id = v.id', ['{-1}', '{Available}']));
+    const moved = await counted(() => t.db('charge_points').where({ id }).update({ location_id: null }));
+    const comparedIn = await counted(() => t.db.raw('update charge_points set is_online = false where location_id = ? and id = ?', [-1, id]));
+    const inserted = await counted(() => t.db('charge_points').insert({ id: `${id}-2` }));
+    stop();
+
+    // Assert
+    expect({ lastSeen, status, connectorStatus, moved, comparedIn, inserted }).to.deep.equal({ lastSeen: 0, status: 0, connectorStatus: 0, moved: 1, comparedIn: 1, inserted: 1 });
+  });
 });
