@@ -118,41 +118,70 @@ function compactSamples(rows: readonly SampleRow[]): CompactSamples {
   return { params, rowOf, ofSession };
 }
 
+// The batch's readings (r), kinds (k) and samples (x) of compactSamples, and the samples' rows to insert.
+const SAMPLES = `r as (select * from unnest(?::text[], ?::int[], ?::int[], ?::timestamptz[]) with ordinality as r(charge_point_id, connector_number, session_fk, "timestamp", i)),
+     k as (select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) with ordinality as k(measurand, phase, unit, location, context, format, i)),
+     x as (select * from unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+             with ordinality as x(reading, kind, value, numeric_text, encoding_method, signing_method, public_key, ord))`;
+const INSERT_SAMPLES = `insert into meter_values (charge_point_id, connector_number, session_fk, timestamp, measurand, phase, unit, location, context, format, value, numeric_value,
+                                encoding_method, signing_method, public_key, received_at)
+      select r.charge_point_id, r.connector_number, r.session_fk, r."timestamp", k.measurand, k.phase, k.unit, k.location, k.context, k.format, x.value,
+             case when x.numeric_text is null then x.value::numeric else nullif(x.numeric_text, '')::numeric end,
+             x.encoding_method, x.signing_method, x.public_key, ?::timestamptz
+        from x join r on r.i = x.reading join k on k.i = x.kind order by x.ord`;
+
+const UNIQUE_VIOLATION = '23505';
+
 /**
- * Stores the samples not stored yet, in one statement, in the order given (a sample repeated within the
- * rows, or stored before, is skipped; a concurrent insert of it is waited for). Returns, for each row given,
- * whether it was stored, for the rows of a session only (only those matter to what follows: energy, hooks).
- * The answer is one row when every sample of a session was stored (the usual case); otherwise the numbers
- * of those stored.
+ * Inserts every sample as a plain insert, which costs the database one pass through the sample key's index
+ * per sample, where skipping the samples stored before (ON CONFLICT) costs it two. True when it did; false,
+ * with nothing inserted, when a sample was stored before (a replay: rare) or by a concurrent batch. Inside a
+ * transaction it runs under a savepoint, so that the failed insert leaves the transaction usable.
+ */
+async function insertEverySample(db: Db, params: readonly string[], at: Date): Promise<boolean> {
+  const isInTransaction = 'isTransaction' in db && db.isTransaction === true;
+  if (isInTransaction) await db.raw('savepoint meter_samples');
+  try {
+    await db.raw(`with ${SAMPLES} ${INSERT_SAMPLES}`, [...params, at]);
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+    if (isInTransaction) await db.raw('rollback to savepoint meter_samples');
+    return false;
+  }
+}
+
+/**
+ * Stores the samples not stored yet, in the order given (a sample repeated within the rows, or stored before,
+ * is skipped; a concurrent insert of it is waited for). Returns, for each row given, whether it was stored,
+ * for the rows of a session only (only those matter to what follows: energy, hooks). Usually one plain
+ * insert of them all; when a sample was stored before, one that skips those stored, answering with one row
+ * when every sample of a session was stored, otherwise with the numbers of those stored.
  */
 export async function insertSampleRows(db: Db, rows: readonly SampleRow[]): Promise<boolean[]> {
   const isStored = rows.map(() => false);
   if (rows.length === 0) return isStored;
   const { params, rowOf, ofSession } = compactSamples(rows);
-  const { rows: answer } = await db.raw(
-    `with r as (select * from unnest(?::text[], ?::int[], ?::int[], ?::timestamptz[]) with ordinality as r(charge_point_id, connector_number, session_fk, "timestamp", i)),
-          k as (select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) with ordinality as k(measurand, phase, unit, location, context, format, i)),
-          x as (select * from unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                  with ordinality as x(reading, kind, value, numeric_text, encoding_method, signing_method, public_key, ord)),
-          stored as (
-            insert into meter_values (charge_point_id, connector_number, session_fk, timestamp, measurand, phase, unit, location, context, format, value, numeric_value,
-                                      encoding_method, signing_method, public_key, received_at)
-            select r.charge_point_id, r.connector_number, r.session_fk, r."timestamp", k.measurand, k.phase, k.unit, k.location, k.context, k.format, x.value,
-                   case when x.numeric_text is null then x.value::numeric else nullif(x.numeric_text, '')::numeric end,
-                   x.encoding_method, x.signing_method, x.public_key, ?::timestamptz
-              from x join r on r.i = x.reading join k on k.i = x.kind order by x.ord
-            on conflict ${SAMPLE_KEY} do nothing
-            returning session_fk, charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format),
-          n as (select count(*) as c from stored where session_fk is not null)
-     select 0 as ord from n where n.c = ?
-     union all
-     select x.ord from x join r on r.i = x.reading join k on k.i = x.kind
-       join stored t on t.charge_point_id = r.charge_point_id and t.connector_number = r.connector_number and t."timestamp" = r."timestamp" and t.measurand = k.measurand
-                    and t.location = k.location and t.context = k.context and t.format = k.format and t.phase is not distinct from k.phase and t.unit is not distinct from k.unit
-      where r.session_fk is not null and (select c from n) <> ?`,
-    [...params, dbNow(db), ofSession, ofSession],
-  );
-  const isEvery = answer.length === 1 && Number(answer[0].ord) === 0;
+  const at = dbNow(db);
+  let answer: Array<{ ord: string | number }>;
+  if (await insertEverySample(db, params, at)) answer = [{ ord: 0 }];
+  else {
+    ({ rows: answer } = await db.raw(
+      `with ${SAMPLES},
+            stored as (${INSERT_SAMPLES}
+              on conflict ${SAMPLE_KEY} do nothing
+              returning session_fk, charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format),
+            n as (select count(*) as c from stored where session_fk is not null)
+       select 0 as ord from n where n.c = ?
+       union all
+       select x.ord from x join r on r.i = x.reading join k on k.i = x.kind
+         join stored t on t.charge_point_id = r.charge_point_id and t.connector_number = r.connector_number and t."timestamp" = r."timestamp" and t.measurand = k.measurand
+                      and t.location = k.location and t.context = k.context and t.format = k.format and t.phase is not distinct from k.phase and t.unit is not distinct from k.unit
+        where r.session_fk is not null and (select c from n) <> ?`,
+      [...params, at, ofSession, ofSession],
+    ));
+  }
+  const isEvery = answer.length === 1 && Number(answer[0]!.ord) === 0;
   if (isEvery) {
     for (const i of rowOf) isStored[i] = rows[i]!.sessionFk !== null;
   } else {

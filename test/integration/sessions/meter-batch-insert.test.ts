@@ -113,4 +113,34 @@ describe('integration sessions: the samples insert of a MeterValues batch', () =
     expect(isStored).to.deep.equal([false, false]);
     expect(await stored(a)).to.have.length(2);
   });
+
+  it('should leave its transaction usable when a sample of the batch was stored before, and store the new ones in it', async () => {
+    // Arrange: a sample stored before
+    const a = await aRegisteredCharger(app.services);
+    const row = (min: number): SampleRow => ({ chargePointId: a, connectorNumber: 1, sessionFk: 14, sample: aSample(min) });
+    await insertSampleRows(t.db, [row(0)]);
+
+    // Act: in one transaction, the batch repeating it, then another statement
+    const { isStored, after } = await t.db.transaction(async (trx) => ({ isStored: await insertSampleRows(trx, [row(0), row(1)]), after: (await trx.raw('select 1 as one')).rows[0].one }));
+
+    // Assert
+    expect({ isStored, after }).to.deep.equal({ isStored: [false, true], after: 1 });
+    expect((await stored(a)).map((x) => x.at.slice(14, 16))).to.deep.equal(['00', '01']);
+  });
+
+  it('should fail with the error of a value the database cannot store, storing nothing of the batch', async () => {
+    // Arrange
+    const a = await aRegisteredCharger(app.services);
+    const rows: SampleRow[] = [
+      { chargePointId: a, connectorNumber: 1, sessionFk: 15, sample: aSample(0) },
+      { chargePointId: a, connectorNumber: 1, sessionFk: 15, sample: aSample(1, { value: 'nul\u0000byte', numeric: null }) },
+    ];
+
+    // Act
+    const err = await insertSampleRows(t.db, rows).then(() => undefined, (e: { code?: string }) => e);
+
+    // Assert: a data exception (class 22), not a skipped sample
+    expect(err?.code).to.match(/^22/);
+    expect(await stored(a)).to.deep.equal([]);
+  });
 });
