@@ -39,13 +39,17 @@ export interface RunningCost {
  * allows it, with a generated AD_HOC_USER token and RemoteStartTransaction; the session is stopped with
  * RemoteStopTransaction once its energy reaches the bound (the operator's, or a lower one asked for).
  */
+/** How often, at most, the sessions updated by MeterValues are checked against their ad hoc bound: a charger reports every few seconds at most. */
+const BOUND_CHECK_INTERVAL_MS = 250;
+
 export class AdhocService {
   constructor(private readonly o: { db: Knex; logger: Logger; commands: CommandSender; tokens: TokenService; events: DomainEvents; costs: RunningCost; callTimeoutMs: number }) {}
 
   /** Watches every session's energy, and blocks an ad hoc token once its session stopped: registered once at composition. */
   watchSessions(): void {
-    // One statement for all the sessions a MeterValues batch updated: almost none of them is ad hoc.
-    const updated = new KeyCoalescer((ids: number[]) => this.stopAllAtBound(ids), (err) => this.o.logger.error('ad hoc bound check failed', { err: err instanceof Error ? err.message : err }));
+    // One statement for all the sessions MeterValues batches updated (almost none of them is ad hoc), at most
+    // every BOUND_CHECK_INTERVAL_MS under a steady flow of batches.
+    const updated = new KeyCoalescer((ids: number[]) => this.stopAllAtBound(ids), (err) => this.o.logger.error('ad hoc bound check failed', { err: err instanceof Error ? err.message : err }), { minIntervalMs: BOUND_CHECK_INTERVAL_MS });
     this.o.events.on('session.updated', ({ sessionId }) => updated.add(sessionId));
     // An ad hoc token is good for one session: nobody who learnt its idTag may charge with it again.
     this.o.events.on('session.stopped', ({ sessionId }) => runDetached(this.o.logger, 'ad hoc token block', () => repo.blockAdhocTokenOfSession(this.o.db, sessionId)));

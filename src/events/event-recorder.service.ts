@@ -7,6 +7,12 @@ import { KeyCoalescer } from '../shared/key-coalescer.ts';
 import * as repo from './event.repo.ts';
 import type { EventType, NewLiveEvent } from './event.types.ts';
 
+/**
+ * `session.updated` events are stored at most this often under a steady flow of MeterValues batches (one
+ * per session with its figures as they are then): a batch every few milliseconds cost a transaction each.
+ */
+const SESSION_UPDATES_INTERVAL_MS = 250;
+
 export interface EventRecorderOptions {
   db: Knex;
   clock: Clock;
@@ -36,7 +42,7 @@ export class EventRecorder {
   private readonly sessions: BatchLoader<number, repo.SessionFigures>;
 
   constructor(private readonly o: EventRecorderOptions) {
-    this.updates = new KeyCoalescer((ids) => this.recordUpdates(ids), (err) => o.logger.error('recording a live event failed', { err: err instanceof Error ? err.message : err }));
+    this.updates = new KeyCoalescer((ids) => this.recordUpdates(ids), (err) => o.logger.error('recording a live event failed', { err: err instanceof Error ? err.message : err }), { minIntervalMs: SESSION_UPDATES_INTERVAL_MS });
     this.locations = new BatchLoader((ids) => repo.listChargerLocations(o.db, ids));
     this.sessions = new BatchLoader(async (ids) => new Map((await repo.listSessionFigures(o.db, ids)).map((s) => [s.sessionId, s])));
   }

@@ -55,4 +55,31 @@ describe('unit shared: KeyCoalescer', () => {
     expect(runs).to.deep.equal([[1], [2]]);
     expect(errors.map((e) => (e as Error).message)).to.deep.equal(['boom']);
   });
+
+  it('should gather the keys of minIntervalMs after a run into the next run, and run a key at once after a quiet spell', async () => {
+    // Arrange
+    const r = recorder();
+    const c = new KeyCoalescer(r.run, () => undefined, { minIntervalMs: 500 });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+    // Act: a key runs at once; three more over the next turns wait for the interval and go together
+    c.add(1);
+    await turn();
+    await turn();
+    const first = r.runs.length;
+    for (const k of [2, 3, 4]) {
+      c.add(k);
+      await turn();
+    }
+    const beforeInterval = r.runs.length;
+    await c.settled();
+    await new Promise((resolve) => setTimeout(resolve, 550));
+    c.add(5);
+    await turn();
+    await turn();
+
+    // Assert
+    expect({ first, beforeInterval }).to.deep.equal({ first: 1, beforeInterval: 1 });
+    expect(r.runs).to.deep.equal([[1], [2, 3, 4], [5]]);
+  });
 });
