@@ -6,24 +6,16 @@ import { expect } from 'chai';
 import type { App } from '../../../src/app.ts';
 import { insertSampleRows, type SampleRow } from '../../../src/sessions/meter-batch.repo.ts';
 import type { Sample } from '../../../src/sessions/meter-values.ts';
+import { toSample } from '../../../src/sessions/session.repo.ts';
 import type { TestDb } from '../../helpers/db.ts';
 import { useAppOnTestDb } from '../../helpers/app.ts';
 import { aRegisteredCharger } from '../../fixtures/chargers.ts';
+import { aSample as aStoredSample } from '../../fixtures/billing.ts';
 
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 
-const aSample = (min: number, over: Partial<Sample> = {}): Sample => ({
-  timestamp: new Date(T0 + min * 60_000),
-  measurand: 'Energy.Active.Import.Register',
-  phase: null,
-  unit: 'Wh',
-  location: 'Outlet',
-  context: 'Sample.Periodic',
-  format: 'Raw',
-  value: '1000',
-  numeric: '1000',
-  ...over,
-});
+/** A sample `min` minutes after T0 (an energy register reading of 1000 Wh unless overridden). */
+const aSample = (min: number, over: Partial<Sample> = {}): Sample => aStoredSample(new Date(T0 + min * 60_000).toISOString(), '1000', over);
 
 describe('integration sessions: the samples insert of a MeterValues batch', () => {
   let t: TestDb;
@@ -31,21 +23,9 @@ describe('integration sessions: the samples insert of a MeterValues batch', () =
 
   useAppOnTestDb((db, a) => ((t = db), (app = a)));
 
+  /** The charger's stored samples, oldest first, as the sessions' code reads them back. */
   const stored = async (chargePointId: string) =>
-    (await t.db('meter_values').where({ charge_point_id: chargePointId }).orderBy('id')).map((r) => ({
-      connector: r.connector_number,
-      session: r.session_fk === null ? null : Number(r.session_fk),
-      at: new Date(r.timestamp).toISOString(),
-      measurand: r.measurand,
-      phase: r.phase,
-      unit: r.unit,
-      location: r.location,
-      context: r.context,
-      format: r.format,
-      value: r.value,
-      numeric: r.numeric_value === null ? null : Number(r.numeric_value),
-      signing: r.encoding_method === null ? null : [r.encoding_method, r.signing_method, r.public_key],
-    }));
+    (await t.db('meter_values').where({ charge_point_id: chargePointId }).orderBy('id')).map((r) => ({ connector: r.connector_number, session: r.session_fk === null ? null : Number(r.session_fk), sample: toSample(r) }));
 
   it('should store every column of each sample as given, whatever the kinds, readings and values of the batch', async () => {
     // Arrange: two chargers, readings of two times, phases, a unit-less SoC, a '+' value (numeric differs from
@@ -64,20 +44,12 @@ describe('integration sessions: the samples insert of a MeterValues batch', () =
     // Act
     const isStored = await insertSampleRows(t.db, rows);
 
-    // Assert: every row of a session stored and reported; the main meter's stored but not reported
+    // Assert: every row of a session stored and reported, the main meter's stored but not reported; each
+    // sample reads back as it was given
     expect(isStored).to.deep.equal([true, true, true, true, true, false]);
-    const base = { connector: 1, session: 7, at: '2026-03-01T10:00:00.000Z', phase: null, unit: 'Wh', location: 'Outlet', context: 'Sample.Periodic', format: 'Raw', signing: null };
-    expect(await stored(a)).to.deep.equal([
-      { ...base, measurand: 'Energy.Active.Import.Register', value: '1000', numeric: 1000 },
-      { ...base, measurand: 'Voltage', phase: 'L1-N', unit: 'V', value: '230.1', numeric: 230.1 },
-      { ...base, measurand: 'SoC', unit: null, location: 'EV', value: '+54', numeric: 54 },
-      { ...base, measurand: 'Energy.Active.Import.Register', format: 'SignedData', value: 'OCMF|{"x":"\\"q\\""}', numeric: null, signing: ['OCMF', 'ECDSA-secp256r1-SHA256', null] },
-    ]);
-    const at1 = '2026-03-01T10:01:00.000Z';
-    expect(await stored(b)).to.deep.equal([
-      { ...base, connector: 2, session: 9, at: at1, measurand: 'Energy.Active.Import.Register', context: 'Transaction.Begin', value: '12.5', numeric: 12.5 },
-      { ...base, connector: 0, session: null, at: at1, measurand: 'Energy.Active.Import.Register', value: 'n/a', numeric: null },
-    ]);
+    const given = (chargePointId: string) => rows.filter((r) => r.chargePointId === chargePointId).map((r) => ({ connector: r.connectorNumber, session: r.sessionFk, sample: r.sample }));
+    expect(await stored(a)).to.deep.equal(given(a));
+    expect(await stored(b)).to.deep.equal(given(b));
   });
 
   it('should report only the rows it stored when some were stored before or repeat an earlier row of the batch', async () => {
@@ -92,7 +64,7 @@ describe('integration sessions: the samples insert of a MeterValues batch', () =
 
     // Assert: the repeated rows of the batch are not stored (their first is, with the first's value and session)
     expect(isStored).to.deep.equal([false, true, true, false, true, false]);
-    expect((await stored(a)).map((x) => [x.at.slice(14, 16), x.measurand, x.value, x.session])).to.deep.equal([
+    expect((await stored(a)).map((x) => [x.sample.timestamp.toISOString().slice(14, 16), x.sample.measurand, x.sample.value, x.session])).to.deep.equal([
       ['00', 'Energy.Active.Import.Register', '1000', 11],
       ['00', 'Power.Active.Import', '7000', 11],
       ['01', 'Energy.Active.Import.Register', '1000', 11],
@@ -125,7 +97,7 @@ describe('integration sessions: the samples insert of a MeterValues batch', () =
 
     // Assert
     expect({ isStored, after }).to.deep.equal({ isStored: [false, true], after: 1 });
-    expect((await stored(a)).map((x) => x.at.slice(14, 16))).to.deep.equal(['00', '01']);
+    expect((await stored(a)).map((x) => x.sample.timestamp.toISOString().slice(14, 16))).to.deep.equal(['00', '01']);
   });
 
   it('should fail with the error of a value the database cannot store, storing nothing of the batch', async () => {
