@@ -2,15 +2,32 @@
 // event loop (issue 8): with the read gate, a turn parses at most `maxArmed` new requests, and every one is
 // still answered. Without it (the control case) the same requests are parsed together.
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
-import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { gateNewConnections } from '../../../src/app/read-gate.ts';
 
 const CLIENTS = 300;
 const MAX_ARMED = 16;
 
-/** Connects CLIENTS raw sockets, then writes every request in one go; resolves with the most requests one turn parsed. */
+// The clients run in a process of their own: nock (imported by other test files of the same run) wraps
+// net.Socket, and its sockets then send one request per turn, not all at once. This one connects every socket,
+// lets the server accept them, writes every request in one go, and prints how many were answered.
+const BURST = `
+const net = require('node:net');
+const [port, n] = process.argv.slice(1).map(Number);
+const sockets = Array.from({ length: n }, () => net.connect(port, '127.0.0.1'));
+Promise.all(sockets.map((s) => new Promise((resolve, reject) => { s.once('connect', resolve); s.once('error', reject); })))
+  .then(() => new Promise((resolve) => setTimeout(resolve, 200)))
+  .then(() => {
+    const answers = sockets.map((s) => new Promise((resolve) => { let text = ''; s.on('data', (d) => (text += d)); s.on('close', () => resolve(text)); }));
+    for (const s of sockets) s.end('GET / HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n');
+    return Promise.all(answers);
+  })
+  .then((texts) => process.stdout.write(String(texts.filter((t) => t.startsWith('HTTP/1.1 200') && t.endsWith('ok')).length)));
+`;
+
+/** CLIENTS sockets connect, then send their requests at once; resolves with the most requests one turn parsed. */
 async function storm(server: Server): Promise<{ mostPerTurn: number; answered: number }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -29,25 +46,12 @@ async function storm(server: Server): Promise<{ mostPerTurn: number; answered: n
   };
   setImmediate(tick);
   try {
-    const sockets: Socket[] = [];
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        const s = connect(port, '127.0.0.1');
-        sockets.push(s);
-        await once(s, 'connect');
-      }),
-    );
-    // Give the server time to accept every connection before the requests come.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const answers = sockets.map(async (s) => {
-      let text = '';
-      s.on('data', (d) => (text += d));
-      await once(s, 'end');
-      return text;
-    });
-    for (const s of sockets) s.end('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    const texts = await Promise.all(answers);
-    return { mostPerTurn, answered: texts.filter((t) => t.startsWith('HTTP/1.1 200') && t.endsWith('ok')).length };
+    const child = spawn(process.execPath, ['-e', BURST, String(port), String(CLIENTS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code, 'the clients process').to.equal(0);
+    return { mostPerTurn, answered: Number(out) };
   } finally {
     isCounting = false;
     server.closeAllConnections();
