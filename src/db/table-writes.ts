@@ -23,13 +23,14 @@ interface Watcher {
 
 const watchers = new WeakMap<object, Watcher>();
 
-const WRITE = /^\s*(?:insert\s+into|update|delete\s+from|truncate(?:\s+table)?)\s+(?:only\s+)?"?(\w+)"?/i;
+// The leading verb (1) and its table (2).
+const WRITE = /^\s*(insert\s+into|update|delete\s+from|truncate(?:\s+table)?)\s+(?:only\s+)?"?(\w+)"?/i;
 const WRITE_ANYWHERE = /\b(?:insert\s+into|update|delete\s+from|truncate(?:\s+table)?)\s+(?:only\s+)?"?(\w+)"?/gi;
 
 /** The tables a statement writes to (its leading verb, or any in a WITH … statement); empty for reads. */
 export function writtenTables(sql: string): string[] {
   const head = WRITE.exec(sql);
-  if (head) return [head[1].toLowerCase()];
+  if (head) return [head[2]!.toLowerCase()];
   if (!/^\s*with\b/i.test(sql)) return [];
   return [...sql.matchAll(WRITE_ANYWHERE)].map((m) => m[1].toLowerCase());
 }
@@ -66,8 +67,6 @@ function watcherOf(db: Knex): Watcher {
   return w;
 }
 
-const LEADING_UPDATE = /^\s*update\s+(?:only\s+)?"?(\w+)"?/i;
-
 /**
  * Whether a write to `table` concerns the watch: any insert, delete or WITH statement does; an UPDATE of a
  * table the watch names columns of does only when the statement names one of them followed by `=` (set, or
@@ -76,9 +75,21 @@ const LEADING_UPDATE = /^\s*update\s+(?:only\s+)?"?(\w+)"?/i;
 function isWriteOfInterest(watch: Watch, table: string, sql: string): boolean {
   const columns = watch.columns.get(table);
   if (!columns) return true;
-  const update = LEADING_UPDATE.exec(sql);
-  return update?.[1]?.toLowerCase() !== table || columns.test(sql);
+  const head = WRITE.exec(sql);
+  const isUpdateOfTable = head?.[1]!.toLowerCase() === 'update' && head[2]!.toLowerCase() === table;
+  return !isUpdateOfTable || columns.test(sql);
 }
+
+/**
+ * The columns that put a charger's connectors at a location (its location, its EVSEs' uids and locations, the
+ * connectors' EVSEs): what the memos of where a charger is are read from. Status and last-seen updates name
+ * none of them.
+ */
+export const CHARGER_PLACE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  charge_points: ['location_id'],
+  evses: ['uid', 'location_id', 'charge_point_id', 'is_removed'],
+  connectors: ['evse_fk', 'connector_number', 'charge_point_id'],
+};
 
 export interface TableWritesOptions {
   /**

@@ -3,13 +3,10 @@ import type { Db } from '../db/knex.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { TtlMemo } from '../shared/ttl-memo.ts';
-import { onTableWrites } from '../db/table-writes.ts';
+import { CHARGER_PLACE_COLUMNS, onTableWrites } from '../db/table-writes.ts';
 import { decideAccess } from './access-rules.ts';
 import { findAccessPlace, insertAccessRefusal, listAccessRefusals, listRulesOfToken } from './access.repo.ts';
 import type { AccessDecision, AccessPlace, AccessRefusal, AccessRule } from './driver.types.ts';
-
-/** What a charger's place is read from (access.repo findAccessPlace), by table: other updates leave it as it is. */
-const PLACE_COLUMNS = { charge_points: ['location_id'], evses: ['uid', 'location_id', 'charge_point_id', 'is_removed'], connectors: ['evse_fk', 'connector_number', 'charge_point_id'] };
 
 const MEMO_MAX_ENTRIES = 50_000;
 
@@ -37,7 +34,7 @@ export class AccessService {
     this.memoTtlMs = (o.memoTtlSec ?? 5) * 1000;
     if (this.memoTtlMs <= 0) return;
     // Not on status or last-seen updates (every few seconds under a fleet): only on what moves a connector.
-    onTableWrites(o.db, ['charge_points', 'locations', 'evses', 'connectors'], () => this.places.clear(), { columns: PLACE_COLUMNS });
+    onTableWrites(o.db, ['charge_points', 'locations', 'evses', 'connectors'], () => this.places.clear(), { columns: CHARGER_PLACE_COLUMNS });
     onTableWrites(o.db, ['access_rules', 'driver_group_members', 'driver_groups', 'drivers', 'id_tokens'], () => this.rules.clear());
   }
 

@@ -3,7 +3,7 @@ import type { Db } from '../db/knex.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { TtlMemo } from '../shared/ttl-memo.ts';
-import { onTableWrites } from '../db/table-writes.ts';
+import { CHARGER_PLACE_COLUMNS, onTableWrites } from '../db/table-writes.ts';
 import type { SessionStartRule } from '../sessions/session.service.ts';
 import { listTokensByUid } from './token.repo.ts';
 import { lockToken } from './token-lock.repo.ts';
@@ -12,9 +12,6 @@ import { findLocationReferences } from './location-references.repo.ts';
 import { decideRoaming, isCacheable, isRoaming, realtimePolicy, withConcurrentTx, withTokenRules } from './authorization-decision.ts';
 import type { CachedAuthorization } from './authorization-cache.repo.ts';
 import type { AuthorizationDecision, IdToken, LocationReferences, RealtimeOutcome } from './token.types.ts';
-
-/** What a charger's location references are read from (location-references.repo), by table. */
-const REFERENCE_COLUMNS = { charge_points: ['location_id'], evses: ['uid', 'location_id', 'charge_point_id', 'is_removed'], connectors: ['evse_fk', 'connector_number', 'charge_point_id'] };
 
 export { decide } from './authorization-decision.ts';
 
@@ -102,7 +99,7 @@ export class AuthorizeService {
     // Every memo also drops on a token change: a deleted token cascades to its cached answers.
     onTableWrites(o.db, ['id_tokens', 'partners'], () => this.tokensByUid.clear());
     // Not on status or last-seen updates (every few seconds under a fleet): only on what moves an EVSE.
-    onTableWrites(o.db, ['evses', 'connectors', 'charge_points', 'locations'], () => this.locationRefs.clear(), { columns: REFERENCE_COLUMNS });
+    onTableWrites(o.db, ['evses', 'connectors', 'charge_points', 'locations'], () => this.locationRefs.clear(), { columns: CHARGER_PLACE_COLUMNS });
     onTableWrites(o.db, ['authorization_cache', 'id_tokens', 'partners'], () => this.realtimeAnswers.clear());
   }
 
