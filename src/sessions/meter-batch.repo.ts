@@ -5,6 +5,7 @@ import { inPairs, toArrayLiteral } from '../db/array-literal.ts';
 import { dbNow } from '../db/clock.ts';
 import type { Db } from '../db/knex.ts';
 import type { Sample } from './meter-values.ts';
+import { SAMPLE_KEY } from './session.repo.ts';
 
 type Row = Record<string, any>;
 
@@ -28,9 +29,6 @@ export async function listSessionsOfChargePoints(db: Db, pairs: ReadonlyArray<re
   const rows = await db('sessions').whereRaw(...inPairs(['charge_point_id', 'id'], ['text', 'int'], pairs)).select('charge_point_id', 'id');
   return rows.map((r: Row) => ({ chargePointId: r.charge_point_id, id: Number(r.id) }));
 }
-
-// The sample key (migration 20261204130002), NULLS NOT DISTINCT: a replayed sample conflicts with the stored one.
-const SAMPLE_KEY = '(charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format)';
 
 /**
  * A batch's samples as few bytes as possible: a charger sends each reading (its charger, connector, session and

@@ -213,8 +213,11 @@ export async function updateSessionStop(db: Db, id: number, f: StopFields): Prom
     });
 }
 
-/** The sample key (migration 20261204130002): a replayed sample conflicts with the stored one. */
-const SAMPLE_KEY = '(charge_point_id, connector_number, timestamp, measurand, phase, location, unit, context, format)';
+/**
+ * The sample key (migrations 20261204130002, 20261210000000), NULLS NOT DISTINCT: a replayed sample conflicts with
+ * the stored one. The index leads with the time; ON CONFLICT names its columns in any order.
+ */
+export const SAMPLE_KEY = '(timestamp, charge_point_id, connector_number, measurand, phase, location, unit, context, format)';
 
 export const toSample = (r: Row): Sample => ({
   timestamp: new Date(r.timestamp),

@@ -8,6 +8,7 @@ import { createLogger } from '../../../src/shared/logger.ts';
 import { getDefaultParty } from '../../../src/parties/party.repo.ts';
 import type { MeterValuesRequest } from '../../../src/ocpp/v16/types.ts';
 import * as sampleKey from '../../../migrations/20261204130002_meter_values_sample_key.ts';
+import * as sampleKeyByTime from '../../../migrations/20261210000000_meter_values_sample_key_by_time.ts';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { testConfig } from '../../helpers/app.ts';
 import { aChargerId, aRegisteredCharger, aStartTransaction, aStopTransaction, aToken } from '../../fixtures/chargers.ts';
@@ -102,6 +103,29 @@ describe('integration sessions: idempotent meter values', () => {
 
     expect((await samplesOf(transactionId)).filter((x) => x[1] === 'Energy.Active.Import.Register' && x[3] === 'Raw').map((x) => x[4])).to.deep.equal(['3000']);
     expect(await energyOf(transactionId)).to.equal('2000');
+  });
+
+  it('migration 20261210000000: should lead the sample key with the time (appended at its end), keep it unique on the same columns, and restore the charger-led key on down', async () => {
+    const keyColumns = async () => {
+      const { rows } = await t.db.raw(`select a.attname from pg_index i join pg_class c on c.oid = i.indexrelid
+        join lateral unnest(i.indkey::int2[]) with ordinality k(attnum, n) on true join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+        where c.relname = 'meter_values_sample_key' and i.indisunique order by k.n`);
+      return rows.map((r: { attname: string }) => r.attname);
+    };
+    const byTime = ['timestamp', 'charge_point_id', 'connector_number', 'measurand', 'phase', 'location', 'unit', 'context', 'format'];
+    expect(await keyColumns()).to.deep.equal(byTime);
+
+    await t.db.transaction((trx) => sampleKeyByTime.down(trx));
+    expect(await keyColumns()).to.deep.equal(['charge_point_id', 'connector_number', 'timestamp', 'measurand', 'phase', 'location', 'unit', 'context', 'format']);
+    await t.db.transaction((trx) => sampleKeyByTime.up(trx));
+    expect(await keyColumns()).to.deep.equal(byTime);
+
+    // The same sample (a unit-less one: NULLS NOT DISTINCT) is still refused a second time
+    const cp = aChargerId('mvtime');
+    await t.db('charge_points').insert({ id: cp });
+    const row = { charge_point_id: cp, connector_number: 1, session_fk: null, timestamp: new Date(T0), measurand: 'SoC', phase: null, unit: null, location: 'EV', context: 'Sample.Periodic', format: 'Raw', value: '54' };
+    await t.db('meter_values').insert(row);
+    expect(await t.db('meter_values').insert(row).catch((err: { code?: string }) => err.code)).to.equal('23505');
   });
 
   it('migration 20261204130002: should delete duplicated samples, keeping the one linked to a session, before creating the unique key', async () => {
