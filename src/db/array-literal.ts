@@ -7,15 +7,15 @@
  * null as the unquoted NULL. Cast it to the element type in SQL (`?::text[]`, `?::int[]`, `?::timestamptz[]`).
  */
 export function toArrayLiteral(values: ReadonlyArray<string | number | null>): string {
-  let out = '{';
+  const parts = new Array<string>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (i > 0) out += ',';
-    if (v === null) out += 'NULL';
-    else if (typeof v === 'number') out += String(v);
-    else out += `"${v.replace(/[\\"]/g, '\\$&')}"`;
+    if (v === null) parts[i] = 'NULL';
+    else if (typeof v === 'number') parts[i] = String(v);
+    // Most elements (ids, numbers, timestamps) have nothing to escape: two scans instead of a regex replace.
+    else parts[i] = v.includes('"') || v.includes('\\') ? `"${v.replace(/[\\"]/g, '\\$&')}"` : `"${v}"`;
   }
-  return `${out}}`;
+  return `{${parts.join(',')}}`;
 }
 
 /**

@@ -54,8 +54,11 @@ function compactSamples(rows: readonly SampleRow[]): CompactSamples {
   const readings = new Map<string, number>();
   const times = new Map<string, number>();
   const timeOf: number[] = [0];
-  const kindsOf = new Map<string, Sample[]>();
-  const kindNumber = new Map<Sample, number>();
+  // The first sample of each kind (kind n at n - 1: kinds are numbered from 1), and the numbers per measurand.
+  const kinds: Sample[] = [];
+  const kindsOf = new Map<string, number[]>();
+  const kindAt: number[] = [];
+  let position = 0;
   const rCp: string[] = [], rConnector: number[] = [], rSession: Array<number | null> = [], rAt: string[] = [];
   const kMeasurand: string[] = [], kPhase: Array<string | null> = [], kUnit: Array<string | null> = [], kLocation: string[] = [], kContext: string[] = [], kFormat: string[] = [];
   const xReading: number[] = [], xKind: number[] = [], xValue: string[] = [], xNumeric: Array<string | null> = [];
@@ -64,7 +67,6 @@ function compactSamples(rows: readonly SampleRow[]): CompactSamples {
   const seen = new Set<number>();
   const rowOf: number[] = [];
   let ofSession = 0;
-  let isSigned = false;
   let previous: SampleRow | undefined;
   let reading = 0;
   rows.forEach((row, i) => {
@@ -84,15 +86,19 @@ function compactSamples(rows: readonly SampleRow[]): CompactSamples {
         rCp.push(row.chargePointId), rConnector.push(row.connectorNumber), rSession.push(row.sessionFk), rAt.push(s.timestamp.toISOString());
       }
     }
-    // Kinds are few: compared field by field among those of the same measurand.
-    const sameMeasurand = kindsOf.get(s.measurand) ?? kindsOf.set(s.measurand, []).get(s.measurand)!;
-    const like = sameMeasurand.find((k) => isSameKind(k, s));
-    let kind = like && kindNumber.get(like);
-    if (kind === undefined) {
-      kind = kindNumber.size + 1;
-      kindNumber.set(s, kind);
-      sameMeasurand.push(s);
-      kMeasurand.push(s.measurand), kPhase.push(s.phase), kUnit.push(s.unit), kLocation.push(s.location), kContext.push(s.context), kFormat.push(s.format);
+    // Kinds are few, and readings list them in the same order: the kind of the previous reading's sample at
+    // the same place is tried first, then those of the same measurand, field by field.
+    position = isSameReading ? position + 1 : 0;
+    let kind: number | undefined = kindAt[position];
+    if (kind === undefined || !isSameKind(kinds[kind - 1]!, s)) {
+      const sameMeasurand = kindsOf.get(s.measurand) ?? kindsOf.set(s.measurand, []).get(s.measurand)!;
+      kind = sameMeasurand.find((k) => isSameKind(kinds[k - 1]!, s));
+      if (kind === undefined) {
+        kind = kinds.push(s);
+        sameMeasurand.push(kind);
+        kMeasurand.push(s.measurand), kPhase.push(s.phase), kUnit.push(s.unit), kLocation.push(s.location), kContext.push(s.context), kFormat.push(s.format);
+      }
+      kindAt[position] = kind;
     }
     // The unique key leaves the session out: the same sample of one charger and time is stored once.
     const sampleKey = timeOf[reading]! * (rows.length + 1) + kind;
@@ -103,11 +109,14 @@ function compactSamples(rows: readonly SampleRow[]): CompactSamples {
     xReading.push(reading), xKind.push(kind), xValue.push(s.value);
     // NULL: the numeric value is the value itself; '': there is none (not a number).
     xNumeric.push(s.numeric === s.value ? null : (s.numeric ?? ''));
-    xEncoding.push(s.signing?.encodingMethod ?? null), xSigning.push(s.signing?.signingMethod ?? null), xKey.push(s.signing?.publicKey ?? null);
-    if (s.signing) isSigned = true;
+    if (s.signing) {
+      // Shorter arrays of one unnest are padded with NULLs: a batch without signed samples sends none of them,
+      // and the samples before the first signed one are filled in when it comes.
+      while (xEncoding.length < xValue.length - 1) xEncoding.push(null), xSigning.push(null), xKey.push(null);
+      xEncoding.push(s.signing.encodingMethod), xSigning.push(s.signing.signingMethod), xKey.push(s.signing.publicKey);
+    }
   });
-  // Shorter arrays of one unnest are padded with NULLs: a batch without signed samples sends none of them.
-  const signing = isSigned ? [xEncoding, xSigning, xKey] : [[], [], []];
+  const signing = [xEncoding, xSigning, xKey];
   const params = [
     ...[rCp, rConnector, rSession, rAt],
     ...[kMeasurand, kPhase, kUnit, kLocation, kContext, kFormat],
@@ -126,7 +135,7 @@ const INSERT_SAMPLES = `insert into meter_values (charge_point_id, connector_num
       select r.charge_point_id, r.connector_number, r.session_fk, r."timestamp", k.measurand, k.phase, k.unit, k.location, k.context, k.format, x.value,
              case when x.numeric_text is null then x.value::numeric else nullif(x.numeric_text, '')::numeric end,
              x.encoding_method, x.signing_method, x.public_key, ?::timestamptz
-        from x join r on r.i = x.reading join k on k.i = x.kind order by x.ord`;
+        from x join r on r.i = x.reading join k on k.i = x.kind order by r."timestamp", x.ord`;
 
 const UNIQUE_VIOLATION = '23505';
 

@@ -52,6 +52,22 @@ describe('integration sessions: the samples insert of a MeterValues batch', () =
     expect(await stored(b)).to.deep.equal(given(b));
   });
 
+  it('should store each sample with its own kind when readings list their kinds in other orders and numbers', async () => {
+    // Arrange: three readings of one charger: energy then power; power, a phase current then energy; energy alone
+    const a = await aRegisteredCharger(app.services);
+    const power = { measurand: 'Power.Active.Import', unit: 'W', value: '7000', numeric: '7000' };
+    const current = { measurand: 'Current.Import', phase: 'L1', unit: 'A', value: '16.0', numeric: '16.0' };
+    const rows: SampleRow[] = [aSample(0), aSample(0, power), aSample(1, power), aSample(1, current), aSample(1, { value: '1100', numeric: '1100' }), aSample(2, { value: '1200', numeric: '1200' })]
+      .map((sample) => ({ chargePointId: a, connectorNumber: 1, sessionFk: 21, sample }));
+
+    // Act
+    const isStored = await insertSampleRows(t.db, rows);
+
+    // Assert
+    expect(isStored).to.deep.equal(rows.map(() => true));
+    expect(await stored(a)).to.deep.equal(rows.map((r) => ({ connector: 1, session: 21, sample: r.sample })));
+  });
+
   it('should report only the rows it stored when some were stored before or repeat an earlier row of the batch', async () => {
     // Arrange: a reading stored before; then a batch repeating one of its samples, with a new one, a sample
     // repeated within the batch (the first counts), a new reading, and its sample again under another session
