@@ -2,7 +2,7 @@
 // messages go through the database, what a flush writes, and what it does with the state it reads back.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { LastSeenService } from '../../../src/chargers/last-seen.service.ts';
+import { FLUSH_CHUNK, LastSeenService } from '../../../src/chargers/last-seen.service.ts';
 import { fixedClock } from '../../../src/shared/clock.ts';
 import { DomainEvents } from '../../../src/shared/events.ts';
 import { createLogger } from '../../../src/shared/logger.ts';
@@ -33,7 +33,7 @@ function aLastSeen(o: { isOnline?: boolean; failing?: () => boolean } = {}) {
 }
 
 describe('LastSeenService', () => {
-  it('should go through the database for a charger first seen only, and write the latest times of all chargers in one statement at the flush', async () => {
+  it('should go through the database for a charger first seen only, and write the latest times of all chargers in one statement at the flush (up to FLUSH_CHUNK chargers)', async () => {
     // Arrange
     const { lastSeen, clock, viaDatabase, writes } = aLastSeen();
 
@@ -84,6 +84,25 @@ describe('LastSeenService', () => {
 
     expect(failed).to.equal('failed');
     expect(writes).to.deep.equal([[{ id: 'A', seen_at: '2030-03-01T10:00:01.000Z', heartbeat_at: '2030-03-01T10:00:01.000Z' }]]);
+  });
+
+  it('should write a large fleet in statements of FLUSH_CHUNK chargers, and keep for the next flush the chunks a failure left unwritten', async () => {
+    // Arrange: 2.5 chunks of chargers seen; the second statement fails
+    let calls = 0;
+    const { lastSeen, clock, writes } = aLastSeen({ failing: () => ++calls === 2 });
+    const ids = Array.from({ length: FLUSH_CHUNK * 2 + FLUSH_CHUNK / 2 }, (_, i) => `CP${String(i).padStart(5, '0')}`);
+    for (const id of ids) await lastSeen.markSeen(id);
+    clock.advance(1000);
+    for (const id of ids) await lastSeen.markSeen(id);
+
+    // Act
+    const first = await lastSeen.flush().then(() => 'flushed', () => 'failed');
+    await lastSeen.flush();
+
+    // Assert: the first chunk once; the failed chunk and the one after it at the next flush
+    expect(first).to.equal('failed');
+    expect(writes.map((w) => w.length)).to.deep.equal([FLUSH_CHUNK, FLUSH_CHUNK, FLUSH_CHUNK / 2]);
+    expect(writes.flat().map((r) => r.id)).to.deep.equal(ids);
   });
 
   it('should send the next message of a charger through the database once a flush read that it is offline', async () => {
