@@ -155,9 +155,12 @@ describe('e2e web: dashboard and driver app in Chromium', function () {
     await page.context().clearCookies();
     await signIn(await anOperator('viewer'));
 
-    // Act: every session ends (as when an admin disables the account), then the operator opens another page
+    // Act: every session ends (as when an admin disables the account), then the operator opens another page.
+    // The page's own requests (a refresh on a live event) may meet the ended session first and show the sign-in
+    // form before the click, so the link is clicked only if it is still there: a locator's click would wait for
+    // a link that is gone (it failed so once, under the load of two suites).
     await t.db('operator_sessions').delete();
-    await page.getByRole('link', { name: 'Sessions' }).click();
+    await page.evaluate(() => document.querySelector<HTMLElement>('a[href="/dashboard/sessions"]')?.click());
 
     // Assert
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
