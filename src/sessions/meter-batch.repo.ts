@@ -116,16 +116,16 @@ function compactSamples(rows: readonly SampleRow[]): CompactSamples {
       xEncoding.push(s.signing.encodingMethod), xSigning.push(s.signing.signingMethod), xKey.push(s.signing.publicKey);
     }
   });
-  const signing = [xEncoding, xSigning, xKey];
   const params = [
     ...[rCp, rConnector, rSession, rAt],
     ...[kMeasurand, kPhase, kUnit, kLocation, kContext, kFormat],
-    ...[xReading, xKind, xValue, xNumeric, ...signing],
+    ...[xReading, xKind, xValue, xNumeric, xEncoding, xSigning, xKey],
   ].map(toArrayLiteral);
   return { params, rowOf, ofSession };
 }
 
-// The batch's readings (r), kinds (k) and samples (x) of compactSamples, and the samples' rows to insert.
+// The batch's readings (r), kinds (k) and samples (x) of compactSamples, and the samples' rows to insert, in the
+// order of the sample key (time first: migration 20261210000000), the batch's order within a time.
 const SAMPLES = `r as (select * from unnest(?::text[], ?::int[], ?::int[], ?::timestamptz[]) with ordinality as r(charge_point_id, connector_number, session_fk, "timestamp", i)),
      k as (select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) with ordinality as k(measurand, phase, unit, location, context, format, i)),
      x as (select * from unnest(?::int[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
