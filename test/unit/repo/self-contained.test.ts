@@ -16,7 +16,7 @@ function filesUnder(path: string): string[] {
   return readdirSync(path).filter((name) => !SKIPPED.has(name)).flatMap((name) => filesUnder(join(path, name)));
 }
 
-/** Relative paths in a file that climb above the repository root, e.g. '../../../shared/x'. */
+/** Relative paths in a file that climb above the repository root (three levels up from test/unit/repo, say). */
 function escapingPaths(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const found: string[] = [];
@@ -28,7 +28,7 @@ function escapingPaths(file: string): string[] {
 }
 
 describe('repository: self-contained', () => {
-  it('should reach no file outside the repository from code, tests, scripts or CI (a clone has no ../shared)', () => {
+  it('should reach no file outside the repository from code, tests, scripts or CI (a clone has nothing beside it)', () => {
     const offenders = SCANNED.flatMap((p) => filesUnder(join(ROOT, p))).flatMap((f) => escapingPaths(f).map((p) => `${relative(ROOT, f)}: ${p}`));
     expect(offenders).to.deep.equal([]);
   });
