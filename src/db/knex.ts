@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import knex, { type Knex } from 'knex';
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
 import { EmbeddedPgliteClient, type PgliteConnection } from './pglite-client.ts';
 import { acquireOwnerLock, type OwnerLock } from './owner-lock.ts';
 import { embeddedStartParams, initClusterIfAbsent } from './pglite-init.ts';
+import { PgliteThread } from './pglite-thread.ts';
 
 export type Db = Knex | Knex.Transaction;
 
@@ -52,8 +52,8 @@ export function createDb(opts: DbOptions): Knex {
     mkdirSync(dataDir, { recursive: true });
   }
   try {
-    // Same int8 rule as pg above: PGlite would return a number (or a BigInt past 2^53) instead.
-    const pglite = new PGlite({ dataDir, loadDataDir: opts.loadDataDir, startParams: embeddedStartParams(), parsers: { [pgliteTypes.INT8]: (v: string) => v } });
+    // On a thread of its own (pglite-thread.ts), with the same int8 rule as pg above.
+    const pglite = new PgliteThread({ dataDir, loadDataDir: opts.loadDataDir, startParams: embeddedStartParams() });
     const connection: PgliteConnection = { pglite, ownerLock };
     return knex({
       client: EmbeddedPgliteClient as unknown as typeof knex.Client,

@@ -4,6 +4,9 @@
 //    short-lived child process instead, and the server then opens the cluster it left.
 // 2. shared_buffers: PostgreSQL's default 128 MB is reserved in the engine's WebAssembly memory up front;
 //    16 MB serves a few thousand chargers, and the operating system's page cache still holds the files.
+// 3. wal_init_zero off: the engine is a single process that creates each new 16 MB WAL segment itself, in the
+//    statement that needs it; zero-filling it first held that statement (and the MeterValues batches behind
+//    it). PostgreSQL then writes the segment's last byte only, as it does on copy-on-write file systems.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +15,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { packageFile } from '../shared/package-files.ts';
 
 /** PostgreSQL settings of the embedded engine, on top of PGlite's own start parameters. */
-export const EMBEDDED_SETTINGS: Record<string, string> = { shared_buffers: '16MB' };
+export const EMBEDDED_SETTINGS: Record<string, string> = { shared_buffers: '16MB', wal_init_zero: 'off' };
 
 /** PGlite's start parameters (single-user mode, no parallel workers) plus EMBEDDED_SETTINGS. */
 export function embeddedStartParams(): string[] {
