@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import type { App } from '../../../src/app.ts';
 import { listEventsAfter, maxEventId } from '../../../src/events/event.repo.ts';
+import { SESSION_UPDATES_CHUNK } from '../../../src/events/event-recorder.service.ts';
 import type { LiveEvent } from '../../../src/events/event.types.ts';
 import type { TestDb } from '../../helpers/db.ts';
 import { useAppOnTestDb } from '../../helpers/app.ts';
@@ -82,6 +83,23 @@ describe('integration events: EventRecorder lookups', () => {
     const stored = await storedAfter(after);
     expect(stored.map((e) => [e.type, e.chargePointId, e.data.sessionId])).to.deep.equal(sessions.map((x) => ['session.started', x.chargePointId, x.sessionId]));
     expect(sql.filter((q) => /from sessions s/i.test(q))).to.have.length(1);
+  });
+
+  it('should store the session.updated events of a large MeterValues batch in statements of SESSION_UPDATES_CHUNK sessions, one event per session in session order', async () => {
+    // Arrange: one session more than a chunk holds
+    const sessions: Array<{ sessionId: number; chargePointId: string }> = [];
+    for (let i = 0; i <= SESSION_UPDATES_CHUNK; i++) sessions.push(await aSession());
+    await app.eventRecorder.settled();
+    const after = await maxEventId(t.db);
+
+    // Act: published in reverse order, twice for one of them
+    const sql = await statementsOf(() => [...sessions].reverse().concat(sessions[0]!).forEach(({ sessionId }) => app.events.emit('session.updated', { sessionId })));
+
+    // Assert
+    const stored = await storedAfter(after);
+    expect(stored.map((e) => [e.type, e.chargePointId, e.data.sessionId])).to.deep.equal(sessions.map((x) => ['session.updated', x.chargePointId, x.sessionId]));
+    expect(sql.filter((q) => /from sessions s/i.test(q))).to.have.length(2);
+    expect(sql.filter((q) => /insert into "events"/i.test(q))).to.have.length(2);
   });
 
   it('should store the events of one turn in the order they were published, whichever lookup each waits for', async () => {
