@@ -8,9 +8,17 @@ import { isDatabaseUnavailable } from './pg-errors.ts';
  * is unavailable (each retry would fail too, after its own connection timeout).
  */
 export function transactionSink<T, R>(db: Knex, write: (trx: Knex.Transaction, items: readonly T[]) => Promise<R[]>): BatchSink<T, R> {
+  return batchSink((items) => db.transaction((trx) => write(trx, items)));
+}
+
+/**
+ * The same for a `write` that commits what it wrote before it resolves, in a transaction or a single
+ * statement of its own choosing.
+ */
+export function batchSink<T, R>(write: (items: readonly T[]) => Promise<R[]>): BatchSink<T, R> {
   return {
-    writeBatch: (items) => db.transaction((trx) => write(trx, items)),
-    writeOne: async (item) => (await db.transaction((trx) => write(trx, [item])))[0]!,
+    writeBatch: write,
+    writeOne: async (item) => (await write([item]))[0]!,
     isRetryable: (err) => !isDatabaseUnavailable(err),
   };
 }

@@ -21,13 +21,17 @@ export interface SampleRow {
 export interface SessionRef {
   chargePointId: string;
   id: number;
+  /** Its token is a roaming partner's and it is at a location: the partner follows it (SHARED). */
+  isShared: boolean;
 }
 
 /** The sessions named by (chargePointId, transactionId) pairs; each transaction id is looked up within its charger only. */
 export async function listSessionsOfChargePoints(db: Db, pairs: ReadonlyArray<readonly [string, number]>): Promise<SessionRef[]> {
   if (pairs.length === 0) return [];
-  const rows = await db('sessions').whereRaw(...inPairs(['charge_point_id', 'id'], ['text', 'int'], pairs)).select('charge_point_id', 'id');
-  return rows.map((r: Row) => ({ chargePointId: r.charge_point_id, id: Number(r.id) }));
+  const rows = await db('sessions as s')
+    .whereRaw(...inPairs(['s.charge_point_id', 's.id'], ['text', 'int'], pairs))
+    .select('s.charge_point_id', 's.id', db.raw(`${SHARED} as is_shared`));
+  return rows.map((r: Row) => ({ chargePointId: r.charge_point_id, id: Number(r.id), isShared: r.is_shared === true }));
 }
 
 /**
@@ -215,6 +219,25 @@ export interface EnergyUpdated {
 // ocpi.repo.ts); only those are OCPI objects.
 const SHARED = 's.location_id is not null and exists (select 1 from id_tokens t where t.id = s.token_fk and t.partner_fk is not null)';
 
+const RAISE_ENERGY = `update sessions s
+        set energy_wh = greatest(0, v.wh - s.meter_start_wh), last_meter_at = v.at,
+            last_updated = case when ${SHARED} then ?::timestamptz else s.last_updated end,
+            -- the NO_PROGRESS zombie rule (issue 15): when the energy last changed (s.energy_wh is the old value)
+            energy_changed_at = case when s.energy_wh <> greatest(0, v.wh - s.meter_start_wh) then v.at else s.energy_changed_at end
+       from unnest(?::int[], ?::bigint[], ?::timestamptz[]) as v(id, wh, at)
+      where s.id = v.id and (s.last_meter_at is null or s.last_meter_at <= v.at) and s.stop_at is null
+      returning s.id, ${SHARED} as is_partner_session`;
+
+/** RAISE_ENERGY's parameters: the time of the change, then the updates as three arrays. */
+const energyParams = (db: Db, updates: readonly EnergyUpdate[]): Array<Date | string> => [
+  dbNow(db),
+  toArrayLiteral(updates.map((u) => u.sessionId)),
+  toArrayLiteral(updates.map((u) => u.registerWh)),
+  toArrayLiteral(updates.map((u) => u.at.toISOString())),
+];
+
+const toEnergyUpdated = (r: Row): EnergyUpdated => ({ id: Number(r.id), isPartnerSession: r.is_partner_session === true });
+
 /**
  * Raises each session's energy to its register reading unless a later reading is already stored or the
  * session stopped (many sessions in one statement); returns the sessions updated. `last_updated` (the OCPI
@@ -224,16 +247,36 @@ const SHARED = 's.location_id is not null and exists (select 1 from id_tokens t 
  */
 export async function updateSessionsEnergy(db: Db, updates: readonly EnergyUpdate[]): Promise<EnergyUpdated[]> {
   if (updates.length === 0) return [];
-  const { rows } = await db.raw(
-    `update sessions s
-        set energy_wh = greatest(0, v.wh - s.meter_start_wh), last_meter_at = v.at,
-            last_updated = case when ${SHARED} then ?::timestamptz else s.last_updated end,
-            -- the NO_PROGRESS zombie rule (issue 15): when the energy last changed (s.energy_wh is the old value)
-            energy_changed_at = case when s.energy_wh <> greatest(0, v.wh - s.meter_start_wh) then v.at else s.energy_changed_at end
-       from unnest(?::int[], ?::bigint[], ?::timestamptz[]) as v(id, wh, at)
-      where s.id = v.id and (s.last_meter_at is null or s.last_meter_at <= v.at) and s.stop_at is null
-      returning s.id, ${SHARED} as is_partner_session`,
-    [dbNow(db), toArrayLiteral(updates.map((u) => u.sessionId)), toArrayLiteral(updates.map((u) => u.registerWh)), toArrayLiteral(updates.map((u) => u.at.toISOString()))],
-  );
-  return rows.map((r: Row) => ({ id: Number(r.id), isPartnerSession: r.is_partner_session === true }));
+  const { rows } = await db.raw(RAISE_ENERGY, energyParams(db, updates));
+  return rows.map(toEnergyUpdated);
+}
+
+/** A batch's samples ready for insertSamplesRaisingEnergy, and which rows its insert stores. */
+export interface PreparedSamples {
+  params: string[];
+  /** Per row: stored by the insert, for the rows of a session (the first of each sample repeated within the rows). */
+  isStored: boolean[];
+}
+
+export function prepareSamples(rows: readonly SampleRow[]): PreparedSamples {
+  const { params, rowOf } = compactSamples(rows);
+  const isStored = rows.map(() => false);
+  for (const i of rowOf) isStored[i] = rows[i]!.sessionFk !== null;
+  return { params, isStored };
+}
+
+/**
+ * Stores the prepared samples and raises the sessions' energy by `updates` in ONE statement and no transaction of
+ * its own (issue 8): a batch whose sessions and connectors are all known costs one round trip. A statement stores
+ * all of it or nothing: when a sample was stored before (a replay, or a concurrent batch), nothing is, and the
+ * answer is undefined (the caller then writes the batch the long way: insertSampleRows, updateSessionsEnergy).
+ */
+export async function insertSamplesRaisingEnergy(db: Db, samples: PreparedSamples, updates: readonly EnergyUpdate[]): Promise<EnergyUpdated[] | undefined> {
+  try {
+    const { rows } = await db.raw(`with ${SAMPLES}, stored as (${INSERT_SAMPLES}), raised as (${RAISE_ENERGY}) select id, is_partner_session from raised`, [...samples.params, dbNow(db), ...energyParams(db, updates)]);
+    return rows.map(toEnergyUpdated);
+  } catch (err) {
+    if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+    return undefined;
+  }
 }

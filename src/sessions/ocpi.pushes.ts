@@ -1,6 +1,7 @@
 // Pushes of sessions to the eMSP that owns the session's token, and only to it (OCPI 2.2.1 sessions
 // §9.1.1 push model), queued in the outbox inside the session service's transactions.
 import type { Knex } from 'knex';
+import { inTransaction } from '../db/in-transaction.ts';
 import { enqueuePush, findPartner } from '../partners/partner.service.ts';
 import { findEndpoint } from '../partners/partner.types.ts';
 import type { SessionService } from './session.service.ts';
@@ -73,9 +74,11 @@ export function registerSessionPushes(sessions: SessionService, o: SessionPushOp
     const isOwn = session.tokenFk === null || (token?.id === session.tokenFk && token.partnerFk === null);
     if (!isOwn) await pushSessionStart(trx, session.id, o);
   });
-  // The batch's energy update tells which sessions an eMSP follows (most tokens are the operator's own).
-  sessions.onMeterValues(async (trx, changes) => {
-    for (const c of changes) if (c.isPartnerSession) await pushSessionUpdate(trx, c.sessionId, o);
+  // The batch's energy update tells which sessions an eMSP follows (most tokens are the operator's own). Such a
+  // batch is written in a transaction, and the push is queued in it; should a batch written as one statement
+  // name one after all (its session was known not to be followed), its push gets a transaction of its own.
+  sessions.onMeterValues(async (db, changes) => {
+    for (const c of changes) if (c.isPartnerSession) await inTransaction(db, (trx) => pushSessionUpdate(trx, c.sessionId, o));
   });
   sessions.onStop((trx, session) => pushSessionUpdate(trx, session.id, o));
 }

@@ -12,9 +12,9 @@ import type { ConnectorLimits } from '../chargers/connector-limits.service.ts';
 import { checkInteger, INT4, parseTimestamp, REGISTER_WH } from '../shared/ranges.ts';
 import type { MeterValuesRequest, StartTransactionRequest, StopTransactionRequest } from '../ocpp/v16/types.ts';
 import { GroupCommitWriter } from '../db/group-commit.ts';
-import { transactionSink } from '../db/transaction-sink.ts';
+import { batchSink } from '../db/transaction-sink.ts';
 import { flattenMeterValues, storableMeterValues, type MeterValue, type Sample } from './meter-values.ts';
-import { writeMeterBatch, type MeterItem, type MeterResult } from './meter-batch.service.ts';
+import { writeMeterValues, type MeterItem, type MeterResult } from './meter-batch.service.ts';
 import { KnownTransactions } from './known-transactions.ts';
 import * as repo from './session.repo.ts';
 import type { CloseReason, Session } from './session.types.ts';
@@ -75,10 +75,12 @@ export interface SessionMeterValuesChange {
 }
 
 /**
- * Hooks run inside the transaction that stores a batch of meter values (partner pushes, load management),
- * once per batch with every session it changed: a hook must not cost a statement per session (issue 8).
+ * Hooks run once per batch of meter values with every session it changed (partner pushes, load management): a
+ * hook must not cost a statement per session (issue 8). `db` is the transaction that stores the batch when one
+ * of its sessions is a partner's (isPartnerSession); a batch of known sessions that are not is one statement,
+ * already committed when its hooks run, and `db` is then the database.
  */
-export type SessionMeterValuesHook = (trx: Knex.Transaction, changes: readonly SessionMeterValuesChange[]) => Promise<void>;
+export type SessionMeterValuesHook = (db: Db, changes: readonly SessionMeterValuesChange[]) => Promise<void>;
 
 /** What a start rule decides on: the StartTransaction, the token's authorization and the answer so far. */
 export interface StartAttempt {
@@ -117,7 +119,7 @@ export class SessionService {
   constructor(private readonly o: SessionServiceOptions) {
     const ctx = { hooks: this.meterValuesHooks, isKnownConnector: (cp: string, n: number) => this.knownConnectors.has(`${cp}\u0000${n}`), knownTransactions: this.knownTransactions };
     this.meterWriter = new GroupCommitWriter({
-      sink: transactionSink(o.db, (trx, items: readonly MeterItem[]) => writeMeterBatch(trx, items, ctx)),
+      sink: batchSink((items: readonly MeterItem[]) => writeMeterValues(o.db, items, ctx)),
       windowMs: o.ingest?.batchWindowMs ?? 5,
       maxBatch: o.ingest?.maxBatch ?? 500,
       maxInFlight: o.ingest?.maxConcurrentBatches ?? 1,
@@ -167,9 +169,11 @@ export class SessionService {
       for (const hook of this.startHooks) await hook(trx, created, { evseFk, token: auth.token });
       return { session: created, isNew: true, closed: await this.supersede(trx, created) };
     });
-    // The start registered its connector and recorded its session: its MeterValues look neither up.
+    // The start registered its connector and recorded its session: its MeterValues look neither up. Whether an
+    // eMSP follows the session (SHARED of meter-batch.repo.ts) is known here for a new session only; a replayed
+    // start's session is looked up by its first MeterValues.
     this.knownConnectors.add(`${chargePointId}\u0000${p.connectorId}`);
-    this.knownTransactions.add(chargePointId, session.id);
+    if (isNew) this.knownTransactions.add(chargePointId, session.id, session.locationId !== null && session.tokenFk !== null && auth.token?.id === session.tokenFk && auth.token.partnerFk !== null);
     if (isNew) this.o.events.emit('session.started', { sessionId: session.id });
     for (const c of closed) this.o.events.emit('session.stopped', { sessionId: c.id });
     return answerOf(session);

@@ -198,6 +198,45 @@ describe('e2e ocpi sessions (SENDER + pushes)', () => {
       expect(own.last_updated.getTime()).to.equal(before[1].last_updated.getTime());
     });
 
+    it('should queue the PATCH of a followed session in the transaction that stores its MeterValues, whether the session was known from its start or looked up', async () => {
+      // Arrange: two sessions of an eMSP's token: one started on this node, one this node has not seen (recorded
+      // elsewhere); a PATCH is due for every reading (6 min after the start)
+      const a = await anEmsp();
+      const started = await aSite();
+      const startedClient = await connectCharger(t, started.chargePointId, { password: CHARGER_PASSWORD });
+      const t0 = Date.now() - 60 * 60_000;
+      const { transactionId } = (await startedClient.call('StartTransaction', aStartTransaction(a.idToken.uid, { meterStart: 0, timestamp: new Date(t0).toISOString() }))) as { transactionId: number };
+      const unseen = await aSite();
+      const recorded = await aSessionRow(t.db, { partyFk: defaultPartyFk, chargePointId: unseen.chargePointId, locationId: unseen.locationId, evseUid: unseen.evse.uid, connectorFk: unseen.evse.connectorFk, token: a.idToken });
+      const unseenStart = (await t.db('sessions').where({ id: recorded.id }).first()).start_at.getTime();
+      const unseenClient = await connectCharger(t, unseen.chargePointId, { password: CHARGER_PASSWORD });
+      const statements: Array<{ sql: string; tx?: string }> = [];
+      const record = (q: { sql: string; __knexTxId?: string }) => void statements.push({ sql: q.sql, tx: q.__knexTxId });
+      const transactionOf = (pattern: RegExp) => statements.find((q) => pattern.test(q.sql))?.tx;
+
+      // Act: a reading of each, and another of the session looked up (now known to this node)
+      t.db.on('query', record);
+      await startedClient.call('MeterValues', anEnergyReading(transactionId, '1000', { timestamp: new Date(t0 + 6 * 60_000).toISOString() }));
+      const first = { samples: transactionOf(/insert into meter_values/i), push: transactionOf(/insert into "ocpi_outbox"/i) };
+      statements.length = 0;
+      await unseenClient.call('MeterValues', anEnergyReading(recorded.id, '2000', { timestamp: new Date(unseenStart + 6 * 60_000).toISOString() }));
+      const second = { samples: transactionOf(/insert into meter_values/i), push: transactionOf(/insert into "ocpi_outbox"/i), lookup: transactionOf(/from "sessions" as "s"/i) };
+      statements.length = 0;
+      await unseenClient.call('MeterValues', anEnergyReading(recorded.id, '3000', { timestamp: new Date(unseenStart + 12 * 60_000).toISOString() }));
+      const third = { samples: transactionOf(/insert into meter_values/i), push: transactionOf(/insert into "ocpi_outbox"/i) };
+      t.db.off('query', record);
+      await Promise.all([startedClient.close(), unseenClient.close()]);
+
+      // Assert: each time one transaction holds the samples and the push (a crash loses neither alone)
+      for (const w of [first, second, third]) {
+        expect(w.samples).to.be.a('string');
+        expect(w.push).to.equal(w.samples);
+      }
+      expect(second.lookup).to.equal(second.samples);
+      const methods = async (id: number) => (await t.db('ocpi_outbox').where({ object_key: `session:${(await t.db('sessions').where({ id }).first()).uid}` }).orderBy('id')).map((r: any) => r.method);
+      expect([await methods(transactionId), await methods(recorded.id)]).to.deep.equal([['PUT', 'PATCH'], ['PATCH', 'PATCH']]);
+    });
+
     it('should push nothing for a session of the operator\'s own token', async () => {
       const a = await anEmsp();
       const locationId = await aLocation(t.app.services);

@@ -118,8 +118,8 @@ describe('e2e OCPP ingest: group commit of MeterValues', function () {
     expect(t.app.services.sessions.meterWriter.stats.batches - before.batches).to.equal(1);
   });
 
-  it("should write a running transaction's MeterValues with the samples' insert and the energy update alone, without looking its session up", async () => {
-    // Arrange: a charger in a transaction (its session known to this node from the start)
+  it("should write a running transaction's MeterValues as ONE statement of the samples' insert and the energy update, without a transaction or a session lookup", async () => {
+    // Arrange: a charger in a transaction of an own token (its session known to this node from the start)
     const [c] = await chargingChargers(1);
     const statements: Array<{ sql: string; tx?: string }> = [];
     const record = (q: { sql: string; __knexTxId?: string }) => void statements.push({ sql: q.sql, tx: q.__knexTxId });
@@ -130,14 +130,38 @@ describe('e2e OCPP ingest: group commit of MeterValues', function () {
     t.db.off('query', record);
     await c!.client.close();
 
-    // Assert: the batch's transaction is the one that inserted the samples; nothing else ran in it
-    const tx = statements.find((q) => /insert into meter_values/i.test(q.sql))?.tx;
-    expect(tx).to.be.a('string');
-    const inBatch = statements.filter((q) => q.tx === tx && !/^(begin|commit|rollback|savepoint|release)/i.test(q.sql.trim()));
-    // (the samples' insert is a data-modifying WITH: named by what it inserts; any other statement names nothing)
-    const named = (sql: string) => (/^\s*with\b[\s\S]*\binsert into meter_values\b/i.test(sql) ? 'insert into meter_values' : sql.match(/^\s*(update sessions s)\b/i)?.[1]?.toLowerCase());
-    expect(inBatch.map((q) => named(q.sql))).to.deep.equal(['insert into meter_values', 'update sessions s']);
+    // Assert: the one statement that wrote the samples or the sessions ran outside any transaction, no session was
+    // looked up, and no savepoint was taken (the batch's other kind, a transaction, sets one before its samples'
+    // insert). The live event's figures may be read meanwhile.
+    const batch = statements.filter((q) => /\binsert into meter_values\b|\bupdate sessions\b/i.test(q.sql));
+    expect(batch).to.have.length(1);
+    expect(statements.filter((q) => /from "sessions" as "s"/i.test(q.sql))).to.deep.equal([]);
+    expect(batch[0]!.sql).to.match(/^\s*with\b[\s\S]*\binsert into meter_values\b[\s\S]*\bupdate sessions s\b/i);
+    expect(batch[0]!.tx).to.equal(undefined);
+    expect(statements.filter((q) => /^\s*savepoint\b/i.test(q.sql))).to.deep.equal([]);
     expect(Number((await t.db('sessions').where({ id: c!.transactionId }).first()).energy_wh)).to.equal(3000);
+  });
+
+  it('OCPP16 §4.7: should store a replayed MeterValues of a known session once, its batch falling back from the one statement to a transaction that skips what was stored', async () => {
+    // Arrange: a reading stored once
+    const [c] = await chargingChargers(1);
+    const mv = aMeterValues(c!.transactionId, 4000, new Date());
+    await c!.client.call('MeterValues', mv);
+    const statements: Array<{ sql: string; tx?: string }> = [];
+    const record = (q: { sql: string; __knexTxId?: string }) => void statements.push({ sql: q.sql, tx: q.__knexTxId });
+    t.db.on('query', record);
+
+    // Act: the same reading again (an offline queue replayed), with a newer one in the same message
+    const replay = { ...mv, meterValue: [...mv.meterValue, ...aMeterValues(c!.transactionId, 4500, new Date(Date.now() + 1000)).meterValue] };
+    await c!.client.call('MeterValues', replay);
+    t.db.off('query', record);
+    await c!.client.close();
+
+    // Assert: each sample once, the energy from the newer reading, and the second try ran in a transaction
+    expect(await t.db('meter_values').where({ session_fk: c!.transactionId })).to.have.length(4);
+    expect(Number((await t.db('sessions').where({ id: c!.transactionId }).first()).energy_wh)).to.equal(4500);
+    const inserts = statements.filter((q) => /\binsert into meter_values\b/i.test(q.sql));
+    expect(inserts.map((q) => q.tx === undefined)).to.deep.equal([true, false, false]);
   });
 
   it("OCPP16 §4.8: should record an own token's StartTransaction at a location in one transaction that reads nothing the start already knows", async () => {
