@@ -46,9 +46,41 @@ interface Pending {
 // int8 comes back as a string, as the pg driver is told in knex.ts: energy and money never pass through floats.
 const WORKER_SCRIPT = `'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
-const { PGlite, types } = require(workerData.pglite);
+const { PGlite, types, protocol, parse } = require(workerData.pglite);
 const { engine } = workerData;
 const pglite = new PGlite({ dataDir: engine.dataDir, loadDataDir: engine.loadDataDir, startParams: engine.startParams, pgliteWasmModule: workerData.wasm, parsers: { [types.INT8]: (v) => v } });
+// Named statements (options.name, as node-postgres takes it): parsed and planned once, then only bound and run, with
+// PGlite's own protocol messages, serializers and result parser, under its query lock as query() itself.
+const statements = new Map();
+function namedQuery(name, sql, params, options) {
+  const { serialize } = protocol;
+  return pglite._runExclusiveQuery(async () => {
+    const run = (message) => pglite.execProtocolStream(message, { syncToFs: false });
+    const messages = [];
+    try {
+      let statement = statements.get(name);
+      if (statement === undefined || statement.sql !== sql) {
+        if (statement !== undefined) {
+          statements.delete(name);
+          await run(serialize.close({ type: 'S', name }));
+        }
+        await run(serialize.parse({ name, text: sql }));
+        statement = { sql, types: parse.parseDescribeStatementResults(await run(serialize.describe({ type: 'S', name }))) };
+        statements.set(name, statement);
+      }
+      const values = (params ?? []).map((value, i) => {
+        if (value === null || value === undefined) return null;
+        const serializer = pglite.serializers[statement.types[i]];
+        return serializer ? serializer(value) : value.toString();
+      });
+      messages.push(...(await run(serialize.bind({ statement: name, values }))), ...(await run(serialize.describe({ type: 'P' }))), ...(await run(serialize.execute({}))));
+    } finally {
+      messages.push(...(await run(serialize.sync())));
+    }
+    await pglite.syncToFs();
+    return parse.parseResults(messages, pglite.parsers, options)[0];
+  });
+}
 function errorFields(err) {
   if (!(err instanceof Error)) return { message: String(err) };
   const fields = { message: err.message, name: err.name };
@@ -58,7 +90,7 @@ function errorFields(err) {
 async function answer(request) {
   switch (request.op) {
     case 'ready': await pglite.waitReady; return null;
-    case 'query': return pglite.query(request.sql, request.params, request.options);
+    case 'query': return request.options?.name ? namedQuery(request.options.name, request.sql, request.params, request.options) : pglite.query(request.sql, request.params, request.options);
     case 'dump': return pglite.dumpDataDir('none');
     case 'close': if (!pglite.closed) await pglite.close(); return null;
     default: throw new Error('unknown request ' + request.op);

@@ -251,6 +251,15 @@ export async function updateSessionsEnergy(db: Db, updates: readonly EnergyUpdat
   return rows.map(toEnergyUpdated);
 }
 
+const SAMPLES_RAISING_ENERGY = `with ${SAMPLES}, stored as (${INSERT_SAMPLES}), raised as (${RAISE_ENERGY}) select id, is_partner_session from raised`;
+
+/**
+ * The statement is named (a prepared statement of each connection, on both databases): parsed and planned once per
+ * connection instead of for every batch. On the embedded database that was half of a batch of 12 MeterValues'
+ * time (2.8 → 1.6 ms measured alone).
+ */
+const SAMPLES_RAISING_ENERGY_NAME = 'cpms_samples_raising_energy';
+
 /** A batch's samples ready for insertSamplesRaisingEnergy, and which rows its insert stores. */
 export interface PreparedSamples {
   params: string[];
@@ -273,7 +282,7 @@ export function prepareSamples(rows: readonly SampleRow[]): PreparedSamples {
  */
 export async function insertSamplesRaisingEnergy(db: Db, samples: PreparedSamples, updates: readonly EnergyUpdate[]): Promise<EnergyUpdated[] | undefined> {
   try {
-    const { rows } = await db.raw(`with ${SAMPLES}, stored as (${INSERT_SAMPLES}), raised as (${RAISE_ENERGY}) select id, is_partner_session from raised`, [...samples.params, dbNow(db), ...energyParams(db, updates)]);
+    const { rows } = await db.raw(SAMPLES_RAISING_ENERGY, [...samples.params, dbNow(db), ...energyParams(db, updates)]).options({ name: SAMPLES_RAISING_ENERGY_NAME });
     return rows.map(toEnergyUpdated);
   } catch (err) {
     if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;

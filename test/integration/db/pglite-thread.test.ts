@@ -62,6 +62,41 @@ describe('integration db PgliteThread', function () {
     expect((await engine.query('select count(*)::int as n from thread_u')).rows).to.deep.equal([{ n: 1 }]);
   });
 
+  it('should prepare a named statement once and run it again with other values, as a plain statement would answer', async () => {
+    // Arrange
+    await engine.query('create table thread_n (id int primary key, tag text, at timestamptz, note text)');
+    const sql = 'insert into thread_n select * from unnest($1::int[], $2::text[], $3::timestamptz[]) as x(id, tag, at) cross join (select $4::text) n returning id, at, note';
+    const named = { name: 'thread_insert' };
+
+    // Act
+    const first = await engine.query(sql, ['{1,2}', '{a,"b c"}', '{"2026-01-05T10:00:00Z","2026-01-05T11:00:00Z"}', 'x'], named);
+    const second = await engine.query(sql, ['{3}', '{d}', '{"2026-01-05T12:00:00Z"}', null], named);
+    const prepared = await engine.query("select name, from_sql from pg_prepared_statements where name = 'thread_insert'");
+
+    // Assert
+    expect(first.rows).to.deep.equal([{ id: 1, at: new Date('2026-01-05T10:00:00Z'), note: 'x' }, { id: 2, at: new Date('2026-01-05T11:00:00Z'), note: 'x' }]);
+    expect(first.affectedRows).to.equal(2);
+    expect(second.rows).to.deep.equal([{ id: 3, at: new Date('2026-01-05T12:00:00Z'), note: null }]);
+    expect(prepared.rows).to.deep.equal([{ name: 'thread_insert', from_sql: false }]);
+    expect((await engine.query('select count(*)::int as n from thread_n')).rows).to.deep.equal([{ n: 3 }]);
+  });
+
+  it("should reject a failed named statement with the engine's SQLSTATE, replace a name given another statement, and go on answering", async () => {
+    // Arrange
+    await engine.query('create table thread_m (k int primary key)');
+    const insert = 'insert into thread_m values ($1::int)';
+    await engine.query(insert, [1], { name: 'thread_m_statement' });
+
+    // Act
+    const err = (await engine.query(insert, [1], { name: 'thread_m_statement' }).then(() => undefined, (e: unknown) => e)) as { code?: string };
+    const replaced = await engine.query('select count(*)::int as n from thread_m where k >= $1::int', [0], { name: 'thread_m_statement' });
+
+    // Assert
+    expect(err).to.include({ code: '23505' });
+    expect(replaced.rows).to.deep.equal([{ n: 1 }]);
+    expect((await engine.query('select 1 as one')).rows).to.deep.equal([{ one: 1 }]);
+  });
+
   it('should dump its data directory as an image another engine opens with the same data', async () => {
     // Arrange
     await engine.query('create table thread_d (v int)');
