@@ -14,8 +14,8 @@ import type { Logger } from './shared/logger.ts';
  * Opens the database, applies migrations and makes sure the operator's party exists. `owner` (e.g.
  * `cpms serve`) is what a second would-be owner of an embedded database is told holds it.
  */
-export async function openDatabase(config: Config, logger: Logger, owner: string): Promise<Knex> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, owner });
+export async function openDatabase(config: Config, logger: Logger, owner: string, o: { onEngineFailure?: (err: Error) => void } = {}): Promise<Knex> {
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, owner, onEngineFailure: o.onEngineFailure });
   try {
     const applied = await migrateLatest(db);
     await upsertDefaultParty(db, config.operator);
@@ -42,6 +42,18 @@ export interface Serving {
 export interface ServeOptions {
   /** Writes to the operator's terminal (the first admin key), bypassing the log stream; none by default. */
   terminal?: (text: string) => void;
+  /** What a server whose embedded engine died does after logging it; default: exit with code 1. */
+  exit?: (code: number) => void;
+}
+
+/**
+ * The embedded engine's thread died: no statement can run any more, and every answered message is already
+ * stored. The server says so and exits with an error, for its supervisor (systemd, a container runtime) to
+ * start it again on the same data, rather than stay up answering every charger with an error.
+ */
+function onEngineFailure(err: Error, logger: Logger, o: ServeOptions): void {
+  logger.error('the embedded database stopped working; cpms exits so that its supervisor starts it again', { err: err.message });
+  (o.exit ?? ((code: number) => process.exit(code)))(1);
 }
 
 /** Logs where each interface listens; returns the base URL partners and the operator use. */
@@ -66,7 +78,7 @@ function logInterfaces(config: Config, logger: Logger, addr: AddressInfo): strin
 
 /** Composition root for `cpms serve`: database → app → listen → jobs. Returns a stop function. */
 export async function serve(config: Config, logger: Logger, o: ServeOptions = {}): Promise<Serving> {
-  const db = await openDatabase(config, logger, 'cpms serve');
+  const db = await openDatabase(config, logger, 'cpms serve', { onEngineFailure: (err) => onEngineFailure(err, logger, o) });
   const app = createApp({ config, db, logger, clock: systemClock });
   const stop = async (): Promise<void> => {
     await app.close();

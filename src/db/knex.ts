@@ -5,7 +5,7 @@ import pg from 'pg';
 import { EmbeddedPgliteClient, type PgliteConnection } from './pglite-client.ts';
 import { acquireOwnerLock, type OwnerLock } from './owner-lock.ts';
 import { embeddedStartParams, initClusterIfAbsent } from './pglite-init.ts';
-import { PgliteThread } from './pglite-thread.ts';
+import { PgliteThread, type EngineFailureListener } from './pglite-thread.ts';
 
 export type Db = Knex | Knex.Transaction;
 
@@ -29,6 +29,8 @@ export interface DbOptions {
   owner?: string;
   /** Embedded only: the data directory's owner lock, already taken by the caller (openDb). */
   ownerLock?: OwnerLock;
+  /** Embedded only: called if the engine's thread dies; every statement fails from then on (pglite-thread.ts). */
+  onEngineFailure?: EngineFailureListener;
 }
 
 /** Opens the database: PostgreSQL when a URL is given, otherwise an in-process PGlite engine. */
@@ -53,7 +55,7 @@ export function createDb(opts: DbOptions): Knex {
   }
   try {
     // On a thread of its own (pglite-thread.ts), with the same int8 rule as pg above.
-    const pglite = new PgliteThread({ dataDir, loadDataDir: opts.loadDataDir, startParams: embeddedStartParams() });
+    const pglite = new PgliteThread({ dataDir, loadDataDir: opts.loadDataDir, startParams: embeddedStartParams() }, opts.onEngineFailure);
     const connection: PgliteConnection = { pglite, ownerLock };
     return knex({
       client: EmbeddedPgliteClient as unknown as typeof knex.Client,

@@ -18,6 +18,9 @@ export interface EngineOptions {
   startParams: string[];
 }
 
+/** Called once if the thread dies (it exited or threw outside a statement): every statement fails from then on. */
+export type EngineFailureListener = (err: Error) => void;
+
 export type EngineRequest =
   | { id: number; op: 'ready' }
   | { id: number; op: 'query'; sql: string; params?: unknown[]; options?: Record<string, unknown> }
@@ -117,7 +120,7 @@ export class PgliteThread {
   private closing: Promise<void> | undefined;
   #closed = false;
 
-  constructor(opts: EngineOptions) {
+  constructor(opts: EngineOptions, private readonly onFailure?: EngineFailureListener) {
     const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');
     this.worker = new Worker(WORKER_SCRIPT, { eval: true, workerData: { pglite, engine: opts, wasm: compiled ??= new WebAssembly.Module(readFileSync(join(dirname(pglite), 'pglite.wasm'))) } });
     this.worker.on('message', (reply: EngineReply) => this.settle(reply));
@@ -176,11 +179,12 @@ export class PgliteThread {
   }
 
   private fail(err: Error): void {
-    if (this.#closed) return;
-    this.failure ??= err;
-    for (const waiting of this.pending.values()) waiting.reject(this.failure);
+    if (this.#closed || this.failure) return;
+    this.failure = err;
+    for (const waiting of this.pending.values()) waiting.reject(err);
     this.pending.clear();
     this.worker.unref();
+    this.onFailure?.(err);
   }
 }
 

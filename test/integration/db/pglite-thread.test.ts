@@ -113,6 +113,25 @@ describe('integration db PgliteThread', function () {
     }
   });
 
+  it('should tell its listener once when its thread dies, and fail the statement in flight and every later one with the reason', async () => {
+    // Arrange: an engine whose thread is then ended from outside (as a crash of the thread would end it)
+    const failures: Error[] = [];
+    const dying = new PgliteThread({ startParams: embeddedStartParams() }, (err) => failures.push(err));
+    await dying.waitReady;
+    const inFlight = dying.query('select count(*) from generate_series(1, 5000000)').then(() => undefined, (e: unknown) => e as Error);
+
+    // Act
+    await (dying as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    const later = await dying.query('select 1').then(() => undefined, (e: unknown) => e as Error);
+
+    // Assert
+    expect(failures.map((e) => e.message)).to.deep.equal(["the embedded database's thread exited (code 1)"]);
+    expect((await inFlight)?.message).to.equal(failures[0]!.message);
+    expect(later?.message).to.equal(failures[0]!.message);
+    await dying.close(); // closing a dead engine only ends what is left of it
+    expect(dying.closed).to.equal(true);
+  });
+
   it('should refuse statements once closed, saying so', async () => {
     // Arrange
     const closing = new PgliteThread({ startParams: embeddedStartParams() });
