@@ -170,9 +170,8 @@ async function insertEverySample(db: Db, params: readonly string[], at: Date): P
  * when every sample of a session was stored, otherwise with the numbers of those stored.
  */
 export async function insertSampleRows(db: Db, rows: readonly SampleRow[]): Promise<boolean[]> {
-  const isStored = rows.map(() => false);
-  if (rows.length === 0) return isStored;
-  const { params, rowOf, ofSession } = compactSamples(rows);
+  if (rows.length === 0) return [];
+  const { params, rowOf, ofSession, isStored: isEveryStored } = prepareSamples(rows);
   const at = dbNow(db);
   let answer: Array<{ ord: string | number }>;
   if (await insertEverySample(db, params, at)) answer = [{ ord: 0 }];
@@ -192,12 +191,9 @@ export async function insertSampleRows(db: Db, rows: readonly SampleRow[]): Prom
       [...params, at, ofSession, ofSession],
     ));
   }
-  const isEvery = answer.length === 1 && Number(answer[0]!.ord) === 0;
-  if (isEvery) {
-    for (const i of rowOf) isStored[i] = rows[i]!.sessionFk !== null;
-  } else {
-    for (const a of answer) isStored[rowOf[Number(a.ord) - 1]!] = true;
-  }
+  if (answer.length === 1 && Number(answer[0]!.ord) === 0) return isEveryStored;
+  const isStored = rows.map(() => false);
+  for (const a of answer) isStored[rowOf[Number(a.ord) - 1]!] = true;
   return isStored;
 }
 
@@ -260,18 +256,17 @@ const SAMPLES_RAISING_ENERGY = `with ${SAMPLES}, stored as (${INSERT_SAMPLES}), 
  */
 const SAMPLES_RAISING_ENERGY_NAME = 'cpms_samples_raising_energy';
 
-/** A batch's samples ready for insertSamplesRaisingEnergy, and which rows its insert stores. */
-export interface PreparedSamples {
-  params: string[];
-  /** Per row: stored by the insert, for the rows of a session (the first of each sample repeated within the rows). */
+/** A batch's samples ready for the inserts, and which rows an insert of them all stores. */
+export interface PreparedSamples extends CompactSamples {
+  /** Per row: stored when every sample is, for the rows of a session (the first of each sample repeated within the rows). */
   isStored: boolean[];
 }
 
 export function prepareSamples(rows: readonly SampleRow[]): PreparedSamples {
-  const { params, rowOf } = compactSamples(rows);
+  const compact = compactSamples(rows);
   const isStored = rows.map(() => false);
-  for (const i of rowOf) isStored[i] = rows[i]!.sessionFk !== null;
-  return { params, isStored };
+  for (const i of compact.rowOf) isStored[i] = rows[i]!.sessionFk !== null;
+  return { ...compact, isStored };
 }
 
 /**

@@ -130,8 +130,8 @@ export async function writeMeterBatch(trx: Knex.Transaction, items: readonly Met
  */
 export async function writeMeterValues(db: Knex, items: readonly MeterItem[], ctx: MeterBatchContext): Promise<MeterResult[]> {
   const sessionOf = sessionsIfOneStatement(items, ctx);
-  const rows = sessionOf && sampleRowsOf(items, sessionOf);
-  if (sessionOf && rows && rows.length > 0) {
+  const rows = sessionOf ? sampleRowsOf(items, sessionOf) : [];
+  if (sessionOf && rows.length > 0) {
     const samples = prepareSamples(rows);
     const storedOf = attribute(items, samples.isStored);
     const samplesOf = storedPerSession(sessionOf, storedOf);
