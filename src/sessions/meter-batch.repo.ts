@@ -3,6 +3,7 @@
 // statements whatever its size and never meets PostgreSQL's 65,535 bind parameters limit.
 import { inPairs, toArrayLiteral } from '../db/array-literal.ts';
 import { dbNow } from '../db/clock.ts';
+import { isTransaction } from '../db/in-transaction.ts';
 import type { Db } from '../db/knex.ts';
 import type { Sample } from './meter-values.ts';
 import { SAMPLE_KEY } from './session.repo.ts';
@@ -150,7 +151,7 @@ const UNIQUE_VIOLATION = '23505';
  * transaction it runs under a savepoint, so that the failed insert leaves the transaction usable.
  */
 async function insertEverySample(db: Db, params: readonly string[], at: Date): Promise<boolean> {
-  const isInTransaction = 'isTransaction' in db && db.isTransaction === true;
+  const isInTransaction = isTransaction(db);
   if (isInTransaction) await db.raw('savepoint meter_samples');
   try {
     await db.raw(`with ${SAMPLES} ${INSERT_SAMPLES}`, [...params, at]);
