@@ -15,6 +15,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.ts';
 import { deleteEventsBefore } from '../events/event-hub.ts';
 import type { AnalyticsRollupService } from '../analytics/rollup.service.ts';
+import { runEmbeddedUpkeep } from '../db/embedded-upkeep.ts';
 
 /** Registers every scheduled job. Later modules add theirs here. */
 export function registerJobs(scheduler: JobScheduler, deps: { config: Config; pushWorker?: PushWorker; chargers: ChargerService; authorize?: AuthorizeService; tokenSync?: TokenSyncDeps }): void {
@@ -62,4 +63,20 @@ export function registerEventJobs(scheduler: JobScheduler, deps: { config: Confi
 /** Analytics (issue 9): the daily roll-up per EVSE and local day that the time-based reports sum. */
 export function registerAnalyticsJobs(scheduler: JobScheduler, deps: { config: Config; analyticsRollup: AnalyticsRollupService }): void {
   scheduler.register({ name: 'analytics-rollup', schedule: deps.config.analytics.rollupCron, run: () => deps.analyticsRollup.run() });
+}
+
+/**
+ * The embedded database's upkeep (issue 8): PGlite has no autovacuum, so this job vacuums and analyzes the tables
+ * that need it, by autovacuum's rules. A PostgreSQL server's own autovacuum does that there: not registered.
+ */
+export function registerDatabaseJobs(scheduler: JobScheduler, deps: { config: Config; db: Knex }): void {
+  if (deps.config.databaseUrl !== '') return;
+  scheduler.register({
+    name: 'embedded-upkeep',
+    schedule: deps.config.jobs.embeddedUpkeepCron,
+    run: async () => {
+      const { vacuumed, analyzed } = await runEmbeddedUpkeep(deps.db);
+      return { vacuumed, analyzed };
+    },
+  });
 }

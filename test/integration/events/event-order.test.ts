@@ -3,7 +3,7 @@
 // (as several nodes make) are raced against a reader that only ever asks for ids after the last it saw.
 import { expect } from 'chai';
 import { useTestDb } from '../../helpers/use-test-app.ts';
-import { insertEvents, listEventsAfter } from '../../../src/events/event.repo.ts';
+import { insertEvents, listEventsAfter, maxEventId } from '../../../src/events/event.repo.ts';
 import type { NewLiveEvent } from '../../../src/events/event.types.ts';
 
 const anEvent = (i: number): NewLiveEvent => ({ type: 'connector.status', chargePointId: `CP${i % 7}`, locationId: null, occurredAt: new Date(), data: { i } });
@@ -46,5 +46,40 @@ describe('integration events: ids visible in order', () => {
     const rows = await listEventsAfter(t.db, ids[0]! - 1, {}, 10);
     expect(rows.map((r) => r.data.i)).to.deep.equal([1, 2, 3]);
     expect(ids).to.deep.equal([ids[0], ids[0]! + 1, ids[0]! + 2]);
+  });
+
+  it('should store a batch in one statement, data with quotes, backslashes and nulls intact', async () => {
+    // Arrange: what the database is asked, as knex reports it
+    const sql: string[] = [];
+    const onQuery = (q: { sql: string }) => void sql.push(q.sql);
+    t.db.on('query', onQuery);
+    const data = { text: 'say "hi" \\ {x,y}', none: null, kWh: 1.5, nested: { list: [1, 'a'] } };
+    // Act
+    let ids: number[];
+    try {
+      ids = await insertEvents(t.db, [
+        { type: 'alert.opened', chargePointId: null, locationId: 'LOC-1', occurredAt: new Date('2026-12-06T10:00:00.123Z'), data },
+        anEvent(4),
+      ]);
+    } finally {
+      t.db.off('query', onQuery);
+    }
+    // Assert: no BEGIN/COMMIT around it, both events stored as given
+    expect(sql).to.have.length(1);
+    expect(sql[0]).to.match(/^insert into events/);
+    const [first, second] = await listEventsAfter(t.db, ids[0]! - 1, {}, 10);
+    expect(first).to.deep.include({ id: ids[0], type: 'alert.opened', chargePointId: null, locationId: 'LOC-1', data });
+    expect(first!.occurredAt.toISOString()).to.equal('2026-12-06T10:00:00.123Z');
+    expect(second).to.deep.include({ id: ids[1], chargePointId: 'CP4', data: { i: 4 } });
+  });
+
+  it('should store nothing and ask nothing for no events', async () => {
+    // Arrange
+    const before = await maxEventId(t.db);
+    // Act
+    const ids = await insertEvents(t.db, []);
+    // Assert
+    expect(ids).to.deep.equal([]);
+    expect(await maxEventId(t.db)).to.equal(before);
   });
 });

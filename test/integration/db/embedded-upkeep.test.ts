@@ -1,0 +1,39 @@
+// The embedded database's upkeep (issue 8): PGlite has no autovacuum, so cpms vacuums and analyzes by its rules.
+// The statements are plain PostgreSQL: the same test runs on the server (where autovacuum does this on its own).
+import { expect } from 'chai';
+import { useTestDb } from '../../helpers/use-test-app.ts';
+import { listTableActivity, runEmbeddedUpkeep } from '../../../src/db/embedded-upkeep.ts';
+import { insertEvents } from '../../../src/events/event.repo.ts';
+
+describe('integration db: the embedded database upkeep', () => {
+  const t = useTestDb();
+
+  it('should report each table counters, catalogs included, without toast tables', async () => {
+    // Arrange
+    await insertEvents(t.db, Array.from({ length: 30 }, (_v, i) => ({ type: 'charger.connected' as const, chargePointId: `CP${i}`, locationId: null, occurredAt: new Date(), data: {} })));
+    // Act
+    const tables = await listTableActivity(t.db);
+    // Assert
+    const events = tables.find((x) => x.table === 'public.events');
+    expect(events?.insertedSinceVacuum).to.be.at.least(30);
+    expect(tables.some((x) => x.table === 'pg_catalog.pg_class')).to.equal(true);
+    expect(tables.some((x) => x.table.startsWith('pg_toast.'))).to.equal(false);
+    expect(events?.xidAge).to.be.greaterThan(0);
+  });
+
+  it('should vacuum and analyze a table after many inserts, then leave it alone until it changes again', async () => {
+    // Arrange: 2,000 inserted rows pass both the insert (1,000) and the analyze (50) thresholds of a never-vacuumed table
+    await insertEvents(t.db, Array.from({ length: 2000 }, (_v, i) => ({ type: 'connector.status' as const, chargePointId: `CP${i % 50}`, locationId: null, occurredAt: new Date(), data: { i } })));
+    // Act
+    const first = await runEmbeddedUpkeep(t.db);
+    const second = await runEmbeddedUpkeep(t.db);
+    // Assert: the planner now knows the table's size, and the second run had nothing to do for it
+    expect(first.actions.find((a) => a.table === 'public.events')).to.deep.include({ vacuum: true, analyze: true });
+    expect(first.vacuumed).to.be.at.least(1);
+    expect(first.analyzed).to.be.at.least(1);
+    const { rows } = await t.db.raw("select reltuples, relallvisible from pg_class where oid = 'public.events'::regclass");
+    expect(Number(rows[0].reltuples)).to.be.at.least(2000);
+    expect(Number(rows[0].relallvisible)).to.be.greaterThan(0);
+    expect(second.actions.map((a) => a.table)).to.not.include('public.events');
+  });
+});

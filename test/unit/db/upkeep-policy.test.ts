@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import { AUTOVACUUM_DEFAULTS, upkeepActions, type TableActivity } from '../../../src/db/upkeep-policy.ts';
+
+const quiet = (table: string, o: Partial<TableActivity> = {}): TableActivity => ({ table, estimatedRows: 0, deadRows: 0, modifiedSinceAnalyze: 0, insertedSinceVacuum: 0, xidAge: 1000, ...o });
+
+describe('unit db: the embedded database upkeep policy (autovacuum rules)', () => {
+  it('should do nothing for tables under every threshold', () => {
+    // Act
+    const actions = upkeepActions([quiet('public.a', { estimatedRows: 10_000, deadRows: 2050, modifiedSinceAnalyze: 1050, insertedSinceVacuum: 3000 })]);
+    // Assert: 50 + 0.2 × 10,000 dead rows, 50 + 0.1 × 10,000 changes and 1,000 + 0.2 × 10,000 inserts are the limits
+    expect(actions).to.deep.equal([]);
+  });
+
+  it('should vacuum a table with more dead rows than 50 plus a fifth of its rows', () => {
+    // Act
+    const [a] = upkeepActions([quiet('public.sessions', { estimatedRows: 10_000, deadRows: 2051 })]);
+    // Assert
+    expect(a).to.deep.equal({ table: 'public.sessions', vacuum: true, analyze: false, reasons: ['2051 dead rows'] });
+  });
+
+  it('should vacuum an append-only table after 1,000 plus a fifth of its rows were inserted', () => {
+    // Act
+    const actions = upkeepActions([quiet('public.meter_values', { estimatedRows: 10_000, insertedSinceVacuum: 3001 }), quiet('public.events', { estimatedRows: 10_000, insertedSinceVacuum: 3000 })]);
+    // Assert
+    expect(actions).to.deep.equal([{ table: 'public.meter_values', vacuum: true, analyze: false, reasons: ['3001 rows inserted'] }]);
+  });
+
+  it('should analyze a table with more changes than 50 plus a tenth of its rows', () => {
+    // Act
+    const [a] = upkeepActions([quiet('public.charge_points', { estimatedRows: 10_000, modifiedSinceAnalyze: 1051 })]);
+    // Assert
+    expect(a).to.deep.equal({ table: 'public.charge_points', vacuum: false, analyze: true, reasons: ['1051 rows changed'] });
+  });
+
+  it('should count a never analyzed table (reltuples -1) as empty', () => {
+    // Act
+    const actions = upkeepActions([quiet('public.fresh', { estimatedRows: -1, modifiedSinceAnalyze: 51 }), quiet('public.tiny', { estimatedRows: -1, modifiedSinceAnalyze: 50 })]);
+    // Assert
+    expect(actions.map((a) => a.table)).to.deep.equal(['public.fresh']);
+  });
+
+  it('should vacuum a table whose oldest unfrozen transaction id is older than the freeze age, however quiet', () => {
+    // Act
+    const actions = upkeepActions([quiet('pg_catalog.pg_class', { xidAge: AUTOVACUUM_DEFAULTS.freezeMaxAge + 1 }), quiet('public.b', { xidAge: AUTOVACUUM_DEFAULTS.freezeMaxAge })]);
+    // Assert
+    expect(actions).to.deep.equal([{ table: 'pg_catalog.pg_class', vacuum: true, analyze: false, reasons: [`transaction id age ${AUTOVACUUM_DEFAULTS.freezeMaxAge + 1}`] }]);
+  });
+
+  it('should vacuum and analyze in one action, in the order the tables were given', () => {
+    // Act
+    const actions = upkeepActions([quiet('public.z', { insertedSinceVacuum: 5000, modifiedSinceAnalyze: 5000 }), quiet('public.a', { modifiedSinceAnalyze: 60 })]);
+    // Assert
+    expect(actions).to.deep.equal([
+      { table: 'public.z', vacuum: true, analyze: true, reasons: ['5000 rows inserted', '5000 rows changed'] },
+      { table: 'public.a', vacuum: false, analyze: true, reasons: ['60 rows changed'] },
+    ]);
+  });
+
+  it('should take other limits when given', () => {
+    // Act
+    const actions = upkeepActions([quiet('public.a', { deadRows: 11 })], { ...AUTOVACUUM_DEFAULTS, vacuumThreshold: 10 });
+    // Assert
+    expect(actions.map((a) => a.vacuum)).to.deep.equal([true]);
+  });
+});
