@@ -92,7 +92,7 @@ export async function startCpms(serverUrl: string): Promise<Target> {
     databaseUrl = u.toString();
   }
   // No per-charger rate limit: the flood is the point (the default, 50 calls/s per charger, would cap it).
-  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, JOBS_ENABLED: 'false', LOG_LEVEL: 'info', REDIS_URL: '', PUBLIC_URL: '', OCPP_RATE_LIMIT_CALLS_PER_SEC: '0' };
+  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', REDIS_URL: '', PUBLIC_URL: '', OCPP_RATE_LIMIT_CALLS_PER_SEC: '0' };
   // `npm start`'s node flags, then BENCH_CPMS_NODE_ARGS: extra ones, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const nodeArgs = [...START_NODE_FLAGS, ...(process.env.BENCH_CPMS_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });

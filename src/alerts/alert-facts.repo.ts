@@ -16,12 +16,17 @@ export async function listRejectedBoots(db: Db): Promise<string[]> {
   return db('charge_points').where({ registration_status: 'Rejected' }).whereNotNull('last_boot_at').pluck('id');
 }
 
-/** ACTIVE sessions whose last meter value (or start) was received before `before`. */
+/**
+ * ACTIVE sessions whose newest meter value (by the charger's time; or their start) was received before `before`.
+ * The newest reading is one step back along the (session, time) index; the latest receipt over all of a session's
+ * readings read each of them, every minute for every session (on the embedded database 200 ms at 1,000 sessions
+ * of a few hundred readings, and growing with every reading).
+ */
 export async function listSilentSessions(db: Db, before: Date): Promise<Array<{ sessionId: number; chargePointId: string; connectorNumber: number }>> {
   const rows = await db('sessions as s')
     .where('s.status', 'ACTIVE')
     .whereNull('s.stop_at')
-    .whereRaw('greatest(s.start_at, (select max(m.received_at) from meter_values m where m.session_fk = s.id)) < ?', [before])
+    .whereRaw('greatest(s.start_at, (select m.received_at from meter_values m where m.session_fk = s.id order by m.timestamp desc limit 1)) < ?', [before])
     .select('s.id', 's.charge_point_id', 's.connector_number');
   return rows.map((r) => ({ sessionId: r.id, chargePointId: r.charge_point_id, connectorNumber: r.connector_number }));
 }

@@ -25,6 +25,13 @@ describe('unit db: the embedded database upkeep policy (autovacuum rules)', () =
     expect(actions).to.deep.equal([{ table: 'public.meter_values', vacuum: true, analyze: false, reasons: ['3001 rows inserted'] }]);
   });
 
+  it('should vacuum a large append-only table after 100,000 inserts rather than a fifth of its rows', () => {
+    // Act: ten million rows: a fifth would be two million inserts
+    const actions = upkeepActions([quiet('public.meter_values', { estimatedRows: 10_000_000, insertedSinceVacuum: 100_001 }), quiet('public.events', { estimatedRows: 10_000_000, insertedSinceVacuum: 100_000 })]);
+    // Assert
+    expect(actions).to.deep.equal([{ table: 'public.meter_values', vacuum: true, analyze: false, reasons: ['100001 rows inserted'] }]);
+  });
+
   it('should analyze a table with more changes than 50 plus a tenth of its rows', () => {
     // Act
     const [a] = upkeepActions([quiet('public.charge_points', { estimatedRows: 10_000, modifiedSinceAnalyze: 1051 })]);
