@@ -3,14 +3,16 @@
 // ingest's statements run between them; VACUUM freezes what it visits, so that pages once vacuumed are never
 // read again by the wraparound vacuums (300,000 fresh readings: VACUUM (FREEZE) 44 ms, ANALYZE 140 ms here).
 import type { Knex } from 'knex';
-import { upkeepActions, type TableActivity, type UpkeepAction } from './upkeep-policy.ts';
+import { AUTOVACUUM_DEFAULTS, upkeepActions, type TableActivity, type UpkeepAction, type UpkeepLimits } from './upkeep-policy.ts';
 
 /** Every table's counters (toast tables are vacuumed with their table), user tables and catalogs alike. */
 export async function listTableActivity(db: Knex): Promise<TableActivity[]> {
   // This backend's counters reach the statistics views when it flushes them (at most once a second otherwise).
   await db.raw('select pg_stat_force_next_flush()');
+  // The time since the last ANALYZE by the database's clock, which stamped it (not cpms's: see Database, one clock).
   const { rows } = await db.raw(
-    `select s.schemaname, s.relname, c.reltuples, s.n_dead_tup, s.n_mod_since_analyze, s.n_ins_since_vacuum, age(c.relfrozenxid) as xid_age
+    `select s.schemaname, s.relname, c.reltuples, s.n_live_tup, s.n_dead_tup, s.n_mod_since_analyze, s.n_ins_since_vacuum, age(c.relfrozenxid) as xid_age,
+            extract(epoch from clock_timestamp() - greatest(s.last_analyze, s.last_autoanalyze))::float8 as since_analyze
        from pg_stat_all_tables s join pg_class c on c.oid = s.relid
       where s.schemaname in ('public', 'pg_catalog') and c.relkind in ('r', 'm')
       order by s.schemaname desc, s.relname`,
@@ -18,10 +20,12 @@ export async function listTableActivity(db: Knex): Promise<TableActivity[]> {
   return rows.map((r: Record<string, string | number>) => ({
     table: `${r.schemaname}.${r.relname}`,
     estimatedRows: Number(r.reltuples),
+    liveRows: Number(r.n_live_tup),
     deadRows: Number(r.n_dead_tup),
     modifiedSinceAnalyze: Number(r.n_mod_since_analyze),
     insertedSinceVacuum: Number(r.n_ins_since_vacuum),
     xidAge: Number(r.xid_age),
+    secondsSinceAnalyze: r.since_analyze === null ? null : Number(r.since_analyze),
   }));
 }
 
@@ -32,16 +36,27 @@ export interface UpkeepResult {
   actions: UpkeepAction[];
 }
 
+/** ANALYZE of one table, with the statistics target given (the setting is this connection's, reset after). */
+async function analyze(db: Knex, schema: string, table: string, statisticsTarget: number | undefined): Promise<void> {
+  if (statisticsTarget === undefined) return void (await db.raw('analyze ??.??', [schema, table]));
+  await db.raw(`set default_statistics_target = ${Math.trunc(statisticsTarget)}`);
+  try {
+    await db.raw('analyze ??.??', [schema, table]);
+  } finally {
+    await db.raw('reset default_statistics_target');
+  }
+}
+
 /** Vacuums and analyzes the tables that need it, one statement each (VACUUM cannot run in a transaction). */
-export async function runEmbeddedUpkeep(db: Knex): Promise<UpkeepResult> {
-  const actions = upkeepActions(await listTableActivity(db));
+export async function runEmbeddedUpkeep(db: Knex, limits: Readonly<UpkeepLimits> = AUTOVACUUM_DEFAULTS): Promise<UpkeepResult> {
+  const actions = upkeepActions(await listTableActivity(db), limits);
   let vacuumed = 0;
   let analyzed = 0;
   for (const a of actions) {
     const [schema, table] = a.table.split('.') as [string, string];
     // Two statements rather than VACUUM (ANALYZE): the ingest's statements run between them.
     if (a.vacuum) await db.raw('vacuum (freeze) ??.??', [schema, table]), vacuumed++;
-    if (a.analyze) await db.raw('analyze ??.??', [schema, table]), analyzed++;
+    if (a.analyze) await analyze(db, schema, table, a.statisticsTarget), analyzed++;
   }
   return { vacuumed, analyzed, actions };
 }

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { useTestDb } from '../../helpers/use-test-app.ts';
 import { listTableActivity, runEmbeddedUpkeep } from '../../../src/db/embedded-upkeep.ts';
+import { AUTOVACUUM_DEFAULTS } from '../../../src/db/upkeep-policy.ts';
 import { insertEvents } from '../../../src/events/event.repo.ts';
 
 describe('integration db: the embedded database upkeep', () => {
@@ -35,5 +36,18 @@ describe('integration db: the embedded database upkeep', () => {
     expect(Number(rows[0].reltuples)).to.be.at.least(2000);
     expect(Number(rows[0].relallvisible)).to.be.greaterThan(0);
     expect(second.actions.map((a) => a.table)).to.not.include('public.events');
+  });
+
+  it('should analyze a large table from a smaller sample and leave the connection default statistics target as it was', async () => {
+    // Arrange: a "large table" of 1,500 rows, by the limits given (and analyzed again although the last test did a moment ago)
+    await insertEvents(t.db, Array.from({ length: 1500 }, (_v, i) => ({ type: 'connector.status' as const, chargePointId: `CP${i}`, locationId: null, occurredAt: new Date(), data: { i } })));
+    // Act
+    const result = await runEmbeddedUpkeep(t.db, { ...AUTOVACUUM_DEFAULTS, largeTableRows: 1000, analyzeIntervalSec: 0 });
+    // Assert: the charger ids are all distinct: a target of 10 keeps at most 11 histogram bounds (100: 101)
+    expect(result.actions.find((a) => a.table === 'public.events')).to.deep.include({ analyze: true, statisticsTarget: 10 });
+    const { rows } = await t.db.raw("select array_length(histogram_bounds::text::text[], 1) as n from pg_stats where schemaname = 'public' and tablename = 'events' and attname = 'charge_point_id'");
+    expect(Number(rows[0].n)).to.be.within(2, 11);
+    const { rows: setting } = await t.db.raw('show default_statistics_target');
+    expect(setting[0].default_statistics_target).to.equal('100');
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { AUTOVACUUM_DEFAULTS, upkeepActions, type TableActivity } from '../../../src/db/upkeep-policy.ts';
 
-const quiet = (table: string, o: Partial<TableActivity> = {}): TableActivity => ({ table, estimatedRows: 0, deadRows: 0, modifiedSinceAnalyze: 0, insertedSinceVacuum: 0, xidAge: 1000, ...o });
+const quiet = (table: string, o: Partial<TableActivity> = {}): TableActivity => ({ table, estimatedRows: 0, liveRows: 0, deadRows: 0, modifiedSinceAnalyze: 0, insertedSinceVacuum: 0, xidAge: 1000, secondsSinceAnalyze: null, ...o });
 
 describe('unit db: the embedded database upkeep policy (autovacuum rules)', () => {
   it('should do nothing for tables under every threshold', () => {
@@ -37,6 +37,27 @@ describe('unit db: the embedded database upkeep policy (autovacuum rules)', () =
     const [a] = upkeepActions([quiet('public.charge_points', { estimatedRows: 10_000, modifiedSinceAnalyze: 1051 })]);
     // Assert
     expect(a).to.deep.equal({ table: 'public.charge_points', vacuum: false, analyze: true, reasons: ['1051 rows changed'] });
+  });
+
+  it('should analyze a table of more than 10,000 rows, as last estimated or as now counted, from a smaller sample (statistics target 10)', () => {
+    // Act
+    const actions = upkeepActions([
+      quiet('public.meter_values', { estimatedRows: 10_001, modifiedSinceAnalyze: 20_000 }),
+      quiet('public.events', { estimatedRows: 1000, liveRows: 400_000, modifiedSinceAnalyze: 399_000 }),
+      quiet('public.sessions', { estimatedRows: 10_000, liveRows: 10_000, modifiedSinceAnalyze: 20_000 }),
+    ]);
+    // Assert
+    expect(actions.map((a) => [a.table, a.statisticsTarget])).to.deep.equal([['public.meter_values', 10], ['public.events', 10], ['public.sessions', undefined]]);
+  });
+
+  it('should analyze a table at most once a minute, however fast it grows', () => {
+    // Act
+    const actions = upkeepActions([
+      quiet('public.events', { estimatedRows: 1000, modifiedSinceAnalyze: 5000, secondsSinceAnalyze: 59.5 }),
+      quiet('public.meter_values', { estimatedRows: 1000, modifiedSinceAnalyze: 5000, secondsSinceAnalyze: 60 }),
+    ]);
+    // Assert
+    expect(actions.map((a) => [a.table, a.analyze])).to.deep.equal([['public.meter_values', true]]);
   });
 
   it('should count a never analyzed table (reltuples -1) as empty', () => {
