@@ -16,9 +16,18 @@ export interface PgliteConnection {
   ownerLock?: OwnerLock;
 }
 
+/** The part of knex's query object processResponse reads. */
+interface QueryObject {
+  method?: string;
+  output?: unknown;
+  returning?: unknown;
+  response: { affectedRows?: number };
+}
+
 interface BaseClientApi {
   config: { connection: PgliteConnection };
   _query(connection: unknown, obj: unknown): Promise<unknown>;
+  processResponse(obj: QueryObject, runner: unknown): unknown;
   destroy(callback?: (err?: unknown) => void): Promise<void>;
 }
 
@@ -26,6 +35,17 @@ const BaseClient = ClientPgLite as unknown as new (config: Knex.Config) => BaseC
 
 /** knex-pglite's client, closing its engine's thread and releasing the lock on destroy. */
 export class EmbeddedPgliteClient extends BaseClient {
+  /**
+   * A delete (`del`) or an increment (`counter`) without `returning` resolves to the number of rows it changed, as on
+   * PostgreSQL. knex-pglite names the response's command after knex's method ('DEL', 'COUNTER'), which knex's
+   * PostgreSQL dialect does not know as DELETE or UPDATE: it answered with the whole result object, so that
+   * `(await q.delete()) === 0` was never true on the embedded database (a missing webhook was "deleted").
+   */
+  override processResponse(obj: QueryObject, runner: unknown): unknown {
+    if ((obj.method === 'del' || obj.method === 'counter') && !obj.output && !obj.returning) return obj.response.affectedRows ?? 0;
+    return super.processResponse(obj, runner);
+  }
+
   override async destroy(callback?: (err?: unknown) => void): Promise<void> {
     const { pglite, ownerLock } = this.config.connection;
     try {

@@ -63,6 +63,7 @@ describe('e2e webhooks', () => {
     const shortSecret = await t.api('POST', '/api/v1/webhooks', { url: receiver.url, secret: 'short' });
     const removed = await t.api('DELETE', `/api/v1/webhooks/${created.body.id}`);
     const gone = await t.api('GET', `/api/v1/webhooks/${created.body.id}`);
+    const removedAgain = await t.api('DELETE', `/api/v1/webhooks/${created.body.id}`);
 
     // Assert
     expect(created.status).to.equal(201);
@@ -71,7 +72,7 @@ describe('e2e webhooks', () => {
     expect(listed.body.data[0]).to.not.have.property('secret');
     expect(listed.body.data[0]).to.include({ url: receiver.url, enabled: true, description: 'on-call' });
     expect(patched.body).to.include({ enabled: false, kinds: null });
-    expect([badUrl.status, badKinds.status, shortSecret.status, removed.status, gone.status]).to.deep.equal([400, 400, 400, 204, 404]);
+    expect([badUrl.status, badKinds.status, shortSecret.status, removed.status, gone.status, removedAgain.status]).to.deep.equal([400, 400, 400, 204, 404, 404]);
   });
 
   it('should deliver an alert opened from a charger\'s StatusNotification, signed, to the webhooks whose kinds take it and that are enabled', async () => {

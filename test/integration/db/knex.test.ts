@@ -24,6 +24,17 @@ describe('integration db', () => {
     expect([party.countryCode, party.partyId, party.isDefault]).to.deep.equal(['NL', 'CPM', true]);
   });
 
+  it('should resolve a delete and an increment to the number of rows they changed, on both engines', async () => {
+    // Arrange
+    await tdb.db('job_runs').insert([1, 2, 3].map((i) => ({ job: 'count-test', node: `n${i}`, trigger: 'manual', status: 'running', started_at: new Date() })));
+    // Act
+    const incremented = await tdb.db('job_runs').where({ job: 'count-test' }).whereIn('node', ['n1', 'n2']).increment('id', 0);
+    const deleted = await tdb.db('job_runs').where({ job: 'count-test' }).delete();
+    const deletedAgain = await tdb.db('job_runs').where({ job: 'count-test' }).del();
+    // Assert
+    expect([incremented, deleted, deletedAgain]).to.deep.equal([2, 3, 0]);
+  });
+
   it('should return int8 and numeric values as exact strings, never binary floats, on both engines', async () => {
     const { rows } = await tdb.db.raw('select 9007199254740993::int8 as big, 750::int8 as small, 12.750::numeric as num, count(*) as c from (select 1) x');
     expect(rows[0]).to.deep.equal({ big: '9007199254740993', small: '750', num: '12.750', c: '1' });
