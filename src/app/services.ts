@@ -50,7 +50,7 @@ import { CostUpdatedService } from '../sessions/cost-updated.service.ts';
 import { ChargingProfileService } from '../chargingprofiles/chargingprofile.service.ts';
 import { AlertService } from '../alerts/alert.service.ts';
 import { StuckSessionService } from '../sessions/stuck-sessions.service.ts';
-import { registerStuckSessionJobs, registerMaintenanceJobs, registerEventJobs, registerAnalyticsJobs, registerDatabaseJobs } from '../jobs/registry.ts';
+import { registerStuckSessionJobs, registerMaintenanceJobs, registerEventJobs, registerAnalyticsJobs, registerDatabaseJobs, registerJobRunRetention } from '../jobs/registry.ts';
 import { AnalyticsRollupService } from '../analytics/rollup.service.ts';
 import { buildMaintenance } from './maintenance.ts';
 import { EventHub } from '../events/event-hub.ts';
@@ -221,6 +221,7 @@ function buildScheduler(deps: AppDeps, nodeId: string, s: SchedulerInputs) {
   registerMaintenanceJobs(scheduler, { config, ...s });
   registerEventJobs(scheduler, { config, db, clock });
   registerDatabaseJobs(scheduler, { config, db });
+  registerJobRunRetention(scheduler, { config, clock });
   registerAnalyticsJobs(scheduler, { config, analyticsRollup: new AnalyticsRollupService({ db, clock, lookbackDays: config.analytics.rollupLookbackDays }) });
   return scheduler;
 }

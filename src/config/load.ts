@@ -93,7 +93,7 @@ export interface Config {
   };
   /** Node's HTTP server limits (slowloris, slow bodies), shared by OCPP handshakes, admin API and OCPI. */
   http: { headersTimeoutSec: number; requestTimeoutSec: number; keepAliveTimeoutSec: number; maxNewConnectionsReading: number };
-  jobs: { enabled: boolean; embeddedUpkeepCron: string };
+  jobs: { enabled: boolean; embeddedUpkeepCron: string; runsRetentionDays: number; runsRetentionCron: string };
   /** Operator logins (admin API sessions): session lifetime, and lock-out after failed logins. */
   auth: { sessionTtlMin: number; maxFailedLogins: number; lockoutMin: number };
   /** The operator's own OCPI party (country_code + party_id, ISO 3166 alpha-2 + 3 characters). */
@@ -344,6 +344,7 @@ export const ENV_VARS: ReadonlyArray<[string, string, Parse]> = [
   ['OCPP_MAX_CONNECTOR_ID', 'ocpp.maxConnectorId', int],
   ['JOBS_ENABLED', 'jobs.enabled', bool],
   ['JOBS_EMBEDDED_UPKEEP_CRON', 'jobs.embeddedUpkeepCron', str],
+  ['JOBS_RUNS_RETENTION_DAYS', 'jobs.runsRetentionDays', int],
   ['AUTH_SESSION_TTL_MIN', 'auth.sessionTtlMin', int],
   ['AUTH_MAX_FAILED_LOGINS', 'auth.maxFailedLogins', int],
   ['AUTH_LOCKOUT_MIN', 'auth.lockoutMin', int],

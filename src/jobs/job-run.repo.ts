@@ -32,3 +32,13 @@ export async function listJobRuns(db: Db, opts: { job?: string; limit: number })
   if (opts.job) q.where({ job: opts.job });
   return (await q).map(toRun);
 }
+
+/**
+ * Deletes the runs of `jobs` that started before `before`; returns how many. One statement per job, each a range of
+ * the (job, started_at) index, so the cost is the rows deleted, not the table.
+ */
+export async function deleteJobRunsBefore(db: Db, jobs: readonly string[], before: Date): Promise<number> {
+  let deleted = 0;
+  for (const job of jobs) deleted += await db('job_runs').where({ job }).where('started_at', '<', before).delete();
+  return deleted;
+}

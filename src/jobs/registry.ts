@@ -66,6 +66,15 @@ export function registerAnalyticsJobs(scheduler: JobScheduler, deps: { config: C
 }
 
 /**
+ * Job runs are kept jobs.runsRetentionDays: the webhook deliveries and the embedded database's upkeep alone record
+ * a run every 10 seconds each, 17,000 rows a day.
+ */
+export function registerJobRunRetention(scheduler: JobScheduler, deps: { config: Config; clock: Clock }): void {
+  const { runsRetentionDays, runsRetentionCron } = deps.config.jobs;
+  scheduler.register({ name: 'job-runs-retention', schedule: runsRetentionCron, run: async () => ({ deleted: await scheduler.pruneRuns(new Date(deps.clock.now().getTime() - runsRetentionDays * 86_400_000)) }) });
+}
+
+/**
  * The embedded database's upkeep (issue 8): PGlite has no autovacuum, so this job vacuums and analyzes the tables
  * that need it, by autovacuum's rules. A PostgreSQL server's own autovacuum does that there: not registered.
  */

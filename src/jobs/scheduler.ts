@@ -4,7 +4,7 @@ import type { Clock } from '../shared/clock.ts';
 import { NotFound } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { withAdvisoryLock } from '../db/advisory-lock.ts';
-import { finishJobRun, insertJobRun, type JobRun } from './job-run.repo.ts';
+import { deleteJobRunsBefore, finishJobRun, insertJobRun, type JobRun } from './job-run.repo.ts';
 
 export interface JobDefinition {
   name: string;
@@ -41,6 +41,11 @@ export class JobScheduler {
 
   names(): string[] {
     return [...this.jobs.keys()];
+  }
+
+  /** Deletes the recorded runs of every registered job that started before `before`; returns how many. */
+  pruneRuns(before: Date): Promise<number> {
+    return deleteJobRunsBefore(this.o.db, this.names(), before);
   }
 
   start(): void {
