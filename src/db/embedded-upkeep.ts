@@ -1,7 +1,7 @@
 // The embedded database's upkeep (issue 8): what autovacuum does on a PostgreSQL server, which PGlite lacks
 // (upkeep-policy.ts says why and decides). Each table's VACUUM and ANALYZE are statements of their own, so the
 // ingest's statements run between them; VACUUM freezes what it visits, so that pages once vacuumed are never
-// read again by the wraparound vacuums (300,000 fresh readings: VACUUM (FREEZE) 44 ms, ANALYZE 140 ms here).
+// read again by the wraparound vacuums (300,000 fresh readings: VACUUM (FREEZE) 44 ms here).
 import type { Knex } from 'knex';
 import { AUTOVACUUM_DEFAULTS, upkeepActions, type TableActivity, type UpkeepAction, type UpkeepLimits } from './upkeep-policy.ts';
 

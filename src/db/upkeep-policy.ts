@@ -3,14 +3,16 @@
 // guesses their sizes; a batch's energy update scanned every session, 9.6 ms for 16 sessions against 2.5 ms once
 // analyzed), never vacuumed (dead rows stay), and never frozen (after about two billion transactions PostgreSQL
 // stops accepting writes to protect itself from transaction id wraparound). The rules and thresholds are
-// autovacuum's, with PostgreSQL's default settings (autovacuum.c, relation_needs_vacanalyze), but for one: an
-// append-only table is vacuumed at the latest after maxInsertsBetweenVacuums inserts, not after a fifth of its
-// rows. The embedded database has one connection, and a vacuum holds it: a bounded number of new rows keeps each
-// vacuum short (its cost grows with the pages written since the last one), where 20 % of ten million readings
-// would hold every charger's messages for a second. For the same reason a large table (over 50,000 rows) is
-// analyzed from a smaller
-// sample (statistics target 10: 3,000 rows instead of 30,000; 500,000 readings 142 -> 16 ms): its queries go by
-// index, and its columns' few kinds or increasing times are described well enough by that sample.
+// autovacuum's, with PostgreSQL's default settings (autovacuum.c, relation_needs_vacanalyze), but for three
+// choices made because the embedded database has one connection and a VACUUM or ANALYZE holds it:
+// - an append-only table is vacuumed after at most maxInsertsBetweenVacuums inserts, not after a fifth of its rows
+//   (a vacuum's cost grows with the pages written since the last one: 20 % of ten million readings would hold
+//   every charger's messages for a second);
+// - a table over 10,000 rows is analyzed from a smaller sample (statistics target 10: 3,000 rows instead of 30,000;
+//   500,000 readings 142 -> 16 ms, 60,000 live events 200 -> 30 ms): its queries go by index, and its columns' few
+//   kinds or increasing times are described well enough by that sample;
+// - a table is analyzed at most once a minute, as autovacuum visits a database once a minute (a fast-growing new
+//   table passes the analyze threshold every few seconds, and the job runs every 10 seconds).
 
 /** One table's counters as pg_stat_all_tables and pg_class report them. */
 export interface TableActivity {
@@ -33,7 +35,7 @@ export interface UpkeepAction {
   table: string;
   vacuum: boolean;
   analyze: boolean;
-  /** why, for the log: dead rows, inserts, wraparound, changes */
+  /** why: dead rows, inserts, wraparound, changes */
   reasons: string[];
   /** the statistics target of its ANALYZE, when not the default (a large table) */
   statisticsTarget?: number;
