@@ -2,31 +2,69 @@ import type { Knex } from 'knex';
 import { dbKind } from './knex.ts';
 
 /**
- * Runs `fn` while holding the PostgreSQL session advisory lock `key`, or returns `{ acquired: false }`
- * at once when another session (another cpms node) holds it. On a server the lock is taken on a
- * connection reserved for the duration, so it is released on the same session. PGlite has exactly one
- * session (and so one node): the lock is taken there without reserving the connection, which `fn` needs.
+ * The connection a holder of advisory locks (AdvisoryLocks) takes them on, outside the pool: open while at least one lock is
+ * held or being taken, closed when the last is released (a test database can then be dropped, a process exit).
+ * Each lock held on a pooled connection kept that connection for the whole job: when the jobs of one cron tick
+ * (ten at the top of every minute) each held one of the pool's ten connections, none was left for their own
+ * queries, and every job, charger and API call of the node waited for the pool's 60 s acquire timeout.
  */
-export async function withAdvisoryLock<T>(db: Knex, key: string, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }> {
-  if (dbKind(db) === 'pglite') {
-    const { rows } = await db.raw('select pg_try_advisory_lock(hashtext(?)) as ok', [key]);
-    if (!rows[0].ok) return { acquired: false };
+class LockSession {
+  private conn: Promise<unknown> | undefined;
+  private users = 0;
+
+  constructor(private readonly db: Knex) {}
+
+  async use<T>(fn: (conn: unknown) => Promise<T>): Promise<T> {
+    this.users++;
     try {
-      return { acquired: true, value: await fn() };
+      this.conn ??= this.db.client.acquireRawConnection();
+      return await fn(await this.conn);
     } finally {
-      await db.raw('select pg_advisory_unlock(hashtext(?))', [key]);
+      if (--this.users === 0) await this.close();
     }
   }
-  const conn = await db.client.acquireConnection();
-  try {
-    const { rows } = await db.raw('select pg_try_advisory_lock(hashtext(?)) as ok', [key]).connection(conn);
-    if (!rows[0].ok) return { acquired: false };
-    try {
-      return { acquired: true, value: await fn() };
-    } finally {
-      await db.raw('select pg_advisory_unlock(hashtext(?))', [key]).connection(conn);
+
+  private async close(): Promise<void> {
+    const conn = this.conn;
+    this.conn = undefined;
+    const raw = await conn?.catch(() => undefined);
+    if (raw) await this.db.client.destroyRawConnection(raw).catch(() => undefined);
+  }
+}
+
+/**
+ * PostgreSQL session advisory locks of one holder (a node's job scheduler, its load manager): `run(key, fn)` runs
+ * `fn` while holding lock `key`, or returns `{ acquired: false }` at once when another session (another cpms node)
+ * holds it. On a server the locks are taken on the holder's lock session (LockSession), not on a pooled
+ * connection, so `fn` has the whole pool. PGlite has exactly one session (and so one node): the lock is taken
+ * there, on the connection `fn` uses too.
+ */
+export class AdvisoryLocks {
+  private readonly session: LockSession | undefined;
+
+  constructor(private readonly db: Knex) {
+    this.session = dbKind(db) === 'pglite' ? undefined : new LockSession(db);
+  }
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }> {
+    const { db, session } = this;
+    if (!session) {
+      const { rows } = await db.raw('select pg_try_advisory_lock(hashtext(?)) as ok', [key]);
+      if (!rows[0].ok) return { acquired: false };
+      try {
+        return { acquired: true, value: await fn() };
+      } finally {
+        await db.raw('select pg_advisory_unlock(hashtext(?))', [key]);
+      }
     }
-  } finally {
-    await db.client.releaseConnection(conn);
+    return session.use(async (conn) => {
+      const { rows } = await db.raw('select pg_try_advisory_lock(hashtext(?)) as ok', [key]).connection(conn);
+      if (!rows[0].ok) return { acquired: false as const };
+      try {
+        return { acquired: true as const, value: await fn() };
+      } finally {
+        await db.raw('select pg_advisory_unlock(hashtext(?))', [key]).connection(conn);
+      }
+    });
   }
 }

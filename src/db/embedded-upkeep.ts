@@ -3,19 +3,20 @@
 // ingest's statements run between them; VACUUM freezes what it visits, so that pages once vacuumed are never
 // read again by the wraparound vacuums (300,000 fresh readings: VACUUM (FREEZE) 44 ms here).
 import type { Knex } from 'knex';
+import { dbNow } from './clock.ts';
 import { AUTOVACUUM_DEFAULTS, upkeepActions, type TableActivity, type UpkeepAction, type UpkeepLimits } from './upkeep-policy.ts';
 
 /** Every table's counters (toast tables are vacuumed with their table), user tables and catalogs alike. */
 export async function listTableActivity(db: Knex): Promise<TableActivity[]> {
   // This backend's counters reach the statistics views when it flushes them (at most once a second otherwise).
   await db.raw('select pg_stat_force_next_flush()');
-  // The time since the last ANALYZE by the database's clock, which stamped it (not cpms's: see Database, one clock).
   const { rows } = await db.raw(
     `select s.schemaname, s.relname, c.reltuples, s.n_live_tup, s.n_dead_tup, s.n_mod_since_analyze, s.n_ins_since_vacuum, age(c.relfrozenxid) as xid_age,
-            extract(epoch from clock_timestamp() - greatest(s.last_analyze, s.last_autoanalyze))::float8 as since_analyze
+            extract(epoch from ?::timestamptz - greatest(s.last_analyze, s.last_autoanalyze))::float8 as since_analyze
        from pg_stat_all_tables s join pg_class c on c.oid = s.relid
       where s.schemaname in ('public', 'pg_catalog') and c.relkind in ('r', 'm')
       order by s.schemaname desc, s.relname`,
+    [dbNow(db)],
   );
   return rows.map((r: Record<string, string | number>) => ({
     table: `${r.schemaname}.${r.relname}`,

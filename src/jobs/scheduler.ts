@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.ts';
 import { NotFound } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import { withAdvisoryLock } from '../db/advisory-lock.ts';
+import { AdvisoryLocks } from '../db/advisory-lock.ts';
 import { deleteJobRunsBefore, finishJobRun, insertJobRun, type JobRun } from './job-run.repo.ts';
 
 export interface JobDefinition {
@@ -26,7 +26,11 @@ export class JobScheduler {
   private readonly running = new Set<string>();
   private observer: ((job: string, result: 'succeeded' | 'failed' | 'skipped', seconds: number) => void) | undefined;
 
-  constructor(private readonly o: { db: Knex; logger: Logger; clock: Clock; nodeId: string }) {}
+  private readonly locks: AdvisoryLocks;
+
+  constructor(private readonly o: { db: Knex; logger: Logger; clock: Clock; nodeId: string }) {
+    this.locks = new AdvisoryLocks(o.db);
+  }
 
   /** Told of every run on this node (metrics): its result and duration; `skipped` when another node or tick had it. */
   observe(observer: (job: string, result: 'succeeded' | 'failed' | 'skipped', seconds: number) => void): void {
@@ -69,7 +73,7 @@ export class JobScheduler {
     this.running.add(name);
     try {
       const started = performance.now();
-      const result = await withAdvisoryLock(this.o.db, `cpms-job:${name}`, () => this.execute(job, trigger));
+      const result = await this.locks.run(`cpms-job:${name}`, () => this.execute(job, trigger));
       this.observer?.(name, result.acquired ? result.value.status as 'succeeded' | 'failed' : 'skipped', (performance.now() - started) / 1000);
       return result.acquired ? { status: 'ran', run: result.value } : { status: 'skipped', reason: 'running on another node' };
     } finally {

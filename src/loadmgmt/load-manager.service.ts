@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Config } from '../config/load.ts';
-import { withAdvisoryLock } from '../db/advisory-lock.ts';
+import { AdvisoryLocks } from '../db/advisory-lock.ts';
 import type { AlertService } from '../alerts/alert.service.ts';
 import type { CommandSender } from '../ocpp/commands.ts';
 import type { SetChargingProfileRequest } from '../ocpp/v16/types.ts';
@@ -62,11 +62,14 @@ export class LoadManager {
   /** the measured currents each managed session was allocated with: a meaningful change triggers a run */
   private measuredAtRun = new Map<number, [number, number, number]>();
   private last: { input: AllocationInput; result: AllocationResult } | undefined;
+  private readonly locks: AdvisoryLocks;
 
   constructor(
     private readonly o: LoadManagerOptions,
     private readonly allocate: AllocateFn,
-  ) {}
+  ) {
+    this.locks = new AdvisoryLocks(o.db);
+  }
 
   /** Runs may be asked for from now on (the app serves as a node). */
   start(): void {
@@ -131,7 +134,7 @@ export class LoadManager {
   async run(): Promise<RunCounts | undefined> {
     this.inFlight++;
     // In order on this node (PGlite's one session would let two runs take the advisory lock), under the lock across nodes.
-    const work = this.queue.then(() => withAdvisoryLock(this.o.db, LOCK_KEY, () => this.runLocked()));
+    const work = this.queue.then(() => this.locks.run(LOCK_KEY, () => this.runLocked()));
     this.queue = work.catch(() => undefined);
     try {
       const outcome = await work;
