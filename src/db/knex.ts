@@ -33,13 +33,24 @@ export interface DbOptions {
   onEngineFailure?: EngineFailureListener;
 }
 
+/**
+ * A named (prepared) statement is planned for the values of each execution, not once for any values: after five
+ * executions PostgreSQL may keep a generic plan, chosen without the arrays' lengths and with the table sizes of
+ * that moment. The MeterValues batch's statement (meter-batch.repo.ts) kept one planned while the sessions table
+ * was small: with 10,000 sessions each batch took 1-1.7 s on the server. Unnamed statements are planned for their
+ * values anyway; only the parse is saved now. The embedded database has the same setting (pglite-init.ts).
+ */
+function planEveryExecution(conn: { query(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void): void {
+  conn.query('set plan_cache_mode = force_custom_plan', (err) => done(err, conn));
+}
+
 /** Opens the database: PostgreSQL when a URL is given, otherwise an in-process PGlite engine. */
 export function createDb(opts: DbOptions): Knex {
   if (opts.databaseUrl) {
     return knex({
       client: 'pg',
       connection: opts.databaseUrl,
-      pool: { min: 0, max: opts.poolMax ?? 10 },
+      pool: { min: 0, max: opts.poolMax ?? 10, afterCreate: planEveryExecution },
       acquireConnectionTimeout: 30_000,
     });
   }

@@ -15,7 +15,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { packageFile } from '../shared/package-files.ts';
 
 /** PostgreSQL settings of the embedded engine, on top of PGlite's own start parameters. */
-export const EMBEDDED_SETTINGS: Record<string, string> = { shared_buffers: '16MB', wal_init_zero: 'off' };
+export const EMBEDDED_SETTINGS: Record<string, string> = { shared_buffers: '16MB', wal_init_zero: 'off', plan_cache_mode: 'force_custom_plan' };
 
 /** PGlite's start parameters (single-user mode, no parallel workers) plus EMBEDDED_SETTINGS. */
 export function embeddedStartParams(): string[] {

@@ -35,6 +35,13 @@ describe('integration db', () => {
     expect([incremented, deleted, deletedAgain]).to.deep.equal([2, 3, 0]);
   });
 
+  it('should plan named statements for the values of each execution on every connection (plan_cache_mode)', async () => {
+    // Act: three connections at once on a server (one on PGlite)
+    const modes = await Promise.all([1, 2, 3].map(() => tdb.db.transaction(async (trx) => (await trx.raw('show plan_cache_mode')).rows[0].plan_cache_mode)));
+    // Assert
+    expect(modes).to.deep.equal(['force_custom_plan', 'force_custom_plan', 'force_custom_plan']);
+  });
+
   it('should return int8 and numeric values as exact strings, never binary floats, on both engines', async () => {
     const { rows } = await tdb.db.raw('select 9007199254740993::int8 as big, 750::int8 as small, 12.750::numeric as num, count(*) as c from (select 1) x');
     expect(rows[0]).to.deep.equal({ big: '9007199254740993', small: '750', num: '12.750', c: '1' });
