@@ -48,23 +48,18 @@ export class AdvisoryLocks {
 
   async run<T>(key: string, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }> {
     const { db, session } = this;
-    if (!session) {
-      const { rows } = await db.raw('select pg_try_advisory_lock(hashtext(?)) as ok', [key]);
-      if (!rows[0].ok) return { acquired: false };
-      try {
-        return { acquired: true, value: await fn() };
-      } finally {
-        await db.raw('select pg_advisory_unlock(hashtext(?))', [key]);
-      }
-    }
-    return session.use(async (conn) => {
-      const { rows } = await db.raw('select pg_try_advisory_lock(hashtext(?)) as ok', [key]).connection(conn);
-      if (!rows[0].ok) return { acquired: false as const };
-      try {
-        return { acquired: true as const, value: await fn() };
-      } finally {
-        await db.raw('select pg_advisory_unlock(hashtext(?))', [key]).connection(conn);
-      }
-    });
+    if (!session) return whileLocked((sql) => db.raw(sql, [key]), fn);
+    return session.use((conn) => whileLocked((sql) => db.raw(sql, [key]).connection(conn), fn));
+  }
+}
+
+/** Takes the lock with `query` (the statement run on the lock's session), runs `fn` and releases it. */
+async function whileLocked<T>(query: (sql: string) => Knex.Raw, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }> {
+  const { rows } = await query('select pg_try_advisory_lock(hashtext(?)) as ok');
+  if (!rows[0].ok) return { acquired: false };
+  try {
+    return { acquired: true, value: await fn() };
+  } finally {
+    await query('select pg_advisory_unlock(hashtext(?))');
   }
 }

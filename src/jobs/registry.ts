@@ -16,6 +16,7 @@ import type { Clock } from '../shared/clock.ts';
 import { deleteEventsBefore } from '../events/event-hub.ts';
 import type { AnalyticsRollupService } from '../analytics/rollup.service.ts';
 import { runEmbeddedUpkeep } from '../db/embedded-upkeep.ts';
+import { dbKind } from '../db/knex.ts';
 
 /** Registers every scheduled job. Later modules add theirs here. */
 export function registerJobs(scheduler: JobScheduler, deps: { config: Config; pushWorker?: PushWorker; chargers: ChargerService; authorize?: AuthorizeService; tokenSync?: TokenSyncDeps }): void {
@@ -79,7 +80,7 @@ export function registerJobRunRetention(scheduler: JobScheduler, deps: { config:
  * that need it, by autovacuum's rules. A PostgreSQL server's own autovacuum does that there: not registered.
  */
 export function registerDatabaseJobs(scheduler: JobScheduler, deps: { config: Config; db: Knex }): void {
-  if (deps.config.databaseUrl !== '') return;
+  if (dbKind(deps.db) !== 'pglite') return;
   scheduler.register({
     name: 'embedded-upkeep',
     schedule: deps.config.jobs.embeddedUpkeepCron,
