@@ -11,6 +11,8 @@ import { dbKind } from './knex.ts';
 class LockSession {
   private conn: Promise<unknown> | undefined;
   private users = 0;
+  /** The last statement sent: a connection runs one at a time, and the holder's jobs lock and unlock at once. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly db: Knex) {}
 
@@ -22,6 +24,19 @@ class LockSession {
     } finally {
       if (--this.users === 0) await this.close();
     }
+  }
+
+  /**
+   * Runs `statement` once the statements sent before it on this session are answered: node-postgres queues
+   * overlapping queries on one client itself but deprecates it (an error in pg 9).
+   */
+  serial<T>(statement: () => PromiseLike<T>): Promise<T> {
+    const answer = this.tail.then(statement, statement);
+    this.tail = answer.then(
+      () => undefined,
+      () => undefined,
+    );
+    return answer;
   }
 
   private async close(): Promise<void> {
@@ -49,12 +64,12 @@ export class AdvisoryLocks {
   async run<T>(key: string, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }> {
     const { db, session } = this;
     if (!session) return whileLocked((sql) => db.raw(sql, [key]), fn);
-    return session.use((conn) => whileLocked((sql) => db.raw(sql, [key]).connection(conn), fn));
+    return session.use((conn) => whileLocked((sql) => session.serial(() => db.raw(sql, [key]).connection(conn)), fn));
   }
 }
 
 /** Takes the lock with `query` (the statement run on the lock's session), runs `fn` and releases it. */
-async function whileLocked<T>(query: (sql: string) => Knex.Raw, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }> {
+async function whileLocked<T>(query: (sql: string) => PromiseLike<{ rows: Array<{ ok?: boolean }> }>, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }> {
   const { rows } = await query('select pg_try_advisory_lock(hashtext(?)) as ok');
   if (!rows[0].ok) return { acquired: false };
   try {

@@ -52,6 +52,31 @@ describe('integration db: advisory locks', function () {
     expect([refused, got, after]).to.deep.equal([{ acquired: false }, { acquired: true, value: 'a' }, { acquired: true, value: 'b' }]);
   });
 
+  it('should send the statements of locks taken at once one at a time on its connection', async () => {
+    // Arrange: count the statements in flight on the lock's own connection (node-postgres deprecates overlapping ones)
+    let inFlight = 0;
+    let most = 0;
+    const client = small!.client as { acquireRawConnection(): Promise<{ query: (...args: unknown[]) => unknown }> };
+    const acquire = client.acquireRawConnection.bind(client);
+    client.acquireRawConnection = async () => {
+      const conn = await acquire();
+      const query = conn.query.bind(conn);
+      conn.query = (config: unknown, callback: (...a: unknown[]) => void) => {
+        most = Math.max(most, ++inFlight);
+        return query(config, (...a: unknown[]) => {
+          inFlight--;
+          callback(...a);
+        });
+      };
+      return conn;
+    };
+    const locks = new AdvisoryLocks(small!);
+    // Act: ten jobs of one cron tick
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => locks.run(`test-serial-${i}`, async () => i)));
+    // Assert
+    expect({ acquired: results.filter((r) => r.acquired).length, most }).to.deep.equal({ acquired: 10, most: 1 });
+  });
+
   it('should close its connection once its last lock is released', async () => {
     // Arrange
     const locks = new AdvisoryLocks(small!);
