@@ -20,6 +20,8 @@ export interface Target {
   lines?: Array<Record<string, any>>;
   /** the server's process id (its RSS and CPU time are read from /proc) */
   pid?: number;
+  /** cpms on PostgreSQL only: the name of its database on the server */
+  databaseName?: string;
   /** cpms on PostgreSQL only: the process ids of the server's database connections (their CPU time is read from /proc) */
   databasePids?(): Promise<number[]>;
   /** Stops the server; cpms resolves with its group-commit figures (logged at its graceful stop). */
@@ -77,12 +79,28 @@ async function backendPids(serverUrl: string, dbName: string): Promise<number[]>
   }
 }
 
-/** `cpms serve` on PostgreSQL (`serverUrl`: a fresh database is created on it) or embedded (''). */
-export async function startCpms(serverUrl: string): Promise<Target> {
+/** A further node of a cluster: it joins the first node's database (neither created nor dropped by it). */
+export interface JoinOptions {
+  /** the first node: its database and admin key are shared */
+  first: Target;
+  /** the cluster's Redis (commands to the node holding a charger's socket) */
+  redisUrl: string;
+}
+
+/**
+ * `cpms serve` on PostgreSQL (`serverUrl`: a fresh database is created on it) or embedded (''). With
+ * `redisUrl` the node is one of a cluster; `join` starts a further node on the first node's database.
+ */
+export async function startCpms(serverUrl: string, cluster: { redisUrl?: string; join?: JoinOptions } = {}): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cpms-bench-'));
-  const dbName = `bench_${randomBytes(4).toString('hex')}`;
+  const joined = cluster.join?.first;
+  const dbName = joined?.databaseName ?? `bench_${randomBytes(4).toString('hex')}`;
   let databaseUrl = '';
-  if (serverUrl) {
+  if (serverUrl && joined) {
+    const u = new URL(serverUrl);
+    u.pathname = `/${dbName}`;
+    databaseUrl = u.toString();
+  } else if (serverUrl) {
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`create database ${dbName}`);
@@ -92,16 +110,18 @@ export async function startCpms(serverUrl: string): Promise<Target> {
     databaseUrl = u.toString();
   }
   // No per-charger rate limit: the flood is the point (the default, 50 calls/s per charger, would cap it).
-  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', REDIS_URL: '', PUBLIC_URL: '', OCPP_RATE_LIMIT_CALLS_PER_SEC: '0' };
+  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', REDIS_URL: cluster.join?.redisUrl ?? cluster.redisUrl ?? '', PUBLIC_URL: '', OCPP_RATE_LIMIT_CALLS_PER_SEC: '0' };
   // `npm start`'s node flags, then BENCH_CPMS_NODE_ARGS: extra ones, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const nodeArgs = [...START_NODE_FLAGS, ...(process.env.BENCH_CPMS_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: Array<Record<string, any>> = [];
   await readLines(child, (l) => ['ocpp', 'admin', 'health'].every((i) => l.some((x) => x.interface === i)), lines);
   const urlOf = (i: string) => lines.find((x) => x.interface === i)!.url as string;
-  const adminKey = await waitForFile(join(dataDir, 'initial-admin-key'));
+  // Only the node that finds no API key creates one (and writes it to its data directory).
+  const adminKey = joined?.adminKey ?? (await waitForFile(join(dataDir, 'initial-admin-key')));
   return {
     name: serverUrl ? 'cpms on PostgreSQL' : 'cpms embedded (PGlite)',
+    ...(serverUrl ? { databaseName: dbName } : {}),
     ocppUrl: urlOf('ocpp').replace('/{chargePointId}', ''),
     apiUrl: urlOf('admin'),
     adminKey,
@@ -111,7 +131,7 @@ export async function startCpms(serverUrl: string): Promise<Target> {
     async stop() {
       await stopChild(child);
       rmSync(dataDir, { recursive: true, force: true });
-      if (serverUrl) {
+      if (serverUrl && !joined) {
         const admin = new pg.Client({ connectionString: serverUrl });
         await admin.connect();
         await admin.query(`drop database if exists ${dbName} with (force)`);
