@@ -1,10 +1,11 @@
 // The embedded database's upkeep (issue 8): what autovacuum does on a PostgreSQL server, which PGlite lacks
 // (upkeep-policy.ts says why and decides). Each table's VACUUM and ANALYZE are statements of their own, so the
 // ingest's statements run between them; VACUUM freezes what it visits, so that pages once vacuumed are never
-// read again by the wraparound vacuums (300,000 fresh readings: VACUUM (FREEZE) 44 ms here).
+// read again by the wraparound vacuums (300,000 fresh readings: VACUUM (FREEZE) 44 ms here). It also checkpoints,
+// as PGlite has no checkpointer either.
 import type { Knex } from 'knex';
 import { dbNow } from './clock.ts';
-import { AUTOVACUUM_DEFAULTS, upkeepActions, type TableActivity, type UpkeepAction, type UpkeepLimits } from './upkeep-policy.ts';
+import { AUTOVACUUM_DEFAULTS, checkpointReason, upkeepActions, type TableActivity, type UpkeepAction, type UpkeepLimits, type WalPosition } from './upkeep-policy.ts';
 
 /** Every table's counters (toast tables are vacuumed with their table), user tables and catalogs alike. */
 export async function listTableActivity(db: Knex): Promise<TableActivity[]> {
@@ -30,11 +31,23 @@ export async function listTableActivity(db: Knex): Promise<TableActivity[]> {
   }));
 }
 
+/** WAL written since the last checkpoint began (its redo point), and the time since that checkpoint. */
+export async function readWalPosition(db: Knex): Promise<WalPosition> {
+  const { rows } = await db.raw(
+    `select pg_wal_lsn_diff(pg_current_wal_lsn(), c.redo_lsn)::float8 as bytes, extract(epoch from ?::timestamptz - c.checkpoint_time)::float8 as seconds
+       from pg_control_checkpoint() c`,
+    [dbNow(db)],
+  );
+  return { bytesSinceCheckpoint: Number(rows[0].bytes), secondsSinceCheckpoint: Number(rows[0].seconds) };
+}
+
 /** What one upkeep run did. */
 export interface UpkeepResult {
   vacuumed: number;
   analyzed: number;
   actions: UpkeepAction[];
+  /** why it checkpointed (undefined: it did not) */
+  checkpoint?: string;
 }
 
 /** ANALYZE of one table, with the statistics target given (the setting is this connection's, reset after). */
@@ -59,5 +72,8 @@ export async function runEmbeddedUpkeep(db: Knex, limits: Readonly<UpkeepLimits>
     if (a.vacuum) await db.raw('vacuum (freeze) ??.??', [schema, table]), vacuumed++;
     if (a.analyze) await analyze(db, schema, table, a.statisticsTarget), analyzed++;
   }
-  return { vacuumed, analyzed, actions };
+  // After the vacuums, whose WAL counts too.
+  const checkpoint = checkpointReason(await readWalPosition(db), limits);
+  if (checkpoint !== undefined) await db.raw('checkpoint');
+  return { vacuumed, analyzed, actions, ...(checkpoint !== undefined ? { checkpoint } : {}) };
 }

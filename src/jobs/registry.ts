@@ -76,8 +76,9 @@ export function registerJobRunRetention(scheduler: JobScheduler, deps: { config:
 }
 
 /**
- * The embedded database's upkeep (issue 8): PGlite has no autovacuum, so this job vacuums and analyzes the tables
- * that need it, by autovacuum's rules. A PostgreSQL server's own autovacuum does that there: not registered.
+ * The embedded database's upkeep (issue 8): PGlite has no autovacuum and no checkpointer, so this job vacuums and
+ * analyzes the tables that need it, by autovacuum's rules, and checkpoints. A PostgreSQL server's own autovacuum
+ * and checkpointer do that there: not registered.
  */
 export function registerDatabaseJobs(scheduler: JobScheduler, deps: { config: Config; db: Knex }): void {
   if (dbKind(deps.db) !== 'pglite') return;
@@ -85,8 +86,8 @@ export function registerDatabaseJobs(scheduler: JobScheduler, deps: { config: Co
     name: 'embedded-upkeep',
     schedule: deps.config.jobs.embeddedUpkeepCron,
     run: async () => {
-      const { vacuumed, analyzed } = await runEmbeddedUpkeep(deps.db);
-      return { vacuumed, analyzed };
+      const { vacuumed, analyzed, checkpoint } = await runEmbeddedUpkeep(deps.db);
+      return { vacuumed, analyzed, checkpoints: checkpoint === undefined ? 0 : 1 };
     },
   });
 }

@@ -56,7 +56,7 @@ describe('integration db: advisory locks', function () {
     // Arrange: count the statements in flight on the lock's own connection (node-postgres deprecates overlapping ones)
     let inFlight = 0;
     let most = 0;
-    const client = small!.client as { acquireRawConnection(): Promise<{ query: (...args: unknown[]) => unknown }> };
+    const client = small!.client as { acquireRawConnection(): Promise<{ query: (config: unknown, callback: (...a: unknown[]) => void) => unknown }> };
     const acquire = client.acquireRawConnection.bind(client);
     client.acquireRawConnection = async () => {
       const conn = await acquire();

@@ -2,7 +2,7 @@
 // The statements are plain PostgreSQL: the same test runs on the server (where autovacuum does this on its own).
 import { expect } from 'chai';
 import { useTestDb } from '../../helpers/use-test-app.ts';
-import { listTableActivity, runEmbeddedUpkeep } from '../../../src/db/embedded-upkeep.ts';
+import { listTableActivity, readWalPosition, runEmbeddedUpkeep } from '../../../src/db/embedded-upkeep.ts';
 import { AUTOVACUUM_DEFAULTS } from '../../../src/db/upkeep-policy.ts';
 import { insertEvents } from '../../../src/events/event.repo.ts';
 
@@ -49,5 +49,22 @@ describe('integration db: the embedded database upkeep', () => {
     expect(Number(rows[0].n)).to.be.within(2, 11);
     const { rows: setting } = await t.db.raw('show default_statistics_target');
     expect(setting[0].default_statistics_target).to.equal('100');
+  });
+
+  it('should checkpoint once enough WAL was written since the last checkpoint, and not again at once', async () => {
+    // Arrange: WAL since the last checkpoint, and a threshold under it
+    await insertEvents(t.db, Array.from({ length: 500 }, (_v, i) => ({ type: 'connector.status' as const, chargePointId: `CP${i}`, locationId: null, occurredAt: new Date(), data: { i } })));
+    const before = await readWalPosition(t.db);
+    const limits = { ...AUTOVACUUM_DEFAULTS, checkpointWalBytes: 64 * 1024 };
+    // Act
+    const first = await runEmbeddedUpkeep(t.db, limits);
+    const after = await readWalPosition(t.db);
+    const second = await runEmbeddedUpkeep(t.db, limits);
+    // Assert: the checkpoint moved the redo point past the WAL written before it
+    expect(before.bytesSinceCheckpoint).to.be.greaterThan(64 * 1024);
+    expect(first.checkpoint).to.match(/bytes of WAL since the last checkpoint$/);
+    expect(after.bytesSinceCheckpoint).to.be.lessThan(64 * 1024);
+    expect(after.secondsSinceCheckpoint).to.be.lessThan(60);
+    expect(second.checkpoint).to.equal(undefined);
   });
 });

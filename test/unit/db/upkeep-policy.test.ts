@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AUTOVACUUM_DEFAULTS, upkeepActions, type TableActivity } from '../../../src/db/upkeep-policy.ts';
+import { AUTOVACUUM_DEFAULTS, checkpointReason, upkeepActions, type TableActivity } from '../../../src/db/upkeep-policy.ts';
 
 const quiet = (table: string, o: Partial<TableActivity> = {}): TableActivity => ({ table, estimatedRows: 0, liveRows: 0, deadRows: 0, modifiedSinceAnalyze: 0, insertedSinceVacuum: 0, xidAge: 1000, secondsSinceAnalyze: null, ...o });
 
@@ -89,5 +89,25 @@ describe('unit db: the embedded database upkeep policy (autovacuum rules)', () =
     const actions = upkeepActions([quiet('public.a', { deadRows: 11 })], { ...AUTOVACUUM_DEFAULTS, vacuumThreshold: 10 });
     // Assert
     expect(actions.map((a) => a.vacuum)).to.deep.equal([true]);
+  });
+
+  describe('checkpoints (PGlite has no checkpointer)', () => {
+    it('should checkpoint after 16 MB of WAL since the last checkpoint began', () => {
+      // Act
+      const reasons = [16 * 2 ** 20 - 1, 16 * 2 ** 20].map((bytes) => checkpointReason({ bytesSinceCheckpoint: bytes, secondsSinceCheckpoint: 10 }));
+      // Assert
+      expect(reasons).to.deep.equal([undefined, '16777216 bytes of WAL since the last checkpoint']);
+    });
+
+    it('should checkpoint five minutes after the last checkpoint when anything was written since', () => {
+      // Act
+      const reasons = [
+        checkpointReason({ bytesSinceCheckpoint: 5000, secondsSinceCheckpoint: 299 }),
+        checkpointReason({ bytesSinceCheckpoint: 5000, secondsSinceCheckpoint: 300.4 }),
+        checkpointReason({ bytesSinceCheckpoint: 120, secondsSinceCheckpoint: 3600 }),
+      ];
+      // Assert: the last wrote nothing but its own checkpoint record
+      expect(reasons).to.deep.equal([undefined, '300 s since the last checkpoint', undefined]);
+    });
   });
 });
