@@ -18,7 +18,11 @@ const TARIFF = { country_code: 'NL', party_id: 'CPM', id: 'BENCH', currency: 'EU
 
 async function openDatabase(): Promise<{ db: Knex; drop(): Promise<void> }> {
   const server = process.env.DATABASE_URL;
-  if (!server) return { db: createDb({ databaseUrl: '', dataDir: 'memory://' }), drop: async () => undefined };
+  if (!server) {
+    // The embedded engine's thread and knex's pool keep the process alive until destroyed.
+    const db = createDb({ databaseUrl: '', dataDir: 'memory://' });
+    return { db, drop: () => db.destroy() };
+  }
   const name = `cpms_bench_live_${randomBytes(4).toString('hex')}`;
   const admin = createDb({ databaseUrl: server, dataDir: '' });
   await admin.raw(`create database ${name}`);
