@@ -96,15 +96,13 @@ export async function startCpms(serverUrl: string, cluster: { redisUrl?: string;
   const joined = cluster.join?.first;
   const dbName = joined?.databaseName ?? `bench_${randomBytes(4).toString('hex')}`;
   let databaseUrl = '';
-  if (serverUrl && joined) {
-    const u = new URL(serverUrl);
-    u.pathname = `/${dbName}`;
-    databaseUrl = u.toString();
-  } else if (serverUrl) {
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
+  if (serverUrl) {
+    if (!joined) {
+      const admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+      await admin.query(`create database ${dbName}`);
+      await admin.end();
+    }
     const u = new URL(serverUrl);
     u.pathname = `/${dbName}`;
     databaseUrl = u.toString();
