@@ -16,7 +16,8 @@ cpms="$work/prefix/bin/cpms"
 [ ! -d "$work/prefix/lib/node_modules/cpms/node_modules/typescript" ] || { echo "a dev dependency was installed" >&2; exit 1; }
 
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-(cd "$work" && PORT="$port" HOST=127.0.0.1 DATA_DIR="$work/data" LOG_FORMAT=json "$cpms" serve > "$work/serve.log" 2>&1) &
+# exec: $! is the server itself, so that the TERM below and the trap reach it (not only the subshell).
+(cd "$work" && PORT="$port" HOST=127.0.0.1 DATA_DIR="$work/data" LOG_FORMAT=json exec "$cpms" serve > "$work/serve.log" 2>&1) &
 pid=$!
 for _ in $(seq 1 60); do
   curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
