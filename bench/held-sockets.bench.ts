@@ -85,7 +85,7 @@ async function measure(name: string): Promise<string[]> {
       const held = targets.map((t) => rssOf(t.pid!));
       // The storm's garbage (boots, handshakes) stays in the heap until V8's memory reducer collects it once
       // the process is idle: RSS is sampled until it stops falling (BENCH_SETTLE_SEC, default 60 s).
-      const samples = targets.map((t, i) => [held[i]!]);
+      const samples = held.map((rss) => [rss]);
       for (let waited = 0; waited < SETTLE_SEC; waited += 5) {
         await settle();
         targets.forEach((t, i) => samples[i]!.push(rssOf(t.pid!)));
